@@ -1,0 +1,71 @@
+"""headroom: compress what an AI agent sends to an LLM, within a hard token budget, losing nothing."""
+
+from headroom.api import compress, compress_text, get_default, retrieve, set_default
+from headroom.client import Headroom
+from headroom.compressors.base import Compressed, Compressor, PieceContext
+from headroom.config import Config
+from headroom.errors import (
+    BudgetExceeded,
+    ConfigError,
+    HandleExpired,
+    HandleNotFound,
+    HeadroomError,
+    IntegrityError,
+    InvalidHandle,
+    InvalidInput,
+    InvalidMessages,
+    MissingExtra,
+    RegistryError,
+    StoreError,
+)
+from headroom.handles import HANDLE_RE, make_handle
+from headroom.manifest import CompressResult, Degradation, Manifest, ManifestEntry, TextResult
+from headroom.markers import MARKER_RE, Marker, find_markers
+from headroom.registry import Registry, default_registry
+from headroom.router import Detector
+from headroom.stores import MemoryStore, SQLiteStore, Store
+from headroom.tokens import TokenCounter
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "HANDLE_RE",
+    "MARKER_RE",
+    "BudgetExceeded",
+    "CompressResult",
+    "Compressed",
+    "Compressor",
+    "Config",
+    "ConfigError",
+    "Degradation",
+    "Detector",
+    "HandleExpired",
+    "HandleNotFound",
+    "Headroom",
+    "HeadroomError",
+    "IntegrityError",
+    "InvalidHandle",
+    "InvalidInput",
+    "InvalidMessages",
+    "Manifest",
+    "ManifestEntry",
+    "Marker",
+    "MemoryStore",
+    "MissingExtra",
+    "PieceContext",
+    "Registry",
+    "RegistryError",
+    "SQLiteStore",
+    "Store",
+    "StoreError",
+    "TextResult",
+    "TokenCounter",
+    "compress",
+    "compress_text",
+    "default_registry",
+    "find_markers",
+    "get_default",
+    "make_handle",
+    "retrieve",
+    "set_default",
+]

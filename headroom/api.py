@@ -1,0 +1,95 @@
+"""The functions most callers use; each builds or reuses a ``Headroom`` and delegates.
+
+Calls that name no store share one process-wide ``Headroom`` (and its
+in-process store), so ``retrieve(handle)`` finds what ``compress`` kept. It is
+created on first use, never at import; ``set_default`` replaces it (tests and
+apps that want a SQLite store everywhere).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from headroom.client import DEFAULT_MODEL, Headroom
+from headroom.config import Config
+from headroom.manifest import CompressResult, TextResult
+from headroom.stores.base import Store
+
+__all__ = ["compress", "compress_text", "get_default", "retrieve", "set_default"]
+
+_default: Headroom | None = None
+_lock = threading.Lock()
+
+
+def get_default() -> Headroom:
+    """The shared ``Headroom`` behind the functions (created on first use)."""
+    global _default
+    with _lock:
+        if _default is None:
+            _default = Headroom()
+        return _default
+
+
+def set_default(headroom: Headroom | None) -> None:
+    """Replace the shared ``Headroom``; None resets it to a fresh one on next use."""
+    global _default
+    with _lock:
+        _default = headroom
+
+
+def _pick(model: str | None, store: Store | None, config: Config | None) -> Headroom:
+    base = get_default()
+    if model is None and store is None and config is None:
+        return base
+    return Headroom(
+        store=store or base.store,
+        model=model or DEFAULT_MODEL,
+        config=config or base.config,
+    )
+
+
+def compress(
+    messages: Sequence[Mapping[str, Any]],
+    budget: int | None = None,
+    *,
+    model: str | None = None,
+    query: str | None = None,
+    store: Store | None = None,
+    config: Config | None = None,
+    strict: bool = False,
+) -> CompressResult:
+    """Compress an OpenAI or Anthropic message list to fit ``budget`` tokens.
+
+    The input is never mutated. ``query`` overrides the per-piece query (the
+    latest user turn before each piece); ``query=""`` turns query-awareness off.
+    With ``strict=True`` an unreachable budget raises ``BudgetExceeded``;
+    otherwise ``within_budget`` is False and ``manifest.reason`` says why.
+    """
+    return _pick(model, store, config).compress(messages, budget, query=query, strict=strict)
+
+
+def compress_text(
+    text: str,
+    budget: int | None = None,
+    *,
+    model: str | None = None,
+    query: str | None = None,
+    store: Store | None = None,
+    config: Config | None = None,
+    strict: bool = False,
+) -> TextResult:
+    """Compress one text, e.g. a single tool output, to fit ``budget`` tokens."""
+    return _pick(model, store, config).compress_text(text, budget, query=query, strict=strict)
+
+
+def retrieve(
+    handle: str,
+    store: Store | None = None,
+    *,
+    lines: tuple[int, int] | None = None,
+    chars: tuple[int, int] | None = None,
+) -> str:
+    """The exact original behind ``handle`` (or a line / char range of it)."""
+    return _pick(None, store, None).retrieve(handle, lines=lines, chars=chars)

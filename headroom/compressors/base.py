@@ -1,0 +1,113 @@
+"""The one contract every compressor keeps.
+
+A compressor is a class with a ``content_type``, a ``name``, typed ``Options``
+(a pydantic model that forbids unknown keys) and one method, ``compress``. It
+gets the text, a token ``target`` (None means "the default policy, no budget
+pressure") and the piece's context, and returns a ``Compressed`` value or None
+for "leave it as it is". Markers it writes use ``ctx.marker(...)`` so they carry
+the piece's handle. The core checks every result (never more tokens than the
+input, output of the declared kind still parses) and reverts a result that
+fails; a compressor need not be perfect, only honest about what it omitted.
+"""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from headroom.errors import ConfigError
+from headroom.markers import render_marker
+from headroom.tokens import TokenCounter
+
+__all__ = ["CHECKS", "Compressed", "Compressor", "NoOptions", "PieceContext"]
+
+
+class NoOptions(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+@dataclass(frozen=True)
+class PieceContext:
+    """What a compressor may know about a piece besides its text.
+
+    ``query`` is the task the piece serves (see docs/query.md), or None.
+    ``tool_name`` / ``tool_args`` describe the call that produced it, when known.
+    """
+
+    handle: str
+    counter: TokenCounter
+    query: str | None = None
+    tool_name: str | None = None
+    tool_args: str | None = None
+
+    def marker(self, count: int, unit: str, detail: str | None = None) -> str:
+        return render_marker(self.handle, count, unit, detail)
+
+
+@dataclass(frozen=True)
+class Compressed:
+    """A compressor's output: the new text and an honest account of it.
+
+    ``omitted`` counts what went, in the source's units (``{"lines": 120}``);
+    a lossless re-encoding leaves it empty and sets ``lossless``.
+    ``output_kind`` names the check the core runs ("text", "json", "python").
+    """
+
+    text: str
+    lossless: bool = False
+    omitted: Mapping[str, int] = field(default_factory=dict)
+    output_kind: str = "text"
+
+
+def _parses_json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _compiles_python(text: str) -> bool:
+    try:
+        compile(text, "<headroom>", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return False
+    return True
+
+
+CHECKS: dict[str, Callable[[str], bool]] = {
+    "text": lambda text: True,
+    "json": _parses_json,
+    "python": _compiles_python,
+}
+
+
+class Compressor(ABC):
+    """Base of every compressor, built-in or plugin."""
+
+    content_type: ClassVar[str]
+    name: ClassVar[str]
+    Options: ClassVar[type[BaseModel]] = NoOptions
+
+    def __init__(self, options: BaseModel | Mapping[str, Any] | None = None) -> None:
+        if isinstance(options, BaseModel):
+            self.options: Any = options
+            return
+        try:
+            self.options = self.Options.model_validate(dict(options or {}))
+        except ValidationError as error:
+            raise ConfigError(f"options for the {self.name!r} compressor are invalid: {error}") from None
+
+    @abstractmethod
+    def compress(self, text: str, target: int | None, ctx: PieceContext) -> Compressed | None:
+        """Compress ``text`` to at most ``target`` tokens (best effort), or by default when None."""
+
+    def describe(self, text: str) -> tuple[int, str]:
+        """How much ``text`` holds in its own unit, for a bare marker: ``(count, unit)``."""
+        lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+        return (lines, "lines") if lines > 1 else (len(text), "chars")

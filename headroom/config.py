@@ -1,0 +1,78 @@
+"""Typed, frozen settings, and the one place that reads them from a file.
+
+``Config`` is passed explicitly; nothing reads the environment or a file at
+import. ``Config.from_pyproject(path)`` reads the ``[tool.headroom]`` table.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from headroom.errors import ConfigError
+
+__all__ = ["PROTECTABLE", "Config"]
+
+Protectable = Literal["system", "latest_user", "user_text", "assistant_text", "tool_args", "tool_output"]
+PROTECTABLE: frozenset[str] = frozenset(Protectable.__args__)  # type: ignore[attr-defined]
+
+
+class Config(BaseModel):
+    """How ``compress`` behaves. Every field has a safe default.
+
+    - ``protect``: what is never touched. By default the system prompt, the
+      latest user turn, assistant text and tool-call arguments; older user
+      turns and tool outputs are compressible. Drop a name to opt in.
+    - ``levels``: the lossy ladder the budget allocator climbs, as fractions of
+      a piece's tokens; after the last comes a bare marker.
+    - ``slack``: fraction of the budget the allocator treats as one step of
+      history (see docs/budget.md): a forced rewrite frees about that much.
+    - ``min_tokens``: pieces smaller than this are left alone unless the
+      budget forces them.
+    - ``auto_query``: take the latest user turn before a piece as its query.
+    - ``allow_network`` / ``network_timeout``: whether a missing tokenizer may
+      be downloaded, and for how long at most.
+    - ``compressors``: options per content type, e.g. ``{"text": {"max_tokens": 2000}}``.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    protect: frozenset[Protectable] = frozenset({"system", "latest_user", "assistant_text", "tool_args"})
+    levels: tuple[float, ...] = (0.5, 0.3, 0.15, 0.07)
+    slack: float = Field(default=0.2, gt=0.0, le=1.0)
+    min_tokens: int = Field(default=48, ge=0)
+    auto_query: bool = True
+    allow_network: bool = False
+    network_timeout: float = Field(default=10.0, gt=0.0, le=120.0)
+    compressors: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+    @field_validator("levels")
+    @classmethod
+    def _levels_descend(cls, value: tuple[float, ...]) -> tuple[float, ...]:
+        if any(not 0.0 < v < 1.0 for v in value) or list(value) != sorted(value, reverse=True):
+            raise ValueError("levels are fractions in (0, 1), strictly descending, e.g. (0.5, 0.25, 0.1)")
+        if len(set(value)) != len(value):
+            raise ValueError("levels must not repeat")
+        return value
+
+    @classmethod
+    def from_pyproject(cls, path: str | Path = "pyproject.toml") -> Config:
+        """Settings from the ``[tool.headroom]`` table of ``path`` (defaults if absent)."""
+        if sys.version_info >= (3, 11):
+            import tomllib
+        else:  # pragma: no cover - exercised on 3.10 only
+            import tomli as tomllib
+        try:
+            with open(path, "rb") as handle:
+                table = tomllib.load(handle).get("tool", {}).get("headroom", {})
+        except FileNotFoundError:
+            raise ConfigError(f"{path} does not exist; pass the path of your pyproject.toml") from None
+        except tomllib.TOMLDecodeError as error:
+            raise ConfigError(f"{path} is not valid TOML: {error}") from None
+        try:
+            return cls.model_validate(table)
+        except ValidationError as error:
+            raise ConfigError(f"[tool.headroom] in {path} is invalid: {error}") from None

@@ -1,0 +1,306 @@
+"""The functional core: find the pieces, build each one's ladder, allocate, assemble.
+
+Nothing here touches a store. ``plan_messages`` and ``plan_text`` return a
+``Plan``: the result to hand back and the originals the edge must store before
+handing it back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from headroom.budget import allocate
+from headroom.compressors.base import CHECKS, Compressed, PieceContext
+from headroom.config import Config
+from headroom.errors import BudgetExceeded, InvalidInput
+from headroom.handles import make_handle
+from headroom.manifest import CompressResult, Degradation, Manifest, ManifestEntry, TextResult
+from headroom.messages import (
+    MESSAGE_OVERHEAD,
+    REPLY_PRIMING,
+    Field,
+    Path,
+    field_tokens,
+    iter_fields,
+    latest_user_index,
+    rebuild,
+    tool_calls_by_id,
+    user_text,
+)
+from headroom.registry import Registry
+from headroom.tokens import TokenCounter
+
+__all__ = ["Plan", "plan_messages", "plan_text"]
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A compressible string and what is known about it."""
+
+    message_index: int
+    path: Path
+    text: str
+    tokens: int
+    position: int
+    ctx: PieceContext
+    json_only: bool = False
+
+
+@dataclass(frozen=True)
+class Form:
+    text: str
+    tokens: int
+    level: str
+    lossless: bool
+    omitted: Mapping[str, int]
+    compressor: str
+
+
+@dataclass
+class Ladder:
+    """A piece's forms by level, computed on first use and never growing along the ladder."""
+
+    piece: Piece
+    content_type: str
+    registry: Registry
+    config: Config
+    degradations: list[Degradation]
+    forms: dict[int, Form] = field(default_factory=dict)
+
+    def form(self, level: int) -> Form:
+        if level not in self.forms:
+            self.forms[level] = self._build(level)
+        return self.forms[level]
+
+    def _build(self, level: int) -> Form:
+        piece = self.piece
+        original = Form(piece.text, piece.tokens, "original", True, {}, "none")
+        previous = original if level == 0 else self.form(level - 1)
+        top = len(self.config.levels) + 1
+        if level == top:
+            made = self._marker()
+        elif level == 0 and piece.tokens < self.config.min_tokens:
+            return original
+        else:
+            target = None if level == 0 else max(1, int(piece.tokens * self.config.levels[level - 1]))
+            made = self._compress(target, "default" if level == 0 else str(self.config.levels[level - 1]))
+        return made if made is not None and made.tokens < previous.tokens else previous
+
+    def _compress(self, target: int | None, level: str) -> Form | None:
+        piece = self.piece
+        compressor = self.registry.build(self.content_type, self.config.compressors)
+        try:
+            out = compressor.compress(piece.text, target, piece.ctx)
+        except Exception as error:  # noqa: BLE001 - a plugin's failure must not lose the caller's data
+            self.degradations.append(
+                Degradation(
+                    kind="compressor",
+                    detail=f"{compressor.name} failed on {self.content_type} ({type(error).__name__}: {error}); piece left at a safer level",
+                    message_index=piece.message_index,
+                )
+            )
+            return None
+        if out is None or not self._passes(out, compressor.name):
+            return None
+        return Form(out.text, piece.ctx.counter.count(out.text), level, out.lossless, dict(out.omitted), compressor.name)
+
+    def _passes(self, out: Compressed, name: str) -> bool:
+        check = CHECKS.get(out.output_kind)
+        ok = check is not None and check(out.text) and (not self.piece.json_only or CHECKS["json"](out.text))
+        if not ok:
+            self.degradations.append(
+                Degradation(
+                    kind="check",
+                    detail=f"{name} output failed its {out.output_kind!r} check; reverted to a safer level",
+                    message_index=self.piece.message_index,
+                )
+            )
+        return ok
+
+    def _marker(self) -> Form | None:
+        if self.piece.json_only:
+            return None
+        compressor = self.registry.build(self.content_type, self.config.compressors)
+        count, unit = compressor.describe(self.piece.text)
+        detail = f"1-{count}" if unit in ("lines", "chars") else None
+        text = self.piece.ctx.marker(count, unit, detail)
+        return Form(text, self.piece.ctx.counter.count(text), "marker", False, {unit: count}, "marker")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the edge needs: originals to store (handle -> text), then the result to return."""
+
+    originals: dict[str, str]
+    result: CompressResult | TextResult
+
+
+def plan_messages(
+    messages: Sequence[Mapping[str, Any]],
+    budget: int | None,
+    *,
+    counter: TokenCounter,
+    registry: Registry,
+    config: Config,
+    query: str | None,
+    strict: bool,
+) -> Plan:
+    _check_budget(budget)
+    fields = list(iter_fields(messages))
+    latest = latest_user_index(messages)
+    calls = tool_calls_by_id(messages)
+    per_message = [MESSAGE_OVERHEAD] * len(messages)
+    candidates: list[tuple[Field, int]] = []
+    for f in fields:
+        tokens = field_tokens(f, counter)
+        per_message[f.message_index] += tokens
+        if _compressible(f, latest, config):
+            candidates.append((f, tokens))
+    ends = _running(per_message, start=REPLY_PRIMING)
+    queries = _queries(messages, config, query)
+    pieces = []
+    for f, tokens in candidates:
+        name, args = calls.get(f.call_id, (None, None)) if f.call_id else (None, None)
+        ctx = PieceContext(make_handle(f.text), counter, queries[f.message_index], name, args)
+        pieces.append(Piece(f.message_index, f.path, f.text, tokens, ends[f.message_index], ctx, f.category == "tool_args"))
+    before = REPLY_PRIMING + sum(per_message)
+    fixed = before - sum(p.tokens for p in pieces)
+    chosen, manifest, degradations = _choose(pieces, fixed, budget, counter, registry, config, strict)
+    out = rebuild(messages, {(p.message_index, p.path): form.text for p, form in chosen})
+    result = CompressResult(messages=out, manifest=manifest, tokens_before=before, tokens_after=manifest_total(manifest, before))
+    return Plan({p.ctx.handle: p.text for p, form in chosen}, result)
+
+
+def plan_text(
+    text: str,
+    budget: int | None,
+    *,
+    counter: TokenCounter,
+    registry: Registry,
+    config: Config,
+    query: str | None,
+    strict: bool,
+) -> Plan:
+    if not isinstance(text, str):
+        raise InvalidInput(f"compress_text takes a str, got {type(text).__name__}; for message lists use compress()")
+    _check_budget(budget)
+    tokens = counter.count(text)
+    ctx = PieceContext(make_handle(text), counter, query or None)
+    piece = Piece(0, (), text, tokens, tokens, ctx)
+    chosen, manifest, _ = _choose([piece], 0, budget, counter, registry, config, strict)
+    new_text = chosen[0][1].text if chosen else text
+    result = TextResult(text=new_text, manifest=manifest, tokens_before=tokens, tokens_after=manifest_total(manifest, tokens))
+    return Plan({p.ctx.handle: p.text for p, _ in chosen}, result)
+
+
+def manifest_total(manifest: Manifest, before: int) -> int:
+    return before - sum(e.tokens_before - e.tokens_after for e in manifest.entries)
+
+
+def _choose(
+    pieces: list[Piece],
+    fixed: int,
+    budget: int | None,
+    counter: TokenCounter,
+    registry: Registry,
+    config: Config,
+    strict: bool,
+) -> tuple[list[tuple[Piece, Form]], Manifest, list[Degradation]]:
+    degradations: list[Degradation] = []
+    if counter.note:
+        degradations.append(Degradation(kind="tokenizer", detail=counter.note))
+    ladders = [Ladder(p, registry.router.detect(p.text), registry, config, degradations) for p in pieces]
+    top = len(config.levels) + 1
+    allocation = allocate(
+        size=lambda i, level: ladders[i].form(level).tokens,
+        positions=[p.position for p in pieces],
+        originals=[p.tokens for p in pieces],
+        fixed=fixed,
+        budget=budget,
+        top_level=top,
+        slack=config.slack,
+    )
+    reason = None
+    if not allocation.fits:
+        assert budget is not None
+        reason = (
+            f"the protected parts alone need {fixed} tokens"
+            if fixed > budget
+            else f"even with every compressible piece at its smallest, the messages need {allocation.total} tokens"
+        )
+        if strict:
+            raise BudgetExceeded(budget, allocation.total, reason)
+    chosen: list[tuple[Piece, Form]] = []
+    entries = []
+    for piece, ladder, level in zip(pieces, ladders, allocation.levels):
+        form = ladder.form(level)
+        if form.text == piece.text:
+            continue
+        chosen.append((piece, form))
+        entries.append(
+            ManifestEntry(
+                handle=piece.ctx.handle,
+                message_index=piece.message_index,
+                path=piece.path,
+                content_type=ladder.content_type,
+                compressor=form.compressor,
+                lossless=form.lossless,
+                level=form.level,
+                tokens_before=piece.tokens,
+                tokens_after=form.tokens,
+                omitted=dict(form.omitted),
+            )
+        )
+    manifest = Manifest(
+        entries=tuple(entries),
+        budget=budget,
+        within_budget=allocation.fits,
+        reason=reason,
+        encoding=counter.name,
+        degradations=tuple(_unique(degradations)),
+    )
+    return chosen, manifest, degradations
+
+
+def _compressible(f: Field, latest: int | None, config: Config) -> bool:
+    if f.pinned or f.category in ("opaque", "tool_name"):
+        return False
+    if f.category == "user_text" and f.message_index == latest:
+        return "latest_user" not in config.protect
+    return f.category not in config.protect
+
+
+def _queries(messages: Sequence[Mapping[str, Any]], config: Config, query: str | None) -> list[str | None]:
+    """The query of each message: ``query`` if given ("" turns it off), else the latest user turn before it."""
+    if query is not None:
+        return [query or None] * len(messages)
+    out: list[str | None] = []
+    last: str | None = None
+    for message in messages:
+        out.append(last if config.auto_query else None)
+        text = user_text(message)
+        if text is not None:
+            last = text
+    return out
+
+
+def _running(values: Sequence[int], start: int) -> list[int]:
+    out, total = [], start
+    for value in values:
+        total += value
+        out.append(total)
+    return out
+
+
+def _check_budget(budget: object) -> None:
+    if budget is not None and (isinstance(budget, bool) or not isinstance(budget, int) or budget < 1):
+        raise InvalidInput(f"budget must be a positive int of tokens or None, got {budget!r}")
+
+
+def _unique(items: list[Degradation]) -> list[Degradation]:
+    seen: dict[Degradation, None] = {}
+    for item in items:
+        seen.setdefault(item, None)
+    return list(seen)

@@ -1,0 +1,108 @@
+"""What a compress call did, as frozen values.
+
+The manifest lists one entry per piece whose text changed, with the handle that
+redeems its original; the result wraps the messages, the manifest and the token
+accounting. Everything here is a value: no store, no I/O.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+__all__ = ["CompressResult", "Degradation", "Manifest", "ManifestEntry", "TextResult"]
+
+_FROZEN = ConfigDict(frozen=True, extra="forbid")
+
+
+class ManifestEntry(BaseModel):
+    """One compressed piece.
+
+    ``path`` locates the string inside ``messages[message_index]`` (keys and
+    list positions). ``omitted`` counts what was left out in the source's
+    units, e.g. ``{"lines": 120}``; it is empty for a lossless re-encoding.
+    ``level`` is ``"default"``, a budget fraction like ``"0.3"``, or ``"marker"``.
+    """
+
+    model_config = _FROZEN
+
+    handle: str
+    message_index: int
+    path: tuple[str | int, ...]
+    content_type: str
+    compressor: str
+    lossless: bool
+    level: str
+    tokens_before: int
+    tokens_after: int
+    omitted: dict[str, int]
+
+
+class Degradation(BaseModel):
+    """A fallback taken: an approximate tokenizer, a failed compressor, a check that reverted."""
+
+    model_config = _FROZEN
+
+    kind: str
+    detail: str
+    message_index: int | None = None
+
+
+class Manifest(BaseModel):
+    """Every compressed piece, the budget verdict, and every fallback taken."""
+
+    model_config = _FROZEN
+
+    entries: tuple[ManifestEntry, ...] = ()
+    budget: int | None = None
+    within_budget: bool = True
+    reason: str | None = None
+    encoding: str = "cl100k_base"
+    degradations: tuple[Degradation, ...] = ()
+
+    @property
+    def handles(self) -> frozenset[str]:
+        return frozenset(entry.handle for entry in self.entries)
+
+
+class CompressResult(BaseModel):
+    """``compress`` output: ``messages`` has the input's shape; the input is untouched."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    messages: list[Any]
+    manifest: Manifest
+    tokens_before: int
+    tokens_after: int
+
+    @property
+    def within_budget(self) -> bool:
+        return self.manifest.within_budget
+
+    @property
+    def encoding(self) -> str:
+        return self.manifest.encoding
+
+    @property
+    def degradations(self) -> tuple[Degradation, ...]:
+        return self.manifest.degradations
+
+
+class TextResult(BaseModel):
+    """``compress_text`` output."""
+
+    model_config = _FROZEN
+
+    text: str
+    manifest: Manifest
+    tokens_before: int
+    tokens_after: int
+
+    @property
+    def within_budget(self) -> bool:
+        return self.manifest.within_budget
+
+    @property
+    def encoding(self) -> str:
+        return self.manifest.encoding

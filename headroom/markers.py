@@ -1,0 +1,63 @@
+"""The one marker grammar every compressor writes (version 1).
+
+    [hr1:482913057162345 omitted 120 lines 41-160]
+     └─handle──────────┘         │     │     └ detail: free text, no ']' or newline
+                                 │     └ unit, in the source's own terms
+                                 └ how many units were left out
+
+The handle redeems the whole original with ``retrieve(handle)``; the detail
+names the part (for lines, a 1-based inclusive range) so ``retrieve(handle,
+lines=(41, 160))`` gives exactly what the marker stands for. A marker costs about
+16 tokens. Text that merely looks like a marker is never taken for one: only
+markers whose handle is in the result's manifest are ours (see ``find_markers``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from headroom.handles import HANDLE_RE
+
+__all__ = ["MARKER_RE", "Marker", "find_markers", "render_marker"]
+
+MARKER_RE = re.compile(
+    r"\[(?P<handle>" + HANDLE_RE.pattern + r") omitted (?P<count>\d+) (?P<unit>[a-z_]+)"
+    r"(?: (?P<detail>[^\]\n]+))?\]"
+)
+
+
+@dataclass(frozen=True)
+class Marker:
+    handle: str
+    count: int
+    unit: str
+    detail: str | None
+    start: int
+    end: int
+
+
+def render_marker(handle: str, count: int, unit: str, detail: str | None = None) -> str:
+    """The marker text for ``count`` omitted ``unit`` of the original ``handle``."""
+    if not re.fullmatch(r"[a-z_]+", unit):
+        raise ValueError(f"marker unit must be lowercase letters, got {unit!r}")
+    tail = ""
+    if detail:
+        tail = " " + re.sub(r"[\]\n\r]+", " ", detail).strip()
+    return f"[{handle} omitted {count} {unit}{tail}]"
+
+
+def find_markers(text: str, handles: Collection[str]) -> list[Marker]:
+    """The markers in ``text`` that headroom wrote: those whose handle is in ``handles``.
+
+    Pass ``result.manifest.handles``; a marker-shaped string that came from the
+    input carries a handle headroom did not issue in this result and is ignored.
+    """
+    found = []
+    for m in MARKER_RE.finditer(text):
+        if m["handle"] in handles:
+            found.append(
+                Marker(m["handle"], int(m["count"]), m["unit"], m["detail"], m.start(), m.end())
+            )
+    return found

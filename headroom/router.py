@@ -1,0 +1,115 @@
+"""Which content type a piece is: an ordered, named chain of detectors.
+
+The first detector that matches wins. Deterministic structural checks come
+first (does it parse as JSON, is it a unified diff), heuristics after; ``text``
+is what is left. A detected type with no compressor registered for it goes to
+the generic compressor, so a detector may land before its compressor does.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from headroom.errors import RegistryError
+
+__all__ = ["BUILTIN_DETECTORS", "Detector", "Router"]
+
+_SAMPLE_LINES = 200
+
+
+@dataclass(frozen=True)
+class Detector:
+    name: str
+    content_type: str
+    matches: Callable[[str], bool]
+
+
+class Router:
+    """An ordered chain of uniquely named detectors."""
+
+    def __init__(self, detectors: Iterable[Detector] = ()) -> None:
+        self._chain: list[Detector] = []
+        for detector in detectors:
+            self.add(detector)
+
+    def add(self, detector: Detector, *, before: str | None = None, replace: bool = False) -> None:
+        """Add ``detector`` at the end, or before the one named ``before``."""
+        names = [d.name for d in self._chain]
+        if detector.name in names:
+            if not replace:
+                raise RegistryError(
+                    f"a detector named {detector.name!r} is already in the chain; "
+                    "pass replace=True to swap it, or pick another name"
+                )
+            self._chain[names.index(detector.name)] = detector
+            return
+        if before is None:
+            self._chain.append(detector)
+        elif before in names:
+            self._chain.insert(names.index(before), detector)
+        else:
+            raise RegistryError(f"no detector named {before!r} to insert before; known: {names}")
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(d.name for d in self._chain)
+
+    def detect(self, text: str) -> str:
+        for detector in self._chain:
+            if detector.matches(text):
+                return detector.content_type
+        return "text"
+
+
+def _is_json(text: str) -> bool:
+    stripped = text.strip()
+    if not stripped or stripped[0] not in "[{":
+        return False
+    try:
+        json.loads(stripped)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_ndjson(text: str) -> bool:
+    lines = [line for line in text.strip().splitlines()[:_SAMPLE_LINES] if line.strip()]
+    if len(lines) < 2:
+        return False
+    return all(line.lstrip()[:1] in "[{" and _is_json(line) for line in lines)
+
+
+_DIFF_RE = re.compile(r"^(diff --git |--- \S.*\n\+\+\+ \S|@@ -\d+(,\d+)? \+\d+(,\d+)? @@)", re.M)
+_GREP_RE = re.compile(r"^[^\s:][^:\n]*:\d+[:-]")
+_LOG_RE = re.compile(
+    r"(^\d{4}-\d\d-\d\d[ T]\d\d:\d\d|\b(DEBUG|INFO|WARN|WARNING|ERROR|FATAL|CRITICAL|TRACE)\b"
+    r"|^\[\s*\d+\.\d+\]|^(npm (ERR!|WARN)|error(\[E\d+\])?:|warning:)|^={5,}.*(test|session).*={5,}$)",
+    re.I,
+)
+_HTML_RE = re.compile(r"^\s*(<!doctype html|<html[\s>])", re.I)
+_CODE_RE = re.compile(
+    r"^\s*(def |class |import |from \S+ import |#include |package |func |fn |pub |public |private |"
+    r"const |let |var |function |export |interface |struct |impl |using namespace )"
+)
+
+
+def _share(text: str, pattern: re.Pattern[str], at_least: float) -> bool:
+    lines = [line for line in text.splitlines()[:_SAMPLE_LINES] if line.strip()]
+    if len(lines) < 3:
+        return False
+    hits = sum(1 for line in lines if pattern.search(line))
+    return hits / len(lines) >= at_least
+
+
+BUILTIN_DETECTORS: tuple[Detector, ...] = (
+    Detector("json", "json", _is_json),
+    Detector("ndjson", "json", _is_ndjson),
+    Detector("diff", "diff", lambda t: _DIFF_RE.search(t[:20_000]) is not None),
+    Detector("html", "html", lambda t: _HTML_RE.match(t[:2_000]) is not None),
+    Detector("search", "search", lambda t: _share(t, _GREP_RE, 0.6)),
+    Detector("log", "log", lambda t: _share(t, _LOG_RE, 0.3)),
+    Detector("code", "code", lambda t: _share(t, _CODE_RE, 0.1)),
+)
