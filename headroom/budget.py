@@ -5,15 +5,21 @@ Pure: the allocator sees only numbers. Each piece has a ladder of levels,
 L+1 = a bare marker; ``size(i, level)`` gives its tokens there (computed lazily
 by the caller, non-increasing along the ladder).
 
-The search walks one fixed sequence of configurations and takes the first that
-fits. Within each level it escalates large pieces before smaller ones
-(size classes: a quarter of the budget, a sixteenth, any), and within a size
-class it grows a zone from the oldest piece forward, one slice of
-``slack x budget`` input tokens at a time. A piece's slice depends only on the
-tokens before it, so the sequence for earlier pieces never changes when turns
-are appended: the chosen configuration only moves forward, earlier messages
-stay byte-identical until it does, and each move compresses a whole slice at
-once, which frees room for the turns that follow (docs/budget.md).
+Pieces fall into *slices* of ``slack x budget`` input tokens by where their
+message ends, so a piece's slice depends only on what comes before it. The
+search walks one fixed sequence of configurations and takes the first that
+fits: a frontier moves forward slice by slice (older pieces first), and for
+each frontier every piece up to it climbs the ladder together (least lossy
+first); pieces past the frontier stay at their default. Appended turns land
+past every frontier already tried, so they never change how those
+configurations score.
+
+The fit test keeps a reserve: the default total rounded up to the next
+multiple of the slice size, minus the default total. While a conversation grows
+within one slice the reserve shrinks by exactly what was appended at default,
+so the chosen configuration, and every earlier message, stays the same; when
+it crosses into the next slice the reserve grows and the allocator moves on
+once, leaving up to one slice of room for the turns that follow (docs/budget.md).
 """
 
 from __future__ import annotations
@@ -23,8 +29,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 __all__ = ["Allocation", "allocate"]
-
-_SIZE_CLASSES = (1 / 4, 1 / 16, 0.0)
 
 
 @dataclass(frozen=True)
@@ -38,7 +42,6 @@ def allocate(
     *,
     size: Callable[[int, int], int],
     positions: Sequence[int],
-    originals: Sequence[int],
     fixed: int,
     budget: int | None,
     top_level: int,
@@ -50,25 +53,20 @@ def allocate(
     def total(levels: Sequence[int]) -> int:
         return fixed + sum(size(i, level) for i, level in enumerate(levels))
 
-    levels = [0] * count
-    current = total(levels)
-    if budget is None or current <= budget:
-        return Allocation(tuple(levels), current, budget is None or current <= budget)
+    default = total([0] * count)
+    if budget is None or default <= budget:
+        return Allocation((0,) * count, default, budget is None or default <= budget)
     step = max(1.0, slack * budget)
+    reserve = math.ceil(default / step) * step - default
     slices = [max(1, math.ceil(p / step)) for p in positions]
-    zones = sorted(set(slices))
-    for level in range(1, top_level + 1):
-        done: set[int] = set()
-        for share in _SIZE_CLASSES:
-            floor = share * budget
-            for zone in zones:
-                chosen = done | {i for i in range(count) if slices[i] <= zone and originals[i] >= floor}
-                candidate = [level if i in chosen else level - 1 for i in range(count)]
-                if candidate == levels:
-                    continue
-                levels = candidate
-                current = total(levels)
-                if current <= budget:
-                    return Allocation(tuple(levels), current, True)
-            done = {i for i in range(count) if originals[i] >= floor}
-    return Allocation(tuple(levels), current, False)
+    fallback: Allocation | None = None
+    smallest = Allocation((top_level,) * count, total([top_level] * count), False)
+    for frontier in sorted(set(slices)):
+        for level in range(1, top_level + 1):
+            levels = tuple(level if s <= frontier else 0 for s in slices)
+            current = total(levels)
+            if current + reserve <= budget:
+                return Allocation(levels, current, True)
+            if fallback is None and current <= budget:
+                fallback = Allocation(levels, current, True)
+    return fallback or smallest

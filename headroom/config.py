@@ -27,7 +27,9 @@ class Config(BaseModel):
       latest user turn, assistant text and tool-call arguments; older user
       turns and tool outputs are compressible. Drop a name to opt in.
     - ``levels``: the lossy ladder the budget allocator climbs, as fractions of
-      a piece's tokens; after the last comes a bare marker.
+      a piece's tokens; after the last comes a bare marker. The default steps
+      by x0.7 (0.7, 0.49, 0.34, ... 0.0008), so the chosen level uses 70-100%
+      of the room a piece could have.
     - ``slack``: fraction of the budget the allocator treats as one step of
       history (see docs/budget.md): a forced rewrite frees about that much.
     - ``min_tokens``: pieces smaller than this are left alone unless the
@@ -41,7 +43,7 @@ class Config(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     protect: frozenset[Protectable] = frozenset({"system", "latest_user", "assistant_text", "tool_args"})
-    levels: tuple[float, ...] = (0.5, 0.3, 0.15, 0.07)
+    levels: tuple[float, ...] = tuple(round(0.7**k, 4) for k in range(1, 21))
     slack: float = Field(default=0.2, gt=0.0, le=1.0)
     min_tokens: int = Field(default=48, ge=0)
     auto_query: bool = True

@@ -216,7 +216,6 @@ def _choose(
     allocation = allocate(
         size=lambda i, level: ladders[i].form(level).tokens,
         positions=[p.position for p in pieces],
-        originals=[p.tokens for p in pieces],
         fixed=fixed,
         budget=budget,
         top_level=top,

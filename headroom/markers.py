@@ -7,8 +7,8 @@
 
 The handle redeems the whole original with ``retrieve(handle)``; the detail
 names the part (for lines, a 1-based inclusive range) so ``retrieve(handle,
-lines=(41, 160))`` gives exactly what the marker stands for. A marker costs about
-16 tokens. Text that merely looks like a marker is never taken for one: only
+lines=(41, 160))`` gives exactly what the marker stands for. A marker costs 16
+to 18 tokens. Text that merely looks like a marker is never taken for one: only
 markers whose handle is in the result's manifest are ours (see ``find_markers``).
 """
 

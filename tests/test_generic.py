@@ -1,0 +1,58 @@
+"""The generic compressor on real captured output, against golden files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from headroom import Headroom, MemoryStore, find_markers
+
+GOLDEN = Path(__file__).parent / "golden" / "generic"
+CASES = [("grep_stdlib.txt", 600), ("gpl3.txt", 900), ("gcc_error.txt", 60)]
+
+
+@pytest.mark.parametrize(("name", "budget"), CASES)
+def test_golden(name: str, budget: int) -> None:
+    original = (GOLDEN / name).read_text()
+    hr = Headroom(store=MemoryStore(), model="gpt-4")
+    result = hr.compress_text(original, budget)
+    expected = GOLDEN / (name + ".out")
+    if os.environ.get("HEADROOM_UPDATE_GOLDEN"):
+        expected.write_text(result.text)
+    assert result.text == expected.read_text()
+    assert result.tokens_after <= budget and result.within_budget
+    assert hr.retrieve(result.manifest.entries[0].handle) == original
+
+
+@pytest.mark.parametrize(("name", "budget"), CASES)
+def test_markers_account_for_every_omitted_line(name: str, budget: int) -> None:
+    original = (GOLDEN / name).read_text()
+    hr = Headroom(store=MemoryStore(), model="gpt-4")
+    result = hr.compress_text(original, budget)
+    (entry,) = result.manifest.entries
+    markers = find_markers(result.text, result.manifest.handles)
+    assert sum(m.count for m in markers) == sum(entry.omitted.values())
+    # putting each omitted part back where its marker stands restores the original exactly
+    text = result.text
+    for marker in reversed(markers):
+        first, last = (int(n) for n in (marker.detail or "").split("-"))
+        part = hr.retrieve(marker.handle, **{marker.unit: (first, last)})
+        start, end = (marker.start, marker.end + 1) if marker.unit == "lines" else (marker.start - 1, marker.end + 1)
+        text = text[:start] + part + text[end:]
+    assert text == original
+
+
+def test_single_long_line_is_cut_by_characters() -> None:
+    text = "x" * 20_000
+    hr = Headroom(store=MemoryStore(), model="gpt-4")
+    result = hr.compress_text(text, 300)
+    assert result.tokens_after <= 300
+    assert result.manifest.entries[0].omitted.keys() == {"chars"}
+
+
+def test_default_policy_leaves_moderate_text_alone() -> None:
+    hr = Headroom(store=MemoryStore(), model="gpt-4")
+    text = "".join((GOLDEN / "grep_stdlib.txt").read_text().splitlines(keepends=True)[:100])
+    assert hr.compress_text(text).text == text

@@ -1,0 +1,37 @@
+"""Token counting: real encodings offline, fallbacks reported, never a silent guess."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from headroom import TokenCounter
+from headroom.tokens import encoding_for_model
+
+
+def test_cl100k_models_count_exactly_offline() -> None:
+    counter = TokenCounter.for_model("gpt-4")
+    assert (counter.name, counter.exact, counter.note) == ("cl100k_base", True, None)
+    assert counter.count("hello world") == 2
+    assert counter.count("<|endoftext|>") > 1  # special tokens in data are plain text
+
+
+def test_missing_encoding_falls_back_with_a_note(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(tmp_path))
+    counter = TokenCounter.for_model("gpt-4o")
+    assert counter.name == "cl100k_base" and not counter.exact
+    assert counter.note and "network use is off" in counter.note
+
+
+def test_allowed_download_is_bounded_and_reported(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(tmp_path))
+    counter = TokenCounter.for_model("gpt-4o", allow_network=True, timeout=5)
+    assert not counter.exact and counter.note and "could not be downloaded" in counter.note
+
+
+def test_models_without_public_tokenizer_are_estimates() -> None:
+    counter = TokenCounter.for_model("claude-sonnet-4-5")
+    assert counter.name == "cl100k_base" and not counter.exact
+    assert encoding_for_model("o200k_base") == ("o200k_base", None)
+    assert encoding_for_model("mystery-model")[1] is not None
