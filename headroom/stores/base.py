@@ -18,6 +18,8 @@ class Store(Protocol):
     """Where originals live, keyed by their content-addressed handle.
 
     ``put`` is idempotent: storing the same original twice keeps one copy.
+    ``meta`` is kept beside it (headroom records the content type, so partial
+    retrieval can use the compressor's own units) and ``get_meta`` returns it.
     ``get`` returns the exact original or raises ``HandleNotFound`` /
     ``HandleExpired``. ``verify`` re-hashes every original and returns the
     handles whose text no longer matches (an empty list means healthy).
@@ -26,6 +28,8 @@ class Store(Protocol):
     def put(self, handle: str, original: str, *, meta: Mapping[str, str] | None = None) -> None: ...
 
     def get(self, handle: str) -> str: ...
+
+    def get_meta(self, handle: str) -> dict[str, str]: ...
 
     def __contains__(self, handle: object) -> bool: ...
 
