@@ -44,9 +44,9 @@ def _pick(model: str | None, store: Store | None, config: Config | None) -> Head
     if model is None and store is None and config is None:
         return base
     return Headroom(
-        store=store or base.store,
+        store=store if store is not None else base.store,
         model=model or DEFAULT_MODEL,
-        config=config or base.config,
+        config=config if config is not None else base.config,
     )
 
 
@@ -84,12 +84,6 @@ def compress_text(
     return _pick(model, store, config).compress_text(text, budget, query=query, strict=strict)
 
 
-def retrieve(
-    handle: str,
-    store: Store | None = None,
-    *,
-    lines: tuple[int, int] | None = None,
-    chars: tuple[int, int] | None = None,
-) -> str:
-    """The exact original behind ``handle`` (or a line / char range of it)."""
-    return _pick(None, store, None).retrieve(handle, lines=lines, chars=chars)
+def retrieve(handle: str, store: Store | None = None, **selector: Any) -> str:
+    """The exact original behind ``handle``, or one part of it (``lines=``, ``chars=``, ``query=``, ...)."""
+    return _pick(None, store, None).retrieve(handle, **selector)

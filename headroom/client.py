@@ -46,7 +46,7 @@ class Headroom:
             store = MemoryStore()
         self.store = store
         self.model = model
-        self.config = config or Config()
+        self.config = config if config is not None else Config()
         self._counter = counter
         self._registry = registry
 
@@ -93,36 +93,24 @@ class Headroom:
         assert isinstance(plan.result, TextResult)
         return plan.result
 
-    def retrieve(
-        self,
-        handle: str,
-        *,
-        lines: tuple[int, int] | None = None,
-        chars: tuple[int, int] | None = None,
-    ) -> str:
-        """The exact original of ``handle``, or the 1-based inclusive ``lines`` / ``chars`` range of it."""
-        original = self.store.get(parse_handle(handle))
-        if lines is not None and chars is not None:
-            raise InvalidInput("pass lines= or chars=, not both")
-        if lines is not None:
-            start, end = _range(lines, "lines")
-            return "".join(original.splitlines(keepends=True)[start - 1 : end])
-        if chars is not None:
-            start, end = _range(chars, "chars")
-            return original[start - 1 : end]
-        return original
+    def retrieve(self, handle: str, **selector: Any) -> str:
+        """The exact original of ``handle``, or one part of it.
+
+        At most one selector: ``lines=(first, last)`` and ``chars=(first, last)``
+        (1-based, inclusive), ``query="words"`` (matching lines, numbered), or a
+        unit of the piece's own compressor (see its ``selectors``).
+        """
+        handle = parse_handle(handle)
+        original = self.store.get(handle)
+        chosen = {key: value for key, value in selector.items() if value is not None}
+        if not chosen:
+            return original
+        if len(chosen) > 1:
+            raise InvalidInput(f"pass one selector at a time, got {', '.join(sorted(chosen))}")
+        ((key, value),) = chosen.items()
+        content_type = self.store.get_meta(handle).get("content_type", "text")
+        return self.registry.build(content_type, self.config.compressors).select(original, key, value)
 
     def _keep(self, plan: Plan) -> None:
-        for handle, original in plan.originals.items():
-            self.store.put(handle, original)
-
-
-def _range(value: object, name: str) -> tuple[int, int]:
-    if (
-        not isinstance(value, tuple)
-        or len(value) != 2
-        or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)
-        or not 1 <= value[0] <= value[1]
-    ):
-        raise InvalidInput(f"{name}= takes (first, last), 1-based and inclusive, e.g. (41, 160); got {value!r}")
-    return value[0], value[1]
+        for handle, (original, content_type) in plan.originals.items():
+            self.store.put(handle, original, meta={"content_type": content_type})

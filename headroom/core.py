@@ -131,9 +131,9 @@ class Ladder:
 
 @dataclass(frozen=True)
 class Plan:
-    """What the edge needs: originals to store (handle -> text), then the result to return."""
+    """What the edge needs: originals to store (handle -> text, content type), then the result."""
 
-    originals: dict[str, str]
+    originals: dict[str, tuple[str, str]]
     result: CompressResult | TextResult
 
 
@@ -170,7 +170,7 @@ def plan_messages(
     chosen, manifest, degradations = _choose(pieces, fixed, budget, counter, registry, config, strict)
     out = rebuild(messages, {(p.message_index, p.path): form.text for p, form in chosen})
     result = CompressResult(messages=out, manifest=manifest, tokens_before=before, tokens_after=manifest_total(manifest, before))
-    return Plan({p.ctx.handle: p.text for p, form in chosen}, result)
+    return Plan(_originals(chosen, manifest), result)
 
 
 def plan_text(
@@ -192,7 +192,11 @@ def plan_text(
     chosen, manifest, _ = _choose([piece], 0, budget, counter, registry, config, strict)
     new_text = chosen[0][1].text if chosen else text
     result = TextResult(text=new_text, manifest=manifest, tokens_before=tokens, tokens_after=manifest_total(manifest, tokens))
-    return Plan({p.ctx.handle: p.text for p, _ in chosen}, result)
+    return Plan(_originals(chosen, manifest), result)
+
+
+def _originals(chosen: list[tuple[Piece, Form]], manifest: Manifest) -> dict[str, tuple[str, str]]:
+    return {p.ctx.handle: (p.text, e.content_type) for (p, _), e in zip(chosen, manifest.entries)}
 
 
 def manifest_total(manifest: Manifest, before: int) -> int:

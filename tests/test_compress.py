@@ -74,6 +74,12 @@ def test_compress_text_and_partial_retrieval() -> None:
     assert retrieve(handle, chars=(1, 10)) == GREP[:10]
     with pytest.raises(InvalidInput, match="1-based"):
         retrieve(handle, lines=(0, 3))
+    matches = retrieve(handle, query="nntplib")
+    assert matches.startswith("1: ./nntplib.py:1050:") and all("nntplib" in m for m in matches.splitlines())
+    with pytest.raises(InvalidInput, match="one selector"):
+        retrieve(handle, lines=(1, 2), chars=(1, 2))
+    with pytest.raises(InvalidInput, match="no 'rows' selector"):
+        retrieve(handle, rows=(1, 2))
 
 
 def test_retrieve_unknown_handle_says_what_to_do() -> None:

@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from headroom.errors import ConfigError
+from headroom.errors import ConfigError, InvalidInput
 from headroom.markers import render_marker
 from headroom.tokens import TokenCounter
 
@@ -93,6 +93,8 @@ class Compressor(ABC):
     content_type: ClassVar[str]
     name: ClassVar[str]
     Options: ClassVar[type[BaseModel]] = NoOptions
+    #: the partial-retrieval selectors ``select`` understands
+    selectors: ClassVar[frozenset[str]] = frozenset({"lines", "chars", "query"})
 
     def __init__(self, options: BaseModel | Mapping[str, Any] | None = None) -> None:
         if isinstance(options, BaseModel):
@@ -111,3 +113,36 @@ class Compressor(ABC):
         """How much ``text`` holds in its own unit, for a bare marker: ``(count, unit)``."""
         lines = text.count("\n") + (0 if text.endswith("\n") else 1)
         return (lines, "lines") if lines > 1 else (len(text), "chars")
+
+    def select(self, original: str, selector: str, value: Any) -> str:
+        """Part of ``original``: ``lines`` / ``chars`` take a 1-based inclusive (first, last)
+        range; ``query`` returns the lines holding any of its words, each as ``N: line``.
+        Compressors with other units (rows, symbols, files) extend this."""
+        if selector == "lines":
+            first, last = _span(value, "lines")
+            return "".join(original.splitlines(keepends=True)[first - 1 : last])
+        if selector == "chars":
+            first, last = _span(value, "chars")
+            return original[first - 1 : last]
+        if selector == "query":
+            words = {w for w in str(value).lower().split() if len(w) > 1}
+            return "".join(
+                f"{number}: {line}" if line.endswith("\n") else f"{number}: {line}\n"
+                for number, line in enumerate(original.splitlines(keepends=True), 1)
+                if any(word in line.lower() for word in words)
+            )
+        raise InvalidInput(
+            f"{self.content_type} originals have no {selector!r} selector; "
+            f"use one of {', '.join(sorted(self.selectors))}"
+        )
+
+
+def _span(value: object, name: str) -> tuple[int, int]:
+    if (
+        not isinstance(value, tuple)
+        or len(value) != 2
+        or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+        or not 1 <= value[0] <= value[1]
+    ):
+        raise InvalidInput(f"{name}= takes (first, last), 1-based and inclusive, e.g. (41, 160); got {value!r}")
+    return value[0], value[1]
