@@ -15,7 +15,7 @@ from importlib.metadata import entry_points
 from typing import Any
 
 from headroom.compressors.base import Compressor
-from headroom.compressors.generic import GenericCompressor
+from headroom.compressors.builtins import BUILTINS
 from headroom.errors import RegistryError
 from headroom.router import BUILTIN_DETECTORS, Detector, Router
 
@@ -32,7 +32,8 @@ class Registry:
         self._compressors: dict[str, type[Compressor]] = {}
         self.router = Router()
         if builtins:
-            self.register(GenericCompressor)
+            for compressor in BUILTINS:
+                self.register(compressor)
             for detector in BUILTIN_DETECTORS:
                 self.router.add(detector)
 

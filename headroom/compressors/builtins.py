@@ -1,0 +1,16 @@
+"""The compressors headroom ships, registered through the same call a plugin uses.
+
+One line per compressor; the router's detectors (``headroom.router``) decide
+which content type a piece is.
+"""
+
+from __future__ import annotations
+
+from headroom.compressors.base import Compressor
+from headroom.compressors.generic import GenericCompressor
+
+__all__ = ["BUILTINS"]
+
+BUILTINS: tuple[type[Compressor], ...] = (
+    GenericCompressor,
+)
