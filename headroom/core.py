@@ -102,7 +102,13 @@ class Ladder:
                 )
             )
             return None
-        if out is None or not self._passes(out, compressor.name):
+        if out is None:
+            return None
+        for note in out.fallbacks:
+            self.degradations.append(
+                Degradation(kind="fallback", detail=f"{compressor.name}: {note}", message_index=piece.message_index)
+            )
+        if not self._passes(out, compressor.name):
             return None
         return Form(out.text, piece.ctx.counter.count(out.text), level, out.lossless, dict(out.omitted), compressor.name)
 

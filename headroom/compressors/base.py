@@ -56,12 +56,15 @@ class Compressed:
     ``omitted`` counts what went, in the source's units (``{"lines": 120}``);
     a lossless re-encoding leaves it empty and sets ``lossless``.
     ``output_kind`` names the check the core runs ("text", "json", "python").
+    ``fallbacks`` says what the compressor could not do as designed (a parser
+    missing, a language unknown): the core records each as a degradation.
     """
 
     text: str
     lossless: bool = False
     omitted: Mapping[str, int] = field(default_factory=dict)
     output_kind: str = "text"
+    fallbacks: tuple[str, ...] = ()
 
 
 def _parses_json(text: str) -> bool:
