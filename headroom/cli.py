@@ -14,6 +14,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from headroom.client import DEFAULT_MODEL, Headroom
 from headroom.config import Config
@@ -68,7 +69,7 @@ def _compress(hr: Headroom, args: argparse.Namespace) -> int:
     return 0 if fits else 1
 
 
-def _as_messages(raw: str) -> list[object] | None:
+def _as_messages(raw: str) -> list[dict[str, Any]] | None:
     try:
         value = json.loads(raw)
     except ValueError:
