@@ -76,7 +76,7 @@ def _is_json(text: str) -> bool:
 
 
 def _is_ndjson(text: str) -> bool:
-    lines = [line for line in text.strip().splitlines()[:_SAMPLE_LINES] if line.strip()]
+    lines = [line for line in text.strip().split("\n")[:_SAMPLE_LINES] if line.strip()]
     if len(lines) < 2:
         return False
     return all(line.lstrip()[:1] in "[{" and _is_json(line) for line in lines)
@@ -97,7 +97,7 @@ _CODE_RE = re.compile(
 
 
 def _share(text: str, pattern: re.Pattern[str], at_least: float) -> bool:
-    lines = [line for line in text.splitlines()[:_SAMPLE_LINES] if line.strip()]
+    lines = [line for line in text.split("\n")[:_SAMPLE_LINES] if line.strip()]
     if len(lines) < 3:
         return False
     hits = sum(1 for line in lines if pattern.search(line))

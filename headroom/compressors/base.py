@@ -24,7 +24,21 @@ from headroom.errors import ConfigError, InvalidInput
 from headroom.markers import render_marker
 from headroom.tokens import TokenCounter
 
-__all__ = ["CHECKS", "Compressed", "Compressor", "NoOptions", "PieceContext"]
+__all__ = ["CHECKS", "Compressed", "Compressor", "NoOptions", "PieceContext", "split_lines"]
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines ending at ``\n`` only, each keeping its ending.
+
+    ``str.splitlines`` also breaks at form feeds, ``\x85`` and Unicode line
+    separators, which tools print inside lines; a marker's line range counts
+    what ``grep -n`` and editors count.
+    """
+    parts = text.split("\n")
+    lines = [part + "\n" for part in parts[:-1]]
+    if parts[-1]:
+        lines.append(parts[-1])
+    return lines
 
 
 class NoOptions(BaseModel):
@@ -123,7 +137,7 @@ class Compressor(ABC):
         Compressors with other units (rows, symbols, files) extend this."""
         if selector == "lines":
             first, last = _span(value, "lines")
-            return "".join(original.splitlines(keepends=True)[first - 1 : last])
+            return "".join(split_lines(original)[first - 1 : last])
         if selector == "chars":
             first, last = _span(value, "chars")
             return original[first - 1 : last]
@@ -131,7 +145,7 @@ class Compressor(ABC):
             words = {w for w in str(value).lower().split() if len(w) > 1}
             return "".join(
                 f"{number}: {line}" if line.endswith("\n") else f"{number}: {line}\n"
-                for number, line in enumerate(original.splitlines(keepends=True), 1)
+                for number, line in enumerate(split_lines(original), 1)
                 if any(word in line.lower() for word in words)
             )
         raise InvalidInput(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from headroom.compressors.base import Compressed, Compressor, PieceContext
+from headroom.compressors.base import Compressed, Compressor, PieceContext, split_lines
 
 __all__ = ["GenericCompressor"]
 
@@ -36,7 +36,7 @@ class GenericCompressor(Compressor):
             if ctx.counter.count(text) <= self.options.max_tokens:
                 return None
             target = self.options.max_tokens
-        lines = text.splitlines(keepends=True)
+        lines = split_lines(text)
         if len(lines) >= 3:
             cut = _cut_lines(lines, target, ctx)
             if cut is not None:
