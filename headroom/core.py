@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from headroom.budget import allocate
-from headroom.compressors.base import CHECKS, Compressed, PieceContext
+from headroom.compressors.base import CHECKS, Compressed, Compressor, PieceContext
 from headroom.config import Config
 from headroom.errors import BudgetExceeded, InvalidInput
 from headroom.handles import make_handle
@@ -67,6 +68,7 @@ class Ladder:
     registry: Registry
     config: Config
     degradations: list[Degradation]
+    budgeted: bool
     forms: dict[int, Form] = field(default_factory=dict)
 
     def form(self, level: int) -> Form:
@@ -86,11 +88,18 @@ class Ladder:
         else:
             target = None if level == 0 else max(1, int(piece.tokens * self.config.levels[level - 1]))
             made = self._compress(target, "default" if level == 0 else str(self.config.levels[level - 1]))
+        if level == 0 and self.budgeted and made is not None and not made.lossless:
+            # under a budget the allocator picks the loss; level 0 keeps only lossless savings
+            return original
         return made if made is not None and made.tokens < previous.tokens else previous
+
+    @cached_property
+    def compressor(self) -> Compressor:
+        return self.registry.build(self.content_type, self.config.compressors)
 
     def _compress(self, target: int | None, level: str) -> Form | None:
         piece = self.piece
-        compressor = self.registry.build(self.content_type, self.config.compressors)
+        compressor = self.compressor
         try:
             out = compressor.compress(piece.text, target, piece.ctx)
         except Exception as error:  # noqa: BLE001 - a plugin's failure must not lose the caller's data
@@ -128,8 +137,7 @@ class Ladder:
     def _marker(self) -> Form | None:
         if self.piece.json_only:
             return None
-        compressor = self.registry.build(self.content_type, self.config.compressors)
-        count, unit = compressor.describe(self.piece.text)
+        count, unit = self.compressor.describe(self.piece.text)
         detail = f"1-{count}" if unit in ("lines", "chars") else None
         text = self.piece.ctx.marker(count, unit, detail)
         return Form(text, self.piece.ctx.counter.count(text), "marker", False, {unit: count}, "marker")
@@ -221,7 +229,9 @@ def _choose(
     degradations: list[Degradation] = []
     if counter.note:
         degradations.append(Degradation(kind="tokenizer", detail=counter.note))
-    ladders = [Ladder(p, registry.router.detect(p.text), registry, config, degradations) for p in pieces]
+    ladders = [
+        Ladder(p, registry.router.detect(p.text), registry, config, degradations, budget is not None) for p in pieces
+    ]
     top = len(config.levels) + 1
     allocation = allocate(
         size=lambda i, level: ladders[i].form(level).tokens,

@@ -1,26 +1,33 @@
-"""The fallback for text of unknown type: keep the head and the tail, mark the middle.
+"""The fallback for text of unknown type: head, tail, and the lines the query names.
 
-Line-aware: whole lines are kept, and the marker names the 1-based range of
-lines it stands for, so ``retrieve(handle, lines=(a, b))`` gives exactly them.
-Text with too few lines to cut (one long line, minified data) is cut by
-characters instead, and the marker then counts characters. The head gets the
-larger share because a tool's output usually states what it is up front; the
-tail keeps the ending (the summary, the last error, the exit status).
+Line-aware: whole lines are kept, and each run of omitted lines becomes one
+marker line naming its 1-based range, so ``retrieve(handle, lines=(a, b))``
+gives exactly what it stands for. The head gets a share because a tool's
+output usually states what it is up front; the tail keeps the ending (the
+summary, the last error, the exit status); with a query, the lines that score
+best against it (BM25 over the piece's lines) get the rest, in their original
+order. Text with too few lines to cut (one long line, minified data) is cut by
+characters instead, and the marker then counts characters.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from headroom.compressors.base import Compressed, Compressor, PieceContext, split_lines
+from headroom.relevance import BM25
 
 __all__ = ["GenericCompressor"]
 
 _HEAD_SHARE = 0.6
+_QUERY_SHARES = (0.3, 0.2)  # head and tail when a query claims the rest
+_MARKER_COST = 20  # a marker line, rounded up
 
 
 class GenericOptions(BaseModel):
-    """``max_tokens``: without budget pressure, pieces above this are cut to it."""
+    """``max_tokens``: without a budget, pieces above this are cut to it."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
     max_tokens: int = Field(default=4000, ge=64)
@@ -36,47 +43,103 @@ class GenericCompressor(Compressor):
             if ctx.counter.count(text) <= self.options.max_tokens:
                 return None
             target = self.options.max_tokens
-        lines = split_lines(text)
-        if len(lines) >= 3:
-            cut = _cut_lines(lines, target, ctx)
+        profile = self._profile(text, ctx)
+        if len(profile.lines) >= 3:
+            cut = _cut_lines(profile, target, ctx)
             if cut is not None:
                 return cut
         return _cut_chars(text, target, ctx)
 
+    def _profile(self, text: str, ctx: PieceContext) -> _Profile:
+        """Lines, their token costs and their ranking, computed once per piece.
 
-def _cut_lines(lines: list[str], target: int, ctx: PieceContext) -> Compressed | None:
-    """Head and tail lines around one marker line, within ``target`` tokens."""
-    count = ctx.counter.count
-    room = target - count(ctx.marker(len(lines), "lines", f"1-{len(lines)}")) - 1
-    if room <= 0:
-        return None
-    head_room = int(room * _HEAD_SHARE)
-    head: list[str] = []
+        The allocator asks for the same piece at many targets in a row, and the
+        core keeps one compressor per piece, so one cached profile serves them all.
+        """
+        key = (text, ctx.query, id(ctx.counter))
+        cached: tuple[tuple[str, str | None, int], _Profile] | None = getattr(self, "_cache", None)
+        if cached is None or cached[0] != key:
+            lines = split_lines(text)
+            costs = [ctx.counter.count(line) for line in lines]
+            scores = BM25(lines).scores(ctx.query) if ctx.query and len(lines) >= 3 else []
+            ranked = sorted((i for i, s in enumerate(scores) if s > 0), key=lambda i: (-scores[i], i))
+            cached = (key, _Profile(lines, costs, ranked))
+            self._cache = cached
+        return cached[1]
+
+
+@dataclass(frozen=True)
+class _Profile:
+    lines: list[str]
+    costs: list[int]
+    ranked: list[int]
+
+
+def _cut_lines(profile: _Profile, target: int, ctx: PieceContext) -> Compressed | None:
+    """Keep head, tail and query lines within ``target`` tokens, shrinking until it fits."""
+    lines = profile.lines
+    room = target - _MARKER_COST
+    for _ in range(6):
+        if room <= 0:
+            return None
+        keep = _choose(profile, room)
+        if not keep or len(keep) == len(lines):
+            return None
+        text, omitted = render(lines, keep, ctx)
+        if ctx.counter.count(text) <= target:
+            return Compressed(text, omitted={"lines": omitted})
+        room = int(room * 0.85)
+    return None
+
+
+def _choose(profile: _Profile, room: int) -> set[int]:
+    """Indexes of the lines to keep, their token costs adding up to at most ``room``."""
+    lines, costs, ranked = profile.lines, profile.costs, profile.ranked
+    head_share, tail_share = _QUERY_SHARES if ranked else (_HEAD_SHARE, 1 - _HEAD_SHARE)
+    keep: set[int] = set()
     used = 0
-    for line in lines:
-        cost = count(line)
-        if used + cost > head_room:
-            break
-        head.append(line)
+
+    def take(index: int, limit: int, gap_cost: int = 0) -> bool:
+        nonlocal used
+        cost = costs[index] + gap_cost
+        if used + cost > limit:
+            return False
+        keep.add(index)
         used += cost
-    tail: list[str] = []
-    for line in reversed(lines[len(head) + 1 :]):
-        cost = count(line)
-        if used + cost > room:
+        return True
+
+    head_limit = int(room * head_share)
+    for index in range(len(lines)):
+        if not take(index, head_limit):
             break
-        tail.append(line)
-        used += cost
-    tail.reverse()
-    omitted = len(lines) - len(head) - len(tail)
-    if omitted <= 0 or not (head or tail):
-        return None
-    first = len(head) + 1
-    marker = ctx.marker(omitted, "lines", f"{first}-{first + omitted - 1}")
-    gap = "" if not head or head[-1].endswith("\n") else "\n"
-    text = "".join(head) + gap + marker + "\n" + "".join(tail)
-    if tail == [] and not lines[-1].endswith("\n"):
-        text = text[:-1]
-    return Compressed(text, omitted={"lines": omitted})
+    tail_limit = used + int(room * tail_share)
+    for index in range(len(lines) - 1, -1, -1):
+        if index in keep or not take(index, tail_limit):
+            break
+    for index in ranked:  # each new island of kept lines may cost a marker before it
+        if index not in keep:
+            take(index, room, 0 if index - 1 in keep else _MARKER_COST)
+    return keep
+
+
+def render(lines: list[str], keep: set[int], ctx: PieceContext) -> tuple[str, int]:
+    """The kept lines with one marker line for each run of omitted ones, and the omitted count."""
+    out: list[str] = []
+    omitted = 0
+    index = 0
+    while index < len(lines):
+        if index in keep:
+            out.append(lines[index])
+            index += 1
+            continue
+        start = index
+        while index < len(lines) and index not in keep:
+            index += 1
+        run = index - start
+        omitted += run
+        ending = "" if index == len(lines) and not lines[-1].endswith("\n") else "\n"
+        out.append(ctx.marker(run, "lines", f"{start + 1}-{index}") + ending)
+    return "".join(out), omitted
 
 
 def _cut_chars(text: str, target: int, ctx: PieceContext) -> Compressed | None:
