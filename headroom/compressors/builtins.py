@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from headroom.compressors.base import Compressor
 from headroom.compressors.generic import GenericCompressor
+from headroom.compressors.json_data import JsonCompressor
 
 __all__ = ["BUILTINS"]
 
 BUILTINS: tuple[type[Compressor], ...] = (
     GenericCompressor,
+    JsonCompressor,
 )
