@@ -16,7 +16,6 @@ are uniform objects, and JSON that parses otherwise.
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections import Counter
 from typing import Any, ClassVar
@@ -24,6 +23,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from headroom.compressors import _json_forms as forms
+from headroom.compressors._rows import priority, row_text, summary
 from headroom.compressors.base import Compressed, Compressor, PieceContext
 from headroom.compressors.generic import GenericCompressor
 from headroom.errors import InvalidInput
@@ -31,13 +31,6 @@ from headroom.relevance import BM25
 
 __all__ = ["JsonCompressor"]
 
-_FAILURE = re.compile(
-    r"\b(error|errors|errored|fail|failed|failing|failure|fatal|exception|panic|timeout|timed out|"
-    r"denied|refused|forbidden|unauthorized|critical|crash(ed)?|abort(ed)?|invalid)\b",
-    re.I,
-)
-_STATUS_KEY = re.compile(r"(^|_|\b)(status|code|status_code|http_status)$", re.I)
-_SUCCESS_KEY = re.compile(r"(^|_)(ok|success|succeeded|passed|healthy|valid)$", re.I)
 _MARKER_COST = 40  # a marker with its summary, rounded up
 
 
@@ -95,7 +88,7 @@ class JsonCompressor(Compressor):
                 raise InvalidInput(f"rows= takes (first, last), 1-based and inclusive; got {value!r}")
             numbered = numbered[value[0] - 1 : value[1]]
         else:
-            scores = BM25([_row_text(item) for item in items]).scores(str(value))
+            scores = BM25([row_text(item) for item in items]).scores(str(value))
             numbered = [(i, item) for (i, item), score in zip(numbered, scores) if score > 0]
         return "".join(f"{i}: {json.dumps(item, ensure_ascii=False)}\n" for i, item in numbered)
 
@@ -237,7 +230,7 @@ class _Selection:
         """The items worth keeping within ``budget``, in order, with a marker per omitted run."""
         order = self._orders.get(id(items))
         if order is None:
-            order = self._orders[id(items)] = _priority(items, self.ctx.query)
+            order = self._orders[id(items)] = priority(items, self.ctx.query)
         keep: dict[int, float] = {}  # index -> the tokens it may use
         used = 0.0
         marker = _MARKER_COST / 2
@@ -268,7 +261,7 @@ class _Selection:
                 out.append(self._shrink(items[start], max(budget - marker, 1.0), f"{path}[{start + 1}]"))
                 continue
             self.omitted[unit] += index - start
-            detail = f"{label} {start + 1}-{index}" + _summary(items[start:index])
+            detail = f"{label} {start + 1}-{index}" + summary(items[start:index])
             out.append(self.ctx.marker(index - start, unit, detail))
         return out
 
@@ -292,106 +285,3 @@ def _any_long(value: Any, limit: int) -> bool:
     if isinstance(value, list):
         return any(_any_long(v, limit) for v in value)
     return False
-
-
-def _row_text(item: Any) -> str:
-    """The values of an item as text (never its key names, except for object entries)."""
-    if isinstance(item, dict):
-        return " ".join(_row_text(v) for v in item.values())
-    if isinstance(item, list):
-        return " ".join(_row_text(v) for v in item)
-    return "" if item is None else str(item)
-
-
-def _leaves(item: Any, prefix: str = "") -> list[tuple[str, Any]]:
-    if isinstance(item, dict):
-        return [leaf for k, v in item.items() for leaf in _leaves(v, f"{prefix}{k}.")]
-    return [(prefix.rstrip("."), item)]
-
-
-def _failed(item: Any) -> bool:
-    for key, value in _leaves(item):
-        name = key.rsplit(".", 1)[-1]
-        if isinstance(value, str) and _FAILURE.search(value):
-            return True
-        if isinstance(value, bool):
-            if value is False and _SUCCESS_KEY.search(name):
-                return True
-        elif isinstance(value, int) and _STATUS_KEY.search(name) and 100 <= value <= 599 and not 200 <= value < 300:
-            return True
-    return False
-
-
-def _priority(items: list[Any], query: str | None) -> list[int]:
-    """Item indexes, most worth keeping first."""
-    n = len(items)
-    first: list[int] = [0, n - 1]
-    failures = [i for i, item in enumerate(items) if _failed(item)]
-    scores = BM25([_row_text(item) for item in items]).scores(query) if query else [0.0] * n
-    relevant = sorted((i for i in range(n) if scores[i] > 0), key=lambda i: (-scores[i], i))
-    unusual = _unusual(items)
-    ordered: dict[int, None] = {}
-    # query matches first: they are what the question needs; then the edges, failures,
-    # unusual values, and the rest in order (contiguous, so markers stay few)
-    named = _named(items, query) if query else []
-    for group in (named, relevant[:3], first, failures, relevant, unusual, range(n)):
-        for index in group:
-            ordered.setdefault(index, None)
-    return list(ordered)
-
-
-def _named(items: list[Any], query: str) -> list[int]:
-    """Items one of whose values the query names outright (``hypothesis`` for a package row)."""
-    words = {w.lower() for w in re.findall(r"[\w.@/+-]+", query)}
-    def names(item: Any) -> bool:
-        if isinstance(item, dict) and len(item) == 1 and next(iter(item)).lower() in words:
-            return True  # an entry of a wide object, named by its key (a version, an id)
-        return any(isinstance(v, str) and v.lower() in words for _, v in _leaves(item))
-
-    return [i for i, item in enumerate(items) if names(item)]
-
-
-def _unusual(items: list[Any]) -> list[int]:
-    """Items holding a rare value of a categorical field, or an outlying number."""
-    columns: dict[str, list[Any]] = {}
-    for item in items:
-        for key, value in _leaves(item):
-            columns.setdefault(key, []).append(value)
-    picked: list[int] = []
-    for values in columns.values():
-        if len(values) != len(items):
-            continue
-        numbers = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
-        if len(numbers) == len(values) and len(numbers) >= 8:
-            mean = sum(numbers) / len(numbers)
-            spread = math.sqrt(sum((x - mean) ** 2 for x in numbers) / len(numbers))
-            if spread:
-                picked += [i for i, x in enumerate(numbers) if abs(x - mean) > 3 * spread]
-            continue
-        hashable = [json.dumps(v, sort_keys=True) for v in values]
-        counts = Counter(hashable)
-        if 1 < len(counts) <= max(2, len(values) // 10):
-            picked += [i for i, v in enumerate(hashable) if counts[v] <= 2]
-    return sorted(set(picked))
-
-
-def _summary(items: list[Any]) -> str:
-    """What a run of dropped items held: up to two categorical fields and one numeric range."""
-    columns: dict[str, list[Any]] = {}
-    for item in items:
-        for key, value in _leaves(item):
-            if key:
-                columns.setdefault(key, []).append(value)
-    parts: list[str] = []
-    for key, values in columns.items():
-        if len(parts) >= 3:
-            break
-        numbers = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
-        if numbers and len(numbers) == len(values) and len(set(numbers)) > 3:
-            parts.append(f"{key} {min(numbers):g}..{max(numbers):g}")
-            continue
-        counts = Counter(str(v) if v != "" else "''" for v in values)
-        if len(counts) <= 4 and len(values) >= 3 and all(len(v) <= 20 for v in counts):
-            parts.append(f"{key} " + ",".join(f"{v}x{c}" for v, c in counts.most_common(3)))
-    text = (" " + "; ".join(parts)) if parts else ""
-    return re.sub(r"[\]\n\r\"\\]", "", text)[:120]
