@@ -96,6 +96,12 @@ _CODE_RE = re.compile(
 )
 
 
+def _looks_like_table(text: str) -> bool:
+    from headroom.compressors.table import looks_like_table
+
+    return looks_like_table(text)
+
+
 def _share(text: str, pattern: re.Pattern[str], at_least: float) -> bool:
     lines = [line for line in text.split("\n")[:_SAMPLE_LINES] if line.strip()]
     if len(lines) < 3:
@@ -111,5 +117,6 @@ BUILTIN_DETECTORS: tuple[Detector, ...] = (
     Detector("html", "html", lambda t: _HTML_RE.match(t[:2_000]) is not None),
     Detector("search", "search", lambda t: _share(t, _GREP_RE, 0.6)),
     Detector("log", "log", lambda t: _share(t, _LOG_RE, 0.3)),
+    Detector("table", "table", lambda t: _looks_like_table(t)),
     Detector("code", "code", lambda t: _share(t, _CODE_RE, 0.1)),
 )

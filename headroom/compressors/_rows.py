@@ -64,10 +64,11 @@ def priority(items: list[Any], query: str | None) -> list[int]:
     relevant = sorted((i for i in range(n) if scores[i] > 0), key=lambda i: (-scores[i], i))
     unusual = _unusual(items)
     ordered: dict[int, None] = {}
-    # query matches first: they are what the question needs; then the edges, failures,
-    # unusual values, and the rest in order (contiguous, so markers stay few)
+    # what the query names and matches best first: that is what the question needs; then
+    # the first failures, the edges, the other failures and matches, unusual values, and
+    # the rest in order (contiguous, so markers stay few)
     named = _named(items, query) if query else []
-    for group in (named, relevant[:3], first, failures, relevant, unusual, range(n)):
+    for group in (named, relevant[:3], failures[:5], first, failures, relevant, unusual, range(n)):
         for index in group:
             ordered.setdefault(index, None)
     return list(ordered)

@@ -9,10 +9,12 @@ from __future__ import annotations
 from headroom.compressors.base import Compressor
 from headroom.compressors.generic import GenericCompressor
 from headroom.compressors.json_data import JsonCompressor
+from headroom.compressors.table import TableCompressor
 
 __all__ = ["BUILTINS"]
 
 BUILTINS: tuple[type[Compressor], ...] = (
     GenericCompressor,
     JsonCompressor,
+    TableCompressor,
 )

@@ -1,0 +1,149 @@
+"""CSV, TSV and markdown tables: the header stays, rows are chosen by value.
+
+A table is already close to its most compact lossless form, so without budget
+pressure it is left as it is. Under a budget the header line (and a markdown
+table's separator line) stays, rows are ranked like JSON rows (``_rows``:
+named by the query, relevant to it, first and last, failure values, rare
+values and outliers) and kept verbatim, in order; each run of dropped rows
+becomes one marker line with a summary of what it held. Rows are counted from
+1 after the header, and ``retrieve(handle, rows=(a, b))`` returns the header
+with exactly those rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import Any, ClassVar
+
+from headroom.compressors._rows import priority, row_text, summary
+from headroom.compressors.base import Compressed, Compressor, PieceContext, split_lines
+from headroom.compressors.generic import GenericCompressor
+from headroom.errors import InvalidInput
+from headroom.relevance import BM25
+
+__all__ = ["TableCompressor", "looks_like_table", "parse_table"]
+
+_MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_MARKER_COST = 30
+
+
+class Table:
+    """A parsed table: the header lines, the row lines, and each row's values by column."""
+
+    def __init__(self, head: list[str], lines: list[str], rows: list[dict[str, str]]) -> None:
+        self.head, self.lines, self.rows = head, lines, rows
+
+
+def parse_table(text: str) -> Table | None:
+    """The table in ``text``, when every line is one record with the header's column count."""
+    lines = split_lines(text)
+    body = [line for line in lines if line.strip()]
+    if len(body) < 3 or len(body) != len(lines) - (1 if lines and not lines[-1].strip() else 0):
+        return None
+    if _MARKDOWN_RULE.match(body[1]) and body[0].lstrip().startswith("|"):
+        columns = _cells(body[0])
+        rows = [_cells(line) for line in body[2:]]
+        if len(columns) < 2 or any(len(r) != len(columns) for r in rows):
+            return None
+        return Table(body[:2], body[2:], [dict(zip(columns, r)) for r in rows])
+    for delimiter in ("\t", ",", ";"):
+        if body[0].count(delimiter) < 1:
+            continue
+        try:
+            records = list(csv.reader(io.StringIO("".join(body)), delimiter=delimiter))
+        except csv.Error:
+            continue
+        if len(records) == len(body) and all(len(r) == len(records[0]) for r in records):
+            return Table(body[:1], body[1:], [dict(zip(records[0], r)) for r in records[1:]])
+    return None
+
+
+def looks_like_table(text: str) -> bool:
+    """Whether the first 200 lines of ``text`` parse as a table (the router's cheap check)."""
+    head = "".join(split_lines(text)[:200])
+    return parse_table(head) is not None
+
+
+def _cells(line: str) -> list[str]:
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+
+
+class TableCompressor(Compressor):
+    content_type = "table"
+    name = "table"
+    selectors: ClassVar[frozenset[str]] = frozenset({"lines", "chars", "query", "rows"})
+
+    def compress(self, text: str, target: int | None, ctx: PieceContext) -> Compressed | None:
+        prepared = self._prepare(text, ctx)
+        if prepared is None:  # routed here but not a table after all
+            return GenericCompressor().compress(text, target, ctx)
+        if target is None:
+            return None
+        return self._fit(*prepared, target, ctx)
+
+    def _prepare(self, text: str, ctx: PieceContext) -> tuple[Table, list[int], list[int]] | None:
+        """The parsed table, its rows by priority and their token costs, built once per piece:
+        the allocator asks for the same piece at many targets in a row."""
+        key = (text, ctx.query, id(ctx.counter))
+        cached: tuple[Any, tuple[Table, list[int], list[int]] | None] | None = getattr(self, "_cache", None)
+        if cached is None or cached[0] != key:
+            table = parse_table(text)
+            value = None
+            if table is not None:
+                value = (table, priority(table.rows, ctx.query), [ctx.counter.count(line) for line in table.lines])
+            cached = (key, value)
+            self._cache = cached
+        return cached[1]
+
+    def _fit(self, table: Table, order: list[int], costs: list[int], target: int, ctx: PieceContext) -> Compressed | None:
+        room = target - sum(ctx.counter.count(line) for line in table.head) - _MARKER_COST
+        for _ in range(6):
+            keep: set[int] = set()
+            used = 0
+            for index in order:
+                gap = _MARKER_COST if index - 1 not in keep and index + 1 not in keep else 0
+                if used + costs[index] + gap <= room:
+                    keep.add(index)
+                    used += costs[index] + gap
+            text, omitted = self._render(table, keep, ctx)
+            if omitted and ctx.counter.count(text) <= target:
+                return Compressed(text, omitted={"rows": omitted})
+            room = int(room * 0.8)
+        return None
+
+    def _render(self, table: Table, keep: set[int], ctx: PieceContext) -> tuple[str, int]:
+        out = list(table.head)
+        omitted = 0
+        index = 0
+        while index < len(table.lines):
+            if index in keep:
+                out.append(table.lines[index])
+                index += 1
+                continue
+            start = index
+            while index < len(table.lines) and index not in keep:
+                index += 1
+            omitted += index - start
+            detail = f"{start + 1}-{index}" + summary(table.rows[start:index])
+            out.append(ctx.marker(index - start, "rows", detail) + "\n")
+        text = "".join(line if line.endswith("\n") else line + "\n" for line in out)
+        return text, omitted
+
+    def describe(self, text: str) -> tuple[int, str]:
+        table = parse_table(text)
+        return (len(table.lines), "rows") if table else super().describe(text)
+
+    def select(self, original: str, selector: str, value: Any) -> str:
+        table = parse_table(original)
+        if table is None or selector not in ("rows", "query"):
+            return super().select(original, selector, value)
+        if selector == "rows":
+            if not (isinstance(value, tuple) and len(value) == 2 and 1 <= value[0] <= value[1]):
+                raise InvalidInput(f"rows= takes (first, last), 1-based and inclusive; got {value!r}")
+            chosen = table.lines[value[0] - 1 : value[1]]
+        else:
+            scores = BM25([row_text(r) for r in table.rows]).scores(str(value))
+            chosen = [line for line, score in zip(table.lines, scores) if score > 0]
+        return "".join(table.head) + "".join(chosen)

@@ -1,0 +1,86 @@
+"""The table compressor: header kept, rows chosen by value and kept verbatim, every dropped row counted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from headroom import Headroom, MemoryStore, PieceContext, TokenCounter, find_markers, make_handle
+from headroom.compressors.table import TableCompressor, parse_table
+from headroom.registry import Registry
+
+GOLDEN = Path(__file__).parent.parent / "golden" / "table"
+COUNTER = TokenCounter.for_model("gpt-4")
+MARKDOWN = "| name | status | ms |\n|---|:---:|---:|\n" + "".join(
+    f"| job-{i} | {'failed' if i == 41 else 'ok'} | {100 + i % 9} |\n" for i in range(120)
+)
+
+
+def ctx(text: str, query: str | None = None) -> PieceContext:
+    return PieceContext(make_handle(text), COUNTER, query)
+
+
+def check(text: str, out_text: str, omitted: int) -> list[str]:
+    """Kept lines are original lines in order; markers add up to the omitted rows."""
+    table = parse_table(text)
+    assert table is not None
+    lines = out_text.splitlines(keepends=True)
+    assert lines[: len(table.head)] == table.head
+    markers = find_markers(out_text, {make_handle(text)})
+    assert sum(m.count for m in markers) == omitted
+    kept = [line for line in lines[len(table.head) :] if not line.startswith("[hr1:")]
+    position = 0
+    for line in kept:  # each kept line is a later original line (rows may repeat)
+        position = table.lines.index(line, position) + 1
+    assert len(kept) + omitted == len(table.lines)
+    return kept
+
+
+@pytest.mark.parametrize("name", ["mt19937.csv", "dpkg.tsv"])
+@pytest.mark.parametrize("share", [0.3, 0.1])
+def test_real_tables_fit_and_account(name: str, share: float) -> None:
+    text = (GOLDEN / name).read_text()
+    target = int(COUNTER.count(text) * share)
+    out = TableCompressor().compress(text, target, ctx(text))
+    assert out is not None and COUNTER.count(out.text) <= target
+    check(text, out.text, out.omitted["rows"])
+
+
+def test_default_leaves_tables_alone() -> None:
+    assert TableCompressor().compress(MARKDOWN, None, ctx(MARKDOWN)) is None
+
+
+def test_markdown_failures_and_query_rows_survive() -> None:
+    out = TableCompressor().compress(MARKDOWN, 200, ctx(MARKDOWN, "how long did job-77 take?"))
+    assert out is not None
+    kept = check(MARKDOWN, out.text, out.omitted["rows"])
+    assert "| job-41 | failed | 105 |\n" in kept and "| job-77 | ok | 105 |\n" in kept
+    assert "status okx" in out.text
+
+
+def test_router_and_retrieval_by_rows() -> None:
+    text = (GOLDEN / "dpkg.tsv").read_text()
+    assert Registry().router.detect(text) == "table"
+    hr = Headroom(store=MemoryStore(), model="gpt-4")
+    result = hr.compress_text(text, 300)
+    (entry,) = result.manifest.entries
+    assert entry.compressor == "table" and entry.omitted["rows"] > 0
+    lines = text.splitlines(keepends=True)
+    assert hr.retrieve(entry.handle, rows=(5, 6)) == lines[0] + lines[5] + lines[6]
+    assert hr.retrieve(entry.handle) == text
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 999), st.sampled_from(["ok", "error", "slow"]), st.text("abc xyz", max_size=8)), min_size=3, max_size=80),
+    st.integers(20, 400),
+)
+def test_any_csv_is_accounted(rows: list[tuple[int, str, str]], target: int) -> None:
+    text = "id,state,note\n" + "".join(f"{a},{b},{c}\n" for a, b, c in rows)
+    out = TableCompressor().compress(text, target, ctx(text))
+    if out is not None:
+        assert COUNTER.count(out.text) <= target
+        check(text, out.text, out.omitted["rows"])
