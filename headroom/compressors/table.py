@@ -49,13 +49,16 @@ def parse_table(text: str) -> Table | None:
             return None
         return Table(body[:2], body[2:], [dict(zip(columns, r)) for r in rows])
     for delimiter in ("\t", ",", ";"):
-        if body[0].count(delimiter) < 1:
+        if body[0].count(delimiter) < 1 or (delimiter != "\t" and len(body) < 5):
             continue
         try:
             records = list(csv.reader(io.StringIO("".join(body)), delimiter=delimiter))
         except csv.Error:
             continue
-        if len(records) == len(body) and all(len(r) == len(records[0]) for r in records):
+        header = records[0] if records else []
+        if not _header_like(header):
+            continue
+        if len(records) == len(body) and all(len(r) == len(header) for r in records):
             return Table(body[:1], body[1:], [dict(zip(records[0], r)) for r in records[1:]])
     return None
 
@@ -64,6 +67,17 @@ def looks_like_table(text: str) -> bool:
     """Whether the first 200 lines of ``text`` parse as a table (the router's cheap check)."""
     head = "".join(split_lines(text)[:200])
     return parse_table(head) is not None
+
+
+def _header_like(cells: list[str]) -> bool:
+    """Column names: distinct, non-empty, short, not indented (a traceback is not a table)."""
+    names = [c.strip() for c in cells]
+    return (
+        len(names) >= 2
+        and len(set(names)) == len(names)
+        and all(0 < len(n) <= 40 for n in names)
+        and not cells[0][:1].isspace()
+    )
 
 
 def _cells(line: str) -> list[str]:
