@@ -83,10 +83,14 @@ def _is_ndjson(text: str) -> bool:
 
 
 _DIFF_RE = re.compile(r"^(diff --git |--- \S.*\n\+\+\+ \S|@@ -\d+(,\d+)? \+\d+(,\d+)? @@)", re.M)
-_GREP_RE = re.compile(r"^[^\s:][^:\n]*:\d+[:-]")
+_GREP_RE = re.compile(r"^[^\s:]+:\d+[:-]")
 _LOG_RE = re.compile(
     r"(^\d{4}-\d\d-\d\d[ T]\d\d:\d\d|\b(DEBUG|INFO|WARN|WARNING|ERROR|FATAL|CRITICAL|TRACE)\b"
-    r"|^\[\s*\d+\.\d+\]|^(npm (ERR!|WARN)|error(\[E\d+\])?:|warning:)|^={5,}.*(test|session).*={5,}$)",
+    r"|^\[\s*\d+\.\d+\]|^(npm (ERR!|WARN|error|warn)|error(\[E\d+\])?:|warning:)|^={5,}.*={5,}$"
+    r"|\b(PASSED|FAILED|SKIPPED|XFAIL|ERROR)\b|::test|\.\.\. (ok|FAIL|ERROR|skipped)|^test \S+ \.\.\. "
+    r"|^\S+:\d+:\d+: (error|warning|note):|^\s*(Compiling|Finished|Running|Downloaded|Checking) "
+    r"|^\s*(Collecting|Building|Created wheel|Installing|Successfully|Requirement already|copying|creating|writing|running) "
+    r"|^(gcc|g\+\+|cc|clang|make)(\[\d+\])?[: ]|^(Setting up|Unpacking|Preparing to unpack|Selecting previously|Processing triggers) )",
     re.I,
 )
 _HTML_RE = re.compile(r"^\s*(<!doctype html|<html[\s>])", re.I)

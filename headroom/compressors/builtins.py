@@ -9,6 +9,7 @@ from __future__ import annotations
 from headroom.compressors.base import Compressor
 from headroom.compressors.generic import GenericCompressor
 from headroom.compressors.json_data import JsonCompressor
+from headroom.compressors.log import LogCompressor
 from headroom.compressors.table import TableCompressor
 
 __all__ = ["BUILTINS"]
@@ -16,5 +17,6 @@ __all__ = ["BUILTINS"]
 BUILTINS: tuple[type[Compressor], ...] = (
     GenericCompressor,
     JsonCompressor,
+    LogCompressor,
     TableCompressor,
 )
