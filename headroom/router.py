@@ -93,6 +93,7 @@ _LOG_RE = re.compile(
     r"|^(gcc|g\+\+|cc|clang|make)(\[\d+\])?[: ]|^(Setting up|Unpacking|Preparing to unpack|Selecting previously|Processing triggers) )",
     re.I,
 )
+_HEADING_RE = re.compile(r"^(\d+[:-]|[\w.@+-]*(/[\w.@+-]+)+$|[\w@+-]+\.[A-Za-z0-9]{1,5}$)")
 _HTML_RE = re.compile(r"^\s*(<!doctype html|<html[\s>])", re.I)
 _CODE_RE = re.compile(
     r"^\s*(def |class |import |from \S+ import |#include |package |func |fn |pub |public |private |"
@@ -120,6 +121,7 @@ BUILTIN_DETECTORS: tuple[Detector, ...] = (
     Detector("diff", "diff", lambda t: _DIFF_RE.search(t[:20_000]) is not None),
     Detector("html", "html", lambda t: _HTML_RE.match(t[:2_000]) is not None),
     Detector("search", "search", lambda t: _share(t, _GREP_RE, 0.6)),
+    Detector("search-heading", "search", lambda t: _share(t, _HEADING_RE, 0.9) and _share(t, re.compile(r"^\d+[:-]"), 0.5)),
     Detector("log", "log", lambda t: _share(t, _LOG_RE, 0.3)),
     Detector("table", "table", lambda t: _looks_like_table(t)),
     Detector("code", "code", lambda t: _share(t, _CODE_RE, 0.1)),

@@ -10,6 +10,7 @@ from headroom.compressors.base import Compressor
 from headroom.compressors.generic import GenericCompressor
 from headroom.compressors.json_data import JsonCompressor
 from headroom.compressors.log import LogCompressor
+from headroom.compressors.search import SearchCompressor
 from headroom.compressors.table import TableCompressor
 
 __all__ = ["BUILTINS"]
@@ -18,5 +19,6 @@ BUILTINS: tuple[type[Compressor], ...] = (
     GenericCompressor,
     JsonCompressor,
     LogCompressor,
+    SearchCompressor,
     TableCompressor,
 )
