@@ -7,6 +7,7 @@ which content type a piece is.
 from __future__ import annotations
 
 from headroom.compressors.base import Compressor
+from headroom.compressors.diff import DiffCompressor
 from headroom.compressors.generic import GenericCompressor
 from headroom.compressors.json_data import JsonCompressor
 from headroom.compressors.log import LogCompressor
@@ -16,6 +17,7 @@ from headroom.compressors.table import TableCompressor
 __all__ = ["BUILTINS"]
 
 BUILTINS: tuple[type[Compressor], ...] = (
+    DiffCompressor,
     GenericCompressor,
     JsonCompressor,
     LogCompressor,
