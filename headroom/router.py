@@ -94,6 +94,7 @@ _LOG_RE = re.compile(
     re.I,
 )
 _HEADING_RE = re.compile(r"^(\d+[:-]|[\w.@+-]*(/[\w.@+-]+)+$|[\w@+-]+\.[A-Za-z0-9]{1,5}$)")
+_PROSE_RE = re.compile(r"^\s*(\S+\s+){5,}\S+")  # six words or more
 _HTML_RE = re.compile(r"^\s*(<!doctype html|<html[\s>])", re.I)
 _CODE_RE = re.compile(
     r"^\s*(def |class |import |from \S+ import |#include |package |func |fn |pub |public |private |"
@@ -105,6 +106,12 @@ def _looks_like_table(text: str) -> bool:
     from headroom.compressors.table import looks_like_table
 
     return looks_like_table(text)
+
+
+def _letters(text: str) -> float:
+    """Share of letters and spaces in the first 20,000 characters."""
+    sample = text[:20_000]
+    return sum(c.isalpha() or c.isspace() for c in sample) / max(1, len(sample))
 
 
 def _share(text: str, pattern: re.Pattern[str], at_least: float) -> bool:
@@ -125,4 +132,5 @@ BUILTIN_DETECTORS: tuple[Detector, ...] = (
     Detector("log", "log", lambda t: _share(t, _LOG_RE, 0.3)),
     Detector("table", "table", lambda t: _looks_like_table(t)),
     Detector("code", "code", lambda t: _share(t, _CODE_RE, 0.1)),
+    Detector("prose", "prose", lambda t: _share(t, _PROSE_RE, 0.4) and _letters(t) > 0.75),
 )

@@ -11,6 +11,7 @@ from headroom.compressors.diff import DiffCompressor
 from headroom.compressors.generic import GenericCompressor
 from headroom.compressors.json_data import JsonCompressor
 from headroom.compressors.log import LogCompressor
+from headroom.compressors.prose import ProseCompressor
 from headroom.compressors.search import SearchCompressor
 from headroom.compressors.table import TableCompressor
 
@@ -21,6 +22,7 @@ BUILTINS: tuple[type[Compressor], ...] = (
     GenericCompressor,
     JsonCompressor,
     LogCompressor,
+    ProseCompressor,
     SearchCompressor,
     TableCompressor,
 )
