@@ -9,6 +9,7 @@ from __future__ import annotations
 from headroom.compressors.base import Compressor
 from headroom.compressors.diff import DiffCompressor
 from headroom.compressors.generic import GenericCompressor
+from headroom.compressors.html import HtmlCompressor
 from headroom.compressors.json_data import JsonCompressor
 from headroom.compressors.log import LogCompressor
 from headroom.compressors.prose import ProseCompressor
@@ -20,6 +21,7 @@ __all__ = ["BUILTINS"]
 BUILTINS: tuple[type[Compressor], ...] = (
     DiffCompressor,
     GenericCompressor,
+    HtmlCompressor,
     JsonCompressor,
     LogCompressor,
     ProseCompressor,
