@@ -4,7 +4,7 @@
     python benchmarks/run.py --only json     # one content type
     python benchmarks/run.py --no-reference  # skip the reference product
 
-Each case (corpus/cases.json) is an agent conversation: a system prompt, the
+Each case (corpus/cases/<type>.json, one file per content type) is an agent conversation: a system prompt, the
 user's question, an assistant tool call, and the tool's real captured output
 (corpus/fixtures/). Its budget is a share of the conversation's tokens (15% for
 json and table, 25% for the rest), never below what the untouched parts need
@@ -75,7 +75,8 @@ class Case:
 
 def load_cases(only: str | None, counter: TokenCounter) -> list[Case]:
     cases = []
-    for raw in json.loads((CORPUS / "cases.json").read_text()):
+    raws = [raw for path in sorted((CORPUS / "cases").glob("*.json")) for raw in json.loads(path.read_text())]
+    for raw in raws:
         if only and raw["type"] != only:
             continue
         output = (CORPUS / "fixtures" / raw["fixture"]).read_text()
