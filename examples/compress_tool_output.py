@@ -40,8 +40,8 @@ print("\n--- what the model sees (first 12 lines) ---")
 print("\n".join(compressed.splitlines()[:12]))
 for marker in find_markers(compressed, result.manifest.handles):
     print(f"\n--- marker {marker.handle} stands for {marker.count} {marker.unit} ({marker.detail}) ---")
-    if marker.unit == "lines" and marker.detail:
-        first, last = (int(n) for n in marker.detail.split("-"))
+    if marker.unit == "lines" and marker.span:
+        first, last = marker.span
         print(retrieve(marker.handle, lines=(first, min(last, first + 2))), end="")
 assert retrieve(result.manifest.entries[0].handle) == grep_output
 print("\nretrieve(handle) returned the exact original.")

@@ -27,6 +27,8 @@ MARKER_RE = re.compile(
     r"(?: (?P<detail>[^\]\n]+))?\]"
 )
 
+_SPAN_RE = re.compile(r"(?P<first>\d+)-(?P<last>\d+)(?:\s|$)")
+
 
 @dataclass(frozen=True)
 class Marker:
@@ -36,6 +38,16 @@ class Marker:
     detail: str | None
     start: int
     end: int
+
+    @property
+    def span(self) -> tuple[int, int] | None:
+        """The 1-based inclusive range the detail starts with (``41-160 ...`` -> ``(41, 160)``), if any.
+
+        Markers counting ``lines`` or ``chars`` always start their detail with one,
+        so ``retrieve(handle, **{unit: marker.span})`` gives what the marker stands for.
+        """
+        found = _SPAN_RE.match(self.detail or "")
+        return (int(found["first"]), int(found["last"])) if found else None
 
 
 def render_marker(handle: str, count: int, unit: str, detail: str | None = None) -> str:

@@ -45,8 +45,8 @@ def test_markers_account_for_every_omitted_line(name: str, budget: int) -> None:
     # putting each omitted part back where its marker stands restores the original exactly
     text = result.text
     for marker in reversed(markers):
-        first, last = (int(n) for n in (marker.detail or "").split("-"))
-        part = hr.retrieve(marker.handle, **{marker.unit: (first, last)})
+        assert marker.span is not None
+        part = hr.retrieve(marker.handle, **{marker.unit: marker.span})
         start, end = (marker.start, marker.end + 1) if marker.unit == "lines" else (marker.start - 1, marker.end + 1)
         text = text[:start] + part + text[end:]
     assert text == original

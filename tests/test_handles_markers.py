@@ -47,3 +47,13 @@ def test_look_alike_markers_in_input_are_not_ours() -> None:
     found = find_markers(text, {ours})
     assert [m.handle for m in found] == [ours]
     assert len(MARKER_RE.findall(text)) == 2
+
+
+@pytest.mark.parametrize(
+    ("detail", "span"),
+    [("41-160", (41, 160)), ("3-9 error:2 info:5", (3, 9)), ("installed 7-23", None), ("12-x", None), (None, None)],
+)
+def test_marker_span_is_the_range_its_detail_starts_with(detail: str | None, span: tuple[int, int] | None) -> None:
+    handle = make_handle("original")
+    (marker,) = find_markers(render_marker(handle, 1, "lines", detail), {handle})
+    assert marker.span == span

@@ -118,8 +118,8 @@ def test_text_markers_redeem_exactly_what_they_stand_for(text: str, share: float
     assert sum(m.count for m in markers) == sum(entry.omitted.values())
     rebuilt = result.text
     for marker in reversed(markers):
-        first, last = (int(n) for n in (marker.detail or "").split("-"))
-        part = hr.retrieve(marker.handle, **{marker.unit: (first, last)})
+        assert marker.span is not None
+        part = hr.retrieve(marker.handle, **{marker.unit: marker.span})
         if marker.unit == "lines":
             start, end = marker.start, min(marker.end + 1, len(rebuilt))
         else:  # a cut inside the text has a space each side; a bare marker stands alone
