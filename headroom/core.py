@@ -177,7 +177,9 @@ def plan_messages(
     pieces = []
     for f, tokens in candidates:
         name, args = calls.get(f.call_id, (None, None)) if f.call_id else (None, None)
-        ctx = PieceContext(make_handle(f.text), counter, queries[f.message_index], name, args)
+        ctx = PieceContext(
+            make_handle(f.text), counter, queries[f.message_index], name, args, registry, config.compressors
+        )
         pieces.append(Piece(f.message_index, f.path, f.text, tokens, ends[f.message_index], ctx, f.category == "tool_args"))
     before = REPLY_PRIMING + sum(per_message)
     fixed = before - sum(p.tokens for p in pieces)
@@ -201,7 +203,7 @@ def plan_text(
         raise InvalidInput(f"compress_text takes a str, got {type(text).__name__}; for message lists use compress()")
     _check_budget(budget)
     tokens = counter.count(text)
-    ctx = PieceContext(make_handle(text), counter, query or None)
+    ctx = PieceContext(make_handle(text), counter, query or None, registry=registry, options=config.compressors)
     piece = Piece(0, (), text, tokens, tokens, ctx)
     chosen, manifest, _ = _choose([piece], 0, budget, counter, registry, config, strict)
     new_text = chosen[0][1].text if chosen else text

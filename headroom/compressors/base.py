@@ -16,13 +16,16 @@ import json
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from headroom.errors import ConfigError, InvalidInput
 from headroom.markers import render_marker
 from headroom.tokens import TokenCounter
+
+if TYPE_CHECKING:
+    from headroom.registry import Registry
 
 __all__ = ["CHECKS", "Compressed", "Compressor", "NoOptions", "PieceContext", "split_lines"]
 
@@ -51,6 +54,9 @@ class PieceContext:
 
     ``query`` is the task the piece serves (see docs/query.md), or None.
     ``tool_name`` / ``tool_args`` describe the call that produced it, when known.
+    ``registry`` and ``options`` (compressor options by content type) let a
+    compressor hand parts of a piece to other compressors (the mixed-content
+    splitter does); they are None and empty when the caller has no registry.
     """
 
     handle: str
@@ -58,6 +64,8 @@ class PieceContext:
     query: str | None = None
     tool_name: str | None = None
     tool_args: str | None = None
+    registry: Registry | None = field(default=None, compare=False, repr=False)
+    options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, compare=False, repr=False)
 
     def marker(self, count: int, unit: str, detail: str | None = None) -> str:
         return render_marker(self.handle, count, unit, detail)
