@@ -82,7 +82,11 @@ def _is_ndjson(text: str) -> bool:
     return all(line.lstrip()[:1] in "[{" and _is_json(line) for line in lines)
 
 
-_DIFF_RE = re.compile(r"^(diff --git |--- \S.*\n\+\+\+ \S|@@ -\d+(,\d+)? \+\d+(,\d+)? @@)", re.M)
+_DIFF_RE = re.compile(
+    r"^(diff --git |--- \S.*\n\+\+\+ \S|@@ -\d+(,\d+)? \+\d+(,\d+)? @@"
+    r"| \d+ files? changed, \d+ (insertions?\(\+\)|deletions?\(-\)))",  # a --stat summary
+    re.M,
+)
 _GREP_RE = re.compile(r"^[^\s:]+:\d+[:-]")
 _LOG_RE = re.compile(
     r"(^\d{4}-\d\d-\d\d[ T]\d\d:\d\d|\b(DEBUG|INFO|WARN|WARNING|ERROR|FATAL|CRITICAL|TRACE)\b"

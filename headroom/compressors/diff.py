@@ -1,173 +1,393 @@
-"""Unified diffs, ``git log -p``, ``git show``: every file header stays, whole hunks are chosen.
+"""Unified diffs, ``git show``, ``git log -p``, ``git diff --stat``: headers kept, hunks chosen, patches still apply.
 
-The text is split into hunks (an ``@@ -a,b +c,d @@`` line and exactly the
-lines its counts cover) and everything else (commit headers, ``diff``/``---``/
-``+++`` lines, ``--stat`` lines), which is always kept. Hunks are kept whole,
-so each kept hunk still applies as written; under a budget they are ranked by
-the query (BM25 over the hunk and its file name) and then by how many lines
-they change. Each run of dropped hunks becomes one marker in their place with
-the line range and their +/- counts:
+Commit headers, messages, ``--stat`` blocks and the header of every file with
+a kept hunk stay verbatim. Under a budget hunks are ranked by the query (BM25
+over the hunk and its path), then breadth first (each file's biggest hunk
+before any file's second), then by how many lines they change. Pressure is
+spent on the cheapest loss first: context lines far from any change are
+trimmed, each trimmed hunk split or
+re-headed so its ``@@ -a,b +c,d @@`` is correct again; then whole hunks go.
 
-    [hr1:482913057162345 omitted 3 hunks 120-188 +41 -12]
+Every stretch of omitted lines becomes one marker with its 1-based line range.
+A marker that stands before a kept hunk of the same file rides on that hunk's
+``@@`` line (text after the second ``@@`` is ignored by ``git apply`` and
+``patch``, while a line of its own between two hunks would end the patch), so
+the compressed diff applies as written. A file none of whose hunks is kept
+gives way, header and all, to the marker, which names it with its counts:
+
+    @@ -40,6 +40,7 @@ def parse(): [hr1:482913057162345 omitted 2 hunks 120-188 +41 -12]
+    [hr1:482913057162345 omitted 5 hunks 190-402 +3 -1, src/a.py +30 -2, src/b.py +4 -0]
+
+A ``git diff --stat`` listing without patches is ranked by file instead, each
+omitted run of files marked with how many lines they changed.
 """
 
 from __future__ import annotations
 
-import re
+import bisect
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from headroom.compressors._diff_parse import Diff, Hunk, hunk_header, parse_diff
 from headroom.compressors.base import Compressed, Compressor, PieceContext, split_lines
+from headroom.errors import InvalidInput
 from headroom.relevance import BM25
 
-__all__ = ["DiffCompressor", "split_hunks"]
+__all__ = ["DiffCompressor"]
 
-_HUNK = re.compile(r"^@@ -\d+(?:,(?P<old>\d+))? \+\d+(?:,(?P<new>\d+))? @@")
-_FILE = re.compile(r"^(?:\+\+\+ (?:b/)?|diff --git a/\S+ b/|diff -\S+ \S+ )(?P<path>\S+)")
-_MARKER_COST = 24
-
-
-@dataclass(frozen=True)
-class Segment:
-    """Lines ``start`` to ``end`` (0-based, end exclusive); a hunk or the text between hunks."""
-
-    start: int
-    end: int
-    hunk: bool
-    path: str = ""
-    added: int = 0
-    removed: int = 0
-
-
-def split_hunks(lines: list[str]) -> list[Segment]:
-    """The hunks of a diff and the runs of other lines between them, in order."""
-    segments: list[Segment] = []
-    path = ""
-    index = other = 0
-    while index < len(lines):
-        file_line = _FILE.match(lines[index])
-        if file_line:
-            path = file_line["path"]
-        match = _HUNK.match(lines[index])
-        if not match:
-            index += 1
-            continue
-        if other < index:
-            segments.append(Segment(other, index, False))
-        old = int(match["old"] if match["old"] is not None else 1)
-        new = int(match["new"] if match["new"] is not None else 1)
-        start, index = index, index + 1
-        added = removed = 0
-        while index < len(lines) and (old > 0 or new > 0 or lines[index].startswith("\\")):
-            kind = lines[index][:1]
-            if kind == "+":
-                new, added = new - 1, added + 1
-            elif kind == "-":
-                old, removed = old - 1, removed + 1
-            elif kind in (" ", "\n", ""):
-                old, new = old - 1, new - 1
-            elif kind != "\\":
-                break  # a malformed hunk ends where its lines stop looking like one
-            index += 1
-        segments.append(Segment(start, index, True, path, added, removed))
-        other = index
-    if other < len(lines):
-        segments.append(Segment(other, len(lines), False))
-    return segments
+_MARKER_COST = 22
+_HEADER_COST = 14
+# one kept hunk's form: None = verbatim, else its kept stretches (first line, end, new @@ line)
+Form = tuple[tuple[int, int, str], ...] | None
 
 
 class DiffOptions(BaseModel):
-    """``max_tokens``: without a budget, diffs above this are cut to it."""
+    """``max_tokens``: without a budget, diffs above this are cut to it.
+    ``context``: lines kept each side of a change when a hunk's context is trimmed."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
     max_tokens: int = Field(default=4000, ge=64)
+    context: int = Field(default=1, ge=1)
 
 
 @dataclass(frozen=True)
 class _Profile:
-    lines: list[str]
-    segments: list[Segment]
-    costs: list[int]
-    order: list[int]
+    diff: Diff
+    costs: list[int]  # tokens per line
+    order: list[int]  # hunks (or, for a bare --stat listing, stat lines) best first
+    trimmed: list[Form]  # each hunk's trimmed form, None where trimming does not pay
+    fixed: int  # tokens always kept, with every collapsible file reduced to its name
 
 
 class DiffCompressor(Compressor):
     content_type = "diff"
     name = "diff"
     Options = DiffOptions
+    selectors: ClassVar[frozenset[str]] = frozenset({"lines", "chars", "query", "files"})
 
     def compress(self, text: str, target: int | None, ctx: PieceContext) -> Compressed | None:
         profile = self._profile(text, ctx)
-        hunks = [i for i, s in enumerate(profile.segments) if s.hunk]
-        if not hunks:
+        if not profile.order:
             return None
         if target is None:
             if sum(profile.costs) <= self.options.max_tokens:
                 return None
             target = self.options.max_tokens
-        fixed = sum(c for s, c in zip(profile.segments, profile.costs) if not s.hunk)
-        room = target - fixed - _MARKER_COST
-        for _ in range(6):
-            keep: set[int] = set()
-            used = 0
-            for index in profile.order:
-                lonely = index - 1 not in keep and index + 1 not in keep
-                cost = profile.costs[index] + (_MARKER_COST if lonely else 0)
-                if used + cost <= room:
-                    keep.add(index)
-                    used += cost
-            if len(keep) == len(hunks):
-                return None
-            out, omitted = _render(profile, keep, ctx)
-            if ctx.counter.count(out) <= target:
-                return Compressed(out, omitted={"hunks": omitted})
-            room = int(room * 0.8)
+        if sum(profile.costs) <= target:
+            return None
+        room = target - profile.fixed - _MARKER_COST
+        for _ in range(8):
             if room < 0:
                 return None
+            out, omitted = _render(profile, _choose(profile, room), ctx)
+            if ctx.counter.count(out) <= target:
+                return Compressed(out, omitted=omitted)
+            room = int(room * 0.85)
         return None
 
     def _profile(self, text: str, ctx: PieceContext) -> _Profile:
-        """Segments, costs and hunk priority, once per piece (the allocator asks often)."""
+        """Parse, costs, ranking and trimmed forms, once per piece (the allocator asks often)."""
         key = (text, ctx.query, id(ctx.counter))
         cached: tuple[tuple[str, str | None, int], _Profile] | None = getattr(self, "_cache", None)
         if cached is None or cached[0] != key:
-            lines = split_lines(text)
-            segments = split_hunks(lines)
-            costs = [ctx.counter.count("".join(lines[s.start : s.end])) for s in segments]
-            hunks = [i for i, s in enumerate(segments) if s.hunk]
-            bodies = [segments[i].path.replace("/", " ") + " " + "".join(lines[segments[i].start : segments[i].end]) for i in hunks]
-            scores = BM25(bodies).scores(ctx.query) if ctx.query else [0.0] * len(hunks)
-            ranked = sorted(
-                range(len(hunks)),
-                key=lambda k: (-scores[k], -(segments[hunks[k]].added + segments[hunks[k]].removed), hunks[k]),
-            )
-            cached = (key, _Profile(lines, segments, costs, [hunks[k] for k in ranked]))
+            cached = (key, _build_profile(text, ctx, self.options.context))
             self._cache = cached
         return cached[1]
 
+    def describe(self, text: str) -> tuple[int, str]:
+        hunks = len(parse_diff(split_lines(text)).hunks)
+        return (hunks, "hunks") if hunks > 1 else super().describe(text)
 
-def _render(profile: _Profile, keep: set[int], ctx: PieceContext) -> tuple[str, int]:
-    """Every non-hunk segment and kept hunk verbatim; one marker per run of dropped hunks."""
-    out: list[str] = []
-    omitted = 0
-    run: list[Segment] = []
+    def select(self, original: str, selector: str, value: Any) -> str:
+        """``files="src/a.py"`` (or a tuple of paths): every section of the diff for files whose path ends so."""
+        if selector != "files":
+            return super().select(original, selector, value)
+        wanted = (value,) if isinstance(value, str) else value
+        if not isinstance(wanted, tuple) or not wanted or not all(isinstance(w, str) and w for w in wanted):
+            raise InvalidInput(f"files= takes a path or a tuple of paths, e.g. files='src/app.py'; got {value!r}")
+        diff = parse_diff(split_lines(original))
+        parts = [
+            "".join(diff.lines[section.start : diff.file_end(i)])
+            for i, section in enumerate(diff.files)
+            if any(section.path == w or section.path.endswith("/" + w.lstrip("/")) for w in wanted)
+        ]
+        if not parts:
+            raise InvalidInput(f"no file in this diff matches {value!r}; its files: {', '.join(f.path for f in diff.files)}")
+        return "".join(parts)
 
-    def flush() -> None:
-        nonlocal omitted
-        if run:
-            added = sum(s.added for s in run)
-            removed = sum(s.removed for s in run)
-            detail = f"{run[0].start + 1}-{run[-1].end} +{added} -{removed}"
-            out.append(ctx.marker(len(run), "hunks", detail) + "\n")
-            omitted += len(run)
-            run.clear()
 
-    for index, segment in enumerate(profile.segments):
-        if segment.hunk and index not in keep:
-            run.append(segment)
+def _build_profile(text: str, ctx: PieceContext, context: int) -> _Profile:
+    diff = parse_diff(split_lines(text))
+    costs = [ctx.counter.count(line) for line in diff.lines]
+    in_hunk = [False] * len(diff.lines)
+    for hunk in diff.hunks:
+        in_hunk[hunk.start : hunk.end] = [True] * (hunk.end - hunk.start)
+    fixed = sum(c for c, inside in zip(costs, in_hunk) if not inside)
+    for section in diff.files:
+        if section.collapsible:  # counted at its name's cost until a hunk of it is kept
+            fixed += ctx.counter.count(section.path) + 4 - sum(costs[section.start : section.header_end])
+    if diff.hunks:
+        bodies = [
+            diff.files[h.file].path.replace("/", " ") + " " + "".join(diff.lines[h.start : h.end]) for h in diff.hunks
+        ]
+        order = _rank(BM25(bodies).scores(ctx.query), diff.hunks)
+        trimmed = [_trim(diff.lines, hunk, costs, context) for hunk in diff.hunks]
+        return _Profile(diff, costs, order, trimmed, fixed)
+    if len(diff.stat) < 2:
+        return _Profile(diff, costs, [], [], fixed)
+    stat = sorted(diff.stat)
+    scores = BM25([diff.lines[i].replace("/", " ") for i in stat]).scores(ctx.query)
+    ranked = sorted(range(len(stat)), key=lambda k: (-scores[k], -diff.stat[stat[k]], stat[k]))
+    fixed -= sum(costs[i] for i in stat)
+    return _Profile(diff, costs, [stat[k] for k in ranked], [], fixed)
+
+
+def _rank(scores: Sequence[float], hunks: Sequence[Hunk]) -> list[int]:
+    """Query matches first; then breadth: every file's biggest hunk before any file's second."""
+    by_file: dict[int, list[int]] = {}
+    for index in sorted(range(len(hunks)), key=lambda h: (-hunks[h].changed, h)):
+        by_file.setdefault(hunks[index].file, []).append(index)
+    depth = {h: rank for members in by_file.values() for rank, h in enumerate(members)}
+    return sorted(range(len(hunks)), key=lambda h: (-scores[h], depth[h], -hunks[h].changed, h))
+
+
+def _trim(lines: list[str], hunk: Hunk, costs: list[int], context: int) -> Form:
+    """The hunk with far context cut out, split where a cut falls inside it; None if no cut pays for its marker."""
+    body = range(hunk.start + 1, hunk.end)
+    kinds = [lines[i][:1] for i in body]
+    if not any(k in "+-" for k in kinds if k):
+        return None
+    keep = [kind in ("+", "-") for kind in kinds]
+    for j, kind in enumerate(kinds):
+        if kind == "\\":
             continue
-        flush()
-        out.append("".join(profile.lines[segment.start : segment.end]))
-    flush()
-    return "".join(out), omitted
+        if any(kinds[k] in ("+", "-") for k in range(max(0, j - context), min(len(kinds), j + context + 1))):
+            keep[j] = True
+    for j in range(1, len(kinds)):  # "\ No newline at end of file" belongs to the line above it
+        if kinds[j] == "\\":
+            keep[j] = keep[j - 1]
+    runs = _runs([not k for k in keep])
+    for first, end in runs:
+        saving = sum(costs[body[j]] for j in range(first, end))
+        inner = first > 0 and end < len(kinds)
+        if saving <= _MARKER_COST + (_HEADER_COST if inner else 0):
+            keep[first:end] = [True] * (end - first)
+    if all(keep):
+        return None
+    _even_out(kinds, keep)
+    old_count = sum(1 for k in kinds if k in (" ", "-", "\n", ""))
+    new_count = sum(1 for k in kinds if k in (" ", "+", "\n", ""))
+    old = hunk.old_start + (0 if old_count else 1)
+    new = hunk.new_start + (0 if new_count else 1)
+    positions = []
+    for kind in kinds:
+        positions.append((old, new))
+        old += kind != "+" and kind != "\\"
+        new += kind != "-" and kind != "\\"
+    groups: list[tuple[int, int, str]] = []
+    for first, end in _runs(keep):
+        part = kinds[first:end]
+        olds = sum(1 for k in part if k not in ("+", "\\"))
+        news = sum(1 for k in part if k not in ("-", "\\"))
+        header = hunk_header(positions[first][0], olds, positions[first][1], news, hunk.suffix if not groups else "")
+        groups.append((body[first], body[end - 1] + 1, header + "\n"))
+    return tuple(groups)
+
+
+def _even_out(kinds: list[str], keep: list[bool]) -> None:
+    """Give each kept stretch as much context before its changes as after, where the hunk has the lines.
+
+    GNU patch takes uneven context for a hunk anchored at the start or end of
+    its file, so a stretch cut to one line before and three after would not apply.
+    """
+    for first, end in _runs(keep):
+        changes = [j for j in range(first, end) if kinds[j] in ("+", "-")]
+        lead = sum(1 for j in range(first, changes[0]) if kinds[j] != "\\")
+        trail = sum(1 for j in range(changes[-1] + 1, end) if kinds[j] != "\\")
+        j = first
+        while lead < trail and j > 0:
+            j -= 1
+            keep[j] = True
+            lead += kinds[j] != "\\"
+        j = end - 1
+        while trail < lead and j + 1 < len(kinds):
+            j += 1
+            keep[j] = True
+            trail += kinds[j] != "\\"
+        while j + 1 < len(kinds) and kinds[j + 1] == "\\":
+            j += 1
+            keep[j] = True
+
+
+def _runs(flags: Sequence[bool]) -> list[tuple[int, int]]:
+    """``(first, end)`` of each stretch of True."""
+    out, start = [], None
+    for index, flag in enumerate(flags):
+        if flag and start is None:
+            start = index
+        elif not flag and start is not None:
+            out.append((start, index))
+            start = None
+    if start is not None:
+        out.append((start, len(flags)))
+    return out
+
+
+def _cost(profile: _Profile, index: int, form: Form) -> int:
+    hunk = profile.diff.hunks[index]
+    if form is None:
+        return sum(profile.costs[hunk.start : hunk.end])
+    kept = sum(sum(profile.costs[a:b]) for a, b, _ in form)
+    return kept + len(form) * _HEADER_COST + (len(form) + 1) * _MARKER_COST // 2
+
+
+def _choose(profile: _Profile, room: int) -> dict[int, Form]:
+    """Units in rank order while they fit ``room``: hunk -> form, or stat line -> None.
+
+    Hunks go in trimmed; room left over then buys back their context, best first.
+    """
+    diff = profile.diff
+    chosen: dict[int, Form] = {}
+    used = 0
+    if not diff.hunks:
+        for line in profile.order:
+            if used + profile.costs[line] <= room:
+                chosen[line] = None
+                used += profile.costs[line]
+        return chosen
+    opened: set[int] = set()
+    for index in profile.order:
+        hunk = diff.hunks[index]
+        cost = _cost(profile, index, profile.trimmed[index])
+        section = diff.files[hunk.file]
+        if section.collapsible and hunk.file not in opened:
+            cost += sum(profile.costs[section.start : section.header_end]) - 4
+        if index - 1 not in chosen and index + 1 not in chosen:
+            cost += _MARKER_COST
+        if used + cost <= room:
+            chosen[index] = profile.trimmed[index]
+            opened.add(hunk.file)
+            used += cost
+    for index in profile.order:
+        form = chosen.get(index, ())
+        if form:
+            extra = _cost(profile, index, None) - _cost(profile, index, form)
+            if used + extra <= room:
+                chosen[index] = None
+                used += extra
+    return chosen
+
+
+def _render(profile: _Profile, chosen: dict[int, Form], ctx: PieceContext) -> tuple[str, dict[str, int]]:
+    diff = profile.diff
+    lines = diff.lines
+    omitted = [False] * len(lines)
+    header_at: dict[int, str] = {}  # a kept stretch's new @@ line, written before its first line
+    replaced: set[int] = set()  # @@ lines whose hunk was re-headed
+    if diff.hunks:
+        for index, hunk in enumerate(diff.hunks):
+            form = chosen.get(index, ())
+            if form is None:
+                continue
+            if not form:
+                omitted[hunk.start : hunk.end] = [True] * (hunk.end - hunk.start)
+                continue
+            kept = {number for first, end, _ in form for number in range(first, end)}
+            for number in range(hunk.start + 1, hunk.end):
+                omitted[number] = number not in kept
+            for first, _, header in form:
+                header_at[first] = header
+            omitted[hunk.start] = omitted[hunk.start + 1]
+            if not omitted[hunk.start]:
+                replaced.add(hunk.start)
+        for section in diff.files:
+            if section.collapsible and not any(h in chosen for h in section.hunks):
+                omitted[section.start : section.header_end] = [True] * (section.header_end - section.start)
+    else:
+        for number in diff.stat:
+            omitted[number] = number not in chosen
+    writer = _Writer(diff, ctx)
+    starts = {hunk.start for hunk in diff.hunks}
+    for index, line in enumerate(lines):
+        if omitted[index]:
+            writer.omit(index)
+        elif index in header_at:
+            writer.keep(header_at[index], line)
+        elif index in starts:
+            if index not in replaced:
+                writer.keep(line, "")
+        else:
+            writer.keep(None, line)
+    return writer.finish()
+
+
+class _Writer:
+    """Writes kept lines and turns each run of omitted lines into one marker, placed where patches stay valid."""
+
+    def __init__(self, diff: Diff, ctx: PieceContext) -> None:
+        self.diff, self.ctx = diff, ctx
+        self.out: list[str] = []
+        self.run: list[int] = []
+        self.omitted: dict[str, int] = {}
+        self.starts = sorted(section.start for section in diff.files)
+        self.hunk_starts = [hunk.start for hunk in diff.hunks]
+
+    def omit(self, index: int) -> None:
+        if not self.run:
+            self.run = [index, index]
+        self.run[1] = index
+
+    def keep(self, header: str | None, line: str) -> None:
+        """``header``: an @@ line that opens what follows, which may carry the pending marker."""
+        if self.run:
+            marker = self._marker(*self.run)
+            self.run = []
+            if header is not None and not self._holds_file_start(marker):
+                header = header.rstrip("\n") + " " + marker[0] + "\n"
+            else:
+                self._line(marker[0])
+        self.out.append((header or "") + line)
+
+    def finish(self) -> tuple[str, dict[str, int]]:
+        if self.run:
+            self._line(self._marker(*self.run)[0])
+        return "".join(self.out), self.omitted
+
+    def _line(self, text: str) -> None:
+        if self.out and not self.out[-1].endswith("\n"):
+            self.out.append("\n")
+        self.out.append(text + "\n")
+
+    def _holds_file_start(self, marker: tuple[str, int, int]) -> bool:
+        _, first, last = marker
+        at = bisect.bisect_left(self.starts, first)
+        return at < len(self.starts) and self.starts[at] <= last
+
+    def _marker(self, first: int, last: int) -> tuple[str, int, int]:
+        diff = self.diff
+        span = f"{first + 1}-{last + 1}"
+        low = bisect.bisect_left(self.hunk_starts, first)
+        high = bisect.bisect_right(self.hunk_starts, last)
+        inside = [h for h in diff.hunks[low:high] if h.end - 1 <= last]
+        if inside:
+            counts: dict[int, list[int]] = {}
+            for hunk in inside:
+                added_removed = counts.setdefault(hunk.file, [0, 0])
+                added_removed[0] += hunk.added
+                added_removed[1] += hunk.removed
+            parts = []
+            for file, (added, removed) in counts.items():
+                named = first <= diff.files[file].start <= last
+                parts.append(f"{diff.files[file].path + ' ' if named else ''}+{added} -{removed}")
+            return self._count(len(inside), "hunks", f"{span} {', '.join(parts)}"), first, last
+        stat = [diff.stat[i] for i in range(first, last + 1) if i in diff.stat]
+        if stat and not diff.hunks:
+            return self._count(len(stat), "files", f"{span} {sum(stat)} lines changed"), first, last
+        return self._count(last - first + 1, "lines", span), first, last
+
+    def _count(self, count: int, unit: str, detail: str) -> str:
+        self.omitted[unit] = self.omitted.get(unit, 0) + count
+        return self.ctx.marker(count, unit, detail)

@@ -1,8 +1,19 @@
-"""The diff compressor on real diffs: headers all kept, kept hunks whole and applicable, dropped hunks counted."""
+"""The diff compressor on real diffs: kept hunks apply to the real pre-image, everything omitted is marked.
+
+``tomli.diff`` is ``diff -ruN tomli-2.0.1 tomli-2.1.0`` of the two sdists from PyPI,
+``git_diff_W_tomli.txt`` the same change as ``git diff -W`` (whole functions as
+context) in a repository of tomli's releases, ``git_show_tomli.txt`` ``git show
+--stat -p`` of its 2.2.1 commit and ``git_diff_stat_packaging.txt`` ``git diff
+--stat`` between packaging 24.1 and 24.2. ``tomli-2.0.1/`` holds the files of the
+2.0.1 sdist that the diffs touch: the real pre-image.
+"""
 
 from __future__ import annotations
 
+import difflib
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -10,81 +21,271 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from headroom import Headroom, MemoryStore, PieceContext, TokenCounter, find_markers, make_handle
+from headroom.compressors._diff_parse import parse_diff
 from headroom.compressors.base import split_lines
-from headroom.compressors.diff import DiffCompressor, split_hunks
+from headroom.compressors.diff import DiffCompressor
+from headroom.errors import InvalidInput
+from headroom.registry import Registry
 
 GOLDEN = Path(__file__).parent.parent / "golden" / "diff"
+PREIMAGE = GOLDEN / "tomli-2.0.1"
 COUNTER = TokenCounter.for_model("gpt-4")
-HEADER = re.compile(r"^(diff |--- |\+\+\+ |commit |Author: |Date: )")
+REAL = ["tomli.diff", "git_diff_W_tomli.txt", "git_show_tomli.txt"]
+# diff -> (leading parts of its parsed paths that are not in the pre-image, the -p level of its paths)
+APPLIES = {"tomli.diff": (1, 1), "git_diff_W_tomli.txt": (0, 1)}
 
 
-def hunk_is_whole(lines: list[str]) -> bool:
-    """The @@ counts match the lines that follow: the hunk applies as written."""
-    match = re.match(r"^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@", lines[0])
-    assert match
-    old = int(match[1] or 1)
-    new = int(match[2] or 1)
-    body = [line for line in lines[1:] if not line.startswith("\\")]
-    return old == sum(1 for line in body if line[:1] in " -\n") and new == sum(1 for line in body if line[:1] in " +\n")
+def compress(text: str, target: int, query: str | None = None) -> str | None:
+    out = DiffCompressor().compress(text, target, PieceContext(make_handle(text), COUNTER, query))
+    if out is None:
+        return None
+    assert COUNTER.count(out.text) <= target
+    markers = find_markers(out.text, {make_handle(text)})
+    for unit in ("hunks", "lines", "files"):
+        assert sum(m.count for m in markers if m.unit == unit) == out.omitted.get(unit, 0)
+    return out.text
 
 
-@pytest.mark.parametrize("name", ["tomli.diff", "git_show.txt"])
-def test_split_hunks_matches_the_headers(name: str) -> None:
-    lines = split_lines((GOLDEN / name).read_text())
-    segments = split_hunks(lines)
-    assert segments[0].start == 0 and segments[-1].end == len(lines)
-    assert all(a.end == b.start for a, b in zip(segments, segments[1:]))
-    for segment in segments:
-        if segment.hunk:
-            assert hunk_is_whole(lines[segment.start : segment.end])
+def hunks_of(text: str) -> list[tuple[str, int, list[str], int, list[str]]]:
+    """Each hunk of a diff as (path, old start, old lines, new start, new lines), lines without endings."""
+    diff = parse_diff(split_lines(text))
+    out = []
+    for hunk in diff.hunks:
+        body = diff.lines[hunk.start + 1 : hunk.end]
+        old = [line[1:].rstrip("\n") for line in body if line[:1] in (" ", "-")]
+        new = [line[1:].rstrip("\n") for line in body if line[:1] in (" ", "+")]
+        match = re.match(r"@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@", diff.lines[hunk.start])
+        assert match and int(match[1] or 1) == len(old) and int(match[2] or 1) == len(new), diff.lines[hunk.start]
+        out.append((diff.files[hunk.file].path, hunk.old_start, old, hunk.new_start, new))
+    return out
 
 
-@pytest.mark.parametrize("name", ["tomli.diff", "git_show.txt"])
-@pytest.mark.parametrize("share", [0.5, 0.2])
-def test_real_diffs(name: str, share: float) -> None:
+def apply(pre: list[str], hunks: list[tuple[str, int, list[str], int, list[str]]]) -> list[str]:
+    """Apply the hunks of one file to its lines, checking every old line where the header says it is."""
+    post = list(pre)
+    shift = 0
+    for _, old_start, old, _, new in hunks:
+        at = (old_start if old else old_start + 1) - 1 + shift
+        assert post[at : at + len(old)] == old, f"hunk at -{old_start} does not match the pre-image"
+        post[at : at + len(old)] = new
+        shift += len(new) - len(old)
+    return post
+
+
+def check_applies(original: str, compressed: str, strip: int) -> None:
+    """Every kept hunk matches the real pre-image where its header says, and yields the real post-image there."""
+    by_file: dict[str, list[tuple[str, int, list[str], int, list[str]]]] = {}
+    for hunk in hunks_of(original):
+        by_file.setdefault(hunk[0], []).append(hunk)
+    for path, old_start, old, new_start, new in hunks_of(compressed):
+        relative = path.split("/", strip)[-1] if strip else path
+        pre = (PREIMAGE / relative).read_text().split("\n")[:-1]
+        post = apply(pre, by_file[path])
+        if old:
+            assert pre[old_start - 1 : old_start - 1 + len(old)] == old, f"{path} -{old_start}"
+        if new:
+            assert post[new_start - 1 : new_start - 1 + len(new)] == new, f"{path} +{new_start}"
+
+
+def accepting_tools(patch_text: str, tmp_path: Path, strip: int) -> set[str]:
+    """Which of ``git apply --check`` and ``patch --dry-run`` (where installed) accept the patch on the pre-image."""
+    tmp_path.mkdir()
+    (tmp_path / "out.patch").write_text(patch_text)
+    commands = {
+        "git": ["git", "apply", "--check", f"-p{strip}"],
+        "patch": ["patch", "--dry-run", "--force", "--fuzz=0", f"-p{strip}", "-i"],
+    }
+    accepted = set()
+    for tool, command in commands.items():
+        if shutil.which(tool):
+            tree = tmp_path / tool
+            shutil.copytree(PREIMAGE, tree)
+            done = subprocess.run([*command, str(tmp_path / "out.patch")], cwd=tree, capture_output=True, text=True)
+            if done.returncode == 0:
+                accepted.add(tool)
+    return accepted
+
+
+def check_accounting(original: str, compressed: str) -> None:
+    """Markers cover disjoint line ranges; every other line is kept verbatim and in order (or re-headed, if @@)."""
+    lines = split_lines(original)
+    handle = make_handle(original)
+    covered: set[int] = set()
+    for marker in find_markers(compressed, {handle}):
+        assert marker.span is not None
+        first, last = marker.span
+        assert not covered & set(range(first, last + 1)), "markers overlap"
+        covered |= set(range(first, last + 1))
+    out = [re.sub(r" \[hr1:\d+ omitted [^\]]*\]$", "", line.rstrip("\n")) for line in split_lines(compressed)]
+    out_iter = iter(out)
+    for number, line in enumerate(lines, 1):
+        if number in covered or line.startswith("@@"):
+            continue
+        assert any(kept == line.rstrip("\n") for kept in out_iter), f"line {number} is neither kept nor marked: {line!r}"
+
+
+def test_parse_real_diffs() -> None:
+    for name in REAL:
+        diff = parse_diff(split_lines((GOLDEN / name).read_text()))
+        assert diff.hunks and all(a.end <= b.start for a, b in zip(diff.hunks, diff.hunks[1:]))
+        hunks_of((GOLDEN / name).read_text())  # every header's counts match its lines
+    show = parse_diff(split_lines((GOLDEN / "git_show_tomli.txt").read_text()))
+    assert [f.path for f in show.files] == [
+        "PKG-INFO", "README.md", "pyproject.toml", "src/tomli/__init__.py", "src/tomli/_parser.py", "src/tomli/_re.py"
+    ]
+    assert sorted(show.stat.values()) == [3, 5, 12, 71, 73, 90]
+    ruN = parse_diff(split_lines((GOLDEN / "tomli.diff").read_text()))
+    assert ruN.files[3].path == "tomli-2.1.0/src/tomli/__init__.py" and all(f.collapsible for f in ruN.files)
+
+
+@pytest.mark.parametrize("name", list(APPLIES))
+@pytest.mark.parametrize("share", [0.8, 0.45, 0.2, 0.08])
+@pytest.mark.parametrize("query", [None, "version", "parse_basic_str escape"])
+def test_kept_hunks_apply_to_the_real_preimage(name: str, share: float, query: str | None, tmp_path: Path) -> None:
+    original = (GOLDEN / name).read_text()
+    compressed = compress(original, int(COUNTER.count(original) * share), query)
+    assert compressed is not None
+    check_applies(original, compressed, APPLIES[name][0])
+    check_accounting(original, compressed)
+    # a tool that applies the original applies the compressed diff too (git apply takes diff -ruN's 1970
+    # timestamp on PKG-INFO for a new file; patch takes git -W's uneven context for a hunk at a file's edge)
+    accepted = accepting_tools(original, tmp_path / "original", APPLIES[name][1])
+    assert accepted or not (shutil.which("git") or shutil.which("patch"))
+    assert accepted <= accepting_tools(compressed, tmp_path / "compressed", APPLIES[name][1])
+
+
+def test_context_is_trimmed_and_reheaded() -> None:
+    original = (GOLDEN / "git_diff_W_tomli.txt").read_text()
+    compressed = compress(original, int(COUNTER.count(original) * 0.6))
+    assert compressed is not None
+    before, after = hunks_of(original), hunks_of(compressed)
+    assert len(after) > len(before) // 2  # most hunks survive: the whole-function context went first
+    assert sum(len(h[2]) for h in after) < sum(len(h[2]) for h in before) // 2
+    assert {(h[0], h[1]) for h in after} - {(h[0], h[1]) for h in before}, "some hunk was re-headed"
+    assert all(m.unit in ("lines", "hunks") for m in find_markers(compressed, {make_handle(original)}))
+
+
+@pytest.mark.parametrize("name", REAL)
+@pytest.mark.parametrize("share", [0.5, 0.15])
+def test_headers_and_markers_through_the_client(name: str, share: float) -> None:
     original = (GOLDEN / name).read_text()
     lines = split_lines(original)
     hr = Headroom(store=MemoryStore(), model="gpt-4")
     result = hr.compress_text(original, int(COUNTER.count(original) * share), query="version")
     (entry,) = result.manifest.entries
-    assert result.within_budget and entry.compressor in ("diff", "marker")
-    if entry.compressor == "marker":
-        return  # the headers alone did not fit: the whole diff is one marker
+    assert result.within_budget and entry.compressor == "diff"
     out = result.text
-    assert [l for l in lines if HEADER.match(l)] == [l for l in split_lines(out) if HEADER.match(l)]
+    diff = parse_diff(lines)
+    kept_files = {h[0] for h in hunks_of(out)}
     markers = find_markers(out, result.manifest.handles)
-    assert sum(m.count for m in markers) == entry.omitted["hunks"]
-    segments = {(s.start, s.end): s for s in split_hunks(lines) if s.hunk}
+    for section in diff.files:  # a file with a kept hunk keeps its header; any other is named in a marker
+        header = lines[section.start : section.header_end]
+        if section.path in kept_files:
+            assert "".join(header) in out
+        else:
+            assert any(f"{section.path} +" in (m.detail or "") for m in markers), section.path
+    in_hunks = {i for h in diff.hunks for i in range(h.start, h.end)}
+    for index, line in enumerate(lines):  # commit headers, messages and --stat lines are all kept
+        if index not in in_hunks and line.startswith(("commit ", "    ", " src/")):
+            assert line in out
     for marker in markers:
-        span, plus, minus = (marker.detail or "").split(" ")
-        first, last = (int(n) for n in span.split("-"))
-        dropped = [s for (a, b), s in segments.items() if a >= first - 1 and b <= last]
-        assert len(dropped) == marker.count
-        assert plus == f"+{sum(s.added for s in dropped)}" and minus == f"-{sum(s.removed for s in dropped)}"
+        assert marker.span is not None
+        first, last = marker.span
         assert hr.retrieve(marker.handle, lines=(first, last)) == "".join(lines[first - 1 : last])
-    kept_lines = split_lines(out)
-    for index, line in enumerate(kept_lines):
-        if line.startswith("@@"):
-            end = index + 1
-            while end < len(kept_lines) and not kept_lines[end].startswith(("@@", "[hr1:", "diff ", "--- ", "commit ")):
-                end += 1
-            assert hunk_is_whole(kept_lines[index:end])
+    check_accounting(original, out)
+
+
+def test_file_markers_carry_counts() -> None:
+    original = (GOLDEN / "git_show_tomli.txt").read_text()
+    compressed = compress(original, 700, "version")
+    assert compressed is not None
+    diff = parse_diff(split_lines(original))
+    named = 0
+    for marker in find_markers(compressed, {make_handle(original)}):
+        parts = (marker.detail or "").split(" ", 1)[1].split(", ")
+        for path, added, removed in (re.fullmatch(r"(?:(\S+) )?\+(\d+) -(\d+)", part).groups() for part in parts):  # type: ignore[union-attr]
+            if path:
+                (section,) = [f for f in diff.files if f.path == path]
+                hunks = [diff.hunks[h] for h in section.hunks]
+                assert (int(added), int(removed)) == (sum(h.added for h in hunks), sum(h.removed for h in hunks))
+                named += 1
+    assert named
 
 
 def test_query_hunk_is_kept() -> None:
     original = (GOLDEN / "tomli.diff").read_text()
-    out = DiffCompressor().compress(original, 1200, PieceContext(make_handle(original), COUNTER, "__version__"))
-    assert out is not None and '+__version__ = "2.1.0"' in out.text
+    compressed = compress(original, 1200, "__version__")
+    assert compressed is not None and '+__version__ = "2.1.0"' in compressed
+
+
+def test_stat_listing() -> None:
+    original = (GOLDEN / "git_diff_stat_packaging.txt").read_text()
+    assert Registry().router.detect(original) == "diff"
+    compressed = compress(original, 200, "licenses")
+    assert compressed is not None
+    assert " 27 files changed, 1572 insertions(+), 176 deletions(-)\n" in compressed
+    assert " src/packaging/licenses/_spdx.py         | 759 " in compressed
+    markers = find_markers(compressed, {make_handle(original)})
+    assert markers and all(m.unit == "files" for m in markers)
+    kept = sum(1 for line in split_lines(compressed) if " | " in line)
+    assert kept + sum(m.count for m in markers) == 27
+
+
+def test_files_selector() -> None:
+    original = (GOLDEN / "git_show_tomli.txt").read_text()
+    hr = Headroom(store=MemoryStore(), model="gpt-4")
+    result = hr.compress_text(original, 600)
+    (entry,) = result.manifest.entries
+    part = hr.retrieve(entry.handle, files="_re.py")
+    assert part.startswith("diff --git a/src/tomli/_re.py b/src/tomli/_re.py\n") and part in original
+    assert hr.retrieve(entry.handle, files=("README.md", "pyproject.toml")).count("diff --git") == 2
+    with pytest.raises(InvalidInput, match="no file in this diff"):
+        hr.retrieve(entry.handle, files="nope.py")
+    with pytest.raises(InvalidInput, match="files= takes"):
+        hr.retrieve(entry.handle, files=3)
+
+
+def lines_strategy() -> st.SearchStrategy[list[str]]:
+    return st.lists(st.sampled_from(["alpha", "beta", "gamma", "delta", "def f():", "    return 1", ""]), min_size=1, max_size=80)
+
+
+@settings(max_examples=80, deadline=None)
+@given(lines_strategy(), st.data(), st.integers(1, 9), st.floats(0.05, 0.95))
+def test_any_unified_diff_stays_applicable(before: list[str], data: st.DataObject, context: int, share: float) -> None:
+    after = list(before)
+    for _ in range(data.draw(st.integers(1, 8))):
+        at = data.draw(st.integers(0, len(after)))
+        if data.draw(st.booleans()) and at < len(after):
+            del after[at]
+        else:
+            after.insert(at, data.draw(st.sampled_from(["new", "changed line", "    return 2"])))
+    body = list(difflib.unified_diff([l + "\n" for l in before], [l + "\n" for l in after], "a/x.py", "b/x.py", n=context))
+    if not body:
+        return
+    text = "diff --git a/x.py b/x.py\n" + "".join(body)
+    target = max(30, int(COUNTER.count(text) * share))
+    out = compress(text, target, data.draw(st.sampled_from([None, "return", "gamma delta"])))
+    if out is None:
+        return
+    check_accounting(text, out)
+    old_lines = before
+    new_lines = after
+    for _, old_start, old, new_start, new in hunks_of(out):
+        if old:
+            assert old_lines[old_start - 1 : old_start - 1 + len(old)] == old
+        if new:
+            assert new_lines[new_start - 1 : new_start - 1 + len(new)] == new
 
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.integers(1, 6), st.integers(0, 4), st.integers(0, 4)), min_size=1, max_size=12), st.integers(40, 600))
 def test_any_diff_is_accounted(hunks: list[tuple[int, int, int]], target: int) -> None:
-    text = "diff --git a/x.py b/x.py\n--- a/x.py\n+++ b/x.py\n"
+    text = ""
     for n, (context, removed, added) in enumerate(hunks):
+        if n % 3 == 0:
+            text += f"diff --git a/x{n}.py b/x{n}.py\n--- a/x{n}.py\n+++ b/x{n}.py\n"
         text += f"@@ -{n * 20 + 1},{context + removed} +{n * 20 + 1},{context + added} @@\n"
         text += " ctx\n" * context + "-old line\n" * removed + "+new line\n" * added
-    out = DiffCompressor().compress(text, target, PieceContext(make_handle(text), COUNTER, None))
+    out = compress(text, target)
     if out is not None:
-        assert COUNTER.count(out.text) <= target
-        assert sum(m.count for m in find_markers(out.text, {make_handle(text)})) == out.omitted["hunks"]
+        check_accounting(text, out)
