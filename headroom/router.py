@@ -100,16 +100,18 @@ _LOG_RE = re.compile(
 _HEADING_RE = re.compile(r"^(\d+[:-]|[\w.@+-]*(/[\w.@+-]+)+$|[\w@+-]+\.[A-Za-z0-9]{1,5}$)")
 _PROSE_RE = re.compile(r"^\s*(\S+\s+){5,}\S+")  # six words or more
 _HTML_RE = re.compile(r"^\s*(<!doctype html|<html[\s>])", re.I)
-_CODE_RE = re.compile(
-    r"^\s*(def |class |import |from \S+ import |#include |package |func |fn |pub |public |private |"
-    r"const |let |var |function |export |interface |struct |impl |using namespace )"
-)
 
 
 def _looks_like_table(text: str) -> bool:
     from headroom.compressors.table import looks_like_table
 
     return looks_like_table(text)
+
+
+def _looks_like_code(text: str) -> bool:
+    from headroom.compressors._code_lang import looks_like_code
+
+    return looks_like_code(text)
 
 
 def _letters(text: str) -> float:
@@ -135,6 +137,6 @@ BUILTIN_DETECTORS: tuple[Detector, ...] = (
     Detector("search-heading", "search", lambda t: _share(t, _HEADING_RE, 0.9) and _share(t, re.compile(r"^\d+[:-]"), 0.5)),
     Detector("log", "log", lambda t: _share(t, _LOG_RE, 0.3)),
     Detector("table", "table", lambda t: _looks_like_table(t)),
-    Detector("code", "code", lambda t: _share(t, _CODE_RE, 0.1)),
+    Detector("code", "code", lambda t: _looks_like_code(t)),
     Detector("prose", "prose", lambda t: _share(t, _PROSE_RE, 0.4) and _letters(t) > 0.75),
 )

@@ -7,6 +7,7 @@ which content type a piece is.
 from __future__ import annotations
 
 from headroom.compressors.base import Compressor
+from headroom.compressors.code import CodeCompressor
 from headroom.compressors.diff import DiffCompressor
 from headroom.compressors.generic import GenericCompressor
 from headroom.compressors.html import HtmlCompressor
@@ -19,6 +20,7 @@ from headroom.compressors.table import TableCompressor
 __all__ = ["BUILTINS"]
 
 BUILTINS: tuple[type[Compressor], ...] = (
+    CodeCompressor,
     DiffCompressor,
     GenericCompressor,
     HtmlCompressor,

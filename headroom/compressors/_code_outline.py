@@ -1,0 +1,150 @@
+"""What every code parser reports about a file, and how a chosen set of cuts is rendered.
+
+A parser (Python's ``ast``, ast-grep, the brace/indentation fallback) turns a
+file's lines into an ``Outline``: its symbols (for retrieval by name and for
+the query) and its regions, the line ranges that may be replaced by one
+marker line, each tagged with the stage at which it goes:
+
+1. the default: bodies of functions that are not short, the rest of long
+   docstrings and doc comments after their first line;
+2. short bodies;
+3. whole docstrings and doc comments;
+4. whole items (functions, classes, declarations, statements) at file or
+   class level.
+
+Regions nest (an item holds its body) or are disjoint; when a region and one
+inside it are both chosen, the outer one stands. Adjacent chosen regions at
+the same indentation share one marker.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+__all__ = ["Outline", "Region", "Symbol", "effective", "render", "short_list"]
+
+DEFAULT, SHORT, DOC, ITEM = 1, 2, 3, 4
+_CALL = re.compile(r"(?<![\w$])([A-Za-z_$][\w$]*)\s*(?:!\s*)?\(")
+_NOT_CALLS = frozenset(
+    "if for while switch catch return sizeof typeof alignof decltype function fn func new delete throw "
+    "await yield assert elif and or not in is lambda print super match with case defined static_assert "
+    "else do try void int char long float double bool unsafe move".split()
+)
+
+
+@dataclass(frozen=True)
+class Symbol:
+    """A named definition; ``first``/``last`` are 0-based inclusive lines, decorators and doc comments included."""
+
+    name: str
+    kind: str
+    first: int
+    last: int
+
+
+@dataclass(frozen=True)
+class Region:
+    """Lines ``first``..``last`` (0-based, inclusive) that one marker line may stand for.
+
+    ``label`` follows the range in the marker (``calls: a, b``, ``def f``);
+    ``rewrite`` replaces one kept line while this region is cut (a docstring's
+    first line, closed so the code still parses).
+    """
+
+    first: int
+    last: int
+    stage: int
+    label: str
+    indent: str
+    rewrite: tuple[int, str] | None = None
+
+
+@dataclass(frozen=True)
+class Outline:
+    """A file as its parser saw it. ``marker_line`` formats a marker as a line of this language."""
+
+    parser: str
+    symbols: tuple[Symbol, ...]
+    regions: tuple[Region, ...]
+    marker_line: Callable[[str, str], str]
+    errors: int = 0
+
+
+def calls_in(text: str) -> list[str]:
+    """Names called in ``text``, in order of first call, language-agnostic."""
+    return list(dict.fromkeys(name for name in _CALL.findall(text) if name not in _NOT_CALLS))
+
+
+def short_list(names: Iterable[str], most: int = 4) -> str:
+    """``a, b, c +2``: the first names, then how many more."""
+    unique = list(dict.fromkeys(n for n in names if n))
+    text = ", ".join(unique[:most]) + (f" +{len(unique) - most}" if len(unique) > most else "")
+    return text.replace("]", ")").replace("\n", " ")
+
+
+def effective(chosen: Iterable[Region]) -> list[Region]:
+    """The chosen regions that no other chosen region holds, in line order."""
+    out: list[Region] = []
+    for region in sorted(chosen, key=lambda r: (r.first, -r.last)):
+        if out and region.first <= out[-1].last:
+            continue
+        out.append(region)
+    return out
+
+
+def groups(regions: list[Region]) -> list[list[Region]]:
+    """Effective regions merged where one ends right before the next at the same indentation."""
+    out: list[list[Region]] = []
+    for region in regions:
+        if out and out[-1][-1].last + 1 == region.first and out[-1][-1].indent == region.indent:
+            out[-1].append(region)
+        else:
+            out.append([region])
+    return out
+
+
+def render(
+    lines: list[str],
+    prefixes: list[str],
+    chosen: Iterable[Region],
+    outline: Outline,
+    marker: Callable[[int, str], str],
+    offset: int,
+) -> tuple[str, str, int]:
+    """The file with ``chosen`` cut: (text with prefixes, bare code for a parser, lines omitted).
+
+    ``marker(count, detail)`` renders a marker; ``offset`` turns the file's line
+    indexes into the piece's 1-based line numbers.
+    """
+    cut = groups(effective(chosen))
+    rewrites = {r.rewrite[0]: r.rewrite[1] for group in cut for r in group if r.rewrite}
+    out: list[str] = []
+    code: list[str] = []
+    omitted = 0
+    index = 0
+    for group in cut:
+        first, last = group[0].first, group[-1].last
+        for i in range(index, first):
+            line = rewrites.get(i, lines[i])
+            out.append(prefixes[i] + line)
+            code.append(line)
+        count = last - first + 1
+        omitted += count
+        label = short_list(r.label for r in group)
+        detail = f"{offset + first + 1}-{offset + last + 1}" + (f" {label}" if label else "")
+        ending = "\n" if lines[last].endswith("\n") else ""
+        line = outline.marker_line(group[0].indent, marker(count, detail)) + ending
+        out.append(line)
+        code.append(line)
+        index = last + 1
+    for i in range(index, len(lines)):
+        line = rewrites.get(i, lines[i])
+        out.append(prefixes[i] + line)
+        code.append(line)
+    return "".join(out), "".join(code), omitted
+
+
+def indent_of(line: str) -> str:
+    return line[: len(line) - len(line.lstrip(" \t"))]

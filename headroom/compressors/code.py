@@ -1,0 +1,287 @@
+"""Source code: the skeleton stays, bodies that do not matter go, and the result still parses.
+
+A piece is split into files (``_code_lang``: line-number prefixes set aside,
+several files under headers), each parsed once: Python by ``ast``, JavaScript,
+TypeScript, Go, Rust, Java, C and C++ by one ``ast-grep`` scan per file, any
+other language by a brace- or indentation-aware fallback. Each parser reports
+the same outline (``_code_outline``): symbols, and regions that may be cut at
+four stages. The default (no budget pressure) cuts the bodies of functions
+longer than ``short_body_lines`` and the rest of long docstrings and doc
+comments, so imports, signatures with their decorators, constants, types and
+each docstring's first line stay; a body the query names (``parse_args``,
+``Parser.parse_args``) is never cut, nor anything around it. Under a budget
+the cuts go further: irrelevant regions first (BM25 against the query), stage
+by stage (more bodies, then whole docstrings, then whole items), then the
+relevant ones. Each cut is one marker line in the language's comment syntax,
+naming its line range and the calls it held:
+
+    def parse_known_args(self, args=None, namespace=None):
+        ...  # [hr1:482913057162345 omitted 40 lines 1890-1929 calls: _parse_known_args, error]
+
+Every output is parsed again (Python compiled, the others re-scanned for
+error nodes); one that fails is not returned. ``retrieve(handle,
+symbol="Parser.parse_args")`` returns a symbol's exact original lines.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from headroom.compressors._code_astgrep import LANGUAGES, AstGrepError, error_count, find_binary, outline_astgrep
+from headroom.compressors._code_fallback import outline_fallback
+from headroom.compressors._code_lang import Chunk, file_name_in, split_piece
+from headroom.compressors._code_outline import DEFAULT, Outline, Region, Symbol, effective, groups, render
+from headroom.compressors._code_python import compiles, outline_python
+from headroom.compressors.base import Compressed, Compressor, PieceContext
+from headroom.errors import InvalidInput
+from headroom.relevance import BM25, STOP_WORDS
+
+__all__ = ["CodeCompressor"]
+
+_MARKER_COST = 26  # a marker line with a short label, rounded up
+_IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*")
+
+
+class CodeOptions(BaseModel):
+    """``short_body_lines``: bodies of at most this many lines stay at the default level."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    short_body_lines: int = Field(default=3, ge=0)
+
+
+@dataclass
+class _Document:
+    """A piece parsed once: its chunks, each code chunk's outline, and what had to fall back."""
+
+    lines: list[str]
+    chunks: list[Chunk]
+    outlines: list[Outline | None]
+    notes: tuple[str, ...]
+    binary: str | None
+    costs: list[list[int]] | None = None
+    checked: dict[tuple[int, str], bool] = field(default_factory=dict)
+
+
+class CodeCompressor(Compressor):
+    content_type = "code"
+    name = "code"
+    Options = CodeOptions
+    selectors: ClassVar[frozenset[str]] = frozenset({"lines", "chars", "query", "symbol"})
+
+    def compress(self, text: str, target: int | None, ctx: PieceContext) -> Compressed | None:
+        doc = self._document(text, file_name_in(ctx.tool_args))
+        order, default = self._order(doc, ctx.query)
+        if not order:
+            return None
+        if target is None:
+            return self._render(doc, default, ctx) if default else None
+        costs = self._costs(doc, ctx)
+        total = sum(map(sum, costs))
+        if total <= target:
+            return None
+        low, high = 0, len(order)
+        while low < high:  # the shortest prefix of the order whose estimate fits
+            middle = (low + high) // 2
+            if _estimate(order[:middle], costs, total) <= target:
+                high = middle
+            else:
+                low = middle + 1
+        count = low
+        for _ in range(8):
+            out = self._render(doc, order[:count], ctx)
+            if out is not None and ctx.counter.count(out.text) <= target:
+                return out
+            if count >= len(order):
+                return None
+            count = min(len(order), count + max(1, (len(order) - count) // 6))
+        return None
+
+    def _document(self, text: str, file_name: str | None) -> _Document:
+        """The parse of a piece, once: the allocator asks the same instance for several targets."""
+        key = (text, file_name)
+        cached: tuple[tuple[str, str | None], _Document] | None = getattr(self, "_cache", None)
+        if cached is None or cached[0] != key:
+            cached = (key, parse_document(text, file_name, self.options.short_body_lines))
+            self._cache = cached
+        return cached[1]
+
+    def _order(self, doc: _Document, query: str | None) -> tuple[list[tuple[int, Region]], list[tuple[int, Region]]]:
+        """Every allowed cut, the first to make first; and the cuts of the default level."""
+        key = (id(doc), query)
+        cached: tuple[tuple[int, str | None], tuple[list[tuple[int, Region]], list[tuple[int, Region]]]] | None
+        cached = getattr(self, "_order_cache", None)
+        if cached is None or cached[0] != key:
+            cached = (key, _order(doc, query))
+            self._order_cache = cached
+        return cached[1]
+
+    def _costs(self, doc: _Document, ctx: PieceContext) -> list[list[int]]:
+        if doc.costs is None:
+            doc.costs = [[ctx.counter.count(line) for line in chunk.lines] for chunk in doc.chunks]
+        return doc.costs
+
+    def _render(self, doc: _Document, cuts: list[tuple[int, Region]], ctx: PieceContext) -> Compressed | None:
+        parts: list[str] = []
+        omitted = 0
+        for index, (chunk, outline) in enumerate(zip(doc.chunks, doc.outlines)):
+            chosen = [r for i, r in cuts if i == index]
+            if outline is None or not chosen:
+                parts.append("".join(p + line for p, line in zip(chunk.prefixes, chunk.lines)))
+                continue
+            text, code, count = render(chunk.lines, chunk.prefixes, chosen, outline, lambda n, d: ctx.marker(n, "lines", d), chunk.start)
+            if not self._parses(doc, index, code):
+                return None
+            parts.append(text)
+            omitted += count
+        if not omitted:
+            return None
+        out = "".join(parts)
+        first = doc.outlines[0]
+        kind = "python" if len(doc.chunks) == 1 and first is not None and first.parser == "ast" and _plain(doc) else "text"
+        return Compressed(out, omitted={"lines": omitted}, output_kind=kind, fallbacks=doc.notes)
+
+    def _parses(self, doc: _Document, index: int, code: str) -> bool:
+        """Whether a chunk's output parses as well as its original (cached per output)."""
+        outline = doc.outlines[index]
+        assert outline is not None
+        key = (index, code)
+        if key not in doc.checked:
+            language = doc.chunks[index].language
+            if outline.parser == "ast":
+                ok = compiles(code)
+            elif outline.parser == "ast-grep" and doc.binary and language:
+                try:
+                    ok = error_count(doc.binary, language, code) <= outline.errors
+                except AstGrepError:
+                    ok = False
+            else:
+                ok = True  # the fallback has no parser to ask; its output is text
+            doc.checked[key] = ok
+        return doc.checked[key]
+
+    def select(self, original: str, selector: str, value: Any) -> str:
+        """``symbol="name"`` or ``"Class.method"``: the exact original lines of every symbol of that name."""
+        if selector != "symbol":
+            return super().select(original, selector, value)
+        if not isinstance(value, str) or not value.strip():
+            raise InvalidInput("symbol= takes a name such as 'parse_args' or 'ArgumentParser.parse_args'")
+        doc = parse_document(original, None, self.options.short_body_lines)
+        found = _find(doc, value.strip())
+        if not found:
+            names = sorted({s.name for outline in doc.outlines if outline for s in outline.symbols})
+            raise InvalidInput(
+                f"no symbol named {value!r} in this original; known symbols include: {', '.join(names[:20]) or 'none'}"
+            )
+        return "".join("".join(doc.lines[first : last + 1]) for first, last in found)
+
+
+def parse_document(text: str, file_name: str | None, short: int) -> _Document:
+    chunks = split_piece(text, file_name)
+    binary = find_binary() if any(c.language in LANGUAGES for c in chunks) else None
+    outlines: list[Outline | None] = []
+    notes: list[str] = []
+    for chunk in chunks:
+        outline, note = _outline(chunk, binary, short)
+        outlines.append(outline)
+        if note:
+            notes.append(note)
+    lines = [p + line for c in chunks for p, line in zip(c.prefixes, c.lines)]
+    return _Document(lines, chunks, outlines, tuple(dict.fromkeys(notes)), binary)
+
+
+def _outline(chunk: Chunk, binary: str | None, short: int) -> tuple[Outline | None, str | None]:
+    language = chunk.language
+    if language is None:
+        return None, None
+    if language == "python":
+        parsed = outline_python(chunk.lines, short)
+        if parsed is not None:
+            return parsed, None
+        reason = "Python source that does not parse"
+    elif language in LANGUAGES:
+        if binary is None:
+            reason = f"{language}: ast-grep not found (install ast-grep-cli)"
+        else:
+            try:
+                return outline_astgrep(binary, language, chunk.lines, short), None
+            except AstGrepError as error:
+                reason = f"{language}: {error}"
+    else:
+        reason = f"{language}: no parser" if language != "unknown" else "code of unknown language"
+    return outline_fallback(chunk.lines, language, short), f"{reason}; brace/indentation-aware fallback, output not syntax-checked"
+
+
+def _plain(doc: _Document) -> bool:
+    """A single Python file with no line numbers and no undecodable bytes: the core can compile it."""
+    chunk = doc.chunks[0]
+    return not any(chunk.prefixes) and chunk.start == 0 and not re.search("[\ud800-\udfff]", "".join(chunk.lines))
+
+
+def named(symbols: tuple[Symbol, ...], query: str | None) -> set[int]:
+    """Indexes of the symbols the query names: by short name, whole identifier, or dotted path."""
+    if not query:
+        return set()
+    words = set(_IDENTIFIER.findall(query))
+    lowered = {w.lower() for w in words}
+    chains = set(re.findall(r"[A-Za-z_$][\w$]*(?:(?:\.|::)[A-Za-z_$][\w$]*)+", query))
+    out = set()
+    for index, symbol in enumerate(symbols):
+        short = re.split(r"\.|::", symbol.name)[-1]
+        if len(short) < 3 or short.lower() in STOP_WORDS:
+            continue
+        identifier_like = "_" in short or any(c.isdigit() for c in short) or (short[1:] != short[1:].lower())
+        if short in words or (identifier_like and short.lower() in lowered) or any(c.endswith(short) for c in chains):
+            out.add(index)
+    return out
+
+
+def _order(doc: _Document, query: str | None) -> tuple[list[tuple[int, Region]], list[tuple[int, Region]]]:
+    candidates: list[tuple[int, Region]] = []
+    for index, outline in enumerate(doc.outlines):
+        if outline is None:
+            continue
+        keep = [outline.symbols[i] for i in named(outline.symbols, query)]
+        seen: set[tuple[int, int]] = set()
+        for region in sorted(outline.regions, key=lambda r: r.stage):
+            span = (region.first, region.last)
+            if span in seen or any(region.first <= s.last and s.first <= region.last for s in keep):
+                continue
+            seen.add(span)
+            candidates.append((index, region))
+    texts = [region.label + " " + "".join(doc.chunks[i].lines[region.first : region.last + 1]) for i, region in candidates]
+    scores = BM25(texts).scores(query) if query and texts else [0.0] * len(candidates)
+    ranked = sorted(
+        range(len(candidates)),
+        key=lambda k: (scores[k] > 0, candidates[k][1].stage, scores[k], -(candidates[k][1].last - candidates[k][1].first), k),
+    )
+    order = [candidates[k] for k in ranked]
+    return order, [c for c in order if c[1].stage == DEFAULT]
+
+
+def _estimate(cuts: list[tuple[int, Region]], costs: list[list[int]], total: int) -> int:
+    by_chunk: dict[int, list[Region]] = {}
+    for index, region in cuts:
+        by_chunk.setdefault(index, []).append(region)
+    saved = 0
+    for index, regions in by_chunk.items():
+        for group in groups(effective(regions)):
+            saved += sum(costs[index][group[0].first : group[-1].last + 1]) - _MARKER_COST
+    return total - saved
+
+
+def _find(doc: _Document, name: str) -> list[tuple[int, int]]:
+    """Piece line spans (0-based, inclusive) of the symbols called ``name``, exact path first."""
+    found: list[tuple[int, int]] = []
+    for wanted in (lambda s: s.name == name, lambda s: re.split(r"\.|::", s.name)[-1] == name or s.name.endswith("." + name)):
+        for chunk, outline in zip(doc.chunks, doc.outlines):
+            for symbol in outline.symbols if outline else ():
+                span = (chunk.start + symbol.first, chunk.start + symbol.last)
+                if wanted(symbol) and span not in found:
+                    found.append(span)
+        if found:
+            break
+    return sorted(found)
