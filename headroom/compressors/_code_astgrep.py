@@ -13,6 +13,7 @@ the original (real headers full of macros have some already).
 
 from __future__ import annotations
 
+import bisect
 import json
 import shutil
 import subprocess
@@ -33,53 +34,58 @@ _TIMEOUT = 20.0
 class Grammar:
     functions: tuple[str, ...]  # kinds whose ``body`` may go
     boxes: tuple[str, ...]  # named kinds whose body holds items (classes, impls, namespaces)
-    lists: tuple[str, ...]  # kinds whose children are items
+    blocks: tuple[str, ...]  # kinds of executable code: nothing inside them is an item
     items: tuple[str, ...]  # kinds that may go whole when they are children of a list
     names: tuple[str, ...]  # kinds of the nodes that name things
     comments: tuple[str, ...]
     extra_names: tuple[tuple[str, str], ...] = ()  # (field, parent kind): names outside a ``name`` field
+    wrappers: tuple[str, ...] = ()  # kinds whose child is not an item on its own (``template<...>`` + its function)
 
 
 _JS = Grammar(
     functions=("function_declaration", "generator_function_declaration", "function_expression", "arrow_function", "method_definition"),
     boxes=("class_declaration", "class"),
-    lists=("program", "class_body"),
+    blocks=("statement_block", "arrow_function", "function_expression", "object", "arguments", "parenthesized_expression"),
     items=("function_declaration", "generator_function_declaration", "class_declaration", "lexical_declaration",
            "variable_declaration", "expression_statement", "export_statement", "import_statement", "method_definition",
            "field_definition", "comment", "if_statement"),
     names=("identifier", "property_identifier", "private_property_identifier"),
     comments=("comment",),
+    wrappers=("export_statement",),
 )
 _TS = Grammar(
     functions=_JS.functions,
     boxes=(*_JS.boxes, "abstract_class_declaration", "interface_declaration", "internal_module"),
-    lists=(*_JS.lists, "interface_body"),
-    items=(*_JS.items, "abstract_class_declaration", "interface_declaration", "type_alias_declaration", "enum_declaration",
+    blocks=_JS.blocks,
+    items=(*(k for k in _JS.items if k != "field_definition"), "abstract_class_declaration", "interface_declaration", "type_alias_declaration", "enum_declaration",
            "function_signature", "ambient_declaration", "public_field_definition", "method_signature",
            "abstract_method_signature", "internal_module", "property_signature"),
     names=(*_JS.names, "type_identifier"),
     comments=("comment",),
+    wrappers=("export_statement", "ambient_declaration"),
 )
 _C = Grammar(
     functions=("function_definition",),
     boxes=("struct_specifier", "union_specifier", "enum_specifier", "linkage_specification"),
-    lists=("translation_unit", "preproc_if", "preproc_ifdef", "preproc_else", "preproc_elif", "declaration_list"),
+    blocks=("compound_statement", "parameter_list", "initializer_list"),
     items=("function_definition", "declaration", "type_definition", "struct_specifier", "union_specifier", "enum_specifier",
            "preproc_def", "preproc_function_def", "preproc_call", "comment", "linkage_specification", "preproc_if",
            "preproc_ifdef", "preproc_include"),
     names=("identifier", "type_identifier", "field_identifier"),
     comments=("comment",),
     extra_names=(("declarator", "function_declarator"), ("declarator", "type_definition")),
+    wrappers=("declaration", "type_definition"),
 )
 _CPP = Grammar(
     functions=("function_definition", "lambda_expression"),
     boxes=(*_C.boxes, "class_specifier", "namespace_definition"),
-    lists=(*_C.lists, "field_declaration_list"),
+    blocks=(*_C.blocks, "lambda_expression", "template_argument_list"),
     items=(*_C.items, "class_specifier", "namespace_definition", "template_declaration", "field_declaration",
            "using_declaration", "alias_declaration", "friend_declaration"),
     names=(*_C.names, "namespace_identifier", "qualified_identifier", "destructor_name", "operator_name"),
     comments=("comment",),
     extra_names=_C.extra_names,
+    wrappers=(*_C.wrappers, "template_declaration", "field_declaration"),
 )
 LANGUAGES: dict[str, Grammar] = {
     "javascript": _JS,
@@ -88,7 +94,7 @@ LANGUAGES: dict[str, Grammar] = {
     "go": Grammar(
         functions=("function_declaration", "method_declaration", "func_literal"),
         boxes=(),
-        lists=("source_file",),
+        blocks=("block", "func_literal"),
         items=("function_declaration", "method_declaration", "type_declaration", "const_declaration", "var_declaration",
                "import_declaration", "comment"),
         names=("identifier", "field_identifier", "type_identifier"),
@@ -97,7 +103,7 @@ LANGUAGES: dict[str, Grammar] = {
     "rust": Grammar(
         functions=("function_item", "closure_expression"),
         boxes=("impl_item", "trait_item", "mod_item"),
-        lists=("source_file", "declaration_list"),
+        blocks=("block", "closure_expression"),
         items=("function_item", "impl_item", "trait_item", "mod_item", "struct_item", "enum_item", "union_item", "type_item",
                "const_item", "static_item", "use_declaration", "macro_definition", "attribute_item", "line_comment",
                "block_comment", "function_signature_item", "associated_type", "foreign_mod_item"),
@@ -108,7 +114,7 @@ LANGUAGES: dict[str, Grammar] = {
     "java": Grammar(
         functions=("method_declaration", "constructor_declaration", "compact_constructor_declaration", "lambda_expression"),
         boxes=("class_declaration", "interface_declaration", "enum_declaration", "record_declaration", "annotation_type_declaration"),
-        lists=("program", "class_body", "interface_body", "enum_body_declarations", "annotation_type_body"),
+        blocks=("block", "constructor_body", "lambda_expression", "switch_block"),
         items=("class_declaration", "interface_declaration", "enum_declaration", "record_declaration", "method_declaration",
                "constructor_declaration", "field_declaration", "constant_declaration", "line_comment", "block_comment",
                "import_declaration", "static_initializer", "annotation_type_declaration"),
@@ -147,7 +153,9 @@ def _rules(language: str) -> str:
     rules: dict[str, dict[str, Any]] = {
         "fn": {**_any(g.functions), **body},
         "name": {"all": [_any(g.names), {"any": places}]},
-        "item": {**_any(g.items + _ATTRIBUTES_OF.get(language, ())), "inside": _any(g.lists)},
+        # "not inside" adds no labels: an "inside" match would print the whole parent with every item
+        "item": {**_any(g.items + _ATTRIBUTES_OF.get(language, ())), "not": {"any": [
+            {"inside": {"stopBy": "end", **_any(g.blocks)}}, *([{"inside": _any(g.wrappers)}] if g.wrappers else [])]}},
         "comment": _any(g.comments),
         "err": {"kind": "ERROR"},
     }
@@ -194,15 +202,6 @@ class _Node:
     body: tuple[int, int, int, int] | None = None  # byte start, byte end, first line, last line
 
 
-def _node(match: dict[str, Any], body: dict[str, Any] | None = None) -> _Node:
-    r = match["range"]
-    b = None
-    if body is not None:
-        br = body["range"]
-        b = (br["byteOffset"]["start"], br["byteOffset"]["end"], br["start"]["line"], br["end"]["line"])
-    return _Node(r["byteOffset"]["start"], r["byteOffset"]["end"], r["start"]["line"], r["end"]["line"], match["text"], b)
-
-
 def outline_astgrep(binary: str, language: str, lines: list[str], short: int) -> Outline:
     """The outline of one file in ``language`` (a key of ``LANGUAGES``); raises ``AstGrepError``."""
     matches = _scan(binary, _rules(language), "".join(lines))
@@ -223,46 +222,61 @@ class _Builder:
         by: dict[str, list[dict[str, Any]]] = {}
         for match in matches:
             by.setdefault(match.get("ruleId", ""), []).append(match)
-        self.fns = [_node(m, m["metaVariables"]["single"].get("BODY")) for m in by.get("fn", [])]
-        self.boxes = [_node(m, m["metaVariables"]["single"].get("BODY")) for m in by.get("box", [])]
-        self.items = [_node(m) for m in by.get("item", [])]
-        self.comments = {(n.start, n.end): n for n in map(_node, by.get("comment", []))}
-        self.errors = [_node(m) for m in by.get("err", [])]
+        self.fns = [self._node(m, m["metaVariables"]["single"].get("BODY")) for m in by.get("fn", [])]
+        self.boxes = [self._node(m, m["metaVariables"]["single"].get("BODY")) for m in by.get("box", [])]
+        self.items = [self._node(m) for m in by.get("item", [])]
+        self.comments = {(n.start, n.end): n for n in map(self._node, by.get("comment", []))}
+        self.errors = [self._node(m) for m in by.get("err", [])]
         self.names: list[tuple[int, str, tuple[int, int] | None]] = []
         for m in by.get("name", []):
             owner = m.get("metaVariables", {}).get("single", {}).get("DEF")
             span = (owner["range"]["byteOffset"]["start"], owner["range"]["byteOffset"]["end"]) if owner else None
             self.names.append((m["range"]["byteOffset"]["start"], m["text"], span))
         self.names.sort()
+        self.name_starts = [start for start, _, _ in self.names]
         self.own = {span: text for _, text, span in reversed(self.names) if span}
+        self.leads = {n.last: n.first for n in self.items if (n.start, n.end) in self.comments or self._is_attribute(n)}
+
+    def _node(self, match: dict[str, Any], body: dict[str, Any] | None = None) -> _Node:
+        r = match["range"]
+        start, end = r["byteOffset"]["start"], r["byteOffset"]["end"]
+        last = r["end"]["line"]
+        if last > r["start"]["line"] and end == self.line_start[last]:
+            last -= 1  # a node that takes its line's newline (a Rust line comment) ends on that line
+        b = None
+        if body is not None:
+            br = body["range"]
+            b = (br["byteOffset"]["start"], br["byteOffset"]["end"], br["start"]["line"], br["end"]["line"])
+        return _Node(start, end, r["start"]["line"], last, match["text"], b)
 
     def outline(self) -> Outline:
         regions: list[Region] = []
         symbols: list[Symbol] = []
+        fns = {(n.start, n.end) for n in self.fns}
+        path: list[tuple[_Node, str | None]] = []  # the containers around the node at hand, outermost first
         named: dict[tuple[int, int], str] = {}
-        containers = sorted(self.boxes + self.fns, key=lambda n: (n.start, -n.end))
-        for node in containers:
+        for node in sorted(self.boxes + self.fns, key=lambda n: (n.start, -n.end)):
+            while path and not (path[-1][0].body and path[-1][0].body[0] <= node.start and node.end <= path[-1][0].body[1]):
+                path.pop()
             name = self._name(node)
+            path.append((node, name))
             if name:
                 named[(node.start, node.end)] = name
-        for node in containers:
-            name = named.get((node.start, node.end))
-            if name:
-                outer = [named[(o.start, o.end)] for o in containers
-                         if (o.start, o.end) in named and o.start <= node.start and node.end <= o.end and o is not node
-                         and o.body and o.body[0] <= node.start]
-                kind = "function" if node in self.fns else "class"
-                symbols.append(Symbol(".".join([*outer, name]), kind, self._lead(node.first), node.last))
+                qualified = ".".join(n for _, n in path if n)
+                kind = "function" if (node.start, node.end) in fns else "class"
+                symbols.append(Symbol(qualified, kind, self._lead(node.first), node.last))
         for node in self.fns:
             region = self._body(node)
             if region is not None:
                 regions.append(region)
+        spans = {(s.first, s.last) for s in symbols}
         for node in self.items:
             if (node.start, node.end) in self.comments or not self._clean(node):
                 continue
             name = named.get((node.start, node.end)) or self._name(node)
-            if name and not any(s.first <= node.first and s.last == node.last for s in symbols):
-                symbols.append(Symbol(name, "declaration", self._lead(node.first), node.last))
+            first = self._lead(node.first)
+            if name and (first, node.last) not in spans:
+                symbols.append(Symbol(name, "declaration", first, node.last))
             regions.append(Region(node.first, node.last, ITEM, name or "", indent_of(self.lines[node.first])))
         regions.extend(self._comment_regions())
         regions = [r for r in regions if not any(self._cuts(r, e) for e in self.errors)]
@@ -270,23 +284,29 @@ class _Builder:
         return Outline("ast-grep", tuple(symbols), tuple(regions), _marker_line, len(self.errors))
 
     def _name(self, node: _Node) -> str | None:
-        """The node's own name, else the first name in its head (before its body) or on its line before it."""
+        """The node's own name, else the first name in its head (before its body), else for a
+        function the last name on its line before it (``const f = () => {``)."""
         own = self.own.get((node.start, node.end))
         if own:
             return own
         head_end = node.body[0] if node.body else node.end
-        for start, text, span in self.names:
-            if node.start <= start < head_end and (span is None or span[0] >= node.start):
-                return text
-        line_start = self.line_start[node.first]
-        before = [text for start, text, _ in self.names if line_start <= start < node.start]
-        return before[-1] if before and node in self.fns else None
+        at = bisect.bisect_left(self.name_starts, node.start)
+        while at < len(self.names) and self.names[at][0] < head_end:
+            span = self.names[at][2]
+            if span is None or span[0] >= node.start:
+                return self.names[at][1]
+            at += 1
+        if node.body is None:
+            return None
+        before = bisect.bisect_left(self.name_starts, node.start) - 1
+        if before >= 0 and self.names[before][0] >= self.line_start[node.first]:
+            return self.names[before][1]
+        return None
 
     def _lead(self, first: int) -> int:
         """``first`` moved up over the doc comments and attributes right above it."""
-        starts = {n.last: n.first for n in self.items if (n.start, n.end) in self.comments or self._is_attribute(n)}
-        while first - 1 in starts and starts[first - 1] < first:
-            first = starts[first - 1]
+        while first - 1 in self.leads and self.leads[first - 1] < first:
+            first = self.leads[first - 1]
         return first
 
     def _is_attribute(self, node: _Node) -> bool:

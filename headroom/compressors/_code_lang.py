@@ -174,7 +174,8 @@ def _score(code: str, language: str) -> int:
 _CODE_LINE = re.compile(
     r"^\s*(def |class |import |from \S+ import |#include |#define |#if|package |func |fn |pub |public |private |protected |"
     r"static |const |let |var |function |export |interface |struct |enum |impl |use |using |namespace |template\s*<|"
-    r"typedef |@\w|async |return\b|\};?\s*$|(if|for|while|switch) ?\(.*\) ?\{\s*$)"
+    r"typedef |@\w|async |return\b|raise |yield |elif |else:|try:|except\b|finally:|with |assert |\};?\s*$|"
+    r"(if|for|while|switch) ?\(.*\) ?\{\s*$|(if|for|while) .*:\s*$|[\w.]+(\[.*\])? = \S)"
 )
 
 

@@ -30,7 +30,7 @@ _CALL = re.compile(r"(?<![\w$])([A-Za-z_$][\w$]*)\s*(?:!\s*)?\(")
 _NOT_CALLS = frozenset(
     "if for while switch catch return sizeof typeof alignof decltype function fn func new delete throw "
     "await yield assert elif and or not in is lambda print super match with case defined static_assert "
-    "else do try void int char long float double bool unsafe move".split()
+    "else do try void int char long float double bool unsafe move let var const in as loop unless until".split()
 )
 
 
@@ -94,11 +94,16 @@ def effective(chosen: Iterable[Region]) -> list[Region]:
     return out
 
 
-def groups(regions: list[Region]) -> list[list[Region]]:
-    """Effective regions merged where one ends right before the next at the same indentation."""
+def groups(regions: list[Region], lines: list[str]) -> list[list[Region]]:
+    """Effective regions merged where only blank lines part one from the next at the same indentation."""
     out: list[list[Region]] = []
     for region in regions:
-        if out and out[-1][-1].last + 1 == region.first and out[-1][-1].indent == region.indent:
+        previous = out[-1][-1] if out else None
+        if (
+            previous is not None
+            and previous.indent == region.indent
+            and not any(line.strip() for line in lines[previous.last + 1 : region.first])
+        ):
             out[-1].append(region)
         else:
             out.append([region])
@@ -118,7 +123,7 @@ def render(
     ``marker(count, detail)`` renders a marker; ``offset`` turns the file's line
     indexes into the piece's 1-based line numbers.
     """
-    cut = groups(effective(chosen))
+    cut = groups(effective(chosen), lines)
     rewrites = {r.rewrite[0]: r.rewrite[1] for group in cut for r in group if r.rewrite}
     out: list[str] = []
     code: list[str] = []

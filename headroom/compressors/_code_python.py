@@ -87,7 +87,8 @@ class _Builder:
 
     def _first(self, stmt: ast.stmt, previous_end: int) -> int:
         """The first line of ``stmt`` with its decorators and the comment lines right above it."""
-        first = min([stmt.lineno - 1] + [d.lineno - 1 for d in getattr(stmt, "decorator_list", [])])
+        decorators: list[ast.expr] = getattr(stmt, "decorator_list", [])
+        first: int = min([stmt.lineno - 1] + [d.lineno - 1 for d in decorators])
         while first - 1 > previous_end and self.lines[first - 1].lstrip().startswith("#"):
             first -= 1
         return first

@@ -26,6 +26,7 @@ symbol="Parser.parse_args")`` returns a symbol's exact original lines.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -34,7 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from headroom.compressors._code_astgrep import LANGUAGES, AstGrepError, error_count, find_binary, outline_astgrep
 from headroom.compressors._code_fallback import outline_fallback
 from headroom.compressors._code_lang import Chunk, file_name_in, split_piece
-from headroom.compressors._code_outline import DEFAULT, Outline, Region, Symbol, effective, groups, render
+from headroom.compressors._code_outline import DEFAULT, ITEM, Outline, Region, Symbol, calls_in, effective, groups, render
 from headroom.compressors._code_python import compiles, outline_python
 from headroom.compressors.base import Compressed, Compressor, PieceContext
 from headroom.errors import InvalidInput
@@ -43,6 +44,7 @@ from headroom.relevance import BM25, STOP_WORDS
 __all__ = ["CodeCompressor"]
 
 _MARKER_COST = 26  # a marker line with a short label, rounded up
+_MIN_CUT = 160  # characters: a cut saves less than a marker costs below about this
 _IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*")
 
 
@@ -86,7 +88,7 @@ class CodeCompressor(Compressor):
         low, high = 0, len(order)
         while low < high:  # the shortest prefix of the order whose estimate fits
             middle = (low + high) // 2
-            if _estimate(order[:middle], costs, total) <= target:
+            if _estimate(order[:middle], doc.chunks, costs, total) <= target:
                 high = middle
             else:
                 low = middle + 1
@@ -241,19 +243,27 @@ def named(symbols: tuple[Symbol, ...], query: str | None) -> set[int]:
 
 def _order(doc: _Document, query: str | None) -> tuple[list[tuple[int, Region]], list[tuple[int, Region]]]:
     candidates: list[tuple[int, Region]] = []
+    callees: list[str] = []  # what the named functions call ranks with the query: their helpers explain them
     for index, outline in enumerate(doc.outlines):
         if outline is None:
             continue
         keep = [outline.symbols[i] for i in named(outline.symbols, query)]
+        leaves = [s for s in keep if s.kind != "class"]  # a named class keeps its skeleton, not every body
+        for s in leaves:
+            callees.extend(calls_in("".join(doc.chunks[index].lines[s.first : s.last + 1])))
         seen: set[tuple[int, int]] = set()
         for region in sorted(outline.regions, key=lambda r: r.stage):
             span = (region.first, region.last)
-            if span in seen or any(region.first <= s.last and s.first <= region.last for s in keep):
+            if span in seen or any(region.first <= s.last and s.first <= region.last for s in leaves):
+                continue
+            if any(region.first <= s.first and s.last <= region.last for s in keep):
+                continue
+            if region.stage != ITEM and sum(map(len, doc.chunks[index].lines[region.first : region.last + 1])) < _MIN_CUT:
                 continue
             seen.add(span)
             candidates.append((index, region))
     texts = [region.label + " " + "".join(doc.chunks[i].lines[region.first : region.last + 1]) for i, region in candidates]
-    scores = BM25(texts).scores(query) if query and texts else [0.0] * len(candidates)
+    scores = BM25(texts).scores(" ".join([query, *callees])) if query and texts else [0.0] * len(candidates)
     ranked = sorted(
         range(len(candidates)),
         key=lambda k: (scores[k] > 0, candidates[k][1].stage, scores[k], -(candidates[k][1].last - candidates[k][1].first), k),
@@ -262,13 +272,13 @@ def _order(doc: _Document, query: str | None) -> tuple[list[tuple[int, Region]],
     return order, [c for c in order if c[1].stage == DEFAULT]
 
 
-def _estimate(cuts: list[tuple[int, Region]], costs: list[list[int]], total: int) -> int:
+def _estimate(cuts: list[tuple[int, Region]], chunks: list[Chunk], costs: list[list[int]], total: int) -> int:
     by_chunk: dict[int, list[Region]] = {}
     for index, region in cuts:
         by_chunk.setdefault(index, []).append(region)
     saved = 0
     for index, regions in by_chunk.items():
-        for group in groups(effective(regions)):
+        for group in groups(effective(regions), chunks[index].lines):
             saved += sum(costs[index][group[0].first : group[-1].last + 1]) - _MARKER_COST
     return total - saved
 
@@ -276,7 +286,11 @@ def _estimate(cuts: list[tuple[int, Region]], costs: list[list[int]], total: int
 def _find(doc: _Document, name: str) -> list[tuple[int, int]]:
     """Piece line spans (0-based, inclusive) of the symbols called ``name``, exact path first."""
     found: list[tuple[int, int]] = []
-    for wanted in (lambda s: s.name == name, lambda s: re.split(r"\.|::", s.name)[-1] == name or s.name.endswith("." + name)):
+    tests: tuple[Callable[[Symbol], bool], ...] = (
+        lambda s: s.name == name,
+        lambda s: re.split(r"\.|::", s.name)[-1] == name or s.name.endswith("." + name),
+    )
+    for wanted in tests:
         for chunk, outline in zip(doc.chunks, doc.outlines):
             for symbol in outline.symbols if outline else ():
                 span = (chunk.start + symbol.first, chunk.start + symbol.last)
