@@ -3,7 +3,8 @@
 A row is any JSON value (objects for records, one-entry objects for the
 entries of a wide object). Its *values* decide (never its key names): failure
 words, non-2xx statuses, false success flags, a value the query names, BM25
-relevance to the query, rare categorical values and numeric outliers.
+relevance to the query, rare categorical values, numeric outliers and change
+points.
 """
 
 from __future__ import annotations
@@ -11,12 +12,14 @@ from __future__ import annotations
 import json
 import math
 import re
+import statistics
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 from headroom.relevance import BM25
 
-__all__ = ["priority", "row_text", "summary"]
+__all__ = ["Choice", "Ranking", "Summarizer", "choose", "priority", "ranges", "row_text"]
 
 _FAILURE = re.compile(
     r"\b(error|errors|errored|fail|failed|failing|failure|fatal|exception|panic|timeout|timed out|"
@@ -25,6 +28,7 @@ _FAILURE = re.compile(
 )
 _STATUS_KEY = re.compile(r"(^|_|\b)(status|code|status_code|http_status)$", re.I)
 _SUCCESS_KEY = re.compile(r"(^|_)(ok|success|succeeded|passed|healthy|valid)$", re.I)
+_MISSING = object()
 
 
 def row_text(item: Any) -> str:
@@ -42,8 +46,8 @@ def _leaves(item: Any, prefix: str = "") -> list[tuple[str, Any]]:
     return [(prefix.rstrip("."), item)]
 
 
-def _failed(item: Any) -> bool:
-    for key, value in _leaves(item):
+def _failed(leaves: list[tuple[str, Any]]) -> bool:
+    for key, value in leaves:
         name = key.rsplit(".", 1)[-1]
         if isinstance(value, str) and _FAILURE.search(value):
             return True
@@ -55,77 +59,226 @@ def _failed(item: Any) -> bool:
     return False
 
 
-def priority(items: list[Any], query: str | None) -> list[int]:
-    """Item indexes, most worth keeping first."""
+@dataclass(frozen=True)
+class Ranking:
+    """Item indexes, most worth keeping first; the first ``asked`` are those the question names or matches best."""
+
+    order: list[int]
+    asked: int
+
+
+def priority(items: list[Any], query: str | None) -> Ranking:
+    """Rank ``items``: what the question asks for, failures, the edges, unusual values, then the rest in order."""
     n = len(items)
-    first: list[int] = [0, n - 1]
-    failures = [i for i, item in enumerate(items) if _failed(item)]
+    leaves = [_leaves(item) for item in items]
+    failures = [i for i in range(n) if _failed(leaves[i])]
     scores = BM25([row_text(item) for item in items]).scores(query) if query else [0.0] * n
     relevant = sorted((i for i in range(n) if scores[i] > 0), key=lambda i: (-scores[i], i))
-    unusual = _unusual(items)
-    ordered: dict[int, None] = {}
-    # what the query names and matches best first: that is what the question needs; then
-    # the first failures, the edges, the other failures and matches, unusual values, and
+    named = _named(items, leaves, query) if query else []
+    asked = list(dict.fromkeys(named + relevant[:3]))
+    ordered: dict[int, None] = dict.fromkeys(asked)
+    # then the first failures, the edges, the other failures and matches, unusual values, and
     # the rest in order (contiguous, so markers stay few)
-    named = _named(items, query) if query else []
-    for group in (named, relevant[:3], failures[:5], first, failures, relevant, unusual, range(n)):
+    for group in (failures[:5], [0, n - 1], failures, relevant, _unusual(leaves), range(n)):
         for index in group:
             ordered.setdefault(index, None)
-    return list(ordered)
+    return Ranking(list(ordered), len(asked))
 
 
-def _named(items: list[Any], query: str) -> list[int]:
+def _named(items: list[Any], leaves: list[list[tuple[str, Any]]], query: str) -> list[int]:
     """Items one of whose values the query names outright (``hypothesis`` for a package row)."""
     words = {w.lower() for w in re.findall(r"[\w.@/+-]+", query)}
-    def names(item: Any) -> bool:
+    words |= {w.rstrip(".") for w in words}
+
+    def names(item: Any, item_leaves: list[tuple[str, Any]]) -> bool:
         if isinstance(item, dict) and len(item) == 1 and next(iter(item)).lower() in words:
             return True  # an entry of a wide object, named by its key (a version, an id)
-        return any(isinstance(v, str) and v.lower() in words for _, v in _leaves(item))
+        return any(isinstance(v, str) and v.lower() in words for _, v in item_leaves)
 
-    return [i for i, item in enumerate(items) if names(item)]
+    return [i for i, item in enumerate(items) if names(item, leaves[i])]
 
 
-def _unusual(items: list[Any]) -> list[int]:
-    """Items holding a rare value of a categorical field, or an outlying number."""
+def _columns(leaves: list[list[tuple[str, Any]]], share: float) -> dict[str, list[Any]]:
+    """The values of each leaf key held by at least ``share`` of the items, one per item
+    (``_MISSING`` where an item lacks it). The entries of a wide object all have
+    different keys: none of them is a column."""
+    held = Counter(key for item_leaves in leaves for key, _ in item_leaves)
+    wanted = {key for key, count in held.items() if count >= share * len(leaves)}
     columns: dict[str, list[Any]] = {}
-    for item in items:
-        for key, value in _leaves(item):
-            columns.setdefault(key, []).append(value)
+    for index, item_leaves in enumerate(leaves):
+        for key, value in item_leaves:
+            if key in wanted:
+                column = columns.get(key)
+                if column is None:
+                    column = columns[key] = [_MISSING] * len(leaves)
+                column[index] = value
+    return columns
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _unusual(leaves: list[list[tuple[str, Any]]]) -> list[int]:
+    """Items holding a rare value of a categorical field, an outlying number, or a change point."""
     picked: list[int] = []
-    for values in columns.values():
-        if len(values) != len(items):
+    n = len(leaves)
+    for values in _columns(leaves, 1.0).values():
+        if _MISSING in values:
             continue
-        numbers = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
-        if len(numbers) == len(values) and len(numbers) >= 8:
-            mean = sum(numbers) / len(numbers)
-            spread = math.sqrt(sum((x - mean) ** 2 for x in numbers) / len(numbers))
+        if len(values) >= 8 and all(_number(v) for v in values):
+            mean = sum(values) / n
+            spread = math.sqrt(sum((x - mean) ** 2 for x in values) / n)
             if spread:
-                picked += [i for i, x in enumerate(numbers) if abs(x - mean) > 3 * spread]
+                picked += [i for i, x in enumerate(values) if abs(x - mean) > 3 * spread]
+            steps = [abs(b - a) for a, b in zip(values, values[1:])]
+            usual = statistics.median(steps)
+            jumps = [i + 1 for i, step in enumerate(steps) if step > 4 * usual and step > 0]
+            if usual and len(jumps) <= max(1, n // 20):
+                picked += jumps  # a level shift in a steady series
             continue
         hashable = [json.dumps(v, sort_keys=True) for v in values]
         counts = Counter(hashable)
-        if 1 < len(counts) <= max(2, len(values) // 10):
+        if 1 < len(counts) <= max(2, n // 10):
             picked += [i for i, v in enumerate(hashable) if counts[v] <= 2]
+            changes = [i for i in range(1, n) if hashable[i] != hashable[i - 1]]
+            if len(changes) <= max(1, n // 20):
+                picked += changes  # where a steady field (a state, a status) changes value
     return sorted(set(picked))
 
 
-def summary(items: list[Any]) -> str:
-    """What a run of dropped items held: up to two categorical fields and one numeric range."""
-    columns: dict[str, list[Any]] = {}
-    for item in items:
-        for key, value in _leaves(item):
-            if key:
-                columns.setdefault(key, []).append(value)
-    parts: list[str] = []
-    for key, values in columns.items():
-        if len(parts) >= 3:
-            break
-        numbers = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
-        if numbers and len(numbers) == len(values) and len(set(numbers)) > 3:
-            parts.append(f"{key} {min(numbers):g}..{max(numbers):g}")
+class Summarizer:
+    """What runs of dropped items held, from columns computed once per container.
+
+    Up to three fields: counts of the values of a low-cardinality field, the
+    min..max of a numeric one; for plain values, their range or first..last.
+    """
+
+    def __init__(self, items: list[Any]) -> None:
+        leaves = [_leaves(item) for item in items]
+        self._columns: list[tuple[str, list[Any], bool]] = []
+        for key, values in _columns(leaves, 0.5).items():
+            present = [v for v in values if v is not _MISSING]
+            numeric = all(_number(v) for v in present)
+            short = all(isinstance(v, (str, bool)) or v is None or _number(v) for v in present) and all(
+                len(str(v)) <= 20 for v in present
+            )
+            plain = not key and all(isinstance(v, (str, int, float, bool)) or v is None for v in present)
+            if plain or numeric or (short and len(set(map(str, present))) <= 64):
+                self._columns.append((key, values, numeric))
+            if len(self._columns) >= 12:
+                break
+
+    def of(self, runs: list[tuple[int, int]]) -> str:
+        """The summary of the items in ``runs`` (``(start, end)``, end exclusive), with a leading space."""
+        parts: list[str] = []
+        for key, column, numeric in self._columns:
+            values = [v for start, end in runs for v in column[start:end] if v is not _MISSING]
+            if not values:
+                continue
+            counts = Counter(str(v) if v != "" else "''" for v in values)
+            if numeric and len(counts) > 3:
+                parts.append(f"{key} {min(values):g}..{max(values):g}".lstrip())
+            elif len(counts) <= 4 and len(values) >= 3:
+                parts.append(f"{key} ".lstrip() + ",".join(f"{v}x{c}" for v, c in counts.most_common(3)))
+            elif not key and len(values) > 1:  # plain values: the first and the last
+                parts.append(f"{str(values[0])[:24]}..{str(values[-1])[:24]}")
+            if len(parts) >= 3:
+                break
+        text = (" " + "; ".join(parts)) if parts else ""
+        return re.sub(r"[\]\n\r\"\\]", "", text)[:120]
+
+
+@dataclass(frozen=True)
+class Choice:
+    """Which items stay (index -> the tokens each may use), the dropped runs (``(start, end)``,
+    end exclusive), and whether one marker names every run instead of one marker per run."""
+
+    n: int
+    keep: dict[int, float]
+    runs: list[tuple[int, int]]
+    coalesced: bool
+
+    def layout(self) -> list[int | list[tuple[int, int]]]:
+        """Kept indexes and dropped runs in order; a coalesced marker sits at the first run."""
+        ends = dict(self.runs)
+        out: list[int | list[tuple[int, int]]] = []
+        index = 0
+        while index < self.n:
+            if index in self.keep:
+                out.append(index)
+                index += 1
+                continue
+            if not self.coalesced:
+                out.append([(index, ends[index])])
+            elif index == self.runs[0][0]:
+                out.append(self.runs)
+            index = ends[index]
+        return out
+
+
+def choose(
+    ranking: Ranking, costs: list[float], budget: float, *, marker: float, more_range: float, least: list[float] | None
+) -> Choice:
+    """Items by rank while they fit ``budget``, counting what the markers of the dropped runs cost.
+
+    A marker per run costs ``marker`` each, so under a small budget the markers,
+    not the rows, eat the room: two asked-for rows far apart need three. When
+    that drops an item the question asks for, one marker at the first gap that
+    lists every dropped range (``more_range`` per extra range) is tried, and
+    taken if it keeps more of the asked-for items. With ``least`` (the fewest
+    tokens each item can usefully be shrunk to) one of the three best-ranked items
+    too big for the room is kept with half of what is left, for the caller to
+    shrink, when that half is at least its ``least``.
+    """
+    keep = _greedy(ranking, costs, budget, marker, None, least)
+    asked = ranking.order[: ranking.asked]
+    if asked and not all(i in keep for i in asked):
+        together = _greedy(ranking, costs, budget, marker, more_range, least)
+        if sum(i in together for i in asked) > sum(i in keep for i in asked):
+            return Choice(len(costs), together, _runs(len(costs), together), True)
+    return Choice(len(costs), keep, _runs(len(costs), keep), False)
+
+
+def _greedy(
+    ranking: Ranking, costs: list[float], budget: float, marker: float, more_range: float | None, least: list[float] | None
+) -> dict[int, float]:
+    n = len(costs)
+    per_run = marker if more_range is None else more_range
+    keep: dict[int, float] = {}
+    runs = 1
+    used = marker
+    for rank, index in enumerate(ranking.order):
+        left_gap = index > 0 and index - 1 not in keep
+        right_gap = index < n - 1 and index + 1 not in keep
+        # keeping it splits a run, shortens one, or closes a run of one
+        delta = 1 if left_gap and right_gap else (-1 if not left_gap and not right_gap else 0)
+        extra = -marker if runs + delta == 0 else delta * per_run  # the last run closing takes its marker along
+        if used + costs[index] + extra <= budget:
+            keep[index] = costs[index]
+        elif least is not None and rank < 3 and (budget - used - extra) / 2 >= max(least[index], marker):
+            keep[index] = (budget - used - extra) / 2
+        else:
             continue
-        counts = Counter(str(v) if v != "" else "''" for v in values)
-        if len(counts) <= 4 and len(values) >= 3 and all(len(v) <= 20 for v in counts):
-            parts.append(f"{key} " + ",".join(f"{v}x{c}" for v, c in counts.most_common(3)))
-    text = (" " + "; ".join(parts)) if parts else ""
-    return re.sub(r"[\]\n\r\"\\]", "", text)[:120]
+        used += keep[index] + extra
+        runs += delta
+    return keep
+
+
+def _runs(n: int, keep: dict[int, float]) -> list[tuple[int, int]]:
+    runs: list[tuple[int, int]] = []
+    index = 0
+    while index < n:
+        if index in keep:
+            index += 1
+            continue
+        start = index
+        while index < n and index not in keep:
+            index += 1
+        runs.append((start, index))
+    return runs
+
+
+def ranges(runs: list[tuple[int, int]]) -> str:
+    """``1-16,18-25``: the 1-based inclusive ranges of ``runs``."""
+    return ",".join(f"{start + 1}-{end}" for start, end in runs)

@@ -17,7 +17,7 @@ import io
 import re
 from typing import Any, ClassVar
 
-from headroom.compressors._rows import priority, row_text, summary
+from headroom.compressors._rows import Choice, Ranking, Summarizer, choose, priority, ranges, row_text
 from headroom.compressors.base import Compressed, Compressor, PieceContext, split_lines
 from headroom.compressors.generic import GenericCompressor
 from headroom.errors import InvalidInput
@@ -26,7 +26,7 @@ from headroom.relevance import BM25
 __all__ = ["TableCompressor", "looks_like_table", "parse_table"]
 
 _MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
-_MARKER_COST = 30
+_MARKER_COST = 24.0  # a marker line with a short summary
 
 
 class Table:
@@ -95,55 +95,18 @@ class TableCompressor(Compressor):
             return GenericCompressor().compress(text, target, ctx)
         if target is None:
             return None
-        return self._fit(*prepared, target, ctx)
+        return prepared.fit(target, ctx)
 
-    def _prepare(self, text: str, ctx: PieceContext) -> tuple[Table, list[int], list[int]] | None:
-        """The parsed table, its rows by priority and their token costs, built once per piece:
+    def _prepare(self, text: str, ctx: PieceContext) -> _Prepared | None:
+        """The parsed table, its ranking, row costs and summaries, built once per piece:
         the allocator asks for the same piece at many targets in a row."""
         key = (text, ctx.query, id(ctx.counter))
-        cached: tuple[Any, tuple[Table, list[int], list[int]] | None] | None = getattr(self, "_cache", None)
+        cached: tuple[Any, _Prepared | None] | None = getattr(self, "_cache", None)
         if cached is None or cached[0] != key:
             table = parse_table(text)
-            value = None
-            if table is not None:
-                value = (table, priority(table.rows, ctx.query), [ctx.counter.count(line) for line in table.lines])
-            cached = (key, value)
+            cached = (key, None if table is None else _Prepared(table, ctx))
             self._cache = cached
         return cached[1]
-
-    def _fit(self, table: Table, order: list[int], costs: list[int], target: int, ctx: PieceContext) -> Compressed | None:
-        room = target - sum(ctx.counter.count(line) for line in table.head) - _MARKER_COST
-        for _ in range(6):
-            keep: set[int] = set()
-            used = 0
-            for index in order:
-                gap = _MARKER_COST if index - 1 not in keep and index + 1 not in keep else 0
-                if used + costs[index] + gap <= room:
-                    keep.add(index)
-                    used += costs[index] + gap
-            text, omitted = self._render(table, keep, ctx)
-            if omitted and ctx.counter.count(text) <= target:
-                return Compressed(text, omitted={"rows": omitted})
-            room = int(room * 0.8)
-        return None
-
-    def _render(self, table: Table, keep: set[int], ctx: PieceContext) -> tuple[str, int]:
-        out = list(table.head)
-        omitted = 0
-        index = 0
-        while index < len(table.lines):
-            if index in keep:
-                out.append(table.lines[index])
-                index += 1
-                continue
-            start = index
-            while index < len(table.lines) and index not in keep:
-                index += 1
-            omitted += index - start
-            detail = f"{start + 1}-{index}" + summary(table.rows[start:index])
-            out.append(ctx.marker(index - start, "rows", detail) + "\n")
-        text = "".join(line if line.endswith("\n") else line + "\n" for line in out)
-        return text, omitted
 
     def describe(self, text: str) -> tuple[int, str]:
         table = parse_table(text)
@@ -161,3 +124,37 @@ class TableCompressor(Compressor):
             scores = BM25([row_text(r) for r in table.rows]).scores(str(value))
             chosen = [line for line, score in zip(table.lines, scores) if score > 0]
         return "".join(table.head) + "".join(chosen)
+
+
+class _Prepared:
+    """One table and what choosing its rows needs, whatever the target."""
+
+    def __init__(self, table: Table, ctx: PieceContext) -> None:
+        self.table = table
+        self.ranking: Ranking = priority(table.rows, ctx.query)
+        self.costs = [float(ctx.counter.count(line)) for line in table.lines]
+        self.head = sum(ctx.counter.count(line) for line in table.head)
+        self.summarizer = Summarizer(table.rows)
+
+    def fit(self, target: int, ctx: PieceContext) -> Compressed | None:
+        room = float(target - self.head)
+        for _ in range(6):
+            choice = choose(self.ranking, self.costs, room, marker=_MARKER_COST, more_range=3.0, least=None)
+            text, omitted = self._render(choice, ctx)
+            tokens = ctx.counter.count(text)
+            if omitted and tokens <= target:
+                return Compressed(text, omitted={"rows": omitted})
+            room *= min(0.85, target / max(tokens, 1))
+        return None
+
+    def _render(self, choice: Choice, ctx: PieceContext) -> tuple[str, int]:
+        out = list(self.table.head)
+        omitted = 0
+        for item in choice.layout():
+            if isinstance(item, int):
+                out.append(self.table.lines[item])
+                continue
+            count = sum(end - start for start, end in item)
+            omitted += count
+            out.append(ctx.marker(count, "rows", ranges(item) + self.summarizer.of(item)) + "\n")
+        return "".join(line if line.endswith("\n") else line + "\n" for line in out), omitted
