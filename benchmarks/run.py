@@ -73,7 +73,8 @@ class Case:
     tokens: int = 0
 
 
-def load_cases(only: str | None, counter: TokenCounter) -> list[Case]:
+def load_cases(only: str | None, counter: TokenCounter, share: float | None = None) -> list[Case]:
+    """The cases of type ``only`` (all if None), budgeted at ``share`` of each conversation (default: by type)."""
     cases = []
     raws = [raw for path in sorted((CORPUS / "cases").glob("*.json")) for raw in json.loads(path.read_text())]
     for raw in raws:
@@ -99,7 +100,8 @@ def load_cases(only: str | None, counter: TokenCounter) -> list[Case]:
         ]
         case.tokens = counter.count_messages(case.messages)
         untouched = case.tokens - counter.count(output)
-        case.budget = max(math.ceil(SHARE.get(case.type, DEFAULT_SHARE) * case.tokens), untouched + 64)
+        fraction = share if share is not None else SHARE.get(case.type, DEFAULT_SHARE)
+        case.budget = max(math.ceil(fraction * case.tokens), untouched + 64)
         cases.append(case)
     return cases
 
