@@ -277,7 +277,7 @@ class _Builder:
             first = self._lead(node.first)
             if name and (first, node.last) not in spans:
                 symbols.append(Symbol(name, "declaration", first, node.last))
-            regions.append(Region(node.first, node.last, ITEM, name or "", indent_of(self.lines[node.first])))
+            regions.append(Region(first, node.last, ITEM, name or "", indent_of(self.lines[node.first])))
         regions.extend(self._comment_regions())
         regions = [r for r in regions if not any(self._cuts(r, e) for e in self.errors)]
         symbols.sort(key=lambda s: (s.first, -s.last))

@@ -56,7 +56,7 @@ _CLUES: dict[str, tuple[tuple[str, int], ...]] = {
                    (r"\brequire\(['\"]", 3), (r"^\s*module\.exports\b", 3), (r"^\s*import .* from ['\"]", 2), (r"===|!==", 1)),
     "typescript": ((r"^\s*(export )?(interface|type|enum|namespace) \w+", 3), (r"\w\??: (string|number|boolean|any|unknown|void)\b", 3),
                    (r"^\s*(public|private|protected|readonly) \w+", 1), (r"^\s*import type ", 3)),
-    "go": ((r"^package \w+\s*$", 5), (r"^func (\(\w+ \*?\w+\) )?\w+\(", 5), (r":= ", 2), (r"^import \($", 3), (r"\berr != nil\b", 3)),
+    "go": ((r"^package \w+\s*$", 3), (r"^func (\(\w+ \*?\w+\) )?\w+\(", 5), (r":= ", 2), (r"^import \($", 3), (r"\berr != nil\b", 3)),
     "rust": ((r"^\s*(pub(\(\w+\))? )?fn \w+", 4), (r"^\s*use \w+(::\w+)+", 3), (r"\blet mut\b", 3), (r"^\s*impl\b", 3),
              (r"^\s*#\[\w+", 2), (r"&self\b|&mut\b", 2), (r"^\s*(pub )?(struct|enum|trait|mod) \w+", 2)),
     "java": ((r"^package [\w.]+;", 5), (r"^import (static )?[\w.]+(\.\*)?;", 4), (r"^\s*(public|private|protected)( static)?( final)? [\w<>\[\], ]+ \w+\(", 3),

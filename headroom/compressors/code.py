@@ -173,6 +173,9 @@ class CodeCompressor(Compressor):
             raise InvalidInput("symbol= takes a name such as 'parse_args' or 'ArgumentParser.parse_args'")
         doc = parse_document(original, None, self.options.short_body_lines)
         found = _find(doc, value.strip())
+        if not found:  # the language guessed from content alone may be wrong: ask the fallback too
+            outlines = [outline_fallback(c.lines, c.language, 3) if c.language else None for c in doc.chunks]
+            found = _find(_Document(doc.lines, doc.chunks, outlines, (), None), value.strip())
         if not found:
             names = sorted({s.name for outline in doc.outlines if outline for s in outline.symbols})
             raise InvalidInput(
@@ -224,19 +227,23 @@ def _plain(doc: _Document) -> bool:
 
 
 def named(symbols: tuple[Symbol, ...], query: str | None) -> set[int]:
-    """Indexes of the symbols the query names: by short name, whole identifier, or dotted path."""
+    """Indexes of the symbols the query names: by name (an identifier-like one in any case), or by a
+    dotted path (``Parser.parse_args`` names ``parse_args`` and, as its container, ``Parser``)."""
     if not query:
         return set()
-    words = set(_IDENTIFIER.findall(query))
+    chains = re.findall(r"[A-Za-z_$][\w$]*(?:(?:\.|::)[A-Za-z_$][\w$]*)+", query)
+    qualifiers = {part for chain in chains for part in re.split(r"\.|::", chain)[:-1]}
+    words = set(_IDENTIFIER.findall(re.sub(r"[A-Za-z_$][\w$]*(?:\.|::)", " ", query)))
     lowered = {w.lower() for w in words}
-    chains = set(re.findall(r"[A-Za-z_$][\w$]*(?:(?:\.|::)[A-Za-z_$][\w$]*)+", query))
     out = set()
     for index, symbol in enumerate(symbols):
         short = re.split(r"\.|::", symbol.name)[-1]
         if len(short) < 3 or short.lower() in STOP_WORDS:
             continue
         identifier_like = "_" in short or any(c.isdigit() for c in short) or (short[1:] != short[1:].lower())
-        if short in words or (identifier_like and short.lower() in lowered) or any(c.endswith(short) for c in chains):
+        if short in words or (identifier_like and short.lower() in lowered):
+            out.add(index)
+        elif symbol.kind == "class" and short in qualifiers:
             out.add(index)
     return out
 
@@ -264,12 +271,27 @@ def _order(doc: _Document, query: str | None) -> tuple[list[tuple[int, Region]],
             candidates.append((index, region))
     texts = [region.label + " " + "".join(doc.chunks[i].lines[region.first : region.last + 1]) for i, region in candidates]
     scores = BM25(texts).scores(" ".join([query, *callees])) if query and texts else [0.0] * len(candidates)
-    ranked = sorted(
+    depth = _depths(candidates)
+    ranked = sorted(  # irrelevant first, stage by stage, inner items before their containers, big first
         range(len(candidates)),
-        key=lambda k: (scores[k] > 0, candidates[k][1].stage, scores[k], -(candidates[k][1].last - candidates[k][1].first), k),
+        key=lambda k: (scores[k] > 0, candidates[k][1].stage, scores[k], -depth[k], candidates[k][1].first - candidates[k][1].last, k),
     )
     order = [candidates[k] for k in ranked]
     return order, [c for c in order if c[1].stage == DEFAULT]
+
+
+def _depths(candidates: list[tuple[int, Region]]) -> list[int]:
+    """How many other candidate items hold each candidate."""
+    out = [0] * len(candidates)
+    open_: list[tuple[int, int]] = []  # (chunk, last line) of the items around
+    for k in sorted(range(len(candidates)), key=lambda k: (candidates[k][0], candidates[k][1].first, -candidates[k][1].last)):
+        index, region = candidates[k]
+        while open_ and (open_[-1][0] != index or open_[-1][1] < region.first):
+            open_.pop()
+        out[k] = len(open_)
+        if region.stage == ITEM:
+            open_.append((index, region.last))
+    return out
 
 
 def _estimate(cuts: list[tuple[int, Region]], chunks: list[Chunk], costs: list[list[int]], total: int) -> int:

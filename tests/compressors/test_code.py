@@ -1,0 +1,318 @@
+"""The code compressor on real source files of each language: parses, accounts, restores, keeps what is named."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from headroom import Headroom, MemoryStore, PieceContext, TokenCounter, find_markers, make_handle
+from headroom.compressors import _code_astgrep, code
+from headroom.compressors._code_astgrep import error_count, find_binary
+from headroom.compressors._code_lang import file_name_in, language_of, split_piece
+from headroom.compressors._code_python import compiles
+from headroom.compressors.base import split_lines
+from headroom.compressors.code import CodeCompressor, parse_document
+from headroom.errors import InvalidInput
+from headroom.registry import Registry
+
+GOLDEN = Path(__file__).parent.parent / "golden" / "code"
+COUNTER = TokenCounter.for_model("gpt-4")
+SOURCES = {
+    "python_textwrap.py": "python",
+    "js_semver_range.js": "javascript",
+    "ts_rxjs_observable.ts": "typescript",
+    "go_pkg_errors.go": "go",
+    "rust_semver_parse.rs": "rust",
+    "java_stringjoiner.java": "java",
+    "c_xxmodule.c": "c",
+    "cpp_stl_stack.h": "cpp",
+}
+BINARY = find_binary()
+
+
+def ctx(text: str, query: str | None = None, args: str | None = None) -> PieceContext:
+    return PieceContext(make_handle(text), COUNTER, query, "read_file", args)
+
+
+def read(name: str) -> str:
+    return (GOLDEN / name).read_text()
+
+
+def parses_as_well(original: str, output: str, language: str) -> bool:
+    if language == "python":
+        return compiles(output)
+    assert BINARY is not None
+    return error_count(BINARY, language, output) <= error_count(BINARY, language, original)
+
+
+def restore(hr: Headroom, text: str, handles: frozenset[str]) -> list[str]:
+    """The output's lines with every marker line replaced by the original lines it names."""
+    out: list[str] = []
+    for line in split_lines(text):
+        found = find_markers(line, handles)
+        if found:
+            span = found[0].span
+            assert span is not None
+            out.extend(split_lines(hr.retrieve(found[0].handle, lines=span)))
+        else:
+            out.append(line)
+    return out
+
+
+def same_but_closed_docstrings(restored: list[str], original: list[str]) -> bool:
+    """Equal line for line, except docstring first lines that were closed with their quotes."""
+    if len(restored) != len(original):
+        return False
+    for new, old in zip(restored, original):
+        if new != old and not (new.rstrip().endswith(('"""', "'''")) and new.startswith(old.rstrip())):
+            return False
+    return True
+
+
+def test_languages_are_detected_from_content_and_names() -> None:
+    for name, language in SOURCES.items():
+        assert language_of(read(name)) == language, name
+        assert language_of(read(name), name) == language
+    assert language_of("x", "src/lib.rs") == "rust"
+    assert language_of(read("cpp_stl_stack.h"), "stl_stack.h") == "cpp"  # a .h in C++
+    assert file_name_in(json.dumps({"path": "src/lib.rs"})) == "src/lib.rs"
+    assert file_name_in(json.dumps({"cmd": "cat -n argparse.py | head"})) == "argparse.py"
+    assert file_name_in(json.dumps({"cmd": "ls -la"})) is None
+
+
+@pytest.mark.parametrize("name", sorted(SOURCES))
+def test_default_keeps_the_skeleton_parses_and_restores(name: str) -> None:
+    original = read(name)
+    language = SOURCES[name]
+    hr = Headroom(store=MemoryStore(), model="gpt-4")
+    result = hr.compress_text(original)
+    (entry,) = result.manifest.entries
+    assert entry.content_type == "code" and entry.compressor == "code"
+    assert result.manifest.degradations == ()
+    assert result.tokens_after < result.tokens_before * 0.8
+    markers = find_markers(result.text, result.manifest.handles)
+    assert markers and sum(m.count for m in markers) == entry.omitted["lines"]
+    assert parses_as_well(original, result.text, language)
+    assert same_but_closed_docstrings(restore(hr, result.text, result.manifest.handles), split_lines(original))
+
+
+def test_every_python_signature_and_import_stays_verbatim() -> None:
+    original = read("python_textwrap.py")
+    out = CodeCompressor().compress(original, None, ctx(original))
+    assert out is not None and out.output_kind == "python"
+    kept = set(split_lines(out.text))
+    lines = split_lines(original)
+    tree = ast.parse(original)
+    top = [*tree.body, *(s for c in tree.body if isinstance(c, ast.ClassDef) for s in c.body)]
+    for node in top:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)):
+            first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+            for number in range(first, node.lineno + 1):
+                assert lines[number - 1] in kept
+    assert "class TextWrapper:\n" in kept and '    """\n' not in kept
+
+
+@pytest.mark.parametrize(
+    ("name", "query", "symbol", "inside"),
+    [
+        ("python_textwrap.py", "How does TextWrapper._split work?", "TextWrapper._split", "chunks = self.wordsep_re.split(text)"),
+        ("go_pkg_errors.go", "What does Wrapf do when err is nil?", "Wrapf", "if err == nil {"),
+        ("rust_semver_parse.rs", "how is a numeric_identifier parsed?", "numeric_identifier", "while let Some(&digit) = input.as_bytes().get(len) {"),
+        ("js_semver_range.js", "What does parseRange do with hyphen ranges?", "Range.parseRange", "const hr = loose ? re[t.HYPHENRANGELOOSE] : re[t.HYPHENRANGE]"),
+        ("java_stringjoiner.java", "How does StringJoiner.merge work?", "StringJoiner.merge", "other.compactElts();"),
+    ],
+)
+def test_the_symbol_the_query_names_keeps_its_whole_body(name: str, query: str, symbol: str, inside: str) -> None:
+    original = read(name)
+    whole = CodeCompressor().select(original, "symbol", symbol)
+    assert inside in whole
+    for share in (None, 0.3):
+        compressor = CodeCompressor()
+        target = None if share is None else int(COUNTER.count(original) * share)
+        out = compressor.compress(original, target, ctx(original, query))
+        assert out is not None and whole in out.text
+        assert target is None or COUNTER.count(out.text) <= target
+
+
+@pytest.mark.parametrize("name", ["python_textwrap.py", "ts_rxjs_observable.ts", "cpp_stl_stack.h", "go_pkg_errors.go"])
+@settings(max_examples=6, deadline=None)
+@given(share=st.floats(0.08, 0.9), pick=st.integers(0, 10_000))
+def test_under_any_target_the_output_parses_fits_and_accounts(name: str, share: float, pick: int) -> None:
+    original = read(name)
+    symbols = [s.name for o in parse_document(original, name, 3).outlines if o for s in o.symbols]
+    query = f"what does {symbols[pick % len(symbols)]} do"
+    compressor = CodeCompressor()
+    context = ctx(original, query)
+    target = int(COUNTER.count(original) * share)
+    out = compressor.compress(original, target, context)
+    if out is None:
+        return  # nothing that fits and parses: the core moves on to the bare marker
+    assert COUNTER.count(out.text) <= target
+    assert parses_as_well(original, out.text, SOURCES[name])
+    markers = find_markers(out.text, {context.handle})
+    assert sum(m.count for m in markers) == out.omitted["lines"]
+    spans = [m.span for m in markers]
+    assert all(s is not None for s in spans) and spans == sorted(spans)  # type: ignore[type-var]
+    assert compressor.compress(original, target, context) == out  # deterministic
+
+
+@pytest.mark.parametrize("name", sorted(SOURCES))
+def test_retrieve_by_symbol_returns_exactly_its_lines(name: str) -> None:
+    original = read(name)
+    doc = parse_document(original, None, 3)
+    lines = split_lines(original)
+    compressor = CodeCompressor()
+    outline = doc.outlines[0]
+    assert outline is not None and outline.symbols
+    names = [s.name for s in outline.symbols]
+    for symbol in outline.symbols:
+        if names.count(symbol.name) == 1:
+            assert compressor.select(original, "symbol", symbol.name) == "".join(lines[symbol.first : symbol.last + 1])
+
+
+def test_retrieve_by_symbol_through_the_store_and_its_errors() -> None:
+    original = read("python_textwrap.py")
+    hr = Headroom(store=MemoryStore(), model="gpt-4")
+    handle = hr.compress_text(original).manifest.entries[0].handle
+    text = hr.retrieve(handle, symbol="TextWrapper.wrap")
+    assert text.startswith("    def wrap(self, text):\n") and text.endswith("return self._wrap_chunks(chunks)\n")
+    assert hr.retrieve(handle, symbol="dedent").startswith("def dedent(text):")
+    with pytest.raises(InvalidInput, match="no symbol named 'nope'.*TextWrapper"):
+        hr.retrieve(handle, symbol="nope")
+    with pytest.raises(InvalidInput, match="symbol= takes a name"):
+        hr.retrieve(handle, symbol=3)
+
+
+def test_cat_n_reads_keep_their_numbers() -> None:
+    original = read("python_fnmatch_cat_n.txt")
+    hr = Headroom(store=MemoryStore(), model="gpt-4")
+    result = hr.compress_text(original)
+    (entry,) = result.manifest.entries
+    assert entry.compressor == "code"
+    for line in split_lines(result.text):
+        assert re.match(r"^ +\d+\t", line) or find_markers(line, result.manifest.handles)
+    markers = find_markers(result.text, result.manifest.handles)
+    assert markers and sum(m.count for m in markers) == entry.omitted["lines"]
+    assert same_but_closed_docstrings(restore(hr, result.text, result.manifest.handles), split_lines(original))
+    code_only = "".join(re.sub(r"^ +\d+\t", "", line) for line in split_lines(result.text))
+    assert compiles(code_only)
+
+
+def test_agent_read_arrows_are_recognised_like_cat_n() -> None:
+    original = re.sub(r"(?m)^( +\d+)\t", r"\1→", read("python_fnmatch_cat_n.txt"))
+    chunks = split_piece(original)
+    assert [c.language for c in chunks] == ["python"] and chunks[0].prefixes[0] == "     1→"
+    assert Registry().router.detect(original) == "code"
+    out = CodeCompressor().compress(original, None, ctx(original))
+    assert out is not None and "    74→def translate(pat):\n" in out.text
+
+
+def test_files_under_headers_are_compressed_one_by_one() -> None:
+    original = read("multi_tail_colorsys_stack.txt")
+    chunks = split_piece(original)
+    assert [(c.language, c.name) for c in chunks] == [(None, None), ("python", "colorsys.py"), (None, None), ("go", "stack.go")]
+    hr = Headroom(store=MemoryStore(), model="gpt-4")
+    result = hr.compress_text(original)
+    assert result.manifest.entries[0].compressor == "code"
+    assert "==> colorsys.py <==\n" in result.text and "==> stack.go <==\n" in result.text
+    assert "def rgb_to_hls(r, g, b):\n" in result.text and "func (f Frame) Format(s fmt.State, verb rune) {\n" in result.text
+    assert same_but_closed_docstrings(restore(hr, result.text, result.manifest.handles), split_lines(original))
+
+
+def test_non_ascii_source_is_cut_at_the_right_places() -> None:
+    # multi-byte characters before the bodies: ast-grep's byte offsets must not shift the cuts
+    original = read("js_semver_range.js").replace("// hoisted", "// höisted ✓ 日本語")
+    original = "const ÿ = '✓✓✓'; // ünïcödé\n" + original
+    out = CodeCompressor().compress(original, None, ctx(original))
+    assert out is not None and parses_as_well(original, out.text, "javascript")
+    assert "class Range {\n" in out.text and "  parseRange (range) {\n" in out.text
+
+
+def test_undecodable_bytes_in_python_are_kept_and_checked() -> None:
+    raw = read("python_textwrap.py").encode() + b"\n# caf\xe9 latin-1 bytes\nX = '\xff'\n"
+    original = raw.decode("utf-8", "surrogateescape")
+    hr = Headroom(store=MemoryStore(), model="gpt-4")
+    out = CodeCompressor().compress(original, None, ctx(original))
+    assert out is not None and out.output_kind == "text"  # the core's compile() would refuse the surrogates
+    assert "X = '\udcff'\n" in out.text
+    result = hr.compress_text(original)
+    assert hr.retrieve(result.manifest.entries[0].handle) == original
+
+
+def test_without_ast_grep_the_fallback_is_used_and_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(code, "find_binary", lambda: None)
+    original = read("go_pkg_errors.go")
+    out = CodeCompressor().compress(original, None, ctx(original))
+    assert out is not None and out.output_kind == "text"
+    assert out.fallbacks and "ast-grep not found" in out.fallbacks[0]
+    assert "func Wrapf(err error, format string, args ...interface{}) error {\n" in out.text
+
+
+def test_a_failing_ast_grep_is_a_reported_fallback(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(code, "find_binary", lambda: "/nonexistent/ast-grep")
+    original = read("rust_semver_parse.rs")
+    out = CodeCompressor().compress(original, None, ctx(original))
+    assert out is not None and "could not run" in out.fallbacks[0]
+
+
+def test_languages_without_a_parser_get_the_brace_and_indent_fallback() -> None:
+    kotlin = (
+        "package demo\n\nclass Greeter(private val name: String) {\n"
+        + "".join(f"    fun greet{i}(times: Int): String {{\n        val parts = mutableListOf<String>()\n"
+                  f"        for (i in 0 until times) {{\n            parts.add(\"hello $name $i\")\n        }}\n"
+                  f"        val joined = parts.joinToString(\", \")\n        println(\"greeting number {i}: $joined\")\n"
+                  f"        return joined\n    }}\n\n" for i in range(6))
+        + "}\n"
+    )
+    out = CodeCompressor().compress(kotlin, None, ctx(kotlin, args=json.dumps({"path": "Greeter.kt"})))
+    assert out is not None and "kotlin: no parser" in out.fallbacks[0]
+    assert out.text.count("fun greet") == 6 and "parts.add" not in out.text
+    assert CodeCompressor().select(kotlin, "symbol", "greet3").startswith("    fun greet3(times: Int)")
+    ruby = "".join(f"def step{i}(x)\n  y = x * {i} + offset_for(x)\n  z = y + scale_for(x)\n  puts \"step {i}: #{{z}}\"\n"
+                   f"  log_step(z, {i}, x)\n  record_history(:step, {i}, x, y, z)\n  notify_watchers(z, :after_step)\n  refresh_cache_for(x)\n  z\nend\n\n" for i in range(8))
+    out = CodeCompressor().compress(ruby, None, ctx(ruby, args=json.dumps({"path": "steps.rb"})))
+    assert out is not None and out.text.count("def step") == 8 and "puts " not in out.text
+
+
+def test_the_router_sends_numbered_reads_and_headers_to_code_but_not_logs_or_greps() -> None:
+    router = Registry().router
+    assert router.detect(read("python_fnmatch_cat_n.txt")) == "code"
+    assert router.detect(read("multi_tail_colorsys_stack.txt")) == "code"
+    for name in SOURCES:
+        assert router.detect(read(name)) == "code", name
+    grep_n = "".join(f"{n}:    return {n}\n" for n in (3, 17, 40, 41, 90))
+    assert router.detect(grep_n) != "code"
+
+
+def test_short_inputs_and_tight_targets_give_none() -> None:
+    small = "def f(x):\n    return x\n"
+    assert CodeCompressor().compress(small, None, ctx(small)) is None
+    original = read("go_pkg_errors.go")
+    assert CodeCompressor().compress(original, 5, ctx(original)) is None
+
+
+def test_one_scan_per_file_whatever_the_targets(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    real = _code_astgrep._scan
+
+    def counting(binary: str, rules: str, text: str) -> list[dict[str, object]]:
+        calls.append(rules[:40])
+        return real(binary, rules, text)
+
+    monkeypatch.setattr(_code_astgrep, "_scan", counting)
+    original = read("rust_semver_parse.rs")
+    compressor = CodeCompressor()
+    context = ctx(original, "parse")
+    total = COUNTER.count(original)
+    for share in (None, 0.7, 0.5, 0.3, 0.7):
+        compressor.compress(original, None if share is None else int(total * share), context)
+    assert sum('"id": "fn"' in c for c in calls) == 1  # the outline; the others check one distinct output each
+    before = len(calls)
+    compressor.compress(original, int(total * 0.5), context)
+    assert len(calls) == before  # an output already checked is not checked again
