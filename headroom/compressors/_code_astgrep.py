@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -28,6 +29,7 @@ from headroom.compressors._code_python import sanitize
 __all__ = ["LANGUAGES", "AstGrepError", "error_count", "find_binary", "outline_astgrep"]
 
 _TIMEOUT = 20.0
+_GO_RECEIVER = re.compile(r"func\s*\(\s*\w*\s*\*?\s*([A-Za-z_]\w*)")
 
 
 @dataclass(frozen=True)
@@ -208,6 +210,16 @@ def outline_astgrep(binary: str, language: str, lines: list[str], short: int) ->
     return _Builder(language, lines, short, matches).outline()
 
 
+def _plain_name(text: str) -> str:
+    """``Tree<K, V>::\n  erase`` as ``Tree::erase``: no spaces, no template arguments."""
+    text = re.sub(r"\s+", "", text)
+    while True:
+        shorter = re.sub(r"<[^<>]*>", "", text)
+        if shorter == text:
+            return text
+        text = shorter
+
+
 def _marker_line(indent: str, marker: str) -> str:
     return f"{indent}// {marker}"
 
@@ -231,7 +243,7 @@ class _Builder:
         for m in by.get("name", []):
             owner = m.get("metaVariables", {}).get("single", {}).get("DEF")
             span = (owner["range"]["byteOffset"]["start"], owner["range"]["byteOffset"]["end"]) if owner else None
-            self.names.append((m["range"]["byteOffset"]["start"], m["text"], span))
+            self.names.append((m["range"]["byteOffset"]["start"], _plain_name(m["text"]), span))
         self.names.sort()
         self.name_starts = [start for start, _, _ in self.names]
         self.own = {span: text for _, text, span in reversed(self.names) if span}
@@ -259,6 +271,9 @@ class _Builder:
             while path and not (path[-1][0].body and path[-1][0].body[0] <= node.start and node.end <= path[-1][0].body[1]):
                 path.pop()
             name = self._name(node)
+            receiver = _GO_RECEIVER.match(node.text) if self.language == "go" and name else None
+            if receiver:
+                name = f"{receiver.group(1)}.{name}"  # a Go method is named by its receiver's type
             path.append((node, name))
             if name:
                 named[(node.start, node.end)] = name
@@ -280,6 +295,9 @@ class _Builder:
             regions.append(Region(first, node.last, ITEM, name or "", indent_of(self.lines[node.first])))
         regions.extend(self._comment_regions())
         regions = [r for r in regions if not any(self._cuts(r, e) for e in self.errors)]
+        # near an error node the parser's recovery shifts when anything changes: cut such an item whole or not at all
+        broken = [r for r in regions if r.stage == ITEM and any(r.first <= e.first and e.last <= r.last for e in self.errors)]
+        regions = [r for r in regions if not any(b.first <= r.first and r.last <= b.last and b != r for b in broken)]
         symbols.sort(key=lambda s: (s.first, -s.last))
         return Outline("ast-grep", tuple(symbols), tuple(regions), _marker_line, len(self.errors))
 
@@ -291,11 +309,10 @@ class _Builder:
             return own
         head_end = node.body[0] if node.body else node.end
         at = bisect.bisect_left(self.name_starts, node.start)
-        while at < len(self.names) and self.names[at][0] < head_end:
-            span = self.names[at][2]
-            if span is None or span[0] >= node.start:
-                return self.names[at][1]
-            at += 1
+        found = [n for n in self.names[at : bisect.bisect_left(self.name_starts, head_end)] if n[2] is None or n[2][0] >= node.start]
+        declarators = [n for n in found if n[2] is None]  # C/C++: the declarator's name, not a type's in the head
+        if declarators or found:
+            return (declarators or found)[0][1]
         if node.body is None:
             return None
         before = bisect.bisect_left(self.name_starts, node.start) - 1

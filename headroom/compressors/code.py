@@ -235,11 +235,15 @@ def named(symbols: tuple[Symbol, ...], query: str | None) -> set[int]:
     qualifiers = {part for chain in chains for part in re.split(r"\.|::", chain)[:-1]}
     words = set(_IDENTIFIER.findall(re.sub(r"[A-Za-z_$][\w$]*(?:\.|::)", " ", query)))
     lowered = {w.lower() for w in words}
+    exact = {c.replace("::", ".") for c in chains}
+    claimed = {re.split(r"\.|::", c)[-1] for c in chains if any(s.name.endswith(c.replace("::", ".")) for s in symbols)}
     out = set()
     for index, symbol in enumerate(symbols):
         short = re.split(r"\.|::", symbol.name)[-1]
         if len(short) < 3 or short.lower() in STOP_WORDS:
             continue
+        if short in claimed and not any(symbol.name.replace("::", ".").endswith(c) for c in exact):
+            continue  # "Frame.Format" names that method, not every Format
         identifier_like = "_" in short or any(c.isdigit() for c in short) or (short[1:] != short[1:].lower())
         if short in words or (identifier_like and short.lower() in lowered):
             out.add(index)
@@ -251,6 +255,7 @@ def named(symbols: tuple[Symbol, ...], query: str | None) -> set[int]:
 def _order(doc: _Document, query: str | None) -> tuple[list[tuple[int, Region]], list[tuple[int, Region]]]:
     candidates: list[tuple[int, Region]] = []
     callees: list[str] = []  # what the named functions call ranks with the query: their helpers explain them
+    last_resort: set[int] = set()  # cuts inside a named function: only when nothing else is left
     for index, outline in enumerate(doc.outlines):
         if outline is None:
             continue
@@ -261,23 +266,23 @@ def _order(doc: _Document, query: str | None) -> tuple[list[tuple[int, Region]],
         seen: set[tuple[int, int]] = set()
         for region in sorted(outline.regions, key=lambda r: r.stage):
             span = (region.first, region.last)
-            if span in seen or any(region.first <= s.last and s.first <= region.last for s in leaves):
-                continue
-            if any(region.first <= s.first and s.last <= region.last for s in keep):
+            if span in seen or any(region.first <= s.first and s.last <= region.last for s in keep):
                 continue
             if region.stage != ITEM and sum(map(len, doc.chunks[index].lines[region.first : region.last + 1])) < _MIN_CUT:
                 continue
             seen.add(span)
             candidates.append((index, region))
+            if any(region.first <= s.last and s.first <= region.last for s in leaves):
+                last_resort.add(len(candidates) - 1)
     texts = [region.label + " " + "".join(doc.chunks[i].lines[region.first : region.last + 1]) for i, region in candidates]
     scores = BM25(texts).scores(" ".join([query, *callees])) if query and texts else [0.0] * len(candidates)
     depth = _depths(candidates)
     ranked = sorted(  # irrelevant first, stage by stage, inner items before their containers, big first
         range(len(candidates)),
-        key=lambda k: (scores[k] > 0, candidates[k][1].stage, scores[k], -depth[k], candidates[k][1].first - candidates[k][1].last, k),
+        key=lambda k: (k in last_resort, scores[k] > 0, candidates[k][1].stage, scores[k], -depth[k], candidates[k][1].first - candidates[k][1].last, k),
     )
     order = [candidates[k] for k in ranked]
-    return order, [c for c in order if c[1].stage == DEFAULT]
+    return order, [c for k, c in zip(ranked, order) if c[1].stage == DEFAULT and k not in last_resort]
 
 
 def _depths(candidates: list[tuple[int, Region]]) -> list[int]:
