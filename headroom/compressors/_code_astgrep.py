@@ -295,9 +295,6 @@ class _Builder:
             regions.append(Region(first, node.last, ITEM, name or "", indent_of(self.lines[node.first])))
         regions.extend(self._comment_regions())
         regions = [r for r in regions if not any(self._cuts(r, e) for e in self.errors)]
-        # near an error node the parser's recovery shifts when anything changes: cut such an item whole or not at all
-        broken = [r for r in regions if r.stage == ITEM and any(r.first <= e.first and e.last <= r.last for e in self.errors)]
-        regions = [r for r in regions if not any(b.first <= r.first and r.last <= b.last and b != r for b in broken)]
         symbols.sort(key=lambda s: (s.first, -s.last))
         return Outline("ast-grep", tuple(symbols), tuple(regions), _marker_line, len(self.errors))
 
