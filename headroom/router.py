@@ -94,7 +94,8 @@ _LOG_RE = re.compile(
     r"|\b(PASSED|FAILED|SKIPPED|XFAIL|ERROR)\b|::test|\.\.\. (ok|FAIL|ERROR|skipped)|^test \S+ \.\.\. "
     r"|^\S+:\d+:\d+: (error|warning|note):|^\s*(Compiling|Finished|Running|Downloaded|Checking) "
     r"|^\s*(Collecting|Building|Created wheel|Installing|Successfully|Requirement already|copying|creating|writing|running) "
-    r"|^(gcc|g\+\+|cc|clang|make)(\[\d+\])?[: ]|^(Setting up|Unpacking|Preparing to unpack|Selecting previously|Processing triggers) )",
+    r"|^(gcc|g\+\+|cc|clang|make)(\[\d+\])?[: ]|^(Setting up|Unpacking|Preparing to unpack|Selecting previously|Processing triggers) "
+    r"|^(not )?ok \d+\b|^# (Subtest|tests|pass|fail)\b)",
     re.I,
 )
 _HEADING_RE = re.compile(r"^(\d+[:-]|[\w.@+-]*(/[\w.@+-]+)+$|[\w@+-]+\.[A-Za-z0-9]{1,5}$)")
@@ -114,6 +115,18 @@ def _looks_like_code(text: str) -> bool:
     return looks_like_code(text)
 
 
+def _looks_like_json_log(text: str) -> bool:
+    from headroom.compressors._log_parse import looks_like_json_log
+
+    return looks_like_json_log(text)
+
+
+def _ends_in_crash(text: str) -> bool:
+    from headroom.compressors._log_parse import ends_in_crash
+
+    return ends_in_crash(text)
+
+
 def _letters(text: str) -> float:
     """Share of letters and spaces in the first 20,000 characters."""
     sample = text[:20_000]
@@ -130,12 +143,13 @@ def _share(text: str, pattern: re.Pattern[str], at_least: float) -> bool:
 
 BUILTIN_DETECTORS: tuple[Detector, ...] = (
     Detector("json", "json", _is_json),
+    Detector("jsonlog", "log", _looks_like_json_log),
     Detector("ndjson", "json", _is_ndjson),
     Detector("diff", "diff", lambda t: _DIFF_RE.search(t[:20_000]) is not None),
     Detector("html", "html", lambda t: _HTML_RE.match(t[:2_000]) is not None),
     Detector("search", "search", lambda t: _share(t, _GREP_RE, 0.6)),
     Detector("search-heading", "search", lambda t: _share(t, _HEADING_RE, 0.9) and _share(t, re.compile(r"^\d+[:-]"), 0.5)),
-    Detector("log", "log", lambda t: _share(t, _LOG_RE, 0.3)),
+    Detector("log", "log", lambda t: _share(t, _LOG_RE, 0.3) or _ends_in_crash(t)),
     Detector("table", "table", lambda t: _looks_like_table(t)),
     Detector("code", "code", lambda t: _looks_like_code(t)),
     Detector("prose", "prose", lambda t: _share(t, _PROSE_RE, 0.4) and _letters(t) > 0.75),
