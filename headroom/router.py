@@ -127,6 +127,24 @@ def _ends_in_crash(text: str) -> bool:
     return ends_in_crash(text)
 
 
+def _is_mixed(text: str) -> bool:
+    """Fenced blocks, embedded JSON or an embedded diff among other content.
+
+    What a later detector takes whole stays its own: an HTML page, grep output,
+    code (judged on the text around the blocks); a diff with its usual headers
+    and a structured log are declined by ``worth_splitting``.
+    """
+    if _HTML_RE.match(text[:2_000]) or _share(text, _GREP_RE, 0.6) or _share(text, _HEADING_RE, 0.9):
+        return False
+    from headroom.compressors._mixed_split import split_sections, worth_splitting
+
+    sections = split_sections(text)
+    if sections is None or not worth_splitting(text, sections):
+        return False
+    around = "".join(text[s.start : s.end] for s in sections if s.kind == "text")
+    return not _looks_like_code(around)
+
+
 def _letters(text: str) -> float:
     """Share of letters and spaces in the first 20,000 characters."""
     sample = text[:20_000]
@@ -145,6 +163,7 @@ BUILTIN_DETECTORS: tuple[Detector, ...] = (
     Detector("json", "json", _is_json),
     Detector("jsonlog", "log", _looks_like_json_log),
     Detector("ndjson", "json", _is_ndjson),
+    Detector("mixed", "mixed", _is_mixed),
     Detector("diff", "diff", lambda t: _DIFF_RE.search(t[:20_000]) is not None),
     Detector("html", "html", lambda t: _HTML_RE.match(t[:2_000]) is not None),
     Detector("search", "search", lambda t: _share(t, _GREP_RE, 0.6)),

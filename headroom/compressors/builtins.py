@@ -13,6 +13,7 @@ from headroom.compressors.generic import GenericCompressor
 from headroom.compressors.html import HtmlCompressor
 from headroom.compressors.json_data import JsonCompressor
 from headroom.compressors.log import LogCompressor
+from headroom.compressors.mixed import MixedCompressor
 from headroom.compressors.prose import ProseCompressor
 from headroom.compressors.search import SearchCompressor
 from headroom.compressors.table import TableCompressor
@@ -26,6 +27,7 @@ BUILTINS: tuple[type[Compressor], ...] = (
     HtmlCompressor,
     JsonCompressor,
     LogCompressor,
+    MixedCompressor,
     ProseCompressor,
     SearchCompressor,
     TableCompressor,

@@ -1,0 +1,252 @@
+"""Mixed content: sections found deterministically, each compressed by the compressor the router picks,
+joined back with every marker speaking of the whole piece; nothing the other detectors own is taken."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from headroom import Compressed, Headroom, MemoryStore, PieceContext, TokenCounter, find_markers, make_handle
+from headroom.compressors import _json_forms as forms
+from headroom.compressors._code_lang import looks_like_code
+from headroom.compressors._mixed_split import split_sections
+from headroom.compressors.base import Compressor, split_lines
+from headroom.compressors.mixed import MixedCompressor
+from headroom.registry import Registry
+from headroom.router import BUILTIN_DETECTORS, Router
+
+ROOT = Path(__file__).parent.parent.parent
+GOLDEN = ROOT / "tests" / "golden" / "mixed"
+COUNTER = TokenCounter.for_model("gpt-4")
+REGISTRY = Registry()
+LOG = (ROOT / "benchmarks" / "corpus" / "fixtures" / "log_pytest_mixed.txt").read_text().splitlines(keepends=True)
+DIFF = (ROOT / "tests" / "golden" / "diff" / "tomli.diff").read_text()
+PROSE = (ROOT / "tests" / "golden" / "prose" / "apache2.txt").read_text().split("\n\n")
+PACKAGES = json.loads((ROOT / "benchmarks" / "corpus" / "fixtures" / "json_pip_list.json").read_text())
+
+
+def ctx(text: str, query: str | None = None, registry: Registry | None = REGISTRY) -> PieceContext:
+    return PieceContext(make_handle(text), COUNTER, query, registry=registry)
+
+
+def ci_log() -> str:
+    """A CI job's log that prints the diff a formatter would apply, then a JSON report."""
+    report = json.dumps({"summary": {"passed": 41, "failed": 2}, "packages": PACKAGES}, indent=2)
+    return "".join(LOG[:40]) + "would reformat src/tomli/_parser.py:\n" + DIFF + "".join(LOG[40:80]) + "report: " + report + "\n" + "".join(LOG[80:])
+
+
+def check(text: str, out: Compressed, hr: Headroom | None = None, handle: str | None = None) -> None:
+    """Markers add up to the manifest; every line or chars marker retrieves its part of the whole piece."""
+    handle = handle or make_handle(text)
+    markers = find_markers(out.text, {handle})
+    totals: Counter[str] = Counter()
+    for marker in markers:
+        totals[marker.unit] += marker.count
+        if marker.unit == "lines":
+            first, last = marker.span or (0, 0)
+            assert last - first + 1 == marker.count and last <= len(split_lines(text))
+        if marker.unit == "chars":
+            first, last = marker.span or (0, 0)
+            assert last - first + 1 == marker.count and last <= len(text)
+            if hr is not None:
+                assert hr.retrieve(handle, chars=(first, last)) == text[first - 1 : last]
+    assert totals == Counter(out.omitted)
+    covered = {n for m in markers if m.unit == "lines" for n in range(m.span[0], m.span[1] + 1)} if markers else set()
+    position = 0
+    for section in split_sections(text) or []:  # a fence line stays, in order, unless a marker took its block
+        line = text[section.start : section.end]
+        if section.kind == "keep" and line.lstrip().startswith(("```", "~~~")) and section.line not in covered:
+            position = out.text.index(line, position) + len(line)
+
+
+def test_sections_cover_the_text_and_find_each_kind() -> None:
+    text = ci_log()
+    sections = split_sections(text)
+    assert sections is not None
+    assert "".join(text[s.start : s.end] for s in sections) == text
+    blocks = [(s.origin, text[s.start : s.end]) for s in sections if s.kind == "block"]
+    assert [origin for origin, _ in blocks] == ["diff", "json"]
+    assert blocks[0][1] == DIFF and json.loads(blocks[1][1])["summary"]["failed"] == 2
+    (prefix,) = [text[s.start : s.end] for s in sections if s.kind == "keep"]
+    assert prefix == "report: "
+
+
+def test_fences_and_json_lines() -> None:
+    text = (GOLDEN / "cargo_json_messages.txt").read_text()
+    sections = split_sections(text)
+    assert sections is not None
+    assert [s.kind for s in sections] == ["text", "block", "text"]  # seven JSON lines are one block
+    fenced = (GOLDEN / "npm_query.md").read_text()
+    sections = split_sections(fenced)
+    assert sections is not None
+    bodies = [fenced[s.start : s.end] for s in sections if s.origin == "fence"]
+    assert len(bodies) == fenced.count("```") // 2
+    assert all(fenced[s.start : s.end].lstrip().startswith("```") for s in sections if s.kind == "keep")
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(p for p in (ROOT / "benchmarks" / "corpus" / "fixtures").iterdir() if not p.name.startswith("mixed_"))
+    + sorted(p for p in (ROOT / "tests" / "golden").rglob("*") if p.is_file() and p.parent.name != "mixed" and p.suffix != ".out"),
+    ids=lambda p: p.name,
+)
+def test_mixed_takes_nothing_the_structural_detectors_own(path: Path) -> None:
+    text = path.read_text(errors="replace")
+    before = Router(d for d in BUILTIN_DETECTORS if d.name != "mixed").detect(text)
+    after = REGISTRY.router.detect(text)
+    if after != before:
+        # only markdown may become mixed: prose, or text the code check takes for code because of
+        # its fenced examples, while the text around the fences is not code
+        assert after == "mixed" and before in ("prose", "text", "code") and "```" in text
+        sections = split_sections(text)
+        assert sections is not None
+        assert not looks_like_code("".join(text[s.start : s.end] for s in sections if s.kind == "text"))
+
+
+def test_real_mixed_outputs_are_detected() -> None:
+    assert REGISTRY.router.detect((GOLDEN / "npm_query.md").read_text()) == "mixed"
+    assert REGISTRY.router.detect((GOLDEN / "cargo_json_messages.txt").read_text()) == "mixed"
+    assert REGISTRY.router.detect(ci_log()) == "mixed"
+
+
+@pytest.mark.parametrize("name", ["npm_query.md", "cargo_json_messages.txt", "ci_log"])
+@pytest.mark.parametrize("share", [0.6, 0.3, 0.12])
+def test_budgets_fit_and_every_marker_speaks_of_the_whole_piece(name: str, share: float) -> None:
+    text = ci_log() if name == "ci_log" else (GOLDEN / name).read_text()
+    hr = Headroom(store=MemoryStore(), model="gpt-4")
+    result = hr.compress_text(text, int(COUNTER.count(text) * share), query="which test failed and why")
+    assert result.within_budget
+    (entry,) = result.manifest.entries
+    assert entry.content_type == "mixed" and hr.retrieve(entry.handle) == text
+    out = Compressed(result.text, omitted=entry.omitted)
+    check(text, out, hr, entry.handle)
+    for marker in find_markers(result.text, {entry.handle}):
+        if marker.unit == "lines":  # a line marker names lines of the whole piece
+            first, last = marker.span or (0, 0)
+            assert hr.retrieve(entry.handle, lines=(first, last)) == "".join(split_lines(text)[first - 1 : last])
+        elif marker.unit in ("rows", "keys", "items"):  # a record marker says which lines hold its section
+            assert " in lines " in (marker.detail or "")
+
+
+def test_a_fenced_json_marker_retrieves_from_the_whole_piece() -> None:
+    intro = "".join(p + "\n\n" for p in PROSE[:6])
+    body = json.dumps({"packages": PACKAGES, "notes": "x" * 900}, indent=2)
+    text = intro + "```json\n" + body + "\n```\n" + "".join(p + "\n\n" for p in PROSE[6:9])
+    hr = Headroom(store=MemoryStore(), model="gpt-4")
+    result = hr.compress_text(text, COUNTER.count(text) // 3, query="which version of pydantic")
+    (entry,) = result.manifest.entries
+    assert entry.compressor == "mixed"
+    markers = find_markers(result.text, {entry.handle})
+    (chars,) = [m for m in markers if m.unit == "chars"]
+    first, last = chars.span or (0, 0)
+    assert text[first - 1 : last] == hr.retrieve(entry.handle, chars=(first, last)) and set(text[first - 1 : last]) == {"x"}
+    rows = [m for m in markers if m.unit == "rows"]
+    fence_line = text[: text.index("```json")].count("\n") + 2
+    assert rows and all(f"in lines {fence_line}-" in (m.detail or "") for m in rows)
+    check(text, Compressed(result.text, omitted=entry.omitted), hr, entry.handle)
+    fenced = result.text.split("```json\n")[1].split("\n```")[0]
+    if not fenced.startswith(forms.TABLE_TAG):
+        json.loads(fenced)  # the JSON section is still JSON, or the row table that says so
+    assert '"pydantic"' in fenced
+
+
+def test_default_is_lossless_when_every_section_is() -> None:
+    body = json.dumps(PACKAGES, indent=4)
+    text = "".join(p + "\n\n" for p in PROSE[:2]) + "```json\n" + body + "\n```\n"
+    out = MixedCompressor().compress(text, None, ctx(text))
+    assert out is not None and out.lossless and not out.omitted
+    inner = out.text.split("```json\n")[1].split("\n```")[0]
+    decoded = forms.decode_table(inner) if inner.startswith(forms.TABLE_TAG) else json.loads(inner)
+    assert decoded == PACKAGES and COUNTER.count(out.text) < COUNTER.count(text)
+
+
+class Exploding(Compressor):
+    content_type = "json"
+    name = "exploding"
+
+    def compress(self, text: str, target: int | None, ctx: PieceContext) -> Compressed | None:
+        raise RuntimeError("boom")
+
+
+class Broken(Compressor):
+    content_type = "json"
+    name = "broken"
+
+    def compress(self, text: str, target: int | None, ctx: PieceContext) -> Compressed | None:
+        return Compressed("{not json", omitted={"rows": 1}, output_kind="json")
+
+
+@pytest.mark.parametrize("plugin", [Exploding, Broken])
+def test_a_failing_section_compressor_leaves_its_section_and_says_so(plugin: type[Compressor]) -> None:
+    registry = Registry()
+    registry.register(plugin, replace=True)
+    text = "".join(p + "\n\n" for p in PROSE[:8]) + "```json\n" + json.dumps(PACKAGES, indent=2) + "\n```\n"
+    out = MixedCompressor().compress(text, COUNTER.count(text) // 2, ctx(text, registry=registry))
+    assert out is not None and out.fallbacks and plugin.name in out.fallbacks[0]
+    assert '"name": "pydantic"' in out.text or "```json" not in out.text  # whole, or gone behind a line marker
+    check(text, out)
+
+
+def test_without_a_registry_in_the_context_the_builtins_serve() -> None:
+    text = ci_log()
+    out = MixedCompressor().compress(text, COUNTER.count(text) // 4, ctx(text, registry=None))
+    assert out is not None and COUNTER.count(out.text) <= COUNTER.count(text) // 4
+    check(text, out)
+
+
+def test_nothing_embedded_goes_to_the_generic_cut() -> None:
+    text = "".join(LOG)
+    out = MixedCompressor().compress(text, 200, ctx(text))
+    assert out is not None and set(out.omitted) <= {"lines", "chars"}
+
+
+@st.composite
+def documents(draw: st.DrawFn) -> str:
+    """Real pieces in a drawn order: prose paragraphs, log lines, fenced JSON or code, a diff, a log line with JSON."""
+    parts: list[str] = []
+    for kind in draw(st.lists(st.sampled_from(["prose", "log", "fence", "diff", "json_line", "code"]), min_size=2, max_size=7)):
+        start = draw(st.integers(0, 60))
+        if kind == "prose":
+            parts.append("".join(p + "\n\n" for p in PROSE[start % len(PROSE) : start % len(PROSE) + 3]))
+        elif kind == "log":
+            parts.append("".join(LOG[start : start + draw(st.integers(1, 40))]))
+        elif kind == "fence":
+            rows = PACKAGES[: draw(st.integers(1, 30))]
+            parts.append("```json\n" + json.dumps(rows, indent=draw(st.sampled_from([None, 2]))) + "\n```\n")
+        elif kind == "code":
+            parts.append("```python\n" + "".join(LOG[start : start + 5]) + "```\n")
+        elif kind == "diff":
+            parts.append(DIFF)
+        else:
+            parts.append("INFO body: " + json.dumps({"packages": PACKAGES[: draw(st.integers(5, 30))]}) + "\n")
+    return "".join(parts)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(documents(), st.floats(0.05, 1.0), st.sampled_from([None, "pydantic version", "failed"]))
+def test_any_mixture_fits_accounts_and_is_deterministic(text: str, share: float, query: str | None) -> None:
+    target = max(1, int(COUNTER.count(text) * share))
+    first = MixedCompressor().compress(text, target, ctx(text, query))
+    second = MixedCompressor().compress(text, target, ctx(text, query))
+    assert first == second
+    if first is None:
+        return
+    assert COUNTER.count(first.text) <= target
+    check(text, first)
+
+
+@pytest.mark.parametrize("name", ["npm_query.md"])
+def test_golden(name: str) -> None:
+    text = (GOLDEN / name).read_text()
+    out = MixedCompressor().compress(text, int(COUNTER.count(text) * 0.25), ctx(text, "How do I find packages with a given license?"))
+    assert out is not None
+    expected = GOLDEN / (name + ".out")
+    if os.environ.get("HEADROOM_UPDATE_GOLDEN"):
+        expected.write_text(out.text)
+    assert out.text == expected.read_text()
