@@ -23,7 +23,7 @@ _CAPS_HEADING = re.compile(r"^[A-Z][A-Z0-9 ,/&()-]{2,60}$")
 _NUMBERED = re.compile(r"^\s{0,4}(\d+(\.\d+)*\.|[IVX]+\.|Section \d+)\s+[A-Z][^.!?]{0,80}\.?$")
 _UNDERLINE = re.compile(r"^\s*(=+|-+|~+)\s*$")
 _OUTLINE = re.compile(r"^(\*{1,4}) \S")  # Emacs outline and org headings, as in GNU NEWS files
-_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _ITEM = re.compile(r"^\s*([-*•+]\s+\S|\d{1,3}[.)]\s+\S|--?[A-Za-z0-9]|[A-Z][\w.-]{0,40}:\s+\S)")
 # a sentence ends at . ! ? (and closing quotes or brackets) before whitespace and a capital, digit, quote or bracket
 _BOUNDARY = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(\s+)(?=[\"'\u201c\u2018(\[]?[A-Z0-9])")
@@ -113,10 +113,13 @@ def blocks_of(lines: list[str]) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = index = 0
     while index < len(lines):
-        fenced = False
-        while index < len(lines) and (fenced or lines[index].strip()):
-            if _FENCE.match(lines[index]):
-                fenced = not fenced
+        fence = ""  # the fence of the code block we are in, if any
+        while index < len(lines) and (fence or lines[index].strip()):
+            opening = _FENCE.match(lines[index])
+            if not fence and opening:
+                fence = opening[1]
+            elif fence and re.fullmatch(re.escape(fence[0]) + "{%d,}" % len(fence), lines[index].strip()):
+                fence = ""
             index += 1
         while index < len(lines) and not lines[index].strip():
             index += 1

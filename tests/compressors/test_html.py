@@ -1,50 +1,173 @@
-"""The HTML compressor on a real documentation page: chrome gone, text kept, original retrievable."""
+"""The HTML compressor on real documentation pages: main content found, chrome gone, text kept, original retrievable.
+
+Golden pages, as shipped: ``rustdoc_intro.html`` (mdBook, the rustdoc book in the Rust
+toolchain's docs), ``sphinx_shlex.html`` (Sphinx, Debian's python3.11-doc),
+``texinfo_libffi_basics.html`` (GNU Texinfo, libffi8's docs), ``docbook_base_passwd.html``
+(DocBook, base-passwd's docs).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from headroom import Headroom, MemoryStore, TokenCounter, find_markers
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from headroom import Headroom, MemoryStore, PieceContext, TokenCounter, find_markers, make_handle
+from headroom.compressors._html_tree import main_content, parse
 from headroom.compressors.base import split_lines
-from headroom.compressors.html import render
+from headroom.compressors.html import HtmlCompressor, render
 from headroom.registry import Registry
 
 GOLDEN = Path(__file__).parent.parent / "golden" / "html"
 COUNTER = TokenCounter.for_model("gpt-4")
-PAGE = (GOLDEN / "rustdoc_intro.html").read_text()
+# page -> (how its main content is found, text that must be in the rendering, chrome text that must not)
+PAGES = {
+    "rustdoc_intro.html": (
+        "main",
+        ["# What is rustdoc?", "You can also use `cargo doc` to generate documentation for the whole project.", "```\n$ cargo doc\n```"],
+        ["Keyboard shortcuts", "Press ← or → to navigate between chapters", "Auto", "Rust"],
+    ),
+    "sphinx_shlex.html": (
+        "main",
+        ["# `shlex` — Simple lexical analysis\n", "-  shlex.split(s, comments=False, posix=True)", "```\n>>> from shlex import join"],
+        ["Table of Contents", "Previous topic", "Quick search", "Report a Bug", "¶"],
+    ),
+    "texinfo_libffi_basics.html": (
+        "densest",
+        ["### 2.1 The Basics", "`ffi_prep_cif` returns a `libffi` status code, of type `ffi_status`."],
+        ["Next: [Simple Example]", "Up: [Using libffi]"],
+    ),
+    "docbook_base_passwd.html": (
+        "densest",
+        ["# Chapter 2. Users and Groups", "sometimes run as nobody.nogroup instead;"],
+        ["Prev", "Next", "Home"],
+    ),
+}
 
 
-def test_render_keeps_text_structure_and_drops_chrome() -> None:
-    text, tags = render(PAGE)
-    assert tags > 100
-    assert "# What is rustdoc?" in text
-    assert "You can also use `cargo doc` to generate documentation for the whole project." in text
-    assert "<script" not in text and "function(" not in text and "<div" not in text
-    assert "```\n$ cargo doc" in text
-    small, _ = render('<ul><li><a href="https://x.org/a">A</a></li><li>B &amp; C</li></ul><table><tr><th>k</th><td>v</td></tr></table>')
-    assert small == "- [A](https://x.org/a)\n- B & C\n\n| k | v |\n"
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_real_pages_render_their_main_content(name: str) -> None:
+    page = (GOLDEN / name).read_text()
+    found, present, absent = PAGES[name]
+    rendering = render(page)
+    assert Registry().router.detect(page) == "html"
+    assert rendering.found == found and rendering.tags > 100 and rendering.chrome_words > 0
+    for text in present:
+        assert text in rendering.text, text
+    lines = set(rendering.text.split("\n"))
+    for text in absent:
+        assert text not in lines and f"[{text}]" not in rendering.text, text
+    assert "<div" not in rendering.text and "function(" not in rendering.text
+    assert COUNTER.count(rendering.text) < COUNTER.count(page) / 2
+
+
+def test_render_structure() -> None:
+    page = (
+        "<html><head><title>T</title><style>p{}</style></head><body>"
+        "<div class='navbar'><a href='/'>Home</a></div>"
+        "<main><h2>Part <a class='headerlink' href='#part'>¶</a></h2>"
+        "<ul><li><a href='https://x.org/a'>A</a><ul><li>inner</li></ul></li><li>B &amp; C</li></ul>"
+        "<table><tr><th>k</th><td>v</td></tr><tr><td>1<td>2</table>"
+        "<pre>```\nx = 1\n```</pre><p>Use <code>f()</code><br>then stop"
+        "<div class='sidebar-toc'>On this page</div></main>"
+        "<footer>© 2024</footer><script>var a = 1;</script></body></html>"
+    )
+    rendering = render(page)
+    assert rendering.found == "main"
+    assert rendering.text == (
+        "# T\n\n## Part\n\n- [A](https://x.org/a)\n  - inner\n- B & C\n\n| k | v |\n| 1 | 2 |\n\n"
+        "````\n```\nx = 1\n```\n````\n\nUse `f()`\nthen stop\n"
+    )
+    assert rendering.chrome_words == 6  # Home, On this page, © 2024, the ¶ sign
+
+
+def test_main_content_detection() -> None:
+    def found(page: str) -> tuple[str, str]:
+        element, how = main_content(parse(page)[0])
+        return element.attrs.get("id", element.tag), how
+
+    body = "<p>" + "word " * 200 + "</p>"
+    assert found(f"<body><div id='x'>menu</div><div role='main' id='m'>{body}</div></body>") == ("m", "main")
+    assert found(f"<body><article id='a'>short</article><article id='b'>{body}</article></body>") == ("b", "article")
+    assert found(f"<body><div id='side'>links links</div><div id='wrap'><div id='c'>{body}<p>end</p></div></div></body>") == ("c", "densest")
+    assert found(f"<body><div id='a'>{body}</div><div id='b'>{body}</div></body>") == ("body", "body")
+
+
+def test_chrome_that_holds_the_page_is_kept() -> None:
+    body = "<p>" + "real text " * 100 + "</p>"
+    page = f"<html><body><div class='page-header'><h1>Title</h1>{body}</div><div class='footer'>small print</div></body></html>"
+    text = render(page).text
+    assert "# Title" in text and "real text" in text and "small print" not in text
 
 
 def test_router_and_default_rendering() -> None:
-    assert Registry().router.detect(PAGE) == "html"
+    page = (GOLDEN / "rustdoc_intro.html").read_text()
     hr = Headroom(store=MemoryStore(), model="gpt-4")
-    result = hr.compress([{"role": "user", "content": "q"}, {"role": "user", "content": PAGE}, {"role": "user", "content": "now?"}])
+    result = hr.compress([{"role": "user", "content": "q"}, {"role": "user", "content": page}, {"role": "user", "content": "now?"}])
     (entry,) = result.manifest.entries
     assert entry.compressor == "html" and entry.omitted["tags"] > 100
-    assert hr.retrieve(entry.handle) == PAGE
+    (marker,) = find_markers(result.messages[1]["content"], result.manifest.handles)
+    assert marker.detail == "html rendered as text, main content, 40 words of page chrome left out"
+    assert hr.retrieve(entry.handle) == page
 
 
-def test_budget_markers_speak_in_rendering_lines() -> None:
+@pytest.mark.parametrize("name", sorted(PAGES))
+@pytest.mark.parametrize("share", [0.15, 0.05])
+def test_budget_markers_speak_in_rendering_lines(name: str, share: float) -> None:
+    page = (GOLDEN / name).read_text()
     hr = Headroom(store=MemoryStore(), model="gpt-4")
-    result = hr.compress_text(PAGE, 700, query="cargo doc whole project")
+    result = hr.compress_text(page, int(COUNTER.count(page) * share), query="cargo doc whole project split shell daemon cif")
     (entry,) = result.manifest.entries
-    assert result.within_budget and entry.omitted["paragraphs"] > 0
-    rendering = split_lines(render(PAGE)[0])
+    assert result.within_budget
+    if entry.compressor == "marker":
+        return
+    rendering = split_lines(render(page).text)
     markers = find_markers(result.text, result.manifest.handles)
-    assert markers[0].unit == "tags"
+    assert markers[0].unit == "tags" and result.text.startswith("[hr1:")
     for marker in markers[1:]:
-        first, last = (int(n) for n in (marker.detail or "").split("-"))
+        assert marker.span is not None
+        first, last = marker.span
         assert hr.retrieve(marker.handle, lines=(first, last)) == "".join(rendering[first - 1 : last])
-    for unit in ("paragraphs", "sentences", "lines"):
-        assert sum(m.count for m in markers[1:] if m.unit == unit) == entry.omitted.get(unit, 0)
-    assert "to generate documentation for the whole project." in result.text
+    for unit in ("tags", "paragraphs", "sentences", "lines"):
+        assert sum(m.count for m in markers if m.unit == unit) == entry.omitted.get(unit, 0)
+    assert hr.retrieve(entry.handle) == page
+
+
+def test_query_text_is_kept() -> None:
+    page = (GOLDEN / "rustdoc_intro.html").read_text()
+    out = HtmlCompressor().compress(page, 700, PieceContext(make_handle(page), COUNTER, "cargo doc whole project"))
+    assert out is not None and "to generate documentation for the whole project." in out.text
+
+
+tag = st.sampled_from(["div", "p", "span", "ul", "li", "table", "tr", "td", "pre", "code", "a", "h2", "nav", "main", "b"])
+
+
+@st.composite
+def html_pages(draw: st.DrawFn) -> str:
+    parts = ["<html><body>"]
+    for _ in range(draw(st.integers(1, 40))):
+        choice = draw(st.integers(0, 3))
+        if choice == 0:
+            name = draw(tag)
+            cls = draw(st.sampled_from(["", " class='menu'", " class='content'", " href='https://e.org/x'"]))
+            parts.append(f"<{name}{cls}>")
+        elif choice == 1:
+            parts.append(f"</{draw(tag)}>")
+        else:
+            parts.append(draw(st.text("abc xyz.\n&<>", max_size=60)).replace("<", "&lt;"))
+    return "".join(parts)
+
+
+@settings(max_examples=80, deadline=None)
+@given(html_pages(), st.integers(20, 400))
+def test_any_page_renders_and_is_accounted(page: str, target: int) -> None:
+    rendering = render(page)
+    assert rendering.text.endswith("\n") and rendering.tags == page.count("<") - page.count("</")  # start tags
+    out = HtmlCompressor().compress(page, target, PieceContext(make_handle(page), COUNTER, "abc"))
+    if out is not None:
+        assert COUNTER.count(out.text) <= target
+        markers = find_markers(out.text, {make_handle(page)})
+        for unit in ("tags", "paragraphs", "sentences", "lines"):
+            assert sum(m.count for m in markers if m.unit == unit) == out.omitted.get(unit, 0)

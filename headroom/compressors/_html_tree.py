@@ -1,0 +1,144 @@
+"""A forgiving HTML tree with the standard library, and where a page's main content is.
+
+``parse`` builds elements from ``html.parser`` events, closing what real pages
+leave open (``<p>``, ``<li>``, table cells). ``main_content`` picks the element
+to render: ``<main>`` or ``role="main"``, else the ``<article>`` with the most
+text, else the smallest container that holds most of the page's text (so a
+sidebar or a footer is left out), and ``is_chrome`` says which elements inside
+it are navigation, menus, sidebars, footers, breadcrumbs, cookie banners or
+tables of contents.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+__all__ = ["Element", "is_chrome", "main_content", "parse", "text_length"]
+
+VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+# never shown: their content is code, styling, controls or page furniture
+DROPPED = frozenset({"script", "style", "noscript", "svg", "nav", "head", "button", "form", "iframe", "template",
+                     "select", "aside", "footer", "dialog", "canvas", "object", "map"})
+_CLOSES_P = frozenset({"p", "div", "ul", "ol", "dl", "table", "pre", "blockquote", "section", "article", "header",
+                       "footer", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "main", "nav", "aside", "form", "figure"})
+_SIBLINGS = {"li": {"li"}, "dt": {"dt", "dd"}, "dd": {"dt", "dd"}, "tr": {"tr", "td", "th"}, "td": {"td", "th"},
+             "th": {"td", "th"}, "option": {"option"}, "p": {"p"}}
+_CHROME_WORDS = frozenset({
+    "nav", "navbar", "navigation", "menu", "menubar", "sidebar", "sidenav", "footer", "header", "breadcrumb",
+    "breadcrumbs", "cookie", "cookies", "consent", "toc", "banner", "skip", "skiplink", "pagination", "pager",
+    "share", "social", "related", "advert", "ads", "masthead", "topbar", "toolbar", "searchbox", "popup",
+})
+_WORD = re.compile(r"[a-z]+")
+_CONTAINERS = frozenset({"div", "section", "main", "article", "td", "center", "span", "font", "table", "tbody", "tr"})
+_FURNITURE = frozenset({"div", "section", "header", "ul", "ol", "dl", "table", "p"})  # what a class may mark as chrome
+_CHROME_SHARE = 0.3  # an element marked as chrome is dropped only while it holds less than this of the text
+_MOST = 0.7  # the main element holds at least this share of the text of the element it is found in
+
+
+@dataclass
+class Element:
+    tag: str
+    attrs: dict[str, str]
+    children: list[Element | str] = field(default_factory=list)
+    parent: Element | None = None
+
+
+class _Builder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = Element("#root", {})
+        self.stack = [self.root]
+        self.tags = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags += 1
+        closes = _SIBLINGS.get(tag, set()) | ({"p"} if tag in _CLOSES_P else set())
+        while len(self.stack) > 1 and self.stack[-1].tag in closes:
+            if tag in ("td", "th") and self.stack[-1].tag == "tr":
+                break
+            self.stack.pop()
+        element = Element(tag, {k: v or "" for k, v in attrs}, parent=self.stack[-1])
+        self.stack[-1].children.append(element)
+        if tag not in VOID:
+            self.stack.append(element)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in VOID and self.stack[-1].tag == tag:
+            self.stack.pop()
+
+    def handle_endtag(self, tag: str) -> None:
+        for depth in range(len(self.stack) - 1, 0, -1):
+            if self.stack[depth].tag == tag:
+                del self.stack[depth:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        self.stack[-1].children.append(data)
+
+
+def parse(html: str) -> tuple[Element, int]:
+    """The page's tree and how many tags it has."""
+    builder = _Builder()
+    builder.feed(html)
+    builder.close()
+    return builder.root, builder.tags
+
+
+def text_length(element: Element, lengths: dict[int, int]) -> int:
+    """Characters of visible, non-link text under ``element`` (memoized in ``lengths`` by id)."""
+    known = lengths.get(id(element))
+    if known is not None:
+        return known
+    total = 0
+    if element.tag not in DROPPED and element.tag != "a":
+        for child in element.children:
+            total += len(" ".join(child.split())) if isinstance(child, str) else text_length(child, lengths)
+    lengths[id(element)] = total
+    return total
+
+
+def is_chrome(element: Element, share: float) -> bool:
+    """Whether a class or id names page furniture, for an element holding ``share`` of the main text."""
+    if element.tag in DROPPED:
+        return True
+    if share >= _CHROME_SHARE or element.tag not in _FURNITURE:
+        return False
+    names = (element.attrs.get("class", "") + " " + element.attrs.get("id", "") + " " + element.attrs.get("role", "")).lower()
+    return any(word in _CHROME_WORDS for word in _WORD.findall(names)) or element.attrs.get("aria-hidden") == "true"
+
+
+def main_content(root: Element) -> tuple[Element, str]:
+    """The element holding the page's main content, and how it was found."""
+    elements = list(_walk(root))
+    lengths: dict[int, int] = {}
+    for element in elements:
+        if element.tag == "main" or element.attrs.get("role") == "main":
+            return element, "main"
+    articles = [e for e in elements if e.tag == "article"]
+    if articles:
+        return max(articles, key=lambda e: text_length(e, lengths)), "article"
+    body = next((e for e in elements if e.tag == "body"), root)
+    current = body
+    while True:
+        total = text_length(current, lengths)
+        inner = [c for c in current.children if isinstance(c, Element) and c.tag in _CONTAINERS]
+        best = max(inner, key=lambda e: text_length(e, lengths), default=None)
+        if best is None or total == 0 or text_length(best, lengths) < _MOST * total:
+            break
+        current = best
+    return current, "densest" if current is not body else "body"
+
+
+def _walk(element: Element) -> list[Element]:
+    out = []
+    stack = [element]
+    while stack:
+        node = stack.pop()
+        if node.tag in DROPPED:
+            continue
+        out.append(node)
+        stack.extend(reversed([c for c in node.children if isinstance(c, Element)]))
+    return out
