@@ -9,13 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Diff", "FileSection", "Hunk", "hunk_header", "is_stat_summary", "parse_diff"]
+__all__ = ["Diff", "FileSection", "Hunk", "hunk_header", "is_context", "parse_diff"]
 
 _HUNK = re.compile(r"^@@ -(?P<os>\d+)(?:,(?P<oc>\d+))? \+(?P<ns>\d+)(?:,(?P<nc>\d+))? @@(?P<suffix>[^\n]*)")
 _FILE_START = re.compile(r"^(diff |Index: )")
 _GIT_PATHS = re.compile(r"^diff --git (?P<a>\S+) (?P<b>\S+)")
+_COMMIT = re.compile(r"^commit [0-9a-f]{7,40}\b")
 _STAT = re.compile(r"^ (?P<path>\S.*?) +\| +(?:(?P<changes>\d+)(?: [+-]*)?|Bin .*)$")
-_STAT_SUMMARY = re.compile(r"^ \d+ files? changed(, \d+ insertions?\(\+\))?(, \d+ deletions?\(-\))?$")
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,7 @@ class Diff:
     hunks: list[Hunk]
     files: list[FileSection]
     stat: dict[int, int]  # line index of a ``--stat`` file line -> lines it says changed
+    commits: list[int]  # line indices of ``commit <sha>`` lines (git log, git show)
 
     def file_end(self, index: int) -> int:
         section = self.files[index]
@@ -78,6 +79,7 @@ def parse_diff(lines: list[str]) -> Diff:
     hunks: list[Hunk] = []
     files: list[_OpenFile] = []
     stat: dict[int, int] = {}
+    commits: list[int] = []
     index = 0
     while index < len(lines):
         line = lines[index]
@@ -96,16 +98,16 @@ def parse_diff(lines: list[str]) -> Diff:
             hunks.append(hunk)
             index = hunk.end
             continue
+        if _COMMIT.match(line):
+            commits.append(index)
+            if files and files[-1].header_end is None:  # a file without hunks ends where a commit starts
+                files[-1].header_end = index
         stat_line = _STAT.match(line.rstrip("\n"))
         if stat_line:
             stat[index] = int(stat_line["changes"] or 0)
         index += 1
     sections = [f.close(hunks, files[i + 1].start if i + 1 < len(files) else len(lines)) for i, f in enumerate(files)]
-    return Diff(lines, hunks, sections, stat)
-
-
-def is_stat_summary(line: str) -> bool:
-    return _STAT_SUMMARY.match(line.rstrip("\n")) is not None
+    return Diff(lines, hunks, sections, stat, commits)
 
 
 class _OpenFile:
@@ -126,10 +128,8 @@ class _OpenFile:
 
     def close(self, hunks: list[Hunk], next_start: int) -> FileSection:
         header_end = self.header_end if self.header_end is not None else next_start
-        old, new = self.old_path, self.new_path
-        if old.startswith("a/") and new.startswith("b/"):
-            old, new = old[2:], new[2:]
-        path = (new if new and new != "/dev/null" else old) or self.git_path or "?"
+        new = self.new_path if self.new_path != "/dev/null" else self.old_path
+        path = self.git_path or new or "?"  # git's b/ side names renames and deletions alike
         spans = [(hunks[h].start, hunks[h].end) for h in self.hunks]
         contiguous = bool(spans) and spans[0][0] == header_end and all(a[1] == b[0] for a, b in zip(spans, spans[1:]))
         return FileSection(self.start, header_end, path, tuple(self.hunks), contiguous)
@@ -156,12 +156,17 @@ def _read_hunk(lines: list[str], index: int, match: re.Match[str], file: int) ->
             new, added = new - 1, added + 1
         elif kind == "-":
             old, removed = old - 1, removed + 1
-        elif kind in (" ", "\n", ""):
+        elif is_context(kind):
             old, new = old - 1, new - 1
         elif kind != "\\":
             break  # a malformed hunk ends where its lines stop looking like one
         index += 1
     return Hunk(start, index, file, int(match["os"]), int(match["ns"]), match["suffix"], added, removed)
+
+
+def is_context(kind: str) -> bool:
+    """Whether a hunk line starting with ``kind`` is context (tools strip the space of a blank one)."""
+    return kind in (" ", "\n", "\r", "")
 
 
 def _path_of(rest: str) -> str:

@@ -31,7 +31,8 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from headroom.compressors._diff_parse import Diff, Hunk, hunk_header, parse_diff
+from headroom.compressors._diff_parse import Diff, Hunk, hunk_header, is_context, parse_diff
+from headroom.compressors._diff_render import write
 from headroom.compressors.base import Compressed, Compressor, PieceContext, split_lines
 from headroom.errors import InvalidInput
 from headroom.relevance import BM25
@@ -60,6 +61,8 @@ class _Profile:
     order: list[int]  # hunks (or, for a bare --stat listing, stat lines) best first
     trimmed: list[Form]  # each hunk's trimmed form, None where trimming does not pay
     fixed: int  # tokens always kept, with every collapsible file reduced to its name
+    commits: list[tuple[int, int, int]]  # each commit's first line, first file line, end
+    commit_order: list[int]  # commits best first
 
 
 class DiffCompressor(Compressor):
@@ -79,9 +82,9 @@ class DiffCompressor(Compressor):
         if sum(profile.costs) <= target:
             return None
         room = target - profile.fixed - _MARKER_COST
+        if room < 0:
+            return _by_commit(profile, target, ctx)
         for _ in range(8):
-            if room < 0:
-                return None
             out, omitted = _render(profile, _choose(profile, room), ctx)
             if ctx.counter.count(out) <= target:
                 return Compressed(out, omitted=omitted)
@@ -135,14 +138,57 @@ def _build_profile(text: str, ctx: PieceContext, context: int) -> _Profile:
         ]
         order = _rank(BM25(bodies).scores(ctx.query), diff.hunks)
         trimmed = [_trim(diff.lines, hunk, costs, context) for hunk in diff.hunks]
-        return _Profile(diff, costs, order, trimmed, fixed)
+        return _Profile(diff, costs, order, trimmed, fixed, *_commits(diff, ctx.query))
     if len(diff.stat) < 2:
-        return _Profile(diff, costs, [], [], fixed)
+        return _Profile(diff, costs, [], [], fixed, *_commits(diff, ctx.query))
     stat = sorted(diff.stat)
     scores = BM25([diff.lines[i].replace("/", " ") for i in stat]).scores(ctx.query)
     ranked = sorted(range(len(stat)), key=lambda k: (-scores[k], -diff.stat[stat[k]], stat[k]))
     fixed -= sum(costs[i] for i in stat)
-    return _Profile(diff, costs, [stat[k] for k in ranked], [], fixed)
+    return _Profile(diff, costs, [stat[k] for k in ranked], [], fixed, *_commits(diff, ctx.query))
+
+
+def _commits(diff: Diff, query: str | None) -> tuple[list[tuple[int, int, int]], list[int]]:
+    """Each commit's span (first line, first file line, end) and the commits ranked by the query, newest first."""
+    ends = [*diff.commits[1:], len(diff.lines)]
+    file_starts = sorted(section.start for section in diff.files)
+    spans = []
+    for start, end in zip(diff.commits, ends):
+        at = bisect.bisect_left(file_starts, start)
+        head = file_starts[at] if at < len(file_starts) and file_starts[at] < end else end
+        spans.append((start, head, end))
+    scores = BM25(["".join(diff.lines[a:c]) for a, _, c in spans]).scores(query)
+    return spans, sorted(range(len(spans)), key=lambda k: (-scores[k], k))
+
+
+def _by_commit(profile: _Profile, target: int, ctx: PieceContext) -> Compressed | None:
+    """When commit headers and messages alone do not fit: whole commits go, the kept ones without their patches."""
+    diff = profile.diff
+    if len(profile.commits) < 2:
+        return None
+    room = target - _MARKER_COST
+    for _ in range(8):
+        if room < 0:
+            return None
+        kept: set[int] = set()
+        used = 0
+        for k in profile.commit_order:
+            start, head, end = profile.commits[k]
+            cost = sum(profile.costs[start:head]) + (_MARKER_COST if head < end else 0)
+            if k - 1 not in kept and k + 1 not in kept:
+                cost += _MARKER_COST
+            if used + cost <= room:
+                kept.add(k)
+                used += cost
+        omitted = [index >= diff.commits[0] for index in range(len(diff.lines))]
+        for k in kept:
+            start, head, _ = profile.commits[k]
+            omitted[start:head] = [False] * (head - start)
+        out, counts = write(diff, omitted, {}, set(), ctx)
+        if ctx.counter.count(out) <= target:
+            return Compressed(out, omitted=counts)
+        room = int(room * 0.85)
+    return None
 
 
 def _rank(scores: Sequence[float], hunks: Sequence[Hunk]) -> list[int]:
@@ -178,8 +224,8 @@ def _trim(lines: list[str], hunk: Hunk, costs: list[int], context: int) -> Form:
     if all(keep):
         return None
     _even_out(kinds, keep)
-    old_count = sum(1 for k in kinds if k in (" ", "-", "\n", ""))
-    new_count = sum(1 for k in kinds if k in (" ", "+", "\n", ""))
+    old_count = sum(1 for k in kinds if k == "-" or is_context(k))
+    new_count = sum(1 for k in kinds if k == "+" or is_context(k))
     old = hunk.old_start + (0 if old_count else 1)
     new = hunk.new_start + (0 if new_count else 1)
     positions = []
@@ -282,112 +328,31 @@ def _choose(profile: _Profile, room: int) -> dict[int, Form]:
 
 
 def _render(profile: _Profile, chosen: dict[int, Form], ctx: PieceContext) -> tuple[str, dict[str, int]]:
+    """Kept hunks in their forms, dropped ones and files left without hunks omitted; or stat lines."""
     diff = profile.diff
-    lines = diff.lines
-    omitted = [False] * len(lines)
-    header_at: dict[int, str] = {}  # a kept stretch's new @@ line, written before its first line
-    replaced: set[int] = set()  # @@ lines whose hunk was re-headed
-    if diff.hunks:
-        for index, hunk in enumerate(diff.hunks):
-            form = chosen.get(index, ())
-            if form is None:
-                continue
-            if not form:
-                omitted[hunk.start : hunk.end] = [True] * (hunk.end - hunk.start)
-                continue
-            kept = {number for first, end, _ in form for number in range(first, end)}
-            for number in range(hunk.start + 1, hunk.end):
-                omitted[number] = number not in kept
-            for first, _, header in form:
-                header_at[first] = header
-            omitted[hunk.start] = omitted[hunk.start + 1]
-            if not omitted[hunk.start]:
-                replaced.add(hunk.start)
-        for section in diff.files:
-            if section.collapsible and not any(h in chosen for h in section.hunks):
-                omitted[section.start : section.header_end] = [True] * (section.header_end - section.start)
-    else:
+    omitted = [False] * len(diff.lines)
+    header_at: dict[int, str] = {}
+    replaced: set[int] = set()
+    if not diff.hunks:
         for number in diff.stat:
             omitted[number] = number not in chosen
-    writer = _Writer(diff, ctx)
-    starts = {hunk.start for hunk in diff.hunks}
-    for index, line in enumerate(lines):
-        if omitted[index]:
-            writer.omit(index)
-        elif index in header_at:
-            writer.keep(header_at[index], line)
-        elif index in starts:
-            if index not in replaced:
-                writer.keep(line, "")
-        else:
-            writer.keep(None, line)
-    return writer.finish()
-
-
-class _Writer:
-    """Writes kept lines and turns each run of omitted lines into one marker, placed where patches stay valid."""
-
-    def __init__(self, diff: Diff, ctx: PieceContext) -> None:
-        self.diff, self.ctx = diff, ctx
-        self.out: list[str] = []
-        self.run: list[int] = []
-        self.omitted: dict[str, int] = {}
-        self.starts = sorted(section.start for section in diff.files)
-        self.hunk_starts = [hunk.start for hunk in diff.hunks]
-
-    def omit(self, index: int) -> None:
-        if not self.run:
-            self.run = [index, index]
-        self.run[1] = index
-
-    def keep(self, header: str | None, line: str) -> None:
-        """``header``: an @@ line that opens what follows, which may carry the pending marker."""
-        if self.run:
-            marker = self._marker(*self.run)
-            self.run = []
-            if header is not None and not self._holds_file_start(marker):
-                header = header.rstrip("\n") + " " + marker[0] + "\n"
-            else:
-                self._line(marker[0])
-        self.out.append((header or "") + line)
-
-    def finish(self) -> tuple[str, dict[str, int]]:
-        if self.run:
-            self._line(self._marker(*self.run)[0])
-        return "".join(self.out), self.omitted
-
-    def _line(self, text: str) -> None:
-        if self.out and not self.out[-1].endswith("\n"):
-            self.out.append("\n")
-        self.out.append(text + "\n")
-
-    def _holds_file_start(self, marker: tuple[str, int, int]) -> bool:
-        _, first, last = marker
-        at = bisect.bisect_left(self.starts, first)
-        return at < len(self.starts) and self.starts[at] <= last
-
-    def _marker(self, first: int, last: int) -> tuple[str, int, int]:
-        diff = self.diff
-        span = f"{first + 1}-{last + 1}"
-        low = bisect.bisect_left(self.hunk_starts, first)
-        high = bisect.bisect_right(self.hunk_starts, last)
-        inside = [h for h in diff.hunks[low:high] if h.end - 1 <= last]
-        if inside:
-            counts: dict[int, list[int]] = {}
-            for hunk in inside:
-                added_removed = counts.setdefault(hunk.file, [0, 0])
-                added_removed[0] += hunk.added
-                added_removed[1] += hunk.removed
-            parts = []
-            for file, (added, removed) in counts.items():
-                named = first <= diff.files[file].start <= last
-                parts.append(f"{diff.files[file].path + ' ' if named else ''}+{added} -{removed}")
-            return self._count(len(inside), "hunks", f"{span} {', '.join(parts)}"), first, last
-        stat = [diff.stat[i] for i in range(first, last + 1) if i in diff.stat]
-        if stat and not diff.hunks:
-            return self._count(len(stat), "files", f"{span} {sum(stat)} lines changed"), first, last
-        return self._count(last - first + 1, "lines", span), first, last
-
-    def _count(self, count: int, unit: str, detail: str) -> str:
-        self.omitted[unit] = self.omitted.get(unit, 0) + count
-        return self.ctx.marker(count, unit, detail)
+        return write(diff, omitted, header_at, replaced, ctx)
+    for index, hunk in enumerate(diff.hunks):
+        form = chosen.get(index, ())
+        if form is None:
+            continue
+        if not form:
+            omitted[hunk.start : hunk.end] = [True] * (hunk.end - hunk.start)
+            continue
+        kept = {number for first, end, _ in form for number in range(first, end)}
+        for number in range(hunk.start + 1, hunk.end):
+            omitted[number] = number not in kept
+        for first, _, header in form:
+            header_at[first] = header
+        omitted[hunk.start] = omitted[hunk.start + 1]
+        if not omitted[hunk.start]:
+            replaced.add(hunk.start)
+    for section in diff.files:
+        if section.collapsible and not any(h in chosen for h in section.hunks):
+            omitted[section.start : section.header_end] = [True] * (section.header_end - section.start)
+    return write(diff, omitted, header_at, replaced, ctx)

@@ -4,7 +4,8 @@
 ``git_diff_W_tomli.txt`` the same change as ``git diff -W`` (whole functions as
 context) in a repository of tomli's releases, ``git_show_tomli.txt`` ``git show
 --stat -p`` of its 2.2.1 commit and ``git_diff_stat_packaging.txt`` ``git diff
---stat`` between packaging 24.1 and 24.2. ``tomli-2.0.1/`` holds the files of the
+--stat`` between packaging 24.1 and 24.2, ``git_log_p_tomli.txt`` ``git log -p --stat -3``
+of that repository. ``tomli-2.0.1/`` holds the files of the
 2.0.1 sdist that the diffs touch: the real pre-image.
 """
 
@@ -30,7 +31,7 @@ from headroom.registry import Registry
 GOLDEN = Path(__file__).parent.parent / "golden" / "diff"
 PREIMAGE = GOLDEN / "tomli-2.0.1"
 COUNTER = TokenCounter.for_model("gpt-4")
-REAL = ["tomli.diff", "git_diff_W_tomli.txt", "git_show_tomli.txt"]
+REAL = ["tomli.diff", "git_diff_W_tomli.txt", "git_show_tomli.txt", "git_log_p_tomli.txt"]
 # diff -> (leading parts of its parsed paths that are not in the pre-image, the -p level of its paths)
 APPLIES = {"tomli.diff": (1, 1), "git_diff_W_tomli.txt": (0, 1)}
 
@@ -41,7 +42,7 @@ def compress(text: str, target: int, query: str | None = None) -> str | None:
         return None
     assert COUNTER.count(out.text) <= target
     markers = find_markers(out.text, {make_handle(text)})
-    for unit in ("hunks", "lines", "files"):
+    for unit in ("hunks", "lines", "files", "commits"):
         assert sum(m.count for m in markers if m.unit == unit) == out.omitted.get(unit, 0)
     return out.text
 
@@ -138,6 +139,14 @@ def test_parse_real_diffs() -> None:
     assert ruN.files[3].path == "tomli-2.1.0/src/tomli/__init__.py" and all(f.collapsible for f in ruN.files)
 
 
+def test_crlf_and_bare_hunks() -> None:
+    text = "@@ -1,3 +1,3 @@\r\n a\r\n-b\r\n+c\r\n\r\n@@ -10,2 +10,2 @@\r\n-x\r\n+y\r\n z\r\n"
+    diff = parse_diff(split_lines(text))
+    assert [(h.start, h.end, h.added, h.removed) for h in diff.hunks] == [(0, 5, 1, 1), (5, 9, 1, 1)]
+    out = compress(text * 3, 40)
+    assert out is not None and "? +" not in out  # a diff without file headers names no file
+
+
 @pytest.mark.parametrize("name", list(APPLIES))
 @pytest.mark.parametrize("share", [0.8, 0.45, 0.2, 0.08])
 @pytest.mark.parametrize("query", [None, "version", "parse_basic_str escape"])
@@ -176,14 +185,10 @@ def test_headers_and_markers_through_the_client(name: str, share: float) -> None
     assert result.within_budget and entry.compressor == "diff"
     out = result.text
     diff = parse_diff(lines)
-    kept_files = {h[0] for h in hunks_of(out)}
     markers = find_markers(out, result.manifest.handles)
-    for section in diff.files:  # a file with a kept hunk keeps its header; any other is named in a marker
-        header = lines[section.start : section.header_end]
-        if section.path in kept_files:
-            assert "".join(header) in out
-        else:
-            assert any(f"{section.path} +" in (m.detail or "") for m in markers), section.path
+    for section in diff.files:  # every file keeps its header, or a marker names it with its counts
+        header = "".join(lines[section.start : section.header_end])
+        assert header in out or any(f"{section.path} +" in (m.detail or "") for m in markers), section.path
     in_hunks = {i for h in diff.hunks for i in range(h.start, h.end)}
     for index, line in enumerate(lines):  # commit headers, messages and --stat lines are all kept
         if index not in in_hunks and line.startswith(("commit ", "    ", " src/")):
@@ -210,6 +215,20 @@ def test_file_markers_carry_counts() -> None:
                 assert (int(added), int(removed)) == (sum(h.added for h in hunks), sum(h.removed for h in hunks))
                 named += 1
     assert named
+
+
+def test_whole_commits_go_when_their_headers_do_not_fit() -> None:
+    original = (GOLDEN / "git_log_p_tomli.txt").read_text()
+    diff = parse_diff(split_lines(original))
+    assert len(diff.commits) == 3
+    compressed = compress(original, 300, "DEPRECATED_DEFAULT sentinel")
+    assert compressed is not None
+    markers = find_markers(compressed, {make_handle(original)})
+    assert [m.unit for m in markers] == ["commits", "hunks", "commits"]
+    assert markers[1].detail == "557-1448 +313 -169"  # the 2.1.0 commit's patch; its --stat names the files
+    assert "    tomli 2.1.0\n" in compressed and "commit 54c7c8a4a776e38405a5289c865236fc666b55dc\n" in compressed
+    assert " 6 files changed, 164 insertions(+), 90 deletions(-)\n" not in compressed  # the 2.2.1 commit went
+    check_accounting(original, compressed)
 
 
 def test_query_hunk_is_kept() -> None:
