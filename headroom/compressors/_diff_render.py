@@ -17,14 +17,22 @@ __all__ = ["write"]
 
 
 def write(
-    diff: Diff, omitted: list[bool], header_at: dict[int, str], replaced: set[int], ctx: PieceContext
+    diff: Diff,
+    omitted: list[bool],
+    header_at: dict[int, str],
+    replaced: set[int],
+    ctx: PieceContext,
+    *,
+    patches_under_stat: bool = False,
 ) -> tuple[str, dict[str, int]]:
     """The text and what its markers omit, per unit.
 
     ``header_at`` holds new ``@@`` lines to write before a kept line;
-    ``replaced`` the original ``@@`` lines they stand for (neither kept nor omitted).
+    ``replaced`` the original ``@@`` lines they stand for (neither kept nor
+    omitted). With ``patches_under_stat``, a marker for a commit's whole patch
+    leaves the file names to the commit's ``--stat`` block.
     """
-    writer = _Writer(diff, ctx)
+    writer = _Writer(diff, ctx, patches_under_stat)
     starts = {hunk.start for hunk in diff.hunks}
     for index, line in enumerate(diff.lines):
         if omitted[index]:
@@ -42,14 +50,13 @@ def write(
 class _Writer:
     """Writes kept lines and turns each run of omitted lines into one marker, placed where patches stay valid."""
 
-    def __init__(self, diff: Diff, ctx: PieceContext) -> None:
-        self.diff, self.ctx = diff, ctx
+    def __init__(self, diff: Diff, ctx: PieceContext, patches_under_stat: bool) -> None:
+        self.diff, self.ctx, self.patches_under_stat = diff, ctx, patches_under_stat
         self.out: list[str] = []
         self.run: list[int] = []
         self.omitted: dict[str, int] = {}
         self.starts = sorted(section.start for section in diff.files)
         self.commits = set(diff.commits)
-        self.commit_list = diff.commits
         self.hunk_starts = [hunk.start for hunk in diff.hunks]
 
     def omit(self, index: int) -> None:
@@ -92,20 +99,18 @@ class _Writer:
         low = bisect.bisect_left(self.hunk_starts, first)
         high = bisect.bisect_right(self.hunk_starts, last)
         inside = [h for h in diff.hunks[low:high] if h.end - 1 <= last]
-        commits = sum(1 for c in diff.commits if first <= c <= last)
+        commits = bisect.bisect_right(diff.commits, last) - bisect.bisect_left(diff.commits, first)
+        totals = f"+{sum(h.added for h in inside)} -{sum(h.removed for h in inside)}"
         if commits:
-            changes = f" +{sum(h.added for h in inside)} -{sum(h.removed for h in inside)}" if inside else ""
-            return self._count(commits, "commits", span + changes), first, last
+            return self._count(commits, "commits", f"{span} {totals}" if inside else span), first, last
+        if inside and self.patches_under_stat and self._whole_patch_under_stat(first, last):
+            return self._count(len(inside), "hunks", f"{span} {totals}"), first, last  # the --stat block names the files
         if inside:
             counts: dict[int, list[int]] = {}
             for hunk in inside:
                 added_removed = counts.setdefault(hunk.file, [0, 0])
                 added_removed[0] += hunk.added
                 added_removed[1] += hunk.removed
-            if self._whole_patch_under_stat(first, last):  # the --stat block just above names every file
-                added = sum(h.added for h in inside)
-                removed = sum(h.removed for h in inside)
-                return self._count(len(inside), "hunks", f"{span} +{added} -{removed}"), first, last
             parts = []
             for file, (added, removed) in counts.items():
                 section = diff.files[file]
@@ -119,11 +124,12 @@ class _Writer:
 
     def _whole_patch_under_stat(self, first: int, last: int) -> bool:
         """Whether lines ``first``-``last`` are every file of one commit whose header has a ``--stat`` block."""
-        at = bisect.bisect_right(self.commit_list, first) - 1
+        commits = self.diff.commits
+        at = bisect.bisect_right(commits, first) - 1
         if at < 0:
             return False
-        start = self.commit_list[at]
-        end = self.commit_list[at + 1] if at + 1 < len(self.commit_list) else len(self.diff.lines)
+        start = commits[at]
+        end = commits[at + 1] if at + 1 < len(commits) else len(self.diff.lines)
         files = [number for number, section in enumerate(self.diff.files) if start <= section.start < end]
         if not files or self.diff.files[files[0]].start != first or last < self.diff.file_end(files[-1]) - 1:
             return False

@@ -5,15 +5,15 @@ a kept hunk stay verbatim. Under a budget hunks are ranked by the query (BM25
 over the hunk and its path), then breadth first (each file's biggest hunk
 before any file's second), then by how many lines they change. Pressure is
 spent on the cheapest loss first: context lines far from any change are
-trimmed, each trimmed hunk split or
-re-headed so its ``@@ -a,b +c,d @@`` is correct again; then whole hunks go.
+trimmed, each trimmed hunk split or re-headed so its ``@@ -a,b +c,d @@`` is
+correct again; then whole hunks go; when even the commit headers do not fit,
+whole commits go.
 
-Every stretch of omitted lines becomes one marker with its 1-based line range.
-A marker that stands before a kept hunk of the same file rides on that hunk's
-``@@`` line (text after the second ``@@`` is ignored by ``git apply`` and
-``patch``, while a line of its own between two hunks would end the patch), so
-the compressed diff applies as written. A file none of whose hunks is kept
-gives way, header and all, to the marker, which names it with its counts:
+Every stretch of omitted lines becomes one marker with its 1-based line range
+(``_diff_render``). A marker that stands before a kept hunk of the same file
+rides on that hunk's ``@@`` line, so the compressed diff applies as written.
+A file none of whose hunks is kept gives way, header and all, to the marker,
+which names it with its counts:
 
     @@ -40,6 +40,7 @@ def parse(): [hr1:482913057162345 omitted 2 hunks 120-188 +41 -12]
     [hr1:482913057162345 omitted 5 hunks 190-402 +3 -1, src/a.py +30 -2, src/b.py +4 -0]
@@ -41,6 +41,7 @@ __all__ = ["DiffCompressor"]
 
 _MARKER_COST = 22
 _HEADER_COST = 14
+_NAME_COST = 4  # a file named in a marker costs its path and this ("+12 -3, ")
 # one kept hunk's form: None = verbatim, else its kept stretches (first line, end, new @@ line)
 Form = tuple[tuple[int, int, str], ...] | None
 
@@ -61,6 +62,7 @@ class _Profile:
     order: list[int]  # hunks (or, for a bare --stat listing, stat lines) best first
     trimmed: list[Form]  # each hunk's trimmed form, None where trimming does not pay
     fixed: int  # tokens always kept, with every collapsible file reduced to its name
+    opening: dict[int, int]  # collapsible file -> tokens its header adds over its name
     commits: list[tuple[int, int, int]]  # each commit's first line, first file line, end
     commit_order: list[int]  # commits best first
 
@@ -128,24 +130,26 @@ def _build_profile(text: str, ctx: PieceContext, context: int) -> _Profile:
     in_hunk = [False] * len(diff.lines)
     for hunk in diff.hunks:
         in_hunk[hunk.start : hunk.end] = [True] * (hunk.end - hunk.start)
-    fixed = sum(c for c, inside in zip(costs, in_hunk) if not inside)
-    for section in diff.files:
-        if section.collapsible:  # counted at its name's cost until a hunk of it is kept
-            fixed += ctx.counter.count(section.path) + 4 - sum(costs[section.start : section.header_end])
+    opening = {
+        number: sum(costs[section.start : section.header_end]) - ctx.counter.count(section.path) - _NAME_COST
+        for number, section in enumerate(diff.files)
+        if section.collapsible
+    }
+    fixed = sum(c for c, inside in zip(costs, in_hunk) if not inside) - sum(opening.values())
     if diff.hunks:
         bodies = [
             diff.files[h.file].path.replace("/", " ") + " " + "".join(diff.lines[h.start : h.end]) for h in diff.hunks
         ]
         order = _rank(BM25(bodies).scores(ctx.query), diff.hunks)
         trimmed = [_trim(diff.lines, hunk, costs, context) for hunk in diff.hunks]
-        return _Profile(diff, costs, order, trimmed, fixed, *_commits(diff, ctx.query))
+        return _Profile(diff, costs, order, trimmed, fixed, opening, *_commits(diff, ctx.query))
     if len(diff.stat) < 2:
-        return _Profile(diff, costs, [], [], fixed, *_commits(diff, ctx.query))
+        return _Profile(diff, costs, [], [], fixed, opening, *_commits(diff, ctx.query))
     stat = sorted(diff.stat)
     scores = BM25([diff.lines[i].replace("/", " ") for i in stat]).scores(ctx.query)
     ranked = sorted(range(len(stat)), key=lambda k: (-scores[k], -diff.stat[stat[k]], stat[k]))
     fixed -= sum(costs[i] for i in stat)
-    return _Profile(diff, costs, [stat[k] for k in ranked], [], fixed, *_commits(diff, ctx.query))
+    return _Profile(diff, costs, [stat[k] for k in ranked], [], fixed, opening, *_commits(diff, ctx.query))
 
 
 def _commits(diff: Diff, query: str | None) -> tuple[list[tuple[int, int, int]], list[int]]:
@@ -184,7 +188,7 @@ def _by_commit(profile: _Profile, target: int, ctx: PieceContext) -> Compressed 
         for k in kept:
             start, head, _ = profile.commits[k]
             omitted[start:head] = [False] * (head - start)
-        out, counts = write(diff, omitted, {}, set(), ctx)
+        out, counts = write(diff, omitted, {}, set(), ctx, patches_under_stat=True)
         if ctx.counter.count(out) <= target:
             return Compressed(out, omitted=counts)
         room = int(room * 0.85)
@@ -204,7 +208,7 @@ def _trim(lines: list[str], hunk: Hunk, costs: list[int], context: int) -> Form:
     """The hunk with far context cut out, split where a cut falls inside it; None if no cut pays for its marker."""
     body = range(hunk.start + 1, hunk.end)
     kinds = [lines[i][:1] for i in body]
-    if not any(k in "+-" for k in kinds if k):
+    if "+" not in kinds and "-" not in kinds:
         return None
     keep = [kind in ("+", "-") for kind in kinds]
     for j, kind in enumerate(kinds):
@@ -308,9 +312,8 @@ def _choose(profile: _Profile, room: int) -> dict[int, Form]:
     for index in profile.order:
         hunk = diff.hunks[index]
         cost = _cost(profile, index, profile.trimmed[index])
-        section = diff.files[hunk.file]
-        if section.collapsible and hunk.file not in opened:
-            cost += sum(profile.costs[section.start : section.header_end]) - 4
+        if hunk.file not in opened:
+            cost += profile.opening.get(hunk.file, 0)
         if index - 1 not in chosen and index + 1 not in chosen:
             cost += _MARKER_COST
         if used + cost <= room:

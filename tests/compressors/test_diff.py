@@ -207,8 +207,10 @@ def test_file_markers_carry_counts() -> None:
     diff = parse_diff(split_lines(original))
     named = 0
     for marker in find_markers(compressed, {make_handle(original)}):
-        parts = (marker.detail or "").split(" ", 1)[1].split(", ")
-        for path, added, removed in (re.fullmatch(r"(?:(\S+) )?\+(\d+) -(\d+)", part).groups() for part in parts):  # type: ignore[union-attr]
+        for part in (marker.detail or "").split(" ", 1)[1].split(", "):
+            found = re.fullmatch(r"(?:(\S+) )?\+(\d+) -(\d+)", part)
+            assert found, part
+            path, added, removed = found.groups()
             if path:
                 (section,) = [f for f in diff.files if f.path == path]
                 hunks = [diff.hunks[h] for h in section.hunks]
