@@ -49,7 +49,11 @@ def main() -> None:
            f"tokens counted with {counter.name} (model {MODEL})", ""]
     out += table("headroom (this project)", ours) + [""]
     out += table("naive baseline: truncate the tool output's tail", naive) + [""]
-    out += _verdict(ours["all"])
+    structured = [o for label, outcomes in ours.items() if label.split()[0] in ("json", "table") for o in outcomes]
+    mixed = [o for label, outcomes in ours.items() if label.split()[0] == "mixed" for o in outcomes]
+    out += _verdict("json and table cases (the issue's bar: every case fits, 100% recoverable, 90% verbatim)", structured)
+    if mixed:
+        out += [""] + _verdict("mixed cases", mixed)
     if args.cases:
         out += ["", "| budget | case | budget tokens | headroom after | kept | recoverable | naive kept | ms |",
                 "|---|---|---|---|---|---|---|---|", *lines]
@@ -61,17 +65,18 @@ def _case_line(label: str, case: Case, ours: Outcome, naive: Outcome) -> str:
             f"| {ours.recoverable}/{ours.facts} | {naive.kept}/{naive.facts} | {ours.seconds * 1000:.1f} |")
 
 
-def _verdict(outcomes: list[Outcome]) -> list[str]:
+def _verdict(title: str, outcomes: list[Outcome]) -> list[str]:
     facts = sum(o.facts for o in outcomes)
     kept = sum(o.kept for o in outcomes)
+    seconds = sum(o.seconds for o in outcomes)
     return [
-        "### against the issue's bar (every case and budget above)",
+        f"### {title}",
         "",
         f"- within budget: {sum(o.fits for o in outcomes)}/{len(outcomes)}",
         f"- facts recoverable: {sum(o.recoverable for o in outcomes)}/{facts}",
-        f"- facts kept verbatim: {kept}/{facts} ({kept / facts:.0%}; the bar is 90%)",
-        f"- median latency {statistics.median(o.seconds for o in outcomes) * 1000:.1f} ms, "
-        f"{sum(o.input_bytes for o in outcomes) / 1e6 / sum(o.seconds for o in outcomes):.1f} MB/s",
+        f"- facts kept verbatim: {kept}/{facts} ({kept / facts:.0%})",
+        f"- latency: median {statistics.median(o.seconds for o in outcomes) * 1000:.1f} ms, "
+        f"{sum(o.input_bytes for o in outcomes) / 1e6 / seconds:.1f} MB/s",
     ]
 
 

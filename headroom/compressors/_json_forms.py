@@ -149,16 +149,25 @@ def decode_table(text: str) -> Any:
         raise ValueError("not a headroom JSON row table")
     header = json.loads(head[len(TABLE_TAG) + 1 :])
     shapes = {0: header["columns"], **{int(k): v for k, v in header.get("shapes", {}).items()}}
-    items: list[Any] = []
-    for line in body.split("\n"):
+    lines = body.split("\n")
+    numbers: list[int | None] = []  # each line's shape, None for a marker
+    arrays: list[str] = []
+    for line in lines:
         if MARKER_RE.fullmatch(line):
-            items.append(line)
+            numbers.append(None)
+            arrays.append(json.dumps(line))
             continue
         bracket = line.index("[")
-        columns = shapes[int(line[:bracket] or 0)]
-        values = json.loads(line[bracket:])
-        if len(values) != len(columns):
-            raise ValueError(f"a row has {len(values)} values for {len(columns)} columns")
+        numbers.append(int(line[:bracket] or 0))
+        arrays.append(line[bracket:])
+    items: list[Any] = []
+    for number, values in zip(numbers, json.loads("[" + ",".join(arrays) + "]")):  # one parse for every row
+        if number is None:
+            items.append(values)
+            continue
+        columns = shapes[number]
+        if not isinstance(values, list) or len(values) != len(columns):
+            raise ValueError(f"a row holds {values!r} for the columns {columns}")
         items.append(_unflat(columns, values) if header.get("dotted") else dict(zip(columns, values)))
     if not header["path"]:
         return items

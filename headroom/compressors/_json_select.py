@@ -190,7 +190,7 @@ class Shrinker:
     def _entries(self, value: dict[str, Any], budget: float, path: str) -> Any:
         """A wide object: the entries that rank highest, each dropped run named by a marker key."""
         profile = self._profile(value)
-        listed = profile.key_total + _MARKER <= budget  # every key name fits: the dropped ones are listed
+        listed = profile.key_total + _MARKER <= budget / 2  # the names take at most half: the dropped ones are listed
         if not listed and budget < 2 * _MARKER:
             return self._whole(value, path)
         costs = self._costs.get((id(value), listed))

@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from headroom.relevance import BM25
+from headroom.relevance import BM25, STOP_WORDS
 
 __all__ = ["Choice", "Ranking", "Summarizer", "choose", "priority", "ranges", "row_text"]
 
@@ -86,16 +86,29 @@ def priority(items: list[Any], query: str | None) -> Ranking:
 
 
 def _named(items: list[Any], leaves: list[list[tuple[str, Any]]], query: str) -> list[int]:
-    """Items one of whose values the query names outright (``hypothesis`` for a package row)."""
+    """Items the query names outright, the most singled out first.
+
+    An item is named by one of its values (``hypothesis`` for a package row), by
+    the key of a wide object's entry (a version, an id), or by a key nested inside
+    it (``sigstore`` in a dependency tree). A word that names more than a quarter
+    of the items (a field every row has, a value most rows share) singles out
+    nothing; an item named by rarer words, or by more of them, comes first.
+    """
     words = {w.lower() for w in re.findall(r"[\w.@/+-]+", query)}
-    words |= {w.rstrip(".") for w in words}
-
-    def names(item: Any, item_leaves: list[tuple[str, Any]]) -> bool:
-        if isinstance(item, dict) and len(item) == 1 and next(iter(item)).lower() in words:
-            return True  # an entry of a wide object, named by its key (a version, an id)
-        return any(isinstance(v, str) and v.lower() in words for _, v in item_leaves)
-
-    return [i for i, item in enumerate(items) if names(item, leaves[i])]
+    words = {w for w in words | {w.rstrip(".?!,") for w in words} if len(w) > 1 and w not in STOP_WORDS}
+    matched: list[dict[str, float]] = []  # word -> weight: a nested key names its item less
+    for item, item_leaves in zip(items, leaves):
+        found = dict.fromkeys({part.lower() for path, _ in item_leaves for part in path.split(".")[1:]} & words, 0.5)
+        found.update(dict.fromkeys({v.lower() for _, v in item_leaves if isinstance(v, str)} & words, 1.0))
+        if isinstance(item, dict) and len(item) == 1:
+            found.update(dict.fromkeys({next(iter(item)).lower()} & words, 1.0))  # a wide object's entry, by its key
+        matched.append(found)
+    holders = Counter(word for found in matched for word in found)
+    limit = max(1, len(items) // 4)
+    scores = {
+        i: sum(weight / holders[w] for w, weight in found.items() if holders[w] <= limit) for i, found in enumerate(matched)
+    }
+    return sorted((i for i, score in scores.items() if score > 0), key=lambda i: (-scores[i], i))
 
 
 def _columns(leaves: list[list[tuple[str, Any]]], share: float) -> dict[str, list[Any]]:

@@ -9,7 +9,9 @@ are. Sections are joined back in order.
 Under a budget every section starts at its lossless default form and the
 largest one steps down its own ladder (the same x0.7 targets the allocator
 uses, then a bare marker) until the whole fits, so small sections are the last
-to give. Fence lines and the prefix before embedded JSON stay with their block:
+to give; a section's size counts for up to four times less the better it
+matches the query (BM25 over the sections), so the section the question is
+about gives last. Fence lines and the prefix before embedded JSON stay with their block:
 when it is a bare marker they go into it, and consecutive bare sections make
 one marker. Every marker
 carries the piece's handle and speaks of the whole piece: a leading line range
@@ -29,6 +31,7 @@ from headroom.compressors._mixed_split import Section, split_sections
 from headroom.compressors.base import CHECKS, Compressed, Compressor, PieceContext, split_lines
 from headroom.compressors.generic import GenericCompressor
 from headroom.markers import MARKER_RE
+from headroom.relevance import BM25
 
 if TYPE_CHECKING:
     from headroom.registry import Registry
@@ -113,6 +116,10 @@ class _Plan:
                     size = 2
             self.groups.append(list(range(index, min(index + size, len(self.parts)))))
             index += size
+        # the sections the question is about give last: BM25 over the sections, up to 4x the weight
+        scores = BM25([part.text for part in self.parts]).scores(ctx.query)
+        best = max(scores, default=0.0)
+        self.weights = [1.0 + 3.0 * score / best if best else 1.0 for score in scores]
 
     def default(self) -> Compressed | None:
         result, _ = self._render([_DEFAULT] * len(self.parts))
@@ -127,8 +134,8 @@ class _Plan:
             movable = [i for i, part in enumerate(self.parts) if part.compressor is not None and steps[i] <= _STEPS]
             if not movable:
                 return None
-            # the biggest section gives first
-            steps[max(movable, key=lambda i: (self._form(self.parts[i], steps[i]).tokens, -i))] += 1
+            # the biggest section gives first, a section the question is about counting for less
+            steps[max(movable, key=lambda i: (self._form(self.parts[i], steps[i]).tokens / self.weights[i], -i))] += 1
 
     def _render(self, steps: list[int]) -> tuple[Compressed, int]:
         """The joined text at ``steps``, and its tokens estimated as the sum of its parts."""

@@ -199,8 +199,8 @@ def test_a_wide_object_names_every_key_it_drops() -> None:
     times = {f"1.{i}.0": f"2020-01-{1 + i % 28:02d}T00:00:00.000Z" for i in range(120)}
     document = {"name": "pkg", "time": times, "license": "MIT"}
     text = json.dumps(document, indent=2)
-    out = JsonCompressor().compress(text, 1200, ctx(text, "when was 1.77.0 published?"))
-    assert out is not None and COUNTER.count(out.text) <= 1200
+    out = JsonCompressor().compress(text, 2000, ctx(text, "when was 1.77.0 published?"))
+    assert out is not None and COUNTER.count(out.text) <= 2000
     shown = json.loads(out.text)
     assert shown["name"] == "pkg" and shown["license"] == "MIT"
     assert shown["time"]["1.77.0"] == times["1.77.0"]
