@@ -101,6 +101,8 @@ _LOG_RE = re.compile(
 _HEADING_RE = re.compile(r"^(\d+[:-]|[\w.@+-]*(/[\w.@+-]+)+$|[\w@+-]+\.[A-Za-z0-9]{1,5}$)")
 _PROSE_RE = re.compile(r"^\s*(\S+\s+){5,}\S+")  # six words or more
 _HTML_RE = re.compile(r"^\s*(<!doctype html|<html[\s>])", re.I)
+_HTML_FRAGMENT_RE = re.compile(r"^\s*<(head|body|main|article|section|div|table|ul|p)[\s>]", re.I)
+_TAG_LINE_RE = re.compile(r"^\s*</?[A-Za-z]")
 
 
 def _looks_like_table(text: str) -> bool:
@@ -145,6 +147,16 @@ def _is_mixed(text: str) -> bool:
     return not _looks_like_code(around)
 
 
+def _is_html(text: str) -> bool:
+    """A page, or a fragment of one: it opens with a block tag and most of its lines start with a tag."""
+    head = text[:2_000]
+    if _HTML_RE.match(head):
+        return True
+    if not _HTML_FRAGMENT_RE.match(head):
+        return False
+    return _share(text, _TAG_LINE_RE, 0.5) or (head.count("\n") < 3 and head.count("</") >= 5)
+
+
 def _letters(text: str) -> float:
     """Share of letters and spaces in the first 20,000 characters."""
     sample = text[:20_000]
@@ -165,7 +177,7 @@ BUILTIN_DETECTORS: tuple[Detector, ...] = (
     Detector("ndjson", "json", _is_ndjson),
     Detector("mixed", "mixed", _is_mixed),
     Detector("diff", "diff", lambda t: _DIFF_RE.search(t[:20_000]) is not None),
-    Detector("html", "html", lambda t: _HTML_RE.match(t[:2_000]) is not None),
+    Detector("html", "html", _is_html),
     Detector("search", "search", lambda t: _share(t, _GREP_RE, 0.6)),
     Detector("search-heading", "search", lambda t: _share(t, _HEADING_RE, 0.9) and _share(t, re.compile(r"^\d+[:-]"), 0.5)),
     Detector("log", "log", lambda t: _share(t, _LOG_RE, 0.3) or _ends_in_crash(t)),

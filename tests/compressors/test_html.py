@@ -102,6 +102,15 @@ def test_chrome_that_holds_the_page_is_kept() -> None:
     assert "# Title" in text and "real text" in text and "small print" not in text
 
 
+def test_router_takes_fragments_but_not_markdown_with_a_tag() -> None:
+    router = Registry().router
+    fragment = "<div class='content'>\n<h2>Install</h2>\n<p>Run <code>pip install x</code>.</p>\n<ul><li>a</li></ul>\n</div>\n"
+    assert router.detect(fragment) == "html"
+    assert router.detect("<div><p>a</p><p>b</p><p>c</p><p>d</p><p>e</p></div>") == "html"
+    readme = '<div align="center"><img src="logo.png"></div>\n\n# Project\n\n' + "Some words about the project here.\n" * 6
+    assert router.detect(readme) != "html"
+
+
 def test_router_and_default_rendering() -> None:
     page = (GOLDEN / "rustdoc_intro.html").read_text()
     hr = Headroom(store=MemoryStore(), model="gpt-4")
