@@ -87,7 +87,7 @@ _DIFF_RE = re.compile(
     r"| \d+ files? changed, \d+ (insertions?\(\+\)|deletions?\(-\)))",  # a --stat summary
     re.M,
 )
-_GREP_RE = re.compile(r"^[^\s:]+:\d+[:-]")
+_GREP_RE = re.compile(r"^(?!\d{4}-\d\d-\d\d)[^\s:]*[A-Za-z_./][^\s:]*:\d+[:-]")  # a path, not a date or time
 _LOG_RE = re.compile(
     r"(^\d{4}-\d\d-\d\d[ T]\d\d:\d\d|\b(DEBUG|INFO|WARN|WARNING|ERROR|FATAL|CRITICAL|TRACE)\b"
     r"|^\[\s*\d+\.\d+\]|^(npm (ERR!|WARN|error|warn)|error(\[E\d+\])?:|warning:)|^={5,}.*={5,}$"
@@ -98,7 +98,7 @@ _LOG_RE = re.compile(
     r"|^(not )?ok \d+\b|^# (Subtest|tests|pass|fail)\b)",
     re.I,
 )
-_HEADING_RE = re.compile(r"^(\d+[:-]|[\w.@+-]*(/[\w.@+-]+)+$|[\w@+-]+\.[A-Za-z0-9]{1,5}$)")
+_HEADING_RE = re.compile(r"^(?!\d{4}-\d\d-\d\d)(\d+[:-]|[\w.@+-]*(/[\w.@+-]+)+$|[\w@+-]+\.[A-Za-z0-9]{1,5}$)")
 _PROSE_RE = re.compile(r"^\s*(\S+\s+){5,}\S+")  # six words or more
 _HTML_RE = re.compile(r"^\s*(<!doctype html|<html[\s>])", re.I)
 _HTML_FRAGMENT_RE = re.compile(r"^\s*<(head|body|main|article|section|div|table|ul|p)[\s>]", re.I)
@@ -179,7 +179,7 @@ BUILTIN_DETECTORS: tuple[Detector, ...] = (
     Detector("diff", "diff", lambda t: _DIFF_RE.search(t[:20_000]) is not None),
     Detector("html", "html", _is_html),
     Detector("search", "search", lambda t: _share(t, _GREP_RE, 0.6)),
-    Detector("search-heading", "search", lambda t: _share(t, _HEADING_RE, 0.9) and _share(t, re.compile(r"^\d+[:-]"), 0.5)),
+    Detector("search-heading", "search", lambda t: _share(t, _HEADING_RE, 0.9) and _share(t, re.compile(r"^(?!\d{4}-\d\d-\d\d)\d+[:-]"), 0.5)),
     Detector("log", "log", lambda t: _share(t, _LOG_RE, 0.3) or _ends_in_crash(t)),
     Detector("table", "table", lambda t: _looks_like_table(t)),
     Detector("code", "code", lambda t: _looks_like_code(t)),

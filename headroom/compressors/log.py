@@ -43,7 +43,10 @@ __all__ = ["LogCompressor", "level_of", "template_of"]
 _MARKER_COST = 20  # a marker with a range and a level count, in cl100k tokens
 _CONTEXT = 2
 _LOOKBACK = 8  # how far before an error its program's last step is looked for
-_SAMPLE = 2000  # lines sampled for BM25's average line length
+_SAMPLE = 2000  # lines sampled for BM25's average line length, and for tokens per character
+_EXACT_CHARS = 400_000  # logs up to this size have every line counted before choosing
+# up to this target a result's cost is counted exactly; above it the core's count of the result decides
+_EXACT_TARGET = 32_000
 
 
 class LogOptions(BaseModel):
@@ -63,17 +66,32 @@ class _Plan:
     tallies: dict[str, list[int]]  # running count of each level, for a marker's summary
     run_end: dict[int, int]
     counter: TokenCounter
-    costs: list[int] = field(default_factory=list)
+    counted: list[bool] = field(default_factory=list)
+    estimates: list[int] = field(default_factory=list)  # the exact count once a line is counted
+
+    def __post_init__(self) -> None:
+        lines = self.log.lines
+        self.counted = [False] * len(lines)
+        # a small log is counted line by line at once; a big one from a sample, its other lines
+        # estimated from their length until they are kept
+        step = 1 if sum(map(len, lines)) <= _EXACT_CHARS else max(1, len(lines) // _SAMPLE)
+        sample = [(len(lines[i]), self.counter.count(lines[i])) for i in range(0, len(lines), step)]
+        per_token = sum(size for size, _ in sample) / max(1, sum(tokens for _, tokens in sample))
+        self.estimates = [1 + int(len(line) / per_token) for line in lines]
+        for position, (_, tokens) in enumerate(sample):
+            self.counted[position * step] = True
+            self.estimates[position * step] = tokens
 
     def cost(self, index: int) -> int:
-        if self.costs[index] < 0:
-            self.costs[index] = self.counter.count(self.log.lines[index])
-        return self.costs[index]
+        if not self.counted[index]:
+            self.counted[index] = True
+            self.estimates[index] = self.counter.count(self.log.lines[index])
+        return self.estimates[index]
 
     def exceeds(self, limit: int) -> bool:
         """Whether the whole log has more than ``limit`` tokens, counting only as far as needed."""
         total = 0
-        for index in range(len(self.costs)):
+        for index in range(len(self.estimates)):
             total += self.cost(index)
             if total > limit:
                 return True
@@ -113,7 +131,7 @@ class LogCompressor(Compressor):
             run_end: dict[int, int] = {}
             for index, start in enumerate(log.run_start):
                 run_end[start] = index + 1
-            plan = _Plan(log, order, rest, tallies, run_end, ctx.counter, [-1] * len(log.lines))
+            plan = _Plan(log, order, rest, tallies, run_end, ctx.counter)
             cached = (key, plan)
             self._cache = cached
         return cached[1]
@@ -223,7 +241,7 @@ def _fit(plan: _Plan, target: int, ctx: PieceContext, summarized: bool) -> _Form
         keep = _choose(plan, room)
         if keep.count(1) in (0, len(keep)):
             return None
-        form = _render(plan, keep, ctx, summarized)
+        form = _render(plan, keep, ctx, summarized, exact=target <= _EXACT_TARGET)
         if form.cost <= target:
             return form
         room -= form.cost - target
@@ -244,10 +262,18 @@ def _choose(plan: _Plan, room: int) -> bytearray:
     keep = bytearray(n)
     used = _MARKER_COST  # everything omitted is one gap
     for position, (start, end) in enumerate(plan.order):
-        lines_cost, gaps = _gain(plan, keep, start, end)
-        if used + lines_cost + gaps * _MARKER_COST <= room:
+        if end - start == 1:  # most ranges are one line: the same sum as _gain, inline for speed
+            if keep[start]:
+                continue
+            added = plan.estimates[start] + _MARKER_COST * (
+                1 - (start == 0 or keep[start - 1]) - (end == n or keep[end])
+            )
+        else:
+            lines_cost, gaps = _gain(plan, keep, start, end)
+            added = lines_cost + gaps * _MARKER_COST
+        if used + added <= room:
             keep[start:end] = b"\x01" * (end - start)
-            used += lines_cost + gaps * _MARKER_COST
+            used += added
         elif position >= plan.rest or room - used < 2:
             break
     return keep
@@ -264,7 +290,7 @@ def _gain(plan: _Plan, keep: bytearray, start: int, end: int) -> tuple[int, int]
             continue
         stretch = keep.find(1, index, end)
         stretch = end if stretch < 0 else stretch
-        cost += sum(plan.cost(i) for i in range(index, stretch))
+        cost += sum(plan.estimates[index:stretch])
         left = index == start and start > 0 and not keep[start - 1]
         right = stretch == end and end < n and not keep[end]
         gaps += left + right - 1
@@ -272,8 +298,9 @@ def _gain(plan: _Plan, keep: bytearray, start: int, end: int) -> tuple[int, int]
     return cost, gaps
 
 
-def _render(plan: _Plan, keep: bytearray, ctx: PieceContext, summarized: bool) -> _Form:
-    """The kept lines with one marker per omitted stretch, and what that costs."""
+def _render(plan: _Plan, keep: bytearray, ctx: PieceContext, summarized: bool, exact: bool) -> _Form:
+    """The kept lines with one marker per omitted stretch, and what that costs: exactly (every kept
+    line and marker counted), or for a large target with the lines not counted yet estimated."""
     lines = plan.log.lines
     n = len(lines)
     out: list[str] = []
@@ -284,7 +311,7 @@ def _render(plan: _Plan, keep: bytearray, ctx: PieceContext, summarized: bool) -
             stop = keep.find(0, index)
             stop = n if stop < 0 else stop
             out.extend(lines[index:stop])
-            cost += sum(plan.cost(i) for i in range(index, stop))
+            cost += sum(plan.cost(i) for i in range(index, stop)) if exact else sum(plan.estimates[index:stop])
         else:
             stop = keep.find(1, index)
             stop = n if stop < 0 else stop
@@ -294,7 +321,7 @@ def _render(plan: _Plan, keep: bytearray, ctx: PieceContext, summarized: bool) -
             detail = _detail(plan, index, stop) if summarized else f"{index + 1}-{stop}"
             marker = ctx.marker(stop - index, "lines", detail) + ending
             out.append(marker)
-            cost += ctx.counter.count(marker)
+            cost += ctx.counter.count(marker) if exact else 1 + len(marker) * 2 // 5
         index = stop
     return _Form(keep, "".join(out), omitted, markers, cost)
 
