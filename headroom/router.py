@@ -87,7 +87,7 @@ _DIFF_RE = re.compile(
     r"| \d+ files? changed, \d+ (insertions?\(\+\)|deletions?\(-\)))",  # a --stat summary
     re.M,
 )
-_GREP_RE = re.compile(r"^(?!\d{4}-\d\d-\d\d)[^\s:]*[A-Za-z_./][^\s:]*:\d+[:-]")  # a path, not a date or time
+_GREP_RE = re.compile(r"^(?!\d{4}-\d\d-\d\d)[^\s:]*[A-Za-z_./][^\s:]*[:-]\d+[:-]")  # a path, not a date or time
 _LOG_RE = re.compile(
     r"(^\d{4}-\d\d-\d\d[ T]\d\d:\d\d|\b(DEBUG|INFO|WARN|WARNING|ERROR|FATAL|CRITICAL|TRACE)\b"
     r"|^\[\s*\d+\.\d+\]|^(npm (ERR!|WARN|error|warn)|error(\[E\d+\])?:|warning:)|^={5,}.*={5,}$"
@@ -121,6 +121,12 @@ def _looks_like_json_log(text: str) -> bool:
     from headroom.compressors._log_parse import looks_like_json_log
 
     return looks_like_json_log(text)
+
+
+def _looks_like_rg_json(text: str) -> bool:
+    from headroom.compressors._search_parse import looks_like_rg_json
+
+    return looks_like_rg_json(text)
 
 
 def _ends_in_crash(text: str) -> bool:
@@ -173,6 +179,7 @@ def _share(text: str, pattern: re.Pattern[str], at_least: float) -> bool:
 
 BUILTIN_DETECTORS: tuple[Detector, ...] = (
     Detector("json", "json", _is_json),
+    Detector("search-json", "search", _looks_like_rg_json),
     Detector("jsonlog", "log", _looks_like_json_log),
     Detector("ndjson", "json", _is_ndjson),
     Detector("mixed", "mixed", _is_mixed),

@@ -1,16 +1,26 @@
-"""Search results (grep -rn, git grep, ripgrep): the best matches of every file, every file named.
+"""Search results (grep, git grep, ripgrep incl. ``--json``): each file's best matches, every file named.
 
-Each line is parsed as ``path:line:text`` (a match) or ``path-line-text`` (a
-context line); ripgrep's heading style (a path alone, then ``line:text``) is
-followed too. Lines that parse as neither are kept in place like any other
-line and counted when omitted, never dropped silently. Under a budget the
-kept lines are, in this order of priority: the matches that best fit the
-query (BM25 over path and text), the best match of each file, the other query
-matches, then the rest in order. Every run of omitted lines becomes a marker
-that names the files it touches (up to four, then how many more) and how many
-of their lines went:
+Each line is assigned to its file (``read_results``); lines that are not
+results (``Binary file … matches``, warnings, ``--`` separators) belong to no
+file and are kept or counted like the rest, never dropped silently. Under a
+budget the kept lines are, in this order of priority: the twelve matches that
+best fit the query (BM25 over path and text, with ``/`` split so path parts
+count), the best match of every file (files with better matches first), the
+context lines around those, then each file's second best match, third best
+and so on, the other query matches, then the rest in order. Lines keep their
+order, so the results stay grouped by file. ``rg --json`` records are kept as
+they are, one record per line.
 
-    [hr1:482913057162345 omitted 57 lines 120-176 email/utils.py:3, http/client.py:54]
+Every omitted stretch becomes a marker with its line range, naming the files
+whose lines it holds (up to four) with how many lines of each went:
+
+    [hr1:482913057162345 omitted 57 lines 120-176 email/utils.py:3, http/client.py:54, +2 files]
+
+Files left out entirely and not named in their stretch's marker are listed,
+with their number of matches, in one marker at the end (unit ``files``); when
+even the names do not fit, it says how many files and matches it stands for:
+
+    [hr1:482913057162345 omitted 12 files 177-840 matches: asyncio/events.py 3, +11 files with 40 matches]
 """
 
 from __future__ import annotations
@@ -21,16 +31,19 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from headroom.compressors._search_parse import Hit, read_results, word_forms
 from headroom.compressors.base import Compressed, Compressor, PieceContext, split_lines
-from headroom.relevance import BM25
+from headroom.relevance import BM25, terms
 
 __all__ = ["SearchCompressor", "file_of"]
 
-_MATCH = re.compile(r"^(?P<path>[^\s:]+?)[:-](?P<line>\d+)[:-]")
-_HEADING_LINE = re.compile(r"^\d+[:-]")
-_PATH = re.compile(r"^[\w.@+-]*(/[\w.@+-]+)+$|^[\w@+-]+\.[A-Za-z0-9]{1,5}$")
-_MARKER_COST = 28
-_NAMED = 4  # files named in one marker
+_MARKER_COST = 28  # a marker naming two files, in cl100k tokens
+_NAMED = 4  # files named in one stretch's marker
+_LISTED = (None, 24, 6, 0)  # how many dropped files the closing marker names, tried in turn
+_CONTEXT = 2
+_GROUP = 12  # lines: a longer group keeps only the context next to the line
+_NAMED_LINES = 40  # lines of the files a query names, kept first, in their order
+_PATH_IN_QUERY = re.compile(r"[\w.@+-]*(?:/[\w.@+-]+)+|[\w@+-]+\.[A-Za-z][A-Za-z0-9]{0,4}\b")
 
 
 class SearchOptions(BaseModel):
@@ -42,30 +55,27 @@ class SearchOptions(BaseModel):
 
 def file_of(lines: list[str]) -> list[str | None]:
     """The file each line belongs to, or None for a line that is not a result."""
-    files: list[str | None] = []
-    heading: str | None = None
-    for line in lines:
-        text = line.rstrip("\n")
-        match = _MATCH.match(text)
-        if match:
-            files.append(match["path"])
-        elif heading is not None and _HEADING_LINE.match(text):
-            files.append(heading)
-        elif _PATH.match(text):  # ripgrep's heading: a path alone on its line
-            heading = text
-            files.append(text)
-        else:
-            heading = heading if text else None
-            files.append(None)
-    return files
+    return [hit.file for hit in read_results(lines)]
 
 
 @dataclass(frozen=True)
-class _Profile:
+class _Plan:
     lines: list[str]
-    files: list[str | None]
+    hits: list[Hit]
     costs: list[int]
     order: list[int]
+    first_line: dict[str, int]  # where each file's lines start and end, for the closing marker
+    last_line: dict[str, int]
+    matches: Counter[str]
+
+
+@dataclass(frozen=True)
+class _Form:
+    text: str
+    cost: int
+    omitted: dict[str, int]
+    markers: int  # the stretches' markers, and what they cost together
+    marker_cost: int
 
 
 class SearchCompressor(Compressor):
@@ -74,77 +84,170 @@ class SearchCompressor(Compressor):
     Options = SearchOptions
 
     def compress(self, text: str, target: int | None, ctx: PieceContext) -> Compressed | None:
-        profile = self._profile(text, ctx)
-        if len(profile.lines) < 3:
+        plan = self._plan(text, ctx)
+        if len(plan.lines) < 3:
             return None
         if target is None:
-            if sum(profile.costs) <= self.options.max_tokens:
+            if sum(plan.costs) <= self.options.max_tokens:
                 return None
             target = self.options.max_tokens
-        room = target - _MARKER_COST
-        for _ in range(6):
-            keep: set[int] = set()
-            used = 0
-            for index in profile.order:
-                gap = _MARKER_COST if index - 1 not in keep and index + 1 not in keep else 0
-                if used + profile.costs[index] + gap <= room:
-                    keep.add(index)
-                    used += profile.costs[index] + gap
-            if not keep or len(keep) == len(profile.lines):
-                return None
-            out, omitted = _render(profile, keep, ctx)
-            if ctx.counter.count(out) <= target:
-                return Compressed(out, omitted={"lines": omitted})
-            room = int(room * 0.8)
+        marker = _MARKER_COST
+        for listed in _LISTED:  # the names of dropped files go before lines of lower rank
+            reserve = 0
+            for _ in range(4):
+                keep = _choose(plan, target - reserve, marker)
+                if len(keep) == len(plan.lines):
+                    return None
+                if not keep:
+                    break  # the names take all the room: name fewer
+                form = _render(plan, keep, ctx, listed)
+                if form.cost <= target:
+                    return Compressed(form.text, omitted=form.omitted)
+                # learn what markers really cost here; the rest of an overshoot comes off the room
+                real = -(-form.marker_cost // max(1, form.markers))
+                reserve += max(1, form.cost - target - (real - marker) * form.markers)
+                marker = max(marker, real)
         return None
 
-    def _profile(self, text: str, ctx: PieceContext) -> _Profile:
+    def _plan(self, text: str, ctx: PieceContext) -> _Plan:
         """Files, costs and priority of the lines, once per piece (the allocator asks often)."""
         key = (text, ctx.query, id(ctx.counter))
-        cached: tuple[tuple[str, str | None, int], _Profile] | None = getattr(self, "_cache", None)
+        cached: tuple[tuple[str, str | None, int], _Plan] | None = getattr(self, "_cache", None)
         if cached is None or cached[0] != key:
             lines = split_lines(text)
-            files = file_of(lines)
+            hits = read_results(lines)
+            first: dict[str, int] = {}
+            last: dict[str, int] = {}
+            for index, hit in enumerate(hits):
+                if hit.file is not None:
+                    first.setdefault(hit.file, index)
+                    last[hit.file] = index
+            matches = Counter(hit.file for hit in hits if hit.file is not None and hit.match)
             costs = [ctx.counter.count(line) for line in lines]
-            cached = (key, _Profile(lines, files, costs, _priority(lines, files, ctx.query)))
+            plan = _Plan(lines, hits, costs, _priority(hits, ctx.query), first, last, matches)
+            cached = (key, plan)
             self._cache = cached
         return cached[1]
 
 
-def _priority(lines: list[str], files: list[str | None], query: str | None) -> list[int]:
-    n = len(lines)
-    scores = BM25([line.replace("/", " ") for line in lines]).scores(query) if query else [0.0] * n
-    relevant = sorted((i for i in range(n) if scores[i] > 0), key=lambda i: (-scores[i], i))
-    best: dict[str, int] = {}
-    for i, name in enumerate(files):
-        if name is not None and (name not in best or scores[i] > scores[best[name]]):
-            best[name] = i
+def _priority(hits: list[Hit], query: str | None) -> list[int]:
+    """Line indexes, most worth keeping first (see the module docstring)."""
+    n = len(hits)
+    documents = [hit.words.replace("/", " ") for hit in hits]
+    scores = BM25(documents).scores(_selective(documents, query)) if query else [0.0] * n
+    relevant = sorted((i for i in range(n) if scores[i] > 0 and hits[i].file is not None), key=lambda i: (-scores[i], i))
+    ranked: dict[str, list[int]] = {}  # each file's matches, best first
+    for i in sorted((i for i in range(n) if hits[i].match), key=lambda i: (-scores[i], i)):
+        ranked.setdefault(hits[i].file or "", []).append(i)
+    files = list(ranked)  # files with the best matches first
+    depth = max((len(found) for found in ranked.values()), default=0)
+    rounds = [[ranked[f][r] for f in files if r < len(ranked[f])] for r in range(depth)]
+    best = rounds[0] if rounds else []
+    context = [j for i in (*relevant[:12], *best) for j in _group(hits, i)]
+    named = _named_files(query or "", ranked)
+    in_named = [i for i in range(n) if hits[i].file in named][:_NAMED_LINES]
     ordered: dict[int, None] = {}
-    for group in (relevant[:12], sorted(best.values()), relevant, range(n)):
+    for group in (in_named, relevant[:12], best, context, *rounds[1:], relevant, range(n)):
         for index in group:
             ordered.setdefault(index, None)
     return list(ordered)
 
 
-def _render(profile: _Profile, keep: set[int], ctx: PieceContext) -> tuple[str, int]:
-    lines = profile.lines
+def _named_files(query: str, files: dict[str, list[int]]) -> set[str]:
+    """The result files the query names by path (``attr/_make.py``) or by file name (``_make.py``)."""
+    named: set[str] = set()
+    for token in _PATH_IN_QUERY.findall(query):
+        token = token.strip("./")
+        named.update(f for f in files if f == token or f.endswith("/" + token) or f.lstrip("./") == token)
+    return named
+
+
+def _group(hits: list[Hit], index: int) -> range:
+    """The lines around ``index`` that belong with it: its group in ``grep -C`` output (the lines of
+    the same file between ``--`` separators), at most ``_CONTEXT`` lines each side when it is long."""
+    start = end = index
+    while start > 0 and hits[start - 1].file == hits[index].file is not None and index - start < _CONTEXT * 3:
+        start -= 1
+    while end + 1 < len(hits) and hits[end + 1].file == hits[index].file is not None and end - index < _CONTEXT * 3:
+        end += 1
+    if end - start > _GROUP:
+        start, end = max(start, index - _CONTEXT), min(end, index + _CONTEXT)
+    return range(start, end + 1)
+
+
+def _selective(documents: list[str], query: str) -> str:
+    """The query's terms and their word forms that occur on at most half of the lines: the searched
+    pattern itself is on every line and would rank all of them alike."""
+    wanted = word_forms(set(terms(query)))
+    frequency: Counter[str] = Counter()
+    for document in documents:
+        frequency.update(wanted.intersection(terms(document)))
+    return " ".join(sorted(t for t in wanted if frequency[t] <= len(documents) / 2))
+
+
+def _choose(plan: _Plan, room: int, marker: int) -> set[int]:
+    """Lines in priority order while they fit, each gap between them costing a marker."""
+    n = len(plan.lines)
+    keep: set[int] = set()
+    used = marker
+    for index in plan.order:
+        gaps = 1 - (index == 0 or index - 1 in keep) - (index == n - 1 or index + 1 in keep)
+        added = plan.costs[index] + gaps * marker
+        if used + added <= room:
+            keep.add(index)
+            used += added
+    return keep
+
+
+def _render(plan: _Plan, keep: set[int], ctx: PieceContext, listed: int | None) -> _Form:
+    """Kept lines, a marker per omitted stretch, and the closing list of files left out entirely."""
+    lines, hits = plan.lines, plan.hits
     out: list[str] = []
-    omitted = 0
+    omitted = cost = markers = marker_cost = 0
+    named: set[str] = set()
     index = 0
     while index < len(lines):
         if index in keep:
             out.append(lines[index])
+            cost += plan.costs[index]
             index += 1
             continue
         start = index
         while index < len(lines) and index not in keep:
             index += 1
         omitted += index - start
-        per_file = Counter(f if f is not None else "other lines" for f in profile.files[start:index])
-        listed = list(per_file.items())
-        named = ", ".join(f"{name}:{count}" for name, count in listed[:_NAMED])
-        if len(listed) > _NAMED:  # a marker must stay short; the rest are counted, not named
-            named += f", +{len(listed) - _NAMED} files"
+        per_file = Counter(hit.file or "other lines" for hit in hits[start:index])
+        shown = list(per_file.items())[:_NAMED]
+        named.update(name for name, _ in shown)
+        detail = f"{start + 1}-{index} " + ", ".join(f"{name}:{count}" for name, count in shown)
+        if len(per_file) > _NAMED:
+            detail += f", +{len(per_file) - _NAMED} files"
         ending = "" if index == len(lines) and not lines[-1].endswith("\n") else "\n"
-        out.append(ctx.marker(index - start, "lines", f"{start + 1}-{index} {named}") + ending)
-    return "".join(out), omitted
+        marker = ctx.marker(index - start, "lines", detail) + ending
+        out.append(marker)
+        markers += 1
+        marker_cost += ctx.counter.count(marker)
+    cost += marker_cost
+    kept_files = {hits[i].file for i in keep}
+    dropped = [f for f in plan.first_line if f not in kept_files and f not in named]
+    counts = {"lines": omitted}
+    if dropped:
+        closing = _dropped_files(plan, dropped, ctx, listed)
+        if out and not out[-1].endswith("\n"):
+            closing = "\n" + closing
+        out.append(closing)
+        cost += ctx.counter.count(closing)
+        counts["files"] = len(dropped)
+    return _Form("".join(out), cost, counts, markers, marker_cost)
+
+
+def _dropped_files(plan: _Plan, dropped: list[str], ctx: PieceContext, listed: int | None) -> str:
+    """One marker naming the files left out entirely with their matches, as many as ``listed``."""
+    first = min(plan.first_line[f] for f in dropped) + 1
+    last = max(plan.last_line[f] for f in dropped) + 1
+    names = dropped if listed is None else dropped[:listed]
+    parts = [f"{name} {plan.matches[name]}" for name in names]
+    rest = dropped[len(names) :]
+    if rest:
+        parts.append(f"+{len(rest)} files with {sum(plan.matches[f] for f in rest)} matches")
+    return ctx.marker(len(dropped), "files", f"{first}-{last} matches: " + ", ".join(parts))

@@ -1,0 +1,109 @@
+"""Reading search results line by line: which file each line belongs to, and whether it is a match.
+
+Formats: ``grep -rn`` / ``git grep -n`` / ``rg -n`` (``path:12:text``, context
+``path-12-text``, ``--`` between groups), the same without line numbers
+(``path:text``), ripgrep's heading style (a path alone, then ``12:text``), and
+``rg --json`` (one JSON record per line: begin, match, context, end, summary).
+A line that is none of these (``Binary file x matches``, a warning, a blank)
+belongs to no file; the compressor keeps or counts it like any other.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+__all__ = ["Hit", "looks_like_rg_json", "read_results", "word_forms"]
+
+_NUMBERED = re.compile(r"^(?P<path>[^\s:]+?)(?P<sep>[:-])(?P<line>\d+)[:-](?P<text>.*)", re.S)
+_BARE = re.compile(r"^(?P<path>[^\s:]*/[^\s:]+|[^\s:/]+\.[A-Za-z0-9_]{1,8}):(?P<text>.*)", re.S)
+_HEADING_LINE = re.compile(r"^(?P<line>\d+)(?P<sep>[:-])(?P<text>.*)", re.S)
+_PATH = re.compile(r"^[\w.@+-]*(/[\w.@+-]+)+$|^[\w@+-]+\.[A-Za-z0-9]{1,5}$")
+_DATE = re.compile(r"\d{4}-\d\d-\d\d")
+_RG_TYPES = frozenset({"begin", "match", "context", "end", "summary"})
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One line of the results: its file (None for a line that is not a result), whether it is a
+    match (not context or a record around it), and the words it is ranked by."""
+
+    file: str | None
+    match: bool
+    words: str
+
+
+def looks_like_rg_json(text: str) -> bool:
+    """``rg --json`` output: JSON records of ripgrep's five types, one per line."""
+    sample = [line for line in text[:100_000].split("\n")[:50] if line.strip()]
+    if len(sample) < 2 or not sample[0].startswith('{"type":"begin"'):
+        return False
+    return all(_rg_record(line) is not None for line in sample[:-1])  # the last may be cut short
+
+
+def read_results(lines: list[str]) -> list[Hit]:
+    if looks_like_rg_json("".join(lines[:50])):
+        return [_rg_hit(line) for line in lines]
+    hits: list[Hit] = []
+    heading: str | None = None
+    for line in lines:
+        text = line.rstrip("\n")
+        numbered = _NUMBERED.match(text)
+        if numbered and not _DATE.match(text):
+            hits.append(Hit(numbered["path"], numbered["sep"] == ":", f"{numbered['path']} {numbered['text']}"))
+            continue
+        if heading is not None:
+            in_heading = _HEADING_LINE.match(text)
+            if in_heading:
+                hits.append(Hit(heading, in_heading["sep"] == ":", f"{heading} {in_heading['text']}"))
+                continue
+        if _PATH.match(text):  # ripgrep's heading: a path alone on its line
+            heading = text
+            hits.append(Hit(text, False, text))
+            continue
+        bare = _BARE.match(text)
+        if bare and heading is None:
+            hits.append(Hit(bare["path"], True, f"{bare['path']} {bare['text']}"))
+            continue
+        heading = heading if text else None
+        hits.append(Hit(None, False, text))
+    return hits
+
+
+def word_forms(words: set[str]) -> set[str]:
+    """``words`` with their plural and verb forms, so "fails" finds "failed" and "handler" finds
+    "handlers" in results and logs (a suffix rule, not a stemmer: "creating" does not find "creation")."""
+    out = set(words)
+    for word in words:
+        stem = word
+        for suffix in ("ing", "es", "ed", "s"):
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                stem = word[: -len(suffix)]
+                break
+        out.update(stem + suffix for suffix in ("", "s", "es", "ed", "ing"))
+    return out
+
+
+def _rg_record(line: str) -> dict[str, object] | None:
+    try:
+        record = json.loads(line)
+    except ValueError:
+        return None
+    if isinstance(record, dict) and record.get("type") in _RG_TYPES and isinstance(record.get("data"), dict):
+        return record
+    return None
+
+
+def _rg_hit(line: str) -> Hit:
+    record = _rg_record(line)
+    if record is None:
+        return Hit(None, False, line)
+    data = record["data"]
+    assert isinstance(data, dict)
+    path = (data.get("path") or {}).get("text")
+    if not isinstance(path, str):
+        return Hit(None, False, "")  # the summary, or a path ripgrep could only give as bytes
+    kind = record["type"]
+    text = (data.get("lines") or {}).get("text", "") if kind in ("match", "context") else ""
+    return Hit(path, kind == "match", f"{path} {text}")
