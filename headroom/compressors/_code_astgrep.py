@@ -1,14 +1,15 @@
 """JavaScript, TypeScript, Go, Rust, Java, C and C++ through one ``ast-grep scan`` per file.
 
-One process reads the file on stdin with a handful of inline rules, one per
-category (functions with their bodies, classes and other containers, items at
-file or class level, names, comments, error nodes), and prints every match as
-JSON. Positions are byte offsets into the UTF-8 text, so columns are checked
-against each line's bytes, never its characters. A cut is only offered where
-it is clean: whole lines, a brace body whose ``{`` ends its line and whose
-``}`` starts its line, an item alone on its lines. Checking an output is a
-second scan with the error rule alone: it may not have more error nodes than
-the original (real headers full of macros have some already).
+One process reads the file on stdin with the rules of ``_code_grammars`` (one
+per role: functions with their bodies, containers, items at file or class
+level, names, comments, error nodes) and prints every match as a JSON line.
+Only positions are read from those lines (a match's text is taken from the
+source when needed), which keeps the cost linear in the output's size.
+Positions are byte offsets into the UTF-8 text, so columns are checked against
+each line's bytes, never its characters. A cut is only offered where it is
+clean: whole lines, a brace body whose ``{`` ends its line and whose ``}``
+starts its line, an item alone on its lines. Checking an output is a second
+scan with the error rule alone (``error_spans``).
 """
 
 from __future__ import annotations
@@ -21,112 +22,25 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import NamedTuple
 
+from headroom.compressors._code_grammars import LANGUAGES, error_rule, rules
 from headroom.compressors._code_outline import DEFAULT, DOC, ITEM, SHORT, Outline, Region, Symbol, calls_in, indent_of, short_list
 from headroom.compressors._code_python import sanitize
+from headroom.compressors.base import split_lines
 
-__all__ = ["LANGUAGES", "AstGrepError", "error_count", "find_binary", "outline_astgrep"]
+__all__ = ["LANGUAGES", "AstGrepError", "error_spans", "find_binary", "outline_astgrep"]
 
 _TIMEOUT = 20.0
 _GO_RECEIVER = re.compile(r"func\s*\(\s*\w*\s*\*?\s*([A-Za-z_]\w*)")
-
-
-@dataclass(frozen=True)
-class Grammar:
-    functions: tuple[str, ...]  # kinds whose ``body`` may go
-    boxes: tuple[str, ...]  # named kinds whose body holds items (classes, impls, namespaces)
-    blocks: tuple[str, ...]  # kinds of executable code: nothing inside them is an item
-    items: tuple[str, ...]  # kinds that may go whole when they are children of a list
-    names: tuple[str, ...]  # kinds of the nodes that name things
-    comments: tuple[str, ...]
-    extra_names: tuple[tuple[str, str], ...] = ()  # (field, parent kind): names outside a ``name`` field
-    wrappers: tuple[str, ...] = ()  # kinds whose child is not an item on its own (``template<...>`` + its function)
-
-
-_JS = Grammar(
-    functions=("function_declaration", "generator_function_declaration", "function_expression", "arrow_function", "method_definition"),
-    boxes=("class_declaration", "class"),
-    blocks=("statement_block", "arrow_function", "function_expression", "object", "arguments", "parenthesized_expression"),
-    items=("function_declaration", "generator_function_declaration", "class_declaration", "lexical_declaration",
-           "variable_declaration", "expression_statement", "export_statement", "import_statement", "method_definition",
-           "field_definition", "comment", "if_statement"),
-    names=("identifier", "property_identifier", "private_property_identifier"),
-    comments=("comment",),
-    wrappers=("export_statement",),
-)
-_TS = Grammar(
-    functions=_JS.functions,
-    boxes=(*_JS.boxes, "abstract_class_declaration", "interface_declaration", "internal_module"),
-    blocks=_JS.blocks,
-    items=(*(k for k in _JS.items if k != "field_definition"), "abstract_class_declaration", "interface_declaration", "type_alias_declaration", "enum_declaration",
-           "function_signature", "ambient_declaration", "public_field_definition", "method_signature",
-           "abstract_method_signature", "internal_module", "property_signature"),
-    names=(*_JS.names, "type_identifier"),
-    comments=("comment",),
-    wrappers=("export_statement", "ambient_declaration"),
-)
-_C = Grammar(
-    functions=("function_definition",),
-    boxes=("struct_specifier", "union_specifier", "enum_specifier", "linkage_specification"),
-    blocks=("compound_statement", "parameter_list", "initializer_list"),
-    items=("function_definition", "declaration", "type_definition", "struct_specifier", "union_specifier", "enum_specifier",
-           "preproc_def", "preproc_function_def", "preproc_call", "comment", "linkage_specification", "preproc_if",
-           "preproc_ifdef", "preproc_include"),
-    names=("identifier", "type_identifier", "field_identifier"),
-    comments=("comment",),
-    extra_names=(("declarator", "function_declarator"), ("declarator", "type_definition")),
-    wrappers=("declaration", "type_definition"),
-)
-_CPP = Grammar(
-    functions=("function_definition", "lambda_expression"),
-    boxes=(*_C.boxes, "class_specifier", "namespace_definition"),
-    blocks=(*_C.blocks, "lambda_expression", "template_argument_list"),
-    items=(*_C.items, "class_specifier", "namespace_definition", "template_declaration", "field_declaration",
-           "using_declaration", "alias_declaration", "friend_declaration"),
-    names=(*_C.names, "namespace_identifier", "qualified_identifier", "destructor_name", "operator_name"),
-    comments=("comment",),
-    extra_names=_C.extra_names,
-    wrappers=(*_C.wrappers, "template_declaration", "field_declaration"),
-)
-LANGUAGES: dict[str, Grammar] = {
-    "javascript": _JS,
-    "typescript": _TS,
-    "tsx": _TS,
-    "go": Grammar(
-        functions=("function_declaration", "method_declaration", "func_literal"),
-        boxes=(),
-        blocks=("block", "func_literal"),
-        items=("function_declaration", "method_declaration", "type_declaration", "const_declaration", "var_declaration",
-               "import_declaration", "comment"),
-        names=("identifier", "field_identifier", "type_identifier"),
-        comments=("comment",),
-    ),
-    "rust": Grammar(
-        functions=("function_item", "closure_expression"),
-        boxes=("impl_item", "trait_item", "mod_item"),
-        blocks=("block", "closure_expression"),
-        items=("function_item", "impl_item", "trait_item", "mod_item", "struct_item", "enum_item", "union_item", "type_item",
-               "const_item", "static_item", "use_declaration", "macro_definition", "attribute_item", "line_comment",
-               "block_comment", "function_signature_item", "associated_type", "foreign_mod_item"),
-        names=("identifier", "type_identifier", "generic_type", "scoped_type_identifier"),
-        comments=("line_comment", "block_comment"),
-        extra_names=(("type", "impl_item"),),
-    ),
-    "java": Grammar(
-        functions=("method_declaration", "constructor_declaration", "compact_constructor_declaration", "lambda_expression"),
-        boxes=("class_declaration", "interface_declaration", "enum_declaration", "record_declaration", "annotation_type_declaration"),
-        blocks=("block", "constructor_body", "lambda_expression", "switch_block"),
-        items=("class_declaration", "interface_declaration", "enum_declaration", "record_declaration", "method_declaration",
-               "constructor_declaration", "field_declaration", "constant_declaration", "line_comment", "block_comment",
-               "import_declaration", "static_initializer", "annotation_type_declaration"),
-        names=("identifier",),
-        comments=("line_comment", "block_comment"),
-    ),
-    "c": _C,
-    "cpp": _CPP,
-}
-_ATTRIBUTES = ("attribute_item", "decorator")
+# In JSON text an unescaped quote only ever delimits a string, so these keys
+# cannot be forged by the source text that ast-grep quotes before them.
+_RANGE_KEY = b'"range":{"byteOffset":'
+_RANGE = re.compile(rb'"range":\{"byteOffset":\{"start":(\d+),"end":(\d+)\},"start":\{"line":(\d+),"column":(\d+)\},"end":\{"line":(\d+),"column":(\d+)\}')
+_RULE = re.compile(rb'"ruleId":"([^"\\]*)"')
+_BODY_KEY = b'"BODY":{'
+_TEXT_OF = frozenset({b"name", b"own", b"decl"})  # the only roles whose text is read
+_TEXT = re.compile(rb'\{"text":("(?:[^"\\]|\\.)*")')
 
 
 class AstGrepError(Exception):
@@ -142,37 +56,22 @@ def find_binary() -> str | None:
     return shutil.which("ast-grep")
 
 
-def _any(kinds: tuple[str, ...]) -> dict[str, Any]:
-    return {"any": [{"kind": k} for k in kinds]}
+class _Match(NamedTuple):
+    rule: str
+    start: int  # byte offsets
+    end: int
+    line: int  # 0-based
+    column: int
+    end_line: int
+    end_column: int
+    body: tuple[int, int, int, int] | None  # byte start, byte end, first line, last line
+    text: str  # names only
 
 
-def _rules(language: str) -> str:
-    """The inline rules, one per category, as JSON documents (YAML takes JSON)."""
-    g = LANGUAGES[language]
-    places = [{"inside": {"field": "name", "pattern": "$DEF"}}]
-    places += [{"inside": {"field": field, "kind": parent}} for field, parent in g.extra_names]
-    body = {"has": {"field": "body", "pattern": "$BODY"}}
-    rules: dict[str, dict[str, Any]] = {
-        "fn": {**_any(g.functions), **body},
-        "name": {"all": [_any(g.names), {"any": places}]},
-        # "not inside" adds no labels: an "inside" match would print the whole parent with every item
-        "item": {**_any(g.items + _ATTRIBUTES_OF.get(language, ())), "not": {"any": [
-            {"inside": {"stopBy": "end", **_any(g.blocks)}}, *([{"inside": _any(g.wrappers)}] if g.wrappers else [])]}},
-        "comment": _any(g.comments),
-        "err": {"kind": "ERROR"},
-    }
-    if g.boxes:
-        rules["box"] = {**_any(g.boxes), **body}
-    return "\n---\n".join(json.dumps({"id": rule_id, "language": language, "rule": rule}) for rule_id, rule in rules.items())
-
-
-_ATTRIBUTES_OF = {"rust": ("attribute_item",), "typescript": ("decorator",), "tsx": ("decorator",)}
-
-
-def _scan(binary: str, rules: str, code: str) -> list[dict[str, Any]]:
+def _scan(binary: str, rules_text: str, code: str) -> list[_Match]:
     try:
         done = subprocess.run(
-            [binary, "scan", "--inline-rules", rules, "--stdin", "--json=stream"],
+            [binary, "scan", "--inline-rules", rules_text, "--stdin", "--json=stream"],
             input=sanitize(code).encode("utf-8"),
             capture_output=True,
             timeout=_TIMEOUT,
@@ -183,15 +82,36 @@ def _scan(binary: str, rules: str, code: str) -> list[dict[str, Any]]:
         raise AstGrepError(f"ast-grep could not run ({type(error).__name__}: {error})") from None
     if done.returncode != 0:
         raise AstGrepError(f"ast-grep exited with {done.returncode}: {done.stderr.decode(errors='replace')[-300:].strip()}")
-    try:
-        return [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
-    except ValueError:
-        raise AstGrepError("ast-grep printed something that is not JSON") from None
+    return [_match(line) for line in done.stdout.split(b"\n") if line]
 
 
-def error_count(binary: str, language: str, code: str) -> int:
-    """How many ERROR nodes ``code`` parses with."""
-    return len(_scan(binary, json.dumps({"id": "err", "language": language, "rule": {"kind": "ERROR"}}), code))
+def _match(line: bytes) -> _Match:
+    """One JSON line's rule and positions, without decoding the (often long) texts it quotes."""
+    at = line.find(_RANGE_KEY)
+    found = _RANGE.match(line, at) if at >= 0 else None
+    rule = _RULE.search(line, at) if found else None
+    if rule is None or found is None:
+        raise AstGrepError(f"ast-grep printed a line this version cannot read: {line[:120]!r}")
+    start, end, first, column, last, end_column = map(int, found.groups())
+    rule_id = rule.group(1)
+    body = None
+    at = line.find(_BODY_KEY, found.end())
+    if at >= 0:
+        inner = _RANGE.search(line, at)
+        if inner is None:
+            raise AstGrepError(f"ast-grep printed a body without a range: {line[:120]!r}")
+        b_start, b_end, b_first, _, b_last, _ = map(int, inner.groups())
+        body = (b_start, b_end, b_first, b_last)
+    text = ""
+    if rule_id in _TEXT_OF:
+        quoted = _TEXT.match(line)
+        text = json.loads(quoted.group(1)) if quoted else json.loads(line)["text"]
+    return _Match(rule_id.decode(), start, end, first, column, last, end_column, body, text)
+
+
+def error_spans(binary: str, language: str, code: str) -> list[tuple[int, int, int, int]]:
+    """The ERROR nodes ``code`` parses with: (line, column, last line, column), 0-based."""
+    return [(m.line, m.column, m.end_line, m.end_column) for m in _scan(binary, error_rule(language), code)]
 
 
 @dataclass(frozen=True)
@@ -200,18 +120,19 @@ class _Node:
     end: int
     first: int  # lines, 0-based
     last: int
-    text: str
     body: tuple[int, int, int, int] | None = None  # byte start, byte end, first line, last line
 
 
 def outline_astgrep(binary: str, language: str, lines: list[str], short: int) -> Outline:
     """The outline of one file in ``language`` (a key of ``LANGUAGES``); raises ``AstGrepError``."""
-    matches = _scan(binary, _rules(language), "".join(lines))
+    matches = _scan(binary, rules(language), "".join(lines))
     return _Builder(language, lines, short, matches).outline()
 
 
 def _plain_name(text: str) -> str:
     """``Tree<K, V>::\n  erase`` as ``Tree::erase``: no spaces, no template arguments."""
+    if text.isidentifier():
+        return text
     text = re.sub(r"\s+", "", text)
     while True:
         shorter = re.sub(r"<[^<>]*>", "", text)
@@ -224,62 +145,116 @@ def _marker_line(indent: str, marker: str) -> str:
     return f"{indent}// {marker}"
 
 
+def _nesting(nodes: list[_Node]) -> list[int]:
+    """For each node (sorted by start, outer first), the index of the innermost node whose body holds it, or -1."""
+    out: list[int] = []
+    path: list[int] = []
+    for index, node in enumerate(nodes):
+        while path and not _holds(nodes[path[-1]], node):
+            path.pop()
+        out.append(path[-1] if path else -1)
+        path.append(index)
+    return out
+
+
+def _holds(outer: _Node, node: _Node) -> bool:
+    return outer.body is not None and outer.body[0] <= node.start and node.end <= outer.body[1]
+
+
 class _Builder:
-    def __init__(self, language: str, lines: list[str], short: int, matches: list[dict[str, Any]]) -> None:
+    def __init__(self, language: str, lines: list[str], short: int, matches: list[_Match]) -> None:
         self.language, self.lines, self.short = language, lines, short
-        self.encoded = [sanitize(line).encode("utf-8") for line in lines]
+        self.encoded = [line.encode("utf-8") for line in split_lines(sanitize("".join(lines)))]
+        self.source = b"".join(self.encoded)
         self.line_start = [0]
         for data in self.encoded:
             self.line_start.append(self.line_start[-1] + len(data))
-        by: dict[str, list[dict[str, Any]]] = {}
+        by: dict[str, list[_Match]] = {}
         for match in matches:
-            by.setdefault(match.get("ruleId", ""), []).append(match)
-        self.fns = [self._node(m, m["metaVariables"]["single"].get("BODY")) for m in by.get("fn", [])]
-        self.boxes = [self._node(m, m["metaVariables"]["single"].get("BODY")) for m in by.get("box", [])]
-        self.items = [self._node(m) for m in by.get("item", [])]
-        self.comments = {(n.start, n.end): n for n in map(self._node, by.get("comment", []))}
+            by.setdefault(match.rule, []).append(match)
         self.errors = [self._node(m) for m in by.get("err", [])]
-        self.names: list[tuple[int, str, tuple[int, int] | None]] = []
-        for m in by.get("name", []):
-            owner = m.get("metaVariables", {}).get("single", {}).get("DEF")
-            span = (owner["range"]["byteOffset"]["start"], owner["range"]["byteOffset"]["end"]) if owner else None
-            self.names.append((m["range"]["byteOffset"]["start"], _plain_name(m["text"]), span))
-        self.names.sort()
+        self.fns = [self._node(m) for m in by.get("fn", [])]
+        self.boxes = [self._node(m) for m in by.get("box", [])]
+        if language in ("c", "cpp"):
+            self._demote_misparsed()
+        self.items = [self._node(m) for m in by.get("item", []) + by.get("comment", [])]
+        self.comments = {(m.start, m.end) for m in by.get("comment", [])}
+        self.error_spans = tuple((m.line, m.column, m.end_line, m.end_column) for m in by.get("err", []))
+        self.names = sorted({(m.start, _plain_name(m.text), m.rule == "decl") for m in by.get("name", []) + by.get("decl", [])})
         self.name_starts = [start for start, _, _ in self.names]
-        self.own = {span: text for _, text, span in reversed(self.names) if span}
-        self.leads = {n.last: n.first for n in self.items if (n.start, n.end) in self.comments or self._is_attribute(n)}
+        self.own = self._owners(sorted((m.start, _plain_name(m.text)) for m in by.get("own", [])))
+        self._bodied = sorted(self.fns + self.boxes, key=lambda n: (n.start, -n.end))
+        self._starts = [(n.start, -n.end) for n in self._bodied]
+        self._item_starts = sorted((n.start, -n.end) for n in self.items if (n.start, n.end) not in self.comments)
+        # doc comments and attributes alone on their lines lead the item below them
+        self.leads = {
+            n.last: (n.first, (n.start, n.end) in self.comments)
+            for n in self.items
+            if ((n.start, n.end) in self.comments or self._is_attribute(n)) and self._clean(n)
+        }
 
-    def _node(self, match: dict[str, Any], body: dict[str, Any] | None = None) -> _Node:
-        r = match["range"]
-        start, end = r["byteOffset"]["start"], r["byteOffset"]["end"]
-        last = r["end"]["line"]
-        if last > r["start"]["line"] and end == self.line_start[last]:
+    def _node(self, match: _Match) -> _Node:
+        last = match.end_line
+        if last > match.line and match.end == self.line_start[last]:
             last -= 1  # a node that takes its line's newline (a Rust line comment) ends on that line
-        b = None
-        if body is not None:
-            br = body["range"]
-            b = (br["byteOffset"]["start"], br["byteOffset"]["end"], br["start"]["line"], br["end"]["line"])
-        return _Node(start, end, r["start"]["line"], last, match["text"], b)
+        return _Node(match.start, match.end, match.line, last, match.body)
+
+    def _demote_misparsed(self) -> None:
+        """C and C++ have no nested function definitions (lambdas aside): a "function" whose head the
+        parser could not read and whose body holds some is a misparse (a class template after an
+        unknown macro reads as one) and is kept as a container."""
+        ordered = sorted(self.fns + self.boxes, key=lambda n: (n.start, -n.end))
+        functions = {(n.start, n.end) for n in self.fns if not self.source.startswith(b"[", n.start)}
+        error_starts = sorted(e.start for e in self.errors)
+        demoted = set()
+        for node, parent in zip(ordered, _nesting(ordered)):
+            outer = ordered[parent] if parent >= 0 else None
+            if outer is None or outer.body is None or (node.start, node.end) not in functions or (outer.start, outer.end) not in functions:
+                continue
+            at = bisect.bisect_left(error_starts, outer.start)
+            if at < len(error_starts) and error_starts[at] < outer.body[0]:
+                demoted.add((outer.start, outer.end))
+        self.boxes += [n for n in self.fns if (n.start, n.end) in demoted]
+        self.fns = [n for n in self.fns if (n.start, n.end) not in demoted]
+
+    def _owners(self, names: list[tuple[int, str]]) -> dict[tuple[int, int], str]:
+        """Each function's, container's or item's own name: the first name in a ``name`` field that
+        lies in its head (before its body) and in no smaller node."""
+        nodes = sorted({(n.start, n.end): n for n in self.items + self.boxes + self.fns}.values(), key=lambda n: (n.start, -n.end))
+        own: dict[tuple[int, int], str] = {}
+        open_: list[_Node] = []
+        at = 0
+        for start, text in names:
+            while at < len(nodes) and nodes[at].start <= start:
+                while open_ and open_[-1].end <= nodes[at].start:
+                    open_.pop()
+                open_.append(nodes[at])
+                at += 1
+            while open_ and open_[-1].end <= start:
+                open_.pop()
+            if open_ and (open_[-1].body is None or start < open_[-1].body[0]):
+                own.setdefault((open_[-1].start, open_[-1].end), text)
+        return own
 
     def outline(self) -> Outline:
         regions: list[Region] = []
         symbols: list[Symbol] = []
         fns = {(n.start, n.end) for n in self.fns}
-        path: list[tuple[_Node, str | None]] = []  # the containers around the node at hand, outermost first
+        ordered = sorted(self.boxes + self.fns, key=lambda n: (n.start, -n.end))
+        qualified: list[str | None] = []  # each node's dotted name, or None
         named: dict[tuple[int, int], str] = {}
-        for node in sorted(self.boxes + self.fns, key=lambda n: (n.start, -n.end)):
-            while path and not (path[-1][0].body and path[-1][0].body[0] <= node.start and node.end <= path[-1][0].body[1]):
-                path.pop()
+        for node, parent in zip(ordered, _nesting(ordered)):
             name = self._name(node)
-            receiver = _GO_RECEIVER.match(node.text) if self.language == "go" and name else None
-            if receiver:
-                name = f"{receiver.group(1)}.{name}"  # a Go method is named by its receiver's type
-            path.append((node, name))
+            if self.language == "go" and name and node.body:
+                receiver = _GO_RECEIVER.match(self.source[node.start : node.body[0]].decode(errors="replace"))
+                if receiver:
+                    name = f"{receiver.group(1)}.{name}"  # a Go method is named by its receiver's type
+            outer = qualified[parent] if parent >= 0 else None
+            qualified.append(f"{outer}.{name}" if outer and name else name or outer)
             if name:
                 named[(node.start, node.end)] = name
-                qualified = ".".join(n for _, n in path if n)
                 kind = "function" if (node.start, node.end) in fns else "class"
-                symbols.append(Symbol(qualified, kind, self._lead(node.first), node.last))
+                symbols.append(Symbol(qualified[-1] or name, kind, self._lead(node.first), node.last, self._signature(node)))
         for node in self.fns:
             region = self._body(node)
             if region is not None:
@@ -291,23 +266,39 @@ class _Builder:
             name = named.get((node.start, node.end)) or self._name(node)
             first = self._lead(node.first)
             if name and (first, node.last) not in spans:
-                symbols.append(Symbol(name, "declaration", first, node.last))
+                symbols.append(Symbol(name, "declaration", first, node.last, self._signature(node)))
             regions.append(Region(first, node.last, ITEM, name or "", indent_of(self.lines[node.first])))
         regions.extend(self._comment_regions())
-        regions = [r for r in regions if not any(self._cuts(r, e) for e in self.errors)]
         symbols.sort(key=lambda s: (s.first, -s.last))
-        return Outline("ast-grep", tuple(symbols), tuple(regions), _marker_line, len(self.errors))
+        return Outline("ast-grep", tuple(symbols), tuple(self._clear_of_errors(regions)), _marker_line, self.error_spans)
+
+    def _signature(self, node: _Node) -> tuple[int, int]:
+        """Attributes through the line that opens the body: its own, or that of the function or
+        container it wraps (``template<...>``, ``x = function () {``); only the first line of an item
+        that holds items (``#ifdef``); else the whole declaration."""
+        start = self._lead(node.first, False)
+        if node.body:
+            return start, node.body[2]
+        at = bisect.bisect_left(self._starts, (node.start, -node.end))
+        for inner in self._bodied[at:]:
+            if inner.start >= node.end:
+                break
+            if inner.end <= node.end and inner.body:
+                return start, inner.body[2]
+        at = bisect.bisect_right(self._item_starts, (node.start, -node.end))
+        if at < len(self._item_starts) and self._item_starts[at][0] < node.end:
+            return start, node.first
+        return start, node.last
 
     def _name(self, node: _Node) -> str | None:
-        """The node's own name, else the first name in its head (before its body), else for a
-        function the last name on its line before it (``const f = () => {``)."""
+        """The node's own name, else the first name in its head (before its body), a C declarator's
+        first, else for a function the last name on its line before it (``const f = () => {``)."""
         own = self.own.get((node.start, node.end))
         if own:
             return own
         head_end = node.body[0] if node.body else node.end
-        at = bisect.bisect_left(self.name_starts, node.start)
-        found = [n for n in self.names[at : bisect.bisect_left(self.name_starts, head_end)] if n[2] is None or n[2][0] >= node.start]
-        declarators = [n for n in found if n[2] is None]  # C/C++: the declarator's name, not a type's in the head
+        found = self.names[bisect.bisect_left(self.name_starts, node.start) : bisect.bisect_left(self.name_starts, head_end)]
+        declarators = [n for n in found if n[2]]  # C/C++: the declarator's name, not a type's in the head
         if declarators or found:
             return (declarators or found)[0][1]
         if node.body is None:
@@ -317,14 +308,17 @@ class _Builder:
             return self.names[before][1]
         return None
 
-    def _lead(self, first: int) -> int:
-        """``first`` moved up over the doc comments and attributes right above it."""
-        while first - 1 in self.leads and self.leads[first - 1] < first:
-            first = self.leads[first - 1]
+    def _lead(self, first: int, comments: bool = True) -> int:
+        """``first`` moved up over the attributes (and doc comments) right above it."""
+        while first - 1 in self.leads:
+            top, is_comment = self.leads[first - 1]
+            if top >= first or (is_comment and not comments):
+                break
+            first = top
         return first
 
     def _is_attribute(self, node: _Node) -> bool:
-        return node.text.startswith(("#[", "@")) and node.first == node.last
+        return self.source.startswith((b"#[", b"@"), node.start) and node.first == node.last
 
     def _body(self, node: _Node) -> Region | None:
         if node.body is None:
@@ -337,8 +331,7 @@ class _Builder:
         first, last = open_line + 1, close_line - 1
         if last - first < 1:
             return None
-        inner = [f for f in self.fns if f is not node and start < f.start and f.end <= end]
-        if inner and not self.own.get((node.start, node.end)) and not self._name(node):
+        if not self._name(node) and any(f is not node and start < f.start and f.end <= end for f in self.fns):
             return None  # an anonymous wrapper (a module pattern, a test suite): its functions are cut one by one
         stage = DEFAULT if last - first + 1 > self.short else SHORT
         calls = calls_in("".join(self.lines[first : last + 1]))
@@ -364,16 +357,29 @@ class _Builder:
             indent = indent_of(self.lines[first])
             out.append(Region(first, last, DOC, "comment", indent))
             keep = first if any(c.isalnum() for c in self.lines[first]) else first + 1
-            end = last - 1 if block[-1].text.startswith("/*") and block[-1].first < block[-1].last else last
+            closing = self.source.startswith(b"/*", block[-1].start) and block[-1].first < block[-1].last
+            end = last - 1 if closing else last
             trim = Region(keep + 1, end, DEFAULT, "comment", indent)
-            if end - keep >= 2 and not any(self._cuts(trim, c) for c in block):
+            if end - keep >= 2 and not any(_cuts(trim, c) for c in block):
                 out.append(trim)
         return out
 
-    @staticmethod
-    def _cuts(region: Region, node: _Node) -> bool:
-        """Whether ``region`` cuts into ``node`` without holding it whole or staying strictly inside it."""
-        if region.last < node.first or node.last < region.first:
-            return False
-        inside = node.first < region.first and region.last < node.last
-        return not (region.first <= node.first and node.last <= region.last) and not inside
+    def _clear_of_errors(self, regions: list[Region]) -> list[Region]:
+        """The regions that hold each error node whole or lie inside it: a cut through one would let
+        the parser's recovery re-read what is left differently."""
+        edges = sorted({(line, i) for i, e in enumerate(self.errors) for line in (e.first, e.last)})
+        keys = [line for line, _ in edges]
+        out = []
+        for region in regions:
+            near = {i for _, i in edges[bisect.bisect_left(keys, region.first) : bisect.bisect_right(keys, region.last)]}
+            if not any(_cuts(region, self.errors[i]) for i in near):
+                out.append(region)
+        return out
+
+
+def _cuts(region: Region, node: _Node) -> bool:
+    """Whether ``region`` cuts into ``node`` without holding it whole or staying strictly inside it."""
+    if region.last < node.first or node.last < region.first:
+        return False
+    inside = node.first < region.first and region.last < node.last
+    return not (region.first <= node.first and node.last <= region.last) and not inside

@@ -79,7 +79,8 @@ def _braced(lines: list[str], short: int) -> Outline:
                 if index - opened >= 3:
                     regions.append(_region(lines, opened + 1, index - 1, short))
                 if name:
-                    symbols.append(Symbol(name, "function", _header_start(lines, opened), index))
+                    start = _header_start(lines, opened)
+                    symbols.append(Symbol(name, "function", start, index, (start, opened)))
     return Outline("fallback", tuple(symbols), tuple(regions), _comment_line)
 
 
@@ -138,7 +139,7 @@ def _indented(lines: list[str], short: int) -> Outline:
                 break
             if text.strip():
                 last = later
-        symbols.append(Symbol(found.group(1), "function", index, last))
+        symbols.append(Symbol(found.group(1), "function", index, last, (index, index)))
         if last - index >= 2:
             regions.append(_region(lines, index + 1, last, short))
     marker_line = _comment_line if any(line.rstrip().endswith("{") for line in lines) else _hash_line

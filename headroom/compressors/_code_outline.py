@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-__all__ = ["Outline", "Region", "Symbol", "effective", "render", "short_list"]
+__all__ = ["Outline", "Region", "Rendered", "Symbol", "effective", "render", "short_list", "skeleton"]
 
 DEFAULT, SHORT, DOC, ITEM = 1, 2, 3, 4
 _CALL = re.compile(r"(?<![\w$])([A-Za-z_$][\w$]*)\s*(?:!\s*)?\(")
@@ -36,12 +36,18 @@ _NOT_CALLS = frozenset(
 
 @dataclass(frozen=True)
 class Symbol:
-    """A named definition; ``first``/``last`` are 0-based inclusive lines, decorators and doc comments included."""
+    """A named definition; ``first``/``last`` are 0-based inclusive lines, decorators and doc comments included.
+
+    ``signature`` is the declaration proper, first and last line: from its
+    decorators or attributes (not the doc comment above) to the line that
+    opens its body, or the whole declaration when it has no body.
+    """
 
     name: str
     kind: str
     first: int
     last: int
+    signature: tuple[int, int]
 
 
 @dataclass(frozen=True)
@@ -69,7 +75,38 @@ class Outline:
     symbols: tuple[Symbol, ...]
     regions: tuple[Region, ...]
     marker_line: Callable[[str, str], str]
-    errors: int = 0
+    errors: tuple[tuple[int, int, int, int], ...] = ()  # the parser's error nodes: (line, column, last line, column)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A file with some regions cut.
+
+    ``origin[i]`` is the file line that output line ``i`` shows, or ``-1 - g``
+    for the marker line of ``groups[g]``: how a parser's complaint about the
+    output is traced back to the original and to the cut that caused it.
+    """
+
+    text: str  # with the line-number prefixes
+    code: str  # bare, for a parser
+    omitted: int
+    origin: tuple[int, ...]
+    groups: tuple[tuple[Region, ...], ...]
+
+
+def skeleton(symbols: tuple[Symbol, ...]) -> list[Symbol]:
+    """The symbols that are not inside a function's body: the file's outline, whose signatures stay."""
+    out: list[Symbol] = []
+    bodies: list[tuple[int, int]] = []  # (after the signature, last line) of the functions around
+    for symbol in sorted(symbols, key=lambda s: (s.first, -s.last)):
+        while bodies and bodies[-1][1] < symbol.first:
+            bodies.pop()
+        if any(after < symbol.first for after, _ in bodies):
+            continue
+        out.append(symbol)
+        if symbol.kind in ("def", "function"):
+            bodies.append((symbol.signature[1], symbol.last))
+    return out
 
 
 def calls_in(text: str) -> list[str]:
@@ -117,24 +154,27 @@ def render(
     outline: Outline,
     marker: Callable[[int, str], str],
     offset: int,
-) -> tuple[str, str, int]:
-    """The file with ``chosen`` cut: (text with prefixes, bare code for a parser, lines omitted).
-
-    ``marker(count, detail)`` renders a marker; ``offset`` turns the file's line
-    indexes into the piece's 1-based line numbers.
-    """
+) -> Rendered:
+    """The file with ``chosen`` cut. ``marker(count, detail)`` renders a marker; ``offset``
+    turns the file's line indexes into the piece's 1-based line numbers."""
     cut = groups(effective(chosen), lines)
     rewrites = {r.rewrite[0]: r.rewrite[1] for group in cut for r in group if r.rewrite}
     out: list[str] = []
     code: list[str] = []
+    origin: list[int] = []
     omitted = 0
     index = 0
-    for group in cut:
-        first, last = group[0].first, group[-1].last
-        for i in range(index, first):
+
+    def keep(upto: int) -> None:
+        for i in range(index, upto):
             line = rewrites.get(i, lines[i])
             out.append(prefixes[i] + line)
             code.append(line)
+            origin.append(i)
+
+    for number, group in enumerate(cut):
+        first, last = group[0].first, group[-1].last
+        keep(first)
         count = last - first + 1
         omitted += count
         label = short_list(r.label for r in group)
@@ -143,12 +183,10 @@ def render(
         line = outline.marker_line(group[0].indent, marker(count, detail)) + ending
         out.append(line)
         code.append(line)
+        origin.append(-1 - number)
         index = last + 1
-    for i in range(index, len(lines)):
-        line = rewrites.get(i, lines[i])
-        out.append(prefixes[i] + line)
-        code.append(line)
-    return "".join(out), "".join(code), omitted
+    keep(len(lines))
+    return Rendered("".join(out), "".join(code), omitted, tuple(origin), tuple(map(tuple, cut)))
 
 
 def indent_of(line: str) -> str:

@@ -14,7 +14,7 @@ import re
 
 from headroom.compressors._code_outline import DEFAULT, DOC, ITEM, SHORT, Outline, Region, Symbol, indent_of, short_list
 
-__all__ = ["compiles", "outline_python", "sanitize"]
+__all__ = ["compiles", "outline_python", "sanitize", "syntax_error"]
 
 _SURROGATES = re.compile("[\ud800-\udfff]")
 _DOC_OPEN = re.compile(r"^(\s*)([rRuU]?)(\"\"\"|''')(.*?)\s*$")
@@ -28,11 +28,19 @@ def sanitize(source: str) -> str:
 
 
 def compiles(code: str) -> bool:
+    return syntax_error(code) is None
+
+
+def syntax_error(code: str) -> tuple[int, int] | None:
+    """None when ``code`` compiles, else the 0-based lines the compiler complains about."""
     try:
         compile(sanitize(code), "<headroom>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return False
-    return True
+    except SyntaxError as error:
+        first = max(0, (error.lineno or 1) - 1)
+        return first, max(first, (error.end_lineno or first + 1) - 1)
+    except (ValueError, RecursionError, MemoryError):
+        return 0, code.count("\n")
+    return None
 
 
 def _marker_line(indent: str, marker: str) -> str:
@@ -68,7 +76,7 @@ class _Builder:
             if isinstance(stmt, _Def):
                 name = prefix + stmt.name
                 kind = "class" if isinstance(stmt, ast.ClassDef) else "def"
-                self.symbols.append(Symbol(name, kind, first, last))
+                self.symbols.append(Symbol(name, kind, first, last, self._signature(stmt)))
                 if isinstance(stmt, ast.ClassDef):
                     self.docstring(stmt.body)
                     self.block(stmt.body, name + ".", items=True)
@@ -92,6 +100,17 @@ class _Builder:
         while first - 1 > previous_end and self.lines[first - 1].lstrip().startswith("#"):
             first -= 1
         return first
+
+    def _signature(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> tuple[int, int]:
+        """Decorators through the line that ends the header (comments opening the body excluded)."""
+        start = min([node.lineno - 1] + [d.lineno - 1 for d in node.decorator_list])
+        end = node.body[0].lineno - 1
+        if end == node.lineno - 1:
+            return start, end  # def f(): return 1
+        end -= 1
+        while end > node.lineno - 1 and self.lines[end].lstrip().startswith("#"):
+            end -= 1
+        return start, end
 
     def function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         body = node.body

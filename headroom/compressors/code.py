@@ -19,24 +19,29 @@ naming its line range and the calls it held:
         ...  # [hr1:482913057162345 omitted 40 lines 1890-1929 calls: _parse_known_args, error]
 
 Every output is parsed again (Python compiled, the others re-scanned for
-error nodes); one that fails is not returned. ``retrieve(handle,
-symbol="Parser.parse_args")`` returns a symbol's exact original lines.
+error nodes). An error node counts against the output unless the original
+has the same one at the same place (mapped back through the cuts); the cuts
+that caused a new one are found (the markers at and before it, else by
+bisecting the cuts in line order) and their lines kept instead.
+``retrieve(handle, symbol="Parser.parse_args")`` returns a symbol's exact
+original lines.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from headroom.compressors._code_astgrep import LANGUAGES, AstGrepError, error_count, find_binary, outline_astgrep
+from headroom.compressors._code_astgrep import LANGUAGES, AstGrepError, error_spans, find_binary, outline_astgrep
 from headroom.compressors._code_fallback import outline_fallback
 from headroom.compressors._code_lang import Chunk, file_name_in, split_piece
-from headroom.compressors._code_outline import DEFAULT, ITEM, Outline, Region, Symbol, calls_in, effective, groups, render
-from headroom.compressors._code_python import compiles, outline_python
+from headroom.compressors._code_outline import DEFAULT, ITEM, Outline, Region, Rendered, Symbol, calls_in, effective, groups, render
+from headroom.compressors._code_python import outline_python, syntax_error
 from headroom.compressors.base import Compressed, Compressor, PieceContext
 from headroom.errors import InvalidInput
 from headroom.relevance import BM25, STOP_WORDS
@@ -46,6 +51,7 @@ __all__ = ["CodeCompressor"]
 _MARKER_COST = 26  # a marker line with a short label, rounded up
 _MIN_CUT = 160  # characters: a cut saves less than a marker costs below about this
 _IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*")
+_CHECKS = 16  # parser runs one output may spend finding the cuts that broke it
 
 
 class CodeOptions(BaseModel):
@@ -65,7 +71,7 @@ class _Document:
     notes: tuple[str, ...]
     binary: str | None
     costs: list[list[int]] | None = None
-    checked: dict[tuple[int, str], bool] = field(default_factory=dict)
+    complaints: dict[tuple[int, str], tuple[tuple[int, int], ...]] = field(default_factory=dict)
 
 
 class CodeCompressor(Compressor):
@@ -131,14 +137,12 @@ class CodeCompressor(Compressor):
         omitted = 0
         for index, (chunk, outline) in enumerate(zip(doc.chunks, doc.outlines)):
             chosen = [r for i, r in cuts if i == index]
-            if outline is None or not chosen:
+            rendered = self._valid(doc, index, chosen, ctx) if outline is not None and chosen else None
+            if rendered is None:
                 parts.append("".join(p + line for p, line in zip(chunk.prefixes, chunk.lines)))
                 continue
-            text, code, count = render(chunk.lines, chunk.prefixes, chosen, outline, lambda n, d: ctx.marker(n, "lines", d), chunk.start)
-            if not self._parses(doc, index, code):
-                return None
-            parts.append(text)
-            omitted += count
+            parts.append(rendered.text)
+            omitted += rendered.omitted
         if not omitted:
             return None
         out = "".join(parts)
@@ -146,24 +150,45 @@ class CodeCompressor(Compressor):
         kind = "python" if len(doc.chunks) == 1 and first is not None and first.parser == "ast" and _plain(doc) else "text"
         return Compressed(out, omitted={"lines": omitted}, output_kind=kind, fallbacks=doc.notes)
 
-    def _parses(self, doc: _Document, index: int, code: str) -> bool:
-        """Whether a chunk's output parses as well as its original (cached per output)."""
-        outline = doc.outlines[index]
+    def _valid(self, doc: _Document, index: int, chosen: list[Region], ctx: PieceContext) -> Rendered | None:
+        """A chunk with the chosen cuts, less those that broke its parse; None if none is left."""
+        chunk, outline = doc.chunks[index], doc.outlines[index]
         assert outline is not None
-        key = (index, code)
-        if key not in doc.checked:
-            language = doc.chunks[index].language
-            if outline.parser == "ast":
-                ok = compiles(code)
-            elif outline.parser == "ast-grep" and doc.binary and language:
-                try:
-                    ok = error_count(doc.binary, language, code) <= outline.errors
-                except AstGrepError:
-                    ok = False
-            else:
-                ok = True  # the fallback has no parser to ask; its output is text
-            doc.checked[key] = ok
-        return doc.checked[key]
+
+        def cut(regions: list[Region]) -> Rendered:
+            return render(chunk.lines, chunk.prefixes, regions, outline, lambda n, d: ctx.marker(n, "lines", d), chunk.start)
+
+        checks = 0
+        while chosen and checks < _CHECKS:
+            rendered = cut(chosen)
+            checks += 1
+            complaints = self._complaints(doc, index, rendered)
+            if not complaints:
+                return rendered
+            culprits = _near(rendered, complaints)
+            if not culprits or len(culprits) > 2 * len(complaints) + 2:
+                # the parser complains far from any cut, or everywhere: find the first cut that breaks it
+                low, high = 0, len(rendered.groups)  # the first `low` groups parse, the first `high` do not
+                while high - low > 1 and checks < _CHECKS:
+                    middle = (low + high) // 2
+                    checks += 1
+                    if self._complaints(doc, index, cut([r for g in rendered.groups[:middle] for r in g])):
+                        high = middle
+                    else:
+                        low = middle
+                if high - low > 1:
+                    return None
+                culprits = {high - 1}
+            dropped = {r for g in culprits for r in rendered.groups[g]}
+            chosen = [r for r in chosen if r not in dropped]
+        return None
+
+    def _complaints(self, doc: _Document, index: int, rendered: Rendered) -> tuple[tuple[int, int], ...]:
+        """Output line spans of the parse errors the original does not have (cached per output)."""
+        key = (index, rendered.code)
+        if key not in doc.complaints:
+            doc.complaints[key] = _complaints(doc, index, rendered)
+        return doc.complaints[key]
 
     def select(self, original: str, selector: str, value: Any) -> str:
         """``symbol="name"`` or ``"Class.method"``: the exact original lines of every symbol of that name."""
@@ -171,7 +196,7 @@ class CodeCompressor(Compressor):
             return super().select(original, selector, value)
         if not isinstance(value, str) or not value.strip():
             raise InvalidInput("symbol= takes a name such as 'parse_args' or 'ArgumentParser.parse_args'")
-        doc = parse_document(original, None, self.options.short_body_lines)
+        doc = self._document(original, None)
         found = _find(doc, value.strip())
         if not found:  # the language guessed from content alone may be wrong: ask the fallback too
             outlines = [outline_fallback(c.lines, c.language, 3) if c.language else None for c in doc.chunks]
@@ -218,6 +243,45 @@ def _outline(chunk: Chunk, binary: str | None, short: int) -> tuple[Outline | No
     else:
         reason = f"{language}: no parser" if language != "unknown" else "code of unknown language"
     return outline_fallback(chunk.lines, language, short), f"{reason}; brace/indentation-aware fallback, output not syntax-checked"
+
+
+def _complaints(doc: _Document, index: int, rendered: Rendered) -> tuple[tuple[int, int], ...]:
+    outline, chunk = doc.outlines[index], doc.chunks[index]
+    assert outline is not None
+    if outline.parser == "ast":
+        error = syntax_error(rendered.code)
+        return () if error is None else (error,)
+    if outline.parser != "ast-grep" or not doc.binary or not chunk.language:
+        return ()  # the fallback has no parser to ask; its output is reported as text
+    try:
+        found = error_spans(doc.binary, chunk.language, rendered.code)
+    except AstGrepError:
+        return ((0, len(rendered.origin)),)
+    known = Counter(outline.errors)
+    lines = len(rendered.origin)
+
+    def original(line: int) -> int:  # an error may end just past the last line
+        return rendered.origin[line] if line < lines else len(chunk.lines) + line - lines
+
+    out = []
+    for first, column, last, end_column in found:
+        where = (original(first), column, original(last), end_column)
+        if where[0] >= 0 and where[2] >= 0 and known[where] > 0:
+            known[where] -= 1
+        else:
+            out.append((first, last))
+    return tuple(out)
+
+
+def _near(rendered: Rendered, complaints: tuple[tuple[int, int], ...]) -> set[int]:
+    """The groups of cuts whose marker lines lie in a complaint, or come last before it."""
+    markers = [(line, -1 - origin) for line, origin in enumerate(rendered.origin) if origin < 0]
+    out: set[int] = set()
+    for first, last in complaints:
+        before = [g for line, g in markers if line <= first]
+        out.update(before[-1:])
+        out.update(g for line, g in markers if first < line <= last)
+    return out
 
 
 def _plain(doc: _Document) -> bool:

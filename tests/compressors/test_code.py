@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -13,8 +14,9 @@ from hypothesis import strategies as st
 
 from headroom import Headroom, MemoryStore, PieceContext, TokenCounter, find_markers, make_handle
 from headroom.compressors import _code_astgrep, code
-from headroom.compressors._code_astgrep import error_count, find_binary
+from headroom.compressors._code_astgrep import error_spans, find_binary
 from headroom.compressors._code_lang import file_name_in, language_of, split_piece
+from headroom.compressors._code_outline import DEFAULT, Region, Rendered, skeleton
 from headroom.compressors._code_python import compiles
 from headroom.compressors.base import split_lines
 from headroom.compressors.code import CodeCompressor, parse_document
@@ -48,7 +50,7 @@ def parses_as_well(original: str, output: str, language: str) -> bool:
     if language == "python":
         return compiles(output)
     assert BINARY is not None
-    return error_count(BINARY, language, output) <= error_count(BINARY, language, original)
+    return len(error_spans(BINARY, language, output)) <= len(error_spans(BINARY, language, original))
 
 
 def restore(hr: Headroom, text: str, handles: frozenset[str]) -> list[str]:
@@ -316,3 +318,123 @@ def test_one_scan_per_file_whatever_the_targets(monkeypatch: pytest.MonkeyPatch)
     before = len(calls)
     compressor.compress(original, int(total * 0.5), context)
     assert len(calls) == before  # an output already checked is not checked again
+
+
+FIXTURES = Path(__file__).parent.parent.parent / "benchmarks" / "corpus" / "fixtures"
+ALL_FILES = sorted(GOLDEN.iterdir()) + sorted(FIXTURES.glob("code_*"))
+
+
+@pytest.mark.parametrize("path", ALL_FILES, ids=lambda p: p.name)
+def test_every_signature_outside_a_body_stays_verbatim_at_the_default_level(path: Path) -> None:
+    original = path.read_text(encoding="utf-8", errors="surrogateescape")
+    out = CodeCompressor().compress(original, None, ctx(original))
+    assert out is not None
+    shown = split_lines(out.text)
+    lines = split_lines(original)
+    for chunk, outline in zip(*(lambda d: (d.chunks, d.outlines))(parse_document(original, None, 3))):
+        if outline is None:
+            continue
+        comments = {i for r in outline.regions if r.label == "comment" for i in range(r.first, r.last + 1)}
+        for symbol in skeleton(outline.symbols):
+            first, last = symbol.signature
+            assert symbol.first <= first <= last <= symbol.last
+            at = 0
+            for i in range(first, last + 1):
+                if i not in comments:
+                    at = shown.index(lines[chunk.start + i], at) + 1  # ValueError: a signature line was cut
+
+
+def test_an_attribute_inside_a_line_leads_nothing() -> None:
+    # `unsafe impl<#[may_dangle] A: Array> Drop` once pulled the `fn drop` below it up over the impl's
+    # own first line, and cutting that "item" broke the parse of the whole file
+    original = (FIXTURES / "code_smallvec_lib.rs").read_text()
+    lines = split_lines(original)
+    (outline,) = parse_document(original, "lib.rs", 3).outlines
+    assert outline is not None
+    for symbol in outline.symbols:
+        if symbol.name == "SmallVec.drop":
+            assert lines[symbol.first].lstrip().startswith(("fn drop", "#[")), lines[symbol.first]
+    query = "What does SmallVec::insert do when the index is past the end?"
+    target = int(COUNTER.count(original) * 0.25)
+    out = CodeCompressor().compress(original, target, ctx(original, query))
+    assert out is not None and COUNTER.count(out.text) <= target
+    assert "    pub fn insert(&mut self, index: usize, element: A::Item) {\n" in out.text
+    assert parses_as_well(original, out.text, "rust")
+
+
+def test_a_macro_misread_as_a_function_holding_functions_is_kept_as_a_container() -> None:
+    # `template<..., typename _Sequence = deque<_Tp> > class stack {` after an unknown macro reads as a
+    # function whose body is the class: its members are functions, not one body to cut
+    original = read("cpp_stl_stack.h")
+    (outline,) = parse_document(original, "stl_stack.h", 3).outlines
+    assert outline is not None
+    holder = [s for s in outline.symbols if s.first < 98 < s.last and s.last > 300]
+    assert holder and all(s.kind == "class" for s in holder)
+    out = CodeCompressor().compress(original, None, ctx(original))
+    assert out is not None and "    class stack\n" in out.text and "      top()\n" in out.text
+
+
+def _with_extra_region(monkeypatch: pytest.MonkeyPatch, name: str, region: Region) -> None:
+    real = getattr(code, name)
+
+    def patched(*args: object) -> object:
+        outline = real(*args)
+        return dataclasses.replace(outline, regions=(*outline.regions, region)) if outline is not None else None
+
+    monkeypatch.setattr(code, name, patched)
+
+
+def test_a_cut_that_breaks_the_parse_is_traced_and_its_lines_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    original = read("go_pkg_errors.go")
+    plain = CodeCompressor().compress(original, None, ctx(original))
+    assert plain is not None
+    # New's closing brace and the comment after it: Errorf would be read as nested in New
+    _with_extra_region(monkeypatch, "outline_astgrep", Region(106, 110, DEFAULT, "broken", ""))
+    checked: list[str] = []
+    real = code.error_spans
+    monkeypatch.setattr(code, "error_spans", lambda *a: checked.append(a[2]) or real(*a))
+    out = CodeCompressor().compress(original, None, ctx(original))
+    assert out is not None and len(checked) == 2 and "broken" in checked[0]
+    assert out.text == plain.text  # the breaking cut is dropped, every other cut stays
+
+
+def test_a_python_cut_that_breaks_compiling_is_traced_and_its_lines_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    original = read("python_textwrap.py")
+    plain = CodeCompressor().compress(original, None, ctx(original))
+    assert plain is not None
+    start = split_lines(original).index("def dedent(text):\n")
+    _with_extra_region(monkeypatch, "outline_python", Region(start, start + 2, DEFAULT, "broken", ""))
+    out = CodeCompressor().compress(original, None, ctx(original))
+    assert out is not None and out.text == plain.text and compiles(out.text)
+
+
+def test_a_complaint_far_from_any_cut_is_traced_by_bisection(monkeypatch: pytest.MonkeyPatch) -> None:
+    original = read("go_pkg_errors.go")
+    plain = CodeCompressor().compress(original, None, ctx(original))
+    assert plain is not None
+    culprits: list[Region] = []
+    seen: list[int] = []
+
+    def complaints(doc: object, index: int, rendered: Rendered) -> tuple[tuple[int, int], ...]:
+        if not culprits:  # a parser that complains about line 1 whenever the middle cut is made
+            culprits.append(rendered.groups[len(rendered.groups) // 2][0])
+        seen.append(len(rendered.groups))
+        return ((0, 0),) if any(culprits[0] in group for group in rendered.groups) else ()
+
+    monkeypatch.setattr(code, "_complaints", complaints)
+    out = CodeCompressor().compress(original, None, ctx(original))
+    assert out is not None and 2 < len(seen) <= 12
+    assert out.text.count("omitted") == plain.text.count("omitted") - 1
+    assert f" {culprits[0].first + 1}-{culprits[0].last + 1} " not in out.text
+
+
+def test_cuts_that_shift_the_recovery_of_an_unparsed_header_are_traced() -> None:
+    # stl_tree.h parses as one ERROR node around the whole file: an error count cannot tell a new error
+    # from a moved one, and excluding cuts inside items holding errors would exclude every cut
+    original = (FIXTURES / "code_stl_tree.h").read_text()
+    query = "How does _Rb_tree::_M_erase free the nodes without rebalancing?"
+    target = int(COUNTER.count(original) * 0.235)
+    out = CodeCompressor().compress(original, target, ctx(original, query))
+    assert out is not None and COUNTER.count(out.text) <= target
+    assert "\t  _M_drop_node(__x);\n" in out.text
+    assert parses_as_well(original, out.text, "cpp")
