@@ -3,13 +3,13 @@
 Each line is assigned to its file (``read_results``); lines that are not
 results (``Binary file … matches``, warnings, ``--`` separators) belong to no
 file and are kept or counted like the rest, never dropped silently. Under a
-budget the kept lines are, in this order of priority: the twelve matches that
-best fit the query (BM25 over path and text, with ``/`` split so path parts
-count), the best match of every file (files with better matches first), the
-context lines around those, then each file's second best match, third best
-and so on, the other query matches, then the rest in order. Lines keep their
-order, so the results stay grouped by file. ``rg --json`` records are kept as
-they are, one record per line.
+budget the kept lines are, in this order of priority: the lines of the files
+the query names, the twelve lines that best fit the query (BM25 over path and
+text, with ``/`` split so path parts count), the best match of every file
+(files with better matches first), the context around those, then each file's
+second best match, third best and so on, the other query matches, then the
+rest in order. Lines keep their order, so the results stay grouped by file.
+``rg --json`` records are kept as they are, one record per line.
 
 Every omitted stretch becomes a marker with its line range, naming the files
 whose lines it holds (up to four) with how many lines of each went:
