@@ -270,7 +270,7 @@ class _Builder:
             regions.append(Region(first, node.last, ITEM, name or "", indent_of(self.lines[node.first])))
         regions.extend(self._comment_regions())
         symbols.sort(key=lambda s: (s.first, -s.last))
-        return Outline("ast-grep", tuple(symbols), tuple(self._clear_of_errors(regions)), _marker_line, self.error_spans)
+        return Outline("ast-grep", tuple(symbols), tuple(self._clear_of_errors(regions)), _marker_line, errors=self.error_spans)
 
     def _signature(self, node: _Node) -> tuple[int, int]:
         """Attributes through the line that opens the body: its own, or that of the function or
@@ -357,12 +357,30 @@ class _Builder:
             indent = indent_of(self.lines[first])
             out.append(Region(first, last, DOC, "comment", indent))
             keep = first if any(c.isalnum() for c in self.lines[first]) else first + 1
-            closing = self.source.startswith(b"/*", block[-1].start) and block[-1].first < block[-1].last
-            end = last - 1 if closing else last
-            trim = Region(keep + 1, end, DEFAULT, "comment", indent)
-            if end - keep >= 2 and not any(_cuts(trim, c) for c in block):
+            end, rewrite = last, None
+            if self.source.startswith(b"/*", block[-1].start) and block[-1].first < block[-1].last:
+                closed = self._closed(block[-1], keep)
+                if closed is None:
+                    end = last - 1  # the line that closes the comment stays
+                else:
+                    rewrite = (keep, closed)
+            trim = Region(keep + 1, end, DEFAULT, "comment", indent, rewrite)
+            closed_one = block[-1] if rewrite else None  # cut into on purpose: its kept line now closes it
+            if end - keep >= 2 and not any(_cuts(trim, c) for c in block if c is not closed_one):
                 out.append(trim)
         return out
+
+    def _closed(self, comment: _Node, keep: int) -> str | None:
+        """Line ``keep`` of a ``/* ... */`` comment closed with `` */``, so what follows it may go;
+        None when that line cannot take it (it opens or closes a comment itself)."""
+        if not comment.first <= keep < comment.last:
+            return None
+        line = self.lines[keep]
+        text = line.rstrip("\r\n")
+        inner = text.lstrip()[2:] if keep == comment.first else text
+        if "/*" in inner or "*/" in inner or text.endswith("\\"):
+            return None
+        return text.rstrip() + " */" + line[len(text) :]
 
     def _clear_of_errors(self, regions: list[Region]) -> list[Region]:
         """The regions that hold each error node whole or lie inside it: a cut through one would let

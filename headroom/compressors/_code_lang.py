@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from headroom.compressors.base import split_lines
 
-__all__ = ["Chunk", "file_name_in", "language_of", "looks_like_code", "split_piece"]
+__all__ = ["Chunk", "file_name_in", "guesses", "language_of", "looks_like_code", "split_piece"]
 
 EXTENSIONS = {
     "py": "python", "pyi": "python", "pyw": "python",
@@ -158,13 +158,18 @@ def language_of(code: str, file_name: str | None = None) -> str | None:
             return "cpp"  # a .h file written in C++
         if language:
             return language
+    ranked = guesses(code)
+    return ranked[0] if ranked else None
+
+
+def guesses(code: str) -> list[str]:
+    """The languages ``code`` has clues of (4 points or more), likeliest first."""
     scores = {lang: _score(code, lang) for lang in _CLUE_RES}
     if scores["typescript"] and scores["javascript"]:
         scores["typescript"] += scores["javascript"]
     if scores["cpp"] and scores["c"]:
         scores["cpp"] += scores["c"]
-    best = max(scores, key=lambda lang: (scores[lang], lang))
-    return best if scores[best] >= 4 else None
+    return [lang for lang in sorted(scores, key=lambda lang: (scores[lang], lang), reverse=True) if scores[lang] >= 4]
 
 
 def _score(code: str, language: str) -> int:

@@ -65,6 +65,7 @@ class Region:
     label: str
     indent: str
     rewrite: tuple[int, str] | None = None
+    comment: bool = False  # only comment lines: a comment may stand for them where code needs a statement
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ class Outline:
     symbols: tuple[Symbol, ...]
     regions: tuple[Region, ...]
     marker_line: Callable[[str, str], str]
+    comment_line: Callable[[str, str], str] | None = None  # a marker as a plain comment, where that differs
     errors: tuple[tuple[int, int, int, int], ...] = ()  # the parser's error nodes: (line, column, last line, column)
 
 
@@ -180,7 +182,8 @@ def render(
         label = short_list(r.label for r in group)
         detail = f"{offset + first + 1}-{offset + last + 1}" + (f" {label}" if label else "")
         ending = "\n" if lines[last].endswith("\n") else ""
-        line = outline.marker_line(group[0].indent, marker(count, detail)) + ending
+        style = outline.comment_line if outline.comment_line and all(r.comment for r in group) else outline.marker_line
+        line = style(group[0].indent, marker(count, detail)) + ending
         out.append(line)
         code.append(line)
         origin.append(-1 - number)

@@ -17,6 +17,8 @@ from headroom.compressors._code_outline import DEFAULT, DOC, ITEM, SHORT, Outlin
 __all__ = ["compiles", "outline_python", "sanitize", "syntax_error"]
 
 _SURROGATES = re.compile("[\ud800-\udfff]")
+_PRAGMA = re.compile(r"^#!|^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+")  # PEP 263
+_COMMENT = re.compile(r"^[ \t]*#")
 _DOC_OPEN = re.compile(r"^(\s*)([rRuU]?)(\"\"\"|''')(.*?)\s*$")
 _Def = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _Blocks = (ast.If, ast.Try, ast.With, ast.AsyncWith, ast.For, ast.AsyncFor, ast.While)
@@ -47,6 +49,10 @@ def _marker_line(indent: str, marker: str) -> str:
     return f"{indent}...  # {marker}"
 
 
+def _comment_line(indent: str, marker: str) -> str:
+    return f"{indent}# {marker}"
+
+
 def outline_python(lines: list[str], short: int) -> Outline | None:
     """The outline of a Python file, or None when it does not parse."""
     try:
@@ -56,7 +62,13 @@ def outline_python(lines: list[str], short: int) -> Outline | None:
     builder = _Builder(lines, short)
     builder.docstring(tree.body)
     builder.block(tree.body, "", items=True)
-    return Outline("ast", tuple(builder.symbols), tuple(builder.regions), _marker_line)
+    opening = 0  # a shebang and a coding line stay whole
+    while opening < min(2, len(lines)) and _PRAGMA.match(lines[opening]):
+        opening += 1
+    first = min([tree.body[0].lineno - 1] + [d.lineno - 1 for d in getattr(tree.body[0], "decorator_list", [])]) if tree.body else len(lines)
+    builder.comments(opening, first)
+    builder.comments(tree.body[-1].end_lineno or len(lines) if tree.body else len(lines), len(lines))
+    return Outline("ast", tuple(builder.symbols), tuple(builder.regions), _marker_line, _comment_line)
 
 
 class _Builder:
@@ -68,6 +80,8 @@ class _Builder:
     def block(self, body: list[ast.stmt], prefix: str, *, items: bool) -> None:
         previous_end = -1
         for index, stmt in enumerate(body):
+            if index:
+                self.comments(previous_end + 1, min([stmt.lineno - 1] + [d.lineno - 1 for d in getattr(stmt, "decorator_list", [])]))
             first = self._first(stmt, previous_end)
             last = stmt.end_lineno - 1 if stmt.end_lineno else stmt.lineno - 1
             following = body[index + 1].lineno - 1 if index + 1 < len(body) else None
@@ -92,6 +106,20 @@ class _Builder:
                 label = short_list(t.id for t in getattr(stmt, "targets", [getattr(stmt, "target", None)]) if isinstance(t, ast.Name))
             if items and clean:
                 self.regions.append(Region(first, last, ITEM, label, indent_of(self.lines[stmt.lineno - 1])))
+
+    def comments(self, start: int, end: int) -> None:
+        """Comment blocks of three lines or more in lines ``start``..``end - 1`` (lines between
+        statements, so only comments and blank lines): all but the first line by default, whole at stage 3."""
+        block: list[int] = []
+        for i in range(start, end + 1):
+            if i < end and _COMMENT.match(self.lines[i]) and (not block or indent_of(self.lines[i]) == indent_of(self.lines[block[0]])):
+                block.append(i)
+                continue
+            if len(block) >= 3:
+                indent = indent_of(self.lines[block[0]])
+                self.regions.append(Region(block[1], block[-1], DEFAULT, "comment", indent, comment=True))
+                self.regions.append(Region(block[0], block[-1], DOC, "comment", indent, comment=True))
+            block = [i] if i < end and _COMMENT.match(self.lines[i]) else []
 
     def _first(self, stmt: ast.stmt, previous_end: int) -> int:
         """The first line of ``stmt`` with its decorators and the comment lines right above it."""

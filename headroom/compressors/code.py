@@ -20,7 +20,7 @@ naming its line range and the calls it held:
 
 Every output is parsed again (Python compiled, the others re-scanned for
 error nodes). An error node counts against the output unless the original
-has the same one at the same place (mapped back through the cuts); the cuts
+has one starting at the same place (mapped back through the cuts); the cuts
 that caused a new one are found (the markers at and before it, else by
 bisecting the cuts in line order) and their lines kept instead.
 ``retrieve(handle, symbol="Parser.parse_args")`` returns a symbol's exact
@@ -29,9 +29,10 @@ original lines.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -39,7 +40,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from headroom.compressors._code_astgrep import LANGUAGES, AstGrepError, error_spans, find_binary, outline_astgrep
 from headroom.compressors._code_fallback import outline_fallback
-from headroom.compressors._code_lang import Chunk, file_name_in, split_piece
+from headroom.compressors._code_lang import Chunk, file_name_in, guesses, split_piece
 from headroom.compressors._code_outline import DEFAULT, ITEM, Outline, Region, Rendered, Symbol, calls_in, effective, groups, render
 from headroom.compressors._code_python import outline_python, syntax_error
 from headroom.compressors.base import Compressed, Compressor, PieceContext
@@ -72,6 +73,8 @@ class _Document:
     binary: str | None
     costs: list[list[int]] | None = None
     complaints: dict[tuple[int, str], tuple[tuple[int, int], ...]] = field(default_factory=dict)
+    broken: set[tuple[int, Region]] = field(default_factory=set)  # cuts found to break a parse, never made again
+    results: dict[tuple[str | None, int | None, str], Compressed | None] = field(default_factory=dict)
 
 
 class CodeCompressor(Compressor):
@@ -82,6 +85,12 @@ class CodeCompressor(Compressor):
 
     def compress(self, text: str, target: int | None, ctx: PieceContext) -> Compressed | None:
         doc = self._document(text, file_name_in(ctx.tool_args))
+        key = (ctx.query, target, ctx.handle)
+        if key not in doc.results:  # asked again, the same answer: cuts found broken since do not change it
+            doc.results[key] = self._compress(doc, target, ctx)
+        return doc.results[key]
+
+    def _compress(self, doc: _Document, target: int | None, ctx: PieceContext) -> Compressed | None:
         order, default = self._order(doc, ctx.query)
         if not order:
             return None
@@ -100,7 +109,7 @@ class CodeCompressor(Compressor):
                 low = middle + 1
         count = low
         for _ in range(8):
-            out = self._render(doc, order[:count], ctx)
+            out = self._render(doc, order[:count], ctx, target)
             if out is not None and ctx.counter.count(out.text) <= target:
                 return out
             if count >= len(order):
@@ -132,39 +141,42 @@ class CodeCompressor(Compressor):
             doc.costs = [[ctx.counter.count(line) for line in chunk.lines] for chunk in doc.chunks]
         return doc.costs
 
-    def _render(self, doc: _Document, cuts: list[tuple[int, Region]], ctx: PieceContext) -> Compressed | None:
-        parts: list[str] = []
-        omitted = 0
-        for index, (chunk, outline) in enumerate(zip(doc.chunks, doc.outlines)):
-            chosen = [r for i, r in cuts if i == index]
-            rendered = self._valid(doc, index, chosen, ctx) if outline is not None and chosen else None
-            if rendered is None:
-                parts.append("".join(p + line for p, line in zip(chunk.prefixes, chunk.lines)))
-                continue
-            parts.append(rendered.text)
-            omitted += rendered.omitted
+    def _render(self, doc: _Document, cuts: list[tuple[int, Region]], ctx: PieceContext, target: int | None = None) -> Compressed | None:
+        """The piece with ``cuts`` made, less those that break a parse; None when nothing is cut, or
+        when it is over ``target`` before any parse check (the caller then cuts more)."""
+        def marker(count: int, detail: str) -> str:
+            return ctx.marker(count, "lines", detail)
+
+        chosen: dict[int, list[Region]] = {}
+        for index, region in cuts:
+            if doc.outlines[index] is not None and (index, region) not in doc.broken:
+                chosen.setdefault(index, []).append(region)
+        rendered = {index: _cut(doc, index, regions, marker) for index, regions in chosen.items()}
+        if target is not None and ctx.counter.count(_join(doc, rendered)) > target:
+            return None
+        for index, regions in chosen.items():
+            valid = self._valid(doc, index, regions, rendered[index], marker)
+            if valid is None:
+                del rendered[index]
+            else:
+                rendered[index] = valid
+        omitted = sum(r.omitted for r in rendered.values())
         if not omitted:
             return None
-        out = "".join(parts)
         first = doc.outlines[0]
         kind = "python" if len(doc.chunks) == 1 and first is not None and first.parser == "ast" and _plain(doc) else "text"
-        return Compressed(out, omitted={"lines": omitted}, output_kind=kind, fallbacks=doc.notes)
+        return Compressed(_join(doc, rendered), omitted={"lines": omitted}, output_kind=kind, fallbacks=doc.notes)
 
-    def _valid(self, doc: _Document, index: int, chosen: list[Region], ctx: PieceContext) -> Rendered | None:
-        """A chunk with the chosen cuts, less those that broke its parse; None if none is left."""
-        chunk, outline = doc.chunks[index], doc.outlines[index]
-        assert outline is not None
-
-        def cut(regions: list[Region]) -> Rendered:
-            return render(chunk.lines, chunk.prefixes, regions, outline, lambda n, d: ctx.marker(n, "lines", d), chunk.start)
-
+    def _valid(
+        self, doc: _Document, index: int, chosen: list[Region], rendered: Rendered, marker: Callable[[int, str], str]
+    ) -> Rendered | None:
+        """``rendered`` (the chunk with ``chosen`` cut) less the cuts that broke its parse; None if none is left."""
         checks = 0
-        while chosen and checks < _CHECKS:
-            rendered = cut(chosen)
+        while checks < _CHECKS:
             checks += 1
             complaints = self._complaints(doc, index, rendered)
             if not complaints:
-                return rendered
+                return rendered if rendered.groups else None
             culprits = _near(rendered, complaints)
             if not culprits or len(culprits) > 2 * len(complaints) + 2:
                 # the parser complains far from any cut, or everywhere: find the first cut that breaks it
@@ -172,7 +184,7 @@ class CodeCompressor(Compressor):
                 while high - low > 1 and checks < _CHECKS:
                     middle = (low + high) // 2
                     checks += 1
-                    if self._complaints(doc, index, cut([r for g in rendered.groups[:middle] for r in g])):
+                    if self._complaints(doc, index, _cut(doc, index, [r for g in rendered.groups[:middle] for r in g], marker)):
                         high = middle
                     else:
                         low = middle
@@ -180,7 +192,11 @@ class CodeCompressor(Compressor):
                     return None
                 culprits = {high - 1}
             dropped = {r for g in culprits for r in rendered.groups[g]}
+            doc.broken.update((index, r) for r in dropped)
             chosen = [r for r in chosen if r not in dropped]
+            if not chosen:
+                return None
+            rendered = _cut(doc, index, chosen, marker)
         return None
 
     def _complaints(self, doc: _Document, index: int, rendered: Rendered) -> tuple[tuple[int, int], ...]:
@@ -198,15 +214,34 @@ class CodeCompressor(Compressor):
             raise InvalidInput("symbol= takes a name such as 'parse_args' or 'ArgumentParser.parse_args'")
         doc = self._document(original, None)
         found = _find(doc, value.strip())
-        if not found:  # the language guessed from content alone may be wrong: ask the fallback too
-            outlines = [outline_fallback(c.lines, c.language, 3) if c.language else None for c in doc.chunks]
+        for outlines in [] if found else _second_guesses(doc, self.options.short_body_lines):
             found = _find(_Document(doc.lines, doc.chunks, outlines, (), None), value.strip())
+            if found:
+                break
         if not found:
             names = sorted({s.name for outline in doc.outlines if outline for s in outline.symbols})
             raise InvalidInput(
                 f"no symbol named {value!r} in this original; known symbols include: {', '.join(names[:20]) or 'none'}"
             )
         return "".join("".join(doc.lines[first : last + 1]) for first, last in found)
+
+
+def _second_guesses(doc: _Document, short: int) -> Iterator[list[Outline | None]]:
+    """Other readings of a piece whose files have no name (the store keeps no file name, so the
+    language was guessed from content): each file as its next likeliest languages, then by the fallback."""
+    for rank in (1, 2):
+        outlines = list(doc.outlines)
+        changed = False
+        for index, chunk in enumerate(doc.chunks):
+            others = [g for g in guesses("".join(chunk.lines)) if g != chunk.language] if chunk.language and not chunk.name else []
+            if len(others) >= rank:
+                language = others[rank - 1]
+                binary = find_binary() if language in LANGUAGES else None
+                outlines[index] = _outline(dataclasses.replace(chunk, language=language), binary, short)[0]
+                changed = True
+        if changed:
+            yield outlines
+    yield [outline_fallback(c.lines, c.language, short) if c.language else None for c in doc.chunks]
 
 
 def parse_document(text: str, file_name: str | None, short: int) -> _Document:
@@ -245,6 +280,20 @@ def _outline(chunk: Chunk, binary: str | None, short: int) -> tuple[Outline | No
     return outline_fallback(chunk.lines, language, short), f"{reason}; brace/indentation-aware fallback, output not syntax-checked"
 
 
+def _cut(doc: _Document, index: int, regions: list[Region], marker: Callable[[int, str], str]) -> Rendered:
+    chunk, outline = doc.chunks[index], doc.outlines[index]
+    assert outline is not None
+    return render(chunk.lines, chunk.prefixes, regions, outline, marker, chunk.start)
+
+
+def _join(doc: _Document, rendered: dict[int, Rendered]) -> str:
+    """The piece with each rendered chunk in place of its lines."""
+    return "".join(
+        rendered[index].text if index in rendered else "".join(p + line for p, line in zip(chunk.prefixes, chunk.lines))
+        for index, chunk in enumerate(doc.chunks)
+    )
+
+
 def _complaints(doc: _Document, index: int, rendered: Rendered) -> tuple[tuple[int, int], ...]:
     outline, chunk = doc.outlines[index], doc.chunks[index]
     assert outline is not None
@@ -257,17 +306,13 @@ def _complaints(doc: _Document, index: int, rendered: Rendered) -> tuple[tuple[i
         found = error_spans(doc.binary, chunk.language, rendered.code)
     except AstGrepError:
         return ((0, len(rendered.origin)),)
-    known = Counter(outline.errors)
+    known = Counter((line, column) for line, column, _, _ in outline.errors)
     lines = len(rendered.origin)
-
-    def original(line: int) -> int:  # an error may end just past the last line
-        return rendered.origin[line] if line < lines else len(chunk.lines) + line - lines
-
     out = []
-    for first, column, last, end_column in found:
-        where = (original(first), column, original(last), end_column)
-        if where[0] >= 0 and where[2] >= 0 and known[where] > 0:
-            known[where] -= 1
+    for first, column, last, _ in found:
+        where = (rendered.origin[first] if first < lines else len(chunk.lines) + first - lines, column)
+        if where[0] >= 0 and known[where] > 0:
+            known[where] -= 1  # the original's error, where it was (its recovery may end elsewhere)
         else:
             out.append((first, last))
     return tuple(out)

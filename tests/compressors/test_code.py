@@ -68,11 +68,12 @@ def restore(hr: Headroom, text: str, handles: frozenset[str]) -> list[str]:
 
 
 def same_but_closed_docstrings(restored: list[str], original: list[str]) -> bool:
-    """Equal line for line, except docstring first lines that were closed with their quotes."""
+    """Equal line for line, except kept first lines of docstrings and block comments, closed with
+    their quotes or `` */``."""
     if len(restored) != len(original):
         return False
     for new, old in zip(restored, original):
-        if new != old and not (new.rstrip().endswith(('"""', "'''")) and new.startswith(old.rstrip())):
+        if new != old and not (new.rstrip().endswith(('"""', "'''", " */")) and new.startswith(old.rstrip())):
             return False
     return True
 
@@ -438,3 +439,30 @@ def test_cuts_that_shift_the_recovery_of_an_unparsed_header_are_traced() -> None
     assert out is not None and COUNTER.count(out.text) <= target
     assert "\t  _M_drop_node(__x);\n" in out.text
     assert parses_as_well(original, out.text, "cpp")
+
+
+def test_a_symbol_missed_under_the_first_guess_of_language_is_found_under_the_next(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the store keeps no file name, so retrieval guesses the language from content; a wrong first guess
+    # (here forced: Java read as TypeScript) must not hide a symbol the right parser sees
+    original = read("java_stringjoiner.java")
+    expected = CodeCompressor().select(original, "symbol", "StringJoiner.merge")
+    real = code.split_piece
+    monkeypatch.setattr(code, "split_piece", lambda text, name=None: [dataclasses.replace(c, language="typescript") for c in real(text, name)])
+    assert "StringJoiner.merge" not in {s.name for o in parse_document(original, None, 3).outlines if o for s in o.symbols}
+    assert CodeCompressor().select(original, "symbol", "StringJoiner.merge") == expected
+    assert "    public StringJoiner merge(StringJoiner other) {\n" in expected
+
+
+def test_comment_blocks_keep_their_first_line_as_code_that_still_parses() -> None:
+    python = read("python_textwrap.py")
+    out = CodeCompressor().compress(python, None, ctx(python))
+    assert out is not None and compiles(out.text)
+    lines = split_lines(out.text)
+    at = lines.index("    # This funky little regex is just the trick for splitting\n")
+    assert re.match(r"^    # \[hr1:\d+ omitted \d+ lines \d+-\d+ comment\]$", lines[at + 1])  # a comment, not a statement
+    java = read("java_stringjoiner.java")
+    out = CodeCompressor().compress(java, None, ctx(java))
+    assert out is not None and parses_as_well(java, out.text, "java")
+    lines = split_lines(out.text)
+    at = lines.index(" * Copyright (c) 2013, 2021, Oracle and/or its affiliates. All rights reserved. */\n")
+    assert lines[at - 1] == "/*\n" and lines[at + 1].startswith("// [hr1:")
