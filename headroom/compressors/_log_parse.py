@@ -34,7 +34,7 @@ _HINTS = (
     "[crit", "[alert", "[emerg", "[warn", "[debug", "[trace", "WARN", "Warn", "warn", "DEPRECATED",
     "Deprecated", "deprecated", "DEBUG", "TRACE",
 )  # fmt: skip
-_HINT_AT_START = re.compile(r"^(E\s\s|[EFW]\d{4} \d\d:)", re.M)
+_HINT_AT_START = re.compile(r"E\s\s|[EFW]\d{4} \d\d:")
 
 _MASK = re.compile(r"\d[0-9a-fA-FxX.:/_+-]*|/[^\s:'\"(),\]]*")  # from a digit on, or a path
 _JSON_LEVEL = re.compile(
@@ -63,6 +63,7 @@ _SECTION_END = re.compile(r"(_{3,} .+ _{3,}|=+ .* =+|-{3,} .+ (stdout|stderr) -{
 _UNITTEST_FAIL = re.compile(r"(FAIL|ERROR|UNEXPECTED SUCCESS): ")
 _TRACEBACK = re.compile(r"\s*Traceback \(most recent call last\):")
 _FRAME = re.compile(r"\s+at \S.*(:\d+\)?|\(<anonymous>\)|\(Native Method\))$")
+_STAMP = re.compile(r"\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?\]? ")
 _RECORD = re.compile(r"\[?\d{2,4}[-/:.]\d")  # a timestamped log record starts: a panic's message has ended
 _MAX_BLOCK = 2000  # lines; a longer "block" is a misreading, and no budget keeps it whole anyway
 _CONTINUES = re.compile(r"\s*(Caused by: |Suppressed: |\.\.\. \d+ more)")
@@ -141,9 +142,11 @@ def read_log(lines: list[str]) -> LogLines:
     offsets = [0]
     for line in lines:
         offsets.append(offsets[-1] + len(line))
+    bodies = _bodies(lines)
     levels = ["info"] * len(lines)
-    for i in sorted(_found(_HINTS, text, offsets) | _hits(_HINT_AT_START, text, offsets)):
-        levels[i] = level_of(lines[i])
+    at_start = {i for i, body in enumerate(bodies) if _HINT_AT_START.match(body)}
+    for i in sorted(_found(_HINTS, text, offsets) | at_start):
+        levels[i] = level_of(bodies[i])
     templates = _MASK.sub("#", text).split("\n")
     for i in _hits(_JSON_START, text, offsets):
         found = _JSON_LEVEL.search(lines[i])
@@ -151,8 +154,21 @@ def read_log(lines: list[str]) -> LogLines:
             levels[i] = _json_level(found[1], found[2])
             message = _JSON_MESSAGE.search(lines[i])
             templates[i] = f"{levels[i]} {template_of(message[1]) if message else templates[i]}"
-    summaries = [i for i, line in enumerate(lines) if _SUMMARY.match(line)]
-    return LogLines(lines, levels, templates, _runs(templates, levels), summaries, _blocks(lines, levels))
+    summaries = [i for i, line in enumerate(bodies) if _SUMMARY.match(line)]
+    return LogLines(lines, levels, templates, _runs(templates, levels), summaries, _blocks(bodies, levels))
+
+
+def _bodies(lines: list[str]) -> list[str]:
+    """The lines without their timestamp prefix, when most lines have one (``docker logs -t``, CI
+    runners), so tracebacks, sections and summaries are found behind it."""
+    sample = [line for line in lines[:200] if line.strip()]
+    if not sample or sum(1 for line in sample if _STAMP.match(line)) < 0.5 * len(sample):
+        return lines
+    out = []
+    for line in lines:
+        stamp = _STAMP.match(line)
+        out.append(line[stamp.end() :] if stamp else line)
+    return out
 
 
 def _hits(pattern: re.Pattern[str], text: str, offsets: list[int]) -> set[int]:

@@ -43,7 +43,8 @@ __all__ = ["LogCompressor", "level_of", "template_of"]
 _MARKER_COST = 20  # a marker with a range and a level count, in cl100k tokens
 _CONTEXT = 2
 _LOOKBACK = 8  # how far before an error its program's last step is looked for
-_SAMPLE = 2000  # lines sampled for BM25's average line length, and for tokens per character
+_SAMPLE = 2000  # lines sampled for tokens per character
+_LENGTH_SAMPLE = 200  # lines sampled for BM25's average line length
 _EXACT_CHARS = 400_000  # logs up to this size have every line counted before choosing
 # up to this target a result's cost is counted exactly; above it the core's count of the result decides
 _EXACT_TARGET = 32_000
@@ -209,8 +210,7 @@ def _query_scores(lines: list[str], query: str | None) -> dict[int, float]:
                 counts[index] = found
     if not counts:
         return {}
-    step = max(1, len(lines) // _SAMPLE)
-    sample = lines[::step]
+    sample = lines[:: max(1, len(lines) // _LENGTH_SAMPLE)]
     average = sum(len(terms(line)) for line in sample) / len(sample) or 1.0
     frequency = Counter(term for found in counts.values() for term in wanted & found.keys())
     # a term on most lines ("request" in a request log) selects nothing; it would only scatter markers

@@ -96,9 +96,10 @@ class SearchCompressor(Compressor):
             reserve = 0
             for _ in range(4):
                 keep = _choose(plan, target - reserve, marker)
-                if len(keep) == len(plan.lines):
+                kept = keep.count(1)
+                if kept == len(plan.lines):
                     return None
-                if not keep:
+                if not kept:
                     break  # the names take all the room: name fewer
                 form = _render(plan, keep, ctx, listed)
                 if form.cost <= target:
@@ -178,28 +179,28 @@ def _group(hits: list[Hit], index: int) -> range:
 def _selective(documents: list[str], query: str) -> str:
     """The query's terms and their word forms that occur on at most half of the lines: the searched
     pattern itself is on every line and would rank all of them alike."""
-    wanted = word_forms(set(terms(query)))
-    frequency: Counter[str] = Counter()
-    for document in documents:
-        frequency.update(wanted.intersection(terms(document)))
-    return " ".join(sorted(t for t in wanted if frequency[t] <= len(documents) / 2))
+    lowered = [document.lower() for document in documents]
+    # a term's lines are at most those holding it as a substring: enough to tell "most lines"
+    return " ".join(
+        sorted(t for t in word_forms(set(terms(query))) if sum(t in d for d in lowered) <= len(lowered) / 2)
+    )
 
 
-def _choose(plan: _Plan, room: int, marker: int) -> set[int]:
+def _choose(plan: _Plan, room: int, marker: int) -> bytearray:
     """Lines in priority order while they fit, each gap between them costing a marker."""
     n = len(plan.lines)
-    keep: set[int] = set()
+    keep = bytearray(n)
     used = marker
     for index in plan.order:
-        gaps = 1 - (index == 0 or index - 1 in keep) - (index == n - 1 or index + 1 in keep)
+        gaps = 1 - (index == 0 or keep[index - 1]) - (index == n - 1 or keep[index + 1])
         added = plan.costs[index] + gaps * marker
         if used + added <= room:
-            keep.add(index)
+            keep[index] = 1
             used += added
     return keep
 
 
-def _render(plan: _Plan, keep: set[int], ctx: PieceContext, listed: int | None) -> _Form:
+def _render(plan: _Plan, keep: bytearray, ctx: PieceContext, listed: int | None) -> _Form:
     """Kept lines, a marker per omitted stretch, and the closing list of files left out entirely."""
     lines, hits = plan.lines, plan.hits
     out: list[str] = []
@@ -207,14 +208,16 @@ def _render(plan: _Plan, keep: set[int], ctx: PieceContext, listed: int | None) 
     named: set[str] = set()
     index = 0
     while index < len(lines):
-        if index in keep:
-            out.append(lines[index])
-            cost += plan.costs[index]
-            index += 1
+        if keep[index]:
+            stop = keep.find(0, index)
+            stop = len(lines) if stop < 0 else stop
+            out.extend(lines[index:stop])
+            cost += sum(plan.costs[index:stop])
+            index = stop
             continue
         start = index
-        while index < len(lines) and index not in keep:
-            index += 1
+        index = keep.find(1, index)
+        index = len(lines) if index < 0 else index
         omitted += index - start
         per_file = Counter(hit.file or "other lines" for hit in hits[start:index])
         shown = list(per_file.items())[:_NAMED]
@@ -228,7 +231,7 @@ def _render(plan: _Plan, keep: set[int], ctx: PieceContext, listed: int | None) 
         markers += 1
         marker_cost += ctx.counter.count(marker)
     cost += marker_cost
-    kept_files = {hits[i].file for i in keep}
+    kept_files = {hits[i].file for i in range(len(lines)) if keep[i]}
     dropped = [f for f in plan.first_line if f not in kept_files and f not in named]
     counts = {"lines": omitted}
     if dropped:

@@ -113,6 +113,15 @@ def test_blocks_are_found_whole_in_real_output() -> None:
     assert [b[0].strip("_ \n") for b in pytest_sections] == ["test_discount_applied", "test_stock_lookup"]
 
 
+@pytest.mark.parametrize("path", [p for p in REAL if p.suffix == ".txt"], ids=lambda p: p.name)
+def test_timestamp_prefixes_change_nothing(path: Path) -> None:
+    # docker logs -t and CI runners put a timestamp before every line, tracebacks included
+    lines = split_lines(path.read_text())
+    stamped = [f"2026-11-24T08:00:{i % 60:02d}.{i:06d}Z {line}" for i, line in enumerate(lines)]
+    plain, prefixed = read_log(lines), read_log(stamped)
+    assert (prefixed.levels, prefixed.blocks, prefixed.summaries) == (plain.levels, plain.blocks, plain.summaries)
+
+
 def test_summary_lines_of_each_tool() -> None:
     def summaries(path: Path) -> list[str]:
         log = read_log(split_lines(path.read_text()))
