@@ -1,9 +1,10 @@
 """Reading a log: each line's level and template, the blocks that belong together, the summaries.
 
 Speed matters (a 10 MB log is 100,000+ lines), so nothing here runs an
-unanchored regex over every line: level words are found by one scan of the
-lowercased text, and only the lines it hits are classified exactly. Anchored
-checks (``pattern.match``) fail at the first character and stay cheap.
+unanchored regex over every line: level words are found with ``str.find`` over
+the whole text, and only the lines they hit are classified exactly. Anchored
+checks (``pattern.match``) fail at the first character and stay cheap. When
+most lines start with a timestamp, lines are read behind it.
 """
 
 from __future__ import annotations

@@ -1,50 +1,41 @@
 """Build, test, install and service logs (plain or JSON lines): what failed first, repetition folded.
 
 Every line gets a level (from its words, or from the level field of a JSON
-record) and a template (numbers, times, hex ids and versions masked); runs of
-similar lines are found, and the blocks that only make sense whole: Python
-tracebacks, Java and Node stack traces with their ``Caused by:`` chains, Rust
-panics, compiler diagnostics with their source excerpts, pytest / unittest /
-cargo / TAP failure sections. Kept first, as far as the target allows: the
-first error line (in a build, the cause; later errors are often its echo), the
-best query matches, the first line of each error template, the summary lines of
-test runners and build tools, whole blocks, context around errors, the first
-and last lines, one warning of each kind, then the first and last line of each
-run and each template, then the rest from both ends inward. Lines keep their
-order; each omitted stretch becomes one marker with its range and its levels,
-and says how many of its lines are like the kept line above it, so a run of a
-thousand similar lines reads as one line and a count:
+record) and a template (numbers, times, hex ids, versions and paths masked);
+runs of similar lines are found, and the blocks that only make sense whole:
+Python tracebacks, Java and Node stack traces with their ``Caused by:`` chains,
+Rust panics, compiler diagnostics with their source excerpts, pytest / unittest
+/ cargo / TAP failure sections (``_log_parse``). Lines are kept in the priority
+order of ``_log_rank`` as far as the target allows, and shown in their order;
+each omitted stretch becomes one marker with its range, its lines of each level
+but info, and how many of them are like the kept line above it, so a run of
+similar lines reads as one line and a count:
 
-    loaded item sku-1 qty=7
-    [hr1:482913057162345 omitted 38 lines 3-40 info:38, 38 like the line above]
+    2026-11-24 08:43:49 INFO Inventory - loaded item sku-3 qty=21
+    [hr1:371797639682022 omitted 35 lines 5-39 35 like the line above]
 
-Costs are the exact token counts of the kept lines and of each marker,
-counted once per line and only for lines that are considered; the core counts
-the result for real.
+A small log has every line counted before choosing; a big one has a sample
+counted and its other lines estimated from their length until they are kept.
+A result for a target up to ``_EXACT_TARGET`` is costed exactly (every kept
+line and marker counted); the core counts every result for real.
 """
 
 from __future__ import annotations
 
-import math
-import re
-from collections import Counter
 from dataclasses import dataclass, field
 from itertools import accumulate
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from headroom.compressors._log_parse import LEVELS, LogLines, level_of, read_log, template_of
+from headroom.compressors._log_rank import order
 from headroom.compressors.base import Compressed, Compressor, PieceContext, split_lines
-from headroom.relevance import terms
 from headroom.tokens import TokenCounter
 
 __all__ = ["LogCompressor", "level_of", "template_of"]
 
 _MARKER_COST = 20  # a marker with a range and a level count, in cl100k tokens
-_CONTEXT = 2
-_LOOKBACK = 8  # how far before an error its program's last step is looked for
 _SAMPLE = 2000  # lines sampled for tokens per character
-_LENGTH_SAMPLE = 200  # lines sampled for BM25's average line length
 _EXACT_CHARS = 400_000  # logs up to this size have every line counted before choosing
 # up to this target a result's cost is counted exactly; above it the core's count of the result decides
 _EXACT_TARGET = 32_000
@@ -127,102 +118,15 @@ class LogCompressor(Compressor):
         cached: tuple[tuple[str, str | None, int], _Plan] | None = getattr(self, "_cache", None)
         if cached is None or cached[0] != key:
             log = read_log(split_lines(text))
-            order, rest = _order(log, ctx.query)
+            ranges, rest = order(log, ctx.query)
             tallies = {level: [0, *accumulate(int(v == level) for v in log.levels)] for level in LEVELS if level != "info"}
             run_end: dict[int, int] = {}
             for index, start in enumerate(log.run_start):
                 run_end[start] = index + 1
-            plan = _Plan(log, order, rest, tallies, run_end, ctx.counter)
+            plan = _Plan(log, ranges, rest, tallies, run_end, ctx.counter)
             cached = (key, plan)
             self._cache = cached
         return cached[1]
-
-
-def _order(log: LogLines, query: str | None) -> tuple[list[tuple[int, int]], int]:
-    """Ranges of lines, most worth keeping first (see the module docstring), and where the filler starts."""
-    lines, levels, templates = log.lines, log.levels, log.templates
-    n = len(lines)
-    first_of: dict[str, int] = {}
-    for index in range(n):
-        first_of.setdefault(templates[index], index)
-    errors = [i for i in range(n) if levels[i] == "error"]
-    distinct_errors = [i for i in errors if first_of[templates[i]] == i]
-    warnings = [i for i in range(n) if levels[i] == "warn" and first_of[templates[i]] == i]
-    scores = _query_scores(lines, query)
-    relevant = sorted(scores, key=lambda i: (-scores[i], i))
-    context = [j for i in distinct_errors for j in (*range(i - _CONTEXT, i + _CONTEXT + 1), _last_step(log, i))]
-    edges = [0, 1, 2, n - 3, n - 2, n - 1]
-    run_firsts = sorted({*log.run_start, *first_of.values()} - {n})
-    run_lasts = [  # the last line of a long run, when it is not a copy of the first
-        i
-        for i in range(n)
-        if (i == n - 1 or log.run_start[i + 1] != log.run_start[i])
-        and i - log.run_start[i] >= 2
-        and templates[i] != templates[log.run_start[i]]
-    ]
-    first = [errors[0], _last_step(log, errors[0])] if errors else []
-    singles = (first, relevant[:3], distinct_errors, log.summaries)
-    later = (relevant[:12], context, edges, warnings, relevant, errors, run_firsts, run_lasts)
-    order: list[tuple[int, int]] = []
-    seen: set[int] = set()
-
-    def add(group: list[int]) -> None:
-        for index in group:
-            if 0 <= index < n and index not in seen:
-                seen.add(index)
-                order.append((index, index + 1))
-
-    for group in singles:
-        add(group)
-    order.extend(log.blocks)
-    for group in later:
-        add(group)
-    rest = len(order)
-    add(sorted(range(n), key=lambda i: (min(i, n - 1 - i), i)))
-    return order, rest
-
-
-def _last_step(log: LogLines, error: int) -> int:
-    """The last line of a run of similar lines that ends shortly before ``error`` (``loading x.json``,
-    ``compiling y.c``): what the program was doing when it failed. -1 when there is none."""
-    for j in range(error - 1, max(-1, error - _LOOKBACK), -1):
-        if j - log.run_start[j] >= 2:
-            return j
-    return -1
-
-
-def _query_scores(lines: list[str], query: str | None) -> dict[int, float]:
-    """BM25 (k1 1.2, b 0.75) of the lines that hold a query term; the others score 0.
-
-    The same formula as ``headroom.relevance.BM25``, computed sparsely: only the
-    lines a query term occurs in are tokenized, and the average line length is
-    taken from a sample, so a 100,000-line log is scored in milliseconds.
-    """
-    wanted = set(terms(query or ""))
-    if not wanted:
-        return {}
-    finder = re.compile("|".join(re.escape(term) for term in sorted(wanted)))
-    counts = {}
-    for index, line in enumerate(lines):
-        if finder.search(line.lower()):
-            found = Counter(terms(line))
-            if wanted & found.keys():
-                counts[index] = found
-    if not counts:
-        return {}
-    sample = lines[:: max(1, len(lines) // _LENGTH_SAMPLE)]
-    average = sum(len(terms(line)) for line in sample) / len(sample) or 1.0
-    frequency = Counter(term for found in counts.values() for term in wanted & found.keys())
-    # a term on most lines ("request" in a request log) selects nothing; it would only scatter markers
-    selective = {t for t, df in frequency.items() if df <= len(lines) / 2}
-    idf = {t: math.log(1 + (len(lines) - frequency[t] + 0.5) / (frequency[t] + 0.5)) for t in selective}
-    scores = {}
-    for index, found in counts.items():
-        norm = 1.2 * (0.25 + 0.75 * sum(found.values()) / average)
-        score = sum(idf[t] * found[t] * 2.2 / (found[t] + norm) for t in selective & found.keys())
-        if score > 0:
-            scores[index] = score
-    return scores
 
 
 @dataclass(frozen=True)
