@@ -197,6 +197,8 @@ def _choose(plan: _Plan, room: int, marker: int) -> bytearray:
         if used + added <= room:
             keep[index] = 1
             used += added
+        elif room - used < 2:
+            break
     return keep
 
 
