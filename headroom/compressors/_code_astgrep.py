@@ -39,6 +39,7 @@ _RANGE_KEY = b'"range":{"byteOffset":'
 _RANGE = re.compile(rb'"range":\{"byteOffset":\{"start":(\d+),"end":(\d+)\},"start":\{"line":(\d+),"column":(\d+)\},"end":\{"line":(\d+),"column":(\d+)\}')
 _RULE = re.compile(rb'"ruleId":"([^"\\]*)"')
 _BODY_KEY = b'"BODY":{'
+_C_COMMENTS = re.compile(rb"/\*.*?\*/|//[^\n]*", re.S)
 _TEXT_OF = frozenset({b"name", b"own", b"decl"})  # the only roles whose text is read
 _TEXT = re.compile(rb'\{"text":("(?:[^"\\]|\\.)*")')
 
@@ -200,20 +201,14 @@ class _Builder:
         return _Node(match.start, match.end, match.line, last, match.body)
 
     def _demote_misparsed(self) -> None:
-        """C and C++ have no nested function definitions (lambdas aside): a "function" whose head the
-        parser could not read and whose body holds some is a misparse (a class template after an
-        unknown macro reads as one) and is kept as a container."""
-        ordered = sorted(self.fns + self.boxes, key=lambda n: (n.start, -n.end))
-        functions = {(n.start, n.end) for n in self.fns if not self.source.startswith(b"[", n.start)}
-        error_starts = sorted(e.start for e in self.errors)
-        demoted = set()
-        for node, parent in zip(ordered, _nesting(ordered)):
-            outer = ordered[parent] if parent >= 0 else None
-            if outer is None or outer.body is None or (node.start, node.end) not in functions or (outer.start, outer.end) not in functions:
-                continue
-            at = bisect.bisect_left(error_starts, outer.start)
-            if at < len(error_starts) and error_starts[at] < outer.body[0]:
-                demoted.add((outer.start, outer.end))
+        """A C or C++ "function" with no parameter list in its head (comments aside) is a container the
+        parser misread after an unknown macro (``MACRO namespace x {``, ``MACRO template<...> class y {``):
+        it is kept as a container, its body never cut as one."""
+        demoted = {
+            (n.start, n.end)
+            for n in self.fns
+            if n.body and not self.source.startswith(b"[", n.start) and b"(" not in _C_COMMENTS.sub(b"", self.source[n.start : n.body[0]])
+        }
         self.boxes += [n for n in self.fns if (n.start, n.end) in demoted]
         self.fns = [n for n in self.fns if (n.start, n.end) not in demoted]
 
