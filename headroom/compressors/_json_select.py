@@ -4,9 +4,11 @@ Sizes are estimated from characters with the piece's own tokens-per-character
 ratio (the caller counts the final text exactly and asks again if it missed).
 The budget is shared out from the top:
 
-- an object whose keys fit keeps every key; its values share the budget,
-  smallest first, each getting at least its floor (a scalar itself, a
-  container as one marker), so big values shrink and small ones stay whole;
+- an object whose keys fit keeps every key; its values share the budget:
+  each gets at least its floor (a scalar itself, a container as one marker, or,
+  when that fits, room to list its own key names), the values the question
+  names or matches first take up to half of what is left, the rest go
+  smallest first, so big values shrink and small ones stay whole;
 - an object too wide for that (a map of versions to dates) keeps the entries
   that rank highest; each run of dropped entries becomes a marker key whose
   value lists the dropped key names, or, when even the names do not fit, null
@@ -40,6 +42,8 @@ __all__ = ["Shrinker"]
 _MARKER = 24.0  # tokens of a marker with a short summary, as a JSON string
 _RANGE = 3.0  # tokens one more range adds to a marker that lists several
 _MIN_STRING = 40  # characters a shortened string keeps at least
+_RECORD = 32  # an object with at most this many keys is a record: its names are always worth listing
+_WINDOW = 5_000  # characters of each window counted to measure a large container's tokens per character
 
 Where = tuple[int, "str | int"]
 
@@ -47,14 +51,13 @@ Where = tuple[int, "str | int"]
 @dataclass(frozen=True)
 class _Profile:
     """A container's children, whatever the budget: their tokens, their floors (one marker
-    for a container), the least they can be shown in (an object's key names and one
-    marker), and what each key costs (``key_total``: all of them, as a list of names)."""
+    for a container), and what each key costs (``key_total``: all of them, as a list of names)."""
 
     sizes: list[float]
     floors: list[float]
-    least: list[float]
     keys: list[float]
     key_total: float
+    unit: str  # what its children are counted as: keys, rows (objects) or items
 
 
 class Shrinker:
@@ -120,15 +123,15 @@ class Shrinker:
         return size
 
     def _profile(self, container: dict[str, Any] | list[Any]) -> _Profile:
-        """Counted once per container: its JSON and its key names are counted for real, and its
-        children are estimated with the container's own tokens per character (version strings
-        and dates cost more per character than prose)."""
+        """Measured once per container: its tokens per character and its key names' are counted
+        (on a sample when large), and its children are estimated with the container's own
+        ratio (version strings and dates cost more per character than prose)."""
         found = self._profiles.get(id(container))
         if found is None:
-            count = self.ctx.counter.count
             dump = _dump(container)
-            self._tokens[id(container)] = float(count(dump))
-            local = self._tokens[id(container)] / max(1, len(dump))
+            local = self._per_char(dump)
+            # a container keeps the estimate its parent gave it, so grants and sizes agree
+            self._tokens.setdefault(id(container), len(dump) * local)
             children = list(container.values()) if isinstance(container, dict) else container
             sizes = []
             for child in children:
@@ -139,16 +142,32 @@ class Shrinker:
             keys: list[float] = []
             if isinstance(container, dict):
                 names = [_dump(k) for k in container]
-                per_char = count("[" + ",".join(names) + "]") / max(1, sum(len(n) + 1 for n in names))
+                per_char = self._per_char("[" + ",".join(names) + "]")
                 keys = [(len(name) + 1) * per_char for name in names]
             floors = [self._floor(child, size) for child, size in zip(children, sizes)]
-            least = [self._least(child, size, local) for child, size in zip(children, sizes)]
-            found = self._profiles[id(container)] = _Profile(sizes, floors, least, keys, sum(keys))
+            if isinstance(container, dict):
+                unit = "keys"
+            else:
+                unit = "rows" if children and all(isinstance(child, dict) for child in children) else "items"
+            found = self._profiles[id(container)] = _Profile(sizes, floors, keys, sum(keys), unit)
         return found
 
-    def _least(self, value: Any, size: float, per_char: float) -> float:
+    def _per_char(self, text: str) -> float:
+        """Tokens per character of ``text``: a container's own ratio, measured on four windows
+        spread over it when it is large (counting all of it would cost more than the rest)."""
+        if len(text) <= 4 * _WINDOW:
+            return self.ctx.counter.count(text) / max(1, len(text))
+        step = (len(text) - _WINDOW) // 3
+        windows = [text[i * step : i * step + _WINDOW] for i in range(4)]
+        return sum(self.ctx.counter.count(w) for w in windows) / (4 * _WINDOW)
+
+    def _least(self, value: Any) -> float:
+        """The fewest tokens ``value`` can usefully be shown in: an object, room for its key
+        names to be listed (the numbers ``_entries`` will use); a list, one item and a marker."""
+        size = self.tokens(value)
         if isinstance(value, dict):
-            return min(size, sum(len(k) + 3 for k in value) * per_char + _MARKER)
+            names = self._profile(value).key_total + _MARKER
+            return min(size, names if len(value) <= _RECORD else 2 * names)
         if isinstance(value, list):
             return min(size, 2 * _MARKER)
         return self._floor(value, size)
@@ -170,16 +189,25 @@ class Shrinker:
         """Every key stays when the keys and their values' floors fit: every nested key too
         (each value at least its key names and a marker) if that fits, else values as markers."""
         profile = self._profile(value)
-        for floors in (profile.least, profile.floors):
+        tiers = [profile.floors]
+        if len(value) <= _RECORD:  # a record's values each shown as at least their own key names
+            tiers.insert(0, [self._least(child) for child in value.values()])
+        for floors in tiers:
             left = budget - profile.key_total - sum(floors)
             if left >= 0:
                 break
         else:
             return self._entries(value, budget, path)
         grants = list(floors)
-        needs = sorted(range(len(grants)), key=lambda i: profile.sizes[i] - floors[i])
-        for position, index in enumerate(needs):  # the smallest needs first, each its fair share at most
-            extra = min(profile.sizes[index] - floors[index], left / (len(grants) - position))
+        ranking = self._ranking(value)
+        asked = ranking.order[: ranking.asked]
+        for index in asked:  # what the question names or matches first, each up to half of what is left
+            extra = min(profile.sizes[index] - floors[index], left / 2)
+            grants[index] += extra
+            left -= extra
+        needs = sorted((i for i in range(len(grants)) if i not in asked), key=lambda i: profile.sizes[i] - floors[i])
+        for position, index in enumerate(needs):  # then the smallest needs first, each its fair share at most
+            extra = min(profile.sizes[index] - floors[index], left / (len(needs) - position))
             grants[index] += extra
             left -= extra
         return {
@@ -190,7 +218,7 @@ class Shrinker:
     def _entries(self, value: dict[str, Any], budget: float, path: str) -> Any:
         """A wide object: the entries that rank highest, each dropped run named by a marker key."""
         profile = self._profile(value)
-        listed = profile.key_total + _MARKER <= budget / 2  # the names take at most half: the dropped ones are listed
+        listed = _listed(len(value), profile.key_total, budget)
         if not listed and budget < 2 * _MARKER:
             return self._whole(value, path)
         costs = self._costs.get((id(value), listed))
@@ -216,9 +244,9 @@ class Shrinker:
         return out
 
     def _array(self, value: list[Any], budget: float, path: str) -> Any:
-        unit = "rows" if all(isinstance(v, dict) for v in value) else "items"
         if budget < _MARKER:
             return self._whole(value, path)
+        unit = self._profile(value).unit
         factor = self.rows_factor if value is self.rows else 1.0
         costs = self._costs.get((id(value), False))
         if costs is None:  # in the form the rows will take: the row table costs less per row
@@ -235,9 +263,7 @@ class Shrinker:
 
     def _whole(self, value: dict[str, Any] | list[Any], path: str) -> str:
         """``value`` replaced by one marker string."""
-        if isinstance(value, dict):
-            return self._marker(value, len(value), "keys", path, f"1-{len(value)}", [(0, len(value))])
-        unit = "rows" if value and all(isinstance(v, dict) for v in value) else "items"
+        unit = self._profile(value).unit
         return self._marker(value, len(value), unit, path, f"1-{len(value)}", [(0, len(value))])
 
     def _marker(self, container: Any, count: int, unit: str, path: str, detail: str, runs: list[tuple[int, int]]) -> str:
@@ -273,8 +299,11 @@ class Shrinker:
         return ranking
 
     def _pick(self, container: dict[str, Any] | list[Any], costs: list[float], budget: float) -> Choice:
-        least = self._profile(container).least
-        return choose(self._ranking(container), costs, budget, marker=_MARKER, more_range=_RANGE, least=least)
+        children = list(container.values()) if isinstance(container, dict) else container
+        return choose(
+            self._ranking(container), costs, budget, marker=_MARKER, more_range=_RANGE,
+            least=lambda index: self._least(children[index]),
+        )
 
     def _span(self, where: Where | None, value: str) -> tuple[int, int] | None:
         """Where the literal of the string at ``where`` sits in the original text."""
@@ -290,6 +319,12 @@ class Shrinker:
         except ValueError:
             same = False
         return span if same else None
+
+
+def _listed(keys: int, names: float, budget: float) -> bool:
+    """Whether an object's dropped keys are listed by name: a record's (a few keys) whenever
+    the names fit; a map's (many keys: versions, ids) when they take at most half its share."""
+    return names + _MARKER <= (budget if keys <= _RECORD else budget / 2)
 
 
 def _dump(value: Any) -> str:

@@ -14,6 +14,7 @@ import math
 import re
 import statistics
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -189,10 +190,11 @@ class Summarizer:
             values = [v for start, end in runs for v in column[start:end] if v is not _MISSING]
             if not values:
                 continue
-            counts = Counter(str(v) if v != "" else "''" for v in values)
-            if numeric and len(counts) > 3:
+            distinct = len(set(map(str, values)))  # counted in full only when a few values repeat
+            if numeric and distinct > 3:
                 parts.append(f"{key} {min(values):g}..{max(values):g}".lstrip())
-            elif len(counts) <= 4 and len(values) >= 3:
+            elif distinct <= 4 and len(values) >= 3:
+                counts = Counter(str(v) if v != "" else "''" for v in values)
                 parts.append(f"{key} ".lstrip() + ",".join(f"{v}x{c}" for v, c in counts.most_common(3)))
             elif not key and len(values) > 1:  # plain values: the first and the last
                 parts.append(f"{str(values[0])[:24]}..{str(values[-1])[:24]}")
@@ -231,7 +233,13 @@ class Choice:
 
 
 def choose(
-    ranking: Ranking, costs: list[float], budget: float, *, marker: float, more_range: float, least: list[float] | None
+    ranking: Ranking,
+    costs: list[float],
+    budget: float,
+    *,
+    marker: float,
+    more_range: float,
+    least: Callable[[int], float] | None,
 ) -> Choice:
     """Items by rank while they fit ``budget``, counting what the markers of the dropped runs cost.
 
@@ -240,7 +248,7 @@ def choose(
     that drops an item the question asks for, one marker at the first gap that
     lists every dropped range (``more_range`` per extra range) is tried, and
     taken if it keeps more of the asked-for items. With ``least`` (the fewest
-    tokens each item can usefully be shrunk to) one of the three best-ranked items
+    tokens an item can usefully be shrunk to) one of the three best-ranked items
     too big for the room is kept with half of what is left, for the caller to
     shrink, when that half is at least its ``least``.
     """
@@ -254,7 +262,12 @@ def choose(
 
 
 def _greedy(
-    ranking: Ranking, costs: list[float], budget: float, marker: float, more_range: float | None, least: list[float] | None
+    ranking: Ranking,
+    costs: list[float],
+    budget: float,
+    marker: float,
+    more_range: float | None,
+    least: Callable[[int], float] | None,
 ) -> dict[int, float]:
     n = len(costs)
     per_run = marker if more_range is None else more_range
@@ -269,7 +282,7 @@ def _greedy(
         extra = -marker if runs + delta == 0 else delta * per_run  # the last run closing takes its marker along
         if used + costs[index] + extra <= budget:
             keep[index] = costs[index]
-        elif least is not None and rank < 3 and (budget - used - extra) / 2 >= max(least[index], marker):
+        elif least is not None and rank < 3 and (budget - used - extra) / 2 >= max(least(index), marker):
             keep[index] = (budget - used - extra) / 2
         else:
             continue

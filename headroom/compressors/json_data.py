@@ -135,7 +135,7 @@ class _Document:
                 tokens, text, kind = self._cheapest(self._render(shrunk))
                 if tokens <= target:
                     return Compressed(text, omitted=dict(omitted), output_kind=kind)
-                budget *= min(0.9, target / tokens * 0.97)
+                budget *= min(0.97, target / tokens * 0.97)
             else:
                 budget *= 0.8
         return None

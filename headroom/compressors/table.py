@@ -132,7 +132,11 @@ class _Prepared:
     def __init__(self, table: Table, ctx: PieceContext) -> None:
         self.table = table
         self.ranking: Ranking = priority(table.rows, ctx.query)
-        self.costs = [float(ctx.counter.count(line)) for line in table.lines]
+        # each row's cost at the table's own tokens per character: one count, not one per row
+        # (the text is counted exactly once chosen)
+        body = "".join(table.lines)
+        per_char = ctx.counter.count(body) / max(1, len(body))
+        self.costs = [len(line) * per_char for line in table.lines]
         self.head = sum(ctx.counter.count(line) for line in table.head)
         self.summarizer = Summarizer(table.rows)
 
