@@ -1,10 +1,11 @@
 """Choosing which rows of a table to keep: shared by the JSON and table compressors.
 
 A row is any JSON value (objects for records, one-entry objects for the
-entries of a wide object). Its *values* decide (never its key names): failure
-words, non-2xx statuses, false success flags, a value the query names, BM25
-relevance to the query, rare categorical values, numeric outliers and change
-points.
+entries of a wide object). Failure is read from its values, never its key
+names: failure words, non-2xx statuses, false success flags. Then what the
+query names (a value, a wide object's entry key, a nested key few rows have),
+BM25 relevance to the query, rare categorical values, numeric outliers and
+change points, and one item for each value of a categorical field.
 """
 
 from __future__ import annotations
@@ -78,9 +79,10 @@ def priority(items: list[Any], query: str | None) -> Ranking:
     named = _named(items, leaves, query) if query else []
     asked = list(dict.fromkeys(named + relevant[:3]))
     ordered: dict[int, None] = dict.fromkeys(asked)
-    # then the first failures, the edges, the other failures and matches, unusual values, and
-    # the rest in order (contiguous, so markers stay few)
-    for group in (failures[:5], [0, n - 1], failures, relevant, _unusual(leaves), range(n)):
+    # then the first failures, the edges, the other failures and matches, unusual values, one
+    # item for each value of a categorical field, and the rest in order (contiguous, so markers
+    # stay few)
+    for group in (failures[:5], [0, n - 1], failures, relevant, _unusual(leaves), _diverse(leaves), range(n)):
         for index in group:
             ordered.setdefault(index, None)
     return Ranking(list(ordered), len(asked))
@@ -159,6 +161,21 @@ def _unusual(leaves: list[list[tuple[str, Any]]]) -> list[int]:
             if len(changes) <= max(1, n // 20):
                 picked += changes  # where a steady field (a state, a status) changes value
     return sorted(set(picked))
+
+
+def _diverse(leaves: list[list[tuple[str, Any]]]) -> list[int]:
+    """The first item holding each value of every categorical field (2 to 16 values), so the
+    kept items show every kind there is."""
+    picked: set[int] = set()
+    for values in _columns(leaves, 1.0).values():
+        firsts: dict[str, int] = {}
+        for index, value in enumerate(values):
+            firsts.setdefault(json.dumps(value, sort_keys=True), index)
+            if len(firsts) > 16:
+                break
+        if 1 < len(firsts) <= 16:
+            picked.update(firsts.values())
+    return sorted(picked)
 
 
 class Summarizer:
