@@ -65,9 +65,9 @@ def outline_python(lines: list[str], short: int) -> Outline | None:
     opening = 0  # a shebang and a coding line stay whole
     while opening < min(2, len(lines)) and _PRAGMA.match(lines[opening]):
         opening += 1
-    first = min([tree.body[0].lineno - 1] + [d.lineno - 1 for d in getattr(tree.body[0], "decorator_list", [])]) if tree.body else len(lines)
-    builder.comments(opening, first)
-    builder.comments(tree.body[-1].end_lineno or len(lines) if tree.body else len(lines), len(lines))
+    builder.comments(opening, _head(tree.body[0]) if tree.body else len(lines))
+    if tree.body:
+        builder.comments(tree.body[-1].end_lineno or len(lines), len(lines))
     return Outline("ast", tuple(builder.symbols), tuple(builder.regions), _marker_line, _comment_line)
 
 
@@ -81,7 +81,7 @@ class _Builder:
         previous_end = -1
         for index, stmt in enumerate(body):
             if index:
-                self.comments(previous_end + 1, min([stmt.lineno - 1] + [d.lineno - 1 for d in getattr(stmt, "decorator_list", [])]))
+                self.comments(previous_end + 1, _head(stmt))
             first = self._first(stmt, previous_end)
             last = stmt.end_lineno - 1 if stmt.end_lineno else stmt.lineno - 1
             following = body[index + 1].lineno - 1 if index + 1 < len(body) else None
@@ -111,27 +111,31 @@ class _Builder:
         """Comment blocks of three lines or more in lines ``start``..``end - 1`` (lines between
         statements, so only comments and blank lines): all but the first line by default, whole at stage 3."""
         block: list[int] = []
-        for i in range(start, end + 1):
-            if i < end and _COMMENT.match(self.lines[i]) and (not block or indent_of(self.lines[i]) == indent_of(self.lines[block[0]])):
+        for i in range(start, end):
+            comment = _COMMENT.match(self.lines[i]) is not None
+            if comment and block and indent_of(self.lines[i]) == indent_of(self.lines[block[0]]):
                 block.append(i)
                 continue
-            if len(block) >= 3:
-                indent = indent_of(self.lines[block[0]])
-                self.regions.append(Region(block[1], block[-1], DEFAULT, "comment", indent, comment=True))
-                self.regions.append(Region(block[0], block[-1], DOC, "comment", indent, comment=True))
-            block = [i] if i < end and _COMMENT.match(self.lines[i]) else []
+            self._comment_block(block)
+            block = [i] if comment else []
+        self._comment_block(block)
+
+    def _comment_block(self, block: list[int]) -> None:
+        if len(block) >= 3:
+            indent = indent_of(self.lines[block[0]])
+            self.regions.append(Region(block[1], block[-1], DEFAULT, "comment", indent, comment=True))
+            self.regions.append(Region(block[0], block[-1], DOC, "comment", indent, comment=True))
 
     def _first(self, stmt: ast.stmt, previous_end: int) -> int:
         """The first line of ``stmt`` with its decorators and the comment lines right above it."""
-        decorators: list[ast.expr] = getattr(stmt, "decorator_list", [])
-        first: int = min([stmt.lineno - 1] + [d.lineno - 1 for d in decorators])
+        first = _head(stmt)
         while first - 1 > previous_end and self.lines[first - 1].lstrip().startswith("#"):
             first -= 1
         return first
 
     def _signature(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> tuple[int, int]:
         """Decorators through the line that ends the header (comments opening the body excluded)."""
-        start = min([node.lineno - 1] + [d.lineno - 1 for d in node.decorator_list])
+        start = _head(node)
         end = node.body[0].lineno - 1
         if end == node.lineno - 1:
             return start, end  # def f(): return 1
@@ -188,6 +192,12 @@ class _Builder:
             return None
         ending = "\r\n" if self.lines[first].endswith("\r\n") else "\n"
         return Region(first + 1, end, stage, label, indent, (first, f"{lead}{flag}{quote}{summary}{quote}{ending}")) if end - cut >= 1 else None
+
+
+def _head(stmt: ast.stmt) -> int:
+    """The first line of ``stmt``, its decorators included."""
+    decorators: list[ast.expr] = getattr(stmt, "decorator_list", [])
+    return min([stmt.lineno - 1] + [d.lineno - 1 for d in decorators])
 
 
 def _doc_node(body: list[ast.stmt]) -> ast.stmt | None:

@@ -72,7 +72,8 @@ class _Document:
     notes: tuple[str, ...]
     binary: str | None
     costs: list[list[int]] | None = None
-    complaints: dict[tuple[int, str], tuple[tuple[int, int], ...]] = field(default_factory=dict)
+    orders: dict[str | None, tuple[list[tuple[int, Region]], list[tuple[int, Region]]]] = field(default_factory=dict)
+    complaints: dict[tuple[int, str], tuple[tuple[int, int], ...] | None] = field(default_factory=dict)
     broken: set[tuple[int, Region]] = field(default_factory=set)  # cuts found to break a parse, never made again
     results: dict[tuple[str | None, int | None, str], Compressed | None] = field(default_factory=dict)
 
@@ -128,13 +129,9 @@ class CodeCompressor(Compressor):
 
     def _order(self, doc: _Document, query: str | None) -> tuple[list[tuple[int, Region]], list[tuple[int, Region]]]:
         """Every allowed cut, the first to make first; and the cuts of the default level."""
-        key = (id(doc), query)
-        cached: tuple[tuple[int, str | None], tuple[list[tuple[int, Region]], list[tuple[int, Region]]]] | None
-        cached = getattr(self, "_order_cache", None)
-        if cached is None or cached[0] != key:
-            cached = (key, _order(doc, query))
-            self._order_cache = cached
-        return cached[1]
+        if query not in doc.orders:
+            doc.orders[query] = _order(doc, query)
+        return doc.orders[query]
 
     def _costs(self, doc: _Document, ctx: PieceContext) -> list[list[int]]:
         if doc.costs is None:
@@ -175,6 +172,8 @@ class CodeCompressor(Compressor):
         while checks < _CHECKS:
             checks += 1
             complaints = self._complaints(doc, index, rendered)
+            if complaints is None:
+                return None  # the parser did not run: nothing unchecked goes out
             if not complaints:
                 return rendered if rendered.groups else None
             culprits = _near(rendered, complaints)
@@ -184,10 +183,10 @@ class CodeCompressor(Compressor):
                 while high - low > 1 and checks < _CHECKS:
                     middle = (low + high) // 2
                     checks += 1
-                    if self._complaints(doc, index, _cut(doc, index, [r for g in rendered.groups[:middle] for r in g], marker)):
-                        high = middle
-                    else:
-                        low = middle
+                    found = self._complaints(doc, index, _cut(doc, index, [r for g in rendered.groups[:middle] for r in g], marker))
+                    if found is None:
+                        return None
+                    high, low = (middle, low) if found else (high, middle)
                 if high - low > 1:
                     return None
                 culprits = {high - 1}
@@ -199,8 +198,9 @@ class CodeCompressor(Compressor):
             rendered = _cut(doc, index, chosen, marker)
         return None
 
-    def _complaints(self, doc: _Document, index: int, rendered: Rendered) -> tuple[tuple[int, int], ...]:
-        """Output line spans of the parse errors the original does not have (cached per output)."""
+    def _complaints(self, doc: _Document, index: int, rendered: Rendered) -> tuple[tuple[int, int], ...] | None:
+        """Output line spans of the parse errors the original does not have, None when the parser
+        could not run (cached per output)."""
         key = (index, rendered.code)
         if key not in doc.complaints:
             doc.complaints[key] = _complaints(doc, index, rendered)
@@ -229,18 +229,18 @@ class CodeCompressor(Compressor):
 def _second_guesses(doc: _Document, short: int) -> Iterator[list[Outline | None]]:
     """Other readings of a piece whose files have no name (the store keeps no file name, so the
     language was guessed from content): each file as its next likeliest languages, then by the fallback."""
-    for rank in (1, 2):
+    others = [
+        [g for g in guesses("".join(chunk.lines)) if g != chunk.language][:2] if chunk.language and not chunk.name else []
+        for chunk in doc.chunks
+    ]
+    for rank in range(max(map(len, others), default=0)):
         outlines = list(doc.outlines)
-        changed = False
         for index, chunk in enumerate(doc.chunks):
-            others = [g for g in guesses("".join(chunk.lines)) if g != chunk.language] if chunk.language and not chunk.name else []
-            if len(others) >= rank:
-                language = others[rank - 1]
+            if rank < len(others[index]):
+                language = others[index][rank]
                 binary = find_binary() if language in LANGUAGES else None
                 outlines[index] = _outline(dataclasses.replace(chunk, language=language), binary, short)[0]
-                changed = True
-        if changed:
-            yield outlines
+        yield outlines
     yield [outline_fallback(c.lines, c.language, short) if c.language else None for c in doc.chunks]
 
 
@@ -294,7 +294,7 @@ def _join(doc: _Document, rendered: dict[int, Rendered]) -> str:
     )
 
 
-def _complaints(doc: _Document, index: int, rendered: Rendered) -> tuple[tuple[int, int], ...]:
+def _complaints(doc: _Document, index: int, rendered: Rendered) -> tuple[tuple[int, int], ...] | None:
     outline, chunk = doc.outlines[index], doc.chunks[index]
     assert outline is not None
     if outline.parser == "ast":
@@ -305,7 +305,7 @@ def _complaints(doc: _Document, index: int, rendered: Rendered) -> tuple[tuple[i
     try:
         found = error_spans(doc.binary, chunk.language, rendered.code)
     except AstGrepError:
-        return ((0, len(rendered.origin)),)
+        return None
     known = Counter((line, column) for line, column, _, _ in outline.errors)
     lines = len(rendered.origin)
     out = []

@@ -363,9 +363,9 @@ def test_an_attribute_inside_a_line_leads_nothing() -> None:
     assert parses_as_well(original, out.text, "rust")
 
 
-def test_a_macro_misread_as_a_function_holding_functions_is_kept_as_a_container() -> None:
-    # `template<..., typename _Sequence = deque<_Tp> > class stack {` after an unknown macro reads as a
-    # function whose body is the class: its members are functions, not one body to cut
+def test_a_container_misread_as_a_function_after_a_macro_is_never_cut_as_a_body() -> None:
+    # after an unknown macro, `template<...> class stack {` and `namespace __detail {` read as functions
+    # without a parameter list; their members are the skeleton, not one body to cut
     original = read("cpp_stl_stack.h")
     (outline,) = parse_document(original, "stl_stack.h", 3).outlines
     assert outline is not None
@@ -373,6 +373,9 @@ def test_a_macro_misread_as_a_function_holding_functions_is_kept_as_a_container(
     assert holder and all(s.kind == "class" for s in holder)
     out = CodeCompressor().compress(original, None, ctx(original))
     assert out is not None and "    class stack\n" in out.text and "      top()\n" in out.text
+    header = (FIXTURES / "code_regex.h").read_text()
+    out = CodeCompressor().compress(header, None, ctx(header))
+    assert out is not None and "  enum class _RegexExecutorPolicy : int { _S_auto, _S_alternate };\n" in out.text
 
 
 def _with_extra_region(monkeypatch: pytest.MonkeyPatch, name: str, region: Region) -> None:
@@ -466,3 +469,16 @@ def test_comment_blocks_keep_their_first_line_as_code_that_still_parses() -> Non
     lines = split_lines(out.text)
     at = lines.index(" * Copyright (c) 2013, 2021, Oracle and/or its affiliates. All rights reserved. */\n")
     assert lines[at - 1] == "/*\n" and lines[at + 1].startswith("// [hr1:")
+
+
+def test_an_output_the_parser_cannot_check_is_not_returned(monkeypatch: pytest.MonkeyPatch) -> None:
+    original = read("go_pkg_errors.go")
+    calls: list[int] = []
+
+    def failing(*args: object) -> list[tuple[int, int, int, int]]:
+        calls.append(1)
+        raise _code_astgrep.AstGrepError("ast-grep timed out")
+
+    monkeypatch.setattr(code, "error_spans", failing)
+    assert CodeCompressor().compress(original, None, ctx(original)) is None
+    assert len(calls) == 1  # no search for culprits when the parser itself fails
