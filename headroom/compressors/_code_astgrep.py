@@ -184,8 +184,8 @@ class _Builder:
         self.names = sorted({(m.start, _plain_name(m.text), m.rule == "decl") for m in by.get("name", []) + by.get("decl", [])})
         self.name_starts = [start for start, _, _ in self.names]
         self.own = self._owners(sorted((m.start, _plain_name(m.text)) for m in by.get("own", [])))
-        self._bodied = sorted(self.fns + self.boxes, key=lambda n: (n.start, -n.end))
-        self._starts = [(n.start, -n.end) for n in self._bodied]
+        self._bodied = sorted(self.fns + self.boxes, key=lambda n: (n.start, -n.end))  # outer first
+        self._bodied_keys = [(n.start, -n.end) for n in self._bodied]
         self._item_starts = sorted((n.start, -n.end) for n in self.items if (n.start, n.end) not in self.comments)
         # doc comments and attributes alone on their lines lead the item below them
         self.leads = {
@@ -235,7 +235,7 @@ class _Builder:
         regions: list[Region] = []
         symbols: list[Symbol] = []
         fns = {(n.start, n.end) for n in self.fns}
-        ordered = sorted(self.boxes + self.fns, key=lambda n: (n.start, -n.end))
+        ordered = self._bodied
         qualified: list[str | None] = []  # each node's dotted name, or None
         named: dict[tuple[int, int], str] = {}
         for node, parent in zip(ordered, _nesting(ordered)):
@@ -274,7 +274,7 @@ class _Builder:
         start = self._lead(node.first, False)
         if node.body:
             return start, node.body[2]
-        at = bisect.bisect_left(self._starts, (node.start, -node.end))
+        at = bisect.bisect_left(self._bodied_keys, (node.start, -node.end))
         for inner in self._bodied[at:]:
             if inner.start >= node.end:
                 break
