@@ -1,8 +1,8 @@
 """Shrinking a parsed JSON document to a token budget: by value, every omission marked.
 
-Sizes are estimated from characters with the piece's own tokens-per-character
-ratio (the caller counts the final text exactly and asks again if it missed).
-The budget is shared out from the top:
+Sizes are estimated from characters, each container's with its own tokens
+per character (the caller counts the final text exactly and asks again if it
+missed). The budget is shared out from the top:
 
 - an object whose keys fit keeps every key; its values share the budget:
   each gets at least its floor (a scalar itself, a container as one marker, or,
@@ -272,8 +272,7 @@ class Shrinker:
         if summarizer is None:
             children = list(container.values()) if isinstance(container, dict) else container
             summarizer = self._summaries[id(container)] = Summarizer(children)
-        label = re.sub(r"[\]\n\r]", "", path)[-40:] or "top"
-        return self.ctx.marker(count, unit, f"{label} {detail}{summarizer.of(runs)}")
+        return self.ctx.marker(count, unit, f"{_label(path)} {detail}{summarizer.of(runs)}")
 
     def _string(self, value: str, budget: float, path: str, where: Where | None) -> str:
         limit = max(_MIN_STRING, min(self.long_string, int(budget / self.tpc)))

@@ -108,26 +108,25 @@ class _Document:
                 if table is not None and forms.decode_table(table) == data:
                     candidates.append((count(table), table, "text"))
         tokens, best, kind = min(candidates, key=lambda c: c[0])
-        tables = [(c[0], len(c[1])) for c in candidates[1:]]
-        self.per_char = {False: candidates[0][0] / max(1, len(minified))}
-        self.per_char[True] = min(t / max(1, n) for t, n in tables) if tables else self.per_char[False]
         self.lossless_tokens = tokens
         # the core keeps a form only if it costs fewer tokens than the text, so the text is not counted here
         self.lossless = Compressed(best, lossless=True, output_kind=kind) if best != text.strip() else None
-        rows_factor = min(c[0] for c in candidates[1:]) / candidates[0][0] if len(candidates) > 1 else 1.0
+        # what this piece's forms measured: tokens per character of each, and what a row costs as a table
+        json_tokens, tables = candidates[0][0], [(t, len(table)) for t, table, _ in candidates[1:]]
+        self.per_char = {False: json_tokens / max(1, len(minified))}
+        self.per_char[True] = min(t / max(1, n) for t, n in tables) if tables else self.per_char[False]
         self.shrinker = Shrinker(
             data,
             text,
             ctx,
             long_string=long_string,
-            tokens_per_char=candidates[0][0] / max(1, len(minified)),
+            tokens_per_char=self.per_char[False],
             rows=self.main[1] if self.main else None,
-            rows_factor=rows_factor,
+            rows_factor=min(t for t, _ in tables) / json_tokens if tables else 1.0,
         )
 
     def fit(self, target: int) -> Compressed | None:
         """The shrunk document within ``target`` real tokens, or None when it cannot get there."""
-        count = self.ctx.counter.count
         budget = target * 0.95
         for _ in range(6):
             shrunk, omitted = self.shrinker.shrink(budget)

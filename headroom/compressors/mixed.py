@@ -6,19 +6,19 @@ JSON compressor, one of Python to the code compressor, the text around them to
 whatever it is); fence lines and the prefix before embedded JSON stay as they
 are. Sections are joined back in order.
 
-Under a budget every section starts at its lossless default form and the
-largest one steps down its own ladder (the same x0.7 targets the allocator
-uses, then a bare marker) until the whole fits, so small sections are the last
-to give; a section's size counts for up to four times less the better it
+Under a budget every section starts at its lossless default form and the one
+with the most tokens steps down its own ladder (the same x0.7 targets the
+allocator uses, then a bare marker) until the whole fits, so small sections
+give last; a section's size counts for up to four times less the better it
 matches the query (BM25 over the sections), so the section the question is
-about gives last. Fence lines and the prefix before embedded JSON stay with their block:
-when it is a bare marker they go into it, and consecutive bare sections make
-one marker. Every marker
-carries the piece's handle and speaks of the whole piece: a leading line range
-is shifted to the piece's lines, a ``chars`` range to its characters, and a
-marker counting records (``rows``, ``keys``, ``items``), whose ranges are the
-section's own, gains the section's line span (``in lines 40-90``), so
-``retrieve(handle, lines=...)`` finds what any marker stands for.
+about gives last too. A block at its bare marker takes its fence lines or its
+prefix into it, and consecutive sections at their bare marker make one marker.
+
+Every marker carries the piece's handle and speaks of the whole piece: a
+leading line range is shifted to the piece's lines, a ``chars`` range to its
+characters, and a marker counting records (``rows``, ``keys``, ``items``),
+whose ranges are the section's own, gains the section's line span (``in lines
+40-90``), so ``retrieve(handle, lines=...)`` finds what any marker stands for.
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ class _Form:
 
 @dataclass
 class _Part:
-    """One section: its text, where it sits in the piece, and its forms by step (0 = default)."""
+    """One section: its text, where it sits in the piece, and its forms by step (see ``_Plan._form``)."""
 
     text: str
     tokens: int
@@ -135,7 +135,7 @@ class _Plan:
             if not movable:
                 return None
             # the biggest section gives first, a section the question is about counting for less
-            steps[max(movable, key=lambda i: (self._form(self.parts[i], steps[i]).tokens / self.weights[i], -i))] += 1
+            steps[max(movable, key=lambda i: (self._form(i, steps[i]).tokens / self.weights[i], -i))] += 1
 
     def _render(self, steps: list[int]) -> tuple[Compressed, int]:
         """The joined text at ``steps``, and its tokens estimated as the sum of its parts."""
@@ -162,7 +162,7 @@ class _Plan:
                 continue
             close_run()
             for i in group:
-                form = self._form(self.parts[i], steps[i])
+                form = self._form(i, steps[i])
                 out.append(form.text)
                 estimate += form.tokens
                 lossless = lossless and form.lossless
@@ -177,15 +177,15 @@ class _Plan:
         )
         return result, estimate
 
-    def _form(self, part: _Part, step: int) -> _Form:
+    def _form(self, index: int, step: int) -> _Form:
         """The section at ``step``: its default policy (``_DEFAULT``, no budget), then under a
         budget its lossless default (0), x0.7 targets, and past the last a bare marker; never
         bigger than the step before."""
+        part = self.parts[index]
         if step not in part.forms:
-            previous = _Form(part.text, part.tokens, {}, True) if step <= 0 else self._form(part, step - 1)
+            previous = _Form(part.text, part.tokens, {}, True) if step <= 0 else self._form(index, step - 1)
             made = None
             if part.compressor is not None:
-                index = self.parts.index(part)
                 made = self._marker(index, index) if step > _STEPS else self._compress(part, step)
             if step == 0 and made is not None and not made.lossless:
                 made = None  # as the core does: under a budget, the loss is chosen by the steps
