@@ -60,7 +60,6 @@ def allocate(
     reserve = math.ceil(default / step) * step - default
     slices = [max(1, math.ceil(p / step)) for p in positions]
     fallback: Allocation | None = None
-    smallest = Allocation((top_level,) * count, total([top_level] * count), False)
     for frontier in sorted(set(slices)):
         for level in range(1, top_level + 1):
             levels = tuple(level if s <= frontier else 0 for s in slices)
@@ -69,4 +68,8 @@ def allocate(
                 return Allocation(levels, current, True)
             if fallback is None and current <= budget:
                 fallback = Allocation(levels, current, True)
-    return fallback or smallest
+    if fallback is not None:
+        return fallback
+    # built last: a top level needs every level below it built first, and most searches stop well before it
+    smallest = (top_level,) * count
+    return Allocation(smallest, total(smallest), False)

@@ -41,6 +41,7 @@ _CANDIDATE = re.compile(r"^ {0,3}(?:`{3,}|~{3,})|^(?:diff |Index: |@@ -\d|--- \S
 _OPEN = re.compile(r"[{\[]")
 _MIN_JSON = 240
 _DECODER = json.JSONDecoder()
+_WINDOW = 4096
 
 
 @dataclass(frozen=True)
@@ -181,10 +182,10 @@ def _json(text: str, lines: list[str], starts: list[int], index: int) -> tuple[i
         tries += 1
         if tries > 3:
             break
-        try:
-            value, end = _DECODER.raw_decode(text, begin)
-        except ValueError:
+        decoded = _decode(text, begin)
+        if decoded is None:
             continue
+        value, end = decoded
         if not isinstance(value, (dict, list)):
             continue
         newline = text.find("\n", end)
@@ -195,3 +196,30 @@ def _json(text: str, lines: list[str], starts: list[int], index: int) -> tuple[i
         if end - begin >= _MIN_JSON or last - index >= 3:
             return begin, last
     return None
+
+
+def _decode(text: str, begin: int) -> tuple[object, int] | None:
+    """The JSON value starting at ``begin`` and where it ends, or None.
+
+    Tried on a window first: a failed ``raw_decode`` counts the newlines before
+    the failure, so on the whole text each miss costs time in proportion to
+    where it happens, and a long log with many brace-led lines went quadratic.
+    A value that ends inside the window is the value the whole text holds; a
+    syntax error well inside it is an error there too. Only a value that may
+    run past the window is decoded from the whole text.
+    """
+    window = text[begin : begin + _WINDOW]
+    try:
+        value, end = _DECODER.raw_decode(window)
+        return value, begin + end
+    except json.JSONDecodeError as error:
+        cut_short = len(window) == _WINDOW and (
+            error.msg.startswith("Unterminated string") or error.pos >= _WINDOW - 64
+        )
+        if not cut_short:
+            return None
+    try:
+        value, end = _DECODER.raw_decode(text, begin)
+    except ValueError:
+        return None
+    return value, end

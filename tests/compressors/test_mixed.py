@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from headroom import Compressed, Headroom, MemoryStore, PieceContext, TokenCounter, find_markers, make_handle
 from headroom.compressors import _json_forms as forms
 from headroom.compressors._code_lang import looks_like_code
-from headroom.compressors._mixed_split import split_sections
+from headroom.compressors._mixed_split import _decode, split_sections
 from headroom.compressors.base import Compressor, split_lines
 from headroom.compressors.mixed import MixedCompressor
 from headroom.registry import Registry
@@ -250,3 +250,25 @@ def test_golden(name: str) -> None:
     if os.environ.get("HEADROOM_UPDATE_GOLDEN"):
         expected.write_text(out.text)
     assert out.text == expected.read_text()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=3000),
+        lambda inner: st.lists(inner, max_size=8) | st.dictionaries(st.text(max_size=20), inner, max_size=8),
+        max_leaves=40,
+    ),
+    st.integers(0, 5000),
+    st.sampled_from(["", "\n", " trailing", "}", "\nmore {text"]),
+)
+def test_windowed_decode_agrees_with_decoding_the_whole_text(value: object, cut: int, tail: str) -> None:
+    """The window that keeps long logs linear never changes what is found."""
+    encoded = json.dumps(value)
+    for candidate in (encoded, encoded[:cut]):
+        text = "INFO body: " + candidate + tail
+        try:
+            expected: tuple[object, int] | None = json.JSONDecoder().raw_decode(text, 11)
+        except ValueError:
+            expected = None
+        assert _decode(text, 11) == expected
