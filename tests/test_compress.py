@@ -144,3 +144,31 @@ def test_assert_within_budget_helper() -> None:
     assert assert_within_budget(messages, 700, model="gpt-4").tokens_after <= 700
     with pytest.raises(AssertionError, match="protected parts"):
         assert_within_budget(openai_conversation(GREP, "q " * 500), 50, model="gpt-4")
+
+
+def test_levels_aiming_beyond_twice_the_budget_are_not_asked_for() -> None:
+    """A level whose target is more than twice the budget cannot yield a form that fits; building
+    those forms was most of the time spent on huge pieces under a small budget."""
+    from headroom import Compressed, Compressor, Detector, PieceContext, Registry
+
+    asked: list[int | None] = []
+
+    class Halver(Compressor):
+        content_type = "halves"
+        name = "halver"
+
+        def compress(self, text: str, target: int | None, ctx: PieceContext) -> Compressed | None:
+            asked.append(target)
+            if target is None:
+                return None
+            words = text.split(" ")[: max(1, target - 20)]
+            return Compressed(" ".join(words) + " " + ctx.marker(1, "chars"), omitted={"chars": 1})
+
+    registry = Registry()
+    registry.register(Halver)
+    registry.add_detector(Detector("halves", "halves", lambda t: True), before="json")
+    hr = Headroom(counter=FakeCounter(), store=MemoryStore(), registry=registry)
+    result = hr.compress_text("word " * 20_000, 500)
+    assert result.within_budget and result.tokens_after <= 500
+    lossy = [t for t in asked if t is not None]
+    assert lossy and max(lossy) <= 2 * 500
