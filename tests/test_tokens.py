@@ -35,3 +35,24 @@ def test_models_without_public_tokenizer_are_estimates() -> None:
     assert counter.name == "cl100k_base" and not counter.exact
     assert encoding_for_model("o200k_base") == ("o200k_base", None)
     assert encoding_for_model("mystery-model")[1] is not None
+
+
+def test_remembering_counter_counts_like_its_inner_counter_and_asks_it_once_per_large_text() -> None:
+    from headroom.testing import FakeCounter
+    from headroom.tokens import RememberingCounter
+
+    calls: list[int] = []
+
+    class Spy(FakeCounter):
+        def count(self, text: str) -> int:
+            calls.append(len(text))
+            return super().count(text)
+
+    memo = RememberingCounter(Spy(), size=2, min_chars=10)
+    texts = ["short", "a long text " * 5, "another long one " * 5, "a third long text " * 5]
+    for text in texts:  # each counted twice in a row: the second count of a large text is remembered
+        assert memo.count(text) == memo.count(text) == FakeCounter().count(text)
+    assert len(calls) == 2 + 3
+    memo.count(texts[1])  # only the two latest large texts are kept
+    assert len(calls) == 6
+    assert memo.name == "fake" and memo.exact
