@@ -5,6 +5,11 @@ documents a compressor chooses among (rows, lines, matches, hunks, sentences),
 with the real inverse document frequency of those documents, so a term that
 appears everywhere counts for little. Identifiers are indexed whole and by
 their parts: ``parse_args`` and ``parseArgs`` also match ``parse`` and ``args``.
+
+A span the query quotes in backticks or double quotes (`` `x` ``,
+``"permission denied"``) is what the asker expects verbatim: it is matched
+whole, even when it is a single letter or a stop word that the terms leave
+out, and a document holding it scores twice that literal's IDF more.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-__all__ = ["BM25", "STOP_WORDS", "terms"]
+__all__ = ["BM25", "STOP_WORDS", "quoted_scores", "terms"]
 
 STOP_WORDS = frozenset(
     """a about above after again all also am an and any are as at be because been before being
@@ -28,6 +33,8 @@ STOP_WORDS = frozenset(
 
 _WORD = re.compile(r"[A-Za-z0-9_]+")
 _CAMEL = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+_QUOTED = re.compile(r"`([^`\n]+)`|\"([^\"\n]+)\"")
+_LITERAL_WEIGHT = 2.0
 
 
 def terms(text: str) -> list[str]:
@@ -42,10 +49,37 @@ def terms(text: str) -> list[str]:
     return out
 
 
+def quoted_scores(query: str | None, documents: Sequence[str]) -> dict[int, float]:
+    """Per document index, the bonus for the quoted spans of ``query`` it holds (sparse)."""
+    out: dict[int, float] = {}
+    for pattern in _quoted_patterns(query):
+        hits = [index for index, doc in enumerate(documents) if pattern.search(doc)]
+        if not hits:
+            continue
+        idf = math.log(1 + (len(documents) - len(hits) + 0.5) / (len(hits) + 0.5))
+        for index in hits:
+            out[index] = out.get(index, 0.0) + _LITERAL_WEIGHT * idf
+    return out
+
+
+def _quoted_patterns(query: str | None) -> list[re.Pattern[str]]:
+    """Case-insensitive patterns of the quoted spans, bounded where a span starts or ends a word."""
+    patterns = []
+    for match in _QUOTED.finditer(query or ""):
+        literal = (match[1] or match[2]).strip()
+        if not literal:
+            continue
+        head = r"(?<![A-Za-z0-9_])" if literal[0].isalnum() or literal[0] == "_" else ""
+        tail = r"(?![A-Za-z0-9_])" if literal[-1].isalnum() or literal[-1] == "_" else ""
+        patterns.append(re.compile(head + re.escape(literal) + tail, re.I))
+    return patterns
+
+
 class BM25:
     """Scores documents against a query; documents are fixed at construction."""
 
     def __init__(self, documents: Sequence[str], *, k1: float = 1.2, b: float = 0.75) -> None:
+        self._documents = documents
         self._counts = [Counter(terms(doc)) for doc in documents]
         self._lengths = [sum(c.values()) for c in self._counts]
         self._average = (sum(self._lengths) / len(self._lengths)) if self._lengths else 0.0
@@ -59,14 +93,15 @@ class BM25:
     def scores(self, query: str | None) -> list[float]:
         """One score per document (all zero for an empty query)."""
         wanted = set(terms(query or ""))
-        if not wanted or not self._average:
+        quoted = quoted_scores(query, self._documents)
+        if not (wanted or quoted) or not self._average:
             return [0.0] * len(self._counts)
         out = []
-        for counts, length in zip(self._counts, self._lengths):
+        for index, (counts, length) in enumerate(zip(self._counts, self._lengths)):
             norm = self._k1 * (1 - self._b + self._b * length / self._average)
             score = 0.0
             for term in wanted & counts.keys():
                 tf = counts[term]
                 score += self._idf[term] * tf * (self._k1 + 1) / (tf + norm)
-            out.append(score)
+            out.append(score + quoted.get(index, 0.0))
         return out

@@ -20,7 +20,7 @@ import re
 from collections import Counter
 
 from headroom.compressors._log_parse import LogLines
-from headroom.relevance import terms
+from headroom.relevance import quoted_scores, terms
 
 __all__ = ["order"]
 
@@ -83,15 +83,16 @@ def _last_step(log: LogLines, error: int) -> int:
 
 
 def _query_scores(lines: list[str], query: str | None) -> dict[int, float]:
-    """BM25 (k1 1.2, b 0.75) of the lines that hold a query term; the others score 0.
+    """BM25 (k1 1.2, b 0.75) of the lines that hold a query term or quoted span; the others score 0.
 
     The same formula as ``headroom.relevance.BM25``, computed sparsely: only the
     lines a query term occurs in are tokenized, and the average line length is
     taken from a sample, so a 100,000-line log is scored in milliseconds.
     """
     wanted = set(terms(query or ""))
+    quoted = quoted_scores(query, lines)
     if not wanted:
-        return {}
+        return quoted
     finder = re.compile("|".join(re.escape(term) for term in sorted(wanted)))
     counts = {}
     for index, line in enumerate(lines):
@@ -100,17 +101,17 @@ def _query_scores(lines: list[str], query: str | None) -> dict[int, float]:
             if wanted & found.keys():
                 counts[index] = found
     if not counts:
-        return {}
+        return quoted
     sample = lines[:: max(1, len(lines) // _LENGTH_SAMPLE)]
     average = sum(len(terms(line)) for line in sample) / len(sample) or 1.0
     frequency = Counter(term for found in counts.values() for term in wanted & found.keys())
     # a term on most lines ("request" in a request log) selects nothing; it would only scatter markers
     selective = {t for t, df in frequency.items() if df <= len(lines) / 2}
     idf = {t: math.log(1 + (len(lines) - frequency[t] + 0.5) / (frequency[t] + 0.5)) for t in selective}
-    scores = {}
+    scores = dict(quoted)
     for index, found in counts.items():
         norm = 1.2 * (0.25 + 0.75 * sum(found.values()) / average)
         score = sum(idf[t] * found[t] * 2.2 / (found[t] + norm) for t in selective & found.keys())
         if score > 0:
-            scores[index] = score
+            scores[index] = scores.get(index, 0.0) + score
     return scores
