@@ -41,6 +41,7 @@ __all__ = ["MixedCompressor"]
 _STEPS = 12  # lossy steps per section (x0.7 each), then its bare marker
 _DEFAULT = -1  # the step of a section's default policy, used when there is no budget
 _RECORD_UNITS = frozenset({"rows", "keys", "items"})
+_LEAD_IN_LINES = 3  # lines of text before a block that say what it is
 _LEADING_RANGE = re.compile(r"^(\d+)-(\d+)")
 
 
@@ -116,10 +117,20 @@ class _Plan:
                     size = 2
             self.groups.append(list(range(index, min(index + size, len(self.parts)))))
             index += size
-        # the sections the question is about give last: BM25 over the sections, up to 4x the weight
-        scores = BM25([part.text for part in self.parts]).scores(ctx.query)
+        # the sections the question is about give last: BM25 over the sections, each read with the
+        # end of the text before it (the heading or sentence that says what a block is), up to 4x the weight
+        scores = BM25([self._lead_in(i) + part.text for i, part in enumerate(self.parts)]).scores(ctx.query)
         best = max(scores, default=0.0)
         self.weights = [1.0 + 3.0 * score / best if best else 1.0 for score in scores]
+
+    def _lead_in(self, index: int) -> str:
+        """The last lines of the nearest text section before part ``index``, for a block."""
+        if self.parts[index].section.kind == "text":
+            return ""
+        for before in range(index - 1, -1, -1):
+            if self.parts[before].section.kind == "text":
+                return "".join(split_lines(self.parts[before].text)[-_LEAD_IN_LINES:])
+        return ""
 
     def default(self) -> Compressed | None:
         result, _ = self._render([_DEFAULT] * len(self.parts))

@@ -272,3 +272,20 @@ def test_windowed_decode_agrees_with_decoding_the_whole_text(value: object, cut:
         except ValueError:
             expected = None
         assert _decode(text, 11) == expected
+
+
+def test_a_block_is_read_with_the_heading_that_introduces_it() -> None:
+    """Two look-alike fenced documents: the one under the heading the question names keeps more."""
+    rows = [{"name": p["name"], "version": p["version"]} for p in PACKAGES]
+    block = json.dumps(rows, indent=2)
+    text = (
+        "# Inventory\n\nWhat each environment has installed.\n\n## Staging environment\n\n```json\n" + block + "\n```\n\n"
+        "## Production environment\n\n```json\n" + block + "\n```\n"
+    )
+    # the block asked about comes first: on equal terms the earlier of two equal sections gives first
+    question = "Which packages does the staging environment have?"
+    out = MixedCompressor().compress(text, COUNTER.count(text) // 4, ctx(text, question))
+    assert out is not None
+    staging, production = out.text.split("## Production environment")
+    assert COUNTER.count(staging) > COUNTER.count(production)
+    check(text, out)
