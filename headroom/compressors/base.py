@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from headroom.registry import Registry
 
 __all__ = ["CHECKS", "Compressed", "Compressor", "NoOptions", "PieceContext", "split_lines"]
+
+_T = TypeVar("_T")
 
 
 def split_lines(text: str) -> list[str]:
@@ -133,6 +135,21 @@ class Compressor(ABC):
     @abstractmethod
     def compress(self, text: str, target: int | None, ctx: PieceContext) -> Compressed | None:
         """Compress ``text`` to at most ``target`` tokens (best effort), or by default when None."""
+
+    def once_per_piece(self, key: Hashable, build: Callable[[], _T]) -> _T:
+        """``build()``, kept while calls come back with the same ``key``.
+
+        The allocator asks one compressor instance for the same piece at many
+        targets in a row (the core builds one per piece), so what does not
+        depend on the target (a parse, line costs, a ranking) is built once.
+        ``key`` holds what it does depend on, usually
+        ``(text, ctx.query, id(ctx.counter))``; one value is kept, the latest.
+        """
+        kept: tuple[Hashable, Any] | None = self.__dict__.get("_per_piece")
+        if kept is None or kept[0] != key:
+            kept = (key, build())
+            self._per_piece = kept
+        return kept[1]
 
     def describe(self, text: str) -> tuple[int, str]:
         """How much ``text`` holds in its own unit, for a bare marker: ``(count, unit)``."""

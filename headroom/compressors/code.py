@@ -120,12 +120,9 @@ class CodeCompressor(Compressor):
 
     def _document(self, text: str, file_name: str | None) -> _Document:
         """The parse of a piece, once: the allocator asks the same instance for several targets."""
-        key = (text, file_name)
-        cached: tuple[tuple[str, str | None], _Document] | None = getattr(self, "_cache", None)
-        if cached is None or cached[0] != key:
-            cached = (key, parse_document(text, file_name, self.options.short_body_lines))
-            self._cache = cached
-        return cached[1]
+        return self.once_per_piece(
+            (text, file_name), lambda: parse_document(text, file_name, self.options.short_body_lines)
+        )
 
     def _order(self, doc: _Document, query: str | None) -> tuple[list[tuple[int, Region]], list[tuple[int, Region]]]:
         """Every allowed cut, the first to make first; and the cuts of the default level."""

@@ -95,12 +95,9 @@ class DiffCompressor(Compressor):
 
     def _profile(self, text: str, ctx: PieceContext) -> _Profile:
         """Parse, costs, ranking and trimmed forms, once per piece (the allocator asks often)."""
-        key = (text, ctx.query, id(ctx.counter))
-        cached: tuple[tuple[str, str | None, int], _Profile] | None = getattr(self, "_cache", None)
-        if cached is None or cached[0] != key:
-            cached = (key, _build_profile(text, ctx, self.options.context))
-            self._cache = cached
-        return cached[1]
+        return self.once_per_piece(
+            (text, ctx.query, id(ctx.counter)), lambda: _build_profile(text, ctx, self.options.context)
+        )
 
     def describe(self, text: str) -> tuple[int, str]:
         hunks = len(parse_diff(split_lines(text)).hunks)

@@ -56,16 +56,14 @@ class GenericCompressor(Compressor):
         The allocator asks for the same piece at many targets in a row, and the
         core keeps one compressor per piece, so one cached profile serves them all.
         """
-        key = (text, ctx.query, id(ctx.counter))
-        cached: tuple[tuple[str, str | None, int], _Profile] | None = getattr(self, "_cache", None)
-        if cached is None or cached[0] != key:
+        def build() -> _Profile:
             lines = split_lines(text)
             costs = [ctx.counter.count(line) for line in lines]
             scores = BM25(lines).scores(ctx.query) if ctx.query and len(lines) >= 3 else []
             ranked = sorted((i for i, s in enumerate(scores) if s > 0), key=lambda i: (-scores[i], i))
-            cached = (key, _Profile(lines, costs, ranked))
-            self._cache = cached
-        return cached[1]
+            return _Profile(lines, costs, ranked)
+
+        return self.once_per_piece((text, ctx.query, id(ctx.counter)), build)
 
 
 @dataclass(frozen=True)

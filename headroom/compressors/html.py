@@ -188,11 +188,7 @@ class HtmlCompressor(Compressor):
         return Compressed(header + inner.text, omitted={"tags": rendering.tags, **inner.omitted})
 
     def _render(self, text: str) -> Rendering:
-        cached: tuple[str, Rendering] | None = getattr(self, "_cache", None)
-        if cached is None or cached[0] != text:
-            cached = (text, render(text))
-            self._cache = cached
-        return cached[1]
+        return self.once_per_piece(text, lambda: render(text))
 
     def select(self, original: str, selector: str, value: Any) -> str:
         if selector in ("lines", "query"):  # the units the markers speak in are the rendering's

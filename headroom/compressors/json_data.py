@@ -55,13 +55,11 @@ class JsonCompressor(Compressor):
     def _document(self, text: str, ctx: PieceContext) -> _Document | None:
         """The piece parsed, its lossless form and its shrinker, built once: the allocator asks
         for the same piece at many targets in a row, and the core keeps one compressor per piece."""
-        key = (text, ctx.query, id(ctx.counter))
-        cached: tuple[Any, _Document | None] | None = getattr(self, "_cache", None)
-        if cached is None or cached[0] != key:
+        def build() -> _Document | None:
             parsed = _parse(text)
-            cached = (key, None if parsed is None else _Document(text, *parsed, ctx, self.options.long_string))
-            self._cache = cached
-        return cached[1]
+            return None if parsed is None else _Document(text, *parsed, ctx, self.options.long_string)
+
+        return self.once_per_piece((text, ctx.query, id(ctx.counter)), build)
 
     def describe(self, text: str) -> tuple[int, str]:
         parsed = _parse(text)

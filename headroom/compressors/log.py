@@ -114,19 +114,16 @@ class LogCompressor(Compressor):
 
     def _plan(self, text: str, ctx: PieceContext) -> _Plan:
         """Computed once per piece: the allocator asks the same instance at several targets."""
-        key = (text, ctx.query, id(ctx.counter))
-        cached: tuple[tuple[str, str | None, int], _Plan] | None = getattr(self, "_cache", None)
-        if cached is None or cached[0] != key:
+        def build() -> _Plan:
             log = read_log(split_lines(text))
             ranges, rest = order(log, ctx.query)
             tallies = {level: [0, *accumulate(int(v == level) for v in log.levels)] for level in LEVELS if level != "info"}
             run_end: dict[int, int] = {}
             for index, start in enumerate(log.run_start):
                 run_end[start] = index + 1
-            plan = _Plan(log, ranges, rest, tallies, run_end, ctx.counter)
-            cached = (key, plan)
-            self._cache = cached
-        return cached[1]
+            return _Plan(log, ranges, rest, tallies, run_end, ctx.counter)
+
+        return self.once_per_piece((text, ctx.query, id(ctx.counter)), build)
 
 
 @dataclass(frozen=True)

@@ -58,13 +58,11 @@ class MixedCompressor(Compressor):
     def _plan(self, text: str, ctx: PieceContext) -> _Plan | None:
         """The sections with their compressors and forms, kept for the piece: the allocator asks
         for the same piece at many targets in a row, and the core keeps one compressor per piece."""
-        key = (text, ctx.query, id(ctx.counter))
-        cached: tuple[object, _Plan | None] | None = getattr(self, "_cache", None)
-        if cached is None or cached[0] != key:
+        def build() -> _Plan | None:
             sections = split_sections(text)
-            cached = (key, None if sections is None else _Plan(text, sections, ctx))
-            self._cache = cached
-        return cached[1]
+            return None if sections is None else _Plan(text, sections, ctx)
+
+        return self.once_per_piece((text, ctx.query, id(ctx.counter)), build)
 
 
 @dataclass

@@ -86,12 +86,7 @@ class ProseCompressor(Compressor):
 
     def _profile(self, text: str, ctx: PieceContext) -> _Profile:
         """Units, costs and ranking, once per piece (the allocator asks often)."""
-        key = (text, ctx.query, id(ctx.counter))
-        cached: tuple[tuple[str, str | None, int], _Profile] | None = getattr(self, "_cache", None)
-        if cached is None or cached[0] != key:
-            cached = (key, _build_profile(text, ctx))
-            self._cache = cached
-        return cached[1]
+        return self.once_per_piece((text, ctx.query, id(ctx.counter)), lambda: _build_profile(text, ctx))
 
 
 def _build_profile(text: str, ctx: PieceContext) -> _Profile:

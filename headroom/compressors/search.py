@@ -112,9 +112,7 @@ class SearchCompressor(Compressor):
 
     def _plan(self, text: str, ctx: PieceContext) -> _Plan:
         """Files, costs and priority of the lines, once per piece (the allocator asks often)."""
-        key = (text, ctx.query, id(ctx.counter))
-        cached: tuple[tuple[str, str | None, int], _Plan] | None = getattr(self, "_cache", None)
-        if cached is None or cached[0] != key:
+        def build() -> _Plan:
             lines = split_lines(text)
             hits = read_results(lines)
             first: dict[str, int] = {}
@@ -125,10 +123,9 @@ class SearchCompressor(Compressor):
                     last[hit.file] = index
             matches = Counter(hit.file for hit in hits if hit.file is not None and hit.match)
             costs = [ctx.counter.count(line) for line in lines]
-            plan = _Plan(lines, hits, costs, _priority(hits, ctx.query), first, last, matches)
-            cached = (key, plan)
-            self._cache = cached
-        return cached[1]
+            return _Plan(lines, hits, costs, _priority(hits, ctx.query), first, last, matches)
+
+        return self.once_per_piece((text, ctx.query, id(ctx.counter)), build)
 
 
 def _priority(hits: list[Hit], query: str | None) -> list[int]:

@@ -100,13 +100,11 @@ class TableCompressor(Compressor):
     def _prepare(self, text: str, ctx: PieceContext) -> _Prepared | None:
         """The parsed table, its ranking, row costs and summaries, built once per piece:
         the allocator asks for the same piece at many targets in a row."""
-        key = (text, ctx.query, id(ctx.counter))
-        cached: tuple[Any, _Prepared | None] | None = getattr(self, "_cache", None)
-        if cached is None or cached[0] != key:
+        def build() -> _Prepared | None:
             table = parse_table(text)
-            cached = (key, None if table is None else _Prepared(table, ctx))
-            self._cache = cached
-        return cached[1]
+            return None if table is None else _Prepared(table, ctx)
+
+        return self.once_per_piece((text, ctx.query, id(ctx.counter)), build)
 
     def describe(self, text: str) -> tuple[int, str]:
         table = parse_table(text)
