@@ -8,6 +8,7 @@ the generic compressor, so a detector may land before its compressor does.
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -103,36 +104,24 @@ _PROSE_RE = re.compile(r"^\s*(\S+\s+){5,}\S+")  # six words or more
 _HTML_RE = re.compile(r"^\s*(<!doctype html|<html[\s>])", re.I)
 _HTML_FRAGMENT_RE = re.compile(r"^\s*<(head|body|main|article|section|div|table|ul|p)[\s>]", re.I)
 _TAG_LINE_RE = re.compile(r"^\s*</?[A-Za-z]")
+_NUMBERED_RE = re.compile(r"^(?!\d{4}-\d\d-\d\d)\d+[:-]")  # a line number under a heading, not a date
 
 
-def _looks_like_table(text: str) -> bool:
-    from headroom.compressors.table import looks_like_table
+def _lazy(module: str, name: str) -> Callable[[str], bool]:
+    """A check that lives beside its compressor, imported on first use, not when the router loads."""
 
-    return looks_like_table(text)
+    def check(text: str) -> bool:
+        found: Callable[[str], bool] = getattr(importlib.import_module(module), name)
+        return found(text)
 
-
-def _looks_like_code(text: str) -> bool:
-    from headroom.compressors._code_lang import looks_like_code
-
-    return looks_like_code(text)
+    return check
 
 
-def _looks_like_json_log(text: str) -> bool:
-    from headroom.compressors._log_parse import looks_like_json_log
-
-    return looks_like_json_log(text)
-
-
-def _looks_like_rg_json(text: str) -> bool:
-    from headroom.compressors._search_parse import looks_like_rg_json
-
-    return looks_like_rg_json(text)
-
-
-def _ends_in_crash(text: str) -> bool:
-    from headroom.compressors._log_parse import ends_in_crash
-
-    return ends_in_crash(text)
+_looks_like_table = _lazy("headroom.compressors.table", "looks_like_table")
+_looks_like_code = _lazy("headroom.compressors._code_lang", "looks_like_code")
+_looks_like_json_log = _lazy("headroom.compressors._log_parse", "looks_like_json_log")
+_looks_like_rg_json = _lazy("headroom.compressors._search_parse", "looks_like_rg_json")
+_ends_in_crash = _lazy("headroom.compressors._log_parse", "ends_in_crash")
 
 
 def _is_mixed(text: str) -> bool:
@@ -186,9 +175,9 @@ BUILTIN_DETECTORS: tuple[Detector, ...] = (
     Detector("diff", "diff", lambda t: _DIFF_RE.search(t[:20_000]) is not None),
     Detector("html", "html", _is_html),
     Detector("search", "search", lambda t: _share(t, _GREP_RE, 0.6)),
-    Detector("search-heading", "search", lambda t: _share(t, _HEADING_RE, 0.9) and _share(t, re.compile(r"^(?!\d{4}-\d\d-\d\d)\d+[:-]"), 0.5)),
+    Detector("search-heading", "search", lambda t: _share(t, _HEADING_RE, 0.9) and _share(t, _NUMBERED_RE, 0.5)),
     Detector("log", "log", lambda t: _share(t, _LOG_RE, 0.3) or _ends_in_crash(t)),
-    Detector("table", "table", lambda t: _looks_like_table(t)),
-    Detector("code", "code", lambda t: _looks_like_code(t)),
+    Detector("table", "table", _looks_like_table),
+    Detector("code", "code", _looks_like_code),
     Detector("prose", "prose", lambda t: _share(t, _PROSE_RE, 0.4) and _letters(t) > 0.75),
 )
