@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from types import TracebackType
+from typing import ClassVar
 
 from headroom.errors import HandleExpired, HandleNotFound, StoreError
 from headroom.handles import digest, make_handle
@@ -54,6 +55,9 @@ MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None]], ...] = (
 class SQLiteStore:
     """Originals in a SQLite database at ``path`` (``":memory:"`` for a private one)."""
 
+    # A subclass keeping more in the same file appends its own named steps.
+    schema_migrations: ClassVar[tuple[tuple[str, Callable[[sqlite3.Connection], None]], ...]] = MIGRATIONS
+
     def __init__(
         self,
         path: str | os.PathLike[str] = ":memory:",
@@ -62,7 +66,7 @@ class SQLiteStore:
         max_bytes: int | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        names = [name for name, _ in MIGRATIONS]
+        names = [name for name, _ in self.schema_migrations]
         if len(set(names)) != len(names):
             raise StoreError(f"duplicate migration names in {names}; every migration needs its own name")
         self.path = os.fspath(path)
@@ -77,7 +81,7 @@ class SQLiteStore:
         with self._transaction() as db:
             db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at REAL NOT NULL)")
             done = {row[0] for row in db.execute("SELECT name FROM _migrations")}
-            for name, migrate in MIGRATIONS:
+            for name, migrate in self.schema_migrations:
                 if name not in done:
                     migrate(db)
                     db.execute("INSERT INTO _migrations VALUES (?, ?)", (name, time.time()))
@@ -118,6 +122,13 @@ class SQLiteStore:
             db.execute("COMMIT")
 
     def put(self, handle: str, original: str, *, meta: Mapping[str, str] | None = None) -> None:
+        with self._transaction() as db:
+            self._put(db, handle, original, meta, self._clock())
+
+    def _put(
+        self, db: sqlite3.Connection, handle: str, original: str, meta: Mapping[str, str] | None, now: float
+    ) -> bool:
+        """``put`` inside the caller's transaction; True when the original is new here."""
         full = digest(original)
         size = len(original.encode("utf-8", "surrogatepass"))
         if self.max_bytes is not None and size > self.max_bytes:
@@ -125,26 +136,25 @@ class SQLiteStore:
                 f"the original for {handle} is {size} bytes, more than this store's max_bytes={self.max_bytes}; "
                 "open the store with a larger max_bytes"
             )
-        now = self._clock()
-        with self._transaction() as db:
-            row = db.execute("SELECT digest, created_at FROM originals WHERE handle = ?", (handle,)).fetchone()
-            if row is not None and self._expired(row[1], now):
-                db.execute("DELETE FROM originals WHERE handle = ?", (handle,))
-                row = None
-            if row is not None:
-                if row[0] != full:
-                    raise StoreError(
-                        f"{handle} already holds a different original (a hash collision); "
-                        "keep this original in a separate store"
-                    )
-                db.execute("UPDATE originals SET last_access = ? WHERE handle = ?", (now, handle))
-                return
-            db.execute(
-                "INSERT INTO originals VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (handle, full, original, json.dumps(dict(meta or {}), sort_keys=True), size, now, now),
-            )
-            if self.max_bytes is not None:
-                self._evict(db)
+        row = db.execute("SELECT digest, created_at FROM originals WHERE handle = ?", (handle,)).fetchone()
+        if row is not None and self._expired(row[1], now):
+            db.execute("DELETE FROM originals WHERE handle = ?", (handle,))
+            row = None
+        if row is not None:
+            if row[0] != full:
+                raise StoreError(
+                    f"{handle} already holds a different original (a hash collision); "
+                    "keep this original in a separate store"
+                )
+            db.execute("UPDATE originals SET last_access = ? WHERE handle = ?", (now, handle))
+            return False
+        db.execute(
+            "INSERT INTO originals VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (handle, full, original, json.dumps(dict(meta or {}), sort_keys=True), size, now, now),
+        )
+        if self.max_bytes is not None:
+            self._evict(db)
+        return True
 
     def _evict(self, db: sqlite3.Connection) -> None:
         assert self.max_bytes is not None
