@@ -352,22 +352,29 @@ class _Builder:
             indent = indent_of(self.lines[first])
             out.append(Region(first, last, DOC, "comment", indent))
             keep = first if any(c.isalnum() for c in self.lines[first]) else first + 1
-            end, rewrite = last, None
-            if self.source.startswith(b"/*", block[-1].start) and block[-1].first < block[-1].last:
-                closed = self._closed(block[-1], keep)
-                if closed is None:
+            if last - keep < 2:
+                continue
+            end, host, closed_one = last, None, None
+            if self._is_block(block[-1]) and block[-1].first < block[-1].last:
+                host = self._closing(keep, block[-1])
+                if host is None:
                     end = last - 1  # the line that closes the comment stays
                 else:
-                    rewrite = (keep, closed)
-            trim = Region(keep + 1, end, DEFAULT, "comment", indent, rewrite)
-            closed_one = block[-1] if rewrite else None  # cut into on purpose: its kept line now closes it
+                    closed_one = block[-1]  # cut into on purpose: its kept line now closes it
+            if host is None:
+                host = self._open_end(keep, next(c for c in block if c.first <= keep <= c.last))
+            trim = Region(keep + 1, end, DEFAULT, "comment", indent, host, rides=True)
             if end - keep >= 2 and not any(_cuts(trim, c) for c in block if c is not closed_one):
                 out.append(trim)
         return out
 
-    def _closed(self, comment: _Node, keep: int) -> str | None:
-        """Line ``keep`` of a ``/* ... */`` comment closed with `` */``, so what follows it may go;
-        None when that line cannot take it (it opens or closes a comment itself)."""
+    def _is_block(self, comment: _Node) -> bool:
+        return self.source.startswith(b"/*", comment.start)
+
+    def _closing(self, keep: int, comment: _Node) -> tuple[int, str, str] | None:
+        """Line ``keep`` of a ``/* ... */`` comment closed with `` */``, so what follows it may go,
+        split where a marker may ride on it (``Region.host``); None when that line cannot take it
+        (it opens or closes a comment itself)."""
         if not comment.first <= keep < comment.last:
             return None
         line = self.lines[keep]
@@ -375,7 +382,17 @@ class _Builder:
         inner = text.lstrip()[2:] if keep == comment.first else text
         if "/*" in inner or "*/" in inner or text.endswith("\\"):
             return None
-        return text.rstrip() + " */" + line[len(text) :]
+        return keep, text.rstrip(), " */" + line[len(text) :]
+
+    def _open_end(self, keep: int, comment: _Node) -> tuple[int, str, str] | None:
+        """Line ``keep`` split at its end when the comment ``comment`` runs on past it (a line
+        comment, or a block comment that does not close there), so a marker there is comment text;
+        None otherwise, or when a ``\\`` would carry the marker into the next line."""
+        line = self.lines[keep]
+        text = line.rstrip("\r\n")
+        if text.endswith("\\") or (self._is_block(comment) and (keep == comment.last or "*/" in text)):
+            return None
+        return keep, text.rstrip(), line[len(text) :]
 
     def _clear_of_errors(self, regions: list[Region]) -> list[Region]:
         """The regions that hold each error node whole or lie inside it: a cut through one would let

@@ -54,9 +54,15 @@ class Symbol:
 class Region:
     """Lines ``first``..``last`` (0-based, inclusive) that one marker line may stand for.
 
-    ``label`` follows the range in the marker (``calls: a, b``, ``def f``);
-    ``rewrite`` replaces one kept line while this region is cut (a docstring's
-    first line, closed so the code still parses).
+    ``label`` follows the range in the marker (``calls: a, b``, ``def f``).
+    ``host`` is the kept line a comment's or docstring's rest hangs from (its
+    first line), split where a marker may go: ``(line, before, after)``. When
+    this region is cut, that line becomes ``before + after`` (closed, where the
+    comment or string needs it, so the code still parses). With ``rides``, the
+    region's marker goes there (``before [marker]after``) when no other cut
+    shares it: a line of its own would cost a newline, an indent and a comment
+    opener. A function body does not ride on its docstring: its marker stays
+    a statement of its own, where the code was.
     """
 
     first: int
@@ -64,7 +70,8 @@ class Region:
     stage: int
     label: str
     indent: str
-    rewrite: tuple[int, str] | None = None
+    host: tuple[int, str, str] | None = None
+    rides: bool = False
     comment: bool = False  # only comment lines: a comment may stand for them where code needs a statement
 
 
@@ -160,7 +167,15 @@ def render(
     """The file with ``chosen`` cut. ``marker(count, detail)`` renders a marker; ``offset``
     turns the file's line indexes into the piece's 1-based line numbers."""
     cut = groups(effective(chosen), lines)
-    rewrites = {r.rewrite[0]: r.rewrite[1] for group in cut for r in group if r.rewrite}
+    rewrites = {r.host[0]: r.host[1] + r.host[2] for group in cut for r in group if r.host}
+    hosted: dict[int, int] = {}  # host line -> the group whose marker rides on it
+    spans = [(group[0].first, group[-1].last) for group in cut]
+    for number, group in enumerate(cut):
+        host = group[0].host
+        if len(group) == 1 and host and group[0].rides and not any(first <= host[0] <= last for first, last in spans):
+            hosted[host[0]] = number
+            rewrites[host[0]] = f"{host[1]} {marker(group[0].last - group[0].first + 1, _span(group, offset))}{host[2]}"
+    riding = set(hosted.values())
     out: list[str] = []
     code: list[str] = []
     origin: list[int] = []
@@ -172,24 +187,30 @@ def render(
             line = rewrites.get(i, lines[i])
             out.append(prefixes[i] + line)
             code.append(line)
-            origin.append(i)
+            origin.append(-1 - hosted[i] if i in hosted else i)
 
     for number, group in enumerate(cut):
         first, last = group[0].first, group[-1].last
         keep(first)
-        count = last - first + 1
-        omitted += count
+        omitted += last - first + 1
+        index = last + 1
+        if number in riding:
+            continue
         label = short_list(r.label for r in group)
-        detail = f"{offset + first + 1}-{offset + last + 1}" + (f" {label}" if label else "")
+        detail = _span(group, offset) + (f" {label}" if label else "")
         ending = "\n" if lines[last].endswith("\n") else ""
         style = outline.comment_line if outline.comment_line and all(r.comment for r in group) else outline.marker_line
-        line = style(group[0].indent, marker(count, detail)) + ending
+        line = style(group[0].indent, marker(last - first + 1, detail)) + ending
         out.append(line)
         code.append(line)
         origin.append(-1 - number)
-        index = last + 1
     keep(len(lines))
     return Rendered("".join(out), "".join(code), omitted, tuple(origin), tuple(map(tuple, cut)))
+
+
+def _span(group: list[Region], offset: int) -> str:
+    """The piece's 1-based line range a group of cuts stands for."""
+    return f"{offset + group[0].first + 1}-{offset + group[-1].last + 1}"
 
 
 def indent_of(line: str) -> str:

@@ -123,7 +123,9 @@ class _Builder:
     def _comment_block(self, block: list[int]) -> None:
         if len(block) >= 3:
             indent = indent_of(self.lines[block[0]])
-            self.regions.append(Region(block[1], block[-1], DEFAULT, "comment", indent, comment=True))
+            text = self.lines[block[0]].rstrip("\r\n")
+            host = (block[0], text.rstrip(), self.lines[block[0]][len(text) :])
+            self.regions.append(Region(block[1], block[-1], DEFAULT, "comment", indent, host, rides=True, comment=True))
             self.regions.append(Region(block[0], block[-1], DOC, "comment", indent, comment=True))
 
     def _first(self, stmt: ast.stmt, previous_end: int) -> int:
@@ -169,13 +171,14 @@ class _Builder:
         if doc is None or doc.end_lineno is None or doc.end_lineno - doc.lineno < 2:
             return
         end = doc.end_lineno - 1
-        trimmed = self._trim(doc, end, DEFAULT, "docstring", indent_of(self.lines[doc.lineno - 1]))
+        trimmed = self._trim(doc, end, DEFAULT, "docstring", indent_of(self.lines[doc.lineno - 1]), rides=True)
         if trimmed is not None:
             self.regions.append(trimmed)
         self.regions.append(Region(doc.lineno - 1, end, DOC, "docstring", indent_of(self.lines[doc.lineno - 1])))
 
-    def _trim(self, doc: ast.stmt, end: int, stage: int, label: str, indent: str) -> Region | None:
-        """The region after a docstring's first line, which is rewritten to close the string."""
+    def _trim(self, doc: ast.stmt, end: int, stage: int, label: str, indent: str, rides: bool = False) -> Region | None:
+        """The region after a docstring's first line, which is rewritten to close the string
+        (``rides``: the region's marker may go inside it, see ``Region.host``)."""
         first = doc.lineno - 1
         doc_end = (doc.end_lineno or doc.lineno) - 1
         if doc_end == first:  # a one-line docstring stays as it is
@@ -191,7 +194,8 @@ class _Builder:
         if not summary or quote in summary or summary.endswith(("\\", quote[0])):
             return None
         ending = "\r\n" if self.lines[first].endswith("\r\n") else "\n"
-        return Region(first + 1, end, stage, label, indent, (first, f"{lead}{flag}{quote}{summary}{quote}{ending}")) if end - cut >= 1 else None
+        host = (first, f"{lead}{flag}{quote}{summary}", f"{quote}{ending}")
+        return Region(first + 1, end, stage, label, indent, host, rides=rides) if end - cut >= 1 else None
 
 
 def _head(stmt: ast.stmt) -> int:

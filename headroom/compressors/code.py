@@ -51,6 +51,7 @@ __all__ = ["CodeCompressor"]
 
 _MARKER_COST = 26  # a marker line with a short label, rounded up
 _MIN_CUT = 160  # characters: a cut saves less than a marker costs below about this
+_MIN_RIDING = 100  # the same for a marker that rides on a kept comment line (no line of its own)
 _IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*")
 _CHECKS = 16  # parser runs one output may spend finding the cuts that broke it
 
@@ -374,7 +375,7 @@ def _order(doc: _Document, query: str | None) -> tuple[list[tuple[int, Region]],
             span = (region.first, region.last)
             if span in seen or any(region.first <= s.first and s.last <= region.last for s in keep):
                 continue
-            if region.stage != ITEM and sum(map(len, doc.chunks[index].lines[region.first : region.last + 1])) < _MIN_CUT:
+            if region.stage != ITEM and sum(map(len, doc.chunks[index].lines[region.first : region.last + 1])) < (_MIN_RIDING if region.rides else _MIN_CUT):
                 continue
             seen.add(span)
             candidates.append((index, region))

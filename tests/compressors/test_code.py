@@ -54,13 +54,17 @@ def parses_as_well(original: str, output: str, language: str) -> bool:
 
 
 def restore(hr: Headroom, text: str, handles: frozenset[str]) -> list[str]:
-    """The output's lines with every marker line replaced by the original lines it names."""
+    """The output's lines with every marker replaced by the original lines it names: a marker line
+    by them, a marker riding on a kept comment or docstring line by nothing, the lines following."""
     out: list[str] = []
     for line in split_lines(text):
         found = find_markers(line, handles)
         if found:
             span = found[0].span
             assert span is not None
+            before, after = line[: found[0].start], line[found[0].end :]
+            if not re.fullmatch(r"\s*(\.\.\.)?\s*(#|//)?\s*", before):
+                out.append(before.rstrip() + after)
             out.extend(split_lines(hr.retrieve(found[0].handle, lines=span)))
         else:
             out.append(line)
@@ -412,7 +416,7 @@ def test_a_python_cut_that_breaks_compiling_is_traced_and_its_lines_kept(monkeyp
     assert out is not None and out.text == plain.text and compiles(out.text)
 
 
-def test_a_complaint_far_from_any_cut_is_traced_by_bisection(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_complaint_over_the_whole_output_is_traced_by_bisection(monkeypatch: pytest.MonkeyPatch) -> None:
     original = read("go_pkg_errors.go")
     plain = CodeCompressor().compress(original, None, ctx(original))
     assert plain is not None
@@ -420,10 +424,10 @@ def test_a_complaint_far_from_any_cut_is_traced_by_bisection(monkeypatch: pytest
     seen: list[int] = []
 
     def complaints(doc: object, index: int, rendered: Rendered) -> tuple[tuple[int, int], ...]:
-        if not culprits:  # a parser that complains about line 1 whenever the middle cut is made
+        if not culprits:  # a parser that complains about every line whenever the middle cut is made
             culprits.append(rendered.groups[len(rendered.groups) // 2][0])
         seen.append(len(rendered.groups))
-        return ((0, 0),) if any(culprits[0] in group for group in rendered.groups) else ()
+        return ((0, len(rendered.origin) - 1),) if any(culprits[0] in group for group in rendered.groups) else ()
 
     monkeypatch.setattr(code, "_complaints", complaints)
     out = CodeCompressor().compress(original, None, ctx(original))
@@ -456,19 +460,22 @@ def test_a_symbol_missed_under_the_first_guess_of_language_is_found_under_the_ne
     assert "    public StringJoiner merge(StringJoiner other) {\n" in expected
 
 
-def test_comment_blocks_keep_their_first_line_as_code_that_still_parses() -> None:
+def test_comment_blocks_keep_their_first_line_with_the_marker_riding_on_it() -> None:
     python = read("python_textwrap.py")
     out = CodeCompressor().compress(python, None, ctx(python))
     assert out is not None and compiles(out.text)
-    lines = split_lines(out.text)
-    at = lines.index("    # This funky little regex is just the trick for splitting\n")
-    assert re.match(r"^    # \[hr1:\d+ omitted \d+ lines \d+-\d+ comment\]$", lines[at + 1])  # a comment, not a statement
+    riding = r"\[hr1:\d+ omitted \d+ lines \d+-\d+\]"
+    assert re.search(rf"^    # This funky little regex is just the trick for splitting {riding}$", out.text, re.M)
     java = read("java_stringjoiner.java")
     out = CodeCompressor().compress(java, None, ctx(java))
     assert out is not None and parses_as_well(java, out.text, "java")
     lines = split_lines(out.text)
-    at = lines.index(" * Copyright (c) 2013, 2021, Oracle and/or its affiliates. All rights reserved. */\n")
-    assert lines[at - 1] == "/*\n" and lines[at + 1].startswith("// [hr1:")
+    at = next(i for i, line in enumerate(lines) if line.startswith(" * Copyright (c) 2013, 2021, Oracle"))
+    assert re.fullmatch(rf" \* Copyright \(c\) 2013, 2021, Oracle and/or its affiliates\. All rights reserved\. {riding} \*/\n", lines[at])
+    assert lines[at - 1] == "/*\n" and not lines[at + 1].startswith("//")  # closed on its kept line, no marker line
+    go = read("go_pkg_errors.go")  # a line comment: the marker goes at the end of its first line
+    out = CodeCompressor().compress(go, None, ctx(go))
+    assert out is not None and re.match(rf"// Package errors provides simple error handling primitives\. {riding}\npackage errors\n", out.text)
 
 
 def test_an_output_the_parser_cannot_check_is_not_returned(monkeypatch: pytest.MonkeyPatch) -> None:
