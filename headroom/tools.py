@@ -1,0 +1,222 @@
+"""The retrieval tool: a model redeems a marker by calling it.
+
+    tools = [retrieval_tool("openai")]            # or "anthropic"; send with every request
+    text = run_retrieval_tool(call.function.arguments)   # the tool result to send back
+
+The definition is sent with every request, so its wording is kept short (its
+token count is held down by a test, see docs/integrations.md). The runner
+never raises for the model's mistakes: a malformed call or an unknown or
+expired handle comes back as a short error *string* saying what is wrong and
+what to do, because that string goes back to the model as the tool result and
+the model can correct itself; an exception would end the agent's turn instead.
+Errors of the caller's own making (a wrong ``format``, a bad ``max_tokens``)
+still raise ``InvalidInput``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from headroom.compressors.base import split_lines
+from headroom.errors import HandleExpired, HandleNotFound, HeadroomError, InvalidInput
+from headroom.handles import HANDLE_RE
+from headroom.markers import MARKER_RE
+
+if TYPE_CHECKING:
+    from headroom.client import Headroom
+
+__all__ = [
+    "RETRIEVAL_TOOL_NAME",
+    "ToolResult",
+    "retrieval_parameters",
+    "retrieval_tool",
+    "retrieval_tool_result",
+    "run_retrieval_tool",
+]
+
+RETRIEVAL_TOOL_NAME = "headroom_retrieve"
+
+_DESCRIPTION = (
+    "Get back text that a marker [hr1:<digits> omitted N <unit> A-B ...] left out. "
+    "Handle alone: the whole original. Only the marked part: A-B as chars or rows if that is "
+    "the unit, else as lines. At most one selector."
+)
+
+_SPAN_SELECTORS = ("lines", "chars", "rows")
+_TEXT_SELECTORS = ("query", "symbol", "files")
+_SELECTORS = _SPAN_SELECTORS + _TEXT_SELECTORS
+_TOOL_NAME_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")  # what both providers accept as a tool name
+
+
+def _span_schema(description: str) -> dict[str, Any]:
+    # no minItems/maxItems/minimum: each costs tokens on every request, and the runner
+    # answers a wrong span with a message the model can act on
+    return {"type": "array", "items": {"type": "integer"}, "description": description}
+
+
+def retrieval_parameters() -> dict[str, Any]:
+    """The JSON schema of the tool's arguments (a fresh dict each call, safe to modify)."""
+    # JSON Schema patterns are ECMA-262: same syntax as HANDLE_RE once its named groups go
+    handle_pattern = "^" + re.sub(r"\(\?P<\w+>", "(", HANDLE_RE.pattern) + "$"
+    return {
+        "type": "object",
+        "properties": {
+            "handle": {"type": "string", "pattern": handle_pattern, "description": "from the marker"},
+            "lines": _span_schema("[first, last], 1-based"),
+            "chars": _span_schema("[first, last] characters"),
+            "rows": _span_schema("[first, last] rows of a table or JSON array"),
+            "query": {"type": "string", "description": "words to find"},
+            "symbol": {"type": "string", "description": "code: function or class name"},
+            "files": {"type": "string", "description": "diff: a file's path"},
+        },
+        "required": ["handle"],
+        "additionalProperties": False,
+    }
+
+
+def retrieval_tool(format: str = "openai", *, name: str = RETRIEVAL_TOOL_NAME) -> dict[str, Any]:
+    """The tool definition to send to the model.
+
+    ``format="openai"`` gives a Chat Completions ``tools`` entry; ``"anthropic"``
+    a Messages API ``tools`` entry. ``name`` renames the tool if it clashes.
+    """
+    if not isinstance(name, str) or not _TOOL_NAME_RE.fullmatch(name):
+        raise InvalidInput(f"tool name {name!r} must be 1-64 letters, digits, '_' or '-' (what providers accept)")
+    if format == "openai":
+        return {
+            "type": "function",
+            "function": {"name": name, "description": _DESCRIPTION, "parameters": retrieval_parameters()},
+        }
+    if format == "anthropic":
+        return {"name": name, "description": _DESCRIPTION, "input_schema": retrieval_parameters()}
+    raise InvalidInput(f"format must be 'openai' or 'anthropic', got {format!r}")
+
+
+class ToolResult(NamedTuple):
+    """What a call of the tool gives back: the text, and whether it is an error for the model.
+
+    Anthropic's ``tool_result`` block takes ``is_error``; OpenAI has no such flag,
+    so the text alone must say it (it starts with ``Error:``).
+    """
+
+    text: str
+    is_error: bool
+
+
+class _BadCall(Exception):
+    """A mistake of the model's, reported back to it as text."""
+
+
+def run_retrieval_tool(
+    arguments: Mapping[str, Any] | str, headroom: Headroom | None = None, *, max_tokens: int | None = None
+) -> str:
+    """Execute one call of the tool; the text to send back as its result.
+
+    ``arguments`` is the call's arguments as the provider delivers them: a JSON
+    string (OpenAI's ``function.arguments``) or a dict (Anthropic's ``input``).
+    ``headroom`` is the ``Headroom`` whose store holds the originals (the shared
+    default when None). ``max_tokens`` caps the answer: a larger one is
+    compressed to fit, with markers of its own (so a model asking for a whole
+    10 MB log does not overflow its context). Mistakes in the call come back as
+    an ``Error: ...`` string, never as an exception.
+    """
+    return retrieval_tool_result(arguments, headroom, max_tokens=max_tokens).text
+
+
+def retrieval_tool_result(
+    arguments: Mapping[str, Any] | str, headroom: Headroom | None = None, *, max_tokens: int | None = None
+) -> ToolResult:
+    """Like ``run_retrieval_tool``, but also says whether the text is an error (for ``is_error``)."""
+    if max_tokens is not None and (not isinstance(max_tokens, int) or isinstance(max_tokens, bool) or max_tokens < 1):
+        raise InvalidInput(f"max_tokens must be a positive int or None, got {max_tokens!r}")
+    if headroom is None:
+        from headroom.api import get_default
+
+        headroom = get_default()
+    try:
+        handle, selector = _read_arguments(arguments)
+        text = headroom.retrieve(handle, **selector)
+    except _BadCall as error:
+        return ToolResult(f"Error: {error}", True)
+    except HandleNotFound as error:
+        gone = "expired" if isinstance(error, HandleExpired) else "is not stored (never kept here, or evicted)"
+        return ToolResult(
+            f"Error: the original of {error.handle} {gone}. Work with the text you have; "
+            "if you need the omitted part, run the tool that produced it again.",
+            True,
+        )
+    except HeadroomError as error:  # a selector the piece has no unit for, a symbol not found, ...
+        return ToolResult(f"Error: {error}", True)
+    if not text and selector:
+        ((key, value),) = selector.items()
+        original = headroom.retrieve(handle)
+        return ToolResult(
+            f"Nothing in {handle} matches {key}={_show(value)} (the original has "
+            f"{len(split_lines(original))} lines, {len(original)} characters). "
+            "Try another selector, or call with the handle alone for the whole original.",
+            False,
+        )
+    if max_tokens is not None and headroom.counter.count(text) > max_tokens:
+        text = headroom.compress_text(text, max_tokens, query=selector.get("query")).text
+    return ToolResult(text, False)
+
+
+def _read_arguments(arguments: object) -> tuple[str, dict[str, Any]]:
+    """The handle and at most one selector, in the forms ``Headroom.retrieve`` takes."""
+    if isinstance(arguments, str):
+        try:
+            arguments = json.loads(arguments) if arguments.strip() else {}
+        except ValueError as error:
+            raise _BadCall(f"the arguments are not valid JSON ({error}). Send an object like {_EXAMPLE}.") from None
+    if not isinstance(arguments, Mapping):
+        raise _BadCall(f"the arguments must be an object like {_EXAMPLE}, got {type(arguments).__name__}.")
+    unknown = sorted(str(key) for key in arguments if key != "handle" and key not in _SELECTORS)
+    if unknown:
+        raise _BadCall(f"unknown argument {', '.join(unknown)}. Use handle and at most one of {', '.join(_SELECTORS)}.")
+    handle = _read_handle(arguments.get("handle"))
+    chosen = {key: value for key, value in arguments.items() if key != "handle" and value is not None}
+    if len(chosen) > 1:
+        raise _BadCall(f"pass one selector at a time, got {', '.join(sorted(chosen))}. Make one call per part.")
+    selector = {key: _span(key, value) if key in _SPAN_SELECTORS else _text(key, value) for key, value in chosen.items()}
+    return handle, selector
+
+
+_EXAMPLE = '{"handle": "hr1:482913057162345", "lines": [41, 160]}'
+
+
+def _read_handle(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise _BadCall(f"handle is required: the hr1:... text at the start of a marker, as in {_EXAMPLE}.")
+    # a model may paste the whole marker instead of its handle
+    marker = MARKER_RE.fullmatch(value.strip())
+    return marker["handle"] if marker else value.strip()
+
+
+def _span(key: str, value: object) -> tuple[int, int]:
+    """``[a, b]``, or the ``"a-b"`` a model may copy from the marker, as ``(a, b)``."""
+    if isinstance(value, str) and (found := re.fullmatch(r"\s*(\d+)\s*-\s*(\d+)\s*", value)):
+        value = [int(found[1]), int(found[2])]
+    if (
+        isinstance(value, (list, tuple))
+        and len(value) == 2
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+        and 1 <= value[0] <= value[1]
+    ):
+        return value[0], value[1]
+    raise _BadCall(f"{key} takes [first, last], 1-based and inclusive, e.g. [41, 160]; got {_show(value)}.")
+
+
+def _text(key: str, value: object) -> str | tuple[str, ...]:
+    if key == "files" and isinstance(value, list) and value and all(isinstance(v, str) and v for v in value):
+        return tuple(value)
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    raise _BadCall(f"{key} takes a non-empty string; got {_show(value)}.")
+
+
+def _show(value: object) -> str:
+    shown = json.dumps(value, ensure_ascii=False, default=str)
+    return shown if len(shown) <= 80 else shown[:77] + "..."
