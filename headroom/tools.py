@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from headroom.client import Headroom
 
 __all__ = [
+    "RETRIEVAL_TOOL_DESCRIPTION",
     "RETRIEVAL_TOOL_NAME",
     "ToolResult",
     "retrieval_parameters",
@@ -39,7 +40,7 @@ __all__ = [
 
 RETRIEVAL_TOOL_NAME = "headroom_retrieve"
 
-_DESCRIPTION = (
+RETRIEVAL_TOOL_DESCRIPTION = (
     "Get back text that a marker [hr1:<digits> omitted N <unit> A-B ...] left out. "
     "Handle alone: the whole original. Only the marked part: A-B as chars or rows if that is "
     "the unit, else as lines. At most one selector."
@@ -88,10 +89,10 @@ def retrieval_tool(format: str = "openai", *, name: str = RETRIEVAL_TOOL_NAME) -
     if format == "openai":
         return {
             "type": "function",
-            "function": {"name": name, "description": _DESCRIPTION, "parameters": retrieval_parameters()},
+            "function": {"name": name, "description": RETRIEVAL_TOOL_DESCRIPTION, "parameters": retrieval_parameters()},
         }
     if format == "anthropic":
-        return {"name": name, "description": _DESCRIPTION, "input_schema": retrieval_parameters()}
+        return {"name": name, "description": RETRIEVAL_TOOL_DESCRIPTION, "input_schema": retrieval_parameters()}
     raise InvalidInput(f"format must be 'openai' or 'anthropic', got {format!r}")
 
 
