@@ -102,7 +102,8 @@ def main() -> None:
             began = time.perf_counter()
             for text in texts[: args.writes]:
                 memory.remember(text, kind="tool_output")
-            print(f"dedup  1 process x {args.writes} known texts: {args.writes / (time.perf_counter() - began):8.0f} writes/s")
+            rate = args.writes / (time.perf_counter() - began)
+            print(f"dedup  1 process x {args.writes} known texts: {rate:8.0f} writes/s")
             measure_reads(memory, texts[:needed], args.queries)
 
 

@@ -44,6 +44,7 @@ COMPRESSED = "compressed"  # the kind ``put`` records: an original a Headroom co
 
 _K1, _B = 1.2, 0.75  # the Okapi constants headroom.relevance.BM25 uses
 _PREVIEW_CHARS = 200
+_PROVENANCE = "handle, agent, kind, first_seen, last_seen, times, v.meta"
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,9 @@ class MemoryHit:
 
 
 def _create_memory(db: sqlite3.Connection) -> None:
-    db.execute("CREATE TABLE memory_docs (id INTEGER PRIMARY KEY, handle TEXT NOT NULL UNIQUE, length INTEGER NOT NULL)")
+    db.execute(
+        "CREATE TABLE memory_docs (id INTEGER PRIMARY KEY, handle TEXT NOT NULL UNIQUE, length INTEGER NOT NULL)"
+    )
     db.execute(
         """CREATE TABLE memory_postings (
             term TEXT NOT NULL, doc INTEGER NOT NULL, tf INTEGER NOT NULL, PRIMARY KEY (term, doc)
@@ -176,7 +179,8 @@ class AgentMemory(SQLiteStore):
 
     def _merge_meta(self, db: sqlite3.Connection, handle: str, meta: dict[str, str]) -> None:
         """Keys the first keeper did not give are added (a content type a note lacked); none is overwritten."""
-        stored: dict[str, str] = json.loads(db.execute("SELECT meta FROM originals WHERE handle = ?", (handle,)).fetchone()[0])
+        row = db.execute("SELECT meta FROM originals WHERE handle = ?", (handle,)).fetchone()
+        stored: dict[str, str] = json.loads(row[0])
         merged = {**meta, **stored}
         if merged != stored:
             db.execute("UPDATE originals SET meta = ? WHERE handle = ?", (json.dumps(merged, sort_keys=True), handle))
@@ -204,10 +208,11 @@ class AgentMemory(SQLiteStore):
         marks = ", ".join("?" * len(wanted))
         where = [f"p.term IN ({marks})", "o.created_at >= ?"]
         params: list[object] = [*wanted, self._oldest_live()]
-        for column, value in (("agent", agent), ("kind", kind)):
-            if value is not None:
-                where.append(f"d.handle IN (SELECT handle FROM memory_provenance WHERE {column} = ?)")
-                params.append(_name(value, column))
+        kept = _filters(agent, kind)
+        if kept:  # one record must match both: kept by that agent as that kind
+            tests = " AND ".join(f"{column} = ?" for column in kept)
+            where.append(f"d.handle IN (SELECT handle FROM memory_provenance WHERE {tests})")
+            params += kept.values()
         with self._read() as db:
             total, average = db.execute("SELECT COUNT(*), AVG(length) FROM memory_docs").fetchone()
             frequency = dict(
@@ -241,7 +246,8 @@ class AgentMemory(SQLiteStore):
             if row[0] < self._oldest_live():
                 raise HandleExpired(handle)
             rows = db.execute(
-                "SELECT * FROM memory_provenance WHERE handle = ? ORDER BY first_seen, agent, kind", (handle,)
+                f"SELECT {_PROVENANCE} FROM memory_provenance v WHERE handle = ? ORDER BY first_seen, agent, kind",
+                (handle,),
             ).fetchall()
         return [_provenance(r) for r in rows]
 
@@ -252,14 +258,13 @@ class AgentMemory(SQLiteStore):
         count = _limit(limit)
         where = ["o.created_at >= ?", "v.last_seen >= ?"]
         params: list[object] = [self._oldest_live(), -math.inf if since is None else since]
-        for column, value in (("agent", agent), ("kind", kind)):
-            if value is not None:
-                where.append(f"v.{column} = ?")
-                params.append(_name(value, column))
+        for column, value in _filters(agent, kind).items():
+            where.append(f"{column} = ?")
+            params.append(value)
         with self._read() as db:
             rows = db.execute(
-                "SELECT v.* FROM memory_provenance v JOIN originals o ON o.handle = v.handle "
-                f"WHERE {' AND '.join(where)} ORDER BY v.last_seen DESC, v.handle, v.agent, v.kind LIMIT ?",
+                f"SELECT {_PROVENANCE} FROM memory_provenance v JOIN originals o USING (handle) "
+                f"WHERE {' AND '.join(where)} ORDER BY last_seen DESC, handle, agent, kind LIMIT ?",
                 [*params, count],
             ).fetchall()
         return [_provenance(r) for r in rows]
@@ -285,7 +290,7 @@ class AgentMemory(SQLiteStore):
     @staticmethod
     def _agents(db: sqlite3.Connection, handle: str) -> tuple[str, ...]:
         rows = db.execute("SELECT DISTINCT agent FROM memory_provenance WHERE handle = ? ORDER BY agent", (handle,))
-        return tuple(row[0] for row in rows)
+        return tuple(agent for (agent,) in rows)
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
@@ -311,6 +316,11 @@ def _name(value: object, what: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise InvalidInput(f"{what} must be a non-empty string such as 'worker-1' or 'note', got {value!r}")
     return value
+
+
+def _filters(agent: str | None, kind: str | None) -> dict[str, str]:
+    """The provenance columns a caller narrows to, checked."""
+    return {column: _name(value, column) for column, value in (("agent", agent), ("kind", kind)) if value is not None}
 
 
 def _limit(limit: object) -> int:

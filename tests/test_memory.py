@@ -65,7 +65,7 @@ def test_same_content_is_kept_once_with_every_keeper(tmp_path: Path) -> None:
 
 def test_a_marker_one_agent_wrote_resolves_for_another(tmp_path: Path) -> None:
     path = tmp_path / "team.db"
-    log = "\n".join(f"2026-11-24 10:{i // 60:02d}:{i % 60:02d} INFO request {i} served in {i % 7} ms" for i in range(400))
+    log = "\n".join(f"2026-11-24 10:{i // 60:02d}:{i % 60:02d} INFO request {i} in {i % 7} ms" for i in range(400))
     worker = Headroom(store=AgentMemory(path, agent="w1"), counter=FakeCounter())
     result = worker.compress_text(log, 200)
     assert result.manifest.entries, "the log should have been compressed"
@@ -102,6 +102,9 @@ def test_search_ranks_by_bm25_and_filters() -> None:
         assert [hit.handle for hit in memory.search("timeout", agent="w2")] == [sparse]
         assert [hit.handle for hit in memory.search("db-3 timeout", kind=NOTE)] == [note]
         assert memory.search("timeout", kind=NOTE) == []
+        memory.remember("timeout\ntimeout talking to db-3\nretry timeout", agent="w2", kind=NOTE)
+        assert memory.search("timeout", agent="w1", kind=NOTE) == []  # w1 kept it, but not as a note
+        assert [hit.handle for hit in memory.search("timeout", agent="w2", kind=NOTE)] == [dense]
         (hit,) = memory.search("parse flaky")  # identifier parts match, as in the compressors
         assert (hit.handle, hit.agents) == (note, ("planner",))
         assert memory.search("timeout", limit=1)[0].handle == dense
@@ -272,7 +275,8 @@ def test_threads_share_one_private_memory() -> None:
             thread.join()
         assert len(memory) == 30 + 4 * 30
         assert len(memory.search("cache miss", limit=1_000)) == 30
-        assert {p.agent for p in memory.provenance(make_handle("shared finding 0: cache miss on key k0"))} == set(agents)
+        shared = memory.provenance(make_handle("shared finding 0: cache miss on key k0"))
+        assert {p.agent for p in shared} == set(agents)
 
 
 def _process(path: str, agent: str, start: Barrier) -> None:
