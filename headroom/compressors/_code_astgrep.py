@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from headroom.compressors._code_grammars import LANGUAGES, error_rule, rules
-from headroom.compressors._code_outline import DEFAULT, DOC, ITEM, SHORT, Outline, Region, Symbol, calls_in, indent_of, short_list
+from headroom.compressors._code_outline import DEFAULT, DOC, ITEM, SHORT, Outline, Region, Symbol, calls_in, indent_of, short_list, value_region
 from headroom.compressors._code_python import sanitize
 from headroom.compressors.base import split_lines
 
@@ -263,6 +263,9 @@ class _Builder:
             if name and (first, node.last) not in spans:
                 symbols.append(Symbol(name, "declaration", first, node.last, self._signature(node)))
             regions.append(Region(first, node.last, ITEM, name or "", indent_of(self.lines[node.first])))
+            value = self._value(node)
+            if value is not None:
+                regions.append(value)
         regions.extend(self._comment_regions())
         symbols.sort(key=lambda s: (s.first, -s.last))
         return Outline("ast-grep", tuple(symbols), tuple(self._clear_of_errors(regions)), _marker_line, errors=self.error_spans)
@@ -274,16 +277,33 @@ class _Builder:
         start = self._lead(node.first, False)
         if node.body:
             return start, node.body[2]
+        inner = self._bodied_inside(node)
+        if inner is not None and inner.body:
+            return start, inner.body[2]
+        if self._holds_items(node) or self._value(node) is not None:
+            return start, node.first
+        return start, node.last
+
+    def _bodied_inside(self, node: _Node) -> _Node | None:
+        """The first function or container with a body inside ``node``."""
         at = bisect.bisect_left(self._bodied_keys, (node.start, -node.end))
         for inner in self._bodied[at:]:
             if inner.start >= node.end:
                 break
             if inner.end <= node.end and inner.body:
-                return start, inner.body[2]
+                return inner
+        return None
+
+    def _holds_items(self, node: _Node) -> bool:
         at = bisect.bisect_right(self._item_starts, (node.start, -node.end))
-        if at < len(self._item_starts) and self._item_starts[at][0] < node.end:
-            return start, node.first
-        return start, node.last
+        return at < len(self._item_starts) and self._item_starts[at][0] < node.end
+
+    def _value(self, node: _Node) -> Region | None:
+        """The values of a literal assigned in a declaration that holds no function, container or
+        item (a table, not a module pattern or a struct's definition)."""
+        if self._bodied_inside(node) is not None or self._holds_items(node):
+            return None
+        return value_region(self.lines, node.first, node.last, self.short)
 
     def _name(self, node: _Node) -> str | None:
         """The node's own name, else the first name in its head (before its body), a C declarator's

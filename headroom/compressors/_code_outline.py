@@ -5,9 +5,10 @@ file's lines into an ``Outline``: its symbols (for retrieval by name and for
 the query) and its regions, the line ranges that may be replaced by one
 marker line, each tagged with the stage at which it goes:
 
-1. the default: bodies of functions that are not short, the rest of long
-   docstrings and doc comments after their first line;
-2. short bodies;
+1. the default: bodies of functions that are not short, the values of long
+   literals assigned at file or class level, the rest of long docstrings and
+   doc comments after their first line;
+2. short bodies and short literals;
 3. whole docstrings and doc comments;
 4. whole items (functions, classes, declarations, statements) at file or
    class level.
@@ -23,7 +24,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-__all__ = ["Outline", "Region", "Rendered", "Symbol", "effective", "render", "short_list", "skeleton"]
+__all__ = ["Outline", "Region", "Rendered", "Symbol", "effective", "render", "short_list", "skeleton", "value_region"]
 
 DEFAULT, SHORT, DOC, ITEM = 1, 2, 3, 4
 _CALL = re.compile(r"(?<![\w$])([A-Za-z_$][\w$]*)\s*(?:!\s*)?\(")
@@ -72,7 +73,7 @@ class Region:
     indent: str
     host: tuple[int, str, str] | None = None
     rides: bool = False
-    comment: bool = False  # only comment lines: a comment may stand for them where code needs a statement
+    comment: bool = False  # comment lines, or a literal's values: a comment may stand for them, no statement needed
 
 
 @dataclass(frozen=True)
@@ -211,6 +212,21 @@ def render(
 def _span(group: list[Region], offset: int) -> str:
     """The piece's 1-based line range a group of cuts stands for."""
     return f"{offset + group[0].first + 1}-{offset + group[-1].last + 1}"
+
+
+_ASSIGNED_OPENER = re.compile(r"(?<![=!<>])=(?![=>]).*[\[{(]\s*$")  # `x = {`, `T x[] = {`, `X: T = [`
+_CLOSER = re.compile(r"^\s*[\]})]")
+
+
+def value_region(lines: list[str], first: int, last: int, short: int) -> Region | None:
+    """The lines inside the brackets of a declaration's literal value (``x = [`` to ``]``), which go
+    like a body: a long table is data, its declaration line is what says what it is. None unless the
+    first line assigns and ends with the opening bracket and the last starts with the closing one."""
+    if last - first < 2 or not _ASSIGNED_OPENER.search(lines[first].split("//")[0]) or not _CLOSER.match(lines[last]):
+        return None
+    inner = (first + 1, last - 1)
+    stage = DEFAULT if inner[1] - inner[0] + 1 > short else SHORT
+    return Region(inner[0], inner[1], stage, "values", indent_of(lines[inner[0]]), comment=True)
 
 
 def indent_of(line: str) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import re
 
-from headroom.compressors._code_outline import DEFAULT, DOC, ITEM, SHORT, Outline, Region, Symbol, indent_of, short_list
+from headroom.compressors._code_outline import DEFAULT, DOC, ITEM, SHORT, Outline, Region, Symbol, indent_of, short_list, value_region
 
 __all__ = ["compiles", "outline_python", "sanitize", "syntax_error"]
 
@@ -21,6 +21,7 @@ _PRAGMA = re.compile(r"^#!|^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+")  # PEP 263
 _COMMENT = re.compile(r"^[ \t]*#")
 _DOC_OPEN = re.compile(r"^(\s*)([rRuU]?)(\"\"\"|''')(.*?)\s*$")
 _Def = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_Literals = (ast.List, ast.Tuple, ast.Set, ast.Dict)
 _Blocks = (ast.If, ast.Try, ast.With, ast.AsyncWith, ast.For, ast.AsyncFor, ast.While)
 
 
@@ -106,6 +107,11 @@ class _Builder:
                 label = short_list(t.id for t in getattr(stmt, "targets", [getattr(stmt, "target", None)]) if isinstance(t, ast.Name))
             if items and clean:
                 self.regions.append(Region(first, last, ITEM, label, indent_of(self.lines[stmt.lineno - 1])))
+                value = getattr(stmt, "value", None)
+                if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and isinstance(value, _Literals) and value.end_lineno:
+                    found = value_region(self.lines, value.lineno - 1, value.end_lineno - 1, self.short)
+                    if found is not None:
+                        self.regions.append(found)
 
     def comments(self, start: int, end: int) -> None:
         """Comment blocks of three lines or more in lines ``start``..``end - 1`` (lines between

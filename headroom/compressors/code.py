@@ -389,7 +389,8 @@ def _order(doc: _Document, query: str | None) -> tuple[list[tuple[int, Region]],
         key=lambda k: (k in last_resort, scores[k] > 0, candidates[k][1].stage, scores[k], -depth[k], candidates[k][1].first - candidates[k][1].last, k),
     )
     order = [candidates[k] for k in ranked]
-    return order, [c for k, c in zip(ranked, order) if c[1].stage == DEFAULT and k not in last_resort]
+    asked = {k for k, (_, region) in enumerate(candidates) if region.label == "values" and scores[k] > 0}  # data the question is about
+    return order, [c for k, c in zip(ranked, order) if c[1].stage == DEFAULT and k not in last_resort | asked]
 
 
 def _depths(candidates: list[tuple[int, Region]]) -> list[int]:

@@ -489,3 +489,37 @@ def test_an_output_the_parser_cannot_check_is_not_returned(monkeypatch: pytest.M
     monkeypatch.setattr(code, "error_spans", failing)
     assert CodeCompressor().compress(original, None, ctx(original)) is None
     assert len(calls) == 1  # no search for culprits when the parser itself fails
+
+
+def test_a_long_literal_value_goes_like_a_body_and_stays_when_the_question_is_about_it() -> None:
+    original = read("c_xxmodule.c")
+    out = CodeCompressor().compress(original, None, ctx(original))
+    assert out is not None and parses_as_well(original, out.text, "c")
+    found = re.search(r"^static PyTypeObject Xxo_Type = \{\n    // (\[hr1:\d+ omitted 43 lines (\d+)-(\d+) values\])\n\};$", out.text, re.M)
+    assert found is not None
+    hr = Headroom(store=MemoryStore())
+    result = hr.compress_text(original)
+    markers = [m for m in find_markers(result.text, result.manifest.handles) if m.detail and m.detail.endswith("values")]
+    assert len(markers) == 4  # three type objects and the method table
+    for marker in markers:
+        assert marker.span is not None
+        restored = hr.retrieve(marker.handle, lines=marker.span)
+        assert restored == "".join(split_lines(original)[marker.span[0] - 1 : marker.span[1]])
+    asked = CodeCompressor().compress(original, None, ctx(original, query="which slot holds Xxo_getattro?"))
+    assert asked is not None and "(getattrofunc)Xxo_getattro, /*tp_getattro*/" in asked.text
+    names = "".join(f'    "a_rather_long_public_name_{i}",\n' for i in range(6))
+    rows = "".join(f"        'setting_number_{i}': {i} * 1024,\n" for i in range(6))
+    source = f"X = 1\n__all__ = [\n{names}]\n\n\nclass C:\n    table = {{\n{rows}    }}\n"
+    out = CodeCompressor().compress(source, None, ctx(source, args=json.dumps({"path": "m.py"})))
+    assert out is not None and compiles(out.text)
+    assert re.search(r"^__all__ = \[\n    # \[hr1:\d+ omitted 6 lines 3-8 values\]\n\]$", out.text, re.M)
+    assert re.search(r"^    table = \{\n        # \[hr1:\d+ omitted 6 lines 14-19 values\]\n    \}$", out.text, re.M)
+
+
+def test_definitions_and_wrappers_are_not_taken_for_literal_values() -> None:
+    c_source = "typedef struct {\n" + "".join(f"    unsigned long long field_number_{i};\n" for i in range(8)) + "} Point;\n"
+    assert CodeCompressor().compress(c_source, None, ctx(c_source, args=json.dumps({"path": "point.c"}))) is None  # a type's definition stays
+    body = "".join(f"    var value_{j} = compute(argument, {j}) * configuration.scale;\n" for j in range(4))
+    js = "module.exports = {\n" + "".join(f"  f{i}: function (argument) {{\n{body}    log(value_0);\n  }},\n" for i in range(3)) + "};\n"
+    out = CodeCompressor().compress(js, None, ctx(js, args=json.dumps({"path": "m.js"})))
+    assert out is not None and "values" not in out.text and out.text.count("calls: compute, log") == 3  # its functions go one by one
