@@ -66,18 +66,18 @@ def test_same_content_is_kept_once_with_every_keeper(tmp_path: Path) -> None:
 def test_a_marker_one_agent_wrote_resolves_for_another(tmp_path: Path) -> None:
     path = tmp_path / "team.db"
     log = "\n".join(f"2026-11-24 10:{i // 60:02d}:{i % 60:02d} INFO request {i} in {i % 7} ms" for i in range(400))
-    worker = Headroom(store=AgentMemory(path, agent="w1"), counter=FakeCounter())
-    result = worker.compress_text(log, 200)
-    assert result.manifest.entries, "the log should have been compressed"
-    handle = result.manifest.entries[0].handle
-    assert handle in result.text
-    with AgentMemory(path, agent="planner") as planner:
-        assert planner.recall(handle) == log
-        assert retrieve(handle, store=planner, lines=(3, 4)) == "".join(log.splitlines(keepends=True)[2:4])
-        (kept,) = planner.provenance(handle)
-        assert (kept.agent, kept.kind, kept.meta.get("content_type")) == ("w1", COMPRESSED, "log")
-    second = Headroom(store=AgentMemory(path, agent="w2"), counter=FakeCounter()).compress_text(log, 200)
-    assert second.manifest.entries[0].handle == handle
+    with AgentMemory(path, agent="w1") as w1, AgentMemory(path, agent="w2") as w2:
+        result = Headroom(store=w1, counter=FakeCounter()).compress_text(log, 200)
+        assert result.manifest.entries, "the log should have been compressed"
+        handle = result.manifest.entries[0].handle
+        assert handle in result.text
+        with AgentMemory(path, agent="planner") as planner:
+            assert planner.recall(handle) == log
+            assert retrieve(handle, store=planner, lines=(3, 4)) == "".join(log.splitlines(keepends=True)[2:4])
+            (kept,) = planner.provenance(handle)
+            assert (kept.agent, kept.kind, kept.meta.get("content_type")) == ("w1", COMPRESSED, "log")
+        second = Headroom(store=w2, counter=FakeCounter()).compress_text(log, 200)  # the same fetch, again
+        assert second.manifest.entries[0].handle == handle
     with AgentMemory(path) as reader:
         assert [p.agent for p in reader.provenance(handle)] == ["w1", "w2"]
         assert len(reader) == 1
