@@ -81,8 +81,9 @@ def retrieval_parameters() -> dict[str, Any]:
 def retrieval_tool(format: str = "openai", *, name: str = RETRIEVAL_TOOL_NAME) -> dict[str, Any]:
     """The tool definition to send to the model.
 
-    ``format="openai"`` gives a Chat Completions ``tools`` entry; ``"anthropic"``
-    a Messages API ``tools`` entry. ``name`` renames the tool if it clashes.
+    ``format="openai"`` gives a Chat Completions ``tools`` entry,
+    ``"openai-responses"`` a Responses API one (the same, unnested), and
+    ``"anthropic"`` a Messages API one. ``name`` renames the tool if it clashes.
     """
     if not isinstance(name, str) or not _TOOL_NAME_RE.fullmatch(name):
         raise InvalidInput(f"tool name {name!r} must be 1-64 letters, digits, '_' or '-' (what providers accept)")
@@ -91,9 +92,11 @@ def retrieval_tool(format: str = "openai", *, name: str = RETRIEVAL_TOOL_NAME) -
             "type": "function",
             "function": {"name": name, "description": RETRIEVAL_TOOL_DESCRIPTION, "parameters": retrieval_parameters()},
         }
+    if format == "openai-responses":
+        return {"type": "function", "name": name, "description": RETRIEVAL_TOOL_DESCRIPTION, "parameters": retrieval_parameters()}
     if format == "anthropic":
         return {"name": name, "description": RETRIEVAL_TOOL_DESCRIPTION, "input_schema": retrieval_parameters()}
-    raise InvalidInput(f"format must be 'openai' or 'anthropic', got {format!r}")
+    raise InvalidInput(f"format must be 'openai', 'openai-responses' or 'anthropic', got {format!r}")
 
 
 class ToolResult(NamedTuple):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +91,8 @@ def test_definitions_in_each_provider_shape() -> None:
     assert anthropic["name"] == "expand"
     assert anthropic["description"] == openai["function"]["description"]
     assert anthropic["input_schema"] == retrieval_parameters()
+    responses = retrieval_tool("openai-responses")
+    assert responses == {"type": "function", **openai["function"]}
 
 
 @pytest.mark.parametrize("call", [lambda: retrieval_tool("gemini"), lambda: retrieval_tool(name="has space")])
@@ -260,3 +263,15 @@ def test_the_shared_default_is_used_when_none_is_given() -> None:
     result = headroom.compress(openai_conversation(LOG), budget=600)
     handle = result.manifest.entries[0].handle
     assert run_retrieval_tool({"handle": handle}) == LOG
+
+
+def _doc_blocks() -> list[str]:
+    text = (Path(__file__).parent.parent / "docs" / "integrations.md").read_text(encoding="utf-8")
+    return re.findall(r"```python\n(.*?)```", text, re.S)
+
+
+def test_the_documented_examples_run() -> None:
+    blocks = [block for block in _doc_blocks() if "langchain" not in block]
+    assert len(blocks) == 2
+    for block in blocks:
+        exec(compile(block, "docs/integrations.md", "exec"), {})
