@@ -21,6 +21,7 @@ from headroom.errors import (
 from headroom.handles import HANDLE_RE, make_handle
 from headroom.manifest import CompressResult, Degradation, Manifest, ManifestEntry, TextResult
 from headroom.markers import MARKER_RE, Marker, find_markers
+from headroom.memory import AgentMemory, MemoryHit, Provenance
 from headroom.registry import Registry, default_registry
 from headroom.router import Detector
 from headroom.stores import MemoryStore, SQLiteStore, Store
@@ -31,6 +32,7 @@ __version__ = "0.1.0"
 __all__ = [
     "HANDLE_RE",
     "MARKER_RE",
+    "AgentMemory",
     "BudgetExceeded",
     "CompressResult",
     "Compressed",
@@ -50,9 +52,11 @@ __all__ = [
     "Manifest",
     "ManifestEntry",
     "Marker",
+    "MemoryHit",
     "MemoryStore",
     "MissingExtra",
     "PieceContext",
+    "Provenance",
     "Registry",
     "RegistryError",
     "SQLiteStore",

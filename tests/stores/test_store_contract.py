@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from headroom import HandleExpired, HandleNotFound, MemoryStore, SQLiteStore, Store, StoreError, make_handle
+from headroom import AgentMemory, HandleExpired, HandleNotFound, MemoryStore, SQLiteStore, Store, StoreError, make_handle
 
 
 class Clock:
@@ -26,7 +26,7 @@ class Clock:
 Factory = Callable[..., Store]
 
 
-@pytest.fixture(params=["memory", "sqlite-memory", "sqlite-file"])
+@pytest.fixture(params=["memory", "sqlite-memory", "sqlite-file", "agent-memory"])
 def make(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Factory]:
     opened: list[Store] = []
 
@@ -35,8 +35,10 @@ def make(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Factory]:
             store: Store = MemoryStore(**options)  # type: ignore[arg-type]
         elif request.param == "sqlite-memory":
             store = SQLiteStore(":memory:", **options)  # type: ignore[arg-type]
-        else:
+        elif request.param == "sqlite-file":
             store = SQLiteStore(tmp_path / "store.db", **options)  # type: ignore[arg-type]
+        else:  # the cross-agent memory is a store too: a Headroom keeps its originals there
+            store = AgentMemory(tmp_path / "memory.db", agent="contract", **options)  # type: ignore[arg-type]
         opened.append(store)
         return store
 
