@@ -87,13 +87,11 @@ def retrieval_tool(format: str = "openai", *, name: str = RETRIEVAL_TOOL_NAME) -
     """
     if not isinstance(name, str) or not _TOOL_NAME_RE.fullmatch(name):
         raise InvalidInput(f"tool name {name!r} must be 1-64 letters, digits, '_' or '-' (what providers accept)")
+    function = {"name": name, "description": RETRIEVAL_TOOL_DESCRIPTION, "parameters": retrieval_parameters()}
     if format == "openai":
-        return {
-            "type": "function",
-            "function": {"name": name, "description": RETRIEVAL_TOOL_DESCRIPTION, "parameters": retrieval_parameters()},
-        }
+        return {"type": "function", "function": function}
     if format == "openai-responses":
-        return {"type": "function", "name": name, "description": RETRIEVAL_TOOL_DESCRIPTION, "parameters": retrieval_parameters()}
+        return {"type": "function", **function}
     if format == "anthropic":
         return {"name": name, "description": RETRIEVAL_TOOL_DESCRIPTION, "input_schema": retrieval_parameters()}
     raise InvalidInput(f"format must be 'openai', 'openai-responses' or 'anthropic', got {format!r}")
@@ -184,8 +182,7 @@ def _read_arguments(arguments: object) -> tuple[str, dict[str, Any]]:
     chosen = {key: value for key, value in arguments.items() if key != "handle" and value is not None}
     if len(chosen) > 1:
         raise _BadCall(f"pass one selector at a time, got {', '.join(sorted(chosen))}. Make one call per part.")
-    selector = {key: _span(key, value) if key in _SPAN_SELECTORS else _text(key, value) for key, value in chosen.items()}
-    return handle, selector
+    return handle, {key: _span(key, value) if key in _SPAN_SELECTORS else _text(key, value) for key, value in chosen.items()}
 
 
 _EXAMPLE = '{"handle": "hr1:482913057162345", "lines": [41, 160]}'

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, overload
 
-from headroom.errors import InvalidInput, InvalidMessages, MissingExtra
+from headroom.errors import InvalidMessages, MissingExtra
 
 try:
     from langchain_core.messages import (
@@ -37,10 +37,23 @@ except ImportError as error:  # pragma: no cover - exercised in a subprocess wit
     raise MissingExtra("headroom.integrations.langchain", "langchain") from error
 
 from headroom.client import Headroom
+from headroom.core import _check_budget
 from headroom.manifest import CompressResult
-from headroom.tools import RETRIEVAL_TOOL_DESCRIPTION, RETRIEVAL_TOOL_NAME, retrieval_parameters, retrieval_tool_result
+from headroom.tools import (
+    RETRIEVAL_TOOL_DESCRIPTION,
+    RETRIEVAL_TOOL_NAME,
+    retrieval_parameters,
+    retrieval_tool_result,
+)
 
-__all__ = ["CompressedMessages", "CompressedTool", "RetrieveTool", "compress_messages", "compress_tool", "message_compressor"]
+__all__ = [
+    "CompressedMessages",
+    "CompressedTool",
+    "RetrieveTool",
+    "compress_messages",
+    "compress_tool",
+    "message_compressor",
+]
 
 
 def _headroom(headroom: Headroom | None) -> Headroom:
@@ -140,33 +153,35 @@ def _shares(budget: int | None, tokens: dict[int, int]) -> dict[int, int | None]
     return {i: max(1, budget * count // total) for i, count in tokens.items()}
 
 
+_Wrappable = BaseTool | Callable[..., Any]
+
+
 @overload
 def compress_tool(
-    tool: BaseTool | Callable[..., Any], *, budget: int | None = None, query: str | None = None, headroom: Headroom | None = None
+    tool: _Wrappable, *, budget: int | None = None, query: str | None = None, headroom: Headroom | None = None
 ) -> CompressedTool: ...
 
 
 @overload
 def compress_tool(
     tool: None = None, *, budget: int | None = None, query: str | None = None, headroom: Headroom | None = None
-) -> Callable[[BaseTool | Callable[..., Any]], CompressedTool]: ...
+) -> Callable[[_Wrappable], CompressedTool]: ...
 
 
 def compress_tool(
-    tool: BaseTool | Callable[..., Any] | None = None,
+    tool: _Wrappable | None = None,
     *,
     budget: int | None = None,
     query: str | None = None,
     headroom: Headroom | None = None,
-) -> CompressedTool | Callable[[BaseTool | Callable[..., Any]], CompressedTool]:
+) -> CompressedTool | Callable[[_Wrappable], CompressedTool]:
     """Wrap ``tool`` (a LangChain tool, or a typed function with a docstring) so its output is compressed.
 
     Also a decorator: ``@compress_tool(budget=2_000)`` above ``@tool`` or a plain function.
     """
-    if budget is not None and (not isinstance(budget, int) or isinstance(budget, bool) or budget < 1):
-        raise InvalidInput(f"budget must be a positive int or None, got {budget!r}")
+    _check_budget(budget)  # now, not at the first call
 
-    def wrap(inner: BaseTool | Callable[..., Any]) -> CompressedTool:
+    def wrap(inner: _Wrappable) -> CompressedTool:
         if not isinstance(inner, BaseTool):
             inner = StructuredTool.from_function(inner)
         return CompressedTool(
@@ -209,7 +224,8 @@ class RetrieveTool(BaseTool):
 
     def _run(self, *args: Any, **arguments: Any) -> str:
         # a positional argument is a JSON string from a caller that bypassed the schema
-        result = retrieval_tool_result(args[0] if args else arguments, _headroom(self.headroom), max_tokens=self.max_tokens)
+        hr = _headroom(self.headroom)
+        result = retrieval_tool_result(args[0] if args else arguments, hr, max_tokens=self.max_tokens)
         if result.is_error:
             raise ToolException(result.text)
         return result.text
@@ -254,10 +270,7 @@ def compress_messages(
         )
     shaped = [_to_openai(index, message) for index, message in enumerate(messages)]
     result = _headroom(headroom).compress([s.message for s in shaped], budget, query=query, strict=strict)
-    out = [
-        _from_openai(original, shape, new)
-        for original, shape, new in zip(messages, shaped, result.messages)
-    ]
+    out = [_from_openai(original, shape, new) for original, shape, new in zip(messages, shaped, result.messages)]
     return CompressedMessages(out, result)
 
 
@@ -326,9 +339,8 @@ def _content(content: Any) -> Any:
 def _calls(index: int, message: AIMessage, sources: list[tuple[str, int]]) -> list[dict[str, Any]]:
     """The message's tool calls as OpenAI ``tool_calls``, once each: a call that is also a
     ``tool_use`` block of the content (Anthropic models) is already counted there."""
-    in_content = {
-        block.get("id") for block in message.content if isinstance(block, dict) and block.get("type") == "tool_use"
-    } if isinstance(message.content, list) else set()
+    blocks = message.content if isinstance(message.content, list) else []
+    in_content = {block.get("id") for block in blocks if isinstance(block, dict) and block.get("type") == "tool_use"}
     out = []
     for kind, calls in (("valid", message.tool_calls), ("invalid", message.invalid_tool_calls)):
         for position, call in enumerate(calls):
@@ -338,7 +350,8 @@ def _calls(index: int, message: AIMessage, sources: list[tuple[str, int]]) -> li
             arguments = raw if isinstance(raw, str) else json.dumps(raw or {}, ensure_ascii=False)
             # an id-less call cannot be answered, but its name and arguments are still billed
             call_id = call.get("id") or f"headroom-unnamed-{index}-{kind}-{position}"
-            out.append({"id": call_id, "type": "function", "function": {"name": call.get("name") or "", "arguments": arguments}})
+            function = {"name": call.get("name") or "", "arguments": arguments}
+            out.append({"id": call_id, "type": "function", "function": function})
             sources.append((kind, position))
     return out
 
