@@ -108,6 +108,12 @@ class ToolResult(NamedTuple):
     is_error: bool
 
 
+def _check_max_tokens(max_tokens: object) -> None:
+    """Raise ``InvalidInput`` unless ``max_tokens`` is a positive int or None (the caller's mistake, not the model's)."""
+    if max_tokens is not None and (not isinstance(max_tokens, int) or isinstance(max_tokens, bool) or max_tokens < 1):
+        raise InvalidInput(f"max_tokens must be a positive int or None, got {max_tokens!r}")
+
+
 class _BadCall(Exception):
     """A mistake of the model's, reported back to it as text."""
 
@@ -132,8 +138,7 @@ def retrieval_tool_result(
     arguments: Mapping[str, Any] | str, headroom: Headroom | None = None, *, max_tokens: int | None = None
 ) -> ToolResult:
     """Like ``run_retrieval_tool``, but also says whether the text is an error (for ``is_error``)."""
-    if max_tokens is not None and (not isinstance(max_tokens, int) or isinstance(max_tokens, bool) or max_tokens < 1):
-        raise InvalidInput(f"max_tokens must be a positive int or None, got {max_tokens!r}")
+    _check_max_tokens(max_tokens)
     if headroom is None:
         from headroom.api import get_default
 

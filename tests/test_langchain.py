@@ -156,9 +156,11 @@ def test_list_output_compresses_text_blocks_only() -> None:
     assert hr.counter.count(text["text"]) + hr.counter.count(bare) <= 600
 
 
-def test_bad_budget_is_refused() -> None:
+def test_bad_limits_are_refused_when_the_tool_is_built() -> None:
     with pytest.raises(headroom.InvalidInput):
         compress_tool(run_tests, budget=0)
+    with pytest.raises(headroom.InvalidInput):
+        RetrieveTool(max_tokens=-5)
 
 
 # --- RetrieveTool ------------------------------------------------------------------------------

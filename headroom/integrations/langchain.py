@@ -42,6 +42,7 @@ from headroom.manifest import CompressResult
 from headroom.tools import (
     RETRIEVAL_TOOL_DESCRIPTION,
     RETRIEVAL_TOOL_NAME,
+    _check_max_tokens,
     retrieval_parameters,
     retrieval_tool_result,
 )
@@ -116,7 +117,7 @@ class CompressedTool(BaseTool):
     def _shrink(self, output: Any) -> Any:
         if isinstance(output, ToolMessage):
             content = self._shrink_content(output.content)
-            return output if content is output.content else output.model_copy(update={"content": content})
+            return output if content == output.content else output.model_copy(update={"content": content})
         if isinstance(output, (str, list)):
             return self._shrink_content(output)
         return output
@@ -218,14 +219,13 @@ class RetrieveTool(BaseTool):
     max_tokens: int | None = None
 
     def __init__(self, **fields: Any) -> None:
+        _check_max_tokens(fields.get("max_tokens"))  # now, not at the model's first call
         fields.setdefault("args_schema", retrieval_parameters())  # the JSON schema the providers get
         fields.setdefault("handle_tool_error", True)
         super().__init__(**fields)
 
-    def _run(self, *args: Any, **arguments: Any) -> str:
-        # a positional argument is a JSON string from a caller that bypassed the schema
-        hr = _headroom(self.headroom)
-        result = retrieval_tool_result(args[0] if args else arguments, hr, max_tokens=self.max_tokens)
+    def _run(self, **arguments: Any) -> str:
+        result = retrieval_tool_result(arguments, _headroom(self.headroom), max_tokens=self.max_tokens)
         if result.is_error:
             raise ToolException(result.text)
         return result.text
