@@ -26,12 +26,14 @@ from headroom.registry import Registry, default_registry
 from headroom.router import Detector
 from headroom.stores import MemoryStore, SQLiteStore, Store
 from headroom.tokens import TokenCounter
+from headroom.tools import RETRIEVAL_TOOL_NAME, ToolResult, retrieval_tool, retrieval_tool_result, run_retrieval_tool
 
 __version__ = "0.1.0"
 
 __all__ = [
     "HANDLE_RE",
     "MARKER_RE",
+    "RETRIEVAL_TOOL_NAME",
     "AgentMemory",
     "BudgetExceeded",
     "CompressResult",
@@ -64,12 +66,16 @@ __all__ = [
     "StoreError",
     "TextResult",
     "TokenCounter",
+    "ToolResult",
     "compress",
     "compress_text",
     "default_registry",
     "find_markers",
     "get_default",
     "make_handle",
+    "retrieval_tool",
+    "retrieval_tool_result",
     "retrieve",
+    "run_retrieval_tool",
     "set_default",
 ]
