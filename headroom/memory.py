@@ -28,9 +28,8 @@ import sqlite3
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from types import TracebackType
 
 from headroom.errors import HandleExpired, HandleNotFound, InvalidInput, StoreError
 from headroom.handles import make_handle, parse_handle
@@ -295,21 +294,13 @@ class AgentMemory(SQLiteStore):
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
         """One consistent snapshot for several statements, without taking the write lock."""
-        with self._lock if self._memory else nullcontext():
+        with self._guard():
             db = self._connect()
             db.execute("BEGIN")
             try:
                 yield db
             finally:
                 db.execute("COMMIT")
-
-    def __enter__(self) -> AgentMemory:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        self.close()
 
 
 def _name(value: object, what: str) -> str:

@@ -16,15 +16,16 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from types import TracebackType
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from headroom.errors import HandleExpired, HandleNotFound, StoreError
 from headroom.handles import digest, make_handle
 
 __all__ = ["MIGRATIONS", "SQLiteStore"]
 
+_S = TypeVar("_S", bound="SQLiteStore")
 _BUSY_TIMEOUT_MS = 30_000
 
 
@@ -109,9 +110,14 @@ class SQLiteStore:
             db.execute("PRAGMA synchronous = NORMAL")
         return db
 
+    def _guard(self) -> AbstractContextManager[object]:
+        """The process lock for ``:memory:`` (one connection shared by threads); a file needs none,
+        SQLite's own locking serializes its connections."""
+        return self._lock if self._memory else nullcontext()
+
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._lock if self._memory else _nolock():
+        with self._guard():
             db = self._connect()
             db.execute("BEGIN IMMEDIATE")
             try:
@@ -202,24 +208,24 @@ class SQLiteStore:
     def __contains__(self, handle: object) -> bool:
         if not isinstance(handle, str):
             return False
-        with self._lock if self._memory else _nolock():
+        with self._guard():
             row = self._connect().execute("SELECT created_at FROM originals WHERE handle = ?", (handle,)).fetchone()
         return row is not None and not self._expired(row[0], self._clock())
 
     def __len__(self) -> int:
-        with self._lock if self._memory else _nolock():
+        with self._guard():
             count: int = self._connect().execute("SELECT COUNT(*) FROM originals").fetchone()[0]
         return count
 
     def migrations(self) -> list[str]:
         """Names of the migrations applied to this database, in order."""
-        with self._lock if self._memory else _nolock():
+        with self._guard():
             rows = self._connect().execute("SELECT name FROM _migrations ORDER BY name").fetchall()
         return [row[0] for row in rows]
 
     def verify(self) -> list[str]:
         """Handles whose original no longer hashes to them (empty when healthy)."""
-        with self._lock if self._memory else _nolock():
+        with self._guard():
             rows = self._connect().execute("SELECT handle, digest, text FROM originals ORDER BY handle").fetchall()
         return [h for h, d, text in rows if digest(text) != d or make_handle(text) != h]
 
@@ -230,7 +236,7 @@ class SQLiteStore:
             self._connections.clear()
             self._closed = True
 
-    def __enter__(self) -> SQLiteStore:
+    def __enter__(self: _S) -> _S:
         return self
 
     def __exit__(
@@ -238,7 +244,3 @@ class SQLiteStore:
     ) -> None:
         self.close()
 
-
-@contextmanager
-def _nolock() -> Iterator[None]:
-    yield
