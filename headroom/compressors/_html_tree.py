@@ -78,9 +78,23 @@ class _Builder(HTMLParser):
     def handle_data(self, data: str) -> None:
         self.stack[-1].children.append(data)
 
+    # a doctype, a comment or a processing instruction is markup the rendering leaves out too:
+    # counted, so a page made of nothing else still says what its marker omitted
+    def handle_decl(self, decl: str) -> None:
+        self.tags += 1
+
+    def handle_comment(self, data: str) -> None:
+        self.tags += 1
+
+    def handle_pi(self, data: str) -> None:
+        self.tags += 1
+
+    def unknown_decl(self, data: str) -> None:
+        self.tags += 1
+
 
 def parse(html: str) -> tuple[Element, int]:
-    """The page's tree and how many tags it has."""
+    """The page's tree and how many tags it has (declarations, comments and processing instructions included)."""
     builder = _Builder()
     builder.feed(html)
     builder.close()

@@ -180,3 +180,9 @@ def test_any_page_renders_and_is_accounted(page: str, target: int) -> None:
         markers = find_markers(out.text, {make_handle(page)})
         for unit in ("tags", "paragraphs", "sentences", "lines"):
             assert sum(m.count for m in markers if m.unit == unit) == out.omitted.get(unit, 0)
+
+
+def test_a_page_of_markup_alone_counts_what_its_marker_omits() -> None:
+    # found by the real-fixture property test: a window holding only a fixture's doctype line
+    for page, tags in (('<!DOCTYPE html PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN">\n', 1), ("<!-- a -->\n<?xml x?>\n", 2)):
+        assert parse(page)[1] == tags
