@@ -30,20 +30,24 @@ import time
 from pathlib import Path
 
 from headroom import PieceContext, TokenCounter, make_handle
-from headroom.compressors.base import split_lines
-from headroom.markers import render_marker
 from headroom.compressors._code_outline import DOC, skeleton
+from headroom.compressors.base import split_lines
 from headroom.compressors.code import CodeCompressor, parse_document
+from headroom.markers import render_marker
 
 HERE = Path(__file__).parent
-FILES = sorted((HERE.parent / "tests" / "golden" / "code").iterdir()) + sorted((HERE / "corpus" / "fixtures").glob("code_*"))
+FILES = sorted((HERE.parent / "tests" / "golden" / "code").iterdir()) + sorted(
+    (HERE / "corpus" / "fixtures").glob("code_*")
+)
 RUNS = 5
 CASES = HERE / "corpus" / "cases" / "code.json"
 
 
 def main() -> None:
     counter = TokenCounter.for_model("gpt-4")
-    print("| file | language | lines | median ms | CPU ms | MB/s | tokens before | after (default) | saved | ceiling | signatures kept |")
+    print(
+        "| file | language | lines | median ms | CPU ms | MB/s | tokens before | after (default) | saved | ceiling | signatures kept |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     saved_all: list[float] = []
     totals: dict[str, tuple[int, int, int]] = {}
@@ -65,7 +69,14 @@ def main() -> None:
             [chunk.start + i for i in range(s.signature[0], s.signature[1] + 1) if i not in comments]
             for chunk, outline in zip(doc.chunks, doc.outlines)
             if outline
-            for comments in [{i for r in outline.regions if r.stage == DOC and r.label == "comment" for i in range(r.first, r.last + 1)}]
+            for comments in [
+                {
+                    i
+                    for r in outline.regions
+                    if r.stage == DOC and r.label == "comment"
+                    for i in range(r.first, r.last + 1)
+                }
+            ]
             for s in skeleton(outline.symbols)
         ]
         signatures = [[lines[i] for i in signature] for signature in signature_lines]
@@ -83,7 +94,10 @@ def main() -> None:
             f"| {before:,} | {after:,} | {1 - after / before:.0%} | {1 - floor / before:.0%} | {kept}/{len(signatures)} |"
         )
     print(f"\nmedian savings at the default level: {statistics.median(saved_all):.0%} over {len(saved_all)} files")
-    for label, names in (("all files", set(totals)), ("the benchmark's code cases", {c["fixture"] for c in json.loads(CASES.read_text())})):
+    for label, names in (
+        ("all files", set(totals)),
+        ("the benchmark's code cases", {c["fixture"] for c in json.loads(CASES.read_text())}),
+    ):
         before = sum(totals[n][0] for n in names)
         after = sum(totals[n][1] for n in names)
         floor = sum(totals[n][2] for n in names)

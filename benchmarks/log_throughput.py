@@ -85,9 +85,13 @@ def main() -> None:
     parser.add_argument("--budget", type=int, default=20_000, help="token budget of the budgeted rows (default 20,000)")
     args = parser.parse_args()
     counter = TokenCounter.for_model("gpt-4")
-    print(f"{len(SOURCES)} committed logs, concatenated; tokens counted with {counter.name}; median of {args.runs} runs")
+    print(
+        f"{len(SOURCES)} committed logs, concatenated; tokens counted with {counter.name}; median of {args.runs} runs"
+    )
     print("")
-    print("| log | MB | lines | tokens | budget | tokens after | compressor | median s | MB/s | of it routing s | MB/s without routing | peak MiB |")
+    print(
+        "| log | MB | lines | tokens | budget | tokens after | compressor | median s | MB/s | of it routing s | MB/s without routing | peak MiB |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for stamped in (False, True):
         text = build(args.mb, stamped)

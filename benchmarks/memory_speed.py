@@ -122,8 +122,10 @@ def measure_reads(memory: AgentMemory, texts: list[str], queries: int) -> None:
     latencies.sort()
     median, p95 = statistics.median(latencies), latencies[int(0.95 * (len(latencies) - 1))]
     size_mb = sum(len(t.encode()) for t in texts) / 1e6
-    print(f"search {len(texts)} texts ({size_mb:.1f} MB), {queries} two-word queries: "
-          f"median {median * 1000:.2f} ms, p95 {p95 * 1000:.2f} ms")
+    print(
+        f"search {len(texts)} texts ({size_mb:.1f} MB), {queries} two-word queries: "
+        f"median {median * 1000:.2f} ms, p95 {p95 * 1000:.2f} ms"
+    )
     handles = [memory.remember(text, agent="reader") for text in rng.sample(texts, min(200, len(texts)))]
     recalls = []
     for handle in handles:

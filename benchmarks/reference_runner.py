@@ -22,6 +22,7 @@ def main() -> None:
     from headroom import compress  # the reference product's headroom
 
     out = []
+
     def run(case: dict) -> list:
         # model_limit is its only hard token bound; protect_recent=0 because the
         # tool output is among the last messages of every benchmark conversation

@@ -123,13 +123,30 @@ def text_of(messages: list[dict[str, Any]]) -> str:
     return "\n".join(parts)
 
 
-def score(case: Case, messages: list[dict[str, Any]], originals: list[str], counter: TokenCounter,
-          seconds: float, peak: int, error: str | None = None) -> Outcome:
+def score(
+    case: Case,
+    messages: list[dict[str, Any]],
+    originals: list[str],
+    counter: TokenCounter,
+    seconds: float,
+    peak: int,
+    error: str | None = None,
+) -> Outcome:
     seen = text_of(messages)
     kept = sum(fact in seen for fact in case.facts)
     recoverable = sum(fact in seen or any(fact in o for o in originals) for fact in case.facts)
-    return Outcome(case.tokens, counter.count_messages(messages), case.budget, kept, recoverable,
-                   len(case.facts), seconds, peak, len(case.output.encode()), error)
+    return Outcome(
+        case.tokens,
+        counter.count_messages(messages),
+        case.budget,
+        kept,
+        recoverable,
+        len(case.facts),
+        seconds,
+        peak,
+        len(case.output.encode()),
+        error,
+    )
 
 
 def run_headroom(case: Case, counter: TokenCounter) -> Outcome:
@@ -169,10 +186,22 @@ def run_reference(cases: list[Case], counter: TokenCounter) -> dict[str, Outcome
     cache = HERE / ".ref-venv" / "tiktoken-cache"
     _prime_cl100k(cache)
     request = {"cases": [{"id": c.id, "messages": c.messages, "budget": c.budget, "model": MODEL} for c in cases]}
-    env = {"TIKTOKEN_CACHE_DIR": str(cache), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
-           "HEADROOM_TELEMETRY": "off", "PATH": "/usr/bin:/bin", "HOME": str(HERE / ".ref-venv")}
-    done = subprocess.run([str(REFERENCE_PYTHON), str(HERE / "reference_runner.py")], input=json.dumps(request),
-                          capture_output=True, text=True, env=env, timeout=1800)
+    env = {
+        "TIKTOKEN_CACHE_DIR": str(cache),
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "HEADROOM_TELEMETRY": "off",
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(HERE / ".ref-venv"),
+    }
+    done = subprocess.run(
+        [str(REFERENCE_PYTHON), str(HERE / "reference_runner.py")],
+        input=json.dumps(request),
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=1800,
+    )
     if done.returncode != 0:
         print(f"reference product failed: {done.stderr[-2000:]}", file=sys.stderr)
         return None
@@ -198,9 +227,12 @@ def _prime_cl100k(cache: Path) -> None:
 
 
 def table(title: str, rows: dict[str, list[Outcome]]) -> list[str]:
-    lines = [f"### {title}", "",
-             "| type | cases | tokens before | tokens after | saved | facts kept | facts recoverable | within budget | median ms | MB/s | peak MiB |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        f"### {title}",
+        "",
+        "| type | cases | tokens before | tokens after | saved | facts kept | facts recoverable | within budget | median ms | MB/s | peak MiB |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for kind, outcomes in rows.items():
         before = sum(o.tokens_before for o in outcomes)
         after = sum(o.tokens_after for o in outcomes)
@@ -245,20 +277,29 @@ def main() -> None:
             out += ["reference errors:", *errors, ""]
     out += ratios(cases, ours, naive, reference)
     if args.cases:
-        out += ["", "| case | budget | headroom after | kept | naive kept | reference after | reference kept |",
-                "|---|---|---|---|---|---|---|"]
+        out += [
+            "",
+            "| case | budget | headroom after | kept | naive kept | reference after | reference kept |",
+            "|---|---|---|---|---|---|---|",
+        ]
         for c in cases:
             r = reference[c.id] if reference else None
-            out.append(f"| {c.id} | {c.budget} | {ours[c.id].tokens_after} | {ours[c.id].kept}/{len(c.facts)} "
-                       f"| {naive[c.id].kept}/{len(c.facts)} | {r.tokens_after if r else '-'} | {f'{r.kept}/{len(c.facts)}' if r else '-'} |")
+            out.append(
+                f"| {c.id} | {c.budget} | {ours[c.id].tokens_after} | {ours[c.id].kept}/{len(c.facts)} "
+                f"| {naive[c.id].kept}/{len(c.facts)} | {r.tokens_after if r else '-'} | {f'{r.kept}/{len(c.facts)}' if r else '-'} |"
+            )
     print("\n".join(out))
 
 
-def ratios(cases: list[Case], ours: dict[str, Outcome], naive: dict[str, Outcome],
-           reference: dict[str, Outcome] | None) -> list[str]:
+def ratios(
+    cases: list[Case], ours: dict[str, Outcome], naive: dict[str, Outcome], reference: dict[str, Outcome] | None
+) -> list[str]:
     def totals(outcomes: dict[str, Outcome]) -> tuple[int, int, int]:
-        return (sum(o.tokens_after for o in outcomes.values()), sum(o.kept for o in outcomes.values()),
-                sum(o.fits for o in outcomes.values()))
+        return (
+            sum(o.tokens_after for o in outcomes.values()),
+            sum(o.kept for o in outcomes.values()),
+            sum(o.fits for o in outcomes.values()),
+        )
 
     facts = sum(len(c.facts) for c in cases)
     lines = ["### ratios (headroom vs the others, all cases)", ""]

@@ -45,24 +45,35 @@ def main() -> None:
             lines += [_case_line(label, c, o, n) for c, o, n in zip(cases, ours[label], naive[label])]
     for rows in (ours, naive):
         rows["all"] = [o for label, outcomes in rows.items() for o in outcomes]
-    out = [f"json, table and mixed cases at {', '.join(f'{s:.0%}' for s in SHARES)} of the conversation; "
-           f"tokens counted with {counter.name} (model {MODEL})", ""]
+    out = [
+        f"json, table and mixed cases at {', '.join(f'{s:.0%}' for s in SHARES)} of the conversation; "
+        f"tokens counted with {counter.name} (model {MODEL})",
+        "",
+    ]
     out += table("headroom (this project)", ours) + [""]
     out += table("naive baseline: truncate the tool output's tail", naive) + [""]
     structured = [o for label, outcomes in ours.items() if label.split()[0] in ("json", "table") for o in outcomes]
     mixed = [o for label, outcomes in ours.items() if label.split()[0] == "mixed" for o in outcomes]
-    out += _verdict("json and table cases (the issue's bar: every case fits, 100% recoverable, 90% verbatim)", structured)
+    out += _verdict(
+        "json and table cases (the issue's bar: every case fits, 100% recoverable, 90% verbatim)", structured
+    )
     if mixed:
         out += [""] + _verdict("mixed cases", mixed)
     if args.cases:
-        out += ["", "| budget | case | budget tokens | headroom after | kept | recoverable | naive kept | ms |",
-                "|---|---|---|---|---|---|---|---|", *lines]
+        out += [
+            "",
+            "| budget | case | budget tokens | headroom after | kept | recoverable | naive kept | ms |",
+            "|---|---|---|---|---|---|---|---|",
+            *lines,
+        ]
     print("\n".join(out))
 
 
 def _case_line(label: str, case: Case, ours: Outcome, naive: Outcome) -> str:
-    return (f"| {label} | {case.id} | {case.budget} | {ours.tokens_after} | {ours.kept}/{ours.facts} "
-            f"| {ours.recoverable}/{ours.facts} | {naive.kept}/{naive.facts} | {ours.seconds * 1000:.1f} |")
+    return (
+        f"| {label} | {case.id} | {case.budget} | {ours.tokens_after} | {ours.kept}/{ours.facts} "
+        f"| {ours.recoverable}/{ours.facts} | {naive.kept}/{naive.facts} | {ours.seconds * 1000:.1f} |"
+    )
 
 
 def _verdict(title: str, outcomes: list[Outcome]) -> list[str]:

@@ -28,13 +28,17 @@ messages = [
 
 result = compress(messages, budget=1_500)
 
-print(f"tokens: {result.tokens_before} -> {result.tokens_after} "
-      f"(budget 1500, within budget: {result.within_budget}, counted with {result.encoding})")
+print(
+    f"tokens: {result.tokens_before} -> {result.tokens_after} "
+    f"(budget 1500, within budget: {result.within_budget}, counted with {result.encoding})"
+)
 for degradation in result.degradations:
     print(f"  note ({degradation.kind}): {degradation.detail}")
 for entry in result.manifest.entries:
-    print(f"  {entry.handle}: {entry.content_type} via {entry.compressor}, "
-          f"{entry.tokens_before} -> {entry.tokens_after} tokens, omitted {entry.omitted}")
+    print(
+        f"  {entry.handle}: {entry.content_type} via {entry.compressor}, "
+        f"{entry.tokens_before} -> {entry.tokens_after} tokens, omitted {entry.omitted}"
+    )
 compressed = result.messages[-1]["content"]
 print("\n--- what the model sees (first 12 lines) ---")
 print("\n".join(compressed.splitlines()[:12]))

@@ -74,8 +74,13 @@ class Headroom:
     ) -> CompressResult:
         """Compress a message list; see ``headroom.compress``."""
         plan = plan_messages(
-            messages, budget, counter=self.counter, registry=self.registry,
-            config=self.config, query=query, strict=strict,
+            messages,
+            budget,
+            counter=self.counter,
+            registry=self.registry,
+            config=self.config,
+            query=query,
+            strict=strict,
         )
         self._keep(plan)
         assert isinstance(plan.result, CompressResult)
@@ -86,8 +91,13 @@ class Headroom:
     ) -> TextResult:
         """Compress one text (a single tool output); ``budget`` counts the text alone."""
         plan = plan_text(
-            text, budget, counter=self.counter, registry=self.registry,
-            config=self.config, query=query, strict=strict,
+            text,
+            budget,
+            counter=self.counter,
+            registry=self.registry,
+            config=self.config,
+            query=query,
+            strict=strict,
         )
         self._keep(plan)
         assert isinstance(plan.result, TextResult)

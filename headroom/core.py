@@ -126,7 +126,9 @@ class Ladder:
             )
         if not self._passes(out, compressor.name):
             return None
-        return Form(out.text, piece.ctx.counter.count(out.text), level, out.lossless, dict(out.omitted), compressor.name)
+        return Form(
+            out.text, piece.ctx.counter.count(out.text), level, out.lossless, dict(out.omitted), compressor.name
+        )
 
     def _passes(self, out: Compressed, name: str) -> bool:
         check = CHECKS.get(out.output_kind)
@@ -188,12 +190,16 @@ def plan_messages(
         ctx = PieceContext(
             make_handle(f.text), counter, queries[f.message_index], name, args, registry, config.compressors
         )
-        pieces.append(Piece(f.message_index, f.path, f.text, tokens, ends[f.message_index], ctx, f.category == "tool_args"))
+        pieces.append(
+            Piece(f.message_index, f.path, f.text, tokens, ends[f.message_index], ctx, f.category == "tool_args")
+        )
     before = REPLY_PRIMING + sum(per_message)
     fixed = before - sum(p.tokens for p in pieces)
     chosen, manifest, degradations = _choose(pieces, fixed, budget, counter, registry, config, strict)
     out = rebuild(messages, {(p.message_index, p.path): form.text for p, form in chosen})
-    result = CompressResult(messages=out, manifest=manifest, tokens_before=before, tokens_after=manifest_total(manifest, before))
+    result = CompressResult(
+        messages=out, manifest=manifest, tokens_before=before, tokens_after=manifest_total(manifest, before)
+    )
     return Plan(_originals(chosen, manifest), result)
 
 
@@ -216,7 +222,9 @@ def plan_text(
     piece = Piece(0, (), text, tokens, tokens, ctx)
     chosen, manifest, _ = _choose([piece], 0, budget, counter, registry, config, strict)
     new_text = chosen[0][1].text if chosen else text
-    result = TextResult(text=new_text, manifest=manifest, tokens_before=tokens, tokens_after=manifest_total(manifest, tokens))
+    result = TextResult(
+        text=new_text, manifest=manifest, tokens_before=tokens, tokens_after=manifest_total(manifest, tokens)
+    )
     return Plan(_originals(chosen, manifest), result)
 
 
@@ -240,9 +248,7 @@ def _choose(
     degradations: list[Degradation] = []
     if counter.note:
         degradations.append(Degradation(kind="tokenizer", detail=counter.note))
-    ladders = [
-        Ladder(p, registry.router.detect(p.text), registry, config, degradations, budget) for p in pieces
-    ]
+    ladders = [Ladder(p, registry.router.detect(p.text), registry, config, degradations, budget) for p in pieces]
     top = len(config.levels) + 1
     allocation = allocate(
         size=lambda i, level: ladders[i].form(level).tokens,

@@ -69,7 +69,5 @@ def find_markers(text: str, handles: Collection[str]) -> list[Marker]:
     found = []
     for m in MARKER_RE.finditer(text):
         if m["handle"] in handles:
-            found.append(
-                Marker(m["handle"], int(m["count"]), m["unit"], m["detail"], m.start(), m.end())
-            )
+            found.append(Marker(m["handle"], int(m["count"]), m["unit"], m["detail"], m.start(), m.end()))
     return found

@@ -109,9 +109,7 @@ def _index_existing(db: sqlite3.Connection) -> None:
 
 
 def _index(db: sqlite3.Connection, handle: str, counts: Counter[str]) -> None:
-    doc = db.execute(
-        "INSERT INTO memory_docs (handle, length) VALUES (?, ?)", (handle, sum(counts.values()))
-    ).lastrowid
+    doc = db.execute("INSERT INTO memory_docs (handle, length) VALUES (?, ?)", (handle, sum(counts.values()))).lastrowid
     db.executemany("INSERT INTO memory_postings VALUES (?, ?, ?)", ((t, doc, n) for t, n in counts.items()))
 
 

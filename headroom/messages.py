@@ -35,9 +35,7 @@ CALL_OVERHEAD = 3
 IMAGE_TOKENS = 85
 _IMAGE_TYPES = frozenset({"image", "image_url", "input_image"})
 
-Category = Literal[
-    "system", "user_text", "assistant_text", "tool_args", "tool_name", "tool_output", "opaque"
-]
+Category = Literal["system", "user_text", "assistant_text", "tool_args", "tool_name", "tool_output", "opaque"]
 Path = tuple[str | int, ...]
 
 
@@ -73,9 +71,7 @@ def iter_fields(messages: object) -> Iterator[Field]:
             )
         role = message.get("role")
         if role not in ROLES:
-            raise InvalidMessages(
-                index, f"unknown role {role!r}", f"Use one of {', '.join(sorted(ROLES))}."
-            )
+            raise InvalidMessages(index, f"unknown role {role!r}", f"Use one of {', '.join(sorted(ROLES))}.")
         yield from _message_fields(index, message, role, call_ids)
 
 
@@ -161,10 +157,14 @@ def _block_fields(
         yield Field(index, (*path, "text"), block["text"], _text_category(role), pinned, call_id)
     elif kind == "tool_use":
         if not isinstance(block.get("id"), str):
-            raise InvalidMessages(index, f"tool_use at {_dotted(path)} has no string 'id'", "Pass tool_use blocks as returned.")
+            raise InvalidMessages(
+                index, f"tool_use at {_dotted(path)} has no string 'id'", "Pass tool_use blocks as returned."
+            )
         call_ids.add(block["id"])
         yield Field(index, (*path, "name"), str(block.get("name", "")), "tool_name", pinned)
-        yield Field(index, (*path, "input"), json.dumps(block.get("input", {}), ensure_ascii=False), "tool_args", pinned)
+        yield Field(
+            index, (*path, "input"), json.dumps(block.get("input", {}), ensure_ascii=False), "tool_args", pinned
+        )
     elif kind == "tool_result":
         use_id = block.get("tool_use_id")
         if not isinstance(use_id, str) or use_id not in call_ids:
@@ -180,8 +180,14 @@ def _block_fields(
             for position, sub in enumerate(inner):
                 for field in _block_fields(index, (*path, "content", position), sub, role, call_ids, pinned, use_id):
                     is_text = field.category == "user_text"
-                    yield Field(field.message_index, field.path, field.text,
-                                "tool_output" if is_text else field.category, field.pinned, use_id)
+                    yield Field(
+                        field.message_index,
+                        field.path,
+                        field.text,
+                        "tool_output" if is_text else field.category,
+                        field.pinned,
+                        use_id,
+                    )
         elif inner is not None:
             raise InvalidMessages(
                 index,
@@ -240,7 +246,11 @@ def user_text(message: Mapping[str, Any]) -> str | None:
     if isinstance(content, str):
         return content
     if isinstance(content, list):
-        texts = [b["text"] for b in content if isinstance(b, Mapping) and b.get("type") == "text" and isinstance(b.get("text"), str)]
+        texts = [
+            b["text"]
+            for b in content
+            if isinstance(b, Mapping) and b.get("type") == "text" and isinstance(b.get("text"), str)
+        ]
         return "\n".join(texts) if texts else None
     return None
 
@@ -279,9 +289,15 @@ def tool_calls_by_id(messages: Sequence[Mapping[str, Any]]) -> dict[str, tuple[s
             if isinstance(call, Mapping) and isinstance(call.get("function"), Mapping):
                 function = call["function"]
                 arguments = function.get("arguments", "")
-                calls[str(call.get("id"))] = (str(function.get("name", "")), arguments if isinstance(arguments, str) else json.dumps(arguments))
+                calls[str(call.get("id"))] = (
+                    str(function.get("name", "")),
+                    arguments if isinstance(arguments, str) else json.dumps(arguments),
+                )
         content = message.get("content")
         for block in content if isinstance(content, list) else ():
             if isinstance(block, Mapping) and block.get("type") == "tool_use":
-                calls[str(block.get("id"))] = (str(block.get("name", "")), json.dumps(block.get("input", {}), ensure_ascii=False))
+                calls[str(block.get("id"))] = (
+                    str(block.get("name", "")),
+                    json.dumps(block.get("input", {}), ensure_ascii=False),
+                )
     return calls

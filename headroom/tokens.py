@@ -20,7 +20,7 @@ import threading
 from abc import ABC, abstractmethod
 from collections import OrderedDict
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 __all__ = ["RememberingCounter", "TiktokenCounter", "TokenCounter", "encoding_for_model"]
@@ -52,9 +52,7 @@ class TokenCounter(ABC):
         return count_messages(messages, self)
 
     @staticmethod
-    def for_model(
-        model: str, *, allow_network: bool = False, timeout: float = 10.0
-    ) -> TokenCounter:
+    def for_model(model: str, *, allow_network: bool = False, timeout: float = 10.0) -> TokenCounter:
         """The counter for ``model`` (see the module docstring for the fallback rule)."""
         wanted, why = encoding_for_model(model)
         if wanted == "cl100k_base":
@@ -134,7 +132,7 @@ def encoding_for_model(model: str) -> tuple[str, str | None]:
     return "cl100k_base", note
 
 
-@lru_cache(maxsize=None)
+@cache
 def _encoding(tiktoken_name: str) -> Any:
     import tiktoken
 

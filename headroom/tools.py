@@ -187,7 +187,9 @@ def _read_arguments(arguments: object) -> tuple[str, dict[str, Any]]:
     chosen = {key: value for key, value in arguments.items() if key != "handle" and value is not None}
     if len(chosen) > 1:
         raise _BadCall(f"pass one selector at a time, got {', '.join(sorted(chosen))}. Make one call per part.")
-    return handle, {key: _span(key, value) if key in _SPAN_SELECTORS else _text(key, value) for key, value in chosen.items()}
+    return handle, {
+        key: _span(key, value) if key in _SPAN_SELECTORS else _text(key, value) for key, value in chosen.items()
+    }
 
 
 _EXAMPLE = '{"handle": "hr1:482913057162345", "lines": [41, 160]}'

@@ -12,11 +12,11 @@ _REALISTIC = st.sampled_from(
         "src/app/models.py:{n}:    def save(self, *args, **kwargs):",
         "2026-11-24 03:{n:02d}:11 INFO worker started pid={n}",
         "2026-11-24 03:{n:02d}:12 ERROR connection refused to db:{n}",
-        "  File \"/srv/app/main.py\", line {n}, in handler",
+        '  File "/srv/app/main.py", line {n}, in handler',
         "test_module.py::test_case_{n} PASSED",
         "[hr1:123456789012345 omitted {n} lines 1-{n}]",
         "",
-        "\t{{\"id\": {n}, \"ok\": true}}",
+        '\t{{"id": {n}, "ok": true}}',
     ]
 )
 
@@ -73,7 +73,9 @@ def openai_conversation(draw: st.DrawFn) -> list[dict[str, Any]]:
 
 @st.composite
 def anthropic_conversation(draw: st.DrawFn) -> list[dict[str, Any]]:
-    messages: list[dict[str, Any]] = [{"role": "user", "content": [{"type": "text", "text": draw(st.text(max_size=60))}]}]
+    messages: list[dict[str, Any]] = [
+        {"role": "user", "content": [{"type": "text", "text": draw(st.text(max_size=60))}]}
+    ]
     for turn in range(draw(st.integers(1, 4))):
         use_id = f"toolu_{turn}"
         messages.append(

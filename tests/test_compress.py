@@ -11,8 +11,8 @@ import headroom
 from headroom import (
     BudgetExceeded,
     Config,
-    Headroom,
     HandleNotFound,
+    Headroom,
     InvalidInput,
     MemoryStore,
     compress,

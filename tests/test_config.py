@@ -22,7 +22,9 @@ def test_defaults_protect_what_the_contract_says() -> None:
 
 def test_from_pyproject(tmp_path: Path) -> None:
     path = tmp_path / "pyproject.toml"
-    path.write_text('[tool.headroom]\nslack = 0.3\nprotect = ["system"]\n[tool.headroom.compressors.text]\nmax_tokens = 999\n')
+    path.write_text(
+        '[tool.headroom]\nslack = 0.3\nprotect = ["system"]\n[tool.headroom.compressors.text]\nmax_tokens = 999\n'
+    )
     config = Config.from_pyproject(path)
     assert config.slack == 0.3 and config.protect == {"system"}
     assert config.compressors == {"text": {"max_tokens": 999}}

@@ -188,7 +188,10 @@ def test_retrieve_tool_uses_the_shared_default_and_caps_answers() -> None:
 
 def _history() -> list[BaseMessage]:
     anthropic_style = AIMessage(
-        [{"type": "text", "text": "Once more."}, {"type": "tool_use", "id": "toolu_1", "name": "sh", "input": {"cmd": "pytest -x"}}],
+        [
+            {"type": "text", "text": "Once more."},
+            {"type": "tool_use", "id": "toolu_1", "name": "sh", "input": {"cmd": "pytest -x"}},
+        ],
         id="a2",
         tool_calls=[{"name": "sh", "args": {"cmd": "pytest -x"}, "id": "toolu_1", "type": "tool_call"}],
     )
@@ -241,13 +244,18 @@ def test_changed_tool_arguments_come_back_as_args() -> None:
     message = AIMessage(
         "",
         tool_calls=[{"name": "write", "args": {"body": "x" * 50}, "id": "c1", "type": "tool_call"}],
-        invalid_tool_calls=[{"name": "write", "args": "{broken", "id": "c2", "error": None, "type": "invalid_tool_call"}],
+        invalid_tool_calls=[
+            {"name": "write", "args": "{broken", "id": "c2", "error": None, "type": "invalid_tool_call"}
+        ],
     )
     shape = _to_openai(0, message)
-    new = {**shape.message, "tool_calls": [
-        {**shape.message["tool_calls"][0], "function": {"name": "write", "arguments": '{"body": "x [cut]"}'}},
-        {**shape.message["tool_calls"][1], "function": {"name": "write", "arguments": "{bro"}},
-    ]}
+    new = {
+        **shape.message,
+        "tool_calls": [
+            {**shape.message["tool_calls"][0], "function": {"name": "write", "arguments": '{"body": "x [cut]"}'}},
+            {**shape.message["tool_calls"][1], "function": {"name": "write", "arguments": "{bro"}},
+        ],
+    }
     back = _from_openai(message, shape, new)
     assert isinstance(back, AIMessage) and back is not message
     assert back.tool_calls[0]["args"] == {"body": "x [cut]"}

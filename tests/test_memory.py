@@ -12,8 +12,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from headroom import Headroom, HandleExpired, HandleNotFound, InvalidHandle, InvalidInput, SQLiteStore, StoreError
-from headroom import make_handle, retrieve
+from headroom import (
+    HandleExpired,
+    HandleNotFound,
+    Headroom,
+    InvalidHandle,
+    InvalidInput,
+    SQLiteStore,
+    StoreError,
+    make_handle,
+    retrieve,
+)
 from headroom.memory import COMPRESSED, NOTE, AgentMemory
 from headroom.relevance import terms
 from headroom.testing import FakeCounter
@@ -50,8 +59,10 @@ def test_same_content_is_kept_once_with_every_keeper(tmp_path: Path) -> None:
     with AgentMemory(path, agent="planner", clock=clock) as planner, AgentMemory(path, agent="w1", clock=clock) as w1:
         handle = planner.remember("pytest: 3 failed, 120 passed", meta={"source": "pytest -q"})
         clock.now += 5
-        assert w1.remember("pytest: 3 failed, 120 passed", kind="tool_output") == handle == make_handle(
-            "pytest: 3 failed, 120 passed"
+        assert (
+            w1.remember("pytest: 3 failed, 120 passed", kind="tool_output")
+            == handle
+            == make_handle("pytest: 3 failed, 120 passed")
         )
         clock.now += 5
         w1.remember("pytest: 3 failed, 120 passed", kind="tool_output")

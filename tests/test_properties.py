@@ -148,8 +148,11 @@ def test_budget_pressure_rewrites_history_once_per_slice() -> None:
         start = (turn * 17) % 180
         messages += [
             {"role": "user", "content": f"step {turn}: look at the next files"},
-            {"role": "assistant", "content": None, "tool_calls": [
-                {"id": call, "type": "function", "function": {"name": "grep", "arguments": "{}"}}]},
+            {
+                "role": "assistant",
+                "content": None,
+                "tool_calls": [{"id": call, "type": "function", "function": {"name": "grep", "arguments": "{}"}}],
+            },
             {"role": "tool", "tool_call_id": call, "content": "".join(source[start : start + 8])},
         ]
     hr = Headroom(store=MemoryStore(), model="gpt-4")

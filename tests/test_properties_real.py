@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -29,7 +29,7 @@ QUERIES = ["", "error", "where is the config parsed", "def __init__", "version l
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-@lru_cache(maxsize=None)
+@cache
 def lines_of(path: Path) -> list[str]:
     return path.read_text(errors="replace").splitlines(keepends=True)
 
@@ -79,7 +79,9 @@ def test_real_output_is_never_worse_and_fits_and_redeems(text: str, share: float
         assert entry.omitted and all(count > 0 for count in entry.omitted.values())
         assert find_markers(result.text, result.manifest.handles), "a lossy result carries at least one marker"
     if _is_json(text):
-        bare_marker = [m.end - m.start for m in find_markers(result.text, result.manifest.handles)] == [len(result.text.strip())]
+        bare_marker = [m.end - m.start for m in find_markers(result.text, result.manifest.handles)] == [
+            len(result.text.strip())
+        ]
         assert _is_json(result.text) or result.text.startswith("[json rows]") or bare_marker, (
             f"{entry.compressor} turned JSON into text that is neither JSON, a row table nor a bare marker"
         )
@@ -97,7 +99,9 @@ def test_real_output_markers_account_for_what_was_omitted(text: str, share: floa
     for marker in find_markers(result.text, result.manifest.handles):
         assert marker.handle == entry.handle
         counted[marker.unit] += marker.count
-    assert dict(counted) == dict(entry.omitted), f"{entry.compressor}: markers say {dict(counted)}, manifest {entry.omitted}"
+    assert dict(counted) == dict(entry.omitted), (
+        f"{entry.compressor}: markers say {dict(counted)}, manifest {entry.omitted}"
+    )
 
 
 @SETTINGS

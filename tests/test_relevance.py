@@ -23,7 +23,7 @@ def test_quoted_spans_match_whole_even_single_letters_and_stop_words() -> None:
     from headroom.relevance import BM25, quoted_scores
 
     lines = [
-        'warning: unused variable: `x` --> src/main.rs:26:9',
+        "warning: unused variable: `x` --> src/main.rs:26:9",
         "warning: variable does not need to be mutable (unused_map)",
         "let index = 0x10; // x marks nothing here: max",
         "error: permission denied while opening the file",

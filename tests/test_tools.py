@@ -125,7 +125,10 @@ def test_openai_round_trip() -> None:
     call = {
         "id": "call_2",
         "type": "function",
-        "function": {"name": RETRIEVAL_TOOL_NAME, "arguments": json.dumps({"handle": marker.handle, "lines": list(span)})},
+        "function": {
+            "name": RETRIEVAL_TOOL_NAME,
+            "arguments": json.dumps({"handle": marker.handle, "lines": list(span)}),
+        },
     }
     answer = run_retrieval_tool(call["function"]["arguments"], hr)
     assert answer == "".join(split_lines(LOG)[span[0] - 1 : span[1]])
@@ -146,21 +149,38 @@ def test_anthropic_round_trip() -> None:
     span = marker.span
     assert span is not None
     # the call as the model returns it: input is an object
-    use = {"type": "tool_use", "id": "toolu_2", "name": RETRIEVAL_TOOL_NAME, "input": {"handle": marker.handle, "lines": list(span)}}
+    use = {
+        "type": "tool_use",
+        "id": "toolu_2",
+        "name": RETRIEVAL_TOOL_NAME,
+        "input": {"handle": marker.handle, "lines": list(span)},
+    }
     answer = retrieval_tool_result(use["input"], hr)
     assert not answer.is_error
     assert answer.text == "".join(split_lines(LOG)[span[0] - 1 : span[1]])
     follow_up = [
         *result.messages,
         {"role": "assistant", "content": [use]},
-        {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_2", "content": answer.text, "is_error": answer.is_error}]},
+        {
+            "role": "user",
+            "content": [
+                {"type": "tool_result", "tool_use_id": "toolu_2", "content": answer.text, "is_error": answer.is_error}
+            ],
+        },
     ]
     assert hr.compress(follow_up).messages[-1]["content"][0]["content"] == answer.text
 
 
 @pytest.mark.parametrize(
     "fixture",
-    ["log/cargo_test_fail.txt", "search/grep_init.txt", "diff/git_show_tomli.txt", "prose/man_ls.txt", "table/dpkg.tsv", "code/python_textwrap.py"],
+    [
+        "log/cargo_test_fail.txt",
+        "search/grep_init.txt",
+        "diff/git_show_tomli.txt",
+        "prose/man_ls.txt",
+        "table/dpkg.tsv",
+        "code/python_textwrap.py",
+    ],
 )
 def test_the_described_rule_redeems_every_marker(fixture: str) -> None:
     """The description says: A-B as chars or rows when that is the unit, else as lines."""
@@ -184,7 +204,9 @@ def test_content_type_selectors_go_through() -> None:
     hr = Headroom()
     code = (GOLDEN / "code" / "python_textwrap.py").read_text(encoding="utf-8")
     handle = hr.compress_text(code, 400).manifest.entries[0].handle
-    assert run_retrieval_tool({"handle": handle, "symbol": "TextWrapper.wrap"}, hr) == hr.retrieve(handle, symbol="TextWrapper.wrap")
+    assert run_retrieval_tool({"handle": handle, "symbol": "TextWrapper.wrap"}, hr) == hr.retrieve(
+        handle, symbol="TextWrapper.wrap"
+    )
     diff = (GOLDEN / "diff" / "git_show_tomli.txt").read_text(encoding="utf-8")
     handle = hr.compress_text(diff, 300).manifest.entries[0].handle
     path = next(line.split(" b/")[-1] for line in diff.splitlines() if line.startswith("diff --git"))

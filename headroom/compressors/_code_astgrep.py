@@ -25,7 +25,19 @@ from pathlib import Path
 from typing import NamedTuple
 
 from headroom.compressors._code_grammars import LANGUAGES, error_rule, rules
-from headroom.compressors._code_outline import DEFAULT, DOC, ITEM, SHORT, Outline, Region, Symbol, calls_in, indent_of, short_list, value_region
+from headroom.compressors._code_outline import (
+    DEFAULT,
+    DOC,
+    ITEM,
+    SHORT,
+    Outline,
+    Region,
+    Symbol,
+    calls_in,
+    indent_of,
+    short_list,
+    value_region,
+)
 from headroom.compressors._code_python import sanitize
 from headroom.compressors.base import split_lines
 
@@ -36,7 +48,9 @@ _GO_RECEIVER = re.compile(r"func\s*\(\s*\w*\s*\*?\s*([A-Za-z_]\w*)")
 # In JSON text an unescaped quote only ever delimits a string, so these keys
 # cannot be forged by the source text that ast-grep quotes before them.
 _RANGE_KEY = b'"range":{"byteOffset":'
-_RANGE = re.compile(rb'"range":\{"byteOffset":\{"start":(\d+),"end":(\d+)\},"start":\{"line":(\d+),"column":(\d+)\},"end":\{"line":(\d+),"column":(\d+)\}')
+_RANGE = re.compile(
+    rb'"range":\{"byteOffset":\{"start":(\d+),"end":(\d+)\},"start":\{"line":(\d+),"column":(\d+)\},"end":\{"line":(\d+),"column":(\d+)\}'
+)
 _RULE = re.compile(rb'"ruleId":"([^"\\]*)"')
 _BODY_KEY = b'"BODY":{'
 _C_COMMENTS = re.compile(rb"/\*.*?\*/|//[^\n]*", re.S)
@@ -82,7 +96,9 @@ def _scan(binary: str, rules_text: str, code: str) -> list[_Match]:
     except (OSError, subprocess.SubprocessError) as error:
         raise AstGrepError(f"ast-grep could not run ({type(error).__name__}: {error})") from None
     if done.returncode != 0:
-        raise AstGrepError(f"ast-grep exited with {done.returncode}: {done.stderr.decode(errors='replace')[-300:].strip()}")
+        raise AstGrepError(
+            f"ast-grep exited with {done.returncode}: {done.stderr.decode(errors='replace')[-300:].strip()}"
+        )
     return [_match(line) for line in done.stdout.split(b"\n") if line]
 
 
@@ -181,7 +197,9 @@ class _Builder:
         self.items = [self._node(m) for m in by.get("item", []) + by.get("comment", [])]
         self.comments = {(m.start, m.end) for m in by.get("comment", [])}
         self.error_spans = tuple((m.line, m.column, m.end_line, m.end_column) for m in by.get("err", []))
-        self.names = sorted({(m.start, _plain_name(m.text), m.rule == "decl") for m in by.get("name", []) + by.get("decl", [])})
+        self.names = sorted(
+            {(m.start, _plain_name(m.text), m.rule == "decl") for m in by.get("name", []) + by.get("decl", [])}
+        )
         self.name_starts = [start for start, _, _ in self.names]
         self.own = self._owners(sorted((m.start, _plain_name(m.text)) for m in by.get("own", [])))
         self._bodied = sorted(self.fns + self.boxes, key=lambda n: (n.start, -n.end))  # outer first
@@ -207,7 +225,9 @@ class _Builder:
         demoted = {
             (n.start, n.end)
             for n in self.fns
-            if n.body and not self.source.startswith(b"[", n.start) and b"(" not in _C_COMMENTS.sub(b"", self.source[n.start : n.body[0]])
+            if n.body
+            and not self.source.startswith(b"[", n.start)
+            and b"(" not in _C_COMMENTS.sub(b"", self.source[n.start : n.body[0]])
         }
         self.boxes += [n for n in self.fns if (n.start, n.end) in demoted]
         self.fns = [n for n in self.fns if (n.start, n.end) not in demoted]
@@ -215,7 +235,9 @@ class _Builder:
     def _owners(self, names: list[tuple[int, str]]) -> dict[tuple[int, int], str]:
         """Each function's, container's or item's own name: the first name in a ``name`` field that
         lies in its head (before its body) and in no smaller node."""
-        nodes = sorted({(n.start, n.end): n for n in self.items + self.boxes + self.fns}.values(), key=lambda n: (n.start, -n.end))
+        nodes = sorted(
+            {(n.start, n.end): n for n in self.items + self.boxes + self.fns}.values(), key=lambda n: (n.start, -n.end)
+        )
         own: dict[tuple[int, int], str] = {}
         open_: list[_Node] = []
         at = 0
@@ -249,7 +271,9 @@ class _Builder:
             if name:
                 named[(node.start, node.end)] = name
                 kind = "function" if (node.start, node.end) in fns else "class"
-                symbols.append(Symbol(qualified[-1] or name, kind, self._lead(node.first), node.last, self._signature(node)))
+                symbols.append(
+                    Symbol(qualified[-1] or name, kind, self._lead(node.first), node.last, self._signature(node))
+                )
         for node in self.fns:
             region = self._body(node)
             if region is not None:
@@ -268,7 +292,9 @@ class _Builder:
                 regions.append(value)
         regions.extend(self._comment_regions())
         symbols.sort(key=lambda s: (s.first, -s.last))
-        return Outline("ast-grep", tuple(symbols), tuple(self._clear_of_errors(regions)), _marker_line, errors=self.error_spans)
+        return Outline(
+            "ast-grep", tuple(symbols), tuple(self._clear_of_errors(regions)), _marker_line, errors=self.error_spans
+        )
 
     def _signature(self, node: _Node) -> tuple[int, int]:
         """Attributes through the line that opens the body: its own, or that of the function or
@@ -312,7 +338,9 @@ class _Builder:
         if own:
             return own
         head_end = node.body[0] if node.body else node.end
-        found = self.names[bisect.bisect_left(self.name_starts, node.start) : bisect.bisect_left(self.name_starts, head_end)]
+        found = self.names[
+            bisect.bisect_left(self.name_starts, node.start) : bisect.bisect_left(self.name_starts, head_end)
+        ]
         declarators = [n for n in found if n[2]]  # C/C++: the declarator's name, not a type's in the head
         if declarators or found:
             return (declarators or found)[0][1]
@@ -361,8 +389,14 @@ class _Builder:
     def _comment_regions(self) -> list[Region]:
         """Blocks of comment items on consecutive lines: all but the first line at first, whole at stage 3."""
         blocks: list[list[_Node]] = []
-        for node in sorted((n for n in self.items if (n.start, n.end) in self.comments and self._clean(n)), key=lambda n: n.start):
-            if blocks and blocks[-1][-1].last + 1 == node.first and indent_of(self.lines[node.first]) == indent_of(self.lines[blocks[-1][0].first]):
+        for node in sorted(
+            (n for n in self.items if (n.start, n.end) in self.comments and self._clean(n)), key=lambda n: n.start
+        ):
+            if (
+                blocks
+                and blocks[-1][-1].last + 1 == node.first
+                and indent_of(self.lines[node.first]) == indent_of(self.lines[blocks[-1][0].first])
+            ):
                 blocks[-1].append(node)
             else:
                 blocks.append([node])
@@ -421,7 +455,9 @@ class _Builder:
         keys = [line for line, _ in edges]
         out = []
         for region in regions:
-            near = {i for _, i in edges[bisect.bisect_left(keys, region.first) : bisect.bisect_right(keys, region.last)]}
+            near = {
+                i for _, i in edges[bisect.bisect_left(keys, region.first) : bisect.bisect_right(keys, region.last)]
+            }
             if not any(_cuts(region, self.errors[i]) for i in near):
                 out.append(region)
         return out

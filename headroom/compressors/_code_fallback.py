@@ -18,11 +18,17 @@ from headroom.compressors._code_outline import DEFAULT, SHORT, Outline, Region, 
 __all__ = ["outline_fallback"]
 
 _INDENTED = frozenset({"python", "ruby", "elixir", "julia", "lua", "shell"})
-_CONTROL = re.compile(r"^\s*(\}\s*)?(if|else|for|foreach|while|do|switch|when|match|try|catch|finally|synchronized|using|lock|return)\b")
-_CONTAINER = re.compile(r"\b(class|struct|interface|enum|namespace|object|trait|impl|module|extension|protocol|record)\b")
+_CONTROL = re.compile(
+    r"^\s*(\}\s*)?(if|else|for|foreach|while|do|switch|when|match|try|catch|finally|synchronized|using|lock|return)\b"
+)
+_CONTAINER = re.compile(
+    r"\b(class|struct|interface|enum|namespace|object|trait|impl|module|extension|protocol|record)\b"
+)
 _NAME = re.compile(r"([A-Za-z_$][\w$]*)\s*(?:<[^<>()]*>)?\s*\(")
 _KEYWORDS = frozenset("func function fn fun def sub proc if for while switch catch return new".split())
-_INDENT_HEADER = re.compile(r"^\s*(?:(?:async|export|public|private|protected|static|pub)\s+)*(?:def|function|fn|func|fun|sub|proc|defp?)\s+([\w$.!?]+)")
+_INDENT_HEADER = re.compile(
+    r"^\s*(?:(?:async|export|public|private|protected|static|pub)\s+)*(?:def|function|fn|func|fun|sub|proc|defp?)\s+([\w$.!?]+)"
+)
 
 
 def _comment_line(indent: str, marker: str) -> str:

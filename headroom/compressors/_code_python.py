@@ -12,7 +12,18 @@ from __future__ import annotations
 import ast
 import re
 
-from headroom.compressors._code_outline import DEFAULT, DOC, ITEM, SHORT, Outline, Region, Symbol, indent_of, short_list, value_region
+from headroom.compressors._code_outline import (
+    DEFAULT,
+    DOC,
+    ITEM,
+    SHORT,
+    Outline,
+    Region,
+    Symbol,
+    indent_of,
+    short_list,
+    value_region,
+)
 
 __all__ = ["compiles", "outline_python", "sanitize", "syntax_error"]
 
@@ -104,7 +115,9 @@ class _Builder:
                     self.block([s for h in inner for s in h.body] if part == "handlers" else inner, prefix, items=False)
                 label = type(stmt).__name__.lower()
             else:
-                label = short_list(t.id for t in getattr(stmt, "targets", [getattr(stmt, "target", None)]) if isinstance(t, ast.Name))
+                label = short_list(
+                    t.id for t in getattr(stmt, "targets", [getattr(stmt, "target", None)]) if isinstance(t, ast.Name)
+                )
             if items and clean:
                 self.regions.append(Region(first, last, ITEM, label, indent_of(self.lines[stmt.lineno - 1])))
                 value = getattr(stmt, "value", None)

@@ -104,7 +104,11 @@ class _Writer:
         if commits:
             return self._count(commits, "commits", f"{span} {totals}" if inside else span), first, last
         if inside and self.patches_under_stat and self._whole_patch_under_stat(first, last):
-            return self._count(len(inside), "hunks", f"{span} {totals}"), first, last  # the --stat block names the files
+            return (
+                self._count(len(inside), "hunks", f"{span} {totals}"),
+                first,
+                last,
+            )  # the --stat block names the files
         if inside:
             counts: dict[int, list[int]] = {}
             for hunk in inside:

@@ -19,17 +19,99 @@ __all__ = ["Element", "is_chrome", "main_content", "parse", "text_length"]
 
 VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
 # never shown: their content is code, styling, controls or page furniture
-DROPPED = frozenset({"script", "style", "noscript", "svg", "nav", "head", "button", "form", "iframe", "template",
-                     "select", "aside", "footer", "dialog", "canvas", "object", "map"})
-_CLOSES_P = frozenset({"p", "div", "ul", "ol", "dl", "table", "pre", "blockquote", "section", "article", "header",
-                       "footer", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "main", "nav", "aside", "form", "figure"})
-_SIBLINGS = {"li": {"li"}, "dt": {"dt", "dd"}, "dd": {"dt", "dd"}, "tr": {"tr", "td", "th"}, "td": {"td", "th"},
-             "th": {"td", "th"}, "option": {"option"}, "p": {"p"}}
-_CHROME_WORDS = frozenset({
-    "nav", "navbar", "navigation", "menu", "menubar", "sidebar", "sidenav", "footer", "header", "breadcrumb",
-    "breadcrumbs", "cookie", "cookies", "consent", "toc", "banner", "skip", "skiplink", "pagination", "pager",
-    "share", "social", "related", "advert", "ads", "masthead", "topbar", "toolbar", "searchbox", "popup",
-})
+DROPPED = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "svg",
+        "nav",
+        "head",
+        "button",
+        "form",
+        "iframe",
+        "template",
+        "select",
+        "aside",
+        "footer",
+        "dialog",
+        "canvas",
+        "object",
+        "map",
+    }
+)
+_CLOSES_P = frozenset(
+    {
+        "p",
+        "div",
+        "ul",
+        "ol",
+        "dl",
+        "table",
+        "pre",
+        "blockquote",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "main",
+        "nav",
+        "aside",
+        "form",
+        "figure",
+    }
+)
+_SIBLINGS = {
+    "li": {"li"},
+    "dt": {"dt", "dd"},
+    "dd": {"dt", "dd"},
+    "tr": {"tr", "td", "th"},
+    "td": {"td", "th"},
+    "th": {"td", "th"},
+    "option": {"option"},
+    "p": {"p"},
+}
+_CHROME_WORDS = frozenset(
+    {
+        "nav",
+        "navbar",
+        "navigation",
+        "menu",
+        "menubar",
+        "sidebar",
+        "sidenav",
+        "footer",
+        "header",
+        "breadcrumb",
+        "breadcrumbs",
+        "cookie",
+        "cookies",
+        "consent",
+        "toc",
+        "banner",
+        "skip",
+        "skiplink",
+        "pagination",
+        "pager",
+        "share",
+        "social",
+        "related",
+        "advert",
+        "ads",
+        "masthead",
+        "topbar",
+        "toolbar",
+        "searchbox",
+        "popup",
+    }
+)
 _WORD = re.compile(r"[a-z]+")
 _CONTAINERS = frozenset({"div", "section", "main", "article", "td", "center", "span", "font", "table", "tbody", "tr"})
 _FURNITURE = frozenset({"div", "section", "header", "ul", "ol", "dl", "table", "p"})  # what a class may mark as chrome
@@ -120,7 +202,9 @@ def is_chrome(element: Element, share: float) -> bool:
         return True
     if share >= _CHROME_SHARE or element.tag not in _FURNITURE:
         return False
-    names = (element.attrs.get("class", "") + " " + element.attrs.get("id", "") + " " + element.attrs.get("role", "")).lower()
+    names = (
+        element.attrs.get("class", "") + " " + element.attrs.get("id", "") + " " + element.attrs.get("role", "")
+    ).lower()
     return any(word in _CHROME_WORDS for word in _WORD.findall(names)) or element.attrs.get("aria-hidden") == "true"
 
 

@@ -211,8 +211,7 @@ class Shrinker:
             grants[index] += extra
             left -= extra
         return {
-            k: self._value(v, grant, _join(path, k), (id(value), k))
-            for (k, v), grant in zip(value.items(), grants)
+            k: self._value(v, grant, _join(path, k), (id(value), k)) for (k, v), grant in zip(value.items(), grants)
         }
 
     def _entries(self, value: dict[str, Any], budget: float, path: str) -> Any:
@@ -266,7 +265,9 @@ class Shrinker:
         unit = self._profile(value).unit
         return self._marker(value, len(value), unit, path, f"1-{len(value)}", [(0, len(value))])
 
-    def _marker(self, container: Any, count: int, unit: str, path: str, detail: str, runs: list[tuple[int, int]]) -> str:
+    def _marker(
+        self, container: Any, count: int, unit: str, path: str, detail: str, runs: list[tuple[int, int]]
+    ) -> str:
         self.omitted[unit] += count
         summarizer = self._summaries.get(id(container))
         if summarizer is None:
@@ -300,7 +301,11 @@ class Shrinker:
     def _pick(self, container: dict[str, Any] | list[Any], costs: list[float], budget: float) -> Choice:
         children = list(container.values()) if isinstance(container, dict) else container
         return choose(
-            self._ranking(container), costs, budget, marker=_MARKER, more_range=_RANGE,
+            self._ranking(container),
+            costs,
+            budget,
+            marker=_MARKER,
+            more_range=_RANGE,
             least=lambda index: self._least(children[index]),
         )
 

@@ -60,7 +60,9 @@ _SUMMARY = re.compile(
 _SECTION_HEAD = re.compile(
     r"(_{3,} .+ _{3,}|-{3,} .+ (stdout|stderr) -{3,})$|(={20,})$"  # pytest test, cargo test, unittest
 )
-_SECTION_END = re.compile(r"(_{3,} .+ _{3,}|=+ .* =+|-{3,} .+ (stdout|stderr) -{3,}|failures:|test result: .*|={20,}|-{20,})$")
+_SECTION_END = re.compile(
+    r"(_{3,} .+ _{3,}|=+ .* =+|-{3,} .+ (stdout|stderr) -{3,}|failures:|test result: .*|={20,}|-{20,})$"
+)
 _UNITTEST_FAIL = re.compile(r"(FAIL|ERROR|UNEXPECTED SUCCESS): ")
 _TRACEBACK = re.compile(r"\s*Traceback \(most recent call last\):")
 _FRAME = re.compile(r"\s+at \S.*(:\d+\)?|\(<anonymous>\)|\(Native Method\))$")

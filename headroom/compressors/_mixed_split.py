@@ -157,7 +157,10 @@ def _fence(lines: list[str], index: int) -> tuple[int, str] | None:
 def _diff(lines: list[str], index: int) -> tuple[int, str] | None:
     """The end (exclusive) of a diff starting at ``index``, if it holds a hunk."""
     line = lines[index]
-    if not (_DIFF_HEAD.match(line) or (_OLD_NEW.match(line) and index + 1 < len(lines) and lines[index + 1].startswith("+++ "))):
+    if not (
+        _DIFF_HEAD.match(line)
+        or (_OLD_NEW.match(line) and index + 1 < len(lines) and lines[index + 1].startswith("+++ "))
+    ):
         return None
     end, hunks = index, 0
     while end < len(lines):

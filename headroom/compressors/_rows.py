@@ -109,7 +109,8 @@ def _named(items: list[Any], leaves: list[list[tuple[str, Any]]], query: str) ->
     holders = Counter(word for found in matched for word in found)
     limit = max(1, len(items) // 4)
     scores = {
-        i: sum(weight / holders[w] for w, weight in found.items() if holders[w] <= limit) for i, found in enumerate(matched)
+        i: sum(weight / holders[w] for w, weight in found.items() if holders[w] <= limit)
+        for i, found in enumerate(matched)
     }
     return sorted((i for i, score in scores.items() if score > 0), key=lambda i: (-scores[i], i))
 

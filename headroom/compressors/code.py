@@ -41,7 +41,18 @@ from pydantic import BaseModel, ConfigDict, Field
 from headroom.compressors._code_astgrep import LANGUAGES, AstGrepError, error_spans, find_binary, outline_astgrep
 from headroom.compressors._code_fallback import outline_fallback
 from headroom.compressors._code_lang import Chunk, file_name_in, guesses, split_piece
-from headroom.compressors._code_outline import DEFAULT, ITEM, Outline, Region, Rendered, Symbol, calls_in, effective, groups, render
+from headroom.compressors._code_outline import (
+    DEFAULT,
+    ITEM,
+    Outline,
+    Region,
+    Rendered,
+    Symbol,
+    calls_in,
+    effective,
+    groups,
+    render,
+)
 from headroom.compressors._code_python import outline_python, syntax_error
 from headroom.compressors.base import Compressed, Compressor, PieceContext
 from headroom.errors import InvalidInput
@@ -136,9 +147,12 @@ class CodeCompressor(Compressor):
             doc.costs = [[ctx.counter.count(line) for line in chunk.lines] for chunk in doc.chunks]
         return doc.costs
 
-    def _render(self, doc: _Document, cuts: list[tuple[int, Region]], ctx: PieceContext, target: int | None = None) -> Compressed | None:
+    def _render(
+        self, doc: _Document, cuts: list[tuple[int, Region]], ctx: PieceContext, target: int | None = None
+    ) -> Compressed | None:
         """The piece with ``cuts`` made, less those that break a parse; None when nothing is cut, or
         when it is over ``target`` before any parse check (the caller then cuts more)."""
+
         def marker(count: int, detail: str) -> str:
             return ctx.marker(count, "lines", detail)
 
@@ -159,7 +173,9 @@ class CodeCompressor(Compressor):
         if not omitted:
             return None
         first = doc.outlines[0]
-        kind = "python" if len(doc.chunks) == 1 and first is not None and first.parser == "ast" and _plain(doc) else "text"
+        kind = (
+            "python" if len(doc.chunks) == 1 and first is not None and first.parser == "ast" and _plain(doc) else "text"
+        )
         return Compressed(_join(doc, rendered), omitted={"lines": omitted}, output_kind=kind, fallbacks=doc.notes)
 
     def _valid(
@@ -181,7 +197,9 @@ class CodeCompressor(Compressor):
                 while high - low > 1 and checks < _CHECKS:
                     middle = (low + high) // 2
                     checks += 1
-                    found = self._complaints(doc, index, _cut(doc, index, [r for g in rendered.groups[:middle] for r in g], marker))
+                    found = self._complaints(
+                        doc, index, _cut(doc, index, [r for g in rendered.groups[:middle] for r in g], marker)
+                    )
                     if found is None:
                         return None
                     high, low = (middle, low) if found else (high, middle)
@@ -228,7 +246,9 @@ def _second_guesses(doc: _Document, short: int) -> Iterator[list[Outline | None]
     """Other readings of a piece whose files have no name (the store keeps no file name, so the
     language was guessed from content): each file as its next likeliest languages, then by the fallback."""
     others = [
-        [g for g in guesses("".join(chunk.lines)) if g != chunk.language][:2] if chunk.language and not chunk.name else []
+        [g for g in guesses("".join(chunk.lines)) if g != chunk.language][:2]
+        if chunk.language and not chunk.name
+        else []
         for chunk in doc.chunks
     ]
     for rank in range(max(map(len, others), default=0)):
@@ -275,7 +295,9 @@ def _outline(chunk: Chunk, binary: str | None, short: int) -> tuple[Outline | No
                 reason = f"{language}: {error}"
     else:
         reason = f"{language}: no parser" if language != "unknown" else "code of unknown language"
-    return outline_fallback(chunk.lines, language, short), f"{reason}; brace/indentation-aware fallback, output not syntax-checked"
+    return outline_fallback(
+        chunk.lines, language, short
+    ), f"{reason}; brace/indentation-aware fallback, output not syntax-checked"
 
 
 def _cut(doc: _Document, index: int, regions: list[Region], marker: Callable[[int, str], str]) -> Rendered:
@@ -375,21 +397,35 @@ def _order(doc: _Document, query: str | None) -> tuple[list[tuple[int, Region]],
             span = (region.first, region.last)
             if span in seen or any(region.first <= s.first and s.last <= region.last for s in keep):
                 continue
-            if region.stage != ITEM and sum(map(len, doc.chunks[index].lines[region.first : region.last + 1])) < (_MIN_RIDING if region.rides else _MIN_CUT):
+            if region.stage != ITEM and sum(map(len, doc.chunks[index].lines[region.first : region.last + 1])) < (
+                _MIN_RIDING if region.rides else _MIN_CUT
+            ):
                 continue
             seen.add(span)
             candidates.append((index, region))
             if any(region.first <= s.last and s.first <= region.last for s in leaves):
                 last_resort.add(len(candidates) - 1)
-    texts = [region.label + " " + "".join(doc.chunks[i].lines[region.first : region.last + 1]) for i, region in candidates]
+    texts = [
+        region.label + " " + "".join(doc.chunks[i].lines[region.first : region.last + 1]) for i, region in candidates
+    ]
     scores = BM25(texts).scores(" ".join([query, *callees])) if query and texts else [0.0] * len(candidates)
     depth = _depths(candidates)
     ranked = sorted(  # irrelevant first, stage by stage, inner items before their containers, big first
         range(len(candidates)),
-        key=lambda k: (k in last_resort, scores[k] > 0, candidates[k][1].stage, scores[k], -depth[k], candidates[k][1].first - candidates[k][1].last, k),
+        key=lambda k: (
+            k in last_resort,
+            scores[k] > 0,
+            candidates[k][1].stage,
+            scores[k],
+            -depth[k],
+            candidates[k][1].first - candidates[k][1].last,
+            k,
+        ),
     )
     order = [candidates[k] for k in ranked]
-    asked = {k for k, (_, region) in enumerate(candidates) if region.label == "values" and scores[k] > 0}  # data the question is about
+    asked = {
+        k for k, (_, region) in enumerate(candidates) if region.label == "values" and scores[k] > 0
+    }  # data the question is about
     return order, [c for k, c in zip(ranked, order) if c[1].stage == DEFAULT and k not in last_resort | asked]
 
 
@@ -397,7 +433,9 @@ def _depths(candidates: list[tuple[int, Region]]) -> list[int]:
     """How many other candidate items hold each candidate."""
     out = [0] * len(candidates)
     open_: list[tuple[int, int]] = []  # (chunk, last line) of the items around
-    for k in sorted(range(len(candidates)), key=lambda k: (candidates[k][0], candidates[k][1].first, -candidates[k][1].last)):
+    for k in sorted(
+        range(len(candidates)), key=lambda k: (candidates[k][0], candidates[k][1].first, -candidates[k][1].last)
+    ):
         index, region = candidates[k]
         while open_ and (open_[-1][0] != index or open_[-1][1] < region.first):
             open_.pop()

@@ -117,7 +117,9 @@ class DiffCompressor(Compressor):
             if any(section.path == w or section.path.endswith("/" + w.lstrip("/")) for w in wanted)
         ]
         if not parts:
-            raise InvalidInput(f"no file in this diff matches {value!r}; its files: {', '.join(f.path for f in diff.files)}")
+            raise InvalidInput(
+                f"no file in this diff matches {value!r}; its files: {', '.join(f.path for f in diff.files)}"
+            )
         return "".join(parts)
 
 

@@ -56,6 +56,7 @@ class GenericCompressor(Compressor):
         The allocator asks for the same piece at many targets in a row, and the
         core keeps one compressor per piece, so one cached profile serves them all.
         """
+
         def build() -> _Profile:
             lines = split_lines(text)
             costs = [ctx.counter.count(line) for line in lines]

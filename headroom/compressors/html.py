@@ -29,8 +29,30 @@ from headroom.compressors.prose import ProseCompressor
 
 __all__ = ["HtmlCompressor", "Rendering", "render"]
 
-_BLOCK = frozenset({"p", "div", "section", "article", "main", "header", "blockquote", "ul", "ol", "dl", "table",
-                    "figure", "figcaption", "details", "summary", "hr", "center", "address", "fieldset", "body"})
+_BLOCK = frozenset(
+    {
+        "p",
+        "div",
+        "section",
+        "article",
+        "main",
+        "header",
+        "blockquote",
+        "ul",
+        "ol",
+        "dl",
+        "table",
+        "figure",
+        "figcaption",
+        "details",
+        "summary",
+        "hr",
+        "center",
+        "address",
+        "fieldset",
+        "body",
+    }
+)
 _INVISIBLE = frozenset({"script", "style", "head", "template", "noscript", "svg"})
 _HEADING = re.compile(r"h[1-6]")
 
@@ -194,4 +216,3 @@ class HtmlCompressor(Compressor):
         if selector in ("lines", "query"):  # the units the markers speak in are the rendering's
             return super().select(render(original).text, selector, value)
         return super().select(original, selector, value)
-

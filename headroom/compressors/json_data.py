@@ -55,6 +55,7 @@ class JsonCompressor(Compressor):
     def _document(self, text: str, ctx: PieceContext) -> _Document | None:
         """The piece parsed, its lossless form and its shrinker, built once: the allocator asks
         for the same piece at many targets in a row, and the core keeps one compressor per piece."""
+
         def build() -> _Document | None:
             parsed = _parse(text)
             return None if parsed is None else _Document(text, *parsed, ctx, self.options.long_string)

@@ -114,10 +114,13 @@ class LogCompressor(Compressor):
 
     def _plan(self, text: str, ctx: PieceContext) -> _Plan:
         """Computed once per piece: the allocator asks the same instance at several targets."""
+
         def build() -> _Plan:
             log = read_log(split_lines(text))
             ranges, rest = order(log, ctx.query)
-            tallies = {level: [0, *accumulate(int(v == level) for v in log.levels)] for level in LEVELS if level != "info"}
+            tallies = {
+                level: [0, *accumulate(int(v == level) for v in log.levels)] for level in LEVELS if level != "info"
+            }
             run_end: dict[int, int] = {}
             for index, start in enumerate(log.run_start):
                 run_end[start] = index + 1
@@ -231,7 +234,9 @@ def _detail(plan: _Plan, start: int, stop: int) -> str:
     """``41-160 error:2 warn:1``: the range, the lines of each level but info (the rest), and how
     many of them are like the kept line above."""
     parts = [f"{start + 1}-{stop}"]
-    parts += [f"{level}:{tally[stop] - tally[start]}" for level, tally in plan.tallies.items() if tally[stop] > tally[start]]
+    parts += [
+        f"{level}:{tally[stop] - tally[start]}" for level, tally in plan.tallies.items() if tally[stop] > tally[start]
+    ]
     if start > 0:
         run = plan.log.run_start[start - 1]
         like = min(stop, plan.run_end[run]) - start

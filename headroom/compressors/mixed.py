@@ -58,6 +58,7 @@ class MixedCompressor(Compressor):
     def _plan(self, text: str, ctx: PieceContext) -> _Plan | None:
         """The sections with their compressors and forms, kept for the piece: the allocator asks
         for the same piece at many targets in a row, and the core keeps one compressor per piece."""
+
         def build() -> _Plan | None:
             sections = split_sections(text)
             return None if sections is None else _Plan(text, sections, ctx)
@@ -255,7 +256,7 @@ class _Plan:
                 detail = f"{detail} in lines {section.line}-{part.last_line}".strip()
             else:
                 shift = section.start if unit == "chars" else section.line - 1
-                detail = f"{int(leading[1]) + shift}-{int(leading[2]) + shift}{detail[leading.end():]}"
+                detail = f"{int(leading[1]) + shift}-{int(leading[2]) + shift}{detail[leading.end() :]}"
             return self.ctx.marker(int(found["count"]), unit, detail)
 
         return MARKER_RE.sub(move, text)

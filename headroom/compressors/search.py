@@ -112,6 +112,7 @@ class SearchCompressor(Compressor):
 
     def _plan(self, text: str, ctx: PieceContext) -> _Plan:
         """Files, costs and priority of the lines, once per piece (the allocator asks often)."""
+
         def build() -> _Plan:
             lines = split_lines(text)
             hits = read_results(lines)
@@ -133,7 +134,9 @@ def _priority(hits: list[Hit], query: str | None) -> list[int]:
     n = len(hits)
     documents = [hit.words.replace("/", " ") for hit in hits]
     scores = BM25(documents).scores(_selective(documents, query)) if query else [0.0] * n
-    relevant = sorted((i for i in range(n) if scores[i] > 0 and hits[i].file is not None), key=lambda i: (-scores[i], i))
+    relevant = sorted(
+        (i for i in range(n) if scores[i] > 0 and hits[i].file is not None), key=lambda i: (-scores[i], i)
+    )
     ranked: dict[str, list[int]] = {}  # each file's matches, best first
     for i in sorted((i for i in range(n) if hits[i].match), key=lambda i: (-scores[i], i)):
         ranked.setdefault(hits[i].file or "", []).append(i)

@@ -100,6 +100,7 @@ class TableCompressor(Compressor):
     def _prepare(self, text: str, ctx: PieceContext) -> _Prepared | None:
         """The parsed table, its ranking, row costs and summaries, built once per piece:
         the allocator asks for the same piece at many targets in a row."""
+
         def build() -> _Prepared | None:
             table = parse_table(text)
             return None if table is None else _Prepared(table, ctx)

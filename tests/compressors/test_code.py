@@ -128,10 +128,25 @@ def test_every_python_signature_and_import_stays_verbatim() -> None:
 @pytest.mark.parametrize(
     ("name", "query", "symbol", "inside"),
     [
-        ("python_textwrap.py", "How does TextWrapper._split work?", "TextWrapper._split", "chunks = self.wordsep_re.split(text)"),
+        (
+            "python_textwrap.py",
+            "How does TextWrapper._split work?",
+            "TextWrapper._split",
+            "chunks = self.wordsep_re.split(text)",
+        ),
         ("go_pkg_errors.go", "What does Wrapf do when err is nil?", "Wrapf", "if err == nil {"),
-        ("rust_semver_parse.rs", "how is a numeric_identifier parsed?", "numeric_identifier", "while let Some(&digit) = input.as_bytes().get(len) {"),
-        ("js_semver_range.js", "What does parseRange do with hyphen ranges?", "Range.parseRange", "const hr = loose ? re[t.HYPHENRANGELOOSE] : re[t.HYPHENRANGE]"),
+        (
+            "rust_semver_parse.rs",
+            "how is a numeric_identifier parsed?",
+            "numeric_identifier",
+            "while let Some(&digit) = input.as_bytes().get(len) {",
+        ),
+        (
+            "js_semver_range.js",
+            "What does parseRange do with hyphen ranges?",
+            "Range.parseRange",
+            "const hr = loose ? re[t.HYPHENRANGELOOSE] : re[t.HYPHENRANGE]",
+        ),
         ("java_stringjoiner.java", "How does StringJoiner.merge work?", "StringJoiner.merge", "other.compactElts();"),
     ],
 )
@@ -223,12 +238,20 @@ def test_agent_read_arrows_are_recognised_like_cat_n() -> None:
 def test_files_under_headers_are_compressed_one_by_one() -> None:
     original = read("multi_tail_colorsys_stack.txt")
     chunks = split_piece(original)
-    assert [(c.language, c.name) for c in chunks] == [(None, None), ("python", "colorsys.py"), (None, None), ("go", "stack.go")]
+    assert [(c.language, c.name) for c in chunks] == [
+        (None, None),
+        ("python", "colorsys.py"),
+        (None, None),
+        ("go", "stack.go"),
+    ]
     hr = Headroom(store=MemoryStore(), model="gpt-4")
     result = hr.compress_text(original)
     assert result.manifest.entries[0].compressor == "code"
     assert "==> colorsys.py <==\n" in result.text and "==> stack.go <==\n" in result.text
-    assert "def rgb_to_hls(r, g, b):\n" in result.text and "func (f Frame) Format(s fmt.State, verb rune) {\n" in result.text
+    assert (
+        "def rgb_to_hls(r, g, b):\n" in result.text
+        and "func (f Frame) Format(s fmt.State, verb rune) {\n" in result.text
+    )
     assert same_but_closed_docstrings(restore(hr, result.text, result.manifest.handles), split_lines(original))
 
 
@@ -271,18 +294,24 @@ def test_a_failing_ast_grep_is_a_reported_fallback(monkeypatch: pytest.MonkeyPat
 def test_languages_without_a_parser_get_the_brace_and_indent_fallback() -> None:
     kotlin = (
         "package demo\n\nclass Greeter(private val name: String) {\n"
-        + "".join(f"    fun greet{i}(times: Int): String {{\n        val parts = mutableListOf<String>()\n"
-                  f"        for (i in 0 until times) {{\n            parts.add(\"hello $name $i\")\n        }}\n"
-                  f"        val joined = parts.joinToString(\", \")\n        println(\"greeting number {i}: $joined\")\n"
-                  f"        return joined\n    }}\n\n" for i in range(6))
+        + "".join(
+            f"    fun greet{i}(times: Int): String {{\n        val parts = mutableListOf<String>()\n"
+            f'        for (i in 0 until times) {{\n            parts.add("hello $name $i")\n        }}\n'
+            f'        val joined = parts.joinToString(", ")\n        println("greeting number {i}: $joined")\n'
+            f"        return joined\n    }}\n\n"
+            for i in range(6)
+        )
         + "}\n"
     )
     out = CodeCompressor().compress(kotlin, None, ctx(kotlin, args=json.dumps({"path": "Greeter.kt"})))
     assert out is not None and "kotlin: no parser" in out.fallbacks[0]
     assert out.text.count("fun greet") == 6 and "parts.add" not in out.text
     assert CodeCompressor().select(kotlin, "symbol", "greet3").startswith("    fun greet3(times: Int)")
-    ruby = "".join(f"def step{i}(x)\n  y = x * {i} + offset_for(x)\n  z = y + scale_for(x)\n  puts \"step {i}: #{{z}}\"\n"
-                   f"  log_step(z, {i}, x)\n  record_history(:step, {i}, x, y, z)\n  notify_watchers(z, :after_step)\n  refresh_cache_for(x)\n  z\nend\n\n" for i in range(8))
+    ruby = "".join(
+        f'def step{i}(x)\n  y = x * {i} + offset_for(x)\n  z = y + scale_for(x)\n  puts "step {i}: #{{z}}"\n'
+        f"  log_step(z, {i}, x)\n  record_history(:step, {i}, x, y, z)\n  notify_watchers(z, :after_step)\n  refresh_cache_for(x)\n  z\nend\n\n"
+        for i in range(8)
+    )
     out = CodeCompressor().compress(ruby, None, ctx(ruby, args=json.dumps({"path": "steps.rb"})))
     assert out is not None and out.text.count("def step") == 8 and "puts " not in out.text
 
@@ -448,14 +477,22 @@ def test_cuts_that_shift_the_recovery_of_an_unparsed_header_are_traced() -> None
     assert parses_as_well(original, out.text, "cpp")
 
 
-def test_a_symbol_missed_under_the_first_guess_of_language_is_found_under_the_next(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_symbol_missed_under_the_first_guess_of_language_is_found_under_the_next(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # the store keeps no file name, so retrieval guesses the language from content; a wrong first guess
     # (here forced: Java read as TypeScript) must not hide a symbol the right parser sees
     original = read("java_stringjoiner.java")
     expected = CodeCompressor().select(original, "symbol", "StringJoiner.merge")
     real = code.split_piece
-    monkeypatch.setattr(code, "split_piece", lambda text, name=None: [dataclasses.replace(c, language="typescript") for c in real(text, name)])
-    assert "StringJoiner.merge" not in {s.name for o in parse_document(original, None, 3).outlines if o for s in o.symbols}
+    monkeypatch.setattr(
+        code,
+        "split_piece",
+        lambda text, name=None: [dataclasses.replace(c, language="typescript") for c in real(text, name)],
+    )
+    assert "StringJoiner.merge" not in {
+        s.name for o in parse_document(original, None, 3).outlines if o for s in o.symbols
+    }
     assert CodeCompressor().select(original, "symbol", "StringJoiner.merge") == expected
     assert "    public StringJoiner merge(StringJoiner other) {\n" in expected
 
@@ -471,11 +508,16 @@ def test_comment_blocks_keep_their_first_line_with_the_marker_riding_on_it() -> 
     assert out is not None and parses_as_well(java, out.text, "java")
     lines = split_lines(out.text)
     at = next(i for i, line in enumerate(lines) if line.startswith(" * Copyright (c) 2013, 2021, Oracle"))
-    assert re.fullmatch(rf" \* Copyright \(c\) 2013, 2021, Oracle and/or its affiliates\. All rights reserved\. {riding} \*/\n", lines[at])
+    assert re.fullmatch(
+        rf" \* Copyright \(c\) 2013, 2021, Oracle and/or its affiliates\. All rights reserved\. {riding} \*/\n",
+        lines[at],
+    )
     assert lines[at - 1] == "/*\n" and not lines[at + 1].startswith("//")  # closed on its kept line, no marker line
     go = read("go_pkg_errors.go")  # a line comment: the marker goes at the end of its first line
     out = CodeCompressor().compress(go, None, ctx(go))
-    assert out is not None and re.match(rf"// Package errors provides simple error handling primitives\. {riding}\npackage errors\n", out.text)
+    assert out is not None and re.match(
+        rf"// Package errors provides simple error handling primitives\. {riding}\npackage errors\n", out.text
+    )
 
 
 def test_an_output_the_parser_cannot_check_is_not_returned(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -495,11 +537,17 @@ def test_a_long_literal_value_goes_like_a_body_and_stays_when_the_question_is_ab
     original = read("c_xxmodule.c")
     out = CodeCompressor().compress(original, None, ctx(original))
     assert out is not None and parses_as_well(original, out.text, "c")
-    found = re.search(r"^static PyTypeObject Xxo_Type = \{\n    // (\[hr1:\d+ omitted 43 lines (\d+)-(\d+) values\])\n\};$", out.text, re.M)
+    found = re.search(
+        r"^static PyTypeObject Xxo_Type = \{\n    // (\[hr1:\d+ omitted 43 lines (\d+)-(\d+) values\])\n\};$",
+        out.text,
+        re.M,
+    )
     assert found is not None
     hr = Headroom(store=MemoryStore())
     result = hr.compress_text(original)
-    markers = [m for m in find_markers(result.text, result.manifest.handles) if m.detail and m.detail.endswith("values")]
+    markers = [
+        m for m in find_markers(result.text, result.manifest.handles) if m.detail and m.detail.endswith("values")
+    ]
     assert len(markers) == 4  # three type objects and the method table
     for marker in markers:
         assert marker.span is not None
@@ -517,9 +565,19 @@ def test_a_long_literal_value_goes_like_a_body_and_stays_when_the_question_is_ab
 
 
 def test_definitions_and_wrappers_are_not_taken_for_literal_values() -> None:
-    c_source = "typedef struct {\n" + "".join(f"    unsigned long long field_number_{i};\n" for i in range(8)) + "} Point;\n"
-    assert CodeCompressor().compress(c_source, None, ctx(c_source, args=json.dumps({"path": "point.c"}))) is None  # a type's definition stays
+    c_source = (
+        "typedef struct {\n" + "".join(f"    unsigned long long field_number_{i};\n" for i in range(8)) + "} Point;\n"
+    )
+    assert (
+        CodeCompressor().compress(c_source, None, ctx(c_source, args=json.dumps({"path": "point.c"}))) is None
+    )  # a type's definition stays
     body = "".join(f"    var value_{j} = compute(argument, {j}) * configuration.scale;\n" for j in range(4))
-    js = "module.exports = {\n" + "".join(f"  f{i}: function (argument) {{\n{body}    log(value_0);\n  }},\n" for i in range(3)) + "};\n"
+    js = (
+        "module.exports = {\n"
+        + "".join(f"  f{i}: function (argument) {{\n{body}    log(value_0);\n  }},\n" for i in range(3))
+        + "};\n"
+    )
     out = CodeCompressor().compress(js, None, ctx(js, args=json.dumps({"path": "m.js"})))
-    assert out is not None and "values" not in out.text and out.text.count("calls: compute, log") == 3  # its functions go one by one
+    assert (
+        out is not None and "values" not in out.text and out.text.count("calls: compute, log") == 3
+    )  # its functions go one by one

@@ -122,7 +122,9 @@ def check_accounting(original: str, compressed: str) -> None:
     for number, line in enumerate(lines, 1):
         if number in covered or line.startswith("@@"):
             continue
-        assert any(kept == line.rstrip("\n") for kept in out_iter), f"line {number} is neither kept nor marked: {line!r}"
+        assert any(kept == line.rstrip("\n") for kept in out_iter), (
+            f"line {number} is neither kept nor marked: {line!r}"
+        )
 
 
 def test_parse_real_diffs() -> None:
@@ -132,7 +134,12 @@ def test_parse_real_diffs() -> None:
         hunks_of((GOLDEN / name).read_text())  # every header's counts match its lines
     show = parse_diff(split_lines((GOLDEN / "git_show_tomli.txt").read_text()))
     assert [f.path for f in show.files] == [
-        "PKG-INFO", "README.md", "pyproject.toml", "src/tomli/__init__.py", "src/tomli/_parser.py", "src/tomli/_re.py"
+        "PKG-INFO",
+        "README.md",
+        "pyproject.toml",
+        "src/tomli/__init__.py",
+        "src/tomli/_parser.py",
+        "src/tomli/_re.py",
     ]
     assert sorted(show.stat.values()) == [3, 5, 12, 71, 73, 90]
     ruN = parse_diff(split_lines((GOLDEN / "tomli.diff").read_text()))
@@ -267,7 +274,9 @@ def test_files_selector() -> None:
 
 
 def lines_strategy() -> st.SearchStrategy[list[str]]:
-    return st.lists(st.sampled_from(["alpha", "beta", "gamma", "delta", "def f():", "    return 1", ""]), min_size=1, max_size=80)
+    return st.lists(
+        st.sampled_from(["alpha", "beta", "gamma", "delta", "def f():", "    return 1", ""]), min_size=1, max_size=80
+    )
 
 
 @settings(max_examples=80, deadline=None)
@@ -280,7 +289,9 @@ def test_any_unified_diff_stays_applicable(before: list[str], data: st.DataObjec
             del after[at]
         else:
             after.insert(at, data.draw(st.sampled_from(["new", "changed line", "    return 2"])))
-    body = list(difflib.unified_diff([l + "\n" for l in before], [l + "\n" for l in after], "a/x.py", "b/x.py", n=context))
+    body = list(
+        difflib.unified_diff([l + "\n" for l in before], [l + "\n" for l in after], "a/x.py", "b/x.py", n=context)
+    )
     if not body:
         return
     text = "diff --git a/x.py b/x.py\n" + "".join(body)
@@ -299,7 +310,10 @@ def test_any_unified_diff_stays_applicable(before: list[str], data: st.DataObjec
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.integers(1, 6), st.integers(0, 4), st.integers(0, 4)), min_size=1, max_size=12), st.integers(40, 600))
+@given(
+    st.lists(st.tuples(st.integers(1, 6), st.integers(0, 4), st.integers(0, 4)), min_size=1, max_size=12),
+    st.integers(40, 600),
+)
 def test_any_diff_is_accounted(hunks: list[tuple[int, int, int]], target: int) -> None:
     text = ""
     for n, (context, removed, added) in enumerate(hunks):

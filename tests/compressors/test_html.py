@@ -26,12 +26,20 @@ COUNTER = TokenCounter.for_model("gpt-4")
 PAGES = {
     "rustdoc_intro.html": (
         "main",
-        ["# What is rustdoc?", "You can also use `cargo doc` to generate documentation for the whole project.", "```\n$ cargo doc\n```"],
+        [
+            "# What is rustdoc?",
+            "You can also use `cargo doc` to generate documentation for the whole project.",
+            "```\n$ cargo doc\n```",
+        ],
         ["Keyboard shortcuts", "Press ← or → to navigate between chapters", "Auto", "Rust"],
     ),
     "sphinx_shlex.html": (
         "main",
-        ["# `shlex` — Simple lexical analysis\n", "-  shlex.split(s, comments=False, posix=True)", "```\n>>> from shlex import join"],
+        [
+            "# `shlex` — Simple lexical analysis\n",
+            "-  shlex.split(s, comments=False, posix=True)",
+            "```\n>>> from shlex import join",
+        ],
         ["Table of Contents", "Previous topic", "Quick search", "Report a Bug", "¶"],
     ),
     "texinfo_libffi_basics.html": (
@@ -91,7 +99,9 @@ def test_main_content_detection() -> None:
     body = "<p>" + "word " * 200 + "</p>"
     assert found(f"<body><div id='x'>menu</div><div role='main' id='m'>{body}</div></body>") == ("m", "main")
     assert found(f"<body><article id='a'>short</article><article id='b'>{body}</article></body>") == ("b", "article")
-    assert found(f"<body><div id='side'>links links</div><div id='wrap'><div id='c'>{body}<p>end</p></div></div></body>") == ("c", "densest")
+    assert found(
+        f"<body><div id='side'>links links</div><div id='wrap'><div id='c'>{body}<p>end</p></div></div></body>"
+    ) == ("c", "densest")
     assert found(f"<body><div id='a'>{body}</div><div id='b'>{body}</div></body>") == ("body", "body")
 
 
@@ -104,17 +114,23 @@ def test_chrome_that_holds_the_page_is_kept() -> None:
 
 def test_router_takes_fragments_but_not_markdown_with_a_tag() -> None:
     router = Registry().router
-    fragment = "<div class='content'>\n<h2>Install</h2>\n<p>Run <code>pip install x</code>.</p>\n<ul><li>a</li></ul>\n</div>\n"
+    fragment = (
+        "<div class='content'>\n<h2>Install</h2>\n<p>Run <code>pip install x</code>.</p>\n<ul><li>a</li></ul>\n</div>\n"
+    )
     assert router.detect(fragment) == "html"
     assert router.detect("<div><p>a</p><p>b</p><p>c</p><p>d</p><p>e</p></div>") == "html"
-    readme = '<div align="center"><img src="logo.png"></div>\n\n# Project\n\n' + "Some words about the project here.\n" * 6
+    readme = (
+        '<div align="center"><img src="logo.png"></div>\n\n# Project\n\n' + "Some words about the project here.\n" * 6
+    )
     assert router.detect(readme) != "html"
 
 
 def test_router_and_default_rendering() -> None:
     page = (GOLDEN / "rustdoc_intro.html").read_text()
     hr = Headroom(store=MemoryStore(), model="gpt-4")
-    result = hr.compress([{"role": "user", "content": "q"}, {"role": "user", "content": page}, {"role": "user", "content": "now?"}])
+    result = hr.compress(
+        [{"role": "user", "content": "q"}, {"role": "user", "content": page}, {"role": "user", "content": "now?"}]
+    )
     (entry,) = result.manifest.entries
     assert entry.compressor == "html" and entry.omitted["tags"] > 100
     (marker,) = find_markers(result.messages[1]["content"], result.manifest.handles)
@@ -127,7 +143,9 @@ def test_router_and_default_rendering() -> None:
 def test_budget_markers_speak_in_rendering_lines(name: str, share: float) -> None:
     page = (GOLDEN / name).read_text()
     hr = Headroom(store=MemoryStore(), model="gpt-4")
-    result = hr.compress_text(page, int(COUNTER.count(page) * share), query="cargo doc whole project split shell daemon cif")
+    result = hr.compress_text(
+        page, int(COUNTER.count(page) * share), query="cargo doc whole project split shell daemon cif"
+    )
     (entry,) = result.manifest.entries
     assert result.within_budget
     if entry.compressor == "marker":
@@ -150,7 +168,9 @@ def test_query_text_is_kept() -> None:
     assert out is not None and "to generate documentation for the whole project." in out.text
 
 
-tag = st.sampled_from(["div", "p", "span", "ul", "li", "table", "tr", "td", "pre", "code", "a", "h2", "nav", "main", "b"])
+tag = st.sampled_from(
+    ["div", "p", "span", "ul", "li", "table", "tr", "td", "pre", "code", "a", "h2", "nav", "main", "b"]
+)
 
 
 @st.composite
@@ -184,5 +204,8 @@ def test_any_page_renders_and_is_accounted(page: str, target: int) -> None:
 
 def test_a_page_of_markup_alone_counts_what_its_marker_omits() -> None:
     # found by the real-fixture property test: a window holding only a fixture's doctype line
-    for page, tags in (('<!DOCTYPE html PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN">\n', 1), ("<!-- a -->\n<?xml x?>\n", 2)):
+    for page, tags in (
+        ('<!DOCTYPE html PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN">\n', 1),
+        ("<!-- a -->\n<?xml x?>\n", 2),
+    ):
         assert parse(page)[1] == tags

@@ -22,8 +22,14 @@ from headroom.compressors.json_data import JsonCompressor
 GOLDEN = Path(__file__).parent.parent / "golden" / "json"
 FIXTURES = Path(__file__).parent.parent.parent / "benchmarks" / "corpus" / "fixtures"
 COUNTER = TokenCounter.for_model("gpt-4")
-REAL = [GOLDEN / "iso4217.json", GOLDEN / "pip_inspect.json", GOLDEN / "npm_express.json", GOLDEN / "git_log.ndjson",
-        FIXTURES / "json_npm_view_react.json", FIXTURES / "json_dpkg_packages.json"]
+REAL = [
+    GOLDEN / "iso4217.json",
+    GOLDEN / "pip_inspect.json",
+    GOLDEN / "npm_express.json",
+    GOLDEN / "git_log.ndjson",
+    FIXTURES / "json_npm_view_react.json",
+    FIXTURES / "json_dpkg_packages.json",
+]
 
 
 def ctx(text: str, query: str | None = None) -> PieceContext:
@@ -204,7 +210,9 @@ def test_a_wide_object_names_every_key_it_drops() -> None:
     shown = json.loads(out.text)
     assert shown["name"] == "pkg" and shown["license"] == "MIT"
     assert shown["time"]["1.77.0"] == times["1.77.0"]
-    named = [k for k in shown["time"] if k in times] + [k for v in shown["time"].values() if isinstance(v, list) for k in v]
+    named = [k for k in shown["time"] if k in times] + [
+        k for v in shown["time"].values() if isinstance(v, list) for k in v
+    ]
     assert sorted(named) == sorted(times)  # every key of the object is visible
     assert account(document, shown) == Counter(out.omitted)
 
@@ -237,7 +245,7 @@ def test_deep_objects_keep_their_keys_and_elide_values() -> None:
 
 
 def test_a_long_string_marker_retrieves_exactly_the_rest_of_its_literal() -> None:
-    body = "caf\u00e9 \\ \"quoted\" " * 60
+    body = 'caf\u00e9 \\ "quoted" ' * 60
     document = [{"id": i, "body": body if i == 3 else "short"} for i in range(6)]
     text = json.dumps(document, indent=2)  # ASCII escapes: \u00e9, \\, \"
     hr = Headroom(store=MemoryStore(), model="gpt-4")
@@ -294,7 +302,13 @@ def test_ndjson_lines() -> None:
 
 
 names = st.text("abcdefgh", min_size=1, max_size=5)
-leaf = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), st.text(max_size=30), st.text("ab \\\"\u00e9", min_size=300, max_size=420))
+leaf = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.text(max_size=30),
+    st.text('ab \\"\u00e9', min_size=300, max_size=420),
+)
 documents = st.recursive(
     leaf, lambda inner: st.lists(inner, max_size=30) | st.dictionaries(names, inner, max_size=25), max_leaves=80
 )

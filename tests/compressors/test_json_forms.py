@@ -13,11 +13,16 @@ from hypothesis import strategies as st
 from headroom.compressors import _json_forms as forms
 
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(-10**12, 10**12), st.floats(allow_nan=False, allow_infinity=False),
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**12), 10**12),
+    st.floats(allow_nan=False, allow_infinity=False),
     st.text(max_size=20),
 )
 values = st.recursive(
-    scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4), max_leaves=12
+    scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=12,
 )
 # keys that mimic real records: short names, some with dots (versions, file names), some empty
 keys = st.one_of(st.sampled_from(["id", "name", "dist", "url", "a.b", "", "meta", "x"]), st.text(max_size=6))

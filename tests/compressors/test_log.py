@@ -20,7 +20,9 @@ ROOT = Path(__file__).parent.parent.parent
 GOLDEN = ROOT / "tests" / "golden" / "log"
 FIXTURES = ROOT / "benchmarks" / "corpus" / "fixtures"
 COUNTER = TokenCounter.for_model("gpt-4")
-DETAIL = re.compile(r"(?P<first>\d+)-(?P<last>\d+)(?P<levels>(?: (?:error|warn|debug):\d+)*)(?: (?P<like>\d+) like the line above)?")
+DETAIL = re.compile(
+    r"(?P<first>\d+)-(?P<last>\d+)(?P<levels>(?: (?:error|warn|debug):\d+)*)(?: (?P<like>\d+) like the line above)?"
+)
 REAL = [
     GOLDEN / "pytest_mixed.txt",
     GOLDEN / "cargo_test_fail.txt",
@@ -127,7 +129,9 @@ def test_summary_lines_of_each_tool() -> None:
         log = read_log(split_lines(path.read_text()))
         return [log.lines[i].strip() for i in log.summaries]
 
-    assert "============== 2 failed, 211 passed, 127 subtests passed in 0.67s ==============" in summaries(GOLDEN / "pytest_mixed.txt")
+    assert "============== 2 failed, 211 passed, 127 subtests passed in 0.67s ==============" in summaries(
+        GOLDEN / "pytest_mixed.txt"
+    )
     assert {"Ran 7 tests in 0.001s", "FAILED (failures=1, errors=1)"} <= set(summaries(GOLDEN / "unittest_fail.txt"))
     cargo = summaries(GOLDEN / "cargo_test_fail.txt")
     assert any(s.startswith("test result: FAILED. 3 passed; 1 failed") for s in cargo)
@@ -164,7 +168,9 @@ def test_json_lines_logs_are_routed_here_and_levelled_by_their_field() -> None:
     assert out is not None
     assert '"msg":"request failed"' in out.text
     assert re.search(r"omitted \d+ lines \d+-\d+ warn:9\]", out.text)  # the warnings are counted where they went
-    assert Registry().router.detect(original.replace('"level":', '"rank":')) == "json"  # records without a level are data
+    assert (
+        Registry().router.detect(original.replace('"level":', '"rank":')) == "json"
+    )  # records without a level are data
 
 
 def test_retrieval_by_range_and_by_query() -> None:
@@ -205,9 +211,17 @@ def test_router_sends_build_test_and_crash_output_here() -> None:
 
 
 LINES = [
-    "INFO start worker {n}", "DEBUG tick {n}", "ERROR failed to connect to db-{n}", "WARN slow query {n} ms",
-    "Traceback (most recent call last):", '  File "/app/x.py", line {n}, in run', "ValueError: bad {n}", "",
-    '{{"level":"error","time":{n},"msg":"lost {n}"}}', "    at run (/app/x.js:{n}:3)", "Caused by: E{n}",
+    "INFO start worker {n}",
+    "DEBUG tick {n}",
+    "ERROR failed to connect to db-{n}",
+    "WARN slow query {n} ms",
+    "Traceback (most recent call last):",
+    '  File "/app/x.py", line {n}, in run',
+    "ValueError: bad {n}",
+    "",
+    '{{"level":"error","time":{n},"msg":"lost {n}"}}',
+    "    at run (/app/x.js:{n}:3)",
+    "Caused by: E{n}",
 ]
 
 

@@ -38,7 +38,16 @@ def ctx(text: str, query: str | None = None, registry: Registry | None = REGISTR
 def ci_log() -> str:
     """A CI job's log that prints the diff a formatter would apply, then a JSON report."""
     report = json.dumps({"summary": {"passed": 41, "failed": 2}, "packages": PACKAGES}, indent=2)
-    return "".join(LOG[:40]) + "would reformat src/tomli/_parser.py:\n" + DIFF + "".join(LOG[40:80]) + "report: " + report + "\n" + "".join(LOG[80:])
+    return (
+        "".join(LOG[:40])
+        + "would reformat src/tomli/_parser.py:\n"
+        + DIFF
+        + "".join(LOG[40:80])
+        + "report: "
+        + report
+        + "\n"
+        + "".join(LOG[80:])
+    )
 
 
 def check(text: str, out: Compressed, hr: Headroom | None = None, handle: str | None = None) -> None:
@@ -93,7 +102,11 @@ def test_fences_and_json_lines() -> None:
 @pytest.mark.parametrize(
     "path",
     sorted(p for p in (ROOT / "benchmarks" / "corpus" / "fixtures").iterdir() if not p.name.startswith("mixed_"))
-    + sorted(p for p in (ROOT / "tests" / "golden").rglob("*") if p.is_file() and p.parent.name != "mixed" and p.suffix != ".out"),
+    + sorted(
+        p
+        for p in (ROOT / "tests" / "golden").rglob("*")
+        if p.is_file() and p.parent.name != "mixed" and p.suffix != ".out"
+    ),
     ids=lambda p: p.name,
 )
 def test_mixed_takes_nothing_the_structural_detectors_own(path: Path) -> None:
@@ -145,7 +158,9 @@ def test_a_fenced_json_marker_retrieves_from_the_whole_piece() -> None:
     markers = find_markers(result.text, {entry.handle})
     (chars,) = [m for m in markers if m.unit == "chars"]
     first, last = chars.span or (0, 0)
-    assert text[first - 1 : last] == hr.retrieve(entry.handle, chars=(first, last)) and set(text[first - 1 : last]) == {"x"}
+    assert text[first - 1 : last] == hr.retrieve(entry.handle, chars=(first, last)) and set(text[first - 1 : last]) == {
+        "x"
+    }
     rows = [m for m in markers if m.unit == "rows"]
     fence_line = text[: text.index("```json")].count("\n") + 2
     assert rows and all(f"in lines {fence_line}-" in (m.detail or "") for m in rows)
@@ -210,7 +225,9 @@ def test_nothing_embedded_goes_to_the_generic_cut() -> None:
 def documents(draw: st.DrawFn) -> str:
     """Real pieces in a drawn order: prose paragraphs, log lines, fenced JSON or code, a diff, a log line with JSON."""
     parts: list[str] = []
-    for kind in draw(st.lists(st.sampled_from(["prose", "log", "fence", "diff", "json_line", "code"]), min_size=2, max_size=7)):
+    for kind in draw(
+        st.lists(st.sampled_from(["prose", "log", "fence", "diff", "json_line", "code"]), min_size=2, max_size=7)
+    ):
         start = draw(st.integers(0, 60))
         if kind == "prose":
             parts.append("".join(p + "\n\n" for p in PROSE[start % len(PROSE) : start % len(PROSE) + 3]))
@@ -244,7 +261,9 @@ def test_any_mixture_fits_accounts_and_is_deterministic(text: str, share: float,
 @pytest.mark.parametrize("name", ["npm_query.md"])
 def test_golden(name: str) -> None:
     text = (GOLDEN / name).read_text()
-    out = MixedCompressor().compress(text, int(COUNTER.count(text) * 0.25), ctx(text, "How do I find packages with a given license?"))
+    out = MixedCompressor().compress(
+        text, int(COUNTER.count(text) * 0.25), ctx(text, "How do I find packages with a given license?")
+    )
     assert out is not None
     expected = GOLDEN / (name + ".out")
     if os.environ.get("HEADROOM_UPDATE_GOLDEN"):
@@ -279,7 +298,9 @@ def test_a_block_is_read_with_the_heading_that_introduces_it() -> None:
     rows = [{"name": p["name"], "version": p["version"]} for p in PACKAGES]
     block = json.dumps(rows, indent=2)
     text = (
-        "# Inventory\n\nWhat each environment has installed.\n\n## Staging environment\n\n```json\n" + block + "\n```\n\n"
+        "# Inventory\n\nWhat each environment has installed.\n\n## Staging environment\n\n```json\n"
+        + block
+        + "\n```\n\n"
         "## Production environment\n\n```json\n" + block + "\n```\n"
     )
     # the block asked about comes first: on equal terms the earlier of two equal sections gives first

@@ -53,7 +53,7 @@ def test_headings() -> None:
 
 def test_segmentation() -> None:
     text = (
-        "Intro line e.g. this one, and (i) that one. Second sentence here. \"Quoted\" third one.\n"
+        'Intro line e.g. this one, and (i) that one. Second sentence here. "Quoted" third one.\n'
         "It wraps over lines, as in a man page. Fifth sentence closes the paragraph, which needs to be long enough\n"
         "to be chosen from sentence by sentence rather than kept or dropped as a whole, so it goes on a while.\n\n"
         "- first item\n- second item\n  continued\n- third item\n\n"
@@ -81,7 +81,9 @@ def test_real_prose(name: str, share: float) -> None:
     lines = split_lines(original)
     assert Registry().router.detect(original) == "prose"
     hr = Headroom(store=MemoryStore(), model="gpt-4")
-    result = hr.compress_text(original, int(COUNTER.count(original) * share), query="patent license sort by time security fix")
+    result = hr.compress_text(
+        original, int(COUNTER.count(original) * share), query="patent license sort by time security fix"
+    )
     (entry,) = result.manifest.entries
     assert result.within_budget
     if entry.compressor == "marker":
@@ -97,12 +99,18 @@ def test_real_prose(name: str, share: float) -> None:
 
 def test_long_paragraph_keeps_its_best_sentence() -> None:
     original = (GOLDEN / "apache2.txt").read_text()
-    out = ProseCompressor().compress(original, 340, PieceContext(make_handle(original), COUNTER, "What kind of patent license does Apache-2.0 grant?"))
+    out = ProseCompressor().compress(
+        original,
+        340,
+        PieceContext(make_handle(original), COUNTER, "What kind of patent license does Apache-2.0 grant?"),
+    )
     assert out is not None
     assert "3. Grant of Patent License. Subject to the terms and conditions of" in out.text
     assert "worldwide, non-exclusive, no-charge, royalty-free, irrevocable" in out.text
     check(original, out.text, dict(out.omitted))
-    out = ProseCompressor().compress(original, 300, PieceContext(make_handle(original), COUNTER, "patent litigation terminate"))
+    out = ProseCompressor().compress(
+        original, 300, PieceContext(make_handle(original), COUNTER, "patent litigation terminate")
+    )
     assert out is not None and out.omitted.get("sentences", 0) > 0
     assert "If You\n      institute patent litigation against any entity" in out.text
     check(original, out.text, dict(out.omitted))
@@ -137,14 +145,20 @@ def test_near_duplicates_are_skipped() -> None:
     fillers = [f"Filler number {n} says little." for n in range(8)]
     text = "\n\n".join([paragraph, *fillers[:4], repeat, *fillers[4:]]) + "\n"
     target = COUNTER.count(text) - 1  # dropping any filler would do; the repeat goes though it outranks them
-    out = ProseCompressor().compress(text, target, PieceContext(make_handle(text), COUNTER, "frobnicator widgets gadgets"))
+    out = ProseCompressor().compress(
+        text, target, PieceContext(make_handle(text), COUNTER, "frobnicator widgets gadgets")
+    )
     assert out is not None
     assert out.text.count("frobnicator") == 1 and "widgets from the queue" in out.text.split("\n")[0]
     assert fillers[0] in out.text and fillers[4] in out.text
     check(text, out.text, dict(out.omitted))
 
 
-sentence = st.text("abcdefgh ", min_size=3, max_size=40).map(lambda s: s.strip().capitalize() + ".").filter(lambda s: len(s) > 3)
+sentence = (
+    st.text("abcdefgh ", min_size=3, max_size=40)
+    .map(lambda s: s.strip().capitalize() + ".")
+    .filter(lambda s: len(s) > 3)
+)
 
 
 @settings(max_examples=80, deadline=None)
@@ -154,7 +168,9 @@ sentence = st.text("abcdefgh ", min_size=3, max_size=40).map(lambda s: s.strip()
     st.integers(20, 600),
     st.sampled_from([None, "abc", "fed hag"]),
 )
-def test_any_prose_is_accounted(paragraphs: list[list[str]], prefixes: list[str], target: int, query: str | None) -> None:
+def test_any_prose_is_accounted(
+    paragraphs: list[list[str]], prefixes: list[str], target: int, query: str | None
+) -> None:
     text = "\n\n".join(prefix + " ".join(p) for prefix, p in zip(prefixes, paragraphs)) + "\n"
     out = ProseCompressor().compress(text, target, PieceContext(make_handle(text), COUNTER, query))
     if out is not None:

@@ -105,7 +105,11 @@ def test_files_are_found_in_every_format() -> None:
     assert grep[0] == "email/_header_value_parser.py"
     assert file_of(split_lines((GOLDEN / "rg_heading.txt").read_text()))[:3] == ["email/_policybase.py"] * 2 + [None]
     rg = read_results(split_lines((GOLDEN / "rg_json_init.jsonl").read_text()))
-    assert [(h.file, h.match) for h in rg[:3]] == [("http/server.py", False), ("http/server.py", True), ("http/server.py", False)]
+    assert [(h.file, h.match) for h in rg[:3]] == [
+        ("http/server.py", False),
+        ("http/server.py", True),
+        ("http/server.py", False),
+    ]
     assert rg[-1].file is None  # the summary record
     context = read_results(split_lines((FIXTURES / "search_grep_context_oserror.txt").read_text()))
     assert [(h.file, h.match) for h in context[:6]] == [("http/client.py", False)] * 2 + [("http/client.py", True)] + [
@@ -117,14 +121,18 @@ def test_files_are_found_in_every_format() -> None:
 
 def test_the_answering_match_and_its_context_survive() -> None:
     original = (FIXTURES / "search_grep_context_oserror.txt").read_text()
-    out = SearchCompressor().compress(original, 900, ctx(original, "What does SocketHandler do when creating the socket fails?"))
+    out = SearchCompressor().compress(
+        original, 900, ctx(original, "What does SocketHandler do when creating the socket fails?")
+    )
     assert out is not None and COUNTER.count(out.text) <= 900
     assert "logging/handlers.py-603-                #Creation failed, so set the retry time and return.\n" in out.text
 
 
 def test_query_matches_are_kept() -> None:
     original = (GOLDEN / "grep_init.txt").read_text()
-    out = SearchCompressor().compress(original, 400, ctx(original, "Where is RotatingFileHandler's __init__ with maxBytes?"))
+    out = SearchCompressor().compress(
+        original, 400, ctx(original, "Where is RotatingFileHandler's __init__ with maxBytes?")
+    )
     assert out is not None
     assert "logging/handlers.py:124:    def __init__(self, filename, mode='a', maxBytes=0, backupCount=0," in out.text
 
@@ -153,8 +161,16 @@ def test_router() -> None:
 
 @settings(max_examples=80, deadline=None)
 @given(
-    st.lists(st.tuples(st.sampled_from(["a.py", "src/b.py", "lib/c.rs", "d.txt", "e/f/g.go"]), st.integers(1, 500),
-                       st.sampled_from([":", "-"]), st.text("xyz def init ", max_size=30)), min_size=3, max_size=150),
+    st.lists(
+        st.tuples(
+            st.sampled_from(["a.py", "src/b.py", "lib/c.rs", "d.txt", "e/f/g.go"]),
+            st.integers(1, 500),
+            st.sampled_from([":", "-"]),
+            st.text("xyz def init ", max_size=30),
+        ),
+        min_size=3,
+        max_size=150,
+    ),
     st.integers(30, 800),
 )
 def test_any_grep_output_is_accounted(matches: list[tuple[str, int, str, str]], target: int) -> None:

@@ -76,7 +76,11 @@ def test_router_and_retrieval_by_rows() -> None:
 
 @settings(max_examples=80, deadline=None)
 @given(
-    st.lists(st.tuples(st.integers(0, 999), st.sampled_from(["ok", "error", "slow"]), st.text("abc xyz", max_size=8)), min_size=3, max_size=80),
+    st.lists(
+        st.tuples(st.integers(0, 999), st.sampled_from(["ok", "error", "slow"]), st.text("abc xyz", max_size=8)),
+        min_size=3,
+        max_size=80,
+    ),
     st.integers(20, 400),
 )
 def test_any_csv_is_accounted(rows: list[tuple[int, str, str]], target: int) -> None:

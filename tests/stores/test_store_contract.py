@@ -12,7 +12,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from headroom import AgentMemory, HandleExpired, HandleNotFound, MemoryStore, SQLiteStore, Store, StoreError, make_handle
+from headroom import (
+    AgentMemory,
+    HandleExpired,
+    HandleNotFound,
+    MemoryStore,
+    SQLiteStore,
+    Store,
+    StoreError,
+    make_handle,
+)
 
 
 class Clock:
@@ -53,9 +62,7 @@ def put(store: Store, text: str, **meta: str) -> str:
     return handle
 
 
-@pytest.mark.parametrize(
-    "text", ["", "plain", "é ü 漢字 🚀", "nul\x00inside", "crlf\r\nlines\r\n", "x" * 5_000_000]
-)
+@pytest.mark.parametrize("text", ["", "plain", "é ü 漢字 🚀", "nul\x00inside", "crlf\r\nlines\r\n", "x" * 5_000_000])
 def test_round_trip_is_byte_exact(make: Factory, text: str) -> None:
     store = make()
     handle = put(store, text)
