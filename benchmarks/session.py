@@ -284,11 +284,7 @@ def truncate_system(counter: TokenCounter) -> System:
     """Proportional: every tool output keeps the same share of its characters, the largest that fits."""
 
     def cut(groups: list[list[Message]], share: int) -> list[Message]:
-        return [
-            m
-            for g in groups
-            for m in with_output(g, g[2]["content"][: len(g[2]["content"]) * share // 10_000])
-        ]
+        return [m for g in groups for m in with_output(g, g[2]["content"][: len(g[2]["content"]) * share // 10_000])]
 
     def run(system: Message, groups: list[list[Message]], budget: int) -> Sent:
         whole = [system] + [m for g in groups for m in g]
@@ -369,9 +365,7 @@ def run_system(session: Session, system: System, budget: int, counter: TokenCoun
 
 
 def per_turn_table(session: Session, budget: int, prompts: list[int], results: dict[str, list[Call]]) -> list[str]:
-    head = "| turn | case | prompt tokens |" + "".join(
-        f" {name}: sent | kept | prefix | earlier |" for name in results
-    )
+    head = "| turn | case | prompt tokens |" + "".join(f" {name}: sent | kept | prefix | earlier |" for name in results)
     lines = [f"### Per turn, budget {budget:,}", "", head, "|" + "---|" * (3 + 4 * len(results))]
     for t, turn in enumerate(session.turns):
         row = f"| {t + 1} | {turn.id} | {prompts[t]:,} |"
