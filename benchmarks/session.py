@@ -2,7 +2,7 @@
 
     python benchmarks/session.py                    # budgets 24,000 and 100,000
     python benchmarks/session.py --budget 50000     # other budgets (repeat the option)
-    python benchmarks/session.py --turns 12         # a shorter session
+    python benchmarks/session.py --turns 24         # a shorter session (default 32 turns, ~326k tokens)
 
 The session is built from the project's own corpus (corpus/cases, corpus/fixtures) the way
 ``run.py`` builds a case: a system prompt, then one turn per case: the user's question, an
@@ -63,9 +63,11 @@ CORPUS = HERE / "corpus"
 MODEL = "gpt-4"
 SYSTEM = "You are a coding agent. Answer the user's question from the tool output; cite exact lines."
 MAX_FIXTURE_CHARS = 130_000
-DEFAULT_TURNS = 24
+DEFAULT_TURNS = 32
 DEFAULT_BUDGETS = (24_000, 100_000)
 CACHED_RATE = 0.1
+# issue 11: the share of all prompt tokens (summed over the calls) that repeat the previous call's prefix
+SHARE_BARS = {24_000: 0.6, 100_000: 0.8}
 
 Message = dict[str, Any]
 
@@ -209,7 +211,9 @@ def facts_kept(facts: Sequence[str], text: str) -> int:
 
 
 def facts_recoverable(facts: Sequence[str], text: str, originals: Sequence[str]) -> int:
-    return sum(fact in text or any(fact in original for original in originals) for fact in facts)
+    # one scan per fact over all originals at once; no fact holds NUL, so none can match across a seam
+    joined = "\0".join(originals)
+    return sum(fact in text or fact in joined for fact in facts)
 
 
 # --- the systems ---
@@ -405,6 +409,31 @@ def summary_table(budget: int, results: dict[str, list[Call]]) -> list[str]:
     return lines
 
 
+def bars(budget: int, results: dict[str, list[Call]]) -> list[str]:
+    """Issue 11's bars for headroom at this budget, each with the figure it is judged on."""
+    if "headroom" not in results:
+        return []
+    ours = results["headroom"]
+    kept = sum(c.current for c in ours)
+    target = SHARE_BARS.get(budget)
+    share = sum(c.repeated for c in ours) / sum(c.serialized for c in ours)
+    lines = [f"Bars at budget {budget:,} (headroom):"]
+    if "drop oldest" in results:
+        theirs = sum(c.current for c in results["drop oldest"])
+        lines.append(f"- current-turn facts {kept} >= drop oldest {theirs}: {'met' if kept >= theirs else 'NOT met'}")
+    verdict = "(the issue sets no bar at this budget)"
+    if target is not None:
+        verdict = f">= {target:.0%}: {'met' if share >= target else 'NOT met'}"
+    lines.append(f"- prompt tokens repeated from the previous call, all calls: {share:.0%} {verdict}")
+    last = ours[-1]
+    lines.append(
+        f"- earlier facts recoverable {last.earlier}/{last.earlier_facts} at the last call, "
+        f"{sum(c.earlier for c in ours)}/{sum(c.earlier_facts for c in ours)} over all calls: "
+        f"{'met' if all(c.earlier == c.earlier_facts for c in ours) else 'NOT met'}"
+    )
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
     parser.add_argument("--budget", type=int, action="append", help="a budget in tokens (repeat for several)")
@@ -428,7 +457,14 @@ def main() -> None:
             for name, make in SYSTEMS.items()
             if not args.only or name in args.only
         }
-        out += summary_table(budget, results) + [""] + per_turn_table(session, budget, prompts, results) + [""]
+        out += (
+            summary_table(budget, results)
+            + [""]
+            + bars(budget, results)
+            + [""]
+            + per_turn_table(session, budget, prompts, results)
+            + [""]
+        )
     print("\n".join(out))
 
 
