@@ -41,7 +41,8 @@ Measures, per call:
   session; "no cache" is the same tokens all at 1.0.
 - **tokens sent**: ``TokenCounter.count_messages`` of what is sent (what the budget bounds).
 
-Deterministic: the same corpus and budgets print the same tables. Progress goes to stderr.
+Deterministic: the same corpus, code and budgets print the same tables, save the wall-time column
+(seconds per call). Progress goes to stderr.
 """
 
 from __future__ import annotations
