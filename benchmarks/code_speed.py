@@ -30,9 +30,9 @@ import time
 from pathlib import Path
 
 from headroom import PieceContext, TokenCounter, make_handle
-from headroom.compressors._code_outline import DOC, skeleton
 from headroom.compressors.base import split_lines
-from headroom.compressors.code import CodeCompressor, parse_document
+from headroom.compressors.code._outline import DOC, skeleton
+from headroom.compressors.code.compressor import CodeCompressor, parse_document
 from headroom.markers import render_marker
 
 HERE = Path(__file__).parent

@@ -117,11 +117,11 @@ def _lazy(module: str, name: str) -> Callable[[str], bool]:
     return check
 
 
-_looks_like_table = _lazy("headroom.compressors.table", "looks_like_table")
-_looks_like_code = _lazy("headroom.compressors._code_lang", "looks_like_code")
-_looks_like_json_log = _lazy("headroom.compressors._log_parse", "looks_like_json_log")
-_looks_like_rg_json = _lazy("headroom.compressors._search_parse", "looks_like_rg_json")
-_ends_in_crash = _lazy("headroom.compressors._log_parse", "ends_in_crash")
+_looks_like_table = _lazy("headroom.compressors.table.compressor", "looks_like_table")
+_looks_like_code = _lazy("headroom.compressors.code._lang", "looks_like_code")
+_looks_like_json_log = _lazy("headroom.compressors.log._parse", "looks_like_json_log")
+_looks_like_rg_json = _lazy("headroom.compressors.search._parse", "looks_like_rg_json")
+_ends_in_crash = _lazy("headroom.compressors.log._parse", "ends_in_crash")
 
 
 def _is_mixed(text: str) -> bool:
@@ -133,7 +133,7 @@ def _is_mixed(text: str) -> bool:
     """
     if _HTML_RE.match(text[:2_000]) or _share(text, _GREP_RE, 0.6) or _share(text, _HEADING_RE, 0.9):
         return False
-    from headroom.compressors._mixed_split import split_sections, worth_splitting
+    from headroom.compressors.mixed._split import split_sections, worth_splitting
 
     sections = split_sections(text)
     if sections is None or not worth_splitting(text, sections):

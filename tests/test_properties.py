@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from strategies import conversations, openai_conversation, tool_output
 
 from headroom import BudgetExceeded, Headroom, MemoryStore, Registry, find_markers
-from headroom.compressors.generic import GenericCompressor
+from headroom.compressors.text.compressor import GenericCompressor
 from headroom.testing import FakeCounter
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

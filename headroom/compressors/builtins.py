@@ -7,16 +7,16 @@ which content type a piece is.
 from __future__ import annotations
 
 from headroom.compressors.base import Compressor
-from headroom.compressors.code import CodeCompressor
-from headroom.compressors.diff import DiffCompressor
-from headroom.compressors.generic import GenericCompressor
-from headroom.compressors.html import HtmlCompressor
-from headroom.compressors.json_data import JsonCompressor
-from headroom.compressors.log import LogCompressor
-from headroom.compressors.mixed import MixedCompressor
-from headroom.compressors.prose import ProseCompressor
-from headroom.compressors.search import SearchCompressor
-from headroom.compressors.table import TableCompressor
+from headroom.compressors.code.compressor import CodeCompressor
+from headroom.compressors.diff.compressor import DiffCompressor
+from headroom.compressors.html.compressor import HtmlCompressor
+from headroom.compressors.json.compressor import JsonCompressor
+from headroom.compressors.log.compressor import LogCompressor
+from headroom.compressors.mixed.compressor import MixedCompressor
+from headroom.compressors.prose.compressor import ProseCompressor
+from headroom.compressors.search.compressor import SearchCompressor
+from headroom.compressors.table.compressor import TableCompressor
+from headroom.compressors.text.compressor import GenericCompressor
 
 __all__ = ["BUILTINS"]
 

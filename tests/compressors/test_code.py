@@ -13,13 +13,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from headroom import Headroom, MemoryStore, PieceContext, TokenCounter, find_markers, make_handle
-from headroom.compressors import _code_astgrep, code
-from headroom.compressors._code_astgrep import error_spans, find_binary
-from headroom.compressors._code_lang import file_name_in, language_of, split_piece
-from headroom.compressors._code_outline import DEFAULT, Region, Rendered, skeleton
-from headroom.compressors._code_python import compiles
 from headroom.compressors.base import split_lines
-from headroom.compressors.code import CodeCompressor, parse_document
+from headroom.compressors.code import _astgrep as _code_astgrep
+from headroom.compressors.code import compressor as code
+from headroom.compressors.code._astgrep import error_spans, find_binary
+from headroom.compressors.code._lang import file_name_in, language_of, split_piece
+from headroom.compressors.code._outline import DEFAULT, Region, Rendered, skeleton
+from headroom.compressors.code._python import compiles
+from headroom.compressors.code.compressor import CodeCompressor, parse_document
 from headroom.errors import InvalidInput
 from headroom.registry import Registry
 

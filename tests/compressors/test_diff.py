@@ -22,9 +22,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from headroom import Headroom, MemoryStore, PieceContext, TokenCounter, find_markers, make_handle
-from headroom.compressors._diff_parse import parse_diff
 from headroom.compressors.base import split_lines
-from headroom.compressors.diff import DiffCompressor
+from headroom.compressors.diff._parse import parse_diff
+from headroom.compressors.diff.compressor import DiffCompressor
 from headroom.errors import InvalidInput
 from headroom.registry import Registry
 

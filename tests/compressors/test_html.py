@@ -15,9 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from headroom import Headroom, MemoryStore, PieceContext, TokenCounter, find_markers, make_handle
-from headroom.compressors._html_tree import main_content, parse
 from headroom.compressors.base import split_lines
-from headroom.compressors.html import HtmlCompressor, render
+from headroom.compressors.html._tree import main_content, parse
+from headroom.compressors.html.compressor import HtmlCompressor, render
 from headroom.registry import Registry
 
 GOLDEN = Path(__file__).parent.parent / "golden" / "html"

@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from headroom import Headroom, MemoryStore, PieceContext, TokenCounter, find_markers, make_handle
-from headroom.compressors._log_parse import read_log
 from headroom.compressors.base import split_lines
-from headroom.compressors.log import LogCompressor, level_of, template_of
+from headroom.compressors.log._parse import read_log
+from headroom.compressors.log.compressor import LogCompressor, level_of, template_of
 from headroom.registry import Registry
 
 ROOT = Path(__file__).parent.parent.parent

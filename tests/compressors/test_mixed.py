@@ -13,11 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from headroom import Compressed, Headroom, MemoryStore, PieceContext, TokenCounter, find_markers, make_handle
-from headroom.compressors import _json_forms as forms
-from headroom.compressors._code_lang import looks_like_code
-from headroom.compressors._mixed_split import _decode, split_sections
 from headroom.compressors.base import Compressor, split_lines
-from headroom.compressors.mixed import MixedCompressor
+from headroom.compressors.code._lang import looks_like_code
+from headroom.compressors.json import _forms as forms
+from headroom.compressors.mixed._split import _decode, split_sections
+from headroom.compressors.mixed.compressor import MixedCompressor
 from headroom.registry import Registry
 from headroom.router import BUILTIN_DETECTORS, Router
 

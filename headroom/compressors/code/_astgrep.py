@@ -24,8 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from headroom.compressors._code_grammars import LANGUAGES, error_rule, rules
-from headroom.compressors._code_outline import (
+from headroom.compressors.base import split_lines
+from headroom.compressors.code._grammars import LANGUAGES, error_rule, rules
+from headroom.compressors.code._outline import (
     DEFAULT,
     DOC,
     ITEM,
@@ -38,8 +39,7 @@ from headroom.compressors._code_outline import (
     short_list,
     value_region,
 )
-from headroom.compressors._code_python import sanitize
-from headroom.compressors.base import split_lines
+from headroom.compressors.code._python import sanitize
 
 __all__ = ["LANGUAGES", "AstGrepError", "error_spans", "find_binary", "outline_astgrep"]
 

@@ -33,9 +33,9 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from headroom.compressors._json_forms import string_spans
 from headroom.compressors._rows import Choice, Ranking, Summarizer, choose, priority, ranges
 from headroom.compressors.base import PieceContext
+from headroom.compressors.json._forms import string_spans
 
 __all__ = ["Shrinker"]
 

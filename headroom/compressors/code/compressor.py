@@ -38,10 +38,11 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from headroom.compressors._code_astgrep import LANGUAGES, AstGrepError, error_spans, find_binary, outline_astgrep
-from headroom.compressors._code_fallback import outline_fallback
-from headroom.compressors._code_lang import Chunk, file_name_in, guesses, split_piece
-from headroom.compressors._code_outline import (
+from headroom.compressors.base import Compressed, Compressor, PieceContext
+from headroom.compressors.code._astgrep import LANGUAGES, AstGrepError, error_spans, find_binary, outline_astgrep
+from headroom.compressors.code._fallback import outline_fallback
+from headroom.compressors.code._lang import Chunk, file_name_in, guesses, split_piece
+from headroom.compressors.code._outline import (
     DEFAULT,
     ITEM,
     Outline,
@@ -53,8 +54,7 @@ from headroom.compressors._code_outline import (
     groups,
     render,
 )
-from headroom.compressors._code_python import outline_python, syntax_error
-from headroom.compressors.base import Compressed, Compressor, PieceContext
+from headroom.compressors.code._python import outline_python, syntax_error
 from headroom.errors import InvalidInput
 from headroom.relevance import BM25, STOP_WORDS
 

@@ -19,7 +19,7 @@ import math
 import re
 from collections import Counter
 
-from headroom.compressors._log_parse import LogLines
+from headroom.compressors.log._parse import LogLines
 from headroom.relevance import quoted_scores, terms
 
 __all__ = ["order"]

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from headroom import Headroom, MemoryStore, Registry, find_markers
-from headroom.compressors.generic import GenericCompressor
+from headroom.compressors.text.compressor import GenericCompressor
 
-GOLDEN = Path(__file__).parent / "golden" / "generic"
+GOLDEN = Path(__file__).parent.parent / "golden" / "text"
 CASES = [("grep_stdlib.txt", 600), ("gpl3.txt", 900), ("gcc_error.txt", 60)]
 
 

@@ -31,9 +31,9 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from headroom.compressors._diff_parse import Diff, Hunk, hunk_header, is_context, parse_diff
-from headroom.compressors._diff_render import write
 from headroom.compressors.base import Compressed, Compressor, PieceContext, split_lines
+from headroom.compressors.diff._parse import Diff, Hunk, hunk_header, is_context, parse_diff
+from headroom.compressors.diff._render import write
 from headroom.errors import InvalidInput
 from headroom.relevance import BM25
 

@@ -15,9 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from headroom import MARKER_RE, Headroom, MemoryStore, PieceContext, TokenCounter, make_handle
-from headroom.compressors import _json_forms as forms
-from headroom.compressors import _json_select
-from headroom.compressors.json_data import JsonCompressor
+from headroom.compressors.json import _forms as forms
+from headroom.compressors.json import _select as _json_select
+from headroom.compressors.json.compressor import JsonCompressor
 
 GOLDEN = Path(__file__).parent.parent / "golden" / "json"
 FIXTURES = Path(__file__).parent.parent.parent / "benchmarks" / "corpus" / "fixtures"

@@ -19,11 +19,11 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from headroom.compressors import _json_forms as forms
-from headroom.compressors._json_select import Shrinker
 from headroom.compressors._rows import row_text
 from headroom.compressors.base import Compressed, Compressor, PieceContext
-from headroom.compressors.generic import GenericCompressor
+from headroom.compressors.json import _forms as forms
+from headroom.compressors.json._select import Shrinker
+from headroom.compressors.text.compressor import GenericCompressor
 from headroom.errors import InvalidInput
 from headroom.relevance import BM25
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import re
 
-from headroom.compressors._code_outline import (
+from headroom.compressors.code._outline import (
     DEFAULT,
     DOC,
     ITEM,

@@ -23,9 +23,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from headroom.compressors._html_tree import Element, is_chrome, main_content, parse, text_length
 from headroom.compressors.base import Compressed, Compressor, PieceContext
-from headroom.compressors.prose import ProseCompressor
+from headroom.compressors.html._tree import Element, is_chrome, main_content, parse, text_length
+from headroom.compressors.prose.compressor import ProseCompressor
 
 __all__ = ["HtmlCompressor", "Rendering", "render"]
 

@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 
 from headroom.compressors._rows import Choice, Ranking, Summarizer, choose, priority, ranges, row_text
 from headroom.compressors.base import Compressed, Compressor, PieceContext, split_lines
-from headroom.compressors.generic import GenericCompressor
+from headroom.compressors.text.compressor import GenericCompressor
 from headroom.errors import InvalidInput
 from headroom.relevance import BM25
 

@@ -27,9 +27,9 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from headroom.compressors._mixed_split import Section, split_sections
 from headroom.compressors.base import CHECKS, Compressed, Compressor, PieceContext, split_lines
-from headroom.compressors.generic import GenericCompressor
+from headroom.compressors.mixed._split import Section, split_sections
+from headroom.compressors.text.compressor import GenericCompressor
 from headroom.markers import MARKER_RE
 from headroom.relevance import BM25
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from headroom.compressors._code_outline import DEFAULT, SHORT, Outline, Region, Symbol, calls_in, indent_of
+from headroom.compressors.code._outline import DEFAULT, SHORT, Outline, Region, Symbol, calls_in, indent_of
 
 __all__ = ["outline_fallback"]
 
