@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from headroom.budget import allocate
+from headroom.budget import allocate, check_budget
 from headroom.compressors.base import CHECKS, Compressed, Compressor, PieceContext
 from headroom.config import Config
 from headroom.errors import BudgetExceeded, InvalidInput
@@ -170,7 +170,7 @@ def plan_messages(
     query: str | None,
     strict: bool,
 ) -> Plan:
-    _check_budget(budget)
+    check_budget(budget)
     counter = RememberingCounter(counter)  # compressors count the forms they return; so does the core
     fields = list(iter_fields(messages))
     latest = latest_user_index(messages)
@@ -215,7 +215,7 @@ def plan_text(
 ) -> Plan:
     if not isinstance(text, str):
         raise InvalidInput(f"compress_text takes a str, got {type(text).__name__}; for message lists use compress()")
-    _check_budget(budget)
+    check_budget(budget)
     counter = RememberingCounter(counter)
     tokens = counter.count(text)
     ctx = PieceContext(make_handle(text), counter, query or None, registry=registry, options=config.compressors)
@@ -248,6 +248,7 @@ def _choose(
     degradations: list[Degradation] = []
     if counter.note:
         degradations.append(Degradation(kind="tokenizer", detail=counter.note))
+    degradations.extend(Degradation(kind="plugin", detail=problem) for problem in registry.problems)
     ladders = [Ladder(p, registry.router.detect(p.text), registry, config, degradations, budget) for p in pieces]
     top = len(config.levels) + 1
     allocation = allocate(
@@ -328,11 +329,6 @@ def _running(values: Sequence[int], start: int) -> list[int]:
         total += value
         out.append(total)
     return out
-
-
-def _check_budget(budget: object) -> None:
-    if budget is not None and (isinstance(budget, bool) or not isinstance(budget, int) or budget < 1):
-        raise InvalidInput(f"budget must be a positive int of tokens or None, got {budget!r}")
 
 
 def _unique(items: list[Degradation]) -> list[Degradation]:

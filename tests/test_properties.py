@@ -140,7 +140,7 @@ def test_budget_pressure_rewrites_history_once_per_slice() -> None:
     """Under budget pressure, earlier messages change about once per slack x budget of growth."""
     from pathlib import Path
 
-    golden = Path(__file__).parent / "golden" / "generic"
+    golden = Path(__file__).parent / "golden" / "text"
     source = (golden / "grep_stdlib.txt").read_text().splitlines(keepends=True)
     messages: list[Any] = [{"role": "system", "content": "You are a coding agent."}]
     for turn in range(60):

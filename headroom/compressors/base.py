@@ -27,7 +27,7 @@ from headroom.tokens import TokenCounter
 if TYPE_CHECKING:
     from headroom.registry import Registry
 
-__all__ = ["CHECKS", "Compressed", "Compressor", "NoOptions", "PieceContext", "split_lines"]
+__all__ = ["CHECKS", "Compressed", "Compressor", "NoOptions", "PieceContext", "check_span", "split_lines"]
 
 _T = TypeVar("_T")
 
@@ -71,6 +71,19 @@ class PieceContext:
 
     def marker(self, count: int, unit: str, detail: str | None = None) -> str:
         return render_marker(self.handle, count, unit, detail)
+
+    def compressor(self, content_type: str) -> Compressor:
+        """The compressor for ``content_type`` with the caller's options, built through the registry.
+
+        A family hands a piece (or part of one) to another this way, never by
+        importing it: a plugin that replaces the other family is then the one
+        used, and the caller's ``Config`` applies. Without a registry, the
+        built-in families alone.
+        """
+        from headroom.registry import builtin_registry
+
+        registry = self.registry if self.registry is not None else builtin_registry()
+        return registry.build(content_type, self.options)
 
 
 @dataclass(frozen=True)
@@ -161,10 +174,10 @@ class Compressor(ABC):
         range; ``query`` returns the lines holding any of its words, each as ``N: line``.
         Compressors with other units (rows, symbols, files) extend this."""
         if selector == "lines":
-            first, last = _span(value, "lines")
+            first, last = check_span(value, "lines")
             return "".join(split_lines(original)[first - 1 : last])
         if selector == "chars":
-            first, last = _span(value, "chars")
+            first, last = check_span(value, "chars")
             return original[first - 1 : last]
         if selector == "query":
             words = {w for w in str(value).lower().split() if len(w) > 1}
@@ -179,7 +192,12 @@ class Compressor(ABC):
         )
 
 
-def _span(value: object, name: str) -> tuple[int, int]:
+def check_span(value: object, name: str) -> tuple[int, int]:
+    """``value`` as a 1-based inclusive ``(first, last)`` range of whole numbers, or InvalidInput.
+
+    The one validator every selector uses (compressors, the retrieval tool,
+    the CLI, the stores), so a bad range gets the same message everywhere.
+    """
     if (
         not isinstance(value, tuple)
         or len(value) != 2

@@ -19,7 +19,7 @@ from headroom.compressors.json import _forms as forms
 from headroom.compressors.mixed._split import _decode, split_sections
 from headroom.compressors.mixed.compressor import MixedCompressor
 from headroom.registry import Registry
-from headroom.router import BUILTIN_DETECTORS, Router
+from headroom.router import Router
 
 ROOT = Path(__file__).parent.parent.parent
 GOLDEN = ROOT / "tests" / "golden" / "mixed"
@@ -111,7 +111,7 @@ def test_fences_and_json_lines() -> None:
 )
 def test_mixed_takes_nothing_the_structural_detectors_own(path: Path) -> None:
     text = path.read_text(errors="replace")
-    before = Router(d for d in BUILTIN_DETECTORS if d.name != "mixed").detect(text)
+    before = Router(d for d in REGISTRY.router.detectors if d.name != "mixed").detect(text)
     after = REGISTRY.router.detect(text)
     if after != before:
         # only markdown may become mixed: prose, or text the code check takes for code because of

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from headroom.compressors.base import split_lines
 from headroom.compressors.code._grammars import LANGUAGES, error_rule, rules
 from headroom.compressors.code._outline import (
     DEFAULT,
@@ -40,6 +39,7 @@ from headroom.compressors.code._outline import (
     value_region,
 )
 from headroom.compressors.code._python import sanitize
+from headroom.plugins import split_lines
 
 __all__ = ["LANGUAGES", "AstGrepError", "error_spans", "find_binary", "outline_astgrep"]
 

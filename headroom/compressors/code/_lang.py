@@ -18,7 +18,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from headroom.compressors.base import split_lines
+from headroom.plugins import split_lines
 
 __all__ = ["Chunk", "file_name_in", "guesses", "language_of", "looks_like_code", "split_piece"]
 

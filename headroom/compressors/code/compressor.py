@@ -38,7 +38,6 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from headroom.compressors.base import Compressed, Compressor, PieceContext
 from headroom.compressors.code._astgrep import LANGUAGES, AstGrepError, error_spans, find_binary, outline_astgrep
 from headroom.compressors.code._fallback import outline_fallback
 from headroom.compressors.code._lang import Chunk, file_name_in, guesses, split_piece
@@ -56,6 +55,7 @@ from headroom.compressors.code._outline import (
 )
 from headroom.compressors.code._python import outline_python, syntax_error
 from headroom.errors import InvalidInput
+from headroom.plugins import Compressed, Compressor, PieceContext
 from headroom.relevance import BM25, STOP_WORDS
 
 __all__ = ["CodeCompressor"]

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import bisect
 
-from headroom.compressors.base import PieceContext
 from headroom.compressors.diff._parse import Diff
+from headroom.plugins import PieceContext
 
 __all__ = ["write"]
 

@@ -31,10 +31,10 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from headroom.compressors.base import Compressed, Compressor, PieceContext, split_lines
 from headroom.compressors.diff._parse import Diff, Hunk, hunk_header, is_context, parse_diff
 from headroom.compressors.diff._render import write
 from headroom.errors import InvalidInput
+from headroom.plugins import Compressed, Compressor, PieceContext, split_lines
 from headroom.relevance import BM25
 
 __all__ = ["DiffCompressor"]

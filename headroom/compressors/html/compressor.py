@@ -23,9 +23,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from headroom.compressors.base import Compressed, Compressor, PieceContext
 from headroom.compressors.html._tree import Element, is_chrome, main_content, parse, text_length
-from headroom.compressors.prose.compressor import ProseCompressor
+from headroom.plugins import Compressed, Compressor, PieceContext
 
 __all__ = ["HtmlCompressor", "Rendering", "render"]
 
@@ -202,7 +201,7 @@ class HtmlCompressor(Compressor):
         whole = header + rendering.text
         if target is None or ctx.counter.count(whole) <= target:
             return Compressed(whole, omitted={"tags": rendering.tags})
-        prose: ProseCompressor = getattr(self, "_prose", None) or ProseCompressor()
+        prose: Compressor = getattr(self, "_prose", None) or ctx.compressor("prose")
         self._prose = prose  # one per piece, so its ranking is computed once
         inner = prose.compress(rendering.text, target - ctx.counter.count(header), ctx)
         if inner is None:

@@ -34,8 +34,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from headroom.compressors._rows import Choice, Ranking, Summarizer, choose, priority, ranges
-from headroom.compressors.base import PieceContext
 from headroom.compressors.json._forms import string_spans
+from headroom.plugins import PieceContext
 
 __all__ = ["Shrinker"]
 

@@ -20,11 +20,9 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from headroom.compressors._rows import row_text
-from headroom.compressors.base import Compressed, Compressor, PieceContext
 from headroom.compressors.json import _forms as forms
 from headroom.compressors.json._select import Shrinker
-from headroom.compressors.text.compressor import GenericCompressor
-from headroom.errors import InvalidInput
+from headroom.plugins import Compressed, Compressor, PieceContext, check_span
 from headroom.relevance import BM25
 
 __all__ = ["JsonCompressor"]
@@ -46,7 +44,7 @@ class JsonCompressor(Compressor):
     def compress(self, text: str, target: int | None, ctx: PieceContext) -> Compressed | None:
         document = self._document(text, ctx)
         if document is None:  # routed here but not JSON after all
-            return GenericCompressor().compress(text, target, ctx)
+            return ctx.compressor("text").compress(text, target, ctx)
         lossless = document.lossless
         if target is None or (lossless is not None and document.lossless_tokens <= target):
             return lossless
@@ -78,9 +76,8 @@ class JsonCompressor(Compressor):
         _, items, _ = found
         numbered = list(enumerate(items, 1))
         if selector == "rows":
-            if not (isinstance(value, tuple) and len(value) == 2 and 1 <= value[0] <= value[1]):
-                raise InvalidInput(f"rows= takes (first, last), 1-based and inclusive; got {value!r}")
-            numbered = numbered[value[0] - 1 : value[1]]
+            first, last = check_span(value, "rows")
+            numbered = numbered[first - 1 : last]
         else:
             scores = BM25([row_text(item) for item in items]).scores(str(value))
             numbered = [(i, item) for (i, item), score in zip(numbered, scores) if score > 0]

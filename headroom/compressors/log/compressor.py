@@ -27,9 +27,9 @@ from itertools import accumulate
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from headroom.compressors.base import Compressed, Compressor, PieceContext, split_lines
 from headroom.compressors.log._parse import LEVELS, LogLines, level_of, read_log, template_of
 from headroom.compressors.log._rank import order
+from headroom.plugins import Compressed, Compressor, PieceContext, split_lines
 from headroom.tokens import TokenCounter
 
 __all__ = ["LogCompressor", "level_of", "template_of"]

@@ -23,7 +23,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from headroom.compressors.base import split_lines
+from headroom.plugins import split_lines
 
 __all__ = ["Section", "split_sections", "worth_splitting"]
 

@@ -25,16 +25,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-from headroom.compressors.base import CHECKS, Compressed, Compressor, PieceContext, split_lines
 from headroom.compressors.mixed._split import Section, split_sections
-from headroom.compressors.text.compressor import GenericCompressor
 from headroom.markers import MARKER_RE
+from headroom.plugins import CHECKS, Compressed, Compressor, PieceContext, builtin_registry, split_lines
 from headroom.relevance import BM25
-
-if TYPE_CHECKING:
-    from headroom.registry import Registry
 
 __all__ = ["MixedCompressor"]
 
@@ -52,7 +47,7 @@ class MixedCompressor(Compressor):
     def compress(self, text: str, target: int | None, ctx: PieceContext) -> Compressed | None:
         plan = self._plan(text, ctx)
         if plan is None:  # routed here but nothing embedded after all
-            return GenericCompressor().compress(text, target, ctx)
+            return ctx.compressor("text").compress(text, target, ctx)
         return plan.default() if target is None else plan.fit(target)
 
     def _plan(self, text: str, ctx: PieceContext) -> _Plan | None:
@@ -91,7 +86,7 @@ class _Plan:
     def __init__(self, text: str, sections: list[Section], ctx: PieceContext) -> None:
         self.text, self.ctx = text, ctx
         self.fallbacks: list[str] = []
-        registry = ctx.registry if ctx.registry is not None else _builtin_registry()
+        registry = ctx.registry if ctx.registry is not None else builtin_registry()
         self.parts: list[_Part] = []
         for section in sections:
             body = text[section.start : section.end]
@@ -260,9 +255,3 @@ class _Plan:
             return self.ctx.marker(int(found["count"]), unit, detail)
 
         return MARKER_RE.sub(move, text)
-
-
-def _builtin_registry() -> Registry:
-    from headroom.registry import Registry
-
-    return Registry()

@@ -30,8 +30,8 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from headroom.compressors.base import Compressed, Compressor, PieceContext, split_lines
 from headroom.compressors.prose._units import Document, Unit, blocks_of, is_heading, segment
+from headroom.plugins import Compressed, Compressor, PieceContext, split_lines
 from headroom.relevance import BM25, terms
 
 __all__ = ["ProseCompressor", "blocks_of", "is_heading"]

@@ -31,8 +31,8 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from headroom.compressors.base import Compressed, Compressor, PieceContext, split_lines
 from headroom.compressors.search._parse import Hit, read_results, word_forms
+from headroom.plugins import Compressed, Compressor, PieceContext, split_lines
 from headroom.relevance import BM25, terms
 
 __all__ = ["SearchCompressor", "file_of"]

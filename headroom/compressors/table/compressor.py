@@ -18,12 +18,10 @@ import re
 from typing import Any, ClassVar
 
 from headroom.compressors._rows import Choice, Ranking, Summarizer, choose, priority, ranges, row_text
-from headroom.compressors.base import Compressed, Compressor, PieceContext, split_lines
-from headroom.compressors.text.compressor import GenericCompressor
-from headroom.errors import InvalidInput
+from headroom.plugins import Compressed, Compressor, PieceContext, check_span, split_lines
 from headroom.relevance import BM25
 
-__all__ = ["TableCompressor", "looks_like_table", "parse_table"]
+__all__ = ["TableCompressor", "parse_table"]
 
 _MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _MARKER_COST = 24.0  # a marker line with a short summary
@@ -63,12 +61,6 @@ def parse_table(text: str) -> Table | None:
     return None
 
 
-def looks_like_table(text: str) -> bool:
-    """Whether the first 200 lines of ``text`` parse as a table (the router's cheap check)."""
-    head = "".join(split_lines(text)[:200])
-    return parse_table(head) is not None
-
-
 def _header_like(cells: list[str]) -> bool:
     """Column names: distinct, non-empty, short, not indented (a traceback is not a table)."""
     names = [c.strip() for c in cells]
@@ -92,7 +84,7 @@ class TableCompressor(Compressor):
     def compress(self, text: str, target: int | None, ctx: PieceContext) -> Compressed | None:
         prepared = self._prepare(text, ctx)
         if prepared is None:  # routed here but not a table after all
-            return GenericCompressor().compress(text, target, ctx)
+            return ctx.compressor("text").compress(text, target, ctx)
         if target is None:
             return None
         return prepared.fit(target, ctx)
@@ -116,9 +108,8 @@ class TableCompressor(Compressor):
         if table is None or selector not in ("rows", "query"):
             return super().select(original, selector, value)
         if selector == "rows":
-            if not (isinstance(value, tuple) and len(value) == 2 and 1 <= value[0] <= value[1]):
-                raise InvalidInput(f"rows= takes (first, last), 1-based and inclusive; got {value!r}")
-            chosen = table.lines[value[0] - 1 : value[1]]
+            first, last = check_span(value, "rows")
+            chosen = table.lines[first - 1 : last]
         else:
             scores = BM25([row_text(r) for r in table.rows]).scores(str(value))
             chosen = [line for line, score in zip(table.lines, scores) if score > 0]

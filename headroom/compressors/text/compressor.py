@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from headroom.compressors.base import Compressed, Compressor, PieceContext, split_lines
+from headroom.plugins import Compressed, Compressor, PieceContext, split_lines
 from headroom.relevance import BM25
 
 __all__ = ["GenericCompressor"]
