@@ -113,7 +113,8 @@ class Ladder:
             self.degradations.append(
                 Degradation(
                     kind="compressor",
-                    detail=f"{compressor.name} failed on {self.content_type} ({type(error).__name__}: {error}); piece left at a safer level",
+                    detail=f"{compressor.name} failed on {self.content_type} ({type(error).__name__}: {error}); "
+                    "piece left at a safer level",
                     message_index=piece.message_index,
                 )
             )

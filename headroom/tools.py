@@ -109,7 +109,10 @@ class ToolResult(NamedTuple):
 
 
 def _check_max_tokens(max_tokens: object) -> None:
-    """Raise ``InvalidInput`` unless ``max_tokens`` is a positive int or None (the caller's mistake, not the model's)."""
+    """Raise ``InvalidInput`` unless ``max_tokens`` is a positive int or None.
+
+    A bad value is the caller's mistake, not the model's, so it raises rather than answering the model.
+    """
     if max_tokens is not None and (not isinstance(max_tokens, int) or isinstance(max_tokens, bool) or max_tokens < 1):
         raise InvalidInput(f"max_tokens must be a positive int or None, got {max_tokens!r}")
 

@@ -49,7 +49,11 @@ import headroom
 text = open(sys.argv[1]).read()
 messages = [
     {"role": "user", "content": "which modules add arguments?"},
-    {"role": "assistant", "content": None, "tool_calls": [{"id": "c", "type": "function", "function": {"name": "grep", "arguments": "{}"}}]},
+    {
+        "role": "assistant",
+        "content": None,
+        "tool_calls": [{"id": "c", "type": "function", "function": {"name": "grep", "arguments": "{}"}}],
+    },
     {"role": "tool", "tool_call_id": "c", "content": text},
 ]
 result = headroom.compress(messages, budget=600)

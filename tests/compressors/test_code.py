@@ -310,7 +310,8 @@ def test_languages_without_a_parser_get_the_brace_and_indent_fallback() -> None:
     assert CodeCompressor().select(kotlin, "symbol", "greet3").startswith("    fun greet3(times: Int)")
     ruby = "".join(
         f'def step{i}(x)\n  y = x * {i} + offset_for(x)\n  z = y + scale_for(x)\n  puts "step {i}: #{{z}}"\n'
-        f"  log_step(z, {i}, x)\n  record_history(:step, {i}, x, y, z)\n  notify_watchers(z, :after_step)\n  refresh_cache_for(x)\n  z\nend\n\n"
+        f"  log_step(z, {i}, x)\n  record_history(:step, {i}, x, y, z)\n"
+        "  notify_watchers(z, :after_step)\n  refresh_cache_for(x)\n  z\nend\n\n"
         for i in range(8)
     )
     out = CodeCompressor().compress(ruby, None, ctx(ruby, args=json.dumps({"path": "steps.rb"})))

@@ -107,7 +107,10 @@ def test_main_content_detection() -> None:
 
 def test_chrome_that_holds_the_page_is_kept() -> None:
     body = "<p>" + "real text " * 100 + "</p>"
-    page = f"<html><body><div class='page-header'><h1>Title</h1>{body}</div><div class='footer'>small print</div></body></html>"
+    page = (
+        f"<html><body><div class='page-header'><h1>Title</h1>{body}</div>"
+        "<div class='footer'>small print</div></body></html>"
+    )
     text = render(page).text
     assert "# Title" in text and "real text" in text and "small print" not in text
 

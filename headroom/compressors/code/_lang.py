@@ -136,7 +136,8 @@ _CLUES: dict[str, tuple[tuple[str, int], ...]] = {
         (r"^#include [<\"]", 3),
         (r"^#(define|ifdef|ifndef|endif|if)\b", 2),
         (
-            r"^(static |extern )?(const )?(unsigned |signed )?(int|void|char|long|short|double|float|size_t|struct \w+) \**\w+\s*\(",
+            r"^(static |extern )?(const )?(unsigned |signed )?"
+            r"(int|void|char|long|short|double|float|size_t|struct \w+) \**\w+\s*\(",
             3,
         ),
         (r"^typedef ", 2),
@@ -266,7 +267,8 @@ def _score(code: str, language: str) -> int:
 
 
 _CODE_LINE = re.compile(
-    r"^\s*(def |class |import |from \S+ import |#include |#define |#if|package |func |fn |pub |public |private |protected |"
+    r"^\s*(def |class |import |from \S+ import |#include |#define |#if|package |func |fn |pub "
+    r"|public |private |protected |"
     r"static |const |let |var |function |export |interface |struct |enum |impl |use |using |namespace |template\s*<|"
     r"typedef |@\w|async |return\b|raise |yield |elif |else:|try:|except\b|finally:|with |assert |\};?\s*$|"
     r"(if|for|while|switch) ?\(.*\) ?\{\s*$|(if|for|while) .*:\s*$|[\w.]+(\[.*\])? = \S)"

@@ -22,7 +22,7 @@ dots is never dotted). The rest of the document, when the array is not all of
 it, is the header's ``document`` with ``"__headroom_rows__"`` where the array
 goes. A line that is a headroom marker stands for rows left out (lossy tables
 only) and decodes to the marker text itself, the way the JSON form holds it.
-"""
+"""  # noqa: E501 (the example row header is one line, as the compressor writes it)
 
 from __future__ import annotations
 

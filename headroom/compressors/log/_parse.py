@@ -51,11 +51,13 @@ _SUMMARY = re.compile(
     r"Ran \d+ tests? in |(OK|FAILED)( \(.*\))?$|"  # unittest
     r"(Total tests|Total test files|Result|Tests result|== Tests result):? |\d+ tests? (OK|failed)|"  # python -m test
     r"test result: |\s*Finished |error: (test failed|could not compile)|failures:$|"  # cargo
-    r"npm (ERR!|error) |added \d+ packages?|found \d+ vulnerabilit|# (tests|pass|fail|cancelled) \d+|"  # npm, node --test
+    r"npm (ERR!|error) |added \d+ packages?|found \d+ vulnerabilit|"  # npm
+    r"# (tests|pass|fail|cancelled) \d+|"  # node --test
     r"(Tests|Test Suites): +\d|"  # jest
     r"make(\[\d+\])?: (\*\*\*|Target .* not remade)|"  # make
     r"(Successfully (built|installed|uninstalled)|Failed to build|ERROR: ) ?|\s*Created wheel for |"  # pip
-    r"(BUILD|Build) (SUCCESS|SUCCEEDED|FAILED|FAILURE)|(PASS|FAIL)$|(ok|FAIL)\s+\S+\s+\(?[\d.]+s|--- FAIL: "  # maven, go
+    r"(BUILD|Build) (SUCCESS|SUCCEEDED|FAILED|FAILURE)|"  # maven
+    r"(PASS|FAIL)$|(ok|FAIL)\s+\S+\s+\(?[\d.]+s|--- FAIL: "  # go
 )
 _SECTION_HEAD = re.compile(
     r"(_{3,} .+ _{3,}|-{3,} .+ (stdout|stderr) -{3,})$|(={20,})$"  # pytest test, cargo test, unittest

@@ -118,7 +118,7 @@ def blocks_of(lines: list[str]) -> list[tuple[int, int]]:
             opening = _FENCE.match(lines[index])
             if not fence and opening:
                 fence = opening[1]
-            elif fence and re.fullmatch(re.escape(fence[0]) + "{%d,}" % len(fence), lines[index].strip()):
+            elif fence and re.fullmatch(re.escape(fence[0]) + f"{{{len(fence)},}}", lines[index].strip()):
                 fence = ""
             index += 1
         while index < len(lines) and not lines[index].strip():
