@@ -4,13 +4,13 @@ visible, account for every omitted row, key, item and character, and fit their t
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
+from goldens import assert_golden
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -162,10 +162,7 @@ def test_golden(name: str) -> None:
     text = (GOLDEN / name).read_text()
     out = JsonCompressor().compress(text, int(COUNTER.count(text) * 0.15), ctx(text, "Which version of hypothesis?"))
     assert out is not None
-    expected = GOLDEN / (name + ".out")
-    if os.environ.get("HEADROOM_UPDATE_GOLDEN"):
-        expected.write_text(out.text)
-    assert out.text == expected.read_text()
+    assert_golden(GOLDEN / (name + ".out"), out.text)
 
 
 def requests() -> list[dict[str, Any]]:

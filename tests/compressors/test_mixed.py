@@ -4,11 +4,11 @@ joined back with every marker speaking of the whole piece; nothing the other det
 from __future__ import annotations
 
 import json
-import os
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from goldens import assert_golden
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -265,10 +265,7 @@ def test_golden(name: str) -> None:
         text, int(COUNTER.count(text) * 0.25), ctx(text, "How do I find packages with a given license?")
     )
     assert out is not None
-    expected = GOLDEN / (name + ".out")
-    if os.environ.get("HEADROOM_UPDATE_GOLDEN"):
-        expected.write_text(out.text)
-    assert out.text == expected.read_text()
+    assert_golden(GOLDEN / (name + ".out"), out.text)
 
 
 @settings(max_examples=200, deadline=None)

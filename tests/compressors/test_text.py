@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
+from goldens import assert_golden
 
 from headroom import Headroom, MemoryStore, Registry, find_markers
 from headroom.compressors.text.compressor import GenericCompressor
@@ -26,10 +26,7 @@ def test_golden(name: str, budget: int) -> None:
     original = (GOLDEN / name).read_text()
     hr = generic_only()
     result = hr.compress_text(original, budget)
-    expected = GOLDEN / (name + ".out")
-    if os.environ.get("HEADROOM_UPDATE_GOLDEN"):
-        expected.write_text(result.text)
-    assert result.text == expected.read_text()
+    assert_golden(GOLDEN / (name + ".out"), result.text)
     assert result.tokens_after <= budget and result.within_budget
     assert hr.retrieve(result.manifest.entries[0].handle) == original
 
