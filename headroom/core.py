@@ -189,7 +189,14 @@ def plan_messages(
     for f, tokens in candidates:
         name, args = calls.get(f.call_id, (None, None)) if f.call_id else (None, None)
         ctx = PieceContext(
-            make_handle(f.text), counter, queries[f.message_index], name, args, registry, config.compressors
+            make_handle(f.text),
+            counter,
+            queries[f.message_index],
+            name,
+            args,
+            registry,
+            config.compressors,
+            config.levels,
         )
         pieces.append(
             Piece(f.message_index, f.path, f.text, tokens, ends[f.message_index], ctx, f.category == "tool_args")
@@ -219,7 +226,9 @@ def plan_text(
     check_budget(budget)
     counter = RememberingCounter(counter)
     tokens = counter.count(text)
-    ctx = PieceContext(make_handle(text), counter, query or None, registry=registry, options=config.compressors)
+    ctx = PieceContext(
+        make_handle(text), counter, query or None, registry=registry, options=config.compressors, levels=config.levels
+    )
     piece = Piece(0, (), text, tokens, tokens, ctx)
     chosen, manifest, _ = _choose([piece], 0, budget, counter, registry, config, strict)
     new_text = chosen[0][1].text if chosen else text

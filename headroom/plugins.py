@@ -16,6 +16,7 @@ from headroom.compressors.base import (
     NoOptions,
     PieceContext,
     check_span,
+    shrink_to_fit,
     split_lines,
 )
 from headroom.registry import ENTRY_POINT_GROUP, Registry, builtin_registry, default_registry
@@ -38,5 +39,6 @@ __all__ = [
     "check_span",
     "default_registry",
     "line_share",
+    "shrink_to_fit",
     "split_lines",
 ]

@@ -55,7 +55,7 @@ from headroom.compressors.code._outline import (
 )
 from headroom.compressors.code._python import outline_python, syntax_error
 from headroom.errors import InvalidInput
-from headroom.plugins import Compressed, Compressor, PieceContext
+from headroom.plugins import Compressed, Compressor, PieceContext, shrink_to_fit
 from headroom.relevance import BM25, STOP_WORDS
 
 __all__ = ["CodeCompressor"]
@@ -120,15 +120,16 @@ class CodeCompressor(Compressor):
                 high = middle
             else:
                 low = middle + 1
-        count = low
-        for _ in range(8):
+
+        def attempt(count: int) -> tuple[Compressed | None, int | None]:
             out = self._render(doc, order[:count], ctx, target)
             if out is not None and ctx.counter.count(out.text) <= target:
-                return out
+                return out, None
             if count >= len(order):
-                return None
-            count = min(len(order), count + max(1, (len(order) - count) // 6))
-        return None
+                return None, None
+            return None, min(len(order), count + max(1, (len(order) - count) // 6))
+
+        return shrink_to_fit(attempt, low, tries=8)
 
     def _document(self, text: str, file_name: str | None) -> _Document:
         """The parse of a piece, once: the allocator asks the same instance for several targets."""

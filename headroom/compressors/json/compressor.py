@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from headroom.compressors._rows import row_text
 from headroom.compressors.json import _forms as forms
 from headroom.compressors.json._select import Shrinker
-from headroom.plugins import Compressed, Compressor, PieceContext, check_span
+from headroom.plugins import Compressed, Compressor, PieceContext, check_span, shrink_to_fit
 from headroom.relevance import BM25
 
 __all__ = ["JsonCompressor"]
@@ -123,17 +123,17 @@ class _Document:
 
     def fit(self, target: int) -> Compressed | None:
         """The shrunk document within ``target`` real tokens, or None when it cannot get there."""
-        budget = target * 0.95
-        for _ in range(6):
+
+        def attempt(budget: float) -> tuple[Compressed | None, float | None]:
             shrunk, omitted = self.shrinker.shrink(budget)
-            if omitted:
-                tokens, text, kind = self._cheapest(self._render(shrunk))
-                if tokens <= target:
-                    return Compressed(text, omitted=dict(omitted), output_kind=kind)
-                budget *= min(0.97, target / tokens * 0.97)
-            else:
-                budget *= 0.8
-        return None
+            if not omitted:
+                return None, budget * 0.8
+            tokens, text, kind = self._cheapest(self._render(shrunk))
+            if tokens <= target:
+                return Compressed(text, omitted=dict(omitted), output_kind=kind), None
+            return None, budget * min(0.97, target / tokens * 0.97)
+
+        return shrink_to_fit(attempt, target * 0.95, tries=6)
 
     def _cheapest(self, rendered: list[tuple[str, str]]) -> tuple[int, str, str]:
         """The form with the fewest real tokens. A form whose estimate (its characters at the

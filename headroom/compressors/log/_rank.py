@@ -15,12 +15,8 @@
 
 from __future__ import annotations
 
-import math
-import re
-from collections import Counter
-
 from headroom.compressors.log._parse import LogLines
-from headroom.relevance import quoted_scores, terms
+from headroom.relevance import sparse_scores
 
 __all__ = ["order"]
 
@@ -39,7 +35,7 @@ def order(log: LogLines, query: str | None) -> tuple[list[tuple[int, int]], int]
     errors = [i for i in range(n) if levels[i] == "error"]
     distinct_errors = [i for i in errors if first_of[templates[i]] == i]
     warnings = [i for i in range(n) if levels[i] == "warn" and first_of[templates[i]] == i]
-    scores = _query_scores(lines, query)
+    scores = sparse_scores(lines, query, sample=_LENGTH_SAMPLE)
     relevant = sorted(scores, key=lambda i: (-scores[i], i))
     context = [j for i in distinct_errors for j in (*range(i - _CONTEXT, i + _CONTEXT + 1), _last_step(log, i))]
     edges = [0, 1, 2, n - 3, n - 2, n - 1]
@@ -80,38 +76,3 @@ def _last_step(log: LogLines, error: int) -> int:
         if j - log.run_start[j] >= 2:
             return j
     return -1
-
-
-def _query_scores(lines: list[str], query: str | None) -> dict[int, float]:
-    """BM25 (k1 1.2, b 0.75) of the lines that hold a query term or quoted span; the others score 0.
-
-    The same formula as ``headroom.relevance.BM25``, computed sparsely: only the
-    lines a query term occurs in are tokenized, and the average line length is
-    taken from a sample, so a 100,000-line log is scored in milliseconds.
-    """
-    wanted = set(terms(query or ""))
-    quoted = quoted_scores(query, lines)
-    if not wanted:
-        return quoted
-    finder = re.compile("|".join(re.escape(term) for term in sorted(wanted)))
-    counts = {}
-    for index, line in enumerate(lines):
-        if finder.search(line.lower()):
-            found = Counter(terms(line))
-            if wanted & found.keys():
-                counts[index] = found
-    if not counts:
-        return quoted
-    sample = lines[:: max(1, len(lines) // _LENGTH_SAMPLE)]
-    average = sum(len(terms(line)) for line in sample) / len(sample) or 1.0
-    frequency = Counter(term for found in counts.values() for term in wanted & found.keys())
-    # a term on most lines ("request" in a request log) selects nothing; it would only scatter markers
-    selective = {t for t, df in frequency.items() if df <= len(lines) / 2}
-    idf = {t: math.log(1 + (len(lines) - frequency[t] + 0.5) / (frequency[t] + 0.5)) for t in selective}
-    scores = dict(quoted)
-    for index, found in counts.items():
-        norm = 1.2 * (0.25 + 0.75 * sum(found.values()) / average)
-        score = sum(idf[t] * found[t] * 2.2 / (found[t] + norm) for t in selective & found.keys())
-        if score > 0:
-            scores[index] = scores.get(index, 0.0) + score
-    return scores

@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from headroom.compressors.log._parse import LEVELS, LogLines, level_of, read_log, template_of
 from headroom.compressors.log._rank import order
-from headroom.plugins import Compressed, Compressor, PieceContext, split_lines
+from headroom.plugins import Compressed, Compressor, PieceContext, shrink_to_fit, split_lines
 from headroom.tokens import TokenCounter
 
 __all__ = ["LogCompressor", "level_of", "template_of"]
@@ -140,16 +140,17 @@ class _Form:
 
 def _fit(plan: _Plan, target: int, ctx: PieceContext, summarized: bool) -> _Form | None:
     """The selection whose rendering fits ``target``: the room shrinks by each overshoot."""
-    room = target
-    for _ in range(4):
+
+    def attempt(room: int) -> tuple[_Form | None, int | None]:
         keep = _choose(plan, room)
         if keep.count(1) in (0, len(keep)):
-            return None
+            return None, None
         form = _render(plan, keep, ctx, summarized, exact=target <= _EXACT_TARGET)
         if form.cost <= target:
-            return form
-        room -= form.cost - target
-    return None
+            return form, None
+        return None, room - (form.cost - target)
+
+    return shrink_to_fit(attempt, target, tries=4)
 
 
 def _ranks_higher(plan: _Plan, a: bytearray, b: bytearray) -> bool:

@@ -7,8 +7,8 @@ whatever it is); fence lines and the prefix before embedded JSON stay as they
 are. Sections are joined back in order.
 
 Under a budget every section starts at its lossless default form and the one
-with the most tokens steps down its own ladder (the same x0.7 targets the
-allocator uses, then a bare marker) until the whole fits, so small sections
+with the most tokens steps down the caller's ladder (``Config.levels``, the
+targets the allocator uses, then a bare marker) until the whole fits, so small sections
 give last; a section's size counts for up to four times less the better it
 matches the query (BM25 over the sections), so the section the question is
 about gives last too. A block at its bare marker takes its fence lines or its
@@ -33,7 +33,6 @@ from headroom.relevance import BM25
 
 __all__ = ["MixedCompressor"]
 
-_STEPS = 12  # lossy steps per section (x0.7 each), then its bare marker
 _DEFAULT = -1  # the step of a section's default policy, used when there is no budget
 _RECORD_UNITS = frozenset({"rows", "keys", "items"})
 _LEAD_IN_LINES = 3  # lines of text before a block that say what it is
@@ -136,7 +135,11 @@ class _Plan:
             result, estimate = self._render(steps)
             if estimate <= target and self.ctx.counter.count(result.text) <= target:
                 return None if result.text == self.text else result
-            movable = [i for i, part in enumerate(self.parts) if part.compressor is not None and steps[i] <= _STEPS]
+            movable = [
+                i
+                for i, part in enumerate(self.parts)
+                if part.compressor is not None and steps[i] <= len(self.ctx.levels)
+            ]
             if not movable:
                 return None
             # the biggest section gives first, a section the question is about counting for less
@@ -162,7 +165,7 @@ class _Plan:
 
         for group in self.groups:
             movers = [i for i in group if self.parts[i].compressor is not None]
-            if movers and steps[movers[0]] > _STEPS:
+            if movers and steps[movers[0]] > len(self.ctx.levels):
                 run.extend(group)
                 continue
             close_run()
@@ -184,14 +187,14 @@ class _Plan:
 
     def _form(self, index: int, step: int) -> _Form:
         """The section at ``step``: its default policy (``_DEFAULT``, no budget), then under a
-        budget its lossless default (0), x0.7 targets, and past the last a bare marker; never
+        budget its lossless default (0), the ladder's targets, and past the last a bare marker; never
         bigger than the step before."""
         part = self.parts[index]
         if step not in part.forms:
             previous = _Form(part.text, part.tokens, {}, True) if step <= 0 else self._form(index, step - 1)
             made = None
             if part.compressor is not None:
-                made = self._marker(index, index) if step > _STEPS else self._compress(part, step)
+                made = self._marker(index, index) if step > len(self.ctx.levels) else self._compress(part, step)
             if step == 0 and made is not None and not made.lossless:
                 made = None  # as the core does: under a budget, the loss is chosen by the steps
             part.forms[step] = made if made is not None and made.tokens < previous.tokens else previous
@@ -199,7 +202,7 @@ class _Plan:
 
     def _compress(self, part: _Part, step: int) -> _Form | None:
         assert part.compressor is not None
-        target = None if step <= 0 else max(1, int(part.tokens * 0.7**step))
+        target = None if step <= 0 else max(1, int(part.tokens * self.ctx.levels[step - 1]))
         try:
             out = part.compressor.compress(part.text, target, self.ctx)
         except Exception as error:  # noqa: BLE001 - one section's failure must not lose the others

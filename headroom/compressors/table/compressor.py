@@ -18,7 +18,7 @@ import re
 from typing import Any, ClassVar
 
 from headroom.compressors._rows import Choice, Ranking, Summarizer, choose, priority, ranges, row_text
-from headroom.plugins import Compressed, Compressor, PieceContext, check_span, split_lines
+from headroom.plugins import Compressed, Compressor, PieceContext, check_span, shrink_to_fit, split_lines
 from headroom.relevance import BM25
 
 __all__ = ["TableCompressor", "parse_table"]
@@ -131,15 +131,15 @@ class _Prepared:
         self.summarizer = Summarizer(table.rows)
 
     def fit(self, target: int, ctx: PieceContext) -> Compressed | None:
-        room = float(target - self.head)
-        for _ in range(6):
+        def attempt(room: float) -> tuple[Compressed | None, float | None]:
             choice = choose(self.ranking, self.costs, room, marker=_MARKER_COST, more_range=3.0, least=None)
             text, omitted = self._render(choice, ctx)
             tokens = ctx.counter.count(text)
             if omitted and tokens <= target:
-                return Compressed(text, omitted={"rows": omitted})
-            room *= min(0.85, target / max(tokens, 1))
-        return None
+                return Compressed(text, omitted={"rows": omitted}), None
+            return None, room * min(0.85, target / max(tokens, 1))
+
+        return shrink_to_fit(attempt, float(target - self.head), tries=6)
 
     def _render(self, choice: Choice, ctx: PieceContext) -> tuple[str, int]:
         out = list(self.table.head)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from headroom.plugins import Compressed, Compressor, PieceContext, split_lines
+from headroom.plugins import Compressed, Compressor, PieceContext, shrink_to_fit, split_lines
 from headroom.relevance import BM25
 
 __all__ = ["GenericCompressor"]
@@ -77,18 +77,19 @@ class _Profile:
 def _cut_lines(profile: _Profile, target: int, ctx: PieceContext) -> Compressed | None:
     """Keep head, tail and query lines within ``target`` tokens, shrinking until it fits."""
     lines = profile.lines
-    room = target - _MARKER_COST
-    for _ in range(6):
+
+    def attempt(room: int) -> tuple[Compressed | None, int | None]:
         if room <= 0:
-            return None
+            return None, None
         keep = _choose(profile, room)
         if not keep or len(keep) == len(lines):
-            return None
+            return None, None
         text, omitted = render(lines, keep, ctx)
         if ctx.counter.count(text) <= target:
-            return Compressed(text, omitted={"lines": omitted})
-        room = int(room * 0.85)
-    return None
+            return Compressed(text, omitted={"lines": omitted}), None
+        return None, int(room * 0.85)
+
+    return shrink_to_fit(attempt, target - _MARKER_COST, tries=6)
 
 
 def _choose(profile: _Profile, room: int) -> set[int]:
