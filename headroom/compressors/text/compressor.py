@@ -23,6 +23,7 @@ __all__ = ["GenericCompressor"]
 
 _HEAD_SHARE = 0.6
 _QUERY_SHARES = (0.3, 0.2)  # head and tail when a query claims the rest
+_MARKER_COST = 20  # a marker line, rounded up
 
 
 class GenericOptions(BaseModel):
@@ -80,7 +81,7 @@ def _cut_lines(profile: _Profile, target: int, ctx: PieceContext) -> Compressed 
     def attempt(room: int) -> tuple[Compressed | None, int | None]:
         if room <= 0:
             return None, None
-        keep = _choose(profile, room, cost)
+        keep = _choose(profile, room)
         if not keep or len(keep) == len(lines):
             return None, None
         text, omitted = render(lines, keep, ctx)
@@ -88,12 +89,10 @@ def _cut_lines(profile: _Profile, target: int, ctx: PieceContext) -> Compressed 
             return Compressed(text, omitted={"lines": omitted}), None
         return None, int(room * 0.85)
 
-    # the widest marker this piece can need (every line, the whole range), counted, not guessed
-    cost = ctx.counter.count(ctx.marker(len(lines), "lines", f"1-{len(lines)}") + "\n")
-    return shrink_to_fit(attempt, target - cost, tries=6)
+    return shrink_to_fit(attempt, target - _MARKER_COST, tries=6)
 
 
-def _choose(profile: _Profile, room: int, cost: int) -> set[int]:
+def _choose(profile: _Profile, room: int) -> set[int]:
     """Indexes of the lines to keep, their token costs adding up to at most ``room``."""
     lines, costs, ranked = profile.lines, profile.costs, profile.ranked
     head_share, tail_share = _QUERY_SHARES if ranked else (_HEAD_SHARE, 1 - _HEAD_SHARE)
@@ -119,7 +118,7 @@ def _choose(profile: _Profile, room: int, cost: int) -> set[int]:
             break
     for index in ranked:  # each new island of kept lines may cost a marker before it
         if index not in keep:
-            take(index, room, 0 if index - 1 in keep else cost)
+            take(index, room, 0 if index - 1 in keep else _MARKER_COST)
     return keep
 
 
