@@ -30,9 +30,9 @@ import time
 from pathlib import Path
 
 from headroom import PieceContext, TokenCounter, make_handle
-from headroom.compressors._code_outline import DOC, skeleton
 from headroom.compressors.base import split_lines
-from headroom.compressors.code import CodeCompressor, parse_document
+from headroom.compressors.code._outline import DOC, skeleton
+from headroom.compressors.code.compressor import CodeCompressor, parse_document
 from headroom.markers import render_marker
 
 HERE = Path(__file__).parent
@@ -46,7 +46,8 @@ CASES = HERE / "corpus" / "cases" / "code.json"
 def main() -> None:
     counter = TokenCounter.for_model("gpt-4")
     print(
-        "| file | language | lines | median ms | CPU ms | MB/s | tokens before | after (default) | saved | ceiling | signatures kept |"
+        "| file | language | lines | median ms | CPU ms | MB/s "
+        "| tokens before | after (default) | saved | ceiling | signatures kept |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     saved_all: list[float] = []
@@ -89,9 +90,11 @@ def main() -> None:
         totals[path.name] = (before, after, floor)
         languages = ",".join(sorted({c.language for c in doc.chunks if c.language}))
         print(
-            f"| {path.name} | {languages} | {len(lines):,} | {median * 1000:.1f} | {statistics.median(cpu_times) * 1000:.1f} "
+            f"| {path.name} | {languages} | {len(lines):,} | {median * 1000:.1f} "
+            f"| {statistics.median(cpu_times) * 1000:.1f} "
             f"| {len(text.encode()) / 1e6 / median:.2f} "
-            f"| {before:,} | {after:,} | {1 - after / before:.0%} | {1 - floor / before:.0%} | {kept}/{len(signatures)} |"
+            f"| {before:,} | {after:,} | {1 - after / before:.0%} | {1 - floor / before:.0%} "
+            f"| {kept}/{len(signatures)} |"
         )
     print(f"\nmedian savings at the default level: {statistics.median(saved_all):.0%} over {len(saved_all)} files")
     for label, names in (
@@ -102,7 +105,8 @@ def main() -> None:
         after = sum(totals[n][1] for n in names)
         floor = sum(totals[n][2] for n in names)
         print(
-            f"total savings at the default level over {label}: {1 - after / before:.0%} ({before:,} -> {after:,} tokens, "
+            f"total savings at the default level over {label}: {1 - after / before:.0%} "
+            f"({before:,} -> {after:,} tokens, "
             f"{len(names)} files); ceiling {1 - floor / before:.0%}"
         )
 

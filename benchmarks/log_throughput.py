@@ -90,7 +90,8 @@ def main() -> None:
     )
     print("")
     print(
-        "| log | MB | lines | tokens | budget | tokens after | compressor | median s | MB/s | of it routing s | MB/s without routing | peak MiB |"
+        "| log | MB | lines | tokens | budget | tokens after | compressor | median s | MB/s "
+        "| of it routing s | MB/s without routing | peak MiB |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for stamped in (False, True):

@@ -9,8 +9,9 @@ user's question, an assistant tool call, and the tool's real captured output
 (corpus/fixtures/). Its budget is a share of the conversation's tokens (15% for
 json and table, 25% for the rest), never below what the untouched parts need
 plus 64. Latency is wall time of the compress call alone; peak memory is the
-tracemalloc peak of a second, untimed call (tracemalloc slows Python code). Every system gets the same messages and budget, and every result is
-counted with the same tokenizer (cl100k through headroom's counter, model gpt-4).
+tracemalloc peak of a second, untimed call (tracemalloc slows Python code). Every
+system gets the same messages and budget, and every result is counted with the
+same tokenizer (cl100k through headroom's counter, model gpt-4).
 
 A fact is an exact substring of the tool output that a correct answer needs.
 "kept" means it is still verbatim in the compressed messages; "recoverable"
@@ -230,7 +231,8 @@ def table(title: str, rows: dict[str, list[Outcome]]) -> list[str]:
     lines = [
         f"### {title}",
         "",
-        "| type | cases | tokens before | tokens after | saved | facts kept | facts recoverable | within budget | median ms | MB/s | peak MiB |",
+        "| type | cases | tokens before | tokens after | saved | facts kept | facts recoverable | within budget "
+        "| median ms | MB/s | peak MiB |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for kind, outcomes in rows.items():
@@ -242,7 +244,8 @@ def table(title: str, rows: dict[str, list[Outcome]]) -> list[str]:
         lines.append(
             f"| {kind} | {len(outcomes)} | {before:,} | {after:,} | {1 - after / before:.0%} "
             f"| {sum(o.kept for o in outcomes)}/{facts} | {sum(o.recoverable for o in outcomes)}/{facts} "
-            f"| {sum(o.fits for o in outcomes)}/{len(outcomes)} | {statistics.median(o.seconds for o in outcomes) * 1000:.1f} "
+            f"| {sum(o.fits for o in outcomes)}/{len(outcomes)} "
+            f"| {statistics.median(o.seconds for o in outcomes) * 1000:.1f} "
             f"| {mbps:.1f} | {max(o.peak_bytes for o in outcomes) / 2**20:.1f} |"
         )
     return lines
@@ -286,7 +289,8 @@ def main() -> None:
             r = reference[c.id] if reference else None
             out.append(
                 f"| {c.id} | {c.budget} | {ours[c.id].tokens_after} | {ours[c.id].kept}/{len(c.facts)} "
-                f"| {naive[c.id].kept}/{len(c.facts)} | {r.tokens_after if r else '-'} | {f'{r.kept}/{len(c.facts)}' if r else '-'} |"
+                f"| {naive[c.id].kept}/{len(c.facts)} | {r.tokens_after if r else '-'} "
+                f"| {f'{r.kept}/{len(c.facts)}' if r else '-'} |"
             )
     print("\n".join(out))
 

@@ -2,7 +2,6 @@
 
 from headroom.api import compress, compress_text, get_default, retrieve, set_default
 from headroom.client import Headroom
-from headroom.compressors.base import Compressed, Compressor, PieceContext
 from headroom.config import Config
 from headroom.errors import (
     BudgetExceeded,
@@ -22,8 +21,8 @@ from headroom.handles import HANDLE_RE, make_handle
 from headroom.manifest import CompressResult, Degradation, Manifest, ManifestEntry, TextResult
 from headroom.markers import MARKER_RE, Marker, find_markers
 from headroom.memory import AgentMemory, MemoryHit, Provenance
+from headroom.plugins import Compressed, Compressor, Detector, PieceContext
 from headroom.registry import Registry, default_registry
-from headroom.router import Detector
 from headroom.stores import MemoryStore, SQLiteStore, Store
 from headroom.tokens import TokenCounter
 from headroom.tools import RETRIEVAL_TOOL_NAME, ToolResult, retrieval_tool, retrieval_tool_result, run_retrieval_tool

@@ -12,7 +12,7 @@ import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from headroom.client import DEFAULT_MODEL, Headroom
+from headroom.client import Headroom
 from headroom.config import Config
 from headroom.manifest import CompressResult, TextResult
 from headroom.stores.base import Store
@@ -40,14 +40,11 @@ def set_default(headroom: Headroom | None) -> None:
 
 
 def _pick(model: str | None, store: Store | None, config: Config | None) -> Headroom:
+    """The default ``Headroom``, or one derived from it: an override replaces only what it names."""
     base = get_default()
     if model is None and store is None and config is None:
         return base
-    return Headroom(
-        store=store if store is not None else base.store,
-        model=model or DEFAULT_MODEL,
-        config=config if config is not None else base.config,
-    )
+    return base.derive(model=model, store=store, config=config)
 
 
 def compress(

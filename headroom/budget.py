@@ -28,7 +28,9 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-__all__ = ["Allocation", "allocate"]
+from headroom.errors import InvalidInput
+
+__all__ = ["Allocation", "allocate", "check_budget"]
 
 
 @dataclass(frozen=True)
@@ -73,3 +75,13 @@ def allocate(
     # built last: a top level needs every level below it built first, and most searches stop well before it
     smallest = (top_level,) * count
     return Allocation(smallest, total(smallest), False)
+
+
+def check_budget(budget: object) -> None:
+    """Raise ``InvalidInput`` unless ``budget`` is a positive int of tokens or None.
+
+    Every entry point that takes a budget (the core, the LangChain helpers)
+    calls this one check, so they refuse the same values with the same words.
+    """
+    if budget is not None and (isinstance(budget, bool) or not isinstance(budget, int) or budget < 1):
+        raise InvalidInput(f"budget must be a positive int of tokens or None, got {budget!r}")

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from headroom.client import DEFAULT_MODEL, Headroom
+from headroom.compressors.base import check_span
 from headroom.config import Config
 from headroom.errors import HeadroomError
 from headroom.stores.sqlite import SQLiteStore
@@ -82,6 +83,7 @@ def _as_messages(raw: str) -> list[dict[str, Any]] | None:
 def _span(text: str) -> tuple[int, int]:
     first, _, last = text.partition("-")
     try:
-        return int(first), int(last or first)
+        span = int(first), int(last or first)
     except ValueError:
         raise HeadroomError(f"--lines takes FIRST-LAST, e.g. 41-160; got {text!r}") from None
+    return check_span(span, "lines")

@@ -50,6 +50,21 @@ class Headroom:
         self._counter = counter
         self._registry = registry
 
+    def derive(self, *, model: str | None = None, store: Store | None = None, config: Config | None = None) -> Headroom:
+        """A ``Headroom`` like this one with the given settings replaced.
+
+        What is not replaced is kept: the store, the config, the registry, and
+        the token counter unless ``model`` changes (a counter counts for one
+        model). The functions use this for per-call overrides on the default.
+        """
+        return Headroom(
+            store=store if store is not None else self.store,
+            model=model if model is not None else self.model,
+            config=config if config is not None else self.config,
+            counter=self._counter if model is None or model == self.model else None,
+            registry=self._registry,
+        )
+
     @property
     def counter(self) -> TokenCounter:
         if self._counter is None:

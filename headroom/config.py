@@ -14,10 +14,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from headroom.errors import ConfigError
 
-__all__ = ["PROTECTABLE", "Config"]
+__all__ = ["DEFAULT_LEVELS", "PROTECTABLE", "Config"]
 
 Protectable = Literal["system", "latest_user", "user_text", "assistant_text", "tool_args", "tool_output"]
 PROTECTABLE: frozenset[str] = frozenset(Protectable.__args__)  # type: ignore[attr-defined]
+
+
+DEFAULT_LEVELS: tuple[float, ...] = tuple(round(0.7**k, 4) for k in range(1, 21))
+"""The lossy ladder: fractions of a piece's tokens, x0.7 a step (see ``Config.levels``)."""
 
 
 class Config(BaseModel):
@@ -43,7 +47,7 @@ class Config(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     protect: frozenset[Protectable] = frozenset({"system", "latest_user", "assistant_text", "tool_args"})
-    levels: tuple[float, ...] = tuple(round(0.7**k, 4) for k in range(1, 21))
+    levels: tuple[float, ...] = DEFAULT_LEVELS
     slack: float = Field(default=0.2, gt=0.0, le=1.0)
     min_tokens: int = Field(default=48, ge=0)
     auto_query: bool = True

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from headroom.budget import allocate
+from headroom.budget import allocate, check_budget
 from headroom.compressors.base import CHECKS, Compressed, Compressor, PieceContext
 from headroom.config import Config
 from headroom.errors import BudgetExceeded, InvalidInput
@@ -113,7 +113,8 @@ class Ladder:
             self.degradations.append(
                 Degradation(
                     kind="compressor",
-                    detail=f"{compressor.name} failed on {self.content_type} ({type(error).__name__}: {error}); piece left at a safer level",
+                    detail=f"{compressor.name} failed on {self.content_type} ({type(error).__name__}: {error}); "
+                    "piece left at a safer level",
                     message_index=piece.message_index,
                 )
             )
@@ -170,7 +171,7 @@ def plan_messages(
     query: str | None,
     strict: bool,
 ) -> Plan:
-    _check_budget(budget)
+    check_budget(budget)
     counter = RememberingCounter(counter)  # compressors count the forms they return; so does the core
     fields = list(iter_fields(messages))
     latest = latest_user_index(messages)
@@ -188,7 +189,14 @@ def plan_messages(
     for f, tokens in candidates:
         name, args = calls.get(f.call_id, (None, None)) if f.call_id else (None, None)
         ctx = PieceContext(
-            make_handle(f.text), counter, queries[f.message_index], name, args, registry, config.compressors
+            make_handle(f.text),
+            counter,
+            queries[f.message_index],
+            name,
+            args,
+            registry,
+            config.compressors,
+            config.levels,
         )
         pieces.append(
             Piece(f.message_index, f.path, f.text, tokens, ends[f.message_index], ctx, f.category == "tool_args")
@@ -215,10 +223,12 @@ def plan_text(
 ) -> Plan:
     if not isinstance(text, str):
         raise InvalidInput(f"compress_text takes a str, got {type(text).__name__}; for message lists use compress()")
-    _check_budget(budget)
+    check_budget(budget)
     counter = RememberingCounter(counter)
     tokens = counter.count(text)
-    ctx = PieceContext(make_handle(text), counter, query or None, registry=registry, options=config.compressors)
+    ctx = PieceContext(
+        make_handle(text), counter, query or None, registry=registry, options=config.compressors, levels=config.levels
+    )
     piece = Piece(0, (), text, tokens, tokens, ctx)
     chosen, manifest, _ = _choose([piece], 0, budget, counter, registry, config, strict)
     new_text = chosen[0][1].text if chosen else text
@@ -248,6 +258,7 @@ def _choose(
     degradations: list[Degradation] = []
     if counter.note:
         degradations.append(Degradation(kind="tokenizer", detail=counter.note))
+    degradations.extend(Degradation(kind="plugin", detail=problem) for problem in registry.problems)
     ladders = [Ladder(p, registry.router.detect(p.text), registry, config, degradations, budget) for p in pieces]
     top = len(config.levels) + 1
     allocation = allocate(
@@ -328,11 +339,6 @@ def _running(values: Sequence[int], start: int) -> list[int]:
         total += value
         out.append(total)
     return out
-
-
-def _check_budget(budget: object) -> None:
-    if budget is not None and (isinstance(budget, bool) or not isinstance(budget, int) or budget < 1):
-        raise InvalidInput(f"budget must be a positive int of tokens or None, got {budget!r}")
 
 
 def _unique(items: list[Degradation]) -> list[Degradation]:

@@ -1,17 +1,17 @@
 """Every error headroom raises, under one root.
 
     HeadroomError
-    ├── InvalidInput            the caller's messages or arguments are malformed
-    │   └── InvalidMessages     a message list that no provider would accept
-    ├── BudgetExceeded          strict=True and the protected parts do not fit
-    ├── RegistryError           a compressor or detector registered twice, or unknown
-    ├── MissingExtra            an optional feature whose extra is not installed
-    ├── ConfigError             a [tool.headroom] table or Config value is wrong
-    └── StoreError              a store could not keep or give back an original
-        ├── HandleNotFound      no original for that handle (never stored, or evicted)
-        ├── HandleExpired       the original outlived the store's TTL
-        ├── InvalidHandle       the string is not a headroom handle at all
-        └── IntegrityError      a stored original no longer matches its handle
+    ├── InvalidInput (ValueError)   the caller's messages or arguments are malformed
+    │   ├── InvalidMessages         a message list that no provider would accept
+    │   └── InvalidHandle           the string is not a headroom handle at all
+    ├── BudgetExceeded              strict=True and the protected parts do not fit
+    ├── RegistryError               a compressor or detector registered twice, or unknown
+    ├── MissingExtra (ImportError)  an optional feature whose extra is not installed
+    ├── ConfigError (ValueError)    a [tool.headroom] table or Config value is wrong
+    └── StoreError                  a store could not keep or give back an original
+        ├── HandleNotFound (KeyError)  no original for that handle (never stored, or evicted)
+        │   └── HandleExpired          the original outlived the store's TTL
+        └── IntegrityError             a stored original no longer matches its handle
 
 Each message says what is wrong and what to do next.
 """

@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-__all__ = ["BM25", "STOP_WORDS", "quoted_scores", "terms"]
+__all__ = ["BM25", "STOP_WORDS", "quoted_scores", "sparse_scores", "terms"]
 
 STOP_WORDS = frozenset(
     """a about above after again all also am an and any are as at be because been before being
@@ -105,3 +105,41 @@ class BM25:
                 score += self._idf[term] * tf * (self._k1 + 1) / (tf + norm)
             out.append(score + quoted.get(index, 0.0))
         return out
+
+
+def sparse_scores(
+    documents: Sequence[str], query: str | None, *, sample: int = 200, k1: float = 1.2, b: float = 0.75
+) -> dict[int, float]:
+    """BM25 of the documents that hold a query term or quoted span, by index; the others score 0.
+
+    The same formula as ``BM25``, computed sparsely for many short documents (a
+    100,000-line log in milliseconds): only the documents a query term occurs
+    in are tokenized, and the average length is taken from about ``sample``
+    documents. A term in more than half the documents ("request" in a request
+    log) is left out: it selects nothing and would only scatter what is kept.
+    """
+    wanted = set(terms(query or ""))
+    quoted = quoted_scores(query, documents)
+    if not wanted:
+        return quoted
+    finder = re.compile("|".join(re.escape(term) for term in sorted(wanted)))
+    counts = {}
+    for index, doc in enumerate(documents):
+        if finder.search(doc.lower()):
+            found = Counter(terms(doc))
+            if wanted & found.keys():
+                counts[index] = found
+    if not counts:
+        return quoted
+    sampled = documents[:: max(1, len(documents) // sample)]
+    average = sum(len(terms(doc)) for doc in sampled) / len(sampled) or 1.0
+    frequency = Counter(term for found in counts.values() for term in wanted & found.keys())
+    selective = {t for t, df in frequency.items() if df <= len(documents) / 2}
+    idf = {t: math.log(1 + (len(documents) - frequency[t] + 0.5) / (frequency[t] + 0.5)) for t in selective}
+    scores = dict(quoted)
+    for index, found in counts.items():
+        norm = k1 * (1 - b + b * sum(found.values()) / average)
+        score = sum(idf[t] * found[t] * (k1 + 1) / (found[t] + norm) for t in selective & found.keys())
+        if score > 0:
+            scores[index] = scores.get(index, 0.0) + score
+    return scores

@@ -20,7 +20,7 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from headroom.compressors.base import split_lines
+from headroom.compressors.base import check_span, split_lines
 from headroom.errors import HandleExpired, HandleNotFound, HeadroomError, InvalidInput
 from headroom.handles import HANDLE_RE
 from headroom.markers import MARKER_RE
@@ -109,7 +109,10 @@ class ToolResult(NamedTuple):
 
 
 def _check_max_tokens(max_tokens: object) -> None:
-    """Raise ``InvalidInput`` unless ``max_tokens`` is a positive int or None (the caller's mistake, not the model's)."""
+    """Raise ``InvalidInput`` unless ``max_tokens`` is a positive int or None.
+
+    A bad value is the caller's mistake, not the model's, so it raises rather than answering the model.
+    """
     if max_tokens is not None and (not isinstance(max_tokens, int) or isinstance(max_tokens, bool) or max_tokens < 1):
         raise InvalidInput(f"max_tokens must be a positive int or None, got {max_tokens!r}")
 
@@ -207,13 +210,10 @@ def _span(key: str, value: object) -> tuple[int, int]:
     """``[a, b]``, or the ``"a-b"`` a model may copy from the marker, as ``(a, b)``."""
     if isinstance(value, str) and (found := re.fullmatch(r"\s*(\d+)\s*-\s*(\d+)\s*", value)):
         value = [int(found[1]), int(found[2])]
-    if (
-        isinstance(value, (list, tuple))
-        and len(value) == 2
-        and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
-        and 1 <= value[0] <= value[1]
-    ):
-        return value[0], value[1]
+    try:
+        return check_span(tuple(value) if isinstance(value, list) else value, key)
+    except InvalidInput:
+        pass
     raise _BadCall(f"{key} takes [first, last], 1-based and inclusive, e.g. [41, 160]; got {_show(value)}.")
 
 

@@ -21,8 +21,8 @@ from headroom import (
 )
 from headroom.testing import FakeCounter, assert_within_budget
 
-GREP = (Path(__file__).parent / "golden" / "generic" / "grep_stdlib.txt").read_text()
-LICENSE = (Path(__file__).parent / "golden" / "generic" / "gpl3.txt").read_text()
+GREP = (Path(__file__).parent / "golden" / "text" / "grep_stdlib.txt").read_text()
+LICENSE = (Path(__file__).parent / "golden" / "text" / "gpl3.txt").read_text()
 
 
 def test_budget_is_met_and_originals_are_retrievable() -> None:

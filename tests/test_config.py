@@ -43,7 +43,7 @@ def test_from_pyproject_errors(tmp_path: Path) -> None:
 
 
 def test_compressor_options_are_validated() -> None:
-    from headroom.compressors.generic import GenericCompressor
+    from headroom.compressors.text.compressor import GenericCompressor
 
     with pytest.raises(ConfigError, match="generic"):
         GenericCompressor({"max_tokens": 1})

@@ -49,7 +49,11 @@ import headroom
 text = open(sys.argv[1]).read()
 messages = [
     {"role": "user", "content": "which modules add arguments?"},
-    {"role": "assistant", "content": None, "tool_calls": [{"id": "c", "type": "function", "function": {"name": "grep", "arguments": "{}"}}]},
+    {
+        "role": "assistant",
+        "content": None,
+        "tool_calls": [{"id": "c", "type": "function", "function": {"name": "grep", "arguments": "{}"}}],
+    },
     {"role": "tool", "tool_call_id": "c", "content": text},
 ]
 result = headroom.compress(messages, budget=600)
@@ -61,7 +65,7 @@ print(json.dumps({"encoding": result.encoding, "kinds": [d.kind for d in result.
 
 
 def test_compress_works_with_the_network_unreachable(tmp_path: Path) -> None:
-    fixture = Path(__file__).parent / "golden" / "generic" / "grep_stdlib.txt"
+    fixture = Path(__file__).parent / "golden" / "text" / "grep_stdlib.txt"
     env = {"TIKTOKEN_CACHE_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     out = subprocess.run(
         [sys.executable, "-c", _OFFLINE, str(fixture)], capture_output=True, text=True, check=True, env=env, timeout=120

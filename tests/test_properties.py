@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from strategies import conversations, openai_conversation, tool_output
 
 from headroom import BudgetExceeded, Headroom, MemoryStore, Registry, find_markers
-from headroom.compressors.generic import GenericCompressor
+from headroom.compressors.text.compressor import GenericCompressor
 from headroom.testing import FakeCounter
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -140,7 +140,7 @@ def test_budget_pressure_rewrites_history_once_per_slice() -> None:
     """Under budget pressure, earlier messages change about once per slack x budget of growth."""
     from pathlib import Path
 
-    golden = Path(__file__).parent / "golden" / "generic"
+    golden = Path(__file__).parent / "golden" / "text"
     source = (golden / "grep_stdlib.txt").read_text().splitlines(keepends=True)
     messages: list[Any] = [{"role": "system", "content": "You are a coding agent."}]
     for turn in range(60):

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from headroom.config import DEFAULT_LEVELS
 from headroom.errors import ConfigError, InvalidInput
 from headroom.markers import render_marker
 from headroom.tokens import TokenCounter
@@ -27,9 +28,39 @@ from headroom.tokens import TokenCounter
 if TYPE_CHECKING:
     from headroom.registry import Registry
 
-__all__ = ["CHECKS", "Compressed", "Compressor", "NoOptions", "PieceContext", "split_lines"]
+__all__ = [
+    "CHECKS",
+    "Compressed",
+    "Compressor",
+    "NoOptions",
+    "PieceContext",
+    "check_span",
+    "shrink_to_fit",
+    "split_lines",
+]
 
 _T = TypeVar("_T")
+_R = TypeVar("_R")
+
+
+def shrink_to_fit(attempt: Callable[[_R], tuple[_T | None, _R | None]], room: _R, *, tries: int) -> _T | None:
+    """The first result ``attempt`` says fits, trying at most ``tries`` rooms; None if none does.
+
+    A compressor that selects under a budget chooses by estimated costs, renders
+    the choice, counts it with the real counter and, when the estimate was off,
+    chooses again with less room. This is that loop, once: ``attempt(room)``
+    returns ``(result, None)`` when its rendering fits, ``(None, next_room)`` to
+    try again, ``(None, None)`` to give up. How far the room moves stays each
+    compressor's own, because each one's estimates err in their own way.
+    """
+    for _ in range(tries):
+        fitted, room_next = attempt(room)
+        if fitted is not None:
+            return fitted
+        if room_next is None:
+            return None
+        room = room_next
+    return None
 
 
 def split_lines(text: str) -> list[str]:
@@ -59,6 +90,8 @@ class PieceContext:
     ``registry`` and ``options`` (compressor options by content type) let a
     compressor hand parts of a piece to other compressors (the mixed-content
     splitter does); they are None and empty when the caller has no registry.
+    ``levels`` is the caller's lossy ladder (``Config.levels``), for a
+    compressor that climbs one of its own over parts of a piece.
     """
 
     handle: str
@@ -68,9 +101,23 @@ class PieceContext:
     tool_args: str | None = None
     registry: Registry | None = field(default=None, compare=False, repr=False)
     options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, compare=False, repr=False)
+    levels: tuple[float, ...] = field(default=DEFAULT_LEVELS, compare=False, repr=False)
 
     def marker(self, count: int, unit: str, detail: str | None = None) -> str:
         return render_marker(self.handle, count, unit, detail)
+
+    def compressor(self, content_type: str) -> Compressor:
+        """The compressor for ``content_type`` with the caller's options, built through the registry.
+
+        A family hands a piece (or part of one) to another this way, never by
+        importing it: a plugin that replaces the other family is then the one
+        used, and the caller's ``Config`` applies. Without a registry, the
+        built-in families alone.
+        """
+        from headroom.registry import builtin_registry
+
+        registry = self.registry if self.registry is not None else builtin_registry()
+        return registry.build(content_type, self.options)
 
 
 @dataclass(frozen=True)
@@ -161,10 +208,10 @@ class Compressor(ABC):
         range; ``query`` returns the lines holding any of its words, each as ``N: line``.
         Compressors with other units (rows, symbols, files) extend this."""
         if selector == "lines":
-            first, last = _span(value, "lines")
+            first, last = check_span(value, "lines")
             return "".join(split_lines(original)[first - 1 : last])
         if selector == "chars":
-            first, last = _span(value, "chars")
+            first, last = check_span(value, "chars")
             return original[first - 1 : last]
         if selector == "query":
             words = {w for w in str(value).lower().split() if len(w) > 1}
@@ -179,7 +226,12 @@ class Compressor(ABC):
         )
 
 
-def _span(value: object, name: str) -> tuple[int, int]:
+def check_span(value: object, name: str) -> tuple[int, int]:
+    """``value`` as a 1-based inclusive ``(first, last)`` range of whole numbers, or InvalidInput.
+
+    The one validator every selector uses (compressors, the retrieval tool,
+    the CLI, the stores), so a bad range gets the same message everywhere.
+    """
     if (
         not isinstance(value, tuple)
         or len(value) != 2

@@ -36,8 +36,8 @@ try:
 except ImportError as error:  # pragma: no cover - exercised in a subprocess without the extra
     raise MissingExtra("headroom.integrations.langchain", "langchain") from error
 
+from headroom.budget import check_budget
 from headroom.client import Headroom
-from headroom.core import _check_budget
 from headroom.manifest import CompressResult
 from headroom.tools import (
     RETRIEVAL_TOOL_DESCRIPTION,
@@ -180,7 +180,7 @@ def compress_tool(
 
     Also a decorator: ``@compress_tool(budget=2_000)`` above ``@tool`` or a plain function.
     """
-    _check_budget(budget)  # now, not at the first call
+    check_budget(budget)  # now, not at the first call
 
     def wrap(inner: _Wrappable) -> CompressedTool:
         if not isinstance(inner, BaseTool):

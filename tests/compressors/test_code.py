@@ -13,13 +13,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from headroom import Headroom, MemoryStore, PieceContext, TokenCounter, find_markers, make_handle
-from headroom.compressors import _code_astgrep, code
-from headroom.compressors._code_astgrep import error_spans, find_binary
-from headroom.compressors._code_lang import file_name_in, language_of, split_piece
-from headroom.compressors._code_outline import DEFAULT, Region, Rendered, skeleton
-from headroom.compressors._code_python import compiles
 from headroom.compressors.base import split_lines
-from headroom.compressors.code import CodeCompressor, parse_document
+from headroom.compressors.code import _astgrep as _code_astgrep
+from headroom.compressors.code import compressor as code
+from headroom.compressors.code._astgrep import error_spans, find_binary
+from headroom.compressors.code._lang import file_name_in, language_of, split_piece
+from headroom.compressors.code._outline import DEFAULT, Region, Rendered, skeleton
+from headroom.compressors.code._python import compiles
+from headroom.compressors.code.compressor import CodeCompressor, parse_document
 from headroom.errors import InvalidInput
 from headroom.registry import Registry
 
@@ -309,7 +310,8 @@ def test_languages_without_a_parser_get_the_brace_and_indent_fallback() -> None:
     assert CodeCompressor().select(kotlin, "symbol", "greet3").startswith("    fun greet3(times: Int)")
     ruby = "".join(
         f'def step{i}(x)\n  y = x * {i} + offset_for(x)\n  z = y + scale_for(x)\n  puts "step {i}: #{{z}}"\n'
-        f"  log_step(z, {i}, x)\n  record_history(:step, {i}, x, y, z)\n  notify_watchers(z, :after_step)\n  refresh_cache_for(x)\n  z\nend\n\n"
+        f"  log_step(z, {i}, x)\n  record_history(:step, {i}, x, y, z)\n"
+        "  notify_watchers(z, :after_step)\n  refresh_cache_for(x)\n  z\nend\n\n"
         for i in range(8)
     )
     out = CodeCompressor().compress(ruby, None, ctx(ruby, args=json.dumps({"path": "steps.rb"})))

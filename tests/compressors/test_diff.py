@@ -22,9 +22,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from headroom import Headroom, MemoryStore, PieceContext, TokenCounter, find_markers, make_handle
-from headroom.compressors._diff_parse import parse_diff
 from headroom.compressors.base import split_lines
-from headroom.compressors.diff import DiffCompressor
+from headroom.compressors.diff._parse import parse_diff
+from headroom.compressors.diff.compressor import DiffCompressor
 from headroom.errors import InvalidInput
 from headroom.registry import Registry
 
@@ -290,7 +290,9 @@ def test_any_unified_diff_stays_applicable(before: list[str], data: st.DataObjec
         else:
             after.insert(at, data.draw(st.sampled_from(["new", "changed line", "    return 2"])))
     body = list(
-        difflib.unified_diff([l + "\n" for l in before], [l + "\n" for l in after], "a/x.py", "b/x.py", n=context)
+        difflib.unified_diff(
+            [line + "\n" for line in before], [line + "\n" for line in after], "a/x.py", "b/x.py", n=context
+        )
     )
     if not body:
         return

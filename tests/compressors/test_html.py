@@ -15,9 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from headroom import Headroom, MemoryStore, PieceContext, TokenCounter, find_markers, make_handle
-from headroom.compressors._html_tree import main_content, parse
 from headroom.compressors.base import split_lines
-from headroom.compressors.html import HtmlCompressor, render
+from headroom.compressors.html._tree import main_content, parse
+from headroom.compressors.html.compressor import HtmlCompressor, render
 from headroom.registry import Registry
 
 GOLDEN = Path(__file__).parent.parent / "golden" / "html"
@@ -107,7 +107,10 @@ def test_main_content_detection() -> None:
 
 def test_chrome_that_holds_the_page_is_kept() -> None:
     body = "<p>" + "real text " * 100 + "</p>"
-    page = f"<html><body><div class='page-header'><h1>Title</h1>{body}</div><div class='footer'>small print</div></body></html>"
+    page = (
+        f"<html><body><div class='page-header'><h1>Title</h1>{body}</div>"
+        "<div class='footer'>small print</div></body></html>"
+    )
     text = render(page).text
     assert "# Title" in text and "real text" in text and "small print" not in text
 

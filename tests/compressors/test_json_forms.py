@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from headroom.compressors import _json_forms as forms
+from headroom.compressors.json import _forms as forms
 
 scalars = st.one_of(
     st.none(),

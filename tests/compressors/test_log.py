@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import pytest
+from goldens import assert_golden
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from headroom import Headroom, MemoryStore, PieceContext, TokenCounter, find_markers, make_handle
-from headroom.compressors._log_parse import read_log
 from headroom.compressors.base import split_lines
-from headroom.compressors.log import LogCompressor, level_of, template_of
+from headroom.compressors.log._parse import read_log
+from headroom.compressors.log.compressor import LogCompressor, level_of, template_of
 from headroom.registry import Registry
 
 ROOT = Path(__file__).parent.parent.parent
@@ -188,10 +188,7 @@ def test_golden() -> None:
     original = (GOLDEN / "cargo_test_fail.txt").read_text()
     out = LogCompressor().compress(original, 250, ctx(original, "Which test failed?"))
     assert out is not None
-    expected = GOLDEN / "cargo_test_fail.txt.out"
-    if os.environ.get("HEADROOM_UPDATE_GOLDEN"):
-        expected.write_text(out.text)
-    assert out.text == expected.read_text()
+    assert_golden(GOLDEN / "cargo_test_fail.txt.out", out.text)
 
 
 def test_levels_and_templates() -> None:

@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from headroom import Headroom, MemoryStore, PieceContext, TokenCounter, find_markers, make_handle
-from headroom.compressors._prose_units import segment
 from headroom.compressors.base import split_lines
-from headroom.compressors.prose import ProseCompressor, _build_profile, _choose, is_heading
+from headroom.compressors.prose._units import segment
+from headroom.compressors.prose.compressor import ProseCompressor, _build_profile, _choose, is_heading
 from headroom.registry import Registry
 
 GOLDEN = Path(__file__).parent.parent / "golden" / "prose"

@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from headroom import Headroom, MemoryStore, PieceContext, TokenCounter, find_markers, make_handle
-from headroom.compressors._search_parse import read_results
 from headroom.compressors.base import split_lines
-from headroom.compressors.search import SearchCompressor, file_of
+from headroom.compressors.search._parse import read_results
+from headroom.compressors.search.compressor import SearchCompressor, file_of
 from headroom.registry import Registry
 
 ROOT = Path(__file__).parent.parent.parent

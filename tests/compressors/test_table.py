@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from headroom import Headroom, MemoryStore, PieceContext, TokenCounter, find_markers, make_handle
-from headroom.compressors.table import TableCompressor, parse_table
+from headroom.compressors.table.compressor import TableCompressor, parse_table
 from headroom.registry import Registry
 from headroom.relevance import terms
 

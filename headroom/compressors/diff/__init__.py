@@ -1,0 +1,19 @@
+"""Unified diffs: file headers and hunk headers kept, hunks chosen by relevance.
+
+``compressor.py`` holds the compressor, ``detect.py`` what routes a piece here; helpers:
+_parse.py, _render.py. ``register`` is this family's plugin entry: it has the shape a
+third-party plugin's has (see docs/plugins.md) and is what
+``headroom.registry.BUILTIN_FAMILIES`` calls.
+"""
+
+from headroom.compressors.diff.compressor import DiffCompressor
+from headroom.compressors.diff.detect import DETECTORS
+from headroom.plugins import Registry
+
+__all__ = ["DiffCompressor", "register"]
+
+
+def register(registry: Registry) -> None:
+    registry.register(DiffCompressor)
+    for found in DETECTORS:
+        registry.add_detector(found)

@@ -1,0 +1,144 @@
+"""Writing a chosen diff: kept lines verbatim, re-headed hunks, one marker per run of omitted lines.
+
+A marker that stands before a kept hunk of the same file rides on that hunk's
+``@@`` line, where ``git apply`` and ``patch`` ignore it; anywhere else it
+gets a line of its own. Runs are cut at commit boundaries, so a marker counts
+either whole commits or the hunks and lines of one commit.
+"""
+
+from __future__ import annotations
+
+import bisect
+
+from headroom.compressors.diff._parse import Diff
+from headroom.plugins import PieceContext
+
+__all__ = ["write"]
+
+
+def write(
+    diff: Diff,
+    omitted: list[bool],
+    header_at: dict[int, str],
+    replaced: set[int],
+    ctx: PieceContext,
+    *,
+    patches_under_stat: bool = False,
+) -> tuple[str, dict[str, int]]:
+    """The text and what its markers omit, per unit.
+
+    ``header_at`` holds new ``@@`` lines to write before a kept line;
+    ``replaced`` the original ``@@`` lines they stand for (neither kept nor
+    omitted). With ``patches_under_stat``, a marker for a commit's whole patch
+    leaves the file names to the commit's ``--stat`` block.
+    """
+    writer = _Writer(diff, ctx, patches_under_stat)
+    starts = {hunk.start for hunk in diff.hunks}
+    for index, line in enumerate(diff.lines):
+        if omitted[index]:
+            writer.omit(index)
+        elif index in header_at:
+            writer.keep(header_at[index], line)
+        elif index in starts:
+            if index not in replaced:
+                writer.keep(line, "")
+        else:
+            writer.keep(None, line)
+    return writer.finish()
+
+
+class _Writer:
+    """Writes kept lines and turns each run of omitted lines into one marker, placed where patches stay valid."""
+
+    def __init__(self, diff: Diff, ctx: PieceContext, patches_under_stat: bool) -> None:
+        self.diff, self.ctx, self.patches_under_stat = diff, ctx, patches_under_stat
+        self.out: list[str] = []
+        self.run: list[int] = []
+        self.omitted: dict[str, int] = {}
+        self.starts = sorted(section.start for section in diff.files)
+        self.commits = set(diff.commits)
+        self.hunk_starts = [hunk.start for hunk in diff.hunks]
+
+    def omit(self, index: int) -> None:
+        if self.run and index in self.commits and self.run[0] not in self.commits:  # a kept commit's tail ends here
+            self._line(self._marker(*self.run)[0])
+            self.run = []
+        if not self.run:
+            self.run = [index, index]
+        self.run[1] = index
+
+    def keep(self, header: str | None, line: str) -> None:
+        """``header``: an @@ line that opens what follows, which may carry the pending marker."""
+        if self.run:
+            marker = self._marker(*self.run)
+            self.run = []
+            if header is not None and not self._holds_file_start(marker):
+                header = header.rstrip("\n") + " " + marker[0] + "\n"
+            else:
+                self._line(marker[0])
+        self.out.append((header or "") + line)
+
+    def finish(self) -> tuple[str, dict[str, int]]:
+        if self.run:
+            self._line(self._marker(*self.run)[0])
+        return "".join(self.out), self.omitted
+
+    def _line(self, text: str) -> None:
+        if self.out and not self.out[-1].endswith("\n"):
+            self.out.append("\n")
+        self.out.append(text + "\n")
+
+    def _holds_file_start(self, marker: tuple[str, int, int]) -> bool:
+        _, first, last = marker
+        at = bisect.bisect_left(self.starts, first)
+        return at < len(self.starts) and self.starts[at] <= last
+
+    def _marker(self, first: int, last: int) -> tuple[str, int, int]:
+        diff = self.diff
+        span = f"{first + 1}-{last + 1}"
+        low = bisect.bisect_left(self.hunk_starts, first)
+        high = bisect.bisect_right(self.hunk_starts, last)
+        inside = [h for h in diff.hunks[low:high] if h.end - 1 <= last]
+        commits = bisect.bisect_right(diff.commits, last) - bisect.bisect_left(diff.commits, first)
+        totals = f"+{sum(h.added for h in inside)} -{sum(h.removed for h in inside)}"
+        if commits:
+            return self._count(commits, "commits", f"{span} {totals}" if inside else span), first, last
+        if inside and self.patches_under_stat and self._whole_patch_under_stat(first, last):
+            return (
+                self._count(len(inside), "hunks", f"{span} {totals}"),
+                first,
+                last,
+            )  # the --stat block names the files
+        if inside:
+            counts: dict[int, list[int]] = {}
+            for hunk in inside:
+                added_removed = counts.setdefault(hunk.file, [0, 0])
+                added_removed[0] += hunk.added
+                added_removed[1] += hunk.removed
+            parts = []
+            for file, (added, removed) in counts.items():
+                section = diff.files[file]
+                named = first <= section.start <= last and section.header_end > section.start
+                parts.append(f"{section.path + ' ' if named else ''}+{added} -{removed}")
+            return self._count(len(inside), "hunks", f"{span} {', '.join(parts)}"), first, last
+        stat = [diff.stat[i] for i in range(first, last + 1) if i in diff.stat]
+        if stat and not diff.hunks:
+            return self._count(len(stat), "files", f"{span} {sum(stat)} lines changed"), first, last
+        return self._count(last - first + 1, "lines", span), first, last
+
+    def _whole_patch_under_stat(self, first: int, last: int) -> bool:
+        """Whether lines ``first``-``last`` are every file of one commit whose header has a ``--stat`` block."""
+        commits = self.diff.commits
+        at = bisect.bisect_right(commits, first) - 1
+        if at < 0:
+            return False
+        start = commits[at]
+        end = commits[at + 1] if at + 1 < len(commits) else len(self.diff.lines)
+        files = [number for number, section in enumerate(self.diff.files) if start <= section.start < end]
+        if not files or self.diff.files[files[0]].start != first or last < self.diff.file_end(files[-1]) - 1:
+            return False
+        return any(start <= line < first for line in self.diff.stat)
+
+    def _count(self, count: int, unit: str, detail: str) -> str:
+        self.omitted[unit] = self.omitted.get(unit, 0) + count
+        return self.ctx.marker(count, unit, detail)

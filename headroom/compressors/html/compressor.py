@@ -1,0 +1,217 @@
+"""HTML pages: the main content rendered to compact text with the standard library, then treated as prose.
+
+The page is parsed into a tree (``_html_tree``) and only its main content is
+rendered: ``<main>``/``role="main"``, else the biggest ``<article>``, else the
+smallest container holding most of the text. Inside it, scripts, styles,
+navigation, asides, footers, forms and elements whose class or id names page
+furniture (menu, sidebar, breadcrumb, cookie, toc...) go. Headings become
+``#`` lines, list items ``- `` lines (indented when nested), links
+``[text](href)`` (in-page ``#`` anchors lose their target), code blocks are
+fenced, inline code gets backticks, table rows become ``| a | b |`` lines.
+
+The rendering starts with a marker counting the tags it dropped and the words
+of page chrome left out; it redeems the original HTML. Under a budget the
+prose compressor then picks the sentences and paragraphs. Line ranges in
+markers refer to the rendering, and ``retrieve(handle, lines=...)`` and
+``query=`` answer from the rendering too, while ``retrieve(handle)`` gives
+the original HTML.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from headroom.compressors.html._tree import Element, is_chrome, main_content, parse, text_length
+from headroom.plugins import Compressed, Compressor, PieceContext
+
+__all__ = ["HtmlCompressor", "Rendering", "render"]
+
+_BLOCK = frozenset(
+    {
+        "p",
+        "div",
+        "section",
+        "article",
+        "main",
+        "header",
+        "blockquote",
+        "ul",
+        "ol",
+        "dl",
+        "table",
+        "figure",
+        "figcaption",
+        "details",
+        "summary",
+        "hr",
+        "center",
+        "address",
+        "fieldset",
+        "body",
+    }
+)
+_INVISIBLE = frozenset({"script", "style", "head", "template", "noscript", "svg"})
+_HEADING = re.compile(r"h[1-6]")
+
+
+@dataclass(frozen=True)
+class Rendering:
+    """The page as compact text; how many tags and words of page chrome it left out; how the content was found."""
+
+    text: str
+    tags: int
+    chrome_words: int
+    found: str
+
+
+class _Writer:
+    def __init__(self, lengths: dict[int, int], total: int) -> None:
+        self.out: list[str] = []
+        self.lengths, self.total = lengths, max(1, total)
+        self.words = 0
+
+    def children(self, element: Element, depth: int, pre: bool) -> None:
+        for child in element.children:
+            if isinstance(child, str):
+                self.words += len(child.split())
+                self.out.append(child if pre else re.sub(r"\s+", " ", child))
+            else:
+                self.element(child, depth, pre)
+
+    def element(self, element: Element, depth: int, pre: bool) -> None:
+        tag = element.tag
+        if is_chrome(element, text_length(element, self.lengths) / self.total):
+            return
+        if pre:
+            self.children(element, depth, pre)
+        elif _HEADING.fullmatch(tag):
+            self.out.append("\n\n" + "#" * int(tag[1]) + " ")
+            self.children(element, depth, pre)
+            self.out.append("\n\n")
+        elif tag == "pre":
+            outer, self.out = self.out, []
+            self.children(element, depth, True)
+            code, self.out = "".join(self.out).strip("\n"), outer
+            fence = "```"
+            while fence in code:  # a code block that shows a fenced block gets a longer fence
+                fence += "`"
+            self.out.append(f"\n\n{fence}\n{code}\n{fence}\n\n")
+        elif tag in ("ul", "ol"):
+            self.out.append("\n\n" if depth == 0 else "")
+            self.children(element, depth + 1, pre)
+            self.out.append("\n\n" if depth == 0 else "")
+        elif tag == "li":
+            self.out.append("\n" + "  " * max(0, depth - 1) + "- ")
+            self.children(element, depth, pre)
+        elif tag == "dt":
+            self.out.append("\n- ")
+            self.children(element, depth, pre)
+        elif tag == "dd":
+            self.out.append("\n  ")
+            self.children(element, depth, pre)
+        elif tag == "tr":
+            self.out.append("\n|")
+            self.children(element, depth, pre)
+        elif tag in ("td", "th"):
+            self.out.append(" ")
+            self.children(element, depth, pre)
+            self.out.append(" |")
+        elif tag == "code":
+            self.out.append("`")
+            self.children(element, depth, pre)
+            self.out.append("`")
+        elif tag == "a":
+            href = element.attrs.get("href", "")
+            if href.startswith("#") and not any(c.isalnum() for c in _text(element)):
+                return  # a permalink sign next to a heading (¶, #, §)
+            linked = bool(href) and not href.startswith(("#", "javascript:"))
+            self.out.append("[" if linked else "")
+            self.children(element, depth, pre)
+            self.out.append(f"]({href})" if linked else "")
+        elif tag == "br":
+            self.out.append("\n")
+        elif tag in _BLOCK:
+            self.out.append("\n\n")
+            self.children(element, depth, pre)
+            self.out.append("\n\n")
+        else:
+            self.children(element, depth, pre)
+
+
+def render(html: str) -> Rendering:
+    """The page's main content as compact text."""
+    root, tags = parse(html)
+    main, found = main_content(root)
+    lengths: dict[int, int] = {}
+    writer = _Writer(lengths, text_length(main, lengths))
+    writer.element(main, 0, False)
+    text = _tidy("".join(writer.out))
+    title = _title(root)
+    if title and not re.search(r"^# ", text, re.M):
+        text = f"# {title}\n\n{text}"
+        writer.words += len(title.split())
+    chrome = max(0, _visible_words(root) - writer.words)
+    return Rendering(text, tags, chrome, found)
+
+
+def _tidy(text: str) -> str:
+    parts = re.split(r"(\n(?:`{3,})\n.*?\n`{3,}\n)", text, flags=re.S)  # leave code blocks as they are
+    for i in range(0, len(parts), 2):
+        prose = re.sub(r"\[\s*\]\([^)]*\)", "", parts[i])  # icon links with no text
+        lines = [line.rstrip() for line in prose.split("\n")]
+        lines = [line if line.lstrip().startswith("- ") else line.strip() for line in lines]
+        lines = [line for line in lines if line.strip() not in ("-", "|", "``")]
+        parts[i] = re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
+    return re.sub(r"\n{3,}", "\n\n", "".join(parts)).strip() + "\n"
+
+
+def _text(element: Element) -> str:
+    return "".join(c if isinstance(c, str) else _text(c) for c in element.children)
+
+
+def _title(root: Element) -> str:
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.tag == "title":
+            return " ".join("".join(c for c in node.children if isinstance(c, str)).split())
+        if node.tag not in ("body", "script", "style"):
+            stack.extend(c for c in node.children if isinstance(c, Element))
+    return ""
+
+
+def _visible_words(element: Element) -> int:
+    if element.tag in _INVISIBLE:
+        return 0
+    return sum(len(c.split()) if isinstance(c, str) else _visible_words(c) for c in element.children)
+
+
+class HtmlCompressor(Compressor):
+    content_type = "html"
+    name = "html"
+
+    def compress(self, text: str, target: int | None, ctx: PieceContext) -> Compressed | None:
+        rendering = self._render(text)
+        detail = f"html rendered as text, {rendering.found} content"
+        if rendering.chrome_words:
+            detail += f", {rendering.chrome_words} words of page chrome left out"
+        header = ctx.marker(rendering.tags, "tags", detail) + "\n\n"
+        whole = header + rendering.text
+        if target is None or ctx.counter.count(whole) <= target:
+            return Compressed(whole, omitted={"tags": rendering.tags})
+        prose: Compressor = getattr(self, "_prose", None) or ctx.compressor("prose")
+        self._prose = prose  # one per piece, so its ranking is computed once
+        inner = prose.compress(rendering.text, target - ctx.counter.count(header), ctx)
+        if inner is None:
+            return None
+        return Compressed(header + inner.text, omitted={"tags": rendering.tags, **inner.omitted})
+
+    def _render(self, text: str) -> Rendering:
+        return self.once_per_piece(text, lambda: render(text))
+
+    def select(self, original: str, selector: str, value: Any) -> str:
+        if selector in ("lines", "query"):  # the units the markers speak in are the rendering's
+            return super().select(render(original).text, selector, value)
+        return super().select(original, selector, value)

@@ -1,0 +1,35 @@
+"""Whether a piece is HTML: a page, or a fragment of one.
+
+``is_page`` is also published as a named check (see ``register``), so the
+mixed detector can decline a page without importing this family.
+"""
+
+from __future__ import annotations
+
+import re
+
+from headroom.plugins import Detector, line_share
+
+__all__ = ["DETECTORS", "is_html", "is_page"]
+
+_HTML_RE = re.compile(r"^\s*(<!doctype html|<html[\s>])", re.I)
+_HTML_FRAGMENT_RE = re.compile(r"^\s*<(head|body|main|article|section|div|table|ul|p)[\s>]", re.I)
+_TAG_LINE_RE = re.compile(r"^\s*</?[A-Za-z]")
+
+
+def is_page(text: str) -> bool:
+    """A whole page: it opens with a doctype or an ``<html>`` tag."""
+    return _HTML_RE.match(text[:2_000]) is not None
+
+
+def is_html(text: str) -> bool:
+    """A page, or a fragment of one: it opens with a block tag and most of its lines start with a tag."""
+    head = text[:2_000]
+    if _HTML_RE.match(head):
+        return True
+    if not _HTML_FRAGMENT_RE.match(head):
+        return False
+    return line_share(text, _TAG_LINE_RE, 0.5) or (head.count("\n") < 3 and head.count("</") >= 5)
+
+
+DETECTORS = (Detector("html", "html", is_html),)

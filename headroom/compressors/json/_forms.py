@@ -1,0 +1,228 @@
+"""Encodings of JSON that keep every value: lexical minification and the row table.
+
+Minification works on the text, not on parsed values: whitespace outside
+strings goes and every other character stays, so numbers keep their exact
+digits and strings their exact escapes.
+
+The row table serves an array of objects, the shape of most API answers and
+package listings (docs/compressors/json.md describes it for readers):
+
+    [json rows] {"path":["installed"],"rows":3,"columns":["name","version"],"shapes":{"1":["name","version","dist.url"]},"dotted":true}
+    ["pydantic","2.14.3"]
+    1["headroom","0.1.0","/src"]
+    ["tiktoken","0.14.0"]
+
+The header is JSON after the ``[json rows]`` tag: where the array sits in the
+document (keys and indexes from the top), how many rows it has, the columns of
+its main shape and, when rows differ in keys, the other shapes by number; a row
+line that starts with a number holds that shape's columns. With ``"dotted"``
+every column name is a path: ``dist.url`` is the key ``url`` of the object
+under ``dist`` (small nested objects are flattened so; a table whose keys hold
+dots is never dotted). The rest of the document, when the array is not all of
+it, is the header's ``document`` with ``"__headroom_rows__"`` where the array
+goes. A line that is a headroom marker stands for rows left out (lossy tables
+only) and decodes to the marker text itself, the way the JSON form holds it.
+"""  # noqa: E501 (the example row header is one line, as the compressor writes it)
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from headroom.markers import MARKER_RE
+
+__all__ = [
+    "TABLE_TAG",
+    "Layout",
+    "decode_table",
+    "encode_table",
+    "layout",
+    "main_array",
+    "minify",
+    "string_spans",
+]
+
+TABLE_TAG = "[json rows]"
+PLACEHOLDER = "__headroom_rows__"
+_MAX_SHAPES = 8
+_FLAT_LEAVES = 8  # nested objects up to this many leaves are flattened into dotted columns
+
+Path = list[str | int]
+
+_LEXEME = re.compile(r'"(?:[^"\\]|\\.)*"|[^\s"]+')
+
+
+def minify(text: str) -> str:
+    """``text`` without whitespace outside strings (the caller has checked it parses)."""
+    return "".join(_LEXEME.findall(text))
+
+
+def string_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of every string literal's content in ``text``, in order (quotes excluded)."""
+    spans: list[tuple[int, int]] = []
+    index = text.find('"')
+    while index >= 0:
+        end = index + 1
+        while True:
+            end = text.find('"', end)
+            if end < 0:
+                return spans
+            slashes = 0
+            while text[end - 1 - slashes] == "\\":
+                slashes += 1
+            if slashes % 2 == 0:
+                break
+            end += 1
+        spans.append((index + 1, end))
+        index = text.find('"', end + 1)
+    return spans
+
+
+def main_array(data: Any) -> tuple[Path, list[Any]] | None:
+    """The largest array in ``data`` (by item count, then nearest the top), with its path."""
+    best: tuple[int, int, Path, list[Any]] | None = None
+    stack: list[tuple[Path, Any]] = [([], data)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, list):
+            if len(node) >= 2 and (best is None or (len(node), -len(path)) > (best[0], best[1])):
+                best = (len(node), -len(path), path, node)
+            stack.extend((path + [i], child) for i, child in enumerate(node) if isinstance(child, (list, dict)))
+        elif isinstance(node, dict):
+            stack.extend((path + [k], child) for k, child in node.items() if isinstance(child, (list, dict)))
+    return None if best is None else (best[2], best[3])
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The columns of each row shape, most common first; ``dotted`` when nested objects are flattened."""
+
+    shapes: tuple[tuple[str, ...], ...]
+    dotted: bool
+
+    def line(self, row: dict[str, Any]) -> str:
+        leaves = _flat(row) if self.dotted else row
+        number = self.shapes.index(tuple(leaves))
+        values = json.dumps(list(leaves.values()), ensure_ascii=False, separators=(",", ":"))
+        return f"{number}{values}" if number else values
+
+
+def layout(items: list[Any], *, dotted: bool) -> Layout | None:
+    """How ``items`` (objects, or marker strings in a lossy table) lay out as rows, or None.
+
+    None when an item is neither, when there are too many shapes for the rows
+    to read as one table, or (``dotted``) when a key holds a dot.
+    """
+    rows = [item for item in items if not (isinstance(item, str) and MARKER_RE.fullmatch(item))]
+    if not rows or not all(isinstance(row, dict) for row in rows):
+        return None
+    if dotted and any("." in key for row in rows for key in row):
+        return None
+    counts = Counter(tuple(_flat(row) if dotted else row) for row in rows)
+    if len(counts) > min(_MAX_SHAPES, max(2, len(rows) // 2)):
+        return None
+    if dotted and not any(isinstance(v, dict) and _flattens(v) for row in rows for v in row.values()):
+        return None  # nothing nested to flatten: the plain layout says the same
+    return Layout(tuple(shape for shape, _ in counts.most_common()), dotted)
+
+
+def encode_table(data: Any, path: Path, items: list[Any], shape: Layout, rows: int) -> str:
+    """The table text of ``items`` (rows, and marker strings for rows left out) at ``path`` of ``data``."""
+    header: dict[str, Any] = {"path": path, "rows": rows, "columns": list(shape.shapes[0])}
+    if len(shape.shapes) > 1:
+        header["shapes"] = {str(number): list(s) for number, s in enumerate(shape.shapes[1:], 1)}
+    if shape.dotted:
+        header["dotted"] = True
+    if path:
+        header["document"] = _with_placeholder(data, path)
+    lines = [item if isinstance(item, str) else shape.line(item) for item in items]
+    return TABLE_TAG + " " + json.dumps(header, ensure_ascii=False, separators=(",", ":")) + "\n" + "\n".join(lines)
+
+
+def decode_table(text: str) -> Any:
+    """The data a table text holds (a lossy table's markers come back as marker strings)."""
+    head, _, body = text.partition("\n")
+    if not head.startswith(TABLE_TAG + " "):
+        raise ValueError("not a headroom JSON row table")
+    header = json.loads(head[len(TABLE_TAG) + 1 :])
+    shapes = {0: header["columns"], **{int(k): v for k, v in header.get("shapes", {}).items()}}
+    lines = body.split("\n")
+    numbers: list[int | None] = []  # each line's shape, None for a marker
+    arrays: list[str] = []
+    for line in lines:
+        if MARKER_RE.fullmatch(line):
+            numbers.append(None)
+            arrays.append(json.dumps(line))
+            continue
+        bracket = line.index("[")
+        numbers.append(int(line[:bracket] or 0))
+        arrays.append(line[bracket:])
+    items: list[Any] = []
+    for number, values in zip(numbers, json.loads("[" + ",".join(arrays) + "]")):  # one parse for every row
+        if number is None:
+            items.append(values)
+            continue
+        columns = shapes[number]
+        if not isinstance(values, list) or len(values) != len(columns):
+            raise ValueError(f"a row holds {values!r} for the columns {columns}")
+        items.append(_unflat(columns, values) if header.get("dotted") else dict(zip(columns, values)))
+    if not header["path"]:
+        return items
+    document = header["document"]
+    _set(document, header["path"], items)
+    return document
+
+
+def _flat(row: dict[str, Any]) -> dict[str, Any]:
+    """``row`` with small nested objects (no dotted keys, few leaves) spread into dotted keys."""
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        if isinstance(value, dict) and _flattens(value):
+            for sub, leaf in _flat(value).items():
+                out[f"{key}.{sub}"] = leaf
+        else:
+            out[key] = value
+    return out
+
+
+def _flattens(value: dict[str, Any]) -> bool:
+    if not value or any("." in key for key in value):
+        return False
+    leaves = 0
+    for child in value.values():
+        leaves += len(_flat(child)) if isinstance(child, dict) and _flattens(child) else 1
+    return leaves <= _FLAT_LEAVES
+
+
+def _unflat(columns: list[str], values: list[Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for column, value in zip(columns, values):
+        *parents, last = column.split(".")
+        node = out
+        for parent in parents:
+            node = node.setdefault(parent, {})
+        node[last] = value
+    return out
+
+
+def _at(data: Any, path: Path) -> Any:
+    for step in path:
+        data = data[step]
+    return data
+
+
+def _set(data: Any, path: Path, value: Any) -> None:
+    _at(data, path[:-1])[path[-1]] = value
+
+
+def _with_placeholder(data: Any, path: Path) -> Any:
+    """A copy of ``data`` along ``path`` with the array replaced by the placeholder."""
+    if not path:
+        return PLACEHOLDER
+    head, rest = path[0], path[1:]
+    if isinstance(data, dict):
+        return {k: (_with_placeholder(v, rest) if k == head else v) for k, v in data.items()}
+    return [(_with_placeholder(v, rest) if i == head else v) for i, v in enumerate(data)]

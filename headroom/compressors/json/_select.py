@@ -1,0 +1,391 @@
+"""Shrinking a parsed JSON document to a token budget: by value, every omission marked.
+
+Sizes are estimated from characters, each container's with its own tokens
+per character (the caller counts the final text exactly and asks again if it
+missed). The budget is shared out from the top:
+
+- an object whose keys fit keeps every key; its values share the budget:
+  each gets at least its floor (a scalar itself, a container as one marker, or,
+  when that fits, room to list its own key names), the values the question
+  names or matches first take up to half of what is left, the rest go
+  smallest first, so big values shrink and small ones stay whole;
+- an object too wide for that (a map of versions to dates) keeps the entries
+  that rank highest; each run of dropped entries becomes a marker key whose
+  value lists the dropped key names, or, when even the names do not fit, null
+  with the first and last name in the marker;
+- an array keeps the items that rank highest (``_rows.priority``), in order;
+  each run of dropped items becomes one marker string in place with what the
+  run held. When the question names items so far apart that a marker per run
+  would crowd them out, one marker at the first gap lists every dropped range;
+- strings longer than ``long_string`` keep their head and a ``chars`` marker
+  whose range is the rest of the literal in the original text.
+
+Everything costly that does not depend on the budget (sizes, rankings,
+summaries, string positions) is computed once per piece and reused for every
+budget the allocator tries.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from headroom.compressors._rows import Choice, Ranking, Summarizer, choose, priority, ranges
+from headroom.compressors.json._forms import string_spans
+from headroom.plugins import PieceContext
+
+__all__ = ["Shrinker"]
+
+_MARKER = 24.0  # tokens of a marker with a short summary, as a JSON string
+_RANGE = 3.0  # tokens one more range adds to a marker that lists several
+_MIN_STRING = 40  # characters a shortened string keeps at least
+_RECORD = 32  # an object with at most this many keys is a record: its names are always worth listing
+_WINDOW = 5_000  # characters of each window counted to measure a large container's tokens per character
+
+Where = tuple[int, "str | int"]
+
+
+@dataclass(frozen=True)
+class _Profile:
+    """A container's children, whatever the budget: their tokens, their floors (one marker
+    for a container), and what each key costs (``key_total``: all of them, as a list of names)."""
+
+    sizes: list[float]
+    floors: list[float]
+    keys: list[float]
+    key_total: float
+    unit: str  # what its children are counted as: keys, rows (objects) or items
+
+
+class Shrinker:
+    """One document, shrunk to any budget (in estimated tokens) on request."""
+
+    def __init__(
+        self,
+        data: Any,
+        text: str,
+        ctx: PieceContext,
+        *,
+        long_string: int,
+        tokens_per_char: float,
+        rows: list[Any] | None = None,
+        rows_factor: float = 1.0,
+    ) -> None:
+        self.data, self.text, self.ctx = data, text, ctx
+        self.long_string = long_string
+        self.tpc = tokens_per_char
+        self.rows, self.rows_factor = rows, rows_factor
+        self.omitted: Counter[str] = Counter()
+        self._tokens: dict[int, float] = {}
+        self._longest: dict[int, int] = {}
+        self._costs: dict[tuple[int, bool], list[float]] = {}
+        self._profiles: dict[int, _Profile] = {}
+        self._rankings: dict[int, Ranking] = {}
+        self._summaries: dict[int, Summarizer] = {}
+        self._spans: dict[Where, tuple[int, int]] | None = None
+
+    def shrink(self, budget: float) -> tuple[Any, Counter[str]]:
+        """The document within about ``budget`` tokens, and what was omitted by unit."""
+        self.omitted = Counter()
+        return self._value(self.data, budget, "", None), self.omitted
+
+    # sizes -----------------------------------------------------------------
+
+    def tokens(self, value: Any) -> float:
+        if isinstance(value, (dict, list)):
+            cached = self._tokens.get(id(value))
+            if cached is None:
+                cached = self._tokens[id(value)] = len(_dump(value)) * self.tpc
+            return cached
+        return len(_dump(value)) * self.tpc
+
+    def _long(self, value: Any) -> int:
+        """The longest string inside ``value``."""
+        if isinstance(value, str):
+            return len(value)
+        if not isinstance(value, (dict, list)):
+            return 0
+        cached = self._longest.get(id(value))
+        if cached is None:
+            children = value.values() if isinstance(value, dict) else value
+            cached = self._longest[id(value)] = max((self._long(v) for v in children), default=0)
+        return cached
+
+    def _floor(self, value: Any, size: float) -> float:
+        """The fewest tokens ``value`` can take: a container as one marker, a long string cut short."""
+        if isinstance(value, (dict, list)):
+            return min(size, _MARKER)
+        if isinstance(value, str) and len(value) > self.long_string:
+            return min(size, _MIN_STRING * self.tpc + _MARKER)
+        return size
+
+    def _profile(self, container: dict[str, Any] | list[Any]) -> _Profile:
+        """Measured once per container: its tokens per character and its key names' are counted
+        (on a sample when large), and its children are estimated with the container's own
+        ratio (version strings and dates cost more per character than prose)."""
+        found = self._profiles.get(id(container))
+        if found is None:
+            dump = _dump(container)
+            local = self._per_char(dump)
+            # a container keeps the estimate its parent gave it, so grants and sizes agree
+            self._tokens.setdefault(id(container), len(dump) * local)
+            children = list(container.values()) if isinstance(container, dict) else container
+            sizes = []
+            for child in children:
+                size = len(_dump(child)) * local
+                if isinstance(child, (dict, list)):
+                    size = self._tokens.setdefault(id(child), size)
+                sizes.append(size)
+            keys: list[float] = []
+            if isinstance(container, dict):
+                names = [_dump(k) for k in container]
+                per_char = self._per_char("[" + ",".join(names) + "]")
+                keys = [(len(name) + 1) * per_char for name in names]
+            floors = [self._floor(child, size) for child, size in zip(children, sizes)]
+            if isinstance(container, dict):
+                unit = "keys"
+            else:
+                unit = "rows" if children and all(isinstance(child, dict) for child in children) else "items"
+            found = self._profiles[id(container)] = _Profile(sizes, floors, keys, sum(keys), unit)
+        return found
+
+    def _per_char(self, text: str) -> float:
+        """Tokens per character of ``text``: a container's own ratio, measured on four windows
+        spread over it when it is large (counting all of it would cost more than the rest)."""
+        if len(text) <= 4 * _WINDOW:
+            return self.ctx.counter.count(text) / max(1, len(text))
+        step = (len(text) - _WINDOW) // 3
+        windows = [text[i * step : i * step + _WINDOW] for i in range(4)]
+        return sum(self.ctx.counter.count(w) for w in windows) / (4 * _WINDOW)
+
+    def _least(self, value: Any) -> float:
+        """The fewest tokens ``value`` can usefully be shown in: an object, room for its key
+        names to be listed (the numbers ``_entries`` will use); a list, one item and a marker."""
+        size = self.tokens(value)
+        if isinstance(value, dict):
+            names = self._profile(value).key_total + _MARKER
+            return min(size, names if len(value) <= _RECORD else 2 * names)
+        if isinstance(value, list):
+            return min(size, 2 * _MARKER)
+        return self._floor(value, size)
+
+    # values ----------------------------------------------------------------
+
+    def _value(self, value: Any, budget: float, path: str, where: Where | None) -> Any:
+        if isinstance(value, str):
+            return self._string(value, budget, path, where)
+        if not isinstance(value, (dict, list)):
+            return value
+        if self.tokens(value) <= budget and self._long(value) <= self.long_string:
+            return value
+        if isinstance(value, dict):
+            return self._object(value, budget, path)
+        return self._array(value, budget, path)
+
+    def _object(self, value: dict[str, Any], budget: float, path: str) -> Any:
+        """Every key stays when the keys and their values' floors fit: every nested key too
+        (each value at least its key names and a marker) if that fits, else values as markers."""
+        profile = self._profile(value)
+        tiers = [profile.floors]
+        if len(value) <= _RECORD:  # a record's values each shown as at least their own key names
+            tiers.insert(0, [self._least(child) for child in value.values()])
+        for floors in tiers:
+            left = budget - profile.key_total - sum(floors)
+            if left >= 0:
+                break
+        else:
+            return self._entries(value, budget, path)
+        grants = list(floors)
+        ranking = self._ranking(value)
+        asked = ranking.order[: ranking.asked]
+        for index in asked:  # what the question names or matches first, each up to half of what is left
+            extra = min(profile.sizes[index] - floors[index], left / 2)
+            grants[index] += extra
+            left -= extra
+        needs = sorted((i for i in range(len(grants)) if i not in asked), key=lambda i: profile.sizes[i] - floors[i])
+        for position, index in enumerate(needs):  # then the smallest needs first, each its fair share at most
+            extra = min(profile.sizes[index] - floors[index], left / (len(needs) - position))
+            grants[index] += extra
+            left -= extra
+        return {
+            k: self._value(v, grant, _join(path, k), (id(value), k)) for (k, v), grant in zip(value.items(), grants)
+        }
+
+    def _entries(self, value: dict[str, Any], budget: float, path: str) -> Any:
+        """A wide object: the entries that rank highest, each dropped run named by a marker key."""
+        profile = self._profile(value)
+        listed = _listed(len(value), profile.key_total, budget)
+        if not listed and budget < 2 * _MARKER:
+            return self._whole(value, path)
+        costs = self._costs.get((id(value), listed))
+        if costs is None:  # a kept entry's key is already paid for when every name is listed
+            costs = self._costs[(id(value), listed)] = [
+                size + (0.0 if listed else key) for size, key in zip(profile.sizes, profile.keys)
+            ]
+        choice = self._pick(value, costs, budget - (profile.key_total if listed else 0.0))
+        items = list(value.items())
+        out: dict[str, Any] = {}
+        for item in choice.layout():
+            if isinstance(item, int):
+                key, child = items[item]
+                grant = choice.keep[item] - (0.0 if listed else profile.keys[item])
+                out[key] = self._value(child, grant, _join(path, key), (id(value), key))
+                continue
+            dropped = [items[i][0] for start, end in item for i in range(start, end)]
+            detail = ranges(item)
+            if not listed:
+                detail += f" {_cut(dropped[0])}..{_cut(dropped[-1])}"
+            marker = self._marker(value, len(dropped), "keys", path, detail, item)
+            out[marker] = dropped if listed else None
+        return out
+
+    def _array(self, value: list[Any], budget: float, path: str) -> Any:
+        if budget < _MARKER:
+            return self._whole(value, path)
+        unit = self._profile(value).unit
+        factor = self.rows_factor if value is self.rows else 1.0
+        costs = self._costs.get((id(value), False))
+        if costs is None:  # in the form the rows will take: the row table costs less per row
+            costs = self._costs[(id(value), False)] = [size * factor + 0.3 for size in self._profile(value).sizes]
+        choice = self._pick(value, costs, budget)
+        out: list[Any] = []
+        for item in choice.layout():
+            if isinstance(item, int):
+                grant = choice.keep[item] / factor
+                out.append(self._value(value[item], grant, f"{path}#{item + 1}", (id(value), item)))
+            else:
+                out.append(self._marker(value, sum(e - s for s, e in item), unit, path, ranges(item), item))
+        return out
+
+    def _whole(self, value: dict[str, Any] | list[Any], path: str) -> str:
+        """``value`` replaced by one marker string."""
+        unit = self._profile(value).unit
+        return self._marker(value, len(value), unit, path, f"1-{len(value)}", [(0, len(value))])
+
+    def _marker(
+        self, container: Any, count: int, unit: str, path: str, detail: str, runs: list[tuple[int, int]]
+    ) -> str:
+        self.omitted[unit] += count
+        summarizer = self._summaries.get(id(container))
+        if summarizer is None:
+            children = list(container.values()) if isinstance(container, dict) else container
+            summarizer = self._summaries[id(container)] = Summarizer(children)
+        return self.ctx.marker(count, unit, f"{_label(path)} {detail}{summarizer.of(runs)}")
+
+    def _string(self, value: str, budget: float, path: str, where: Where | None) -> str:
+        limit = max(_MIN_STRING, min(self.long_string, int(budget / self.tpc)))
+        if len(value) <= limit:
+            return value
+        keep = limit // 2
+        span = self._span(where, value)
+        if span is None:  # the literal could not be located (duplicate keys): counted, not ranged
+            self.omitted["chars"] += len(value) - keep
+            return value[:keep] + " " + self.ctx.marker(len(value) - keep, "chars", _label(path))
+        start, end = span
+        cut = start + _raw_cut(self.text[start:end], keep)
+        self.omitted["chars"] += end - cut
+        return value[:keep] + " " + self.ctx.marker(end - cut, "chars", f"{cut + 1}-{end} {_label(path)}")
+
+    # choosing --------------------------------------------------------------
+
+    def _ranking(self, container: dict[str, Any] | list[Any]) -> Ranking:
+        ranking = self._rankings.get(id(container))
+        if ranking is None:
+            items = [{k: v} for k, v in container.items()] if isinstance(container, dict) else container
+            ranking = self._rankings[id(container)] = priority(items, self.ctx.query)
+        return ranking
+
+    def _pick(self, container: dict[str, Any] | list[Any], costs: list[float], budget: float) -> Choice:
+        children = list(container.values()) if isinstance(container, dict) else container
+        return choose(
+            self._ranking(container),
+            costs,
+            budget,
+            marker=_MARKER,
+            more_range=_RANGE,
+            least=lambda index: self._least(children[index]),
+        )
+
+    def _span(self, where: Where | None, value: str) -> tuple[int, int] | None:
+        """Where the literal of the string at ``where`` sits in the original text."""
+        if where is None:
+            return None
+        if self._spans is None:
+            self._spans = _locate(self.data, self.text)
+        span = self._spans.get(where)
+        if span is None:
+            return None
+        try:
+            same = json.loads('"' + self.text[span[0] : span[1]] + '"') == value
+        except ValueError:
+            same = False
+        return span if same else None
+
+
+def _listed(keys: int, names: float, budget: float) -> bool:
+    """Whether an object's dropped keys are listed by name: a record's (a few keys) whenever
+    the names fit; a map's (many keys: versions, ids) when they take at most half its share."""
+    return names + _MARKER <= (budget if keys <= _RECORD else budget / 2)
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _label(path: str) -> str:
+    return re.sub(r"[\]\n\r]", "", path)[-40:] or "top"
+
+
+def _cut(name: str) -> str:
+    return name if len(name) <= 24 else name[:21] + "..."
+
+
+def _raw_cut(raw: str, keep: int) -> int:
+    """The index in a string literal's raw text after its first ``keep`` characters."""
+    index = count = 0
+    while index < len(raw) and count < keep:
+        if raw[index] != "\\":
+            index += 1
+        elif raw[index + 1] != "u":
+            index += 2
+        else:
+            code = int(raw[index + 2 : index + 6], 16)
+            index += 6
+            if 0xD800 <= code < 0xDC00 and raw[index : index + 2] == "\\u":
+                index += 6  # a surrogate pair is one character
+        count += 1
+    return index
+
+
+def _locate(data: Any, text: str) -> dict[Where, tuple[int, int]]:
+    """The literal of every string value, keyed by (id of its container, key or index).
+
+    Literals come in document order, keys and values alike; walking the parsed
+    data in the same order pairs them. Duplicate keys break the pairing, and
+    then nothing is located.
+    """
+    spans = iter(string_spans(text))
+    found: dict[Where, tuple[int, int]] = {}
+
+    def walk(node: Any) -> None:
+        children: Any = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, child in children:
+            if isinstance(node, dict):
+                next(spans)
+            if isinstance(child, str):
+                found[(id(node), key)] = next(spans)
+            elif isinstance(child, (dict, list)):
+                walk(child)
+
+    try:
+        walk(data)
+    except StopIteration:
+        return {}
+    return found if next(spans, None) is None else {}

@@ -1,0 +1,212 @@
+"""JSON and NDJSON: lossless first, then rows chosen by value, never silently.
+
+Without budget pressure only lossless forms are used (``_json_forms``):
+lexical minification, or the row table for arrays of objects (plain or with
+small nested objects flattened into dotted columns, mixed shapes numbered),
+whichever costs the fewest real tokens; a table is only offered once it decodes
+back to the same data. Under a budget the document is shrunk by value
+(``_json_select``): every key of a shown object stays visible, arrays and wide
+objects keep the items that rank highest, every omission is a marker that says
+what it stands for. The shrunk document is rendered as JSON (which parses) and,
+when its largest array is still a list of objects, as the row table; the one
+with fewer real tokens is returned.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from headroom.compressors._rows import row_text
+from headroom.compressors.json import _forms as forms
+from headroom.compressors.json._select import Shrinker
+from headroom.plugins import Compressed, Compressor, PieceContext, check_span, shrink_to_fit
+from headroom.relevance import BM25
+
+__all__ = ["JsonCompressor"]
+
+
+class JsonOptions(BaseModel):
+    """``long_string``: under a budget, strings longer than this many characters are shortened."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    long_string: int = Field(default=300, ge=40)
+
+
+class JsonCompressor(Compressor):
+    content_type = "json"
+    name = "json"
+    Options = JsonOptions
+    selectors: ClassVar[frozenset[str]] = frozenset({"lines", "chars", "query", "rows"})
+
+    def compress(self, text: str, target: int | None, ctx: PieceContext) -> Compressed | None:
+        document = self._document(text, ctx)
+        if document is None:  # routed here but not JSON after all
+            return ctx.compressor("text").compress(text, target, ctx)
+        lossless = document.lossless
+        if target is None or (lossless is not None and document.lossless_tokens <= target):
+            return lossless
+        return document.fit(target)
+
+    def _document(self, text: str, ctx: PieceContext) -> _Document | None:
+        """The piece parsed, its lossless form and its shrinker, built once: the allocator asks
+        for the same piece at many targets in a row, and the core keeps one compressor per piece."""
+
+        def build() -> _Document | None:
+            parsed = _parse(text)
+            return None if parsed is None else _Document(text, *parsed, ctx, self.options.long_string)
+
+        return self.once_per_piece((text, ctx.query, id(ctx.counter)), build)
+
+    def describe(self, text: str) -> tuple[int, str]:
+        parsed = _parse(text)
+        found = _container(parsed[0]) if parsed else None
+        if found is None:
+            return super().describe(text)
+        _, items, unit = found
+        return len(items), unit
+
+    def select(self, original: str, selector: str, value: Any) -> str:
+        parsed = _parse(original)
+        found = _container(parsed[0]) if parsed else None
+        if selector not in ("rows", "query") or found is None:
+            return super().select(original, selector, value)
+        _, items, _ = found
+        numbered = list(enumerate(items, 1))
+        if selector == "rows":
+            first, last = check_span(value, "rows")
+            numbered = numbered[first - 1 : last]
+        else:
+            scores = BM25([row_text(item) for item in items]).scores(str(value))
+            numbered = [(i, item) for (i, item), score in zip(numbered, scores) if score > 0]
+        return "".join(f"{i}: {json.dumps(item, ensure_ascii=False)}\n" for i, item in numbered)
+
+
+class _Document:
+    """One piece: its cheapest lossless form, and its shrinking to any target."""
+
+    def __init__(self, text: str, data: Any, ndjson: bool, ctx: PieceContext, long_string: int) -> None:
+        self.data, self.ndjson, self.ctx = data, ndjson, ctx
+        count = ctx.counter.count
+        if ndjson:
+            minified = "\n".join(forms.minify(line) for line in text.strip().split("\n") if line.strip())
+        else:
+            minified = forms.minify(text.strip())
+        self.main = ([], data) if ndjson else forms.main_array(data)
+        candidates = [(count(minified), minified, "text" if ndjson else "json")]
+        if self.main is not None:
+            path, items = self.main
+            for dotted in (True, False):
+                shape = forms.layout(items, dotted=dotted)
+                table = forms.encode_table(data, path, items, shape, len(items)) if shape else None
+                if table is not None and forms.decode_table(table) == data:
+                    candidates.append((count(table), table, "text"))
+        tokens, best, kind = min(candidates, key=lambda c: c[0])
+        self.lossless_tokens = tokens
+        # the core keeps a form only if it costs fewer tokens than the text, so the text is not counted here
+        self.lossless = Compressed(best, lossless=True, output_kind=kind) if best != text.strip() else None
+        # what this piece's forms measured: tokens per character of each, and what a row costs as a table
+        json_tokens, tables = candidates[0][0], [(t, len(table)) for t, table, _ in candidates[1:]]
+        self.per_char = {False: json_tokens / max(1, len(minified))}
+        self.per_char[True] = min(t / max(1, n) for t, n in tables) if tables else self.per_char[False]
+        self.shrinker = Shrinker(
+            data,
+            text,
+            ctx,
+            long_string=long_string,
+            tokens_per_char=self.per_char[False],
+            rows=self.main[1] if self.main else None,
+            rows_factor=min(t for t, _ in tables) / json_tokens if tables else 1.0,
+        )
+
+    def fit(self, target: int) -> Compressed | None:
+        """The shrunk document within ``target`` real tokens, or None when it cannot get there."""
+
+        def attempt(budget: float) -> tuple[Compressed | None, float | None]:
+            shrunk, omitted = self.shrinker.shrink(budget)
+            if not omitted:
+                return None, budget * 0.8
+            tokens, text, kind = self._cheapest(self._render(shrunk))
+            if tokens <= target:
+                return Compressed(text, omitted=dict(omitted), output_kind=kind), None
+            return None, budget * min(0.97, target / tokens * 0.97)
+
+        return shrink_to_fit(attempt, target * 0.95, tries=6)
+
+    def _cheapest(self, rendered: list[tuple[str, str]]) -> tuple[int, str, str]:
+        """The form with the fewest real tokens. A form whose estimate (its characters at the
+        tokens per character this piece's lossless forms measured) is 15% above another's is
+        not counted: counting is most of the time spent on a large piece."""
+        estimates = [len(text) * self.per_char[text.startswith(forms.TABLE_TAG)] for text, _ in rendered]
+        least = min(estimates)
+        counted = [
+            (self.ctx.counter.count(text), text, kind)
+            for (text, kind), estimate in zip(rendered, estimates)
+            if estimate <= least * 1.15
+        ]
+        return min(counted, key=lambda c: c[0])
+
+    def _render(self, shrunk: Any) -> list[tuple[str, str]]:
+        """The shrunk document as JSON (or JSON lines) and, when its rows are still objects, as the row table."""
+        if self.ndjson and isinstance(shrunk, list):
+            out = [("\n".join(_dump(v) for v in shrunk), "text")]
+        else:
+            out = [(_dump(shrunk), "json")]
+        if self.main is None or not all(isinstance(step, str) for step in self.main[0]):
+            return out  # an index in the path may have moved when items before it were dropped
+        path = self.main[0]
+        node = shrunk
+        for step in path:
+            node = node.get(step) if isinstance(node, dict) else None
+        if not isinstance(node, list):
+            return out
+        for dotted in (True, False):
+            shape = forms.layout(node, dotted=dotted)
+            if shape is not None:
+                table = forms.encode_table(shrunk, path, node, shape, len(self.main[1]))
+                if forms.decode_table(table) == shrunk:  # the table says what the JSON says, or it is not offered
+                    out.append((table, "text"))
+                break
+        return out
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _parse(text: str) -> tuple[Any, bool] | None:
+    """``(data, is_ndjson)``, or None when ``text`` is neither JSON nor JSON lines."""
+    stripped = text.strip()
+    if not stripped or stripped[0] not in "[{":
+        return None
+    try:
+        return json.loads(stripped), False
+    except ValueError:
+        pass
+    try:
+        rows = [json.loads(line) for line in stripped.split("\n") if line.strip()]
+    except ValueError:
+        return None
+    return (rows, True) if len(rows) >= 2 else None
+
+
+def _container(data: Any) -> tuple[list[str | int], list[Any], str] | None:
+    """The array or object ``rows=`` addresses: its path, its items, and their unit."""
+    found = forms.main_array(data)
+    widest: tuple[list[str | int], dict[str, Any]] | None = None
+    stack: list[tuple[list[str | int], Any]] = [([], data)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, dict):
+            if len(node) >= 2 and (widest is None or len(node) > len(widest[1])):
+                widest = (path, node)
+            stack.extend((path + [k], v) for k, v in node.items() if isinstance(v, (dict, list)))
+        elif isinstance(node, list):
+            stack.extend((path + [i], v) for i, v in enumerate(node) if isinstance(v, (dict, list)))
+    if found is not None and (widest is None or len(found[1]) >= len(widest[1])):
+        return found[0], found[1], "rows"
+    if widest is not None:
+        return widest[0], [{k: v} for k, v in widest[1].items()], "keys"
+    return None

@@ -1,0 +1,78 @@
+"""Which log lines are worth keeping, in order: the log compressor takes them while they fit.
+
+1. the first error line (in a build the cause; later errors often echo it) and
+   the program's last step before it: the last line of a run of similar lines
+   that ends shortly before the error (``loading settings.json``);
+2. the three lines that best match the query;
+3. the first line of each error template, then the summary lines;
+4. whole blocks (tracebacks, stack traces, failure sections, diagnostics);
+5. more query matches, context around each distinct error, the first and last
+   three lines, the first warning of each template, the other query matches
+   and error lines;
+6. the first line of each run and each template, the last line of each long run;
+7. the rest, from both ends inward (taken until one does not fit).
+"""
+
+from __future__ import annotations
+
+from headroom.compressors.log._parse import LogLines
+from headroom.relevance import sparse_scores
+
+__all__ = ["order"]
+
+_CONTEXT = 2
+_LOOKBACK = 8  # how far before an error its program's last step is looked for
+_LENGTH_SAMPLE = 200  # lines sampled for BM25's average line length
+
+
+def order(log: LogLines, query: str | None) -> tuple[list[tuple[int, int]], int]:
+    """Ranges of lines, most worth keeping first (see the module docstring), and where the filler starts."""
+    lines, levels, templates = log.lines, log.levels, log.templates
+    n = len(lines)
+    first_of: dict[str, int] = {}
+    for index in range(n):
+        first_of.setdefault(templates[index], index)
+    errors = [i for i in range(n) if levels[i] == "error"]
+    distinct_errors = [i for i in errors if first_of[templates[i]] == i]
+    warnings = [i for i in range(n) if levels[i] == "warn" and first_of[templates[i]] == i]
+    scores = sparse_scores(lines, query, sample=_LENGTH_SAMPLE)
+    relevant = sorted(scores, key=lambda i: (-scores[i], i))
+    context = [j for i in distinct_errors for j in (*range(i - _CONTEXT, i + _CONTEXT + 1), _last_step(log, i))]
+    edges = [0, 1, 2, n - 3, n - 2, n - 1]
+    run_firsts = sorted({*log.run_start, *first_of.values()})
+    run_lasts = [  # the last line of a long run, when it is not a copy of the first
+        i
+        for i in range(n)
+        if (i == n - 1 or log.run_start[i + 1] != log.run_start[i])
+        and i - log.run_start[i] >= 2
+        and templates[i] != templates[log.run_start[i]]
+    ]
+    first = [errors[0], _last_step(log, errors[0])] if errors else []
+    singles = (first, relevant[:3], distinct_errors, log.summaries)
+    later = (relevant[:12], context, edges, warnings, relevant, errors, run_firsts, run_lasts)
+    ranked: list[tuple[int, int]] = []
+    seen: set[int] = set()
+
+    def add(group: list[int]) -> None:
+        for index in group:
+            if 0 <= index < n and index not in seen:
+                seen.add(index)
+                ranked.append((index, index + 1))
+
+    for group in singles:
+        add(group)
+    ranked.extend(log.blocks)
+    for group in later:
+        add(group)
+    rest = len(ranked)
+    add([i for k in range((n + 1) // 2) for i in (k, n - 1 - k)])  # from both ends inward
+    return ranked, rest
+
+
+def _last_step(log: LogLines, error: int) -> int:
+    """The last line of a run of similar lines that ends shortly before ``error`` (``loading x.json``,
+    ``compiling y.c``): what the program was doing when it failed. -1 when there is none."""
+    for j in range(error - 1, max(-1, error - _LOOKBACK), -1):
+        if j - log.run_start[j] >= 2:
+            return j
+    return -1

@@ -1,0 +1,246 @@
+"""Build, test, install and service logs (plain or JSON lines): what failed first, repetition folded.
+
+Every line gets a level (from its words, or from the level field of a JSON
+record) and a template (numbers, times, hex ids, versions and paths masked);
+runs of similar lines are found, and the blocks that only make sense whole:
+Python tracebacks, Java and Node stack traces with their ``Caused by:`` chains,
+Rust panics, compiler diagnostics with their source excerpts, pytest / unittest
+/ cargo / TAP failure sections (``_log_parse``). Lines are kept in the priority
+order of ``_log_rank`` as far as the target allows, and shown in their order;
+each omitted stretch becomes one marker with its range, its lines of each level
+but info, and how many of them are like the kept line above it, so a run of
+similar lines reads as one line and a count:
+
+    2026-11-24 08:43:49 INFO Inventory - loaded item sku-3 qty=21
+    [hr1:371797639682022 omitted 35 lines 5-39 35 like the line above]
+
+A small log has every line counted before choosing; a big one has a sample
+counted and its other lines estimated from their length until they are kept.
+A result for a target up to ``_EXACT_TARGET`` is costed exactly (every kept
+line and marker counted); the core counts every result for real.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import accumulate
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from headroom.compressors.log._parse import LEVELS, LogLines, level_of, read_log, template_of
+from headroom.compressors.log._rank import order
+from headroom.plugins import Compressed, Compressor, PieceContext, shrink_to_fit, split_lines
+from headroom.tokens import TokenCounter
+
+__all__ = ["LogCompressor", "level_of", "template_of"]
+
+_MARKER_COST = 20  # a marker with a range and a level count, in cl100k tokens
+_SAMPLE = 2000  # lines sampled for tokens per character
+_EXACT_CHARS = 400_000  # logs up to this size have every line counted before choosing
+# up to this target a result's cost is counted exactly; above it the core's count of the result decides
+_EXACT_TARGET = 32_000
+
+
+class LogOptions(BaseModel):
+    """``max_tokens``: without a budget, logs above this are cut to it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    max_tokens: int = Field(default=4000, ge=64)
+
+
+@dataclass
+class _Plan:
+    """One piece's lines, priority and level tallies; token costs filled in as lines are considered."""
+
+    log: LogLines
+    order: list[tuple[int, int]]  # [start, end) ranges, most worth keeping first
+    rest: int  # where the filler starts in ``order``: taken in order until one does not fit
+    tallies: dict[str, list[int]]  # running count of each level, for a marker's summary
+    run_end: dict[int, int]
+    counter: TokenCounter
+    counted: list[bool] = field(default_factory=list)
+    estimates: list[int] = field(default_factory=list)  # the exact count once a line is counted
+
+    def __post_init__(self) -> None:
+        lines = self.log.lines
+        self.counted = [False] * len(lines)
+        # a small log is counted line by line at once; a big one from a sample, its other lines
+        # estimated from their length until they are kept
+        step = 1 if sum(map(len, lines)) <= _EXACT_CHARS else max(1, len(lines) // _SAMPLE)
+        sample = [(len(lines[i]), self.counter.count(lines[i])) for i in range(0, len(lines), step)]
+        per_token = sum(size for size, _ in sample) / max(1, sum(tokens for _, tokens in sample))
+        self.estimates = [1 + int(len(line) / per_token) for line in lines]
+        for position, (_, tokens) in enumerate(sample):
+            self.counted[position * step] = True
+            self.estimates[position * step] = tokens
+
+    def cost(self, index: int) -> int:
+        if not self.counted[index]:
+            self.counted[index] = True
+            self.estimates[index] = self.counter.count(self.log.lines[index])
+        return self.estimates[index]
+
+    def exceeds(self, limit: int) -> bool:
+        """Whether the whole log has more than ``limit`` tokens, counting only as far as needed."""
+        total = 0
+        for index in range(len(self.estimates)):
+            total += self.cost(index)
+            if total > limit:
+                return True
+        return False
+
+
+class LogCompressor(Compressor):
+    content_type = "log"
+    name = "log"
+    Options = LogOptions
+
+    def compress(self, text: str, target: int | None, ctx: PieceContext) -> Compressed | None:
+        plan = self._plan(text, ctx)
+        if len(plan.log.lines) < 3:
+            return None
+        if target is None:
+            if not plan.exceeds(self.options.max_tokens):
+                return None
+            target = self.options.max_tokens
+        form = _fit(plan, target, ctx, summarized=True)
+        if form is None or form.markers * 6 >= target / 20:
+            # where the markers' level counts are a large share of a tight target, bare ranges may
+            # leave room for a line that matters more; the priority order decides
+            bare = _fit(plan, target, ctx, summarized=False)
+            if bare is not None and (form is None or _ranks_higher(plan, bare.keep, form.keep)):
+                form = bare
+        return None if form is None else Compressed(form.text, omitted={"lines": form.omitted})
+
+    def _plan(self, text: str, ctx: PieceContext) -> _Plan:
+        """Computed once per piece: the allocator asks the same instance at several targets."""
+
+        def build() -> _Plan:
+            log = read_log(split_lines(text))
+            ranges, rest = order(log, ctx.query)
+            tallies = {
+                level: [0, *accumulate(int(v == level) for v in log.levels)] for level in LEVELS if level != "info"
+            }
+            run_end: dict[int, int] = {}
+            for index, start in enumerate(log.run_start):
+                run_end[start] = index + 1
+            return _Plan(log, ranges, rest, tallies, run_end, ctx.counter)
+
+        return self.once_per_piece((text, ctx.query, id(ctx.counter)), build)
+
+
+@dataclass(frozen=True)
+class _Form:
+    keep: bytearray
+    text: str
+    omitted: int
+    markers: int
+    cost: int
+
+
+def _fit(plan: _Plan, target: int, ctx: PieceContext, summarized: bool) -> _Form | None:
+    """The selection whose rendering fits ``target``: the room shrinks by each overshoot."""
+
+    def attempt(room: int) -> tuple[_Form | None, int | None]:
+        keep = _choose(plan, room)
+        if keep.count(1) in (0, len(keep)):
+            return None, None
+        form = _render(plan, keep, ctx, summarized, exact=target <= _EXACT_TARGET)
+        if form.cost <= target:
+            return form, None
+        return None, room - (form.cost - target)
+
+    return shrink_to_fit(attempt, target, tries=4)
+
+
+def _ranks_higher(plan: _Plan, a: bytearray, b: bytearray) -> bool:
+    """Whether ``a`` keeps the first range of the priority order on which the two differ."""
+    for start, _ in plan.order:
+        if a[start] != b[start]:
+            return a[start] > b[start]
+    return False
+
+
+def _choose(plan: _Plan, room: int) -> bytearray:
+    """Which lines to keep: ranges in priority order while they fit, counting a marker per gap."""
+    n = len(plan.log.lines)
+    keep = bytearray(n)
+    used = _MARKER_COST  # everything omitted is one gap
+    for position, (start, end) in enumerate(plan.order):
+        if end - start == 1:  # most ranges are one line: the same sum as _gain, inline for speed
+            if keep[start]:
+                continue
+            added = plan.estimates[start] + _MARKER_COST * (
+                1 - (start == 0 or keep[start - 1]) - (end == n or keep[end])
+            )
+        else:
+            lines_cost, gaps = _gain(plan, keep, start, end)
+            added = lines_cost + gaps * _MARKER_COST
+        if used + added <= room:
+            keep[start:end] = b"\x01" * (end - start)
+            used += added
+        elif position >= plan.rest or room - used < 2:
+            break
+    return keep
+
+
+def _gain(plan: _Plan, keep: bytearray, start: int, end: int) -> tuple[int, int]:
+    """What keeping ``[start, end)`` costs: the tokens of its omitted lines, and how many gaps it adds."""
+    n = len(keep)
+    cost = gaps = 0
+    index = start
+    while index < end:
+        if keep[index]:
+            index += 1
+            continue
+        stretch = keep.find(1, index, end)
+        stretch = end if stretch < 0 else stretch
+        cost += sum(plan.estimates[index:stretch])
+        left = index == start and start > 0 and not keep[start - 1]
+        right = stretch == end and end < n and not keep[end]
+        gaps += left + right - 1
+        index = stretch
+    return cost, gaps
+
+
+def _render(plan: _Plan, keep: bytearray, ctx: PieceContext, summarized: bool, exact: bool) -> _Form:
+    """The kept lines with one marker per omitted stretch, and what that costs: exactly (every kept
+    line and marker counted), or for a large target with the lines not counted yet estimated."""
+    lines = plan.log.lines
+    n = len(lines)
+    out: list[str] = []
+    omitted = cost = markers = 0
+    index = 0
+    while index < n:
+        if keep[index]:
+            stop = keep.find(0, index)
+            stop = n if stop < 0 else stop
+            out.extend(lines[index:stop])
+            cost += sum(plan.cost(i) for i in range(index, stop)) if exact else sum(plan.estimates[index:stop])
+        else:
+            stop = keep.find(1, index)
+            stop = n if stop < 0 else stop
+            omitted += stop - index
+            markers += 1
+            ending = "" if stop == n and not lines[-1].endswith("\n") else "\n"
+            detail = _detail(plan, index, stop) if summarized else f"{index + 1}-{stop}"
+            marker = ctx.marker(stop - index, "lines", detail) + ending
+            out.append(marker)
+            cost += ctx.counter.count(marker) if exact else 1 + len(marker) * 2 // 5
+        index = stop
+    return _Form(keep, "".join(out), omitted, markers, cost)
+
+
+def _detail(plan: _Plan, start: int, stop: int) -> str:
+    """``41-160 error:2 warn:1``: the range, the lines of each level but info (the rest), and how
+    many of them are like the kept line above."""
+    parts = [f"{start + 1}-{stop}"]
+    parts += [
+        f"{level}:{tally[stop] - tally[start]}" for level, tally in plan.tallies.items() if tally[stop] > tally[start]
+    ]
+    if start > 0:
+        run = plan.log.run_start[start - 1]
+        like = min(stop, plan.run_end[run]) - start
+        if like > 0:
+            parts.append(f"{like} like the line above")
+    return " ".join(parts)

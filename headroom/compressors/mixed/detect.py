@@ -1,0 +1,30 @@
+"""Whether a piece is mixed: fenced blocks, embedded JSON or an embedded diff among other content.
+
+What a later detector takes whole stays its own: an HTML page, grep output,
+``rg --heading`` output, code (judged on the text around the blocks); a diff
+with its usual headers and a structured log are declined by
+``worth_splitting``. Those families are asked through the registry's named
+checks (``html-page``, ``grep``, ``headed``, ``code``), never imported, so the
+detector is built for one registry.
+"""
+
+from __future__ import annotations
+
+from headroom.compressors.mixed._split import split_sections, worth_splitting
+from headroom.plugins import Detector, Registry
+
+__all__ = ["detector", "is_mixed"]
+
+
+def is_mixed(text: str, registry: Registry) -> bool:
+    if registry.check("html-page", text) or registry.check("grep", text) or registry.check("headed", text):
+        return False
+    sections = split_sections(text)
+    if sections is None or not worth_splitting(text, sections):
+        return False
+    around = "".join(text[s.start : s.end] for s in sections if s.kind == "text")
+    return not registry.check("code", around)
+
+
+def detector(registry: Registry) -> Detector:
+    return Detector("mixed", "mixed", lambda text: is_mixed(text, registry))

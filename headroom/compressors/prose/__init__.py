@@ -1,0 +1,19 @@
+"""Prose: sentences and paragraphs chosen by relevance, headings kept.
+
+``compressor.py`` holds the compressor, ``detect.py`` what routes a piece here; helpers:
+_units.py (segmentation). ``register`` is this family's plugin entry: it has the shape a
+third-party plugin's has (see docs/plugins.md) and is what
+``headroom.registry.BUILTIN_FAMILIES`` calls.
+"""
+
+from headroom.compressors.prose.compressor import ProseCompressor
+from headroom.compressors.prose.detect import DETECTORS
+from headroom.plugins import Registry
+
+__all__ = ["ProseCompressor", "register"]
+
+
+def register(registry: Registry) -> None:
+    registry.register(ProseCompressor)
+    for found in DETECTORS:
+        registry.add_detector(found)

@@ -1,0 +1,176 @@
+"""Cutting prose into what the prose compressor chooses among: blocks, headings, sentences, items.
+
+A block is a run of lines up to a blank line (a fenced code block is one
+block, blank lines and all). Headings (markdown, underlined, capitals,
+numbered clauses, and a lone short line that the next block is indented
+under, as in NEWS files, changelogs and man pages) are kept whole. A long paragraph is cut
+into sentences; a block made of items (bullets, numbered items, ``key: value``
+fields, command-line options) into one unit per item; anything else is one
+unit. Units partition the text, each with the whitespace that follows it, so
+keeping a unit keeps its exact characters.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+__all__ = ["Block", "Document", "Unit", "blocks_of", "heading_level", "is_heading", "segment"]
+
+_MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+\S")
+_CAPS_HEADING = re.compile(r"^[A-Z][A-Z0-9 ,/&()-]{2,60}$")
+_NUMBERED = re.compile(r"^\s{0,4}(\d+(\.\d+)*\.|[IVX]+\.|Section \d+)\s+[A-Z][^.!?]{0,80}\.?$")
+_UNDERLINE = re.compile(r"^\s*(=+|-+|~+)\s*$")
+_OUTLINE = re.compile(r"^(\*{1,4}) \S")  # Emacs outline and org headings, as in GNU NEWS files
+_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+_ITEM = re.compile(r"^\s*([-*•+]\s+\S|\d{1,3}[.)]\s+\S|--?[A-Za-z0-9]|[A-Z][\w.-]{0,40}:\s+\S)")
+# a sentence ends at . ! ? (and closing quotes or brackets) before whitespace and a capital, digit, quote or bracket
+_BOUNDARY = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(\s+)(?=[\"'\u201c\u2018(\[]?[A-Z0-9])")
+_ABBREVIATION = re.compile(
+    r"(\b(e\.g|i\.e|etc|vs|cf|al|approx|Mr|Mrs|Ms|Dr|Prof|St|No|Nos|Fig|Inc|Ltd|Co|Corp|Jr|Sr|Vol|pp|resp)"
+    r"|\b[A-Za-z]|\b\d+)[.]$"
+)
+_LONG_CHARS = 250  # a paragraph this long with three sentences or more is chosen from by sentence
+
+
+@dataclass(frozen=True)
+class Unit:
+    """Characters ``start`` to ``end`` of the text: a whole paragraph, a sentence or an item."""
+
+    block: int
+    start: int
+    end: int
+    lead: bool  # the first unit of its block
+
+
+@dataclass(frozen=True)
+class Block:
+    """Lines ``first`` to ``last`` (0-based, inclusive, with the blank lines after it), characters ``start`` to ``end``.
+
+    ``kind`` is ``heading`` or ``blank`` (no units: always kept), ``paragraph`` (one unit),
+    ``sentences`` or ``lines`` (one unit per item).
+    """
+
+    first: int
+    last: int
+    start: int
+    end: int
+    kind: str
+    units: tuple[int, ...]
+    level: int  # a heading's depth, 1 = top; 0 for the rest
+
+
+@dataclass(frozen=True)
+class Document:
+    text: str
+    blocks: list[Block]
+    units: list[Unit]
+    line_starts: list[int]
+
+    def line_of(self, offset: int) -> int:
+        """The 0-based line holding character ``offset``."""
+        return bisect.bisect_right(self.line_starts, offset) - 1
+
+
+def is_heading(block: list[str]) -> bool:
+    """Whether a block of non-blank lines is a heading."""
+    return heading_level(block, "") > 0
+
+
+def heading_level(block: list[str], following: str) -> int:
+    """How deep a heading the block of non-blank lines is (1 = top), or 0 if it is none.
+
+    ``following`` is the first line after the block's blank lines: a lone short
+    line that it is indented under is a heading too (NEWS releases, changelog
+    entries), deeper the more it is itself indented.
+    """
+    if not block:
+        return 0
+    first = block[0].rstrip("\n")
+    if _MARKDOWN_HEADING.match(first):
+        return len(first.strip().split()[0])
+    if len(block) == 2 and _UNDERLINE.match(block[1]) and first.strip():
+        return "=-~".find(block[1].strip()[0]) + 1
+    numbered = _NUMBERED.match(first)
+    if len(block) > 2 or (len(block) == 2 and not numbered):
+        return 0
+    if numbered:
+        return 1 + numbered[1].count(".") if numbered[1][0].isdigit() else 2
+    if _CAPS_HEADING.match(first.strip()):
+        return 1
+    outline = _OUTLINE.match(first)
+    if outline and not first.endswith("."):
+        return len(outline[1])
+    line = first.rstrip()
+    if len(line) <= 100 and not line.endswith((".", ",", ";", ":")) and following.strip():
+        return 1 + _indent(line) if _indent(line) < _indent(following) else 0
+    return 0
+
+
+def blocks_of(lines: list[str]) -> list[tuple[int, int]]:
+    """``(start, end)`` line spans of the blocks, each with the blank lines that follow it."""
+    spans: list[tuple[int, int]] = []
+    start = index = 0
+    while index < len(lines):
+        fence = ""  # the fence of the code block we are in, if any
+        while index < len(lines) and (fence or lines[index].strip()):
+            opening = _FENCE.match(lines[index])
+            if not fence and opening:
+                fence = opening[1]
+            elif fence and re.fullmatch(re.escape(fence[0]) + f"{{{len(fence)},}}", lines[index].strip()):
+                fence = ""
+            index += 1
+        while index < len(lines) and not lines[index].strip():
+            index += 1
+        if index > start:
+            spans.append((start, index))
+        start = index
+    return spans
+
+
+def segment(text: str, lines: list[str]) -> Document:
+    line_starts = [0]
+    for line in lines[:-1]:
+        line_starts.append(line_starts[-1] + len(line))
+    blocks: list[Block] = []
+    units: list[Unit] = []
+    for first, end in blocks_of(lines):
+        start = line_starts[first]
+        stop = line_starts[end] if end < len(lines) else len(text)
+        content = [line for line in lines[first:end] if line.strip()]
+        level = heading_level(content, lines[end] if end < len(lines) else "")
+        if not content or level:
+            blocks.append(Block(first, end - 1, start, stop, "heading" if content else "blank", (), level))
+            continue
+        kind, cuts = _cut(text, start, stop, lines[first:end], line_starts[first:end])
+        number = len(blocks)
+        indices = []
+        for k, (a, b) in enumerate(zip(cuts, cuts[1:])):
+            indices.append(len(units))
+            units.append(Unit(number, a, b, k == 0))
+        blocks.append(Block(first, end - 1, start, stop, kind, tuple(indices), 0))
+    return Document(text, blocks, units, line_starts)
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _cut(text: str, start: int, stop: int, lines: list[str], starts: list[int]) -> tuple[str, list[int]]:
+    """The block's kind and the offsets its units start at (its first unit starts after the indentation)."""
+    lead = start + len(lines[0]) - len(lines[0].lstrip())
+    body = [line for line in lines if line.strip()]
+    if _FENCE.match(body[0]):
+        return "paragraph", [lead, stop]
+    items = [s + len(line) - len(line.lstrip()) for line, s in zip(lines, starts) if _ITEM.match(line)]
+    if len(body) >= 3 and len(items) * 2 >= len(body) and items[0] == lead:
+        return "lines", [*items, stop]
+    cuts = [lead]
+    for match in _BOUNDARY.finditer(text, lead, stop):
+        sentence = text[cuts[-1] : match.start(1)]
+        if len(sentence.split()) >= 2 and not _ABBREVIATION.search(sentence):
+            cuts.append(match.end(1))
+    if len(cuts) >= 3 and stop - start >= _LONG_CHARS:
+        return "sentences", [*cuts, stop]
+    return "paragraph", [lead, stop]

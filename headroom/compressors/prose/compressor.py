@@ -1,0 +1,321 @@
+"""Prose (docs, man pages, licenses, RAG chunks, threads): headings kept, sentences and paragraphs chosen.
+
+The text is cut into blocks at blank lines (``_prose_units``). Headings are
+kept (when they alone would take more than half the room, the headings a
+chosen unit falls under are kept with it, then the top-level ones in order
+while room lasts). A
+short paragraph is kept or dropped whole; a long one is chosen from sentence
+by sentence; a list of items (bullets, ``key: value`` fields, options) item by
+item. Units are ranked by BM25 against the query (real IDF over the units),
+plus half the score of a title or heading that leads into them, plus a bonus
+for the document's opening and for each paragraph's first sentence; a unit
+whose words nearly repeat a unit already kept is skipped. Without a query the
+opening and each paragraph's first sentence lead, in document order, so what
+is kept reads as an outline. A dropped run that costs less than its marker is
+kept instead. Kept units are verbatim, so no word is dropped from inside a
+sentence. Each run of omitted units becomes one marker with the 1-based line
+range that holds it:
+
+    [hr1:482913057162345 omitted 14 paragraphs 120-188]
+    ... first sentence kept. [hr1:482913057162345 omitted 3 sentences 191-196] Last sentence kept.
+    [hr1:482913057162345 omitted 12 lines 200-211]
+
+A sentence marker's range may share its first and last line with kept sentences.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from headroom.compressors.prose._units import Document, Unit, blocks_of, is_heading, segment
+from headroom.plugins import Compressed, Compressor, PieceContext, split_lines
+from headroom.relevance import BM25, terms
+
+__all__ = ["ProseCompressor", "blocks_of", "is_heading"]
+
+_MARKER_COST = 20
+_OPENING = 3  # blocks that get a position bonus
+_DUPLICATE = 0.8  # word-set overlap above which a unit repeats one already kept
+
+
+class ProseOptions(BaseModel):
+    """``max_tokens``: without a budget, texts above this are cut to it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    max_tokens: int = Field(default=4000, ge=64)
+
+
+@dataclass(frozen=True)
+class _Profile:
+    doc: Document
+    costs: list[int]  # tokens per unit
+    headings: dict[int, int]  # heading block -> tokens
+    sections: list[tuple[int, ...]]  # per unit, the heading blocks it falls under, outermost first
+    order: list[int]  # units, best first
+    near: list[tuple[int, ...]]  # near-duplicates of each unit
+
+
+class ProseCompressor(Compressor):
+    content_type = "prose"
+    name = "prose"
+    Options = ProseOptions
+
+    def compress(self, text: str, target: int | None, ctx: PieceContext) -> Compressed | None:
+        profile = self._profile(text, ctx)
+        if len(profile.doc.units) < 2:
+            return None
+        if target is None:
+            if ctx.counter.count(text) <= self.options.max_tokens:
+                return None
+            target = self.options.max_tokens
+        room = target
+        for _ in range(8):
+            if room < 0:
+                return None
+            keep, headings = _choose(profile, room)
+            if len(keep) == len(profile.doc.units) and len(headings) == len(profile.headings):
+                return None
+            out, omitted = _render(profile.doc, keep, headings, ctx)
+            if ctx.counter.count(out) <= target:
+                return Compressed(out, omitted=omitted)
+            room = int(room * 0.85)
+        return None
+
+    def _profile(self, text: str, ctx: PieceContext) -> _Profile:
+        """Units, costs and ranking, once per piece (the allocator asks often)."""
+        return self.once_per_piece((text, ctx.query, id(ctx.counter)), lambda: _build_profile(text, ctx))
+
+
+def _build_profile(text: str, ctx: PieceContext) -> _Profile:
+    doc = segment(text, split_lines(text))
+    bodies = [text[u.start : u.end] for u in doc.units]
+    costs = [ctx.counter.count(body) for body in bodies]
+    headings = {n: ctx.counter.count(text[b.start : b.end]) for n, b in enumerate(doc.blocks) if b.kind == "heading"}
+    sections: list[tuple[int, ...]] = []
+    open_headings: list[int] = []
+    for number, block in enumerate(doc.blocks):
+        if block.kind == "heading":
+            while open_headings and doc.blocks[open_headings[-1]].level >= block.level:
+                open_headings.pop()
+            open_headings.append(number)
+        sections.extend([tuple(open_headings)] * len(block.units))
+    opening = set([i for i, b in enumerate(doc.blocks) if b.units][:_OPENING])
+    scores = _scores(doc, ctx.query)
+
+    def rank(index: int) -> tuple[float, int]:
+        unit = doc.units[index]
+        bonus = (0.3 if unit.block in opening and unit.lead else 0.0) + (0.15 if unit.lead else 0.0)
+        return (-(scores[index] + bonus), index)
+
+    order = sorted(range(len(doc.units)), key=rank)
+    near = _near_duplicates([frozenset(terms(body)) for body in bodies])
+    return _Profile(doc, costs, headings, sections, order, near)
+
+
+def _scores(doc: Document, query: str | None) -> list[float]:
+    """BM25 per unit, scaled to the best, plus half the score of what leads into it.
+
+    A clause title ("3. Grant of Patent License.") or a heading that matches
+    the query lifts the sentence or paragraph after it, which holds what it
+    announces. Length normalization is softened (b = 0.5): a sentence is
+    short next to a paragraph, and a bare title should not outrank its text.
+    """
+    if not query:
+        return [0.0] * len(doc.units)
+    items: list[tuple[int, int]] = []  # (block, unit or -1 for a heading) in document order
+    texts: list[str] = []
+    for number, block in enumerate(doc.blocks):
+        if block.kind == "heading":
+            items.append((number, -1))
+            texts.append(doc.text[block.start : block.end])
+        for unit in block.units:
+            items.append((number, unit))
+            texts.append(doc.text[doc.units[unit].start : doc.units[unit].end])
+    raw = BM25(texts, b=0.5).scores(query)
+    top = max(raw, default=0.0) or 1.0
+    scores = [0.0] * len(doc.units)
+    for k, (number, unit) in enumerate(items):
+        if unit < 0:
+            continue
+        before, before_unit = items[k - 1] if k else (-1, 0)
+        lead_in = raw[k - 1] if k and (before_unit < 0 or before == number) else 0.0
+        scores[unit] = (raw[k] + 0.5 * lead_in) / top
+    return scores
+
+
+def _near_duplicates(words: list[frozenset[str]]) -> list[tuple[int, ...]]:
+    """For each unit, the units whose words it nearly repeats (overlap above 80% of the smaller set).
+
+    Prefix filtering keeps this fast: two sets that share 80% of the smaller
+    one share at least one of its rarest fifth, so only units holding one of
+    those are compared.
+    """
+    frequency: dict[str, int] = {}
+    postings: dict[str, list[int]] = {}
+    for index, bag in enumerate(words):
+        for term in bag:
+            frequency[term] = frequency.get(term, 0) + 1
+            postings.setdefault(term, []).append(index)
+    near: list[set[int]] = [set() for _ in words]
+    for index, bag in enumerate(words):
+        if len(bag) < 8:
+            continue
+        need = math.ceil(_DUPLICATE * len(bag))
+        prefix = sorted(bag, key=lambda t: (frequency[t], t))[: len(bag) - need + 1]
+        for other in {o for term in prefix for o in postings[term]}:
+            if other != index and len(words[other]) >= len(bag) and len(bag & words[other]) > _DUPLICATE * len(bag):
+                near[index].add(other)
+                near[other].add(index)
+    return [tuple(sorted(n)) for n in near]
+
+
+class _Selection:
+    """Kept headings and units, with the number of markers the dropped runs between them will need.
+
+    Items are the heading blocks and the units in document order; every
+    maximal run of dropped items becomes a marker, so keeping an item between
+    two dropped ones costs a marker and keeping the last item of a run saves one.
+    """
+
+    def __init__(self, profile: _Profile) -> None:
+        self.profile = profile
+        self.items: list[tuple[int, int]] = []  # (heading block or -1, unit or -1)
+        self.position: dict[tuple[int, int], int] = {}
+        for number, block in enumerate(profile.doc.blocks):
+            if block.kind == "heading":
+                self.items.append((number, -1))
+            self.items.extend((-1, unit) for unit in block.units)
+        self.position = {item: k for k, item in enumerate(self.items)}
+        self.kept = [False] * len(self.items)
+        self.used = _MARKER_COST if self.items else 0
+
+    def cost(self, items: list[tuple[int, int]]) -> int:
+        """Tokens that keeping ``items`` would add, markers included."""
+        added: set[int] = set()
+
+        def dropped(k: int) -> bool:
+            return 0 <= k < len(self.kept) and not self.kept[k] and k not in added
+
+        total = 0
+        for k in sorted(self.position[item] for item in items):
+            if not dropped(k):
+                continue
+            left, right = dropped(k - 1), dropped(k + 1)
+            total += _MARKER_COST * ((left and right) - (not left and not right))
+            head, unit = self.items[k]
+            total += self.profile.headings[head] if head >= 0 else self.profile.costs[unit]
+            added.add(k)
+        return total
+
+    def add(self, items: list[tuple[int, int]], room: int) -> bool:
+        cost = self.cost(items)
+        if self.used + cost > room:
+            return False
+        for item in items:
+            self.kept[self.position[item]] = True
+        self.used += cost
+        return True
+
+    def units(self) -> set[int]:
+        return {unit for (_, unit), kept in zip(self.items, self.kept) if kept and unit >= 0}
+
+    def headings(self) -> set[int]:
+        return {head for (head, _), kept in zip(self.items, self.kept) if kept and head >= 0}
+
+
+def _choose(profile: _Profile, room: int) -> tuple[set[int], set[int]]:
+    """Units and heading blocks to keep within ``room``.
+
+    Headings are all kept while they (and the markers between them) take at
+    most half the room; past that (a long NEWS file is mostly release
+    headings) the headings a unit falls under are kept with it, then the
+    top-level ones in order while room lasts. Last, a dropped run of units
+    that costs no more than its marker is kept instead.
+    """
+    chosen = _Selection(profile)
+    everything = [(head, -1) for head in profile.headings]
+    chosen.add(everything, room // 2)
+    smallest = min(profile.costs, default=0)
+    for index in profile.order:
+        if room - chosen.used < smallest:
+            break
+        if any(chosen.kept[chosen.position[(-1, other)]] for other in profile.near[index]):
+            continue
+        chosen.add([(head, -1) for head in profile.sections[index]] + [(-1, index)], room)
+    top = min((profile.doc.blocks[h].level for h in profile.headings), default=0)
+    for head in profile.headings:
+        if profile.doc.blocks[head].level == top:
+            chosen.add([(head, -1)], room)
+    start = 0
+    while start < len(chosen.items):
+        end = start
+        while end < len(chosen.items) and not chosen.kept[end]:
+            end += 1
+        run = chosen.items[start:end]
+        if run and all(head < 0 for head, _ in run) and sum(profile.costs[u] for _, u in run) <= _MARKER_COST:
+            chosen.add(run, room)
+        start = end + 1
+    return chosen.units(), chosen.headings()
+
+
+class _Marks:
+    """Writes markers for one rendering and adds up what they omit."""
+
+    def __init__(self, ctx: PieceContext) -> None:
+        self.ctx = ctx
+        self.omitted: dict[str, int] = {}
+
+    def __call__(self, unit: str, number: int, first: int, last: int) -> str:
+        self.omitted[unit] = self.omitted.get(unit, 0) + number
+        return self.ctx.marker(number, unit, f"{first + 1}-{last + 1}")
+
+    def units(self, doc: Document, kind: str, run: list[Unit]) -> str:
+        """The marker for dropped sentences or items, followed by the whitespace that followed them."""
+        text = doc.text[run[0].start : run[-1].end]
+        body = text.rstrip()
+        first = doc.line_of(run[0].start)
+        last = doc.line_of(run[0].start + len(body) - 1)
+        if kind == "lines":
+            return self("lines", last - first + 1, first, last) + text[len(body) :]
+        return self("sentences", len(run), first, last) + text[len(body) :]
+
+
+def _render(doc: Document, keep: set[int], headings: set[int], ctx: PieceContext) -> tuple[str, dict[str, int]]:
+    """Kept headings and units verbatim; one marker per run of dropped blocks or of dropped units inside a block."""
+    out: list[str] = []
+    marks = _Marks(ctx)
+    dropped: list[int] = []  # blocks in the current run of wholly dropped ones
+
+    def flush(more: bool) -> None:
+        if dropped:
+            first, last = doc.blocks[dropped[0]].first, doc.blocks[dropped[-1]].last
+            out.append(marks("paragraphs", len(dropped), first, last) + ("\n\n" if more else "\n"))
+            dropped.clear()
+
+    for number, block in enumerate(doc.blocks):
+        kept = [u for u in block.units if u in keep]
+        if (block.units and not kept) or (block.kind == "heading" and number not in headings):
+            dropped.append(number)
+            continue
+        flush(True)
+        if len(kept) == len(block.units):
+            out.append(doc.text[block.start : block.end])
+            continue
+        out.append(doc.text[block.start : doc.units[block.units[0]].start])
+        run: list[Unit] = []
+        for index in block.units:
+            unit = doc.units[index]
+            if index in keep:
+                if run:
+                    out.append(marks.units(doc, block.kind, run))
+                    run = []
+                out.append(doc.text[unit.start : unit.end])
+            else:
+                run.append(unit)
+        if run:
+            out.append(marks.units(doc, block.kind, run))
+    flush(False)
+    return "".join(out), marks.omitted

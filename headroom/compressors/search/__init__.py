@@ -1,0 +1,21 @@
+"""Search results (grep -n, rg --heading, rg --json): the best hits kept, grouped by file.
+
+``compressor.py`` holds the compressor, ``detect.py`` what routes a piece here; helpers:
+_parse.py. ``register`` is this family's plugin entry: it has the shape a third-party
+plugin's has (see docs/plugins.md) and is what ``headroom.registry.BUILTIN_FAMILIES``
+calls.
+"""
+
+from headroom.compressors.search.compressor import SearchCompressor
+from headroom.compressors.search.detect import DETECTORS, is_grep, is_headed
+from headroom.plugins import Registry
+
+__all__ = ["SearchCompressor", "register"]
+
+
+def register(registry: Registry) -> None:
+    registry.register(SearchCompressor)
+    for found in DETECTORS:
+        registry.add_detector(found)
+    registry.add_check("grep", is_grep)
+    registry.add_check("headed", is_headed)

@@ -1,0 +1,258 @@
+"""Search results (grep, git grep, ripgrep incl. ``--json``): each file's best matches, every file named.
+
+Each line is assigned to its file (``read_results``); lines that are not
+results (``Binary file … matches``, warnings, ``--`` separators) belong to no
+file and are kept or counted like the rest, never dropped silently. Under a
+budget the kept lines are, in this order of priority: the lines of the files
+the query names, the twelve lines that best fit the query (BM25 over path and
+text, with ``/`` split so path parts count), the best match of every file
+(files with better matches first), the context around those, then each file's
+second best match, third best and so on, the other query matches, then the
+rest in order. Lines keep their order, so the results stay grouped by file.
+``rg --json`` records are kept as they are, one record per line.
+
+Every omitted stretch becomes a marker with its line range, naming the files
+whose lines it holds (up to four) with how many lines of each went:
+
+    [hr1:482913057162345 omitted 57 lines 120-176 email/utils.py:3, http/client.py:54, +2 files]
+
+Files left out entirely and not named in their stretch's marker are listed,
+with their number of matches, in one marker at the end (unit ``files``); when
+even the names do not fit, it says how many files and matches it stands for:
+
+    [hr1:482913057162345 omitted 12 files 177-840 matches: asyncio/events.py 3, +11 files with 40 matches]
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from headroom.compressors.search._parse import Hit, read_results, word_forms
+from headroom.plugins import Compressed, Compressor, PieceContext, split_lines
+from headroom.relevance import BM25, terms
+
+__all__ = ["SearchCompressor", "file_of"]
+
+_MARKER_COST = 28  # a marker naming two files, in cl100k tokens
+_NAMED = 4  # files named in one stretch's marker
+_LISTED = (None, 24, 6, 0)  # how many dropped files the closing marker names, tried in turn
+_CONTEXT = 2
+_GROUP = 12  # lines: a longer group keeps only the context next to the line
+_NAMED_LINES = 40  # lines of the files a query names, kept first, in their order
+_PATH_IN_QUERY = re.compile(r"[\w.@+-]*(?:/[\w.@+-]+)+|[\w@+-]+\.[A-Za-z][A-Za-z0-9]{0,4}\b")
+
+
+class SearchOptions(BaseModel):
+    """``max_tokens``: without a budget, results above this are cut to it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    max_tokens: int = Field(default=4000, ge=64)
+
+
+def file_of(lines: list[str]) -> list[str | None]:
+    """The file each line belongs to, or None for a line that is not a result."""
+    return [hit.file for hit in read_results(lines)]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    lines: list[str]
+    hits: list[Hit]
+    costs: list[int]
+    order: list[int]
+    first_line: dict[str, int]  # where each file's lines start and end, for the closing marker
+    last_line: dict[str, int]
+    matches: Counter[str]
+
+
+@dataclass(frozen=True)
+class _Form:
+    text: str
+    cost: int
+    omitted: dict[str, int]
+    markers: int  # the stretches' markers, and what they cost together
+    marker_cost: int
+
+
+class SearchCompressor(Compressor):
+    content_type = "search"
+    name = "search"
+    Options = SearchOptions
+
+    def compress(self, text: str, target: int | None, ctx: PieceContext) -> Compressed | None:
+        plan = self._plan(text, ctx)
+        if len(plan.lines) < 3:
+            return None
+        if target is None:
+            if sum(plan.costs) <= self.options.max_tokens:
+                return None
+            target = self.options.max_tokens
+        marker = _MARKER_COST
+        for listed in _LISTED:  # the names of dropped files go before lines of lower rank
+            reserve = 0
+            for _ in range(4):
+                keep = _choose(plan, target - reserve, marker)
+                kept = keep.count(1)
+                if kept == len(plan.lines):
+                    return None
+                if not kept:
+                    break  # the names take all the room: name fewer
+                form = _render(plan, keep, ctx, listed)
+                if form.cost <= target:
+                    return Compressed(form.text, omitted=form.omitted)
+                # learn what markers really cost here; the rest of an overshoot comes off the room
+                real = -(-form.marker_cost // max(1, form.markers))
+                reserve += max(1, form.cost - target - (real - marker) * form.markers)
+                marker = max(marker, real)
+        return None
+
+    def _plan(self, text: str, ctx: PieceContext) -> _Plan:
+        """Files, costs and priority of the lines, once per piece (the allocator asks often)."""
+
+        def build() -> _Plan:
+            lines = split_lines(text)
+            hits = read_results(lines)
+            first: dict[str, int] = {}
+            last: dict[str, int] = {}
+            for index, hit in enumerate(hits):
+                if hit.file is not None:
+                    first.setdefault(hit.file, index)
+                    last[hit.file] = index
+            matches = Counter(hit.file for hit in hits if hit.file is not None and hit.match)
+            costs = [ctx.counter.count(line) for line in lines]
+            return _Plan(lines, hits, costs, _priority(hits, ctx.query), first, last, matches)
+
+        return self.once_per_piece((text, ctx.query, id(ctx.counter)), build)
+
+
+def _priority(hits: list[Hit], query: str | None) -> list[int]:
+    """Line indexes, most worth keeping first (see the module docstring)."""
+    n = len(hits)
+    documents = [hit.words.replace("/", " ") for hit in hits]
+    scores = BM25(documents).scores(_selective(documents, query)) if query else [0.0] * n
+    relevant = sorted(
+        (i for i in range(n) if scores[i] > 0 and hits[i].file is not None), key=lambda i: (-scores[i], i)
+    )
+    ranked: dict[str, list[int]] = {}  # each file's matches, best first
+    for i in sorted((i for i in range(n) if hits[i].match), key=lambda i: (-scores[i], i)):
+        ranked.setdefault(hits[i].file or "", []).append(i)
+    files = list(ranked)  # files with the best matches first
+    depth = max((len(found) for found in ranked.values()), default=0)
+    rounds = [[ranked[f][r] for f in files if r < len(ranked[f])] for r in range(depth)]
+    best = rounds[0] if rounds else []
+    context = [j for i in (*relevant[:12], *best) for j in _group(hits, i)]
+    named = _named_files(query or "", ranked)
+    in_named = [i for i in range(n) if hits[i].file in named][:_NAMED_LINES]
+    ordered: dict[int, None] = {}
+    for group in (in_named, relevant[:12], best, context, *rounds[1:], relevant, range(n)):
+        for index in group:
+            ordered.setdefault(index, None)
+    return list(ordered)
+
+
+def _named_files(query: str, files: dict[str, list[int]]) -> set[str]:
+    """The result files the query names by path (``attr/_make.py``) or by file name (``_make.py``)."""
+    named: set[str] = set()
+    for token in _PATH_IN_QUERY.findall(query):
+        token = token.strip("./")
+        named.update(f for f in files if f == token or f.endswith("/" + token) or f.lstrip("./") == token)
+    return named
+
+
+def _group(hits: list[Hit], index: int) -> range:
+    """The lines around ``index`` that belong with it: its group in ``grep -C`` output (the lines of
+    the same file between ``--`` separators), at most ``_CONTEXT`` lines each side when it is long."""
+    start = end = index
+    while start > 0 and hits[start - 1].file == hits[index].file is not None and index - start < _CONTEXT * 3:
+        start -= 1
+    while end + 1 < len(hits) and hits[end + 1].file == hits[index].file is not None and end - index < _CONTEXT * 3:
+        end += 1
+    if end - start > _GROUP:
+        start, end = max(start, index - _CONTEXT), min(end, index + _CONTEXT)
+    return range(start, end + 1)
+
+
+def _selective(documents: list[str], query: str) -> str:
+    """The query's terms and their word forms that occur on at most half of the lines: the searched
+    pattern itself is on every line and would rank all of them alike."""
+    lowered = [document.lower() for document in documents]
+    # a term's lines are at most those holding it as a substring: enough to tell "most lines"
+    return " ".join(
+        sorted(t for t in word_forms(set(terms(query))) if sum(t in d for d in lowered) <= len(lowered) / 2)
+    )
+
+
+def _choose(plan: _Plan, room: int, marker: int) -> bytearray:
+    """Lines in priority order while they fit, each gap between them costing a marker."""
+    n = len(plan.lines)
+    keep = bytearray(n)
+    used = marker
+    for index in plan.order:
+        gaps = 1 - (index == 0 or keep[index - 1]) - (index == n - 1 or keep[index + 1])
+        added = plan.costs[index] + gaps * marker
+        if used + added <= room:
+            keep[index] = 1
+            used += added
+        elif room - used < 2:
+            break
+    return keep
+
+
+def _render(plan: _Plan, keep: bytearray, ctx: PieceContext, listed: int | None) -> _Form:
+    """Kept lines, a marker per omitted stretch, and the closing list of files left out entirely."""
+    lines, hits = plan.lines, plan.hits
+    out: list[str] = []
+    omitted = cost = markers = marker_cost = 0
+    named: set[str] = set()
+    index = 0
+    while index < len(lines):
+        if keep[index]:
+            stop = keep.find(0, index)
+            stop = len(lines) if stop < 0 else stop
+            out.extend(lines[index:stop])
+            cost += sum(plan.costs[index:stop])
+            index = stop
+            continue
+        start = index
+        index = keep.find(1, index)
+        index = len(lines) if index < 0 else index
+        omitted += index - start
+        per_file = Counter(hit.file or "other lines" for hit in hits[start:index])
+        shown = list(per_file.items())[:_NAMED]
+        named.update(name for name, _ in shown)
+        detail = f"{start + 1}-{index} " + ", ".join(f"{name}:{count}" for name, count in shown)
+        if len(per_file) > _NAMED:
+            detail += f", +{len(per_file) - _NAMED} files"
+        ending = "" if index == len(lines) and not lines[-1].endswith("\n") else "\n"
+        marker = ctx.marker(index - start, "lines", detail) + ending
+        out.append(marker)
+        markers += 1
+        marker_cost += ctx.counter.count(marker)
+    cost += marker_cost
+    kept_files = {hits[i].file for i in range(len(lines)) if keep[i]}
+    dropped = [f for f in plan.first_line if f not in kept_files and f not in named]
+    counts = {"lines": omitted}
+    if dropped:
+        closing = _dropped_files(plan, dropped, ctx, listed)
+        if out and not out[-1].endswith("\n"):
+            closing = "\n" + closing
+        out.append(closing)
+        cost += ctx.counter.count(closing)
+        counts["files"] = len(dropped)
+    return _Form("".join(out), cost, counts, markers, marker_cost)
+
+
+def _dropped_files(plan: _Plan, dropped: list[str], ctx: PieceContext, listed: int | None) -> str:
+    """One marker naming the files left out entirely with their matches, as many as ``listed``."""
+    first = min(plan.first_line[f] for f in dropped) + 1
+    last = max(plan.last_line[f] for f in dropped) + 1
+    names = dropped if listed is None else dropped[:listed]
+    parts = [f"{name} {plan.matches[name]}" for name in names]
+    rest = dropped[len(names) :]
+    if rest:
+        parts.append(f"+{len(rest)} files with {sum(plan.matches[f] for f in rest)} matches")
+    return ctx.marker(len(dropped), "files", f"{first}-{last} matches: " + ", ".join(parts))

@@ -1,0 +1,39 @@
+"""Whether a piece is search output: ``rg --json`` records, ``grep -n`` lines, or ``rg --heading`` groups.
+
+``is_grep`` and ``is_headed`` are also published as named checks (see
+``register``), so the mixed detector can decline search output without
+importing this family.
+"""
+
+from __future__ import annotations
+
+import re
+
+from headroom.compressors.search._parse import looks_like_rg_json
+from headroom.plugins import Detector, line_share
+
+__all__ = ["DETECTORS", "is_grep", "is_headed", "is_rg_heading"]
+
+_GREP_RE = re.compile(r"^(?!\d{4}-\d\d-\d\d)[^\s:]*[A-Za-z_./][^\s:]*[:-]\d+[:-]")  # a path, not a date or time
+_HEADING_RE = re.compile(r"^(?!\d{4}-\d\d-\d\d)(\d+[:-]|[\w.@+-]*(/[\w.@+-]+)+$|[\w@+-]+\.[A-Za-z0-9]{1,5}$)")
+_NUMBERED_RE = re.compile(r"^(?!\d{4}-\d\d-\d\d)\d+[:-]")  # a line number under a heading, not a date
+
+
+def is_grep(text: str) -> bool:
+    return line_share(text, _GREP_RE, 0.6)
+
+
+def is_headed(text: str) -> bool:
+    """Nearly every line a file heading or a numbered line: the shape of ``rg --heading``."""
+    return line_share(text, _HEADING_RE, 0.9)
+
+
+def is_rg_heading(text: str) -> bool:
+    return is_headed(text) and line_share(text, _NUMBERED_RE, 0.5)
+
+
+DETECTORS = (
+    Detector("search-json", "search", looks_like_rg_json),
+    Detector("search", "search", is_grep),
+    Detector("search-heading", "search", is_rg_heading),
+)

@@ -1,0 +1,19 @@
+"""Tables (CSV, TSV, markdown): the header kept, rows chosen by relevance.
+
+``compressor.py`` holds the compressor, ``detect.py`` what routes a piece here; helpers:
+the row ranking it shares with json lives in headroom/compressors/_rows.py. ``register``
+is this family's plugin entry: it has the shape a third-party plugin's has (see
+docs/plugins.md) and is what ``headroom.registry.BUILTIN_FAMILIES`` calls.
+"""
+
+from headroom.compressors.table.compressor import TableCompressor
+from headroom.compressors.table.detect import DETECTORS
+from headroom.plugins import Registry
+
+__all__ = ["TableCompressor", "register"]
+
+
+def register(registry: Registry) -> None:
+    registry.register(TableCompressor)
+    for found in DETECTORS:
+        registry.add_detector(found)

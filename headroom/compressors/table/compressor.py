@@ -1,0 +1,154 @@
+"""CSV, TSV and markdown tables: the header stays, rows are chosen by value.
+
+A table is already close to its most compact lossless form, so without budget
+pressure it is left as it is. Under a budget the header line (and a markdown
+table's separator line) stays, rows are ranked like JSON rows (``_rows``:
+named by the query, relevant to it, first and last, failure values, rare
+values and outliers) and kept verbatim, in order; each run of dropped rows
+becomes one marker line with a summary of what it held. Rows are counted from
+1 after the header, and ``retrieve(handle, rows=(a, b))`` returns the header
+with exactly those rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import Any, ClassVar
+
+from headroom.compressors._rows import Choice, Ranking, Summarizer, choose, priority, ranges, row_text
+from headroom.plugins import Compressed, Compressor, PieceContext, check_span, shrink_to_fit, split_lines
+from headroom.relevance import BM25
+
+__all__ = ["TableCompressor", "parse_table"]
+
+_MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_MARKER_COST = 24.0  # a marker line with a short summary
+
+
+class Table:
+    """A parsed table: the header lines, the row lines, and each row's values by column."""
+
+    def __init__(self, head: list[str], lines: list[str], rows: list[dict[str, str]]) -> None:
+        self.head, self.lines, self.rows = head, lines, rows
+
+
+def parse_table(text: str) -> Table | None:
+    """The table in ``text``, when every line is one record with the header's column count."""
+    lines = split_lines(text)
+    body = [line for line in lines if line.strip()]
+    if len(body) < 3 or len(body) != len(lines) - (1 if lines and not lines[-1].strip() else 0):
+        return None
+    if _MARKDOWN_RULE.match(body[1]) and body[0].lstrip().startswith("|"):
+        columns = _cells(body[0])
+        rows = [_cells(line) for line in body[2:]]
+        if len(columns) < 2 or any(len(r) != len(columns) for r in rows):
+            return None
+        return Table(body[:2], body[2:], [dict(zip(columns, r)) for r in rows])
+    for delimiter in ("\t", ",", ";"):
+        if body[0].count(delimiter) < 1 or (delimiter != "\t" and len(body) < 5):
+            continue
+        try:
+            records = list(csv.reader(io.StringIO("".join(body)), delimiter=delimiter))
+        except csv.Error:
+            continue
+        header = records[0] if records else []
+        if not _header_like(header):
+            continue
+        if len(records) == len(body) and all(len(r) == len(header) for r in records):
+            return Table(body[:1], body[1:], [dict(zip(records[0], r)) for r in records[1:]])
+    return None
+
+
+def _header_like(cells: list[str]) -> bool:
+    """Column names: distinct, non-empty, short, not indented (a traceback is not a table)."""
+    names = [c.strip() for c in cells]
+    return (
+        len(names) >= 2
+        and len(set(names)) == len(names)
+        and all(0 < len(n) <= 40 for n in names)
+        and not cells[0][:1].isspace()
+    )
+
+
+def _cells(line: str) -> list[str]:
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+
+
+class TableCompressor(Compressor):
+    content_type = "table"
+    name = "table"
+    selectors: ClassVar[frozenset[str]] = frozenset({"lines", "chars", "query", "rows"})
+
+    def compress(self, text: str, target: int | None, ctx: PieceContext) -> Compressed | None:
+        prepared = self._prepare(text, ctx)
+        if prepared is None:  # routed here but not a table after all
+            return ctx.compressor("text").compress(text, target, ctx)
+        if target is None:
+            return None
+        return prepared.fit(target, ctx)
+
+    def _prepare(self, text: str, ctx: PieceContext) -> _Prepared | None:
+        """The parsed table, its ranking, row costs and summaries, built once per piece:
+        the allocator asks for the same piece at many targets in a row."""
+
+        def build() -> _Prepared | None:
+            table = parse_table(text)
+            return None if table is None else _Prepared(table, ctx)
+
+        return self.once_per_piece((text, ctx.query, id(ctx.counter)), build)
+
+    def describe(self, text: str) -> tuple[int, str]:
+        table = parse_table(text)
+        return (len(table.lines), "rows") if table else super().describe(text)
+
+    def select(self, original: str, selector: str, value: Any) -> str:
+        table = parse_table(original)
+        if table is None or selector not in ("rows", "query"):
+            return super().select(original, selector, value)
+        if selector == "rows":
+            first, last = check_span(value, "rows")
+            chosen = table.lines[first - 1 : last]
+        else:
+            scores = BM25([row_text(r) for r in table.rows]).scores(str(value))
+            chosen = [line for line, score in zip(table.lines, scores) if score > 0]
+        return "".join(table.head) + "".join(chosen)
+
+
+class _Prepared:
+    """One table and what choosing its rows needs, whatever the target."""
+
+    def __init__(self, table: Table, ctx: PieceContext) -> None:
+        self.table = table
+        self.ranking: Ranking = priority(table.rows, ctx.query)
+        # each row's cost at the table's own tokens per character: one count, not one per row
+        # (the text is counted exactly once chosen)
+        body = "".join(table.lines)
+        per_char = ctx.counter.count(body) / max(1, len(body))
+        self.costs = [len(line) * per_char for line in table.lines]
+        self.head = sum(ctx.counter.count(line) for line in table.head)
+        self.summarizer = Summarizer(table.rows)
+
+    def fit(self, target: int, ctx: PieceContext) -> Compressed | None:
+        def attempt(room: float) -> tuple[Compressed | None, float | None]:
+            choice = choose(self.ranking, self.costs, room, marker=_MARKER_COST, more_range=3.0, least=None)
+            text, omitted = self._render(choice, ctx)
+            tokens = ctx.counter.count(text)
+            if omitted and tokens <= target:
+                return Compressed(text, omitted={"rows": omitted}), None
+            return None, room * min(0.85, target / max(tokens, 1))
+
+        return shrink_to_fit(attempt, float(target - self.head), tries=6)
+
+    def _render(self, choice: Choice, ctx: PieceContext) -> tuple[str, int]:
+        out = list(self.table.head)
+        omitted = 0
+        for item in choice.layout():
+            if isinstance(item, int):
+                out.append(self.table.lines[item])
+                continue
+            count = sum(end - start for start, end in item)
+            omitted += count
+            out.append(ctx.marker(count, "rows", ranges(item) + self.summarizer.of(item)) + "\n")
+        return "".join(line if line.endswith("\n") else line + "\n" for line in out), omitted

@@ -1,0 +1,162 @@
+"""The fallback for text of unknown type: head, tail, and the lines the query names.
+
+Line-aware: whole lines are kept, and each run of omitted lines becomes one
+marker line naming its 1-based range, so ``retrieve(handle, lines=(a, b))``
+gives exactly what it stands for. The head gets a share because a tool's
+output usually states what it is up front; the tail keeps the ending (the
+summary, the last error, the exit status); with a query, the lines that score
+best against it (BM25 over the piece's lines) get the rest, in their original
+order. Text with too few lines to cut (one long line, minified data) is cut by
+characters instead, and the marker then counts characters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from headroom.plugins import Compressed, Compressor, PieceContext, shrink_to_fit, split_lines
+from headroom.relevance import BM25
+
+__all__ = ["GenericCompressor"]
+
+_HEAD_SHARE = 0.6
+_QUERY_SHARES = (0.3, 0.2)  # head and tail when a query claims the rest
+_MARKER_COST = 20  # a marker line, rounded up
+
+
+class GenericOptions(BaseModel):
+    """``max_tokens``: without a budget, pieces above this are cut to it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    max_tokens: int = Field(default=4000, ge=64)
+
+
+class GenericCompressor(Compressor):
+    content_type = "text"
+    name = "generic"
+    Options = GenericOptions
+
+    def compress(self, text: str, target: int | None, ctx: PieceContext) -> Compressed | None:
+        if target is None:
+            if ctx.counter.count(text) <= self.options.max_tokens:
+                return None
+            target = self.options.max_tokens
+        profile = self._profile(text, ctx)
+        if len(profile.lines) >= 3:
+            cut = _cut_lines(profile, target, ctx)
+            if cut is not None:
+                return cut
+        return _cut_chars(text, target, ctx)
+
+    def _profile(self, text: str, ctx: PieceContext) -> _Profile:
+        """Lines, their token costs and their ranking, computed once per piece.
+
+        The allocator asks for the same piece at many targets in a row, and the
+        core keeps one compressor per piece, so one cached profile serves them all.
+        """
+
+        def build() -> _Profile:
+            lines = split_lines(text)
+            costs = [ctx.counter.count(line) for line in lines]
+            scores = BM25(lines).scores(ctx.query) if ctx.query and len(lines) >= 3 else []
+            ranked = sorted((i for i, s in enumerate(scores) if s > 0), key=lambda i: (-scores[i], i))
+            return _Profile(lines, costs, ranked)
+
+        return self.once_per_piece((text, ctx.query, id(ctx.counter)), build)
+
+
+@dataclass(frozen=True)
+class _Profile:
+    lines: list[str]
+    costs: list[int]
+    ranked: list[int]
+
+
+def _cut_lines(profile: _Profile, target: int, ctx: PieceContext) -> Compressed | None:
+    """Keep head, tail and query lines within ``target`` tokens, shrinking until it fits."""
+    lines = profile.lines
+
+    def attempt(room: int) -> tuple[Compressed | None, int | None]:
+        if room <= 0:
+            return None, None
+        keep = _choose(profile, room)
+        if not keep or len(keep) == len(lines):
+            return None, None
+        text, omitted = render(lines, keep, ctx)
+        if ctx.counter.count(text) <= target:
+            return Compressed(text, omitted={"lines": omitted}), None
+        return None, int(room * 0.85)
+
+    return shrink_to_fit(attempt, target - _MARKER_COST, tries=6)
+
+
+def _choose(profile: _Profile, room: int) -> set[int]:
+    """Indexes of the lines to keep, their token costs adding up to at most ``room``."""
+    lines, costs, ranked = profile.lines, profile.costs, profile.ranked
+    head_share, tail_share = _QUERY_SHARES if ranked else (_HEAD_SHARE, 1 - _HEAD_SHARE)
+    keep: set[int] = set()
+    used = 0
+
+    def take(index: int, limit: int, gap_cost: int = 0) -> bool:
+        nonlocal used
+        cost = costs[index] + gap_cost
+        if used + cost > limit:
+            return False
+        keep.add(index)
+        used += cost
+        return True
+
+    head_limit = int(room * head_share)
+    for index in range(len(lines)):
+        if not take(index, head_limit):
+            break
+    tail_limit = used + int(room * tail_share)
+    for index in range(len(lines) - 1, -1, -1):
+        if index in keep or not take(index, tail_limit):
+            break
+    for index in ranked:  # each new island of kept lines may cost a marker before it
+        if index not in keep:
+            take(index, room, 0 if index - 1 in keep else _MARKER_COST)
+    return keep
+
+
+def render(lines: list[str], keep: set[int], ctx: PieceContext) -> tuple[str, int]:
+    """The kept lines with one marker line for each run of omitted ones, and the omitted count."""
+    out: list[str] = []
+    omitted = 0
+    index = 0
+    while index < len(lines):
+        if index in keep:
+            out.append(lines[index])
+            index += 1
+            continue
+        start = index
+        while index < len(lines) and index not in keep:
+            index += 1
+        run = index - start
+        omitted += run
+        ending = "" if index == len(lines) and not lines[-1].endswith("\n") else "\n"
+        out.append(ctx.marker(run, "lines", f"{start + 1}-{index}") + ending)
+    return "".join(out), omitted
+
+
+def _cut_chars(text: str, target: int, ctx: PieceContext) -> Compressed | None:
+    """Head and tail characters around a marker, shrinking until within ``target``."""
+    count = ctx.counter.count
+    total = count(text)
+    room = target - count(ctx.marker(len(text), "chars", f"1-{len(text)}")) - 2
+    if room <= 0 or total <= target:
+        return None
+    keep = int(len(text) * room / total)
+    while keep > 0:
+        head_len = int(keep * _HEAD_SHARE)
+        tail_len = keep - head_len
+        omitted = len(text) - keep
+        marker = ctx.marker(omitted, "chars", f"{head_len + 1}-{head_len + omitted}")
+        candidate = text[:head_len] + " " + marker + " " + text[len(text) - tail_len :]
+        if count(candidate) <= target:
+            return Compressed(candidate, omitted={"chars": omitted})
+        keep = int(keep * 0.85)
+    return None

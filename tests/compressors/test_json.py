@@ -1,0 +1,331 @@
+"""The JSON compressor: lossless forms decode to the same data; lossy forms keep every key name
+visible, account for every omitted row, key, item and character, and fit their target."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from goldens import assert_golden
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from headroom import MARKER_RE, Headroom, MemoryStore, PieceContext, TokenCounter, make_handle
+from headroom.compressors.json import _forms as forms
+from headroom.compressors.json import _select as _json_select
+from headroom.compressors.json.compressor import JsonCompressor
+
+GOLDEN = Path(__file__).parent.parent / "golden" / "json"
+FIXTURES = Path(__file__).parent.parent.parent / "benchmarks" / "corpus" / "fixtures"
+COUNTER = TokenCounter.for_model("gpt-4")
+REAL = [
+    GOLDEN / "iso4217.json",
+    GOLDEN / "pip_inspect.json",
+    GOLDEN / "npm_express.json",
+    GOLDEN / "git_log.ndjson",
+    FIXTURES / "json_npm_view_react.json",
+    FIXTURES / "json_dpkg_packages.json",
+]
+
+
+def ctx(text: str, query: str | None = None) -> PieceContext:
+    return PieceContext(make_handle(text), COUNTER, query)
+
+
+def shown_data(out_text: str, ndjson: bool = False) -> Any:
+    """What the model reads, as data: the JSON, the JSON lines, or the decoded row table."""
+    if out_text.startswith(forms.TABLE_TAG):
+        return forms.decode_table(out_text)
+    if ndjson:
+        return [json.loads(line) for line in out_text.split("\n")]
+    return json.loads(out_text)
+
+
+def _marker(value: Any) -> Any:
+    return MARKER_RE.fullmatch(value) if isinstance(value, str) else None
+
+
+def _ranges(found: Any) -> list[tuple[int, int]] | None:
+    """The ranges a rows/items/keys marker names (the token of its detail whose ranges add up to its count)."""
+    for token in (found["detail"] or "").split(" "):
+        if re.fullmatch(r"\d+-\d+(,\d+-\d+)*", token):
+            spans = [tuple(map(int, part.split("-"))) for part in token.split(",")]
+            if sum(b - a + 1 for a, b in spans) == int(found["count"]):
+                return [(a, b) for a, b in spans]
+    return None
+
+
+def account(original: Any, shown: Any) -> Counter[str]:
+    """Check that ``shown`` is ``original`` with every omission marked; the omitted units found.
+
+    Objects keep every key, or name it in a marker key (whose list, when given, names exactly
+    the dropped keys); arrays keep items in order, each gap marked; strings keep a head.
+    """
+    found: Counter[str] = Counter()
+    if original == shown:
+        return found
+    marker = _marker(shown)
+    if marker is not None and isinstance(original, (dict, list)):  # the whole container elided
+        assert int(marker["count"]) == len(original)
+        found[marker["unit"]] += len(original)
+        return found
+    if isinstance(original, str):
+        tail = re.search(r" (\[hr1:[^\]]*\])$", shown)
+        marker = _marker(tail.group(1)) if tail else None
+        assert marker is not None and marker["unit"] == "chars", shown
+        assert original.startswith(shown[: tail.start()]) if tail else False
+        found["chars"] += int(marker["count"])
+        return found
+    if isinstance(original, dict):
+        assert isinstance(shown, dict), shown
+        dropped = [k for k in original if k not in shown]
+        listed: list[str] = []
+        marked = 0
+        for key, value in shown.items():
+            if key in original:
+                found += account(original[key], value)
+                continue
+            marker = _marker(key)
+            assert marker is not None and marker["unit"] == "keys", key
+            marked += int(marker["count"])
+            found["keys"] += int(marker["count"])
+            if value is not None:
+                assert len(value) == int(marker["count"])
+                listed += value
+        assert marked == len(dropped), (marked, dropped)
+        if listed:
+            assert sorted(listed) == sorted(dropped)
+        return found
+    assert isinstance(original, list) and isinstance(shown, list), shown
+    skip: set[int] = set()
+    marked = index = 0
+    for item in shown:
+        marker = _marker(item)
+        if marker is not None and not (index < len(original) and original[index] == item):
+            spans = _ranges(marker)
+            assert spans is not None, item
+            skip |= {i for a, b in spans for i in range(a - 1, b)}
+            marked += int(marker["count"])
+            found[marker["unit"]] += int(marker["count"])
+            continue
+        while index in skip:
+            index += 1
+        found += account(original[index], item)
+        index += 1
+    while index in skip:
+        index += 1
+    assert index == len(original) and len(skip) == marked and max(skip, default=-1) < len(original)
+    return found
+
+
+def test_default_is_lossless_and_cheaper() -> None:
+    text = (GOLDEN / "iso4217.json").read_text()
+    out = JsonCompressor().compress(text, None, ctx(text))
+    assert out is not None and out.lossless and not out.omitted
+    assert COUNTER.count(out.text) < COUNTER.count(text)
+    assert shown_data(out.text) == json.loads(text)
+
+
+def test_default_on_ndjson_is_lossless() -> None:
+    text = (GOLDEN / "git_log.ndjson").read_text()
+    out = JsonCompressor().compress(text, None, ctx(text))
+    assert out is not None and out.lossless
+    assert shown_data(out.text, ndjson=True) == [json.loads(line) for line in text.splitlines()]
+
+
+@pytest.mark.parametrize("path", REAL, ids=lambda p: p.name)
+@pytest.mark.parametrize("share", [0.5, 0.2, 0.08, 0.02])
+def test_real_json_fits_parses_and_accounts_for_everything(path: Path, share: float) -> None:
+    text = path.read_text()
+    ndjson = path.suffix == ".ndjson"
+    original = [json.loads(line) for line in text.splitlines()] if ndjson else json.loads(text)
+    target = int(COUNTER.count(text) * share)
+    out = JsonCompressor().compress(text, target, ctx(text, "version license"))
+    if out is None:
+        assert share == 0.02  # only a target smaller than any marked form goes to the bare marker
+        return
+    assert COUNTER.count(out.text) <= target
+    shown = shown_data(out.text, ndjson)
+    if out.lossless:
+        assert shown == original and not out.omitted
+        return
+    assert out.output_kind == ("text" if ndjson or out.text.startswith(forms.TABLE_TAG) else "json")
+    assert account(original, shown) == Counter(out.omitted)
+
+
+@pytest.mark.parametrize("name", ["pip_inspect.json", "npm_express.json"])
+def test_golden(name: str) -> None:
+    text = (GOLDEN / name).read_text()
+    out = JsonCompressor().compress(text, int(COUNTER.count(text) * 0.15), ctx(text, "Which version of hypothesis?"))
+    assert out is not None
+    assert_golden(GOLDEN / (name + ".out"), out.text)
+
+
+def requests() -> list[dict[str, Any]]:
+    rows = [{"id": i, "path": f"/api/items/{i}", "status": 200, "ms": 20 + i % 7, "msg": "ok"} for i in range(300)]
+    rows[117] = {"id": 117, "path": "/api/items/117", "status": 503, "ms": 25, "msg": "upstream timeout"}
+    rows[201] = {"id": 201, "path": "/api/orders/refund", "status": 200, "ms": 22, "msg": "ok"}
+    return rows
+
+
+def test_failures_and_query_matches_are_kept_in_order_in_the_row_table() -> None:
+    text = json.dumps(requests(), indent=2)
+    out = JsonCompressor().compress(text, 600, ctx(text, "what happened to the refund order?"))
+    assert out is not None and out.text.startswith(forms.TABLE_TAG)  # uniform rows: the table is cheaper
+    shown = shown_data(out.text)
+    kept = [row for row in shown if isinstance(row, dict)]
+    ids = [row["id"] for row in kept]
+    assert {0, 117, 201, 299} <= set(ids) and ids == sorted(ids)
+    assert account(requests(), shown) == Counter(out.omitted) == Counter(rows=300 - len(kept))
+    assert "status 200x" in out.text  # the dropped rows are summarized
+    as_json = json.dumps(shown, ensure_ascii=False, separators=(",", ":"))
+    assert COUNTER.count(out.text) < COUNTER.count(as_json)  # the same selection as JSON costs more
+
+
+def test_far_apart_rows_the_question_names_share_one_marker() -> None:
+    packages = [{"name": f"package-{i:02d}", "version": f"{i}.0.{i}"} for i in range(30)]
+    packages[16]["name"], packages[25]["name"] = "pydantic", "tiktoken"
+    text = json.dumps(packages)
+    out = JsonCompressor().compress(text, 62, ctx(text, "Which versions of pydantic and tiktoken are installed?"))
+    assert out is not None and COUNTER.count(out.text) <= 62
+    assert '"pydantic"' in out.text and '"tiktoken"' in out.text
+    (marker,) = MARKER_RE.findall(out.text) and list(MARKER_RE.finditer(out.text))
+    assert marker["count"] == "28" and "1-16,18-25,27-30" in marker["detail"]
+    assert account(packages, shown_data(out.text)) == Counter(out.omitted) == Counter(rows=28)
+
+
+def test_a_wide_object_names_every_key_it_drops() -> None:
+    times = {f"1.{i}.0": f"2020-01-{1 + i % 28:02d}T00:00:00.000Z" for i in range(120)}
+    document = {"name": "pkg", "time": times, "license": "MIT"}
+    text = json.dumps(document, indent=2)
+    out = JsonCompressor().compress(text, 2000, ctx(text, "when was 1.77.0 published?"))
+    assert out is not None and COUNTER.count(out.text) <= 2000
+    shown = json.loads(out.text)
+    assert shown["name"] == "pkg" and shown["license"] == "MIT"
+    assert shown["time"]["1.77.0"] == times["1.77.0"]
+    named = [k for k in shown["time"] if k in times] + [
+        k for v in shown["time"].values() if isinstance(v, list) for k in v
+    ]
+    assert sorted(named) == sorted(times)  # every key of the object is visible
+    assert account(document, shown) == Counter(out.omitted)
+
+
+def test_an_object_too_wide_for_its_names_marks_each_run_with_its_first_and_last_key() -> None:
+    times = {f"0.0.0-{i:08x}": f"2024-02-{1 + i % 28:02d}T22:24:13.654Z" for i in range(3000)}
+    document = {"name": "react", "time": times}
+    text = json.dumps(document)
+    out = JsonCompressor().compress(text, 1500, ctx(text, "when was 0.0.0-00000bb8 published?"))
+    assert out is not None and COUNTER.count(out.text) <= 1500
+    shown = json.loads(out.text)
+    markers = [MARKER_RE.fullmatch(k) for k in shown["time"] if k not in times]
+    assert markers and all(m is not None and shown["time"][m.string] is None for m in markers)
+    assert all(".." in (m["detail"] or "") for m in markers if m is not None)
+    assert account(document, shown) == Counter(out.omitted)
+
+
+def test_deep_objects_keep_their_keys_and_elide_values() -> None:
+    document = {
+        "name": "svc",
+        "config": {f"opt_{i}": {"value": "x" * 40, "source": "default", "help": "y" * 80} for i in range(12)},
+        "status": {"ok": False, "error": "connection refused"},
+    }
+    text = json.dumps(document, indent=1)
+    out = JsonCompressor().compress(text, 260, ctx(text))
+    assert out is not None and COUNTER.count(out.text) <= 260
+    shown = json.loads(out.text)
+    assert shown["status"] == document["status"] and set(document) == set(shown)
+    assert account(document, shown) == Counter(out.omitted)
+
+
+def test_a_long_string_marker_retrieves_exactly_the_rest_of_its_literal() -> None:
+    body = 'caf\u00e9 \\ "quoted" ' * 60
+    document = [{"id": i, "body": body if i == 3 else "short"} for i in range(6)]
+    text = json.dumps(document, indent=2)  # ASCII escapes: \u00e9, \\, \"
+    hr = Headroom(store=MemoryStore(), model="gpt-4")
+    result = hr.compress_text(text, COUNTER.count(text) // 2)
+    (entry,) = result.manifest.entries
+    (marker,) = [m for m in MARKER_RE.finditer(result.text) if m["unit"] == "chars"]
+    first, last = map(int, marker["detail"].split(" ")[0].split("-"))
+    rest = hr.retrieve(entry.handle, chars=(first, last))
+    literal = json.dumps(body)[1:-1]
+    assert literal.endswith(rest) and len(rest) == int(marker["count"])
+    kept = json.loads('"' + literal[: len(literal) - len(rest)] + '"')
+    assert shown_data(result.text)[3]["body"] == kept + " " + marker.group(0)
+
+
+def test_budget_independent_work_is_done_once_per_piece(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: Counter[int] = Counter()
+    real = _json_select.priority
+
+    def counting(items: list[Any], query: str | None) -> Any:
+        calls[len(items)] += 1
+        return real(items, query)
+
+    monkeypatch.setattr(_json_select, "priority", counting)
+    text = json.dumps(requests())
+    compressor = JsonCompressor()
+    for target in (2000, 1400, 900, 600, 400, 250):
+        assert compressor.compress(text, target, ctx(text, "refund")) is not None
+    assert calls == Counter({300: 1})
+
+
+def test_partial_retrieval_by_rows_and_query() -> None:
+    text = json.dumps(requests())
+    hr = Headroom(store=MemoryStore(), model="gpt-4")
+    result = hr.compress_text(text, 300)
+    (entry,) = result.manifest.entries
+    assert entry.compressor == "json" and entry.content_type == "json"
+    assert hr.retrieve(entry.handle) == text
+    assert hr.retrieve(entry.handle, rows=(118, 118)) == "118: " + json.dumps(requests()[117]) + "\n"
+    assert hr.retrieve(entry.handle, query="refund").startswith("202: ")
+
+
+def test_not_json_after_all_goes_to_the_generic_cut() -> None:
+    text = "{ this is not json\n" * 300
+    out = JsonCompressor().compress(text, 200, ctx(text))
+    assert out is not None and out.omitted == {"lines": out.omitted["lines"]}
+
+
+def test_ndjson_lines() -> None:
+    rows = requests()
+    text = "\n".join(json.dumps(r) for r in rows) + "\n"
+    out = JsonCompressor().compress(text, 400, ctx(text))
+    assert out is not None and out.output_kind == "text"
+    assert account(rows, shown_data(out.text, ndjson=True)) == Counter(out.omitted)
+
+
+names = st.text("abcdefgh", min_size=1, max_size=5)
+leaf = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.text(max_size=30),
+    st.text('ab \\"\u00e9', min_size=300, max_size=420),
+)
+documents = st.recursive(
+    leaf, lambda inner: st.lists(inner, max_size=30) | st.dictionaries(names, inner, max_size=25), max_leaves=80
+)
+
+
+@settings(max_examples=120, deadline=None)
+@given(documents, st.floats(0.03, 0.9), st.sampled_from([None, "error", "ab"]), st.booleans())
+def test_any_document_fits_parses_and_accounts(document: Any, share: float, query: str | None, indent: bool) -> None:
+    text = json.dumps(document, indent=2 if indent else None)
+    if text[0] not in "[{":
+        return
+    target = max(1, int(COUNTER.count(text) * share))
+    first = JsonCompressor().compress(text, target, ctx(text, query))
+    second = JsonCompressor().compress(text, target, ctx(text, query))
+    assert first == second  # deterministic
+    if first is None:
+        return
+    assert COUNTER.count(first.text) <= target
+    shown = shown_data(first.text)
+    if first.lossless:
+        assert shown == document
+    else:
+        assert account(document, shown) == Counter(first.omitted)
