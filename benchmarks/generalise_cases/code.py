@@ -11,7 +11,7 @@ import random
 import re
 from pathlib import Path
 
-from .common import Call, Case, fill, files, pick_words, python_roots, read_text, shown, unique_lines, valid
+from .common import Call, Case, files, fill, pick_words, python_roots, read_text, shown, unique_lines, valid
 
 DEF = re.compile(r"^(\s*)(?:async\s+)?(def|class)\s+([A-Za-z_]\w*)")
 PY_TEMPLATES = (

@@ -32,7 +32,10 @@ TABLE_TEMPLATES = (
     "In {file}, which {column} goes with {cell}?",
     "Find the row for {cell} in {file} and tell me its {column}.",
 )
-DPKG_JSON = '{"package": "${Package}", "version": "${Version}", "installed_size": "${Installed-Size}", "architecture": "${Architecture}", "section": "${Section}"}\\n'
+DPKG_JSON = (
+    '{"package": "${Package}", "version": "${Version}", "installed_size": "${Installed-Size}", '
+    '"architecture": "${Architecture}", "section": "${Section}"}\\n'
+)
 DPKG_TSV = "${Package}\\t${Version}\\t${Installed-Size}\\t${Architecture}\\t${Section}\\n"
 
 
@@ -59,7 +62,9 @@ def one_line_case(rng: random.Random, command: str, text: str) -> Case | None:
     rng.shuffle(objects)
     for fact in objects[:5]:
         name = re.findall(r'"name": "([^"]+)"', fact)[0]
-        case = Case(f"json:{command}:{name}", "json", fill(rng, PIP_TEMPLATES, name=name), [fact], [Call(command, text)])
+        case = Case(
+            f"json:{command}:{name}", "json", fill(rng, PIP_TEMPLATES, name=name), [fact], [Call(command, text)]
+        )
         if valid(case):
             return case
     return None
@@ -92,8 +97,15 @@ def json_case(rng: random.Random, command: str, text: str) -> Case | None:
         if ident is None:
             continue
         fact = lines[line_no].strip().rstrip(",")
-        slots = {"key": key, "nkey": ident.group(1), "nvalue": ident.group(2), "file": command.split()[-1].split("/")[-1]}
-        case = Case(f"json:{command}:{line_no + 1}", "json", fill(rng, JSON_TEMPLATES, **slots), [fact], [Call(command, text)])
+        slots = {
+            "key": key,
+            "nkey": ident.group(1),
+            "nvalue": ident.group(2),
+            "file": command.split()[-1].split("/")[-1],
+        }
+        case = Case(
+            f"json:{command}:{line_no + 1}", "json", fill(rng, JSON_TEMPLATES, **slots), [fact], [Call(command, text)]
+        )
         if valid(case):
             return case
     return None
@@ -105,7 +117,14 @@ def table_sources() -> list[tuple[str, str, str]]:
     dpkg = run(["dpkg-query", "-W", "-f", DPKG_TSV.replace("\\t", "\t").replace("\\n", "\n")])
     if dpkg:
         header = "package\tversion\tinstalled_size\tarchitecture\tsection\n"
-        out.append((f"(printf 'package\\tversion\\tinstalled_size\\tarchitecture\\tsection\\n'; dpkg-query -W -f '{DPKG_TSV}')", header + dpkg, "\t"))
+        out.append(
+            (
+                "(printf 'package\\tversion\\tinstalled_size\\tarchitecture\\tsection\\n'; "
+                f"dpkg-query -W -f '{DPKG_TSV}')",
+                header + dpkg,
+                "\t",
+            )
+        )
     paths = [p for pattern in ("*.csv", "*.tsv", "*.tab") for p in files(Path("/usr/share"), pattern)]
     paths += [p for _, r in python_roots() for pattern in ("*.csv", "*.tsv") for p in files(r, pattern)]
     for path in sorted(set(paths)):
@@ -148,7 +167,11 @@ def table_case(rng: random.Random, command: str, text: str, sep: str) -> Case | 
         if command.startswith("(printf"):
             slots["file"] = "the dpkg table"
         case = Case(
-            f"table:{command[:60]}:{line_no + 1}", "table", fill(rng, TABLE_TEMPLATES, **slots), [lines[line_no]], [Call(command, text)]
+            f"table:{command[:60]}:{line_no + 1}",
+            "table",
+            fill(rng, TABLE_TEMPLATES, **slots),
+            [lines[line_no]],
+            [Call(command, text)],
         )
         if valid(case):
             return case

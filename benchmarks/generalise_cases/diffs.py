@@ -16,7 +16,7 @@ import sysconfig
 import tempfile
 from pathlib import Path
 
-from .common import Call, Case, fill, pick_words, read_text, run, unique_lines, valid
+from .common import Call, Case, fill, pick_words, run, unique_lines, valid
 
 DIFF_TEMPLATES = (
     "What changed in {func} of {file} between {old} and {new}, especially around {w1}?",
@@ -40,7 +40,11 @@ def stdlibs() -> list[tuple[str, Path]]:
     """
     found: dict[str, Path] = {}
     own = Path(sysconfig.get_paths()["stdlib"])
-    candidates = [own, *sorted(Path(sys.base_prefix).parent.glob("*/lib/python3.*")), *sorted(Path("/usr/lib").glob("python3.*"))]
+    candidates = [
+        own,
+        *sorted(Path(sys.base_prefix).parent.glob("*/lib/python3.*")),
+        *sorted(Path("/usr/lib").glob("python3.*")),
+    ]
     for path in candidates:
         if not (path / "os.py").exists():
             continue
@@ -53,11 +57,16 @@ def modules(older: Path, newer: Path) -> list[str]:
     return sorted(
         p.name
         for p in older.glob("*.py")
-        if (newer / p.name).exists() and 3_000 <= p.stat().st_size <= 80_000 and p.name != "argparse.py" and p.name != "shlex.py"
+        if (newer / p.name).exists()
+        and 3_000 <= p.stat().st_size <= 80_000
+        and p.name != "argparse.py"
+        and p.name != "shlex.py"
     )
 
 
-def changed_line_case(rng: random.Random, kind: str, ident: str, command: str, output: str, slots: dict[str, str]) -> Case | None:
+def changed_line_case(
+    rng: random.Random, kind: str, ident: str, command: str, output: str, slots: dict[str, str]
+) -> Case | None:
     lines = output.split("\n")
     picks = unique_lines(
         output, lambda s: s[:1] in "+-" and not s.startswith(("+++", "---")) and len(s[1:].strip()) >= 14
@@ -106,7 +115,16 @@ def diff_cases(rng: random.Random, want: int, libs: list[tuple[str, Path]]) -> l
             argv = ["diff", "-u", "--label", a, "--label", b, str(old / name), str(new / name)]
             command = f"diff -u {a} {b}"
         else:
-            argv = ["git", "diff", "--no-index", "--no-color", "--src-prefix=", "--dst-prefix=", str(old / name), str(new / name)]
+            argv = [
+                "git",
+                "diff",
+                "--no-index",
+                "--no-color",
+                "--src-prefix=",
+                "--dst-prefix=",
+                str(old / name),
+                str(new / name),
+            ]
             command = f"git diff --no-index {a} {b}"
         output = run(argv)
         if not output or len(output) > MAX_OUTPUT or output.count("\n") < 10:

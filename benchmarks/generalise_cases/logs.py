@@ -68,7 +68,13 @@ def log_case(rng: random.Random, path: Path) -> Case | None:
             continue
         templates = ERROR_TEMPLATES if ERRORISH.search(line) else TEMPLATES
         slots = {"log": path.name, "w1": chosen[0], "w2": chosen[1], "w3": near[0] if near else ""}
-        case = Case(f"log:{path}:{command}:{line_no}", "log", fill(rng, templates, **slots), [line.strip()], [Call(command, text)])
+        case = Case(
+            f"log:{path}:{command}:{line_no}",
+            "log",
+            fill(rng, templates, **slots),
+            [line.strip()],
+            [Call(command, text)],
+        )
         if valid(case):
             return case
     return None

@@ -10,11 +10,10 @@ that match. Multi: the fact is the grep line of the definition plus a line of it
 from __future__ import annotations
 
 import random
-import re
 from pathlib import Path
 
 from .code import DEF
-from .common import Call, Case, fill, files, pick_words, python_roots, read_text, run, unique_lines, valid
+from .common import Call, Case, files, fill, pick_words, python_roots, read_text, run, unique_lines, valid
 
 SEARCH_TEMPLATES = (
     "Where in {pkg} is {name} used together with {w1}?",
@@ -93,7 +92,9 @@ def multi_case(rng: random.Random, parent: Path, package: Path) -> Case | None:
             continue
         command, output = found
         relative = str(module.relative_to(parent))
-        definition = [ln for ln in output.split("\n") if ln.startswith(relative + ":") and DEF.match(ln.split(":", 2)[-1])]
+        definition = [
+            ln for ln in output.split("\n") if ln.startswith(relative + ":") and DEF.match(ln.split(":", 2)[-1])
+        ]
         if len(definition) != 1:
             continue
         lines = text.split("\n")
@@ -107,7 +108,9 @@ def multi_case(rng: random.Random, parent: Path, package: Path) -> Case | None:
             if lines[j].strip() and len(lines[j]) - len(lines[j].lstrip()) <= indent:
                 break
             body.append(j)
-        picks = [j for j in unique_lines(text, lambda s: len(s.strip()) >= 16 and not s.strip().startswith("#")) if j in body]
+        picks = [
+            j for j in unique_lines(text, lambda s: len(s.strip()) >= 16 and not s.strip().startswith("#")) if j in body
+        ]
         if not picks:
             continue
         line_no = rng.choice(picks)

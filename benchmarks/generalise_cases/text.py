@@ -60,7 +60,12 @@ def man_case(rng: random.Random, path: Path) -> Case | None:
             facts.append(lines[following].strip())
             described = lines[following]
         chosen = pick_words(rng, described, 2)
-        slots = {"opt": match.group(1), "cmd": name, "w1": chosen[0] if chosen else "", "w2": chosen[-1] if chosen else ""}
+        slots = {
+            "opt": match.group(1),
+            "cmd": name,
+            "w1": chosen[0] if chosen else "",
+            "w2": chosen[-1] if chosen else "",
+        }
         case = Case(
             f"man:{section}/{name}:{line_no + 1}",
             "man",
@@ -80,7 +85,9 @@ def man_case(rng: random.Random, path: Path) -> Case | None:
         if len(chosen) < 2:
             continue
         question = fill(rng, MAN_PROSE_TEMPLATES, cmd=name, w1=chosen[0], w2=chosen[1])
-        case = Case(f"man:{section}/{name}:{line_no + 1}", "man", question, [lines[line_no].strip()], [Call(command, text)])
+        case = Case(
+            f"man:{section}/{name}:{line_no + 1}", "man", question, [lines[line_no].strip()], [Call(command, text)]
+        )
         if valid(case):
             return case
     return None
@@ -112,7 +119,9 @@ def html_case(rng: random.Random, path: Path) -> Case | None:
             continue
         shown_path = str(path)
         question = fill(rng, HTML_TEMPLATES, title=title, file=path.name, w1=chosen[0], w2=chosen[1])
-        case = Case(f"html:{shown_path}:{text.index(fact)}", "html", question, [fact], [Call(f"cat {shown_path}", text)])
+        case = Case(
+            f"html:{shown_path}:{text.index(fact)}", "html", question, [fact], [Call(f"cat {shown_path}", text)]
+        )
         if valid(case):
             return case
     return None
