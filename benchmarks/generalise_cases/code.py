@@ -11,7 +11,20 @@ import random
 import re
 from pathlib import Path
 
-from .common import Call, Case, files, fill, pick_words, python_roots, read_text, shown, unique_lines, valid
+from .common import (
+    Call,
+    Case,
+    family_of,
+    files,
+    fill,
+    pick_words,
+    python_roots,
+    read_text,
+    shown,
+    spread,
+    unique_lines,
+    valid,
+)
 
 DEF = re.compile(r"^(\s*)(?:async\s+)?(def|class)\s+([A-Za-z_]\w*)")
 PY_TEMPLATES = (
@@ -126,7 +139,7 @@ def build(rng: random.Random, want: int) -> tuple[list[Case], list[str]]:
             skipped.append(f"{kind}: no source files found")
             continue
         got = 0
-        for path in rng.sample(pool, min(len(pool), want * 6)):
+        for path in spread(rng, pool, family_of)[: want * 6]:
             if got >= want:
                 break
             case = maker(rng, path)

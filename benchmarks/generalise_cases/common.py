@@ -211,6 +211,41 @@ def shown(path: Path) -> str:
     return str(path)
 
 
+def spread(rng: random.Random, items: Sequence[Any], family: Callable[[Any], str]) -> list[Any]:
+    """``items`` in a random order that takes one item per family in turn.
+
+    Sources are uneven (one package ships thousands of JSON files, one command family thousands
+    of man pages); drawing families in turn keeps any one of them from filling a kind.
+    """
+    groups: dict[str, list[Any]] = {}
+    for item in items:
+        groups.setdefault(family(item), []).append(item)
+    order = sorted(groups)
+    rng.shuffle(order)
+    for name in order:
+        rng.shuffle(groups[name])
+    out: list[Any] = []
+    depth = 0
+    while len(out) < len(items):
+        out += [groups[name][depth] for name in order if depth < len(groups[name])]
+        depth += 1
+    return out
+
+
+def family_of(path: Path) -> str:
+    """A file's family: its Python package, its directory under /usr/include or /usr/share, else its directory."""
+    parts = shown(path).split("/")
+    if parts[0] == "site-packages":
+        return "/".join(parts[:2])
+    if parts[0] == "lib":  # lib/python3.X/<package or module>
+        return "/".join(parts[:3])
+    if path.parts[:3] == ("/", "usr", "include") and len(path.parts) > 4:
+        return path.parts[3]  # node, c++, linux, x86_64-linux-gnu...
+    if path.parts[:3] == ("/", "usr", "share") and len(path.parts) > 5:
+        return "/".join(path.parts[3:5])  # doc/<package>, man/man1...
+    return str(path.parent)
+
+
 def fill(rng: random.Random, templates: Sequence[str], **slots: str) -> str:
     """One template, chosen at random among those whose slots are all filled."""
     usable = [t for t in templates if all(slots.get(name) for name in re.findall(r"{(\w+)}", t))]

@@ -13,7 +13,7 @@ import re
 import sys
 from pathlib import Path
 
-from .common import Call, Case, files, fill, python_roots, read_text, run, unique_lines, valid
+from .common import Call, Case, family_of, files, fill, python_roots, read_text, run, shown, spread, unique_lines, valid
 
 KEY_VALUE = re.compile(r'^\s*"([^"]{2,40})"\s*:\s*("[^"]{2,120}"|-?\d[\d.eE+-]*|true|false)\s*,?\s*$')
 STRING_VALUE = re.compile(r'"([^"]{2,40})"\s*:\s*"([^"]{2,60})"')
@@ -52,7 +52,7 @@ def json_sources() -> list[tuple[str, str]]:
     for path in paths:
         text = read_text(path, 3_000, 150_000)
         if text is not None and text.count("\n") >= 40:
-            out.append((f"cat {path}", text))
+            out.append((f"cat {shown(path)}", text))
     return out
 
 
@@ -135,7 +135,7 @@ def table_sources() -> list[tuple[str, str, str]]:
             continue
         sep = "\t" if "\t" in text.split("\n", 3)[-1] else ","
         if text.count(sep) >= 20:
-            out.append((f"cat {path}", text, sep))
+            out.append((f"cat {shown(path)}", text, sep))
     return out
 
 
@@ -178,6 +178,19 @@ def table_case(rng: random.Random, command: str, text: str, sep: str) -> Case | 
     return None
 
 
+def source_family(source: tuple[str, ...]) -> str:
+    """pip, dpkg, or the family of the file a ``cat`` reads."""
+    command = source[0]
+    if not command.startswith("cat "):
+        return command.split()[0]
+    shown_path = command.removeprefix("cat ")
+    return (
+        "/".join(shown_path.split("/")[:2])
+        if shown_path.startswith(("site-packages", "lib"))
+        else family_of(Path(shown_path))
+    )
+
+
 def build(rng: random.Random, want: int) -> tuple[list[Case], list[str]]:
     cases: list[Case] = []
     skipped: list[str] = []
@@ -188,9 +201,10 @@ def build(rng: random.Random, want: int) -> tuple[list[Case], list[str]]:
             skipped.append(f"{kind}: no sources found")
             continue
         got, attempts, ids = 0, 0, set()
+        ordered = spread(rng, pool, source_family)
         while got < want and attempts < want * 6:
+            source = ordered[attempts % len(ordered)]
             attempts += 1
-            source = rng.choice(pool)
             case = json_case(rng, *source[:2]) if kind == "json" else table_case(rng, *source)  # type: ignore[arg-type]
             if case is not None and case.id not in ids:
                 ids.add(case.id)

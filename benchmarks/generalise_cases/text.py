@@ -13,7 +13,7 @@ import random
 import re
 from pathlib import Path
 
-from .common import Call, Case, files, fill, pick_words, read_text, run, unique_lines, valid
+from .common import Call, Case, family_of, files, fill, pick_words, read_text, run, spread, unique_lines, valid
 
 OPTION = re.compile(r"^ {3,12}(-{1,2}[A-Za-z0-9?][\w-]*)")
 MAN_OPTION_TEMPLATES = (
@@ -142,7 +142,7 @@ def build(rng: random.Random, want: int) -> tuple[list[Case], list[str]]:
             skipped.append(f"{kind}: no files found")
             continue
         got = 0
-        for path in rng.sample(pool, min(len(pool), want * 6)):
+        for path in spread(rng, pool, family_of)[: want * 6]:
             if got >= want:
                 break
             case = maker(rng, path)
