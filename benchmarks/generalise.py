@@ -188,13 +188,18 @@ def report(
     theirs = sum(n.kept for _, n in bar)
     in_order = sum(o.in_order for o, _ in bar)
     per_case = statistics.mean(o.kept / o.facts for o, _ in bar) if bar else 0.0
-    ratio = kept / theirs if theirs else float("inf")
-    verdict = "met" if kept >= 0.9 * facts and kept >= 2 * theirs else "not met"
+    ratio = f"{kept / theirs:.2f}x" if theirs else ("inf" if kept else "-")
+    theirs_in_order = sum(n.in_order for _, n in bar)
+
+    def verdict(ours: int, baseline: int) -> str:
+        return "met" if ours >= 0.9 * facts and ours >= 2 * baseline else "not met"
+
     out.append(
         f"**{half} half at {BAR_SHARE:.0%}: facts kept {kept}/{facts} ({kept / max(1, facts):.1%}; mean per case "
-        f"{per_case:.1%}; words in order {in_order / max(1, facts):.1%}), "
-        f"truncation {theirs}/{facts} ({theirs / max(1, facts):.1%}), ratio {ratio:.2f}x; "
-        f"bar >= 90% and >= 2x truncation: {verdict}**"
+        f"{per_case:.1%}), truncation {theirs}/{facts} ({theirs / max(1, facts):.1%}), ratio {ratio}; "
+        f"words in order {in_order}/{facts} ({in_order / max(1, facts):.1%}) vs truncation {theirs_in_order}/{facts}. "
+        f"Bar >= 90% and >= 2x truncation: verbatim {verdict(kept, theirs)}, "
+        f"words in order {verdict(in_order, theirs_in_order)}**"
     )
     errors = [(c.id, results[c.id, s][0].error) for c in cases for s in SHARES if results[c.id, s][0].error]
     if errors:
