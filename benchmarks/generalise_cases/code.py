@@ -43,6 +43,11 @@ C_DEFINE_TEMPLATES = (
     "What value does {file} give {name}?",
     "How is {name} defined in {file}?",
 )
+CALLED = re.compile(r"([A-Za-z_]\w{2,})\s*\(")
+C_WORDS = frozenset(
+    "if while for switch return sizeof void int char short long unsigned signed float double const struct union enum "
+    "static extern inline typedef volatile register auto bool".split()
+)
 C_FUNC = re.compile(r"^\s*(?:extern\s+)?[A-Za-z_][\w\s\*]*?\b([A-Za-z_]\w{2,})\s*\((?!\*)")
 C_DEFINE = re.compile(r"^\s*#\s*define\s+([A-Za-z_]\w{2,})\s+\S")
 
@@ -111,7 +116,14 @@ def c_case(rng: random.Random, path: Path) -> Case | None:
         match = define or C_FUNC.match(line)
         assert match is not None
         name = match.group(1)
-        if name in ("if", "while", "for", "switch", "return", "sizeof") or line.lstrip().startswith("namespace"):
+        if not define and not line.rstrip().endswith((";", ",", "(", ")", "{")):
+            continue  # prose in a comment that happens to hold "word ("
+        if not define:  # the function is the last name before a parenthesis (macros such as LZMA_API(x) come first)
+            called = [n for n in CALLED.findall(line) if n not in C_WORDS]
+            name = called[-1] if called else ""
+        if not name or name in C_WORDS or line.lstrip().startswith(("namespace", "typedef", "return")):
+            continue
+        if define and re.search(r"_H_*$|_INCLUDED_*$", name):  # an include guard answers no question
             continue
         templates = C_DEFINE_TEMPLATES if define else C_FUNC_TEMPLATES
         question = fill(rng, templates, file=shown_path, name=name)

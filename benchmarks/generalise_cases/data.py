@@ -17,6 +17,7 @@ from .common import Call, Case, family_of, files, fill, python_roots, read_text,
 
 KEY_VALUE = re.compile(r'^\s*"([^"]{2,40})"\s*:\s*("[^"]{2,120}"|-?\d[\d.eE+-]*|true|false)\s*,?\s*$')
 STRING_VALUE = re.compile(r'"([^"]{2,40})"\s*:\s*"([^"]{2,60})"')
+NAMING_KEY = re.compile(r"name|id$|title|code|key|package|label", re.IGNORECASE)
 JSON_TEMPLATES = (
     "What is the {key} of the entry whose {nkey} is {nvalue}?",
     "In {file}, which {key} does {nvalue} have?",
@@ -91,9 +92,9 @@ def json_case(rng: random.Random, command: str, text: str) -> Case | None:
         key = match.group(1)
         # the entry's name: a string value on a nearby line, nearest first
         near = sorted(range(max(0, line_no - 6), min(len(lines), line_no + 7)), key=lambda j: abs(j - line_no))
-        ident = next(
-            (m for j in near if j != line_no for m in [STRING_VALUE.search(lines[j])] if m and m.group(1) != key), None
-        )
+        named = [m for j in near if j != line_no for m in [STRING_VALUE.search(lines[j])] if m and m.group(1) != key]
+        # a key that names the entry (name, id, title, code...) identifies it better than the nearest one
+        ident = next((m for m in named if NAMING_KEY.search(m.group(1))), named[0] if named else None)
         if ident is None:
             continue
         fact = lines[line_no].strip().rstrip(",")
