@@ -234,7 +234,10 @@ def main() -> None:
     args = parser.parse_args()
     started = time.perf_counter()
     kinds = [k.strip() for k in args.kinds.split(",")] if args.kinds else None
-    cases, skipped = build_cases(args.seed, args.per_kind, kinds)
+    try:
+        cases, skipped = build_cases(args.seed, args.per_kind, kinds)
+    except ValueError as error:
+        parser.error(str(error))
     built = time.perf_counter() - started
     halves = {
         "tune": [c for c in cases if half_of(c, args.seed) == "tune"],
