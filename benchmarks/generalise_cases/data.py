@@ -1,0 +1,220 @@
+"""Structured cases: JSON (pip list, dpkg-query as NDJSON, JSON files on the system) and tables
+(CSV/TSV/tab files on the system, dpkg-query as TSV).
+
+JSON: a ``"key": value`` line (or, for one-line JSON, a whole object) is the fact; the question
+names the key and a value of a neighbouring line that identifies the entry. Tables: a row is the
+fact; the question names its first cell (or another cell) and asks for another column by its header.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import sys
+from pathlib import Path
+
+from .common import Call, Case, family_of, files, fill, python_roots, read_text, run, shown, spread, unique_lines, valid
+
+KEY_VALUE = re.compile(r'^\s*"([^"]{2,40})"\s*:\s*("[^"]{2,120}"|-?\d[\d.eE+-]*|true|false)\s*,?\s*$')
+STRING_VALUE = re.compile(r'"([^"]{2,40})"\s*:\s*"([^"]{2,60})"')
+NAMING_KEY = re.compile(r"name|id$|title|code|key|package|label", re.IGNORECASE)
+JSON_TEMPLATES = (
+    "What is the {key} of the entry whose {nkey} is {nvalue}?",
+    "In {file}, which {key} does {nvalue} have?",
+    "Look up {nvalue} in {file}: what is its {key}?",
+)
+PIP_TEMPLATES = ("Which version of {name} is installed?", "Is {name} installed, and at which version?")
+DPKG_TEMPLATES = (
+    "How large is the installed {name} package, and which version is it?",
+    "Which version and section does {name} have?",
+)
+TABLE_TEMPLATES = (
+    "What is the {column} of {cell} in {file}?",
+    "In {file}, which {column} goes with {cell}?",
+    "Find the row for {cell} in {file} and tell me its {column}.",
+)
+DPKG_JSON = (
+    '{"package": "${Package}", "version": "${Version}", "installed_size": "${Installed-Size}", '
+    '"architecture": "${Architecture}", "section": "${Section}"}\\n'
+)
+DPKG_TSV = "${Package}\\t${Version}\\t${Installed-Size}\\t${Architecture}\\t${Section}\\n"
+
+
+def json_sources() -> list[tuple[str, str]]:
+    """(command, output) of every JSON source present."""
+    out: list[tuple[str, str]] = []
+    listed = run([sys.executable, "-m", "pip", "list", "--format", "json", "--disable-pip-version-check"], timeout=60)
+    if listed:
+        out.append(("pip list --format json", listed))
+    dpkg = run(["dpkg-query", "-W", "-f", DPKG_JSON.replace("\\n", "\n")])
+    if dpkg:
+        out.append((f"dpkg-query -W -f '{DPKG_JSON}'", dpkg))
+    paths = files(Path("/usr/share"), "*.json") + [p for _, r in python_roots() for p in files(r, "*.json")]
+    for path in paths:
+        text = read_text(path, 3_000, 150_000)
+        if text is not None and text.count("\n") >= 40:
+            out.append((f"cat {shown(path)}", text))
+    return out
+
+
+def one_line_case(rng: random.Random, command: str, text: str) -> Case | None:
+    """pip list: a whole ``{"name": ..., "version": ...}`` object on one line is the fact."""
+    objects = re.findall(r'\{"name": "[^"]+", "version": "[^"]+"[^{}]*\}', text)
+    rng.shuffle(objects)
+    for fact in objects[:5]:
+        name = re.findall(r'"name": "([^"]+)"', fact)[0]
+        case = Case(
+            f"json:{command}:{name}", "json", fill(rng, PIP_TEMPLATES, name=name), [fact], [Call(command, text)]
+        )
+        if valid(case):
+            return case
+    return None
+
+
+def json_case(rng: random.Random, command: str, text: str) -> Case | None:
+    if command.startswith("pip list"):
+        return one_line_case(rng, command, text)
+    lines = text.split("\n")
+    if command.startswith("dpkg-query"):
+        picks = unique_lines(text, lambda s: '"package"' in s)
+        if not picks:
+            return None
+        line_no = rng.choice(picks)
+        name = re.findall(r'"package": "([^"]+)"', lines[line_no])[0]
+        question = fill(rng, DPKG_TEMPLATES, name=name)
+        case = Case(f"json:dpkg:{name}", "json", question, [lines[line_no].strip()], [Call(command, text)])
+        return case if valid(case) else None
+    picks = unique_lines(text, lambda s: bool(KEY_VALUE.match(s)))
+    rng.shuffle(picks)
+    for line_no in picks[:8]:
+        match = KEY_VALUE.match(lines[line_no])
+        assert match is not None
+        key = match.group(1)
+        # the entry's name: a string value on a nearby line, nearest first
+        near = sorted(range(max(0, line_no - 6), min(len(lines), line_no + 7)), key=lambda j: abs(j - line_no))
+        named = [m for j in near if j != line_no for m in [STRING_VALUE.search(lines[j])] if m and m.group(1) != key]
+        # a key that names the entry (name, id, title, code...) identifies it better than the nearest one
+        ident = next((m for m in named if NAMING_KEY.search(m.group(1))), named[0] if named else None)
+        if ident is None:
+            continue
+        fact = lines[line_no].strip().rstrip(",")
+        slots = {
+            "key": key,
+            "nkey": ident.group(1),
+            "nvalue": ident.group(2),
+            "file": command.split()[-1].split("/")[-1],
+        }
+        case = Case(
+            f"json:{command}:{line_no + 1}", "json", fill(rng, JSON_TEMPLATES, **slots), [fact], [Call(command, text)]
+        )
+        if valid(case):
+            return case
+    return None
+
+
+def table_sources() -> list[tuple[str, str, str]]:
+    """(command, output, separator) of every table present."""
+    out: list[tuple[str, str, str]] = []
+    dpkg = run(["dpkg-query", "-W", "-f", DPKG_TSV.replace("\\t", "\t").replace("\\n", "\n")])
+    if dpkg:
+        header = "package\tversion\tinstalled_size\tarchitecture\tsection\n"
+        out.append(
+            (
+                "(printf 'package\\tversion\\tinstalled_size\\tarchitecture\\tsection\\n'; "
+                f"dpkg-query -W -f '{DPKG_TSV}')",
+                header + dpkg,
+                "\t",
+            )
+        )
+    paths = [p for pattern in ("*.csv", "*.tsv", "*.tab") for p in files(Path("/usr/share"), pattern)]
+    paths += [p for _, r in python_roots() for pattern in ("*.csv", "*.tsv") for p in files(r, pattern)]
+    for path in sorted(set(paths)):
+        if "package-lists" in path.parts:
+            continue
+        text = read_text(path, 1_000, 150_000)
+        if text is None:
+            continue
+        sep = "\t" if "\t" in text.split("\n", 3)[-1] else ","
+        if text.count(sep) >= 20:
+            out.append((f"cat {shown(path)}", text, sep))
+    return out
+
+
+def header_of(lines: list[str], sep: str) -> list[str]:
+    """The column names: the first line (a leading '#' comment line is the header of .tab files)."""
+    for line in lines[:30]:
+        if line.startswith("#") and sep in line:
+            return [c.strip() for c in line.lstrip("#").split(sep)]
+        if line and not line.startswith("#"):
+            return [c.strip() for c in line.split(sep)]
+    return []
+
+
+def table_case(rng: random.Random, command: str, text: str, sep: str) -> Case | None:
+    lines = text.split("\n")
+    header = header_of(lines, sep)
+    if len(header) < 2:
+        return None
+    picks = unique_lines(text, lambda s: not s.startswith("#") and s.count(sep) >= 1 and len(s) >= 12)
+    picks = [i for i in picks if i > 0 and lines[i].split(sep) != header]
+    rng.shuffle(picks)
+    for line_no in picks[:8]:
+        cells = lines[line_no].split(sep)
+        columns = [i for i in range(1, min(len(cells), len(header))) if header[i]]
+        if not columns or not cells[0].strip():
+            continue
+        column = header[rng.choice(columns)]
+        slots = {"column": column, "cell": cells[0].strip(), "file": command.split()[-1].split("/")[-1].rstrip(")'")}
+        if command.startswith("(printf"):
+            slots["file"] = "the dpkg table"
+        case = Case(
+            f"table:{command[:60]}:{line_no + 1}",
+            "table",
+            fill(rng, TABLE_TEMPLATES, **slots),
+            [lines[line_no]],
+            [Call(command, text)],
+        )
+        if valid(case):
+            return case
+    return None
+
+
+def source_family(source: tuple[str, ...]) -> str:
+    """pip, dpkg, or the family of the file a ``cat`` reads."""
+    command = source[0]
+    if not command.startswith("cat "):
+        return command.split()[0]
+    shown_path = command.removeprefix("cat ")
+    return (
+        "/".join(shown_path.split("/")[:2])
+        if shown_path.startswith(("site-packages", "lib"))
+        else family_of(Path(shown_path))
+    )
+
+
+def build(rng: random.Random, want: int) -> tuple[list[Case], list[str]]:
+    cases: list[Case] = []
+    skipped: list[str] = []
+    js = json_sources()
+    tables = table_sources()
+    for kind, pool in (("json", js), ("table", tables)):
+        if not pool:
+            skipped.append(f"{kind}: no sources found")
+            continue
+        got, attempts, ids = 0, 0, set()
+        ordered = spread(rng, pool, source_family)
+        while got < want and attempts < want * 6:
+            source = ordered[attempts % len(ordered)]
+            attempts += 1
+            case = json_case(rng, *source[:2]) if kind == "json" else table_case(rng, *source)  # type: ignore[arg-type]
+            if case is not None and case.id not in ids:
+                ids.add(case.id)
+                cases.append(case)
+                got += 1
+        if got < want:
+            skipped.append(f"{kind}: {got} of {want} cases built")
+    if not any(c.startswith("pip list") for c, _ in js):
+        skipped.append("json: pip list unavailable")
+    if not any(c.startswith("(printf") for c, _, _ in tables):
+        skipped.append("table: dpkg-query unavailable")
+    return cases, skipped

@@ -1,0 +1,152 @@
+"""Search cases: real ``grep -rn`` over a package of the standard library or site-packages, and the
+multi-tool turn that follows a search (grep, then ``cat`` of the file that defines the name, and
+sometimes a second file of the same package).
+
+Search: an identifier found in a random file of the package is searched for; one match line
+(path, line number and text) is the fact, and the question names the identifier and a word of
+that match. Multi: the fact is the grep line of the definition plus a line of its body.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from .code import DEF
+from .common import Call, Case, files, fill, pick_words, python_roots, read_text, run, unique_lines, valid
+
+SEARCH_TEMPLATES = (
+    "Where in {pkg} is {name} used together with {w1}?",
+    "Which file in {pkg} calls {name} with {w1}?",
+    "Find the place in {pkg} where {name} meets {w1} and {w2}.",
+)
+MULTI_TEMPLATES = (
+    "Where is {name} defined in {pkg}, and what does it do with {w1}?",
+    "Find {name} in {pkg}: how does it handle {w1}?",
+)
+MAX_OUTPUT = 60_000
+
+
+def packages() -> list[tuple[Path, Path]]:
+    """(parent, package directory) of every Python package with at least five modules."""
+    found = []
+    for _, root in python_roots():
+        for child in sorted(root.iterdir()):
+            if child.is_dir() and (child / "__init__.py").exists() and len(files(child, "*.py")) >= 5:
+                found.append((root, child))
+    return found
+
+
+def grep(parent: Path, package: Path, name: str) -> tuple[str, str] | None:
+    """``grep -rn`` for ``name`` in the package, run from its parent so paths read ``pkg/module.py``."""
+    argv = ["grep", "-rn", "--include=*.py", "-w", name, package.name + "/"]
+    output = run(argv, cwd=parent)
+    if not output or not 8 <= output.count("\n") <= 800 or len(output) > MAX_OUTPUT:
+        return None
+    return f"grep -rnw --include='*.py' {name} {package.name}/", output
+
+
+def identifiers(rng: random.Random, package: Path) -> list[tuple[Path, str]]:
+    modules = files(package, "*.py")
+    picked = rng.sample(modules, min(4, len(modules)))
+    names: list[tuple[Path, str]] = []
+    for module in picked:
+        text = read_text(module, 0, 300_000) or ""
+        names += [(module, m.group(3)) for m in map(DEF.match, text.split("\n")) if m and len(m.group(3)) >= 5]
+    rng.shuffle(names)
+    return names
+
+
+def search_case(rng: random.Random, parent: Path, package: Path) -> Case | None:
+    for _, name in identifiers(rng, package)[:4]:
+        found = grep(parent, package, name)
+        if found is None:
+            continue
+        command, output = found
+        lines = output.split("\n")
+        picks = unique_lines(output, lambda s: len(s.split(":", 2)[-1].strip()) >= 12)
+        rng.shuffle(picks)
+        for line_no in picks[:5]:
+            content = lines[line_no].split(":", 2)[-1]
+            chosen = pick_words(rng, content, 2, avoid=[name])
+            if not chosen:
+                continue
+            slots = {"pkg": package.name, "name": name, "w1": chosen[0], "w2": chosen[-1] if len(chosen) > 1 else ""}
+            case = Case(
+                f"search:{package.name}:{name}:{line_no}",
+                "search",
+                fill(rng, SEARCH_TEMPLATES, **slots),
+                [lines[line_no]],
+                [Call(command, output)],
+            )
+            if valid(case):
+                return case
+    return None
+
+
+def multi_case(rng: random.Random, parent: Path, package: Path) -> Case | None:
+    for module, name in identifiers(rng, package)[:4]:
+        found = grep(parent, package, name)
+        text = read_text(module, 2_000, 60_000)
+        if found is None or text is None:
+            continue
+        command, output = found
+        relative = str(module.relative_to(parent))
+        definition = [
+            ln for ln in output.split("\n") if ln.startswith(relative + ":") and DEF.match(ln.split(":", 2)[-1])
+        ]
+        if len(definition) != 1:
+            continue
+        lines = text.split("\n")
+        start = int(definition[0].split(":", 2)[1]) - 1
+        match = DEF.match(lines[start])
+        if match is None:
+            continue
+        indent = len(match.group(1))
+        body = []
+        for j in range(start + 1, min(len(lines), start + 150)):
+            if lines[j].strip() and len(lines[j]) - len(lines[j].lstrip()) <= indent:
+                break
+            body.append(j)
+        picks = [
+            j for j in unique_lines(text, lambda s: len(s.strip()) >= 16 and not s.strip().startswith("#")) if j in body
+        ]
+        if not picks:
+            continue
+        line_no = rng.choice(picks)
+        chosen = pick_words(rng, lines[line_no], 1, avoid=[name])
+        if not chosen:
+            continue
+        calls = [Call(command, output), Call(f"cat {relative}", text)]
+        others = [m for m in files(package, "*.py") if m != module and read_text(m, 2_000, 40_000) is not None]
+        if others and rng.random() < 0.5:
+            other = rng.choice(others)
+            calls.append(Call(f"cat {other.relative_to(parent)}", read_text(other) or ""))
+        question = fill(rng, MULTI_TEMPLATES, name=name, pkg=package.name, w1=chosen[0])
+        case = Case(
+            f"multi:{relative}:{name}:{line_no + 1}", "multi", question, [definition[0], lines[line_no].strip()], calls
+        )
+        if valid(case):
+            return case
+    return None
+
+
+def build(rng: random.Random, want: int) -> tuple[list[Case], list[str]]:
+    pool = packages()
+    if not pool:
+        return [], ["search, multi: no Python package found"]
+    cases: list[Case] = []
+    skipped: list[str] = []
+    for kind, maker in (("search", search_case), ("multi", multi_case)):
+        got, ids = 0, set()
+        for parent, package in rng.sample(pool, len(pool)) * 3:
+            if got >= want:
+                break
+            case = maker(rng, parent, package)
+            if case is not None and case.id not in ids:
+                ids.add(case.id)
+                cases.append(case)
+                got += 1
+        if got < want:
+            skipped.append(f"{kind}: {got} of {want} cases built")
+    return cases, skipped

@@ -1,0 +1,115 @@
+"""The generalisation benchmark's case building (benchmarks/generalise_cases): its invariants.
+
+Built from a handful of real inputs (modules of the running interpreter's standard library, a
+log, a table, JSON and a real diff written to a temporary directory), so the test is fast and
+holds on any machine; the benchmark itself scans the whole machine.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+
+from generalise_cases import Case, half_of, valid  # noqa: E402
+from generalise_cases.code import python_case  # noqa: E402
+from generalise_cases.common import Call  # noqa: E402
+from generalise_cases.data import json_case, table_case  # noqa: E402
+from generalise_cases.diffs import changed_line_case  # noqa: E402
+from generalise_cases.logs import log_case  # noqa: E402
+
+MODULES = [Path(m.__file__) for m in (random, textwrap, json.encoder, subprocess, shutil)]  # type: ignore[arg-type]
+
+
+def code_cases(seed: int) -> list[Case]:
+    rng = random.Random(seed)
+    return [c for c in (python_case(rng, path) for path in MODULES) if c is not None]
+
+
+def check(case: Case) -> None:
+    assert case.question.strip()
+    assert valid(case)
+    outputs = [call.output for call in case.calls]
+    for fact in case.facts:
+        assert sum(o.count(fact) for o in outputs) == 1, fact  # in one output, once
+        assert fact not in case.question
+    roles = [m["role"] for m in case.messages]
+    assert roles[:2] == ["system", "user"] and roles.count("tool") == len(case.calls)
+
+
+def test_code_cases_keep_their_invariants_and_repeat_with_the_seed() -> None:
+    first, again, other = code_cases(7), code_cases(7), code_cases(8)
+    assert len(first) >= 3
+    for case in first:
+        check(case)
+        assert case.calls[0].command.startswith("cat ")
+    assert [(c.id, c.question, c.facts) for c in first] == [(c.id, c.question, c.facts) for c in again]
+    assert [c.id for c in first] != [c.id for c in other]
+
+
+def test_halves_are_disjoint_deterministic_and_both_used() -> None:
+    cases = code_cases(7) + code_cases(8) + code_cases(9)
+    tune = {c.id for c in cases if half_of(c, 12) == "tune"}
+    test = {c.id for c in cases if half_of(c, 12) == "test"}
+    assert tune.isdisjoint(test) and tune | test == {c.id for c in cases}
+    assert tune == {c.id for c in cases if half_of(c, 12) == "tune"}
+    assert tune and test
+
+
+def test_log_table_and_json_cases(tmp_path: Path) -> None:
+    log = tmp_path / "daemon.log"
+    log.write_text(
+        "".join(f"2024-01-{d:02d} 10:00:00 started worker-{d} with pool size {d * 3}\n" for d in range(1, 29))
+    )
+    log.write_text(log.read_text() + "2024-01-29 10:00:00 error: cannot open spool directory /var/spool/queue\n")
+    rng = random.Random(3)
+    for maker in (lambda: log_case(rng, log),):
+        case = maker()
+        assert case is not None
+        check(case)
+    rows = "name,version,size\n" + "".join(f"pkg{i},1.{i}.0,{i * 17}\n" for i in range(40))
+    table = table_case(rng, "cat packages.csv", rows, ",")
+    assert table is not None
+    check(table)
+    assert table.facts[0] in rows.split("\n")
+    data = json.dumps(
+        [{"name": f"lib{i}", "version": f"2.{i}", "license": f"L{i % 3}-{i}"} for i in range(30)], indent=2
+    )
+    case = json_case(rng, "cat deps.json", data)
+    assert case is not None
+    check(case)
+
+
+@pytest.mark.skipif(shutil.which("diff") is None, reason="diff is not installed")
+def test_diff_case_takes_a_changed_line(tmp_path: Path) -> None:
+    old = Path(textwrap.__file__).read_text()
+    new = old.replace("def wrap(", "def wrap_lines(").replace("width=70", "width=88")
+    (tmp_path / "a.py").write_text(old)
+    (tmp_path / "b.py").write_text(new)
+    done = subprocess.run(["diff", "-u", "a.py", "b.py"], cwd=tmp_path, capture_output=True, text=True, check=False)
+    case = changed_line_case(
+        random.Random(1),
+        "diff",
+        "diff:textwrap",
+        "diff -u a.py b.py",
+        done.stdout,
+        {"file": "textwrap.py", "old": "a", "new": "b"},
+    )
+    assert case is not None
+    check(case)
+    assert any(line.startswith(("+", "-")) and fact in line for fact in case.facts for line in done.stdout.split("\n"))
+
+
+def test_a_fact_quoted_by_the_question_or_repeated_is_invalid() -> None:
+    output = "alpha beta gamma\nrepeated line here\nrepeated line here\n"
+    assert not valid(Case("x", "log", "What about alpha beta gamma?", ["alpha beta gamma"], [Call("cat f", output)]))
+    assert not valid(Case("x", "log", "What repeats?", ["repeated line here"], [Call("cat f", output)]))
+    assert valid(Case("x", "log", "What follows alpha?", ["alpha beta gamma"], [Call("cat f", output)]))
