@@ -59,15 +59,24 @@ def compress(
     store: Store | None = None,
     config: Config | None = None,
     strict: bool = False,
+    system: Any = None,
+    tools: Sequence[Any] | None = None,
 ) -> CompressResult:
     """Compress an OpenAI or Anthropic message list to fit ``budget`` tokens.
+
+    Messages may be dicts, SDK objects, Responses API items or ``(role, content)``
+    tuples; each comes back in its own shape (docs/messages.md). ``system`` (Anthropic's
+    separate system prompt) and ``tools`` (the request's tool definitions) are counted
+    against ``budget`` and never changed.
 
     The input is never mutated. ``query`` overrides the per-piece query (the
     latest user turn before each piece); ``query=""`` turns query-awareness off.
     With ``strict=True`` an unreachable budget raises ``BudgetExceeded``;
     otherwise ``within_budget`` is False and ``manifest.reason`` says why.
     """
-    return _pick(model, store, config).compress(messages, budget, query=query, strict=strict)
+    return _pick(model, store, config).compress(
+        messages, budget, query=query, strict=strict, system=system, tools=tools
+    )
 
 
 def compress_text(

@@ -71,11 +71,18 @@ class Headroom:
         *,
         query: str | None = None,
         strict: bool = False,
+        system: Any = None,
+        tools: Sequence[Any] | None = None,
     ) -> CompressResult:
         """Compress a message list; see ``headroom.compress``."""
+        from headroom.billed import fit_extra
+        from headroom.shapes import to_core
+
+        shaped = to_core(messages)
+        extra = fit_extra(budget, system, tools, self.counter, strict=strict)
         plan = plan_messages(
-            messages,
-            budget,
+            shaped.core,
+            extra.budget,
             counter=self.counter,
             registry=self.registry,
             config=self.config,
@@ -84,7 +91,7 @@ class Headroom:
         )
         self._keep(plan)
         assert isinstance(plan.result, CompressResult)
-        return plan.result
+        return extra.account(shaped, plan.result)
 
     def compress_text(
         self, text: str, budget: int | None = None, *, query: str | None = None, strict: bool = False
