@@ -27,7 +27,7 @@ class Headroom:
     """Settings shared by many ``compress`` calls.
 
     ``store`` keeps originals (a new in-process ``MemoryStore`` if omitted);
-    ``model`` picks the tokenizer; ``counter`` overrides it (tests pass a
+    ``model`` picks the tokenizer (else ``config.model``, else gpt-4o); ``counter`` overrides it (tests pass a
     ``FakeCounter``); ``registry`` swaps the compressors.
     """
 
@@ -35,7 +35,7 @@ class Headroom:
         self,
         *,
         store: Store | None = None,
-        model: str = DEFAULT_MODEL,
+        model: str | None = None,
         config: Config | None = None,
         counter: TokenCounter | None = None,
         registry: Registry | None = None,
@@ -45,8 +45,8 @@ class Headroom:
 
             store = MemoryStore()
         self.store = store
-        self.model = model
         self.config = config if config is not None else Config()
+        self.model = model or self.config.model or DEFAULT_MODEL
         self._counter = counter
         self._registry = registry
 
@@ -78,6 +78,8 @@ class Headroom:
         from headroom.billed import fit_extra
         from headroom.shapes import to_core
 
+        if budget is None:
+            budget = self.config.budget
         shaped = to_core(messages)
         extra = fit_extra(budget, system, tools, self.counter, strict=strict)
         plan = plan_messages(
@@ -97,6 +99,8 @@ class Headroom:
         self, text: str, budget: int | None = None, *, query: str | None = None, strict: bool = False
     ) -> TextResult:
         """Compress one text (a single tool output); ``budget`` counts the text alone."""
+        if budget is None:
+            budget = self.config.budget
         plan = plan_text(
             text,
             budget,
