@@ -56,6 +56,10 @@ class Headroom:
             self._counter = TokenCounter.for_model(
                 self.model, allow_network=self.config.allow_network, timeout=self.config.network_timeout
             )
+            if self._counter.note:
+                from headroom.log import warn_once
+
+                warn_once(f"{self._counter.note} (recorded in result.degradations; see docs/tokens.md)")
         return self._counter
 
     @property
