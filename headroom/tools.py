@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, overload
 
 from headroom.compressors.base import split_lines
 from headroom.errors import HandleExpired, HandleNotFound, HeadroomError, InvalidInput
@@ -26,6 +26,14 @@ from headroom.handles import HANDLE_RE
 from headroom.markers import MARKER_RE
 
 if TYPE_CHECKING:
+    # The SDKs' own TypedDicts, for type checkers only: a definition typed as the
+    # SDK's param type is accepted by its tools= under mypy --strict, where a
+    # look-alike TypedDict is not (TypedDict compatibility needs every key, and
+    # the SDKs add keys often). Without the SDK installed they read as Any.
+    from anthropic.types import ToolParam
+    from openai.types.chat import ChatCompletionFunctionToolParam
+    from openai.types.responses import FunctionToolParam
+
     from headroom.client import Headroom
 
 __all__ = [
@@ -78,11 +86,31 @@ def retrieval_parameters() -> dict[str, Any]:
     }
 
 
-def retrieval_tool(format: str = "openai", *, name: str = RETRIEVAL_TOOL_NAME) -> dict[str, Any]:
-    """The tool definition to send to the model.
+@overload
+def retrieval_tool(
+    format: Literal["openai"] = "openai", *, name: str = RETRIEVAL_TOOL_NAME
+) -> ChatCompletionFunctionToolParam: ...
+
+
+@overload
+def retrieval_tool(format: Literal["openai-responses"], *, name: str = RETRIEVAL_TOOL_NAME) -> FunctionToolParam: ...
+
+
+@overload
+def retrieval_tool(format: Literal["anthropic"], *, name: str = RETRIEVAL_TOOL_NAME) -> ToolParam: ...
+
+
+@overload
+def retrieval_tool(format: str, *, name: str = RETRIEVAL_TOOL_NAME) -> Any: ...
+
+
+def retrieval_tool(format: str = "openai", *, name: str = RETRIEVAL_TOOL_NAME) -> Any:
+    """The tool definition to send to the model, typed as the SDK's own param type.
 
     ``format="openai"`` gives a Chat Completions ``tools`` entry,
-    ``"openai-responses"`` a Responses API one (the same, unnested), and
+    ``"openai-responses"`` a Responses API one (the same, unnested, with
+    ``strict: false``, which the Responses types require: the selectors are
+    optional, and strict mode needs every property required), and
     ``"anthropic"`` a Messages API one. ``name`` renames the tool if it clashes.
     """
     if not isinstance(name, str) or not _TOOL_NAME_RE.fullmatch(name):
@@ -91,7 +119,7 @@ def retrieval_tool(format: str = "openai", *, name: str = RETRIEVAL_TOOL_NAME) -
     if format == "openai":
         return {"type": "function", "function": function}
     if format == "openai-responses":
-        return {"type": "function", **function}
+        return {"type": "function", **function, "strict": False}
     if format == "anthropic":
         return {"name": name, "description": RETRIEVAL_TOOL_DESCRIPTION, "input_schema": retrieval_parameters()}
     raise InvalidInput(f"format must be 'openai', 'openai-responses' or 'anthropic', got {format!r}")
@@ -109,7 +137,7 @@ class ToolResult(NamedTuple):
 
 
 def _check_max_tokens(max_tokens: object) -> None:
-    """Raise ``InvalidInput`` unless ``max_tokens`` is a positive int or None (the caller's mistake, not the model's)."""
+    """Raise ``InvalidInput`` unless ``max_tokens`` is a positive int or None (the caller's mistake)."""
     if max_tokens is not None and (not isinstance(max_tokens, int) or isinstance(max_tokens, bool) or max_tokens < 1):
         raise InvalidInput(f"max_tokens must be a positive int or None, got {max_tokens!r}")
 

@@ -92,7 +92,7 @@ def test_definitions_in_each_provider_shape() -> None:
     assert anthropic["description"] == openai["function"]["description"]
     assert anthropic["input_schema"] == retrieval_parameters()
     responses = retrieval_tool("openai-responses")
-    assert responses == {"type": "function", **openai["function"]}
+    assert responses == {"type": "function", **openai["function"], "strict": False}  # required by the SDK types
 
 
 @pytest.mark.parametrize("call", [lambda: retrieval_tool("gemini"), lambda: retrieval_tool(name="has space")])
