@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sqlite3
 import sys
 from collections.abc import Sequence
@@ -53,6 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"headroom {__version__}")
     parser.add_argument("--db", default="headroom.db", help="SQLite store for originals (default: headroom.db)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="log warnings (-v) and decisions (-vv)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="{compress,retrieve}")
     squeeze = commands.add_parser("compress", parents=[common], help="compress a text file or a JSON message list")
     squeeze.add_argument("path", nargs="?", default="-", help="file to read, or - for standard input (default)")
@@ -76,6 +78,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)  # usage errors exit 2 with argparse's message
+    _logging(args.verbose)
     try:
         if args.command == "retrieve":
             return _retrieve(args)
@@ -89,6 +92,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as error:
         print(f"headroom: {error.strerror or error}: {error.filename or ''}".rstrip(": "), file=sys.stderr)
         return EXIT_USAGE
+
+
+def _logging(verbose: int) -> None:
+    """The CLI is an application, so it decides where headroom's log goes: stderr, only when asked.
+
+    By default the summary line reports fallbacks (an estimated encoding among
+    them), so the warnings would say it twice.
+    """
+    log = logging.getLogger("headroom")
+    if not any(getattr(h, "_headroom_cli", False) for h in log.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("headroom: %(levelname)s: %(message)s"))
+        handler._headroom_cli = True  # type: ignore[attr-defined]
+        log.addHandler(handler)
+        log.propagate = False
+    log.setLevel({0: logging.ERROR, 1: logging.WARNING}.get(verbose, logging.DEBUG))
 
 
 def _retrieve(args: argparse.Namespace) -> int:
@@ -214,8 +233,10 @@ def _summary(counts: tuple[int, int], manifest: Manifest) -> str:
     pieces = len(manifest.entries)
     line = f"headroom: {before:,} -> {after:,} tokens{verdict}; {pieces} piece{'s' * (pieces != 1)} compressed"
     line += f"; counted with {manifest.encoding}"
+    if any(d.kind == "tokenizer" for d in manifest.degradations):
+        line += " (an estimate for this model)"
     if manifest.degradations:
-        line += f"; {len(manifest.degradations)} degradation(s), see --manifest"
+        line += f"; {len(manifest.degradations)} fallback(s), see --manifest"
     return line if manifest.within_budget else f"{line}; {manifest.reason}"
 
 
