@@ -28,6 +28,7 @@ try:
         HumanMessage,
         SystemMessage,
         ToolMessage,
+        convert_to_messages,
     )
     from langchain_core.prompt_values import PromptValue
     from langchain_core.runnables import RunnableConfig, RunnableLambda
@@ -268,6 +269,8 @@ def compress_messages(
     of the OpenAI form. Each output message has the input's type, id, metadata,
     ``tool_call_id`` and artifact; a message headroom did not change is the
     input object itself, a changed one a copy. The input is never mutated.
+    Tuples, strings and dicts are read as LangChain reads them
+    (``convert_to_messages``) and come back as the messages they stand for.
     ``system`` and ``tools`` (LangChain tools or provider dicts) are counted
     against the budget, unchanged. ``token_counter`` counts instead of the
     model's encoding: a tiktoken ``Encoding``, a callable ``str -> int``, or a
@@ -277,14 +280,29 @@ def compress_messages(
         raise InvalidMessages(
             None, f"expected a list of LangChain messages, got {type(messages).__name__}", "Pass a list of BaseMessage."
         )
-    shaped = [_to_openai(index, message) for index, message in enumerate(messages)]
+    readable = [_as_message(index, message) for index, message in enumerate(messages)]
+    shaped = [_to_openai(index, message) for index, message in enumerate(readable)]
     hr = with_counter(_headroom(headroom), token_counter)
     listed_tools = [_tool_dict(t) for t in tools] if tools is not None else None
     result = hr.compress(
         [s.message for s in shaped], budget, query=query, strict=strict, system=system, tools=listed_tools
     )
-    out = [_from_openai(original, shape, new) for original, shape, new in zip(messages, shaped, result.messages)]
+    out = [_from_openai(original, shape, new) for original, shape, new in zip(readable, shaped, result.messages)]
     return CompressedMessages(out, result)
+
+
+def _as_message(index: int, message: object) -> Any:
+    """``message`` as LangChain reads it: a ``(role, content)`` tuple, a string or a dict becomes its message."""
+    if isinstance(message, BaseMessage) or not isinstance(message, (tuple, str, dict)):
+        return message  # _to_openai names what it cannot read
+    try:
+        return convert_to_messages([message])[0]
+    except (ValueError, TypeError, KeyError, NotImplementedError) as error:
+        raise InvalidMessages(
+            index,
+            f"{type(message).__name__} is not a message LangChain can read ({str(error).splitlines()[0][:120]})",
+            "Pass BaseMessage objects, (role, content) tuples, or dicts with 'role' and 'content'.",
+        ) from None
 
 
 def message_compressor(
