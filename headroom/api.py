@@ -9,7 +9,7 @@ apps that want a SQLite store everywhere).
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from headroom.client import DEFAULT_MODEL, Headroom
@@ -51,7 +51,7 @@ def _pick(model: str | None, store: Store | None, config: Config | None) -> Head
 
 
 def compress(
-    messages: Sequence[Mapping[str, Any]],
+    messages: Sequence[Any],  # dicts, SDK objects, Responses items, tuples (docs/messages.md)
     budget: int | None = None,
     *,
     model: str | None = None,

@@ -6,7 +6,7 @@ before it returns the result, so no handle ever reaches the caller unredeemable.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from headroom.config import Config
@@ -70,7 +70,7 @@ class Headroom:
 
     def compress(
         self,
-        messages: Sequence[Mapping[str, Any]],
+        messages: Sequence[Any],
         budget: int | None = None,
         *,
         query: str | None = None,

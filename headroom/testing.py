@@ -18,7 +18,7 @@ headroom is installed) wraps these in fixtures.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from headroom.client import Headroom
@@ -56,7 +56,7 @@ def biggest_messages(messages: Sequence[Any], counter: TokenCounter, n: int = 3)
 
 
 def assert_within_budget(
-    messages: Sequence[Mapping[str, Any]] | Sequence[Any],
+    messages: Sequence[Any],
     budget: int,
     *,
     headroom: Headroom | None = None,
