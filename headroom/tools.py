@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple, overload
 
 from headroom.compressors.base import split_lines
 from headroom.errors import HandleExpired, HandleNotFound, HeadroomError, InvalidInput
-from headroom.handles import HANDLE_RE
+from headroom.handles import HANDLE_RE, make_handle
 from headroom.markers import MARKER_RE
 
 if TYPE_CHECKING:
@@ -194,8 +194,24 @@ def retrieval_tool_result(
             "Try another selector, or call with the handle alone for the whole original.",
             False,
         )
-    if max_tokens is not None and headroom.counter.count(text) > max_tokens:
-        text = headroom.compress_text(text, max_tokens, query=selector.get("query")).text
+    tokens = headroom.counter.count(text) if max_tokens is not None else 0
+    if max_tokens is not None and tokens > max_tokens:
+        note = ""
+        if make_handle(text) == handle:  # the whole original, asked for alone or by a range covering it
+            # the digest of a whole original carries that original's own handle: without this
+            # line a model could ask for the handle alone again, and get the same digest forever
+            note = (
+                f"[{handle}: {tokens:,} tokens, over the cap of {max_tokens:,}; digest below. Ask for a marked "
+                "range or a query; the handle alone gives this again.]\n"
+            )
+        room = max_tokens - headroom.counter.count(note) - (1 if note else 0)  # 1: a token may span the join
+        digest = headroom.compress_text(text, room, query=selector.get("query")).text if room > 0 else ""
+        if note and (not digest or headroom.counter.count(note + digest) > max_tokens):
+            # no room for both: the note alone still tells the model what to ask for
+            note_fits = headroom.counter.count(note) <= max_tokens
+            digest = "" if note_fits else headroom.compress_text(text, max_tokens).text
+            note = note if note_fits else ""
+        text = note + digest
     return ToolResult(text, False)
 
 
