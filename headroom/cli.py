@@ -61,7 +61,9 @@ def _parser() -> argparse.ArgumentParser:
     squeeze.add_argument("--budget", type=int, default=None, help="max tokens of the result")
     squeeze.add_argument("--model", default=None, help=f"model whose tokenizer counts (default: {DEFAULT_MODEL})")
     squeeze.add_argument("--query", default=None, help="what the output will be used for")
-    squeeze.add_argument("--config", default=None, help="pyproject.toml with a [tool.headroom] table")
+    squeeze.add_argument(
+        "--config", default=None, help="pyproject.toml with a [tool.headroom] table (default: the nearest one, if any)"
+    )
     squeeze.add_argument("--as", dest="kind", choices=("auto", "text", "messages"), default="auto", help="input kind")
     squeeze.add_argument("--json", action="store_true", help="print the result, manifest and counts as JSON")
     squeeze.add_argument("--manifest", action="store_true", help="print the manifest to stderr")
@@ -132,13 +134,12 @@ def _retrieve(args: argparse.Namespace) -> int:
 def _compress(args: argparse.Namespace) -> int:
     raw = _read(args.path, args.quiet)
     body = _as_messages(raw, args.kind, args.path)
-    config = Config.from_pyproject(args.config) if args.config else None
+    config = Config.from_pyproject(args.config)  # None: the nearest pyproject.toml, like ruff and pytest
     from headroom.stores.sqlite import SQLiteStore
 
     with SQLiteStore(args.db) as store:
-        model = args.model or (config.model if config is not None and config.model else DEFAULT_MODEL)
-        hr = Headroom(store=store, model=model, config=config)
-        budget = args.budget if args.budget is not None else (config.budget if config is not None else None)
+        hr = Headroom(store=store, model=args.model, config=config)  # no --model: config's, else the default
+        budget = args.budget if args.budget is not None else config.budget
         output: Any
         if body is None:
             text_result = hr.compress_text(raw, budget, query=args.query)

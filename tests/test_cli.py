@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -126,3 +127,35 @@ def test_python_m_headroom_cli_runs_the_cli(tmp_path: Path) -> None:
         [sys.executable, "-m", "headroom.cli", "--version"], capture_output=True, text=True, cwd=tmp_path, timeout=60
     )
     assert done.returncode == 0 and done.stdout.startswith("headroom ")
+
+
+def test_settings_come_from_the_nearest_pyproject(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.headroom]\nbudget = 300\nmodel = 'gpt-4'\n")
+    (tmp_path / "sub").mkdir()
+    done = run("compress", "-", "--json", "-q", cwd=tmp_path / "sub", stdin=LOG.encode())
+    report = json.loads(done.stdout)
+    assert done.returncode == 0 and report["manifest"]["budget"] == 300 and report["tokens_after"] <= 300
+    (tmp_path / "pyproject.toml").write_text("[tool.headroom]\nbudgte = 300\n")
+    done = run("compress", "-", cwd=tmp_path / "sub", stdin=b"x")
+    assert done.returncode == 2 and "did you mean 'budget'" in done.stderr
+
+
+def test_a_big_input_on_a_terminal_says_work_has_started(tmp_path: Path) -> None:
+    pty = pytest.importorskip("pty")
+    import os
+
+    big = LOG * 20  # over 1 MB
+    (tmp_path / "big.log").write_text(big)
+    leader, follower = pty.openpty()
+    done = subprocess.run(
+        [sys.executable, "-m", "headroom", "compress", "big.log", "--budget", "500"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=follower,
+        timeout=300,
+    )
+    os.close(follower)
+    seen = os.read(leader, 4096).decode()
+    os.close(leader)
+    assert done.returncode == 0
+    assert re.search(r"headroom: compressing \d+\.\d MB from big.log", seen) and "tokens" in seen
