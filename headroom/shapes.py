@@ -41,6 +41,7 @@ __all__ = ["Shaped", "from_core", "to_core"]
 _TUPLE_ROLES = {"human": "user", "user": "user", "ai": "assistant", "assistant": "assistant"}
 _TUPLE_ROLES.update(system="system", developer="developer")
 _TYPE_ROLES = {"human": "user", "ai": "assistant", "system": "system", "tool": "tool", "developer": "developer"}
+_ROLE_ALIASES = {"human": "user", "ai": "assistant"}
 _TEXT_PARTS = frozenset({"input_text", "output_text"})  # Responses API text parts, read as text blocks
 
 
@@ -122,7 +123,8 @@ def _read(index: int, message: object) -> tuple[_Item, bool]:
             "or (role, content) tuples.",
         )
     kind = _kind(index, plain)
-    return _Item(kind, message, plain), sdk or kind != "chat" or _has_parts(plain.get("content"))
+    converted = sdk or kind != "chat" or plain.get("role") in _ROLE_ALIASES or _has_parts(plain.get("content"))
+    return _Item(kind, message, plain), converted
 
 
 def _kind(index: int, plain: dict[str, Any]) -> str:
@@ -165,9 +167,12 @@ def _core_of(index: int, item: _Item) -> dict[str, Any]:
         return {"role": "tool", "tool_call_id": plain["call_id"], "content": _parts_in(plain["output"])}
     if item.kind == "opaque":  # counted by its JSON, never changed
         return {"role": "assistant", "content": [{"type": "responses_item", "item": plain}]}
+    core = dict(plain)
+    if plain.get("role") in _ROLE_ALIASES:  # LangChain's {"role": "human"} / {"role": "ai"}
+        core["role"] = _ROLE_ALIASES[plain["role"]]
     if _has_parts(plain.get("content")):
-        return {**plain, "content": _parts_in(plain["content"])}
-    return dict(plain)
+        core["content"] = _parts_in(plain["content"])
+    return core
 
 
 def from_core(shaped: Shaped, core_out: Sequence[Any]) -> list[Any]:
@@ -216,6 +221,8 @@ def _back(item: _Item, new: dict[str, Any]) -> Any:
         return item.original
     if _has_parts(plain.get("content")):
         new = {**new, "content": _parts_out(plain["content"], new["content"])}
+    if plain.get("role") in _ROLE_ALIASES:
+        new = {**new, "role": plain["role"]}
     return _rebuilt(item, new)
 
 

@@ -112,6 +112,11 @@ def test_tuples_and_typed_dicts_as_langchain_accepts_them() -> None:
     assert result.messages[0] == ("system", "You read logs.") and result.messages[3] == ("human", "Why?")
     assert result.messages[1][0] == "human" and len(result.messages[1][1]) < len(old)
     assert result.messages[2] == {"type": "ai", "content": "ok"}
+    aliased = Headroom().compress(
+        [{"role": "human", "content": old}, {"role": "ai", "content": "ok"}, ("human", "?")], 300
+    )
+    assert aliased.messages[0]["role"] == "human" and len(aliased.messages[0]["content"]) < len(old)
+    assert aliased.messages[1] == {"role": "ai", "content": "ok"}
     assert result.manifest.entries[0].path == (1,)
 
 
