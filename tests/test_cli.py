@@ -159,3 +159,14 @@ def test_a_big_input_on_a_terminal_says_work_has_started(tmp_path: Path) -> None
     os.close(leader)
     assert done.returncode == 0
     assert re.search(r"headroom: compressing \d+\.\d MB from big.log", seen) and "tokens" in seen
+
+
+def test_retrieve_rows_of_a_json_array(tmp_path: Path) -> None:
+    rows = [{"id": i, "status": "ok" if i != 700 else "failed", "detail": f"record {i}"} for i in range(1000)]
+    (tmp_path / "rows.json").write_text(json.dumps(rows))
+    done = run("compress", "rows.json", "--budget", "300", "--json", "-q", "--db", "s.db", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    handle = json.loads(done.stdout)["manifest"]["entries"][0]["handle"]
+    picked = run("retrieve", handle, "--rows", "2-3", "--db", "s.db", cwd=tmp_path)
+    assert picked.returncode == 0, picked.stderr
+    assert '"id": 1' in picked.stdout.replace('"id":1', '"id": 1') and "record 2" in picked.stdout
