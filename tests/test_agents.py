@@ -159,3 +159,19 @@ def test_token_counter_takes_a_callable_an_encoding_or_a_model() -> None:
     with pytest.raises(Exception, match="token_counter must be"):
         compress_messages(history, 2_000, token_counter=42)
     assert json.dumps(by_chars.result.manifest.model_dump(mode="json"))
+
+
+def test_without_langchain_agents_the_error_names_the_extra() -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; sys.modules['langchain.agents'] = None; sys.modules['langchain.agents.middleware'] = None\n"
+        "import headroom\n"
+        "try:\n"
+        "    import headroom.integrations.agents\n"
+        "except headroom.MissingExtra as error:\n"
+        "    print(error)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60)
+    assert "headroom[agents]" in out.stdout
