@@ -9,7 +9,7 @@ apps that want a SQLite store everywhere).
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from headroom.client import Headroom
@@ -48,7 +48,7 @@ def _pick(model: str | None, store: Store | None, config: Config | None) -> Head
 
 
 def compress(
-    messages: Sequence[Mapping[str, Any]],
+    messages: Sequence[Any],  # dicts, SDK objects, Responses items, tuples (docs/messages.md)
     budget: int | None = None,
     *,
     model: str | None = None,
@@ -56,15 +56,24 @@ def compress(
     store: Store | None = None,
     config: Config | None = None,
     strict: bool = False,
+    system: Any = None,
+    tools: Sequence[Any] | None = None,
 ) -> CompressResult:
     """Compress an OpenAI or Anthropic message list to fit ``budget`` tokens.
+
+    Messages may be dicts, SDK objects, Responses API items or ``(role, content)``
+    tuples; each comes back in its own shape (docs/messages.md). ``system`` (Anthropic's
+    separate system prompt) and ``tools`` (the request's tool definitions) are counted
+    against ``budget`` and never changed.
 
     The input is never mutated. ``query`` overrides the per-piece query (the
     latest user turn before each piece); ``query=""`` turns query-awareness off.
     With ``strict=True`` an unreachable budget raises ``BudgetExceeded``;
     otherwise ``within_budget`` is False and ``manifest.reason`` says why.
     """
-    return _pick(model, store, config).compress(messages, budget, query=query, strict=strict)
+    return _pick(model, store, config).compress(
+        messages, budget, query=query, strict=strict, system=system, tools=tools
+    )
 
 
 def compress_text(

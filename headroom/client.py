@@ -6,7 +6,7 @@ before it returns the result, so no handle ever reaches the caller unredeemable.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from headroom.config import Config
@@ -27,7 +27,7 @@ class Headroom:
     """Settings shared by many ``compress`` calls.
 
     ``store`` keeps originals (a new in-process ``MemoryStore`` if omitted);
-    ``model`` picks the tokenizer; ``counter`` overrides it (tests pass a
+    ``model`` picks the tokenizer (else ``config.model``, else gpt-4o); ``counter`` overrides it (tests pass a
     ``FakeCounter``); ``registry`` swaps the compressors.
     """
 
@@ -35,7 +35,7 @@ class Headroom:
         self,
         *,
         store: Store | None = None,
-        model: str = DEFAULT_MODEL,
+        model: str | None = None,
         config: Config | None = None,
         counter: TokenCounter | None = None,
         registry: Registry | None = None,
@@ -45,8 +45,8 @@ class Headroom:
 
             store = MemoryStore()
         self.store = store
-        self.model = model
         self.config = config if config is not None else Config()
+        self.model = model or self.config.model or DEFAULT_MODEL
         self._counter = counter
         self._registry = registry
 
@@ -71,6 +71,10 @@ class Headroom:
             self._counter = TokenCounter.for_model(
                 self.model, allow_network=self.config.allow_network, timeout=self.config.network_timeout
             )
+            if self._counter.note:
+                from headroom.log import warn_once
+
+                warn_once(f"{self._counter.note} (recorded in result.degradations; see docs/tokens.md)")
         return self._counter
 
     @property
@@ -81,16 +85,25 @@ class Headroom:
 
     def compress(
         self,
-        messages: Sequence[Mapping[str, Any]],
+        messages: Sequence[Any],
         budget: int | None = None,
         *,
         query: str | None = None,
         strict: bool = False,
+        system: Any = None,
+        tools: Sequence[Any] | None = None,
     ) -> CompressResult:
         """Compress a message list; see ``headroom.compress``."""
+        from headroom.billed import fit_extra
+        from headroom.shapes import to_core
+
+        if budget is None:
+            budget = self.config.budget
+        shaped = to_core(messages)
+        extra = fit_extra(budget, system, tools, self.counter, strict=strict)
         plan = plan_messages(
-            messages,
-            budget,
+            shaped.core,
+            extra.budget,
             counter=self.counter,
             registry=self.registry,
             config=self.config,
@@ -99,12 +112,14 @@ class Headroom:
         )
         self._keep(plan)
         assert isinstance(plan.result, CompressResult)
-        return plan.result
+        return extra.account(shaped, plan.result)
 
     def compress_text(
         self, text: str, budget: int | None = None, *, query: str | None = None, strict: bool = False
     ) -> TextResult:
         """Compress one text (a single tool output); ``budget`` counts the text alone."""
+        if budget is None:
+            budget = self.config.budget
         plan = plan_text(
             text,
             budget,

@@ -1,11 +1,17 @@
 """Typed, frozen settings, and the one place that reads them from a file.
 
 ``Config`` is passed explicitly; nothing reads the environment or a file at
-import. ``Config.from_pyproject(path)`` reads the ``[tool.headroom]`` table.
+import. ``Config.from_pyproject(path)`` reads the ``[tool.headroom]`` table;
+with no path it looks for the nearest ``pyproject.toml`` from the current
+folder upwards (the way pytest and ruff find theirs), and gives the defaults
+when there is none. A name headroom does not know (a setting, a protectable
+part, a compressor) is an error naming the nearest valid one: a misspelled
+setting silently ignored is a budget silently not applied.
 """
 
 from __future__ import annotations
 
+import difflib
 import sys
 from pathlib import Path
 from typing import Any, Literal
@@ -14,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from headroom.errors import ConfigError
 
-__all__ = ["DEFAULT_LEVELS", "PROTECTABLE", "Config"]
+__all__ = ["DEFAULT_LEVELS", "PROTECTABLE", "Config", "find_pyproject"]
 
 Protectable = Literal["system", "latest_user", "user_text", "assistant_text", "tool_args", "tool_output"]
 PROTECTABLE: frozenset[str] = frozenset(Protectable.__args__)  # type: ignore[attr-defined]
@@ -42,6 +48,8 @@ class Config(BaseModel):
     - ``allow_network`` / ``network_timeout``: whether a missing tokenizer may
       be downloaded, and for how long at most.
     - ``compressors``: options per content type, e.g. ``{"text": {"max_tokens": 2000}}``.
+    - ``model``: the model whose tokenizer counts, when the caller names none.
+    - ``budget``: the budget of a call that passes none (None: no budget).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -54,6 +62,8 @@ class Config(BaseModel):
     allow_network: bool = False
     network_timeout: float = Field(default=10.0, gt=0.0, le=120.0)
     compressors: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    model: str | None = None
+    budget: int | None = Field(default=None, ge=1)
 
     @field_validator("levels")
     @classmethod
@@ -65,8 +75,16 @@ class Config(BaseModel):
         return value
 
     @classmethod
-    def from_pyproject(cls, path: str | Path = "pyproject.toml") -> Config:
-        """Settings from the ``[tool.headroom]`` table of ``path`` (defaults if absent)."""
+    def from_pyproject(cls, path: str | Path | None = None) -> Config:
+        """Settings from the ``[tool.headroom]`` table of ``path`` (defaults if absent).
+
+        With no ``path``, the nearest ``pyproject.toml`` from the current folder
+        upwards is read; with none found, the defaults.
+        """
+        if path is None:
+            path = find_pyproject()
+            if path is None:
+                return cls()
         if sys.version_info >= (3, 11):
             import tomllib
         else:  # pragma: no cover - exercised on 3.10 only
@@ -78,7 +96,41 @@ class Config(BaseModel):
             raise ConfigError(f"{path} does not exist; pass the path of your pyproject.toml") from None
         except tomllib.TOMLDecodeError as error:
             raise ConfigError(f"{path} is not valid TOML: {error}") from None
+        _check_names(table, path)
         try:
             return cls.model_validate(table)
         except ValidationError as error:
             raise ConfigError(f"[tool.headroom] in {path} is invalid: {error}") from None
+
+
+def find_pyproject(start: str | Path | None = None) -> Path | None:
+    """The nearest ``pyproject.toml`` in ``start`` (the current folder) or a folder above it."""
+    folder = Path(start if start is not None else Path.cwd()).resolve()
+    for candidate in (folder, *folder.parents):
+        if (candidate / "pyproject.toml").is_file():
+            return candidate / "pyproject.toml"
+    return None
+
+
+def _check_names(table: object, path: str | Path) -> None:
+    """Refuse unknown names in the table, naming the nearest valid one."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"[tool.headroom] in {path} must be a table, got {type(table).__name__}")
+    _known("setting", table, Config.model_fields, path)
+    protect = table.get("protect")
+    if isinstance(protect, list):
+        _known("protect entry", [p for p in protect if isinstance(p, str)], PROTECTABLE, path)
+    compressors = table.get("compressors")
+    if isinstance(compressors, dict):
+        from headroom.registry import default_registry
+
+        _known("compressor", compressors, default_registry().content_types, path)
+
+
+def _known(what: str, names: Any, valid: Any, path: str | Path) -> None:
+    valid = sorted(valid)
+    for name in names:
+        if name not in valid:
+            near = difflib.get_close_matches(name, valid, n=1)
+            hint = f"did you mean {near[0]!r}?" if near else f"valid: {', '.join(valid)}"
+            raise ConfigError(f"[tool.headroom] in {path}: unknown {what} {name!r}; {hint}")

@@ -17,6 +17,7 @@ from headroom.compressors.base import CHECKS, Compressed, Compressor, PieceConte
 from headroom.config import Config
 from headroom.errors import BudgetExceeded, InvalidInput
 from headroom.handles import make_handle
+from headroom.log import logger
 from headroom.manifest import CompressResult, Degradation, Manifest, ManifestEntry, TextResult
 from headroom.messages import (
     MESSAGE_OVERHEAD,
@@ -260,6 +261,11 @@ def _choose(
         degradations.append(Degradation(kind="tokenizer", detail=counter.note))
     degradations.extend(Degradation(kind="plugin", detail=problem) for problem in registry.problems)
     ladders = [Ladder(p, registry.router.detect(p.text), registry, config, degradations, budget) for p in pieces]
+    for ladder in ladders:
+        piece = ladder.piece
+        logger.debug(
+            "route: message %d %s, %d tokens -> %s", piece.message_index, piece.path, piece.tokens, ladder.content_type
+        )
     top = len(config.levels) + 1
     allocation = allocate(
         size=lambda i, level: ladders[i].form(level).tokens,
@@ -268,6 +274,14 @@ def _choose(
         budget=budget,
         top_level=top,
         slack=config.slack,
+    )
+    logger.debug(
+        "allocate: budget %s, fixed %d, total %d, fits %s, levels %s",
+        budget,
+        fixed,
+        allocation.total,
+        allocation.fits,
+        list(allocation.levels),
     )
     reason = None
     if not allocation.fits:

@@ -65,6 +65,27 @@ class Manifest(BaseModel):
     def handles(self) -> frozenset[str]:
         return frozenset(entry.handle for entry in self.entries)
 
+    def summary(self, tokens_before: int, tokens_after: int) -> str:
+        """A human-readable account: the totals and verdict, each compressed piece, each fallback."""
+        verdict = "no budget" if self.budget is None else f"budget {self.budget:,}"
+        verdict += "" if self.within_budget else f", NOT met: {self.reason}"
+        lines = [f"{tokens_before:,} -> {tokens_after:,} tokens ({verdict}); counted with {self.encoding}"]
+        if not self.entries:
+            lines.append("nothing compressed: every piece kept as it was")
+        for entry in self.entries:
+            where = f"message {entry.message_index}" + "".join(f"[{step!r}]" for step in entry.path)
+            if entry.lossless:
+                what = "re-encoded losslessly"
+            else:
+                dropped = ", ".join(f"{count:,} {unit}" for unit, count in entry.omitted.items())
+                what = f"omitted {dropped or 'part'} (level {entry.level})"
+            lines.append(
+                f"  {where}: {entry.content_type} via {entry.compressor}, "
+                f"{entry.tokens_before:,} -> {entry.tokens_after:,} tokens, {what}; retrieve({entry.handle!r})"
+            )
+        lines.extend(f"  fallback ({d.kind}): {d.detail}" for d in self.degradations)
+        return "\n".join(lines)
+
 
 class CompressResult(BaseModel):
     """``compress`` output: ``messages`` has the input's shape; the input is untouched."""
@@ -88,6 +109,10 @@ class CompressResult(BaseModel):
     def degradations(self) -> tuple[Degradation, ...]:
         return self.manifest.degradations
 
+    def summary(self) -> str:
+        """What was kept and what was dropped, for a person reading a log (``Manifest.summary``)."""
+        return self.manifest.summary(self.tokens_before, self.tokens_after)
+
 
 class TextResult(BaseModel):
     """``compress_text`` output."""
@@ -106,3 +131,7 @@ class TextResult(BaseModel):
     @property
     def encoding(self) -> str:
         return self.manifest.encoding
+
+    def summary(self) -> str:
+        """What was kept and what was dropped, for a person reading a log (``Manifest.summary``)."""
+        return self.manifest.summary(self.tokens_before, self.tokens_after)

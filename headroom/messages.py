@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from headroom.errors import InvalidMessages
+from headroom.tools import RETRIEVAL_TOOL_NAME
 
 if TYPE_CHECKING:
     from headroom.tokens import TokenCounter
@@ -63,7 +64,7 @@ def iter_fields(messages: object) -> Iterator[Field]:
             f"expected a list of message dicts, got {type(messages).__name__}",
             "Pass a list like [{'role': 'user', 'content': '...'}]; for one text use compress_text().",
         )
-    call_ids: set[str] = set()
+    call_ids: dict[str, str] = {}  # call id -> tool name, so answers of the retrieval tool stay pinned
     for index, message in enumerate(messages):
         if not isinstance(message, Mapping):
             raise InvalidMessages(
@@ -75,7 +76,7 @@ def iter_fields(messages: object) -> Iterator[Field]:
         yield from _message_fields(index, message, role, call_ids)
 
 
-def _message_fields(index: int, message: Mapping[str, Any], role: str, call_ids: set[str]) -> Iterator[Field]:
+def _message_fields(index: int, message: Mapping[str, Any], role: str, call_ids: dict[str, str]) -> Iterator[Field]:
     if isinstance(message.get("name"), str):
         yield Field(index, ("name",), message["name"], "opaque")
     if role == "tool":
@@ -96,6 +97,9 @@ def _message_fields(index: int, message: Mapping[str, Any], role: str, call_ids:
     content = message.get("content")
     text_category = _text_category(role)
     call_id = message.get("tool_call_id") if role in ("tool", "function") else None
+    # the model's own retrieval answer is what it asked for: compressing it again would hand
+    # it the marker it just redeemed, and the model could loop (docs/messages.md)
+    retrieved = call_id is not None and call_ids.get(call_id) == RETRIEVAL_TOOL_NAME
     if content is None:
         if role not in ("assistant",) and "content" in message:
             raise InvalidMessages(
@@ -103,7 +107,7 @@ def _message_fields(index: int, message: Mapping[str, Any], role: str, call_ids:
             )
         return
     if isinstance(content, str):
-        yield Field(index, ("content",), content, text_category, call_id=call_id)
+        yield Field(index, ("content",), content, text_category, retrieved, call_id)
         return
     if not isinstance(content, list):
         raise InvalidMessages(
@@ -112,10 +116,10 @@ def _message_fields(index: int, message: Mapping[str, Any], role: str, call_ids:
             "Use a string, or a list of {'type': ...} blocks.",
         )
     for position, block in enumerate(content):
-        yield from _block_fields(index, ("content", position), block, role, call_ids, False, call_id)
+        yield from _block_fields(index, ("content", position), block, role, call_ids, retrieved, call_id)
 
 
-def _openai_call(index: int, position: int, call: object, call_ids: set[str]) -> Iterator[Field]:
+def _openai_call(index: int, position: int, call: object, call_ids: dict[str, str]) -> Iterator[Field]:
     function = call.get("function") if isinstance(call, Mapping) else None
     if not isinstance(call, Mapping) or not isinstance(call.get("id"), str) or not isinstance(function, Mapping):
         raise InvalidMessages(
@@ -123,7 +127,7 @@ def _openai_call(index: int, position: int, call: object, call_ids: set[str]) ->
             f"tool_calls[{position}] is not {{'id': str, 'type': 'function', 'function': {{...}}}}",
             "Pass tool calls as the provider returned them.",
         )
-    call_ids.add(call["id"])
+    call_ids[call["id"]] = str(function.get("name", ""))
     base: Path = ("tool_calls", position, "function")
     yield Field(index, (*base, "name"), str(function.get("name", "")), "tool_name")
     arguments = function.get("arguments", "")
@@ -137,7 +141,7 @@ def _block_fields(
     path: Path,
     block: object,
     role: str,
-    call_ids: set[str],
+    call_ids: dict[str, str],
     pinned: bool,
     call_id: str | None,
 ) -> Iterator[Field]:
@@ -160,7 +164,7 @@ def _block_fields(
             raise InvalidMessages(
                 index, f"tool_use at {_dotted(path)} has no string 'id'", "Pass tool_use blocks as returned."
             )
-        call_ids.add(block["id"])
+        call_ids[block["id"]] = str(block.get("name", ""))
         yield Field(index, (*path, "name"), str(block.get("name", "")), "tool_name", pinned)
         yield Field(
             index, (*path, "input"), json.dumps(block.get("input", {}), ensure_ascii=False), "tool_args", pinned
@@ -173,6 +177,7 @@ def _block_fields(
                 f"tool_result at {_dotted(path)} answers tool_use_id {use_id!r}, which no earlier tool_use block has",
                 "Keep each tool_result after the assistant message whose tool_use block carries its id.",
             )
+        pinned = pinned or call_ids[use_id] == RETRIEVAL_TOOL_NAME
         inner = block.get("content")
         if isinstance(inner, str):
             yield Field(index, (*path, "content"), inner, "tool_output", pinned, use_id)

@@ -18,14 +18,22 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, overload
 
 from headroom.compressors.base import check_span, split_lines
 from headroom.errors import HandleExpired, HandleNotFound, HeadroomError, InvalidInput
-from headroom.handles import HANDLE_RE
+from headroom.handles import HANDLE_RE, make_handle
 from headroom.markers import MARKER_RE
 
 if TYPE_CHECKING:
+    # The SDKs' own TypedDicts, for type checkers only: a definition typed as the
+    # SDK's param type is accepted by its tools= under mypy --strict, where a
+    # look-alike TypedDict is not (TypedDict compatibility needs every key, and
+    # the SDKs add keys often). Without the SDK installed they read as Any.
+    from anthropic.types import ToolParam
+    from openai.types.chat import ChatCompletionFunctionToolParam
+    from openai.types.responses import FunctionToolParam
+
     from headroom.client import Headroom
 
 __all__ = [
@@ -78,11 +86,31 @@ def retrieval_parameters() -> dict[str, Any]:
     }
 
 
-def retrieval_tool(format: str = "openai", *, name: str = RETRIEVAL_TOOL_NAME) -> dict[str, Any]:
-    """The tool definition to send to the model.
+@overload
+def retrieval_tool(
+    format: Literal["openai"] = "openai", *, name: str = RETRIEVAL_TOOL_NAME
+) -> ChatCompletionFunctionToolParam: ...
+
+
+@overload
+def retrieval_tool(format: Literal["openai-responses"], *, name: str = RETRIEVAL_TOOL_NAME) -> FunctionToolParam: ...
+
+
+@overload
+def retrieval_tool(format: Literal["anthropic"], *, name: str = RETRIEVAL_TOOL_NAME) -> ToolParam: ...
+
+
+@overload
+def retrieval_tool(format: str, *, name: str = RETRIEVAL_TOOL_NAME) -> Any: ...
+
+
+def retrieval_tool(format: str = "openai", *, name: str = RETRIEVAL_TOOL_NAME) -> Any:
+    """The tool definition to send to the model, typed as the SDK's own param type.
 
     ``format="openai"`` gives a Chat Completions ``tools`` entry,
-    ``"openai-responses"`` a Responses API one (the same, unnested), and
+    ``"openai-responses"`` a Responses API one (the same, unnested, with
+    ``strict: false``, which the Responses types require: the selectors are
+    optional, and strict mode needs every property required), and
     ``"anthropic"`` a Messages API one. ``name`` renames the tool if it clashes.
     """
     if not isinstance(name, str) or not _TOOL_NAME_RE.fullmatch(name):
@@ -91,7 +119,7 @@ def retrieval_tool(format: str = "openai", *, name: str = RETRIEVAL_TOOL_NAME) -
     if format == "openai":
         return {"type": "function", "function": function}
     if format == "openai-responses":
-        return {"type": "function", **function}
+        return {"type": "function", **function, "strict": False}
     if format == "anthropic":
         return {"name": name, "description": RETRIEVAL_TOOL_DESCRIPTION, "input_schema": retrieval_parameters()}
     raise InvalidInput(f"format must be 'openai', 'openai-responses' or 'anthropic', got {format!r}")
@@ -169,8 +197,24 @@ def retrieval_tool_result(
             "Try another selector, or call with the handle alone for the whole original.",
             False,
         )
-    if max_tokens is not None and headroom.counter.count(text) > max_tokens:
-        text = headroom.compress_text(text, max_tokens, query=selector.get("query")).text
+    tokens = headroom.counter.count(text) if max_tokens is not None else 0
+    if max_tokens is not None and tokens > max_tokens:
+        note = ""
+        if make_handle(text) == handle:  # the whole original, asked for alone or by a range covering it
+            # the digest of a whole original carries that original's own handle: without this
+            # line a model could ask for the handle alone again, and get the same digest forever
+            note = (
+                f"[{handle}: {tokens:,} tokens, over the cap of {max_tokens:,}; digest below. Ask for a marked "
+                "range or a query; the handle alone gives this again.]\n"
+            )
+        room = max_tokens - headroom.counter.count(note) - (1 if note else 0)  # 1: a token may span the join
+        digest = headroom.compress_text(text, room, query=selector.get("query")).text if room > 0 else ""
+        if note and (not digest or headroom.counter.count(note + digest) > max_tokens):
+            # no room for both: the note alone still tells the model what to ask for
+            note_fits = headroom.counter.count(note) <= max_tokens
+            digest = "" if note_fits else headroom.compress_text(text, max_tokens).text
+            note = note if note_fits else ""
+        text = note + digest
     return ToolResult(text, False)
 
 

@@ -266,7 +266,8 @@ def test_changed_tool_arguments_come_back_as_args() -> None:
 @pytest.mark.parametrize(
     ("messages", "says"),
     [
-        ([HumanMessage("hi"), {"role": "user", "content": "hi"}], "messages[1]: dict is not a message"),
+        ([HumanMessage("hi"), {"content": "hi"}], "messages[1]: dict is not a message LangChain can read"),
+        ([HumanMessage("hi"), 42], "messages[1]: int is not a message"),
         ([HumanMessage("hi"), ToolMessage("out", tool_call_id="nope")], "messages[1]: tool message answers"),
         ("hello", "expected a list of LangChain messages"),
     ],
@@ -315,7 +316,22 @@ def test_headroom_and_its_tools_do_not_import_langchain() -> None:
 def test_the_documented_examples_run() -> None:
     text = (Path(__file__).parent.parent / "docs" / "integrations.md").read_text(encoding="utf-8")
     blocks = [block for block in re.findall(r"```python\n(.*?)```", text, re.S) if "langchain" in block]
-    assert len(blocks) == 2
+    assert len(blocks) == 3  # tools and messages, the chain, the agents hook
     namespace: dict[str, Any] = {}  # the chain example goes on from the first one
     for block in blocks:
         exec(compile(block, "docs/integrations.md", "exec"), namespace)
+
+
+def test_tuples_strings_and_dicts_are_read_as_langchain_reads_them() -> None:
+    log = "".join(f"row {i}: ok\n" for i in range(3000)) + "row 3000: mismatch\n"
+    history: list[Any] = [
+        ("system", "You audit tables."),
+        "Which rows are bad?",
+        {"role": "assistant", "content": "", "tool_calls": [{"id": "c1", "name": "audit", "args": {}}]},
+        {"role": "tool", "tool_call_id": "c1", "content": log},
+    ]
+    out = compress_messages(history, 600, headroom=Headroom(model="gpt-4"))
+    assert out.within_budget
+    assert [type(m).__name__ for m in out.messages] == ["SystemMessage", "HumanMessage", "AIMessage", "ToolMessage"]
+    assert "row 3000: mismatch" in out.messages[3].content and len(out.messages[3].content) < len(log)
+    assert history[3]["content"] == log

@@ -92,7 +92,7 @@ def test_definitions_in_each_provider_shape() -> None:
     assert anthropic["description"] == openai["function"]["description"]
     assert anthropic["input_schema"] == retrieval_parameters()
     responses = retrieval_tool("openai-responses")
-    assert responses == {"type": "function", **openai["function"]}
+    assert responses == {"type": "function", **openai["function"], "strict": False}  # required by the SDK types
 
 
 @pytest.mark.parametrize("call", [lambda: retrieval_tool("gemini"), lambda: retrieval_tool(name="has space")])
@@ -281,6 +281,21 @@ def test_max_tokens_caps_the_answer_and_keeps_it_redeemable() -> None:
         run_retrieval_tool({"handle": handle}, hr, max_tokens=0)
 
 
+def test_a_capped_whole_original_says_the_handle_alone_will_not_give_more() -> None:
+    """The digest of a whole original carries its own handle; the answer says so, so the model does not loop."""
+    hr = Headroom()
+    handle = hr.compress_text(LOG, 300).manifest.entries[0].handle
+    for cap in (20, 45, 60, 250, 1_000):  # below ~18 not even a bare marker fits
+        capped = run_retrieval_tool({"handle": handle}, hr, max_tokens=cap)
+        assert hr.counter.count(capped) <= cap
+        if cap >= 45:
+            assert capped.startswith(f"[{handle}: ") and "the handle alone gives this again" in capped
+    covering = run_retrieval_tool({"handle": handle, "lines": [1, 10_000]}, hr, max_tokens=250)
+    assert covering.startswith(f"[{handle}: ")  # a range covering the whole is the whole
+    part = run_retrieval_tool({"handle": handle, "lines": [1, 200]}, hr, max_tokens=250)
+    assert hr.counter.count(part) <= 250 and handle not in part  # a part's digest has a handle of its own
+
+
 def test_the_shared_default_is_used_when_none_is_given() -> None:
     result = headroom.compress(openai_conversation(LOG), budget=600)
     handle = result.manifest.entries[0].handle
@@ -294,6 +309,6 @@ def _doc_blocks() -> list[str]:
 
 def test_the_documented_examples_run() -> None:
     blocks = [block for block in _doc_blocks() if "langchain" not in block]
-    assert len(blocks) == 2
+    assert len(blocks) == 5  # OpenAI, Anthropic, Responses, the pytest test, the summary
     for block in blocks:
         exec(compile(block, "docs/integrations.md", "exec"), {})

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, overload
 
-from headroom.errors import InvalidMessages, MissingExtra
+from headroom.errors import InvalidInput, InvalidMessages, MissingExtra
 
 try:
     from langchain_core.messages import (
@@ -28,17 +28,19 @@ try:
         HumanMessage,
         SystemMessage,
         ToolMessage,
+        convert_to_messages,
     )
     from langchain_core.prompt_values import PromptValue
     from langchain_core.runnables import RunnableConfig, RunnableLambda
     from langchain_core.tools import BaseTool, StructuredTool, Tool, ToolException
-    from langchain_core.utils.function_calling import convert_to_openai_function
+    from langchain_core.utils.function_calling import convert_to_openai_function, convert_to_openai_tool
 except ImportError as error:  # pragma: no cover - exercised in a subprocess without the extra
     raise MissingExtra("headroom.integrations.langchain", "langchain") from error
 
 from headroom.budget import check_budget
 from headroom.client import Headroom
 from headroom.manifest import CompressResult
+from headroom.tokens import TokenCounter
 from headroom.tools import (
     RETRIEVAL_TOOL_DESCRIPTION,
     RETRIEVAL_TOOL_NAME,
@@ -54,6 +56,7 @@ __all__ = [
     "compress_messages",
     "compress_tool",
     "message_compressor",
+    "with_counter",
 ]
 
 
@@ -255,6 +258,9 @@ def compress_messages(
     headroom: Headroom | None = None,
     query: str | None = None,
     strict: bool = False,
+    system: Any = None,
+    tools: Sequence[Any] | None = None,
+    token_counter: Any = None,
 ) -> CompressedMessages:
     """Compress a LangChain message list to fit ``budget`` tokens; see ``headroom.compress``.
 
@@ -263,19 +269,49 @@ def compress_messages(
     of the OpenAI form. Each output message has the input's type, id, metadata,
     ``tool_call_id`` and artifact; a message headroom did not change is the
     input object itself, a changed one a copy. The input is never mutated.
+    Tuples, strings and dicts are read as LangChain reads them
+    (``convert_to_messages``) and come back as the messages they stand for.
+    ``system`` and ``tools`` (LangChain tools or provider dicts) are counted
+    against the budget, unchanged. ``token_counter`` counts instead of the
+    model's encoding: a tiktoken ``Encoding``, a callable ``str -> int``, or a
+    chat model (its ``get_num_tokens``).
     """
     if isinstance(messages, (str, bytes)) or not isinstance(messages, Sequence):
         raise InvalidMessages(
             None, f"expected a list of LangChain messages, got {type(messages).__name__}", "Pass a list of BaseMessage."
         )
-    shaped = [_to_openai(index, message) for index, message in enumerate(messages)]
-    result = _headroom(headroom).compress([s.message for s in shaped], budget, query=query, strict=strict)
-    out = [_from_openai(original, shape, new) for original, shape, new in zip(messages, shaped, result.messages)]
+    readable = [_as_message(index, message) for index, message in enumerate(messages)]
+    shaped = [_to_openai(index, message) for index, message in enumerate(readable)]
+    hr = with_counter(_headroom(headroom), token_counter)
+    listed_tools = [_tool_dict(t) for t in tools] if tools is not None else None
+    result = hr.compress(
+        [s.message for s in shaped], budget, query=query, strict=strict, system=system, tools=listed_tools
+    )
+    out = [_from_openai(original, shape, new) for original, shape, new in zip(readable, shaped, result.messages)]
     return CompressedMessages(out, result)
 
 
+def _as_message(index: int, message: object) -> Any:
+    """``message`` as LangChain reads it: a ``(role, content)`` tuple, a string or a dict becomes its message."""
+    if isinstance(message, BaseMessage) or not isinstance(message, (tuple, str, dict)):
+        return message  # _to_openai names what it cannot read
+    try:
+        return convert_to_messages([message])[0]
+    except (ValueError, TypeError, KeyError, NotImplementedError) as error:
+        raise InvalidMessages(
+            index,
+            f"{type(message).__name__} is not a message LangChain can read ({str(error).splitlines()[0][:120]})",
+            "Pass BaseMessage objects, (role, content) tuples, or dicts with 'role' and 'content'.",
+        ) from None
+
+
 def message_compressor(
-    budget: int | None = None, *, headroom: Headroom | None = None, query: str | None = None, strict: bool = False
+    budget: int | None = None,
+    *,
+    headroom: Headroom | None = None,
+    query: str | None = None,
+    strict: bool = False,
+    token_counter: Any = None,
 ) -> RunnableLambda[Any, list[BaseMessage]]:
     """``compress_messages`` as a runnable for a chain: ``prompt | message_compressor(8_000) | model``.
 
@@ -284,9 +320,51 @@ def message_compressor(
 
     def run(value: Any) -> list[BaseMessage]:
         listed = value.to_messages() if isinstance(value, PromptValue) else value
-        return compress_messages(listed, budget, headroom=headroom, query=query, strict=strict).messages
+        return compress_messages(
+            listed, budget, headroom=headroom, query=query, strict=strict, token_counter=token_counter
+        ).messages
 
     return RunnableLambda(run, name="headroom_compress")
+
+
+class _FuncCounter(TokenCounter):
+    """A caller's counting function as a ``TokenCounter`` (LangChain's ``token_counter=`` habit)."""
+
+    exact = True
+    note = None
+
+    def __init__(self, count: Callable[[str], int], name: str) -> None:
+        self._count = count
+        self.name = name
+
+    def count(self, text: str) -> int:
+        return int(self._count(text))
+
+
+def with_counter(hr: Headroom, token_counter: Any) -> Headroom:
+    """``hr`` counting with ``token_counter`` (same store, model and config), or ``hr`` itself when None."""
+    if token_counter is None:
+        return hr
+    if isinstance(token_counter, TokenCounter):
+        counter: TokenCounter = token_counter
+    elif callable(getattr(token_counter, "encode", None)) and hasattr(token_counter, "name"):  # a tiktoken Encoding
+        encoding = token_counter
+        counter = _FuncCounter(lambda text: len(encoding.encode(text, disallowed_special=())), str(encoding.name))
+    elif callable(getattr(token_counter, "get_num_tokens", None)):  # a chat model
+        counter = _FuncCounter(token_counter.get_num_tokens, type(token_counter).__name__)
+    elif callable(token_counter):
+        counter = _FuncCounter(token_counter, getattr(token_counter, "__name__", "custom"))
+    else:
+        raise InvalidInput(
+            f"token_counter must be a tiktoken Encoding, a callable str -> int or a chat model, "
+            f"got {type(token_counter).__name__}"
+        )
+    return Headroom(store=hr.store, model=hr.model, config=hr.config, counter=counter, registry=hr.registry)
+
+
+def _tool_dict(tool: Any) -> Any:
+    """A tool as the provider receives it, for counting: LangChain tools converted, dicts as they are."""
+    return tool if isinstance(tool, dict) else convert_to_openai_tool(tool)
 
 
 @dataclass(frozen=True)
