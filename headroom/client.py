@@ -57,6 +57,8 @@ class Headroom:
         the token counter unless ``model`` changes (a counter counts for one
         model). The functions use this for per-call overrides on the default.
         """
+        if model is None and config is not None and config.model:
+            model = config.model  # a replacing config's model counts, as it does when building one
         return Headroom(
             store=store if store is not None else self.store,
             model=model if model is not None else self.model,

@@ -42,3 +42,10 @@ def test_rows_selector_refuses_floats_with_invalid_input(default: Headroom) -> N
         assert retrieve(entry.handle, rows=(1, 2)).count("\n") >= 2
         with pytest.raises(InvalidInput, match="rows="):
             retrieve(entry.handle, rows=(1.0, 3))
+
+
+def test_a_config_override_with_a_model_counts_with_that_model(default: Headroom) -> None:
+    picked = _pick(None, None, Config(model="gpt-4o"))
+    assert picked.model == "gpt-4o" and picked.registry is default.registry
+    assert not isinstance(picked.counter, FakeCounter)
+    assert _pick(None, None, Config()).model == "gpt-4"  # a config without a model keeps the default's
