@@ -8,7 +8,7 @@ reason, where the server binaries are missing).
 from __future__ import annotations
 
 import logging
-import shutil
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -348,7 +348,9 @@ def test_a_plain_store_file_becomes_searchable_memory(tmp_path: Path) -> None:
 
 def test_a_file_of_the_previous_schema_migrates_without_losing_a_record(tmp_path: Path) -> None:
     path = tmp_path / "memory.db"
-    shutil.copy(FIXTURES / "memory_schema_0002.db", path)  # written by the table-index schema, before namespaces
+    db = sqlite3.connect(path)  # the dump of a file the table-index schema wrote, before namespaces
+    db.executescript((FIXTURES / "memory_schema_0002.sql").read_text())
+    db.close()
     with AgentMemory(path, agent="reader") as memory:
         assert memory.migrations()[-2:] == ["memory_0003_namespaces_and_forgetting", "memory_0004_fts5_index"]
         assert len(memory) == 3 and memory.verify() == []
