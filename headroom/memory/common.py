@@ -231,7 +231,9 @@ def scope(namespace: str, chosen: dict[str, str], column: str, mark: str) -> tup
         tests["namespace"] = namespace
     if not tests:
         return [], []
-    sql = f"{column} IN (SELECT handle FROM memory_provenance WHERE {' AND '.join(f'{c} = {mark}' for c in tests)})"
+    # EXISTS per candidate rides the provenance key (handle first); IN (SELECT ...) would read the whole namespace.
+    tests_sql = " AND ".join(f"p.{c} = {mark}" for c in tests)
+    sql = f"EXISTS (SELECT 1 FROM memory_provenance p WHERE p.handle = {column} AND {tests_sql})"
     if namespace == DEFAULT_NAMESPACE and not chosen:
         sql = f"({sql} OR NOT EXISTS (SELECT 1 FROM memory_provenance u WHERE u.handle = {column}))"
     return [sql], list(tests.values())

@@ -386,12 +386,7 @@ class AgentMemory(SQLiteStore):
         params = [self._oldest_live(), *params]
         with self._read() as db:
             if self.search_index == "fts5":
-                best = db.execute(
-                    "SELECT d.handle, -bm25(memory_fts) AS score FROM memory_fts "
-                    "JOIN memory_docs d ON d.id = memory_fts.rowid JOIN originals o ON o.handle = d.handle "
-                    f"WHERE memory_fts MATCH ? AND {' AND '.join(where)} ORDER BY score DESC, d.handle LIMIT ?",
-                    [parsed.fts5(), *params, count],
-                ).fetchall()
+                best = _fts5_best(db, parsed.fts5(), where, params, count)
             else:
                 scored = search_table(db, parsed, where, params)
                 best = sorted(scored, key=lambda item: (-item[1], item[0]))[:count]
@@ -557,3 +552,34 @@ class AgentMemory(SQLiteStore):
                 yield db
             finally:
                 db.execute("COMMIT")
+
+
+def _fts5_best(
+    db: sqlite3.Connection, match: str, where: list[str], params: list[object], count: int
+) -> list[tuple[str, float]]:
+    """The ``count`` best (handle, score) by ``bm25()`` that pass the caller's filters, ties by handle.
+
+    FTS5 ranks its own rows fastest alone, so it ranks first and the filters
+    (TTL, provenance scope) join only the candidates. Too few survive, or the
+    last one ties with the worst candidate ranked: rank deeper and filter again.
+    """
+    fetch = 4 * count + 16
+    while True:
+        ranked = db.execute(
+            "SELECT rowid, bm25(memory_fts) AS r FROM memory_fts WHERE memory_fts MATCH ? ORDER BY r LIMIT ?",
+            (match, fetch),
+        ).fetchall()
+        if not ranked:
+            return []
+        marks = ", ".join("?" * len(ranked))
+        rows = db.execute(
+            f"SELECT d.handle, d.id FROM memory_docs d JOIN originals o ON o.handle = d.handle "
+            f"WHERE d.id IN ({marks}) AND {' AND '.join(where)}",
+            [rowid for rowid, _ in ranked] + params,
+        ).fetchall()
+        score = {rowid: -r for rowid, r in ranked}
+        best = sorted(((handle, score[rowid]) for handle, rowid in rows), key=lambda item: (-item[1], item[0]))
+        complete = len(ranked) < fetch
+        if complete or (len(best) >= count and best[count - 1][1] > -ranked[-1][1]):
+            return best[:count]
+        fetch *= 8
