@@ -8,6 +8,7 @@ reason, where the server binaries are missing).
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -346,13 +347,17 @@ def test_a_plain_store_file_becomes_searchable_memory(tmp_path: Path) -> None:
         assert memory.search("plain") == [] and memory._counts()["docs"] == 1
 
 
-def test_a_file_of_the_previous_schema_migrates_without_losing_a_record(tmp_path: Path) -> None:
+@pytest.mark.parametrize("index", ["fts5", "table"])
+def test_a_file_of_the_previous_schema_migrates_without_losing_a_record(tmp_path: Path, index: str) -> None:
     path = tmp_path / "memory.db"
     db = sqlite3.connect(path)  # the dump of a file the table-index schema wrote, before namespaces
     db.executescript((FIXTURES / "memory_schema_0002.sql").read_text())
     db.close()
-    with AgentMemory(path, agent="reader") as memory:
-        assert memory.migrations()[-2:] == ["memory_0003_namespaces_and_forgetting", "memory_0004_fts5_index"]
+    with AgentMemory(path, agent="reader", search_index=index) as memory:  # type: ignore[arg-type]
+        steps = ["memory_0003_namespaces_and_forgetting", "memory_0004_fts5_index"]
+        assert memory.migrations()[-2:] == (
+            steps if index == "fts5" else ["memory_0002_index_existing_originals", steps[0]]
+        )
         assert len(memory) == 3 and memory.verify() == []
         (hit,) = memory.search('"connection reset"')
         assert [(p.agent, p.kind, p.times, p.namespace) for p in memory.provenance(hit.handle)] == [
@@ -363,8 +368,11 @@ def test_a_file_of_the_previous_schema_migrates_without_losing_a_record(tmp_path
         assert memory.provenance(note.handle)[0].meta == {"source": "incident 812"}
         assert [h.agents for h in memory.search("plain store")] == [()]
         counts = memory._counts()
-        assert (counts["docs"], counts["index"], counts["provenance"]) == (3, 3, 3)
-        assert memory._connect().execute("SELECT COUNT(*) FROM memory_postings").fetchone()[0] == 0
+        assert (counts["docs"], counts["provenance"]) == (3, 3)
+        postings = memory._connect().execute("SELECT COUNT(*) FROM memory_postings").fetchone()[0]
+        assert postings == 0 if index == "fts5" else postings > 3
+        memory.forget(hit.handle)
+        assert memory.search('"connection reset"') == [] and memory._counts()["docs"] == 2
 
 
 def test_the_fallback_index_is_chosen_visibly(
@@ -463,6 +471,40 @@ def _english_stop_word(memory: PostgresMemory, word: str) -> bool:
     with memory._transaction() as cur:
         cur.execute("SELECT to_tsvector('english', %s) = ''::tsvector", (word,))
         return bool(cur.fetchone()[0])  # type: ignore[index]
+
+
+def _team_member(conninfo: str, agent: str, calls: int, start: Barrier, done: Barrier) -> None:
+    with PostgresMemory(conninfo, agent=agent, pool_size=2) as memory:
+        client = Headroom(store=memory, counter=FakeCounter())
+        start.wait(60)
+        for i in range(calls):
+            log = "\n".join(f"{agent} call {i} line {n}: request {n * i} took {n % 17} ms" for n in range(60))
+            marker = client.compress_text(log, 60).manifest.entries[0].handle
+            memory.remember(f"{agent} call {i} compressed to {marker}", namespace="team")
+        done.wait(60)  # all have written: every marker any of them wrote resolves here
+        for record in memory.history(namespace="*", limit=100_000):
+            memory.recall(record.handle)
+
+
+def test_processes_share_one_postgres_memory(postgres_database: str) -> None:
+    """The 8 x 500 run is in benchmarks/memory_speed.py (--team); this is the same check, smaller."""
+    agents, calls = [f"p{n}" for n in range(8)], 10
+    PostgresMemory(postgres_database).close()
+    context = multiprocessing.get_context("spawn")
+    start, done = context.Barrier(len(agents)), context.Barrier(len(agents))
+    workers = [context.Process(target=_team_member, args=(postgres_database, a, calls, start, done)) for a in agents]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(120)
+        assert worker.exitcode == 0
+    with PostgresMemory(postgres_database) as memory:
+        assert len(memory) == 2 * calls * len(agents) and memory.verify() == []
+        notes = memory.history(namespace="team", limit=1_000)
+        assert len(notes) == calls * len(agents)
+        for note in notes:
+            marker = memory.recall(note.handle).rsplit(" ", 1)[1]
+            assert marker in memory and memory.provenance(marker)[0].kind == COMPRESSED
 
 
 _WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789éü漢字", min_size=1, max_size=12)
