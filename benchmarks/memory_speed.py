@@ -116,7 +116,7 @@ def queries(texts: list[str], count: int) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {"two words": [], "phrase": [], "prefix": []}
     while len(out["two words"]) < count:
         words = [w for w in tokens(rng.choice(texts)) if len(w) > 2 and not w.isdigit() and w not in STOP_WORDS]
-        if len(words) < 3:
+        if len(words) < 3 or len(set(words)) < 2:
             continue
         at = rng.randrange(len(words) - 1)
         out["two words"].append(" ".join(rng.sample(sorted(set(words)), 2)))
