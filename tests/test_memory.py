@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Protocol
+from unittest.mock import patch
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -528,3 +529,32 @@ def test_any_text_round_trips_and_is_found_by_its_words(
         if isinstance(memory, PostgresMemory) and _english_stop_word(memory, word):
             continue  # PostgreSQL's english configuration indexes no stop words ("a", "the")
         assert worded in [hit.handle for hit in memory.search(f'"{word}"', limit=1_000)]
+
+
+_VOCAB = ["name", "type", "value", "timeout", "db", "cache", "reset", "peer", "ok", "retry", "disk", "full"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    docs=st.lists(st.lists(st.sampled_from(_VOCAB), min_size=1, max_size=12), min_size=1, max_size=60),
+    asked=st.lists(st.sampled_from([*_VOCAB, "conn*", '"cache miss"', "re*"]), min_size=1, max_size=4),
+    limit=st.integers(1, 12),
+    share=st.sampled_from([0.02, 0.2, 0.5]),
+)
+def test_pruning_common_words_gives_the_full_query_results(
+    docs: list[list[str]], asked: list[str], limit: int, share: float
+) -> None:
+    """Skipping very common words while the rarer ones decide (fts5_search) never changes a result or a score."""
+    from headroom.memory import fts5_search
+    from headroom.memory.common import parse_query
+    from headroom.memory.fts5_search import fts5_best
+
+    with AgentMemory(agent="p") as memory, patch.object(fts5_search, "COMMON_SHARE", share):
+        for n, words in enumerate(docs):
+            memory.remember(" ".join(["name", *words]) + (" cache miss" if n % 5 == 0 else "") + f" n{n}")
+        query = parse_query(" ".join(asked))
+        with memory._read() as db:
+            pruned = fts5_best(db, query, ["1"], [], limit)
+            full = fts5_best(db, query, ["1"], [], limit, prune=False)
+        assert [h for h, _ in pruned] == [h for h, _ in full]
+        assert [round(s, 9) for _, s in pruned] == [round(s, 9) for _, s in full]

@@ -55,6 +55,7 @@ from headroom.memory.common import (
     Provenance,
     parse_query,
 )
+from headroom.memory.fts5_search import fts5_best
 from headroom.memory.table_index import index_text, search_table
 from headroom.relevance import terms
 from headroom.stores.sqlite import MIGRATIONS, SQLiteStore
@@ -386,7 +387,7 @@ class AgentMemory(SQLiteStore):
         params = [self._oldest_live(), *params]
         with self._read() as db:
             if self.search_index == "fts5":
-                best = _fts5_best(db, parsed.fts5(), where, params, count)
+                best = fts5_best(db, parsed, where, params, count)
             else:
                 scored = search_table(db, parsed, where, params)
                 best = sorted(scored, key=lambda item: (-item[1], item[0]))[:count]
@@ -552,34 +553,3 @@ class AgentMemory(SQLiteStore):
                 yield db
             finally:
                 db.execute("COMMIT")
-
-
-def _fts5_best(
-    db: sqlite3.Connection, match: str, where: list[str], params: list[object], count: int
-) -> list[tuple[str, float]]:
-    """The ``count`` best (handle, score) by ``bm25()`` that pass the caller's filters, ties by handle.
-
-    FTS5 ranks its own rows fastest alone, so it ranks first and the filters
-    (TTL, provenance scope) join only the candidates. Too few survive, or the
-    last one ties with the worst candidate ranked: rank deeper and filter again.
-    """
-    fetch = 4 * count + 16
-    while True:
-        ranked = db.execute(
-            "SELECT rowid, bm25(memory_fts) AS r FROM memory_fts WHERE memory_fts MATCH ? ORDER BY r LIMIT ?",
-            (match, fetch),
-        ).fetchall()
-        if not ranked:
-            return []
-        marks = ", ".join("?" * len(ranked))
-        rows = db.execute(
-            f"SELECT d.handle, d.id FROM memory_docs d JOIN originals o ON o.handle = d.handle "
-            f"WHERE d.id IN ({marks}) AND {' AND '.join(where)}",
-            [rowid for rowid, _ in ranked] + params,
-        ).fetchall()
-        score = {rowid: -r for rowid, r in ranked}
-        best = sorted(((handle, score[rowid]) for handle, rowid in rows), key=lambda item: (-item[1], item[0]))
-        complete = len(ranked) < fetch
-        if complete or (len(best) >= count and best[count - 1][1] > -ranked[-1][1]):
-            return best[:count]
-        fetch *= 8

@@ -100,7 +100,7 @@ class PostgresStore:
         # timeout), and the migrations run on it under an advisory lock before any pooled work starts.
         try:
             first = psycopg.connect(conninfo)
-        except psycopg.OperationalError as error:
+        except psycopg.Error as error:  # OperationalError (no server), ProgrammingError (a malformed conninfo)
             raise StoreError(
                 f"cannot connect to PostgreSQL ({str(error).strip()}); "
                 "check the conninfo and that the server is running"
