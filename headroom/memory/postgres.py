@@ -253,21 +253,37 @@ class PostgresMemory(PostgresStore):
         parsed = parse_query(query)
         count = common.check_limit(limit)
         space = self._scope_namespace(namespace)
-        scope, scope_params = common.scope(space, common.filters(agent, kind), "d.handle", "%s")
+        scope, scope_params = common.scope(space, common.filters(agent, kind), "r.handle", "%s")
         expression, query_params = _tsquery(parsed)
-        where = ["d.tsv @@ q.q", "o.created_at >= %s", *scope]
+        passes = " AND ".join(
+            ["EXISTS (SELECT 1 FROM originals o WHERE o.handle = r.handle AND o.created_at >= %s)", *scope]
+        )
+        fetch = 4 * count + 16
         with self._transaction() as cur:
-            cur.execute(
-                f"SELECT d.handle, ts_rank(d.tsv, q.q, 1) AS score, o.body FROM ({'SELECT ' + expression} AS q) q, "
-                f"memory_docs d JOIN originals o ON o.handle = d.handle WHERE {' AND '.join(where)} "
-                "ORDER BY score DESC, d.handle LIMIT %s",
-                [*query_params, self._oldest_live(), *scope_params, count],
-            )
-            best = cur.fetchall()
-            return [
-                MemoryHit(handle, float(score), common.preview(decode(body), parsed), self._agents(cur, handle, space))
-                for handle, score, body in best
-            ]
+            while True:
+                # Rank on the index table alone, then test the filters on the candidates: joining every
+                # match to originals first would carry each matching text through the sort.
+                cur.execute(
+                    f"""WITH ranked AS (
+                        SELECT d.handle, ts_rank(d.tsv, q.q, 1) AS score
+                        FROM memory_docs d, (SELECT {expression} AS q) q
+                        WHERE d.tsv @@ q.q ORDER BY score DESC, d.handle LIMIT %s)
+                    SELECT r.handle, r.score, {passes} FROM ranked r ORDER BY r.score DESC, r.handle""",
+                    [*query_params, fetch, self._oldest_live(), *scope_params],
+                )
+                ranked = cur.fetchall()
+                rows = [(handle, score) for handle, score, ok in ranked if ok]
+                if len(rows) >= count or len(ranked) < fetch:
+                    break
+                fetch *= 8
+            hits = []
+            for handle, score in rows[:count]:
+                cur.execute("SELECT body FROM originals WHERE handle = %s", (handle,))
+                text = decode(cur.fetchone()[0])  # type: ignore[index]
+                hits.append(
+                    MemoryHit(handle, float(score), common.preview(text, parsed), self._agents(cur, handle, space))
+                )
+            return hits
 
     def provenance(self, handle: str, *, namespace: str | None = None) -> list[Provenance]:
         """As ``AgentMemory.provenance``."""
