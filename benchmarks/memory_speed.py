@@ -42,7 +42,7 @@ from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Barrier
 from pathlib import Path
 
-from headroom import Headroom
+from headroom import HandleNotFound, Headroom
 from headroom.memory import AgentMemory, PostgresMemory
 from headroom.memory.common import tokens
 from headroom.relevance import STOP_WORDS
@@ -192,9 +192,14 @@ def _team_member(
             handles += [marker, memory.remember(f"{agent} call {i} compressed to {marker}", namespace="team")]
         out.put((agent, handles))
         done.wait()  # every process has written: now each resolves what all of them wrote
-        everyone = out_all = memory.history(namespace="*", limit=1_000_000)
-        missing = [p.handle for p in everyone if memory.recall(p.handle) is None]
-        out.put((agent, (len(out_all), missing)))
+        everyone = memory.history(namespace="*", limit=1_000_000)
+        missing = []
+        for record in everyone:
+            try:
+                memory.recall(record.handle)
+            except HandleNotFound:
+                missing.append(record.handle)
+        out.put((agent, (len(everyone), missing)))
 
 
 def team(location: str, processes: int, calls: int) -> None:
