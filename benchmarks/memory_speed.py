@@ -1,19 +1,32 @@
-"""AgentMemory speed: writes per second across processes, the dedup path, search and recall latency.
+"""Agent memory speed at scale: SQLite with FTS5, SQLite on the fallback table index, and PostgreSQL, in one run.
 
-    python benchmarks/memory_speed.py
-    python benchmarks/memory_speed.py --processes 1 2 4 8 --writes 300 --queries 500
+    python benchmarks/memory_speed.py                 # 100,000 memories per backend (several minutes)
+    python benchmarks/memory_speed.py --quick         # 5,000, for a quick look
+    python benchmarks/memory_speed.py --backends fts5 postgres --count 50000
 
-The texts are the committed benchmark fixtures (benchmarks/corpus/fixtures: logs,
-JSON, code, diffs, prose, search results) cut into chunks of ``--lines`` lines,
-about 1 KB each at 40 lines: a short tool output or a long note. For each process
-count, a fresh database file in a temporary directory; each spawned process opens
-its own ``AgentMemory`` under its own agent name, waits at a barrier, and
-remembers ``--writes`` chunks no other process has. writes/s is all writes over
-the wall time from the first start to the last finish (``time.time()`` across
-processes). "dedup" is one process remembering chunks already kept (provenance
-only, no copy, no indexing). Search latency is over the largest database:
-queries of two words drawn from a random chunk (seeded), ``limit=10``, median
-and 95th percentile; recall is the median of fetching random handles.
+Texts: sliding windows of 12 lines over the committed benchmark fixtures
+(benchmarks/corpus/fixtures: logs, JSON, code, diffs, prose, search results),
+one window starting at each line, deduplicated; about 0.4 KB each. Every line
+is in about 12 texts, so posting lists are about 12 times those of disjoint
+texts: search is measured on a harder collection than a typical one.
+
+Per backend, on a fresh store each time:
+- writes/s with 1, 4 and 8 writer processes, each remembering ``--writes``
+  texts no other writer has (all writes over the wall time from the first
+  start to the last finish);
+- the fill: 4 writers remember ``--count`` texts (its rate is printed too);
+- search over the filled store: ``--queries`` two-word queries drawn from
+  random texts (seeded), ``limit=10``, p50 and p95; the same for
+  ``"two-word phrases"`` and ``prefix*`` queries;
+- size: the SQLite file (WAL folded in) or the PostgreSQL tables with their
+  indexes, against the UTF-8 size of the texts; "index" is the search index
+  alone (FTS5 tables or tsvector + GIN, and the handle-to-row map).
+
+PostgreSQL runs on a throwaway local server (``headroom.stores.pg_local``)
+with fsync on and ``synchronous_commit=off`` (what SQLite's WAL with
+``synchronous=NORMAL`` gives). ``--team`` adds the cross-process check: 8
+processes x 500 compress-and-remember calls against one PostgreSQL memory,
+then every process resolves every marker all of them wrote.
 """
 
 from __future__ import annotations
@@ -29,22 +42,36 @@ from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Barrier
 from pathlib import Path
 
-from headroom.memory import AgentMemory
-from headroom.relevance import terms
+from headroom import HandleNotFound, Headroom
+from headroom.memory import AgentMemory, PostgresMemory
+from headroom.memory.common import tokens
+from headroom.relevance import STOP_WORDS
+from headroom.stores.pg_local import LocalPostgres
+from headroom.testing import FakeCounter
 
 FIXTURES = Path(__file__).parent / "corpus" / "fixtures"
+WINDOW = 12
+Memory = AgentMemory | PostgresMemory
 
 
-def chunks(lines_per_chunk: int) -> list[str]:
-    out: list[str] = []
+def corpus() -> list[str]:
+    lines: list[str] = []
     for path in sorted(FIXTURES.iterdir()):
-        lines = path.read_text(errors="replace").splitlines(keepends=True)
-        out += ["".join(lines[i : i + lines_per_chunk]) for i in range(0, len(lines), lines_per_chunk)]
-    return list(dict.fromkeys(text for text in out if text.strip()))
+        lines += path.read_text(errors="replace").splitlines(keepends=True)
+    windows = ("".join(lines[i : i + WINDOW]) for i in range(len(lines) - WINDOW))
+    return list(dict.fromkeys(text for text in windows if len(tokens(text)) >= 4))
 
 
-def _writer(path: str, agent: str, texts: list[str], start: Barrier, times: Queue[tuple[float, float]]) -> None:
-    with AgentMemory(path, agent=agent) as memory:
+def open_memory(backend: str, location: str, agent: str | None = None) -> Memory:
+    if backend == "postgres":
+        return PostgresMemory(location, agent=agent, pool_size=2)
+    return AgentMemory(location, agent=agent, search_index="fts5" if backend == "fts5" else "table")
+
+
+def _writer(
+    backend: str, location: str, agent: str, texts: list[str], start: Barrier, times: Queue[tuple[float, float]]
+) -> None:
+    with open_memory(backend, location, agent) as memory:
         start.wait()
         began = time.time()
         for text in texts:
@@ -52,87 +79,184 @@ def _writer(path: str, agent: str, texts: list[str], start: Barrier, times: Queu
         times.put((began, time.time()))
 
 
-def write_rate(path: str, processes: int, texts: list[str], writes: int) -> float:
-    AgentMemory(path).close()  # migrations once, before the clock starts
+def write_rate(backend: str, location: str, writers: int, texts: list[str]) -> float:
+    open_memory(backend, location).close()  # migrations once, before the clock starts
     context = multiprocessing.get_context("spawn")
-    start, times = context.Barrier(processes), context.Queue()
+    start, times = context.Barrier(writers), context.Queue()
+    share = len(texts) // writers
     workers = [
-        context.Process(target=_writer, args=(path, f"agent-{n}", texts[n * writes : (n + 1) * writes], start, times))
-        for n in range(processes)
+        context.Process(
+            target=_writer,
+            args=(backend, location, f"agent-{n}", texts[n * share : (n + 1) * share], start, times),
+        )
+        for n in range(writers)
     ]
     for worker in workers:
         worker.start()
-    spans: list[tuple[float, float]] = [times.get(timeout=600) for _ in workers]
+    spans: list[tuple[float, float]] = [times.get(timeout=3600) for _ in workers]
     for worker in workers:
         worker.join()
         if worker.exitcode != 0:
             raise SystemExit(f"a writer process failed with exit code {worker.exitcode}")
-    elapsed = max(end for _, end in spans) - min(began for began, _ in spans)
-    return processes * writes / elapsed
+    return writers * share / (max(end for _, end in spans) - min(began for began, _ in spans))
 
 
-def file_mb(path: str) -> float:
-    db = sqlite3.connect(path)
+def latencies(memory: Memory, queries: list[str]) -> tuple[float, float]:
+    times = []
+    for query in queries:
+        began = time.perf_counter()
+        memory.search(query, limit=10)
+        times.append(time.perf_counter() - began)
+    times.sort()
+    return statistics.median(times) * 1000, times[int(0.95 * (len(times) - 1))] * 1000
+
+
+def queries(texts: list[str], count: int) -> dict[str, list[str]]:
+    rng = random.Random(0)
+    out: dict[str, list[str]] = {"two words": [], "phrase": [], "prefix": []}
+    while len(out["two words"]) < count:
+        words = [w for w in tokens(rng.choice(texts)) if len(w) > 2 and not w.isdigit() and w not in STOP_WORDS]
+        if len(words) < 3 or len(set(words)) < 2:
+            continue
+        at = rng.randrange(len(words) - 1)
+        out["two words"].append(" ".join(rng.sample(sorted(set(words)), 2)))
+        out["phrase"].append(f'"{words[at]} {words[at + 1]}"')
+        out["prefix"].append(words[at][:3] + "*")
+    return out
+
+
+def sizes(backend: str, memory: Memory) -> tuple[float, float]:
+    """(whole store, search index alone) in MB."""
+    if isinstance(memory, PostgresMemory):
+        with memory._transaction() as cur:
+            cur.execute(
+                "SELECT c.relname, pg_total_relation_size(c.oid) FROM pg_class c "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind = 'r'"
+            )
+            tables = dict(cur.fetchall())
+        return sum(tables.values()) / 1e6, tables["memory_docs"] / 1e6
+    db = sqlite3.connect(memory.path)
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the WAL folded in, so the size is the database's
+    pages = dict(db.execute("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name").fetchall())
     db.close()
-    return Path(path).stat().st_size / 1e6
+    index_tables = ("memory_docs", "sqlite_autoindex_memory_docs_1")
+    index_tables += ("memory_postings", "memory_postings_doc") if backend == "table" else ()
+    index = sum(size for name, size in pages.items() if name.startswith("memory_fts") or name in index_tables)
+    return Path(memory.path).stat().st_size / 1e6, index / 1e6
+
+
+def run_backend(backend: str, texts: list[str], args: argparse.Namespace, fresh: object) -> None:
+    print(f"\n== {backend} ==")
+    used = 0
+    for writers in (1, 4, 8):
+        location = fresh()  # type: ignore[operator]
+        batch = texts[used : used + writers * args.writes]
+        used += len(batch)
+        rate = write_rate(backend, location, writers, batch)
+        print(f"write   {writers} writer(s) x {args.writes}: {rate:8.0f} writes/s")
+    location = fresh()  # type: ignore[operator]
+    filled = texts[: args.count]
+    began = time.perf_counter()
+    rate = write_rate(backend, location, 4, filled)
+    print(f"fill    {len(filled)} memories by 4 writers: {rate:.0f} writes/s ({time.perf_counter() - began:.0f} s)")
+    with open_memory(backend, location, "reader") as memory:
+        for name, asked in queries(filled, args.queries).items():
+            p50, p95 = latencies(memory, asked)
+            print(f"search  {args.queries} {name} queries at {len(memory)}: p50 {p50:.2f} ms, p95 {p95:.2f} ms")
+        handles = [memory.remember(text) for text in random.Random(1).sample(filled, 200)]
+        recalls = []
+        for handle in handles:
+            began = time.perf_counter()
+            memory.recall(handle)
+            recalls.append(time.perf_counter() - began)
+        print(f"recall  median {statistics.median(recalls) * 1000:.3f} ms")
+        text_mb = sum(len(t.encode()) for t in filled) / 1e6
+        whole, index = sizes(backend, memory)
+        print(
+            f"size    {whole:.1f} MB in all for {text_mb:.1f} MB of text ({whole / text_mb:.2f}x); "
+            f"search index {index:.1f} MB ({index / text_mb:.2f}x the text)"
+        )
+
+
+def _team_member(
+    location: str, agent: str, calls: int, start: Barrier, done: Barrier, out: Queue[tuple[str, object]]
+) -> None:
+    with PostgresMemory(location, agent=agent, pool_size=2) as memory:
+        client = Headroom(store=memory, counter=FakeCounter())
+        start.wait()
+        handles = []
+        for i in range(calls):
+            log = "\n".join(f"{agent} call {i} line {n}: request {n * i} took {n % 17} ms" for n in range(60))
+            result = client.compress_text(log, 60)
+            marker = result.manifest.entries[0].handle
+            handles += [marker, memory.remember(f"{agent} call {i} compressed to {marker}", namespace="team")]
+        out.put((agent, handles))
+        done.wait()  # every process has written: now each resolves what all of them wrote
+        everyone = memory.history(namespace="*", limit=1_000_000)
+        missing = []
+        for record in everyone:
+            try:
+                memory.recall(record.handle)
+            except HandleNotFound:
+                missing.append(record.handle)
+        out.put((agent, (len(everyone), missing)))
+
+
+def team(location: str, processes: int, calls: int) -> None:
+    PostgresMemory(location).close()
+    context = multiprocessing.get_context("spawn")
+    start, done, out = context.Barrier(processes), context.Barrier(processes), context.Queue()
+    workers = [
+        context.Process(target=_team_member, args=(location, f"p{n}", calls, start, done, out))
+        for n in range(processes)
+    ]
+    began = time.perf_counter()
+    for worker in workers:
+        worker.start()
+    written = dict(out.get(timeout=3600) for _ in workers)
+    checks = dict(out.get(timeout=3600) for _ in workers)
+    for worker in workers:
+        worker.join()
+        assert worker.exitcode == 0, f"a team process failed with exit code {worker.exitcode}"
+    elapsed = time.perf_counter() - began
+    with PostgresMemory(location) as memory:
+        handles = {h for hs in written.values() for h in hs}  # type: ignore[attr-defined]
+        absent = [h for h in handles if h not in memory]
+        resolved = {agent: seen for agent, (seen, missing) in checks.items() if not missing}  # type: ignore[misc]
+        print(
+            f"team    {processes} processes x {calls} compress+remember: {elapsed:.1f} s; "
+            f"{len(handles)} handles, {len(absent)} absent afterwards; "
+            f"{len(resolved)} of {processes} processes resolved all {min(resolved.values(), default=0)} records"
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--processes", type=int, nargs="+", default=[1, 2, 4])
-    parser.add_argument("--writes", type=int, default=500, help="distinct texts each process remembers")
-    parser.add_argument("--lines", type=int, default=40, help="lines per text")
+    parser.add_argument("--backends", nargs="+", default=["fts5", "table", "postgres"])
+    parser.add_argument("--count", type=int, default=100_000, help="memories in the store searched")
+    parser.add_argument("--writes", type=int, default=500, help="texts each writer remembers in the write test")
     parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--team", type=int, default=500, help="calls per process of the 8-process team (0: skip)")
+    parser.add_argument("--quick", action="store_true", help="5,000 memories, 100 writes, 100 queries, team 50")
     args = parser.parse_args()
-    texts = chunks(args.lines)
-    needed = max(args.processes) * args.writes
-    if needed > len(texts):
-        raise SystemExit(f"only {len(texts)} distinct chunks; lower --writes or --processes (needs {needed})")
-    mean_kb = sum(len(t.encode()) for t in texts[:needed]) / needed / 1024
-    print(f"texts: {needed} of {len(texts)} chunks, {args.lines} lines, mean {mean_kb:.1f} KB")
+    if args.quick:
+        args.count, args.writes, args.queries, args.team = 5_000, 100, 100, 50
+    texts = corpus()
+    if len(texts) < args.count:
+        raise SystemExit(f"only {len(texts)} distinct texts; lower --count")
+    random.Random(0).shuffle(texts)
+    mean = sum(len(t.encode()) for t in texts[: args.count]) / args.count
+    print(f"texts: {args.count} of {len(texts)} windows of {WINDOW} lines, mean {mean / 1024:.2f} KB")
     with tempfile.TemporaryDirectory() as folder:
-        for processes in args.processes:
-            path = str(Path(folder) / f"memory-{processes}.db")
-            rate = write_rate(path, processes, texts, args.writes)
-            print(f"write  {processes} process(es) x {args.writes}: {rate:8.0f} writes/s")
-        kept_mb = sum(len(t.encode()) for t in texts[:needed]) / 1e6
-        print(f"file   {file_mb(path):.1f} MB for {kept_mb:.1f} MB of text (originals, index, provenance)")
-        with AgentMemory(path, agent="again") as memory:
-            began = time.perf_counter()
-            for text in texts[: args.writes]:
-                memory.remember(text, kind="tool_output")
-            rate = args.writes / (time.perf_counter() - began)
-            print(f"dedup  1 process x {args.writes} known texts: {rate:8.0f} writes/s")
-            measure_reads(memory, texts[:needed], args.queries)
-
-
-def measure_reads(memory: AgentMemory, texts: list[str], queries: int) -> None:
-    rng = random.Random(0)
-    asked: list[str] = []
-    while len(asked) < queries:
-        words = sorted(set(terms(rng.choice(texts))))
-        if len(words) >= 2:
-            asked.append(" ".join(rng.sample(words, 2)))
-    latencies = []
-    for query in asked:
-        began = time.perf_counter()
-        memory.search(query, limit=10)
-        latencies.append(time.perf_counter() - began)
-    latencies.sort()
-    median, p95 = statistics.median(latencies), latencies[int(0.95 * (len(latencies) - 1))]
-    size_mb = sum(len(t.encode()) for t in texts) / 1e6
-    print(
-        f"search {len(texts)} texts ({size_mb:.1f} MB), {queries} two-word queries: "
-        f"median {median * 1000:.2f} ms, p95 {p95 * 1000:.2f} ms"
-    )
-    handles = [memory.remember(text, agent="reader") for text in rng.sample(texts, min(200, len(texts)))]
-    recalls = []
-    for handle in handles:
-        began = time.perf_counter()
-        memory.recall(handle)
-        recalls.append(time.perf_counter() - began)
-    print(f"recall median {statistics.median(recalls) * 1000:.3f} ms")
+        counter = iter(range(1_000_000))
+        for backend in (b for b in args.backends if b != "postgres"):
+            run_backend(backend, texts, args, lambda b=backend: str(Path(folder) / f"{b}-{next(counter)}.db"))
+    if "postgres" in args.backends or args.team:
+        with LocalPostgres(durable=True) as server:
+            if "postgres" in args.backends:
+                run_backend("postgres", texts, args, server.create_schema)
+            if args.team:
+                team(server.create_schema(), 8, args.team)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from headroom.errors import (
     BudgetExceeded,
     ConfigError,
     HandleExpired,
+    HandleForgotten,
     HandleNotFound,
     HeadroomError,
     IntegrityError,
@@ -20,10 +21,10 @@ from headroom.errors import (
 from headroom.handles import HANDLE_RE, make_handle
 from headroom.manifest import CompressResult, Degradation, Manifest, ManifestEntry, TextResult
 from headroom.markers import MARKER_RE, Marker, find_markers
-from headroom.memory import AgentMemory, MemoryHit, Provenance
+from headroom.memory import AgentMemory, MemoryHit, PostgresMemory, Provenance, copy_memory
 from headroom.plugins import Compressed, Compressor, Detector, PieceContext
 from headroom.registry import Registry, default_registry
-from headroom.stores import MemoryStore, SQLiteStore, Store
+from headroom.stores import MemoryStore, PostgresStore, SQLiteStore, Store
 from headroom.tokens import TokenCounter
 from headroom.tools import RETRIEVAL_TOOL_NAME, ToolResult, retrieval_tool, retrieval_tool_result, run_retrieval_tool
 
@@ -43,6 +44,7 @@ __all__ = [
     "Degradation",
     "Detector",
     "HandleExpired",
+    "HandleForgotten",
     "HandleNotFound",
     "Headroom",
     "HeadroomError",
@@ -57,6 +59,8 @@ __all__ = [
     "MemoryStore",
     "MissingExtra",
     "PieceContext",
+    "PostgresMemory",
+    "PostgresStore",
     "Provenance",
     "Registry",
     "RegistryError",
@@ -68,6 +72,7 @@ __all__ = [
     "ToolResult",
     "compress",
     "compress_text",
+    "copy_memory",
     "default_registry",
     "find_markers",
     "get_default",

@@ -10,7 +10,8 @@
     ├── ConfigError (ValueError)    a [tool.headroom] table or Config value is wrong
     └── StoreError                  a store could not keep or give back an original
         ├── HandleNotFound (KeyError)  no original for that handle (never stored, or evicted)
-        │   └── HandleExpired          the original outlived the store's TTL
+        │   ├── HandleExpired          the original outlived the store's TTL
+        │   └── HandleForgotten        an agent memory's forget() removed the original
         └── IntegrityError             a stored original no longer matches its handle
 
 Each message says what is wrong and what to do next.
@@ -18,10 +19,13 @@ Each message says what is wrong and what to do next.
 
 from __future__ import annotations
 
+import time
+
 __all__ = [
     "BudgetExceeded",
     "ConfigError",
     "HandleExpired",
+    "HandleForgotten",
     "HandleNotFound",
     "HeadroomError",
     "IntegrityError",
@@ -107,6 +111,20 @@ class HandleExpired(HandleNotFound):
             "Compress the source again, or give the store a longer ttl.",
         )
         self.handle = handle
+
+
+class HandleForgotten(HandleNotFound):
+    """An agent memory's ``forget`` removed the original on purpose."""
+
+    def __init__(self, handle: str, when: float) -> None:
+        stamp = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(when))
+        StoreError.__init__(
+            self,
+            f"the original for {handle} was forgotten (forget() removed it at {stamp}); it is not coming back. "
+            "Keep the text again (remember or compress it) if it is needed.",
+        )
+        self.handle = handle
+        self.forgotten_at = when
 
 
 class InvalidHandle(InvalidInput):

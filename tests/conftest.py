@@ -26,3 +26,6 @@ def fresh_default() -> Iterator[None]:
     headroom.set_default(None)
     yield
     headroom.set_default(None)
+
+
+from tests.postgres_server import postgres_database, postgres_server  # noqa: E402, F401  (shared PostgreSQL fixtures)

@@ -1,7 +1,8 @@
-"""Where originals live: the protocol and the two stores that keep it."""
+"""Where originals live: the protocol and the stores that keep it."""
 
 from headroom.stores.base import Store
 from headroom.stores.memory import MemoryStore
+from headroom.stores.postgres import PostgresStore
 from headroom.stores.sqlite import SQLiteStore
 
-__all__ = ["MemoryStore", "SQLiteStore", "Store"]
+__all__ = ["MemoryStore", "PostgresStore", "SQLiteStore", "Store"]

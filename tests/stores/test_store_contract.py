@@ -17,6 +17,8 @@ from headroom import (
     HandleExpired,
     HandleNotFound,
     MemoryStore,
+    PostgresMemory,
+    PostgresStore,
     SQLiteStore,
     Store,
     StoreError,
@@ -35,9 +37,20 @@ class Clock:
 Factory = Callable[..., Store]
 
 
-@pytest.fixture(params=["memory", "sqlite-memory", "sqlite-file", "agent-memory"])
+@pytest.fixture(
+    params=[
+        "memory",
+        "sqlite-memory",
+        "sqlite-file",
+        "agent-memory",
+        "agent-memory-table",
+        "postgres",
+        "postgres-memory",
+    ]
+)
 def make(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Factory]:
     opened: list[Store] = []
+    conninfo = request.getfixturevalue("postgres_database") if request.param.startswith("postgres") else ""
 
     def factory(**options: object) -> Store:
         if request.param == "memory":
@@ -46,8 +59,13 @@ def make(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Factory]:
             store = SQLiteStore(":memory:", **options)  # type: ignore[arg-type]
         elif request.param == "sqlite-file":
             store = SQLiteStore(tmp_path / "store.db", **options)  # type: ignore[arg-type]
+        elif request.param == "postgres":
+            store = PostgresStore(conninfo, **options)  # type: ignore[arg-type]
+        elif request.param == "postgres-memory":
+            store = PostgresMemory(conninfo, agent="contract", **options)  # type: ignore[arg-type]
         else:  # the cross-agent memory is a store too: a Headroom keeps its originals there
-            store = AgentMemory(tmp_path / "memory.db", agent="contract", **options)  # type: ignore[arg-type]
+            index = "table" if request.param == "agent-memory-table" else "fts5"
+            store = AgentMemory(tmp_path / "memory.db", agent="contract", search_index=index, **options)  # type: ignore[arg-type]
         opened.append(store)
         return store
 
@@ -127,6 +145,9 @@ def test_verify_finds_tampering(make: Factory) -> None:
     assert store.verify() == []
     if isinstance(store, MemoryStore):
         store._entries[bad].text = "tampered"
+    elif isinstance(store, PostgresStore):
+        with store._transaction() as cur:
+            cur.execute("UPDATE originals SET body = 'tampered'::bytea WHERE handle = %s", (bad,))
     elif store.path == ":memory:":
         store._connect().execute("UPDATE originals SET text = 'tampered' WHERE handle = ?", (bad,))
     else:
@@ -195,3 +216,29 @@ def test_any_text_round_trips(text: str) -> None:
     for store in (MemoryStore(), SQLiteStore()):
         with store:
             assert store.get(put(store, text)) == text
+
+
+def test_postgres_migrations_apply_once_and_a_plain_database_becomes_memory(postgres_database: str) -> None:
+    with PostgresStore(postgres_database) as store:
+        put(store, "kept before memory existed")
+        assert store.migrations() == ["0001_create_originals"]
+    with PostgresMemory(postgres_database, agent="w1") as memory:
+        (hit,) = memory.search("existed")
+        assert hit.agents == () and memory.provenance(hit.handle) == []
+        first = memory.migrations()
+    with PostgresMemory(postgres_database) as memory:
+        assert (
+            memory.migrations()
+            == first
+            == [
+                "0001_create_originals",
+                "memory_0001_create_index_and_provenance",
+                "memory_0002_index_existing_originals",
+            ]
+        )
+
+
+def test_postgres_without_a_server_says_what_to_do(tmp_path: Path) -> None:
+    pytest.importorskip("psycopg_pool", reason="psycopg is not installed: pip install 'headroom[postgres]'")
+    with pytest.raises(StoreError, match="server is running"):
+        PostgresStore(f"host={tmp_path} dbname=none user=none connect_timeout=1", pool_size=1)
