@@ -51,6 +51,13 @@ class Config(BaseModel):
     network_timeout: float = Field(default=10.0, gt=0.0, le=120.0)
     compressors: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
+    def __init__(self, **data: Any) -> None:
+        # pydantic's ValidationError is not a HeadroomError; callers catch one root
+        try:
+            super().__init__(**data)
+        except ValidationError as error:
+            raise ConfigError(f"invalid Config: {_explain(error)}") from None
+
     @field_validator("levels")
     @classmethod
     def _levels_descend(cls, value: tuple[float, ...]) -> tuple[float, ...]:
@@ -78,3 +85,12 @@ class Config(BaseModel):
             return cls.model_validate(table)
         except ValidationError as error:
             raise ConfigError(f"[tool.headroom] in {path} is invalid: {error}") from None
+
+
+def _explain(error: ValidationError) -> str:
+    """Each wrong field, what was wrong and what was passed, on one line."""
+    parts = []
+    for item in error.errors():
+        where = ".".join(str(step) for step in item["loc"]) or "Config"
+        parts.append(f"{where}: {item['msg']} (got {item.get('input')!r:.60})")
+    return "; ".join(parts) + ". See help(headroom.Config) for each field's type and default."

@@ -7,6 +7,7 @@ handing it back.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -50,6 +51,7 @@ class Piece:
     position: int
     ctx: PieceContext
     json_only: bool = False
+    structured: bool = False  # a JSON object/array in the input: a form must parse to the same type
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,8 @@ class Ladder:
     def _passes(self, out: Compressed, name: str) -> bool:
         check = CHECKS.get(out.output_kind)
         ok = check is not None and check(out.text) and (not self.piece.json_only or CHECKS["json"](out.text))
+        if ok and self.piece.structured:
+            ok = _same_json_type(self.piece.text, out.text)
         if not ok:
             self.degradations.append(
                 Degradation(
@@ -169,7 +173,10 @@ def plan_messages(
     config: Config,
     query: str | None,
     strict: bool,
+    leave: frozenset[str] = frozenset(),
+    notes: tuple[Degradation, ...] = (),
 ) -> Plan:
+    """Plan ``messages``; pieces whose handle is in ``leave`` stay as they are (``notes`` say why)."""
     _check_budget(budget)
     counter = RememberingCounter(counter)  # compressors count the forms they return; so does the core
     fields = list(iter_fields(messages))
@@ -180,7 +187,7 @@ def plan_messages(
     for f in fields:
         tokens = field_tokens(f, counter)
         per_message[f.message_index] += tokens
-        if _compressible(f, latest, config):
+        if _compressible(f, latest, config) and (not leave or make_handle(f.text) not in leave):
             candidates.append((f, tokens))
     ends = _running(per_message, start=REPLY_PRIMING)
     queries = _queries(messages, config, query)
@@ -191,11 +198,20 @@ def plan_messages(
             make_handle(f.text), counter, queries[f.message_index], name, args, registry, config.compressors
         )
         pieces.append(
-            Piece(f.message_index, f.path, f.text, tokens, ends[f.message_index], ctx, f.category == "tool_args")
+            Piece(
+                f.message_index,
+                f.path,
+                f.text,
+                tokens,
+                ends[f.message_index],
+                ctx,
+                f.category == "tool_args" or f.structured,
+                f.structured,
+            )
         )
     before = REPLY_PRIMING + sum(per_message)
     fixed = before - sum(p.tokens for p in pieces)
-    chosen, manifest, degradations = _choose(pieces, fixed, budget, counter, registry, config, strict)
+    chosen, manifest, degradations = _choose(pieces, fixed, budget, counter, registry, config, strict, notes)
     out = rebuild(messages, {(p.message_index, p.path): form.text for p, form in chosen})
     result = CompressResult(
         messages=out, manifest=manifest, tokens_before=before, tokens_after=manifest_total(manifest, before)
@@ -212,15 +228,20 @@ def plan_text(
     config: Config,
     query: str | None,
     strict: bool,
+    leave: frozenset[str] = frozenset(),
+    notes: tuple[Degradation, ...] = (),
 ) -> Plan:
+    """Plan one text; it stays as it is when its handle is in ``leave``."""
     if not isinstance(text, str):
         raise InvalidInput(f"compress_text takes a str, got {type(text).__name__}; for message lists use compress()")
     _check_budget(budget)
     counter = RememberingCounter(counter)
     tokens = counter.count(text)
     ctx = PieceContext(make_handle(text), counter, query or None, registry=registry, options=config.compressors)
-    piece = Piece(0, (), text, tokens, tokens, ctx)
-    chosen, manifest, _ = _choose([piece], 0, budget, counter, registry, config, strict)
+    pieces = [] if ctx.handle in leave else [Piece(0, (), text, tokens, tokens, ctx)]
+    chosen, manifest, _ = _choose(
+        pieces, tokens - sum(p.tokens for p in pieces), budget, counter, registry, config, strict, notes
+    )
     new_text = chosen[0][1].text if chosen else text
     result = TextResult(
         text=new_text, manifest=manifest, tokens_before=tokens, tokens_after=manifest_total(manifest, tokens)
@@ -244,8 +265,9 @@ def _choose(
     registry: Registry,
     config: Config,
     strict: bool,
+    notes: tuple[Degradation, ...] = (),
 ) -> tuple[list[tuple[Piece, Form]], Manifest, list[Degradation]]:
-    degradations: list[Degradation] = []
+    degradations: list[Degradation] = list(notes)
     if counter.note:
         degradations.append(Degradation(kind="tokenizer", detail=counter.note))
     ladders = [Ladder(p, registry.router.detect(p.text), registry, config, degradations, budget) for p in pieces]
@@ -333,6 +355,14 @@ def _running(values: Sequence[int], start: int) -> list[int]:
 def _check_budget(budget: object) -> None:
     if budget is not None and (isinstance(budget, bool) or not isinstance(budget, int) or budget < 1):
         raise InvalidInput(f"budget must be a positive int of tokens or None, got {budget!r}")
+
+
+def _same_json_type(before: str, after: str) -> bool:
+    """Whether ``after`` parses to the same JSON type as ``before`` (an object stays an object)."""
+    try:
+        return type(json.loads(before)) is type(json.loads(after))
+    except (ValueError, RecursionError):
+        return False
 
 
 def _unique(items: list[Degradation]) -> list[Degradation]:
