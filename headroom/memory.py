@@ -315,7 +315,7 @@ def _filters(agent: str | None, kind: str | None) -> dict[str, str]:
 def _limit(limit: object) -> int:
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         raise InvalidInput(f"limit must be a positive int, got {limit!r}")
-    return limit
+    return min(limit, 2**63 - 1)  # SQLite's integer range; a larger limit means the same: all of them
 
 
 def _meta(meta: Mapping[str, str] | None) -> dict[str, str]:

@@ -24,6 +24,7 @@ from headroom.compressors.base import split_lines
 from headroom.errors import HandleExpired, HandleNotFound, HeadroomError, InvalidInput
 from headroom.handles import HANDLE_RE
 from headroom.markers import MARKER_RE
+from headroom.structure import dumps
 
 if TYPE_CHECKING:
     from headroom.client import Headroom
@@ -144,6 +145,17 @@ def retrieval_tool_result(
 
         headroom = get_default()
     try:
+        return _answer(arguments, headroom, max_tokens)
+    except Exception as error:  # noqa: BLE001 - the promise: the model gets text, the agent's turn goes on
+        return ToolResult(
+            f"Error: this retrieval failed ({type(error).__name__}). Call again with the handle alone "
+            "for the whole original, or work with the text you have.",
+            True,
+        )
+
+
+def _answer(arguments: object, headroom: Headroom, max_tokens: int | None) -> ToolResult:
+    try:
         handle, selector = _read_arguments(arguments)
         text = headroom.retrieve(handle, **selector)
     except _BadCall as error:
@@ -176,6 +188,10 @@ def _read_arguments(arguments: object) -> tuple[str, dict[str, Any]]:
     if isinstance(arguments, str):
         try:
             arguments = json.loads(arguments) if arguments.strip() else {}
+        except RecursionError:
+            raise _BadCall(
+                f"the arguments are nested too deeply to read. Send a flat object like {_EXAMPLE}."
+            ) from None
         except ValueError as error:
             raise _BadCall(f"the arguments are not valid JSON ({error}). Send an object like {_EXAMPLE}.") from None
     if not isinstance(arguments, Mapping):
@@ -226,5 +242,5 @@ def _text(key: str, value: object) -> str | tuple[str, ...]:
 
 
 def _show(value: object) -> str:
-    shown = json.dumps(value, ensure_ascii=False, default=str)
+    shown = dumps(value)
     return shown if len(shown) <= 80 else shown[:77] + "..."
