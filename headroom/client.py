@@ -164,14 +164,18 @@ class Headroom:
             with pinned(list(plan.originals)) if callable(pinned) else nullcontext():
                 for handle, (original, content_type) in plan.originals.items():
                     try:
-                        self.store.put(handle, original, meta={"content_type": content_type})
+                        meta = {"content_type": content_type}
+                        if handle in plan.secret:
+                            meta["secrets"] = "redacted"  # the retrieval tool refuses it (headroom.tools)
+                        self.store.put(handle, original, meta=meta)
                     except StoreFull as error:
                         if strict:
                             raise
                         where = [e.message_index for e in plan.result.manifest.entries if e.handle == handle]
                         refused[handle] = Degradation(
                             kind="store",
-                            detail=f"{handle} left as it was: the store could not keep its original ({error})",
+                            detail=f"{handle} left as it was (a secret in it still redacted): "
+                            f"the store could not keep its original ({error})",
                             message_index=where[0] if where else None,
                         )
                 if not refused:

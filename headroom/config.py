@@ -38,6 +38,8 @@ class Config(BaseModel):
     - ``allow_network`` / ``network_timeout``: whether a missing tokenizer may
       be downloaded, and for how long at most.
     - ``compressors``: options per content type, e.g. ``{"text": {"max_tokens": 2000}}``.
+    - ``redact_secrets``: replace API keys, tokens, private keys and passwords in
+      tool output by a typed mark (``headroom.secrets``); on by default.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -50,6 +52,7 @@ class Config(BaseModel):
     allow_network: bool = False
     network_timeout: float = Field(default=10.0, gt=0.0, le=120.0)
     compressors: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    redact_secrets: bool = True
 
     def __init__(self, **data: Any) -> None:
         # pydantic's ValidationError is not a HeadroomError; callers catch one root

@@ -32,6 +32,7 @@ from headroom.messages import (
     user_text,
 )
 from headroom.registry import Registry
+from headroom.secrets import redact
 from headroom.tokens import RememberingCounter, TokenCounter
 
 __all__ = ["Plan", "plan_messages", "plan_text"]
@@ -115,7 +116,8 @@ class Ladder:
             self.degradations.append(
                 Degradation(
                     kind="compressor",
-                    detail=f"{compressor.name} failed on {self.content_type} ({type(error).__name__}: {error}); piece left at a safer level",
+                    detail=f"{compressor.name} failed on {self.content_type} ({type(error).__name__}: {error}); "
+                    "piece left at a safer level",
                     message_index=piece.message_index,
                 )
             )
@@ -162,6 +164,7 @@ class Plan:
 
     originals: dict[str, tuple[str, str]]
     result: CompressResult | TextResult
+    secret: frozenset[str] = frozenset()  # handles whose original holds secrets: never for the retrieval tool
 
 
 def plan_messages(
@@ -180,6 +183,9 @@ def plan_messages(
     _check_budget(budget)
     counter = RememberingCounter(counter)  # compressors count the forms they return; so does the core
     fields = list(iter_fields(messages))
+    redaction = _Redaction(counter, leave)
+    if config.redact_secrets:
+        fields = [redaction.field(f) for f in fields]
     latest = latest_user_index(messages)
     calls = tool_calls_by_id(messages)
     per_message = [MESSAGE_OVERHEAD] * len(messages)
@@ -209,14 +215,20 @@ def plan_messages(
                 f.structured,
             )
         )
-    before = REPLY_PRIMING + sum(per_message)
-    fixed = before - sum(p.tokens for p in pieces)
+    planned = REPLY_PRIMING + sum(per_message)
+    fixed = planned - sum(p.tokens for p in pieces)
     chosen, manifest, degradations = _choose(pieces, fixed, budget, counter, registry, config, strict, notes)
-    out = rebuild(messages, {(p.message_index, p.path): form.text for p, form in chosen})
+    originals = _originals(chosen, manifest)
+    manifest = redaction.into(manifest, originals)
+    before = planned + redaction.saved
+    out = rebuild(messages, {**redaction.texts, **{(p.message_index, p.path): form.text for p, form in chosen}})
     result = CompressResult(
-        messages=out, manifest=manifest, tokens_before=before, tokens_after=manifest_total(manifest, before)
+        messages=out,
+        manifest=manifest,
+        tokens_before=before,
+        tokens_after=manifest_total(manifest, before) - redaction.unrecorded,
     )
-    return Plan(_originals(chosen, manifest), result)
+    return Plan(originals, result, redaction.handles)
 
 
 def plan_text(
@@ -236,6 +248,9 @@ def plan_text(
         raise InvalidInput(f"compress_text takes a str, got {type(text).__name__}; for message lists use compress()")
     _check_budget(budget)
     counter = RememberingCounter(counter)
+    redaction = _Redaction(counter, leave)
+    if config.redact_secrets:
+        text = redaction.field(Field(0, (), text, "tool_output")).text
     tokens = counter.count(text)
     ctx = PieceContext(make_handle(text), counter, query or None, registry=registry, options=config.compressors)
     pieces = [] if ctx.handle in leave else [Piece(0, (), text, tokens, tokens, ctx)]
@@ -243,10 +258,77 @@ def plan_text(
         pieces, tokens - sum(p.tokens for p in pieces), budget, counter, registry, config, strict, notes
     )
     new_text = chosen[0][1].text if chosen else text
+    originals = _originals(chosen, manifest)
+    manifest = redaction.into(manifest, originals)
+    before = tokens + redaction.saved
     result = TextResult(
-        text=new_text, manifest=manifest, tokens_before=tokens, tokens_after=manifest_total(manifest, tokens)
+        text=new_text,
+        manifest=manifest,
+        tokens_before=before,
+        tokens_after=manifest_total(manifest, before) - redaction.unrecorded,
     )
-    return Plan(_originals(chosen, manifest), result)
+    return Plan(originals, result, redaction.handles)
+
+
+class _Redaction:
+    """Secrets taken out of tool outputs before planning (``headroom.secrets``), one manifest entry each piece.
+
+    The entry's handle redeems the original with its secrets for the caller;
+    the piece is then planned as its redacted text, so a later marker's handle
+    (and the retrieval tool) gives back the redacted form only. An original
+    the store refused (``leave``) is still redacted, without an entry: the
+    secret stays out of view and the store degradation says the original is gone.
+    """
+
+    def __init__(self, counter: TokenCounter, leave: frozenset[str]) -> None:
+        self.counter = counter
+        self.leave = leave
+        self.entries: list[ManifestEntry] = []
+        self.originals: dict[str, tuple[str, str]] = {}
+        self.texts: dict[tuple[int, Path], str] = {}
+        self.saved = 0
+        self.unrecorded = 0
+
+    def field(self, f: Field) -> Field:
+        if f.category != "tool_output" or f.structured:
+            return f
+        found = redact(f.text)
+        if not found.found:
+            return f
+        handle = make_handle(f.text)
+        before, after = field_tokens(f, self.counter), self.counter.count(found.text)
+        self.texts[(f.message_index, f.path)] = found.text
+        self.saved += before - after
+        if handle not in self.leave:
+            self.originals[handle] = (f.text, "text")
+            self.entries.append(
+                ManifestEntry(
+                    handle=handle,
+                    message_index=f.message_index,
+                    path=f.path,
+                    content_type="secret",
+                    compressor="secrets",
+                    lossless=False,
+                    level="redacted",
+                    tokens_before=before,
+                    tokens_after=after,
+                    omitted=found.kinds,
+                )
+            )
+        else:
+            self.unrecorded += before - after  # no entry to carry the change: tokens_after takes it directly
+        return Field(f.message_index, f.path, found.text, f.category, f.pinned, f.call_id, f.structured)
+
+    @property
+    def handles(self) -> frozenset[str]:
+        return frozenset(self.originals)
+
+    def into(self, manifest: Manifest, originals: dict[str, tuple[str, str]]) -> Manifest:
+        if not self.entries:
+            return manifest
+        originals.update(self.originals)
+        entries = sorted((*self.entries, *manifest.entries), key=lambda e: (e.message_index, e.level != "redacted"))
+        return manifest.model_copy(update={"entries": tuple(entries)})
 
 
 def _originals(chosen: list[tuple[Piece, Form]], manifest: Manifest) -> dict[str, tuple[str, str]]:
