@@ -33,6 +33,7 @@ from headroom.messages import (
 )
 from headroom.registry import Registry
 from headroom.secrets import redact
+from headroom.structure import dumps
 from headroom.tokens import RememberingCounter, TokenCounter
 
 __all__ = ["Plan", "plan_messages", "plan_text"]
@@ -130,9 +131,11 @@ class Ladder:
             )
         if not self._passes(out, compressor.name):
             return None
-        return Form(
-            out.text, piece.ctx.counter.count(out.text), level, out.lossless, dict(out.omitted), compressor.name
-        )
+        text = out.text
+        if piece.structured:
+            # it goes back as a parsed object, and is billed as it will be serialized again
+            text = dumps(json.loads(text))
+        return Form(text, piece.ctx.counter.count(text), level, out.lossless, dict(out.omitted), compressor.name)
 
     def _passes(self, out: Compressed, name: str) -> bool:
         check = CHECKS.get(out.output_kind)

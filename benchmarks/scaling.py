@@ -1,0 +1,153 @@
+"""Time per input size on single long lines: does compress stay linear whatever the shape?
+
+    python benchmarks/scaling.py                       # every shape at 10, 40, 160, 640 KB
+    python benchmarks/scaling.py --sizes 10 40 --limit 30 --profile
+
+Shapes (each one line, or nearly, as agents meet them): base64 (an HTTP body, a
+data URI), a run of spaces between two words, minified JavaScript, one-line
+JSON, and the two shapes issue 17 reported: a 3-line text whose middle line is
+all ``=``, and a text whose second line is spaces. Each case runs in its own
+process with a time limit (``--limit`` seconds), because a super-linear case
+at 640 KB can take hours; a case over the limit is printed as ``>limit`` and
+the larger sizes of that shape are skipped. ``ratio`` is the time at a size over
+the time at the previous size: 4x the input should cost about 4x the time.
+
+``--profile`` runs cProfile on the 40 KB case of each shape and prints the
+functions holding most of the time, so a super-linear detector or compressor
+can be named.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import cProfile
+import io
+import json
+import multiprocessing
+import pstats
+import random
+import time
+from collections.abc import Callable
+
+SHAPES: dict[str, Callable[[int], str]] = {}
+
+
+def shape(name: str) -> Callable[[Callable[[int], str]], Callable[[int], str]]:
+    def register(make: Callable[[int], str]) -> Callable[[int], str]:
+        SHAPES[name] = make
+        return make
+
+    return register
+
+
+@shape("base64")
+def _base64(size: int) -> str:
+    raw = random.Random(1).randbytes(size * 3 // 4)
+    return base64.b64encode(raw).decode()[:size]
+
+
+@shape("spaces")
+def _spaces(size: int) -> str:
+    return "start" + " " * (size - 8) + "end"
+
+
+@shape("minified_js")
+def _minified(size: int) -> str:
+    rng = random.Random(2)
+    parts = []
+    total = 0
+    while total < size:
+        name = "".join(rng.choice("abcdefghij") for _ in range(2))
+        part = f"function {name}(a,b){{var c=a+b*{rng.randint(1, 99)};if(c>{rng.randint(1, 999)}){{return c}}else{{return {name}(c,b-1)}}}};"
+        parts.append(part)
+        total += len(part)
+    return "".join(parts)[:size]
+
+
+@shape("json_line")
+def _json_line(size: int) -> str:
+    rng = random.Random(3)
+    rows = []
+    total = 2
+    while total < size:
+        row = {"id": len(rows), "name": f"item-{rng.randint(0, 10**6)}", "price": rng.randint(1, 999) / 10}
+        rows.append(row)
+        total += len(json.dumps(row)) + 2
+    return json.dumps(rows)
+
+
+@shape("equals_3_lines")
+def _equals(size: int) -> str:
+    return "header\n" + "=" * (size - 14) + "\nfooter"
+
+
+@shape("spaces_line_2")
+def _spaces_line_2(size: int) -> str:
+    return "name value\n" + " " * (size - 22) + "\nlast line x"
+
+
+def run_once(name: str, size_kb: int) -> float:
+    from headroom import Headroom, MemoryStore
+
+    text = SHAPES[name](size_kb * 1000)
+    headroom = Headroom(store=MemoryStore(), model="gpt-4")
+    headroom.counter.count("warm up")
+    start = time.perf_counter()
+    headroom.compress_text(text, budget=500)
+    return time.perf_counter() - start
+
+
+def _child(name: str, size_kb: int, out: multiprocessing.Queue[float]) -> None:
+    out.put(run_once(name, size_kb))
+
+
+def timed(name: str, size_kb: int, limit: float) -> float | None:
+    """Seconds for one compress_text of this shape and size, or None past ``limit``."""
+    queue: multiprocessing.Queue[float] = multiprocessing.Queue()
+    process = multiprocessing.Process(target=_child, args=(name, size_kb, queue))
+    process.start()
+    process.join(limit)
+    if process.is_alive():
+        process.kill()
+        process.join()
+        return None
+    return queue.get() if not queue.empty() else None
+
+
+def profile(name: str, size_kb: int, top: int = 8) -> str:
+    profiler = cProfile.Profile()
+    profiler.enable()
+    run_once(name, size_kb)
+    profiler.disable()
+    stream = io.StringIO()
+    pstats.Stats(profiler, stream=stream).sort_stats("tottime").print_stats(top)
+    return stream.getvalue()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10, 40, 160, 640], help="sizes in KB")
+    parser.add_argument("--limit", type=float, default=120.0, help="seconds per case before giving up")
+    parser.add_argument("--shapes", nargs="+", default=list(SHAPES))
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args()
+    print(f"{'shape':<16}{'KB':>6}{'seconds':>10}{'ratio':>8}")
+    for name in args.shapes:
+        previous: float | None = None
+        for size in args.sizes:
+            seconds = timed(name, size, args.limit)
+            if seconds is None:
+                print(f"{name:<16}{size:>6}{'>' + format(args.limit, 'g'):>10}{'':>8}", flush=True)
+                break
+            ratio = f"{seconds / previous:.1f}" if previous else ""
+            print(f"{name:<16}{size:>6}{seconds:>10.3f}{ratio:>8}", flush=True)
+            previous = max(seconds, 1e-6)
+    if args.profile:
+        for name in args.shapes:
+            print(f"\n== profile: {name}, 40 KB ==")
+            print(profile(name, 40))
+
+
+if __name__ == "__main__":
+    main()
