@@ -90,7 +90,14 @@ _FORMATS: tuple[tuple[str, re.Pattern[str], int], ...] = (
         0,
     ),
     # scheme://user:password@host — only the password goes
-    ("url password", re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]{1,20}://[^\s:/@'\"]{1,128}:([^\s@/'\"]{1,256})@[\w.-]"), 1),
+    # (up to the last '@' before the host, as URL parsers read a password holding a raw '@')
+    (
+        "url password",
+        re.compile(
+            r"\b[a-zA-Z][a-zA-Z0-9+.-]{1,20}://[^\s:/@'\"]{1,128}:([^\s/'\"]{1,256})@[\w-]+(?:\.[\w-]+)*(?=[:/\s'\"]|$)"
+        ),
+        1,
+    ),
 )
 
 # NAME = value / name: value / "name": "value". The name must end in a secret word;
@@ -102,7 +109,7 @@ _ASSIGNMENT = re.compile(
     re.IGNORECASE,
 )
 _PLACEHOLDER = re.compile(
-    r"^(?:\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|%\(?\w+\)?s?|\{\{.*\}\}|<.*>|\*+|x+|\.+|-+|_+|changeme|change_me|"
+    r"^(?:\$.*|%\(?\w+\)?s?|\{\{.*\}\}|<.*>|\*+|x+|\.+|-+|_+|changeme|change_me|"
     r"password|secret|token|none|null|nil|true|false|undefined|redacted|hidden|example|your[_-].*|xxx.*|"
     r"os\.environ.*|process\.env.*|env\(.*|getenv.*|self\..*|config\..*|settings\..*|\[secret:.*)$",
     re.IGNORECASE,
@@ -127,7 +134,9 @@ def _credential(word: str, value: str) -> bool:
     if word.lower() in _PASSWORD_WORDS:
         return len(value) >= 6 and _entropy(value) >= 2.0
     classes = sum(bool(re.search(p, value)) for p in (r"[a-z]", r"[A-Z]", r"[0-9]", r"[^A-Za-z0-9]"))
-    return len(value) >= 16 and classes >= 2 and _entropy(value) >= 3.3
+    # words joined by '-' or '_' (a setting's value) are not a key: a key has digits or capitals
+    keyish = bool(re.search(r"[0-9A-Z]", value))
+    return len(value) >= 16 and classes >= 2 and keyish and _entropy(value) >= 3.3
 
 
 def find_secrets(text: str) -> list[Found]:
