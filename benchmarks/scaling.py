@@ -87,25 +87,43 @@ def _spaces_line_2(size: int) -> str:
     return "name value\n" + " " * (size - 22) + "\nlast line x"
 
 
+MODE = {"mode": "quarter"}
+
+
 def run_once(name: str, size_kb: int) -> float:
+    """One ``compress`` of a conversation whose tool output is the shape, under the chosen budget.
+
+    ``quarter``: a budget of a quarter of the output's tokens, so the lossy
+    levels near it are built (a tiny budget skips most of them); ``none``: no
+    budget, the default level only; ``tiny``: 500 tokens.
+    """
     from headroom import Headroom, MemoryStore
 
     text = SHAPES[name](size_kb * 1000)
     headroom = Headroom(store=MemoryStore(), model="gpt-4")
-    headroom.counter.count("warm up")
+    call = {"id": "c1", "type": "function", "function": {"name": "fetch", "arguments": '{"url": "https://x/y"}'}}
+    messages = [
+        {"role": "user", "content": "fetch the page and tell me what the id field says"},
+        {"role": "assistant", "content": None, "tool_calls": [call]},
+        {"role": "tool", "tool_call_id": "c1", "content": text},
+        {"role": "user", "content": "so what is the id?"},
+    ]
+    tokens = headroom.counter.count(text)
+    budget = {"quarter": max(500, tokens // 4), "none": None, "tiny": 500}[MODE["mode"]]
     start = time.perf_counter()
-    headroom.compress_text(text, budget=500)
+    headroom.compress(messages, budget)
     return time.perf_counter() - start
 
 
-def _child(name: str, size_kb: int, out: multiprocessing.Queue[float]) -> None:
+def _child(name: str, size_kb: int, mode: str, out: multiprocessing.Queue[float]) -> None:
+    MODE["mode"] = mode
     out.put(run_once(name, size_kb))
 
 
 def timed(name: str, size_kb: int, limit: float) -> float | None:
     """Seconds for one compress_text of this shape and size, or None past ``limit``."""
     queue: multiprocessing.Queue[float] = multiprocessing.Queue()
-    process = multiprocessing.Process(target=_child, args=(name, size_kb, queue))
+    process = multiprocessing.Process(target=_child, args=(name, size_kb, MODE["mode"], queue))
     process.start()
     process.join(limit)
     if process.is_alive():
@@ -131,7 +149,10 @@ def main() -> None:
     parser.add_argument("--limit", type=float, default=120.0, help="seconds per case before giving up")
     parser.add_argument("--shapes", nargs="+", default=list(SHAPES))
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--mode", choices=["quarter", "none", "tiny"], default="quarter", help="the budget")
     args = parser.parse_args()
+    MODE["mode"] = args.mode
+    print(f"budget: {args.mode}")
     print(f"{'shape':<16}{'KB':>6}{'seconds':>10}{'ratio':>8}")
     for name in args.shapes:
         previous: float | None = None

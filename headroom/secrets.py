@@ -108,6 +108,51 @@ _ASSIGNMENT = re.compile(
     r"[\"']?[ \t]{0,8}(?:=|:|=>)[ \t]{0,8}(?P<quote>[\"']?)(?P<value>[^\s\"'<>,;`)(\]\[{}]{6,512})",
     re.IGNORECASE,
 )
+# searched in a lowercased copy: a case-insensitive regex scan is about fifteen times slower
+_WORDS = re.compile(_ASSIGNMENT.pattern[_ASSIGNMENT.pattern.index("(?P<word>") : _ASSIGNMENT.pattern.index("))") + 1])
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
+# literal substrings each format's text must hold: formats absent from a text cost one substring test
+_HINTS: dict[str, tuple[str, ...]] = {
+    "private key": ("PRIVATE KEY-----",),
+    "anthropic key": ("sk-ant-",),
+    "openai key": ("sk-",),
+    "github token": ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
+    "aws access key": ("AKIA", "ASIA", "AGPA", "AIDA", "AROA", "ANPA", "ANVA", "AIPA"),
+    "slack token": ("xox",),
+    "slack webhook": ("hooks.slack.com",),
+    "stripe key": ("_live_",),
+    "google api key": ("AIza",),
+    "jwt": ("eyJ",),
+    "url password": ("://",),
+}
+
+
+def _assignments(text: str) -> list[re.Match[str]]:
+    """``_ASSIGNMENT`` matches, tried only where a secret word occurs (one pass of a literal search).
+
+    Scanning with ``_ASSIGNMENT`` itself tries its lookbehind and name at every
+    position; starting from each word's name start is the same set of matches.
+    """
+    out: list[re.Match[str]] = []
+    after = 0
+    low = text.lower()
+    if len(low) != len(text):  # a few characters lowercase to two; keep positions aligned
+        low = text.translate(_ASCII_LOWER)
+    for word in _WORDS.finditer(low):
+        start = word.start()
+        floor = max(after, word.start() - 40)
+        while start > floor and text[start - 1] in _NAME_CHARS:
+            start -= 1
+        for begin in range(start, word.start() + 1):
+            match = _ASSIGNMENT.match(text, begin)
+            if match is not None:
+                out.append(match)
+                after = match.end()
+                break
+    return out
+
+
 _PLACEHOLDER = re.compile(
     r"^(?:\$.*|%\(?\w+\)?s?|\{\{.*\}\}|<.*>|\*+|x+|\.+|-+|_+|changeme|change_me|"
     r"password|secret|token|none|null|nil|true|false|undefined|redacted|hidden|example|your[_-].*|xxx.*|"
@@ -148,12 +193,14 @@ def find_secrets(text: str) -> list[Found]:
         return all(end <= a or start >= b for a, b in taken)
 
     for kind, pattern, group in _FORMATS:
+        if not any(hint in text for hint in _HINTS[kind]):
+            continue  # a substring test is far cheaper than a regex pass over a long output
         for match in pattern.finditer(text):
             start, end = match.span(group)
             if end > start and free(start, end):
                 spans.append(Found(kind, start, end))
                 taken.append((start, end))
-    for match in _ASSIGNMENT.finditer(text):
+    for match in _assignments(text):
         value = match["value"]
         if match["quote"] and value.endswith(match["quote"]):
             value = value[:-1]
