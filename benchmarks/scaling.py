@@ -59,7 +59,10 @@ def _minified(size: int) -> str:
     total = 0
     while total < size:
         name = "".join(rng.choice("abcdefghij") for _ in range(2))
-        part = f"function {name}(a,b){{var c=a+b*{rng.randint(1, 99)};if(c>{rng.randint(1, 999)}){{return c}}else{{return {name}(c,b-1)}}}};"
+        part = (
+            f"function {name}(a,b){{var c=a+b*{rng.randint(1, 99)};"
+            f"if(c>{rng.randint(1, 999)}){{return c}}else{{return {name}(c,b-1)}}}};"
+        )
         parts.append(part)
         total += len(part)
     return "".join(parts)[:size]
