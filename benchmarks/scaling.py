@@ -12,7 +12,7 @@ at 640 KB can take hours; a case over the limit is printed as ``>limit`` and
 the larger sizes of that shape are skipped. ``ratio`` is the time at a size over
 the time at the previous size: 4x the input should cost about 4x the time.
 
-``--profile`` runs cProfile on the 40 KB case of each shape and prints the
+``--profile`` runs cProfile on the largest case of each shape and prints the
 functions holding most of the time, so a super-linear detector or compressor
 can be named.
 """
@@ -29,6 +29,7 @@ import pstats
 import random
 import time
 from collections.abc import Callable
+from typing import Any
 
 SHAPES: dict[str, Callable[[int], str]] = {}
 
@@ -71,7 +72,7 @@ def _minified(size: int) -> str:
 @shape("json_line")
 def _json_line(size: int) -> str:
     rng = random.Random(3)
-    rows = []
+    rows: list[dict[str, object]] = []
     total = 2
     while total < size:
         row = {"id": len(rows), "name": f"item-{rng.randint(0, 10**6)}", "price": rng.randint(1, 999) / 10}
@@ -105,7 +106,7 @@ def run_once(name: str, size_kb: int) -> float:
     text = SHAPES[name](size_kb * 1000)
     headroom = Headroom(store=MemoryStore(), model="gpt-4")
     call = {"id": "c1", "type": "function", "function": {"name": "fetch", "arguments": '{"url": "https://x/y"}'}}
-    messages = [
+    messages: list[dict[str, Any]] = [
         {"role": "user", "content": "fetch the page and tell me what the id field says"},
         {"role": "assistant", "content": None, "tool_calls": [call]},
         {"role": "tool", "tool_call_id": "c1", "content": text},
@@ -123,8 +124,18 @@ def _child(name: str, size_kb: int, mode: str, out: multiprocessing.Queue[float]
     out.put(run_once(name, size_kb))
 
 
-def timed(name: str, size_kb: int, limit: float) -> float | None:
-    """Seconds for one compress_text of this shape and size, or None past ``limit``."""
+def timed(name: str, size_kb: int, limit: float, repeat: int = 1) -> float | None:
+    """Median seconds of ``repeat`` compress calls of this shape and size, or None past ``limit``."""
+    times = []
+    for _ in range(repeat):
+        seconds = _timed_once(name, size_kb, limit)
+        if seconds is None:
+            return None
+        times.append(seconds)
+    return sorted(times)[len(times) // 2]
+
+
+def _timed_once(name: str, size_kb: int, limit: float) -> float | None:
     queue: multiprocessing.Queue[float] = multiprocessing.Queue()
     process = multiprocessing.Process(target=_child, args=(name, size_kb, MODE["mode"], queue))
     process.start()
@@ -151,7 +162,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 40, 160, 640], help="sizes in KB")
     parser.add_argument("--limit", type=float, default=120.0, help="seconds per case before giving up")
     parser.add_argument("--shapes", nargs="+", default=list(SHAPES))
-    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--profile", action="store_true", help="profile each shape at the largest size")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per case; the median is printed")
     parser.add_argument("--mode", choices=["quarter", "none", "tiny"], default="quarter", help="the budget")
     args = parser.parse_args()
     MODE["mode"] = args.mode
@@ -160,7 +172,7 @@ def main() -> None:
     for name in args.shapes:
         previous: float | None = None
         for size in args.sizes:
-            seconds = timed(name, size, args.limit)
+            seconds = timed(name, size, args.limit, args.repeat)
             if seconds is None:
                 print(f"{name:<16}{size:>6}{'>' + format(args.limit, 'g'):>10}{'':>8}", flush=True)
                 break
@@ -169,8 +181,8 @@ def main() -> None:
             previous = max(seconds, 1e-6)
     if args.profile:
         for name in args.shapes:
-            print(f"\n== profile: {name}, 40 KB ==")
-            print(profile(name, 40))
+            print(f"\n== profile: {name}, {max(args.sizes)} KB ==")
+            print(profile(name, max(args.sizes)))
 
 
 if __name__ == "__main__":
