@@ -164,9 +164,15 @@ def main() -> None:
     parser.add_argument("--shapes", nargs="+", default=list(SHAPES))
     parser.add_argument("--profile", action="store_true", help="profile each shape at the largest size")
     parser.add_argument("--repeat", type=int, default=3, help="runs per case; the median is printed")
+    parser.add_argument("--regex-audit", action="store_true", help="time every module-level pattern on long lines")
     parser.add_argument("--mode", choices=["quarter", "none", "tiny"], default="quarter", help="the budget")
     args = parser.parse_args()
     MODE["mode"] = args.mode
+    if args.regex_audit:
+        print(f"{'module':<40}{'pattern':<28}{'filler':>8}{'s at 20K':>10}{'growth':>8}")
+        for module, name, filler, took, growth in regex_audit():
+            print(f"{module:<40}{name:<28}{filler!r:>8}{took:>10.3f}{growth:>8.1f}")
+        return
     print(f"budget: {args.mode}")
     print(f"{'shape':<16}{'KB':>6}{'seconds':>10}{'ratio':>8}")
     for name in args.shapes:
@@ -187,3 +193,44 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def regex_audit(small: int = 5_000, factor: int = 4, floor: float = 0.002) -> list[tuple[str, str, str, float, float]]:
+    """Every compiled pattern at module level in headroom, timed on long single-character lines.
+
+    For each pattern and each filler character, ``finditer`` runs over a line
+    of ``small`` characters and one ``factor`` times longer (each followed by
+    ``!``); a pattern whose time grows by much more than ``factor`` (and takes
+    at least ``floor`` seconds) backtracks on long lines. Returns (module,
+    pattern name, filler, seconds at the large size, growth ratio), worst first.
+    """
+    import importlib
+    import pkgutil
+    import re
+
+    import headroom
+
+    fillers = [" ", "a", "=", "-", "0", ".", "\t", "/", ":", "_", "#", "*", "|", ",", '"', "a ", "a=", "ab1 ", "\\"]
+    found = []
+    for info in pkgutil.walk_packages(headroom.__path__, "headroom."):
+        module = importlib.import_module(info.name)
+        for name, value in vars(module).items():
+            if not isinstance(value, re.Pattern) or getattr(value.pattern, "__len__", None) is None:
+                continue
+            if not isinstance(value.pattern, str):
+                continue
+            for filler in fillers:
+                times = []
+                for size in (small, small * factor):
+                    line = (filler * (size // len(filler) + 1))[:size] + "!"
+                    start = time.perf_counter()
+                    for _ in value.finditer(line):
+                        pass
+                    times.append(time.perf_counter() - start)
+                    if times[-1] > 2.0:
+                        break
+                if len(times) == 2 and times[1] >= floor and times[1] / max(times[0], 1e-7) > factor * 2:
+                    found.append((info.name, name, filler, times[1], times[1] / max(times[0], 1e-7)))
+                elif len(times) == 1:
+                    found.append((info.name, name, filler, times[0], float("inf")))
+    return sorted(found, key=lambda row: -row[3])
