@@ -191,10 +191,6 @@ def main() -> None:
             print(profile(name, max(args.sizes)))
 
 
-if __name__ == "__main__":
-    main()
-
-
 def regex_audit(small: int = 5_000, factor: int = 4, floor: float = 0.002) -> list[tuple[str, str, str, float, float]]:
     """Every compiled pattern at module level in headroom, timed on long single-character lines.
 
@@ -234,3 +230,7 @@ def regex_audit(small: int = 5_000, factor: int = 4, floor: float = 0.002) -> li
                 elif len(times) == 1:
                     found.append((info.name, name, filler, times[0], float("inf")))
     return sorted(found, key=lambda row: -row[3])
+
+
+if __name__ == "__main__":
+    main()
