@@ -17,10 +17,11 @@ from headroom.errors import (
     MissingExtra,
     RegistryError,
     StoreError,
+    StoreFull,
 )
 from headroom.handles import HANDLE_RE, make_handle
 from headroom.manifest import CompressResult, Degradation, Manifest, ManifestEntry, TextResult
-from headroom.markers import MARKER_RE, Marker, find_markers
+from headroom.markers import MARKER_RE, Marker, find_markers, result_markers
 from headroom.memory import AgentMemory, MemoryHit, Provenance
 from headroom.registry import Registry, default_registry
 from headroom.router import Detector
@@ -64,6 +65,7 @@ __all__ = [
     "SQLiteStore",
     "Store",
     "StoreError",
+    "StoreFull",
     "TextResult",
     "TokenCounter",
     "ToolResult",
@@ -73,6 +75,7 @@ __all__ = [
     "find_markers",
     "get_default",
     "make_handle",
+    "result_markers",
     "retrieval_tool",
     "retrieval_tool_result",
     "retrieve",
