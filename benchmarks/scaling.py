@@ -28,7 +28,7 @@ import multiprocessing
 import pstats
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 SHAPES: dict[str, Callable[[int], str]] = {}
@@ -171,7 +171,7 @@ def main() -> None:
     if args.regex_audit:
         print(f"{'module':<40}{'pattern':<28}{'filler':>8}{'s at 20K':>10}{'growth':>8}")
         for module, name, filler, took, growth in regex_audit():
-            print(f"{module:<40}{name:<28}{filler!r:>8}{took:>10.3f}{growth:>8.1f}")
+            print(f"{module:<40}{name:<28}{filler!r:>8}{took:>10.3f}{growth:>8.1f}", flush=True)
         return
     print(f"budget: {args.mode}")
     print(f"{'shape':<16}{'KB':>6}{'seconds':>10}{'ratio':>8}")
@@ -191,14 +191,16 @@ def main() -> None:
             print(profile(name, max(args.sizes)))
 
 
-def regex_audit(small: int = 5_000, factor: int = 4, floor: float = 0.002) -> list[tuple[str, str, str, float, float]]:
+def regex_audit(
+    small: int = 5_000, factor: int = 4, floor: float = 0.002
+) -> Iterator[tuple[str, str, str, float, float]]:
     """Every compiled pattern at module level in headroom, timed on long single-character lines.
 
     For each pattern and each filler character, ``finditer`` runs over a line
     of ``small`` characters and one ``factor`` times longer (each followed by
     ``!``); a pattern whose time grows by much more than ``factor`` (and takes
     at least ``floor`` seconds) backtracks on long lines. Returns (module,
-    pattern name, filler, seconds at the large size, growth ratio), worst first.
+    pattern name, filler, seconds at the large size, growth ratio) as found.
     """
     import importlib
     import pkgutil
@@ -207,7 +209,6 @@ def regex_audit(small: int = 5_000, factor: int = 4, floor: float = 0.002) -> li
     import headroom
 
     fillers = [" ", "a", "=", "-", "0", ".", "\t", "/", ":", "_", "#", "*", "|", ",", '"', "a ", "a=", "ab1 ", "\\"]
-    found = []
     for info in pkgutil.walk_packages(headroom.__path__, "headroom."):
         module = importlib.import_module(info.name)
         for name, value in vars(module).items():
@@ -226,10 +227,9 @@ def regex_audit(small: int = 5_000, factor: int = 4, floor: float = 0.002) -> li
                     if times[-1] > 2.0:
                         break
                 if len(times) == 2 and times[1] >= floor and times[1] / max(times[0], 1e-7) > factor * 2:
-                    found.append((info.name, name, filler, times[1], times[1] / max(times[0], 1e-7)))
+                    yield (info.name, name, filler, times[1], times[1] / max(times[0], 1e-7))
                 elif len(times) == 1:
-                    found.append((info.name, name, filler, times[0], float("inf")))
-    return sorted(found, key=lambda row: -row[3])
+                    yield (info.name, name, filler, times[0], float("inf"))
 
 
 if __name__ == "__main__":
