@@ -25,6 +25,7 @@ measured by ``benchmarks/secrets.py``.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter
@@ -187,10 +188,18 @@ def _credential(word: str, value: str) -> bool:
 def find_secrets(text: str) -> list[Found]:
     """Every secret in ``text``, in order, never overlapping."""
     spans: list[Found] = []
-    taken: list[tuple[int, int]] = []
+    starts: list[int] = []  # the taken spans, sorted by start; they never overlap, so ends are sorted too
+    ends: list[int] = []
 
     def free(start: int, end: int) -> bool:
-        return all(end <= a or start >= b for a, b in taken)
+        # only the neighbours can overlap: a scan of every taken span was quadratic in findings
+        at = bisect.bisect_left(starts, start)
+        return (at == 0 or ends[at - 1] <= start) and (at == len(starts) or starts[at] >= end)
+
+    def take(start: int, end: int) -> None:
+        at = bisect.bisect_left(starts, start)
+        starts.insert(at, start)
+        ends.insert(at, end)
 
     for kind, pattern, group in _FORMATS:
         if not any(hint in text for hint in _HINTS[kind]):
@@ -199,7 +208,7 @@ def find_secrets(text: str) -> list[Found]:
             start, end = match.span(group)
             if end > start and free(start, end):
                 spans.append(Found(kind, start, end))
-                taken.append((start, end))
+                take(start, end)
     for match in _assignments(text):
         value = match["value"]
         if match["quote"] and value.endswith(match["quote"]):
@@ -209,7 +218,7 @@ def find_secrets(text: str) -> list[Found]:
         if free(start, end) and _credential(match["word"], value):
             kind = "password" if match["word"].lower() in _PASSWORD_WORDS else "secret"
             spans.append(Found(kind, start, end))
-            taken.append((start, end))
+            take(start, end)
     return sorted(spans, key=lambda f: f.start)
 
 
