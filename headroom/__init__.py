@@ -17,10 +17,11 @@ from headroom.errors import (
     MissingExtra,
     RegistryError,
     StoreError,
+    StoreFull,
 )
 from headroom.handles import HANDLE_RE, make_handle
 from headroom.manifest import CompressResult, Degradation, Manifest, ManifestEntry, TextResult
-from headroom.markers import MARKER_RE, Marker, find_markers
+from headroom.markers import MARKER_RE, Marker, find_markers, result_markers
 from headroom.memory import AgentMemory, MemoryHit, PostgresMemory, Provenance, copy_memory
 from headroom.plugins import Compressed, Compressor, Detector, PieceContext
 from headroom.registry import Registry, default_registry
@@ -67,6 +68,7 @@ __all__ = [
     "SQLiteStore",
     "Store",
     "StoreError",
+    "StoreFull",
     "TextResult",
     "TokenCounter",
     "ToolResult",
@@ -77,6 +79,7 @@ __all__ = [
     "find_markers",
     "get_default",
     "make_handle",
+    "result_markers",
     "retrieval_tool",
     "retrieval_tool_result",
     "retrieve",

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -88,9 +87,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _compress(args)
     except (_UsageError, HeadroomError) as error:
         print(f"headroom: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    except sqlite3.DatabaseError as error:
-        print(f"headroom: {args.db} is not a usable headroom store ({error})", file=sys.stderr)
         return EXIT_USAGE
     except OSError as error:
         print(f"headroom: {error.strerror or error}: {error.filename or ''}".rstrip(": "), file=sys.stderr)

@@ -2,18 +2,28 @@
 
 The pure core plans; this object stores every original the plan mentions
 before it returns the result, so no handle ever reaches the caller unredeemable.
+While it stores them it pins them (``store.pinned``), so the call's own later
+originals cannot evict its earlier ones. An original the store cannot hold
+(``StoreFull``) makes its piece stay as it was: the plan is made again with
+that piece left alone, and a ``store`` degradation says so (``strict=True``
+raises instead). Any other store fault raises its ``StoreError``: a result is
+returned whole or not at all.
+
+Arguments are checked here, at the edge, so a wrong type raises an
+``InvalidInput`` naming the argument instead of a ``TypeError`` deep inside.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from headroom.config import Config
 from headroom.core import Plan, plan_messages, plan_text
-from headroom.errors import InvalidInput
+from headroom.errors import InvalidInput, StoreFull
 from headroom.handles import parse_handle
-from headroom.manifest import CompressResult, TextResult
+from headroom.manifest import CompressResult, Degradation, TextResult
 from headroom.registry import Registry, default_registry
 from headroom.stores.base import Store
 from headroom.tokens import TokenCounter
@@ -40,6 +50,11 @@ class Headroom:
         counter: TokenCounter | None = None,
         registry: Registry | None = None,
     ) -> None:
+        check_arguments(model=DEFAULT_MODEL if model is None else model, store=store, config=config)
+        if counter is not None and not isinstance(counter, TokenCounter):
+            raise InvalidInput(f"counter must be a headroom.TokenCounter, got {type(counter).__name__}")
+        if registry is not None and not isinstance(registry, Registry):
+            raise InvalidInput(f"registry must be a headroom.Registry, got {type(registry).__name__}")
         if store is None:
             from headroom.stores.memory import MemoryStore
 
@@ -57,7 +72,7 @@ class Headroom:
         the token counter unless ``model`` changes (a counter counts for one
         model). The functions use this for per-call overrides on the default.
         """
-        if model is None and config is not None and config.model:
+        if model is None and isinstance(config, Config) and config.model:
             model = config.model  # a replacing config's model counts, as it does when building one
         return Headroom(
             store=store if store is not None else self.store,
@@ -99,41 +114,53 @@ class Headroom:
         from headroom.billed import fit_extra
         from headroom.shapes import to_core
 
+        _check_call(query, strict)
         if budget is None:
             budget = self.config.budget
         shaped = to_core(messages)
         extra = fit_extra(budget, system, tools, self.counter, strict=strict)
-        plan = plan_messages(
-            shaped.core,
-            extra.budget,
-            counter=self.counter,
-            registry=self.registry,
-            config=self.config,
-            query=query,
-            strict=strict,
-        )
-        self._keep(plan)
-        assert isinstance(plan.result, CompressResult)
-        return extra.account(shaped, plan.result)
+
+        def make(leave: frozenset[str], notes: tuple[Degradation, ...]) -> Plan:
+            return plan_messages(
+                shaped.core,
+                extra.budget,
+                counter=self.counter,
+                registry=self.registry,
+                config=self.config,
+                query=query,
+                strict=strict,
+                leave=leave,
+                notes=notes,
+            )
+
+        result = self._keep(make, strict)
+        assert isinstance(result, CompressResult)
+        return extra.account(shaped, result)
 
     def compress_text(
         self, text: str, budget: int | None = None, *, query: str | None = None, strict: bool = False
     ) -> TextResult:
         """Compress one text (a single tool output); ``budget`` counts the text alone."""
+        _check_call(query, strict)
         if budget is None:
             budget = self.config.budget
-        plan = plan_text(
-            text,
-            budget,
-            counter=self.counter,
-            registry=self.registry,
-            config=self.config,
-            query=query,
-            strict=strict,
-        )
-        self._keep(plan)
-        assert isinstance(plan.result, TextResult)
-        return plan.result
+
+        def make(leave: frozenset[str], notes: tuple[Degradation, ...]) -> Plan:
+            return plan_text(
+                text,
+                budget,
+                counter=self.counter,
+                registry=self.registry,
+                config=self.config,
+                query=query,
+                strict=strict,
+                leave=leave,
+                notes=notes,
+            )
+
+        result = self._keep(make, strict)
+        assert isinstance(result, TextResult)
+        return result
 
     def retrieve(self, handle: str, **selector: Any) -> str:
         """The exact original of ``handle``, or one part of it.
@@ -143,16 +170,85 @@ class Headroom:
         unit of the piece's own compressor (see its ``selectors``).
         """
         handle = parse_handle(handle)
-        original = self.store.get(handle)
         chosen = {key: value for key, value in selector.items() if value is not None}
-        if not chosen:
-            return original
         if len(chosen) > 1:
             raise InvalidInput(f"pass one selector at a time, got {', '.join(sorted(chosen))}")
+        for key, value in chosen.items():
+            _check_selector(key, value)
+        original = self.store.get(handle)
+        if not chosen:
+            return original
         ((key, value),) = chosen.items()
         content_type = self.store.get_meta(handle).get("content_type", "text")
         return self.registry.build(content_type, self.config.compressors).select(original, key, value)
 
-    def _keep(self, plan: Plan) -> None:
-        for handle, (original, content_type) in plan.originals.items():
-            self.store.put(handle, original, meta={"content_type": content_type})
+    def _keep(
+        self, make: Callable[[frozenset[str], tuple[Degradation, ...]], Plan], strict: bool
+    ) -> CompressResult | TextResult:
+        """Plan, then store every original the plan names, pinned; re-plan without any the store refused."""
+        leave: frozenset[str] = frozenset()
+        notes: tuple[Degradation, ...] = ()
+        while True:  # each round leaves at least one more piece alone, so it ends
+            plan = make(leave, notes)
+            refused: dict[str, Degradation] = {}
+            pinned: Callable[[Any], AbstractContextManager[object]] | None = getattr(self.store, "pinned", None)
+            with pinned(list(plan.originals)) if callable(pinned) else nullcontext():
+                for handle, (original, content_type) in plan.originals.items():
+                    try:
+                        meta = {"content_type": content_type}
+                        if handle in plan.secret:
+                            meta["secrets"] = "redacted"  # the retrieval tool refuses it (headroom.tools)
+                        self.store.put(handle, original, meta=meta)
+                    except StoreFull as error:
+                        if strict:
+                            raise
+                        where = [e.message_index for e in plan.result.manifest.entries if e.handle == handle]
+                        refused[handle] = Degradation(
+                            kind="store",
+                            detail=f"{handle} left as it was (a secret in it still redacted): "
+                            f"the store could not keep its original ({error})",
+                            message_index=where[0] if where else None,
+                        )
+                if not refused:
+                    return plan.result
+            leave |= set(refused)
+            notes += tuple(refused.values())
+
+
+def check_arguments(*, model: object = None, store: object = None, config: object = None) -> None:
+    """Raise ``InvalidInput`` naming the first argument of the wrong type, and what to pass instead."""
+    if model is not None and (not isinstance(model, str) or not model.strip()):
+        raise InvalidInput(f"model must be a model name such as 'gpt-4o' or 'claude-sonnet-4', got {model!r}")
+    if store is not None and not isinstance(store, Store):
+        raise InvalidInput(
+            f"store must be a headroom store (MemoryStore(), SQLiteStore(path), AgentMemory(path) or an object "
+            f"with put/get/get_meta/verify/close), got {type(store).__name__}"
+        )
+    if config is not None and not isinstance(config, Config):
+        raise InvalidInput(
+            f"config must be a headroom.Config, got {type(config).__name__}; "
+            "pass Config(...) with the settings as keyword arguments"
+        )
+
+
+def _check_call(query: object, strict: object) -> None:
+    if query is not None and not isinstance(query, str):
+        raise InvalidInput(f'query must be a str ("" turns query-awareness off) or None, got {type(query).__name__}')
+    if not isinstance(strict, bool):
+        raise InvalidInput(f"strict must be True or False, got {strict!r}")
+
+
+_SPANS = ("lines", "chars", "rows")
+
+
+def _check_selector(key: str, value: object) -> None:
+    """The shape of a selector at the edge; what the span means is the compressor's to check."""
+    if key in _SPANS:
+        if (
+            not isinstance(value, (tuple, list))
+            or len(value) != 2
+            or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+        ):
+            raise InvalidInput(
+                f"{key} takes (first, last): two ints, 1-based and inclusive, e.g. {key}=(1, 10); got {value!r}"
+            )

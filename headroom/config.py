@@ -50,6 +50,8 @@ class Config(BaseModel):
     - ``compressors``: options per content type, e.g. ``{"text": {"max_tokens": 2000}}``.
     - ``model``: the model whose tokenizer counts, when the caller names none.
     - ``budget``: the budget of a call that passes none (None: no budget).
+    - ``redact_secrets``: replace API keys, tokens, private keys and passwords in
+      tool output by a typed mark (``headroom.secrets``); on by default.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -64,6 +66,14 @@ class Config(BaseModel):
     compressors: dict[str, dict[str, Any]] = Field(default_factory=dict)
     model: str | None = None
     budget: int | None = Field(default=None, ge=1)
+    redact_secrets: bool = True
+
+    def __init__(self, **data: Any) -> None:
+        # pydantic's ValidationError is not a HeadroomError; callers catch one root
+        try:
+            super().__init__(**data)
+        except ValidationError as error:
+            raise ConfigError(f"invalid Config: {_explain(error)}") from None
 
     @field_validator("levels")
     @classmethod
@@ -134,3 +144,12 @@ def _known(what: str, names: Any, valid: Any, path: str | Path) -> None:
             near = difflib.get_close_matches(name, valid, n=1)
             hint = f"did you mean {near[0]!r}?" if near else f"valid: {', '.join(valid)}"
             raise ConfigError(f"[tool.headroom] in {path}: unknown {what} {name!r}; {hint}")
+
+
+def _explain(error: ValidationError) -> str:
+    """Each wrong field, what was wrong and what was passed, on one line."""
+    parts = []
+    for item in error.errors():
+        where = ".".join(str(step) for step in item["loc"]) or "Config"
+        parts.append(f"{where}: {item['msg']} (got {item.get('input')!r:.60})")
+    return "; ".join(parts) + ". See help(headroom.Config) for each field's type and default."

@@ -7,6 +7,7 @@ handing it back.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -32,6 +33,8 @@ from headroom.messages import (
     user_text,
 )
 from headroom.registry import Registry
+from headroom.secrets import redact
+from headroom.structure import dumps
 from headroom.tokens import RememberingCounter, TokenCounter
 
 __all__ = ["Plan", "plan_messages", "plan_text"]
@@ -51,6 +54,7 @@ class Piece:
     position: int
     ctx: PieceContext
     json_only: bool = False
+    structured: bool = False  # a JSON object/array in the input: a form must parse to the same type
 
 
 @dataclass(frozen=True)
@@ -128,13 +132,17 @@ class Ladder:
             )
         if not self._passes(out, compressor.name):
             return None
-        return Form(
-            out.text, piece.ctx.counter.count(out.text), level, out.lossless, dict(out.omitted), compressor.name
-        )
+        text = out.text
+        if piece.structured:
+            # it goes back as a parsed object, and is billed as it will be serialized again
+            text = dumps(json.loads(text))
+        return Form(text, piece.ctx.counter.count(text), level, out.lossless, dict(out.omitted), compressor.name)
 
     def _passes(self, out: Compressed, name: str) -> bool:
         check = CHECKS.get(out.output_kind)
         ok = check is not None and check(out.text) and (not self.piece.json_only or CHECKS["json"](out.text))
+        if ok and self.piece.structured:
+            ok = _same_json_type(self.piece.text, out.text)
         if not ok:
             self.degradations.append(
                 Degradation(
@@ -160,6 +168,7 @@ class Plan:
 
     originals: dict[str, tuple[str, str]]
     result: CompressResult | TextResult
+    secret: frozenset[str] = frozenset()  # handles whose original holds secrets: never for the retrieval tool
 
 
 def plan_messages(
@@ -171,10 +180,16 @@ def plan_messages(
     config: Config,
     query: str | None,
     strict: bool,
+    leave: frozenset[str] = frozenset(),
+    notes: tuple[Degradation, ...] = (),
 ) -> Plan:
+    """Plan ``messages``; pieces whose handle is in ``leave`` stay as they are (``notes`` say why)."""
     check_budget(budget)
     counter = RememberingCounter(counter)  # compressors count the forms they return; so does the core
     fields = list(iter_fields(messages))
+    redaction = _Redaction(counter, leave)
+    if config.redact_secrets:
+        fields = [redaction.field(f) for f in fields]
     latest = latest_user_index(messages)
     calls = tool_calls_by_id(messages)
     per_message = [MESSAGE_OVERHEAD] * len(messages)
@@ -182,7 +197,7 @@ def plan_messages(
     for f in fields:
         tokens = field_tokens(f, counter)
         per_message[f.message_index] += tokens
-        if _compressible(f, latest, config):
+        if _compressible(f, latest, config) and (not leave or make_handle(f.text) not in leave):
             candidates.append((f, tokens))
     ends = _running(per_message, start=REPLY_PRIMING)
     queries = _queries(messages, config, query)
@@ -200,16 +215,31 @@ def plan_messages(
             config.levels,
         )
         pieces.append(
-            Piece(f.message_index, f.path, f.text, tokens, ends[f.message_index], ctx, f.category == "tool_args")
+            Piece(
+                f.message_index,
+                f.path,
+                f.text,
+                tokens,
+                ends[f.message_index],
+                ctx,
+                f.category == "tool_args" or f.structured,
+                f.structured,
+            )
         )
-    before = REPLY_PRIMING + sum(per_message)
-    fixed = before - sum(p.tokens for p in pieces)
-    chosen, manifest, degradations = _choose(pieces, fixed, budget, counter, registry, config, strict)
-    out = rebuild(messages, {(p.message_index, p.path): form.text for p, form in chosen})
+    planned = REPLY_PRIMING + sum(per_message)
+    fixed = planned - sum(p.tokens for p in pieces)
+    chosen, manifest, degradations = _choose(pieces, fixed, budget, counter, registry, config, strict, notes)
+    originals = _originals(chosen, manifest)
+    manifest = redaction.into(manifest, originals)
+    before = planned + redaction.saved
+    out = rebuild(messages, {**redaction.texts, **{(p.message_index, p.path): form.text for p, form in chosen}})
     result = CompressResult(
-        messages=out, manifest=manifest, tokens_before=before, tokens_after=manifest_total(manifest, before)
+        messages=out,
+        manifest=manifest,
+        tokens_before=before,
+        tokens_after=manifest_total(manifest, before) - redaction.unrecorded,
     )
-    return Plan(_originals(chosen, manifest), result)
+    return Plan(originals, result, redaction.handles)
 
 
 def plan_text(
@@ -221,22 +251,97 @@ def plan_text(
     config: Config,
     query: str | None,
     strict: bool,
+    leave: frozenset[str] = frozenset(),
+    notes: tuple[Degradation, ...] = (),
 ) -> Plan:
+    """Plan one text; it stays as it is when its handle is in ``leave``."""
     if not isinstance(text, str):
         raise InvalidInput(f"compress_text takes a str, got {type(text).__name__}; for message lists use compress()")
     check_budget(budget)
     counter = RememberingCounter(counter)
+    redaction = _Redaction(counter, leave)
+    if config.redact_secrets:
+        text = redaction.field(Field(0, (), text, "tool_output")).text
     tokens = counter.count(text)
     ctx = PieceContext(
         make_handle(text), counter, query or None, registry=registry, options=config.compressors, levels=config.levels
     )
-    piece = Piece(0, (), text, tokens, tokens, ctx)
-    chosen, manifest, _ = _choose([piece], 0, budget, counter, registry, config, strict)
-    new_text = chosen[0][1].text if chosen else text
-    result = TextResult(
-        text=new_text, manifest=manifest, tokens_before=tokens, tokens_after=manifest_total(manifest, tokens)
+    pieces = [] if ctx.handle in leave else [Piece(0, (), text, tokens, tokens, ctx)]
+    chosen, manifest, _ = _choose(
+        pieces, tokens - sum(p.tokens for p in pieces), budget, counter, registry, config, strict, notes
     )
-    return Plan(_originals(chosen, manifest), result)
+    new_text = chosen[0][1].text if chosen else text
+    originals = _originals(chosen, manifest)
+    manifest = redaction.into(manifest, originals)
+    before = tokens + redaction.saved
+    result = TextResult(
+        text=new_text,
+        manifest=manifest,
+        tokens_before=before,
+        tokens_after=manifest_total(manifest, before) - redaction.unrecorded,
+    )
+    return Plan(originals, result, redaction.handles)
+
+
+class _Redaction:
+    """Secrets taken out of tool outputs before planning (``headroom.secrets``), one manifest entry each piece.
+
+    The entry's handle redeems the original with its secrets for the caller;
+    the piece is then planned as its redacted text, so a later marker's handle
+    (and the retrieval tool) gives back the redacted form only. An original
+    the store refused (``leave``) is still redacted, without an entry: the
+    secret stays out of view and the store degradation says the original is gone.
+    """
+
+    def __init__(self, counter: TokenCounter, leave: frozenset[str]) -> None:
+        self.counter = counter
+        self.leave = leave
+        self.entries: list[ManifestEntry] = []
+        self.originals: dict[str, tuple[str, str]] = {}
+        self.texts: dict[tuple[int, Path], str] = {}
+        self.saved = 0
+        self.unrecorded = 0
+
+    def field(self, f: Field) -> Field:
+        if f.category != "tool_output" or f.structured:
+            return f
+        found = redact(f.text)
+        if not found.found:
+            return f
+        handle = make_handle(f.text)
+        before, after = field_tokens(f, self.counter), self.counter.count(found.text)
+        self.texts[(f.message_index, f.path)] = found.text
+        self.saved += before - after
+        if handle not in self.leave:
+            self.originals[handle] = (f.text, "text")
+            self.entries.append(
+                ManifestEntry(
+                    handle=handle,
+                    message_index=f.message_index,
+                    path=f.path,
+                    content_type="secret",
+                    compressor="secrets",
+                    lossless=False,
+                    level="redacted",
+                    tokens_before=before,
+                    tokens_after=after,
+                    omitted=found.kinds,
+                )
+            )
+        else:
+            self.unrecorded += before - after  # no entry to carry the change: tokens_after takes it directly
+        return Field(f.message_index, f.path, found.text, f.category, f.pinned, f.call_id, f.structured)
+
+    @property
+    def handles(self) -> frozenset[str]:
+        return frozenset(self.originals)
+
+    def into(self, manifest: Manifest, originals: dict[str, tuple[str, str]]) -> Manifest:
+        if not self.entries:
+            return manifest
+        originals.update(self.originals)
+        entries = sorted((*self.entries, *manifest.entries), key=lambda e: (e.message_index, e.level != "redacted"))
+        return manifest.model_copy(update={"entries": tuple(entries)})
 
 
 def _originals(chosen: list[tuple[Piece, Form]], manifest: Manifest) -> dict[str, tuple[str, str]]:
@@ -255,8 +360,9 @@ def _choose(
     registry: Registry,
     config: Config,
     strict: bool,
+    notes: tuple[Degradation, ...] = (),
 ) -> tuple[list[tuple[Piece, Form]], Manifest, list[Degradation]]:
-    degradations: list[Degradation] = []
+    degradations: list[Degradation] = list(notes)
     if counter.note:
         degradations.append(Degradation(kind="tokenizer", detail=counter.note))
     degradations.extend(Degradation(kind="plugin", detail=problem) for problem in registry.problems)
@@ -353,6 +459,14 @@ def _running(values: Sequence[int], start: int) -> list[int]:
         total += value
         out.append(total)
     return out
+
+
+def _same_json_type(before: str, after: str) -> bool:
+    """Whether ``after`` parses to the same JSON type as ``before`` (an object stays an object)."""
+    try:
+        return type(json.loads(before)) is type(json.loads(after))
+    except (ValueError, RecursionError):
+        return False
 
 
 def _unique(items: list[Degradation]) -> list[Degradation]:

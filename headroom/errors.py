@@ -9,6 +9,7 @@
     ├── MissingExtra (ImportError)  an optional feature whose extra is not installed
     ├── ConfigError (ValueError)    a [tool.headroom] table or Config value is wrong
     └── StoreError                  a store could not keep or give back an original
+        ├── StoreFull                  an original does not fit beside the originals in use
         ├── HandleNotFound (KeyError)  no original for that handle (never stored, or evicted)
         │   ├── HandleExpired          the original outlived the store's TTL
         │   └── HandleForgotten        an agent memory's forget() removed the original
@@ -35,6 +36,7 @@ __all__ = [
     "MissingExtra",
     "RegistryError",
     "StoreError",
+    "StoreFull",
 ]
 
 
@@ -85,6 +87,14 @@ class ConfigError(HeadroomError, ValueError):
 
 class StoreError(HeadroomError):
     """A store could not keep or give back an original."""
+
+
+class StoreFull(StoreError):
+    """An original is larger than the room the store can free without evicting originals still in use.
+
+    ``compress`` catches it and leaves that piece as it was (recorded as a
+    degradation), unless ``strict=True``.
+    """
 
 
 class HandleNotFound(StoreError, KeyError):

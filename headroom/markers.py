@@ -8,19 +8,24 @@
 The handle redeems the whole original with ``retrieve(handle)``; the detail
 names the part (for lines, a 1-based inclusive range) so ``retrieve(handle,
 lines=(41, 160))`` gives exactly what the marker stands for. A marker costs 16
-to 18 tokens. Text that merely looks like a marker is never taken for one: only
-markers whose handle is in the result's manifest are ours (see ``find_markers``).
+to 18 tokens. Text that merely looks like a marker is never taken for one: a
+marker counts only where its piece put it, that is inside the compressed text
+at a manifest entry's path and naming that entry's own handle
+(``result_markers``). A tool output that prints a marker naming another piece of
+the same result is the tool's text, not a marker: a piece's handle is the hash
+of its original, so its original cannot have named it in advance.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from headroom.handles import HANDLE_RE
 
-__all__ = ["MARKER_RE", "Marker", "find_markers", "render_marker"]
+__all__ = ["MARKER_RE", "Marker", "find_markers", "render_marker", "result_markers"]
 
 MARKER_RE = re.compile(
     r"\[(?P<handle>" + HANDLE_RE.pattern + r") omitted (?P<count>\d+) (?P<unit>[a-z_]+)"
@@ -63,11 +68,47 @@ def render_marker(handle: str, count: int, unit: str, detail: str | None = None)
 def find_markers(text: str, handles: Collection[str]) -> list[Marker]:
     """The markers in ``text`` that headroom wrote: those whose handle is in ``handles``.
 
-    Pass ``result.manifest.handles``; a marker-shaped string that came from the
-    input carries a handle headroom did not issue in this result and is ignored.
+    For the text of one compressed piece pass ``{entry.handle}``: only then is a
+    look-alike naming another piece of the same result ignored too.
+    ``result.manifest.handles`` ignores only handles headroom did not issue in
+    this result; ``result_markers`` applies the strict rule to a whole result.
     """
     found = []
     for m in MARKER_RE.finditer(text):
         if m["handle"] in handles:
             found.append(Marker(m["handle"], int(m["count"]), m["unit"], m["detail"], m.start(), m.end()))
     return found
+
+
+class _Entry(Protocol):
+    @property
+    def handle(self) -> str: ...
+    @property
+    def message_index(self) -> int: ...
+    @property
+    def path(self) -> tuple[str | int, ...]: ...
+
+
+class _Result(Protocol):
+    @property
+    def manifest(self) -> Any: ...
+
+
+def result_markers(result: _Result) -> Iterator[tuple[_Entry, Marker]]:
+    """Every marker of a compress result, with the manifest entry whose piece wrote it.
+
+    Only the compressed text at each entry's path is searched, and only for
+    that entry's handle, so a marker-shaped string anywhere else never resolves.
+    """
+    messages: Sequence[Any] | None = getattr(result, "messages", None)
+    for entry in result.manifest.entries:
+        if messages is None:
+            text = getattr(result, "text", "")
+        else:
+            node: Any = messages[entry.message_index]
+            for step in entry.path:
+                node = node[step] if isinstance(node, (Mapping, list)) else None
+            text = node
+        if isinstance(text, str):
+            for marker in find_markers(text, {entry.handle}):
+                yield entry, marker

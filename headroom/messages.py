@@ -10,13 +10,13 @@ conservatively.
 
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from headroom.errors import InvalidMessages
+from headroom.structure import copy_tree, dumps, json_problem
 from headroom.tools import RETRIEVAL_TOOL_NAME
 
 if TYPE_CHECKING:
@@ -54,6 +54,7 @@ class Field:
     category: Category
     pinned: bool = False
     call_id: str | None = None
+    structured: bool = False  # the value is a JSON object or array, not a string; it must come back as one
 
 
 def iter_fields(messages: object) -> Iterator[Field]:
@@ -71,7 +72,7 @@ def iter_fields(messages: object) -> Iterator[Field]:
                 index, f"expected a dict, got {type(message).__name__}", "Each message is a dict with a 'role'."
             )
         role = message.get("role")
-        if role not in ROLES:
+        if not isinstance(role, str) or role not in ROLES:
             raise InvalidMessages(index, f"unknown role {role!r}", f"Use one of {', '.join(sorted(ROLES))}.")
         yield from _message_fields(index, message, role, call_ids)
 
@@ -92,7 +93,12 @@ def _message_fields(index: int, message: Mapping[str, Any], role: str, call_ids:
     if isinstance(message.get("function_call"), Mapping):
         call = message["function_call"]
         yield Field(index, ("function_call", "name"), str(call.get("name", "")), "tool_name")
-        yield Field(index, ("function_call", "arguments"), str(call.get("arguments", "")), "tool_args")
+        arguments = call.get("arguments", "")
+        structured = not isinstance(arguments, str)
+        if structured:
+            _check_json(index, "function_call.arguments", arguments)
+            arguments = dumps(arguments)
+        yield Field(index, ("function_call", "arguments"), arguments, "tool_args", structured=structured)
 
     content = message.get("content")
     text_category = _text_category(role)
@@ -131,9 +137,11 @@ def _openai_call(index: int, position: int, call: object, call_ids: dict[str, st
     base: Path = ("tool_calls", position, "function")
     yield Field(index, (*base, "name"), str(function.get("name", "")), "tool_name")
     arguments = function.get("arguments", "")
-    if not isinstance(arguments, str):
-        arguments = json.dumps(arguments, ensure_ascii=False)
-    yield Field(index, (*base, "arguments"), arguments, "tool_args")
+    structured = not isinstance(arguments, str)
+    if structured:
+        _check_json(index, f"tool_calls[{position}].function.arguments", arguments)
+        arguments = dumps(arguments)
+    yield Field(index, (*base, "arguments"), arguments, "tool_args", structured=structured)
 
 
 def _block_fields(
@@ -166,9 +174,9 @@ def _block_fields(
             )
         call_ids[block["id"]] = str(block.get("name", ""))
         yield Field(index, (*path, "name"), str(block.get("name", "")), "tool_name", pinned)
-        yield Field(
-            index, (*path, "input"), json.dumps(block.get("input", {}), ensure_ascii=False), "tool_args", pinned
-        )
+        value = block.get("input", {})
+        _check_json(index, f"{_dotted(path)}.input", value)
+        yield Field(index, (*path, "input"), dumps(value), "tool_args", pinned, structured=not isinstance(value, str))
     elif kind == "tool_result":
         use_id = block.get("tool_use_id")
         if not isinstance(use_id, str) or use_id not in call_ids:
@@ -192,6 +200,7 @@ def _block_fields(
                         "tool_output" if is_text else field.category,
                         field.pinned,
                         use_id,
+                        field.structured,
                     )
         elif inner is not None:
             raise InvalidMessages(
@@ -205,7 +214,18 @@ def _block_fields(
         # A block type headroom does not know (audio, documents, thinking, ...):
         # valid for some provider, so it passes through; its JSON is counted so
         # the estimate errs high rather than low.
-        yield Field(index, path, json.dumps(block, ensure_ascii=False, default=str), "opaque", True)
+        yield Field(index, path, dumps(block), "opaque", True)
+
+
+def _check_json(index: int, where: str, value: object) -> None:
+    problem = json_problem(value)
+    if problem is not None:
+        raise InvalidMessages(
+            index,
+            f"{where} holds {problem}",
+            "Tool arguments are sent as JSON: use str keys and str, number, bool, None, list or dict values "
+            "(convert sets to lists and bytes to str first).",
+        )
 
 
 def _list(message: Mapping[str, Any], key: str, index: int) -> list[Any]:
@@ -276,13 +296,19 @@ def field_tokens(field: Field, counter: TokenCounter) -> int:
 
 
 def rebuild(messages: Sequence[Mapping[str, Any]], replacements: Mapping[tuple[int, Path], str]) -> list[Any]:
-    """A deep copy of ``messages`` with the strings at the given places replaced."""
-    out = copy.deepcopy(list(messages))
+    """A copy of ``messages`` with the strings at the given places replaced.
+
+    Each position is copied on its own (``copy_tree``), so an object the input
+    holds at two positions is replaced only where the plan said. A place whose
+    value was a JSON object or array (an Anthropic ``tool_use.input``) gets the
+    parsed form back, never a string.
+    """
+    out: list[Any] = copy_tree(list(messages))
     for (index, path), text in replacements.items():
         node: Any = out[index]
         for step in path[:-1]:
             node = node[step]
-        node[path[-1]] = text
+        node[path[-1]] = text if isinstance(node[path[-1]], str) else json.loads(text)
     return out
 
 
@@ -296,13 +322,13 @@ def tool_calls_by_id(messages: Sequence[Mapping[str, Any]]) -> dict[str, tuple[s
                 arguments = function.get("arguments", "")
                 calls[str(call.get("id"))] = (
                     str(function.get("name", "")),
-                    arguments if isinstance(arguments, str) else json.dumps(arguments),
+                    arguments if isinstance(arguments, str) else dumps(arguments),
                 )
         content = message.get("content")
         for block in content if isinstance(content, list) else ():
             if isinstance(block, Mapping) and block.get("type") == "tool_use":
                 calls[str(block.get("id"))] = (
                     str(block.get("name", "")),
-                    json.dumps(block.get("input", {}), ensure_ascii=False),
+                    dumps(block.get("input", {})),
                 )
     return calls

@@ -123,7 +123,9 @@ def _read(index: int, message: object) -> tuple[_Item, bool]:
             "or (role, content) tuples.",
         )
     kind = _kind(index, plain)
-    converted = sdk or kind != "chat" or plain.get("role") in _ROLE_ALIASES or _has_parts(plain.get("content"))
+    role = plain.get("role")
+    aliased = isinstance(role, str) and role in _ROLE_ALIASES  # a role of another type is refused later, by name
+    converted = sdk or kind != "chat" or aliased or _has_parts(plain.get("content"))
     return _Item(kind, message, plain), converted
 
 
@@ -168,7 +170,7 @@ def _core_of(index: int, item: _Item) -> dict[str, Any]:
     if item.kind == "opaque":  # counted by its JSON, never changed
         return {"role": "assistant", "content": [{"type": "responses_item", "item": plain}]}
     core = dict(plain)
-    if plain.get("role") in _ROLE_ALIASES:  # LangChain's {"role": "human"} / {"role": "ai"}
+    if isinstance(plain.get("role"), str) and plain["role"] in _ROLE_ALIASES:  # LangChain's "human" / "ai"
         core["role"] = _ROLE_ALIASES[plain["role"]]
     if _has_parts(plain.get("content")):
         core["content"] = _parts_in(plain["content"])
@@ -285,21 +287,40 @@ def _has_parts(content: Any) -> bool:
 
 
 def _plain(value: Any) -> Any:
-    """``value`` with every pydantic object (an SDK block, a tool call) dumped to dicts."""
-    if isinstance(value, BaseModel):
-        return value.model_dump(exclude_none=True)
-    if isinstance(value, Mapping):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    return value
+    """``value`` with every pydantic object (an SDK block, a tool call) dumped to dicts.
+
+    Walked with a stack, not recursion: a structure nested thousands deep is the
+    caller's data, not a reason to raise ``RecursionError``.
+    """
+    root: list[Any] = [None]
+    stack: list[tuple[Any, Any, Any]] = [(value, root, 0)]
+    while stack:
+        source, parent, key = stack.pop()
+        if isinstance(source, BaseModel):
+            parent[key] = source.model_dump(exclude_none=True)
+        elif isinstance(source, Mapping):
+            made: Any = {}
+            parent[key] = made
+            for name, item in source.items():
+                made[name] = None
+                stack.append((item, made, name))
+        elif isinstance(source, list):
+            made = [None] * len(source)
+            parent[key] = made
+            stack.extend((item, made, index) for index, item in enumerate(source))
+        else:
+            parent[key] = source
+    return root[0]
 
 
 def _holds_model(value: Any) -> bool:
-    if isinstance(value, BaseModel):
-        return True
-    if isinstance(value, Mapping):
-        return any(_holds_model(item) for item in value.values())
-    if isinstance(value, list):
-        return any(_holds_model(item) for item in value)
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, BaseModel):
+            return True
+        if isinstance(item, Mapping):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
     return False

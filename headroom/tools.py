@@ -22,8 +22,9 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple, overload
 
 from headroom.compressors.base import check_span, split_lines
 from headroom.errors import HandleExpired, HandleNotFound, HeadroomError, InvalidInput
-from headroom.handles import HANDLE_RE, make_handle
+from headroom.handles import HANDLE_RE, make_handle, parse_handle
 from headroom.markers import MARKER_RE
+from headroom.structure import dumps
 
 if TYPE_CHECKING:
     # The SDKs' own TypedDicts, for type checkers only: a definition typed as the
@@ -150,7 +151,11 @@ class _BadCall(Exception):
 
 
 def run_retrieval_tool(
-    arguments: Mapping[str, Any] | str, headroom: Headroom | None = None, *, max_tokens: int | None = None
+    arguments: Mapping[str, Any] | str,
+    headroom: Headroom | None = None,
+    *,
+    max_tokens: int | None = None,
+    allow_secrets: bool = False,
 ) -> str:
     """Execute one call of the tool; the text to send back as its result.
 
@@ -160,22 +165,46 @@ def run_retrieval_tool(
     default when None). ``max_tokens`` caps the answer: a larger one is
     compressed to fit, with markers of its own (so a model asking for a whole
     10 MB log does not overflow its context). Mistakes in the call come back as
-    an ``Error: ...`` string, never as an exception.
+    an ``Error: ...`` string, never as an exception. An original whose secrets
+    were redacted (``headroom.secrets``) is refused unless ``allow_secrets``.
     """
-    return retrieval_tool_result(arguments, headroom, max_tokens=max_tokens).text
+    return retrieval_tool_result(arguments, headroom, max_tokens=max_tokens, allow_secrets=allow_secrets).text
 
 
 def retrieval_tool_result(
-    arguments: Mapping[str, Any] | str, headroom: Headroom | None = None, *, max_tokens: int | None = None
+    arguments: Mapping[str, Any] | str,
+    headroom: Headroom | None = None,
+    *,
+    max_tokens: int | None = None,
+    allow_secrets: bool = False,
 ) -> ToolResult:
     """Like ``run_retrieval_tool``, but also says whether the text is an error (for ``is_error``)."""
     _check_max_tokens(max_tokens)
+    if not isinstance(allow_secrets, bool):
+        raise InvalidInput(f"allow_secrets must be True or False, got {allow_secrets!r}")
     if headroom is None:
         from headroom.api import get_default
 
         headroom = get_default()
     try:
+        return _answer(arguments, headroom, max_tokens, allow_secrets)
+    except Exception as error:  # noqa: BLE001 - the promise: the model gets text, the agent's turn goes on
+        return ToolResult(
+            f"Error: this retrieval failed ({type(error).__name__}). Call again with the handle alone "
+            "for the whole original, or work with the text you have.",
+            True,
+        )
+
+
+def _answer(arguments: object, headroom: Headroom, max_tokens: int | None, allow_secrets: bool) -> ToolResult:
+    try:
         handle, selector = _read_arguments(arguments)
+        if not allow_secrets and headroom.store.get_meta(parse_handle(handle)).get("secrets"):
+            return ToolResult(
+                f"Error: {handle} holds secrets (keys, tokens or passwords) that were redacted for you; "
+                "it is not available through this tool. Work with the redacted text.",
+                True,
+            )
         text = headroom.retrieve(handle, **selector)
     except _BadCall as error:
         return ToolResult(f"Error: {error}", True)
@@ -223,6 +252,10 @@ def _read_arguments(arguments: object) -> tuple[str, dict[str, Any]]:
     if isinstance(arguments, str):
         try:
             arguments = json.loads(arguments) if arguments.strip() else {}
+        except RecursionError:
+            raise _BadCall(
+                f"the arguments are nested too deeply to read. Send a flat object like {_EXAMPLE}."
+            ) from None
         except ValueError as error:
             raise _BadCall(f"the arguments are not valid JSON ({error}). Send an object like {_EXAMPLE}.") from None
     if not isinstance(arguments, Mapping):
@@ -270,5 +303,5 @@ def _text(key: str, value: object) -> str | tuple[str, ...]:
 
 
 def _show(value: object) -> str:
-    shown = json.dumps(value, ensure_ascii=False, default=str)
+    shown = dumps(value)
     return shown if len(shown) <= 80 else shown[:77] + "..."

@@ -102,7 +102,7 @@ def test_a_json_array_with_role_fields_that_are_not_messages_is_a_document(tmp_p
         (("compress", "-"), b"caf\xe9 latin-1", "not UTF-8"),
         (("compress", "-", "--as", "messages"), b"[{oops", "not valid JSON"),
         (("retrieve", "hr1:482913057162345"), None, "no store at headroom.db"),
-        (("retrieve", "hr1:482913057162345", "--db", "junk.db"), None, "not a usable headroom store"),
+        (("retrieve", "hr1:482913057162345", "--db", "junk.db"), None, "not a SQLite database or is damaged"),
         (("retrieve", "hr1:482913057162345", "--lines", "x"), None, "no store"),
         (("compress", "-", "--budget", "ten"), b"x", "invalid int"),
         (("frobnicate",), None, "invalid choice"),

@@ -12,11 +12,11 @@ from headroom import Config, ConfigError
 
 def test_defaults_protect_what_the_contract_says() -> None:
     assert Config().protect == {"system", "latest_user", "assistant_text", "tool_args"}
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError):  # assigning to a frozen model: pydantic's own error
         Config().slack = 0.5  # type: ignore[misc]
-    with pytest.raises(ValidationError):
+    with pytest.raises(ConfigError):
         Config(unknown=1)  # type: ignore[call-arg]
-    with pytest.raises(ValidationError, match="descending"):
+    with pytest.raises(ConfigError, match="descending"):
         Config(levels=(0.2, 0.5))
 
 

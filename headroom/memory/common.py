@@ -178,7 +178,7 @@ def filters(agent: str | None, kind: str | None) -> dict[str, str]:
 def check_limit(limit: object) -> int:
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         raise InvalidInput(f"limit must be a positive int, got {limit!r}")
-    return limit
+    return min(limit, 2**63 - 1)  # SQLite's and PostgreSQL's integer range; a larger limit means the same: all
 
 
 def check_meta(meta: Mapping[str, str] | None) -> dict[str, str]:

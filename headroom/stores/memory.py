@@ -11,12 +11,14 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import TracebackType
 
-from headroom.errors import HandleExpired, HandleNotFound, StoreError
+from headroom.errors import HandleExpired, HandleNotFound, IntegrityError, StoreError, StoreFull
 from headroom.handles import digest, make_handle
+from headroom.stores.base import Pins, check_max_bytes, check_ttl
 
 __all__ = ["MemoryStore"]
 
@@ -40,23 +42,31 @@ class MemoryStore:
         ttl: float | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        if max_bytes < 1:
-            raise StoreError(f"max_bytes must be positive, got {max_bytes}")
+        check_max_bytes(max_bytes, optional=False)
+        check_ttl(ttl)
         self.max_bytes = max_bytes
         self.ttl = ttl
         self._clock = clock
         self._entries: OrderedDict[str, _Entry] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
+        self._pins = Pins()
+
+    @contextmanager
+    def pinned(self, handles: Iterable[str]) -> Iterator[None]:
+        """Keep ``handles`` from eviction while the block runs (a compress call's originals)."""
+        with self._pins.hold(handles):
+            yield
 
     def put(self, handle: str, original: str, *, meta: Mapping[str, str] | None = None) -> None:
         full = digest(original)
         size = len(original.encode("utf-8", "surrogatepass"))
         if size > self.max_bytes:
-            raise StoreError(
+            raise StoreFull(
                 f"the original for {handle} is {size} bytes, more than this MemoryStore's "
                 f"max_bytes={self.max_bytes}; create the store with a larger max_bytes or use SQLiteStore"
             )
+        pins = self._pins.current()
         with self._lock:
             existing = self._live(handle)
             if existing is not None:
@@ -67,14 +77,27 @@ class MemoryStore:
                     )
                 self._entries.move_to_end(handle)
                 return
+            held = sum(e.size for h, e in self._entries.items() if h in pins)
+            if held + size > self.max_bytes:
+                # evicting would kill a handle a call in flight is about to hand out
+                raise StoreFull(
+                    f"the original for {handle} ({size} bytes) does not fit beside the {held} bytes of originals "
+                    f"in use within max_bytes={self.max_bytes}; create the store with a larger max_bytes"
+                )
             self._entries[handle] = _Entry(original, full, size, self._clock(), dict(meta or {}))
             self._bytes += size
+            victims = (h for h in list(self._entries) if h not in pins and h != handle)
             while self._bytes > self.max_bytes:
-                _, evicted = self._entries.popitem(last=False)
-                self._bytes -= evicted.size
+                self._drop(next(victims))
 
     def get(self, handle: str) -> str:
-        return self._get(handle).text
+        entry = self._get(handle)
+        if digest(entry.text) != entry.digest or make_handle(entry.text) != handle:
+            raise IntegrityError(
+                f"the original stored for {handle} no longer matches its hash; "
+                "call store.repair() to drop damaged originals, then compress the source again"
+            )
+        return entry.text
 
     def get_meta(self, handle: str) -> dict[str, str]:
         return dict(self._get(handle).meta)
@@ -117,6 +140,15 @@ class MemoryStore:
         with self._lock:
             items = list(self._entries.items())
         return [h for h, e in items if digest(e.text) != e.digest or make_handle(e.text) != h]
+
+    def repair(self) -> list[str]:
+        """Drop every original ``verify`` finds damaged; returns their handles (their markers stop resolving)."""
+        bad = self.verify()
+        with self._lock:
+            for handle in bad:
+                if handle in self._entries:
+                    self._drop(handle)
+        return bad
 
     def close(self) -> None:
         """Nothing to release; present for the Store protocol."""
