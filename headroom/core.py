@@ -18,6 +18,7 @@ from headroom.config import Config
 from headroom.errors import BudgetExceeded, InvalidInput
 from headroom.handles import make_handle
 from headroom.manifest import CompressResult, Degradation, Manifest, ManifestEntry, TextResult
+from headroom.markers import mark_piece, piece_marks, render_marker
 from headroom.messages import (
     MESSAGE_OVERHEAD,
     REPLY_PRIMING,
@@ -127,9 +128,8 @@ class Ladder:
             )
         if not self._passes(out, compressor.name):
             return None
-        return Form(
-            out.text, piece.ctx.counter.count(out.text), level, out.lossless, dict(out.omitted), compressor.name
-        )
+        text = mark_piece(out.text, piece.text, piece.ctx.handle)  # the piece names its handle once
+        return Form(text, piece.ctx.counter.count(text), level, out.lossless, dict(out.omitted), compressor.name)
 
     def _passes(self, out: Compressed, name: str) -> bool:
         check = CHECKS.get(out.output_kind)
@@ -149,7 +149,7 @@ class Ladder:
             return None
         count, unit = self.compressor.describe(self.piece.text)
         detail = f"1-{count}" if unit in ("lines", "chars") else None
-        text = self.piece.ctx.marker(count, unit, detail)
+        text = render_marker(self.piece.ctx.handle, count, unit, detail)
         return Form(text, self.piece.ctx.counter.count(text), "marker", False, {unit: count}, "marker")
 
 
@@ -298,6 +298,7 @@ def _choose(
                 tokens_before=piece.tokens,
                 tokens_after=form.tokens,
                 omitted=dict(form.omitted),
+                marks=piece_marks(form.text, piece.text, piece.ctx.handle),
             )
         )
     manifest = Manifest(

@@ -124,7 +124,7 @@ def calls_in(text: str) -> list[str]:
     return list(dict.fromkeys(name for name in _CALL.findall(text) if name not in _NOT_CALLS))
 
 
-def short_list(names: Iterable[str], most: int = 4) -> str:
+def short_list(names: Iterable[str], most: int = 2) -> str:
     """``a, b, c +2``: the first names, then how many more."""
     unique = list(dict.fromkeys(n for n in names if n))
     text = ", ".join(unique[:most]) + (f" +{len(unique) - most}" if len(unique) > most else "")

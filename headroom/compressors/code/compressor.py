@@ -44,6 +44,7 @@ from headroom.compressors.code._lang import Chunk, file_name_in, guesses, split_
 from headroom.compressors.code._outline import (
     DEFAULT,
     ITEM,
+    SHORT,
     Outline,
     Region,
     Rendered,
@@ -52,17 +53,18 @@ from headroom.compressors.code._outline import (
     effective,
     groups,
     render,
+    short_list,
 )
 from headroom.compressors.code._python import outline_python, syntax_error
 from headroom.errors import InvalidInput
-from headroom.plugins import Compressed, Compressor, PieceContext, shrink_to_fit
+from headroom.markers import render_mark
+from headroom.plugins import Compressed, Compressor, PieceContext, TokenCounter, shrink_to_fit
 from headroom.relevance import BM25, STOP_WORDS
 
 __all__ = ["CodeCompressor"]
 
-_MARKER_COST = 26  # a marker line with a short label, rounded up
-_MIN_CUT = 160  # characters: a cut saves less than a marker costs below about this
-_MIN_RIDING = 100  # the same for a marker that rides on a kept comment line (no line of its own)
+_MIN_SAVING = 4  # tokens: a cut that saves less than this over its mark's real cost is not made
+_MIN_SHORT_SAVING = 4  # the same for a short body at the default level
 _IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*")
 _CHECKS = 16  # parser runs one output may spend finding the cuts that broke it
 
@@ -88,6 +90,7 @@ class _Document:
     complaints: dict[tuple[int, str], tuple[tuple[int, int], ...] | None] = field(default_factory=dict)
     broken: set[tuple[int, Region]] = field(default_factory=set)  # cuts found to break a parse, never made again
     results: dict[tuple[str | None, int | None, str], Compressed | None] = field(default_factory=dict)
+    mark_costs: dict[tuple[int, Region], int] = field(default_factory=dict)  # real tokens of each cut's mark
 
 
 class CodeCompressor(Compressor):
@@ -104,7 +107,7 @@ class CodeCompressor(Compressor):
         return doc.results[key]
 
     def _compress(self, doc: _Document, target: int | None, ctx: PieceContext) -> Compressed | None:
-        order, default = self._order(doc, ctx.query)
+        order, default = self._order(doc, ctx)
         if not order:
             return None
         if target is None:
@@ -116,7 +119,7 @@ class CodeCompressor(Compressor):
         low, high = 0, len(order)
         while low < high:  # the shortest prefix of the order whose estimate fits
             middle = (low + high) // 2
-            if _estimate(order[:middle], doc.chunks, costs, total) <= target:
+            if _estimate(order[:middle], doc, costs, total) <= target:
                 high = middle
             else:
                 low = middle + 1
@@ -137,11 +140,12 @@ class CodeCompressor(Compressor):
             (text, file_name), lambda: parse_document(text, file_name, self.options.short_body_lines)
         )
 
-    def _order(self, doc: _Document, query: str | None) -> tuple[list[tuple[int, Region]], list[tuple[int, Region]]]:
+    def _order(self, doc: _Document, ctx: PieceContext) -> tuple[list[tuple[int, Region]], list[tuple[int, Region]]]:
         """Every allowed cut, the first to make first; and the cuts of the default level."""
-        if query not in doc.orders:
-            doc.orders[query] = _order(doc, query)
-        return doc.orders[query]
+        if ctx.query not in doc.orders:
+            _mark_costs(doc, ctx.counter)
+            doc.orders[ctx.query] = _order(doc, ctx.query, self._costs(doc, ctx))
+        return doc.orders[ctx.query]
 
     def _costs(self, doc: _Document, ctx: PieceContext) -> list[list[int]]:
         if doc.costs is None:
@@ -382,7 +386,34 @@ def named(symbols: tuple[Symbol, ...], query: str | None) -> set[int]:
     return out
 
 
-def _order(doc: _Document, query: str | None) -> tuple[list[tuple[int, Region]], list[tuple[int, Region]]]:
+def _mark_costs(doc: _Document, counter: TokenCounter) -> None:
+    """The real tokens of the mark each cut would write (its range, its label, the line it needs in
+    the language: indent, comment opener, newline; or a space on the line it rides on), counted once."""
+    for index, outline in enumerate(doc.outlines):
+        if outline is None:
+            continue
+        start = doc.chunks[index].start
+        for region in outline.regions:
+            if (index, region) in doc.mark_costs:
+                continue
+            detail = f"{start + region.first + 1}-{start + region.last + 1} {short_list([region.label])}"
+            mark = render_mark(region.last - region.first + 1, "lines", detail.strip())
+            if region.rides:
+                line = " " + mark
+            else:
+                style = outline.comment_line if outline.comment_line and region.comment else outline.marker_line
+                line = style(region.indent, mark) + "\n"
+            doc.mark_costs[(index, region)] = counter.count(line)
+
+
+def _saving(doc: _Document, costs: list[list[int]], index: int, region: Region) -> int:
+    """Tokens a cut of ``region`` alone saves, its mark paid."""
+    return sum(costs[index][region.first : region.last + 1]) - doc.mark_costs[(index, region)]
+
+
+def _order(
+    doc: _Document, query: str | None, costs: list[list[int]]
+) -> tuple[list[tuple[int, Region]], list[tuple[int, Region]]]:
     candidates: list[tuple[int, Region]] = []
     callees: list[str] = []  # what the named functions call ranks with the query: their helpers explain them
     last_resort: set[int] = set()  # cuts inside a named function: only when nothing else is left
@@ -398,10 +429,8 @@ def _order(doc: _Document, query: str | None) -> tuple[list[tuple[int, Region]],
             span = (region.first, region.last)
             if span in seen or any(region.first <= s.first and s.last <= region.last for s in keep):
                 continue
-            if region.stage != ITEM and sum(map(len, doc.chunks[index].lines[region.first : region.last + 1])) < (
-                _MIN_RIDING if region.rides else _MIN_CUT
-            ):
-                continue
+            if region.stage != ITEM and _saving(doc, costs, index, region) < _MIN_SAVING:
+                continue  # counted in real tokens: the mark would cost about what the cut saves
             seen.add(span)
             candidates.append((index, region))
             if any(region.first <= s.last and s.first <= region.last for s in leaves):
@@ -427,7 +456,80 @@ def _order(doc: _Document, query: str | None) -> tuple[list[tuple[int, Region]],
     asked = {
         k for k, (_, region) in enumerate(candidates) if region.label == "values" and scores[k] > 0
     }  # data the question is about
-    return order, [c for k, c in zip(ranked, order) if c[1].stage == DEFAULT and k not in last_resort | asked]
+    if asked and query:
+        # a long literal the question is about keeps the entries it names; the others go (issue 12:
+        # one entry of an array of check objects was lost with the whole literal)
+        entries = [e for k in sorted(asked) for e in _entry_cuts(doc, candidates[k], query, costs)]
+        order = [c for k, c in zip(ranked, order) if k not in asked] + entries
+        ranked = [k for k in ranked if k not in asked] + [-1] * len(entries)
+        return order, [
+            c
+            for k, c in zip(ranked, order)
+            if k == -1
+            or (
+                k not in last_resort
+                and (
+                    c[1].stage == DEFAULT
+                    or (c[1].stage == SHORT and _saving(doc, costs, c[0], c[1]) >= _MIN_SHORT_SAVING)
+                )
+            )
+        ]
+    # the default cuts long bodies and doc rests, and a short body (one line, two) where cutting it
+    # saves at least what its mark costs: such a body of a few tokens stays, a long one-liner goes
+    default = [
+        c
+        for k, c in zip(ranked, order)
+        if k not in last_resort | asked
+        and (c[1].stage == DEFAULT or (c[1].stage == SHORT and _saving(doc, costs, c[0], c[1]) >= _MIN_SHORT_SAVING))
+    ]
+    return order, default
+
+
+_OPEN, _CLOSE = "([{", ")]}"
+
+
+def _entry_cuts(
+    doc: _Document, candidate: tuple[int, Region], query: str, costs: list[list[int]]
+) -> list[tuple[int, Region]]:
+    """The entries of a literal's values that the query does not name, as cuts of their own.
+
+    An entry starts where the bracket depth inside the literal is back at zero
+    (``{ ... },`` over several lines is one entry). Entries score with BM25
+    against the query; those scoring at least half the best one stay.
+    """
+    index, region = candidate
+    lines = doc.chunks[index].lines
+    spans: list[tuple[int, int]] = []
+    depth, start = 0, region.first
+    for number in range(region.first, region.last + 1):
+        code = re.sub(r"(\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*')", "", lines[number])
+        depth = max(0, depth + sum(code.count(c) for c in _OPEN) - sum(code.count(c) for c in _CLOSE))
+        if depth == 0:
+            spans.append((start, number))
+            start = number + 1
+    if start <= region.last:
+        spans.append((start, region.last))
+    if len(spans) < 2:
+        return []
+    scores = BM25(["".join(lines[a : b + 1]) for a, b in spans]).scores(query)
+    best = max(scores)
+    runs: list[list[int]] = []  # consecutive entries the query does not name: one cut each
+    for (first, last), score in zip(spans, scores):
+        if best > 0 and score >= best / 2:
+            runs.append([])
+        elif runs and runs[-1]:
+            runs[-1][1] = last
+        else:
+            runs.append([first, last])
+    out = []
+    for run in runs:
+        if not run:
+            continue
+        entry = dataclasses.replace(region, first=run[0], last=run[1])
+        doc.mark_costs.setdefault((index, entry), doc.mark_costs[(index, region)])
+        if _saving(doc, costs, index, entry) >= _MIN_SAVING:
+            out.append((index, entry))
+    return out
 
 
 def _depths(candidates: list[tuple[int, Region]]) -> list[int]:
@@ -446,14 +548,15 @@ def _depths(candidates: list[tuple[int, Region]]) -> list[int]:
     return out
 
 
-def _estimate(cuts: list[tuple[int, Region]], chunks: list[Chunk], costs: list[list[int]], total: int) -> int:
+def _estimate(cuts: list[tuple[int, Region]], doc: _Document, costs: list[list[int]], total: int) -> int:
     by_chunk: dict[int, list[Region]] = {}
     for index, region in cuts:
         by_chunk.setdefault(index, []).append(region)
     saved = 0
     for index, regions in by_chunk.items():
-        for group in groups(effective(regions), chunks[index].lines):
-            saved += sum(costs[index][group[0].first : group[-1].last + 1]) - _MARKER_COST
+        for group in groups(effective(regions), doc.chunks[index].lines):
+            cost = sum(costs[index][group[0].first : group[-1].last + 1])
+            saved += cost - max(doc.mark_costs.get((index, r), 0) for r in group)
     return total - saved
 
 
