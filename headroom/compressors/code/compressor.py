@@ -45,6 +45,7 @@ from headroom.compressors.code._outline import (
     DEFAULT,
     ITEM,
     SHORT,
+    SHORT_CUT_LINES,
     Outline,
     Region,
     Rendered,
@@ -65,6 +66,8 @@ __all__ = ["CodeCompressor"]
 
 _MIN_SAVING = 4  # tokens: a cut that saves less than this over its mark's real cost is not made
 _MIN_SHORT_SAVING = 4  # the same for a short body at the default level
+_REACH = 0.9  # under a target R, the output aims at 0.9R to R (issue 12)
+_GIVE_BACK = 12  # renders spent undoing cuts to get there
 _IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*")
 _CHECKS = 16  # parser runs one output may spend finding the cuts that broke it
 
@@ -116,6 +119,7 @@ class CodeCompressor(Compressor):
         total = sum(map(sum, costs))
         if total <= target:
             return None
+        target = max(1, target - ctx.handle_cost)  # the core writes the handle into the first mark
         low, high = 0, len(order)
         while low < high:  # the shortest prefix of the order whose estimate fits
             middle = (low + high) // 2
@@ -124,15 +128,54 @@ class CodeCompressor(Compressor):
             else:
                 low = middle + 1
 
+        made: list[int] = []
+
         def attempt(count: int) -> tuple[Compressed | None, int | None]:
             out = self._render(doc, order[:count], ctx, target)
             if out is not None and ctx.counter.count(out.text) <= target:
+                made.append(count)
                 return out, None
             if count >= len(order):
                 return None, None
             return None, min(len(order), count + max(1, (len(order) - count) // 6))
 
-        return shrink_to_fit(attempt, low, tries=8)
+        fitted = shrink_to_fit(attempt, low, tries=8)
+        if fitted is None:
+            return None
+        return self._give_back(doc, order[: made[-1]], ctx, target, fitted)
+
+    def _give_back(
+        self, doc: _Document, chosen: list[tuple[int, Region]], ctx: PieceContext, target: int, out: Compressed
+    ) -> Compressed:
+        """``out`` with cuts undone while it stays within ``target``, until it reaches 0.9 of it.
+
+        One big cut (a whole class, a long body) can take an output far below its
+        target; undoing it, the most relevant cut first (the order makes those
+        last), gives the room back. Undoing an item brings back its skeleton: the
+        cuts inside it were made before it and stay. A trial over the target is
+        found before any parse check; at most ``_GIVE_BACK`` trials run.
+        """
+        tokens = ctx.counter.count(out.text)
+        costs = self._costs(doc, ctx)
+        total = sum(map(sum, costs))
+        trials = 0
+        for cut in reversed(chosen):
+            if tokens >= _REACH * target or trials >= _GIVE_BACK:
+                break
+            trial = [c for c in chosen if c != cut]
+            if tokens + _estimate(trial, doc, costs, total) - _estimate(chosen, doc, costs, total) > target:
+                continue  # estimated over: no render spent on it
+            trials += 1
+            again = self._render(doc, trial, ctx, target)
+            if again is not None and (count := ctx.counter.count(again.text)) <= target:
+                chosen, out, tokens = trial, again, count
+        if tokens < _REACH * target:
+            note = (
+                f"code reached {tokens} of a {target}-token target: every cut left to undo is larger "
+                "than the room left (a whole item or body, cut as one)"
+            )
+            out = dataclasses.replace(out, fallbacks=(*out.fallbacks, note))
+        return out
 
     def _document(self, text: str, file_name: str | None) -> _Document:
         """The parse of a piece, once: the allocator asks the same instance for several targets."""
@@ -386,6 +429,15 @@ def named(symbols: tuple[Symbol, ...], query: str | None) -> set[int]:
     return out
 
 
+def _short_body_cut(doc: _Document, costs: list[list[int]], cut: tuple[int, Region]) -> bool:
+    """Whether the default level cuts this short body (a one- or two-line one): where its mark saves
+    at least ``_MIN_SHORT_SAVING`` tokens. A short literal's values stay: a few values are the point."""
+    index, region = cut
+    return (
+        region.stage == SHORT and region.label != "values" and _saving(doc, costs, index, region) >= _MIN_SHORT_SAVING
+    )
+
+
 def _mark_costs(doc: _Document, counter: TokenCounter) -> None:
     """The real tokens of the mark each cut would write (its range, its label, the line it needs in
     the language: indent, comment opener, newline; or a space on the line it rides on), counted once."""
@@ -396,7 +448,8 @@ def _mark_costs(doc: _Document, counter: TokenCounter) -> None:
         for region in outline.regions:
             if (index, region) in doc.mark_costs:
                 continue
-            detail = f"{start + region.first + 1}-{start + region.last + 1} {short_list([region.label])}"
+            label = short_list([region.label]) if region.last - region.first + 1 > SHORT_CUT_LINES else ""
+            detail = f"{start + region.first + 1}-{start + region.last + 1} {label}"
             mark = render_mark(region.last - region.first + 1, "lines", detail.strip())
             if region.rides:
                 line = " " + mark
@@ -465,22 +518,14 @@ def _order(
         return order, [
             c
             for k, c in zip(ranked, order)
-            if k == -1
-            or (
-                k not in last_resort
-                and (
-                    c[1].stage == DEFAULT
-                    or (c[1].stage == SHORT and _saving(doc, costs, c[0], c[1]) >= _MIN_SHORT_SAVING)
-                )
-            )
+            if k == -1 or (k not in last_resort and (c[1].stage == DEFAULT or _short_body_cut(doc, costs, c)))
         ]
     # the default cuts long bodies and doc rests, and a short body (one line, two) where cutting it
     # saves at least what its mark costs: such a body of a few tokens stays, a long one-liner goes
     default = [
         c
         for k, c in zip(ranked, order)
-        if k not in last_resort | asked
-        and (c[1].stage == DEFAULT or (c[1].stage == SHORT and _saving(doc, costs, c[0], c[1]) >= _MIN_SHORT_SAVING))
+        if k not in last_resort | asked and (c[1].stage == DEFAULT or _short_body_cut(doc, costs, c))
     ]
     return order, default
 
