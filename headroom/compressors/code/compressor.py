@@ -6,7 +6,7 @@ TypeScript, Go, Rust, Java, C and C++ by one ``ast-grep`` scan per file, any
 other language by a brace- or indentation-aware fallback. Each parser reports
 the same outline (``_code_outline``): symbols, and regions that may be cut at
 four stages. The default (no budget pressure) cuts the bodies of functions
-longer than ``short_body_lines`` and the rest of long docstrings and doc
+longer than ``short_body_lines`` (shorter ones where the cut saves 4 real tokens) and the rest of long docstrings and doc
 comments, so imports, signatures with their decorators, constants, types and
 each docstring's first line stay; a body the query names (``parse_args``,
 ``Parser.parse_args``) is never cut, nor anything around it. Under a budget
@@ -16,7 +16,7 @@ relevant ones. Each cut is one marker line in the language's comment syntax,
 naming its line range and the calls it held:
 
     def parse_known_args(self, args=None, namespace=None):
-        ...  # [hr1:482913057162345 omitted 40 lines 1890-1929 calls: _parse_known_args, error]
+        ...  # […40 lines 1890-1929 calls: _parse_known_args, error]
 
 Every output is parsed again (Python compiled, the others re-scanned for
 error nodes). An error node counts against the output unless the original
