@@ -6,9 +6,10 @@ TypeScript, Go, Rust, Java, C and C++ by one ``ast-grep`` scan per file, any
 other language by a brace- or indentation-aware fallback. Each parser reports
 the same outline (``_code_outline``): symbols, and regions that may be cut at
 four stages. The default (no budget pressure) cuts the bodies of functions
-longer than ``short_body_lines`` (shorter ones where the cut saves 4 real tokens) and the rest of long docstrings and doc
-comments, so imports, signatures with their decorators, constants, types and
-each docstring's first line stay; a body the query names (``parse_args``,
+longer than ``short_body_lines`` (shorter ones where the cut saves 4 real
+tokens) and the rest of long docstrings and doc comments, so imports,
+signatures with their decorators, constants, types and each docstring's first
+line stay; a body the query names (``parse_args``,
 ``Parser.parse_args``) is never cut, nor anything around it. Under a budget
 the cuts go further: irrelevant regions first (BM25 against the query), stage
 by stage (more bodies, then whole docstrings, then whole items), then the
