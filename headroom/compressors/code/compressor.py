@@ -142,7 +142,7 @@ class CodeCompressor(Compressor):
 
         fitted = shrink_to_fit(attempt, low, tries=8)
         if fitted is None:
-            return None
+            return None  # every allowed cut is not enough: the core's next level takes over
         return self._give_back(doc, order[: made[-1]], ctx, target, fitted)
 
     def _give_back(
