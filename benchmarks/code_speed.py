@@ -17,8 +17,11 @@ largest files are ~2,600 lines (stl_tree.h, C++; argparse.py).
 "ceiling" is the most any output keeping every signature line verbatim and
 marking every removal could save: every other line (imports, constants, short
 bodies, docstrings and comments included) cut, each run of them between two
-signature lines behind one bare marker (the cheapest a marker gets, with no
-call list), or kept where that marker would cost more.
+signature lines behind one bare short mark (grammar version 2, the cheapest a
+mark gets: ``[…10 lines 100-109]`` and its newline, no comment opener, no call
+list), or kept where that mark would cost more; plus the handle, which the
+piece's first mark names once. "after" is what the core hands on: the
+compressor's output with the handle written into its first mark.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from headroom import PieceContext, TokenCounter, make_handle
 from headroom.compressors.base import split_lines
 from headroom.compressors.code._outline import DOC, skeleton
 from headroom.compressors.code.compressor import CodeCompressor, parse_document
-from headroom.markers import render_marker
+from headroom.markers import mark_piece, render_mark, render_marker
 
 HERE = Path(__file__).parent
 FILES = sorted((HERE.parent / "tests" / "golden" / "code").iterdir()) + sorted(
@@ -83,10 +86,13 @@ def main() -> None:
         signatures = [[lines[i] for i in signature] for signature in signature_lines]
         kept = sum(_in_order(signature, shown) for signature in signatures)
         before = counter.count(text)
-        after = counter.count(out.text) if out else before
+        after = counter.count(mark_piece(out.text, text, ctx.handle)) if out else before
         saved_all.append(1 - after / before)
-        bare = counter.count(render_marker(ctx.handle, 10, "lines", "100-109") + "\n")
+        bare = counter.count(render_mark(10, "lines", "100-109") + "\n")
         floor = _floor(lines, {i for signature in signature_lines for i in signature}, counter, bare)
+        floor += counter.count(render_marker(ctx.handle, 10, "lines", "100-109")) - counter.count(
+            render_mark(10, "lines", "100-109")
+        )
         totals[path.name] = (before, after, floor)
         languages = ",".join(sorted({c.language for c in doc.chunks if c.language}))
         print(

@@ -3,6 +3,7 @@
     python benchmarks/run.py                 # all cases; the reference runs if set up
     python benchmarks/run.py --only json     # one content type
     python benchmarks/run.py --no-reference  # skip the reference product
+    python benchmarks/run.py --markers       # marker tokens as a share of output, per kind and budget
 
 Each case (corpus/cases/<type>.json, one file per content type) is an agent conversation: a system prompt, the
 user's question, an assistant tool call, and the tool's real captured output
@@ -32,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from headroom import Headroom, MemoryStore, TokenCounter
+from headroom import Headroom, MemoryStore, TokenCounter, find_markers
 
 HERE = Path(__file__).parent
 CORPUS = HERE / "corpus"
@@ -264,8 +265,12 @@ def main() -> None:
     parser.add_argument("--only", help="one content type (search, log, json, table, code, diff, prose, html)")
     parser.add_argument("--no-reference", action="store_true", help="skip the reference product")
     parser.add_argument("--cases", action="store_true", help="also print one line per case")
+    parser.add_argument("--markers", action="store_true", help="only the marker-cost report (budgets 10-25%%)")
     args = parser.parse_args()
     counter = TokenCounter.for_model(MODEL)
+    if args.markers:
+        print("\n".join(marker_report(args.only, counter)))
+        return
     cases = load_cases(args.only, counter)
     ours = {c.id: run_headroom(c, counter) for c in cases}
     naive = {c.id: run_naive(c, counter) for c in cases}
@@ -293,6 +298,41 @@ def main() -> None:
                 f"| {f'{r.kept}/{len(c.facts)}' if r else '-'} |"
             )
     print("\n".join(out))
+
+
+def marker_report(only: str | None, counter: TokenCounter) -> list[str]:
+    """Marker tokens as a share of the compressed pieces, per kind, at the default budgets and at
+    10/15/20/25% of each conversation; with the facts kept, so a cheaper marker shows what it bought."""
+    lines = [
+        "| budget | type | cases | piece tokens after | marker tokens | share | markers | facts kept |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for share in (None, 0.10, 0.15, 0.20, 0.25):
+        cases = load_cases(only, counter, share)
+        rows: dict[str, list[int]] = {}
+        for case in cases:
+            result = Headroom(store=MemoryStore(), model=MODEL).compress(case.messages, case.budget)
+            kept = score(case, result.messages, [], counter, 0.0, 0).kept
+            pieces = marks = count = 0
+            for entry in result.manifest.entries:
+                text = result.messages[entry.message_index]["content"]
+                if not isinstance(text, str):
+                    continue
+                found = find_markers(text, result.manifest.handles)
+                pieces += counter.count(text)
+                marks += sum(counter.count(text[m.start : m.end]) for m in found)
+                count += len(found)
+            for key in (case.type, "all"):
+                row = rows.setdefault(key, [0, 0, 0, 0, 0, 0])
+                for i, value in enumerate((1, pieces, marks, count, kept, len(case.facts))):
+                    row[i] += value
+        label = "default" if share is None else f"{share:.0%}"
+        for kind, (n, pieces, marks, count, kept, facts) in rows.items():
+            lines.append(
+                f"| {label} | {kind} | {n} | {pieces:,} | {marks:,} | {marks / max(1, pieces):.1%} "
+                f"| {count} | {kept}/{facts} |"
+            )
+    return lines
 
 
 def ratios(

@@ -20,7 +20,7 @@ print('2024-05-01 12:01:00 ERROR GET /api/cart 500 upstream timeout')
 grep -q "upstream timeout" "$work/prompt.txt"
 
 # the marker in the output redeems the original, whole or in part, from another process
-marker="$(grep -o '\[hr1:[0-9]* omitted [^]]*\]' "$work/prompt.txt" | head -n 1)"
+marker="$(grep -o '\[hr1:[0-9]* [^]]*\]' "$work/prompt.txt" | head -n 1)"
 "$PYTHON" -m headroom retrieve "$marker" --db "$work/store.db" | cmp -s - "$work/app.log"
 "$PYTHON" -m headroom retrieve "$marker" --db "$work/store.db" --lines 100-102
 

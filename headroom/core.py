@@ -20,6 +20,7 @@ from headroom.errors import BudgetExceeded, InvalidInput
 from headroom.handles import make_handle
 from headroom.log import logger
 from headroom.manifest import CompressResult, Degradation, Manifest, ManifestEntry, TextResult
+from headroom.markers import mark_piece, piece_marks, render_marker
 from headroom.messages import (
     MESSAGE_OVERHEAD,
     REPLY_PRIMING,
@@ -132,7 +133,7 @@ class Ladder:
             )
         if not self._passes(out, compressor.name):
             return None
-        text = out.text
+        text = mark_piece(out.text, piece.text, piece.ctx.handle)  # the piece names its handle once
         if piece.structured:
             # it goes back as a parsed object, and is billed as it will be serialized again
             text = dumps(json.loads(text))
@@ -158,7 +159,7 @@ class Ladder:
             return None
         count, unit = self.compressor.describe(self.piece.text)
         detail = f"1-{count}" if unit in ("lines", "chars") else None
-        text = self.piece.ctx.marker(count, unit, detail)
+        text = render_marker(self.piece.ctx.handle, count, unit, detail)
         return Form(text, self.piece.ctx.counter.count(text), "marker", False, {unit: count}, "marker")
 
 
@@ -418,6 +419,7 @@ def _choose(
                 tokens_before=piece.tokens,
                 tokens_after=form.tokens,
                 omitted=dict(form.omitted),
+                marks=piece_marks(form.text, piece.text, piece.ctx.handle),
             )
         )
     manifest = Manifest(

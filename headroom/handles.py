@@ -42,7 +42,7 @@ def parse_handle(value: object) -> str:
     if not isinstance(value, str) or (m := HANDLE_RE.fullmatch(value.strip())) is None:
         raise InvalidHandle(
             f"{value!r} is not a headroom handle (expected 'hr1:' and {_DIGITS} digits, "
-            "as printed inside a [hr1:... omitted ...] marker)"
+            "as printed at the start of a piece's first mark [hr1:... …N unit A-B])"
         )
     if int(m["version"]) != HANDLE_VERSION:
         raise InvalidHandle(

@@ -23,6 +23,10 @@ class ManifestEntry(BaseModel):
     list positions). ``omitted`` counts what was left out in the source's
     units, e.g. ``{"lines": 120}``; it is empty for a lossless re-encoding.
     ``level`` is ``"default"``, a budget fraction like ``"0.3"``, or ``"marker"``.
+    ``marks`` are the piece's marks in their short form, in order (the first
+    one, which names the handle, without it): ``find_markers`` given the
+    manifest counts a short mark only if its piece records it, so a look-alike
+    a tool printed is never taken for one (docs/markers.md).
     """
 
     model_config = _FROZEN
@@ -37,6 +41,7 @@ class ManifestEntry(BaseModel):
     tokens_before: int
     tokens_after: int
     omitted: dict[str, int]
+    marks: tuple[str, ...] = ()
 
 
 class Degradation(BaseModel):

@@ -1,83 +1,275 @@
-"""The one marker grammar every compressor writes (version 1).
+"""The one marker grammar every compressor writes (version 2), and its readers.
 
-    [hr1:482913057162345 omitted 120 lines 41-160]
-     └─handle──────────┘         │     │     └ detail: free text, no ']' or newline
-                                 │     └ unit, in the source's own terms
-                                 └ how many units were left out
+A compressed piece names its handle once, in its first mark; every further
+mark in the piece says only what it stands for::
 
-The handle redeems the whole original with ``retrieve(handle)``; the detail
-names the part (for lines, a 1-based inclusive range) so ``retrieve(handle,
-lines=(41, 160))`` gives exactly what the marker stands for. A marker costs 16
-to 18 tokens. Text that merely looks like a marker is never taken for one: a
-marker counts only where its piece put it, that is inside the compressed text
-at a manifest entry's path and naming that entry's own handle
-(``result_markers``). A tool output that prints a marker naming another piece of
-the same result is the tool's text, not a marker: a piece's handle is the hash
-of its original, so its original cannot have named it in advance.
+    [hr1:482913057162345 …120 lines 41-160]      the piece's first mark (17-18 tokens)
+    […9 lines 201-209 error:2 info:7]            any later mark in it (8 tokens with a range)
+      │ │     │       └ detail: the range first, then a compressor's summary; no ']' or newline
+      │ │     └ unit, in the source's own terms
+      │ └ how many units were left out
+      └ "…" (U+2026), one token, where version 1 spent "hr1:<15 digits> omitted" (10 tokens)
+
+The handle redeems the whole original with ``retrieve(handle)``; the range
+names the part, so ``retrieve(handle, lines=(41, 160))`` gives exactly what a
+mark stands for. Compressors call ``ctx.marker(count, unit, detail)`` and get
+the short form; the core then writes the handle into the piece's first mark
+(``mark_piece``), so no compressor needs to know which of its marks comes first.
+
+Look-alikes are never markers. Text that matches the grammar and was already
+in the original (a tool printing ``[…3 lines 1-3]``, or a previous
+compression's output) is not ours: ``mark_piece`` skips it, the manifest
+records the marks the piece really carries, and ``find_markers`` returns only
+marks whose handle is in the manifest, or short marks that follow such a
+handle mark in the same text and (given the manifest) are recorded in its entry.
+
+``result_markers`` applies the strictest rule to a whole result: only the
+compressed text at each manifest entry's path is searched, and only for that
+entry's handle, so a tool output that prints a mark naming another piece of the
+same result is the tool's text (a piece's handle is the hash of its original,
+so its original cannot have named it in advance).
+
+Version-1 markers (``[hr1:482913057162345 omitted 120 lines 41-160]``) in a
+stored conversation keep resolving: ``MARKER_RE`` and ``find_markers`` read both.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from headroom.errors import InvalidInput
 from headroom.handles import HANDLE_RE
+from headroom.manifest import Manifest
 
-__all__ = ["MARKER_RE", "Marker", "find_markers", "render_marker", "result_markers"]
+__all__ = [
+    "ELLIPSIS",
+    "MARKER_RE",
+    "MARKER_V1_RE",
+    "MARKER_VERSION",
+    "MARK_RE",
+    "Marker",
+    "choose_marks",
+    "find_markers",
+    "mark_piece",
+    "own_marks",
+    "parse_marker",
+    "piece_marks",
+    "render_mark",
+    "render_marker",
+    "result_markers",
+]
 
+MARKER_VERSION = 2
+ELLIPSIS = "\u2026"  # "…": one cl100k/o200k token, and what a reader takes for "left out"
+
+_TAIL = r"(?P<count>\d+) (?P<unit>[a-z_]+)(?: (?P<detail>[^\]\n]+))?\]"
+#: any marker headroom ever wrote: version 1, a version-2 handle mark, or a version-2 short mark
 MARKER_RE = re.compile(
-    r"\[(?P<handle>" + HANDLE_RE.pattern + r") omitted (?P<count>\d+) (?P<unit>[a-z_]+)"
-    r"(?: (?P<detail>[^\]\n]+))?\]"
+    r"\[(?:(?P<handle>" + HANDLE_RE.pattern + r") (?:omitted |" + ELLIPSIS + r")|" + ELLIPSIS + r")" + _TAIL
 )
+#: a version-2 short mark: what ``ctx.marker`` writes
+MARK_RE = re.compile(r"\[" + ELLIPSIS + _TAIL)
+#: a version-1 marker (still read, never written)
+MARKER_V1_RE = re.compile(r"\[(?P<handle>" + HANDLE_RE.pattern + r") omitted " + _TAIL)
 
-_SPAN_RE = re.compile(r"(?P<first>\d+)-(?P<last>\d+)(?:\s|$)")
+_SPAN_RE = re.compile(r"(?P<first>\d+)-(?P<last>\d+)(?:\s|:|$)")
+_SPANS_RE = re.compile(r"(?P<spans>\d+-\d+(?:,\d+-\d+)*)(?:\s|:|$)")
+_UNIT_RE = re.compile(r"[a-z_]+")
+_SPAN_UNITS = ("lines", "chars", "rows")  # the units retrieve() takes a range in
 
 
 @dataclass(frozen=True)
 class Marker:
+    """One mark found in a text: the handle of its piece and what it stands for.
+
+    ``start``/``end`` locate it in the text searched; ``version`` is 1 for an
+    old ``[hr1:… omitted …]`` marker, else 2 (``short`` when it is not the
+    mark that names the handle).
+    """
+
     handle: str
     count: int
     unit: str
     detail: str | None
     start: int
     end: int
+    version: int = MARKER_VERSION
+    short: bool = False
 
     @property
     def span(self) -> tuple[int, int] | None:
         """The 1-based inclusive range the detail starts with (``41-160 ...`` -> ``(41, 160)``), if any.
 
-        Markers counting ``lines`` or ``chars`` always start their detail with one,
-        so ``retrieve(handle, **{unit: marker.span})`` gives what the marker stands for.
+        Marks counting ``lines`` or ``chars`` always start their detail with one,
+        so ``retrieve(handle, **{unit: marker.span})`` gives what the mark stands for.
         """
         found = _SPAN_RE.match(self.detail or "")
         return (int(found["first"]), int(found["last"])) if found else None
 
+    @property
+    def spans(self) -> tuple[tuple[int, int], ...]:
+        """Every range the detail starts with: one for most marks, several for a summary mark
+        (``3-9,14-20 ...`` -> ``((3, 9), (14, 20))``, see ``choose_marks``)."""
+        found = _SPANS_RE.match(self.detail or "")
+        if found is None:
+            return ()
+        return tuple((int(a), int(b)) for a, b in re.findall(r"(\d+)-(\d+)", found["spans"]))
 
-def render_marker(handle: str, count: int, unit: str, detail: str | None = None) -> str:
-    """The marker text for ``count`` omitted ``unit`` of the original ``handle``."""
-    if not re.fullmatch(r"[a-z_]+", unit):
+    @property
+    def selector(self) -> dict[str, tuple[int, int]]:
+        """What to pass to ``retrieve(marker.handle, **marker.selector)`` for exactly the marked part
+        (empty when the unit has no range selector: the whole original is then the answer)."""
+        span = self.span
+        return {self.unit: span} if span is not None and self.unit in _SPAN_UNITS else {}
+
+
+def render_mark(count: int, unit: str, detail: str | None = None) -> str:
+    """A short mark: ``count`` ``unit`` left out, ``detail`` starting with their range."""
+    if not _UNIT_RE.fullmatch(unit):
         raise ValueError(f"marker unit must be lowercase letters, got {unit!r}")
     tail = ""
     if detail:
         tail = " " + re.sub(r"[\]\n\r]+", " ", detail).strip()
-    return f"[{handle} omitted {count} {unit}{tail}]"
+    return f"[{ELLIPSIS}{count} {unit}{tail}]"
 
 
-def find_markers(text: str, handles: Collection[str]) -> list[Marker]:
-    """The markers in ``text`` that headroom wrote: those whose handle is in ``handles``.
+def render_marker(handle: str, count: int, unit: str, detail: str | None = None) -> str:
+    """A mark that names its piece's handle (a piece's first mark, or a bare marker for a whole piece)."""
+    return _with_handle(render_mark(count, unit, detail), handle)
 
-    For the text of one compressed piece pass ``{entry.handle}``: only then is a
-    look-alike naming another piece of the same result ignored too.
-    ``result.manifest.handles`` ignores only handles headroom did not issue in
-    this result; ``result_markers`` applies the strict rule to a whole result.
+
+def _with_handle(mark: str, handle: str) -> str:
+    return f"[{handle} {mark[1:]}"
+
+
+def _lookalikes(original: str) -> frozenset[str]:
+    # one pass over the original: a mark-shaped string it already holds is its content, not ours
+    return frozenset(m.group(0) for m in MARK_RE.finditer(original)) if ELLIPSIS in original else frozenset()
+
+
+def own_marks(text: str, original: str) -> Iterator[re.Match[str]]:
+    """The short marks a compressor wrote into ``text`` (its output for ``original``).
+
+    A mark-shaped string that also occurs in ``original`` is taken for content
+    the compressor kept, never for one of its marks.
     """
-    found = []
+    if ELLIPSIS not in text:
+        return
+    lookalikes = _lookalikes(original)
+    for found in MARK_RE.finditer(text):
+        if found.group(0) not in lookalikes:
+            yield found
+
+
+def mark_piece(text: str, original: str, handle: str) -> str:
+    """``text`` (a compressor's output for ``original``) with ``handle`` written into its first mark.
+
+    The one place a piece gets its handle; a text with no mark of its own (a
+    lossless re-encoding) is returned unchanged.
+    """
+    first = next(own_marks(text, original), None)
+    if first is None:
+        return text
+    return text[: first.start()] + _with_handle(first.group(0), handle) + text[first.end() :]
+
+
+def piece_marks(text: str, original: str, handle: str) -> tuple[str, ...]:
+    """The short forms of the marks ``mark_piece`` left in ``text``, in order (what the manifest records)."""
+    prefix = f"[{handle} "
+    out = []
+    for found in MARKER_RE.finditer(text):
+        mark = found.group(0)
+        if found["handle"] == handle and mark.startswith(prefix + ELLIPSIS):
+            out.append("[" + mark[len(prefix) :])
+        elif found["handle"] is None:
+            out.append(mark)
+    lookalikes = _lookalikes(original)
+    return tuple(mark for mark in out if mark not in lookalikes)
+
+
+def find_markers(text: str, handles: Collection[str] | Manifest, *, piece: str | None = None) -> list[Marker]:
+    """The marks in ``text`` that headroom wrote, each tied to its piece's handle.
+
+    ``handles`` is ``result.manifest`` (or ``result.manifest.handles``): a mark
+    naming a handle not in it is a look-alike and ignored, and so are the short
+    marks after it. A short mark belongs to the handle mark before it in
+    ``text``; one before any handle mark belongs to ``piece`` (default: the
+    only handle, when ``handles`` holds one), which is how a compressor's own
+    output, before the core names the handle, is read. Given the manifest, a
+    short mark counts only if its piece's entry records it.
+    """
+    recorded: dict[str, frozenset[str]] = {}
+    if isinstance(handles, Manifest):
+        recorded = {e.handle: frozenset(e.marks) for e in handles.entries if e.marks}
+        handles = handles.handles
+    if piece is None and len(handles) == 1:
+        (piece,) = handles
+    current = piece if piece is None or piece in handles else None
+    found: list[Marker] = []
     for m in MARKER_RE.finditer(text):
-        if m["handle"] in handles:
-            found.append(Marker(m["handle"], int(m["count"]), m["unit"], m["detail"], m.start(), m.end()))
+        count, unit, detail = int(m["count"]), m["unit"], m["detail"]
+        if m["handle"] is not None:
+            current = m["handle"] if m["handle"] in handles else None
+            if current is not None:
+                version = 1 if m.group(0).startswith(f"[{current} omitted ") else 2
+                found.append(Marker(current, count, unit, detail, m.start(), m.end(), version))
+            continue
+        if current is None or (current in recorded and m.group(0) not in recorded[current]):
+            continue
+        found.append(Marker(current, count, unit, detail, m.start(), m.end(), short=True))
     return found
+
+
+def parse_marker(text: str, handle: str | None = None) -> Marker:
+    """One mark, as a model or a user pastes it (any version); ``handle`` for a short mark.
+
+    The CLI and the retrieval tools read a pasted mark through this, so every
+    reader agrees on the grammar. Raises ``InvalidInput`` naming what to pass.
+    """
+    stripped = text.strip()
+    found = MARKER_RE.fullmatch(stripped)
+    if found is None:
+        raise InvalidInput(
+            f"{text[:80]!r} is not a headroom mark; expected [hr1:<15 digits> {ELLIPSIS}N unit A-B] "
+            f"or [{ELLIPSIS}N unit A-B]"
+        )
+    owner = found["handle"] or handle
+    if owner is None:
+        raise InvalidInput(
+            f"{stripped!r} is a short mark: pass the handle from its piece's first mark "
+            f"([hr1:<15 digits> {ELLIPSIS}...]) with it"
+        )
+    version = 1 if " omitted " in stripped and found["handle"] else 2
+    detail = found["detail"]
+    return Marker(owner, int(found["count"]), found["unit"], detail, 0, len(stripped), version, found["handle"] is None)
+
+
+def choose_marks(
+    stretches: Sequence[tuple[int, int]], unit: str, count: Callable[[str], int], *, detail: str = ""
+) -> tuple[list[str], str | None]:
+    """Marks for dropped ``stretches`` (1-based inclusive ranges in ``unit``): one per stretch, or one
+    summary mark for them all, whichever costs fewer real tokens (``count`` is the piece's counter).
+
+    Returns ``(per_stretch, None)`` or ``([], summary)``. The summary lists every
+    range (``[…57 lines 3-9,14-20,31-73]``), so each stretch stays retrievable,
+    but it no longer shows the reader where each gap was; marks in place are
+    worth that, so the summary wins only at half their cost or less: where many
+    small stretches would each carry a mark (a search result or log that keeps
+    scattered lines, each already showing its line number).
+    """
+    each = [render_mark(last - first + 1, unit, f"{first}-{last}") for first, last in stretches]
+    if len(each) < 2:
+        return each, None
+    total = sum(last - first + 1 for first, last in stretches)
+    ranges = ",".join(f"{first}-{last}" for first, last in stretches)
+    summary = render_mark(total, unit, f"{ranges} {detail}".strip())
+    # a per-stretch mark sits on a line of its own: its newline is part of its cost
+    if 2 * (count(summary) + 1) <= sum(count(mark) + 1 for mark in each):
+        return [], summary
+    return each, None
 
 
 class _Entry(Protocol):
@@ -110,5 +302,7 @@ def result_markers(result: _Result) -> Iterator[tuple[_Entry, Marker]]:
                 node = node[step] if isinstance(node, (Mapping, list)) else None
             text = node
         if isinstance(text, str):
-            for marker in find_markers(text, {entry.handle}):
-                yield entry, marker
+            recorded = frozenset(getattr(entry, "marks", ()) or ())
+            for marker in find_markers(text, {entry.handle}, piece=entry.handle):
+                if not marker.short or not recorded or text[marker.start : marker.end] in recorded:
+                    yield entry, marker

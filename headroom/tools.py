@@ -3,7 +3,10 @@
     tools = [retrieval_tool("openai")]            # or "anthropic"; send with every request
     text = run_retrieval_tool(call.function.arguments)   # the tool result to send back
 
-The definition is sent with every request, so its wording is kept short (its
+A model sees a piece's handle once, in its first mark
+(``[hr1:<digits> …120 lines 41-160]``), and short marks after it
+(``[…9 lines 201-209]``, grammar version 2, docs/markers.md): it passes that
+handle and the range of the mark it wants. The definition is sent with every request, so its wording is kept short (its
 token count is held down by a test, see docs/integrations.md). The runner
 never raises for the model's mistakes: a malformed call or an unknown or
 expired handle comes back as a short error *string* saying what is wrong and
@@ -23,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple, overload
 from headroom.compressors.base import check_span, split_lines
 from headroom.errors import HandleExpired, HandleNotFound, HeadroomError, InvalidInput
 from headroom.handles import HANDLE_RE, make_handle, parse_handle
-from headroom.markers import MARKER_RE
+from headroom.markers import MARKER_RE, parse_marker
 from headroom.structure import dumps
 
 if TYPE_CHECKING:
@@ -50,9 +53,9 @@ __all__ = [
 RETRIEVAL_TOOL_NAME = "headroom_retrieve"
 
 RETRIEVAL_TOOL_DESCRIPTION = (
-    "Get back text that a marker [hr1:<digits> omitted N <unit> A-B ...] left out. "
-    "Handle alone: the whole original. Only the marked part: A-B as chars or rows if that is "
-    "the unit, else as lines. At most one selector."
+    "Get back what a mark [\u2026N unit A-B] left out. handle: the hr1:<digits> in its text's first mark; "
+    "alone, the whole original. Only the mark's part: A-B as chars or rows if that is the unit, "
+    "else lines. One selector at most."
 )
 
 _SPAN_SELECTORS = ("lines", "chars", "rows")
@@ -278,9 +281,16 @@ _EXAMPLE = '{"handle": "hr1:482913057162345", "lines": [41, 160]}'
 def _read_handle(value: object) -> str:
     if not isinstance(value, str) or not value.strip():
         raise _BadCall(f"handle is required: the hr1:... text at the start of a marker, as in {_EXAMPLE}.")
-    # a model may paste the whole marker instead of its handle
-    marker = MARKER_RE.fullmatch(value.strip())
-    return marker["handle"] if marker else value.strip()
+    # a model may paste the whole first mark instead of its handle
+    if MARKER_RE.fullmatch(value.strip()):
+        try:
+            return parse_marker(value).handle
+        except InvalidInput:
+            raise _BadCall(
+                f"{value.strip()} is a mark without its handle: pass the hr1:... from the first mark "
+                "of the same text as handle, and the mark's A-B as lines (or its unit)."
+            ) from None
+    return value.strip()
 
 
 def _span(key: str, value: object) -> tuple[int, int]:

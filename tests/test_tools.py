@@ -102,7 +102,7 @@ def test_definition_options_are_checked(call: Any) -> None:
 
 
 def test_definition_stays_cheap() -> None:
-    """It is sent with every request: hold its cost (289 cl100k tokens as JSON when written)."""
+    """It is sent with every request: hold its cost (296 cl100k tokens as JSON with grammar version 2)."""
     counter = TokenCounter.for_model("gpt-4")
     assert counter.count(json.dumps(retrieval_tool("openai"))) <= 300
     assert counter.count(json.dumps(retrieval_tool("anthropic"))) <= 300
@@ -223,6 +223,10 @@ def test_forms_a_model_may_send_instead() -> None:
     assert run_retrieval_tool({"handle": handle, "lines": [5, 9], "query": None}, hr) == lines
     assert run_retrieval_tool({"handle": f"[{handle} omitted 5 lines 5-9]", "lines": [5, 9]}, hr) == lines
     assert run_retrieval_tool(json.dumps({"handle": handle}), hr) == LOG
+    # a version-2 first mark pasted whole; a short mark pasted as the handle gets told where the handle is
+    assert run_retrieval_tool({"handle": f"[{handle} \u20265 lines 5-9]", "lines": [5, 9]}, hr) == lines
+    short = retrieval_tool_result({"handle": "[\u20265 lines 5-9]", "lines": [5, 9]}, hr)
+    assert short.is_error and "first mark" in short.text
 
 
 @pytest.mark.parametrize(

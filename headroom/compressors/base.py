@@ -4,9 +4,10 @@ A compressor is a class with a ``content_type``, a ``name``, typed ``Options``
 (a pydantic model that forbids unknown keys) and one method, ``compress``. It
 gets the text, a token ``target`` (None means "the default policy, no budget
 pressure") and the piece's context, and returns a ``Compressed`` value or None
-for "leave it as it is". Markers it writes use ``ctx.marker(...)`` so they carry
-the piece's handle. The core checks every result (never more tokens than the
-input, output of the declared kind still parses) and reverts a result that
+for "leave it as it is". Markers it writes use ``ctx.marker(...)`` (short
+marks; the core writes the piece's handle into the first, see
+headroom/markers.py). The core checks every result (never more tokens than
+the input, output of the declared kind still parses) and reverts a result that
 fails; a compressor need not be perfect, only honest about what it omitted.
 """
 
@@ -22,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from headroom.config import DEFAULT_LEVELS
 from headroom.errors import ConfigError, InvalidInput
-from headroom.markers import render_marker
+from headroom.markers import render_mark, render_marker
 from headroom.tokens import TokenCounter
 
 if TYPE_CHECKING:
@@ -104,7 +105,21 @@ class PieceContext:
     levels: tuple[float, ...] = field(default=DEFAULT_LEVELS, compare=False, repr=False)
 
     def marker(self, count: int, unit: str, detail: str | None = None) -> str:
-        return render_marker(self.handle, count, unit, detail)
+        """A mark for ``count`` ``unit`` left out, ``detail`` starting with their range.
+
+        It is the short form (``[…9 lines 1-9]``, grammar version 2): the core
+        writes the handle into the piece's first mark, so a compressor counting
+        its marks with ``counter`` sees what each really costs, less the handle
+        (``handle_cost``), which the piece pays once.
+        """
+        return render_mark(count, unit, detail)
+
+    @property
+    def handle_cost(self) -> int:
+        """Tokens the handle adds to a piece's first mark (about 8): a compressor aiming at an exact
+        target reserves it once."""
+        mark = render_mark(1, "lines", "1-1")
+        return self.counter.count(render_marker(self.handle, 1, "lines", "1-1")) - self.counter.count(mark)
 
     def compressor(self, content_type: str) -> Compressor:
         """The compressor for ``content_type`` with the caller's options, built through the registry.

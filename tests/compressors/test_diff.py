@@ -117,7 +117,7 @@ def check_accounting(original: str, compressed: str) -> None:
         first, last = marker.span
         assert not covered & set(range(first, last + 1)), "markers overlap"
         covered |= set(range(first, last + 1))
-    out = [re.sub(r" \[hr1:\d+ omitted [^\]]*\]$", "", line.rstrip("\n")) for line in split_lines(compressed)]
+    out = [re.sub(r" \[(?:hr1:\d+ )?…[^\]]*\]$", "", line.rstrip("\n")) for line in split_lines(compressed)]
     out_iter = iter(out)
     for number, line in enumerate(lines, 1):
         if number in covered or line.startswith("@@"):

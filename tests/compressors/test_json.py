@@ -74,7 +74,7 @@ def account(original: Any, shown: Any) -> Counter[str]:
         found[marker["unit"]] += len(original)
         return found
     if isinstance(original, str):
-        tail = re.search(r" (\[hr1:[^\]]*\])$", shown)
+        tail = re.search(r" (\[(?:hr1:\d+ )?…[^\]]*\])$", shown)
         marker = _marker(tail.group(1)) if tail else None
         assert marker is not None and marker["unit"] == "chars", shown
         assert original.startswith(shown[: tail.start()]) if tail else False

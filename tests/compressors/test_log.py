@@ -88,7 +88,7 @@ def test_a_run_of_similar_lines_reads_as_one_line_and_a_count() -> None:
     out = LogCompressor().compress(original, 300, ctx(original))
     assert out is not None
     assert "INFO Inventory - loaded item sku-1 qty=7\n" in out.text
-    assert "omitted 35 lines 5-39 35 like the line above]" in out.text
+    assert "…35 lines 5-39 35 like the line above]" in out.text
     assert "loaded item sku-40 qty=30" in out.text  # the run's last line, right before the failure
 
 
@@ -167,7 +167,7 @@ def test_json_lines_logs_are_routed_here_and_levelled_by_their_field() -> None:
     out = LogCompressor().compress(original, 600, ctx(original, "Which request failed?"))
     assert out is not None
     assert '"msg":"request failed"' in out.text
-    assert re.search(r"omitted \d+ lines \d+-\d+ warn:9\]", out.text)  # the warnings are counted where they went
+    assert re.search(r"…\d+ lines \d+-\d+ warn:9\]", out.text)  # the warnings are counted where they went
     assert (
         Registry().router.detect(original.replace('"level":', '"rank":')) == "json"
     )  # records without a level are data

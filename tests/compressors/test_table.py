@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from headroom import Headroom, MemoryStore, PieceContext, TokenCounter, find_markers, make_handle
+from headroom import MARKER_RE, Headroom, MemoryStore, PieceContext, TokenCounter, find_markers, make_handle
 from headroom.compressors.table.compressor import TableCompressor, parse_table
 from headroom.registry import Registry
 from headroom.relevance import terms
@@ -32,7 +32,7 @@ def check(text: str, out_text: str, omitted: int) -> list[str]:
     assert lines[: len(table.head)] == table.head
     markers = find_markers(out_text, {make_handle(text)})
     assert sum(m.count for m in markers) == omitted
-    kept = [line for line in lines[len(table.head) :] if not line.startswith("[hr1:")]
+    kept = [line for line in lines[len(table.head) :] if not MARKER_RE.match(line)]
     position = 0
     for line in kept:  # each kept line is a later original line (rows may repeat)
         position = table.lines.index(line, position) + 1

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 __all__ = ["Outline", "Region", "Rendered", "Symbol", "effective", "render", "short_list", "skeleton", "value_region"]
 
 DEFAULT, SHORT, DOC, ITEM = 1, 2, 3, 4
+SHORT_CUT_LINES = 3  # a cut of at most this many lines has no label in its mark
 _CALL = re.compile(r"(?<![\w$])([A-Za-z_$][\w$]*)\s*(?:!\s*)?\(")
 _NOT_CALLS = frozenset(
     "if for while switch catch return sizeof typeof alignof decltype function fn func new delete throw "
@@ -124,7 +125,7 @@ def calls_in(text: str) -> list[str]:
     return list(dict.fromkeys(name for name in _CALL.findall(text) if name not in _NOT_CALLS))
 
 
-def short_list(names: Iterable[str], most: int = 4) -> str:
+def short_list(names: Iterable[str], most: int = 2) -> str:
     """``a, b, c +2``: the first names, then how many more."""
     unique = list(dict.fromkeys(n for n in names if n))
     text = ", ".join(unique[:most]) + (f" +{len(unique) - most}" if len(unique) > most else "")
@@ -197,7 +198,8 @@ def render(
         index = last + 1
         if number in riding:
             continue
-        label = short_list(r.label for r in group)
+        # a few lines are read faster than their call list: a short cut's mark names only its range
+        label = short_list(r.label for r in group) if last - first + 1 > SHORT_CUT_LINES else ""
         detail = _span(group, offset) + (f" {label}" if label else "")
         ending = "\n" if lines[last].endswith("\n") else ""
         style = outline.comment_line if outline.comment_line and all(r.comment for r in group) else outline.marker_line

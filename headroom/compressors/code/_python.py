@@ -181,7 +181,7 @@ class _Builder:
         trimmed = self._trim(doc, end, stage, label, indent) if doc is not None else None
         if trimmed is not None:
             self.regions.append(trimmed)
-        if end - start >= 1:
+        if end - start >= 1 or trimmed is None:  # a one-line body too: cut where its mark saves (real tokens)
             self.regions.append(Region(start, end, DOC if trimmed is not None else stage, label, indent))
 
     def docstring(self, body: list[ast.stmt]) -> None:

@@ -6,9 +6,10 @@ TypeScript, Go, Rust, Java, C and C++ by one ``ast-grep`` scan per file, any
 other language by a brace- or indentation-aware fallback. Each parser reports
 the same outline (``_code_outline``): symbols, and regions that may be cut at
 four stages. The default (no budget pressure) cuts the bodies of functions
-longer than ``short_body_lines`` and the rest of long docstrings and doc
-comments, so imports, signatures with their decorators, constants, types and
-each docstring's first line stay; a body the query names (``parse_args``,
+longer than ``short_body_lines`` (shorter ones where the cut saves 4 real
+tokens) and the rest of long docstrings and doc comments, so imports,
+signatures with their decorators, constants, types and each docstring's first
+line stay; a body the query names (``parse_args``,
 ``Parser.parse_args``) is never cut, nor anything around it. Under a budget
 the cuts go further: irrelevant regions first (BM25 against the query), stage
 by stage (more bodies, then whole docstrings, then whole items), then the
@@ -16,7 +17,7 @@ relevant ones. Each cut is one marker line in the language's comment syntax,
 naming its line range and the calls it held:
 
     def parse_known_args(self, args=None, namespace=None):
-        ...  # [hr1:482913057162345 omitted 40 lines 1890-1929 calls: _parse_known_args, error]
+        ...  # […40 lines 1890-1929 calls: _parse_known_args, error]
 
 Every output is parsed again (Python compiled, the others re-scanned for
 error nodes). An error node counts against the output unless the original
@@ -44,6 +45,8 @@ from headroom.compressors.code._lang import Chunk, file_name_in, guesses, split_
 from headroom.compressors.code._outline import (
     DEFAULT,
     ITEM,
+    SHORT,
+    SHORT_CUT_LINES,
     Outline,
     Region,
     Rendered,
@@ -52,17 +55,20 @@ from headroom.compressors.code._outline import (
     effective,
     groups,
     render,
+    short_list,
 )
 from headroom.compressors.code._python import outline_python, syntax_error
 from headroom.errors import InvalidInput
-from headroom.plugins import Compressed, Compressor, PieceContext, shrink_to_fit
+from headroom.markers import render_mark
+from headroom.plugins import Compressed, Compressor, PieceContext, TokenCounter, shrink_to_fit
 from headroom.relevance import BM25, STOP_WORDS
 
 __all__ = ["CodeCompressor"]
 
-_MARKER_COST = 26  # a marker line with a short label, rounded up
-_MIN_CUT = 160  # characters: a cut saves less than a marker costs below about this
-_MIN_RIDING = 100  # the same for a marker that rides on a kept comment line (no line of its own)
+_MIN_SAVING = 4  # tokens: a cut that saves less than this over its mark's real cost is not made
+_MIN_SHORT_SAVING = 4  # the same for a short body at the default level
+_REACH = 0.9  # under a target R, the output aims at 0.9R to R (issue 12)
+_GIVE_BACK = 12  # renders spent undoing cuts to get there
 _IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*")
 _CHECKS = 16  # parser runs one output may spend finding the cuts that broke it
 
@@ -88,6 +94,7 @@ class _Document:
     complaints: dict[tuple[int, str], tuple[tuple[int, int], ...] | None] = field(default_factory=dict)
     broken: set[tuple[int, Region]] = field(default_factory=set)  # cuts found to break a parse, never made again
     results: dict[tuple[str | None, int | None, str], Compressed | None] = field(default_factory=dict)
+    mark_costs: dict[tuple[int, Region], int] = field(default_factory=dict)  # real tokens of each cut's mark
 
 
 class CodeCompressor(Compressor):
@@ -104,7 +111,7 @@ class CodeCompressor(Compressor):
         return doc.results[key]
 
     def _compress(self, doc: _Document, target: int | None, ctx: PieceContext) -> Compressed | None:
-        order, default = self._order(doc, ctx.query)
+        order, default = self._order(doc, ctx)
         if not order:
             return None
         if target is None:
@@ -113,23 +120,63 @@ class CodeCompressor(Compressor):
         total = sum(map(sum, costs))
         if total <= target:
             return None
+        target = max(1, target - ctx.handle_cost)  # the core writes the handle into the first mark
         low, high = 0, len(order)
         while low < high:  # the shortest prefix of the order whose estimate fits
             middle = (low + high) // 2
-            if _estimate(order[:middle], doc.chunks, costs, total) <= target:
+            if _estimate(order[:middle], doc, costs, total) <= target:
                 high = middle
             else:
                 low = middle + 1
 
+        made: list[int] = []
+
         def attempt(count: int) -> tuple[Compressed | None, int | None]:
             out = self._render(doc, order[:count], ctx, target)
             if out is not None and ctx.counter.count(out.text) <= target:
+                made.append(count)
                 return out, None
             if count >= len(order):
                 return None, None
             return None, min(len(order), count + max(1, (len(order) - count) // 6))
 
-        return shrink_to_fit(attempt, low, tries=8)
+        fitted = shrink_to_fit(attempt, low, tries=8)
+        if fitted is None:
+            return None  # every allowed cut is not enough: the core's next level takes over
+        return self._give_back(doc, order[: made[-1]], ctx, target, fitted)
+
+    def _give_back(
+        self, doc: _Document, chosen: list[tuple[int, Region]], ctx: PieceContext, target: int, out: Compressed
+    ) -> Compressed:
+        """``out`` with cuts undone while it stays within ``target``, until it reaches 0.9 of it.
+
+        One big cut (a whole class, a long body) can take an output far below its
+        target; undoing it, the most relevant cut first (the order makes those
+        last), gives the room back. Undoing an item brings back its skeleton: the
+        cuts inside it were made before it and stay. A trial over the target is
+        found before any parse check; at most ``_GIVE_BACK`` trials run.
+        """
+        tokens = ctx.counter.count(out.text)
+        costs = self._costs(doc, ctx)
+        total = sum(map(sum, costs))
+        trials = 0
+        for cut in reversed(chosen):
+            if tokens >= _REACH * target or trials >= _GIVE_BACK:
+                break
+            trial = [c for c in chosen if c != cut]
+            if tokens + _estimate(trial, doc, costs, total) - _estimate(chosen, doc, costs, total) > target:
+                continue  # estimated over: no render spent on it
+            trials += 1
+            again = self._render(doc, trial, ctx, target)
+            if again is not None and (count := ctx.counter.count(again.text)) <= target:
+                chosen, out, tokens = trial, again, count
+        if tokens < _REACH * target:
+            note = (
+                f"code reached {tokens} of a {target}-token target: every cut left to undo is larger "
+                "than the room left (a whole item or body, cut as one)"
+            )
+            out = dataclasses.replace(out, fallbacks=(*out.fallbacks, note))
+        return out
 
     def _document(self, text: str, file_name: str | None) -> _Document:
         """The parse of a piece, once: the allocator asks the same instance for several targets."""
@@ -137,11 +184,12 @@ class CodeCompressor(Compressor):
             (text, file_name), lambda: parse_document(text, file_name, self.options.short_body_lines)
         )
 
-    def _order(self, doc: _Document, query: str | None) -> tuple[list[tuple[int, Region]], list[tuple[int, Region]]]:
+    def _order(self, doc: _Document, ctx: PieceContext) -> tuple[list[tuple[int, Region]], list[tuple[int, Region]]]:
         """Every allowed cut, the first to make first; and the cuts of the default level."""
-        if query not in doc.orders:
-            doc.orders[query] = _order(doc, query)
-        return doc.orders[query]
+        if ctx.query not in doc.orders:
+            _mark_costs(doc, ctx.counter)
+            doc.orders[ctx.query] = _order(doc, ctx.query, self._costs(doc, ctx))
+        return doc.orders[ctx.query]
 
     def _costs(self, doc: _Document, ctx: PieceContext) -> list[list[int]]:
         if doc.costs is None:
@@ -382,7 +430,44 @@ def named(symbols: tuple[Symbol, ...], query: str | None) -> set[int]:
     return out
 
 
-def _order(doc: _Document, query: str | None) -> tuple[list[tuple[int, Region]], list[tuple[int, Region]]]:
+def _short_body_cut(doc: _Document, costs: list[list[int]], cut: tuple[int, Region]) -> bool:
+    """Whether the default level cuts this short body (a one- or two-line one): where its mark saves
+    at least ``_MIN_SHORT_SAVING`` tokens. A short literal's values stay: a few values are the point."""
+    index, region = cut
+    return (
+        region.stage == SHORT and region.label != "values" and _saving(doc, costs, index, region) >= _MIN_SHORT_SAVING
+    )
+
+
+def _mark_costs(doc: _Document, counter: TokenCounter) -> None:
+    """The real tokens of the mark each cut would write (its range, its label, the line it needs in
+    the language: indent, comment opener, newline; or a space on the line it rides on), counted once."""
+    for index, outline in enumerate(doc.outlines):
+        if outline is None:
+            continue
+        start = doc.chunks[index].start
+        for region in outline.regions:
+            if (index, region) in doc.mark_costs:
+                continue
+            label = short_list([region.label]) if region.last - region.first + 1 > SHORT_CUT_LINES else ""
+            detail = f"{start + region.first + 1}-{start + region.last + 1} {label}"
+            mark = render_mark(region.last - region.first + 1, "lines", detail.strip())
+            if region.rides:
+                line = " " + mark
+            else:
+                style = outline.comment_line if outline.comment_line and region.comment else outline.marker_line
+                line = style(region.indent, mark) + "\n"
+            doc.mark_costs[(index, region)] = counter.count(line)
+
+
+def _saving(doc: _Document, costs: list[list[int]], index: int, region: Region) -> int:
+    """Tokens a cut of ``region`` alone saves, its mark paid."""
+    return sum(costs[index][region.first : region.last + 1]) - doc.mark_costs[(index, region)]
+
+
+def _order(
+    doc: _Document, query: str | None, costs: list[list[int]]
+) -> tuple[list[tuple[int, Region]], list[tuple[int, Region]]]:
     candidates: list[tuple[int, Region]] = []
     callees: list[str] = []  # what the named functions call ranks with the query: their helpers explain them
     last_resort: set[int] = set()  # cuts inside a named function: only when nothing else is left
@@ -398,10 +483,8 @@ def _order(doc: _Document, query: str | None) -> tuple[list[tuple[int, Region]],
             span = (region.first, region.last)
             if span in seen or any(region.first <= s.first and s.last <= region.last for s in keep):
                 continue
-            if region.stage != ITEM and sum(map(len, doc.chunks[index].lines[region.first : region.last + 1])) < (
-                _MIN_RIDING if region.rides else _MIN_CUT
-            ):
-                continue
+            if region.stage != ITEM and _saving(doc, costs, index, region) < _MIN_SAVING:
+                continue  # counted in real tokens: the mark would cost about what the cut saves
             seen.add(span)
             candidates.append((index, region))
             if any(region.first <= s.last and s.first <= region.last for s in leaves):
@@ -427,7 +510,72 @@ def _order(doc: _Document, query: str | None) -> tuple[list[tuple[int, Region]],
     asked = {
         k for k, (_, region) in enumerate(candidates) if region.label == "values" and scores[k] > 0
     }  # data the question is about
-    return order, [c for k, c in zip(ranked, order) if c[1].stage == DEFAULT and k not in last_resort | asked]
+    if asked and query:
+        # a long literal the question is about keeps the entries it names; the others go (issue 12:
+        # one entry of an array of check objects was lost with the whole literal)
+        entries = [e for k in sorted(asked) for e in _entry_cuts(doc, candidates[k], query, costs)]
+        order = [c for k, c in zip(ranked, order) if k not in asked] + entries
+        ranked = [k for k in ranked if k not in asked] + [-1] * len(entries)
+        return order, [
+            c
+            for k, c in zip(ranked, order)
+            if k == -1 or (k not in last_resort and (c[1].stage == DEFAULT or _short_body_cut(doc, costs, c)))
+        ]
+    # the default cuts long bodies and doc rests, and a short body (one line, two) where cutting it
+    # saves at least what its mark costs: such a body of a few tokens stays, a long one-liner goes
+    default = [
+        c
+        for k, c in zip(ranked, order)
+        if k not in last_resort | asked and (c[1].stage == DEFAULT or _short_body_cut(doc, costs, c))
+    ]
+    return order, default
+
+
+_OPEN, _CLOSE = "([{", ")]}"
+
+
+def _entry_cuts(
+    doc: _Document, candidate: tuple[int, Region], query: str, costs: list[list[int]]
+) -> list[tuple[int, Region]]:
+    """The entries of a literal's values that the query does not name, as cuts of their own.
+
+    An entry starts where the bracket depth inside the literal is back at zero
+    (``{ ... },`` over several lines is one entry). Entries score with BM25
+    against the query; those scoring at least half the best one stay.
+    """
+    index, region = candidate
+    lines = doc.chunks[index].lines
+    spans: list[tuple[int, int]] = []
+    depth, start = 0, region.first
+    for number in range(region.first, region.last + 1):
+        code = re.sub(r"(\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*')", "", lines[number])
+        depth = max(0, depth + sum(code.count(c) for c in _OPEN) - sum(code.count(c) for c in _CLOSE))
+        if depth == 0:
+            spans.append((start, number))
+            start = number + 1
+    if start <= region.last:
+        spans.append((start, region.last))
+    if len(spans) < 2:
+        return []
+    scores = BM25(["".join(lines[a : b + 1]) for a, b in spans]).scores(query)
+    best = max(scores)
+    runs: list[list[int]] = []  # consecutive entries the query does not name: one cut each
+    for (first, last), score in zip(spans, scores):
+        if best > 0 and score >= best / 2:
+            runs.append([])
+        elif runs and runs[-1]:
+            runs[-1][1] = last
+        else:
+            runs.append([first, last])
+    out = []
+    for run in runs:
+        if not run:
+            continue
+        entry = dataclasses.replace(region, first=run[0], last=run[1])
+        doc.mark_costs.setdefault((index, entry), doc.mark_costs[(index, region)])
+        if _saving(doc, costs, index, entry) >= _MIN_SAVING:
+            out.append((index, entry))
+    return out
 
 
 def _depths(candidates: list[tuple[int, Region]]) -> list[int]:
@@ -446,14 +594,15 @@ def _depths(candidates: list[tuple[int, Region]]) -> list[int]:
     return out
 
 
-def _estimate(cuts: list[tuple[int, Region]], chunks: list[Chunk], costs: list[list[int]], total: int) -> int:
+def _estimate(cuts: list[tuple[int, Region]], doc: _Document, costs: list[list[int]], total: int) -> int:
     by_chunk: dict[int, list[Region]] = {}
     for index, region in cuts:
         by_chunk.setdefault(index, []).append(region)
     saved = 0
     for index, regions in by_chunk.items():
-        for group in groups(effective(regions), chunks[index].lines):
-            saved += sum(costs[index][group[0].first : group[-1].last + 1]) - _MARKER_COST
+        for group in groups(effective(regions), doc.chunks[index].lines):
+            cost = sum(costs[index][group[0].first : group[-1].last + 1])
+            saved += cost - max(doc.mark_costs.get((index, r), 0) for r in group)
     return total - saved
 
 

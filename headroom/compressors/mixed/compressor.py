@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass, field
 
 from headroom.compressors.mixed._split import Section, split_sections
-from headroom.markers import MARKER_RE
+from headroom.markers import own_marks
 from headroom.plugins import CHECKS, Compressed, Compressor, PieceContext, builtin_registry, split_lines
 from headroom.relevance import BM25
 
@@ -242,12 +242,11 @@ class _Plan:
         return _Form(text, self.ctx.counter.count(text), omitted, False)
 
     def _relocate(self, text: str, part: _Part) -> str:
-        """``text``'s markers, made to speak of the whole piece."""
+        """``text``'s marks, made to speak of the whole piece (a mark-shaped string the section
+        already held is its content and stays as it is)."""
         section = part.section
 
         def move(found: re.Match[str]) -> str:
-            if found["handle"] != self.ctx.handle:
-                return found.group(0)  # text that only looks like a marker
             unit, detail = found["unit"], found["detail"] or ""
             leading = _LEADING_RANGE.match(detail)
             if unit in _RECORD_UNITS or leading is None:
@@ -257,4 +256,8 @@ class _Plan:
                 detail = f"{int(leading[1]) + shift}-{int(leading[2]) + shift}{detail[leading.end() :]}"
             return self.ctx.marker(int(found["count"]), unit, detail)
 
-        return MARKER_RE.sub(move, text)
+        out, at = [], 0
+        for found in own_marks(text, part.text):
+            out += [text[at : found.start()], move(found)]
+            at = found.end()
+        return "".join(out) + text[at:]
