@@ -210,9 +210,17 @@ class Shrinker:
             extra = min(profile.sizes[index] - floors[index], left / (len(needs) - position))
             grants[index] += extra
             left -= extra
-        return {
-            k: self._value(v, grant, _join(path, k), (id(value), k)) for (k, v), grant in zip(value.items(), grants)
-        }
+        # shrink the others first and the asked-for values last, each given back what the values
+        # before it did not use: a grant is an estimate, and a value shrunk to a marker or kept
+        # whole uses less than it was granted (issue 12: 8,600 tokens ended at 822)
+        keys = list(value)
+        out: dict[int, Any] = {}
+        spare = 0.0
+        for index in needs + asked:
+            grant = grants[index] + spare
+            out[index] = self._value(value[keys[index]], grant, _join(path, keys[index]), (id(value), keys[index]))
+            spare = max(0.0, grant - self._size(out[index], value[keys[index]]))
+        return {keys[index]: out[index] for index in range(len(keys))}
 
     def _entries(self, value: dict[str, Any], budget: float, path: str) -> Any:
         """A wide object: the entries that rank highest, each dropped run named by a marker key."""
@@ -251,14 +259,32 @@ class Shrinker:
         if costs is None:  # in the form the rows will take: the row table costs less per row
             costs = self._costs[(id(value), False)] = [size * factor + 0.3 for size in self._profile(value).sizes]
         choice = self._pick(value, costs, budget)
-        out: list[Any] = []
-        for item in choice.layout():
-            if isinstance(item, int):
-                grant = choice.keep[item] / factor
-                out.append(self._value(value[item], grant, f"{path}#{item + 1}", (id(value), item)))
-            else:
-                out.append(self._marker(value, sum(e - s for s, e in item), unit, path, ranges(item), item))
-        return out
+        layout = choice.layout()
+        # items kept whole first; an item kept to be shrunk then gets what is left of the budget once
+        # the whole items and the markers are paid, not the half it was chosen with
+        whole = [i for i in layout if isinstance(i, int) and choice.keep[i] >= costs[i]]
+        shrunk = [i for i in layout if isinstance(i, int) and choice.keep[i] < costs[i]]
+        done: dict[int, Any] = {}
+        markers: dict[int, str] = {}
+        for position, item in enumerate(layout):
+            if not isinstance(item, int):
+                markers[position] = self._marker(value, sum(e - s for s, e in item), unit, path, ranges(item), item)
+        spent = sum(len(m) for m in markers.values()) * self.tpc + len(value) * 0.3
+        for index in whole:
+            done[index] = self._value(
+                value[index], choice.keep[index] / factor, f"{path}#{index + 1}", (id(value), index)
+            )
+            spent += self._size(done[index], value[index])
+        wanted = sum(choice.keep[i] for i in shrunk) or 1.0
+        left = max(0.0, budget / factor - spent)
+        for index in shrunk:
+            grant = max(choice.keep[index] / factor, left * choice.keep[index] / wanted)
+            done[index] = self._value(value[index], grant, f"{path}#{index + 1}", (id(value), index))
+        return [done[item] if isinstance(item, int) else markers[position] for position, item in enumerate(layout)]
+
+    def _size(self, shown: Any, original: Any) -> float:
+        """Estimated tokens of a value as shown: the original's estimate when it is kept as it is."""
+        return self.tokens(original) if shown is original else len(_dump(shown)) * self.tpc
 
     def _whole(self, value: dict[str, Any] | list[Any], path: str) -> str:
         """``value`` replaced by one marker string."""

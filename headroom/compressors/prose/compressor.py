@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from headroom.compressors._reach import reach, short_of
 from headroom.compressors.prose._units import Document, Unit, blocks_of, is_heading, segment
 from headroom.plugins import Compressed, Compressor, PieceContext, split_lines
 from headroom.relevance import BM25, terms
@@ -71,18 +72,21 @@ class ProseCompressor(Compressor):
             if ctx.counter.count(text) <= self.options.max_tokens:
                 return None
             target = self.options.max_tokens
-        room = target
-        for _ in range(8):
-            if room < 0:
-                return None
-            keep, headings = _choose(profile, room)
-            if len(keep) == len(profile.doc.units) and len(headings) == len(profile.headings):
+        everything = (len(profile.doc.units), len(profile.headings))
+
+        def attempt(room: float) -> tuple[tuple[str, dict[str, int]], int] | None:
+            keep, headings = _choose(profile, int(room))
+            if (len(keep), len(headings)) == everything:
                 return None
             out, omitted = _render(profile.doc, keep, headings, ctx)
-            if ctx.counter.count(out) <= target:
-                return Compressed(out, omitted=omitted)
-            room = int(room * 0.85)
-        return None
+            return (out, omitted), ctx.counter.count(out)
+
+        found = reach(attempt, float(target), target)
+        if found is None:
+            return None
+        (out, omitted), tokens = found
+        why = "sentences and items are kept whole and the next one would not fit"
+        return Compressed(out, omitted=omitted, fallbacks=short_of(tokens, target, why))
 
     def _profile(self, text: str, ctx: PieceContext) -> _Profile:
         """Units, costs and ranking, once per piece (the allocator asks often)."""
