@@ -34,7 +34,17 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["BM25", "STOP_WORDS", "SUPERLATIVES", "as_number", "quoted_scores", "sparse_scores", "superlative", "terms"]
+__all__ = [
+    "BM25",
+    "STOP_WORDS",
+    "SUPERLATIVES",
+    "as_number",
+    "matches",
+    "quoted_scores",
+    "sparse_scores",
+    "superlative",
+    "terms",
+]
 
 STOP_WORDS = frozenset(
     """a about above after again all also am an and any are as at be because been before being
@@ -126,6 +136,14 @@ def quoted_scores(query: str | None, documents: Sequence[str]) -> dict[int, floa
         for index in hits:
             out[index] = out.get(index, 0.0) + _LITERAL_WEIGHT * idf
     return out
+
+
+def matches(query: str | None, text: str) -> set[str]:
+    """The terms of ``query`` that ``text`` holds, and its literals (quoted spans, options,
+    format codes) as written: what a document gives the question, to compare two documents."""
+    found = set(terms(query or "")) & set(terms(text))
+    found.update(pattern.pattern for pattern in _quoted_patterns(query) if pattern.search(text))
+    return found
 
 
 def _quoted_patterns(query: str | None) -> list[re.Pattern[str]]:

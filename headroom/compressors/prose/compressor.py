@@ -33,13 +33,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from headroom.compressors._reach import reach, short_of
 from headroom.compressors.prose._units import Document, Unit, blocks_of, is_heading, segment
 from headroom.plugins import Compressed, Compressor, PieceContext, split_lines
-from headroom.relevance import BM25, terms
+from headroom.relevance import BM25, matches, terms
 
 __all__ = ["ProseCompressor", "blocks_of", "is_heading"]
 
 _MARKER_COST = 20
 _OPENING = 3  # blocks that get a position bonus
 _DUPLICATE = 0.8  # word-set overlap above which a unit repeats one already kept
+_LONGER = 1.25  # a near-duplicate this much longer than the kept one says more: it is kept too
 
 
 class ProseOptions(BaseModel):
@@ -56,6 +57,7 @@ class _Profile:
     headings: dict[int, int]  # heading block -> tokens
     sections: list[tuple[int, ...]]  # per unit, the heading blocks it falls under, outermost first
     order: list[int]  # units, best first
+    matched: list[frozenset[str]]  # the question's terms and literals each unit holds
     near: list[tuple[int, ...]]  # near-duplicates of each unit
 
 
@@ -116,7 +118,8 @@ def _build_profile(text: str, ctx: PieceContext) -> _Profile:
 
     order = sorted(range(len(doc.units)), key=rank)
     near = _near_duplicates([frozenset(terms(body)) for body in bodies])
-    return _Profile(doc, costs, headings, sections, order, near)
+    matched = [frozenset(matches(ctx.query, body)) for body in bodies] if ctx.query else [frozenset()] * len(bodies)
+    return _Profile(doc, costs, headings, sections, order, matched, near)
 
 
 def _scores(doc: Document, query: str | None) -> list[float]:
@@ -246,7 +249,7 @@ def _choose(profile: _Profile, room: int) -> tuple[set[int], set[int]]:
     for index in profile.order:
         if room - chosen.used < smallest:
             break
-        if any(chosen.kept[chosen.position[(-1, other)]] for other in profile.near[index]):
+        if _repeats(profile, chosen, index):
             continue
         chosen.add([(head, -1) for head in profile.sections[index]] + [(-1, index)], room)
     top = min((profile.doc.blocks[h].level for h in profile.headings), default=0)
@@ -263,6 +266,24 @@ def _choose(profile: _Profile, room: int) -> tuple[set[int], set[int]]:
             chosen.add(run, room)
         start = end + 1
     return chosen.units(), chosen.headings()
+
+
+def _repeats(profile: _Profile, chosen: _Selection, index: int) -> bool:
+    """Whether a kept unit already says what unit ``index`` says.
+
+    A near-duplicate is kept beside the first one when it holds a term or
+    literal of the question the kept ones lack (a question naming grep's
+    ``-l`` matches its description, not ``-L``'s, which shares most of its
+    words), or when it is clearly longer than each of them (the full
+    description of an option after its one-line summary): the longer one is
+    the more specific. Only a unit that adds neither is skipped.
+    """
+    kept = [other for other in profile.near[index] if chosen.kept[chosen.position[(-1, other)]]]
+    if not kept:
+        return False
+    if profile.matched[index] - frozenset().union(*(profile.matched[other] for other in kept)):
+        return False
+    return any(profile.costs[other] * _LONGER >= profile.costs[index] for other in kept)
 
 
 class _Marks:
