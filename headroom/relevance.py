@@ -76,6 +76,25 @@ SUPERLATIVES: dict[str, int] = {
         "smallest lightest lowest least fewest min minimum oldest earliest fastest shortest cheapest".split(), -1
     ),
 }
+#: the words of the field a superlative most likely measures ("largest" a size, "latest" a date)
+MEASURES: dict[str, frozenset[str]] = {
+    **dict.fromkeys(
+        "largest biggest smallest heaviest lightest".split(),
+        frozenset("size bytes byte length len kb mb gb installed weight lines".split()),
+    ),
+    **dict.fromkeys(
+        "latest newest recent oldest earliest".split(),
+        frozenset("date time timestamp created modified updated year version released".split()),
+    ),
+    **dict.fromkeys(
+        "slowest fastest longest shortest".split(),
+        frozenset("time duration ms seconds sec elapsed took latency runtime length".split()),
+    ),
+    **dict.fromkeys(
+        "most fewest least highest lowest greatest max maximum min minimum top busiest costliest cheapest".split(),
+        frozenset("count total number score amount value cost price".split()),
+    ),
+}
 _NUMBER = re.compile(r"\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*")
 
 
