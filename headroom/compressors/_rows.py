@@ -67,6 +67,7 @@ class Ranking:
 
     order: list[int]
     asked: int
+    named: int = 0  # of those, how many the question names outright (or picks by a superlative)
 
 
 def priority(items: list[Any], query: str | None) -> Ranking:
@@ -82,7 +83,8 @@ def priority(items: list[Any], query: str | None) -> Ranking:
     scores = BM25(documents).scores(query) if query else [0.0] * n
     relevant = sorted((i for i in range(n) if scores[i] > 0), key=lambda i: (-scores[i], i))
     named = _named(items, leaves, query) if query else []
-    asked = list(dict.fromkeys(_extremes(leaves, query) + named + relevant[:3]))
+    singled = list(dict.fromkeys(_extremes(leaves, query) + named))
+    asked = list(dict.fromkeys(singled + relevant[:3]))
     ordered: dict[int, None] = dict.fromkeys(asked)
     # then the first failures, the edges, the other failures and matches, unusual values, one
     # item for each value of a categorical field, and the rest in order (contiguous, so markers
@@ -90,7 +92,7 @@ def priority(items: list[Any], query: str | None) -> Ranking:
     for group in (failures[:5], [0, n - 1], failures, relevant, _unusual(leaves), _diverse(leaves), range(n)):
         for index in group:
             ordered.setdefault(index, None)
-    return Ranking(list(ordered), len(asked))
+    return Ranking(list(ordered), len(asked), len(singled))
 
 
 def _extremes(leaves: list[list[tuple[str, Any]]], query: str | None, keep: int = 3) -> list[int]:

@@ -356,3 +356,21 @@ def test_key_names_are_searchable_and_numeric_strings_are_numbers() -> None:
     )
     assert out is not None and out.omitted
     assert wanted in out.text
+
+
+@pytest.mark.parametrize(
+    ("query", "wanted"),
+    [
+        ("Which extra of setuptools pulls in pytest-mypy?", "pytest-mypy (>=0.9.1)"),
+        ("which mypy extra needs orjson?", 'orjson; extra == \\"faster-cache\\"'),
+    ],
+)
+def test_a_deep_leaf_the_question_names_is_kept_and_the_room_is_spent(query: str, wanted: str) -> None:
+    # nested arrays share room top-down: the branch down to the named leaf leads at every level,
+    # and what one value leaves unspent goes to the next (issue 12: 8,600 tokens ended at 822)
+    text = (GOLDEN / "pip_inspect.json").read_text()
+    target = int(COUNTER.count(text) * 0.10)
+    out = JsonCompressor().compress(text, target, ctx(text, query))
+    assert out is not None and out.omitted
+    assert wanted in out.text
+    assert 0.9 * target <= COUNTER.count(out.text) <= target

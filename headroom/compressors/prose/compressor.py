@@ -236,13 +236,17 @@ class _Selection:
 def _choose(profile: _Profile, room: int) -> tuple[set[int], set[int]]:
     """Units and heading blocks to keep within ``room``.
 
-    Headings are all kept while they (and the markers between them) take at
-    most half the room; past that (a long NEWS file is mostly release
+    The unit that matches the question best (and its headings) comes first,
+    so a tight room is not all outline. Headings are then all kept while they
+    (and the markers between them) take at most half the room; past that (a long NEWS file is mostly release
     headings) the headings a unit falls under are kept with it, then the
     top-level ones in order while room lasts. Last, a dropped run of units
     that costs no more than its marker is kept instead.
     """
     chosen = _Selection(profile)
+    best = profile.order[0] if profile.order and profile.matched[profile.order[0]] else None
+    if best is not None:  # the unit that answers the question best goes before the outline of headings
+        chosen.add([(head, -1) for head in profile.sections[best]] + [(-1, best)], room)
     everything = [(head, -1) for head in profile.headings]
     chosen.add(everything, room // 2)
     smallest = min(profile.costs, default=0)
