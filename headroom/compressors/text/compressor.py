@@ -6,7 +6,9 @@ gives exactly what it stands for. The head gets a share because a tool's
 output usually states what it is up front; the tail keeps the ending (the
 summary, the last error, the exit status); with a query, the lines that score
 best against it (BM25 over the piece's lines) get the rest, in their original
-order. Text with too few lines to cut (one long line, minified data) is cut by
+order; the five best bring the line after them (on a man page the matching
+line is an option and its description follows, in a traceback the call's
+next frame). Text with too few lines to cut (one long line, minified data) is cut by
 characters instead, and the marker then counts characters.
 """
 
@@ -24,6 +26,7 @@ __all__ = ["GenericCompressor"]
 
 _HEAD_SHARE = 0.6
 _QUERY_SHARES = (0.3, 0.2)  # head and tail when a query claims the rest
+_CONTEXT = 5  # the best matches that bring the line after them
 
 
 class GenericOptions(BaseModel):
@@ -119,9 +122,12 @@ def _choose(profile: _Profile, room: int, marker: int) -> set[int]:
     for index in range(len(lines) - 1, -1, -1):
         if index in keep or not take(index, tail_limit):
             break
-    for index in ranked:  # each new island of kept lines may cost a marker before it
-        if index not in keep:
-            take(index, room, 0 if index - 1 in keep else marker)
+    for rank, index in enumerate(ranked):  # each new island of kept lines may cost a marker before it
+        if index not in keep and take(index, room, 0 if index - 1 in keep else marker):
+            after = index + 1
+            # the best matches bring the line after them: an option's description, a call's arguments
+            if rank < _CONTEXT and after < len(lines) and after not in keep and lines[after].strip():
+                take(after, room)
     return keep
 
 
