@@ -246,7 +246,7 @@ def _choose(profile: _Profile, room: int) -> tuple[set[int], set[int]]:
     chosen = _Selection(profile)
     best = profile.order[0] if profile.order and profile.matched[profile.order[0]] else None
     if best is not None:  # the unit that answers the question best goes before the outline of headings
-        chosen.add([(head, -1) for head in profile.sections[best]] + [(-1, best)], room)
+        chosen.add([(head, -1) for head in profile.sections[best]] + _with_header(profile, best), room)
     everything = [(head, -1) for head in profile.headings]
     chosen.add(everything, room // 2)
     smallest = min(profile.costs, default=0)
@@ -255,7 +255,7 @@ def _choose(profile: _Profile, room: int) -> tuple[set[int], set[int]]:
             break
         if _repeats(profile, chosen, index):
             continue
-        chosen.add([(head, -1) for head in profile.sections[index]] + [(-1, index)], room)
+        chosen.add([(head, -1) for head in profile.sections[index]] + _with_header(profile, index), room)
     top = min((profile.doc.blocks[h].level for h in profile.headings), default=0)
     for head in profile.headings:
         if profile.doc.blocks[head].level == top:
@@ -270,6 +270,16 @@ def _choose(profile: _Profile, room: int) -> tuple[set[int], set[int]]:
             chosen.add(run, room)
         start = end + 1
     return chosen.units(), chosen.headings()
+
+
+def _with_header(profile: _Profile, index: int) -> list[tuple[int, int]]:
+    """The unit, and the first row of its table when it is a row of a ``|`` table (its header)."""
+    doc = profile.doc
+    block = doc.blocks[doc.units[index].block]
+    first = block.units[0]
+    if first != index and block.kind == "lines" and doc.text[doc.units[first].start] == "|":
+        return [(-1, first), (-1, index)]
+    return [(-1, index)]
 
 
 def _repeats(profile: _Profile, chosen: _Selection, index: int) -> bool:
