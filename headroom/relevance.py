@@ -6,10 +6,23 @@ with the real inverse document frequency of those documents, so a term that
 appears everywhere counts for little. Identifiers are indexed whole and by
 their parts: ``parse_args`` and ``parseArgs`` also match ``parse`` and ``args``.
 
+Identifiers joined by ``.``, ``::`` or ``/`` (``os.path.join``,
+``std::fs::read``, ``src/util.py``) are terms whole as well as by their parts,
+and so are version numbers (``3.11.2``); numbers of two digits or more are
+terms like words. Splitting a word is memoised (a log repeats its words), and
+a scorer only counts the query's terms in a document.
+
 A span the query quotes in backticks or double quotes (`` `x` ``,
 ``"permission denied"``) is what the asker expects verbatim: it is matched
 whole, even when it is a single letter or a stop word that the terms leave
-out, and a document holding it scores twice that literal's IDF more.
+out, and a document holding it scores twice that literal's IDF more. The same
+holds, unquoted, for what can only be meant literally: a command-line option
+(``-o``, ``--only-matching``) and a format code (``%d``, ``%-5s``).
+
+Superlatives ("which package is largest", "the oldest release", "the slowest
+test") are a vocabulary, not rules per case: ``superlative(query)`` names the
+word and its direction, and ``as_number`` reads numbers stored as strings
+(``"size": "2048"``), so a compressor can rank by the extreme value.
 """
 
 from __future__ import annotations
@@ -18,8 +31,20 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
 
-__all__ = ["BM25", "STOP_WORDS", "quoted_scores", "sparse_scores", "terms"]
+__all__ = [
+    "BM25",
+    "STOP_WORDS",
+    "SUPERLATIVES",
+    "as_number",
+    "matches",
+    "quoted_scores",
+    "sparse_scores",
+    "superlative",
+    "terms",
+]
 
 STOP_WORDS = frozenset(
     """a about above after again all also am an and any are as at be because been before being
@@ -31,22 +56,92 @@ STOP_WORDS = frozenset(
     yours please show tell find give get see look want need know let lets use using used""".split()
 )
 
-_WORD = re.compile(r"[A-Za-z0-9_]+")
+_WORD = re.compile(r"[A-Za-z0-9_]+(?:(?:\.|::|/)[A-Za-z0-9_]+)*")
+_PART = re.compile(r"[A-Za-z0-9_]+")
 _CAMEL = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+_VERSION = re.compile(r"\d+(?:\.\d+)+")
 _QUOTED = re.compile(r"`([^`\n]+)`|\"([^\"\n]+)\"")
+# what can only be meant literally: an option (-o, --only-matching) or a format code (%d, %-5s, %H)
+_LITERAL = re.compile(r"(?<![\w-])(--?[A-Za-z0-9][\w-]*|%[-+ #0-9.]*[A-Za-z])(?![\w-])")
 _LITERAL_WEIGHT = 2.0
+
+#: superlative words and their direction: +1 asks for the largest value, -1 for the smallest
+SUPERLATIVES: dict[str, int] = {
+    **dict.fromkeys(
+        "largest biggest heaviest highest greatest most max maximum top latest newest recent slowest longest "
+        "costliest busiest".split(),
+        1,
+    ),
+    **dict.fromkeys(
+        "smallest lightest lowest least fewest min minimum oldest earliest fastest shortest cheapest".split(), -1
+    ),
+}
+#: the words of the field a superlative most likely measures ("largest" a size, "latest" a date)
+MEASURES: dict[str, frozenset[str]] = {
+    **dict.fromkeys(
+        "largest biggest smallest heaviest lightest".split(),
+        frozenset("size bytes byte length len kb mb gb installed weight lines".split()),
+    ),
+    **dict.fromkeys(
+        "latest newest recent oldest earliest".split(),
+        frozenset("date time timestamp created modified updated year version released".split()),
+    ),
+    **dict.fromkeys(
+        "slowest fastest longest shortest".split(),
+        frozenset("time duration ms seconds sec elapsed took latency runtime length".split()),
+    ),
+    **dict.fromkeys(
+        "most fewest least highest lowest greatest max maximum min minimum top busiest costliest cheapest".split(),
+        frozenset("count total number score amount value cost price".split()),
+    ),
+}
+_NUMBER = re.compile(r"\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*")
 
 
 def terms(text: str) -> list[str]:
     """Lowercased search terms of ``text``: words and identifier parts, stop words removed."""
     out: list[str] = []
     for word in _WORD.findall(text):
-        lowered = word.lower()
-        parts = [p.lower() for chunk in word.split("_") for p in _CAMEL.findall(chunk)]
-        for term in dict.fromkeys([lowered, *parts]):
-            if len(term) > 1 and term not in STOP_WORDS:
-                out.append(term)
+        out.extend(_split(word))
     return out
+
+
+@lru_cache(maxsize=65_536)
+def _split(word: str) -> tuple[str, ...]:
+    """The terms of one word: itself (a compound or a version whole), then its parts."""
+    lowered = word.lower()
+    whole = [lowered]
+    parts: list[str] = []
+    for piece in _PART.findall(word):
+        parts.append(piece.lower())
+        parts.extend(p.lower() for chunk in piece.split("_") for p in _CAMEL.findall(chunk))
+    if _VERSION.fullmatch(word):  # a version: whole, and its numbers (3.11 also matches 11)
+        parts = [p for p in parts if len(p) > 1]
+    found = []
+    for term in dict.fromkeys([*whole, *parts]):
+        if (len(term) > 1 or term.isdigit() and term in whole) and term not in STOP_WORDS:
+            found.append(term)
+    return tuple(found)
+
+
+def superlative(query: str | None) -> tuple[str, int] | None:
+    """The first superlative word of ``query`` and its direction (+1 largest, -1 smallest), or None."""
+    for word in re.findall(r"[a-z]+", (query or "").lower()):
+        if word in SUPERLATIVES:
+            return word, SUPERLATIVES[word]
+    return None
+
+
+def as_number(value: Any) -> float | None:
+    """``value`` as a number: ints, floats and strings that hold only a number (never a bool)."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str) and len(value) <= 32 and _NUMBER.fullmatch(value):
+        number = float(value)
+        return number if math.isfinite(number) else None
+    return None
 
 
 def quoted_scores(query: str | None, documents: Sequence[str]) -> dict[int, float]:
@@ -62,16 +157,27 @@ def quoted_scores(query: str | None, documents: Sequence[str]) -> dict[int, floa
     return out
 
 
+def matches(query: str | None, text: str) -> set[str]:
+    """The terms of ``query`` that ``text`` holds, and its literals (quoted spans, options,
+    format codes) as written: what a document gives the question, to compare two documents."""
+    found = set(terms(query or "")) & set(terms(text))
+    found.update(pattern.pattern for pattern in _quoted_patterns(query) if pattern.search(text))
+    return found
+
+
 def _quoted_patterns(query: str | None) -> list[re.Pattern[str]]:
-    """Case-insensitive patterns of the quoted spans, bounded where a span starts or ends a word."""
+    """Case-insensitive patterns of the quoted spans (and options and format codes, matched as
+    written), bounded where a span starts or ends a word."""
     patterns = []
-    for match in _QUOTED.finditer(query or ""):
-        literal = (match[1] or match[2]).strip()
-        if not literal:
-            continue
+    spans = [(match[1] or match[2]).strip() for match in _QUOTED.finditer(query or "")]
+    for literal in dict.fromkeys(span for span in spans if span):
         head = r"(?<![A-Za-z0-9_])" if literal[0].isalnum() or literal[0] == "_" else ""
         tail = r"(?![A-Za-z0-9_])" if literal[-1].isalnum() or literal[-1] == "_" else ""
         patterns.append(re.compile(head + re.escape(literal) + tail, re.I))
+    unquoted = _QUOTED.sub(" ", query or "")
+    for literal in dict.fromkeys(_LITERAL.findall(unquoted)):
+        # an option is case-sensitive (-v is not -V) and ends where the option ends
+        patterns.append(re.compile(r"(?<![\w-])" + re.escape(literal) + r"(?![\w-])"))
     return patterns
 
 

@@ -23,6 +23,7 @@ SHARED = {
     "headroom.errors",
     "headroom.tokens",
     "headroom.compressors._rows",
+    "headroom.compressors._reach",
 }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from headroom.relevance import BM25, terms
+from headroom.relevance import BM25, as_number, sparse_scores, superlative, terms
 
 
 def test_terms_split_identifiers_and_drop_stop_words() -> None:
@@ -35,3 +35,37 @@ def test_quoted_spans_match_whole_even_single_letters_and_stop_words() -> None:
     assert set(quoted_scores('what does "while" do', lines)) == {3}
     assert quoted_scores("no quotes here", lines) == {}
     assert quoted_scores("`xyz`", lines) == {}
+
+
+def test_terms_split_dotted_scoped_and_path_identifiers_and_keep_versions() -> None:
+    found = terms("Does os.path.join call std::fs::read or src/util/fileHelper.py in 3.11.2?")
+    for term in ("os.path.join", "join", "std::fs::read", "fs", "read", "file", "helper", "3.11.2"):
+        assert term in found, term
+    assert "11" in terms("python 3.11") and "3.11" in terms("python 3.11")
+    assert terms("Where is parse_args defined?") == ["parse_args", "parse", "args", "defined"]
+
+
+def test_option_letters_and_format_codes_the_question_names_are_matched() -> None:
+    # man-page options and printf codes: single letters that the plain terms leave out
+    lines = [
+        "  -o, --only-matching   Print only the matched parts of a matching line.",
+        "  -v, --invert-match    Select non-matching lines.",
+        "  %d   the day of the month",
+        "  %H   the hour, 00..23",
+        "the o and d letters alone mean nothing here",
+    ]
+    scores = BM25(lines).scores("What does -o do?")
+    assert max(range(len(lines)), key=scores.__getitem__) == 0 and scores[4] == 0.0
+    scores = BM25(lines).scores("what does the %H format code print")
+    assert max(range(len(lines)), key=scores.__getitem__) == 3
+    assert set(sparse_scores(lines, "what does -v do")) == {1}
+
+
+def test_superlatives_are_a_vocabulary_with_numeric_strings_as_numbers() -> None:
+    assert superlative("Which package is largest?") == ("largest", 1)
+    assert superlative("what is the oldest release") == ("oldest", -1)
+    assert superlative("which test was slowest") == ("slowest", 1)
+    assert superlative("which has the fewest deps") == ("fewest", -1)
+    assert superlative("what does it do") is None
+    assert as_number("2048") == 2048.0 and as_number(" 1.5 ") == 1.5 and as_number(7) == 7.0
+    assert as_number("1.2.3") is None and as_number(True) is None and as_number("abc") is None

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from headroom.relevance import BM25, STOP_WORDS
+from headroom.relevance import BM25, MEASURES, STOP_WORDS, as_number, superlative, terms
 
 __all__ = ["Choice", "Ranking", "Summarizer", "choose", "priority", "ranges", "row_text"]
 
@@ -67,6 +67,7 @@ class Ranking:
 
     order: list[int]
     asked: int
+    named: int = 0  # of those, how many the question names outright (or picks by a superlative)
 
 
 def priority(items: list[Any], query: str | None) -> Ranking:
@@ -74,10 +75,16 @@ def priority(items: list[Any], query: str | None) -> Ranking:
     n = len(items)
     leaves = [_leaves(item) for item in items]
     failures = [i for i in range(n) if _failed(leaves[i])]
-    scores = BM25([row_text(item) for item in items]).scores(query) if query else [0.0] * n
+    # key names are searchable too ("which package..." names a field): a name every row has
+    # weighs nothing in BM25, a nested key few rows have singles them out
+    documents = [
+        row_text(item) + " " + " ".join(key for key, _ in item_leaves) for item, item_leaves in zip(items, leaves)
+    ]
+    scores = BM25(documents).scores(query) if query else [0.0] * n
     relevant = sorted((i for i in range(n) if scores[i] > 0), key=lambda i: (-scores[i], i))
     named = _named(items, leaves, query) if query else []
-    asked = list(dict.fromkeys(named + relevant[:3]))
+    singled = list(dict.fromkeys(_extremes(leaves, query) + named))
+    asked = list(dict.fromkeys(singled + relevant[:3]))
     ordered: dict[int, None] = dict.fromkeys(asked)
     # then the first failures, the edges, the other failures and matches, unusual values, one
     # item for each value of a categorical field, and the rest in order (contiguous, so markers
@@ -85,7 +92,37 @@ def priority(items: list[Any], query: str | None) -> Ranking:
     for group in (failures[:5], [0, n - 1], failures, relevant, _unusual(leaves), _diverse(leaves), range(n)):
         for index in group:
             ordered.setdefault(index, None)
-    return Ranking(list(ordered), len(asked))
+    return Ranking(list(ordered), len(asked), len(singled))
+
+
+def _extremes(leaves: list[list[tuple[str, Any]]], query: str | None, keep: int = 3) -> list[int]:
+    """The items holding the extreme values a superlative of the question asks for, most extreme first.
+
+    The field is the numeric one (numbers, or strings that hold only a number:
+    dpkg's ``"installed_size": "2048"``) whose name the question uses, else the
+    one whose name the superlative implies (``relevance.MEASURES``: "largest"
+    a size, "slowest" a duration), else the only numeric field there is.
+    """
+    found = superlative(query)
+    if found is None or len(leaves) < 3:
+        return []
+    word, direction = found
+    asked = set(terms(query or ""))
+    candidates: list[tuple[int, list[float | None]]] = []
+    for key, values in _columns(leaves, 0.8).items():
+        numbers = [None if v is _MISSING else as_number(v) for v in values]
+        present = {x for x in numbers if x is not None}
+        if sum(x is not None for x in numbers) < 0.8 * len(values) or len(present) < 2:
+            continue
+        names = set(terms(key.replace(".", " ")))
+        candidates.append((2 * len(names & asked) + len(names & MEASURES.get(word, frozenset())), numbers))
+    if not candidates:
+        return []
+    fit, numbers = max(candidates, key=lambda c: c[0])
+    if fit == 0 and len(candidates) > 1:
+        return []  # several numeric fields and none named or implied: no guess
+    held = {i: x for i, x in enumerate(numbers) if x is not None}
+    return sorted(held, key=lambda i: (-direction * held[i], i))[:keep]
 
 
 def _named(items: list[Any], leaves: list[list[tuple[str, Any]]], query: str) -> list[int]:
@@ -143,8 +180,11 @@ def _unusual(leaves: list[list[tuple[str, Any]]]) -> list[int]:
     for values in _columns(leaves, 1.0).values():
         if _MISSING in values:
             continue
-        if len(values) >= 8 and all(_number(v) for v in values):
-            mean = sum(values) / n
+        parsed = [as_number(v) for v in values]  # numbers stored as strings count as numbers
+        numbers = [x for x in parsed if x is not None]
+        if len(values) >= 8 and len(numbers) == len(values):
+            values = list(numbers)
+            mean = sum(numbers) / n
             spread = math.sqrt(sum((x - mean) ** 2 for x in values) / n)
             if spread:
                 picked += [i for i, x in enumerate(values) if abs(x - mean) > 3 * spread]

@@ -212,3 +212,21 @@ def test_a_page_of_markup_alone_counts_what_its_marker_omits() -> None:
         ("<!-- a -->\n<?xml x?>\n", 2),
     ):
         assert parse(page)[1] == tags
+
+
+@pytest.mark.parametrize(
+    ("query", "row", "first"),
+    [
+        ("Which section documents ffi_get_struct_offsets?", "ffi_get_struct_offsets`](Size-and-Alignment.html", "F"),
+        ("Where is the calling convention explained?", "[calling convention](Introduction.html", "C"),
+    ],
+)
+def test_a_table_row_that_answers_is_kept_with_its_header(query: str, row: str, first: str) -> None:
+    # libffi's index is a table of 60 rows; the question needs one row, and a table scores by
+    # its rows, not as one long unit that a tight room cannot hold (issue 12)
+    page = (GOLDEN / "texinfo_libffi_index.html").read_text()
+    target = int(COUNTER.count(render(page).text) * 0.2)
+    out = HtmlCompressor().compress(page, target, PieceContext(make_handle(page), COUNTER, query))
+    assert out is not None and COUNTER.count(out.text) <= target
+    assert row in out.text
+    assert f"| {first} |  |  |" in out.text  # the first row of its table comes with it

@@ -329,3 +329,48 @@ def test_any_document_fits_parses_and_accounts(document: Any, share: float, quer
         assert shown == document
     else:
         assert account(document, shown) == Counter(first.omitted)
+
+
+def _extreme(rows: list[dict[str, Any]], key: str, direction: int) -> dict[str, Any]:
+    return (max if direction > 0 else min)(rows, key=lambda row: float(row[key]))
+
+
+@pytest.mark.parametrize(("query", "direction"), [("Which package is largest?", 1), ("which is the smallest?", -1)])
+def test_superlatives_rank_numbers_stored_as_strings(query: str, direction: int) -> None:
+    # dpkg-query's JSON lines store sizes as strings ("installed_size": "2048"); issue 12
+    text = (GOLDEN / "dpkg_query.ndjson").read_text()
+    rows = [json.loads(line) for line in text.splitlines()]
+    wanted = _extreme(rows, "installed_size", direction)["package"]
+    out = JsonCompressor().compress(text, int(COUNTER.count(text) * 0.10), ctx(text, query))
+    assert out is not None and out.omitted
+    assert wanted in out.text
+
+
+def test_key_names_are_searchable_and_numeric_strings_are_numbers() -> None:
+    # "numeric" is a key name, never a value; the codes are strings ("008")
+    text = (GOLDEN / "iso4217.json").read_text()
+    rows = json.loads(text)["4217"]
+    wanted = _extreme(rows, "numeric", 1)["alpha_3"]
+    out = JsonCompressor().compress(
+        text, int(COUNTER.count(text) * 0.10), ctx(text, "which currency has the highest numeric code?")
+    )
+    assert out is not None and out.omitted
+    assert wanted in out.text
+
+
+@pytest.mark.parametrize(
+    ("query", "wanted"),
+    [
+        ("Which extra of setuptools pulls in pytest-mypy?", "pytest-mypy (>=0.9.1)"),
+        ("which mypy extra needs orjson?", 'orjson; extra == \\"faster-cache\\"'),
+    ],
+)
+def test_a_deep_leaf_the_question_names_is_kept_and_the_room_is_spent(query: str, wanted: str) -> None:
+    # nested arrays share room top-down: the branch down to the named leaf leads at every level,
+    # and what one value leaves unspent goes to the next (issue 12: 8,600 tokens ended at 822)
+    text = (GOLDEN / "pip_inspect.json").read_text()
+    target = int(COUNTER.count(text) * 0.10)
+    out = JsonCompressor().compress(text, target, ctx(text, query))
+    assert out is not None and out.omitted
+    assert wanted in out.text
+    assert 0.9 * target <= COUNTER.count(out.text) <= target

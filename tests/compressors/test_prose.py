@@ -121,7 +121,11 @@ def test_without_a_query_the_opening_and_leads_come_first() -> None:
     out = ProseCompressor().compress(original, 800, PieceContext(make_handle(original), COUNTER, None))
     assert out is not None
     assert "Apache License" in out.text and '"License" shall mean the terms' in out.text
-    assert "2. Grant of Copyright License." in out.text  # the lead sentence of a long clause
+    check(original, out.text, dict(out.omitted))
+    # at 800 the opening definitions take the room in full; with a little more, the clauses' leads
+    out = ProseCompressor().compress(original, 1000, PieceContext(make_handle(original), COUNTER, None))
+    assert out is not None
+    assert "2. Grant of Copyright License." in out.text and "3. Grant of Patent License." in out.text
     check(original, out.text, dict(out.omitted))
 
 
@@ -176,3 +180,21 @@ def test_any_prose_is_accounted(
     if out is not None:
         assert COUNTER.count(out.text) <= target
         check(text, out.text, dict(out.omitted))
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "which options print the name of each input file instead of normal output",
+        "Which -L or -l option lists the files with matches?",
+    ],
+)
+def test_a_near_duplicate_that_matches_the_question_is_kept_beside_the_first(query: str) -> None:
+    # grep's -L and -l descriptions share most words; keeping the first one found must not drop
+    # the other when the question matches (or names) both (issue 12)
+    original = (GOLDEN / "man_grep.txt").read_text()
+    out = ProseCompressor().compress(original, 600, PieceContext(make_handle(original), COUNTER, query))
+    assert out is not None
+    assert "-L, --files-without-match" in out.text
+    assert "-l, --files-with-matches\n              Suppress normal output; instead print the  name  of" in out.text
+    check(original, out.text, dict(out.omitted))

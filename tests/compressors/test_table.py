@@ -110,6 +110,19 @@ def test_far_apart_rows_the_question_names_share_one_marker() -> None:
     assert out is not None and COUNTER.count(out.text) <= 70
     kept = check(text, out.text, out.omitted["rows"])
     assert "openssl,1.10.0,110\n" in kept and "libssl3,1.50.0,150\n" in kept
-    (marker,) = find_markers(out.text, {make_handle(text)})
-    ranges = (marker.detail or "").split(" ")[0].split(",")
-    assert len(ranges) == 3 and "12-50" in ranges  # one marker names every gap
+    marks = find_markers(out.text, {make_handle(text)})
+    ranges = [f"{a}-{b}" for mark in marks for a, b in mark.spans]
+    assert len(ranges) == 3 and "12-50" in ranges  # the marks name every gap (in place, or one summary by cost)
+
+
+def test_superlatives_rank_by_the_numeric_column_they_imply() -> None:
+    text = (GOLDEN / "dpkg.tsv").read_text()
+    lines = text.splitlines()[1:]
+    largest = max(lines, key=lambda line: int(line.split("\t")[2])).split("\t")[0]
+    smallest = min(lines, key=lambda line: int(line.split("\t")[2])).split("\t")[0]
+    compressor = TableCompressor()
+    room = int(COUNTER.count(text) * 0.10)
+    out = compressor.compress(text, room, PieceContext(make_handle(text), COUNTER, "Which package is largest?"))
+    assert out is not None and f"\n{largest}\t" in out.text
+    out = compressor.compress(text, room, PieceContext(make_handle(text), COUNTER, "and the smallest one?"))
+    assert out is not None and f"\n{smallest}\t" in out.text

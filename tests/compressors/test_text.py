@@ -61,3 +61,13 @@ def test_default_policy_leaves_moderate_text_alone() -> None:
     hr = generic_only()
     text = "".join((GOLDEN / "grep_stdlib.txt").read_text().splitlines(keepends=True)[:100])
     assert hr.compress_text(text).text == text
+
+
+def test_the_lines_right_after_a_match_come_with_it() -> None:
+    # the generic compressor is every family's fallback: on a man page, the line the question
+    # matches is an option and its description follows it (issue 12)
+    original = (Path(__file__).parent.parent / "golden" / "prose" / "man_ls.txt").read_text()
+    hr = generic_only()
+    result = hr.compress_text(original, 300, query="Which values does --sort=WORD accept?")
+    assert "--sort=WORD\n\t      sort by WORD instead of name: none (-U), size (-S)" in result.text
+    assert result.tokens_after <= 300

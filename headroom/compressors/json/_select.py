@@ -36,6 +36,7 @@ from typing import Any
 from headroom.compressors._rows import Choice, Ranking, Summarizer, choose, priority, ranges
 from headroom.compressors.json._forms import string_spans
 from headroom.plugins import PieceContext
+from headroom.relevance import sparse_scores
 
 __all__ = ["Shrinker"]
 
@@ -43,6 +44,8 @@ _MARKER = 24.0  # tokens of a marker with a short summary, as a JSON string
 _RANGE = 3.0  # tokens one more range adds to a marker that lists several
 _MIN_STRING = 40  # characters a shortened string keeps at least
 _RECORD = 32  # an object with at most this many keys is a record: its names are always worth listing
+_HOT = 3  # leaves that best match the question whose branches lead
+_LEAVES = 200_000  # leaves ranked at most (a larger document ranks level by level only)
 _WINDOW = 5_000  # characters of each window counted to measure a large container's tokens per character
 
 Where = tuple[int, "str | int"]
@@ -84,6 +87,7 @@ class Shrinker:
         self._costs: dict[tuple[int, bool], list[float]] = {}
         self._profiles: dict[int, _Profile] = {}
         self._rankings: dict[int, Ranking] = {}
+        self._hot: dict[Where, float] | None = None
         self._summaries: dict[int, Summarizer] = {}
         self._spans: dict[Where, tuple[int, int]] | None = None
 
@@ -174,8 +178,12 @@ class Shrinker:
 
     # values ----------------------------------------------------------------
 
-    def _value(self, value: Any, budget: float, path: str, where: Where | None) -> Any:
+    def _value(self, value: Any, budget: float, path: str, where: Where | None, size: float | None = None) -> Any:
+        """``value`` within about ``budget``; ``size`` is its parent's estimate of it, which a
+        string granted that much keeps whole (its own ratio may differ from the document's)."""
         if isinstance(value, str):
+            if size is not None and budget >= size and len(value) <= self.long_string:
+                return value
             return self._string(value, budget, path, where)
         if not isinstance(value, (dict, list)):
             return value
@@ -201,8 +209,9 @@ class Shrinker:
         grants = list(floors)
         ranking = self._ranking(value)
         asked = ranking.order[: ranking.asked]
-        for index in asked:  # what the question names or matches first, each up to half of what is left
-            extra = min(profile.sizes[index] - floors[index], left / 2)
+        for rank, index in enumerate(asked):  # what the question names or matches first: the best
+            # (the branch holding the leaf that matches best) up to 3/4 of what is left, the others half
+            extra = min(profile.sizes[index] - floors[index], left * (0.75 if rank == 0 else 0.5))
             grants[index] += extra
             left -= extra
         needs = sorted((i for i in range(len(grants)) if i not in asked), key=lambda i: profile.sizes[i] - floors[i])
@@ -210,9 +219,18 @@ class Shrinker:
             extra = min(profile.sizes[index] - floors[index], left / (len(needs) - position))
             grants[index] += extra
             left -= extra
-        return {
-            k: self._value(v, grant, _join(path, k), (id(value), k)) for (k, v), grant in zip(value.items(), grants)
-        }
+        # shrink the others first and the asked-for values last, each given back what the values
+        # before it did not use: a grant is an estimate, and a value shrunk to a marker or kept
+        # whole uses less than it was granted (issue 12: 8,600 tokens ended at 822)
+        keys = list(value)
+        out: dict[int, Any] = {}
+        spare = 0.0
+        for index in needs + asked:
+            grant = grants[index] + spare
+            key = keys[index]
+            out[index] = self._value(value[key], grant, _join(path, key), (id(value), key), profile.sizes[index])
+            spare = max(0.0, grant - self._size(out[index], value[keys[index]]))
+        return {keys[index]: out[index] for index in range(len(keys))}
 
     def _entries(self, value: dict[str, Any], budget: float, path: str) -> Any:
         """A wide object: the entries that rank highest, each dropped run named by a marker key."""
@@ -232,7 +250,7 @@ class Shrinker:
             if isinstance(item, int):
                 key, child = items[item]
                 grant = choice.keep[item] - (0.0 if listed else profile.keys[item])
-                out[key] = self._value(child, grant, _join(path, key), (id(value), key))
+                out[key] = self._value(child, grant, _join(path, key), (id(value), key), profile.sizes[item])
                 continue
             dropped = [items[i][0] for start, end in item for i in range(start, end)]
             detail = ranges(item)
@@ -251,14 +269,32 @@ class Shrinker:
         if costs is None:  # in the form the rows will take: the row table costs less per row
             costs = self._costs[(id(value), False)] = [size * factor + 0.3 for size in self._profile(value).sizes]
         choice = self._pick(value, costs, budget)
-        out: list[Any] = []
-        for item in choice.layout():
-            if isinstance(item, int):
-                grant = choice.keep[item] / factor
-                out.append(self._value(value[item], grant, f"{path}#{item + 1}", (id(value), item)))
-            else:
-                out.append(self._marker(value, sum(e - s for s, e in item), unit, path, ranges(item), item))
-        return out
+        layout = choice.layout()
+        # items kept whole first; an item kept to be shrunk then gets what is left of the budget once
+        # the whole items and the markers are paid, not the half it was chosen with
+        whole = [i for i in layout if isinstance(i, int) and choice.keep[i] >= costs[i]]
+        shrunk = [i for i in layout if isinstance(i, int) and choice.keep[i] < costs[i]]
+        sizes = self._profile(value).sizes
+        done: dict[int, Any] = {}
+        markers: dict[int, str] = {}
+        for position, item in enumerate(layout):
+            if not isinstance(item, int):
+                markers[position] = self._marker(value, sum(e - s for s, e in item), unit, path, ranges(item), item)
+        spent = sum(len(m) for m in markers.values()) * self.tpc + len(value) * 0.3
+        for index in whole:
+            grant = choice.keep[index] / factor
+            done[index] = self._value(value[index], grant, f"{path}#{index + 1}", (id(value), index), sizes[index])
+            spent += self._size(done[index], value[index])
+        wanted = sum(choice.keep[i] for i in shrunk) or 1.0
+        left = max(0.0, budget / factor - spent)
+        for index in shrunk:
+            grant = max(choice.keep[index] / factor, left * choice.keep[index] / wanted)
+            done[index] = self._value(value[index], grant, f"{path}#{index + 1}", (id(value), index), sizes[index])
+        return [done[item] if isinstance(item, int) else markers[position] for position, item in enumerate(layout)]
+
+    def _size(self, shown: Any, original: Any) -> float:
+        """Estimated tokens of a value as shown: the original's estimate when it is kept as it is."""
+        return self.tokens(original) if shown is original else len(_dump(shown)) * self.tpc
 
     def _whole(self, value: dict[str, Any] | list[Any], path: str) -> str:
         """``value`` replaced by one marker string."""
@@ -295,8 +331,37 @@ class Shrinker:
         ranking = self._rankings.get(id(container))
         if ranking is None:
             items = [{k: v} for k, v in container.items()] if isinstance(container, dict) else container
-            ranking = self._rankings[id(container)] = priority(items, self.ctx.query)
+            ranking = priority(items, self.ctx.query)
+            hot = self._hot_children(container)
+            if hot:  # the branches holding the leaves that match best lead what the question asks for
+                named, matched = ranking.order[: ranking.named], ranking.order[ranking.named : ranking.asked]
+                asked = list(dict.fromkeys(named + hot + matched))  # what the question names stays first
+                ranking = Ranking(list(dict.fromkeys(asked + ranking.order)), len(asked), ranking.named)
+            self._rankings[id(container)] = ranking
         return ranking
+
+    def _hot_children(self, container: dict[str, Any] | list[Any]) -> list[int]:
+        """Indexes of the children on the way to a leaf that matches the question best, best first.
+
+        A deep document (an OpenAPI spec, a package lock) is ranked level by
+        level, and one level sees only its own children: a method named by the
+        question three levels down looks no more relevant than its siblings.
+        So the leaves are ranked once over the whole document (BM25 over each
+        leaf's key and value), and every container on the way from the root to
+        one of the best (at least half the top score, at most ``_HOT`` of them)
+        puts that branch first.
+        """
+        if self._hot is None:
+            self._hot = _hot_paths(self.data, self.ctx.query)
+        if not self._hot:
+            return []
+        keys: list[str | int] = list(container) if isinstance(container, dict) else list(range(len(container)))
+        scored = [
+            (self._hot[(id(container), key)], index)
+            for index, key in enumerate(keys)
+            if (id(container), key) in self._hot
+        ]
+        return [index for _, index in sorted(scored, key=lambda c: (-c[0], c[1]))]
 
     def _pick(self, container: dict[str, Any] | list[Any], costs: list[float], budget: float) -> Choice:
         children = list(container.values()) if isinstance(container, dict) else container
@@ -323,6 +388,35 @@ class Shrinker:
         except ValueError:
             same = False
         return span if same else None
+
+
+def _hot_paths(data: Any, query: str | None) -> dict[Where, float]:
+    """``(id of container, key)`` -> the best leaf score under that edge, for the best leaves."""
+    if not query or not isinstance(data, (dict, list)):
+        return {}
+    leaves: list[str] = []
+    trails: list[list[Where]] = []
+    stack: list[tuple[Any, list[Where]]] = [(data, [])]
+    while stack and len(leaves) < _LEAVES:
+        node, trail = stack.pop()
+        children: Any = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, child in children:
+            step = [*trail, (id(node), key)]
+            if isinstance(child, (dict, list)):
+                stack.append((child, step))
+            else:
+                leaves.append(f"{key if isinstance(key, str) else ''} {'' if child is None else child}")
+                trails.append(step)
+    scores = sparse_scores(leaves, query)
+    if not scores:
+        return {}
+    top = max(scores.values())
+    best = sorted((i for i, v in scores.items() if v >= top / 2), key=lambda i: (-scores[i], i))[:_HOT]
+    hot: dict[Where, float] = {}
+    for index in best:
+        for edge in trails[index]:
+            hot[edge] = max(hot.get(edge, 0.0), scores[index])
+    return hot
 
 
 def _listed(keys: int, names: float, budget: float) -> bool:

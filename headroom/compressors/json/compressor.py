@@ -19,10 +19,11 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from headroom.compressors._reach import reach, short_of
 from headroom.compressors._rows import row_text
 from headroom.compressors.json import _forms as forms
 from headroom.compressors.json._select import Shrinker
-from headroom.plugins import Compressed, Compressor, PieceContext, check_span, shrink_to_fit
+from headroom.plugins import Compressed, Compressor, PieceContext, check_span
 from headroom.relevance import BM25
 
 __all__ = ["JsonCompressor"]
@@ -122,18 +123,21 @@ class _Document:
         )
 
     def fit(self, target: int) -> Compressed | None:
-        """The shrunk document within ``target`` real tokens, or None when it cannot get there."""
+        """The shrunk document within ``target`` real tokens, as close to it as the search gets, or None."""
 
-        def attempt(budget: float) -> tuple[Compressed | None, float | None]:
+        def attempt(budget: float) -> tuple[tuple[str, str, dict[str, int]], int] | None:
             shrunk, omitted = self.shrinker.shrink(budget)
             if not omitted:
-                return None, budget * 0.8
+                return None
             tokens, text, kind = self._cheapest(self._render(shrunk))
-            if tokens <= target:
-                return Compressed(text, omitted=dict(omitted), output_kind=kind), None
-            return None, budget * min(0.97, target / tokens * 0.97)
+            return (text, kind, dict(omitted)), tokens
 
-        return shrink_to_fit(attempt, target * 0.95, tries=6)
+        found = reach(attempt, target * 0.95, target)
+        if found is None:
+            return None
+        (text, kind, omitted), tokens = found
+        why = "the next value to show would not fit"
+        return Compressed(text, omitted=omitted, output_kind=kind, fallbacks=short_of(tokens, target, why))
 
     def _cheapest(self, rendered: list[tuple[str, str]]) -> tuple[int, str, str]:
         """The form with the fewest real tokens. A form whose estimate (its characters at the

@@ -5,7 +5,7 @@ block, blank lines and all). Headings (markdown, underlined, capitals,
 numbered clauses, and a lone short line that the next block is indented
 under, as in NEWS files, changelogs and man pages) are kept whole. A long paragraph is cut
 into sentences; a block made of items (bullets, numbered items, ``key: value``
-fields, command-line options) into one unit per item; anything else is one
+fields, command-line options, the rows of a ``|`` table) into one unit per item; anything else is one
 unit. Units partition the text, each with the whitespace that follows it, so
 keeping a unit keeps its exact characters.
 """
@@ -163,6 +163,9 @@ def _cut(text: str, start: int, stop: int, lines: list[str], starts: list[int]) 
     body = [line for line in lines if line.strip()]
     if _FENCE.match(body[0]):
         return "paragraph", [lead, stop]
+    if len(body) >= 3 and all(line.lstrip().startswith("|") for line in body):
+        # a table: one unit per row, so a row that answers scores by itself (issue 12)
+        return "lines", [*(s + len(line) - len(line.lstrip()) for line, s in zip(lines, starts) if line.strip()), stop]
     items = [s + len(line) - len(line.lstrip()) for line, s in zip(lines, starts) if _ITEM.match(line)]
     if len(body) >= 3 and len(items) * 2 >= len(body) and items[0] == lead:
         return "lines", [*items, stop]

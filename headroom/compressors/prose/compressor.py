@@ -30,15 +30,17 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from headroom.compressors._reach import reach, short_of
 from headroom.compressors.prose._units import Document, Unit, blocks_of, is_heading, segment
 from headroom.plugins import Compressed, Compressor, PieceContext, split_lines
-from headroom.relevance import BM25, terms
+from headroom.relevance import BM25, matches, terms
 
 __all__ = ["ProseCompressor", "blocks_of", "is_heading"]
 
 _MARKER_COST = 20
 _OPENING = 3  # blocks that get a position bonus
 _DUPLICATE = 0.8  # word-set overlap above which a unit repeats one already kept
+_LONGER = 1.25  # a near-duplicate this much longer than the kept one says more: it is kept too
 
 
 class ProseOptions(BaseModel):
@@ -55,6 +57,7 @@ class _Profile:
     headings: dict[int, int]  # heading block -> tokens
     sections: list[tuple[int, ...]]  # per unit, the heading blocks it falls under, outermost first
     order: list[int]  # units, best first
+    matched: list[frozenset[str]]  # the question's terms and literals each unit holds
     near: list[tuple[int, ...]]  # near-duplicates of each unit
 
 
@@ -71,18 +74,21 @@ class ProseCompressor(Compressor):
             if ctx.counter.count(text) <= self.options.max_tokens:
                 return None
             target = self.options.max_tokens
-        room = target
-        for _ in range(8):
-            if room < 0:
-                return None
-            keep, headings = _choose(profile, room)
-            if len(keep) == len(profile.doc.units) and len(headings) == len(profile.headings):
+        everything = (len(profile.doc.units), len(profile.headings))
+
+        def attempt(room: float) -> tuple[tuple[str, dict[str, int]], int] | None:
+            keep, headings = _choose(profile, int(room))
+            if (len(keep), len(headings)) == everything:
                 return None
             out, omitted = _render(profile.doc, keep, headings, ctx)
-            if ctx.counter.count(out) <= target:
-                return Compressed(out, omitted=omitted)
-            room = int(room * 0.85)
-        return None
+            return (out, omitted), ctx.counter.count(out)
+
+        found = reach(attempt, float(target), target)
+        if found is None:
+            return None
+        (out, omitted), tokens = found
+        why = "sentences and items are kept whole and the next one would not fit"
+        return Compressed(out, omitted=omitted, fallbacks=short_of(tokens, target, why))
 
     def _profile(self, text: str, ctx: PieceContext) -> _Profile:
         """Units, costs and ranking, once per piece (the allocator asks often)."""
@@ -112,7 +118,8 @@ def _build_profile(text: str, ctx: PieceContext) -> _Profile:
 
     order = sorted(range(len(doc.units)), key=rank)
     near = _near_duplicates([frozenset(terms(body)) for body in bodies])
-    return _Profile(doc, costs, headings, sections, order, near)
+    matched = [frozenset(matches(ctx.query, body)) for body in bodies] if ctx.query else [frozenset()] * len(bodies)
+    return _Profile(doc, costs, headings, sections, order, matched, near)
 
 
 def _scores(doc: Document, query: str | None) -> list[float]:
@@ -229,22 +236,26 @@ class _Selection:
 def _choose(profile: _Profile, room: int) -> tuple[set[int], set[int]]:
     """Units and heading blocks to keep within ``room``.
 
-    Headings are all kept while they (and the markers between them) take at
-    most half the room; past that (a long NEWS file is mostly release
+    The unit that matches the question best (and its headings) comes first,
+    so a tight room is not all outline. Headings are then all kept while they
+    (and the markers between them) take at most half the room; past that (a long NEWS file is mostly release
     headings) the headings a unit falls under are kept with it, then the
     top-level ones in order while room lasts. Last, a dropped run of units
     that costs no more than its marker is kept instead.
     """
     chosen = _Selection(profile)
+    best = profile.order[0] if profile.order and profile.matched[profile.order[0]] else None
+    if best is not None:  # the unit that answers the question best goes before the outline of headings
+        chosen.add([(head, -1) for head in profile.sections[best]] + _with_header(profile, best), room)
     everything = [(head, -1) for head in profile.headings]
     chosen.add(everything, room // 2)
     smallest = min(profile.costs, default=0)
     for index in profile.order:
         if room - chosen.used < smallest:
             break
-        if any(chosen.kept[chosen.position[(-1, other)]] for other in profile.near[index]):
+        if _repeats(profile, chosen, index):
             continue
-        chosen.add([(head, -1) for head in profile.sections[index]] + [(-1, index)], room)
+        chosen.add([(head, -1) for head in profile.sections[index]] + _with_header(profile, index), room)
     top = min((profile.doc.blocks[h].level for h in profile.headings), default=0)
     for head in profile.headings:
         if profile.doc.blocks[head].level == top:
@@ -259,6 +270,34 @@ def _choose(profile: _Profile, room: int) -> tuple[set[int], set[int]]:
             chosen.add(run, room)
         start = end + 1
     return chosen.units(), chosen.headings()
+
+
+def _with_header(profile: _Profile, index: int) -> list[tuple[int, int]]:
+    """The unit, and the first row of its table when it is a row of a ``|`` table (its header)."""
+    doc = profile.doc
+    block = doc.blocks[doc.units[index].block]
+    first = block.units[0]
+    if first != index and block.kind == "lines" and doc.text[doc.units[first].start] == "|":
+        return [(-1, first), (-1, index)]
+    return [(-1, index)]
+
+
+def _repeats(profile: _Profile, chosen: _Selection, index: int) -> bool:
+    """Whether a kept unit already says what unit ``index`` says.
+
+    A near-duplicate is kept beside the first one when it holds a term or
+    literal of the question the kept ones lack (a question naming grep's
+    ``-l`` matches its description, not ``-L``'s, which shares most of its
+    words), or when it is clearly longer than each of them (the full
+    description of an option after its one-line summary): the longer one is
+    the more specific. Only a unit that adds neither is skipped.
+    """
+    kept = [other for other in profile.near[index] if chosen.kept[chosen.position[(-1, other)]]]
+    if not kept:
+        return False
+    if profile.matched[index] - frozenset().union(*(profile.matched[other] for other in kept)):
+        return False
+    return any(profile.costs[other] * _LONGER >= profile.costs[index] for other in kept)
 
 
 class _Marks:

@@ -17,14 +17,14 @@ import io
 import re
 from typing import Any, ClassVar
 
+from headroom.compressors._reach import reach, short_of
 from headroom.compressors._rows import Choice, Ranking, Summarizer, choose, priority, ranges, row_text
-from headroom.plugins import Compressed, Compressor, PieceContext, check_span, shrink_to_fit, split_lines
+from headroom.plugins import Compressed, Compressor, PieceContext, check_span, split_lines
 from headroom.relevance import BM25
 
 __all__ = ["TableCompressor", "parse_table"]
 
 _MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
-_MARKER_COST = 24.0  # a marker line with a short summary
 
 
 class Table:
@@ -129,17 +129,24 @@ class _Prepared:
         self.costs = [len(line) * per_char for line in table.lines]
         self.head = sum(ctx.counter.count(line) for line in table.head)
         self.summarizer = Summarizer(table.rows)
+        # a marker line as this table writes it (its widest range and a summary), counted
+        widest = [(0, len(table.lines))]
+        self.marker = float(
+            ctx.counter.count(ctx.marker(len(table.lines), "rows", ranges(widest) + self.summarizer.of(widest)) + "\n")
+        )
 
     def fit(self, target: int, ctx: PieceContext) -> Compressed | None:
-        def attempt(room: float) -> tuple[Compressed | None, float | None]:
-            choice = choose(self.ranking, self.costs, room, marker=_MARKER_COST, more_range=3.0, least=None)
+        def attempt(room: float) -> tuple[tuple[str, int], int] | None:
+            choice = choose(self.ranking, self.costs, room, marker=self.marker, more_range=3.0, least=None)
             text, omitted = self._render(choice, ctx)
-            tokens = ctx.counter.count(text)
-            if omitted and tokens <= target:
-                return Compressed(text, omitted={"rows": omitted}), None
-            return None, room * min(0.85, target / max(tokens, 1))
+            return ((text, omitted), ctx.counter.count(text)) if omitted else None
 
-        return shrink_to_fit(attempt, float(target - self.head), tries=6)
+        found = reach(attempt, float(target - self.head), target)
+        if found is None:
+            return None
+        (text, omitted), tokens = found
+        why = "rows are kept whole and the next one would not fit"
+        return Compressed(text, omitted={"rows": omitted}, fallbacks=short_of(tokens, target, why))
 
     def _render(self, choice: Choice, ctx: PieceContext) -> tuple[str, int]:
         out = list(self.table.head)

@@ -6,7 +6,9 @@ gives exactly what it stands for. The head gets a share because a tool's
 output usually states what it is up front; the tail keeps the ending (the
 summary, the last error, the exit status); with a query, the lines that score
 best against it (BM25 over the piece's lines) get the rest, in their original
-order. Text with too few lines to cut (one long line, minified data) is cut by
+order; the five best bring the line after them (on a man page the matching
+line is an option and its description follows, in a traceback the call's
+next frame). Text with too few lines to cut (one long line, minified data) is cut by
 characters instead, and the marker then counts characters.
 """
 
@@ -16,14 +18,15 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from headroom.plugins import Compressed, Compressor, PieceContext, shrink_to_fit, split_lines
+from headroom.compressors._reach import reach, short_of
+from headroom.plugins import Compressed, Compressor, PieceContext, split_lines
 from headroom.relevance import BM25
 
 __all__ = ["GenericCompressor"]
 
 _HEAD_SHARE = 0.6
 _QUERY_SHARES = (0.3, 0.2)  # head and tail when a query claims the rest
-_MARKER_COST = 20  # a marker line, rounded up
+_CONTEXT = 5  # the best matches that bring the line after them
 
 
 class GenericOptions(BaseModel):
@@ -75,24 +78,27 @@ class _Profile:
 
 
 def _cut_lines(profile: _Profile, target: int, ctx: PieceContext) -> Compressed | None:
-    """Keep head, tail and query lines within ``target`` tokens, shrinking until it fits."""
+    """Keep head, tail and query lines within ``target`` tokens, as close to it as the lines allow."""
     lines = profile.lines
+    # a marker line as this piece writes it, counted with its counter (its widest range)
+    marker = ctx.counter.count(ctx.marker(len(lines), "lines", f"{len(lines)}-{len(lines)}") + "\n")
 
-    def attempt(room: int) -> tuple[Compressed | None, int | None]:
-        if room <= 0:
-            return None, None
-        keep = _choose(profile, room)
+    def attempt(room: float) -> tuple[tuple[str, int], int] | None:
+        keep = _choose(profile, int(room), marker)
         if not keep or len(keep) == len(lines):
-            return None, None
+            return None
         text, omitted = render(lines, keep, ctx)
-        if ctx.counter.count(text) <= target:
-            return Compressed(text, omitted={"lines": omitted}), None
-        return None, int(room * 0.85)
+        return (text, omitted), ctx.counter.count(text)
 
-    return shrink_to_fit(attempt, target - _MARKER_COST, tries=6)
+    found = reach(attempt, target - marker, target)
+    if found is None:
+        return None
+    (text, omitted), tokens = found
+    why = "whole lines are kept and the next one would not fit"
+    return Compressed(text, omitted={"lines": omitted}, fallbacks=short_of(tokens, target, why))
 
 
-def _choose(profile: _Profile, room: int) -> set[int]:
+def _choose(profile: _Profile, room: int, marker: int) -> set[int]:
     """Indexes of the lines to keep, their token costs adding up to at most ``room``."""
     lines, costs, ranked = profile.lines, profile.costs, profile.ranked
     head_share, tail_share = _QUERY_SHARES if ranked else (_HEAD_SHARE, 1 - _HEAD_SHARE)
@@ -116,9 +122,12 @@ def _choose(profile: _Profile, room: int) -> set[int]:
     for index in range(len(lines) - 1, -1, -1):
         if index in keep or not take(index, tail_limit):
             break
-    for index in ranked:  # each new island of kept lines may cost a marker before it
-        if index not in keep:
-            take(index, room, 0 if index - 1 in keep else _MARKER_COST)
+    for rank, index in enumerate(ranked):  # each new island of kept lines may cost a marker before it
+        if index not in keep and take(index, room, 0 if index - 1 in keep else marker):
+            after = index + 1
+            # the best matches bring the line after them: an option's description, a call's arguments
+            if rank < _CONTEXT and after < len(lines) and after not in keep and lines[after].strip():
+                take(after, room)
     return keep
 
 

@@ -1,0 +1,80 @@
+"""Reaching a target: the fit loop of the selecting compressors, searching both ways.
+
+A compressor that selects under a budget chooses by estimated costs, renders
+the choice and counts it with the real counter. ``shrink_to_fit`` only ever
+moves down, so an estimate that erred high (JSON keys, markers, a row table
+cheaper than its JSON) ended far below the room: issue 12 saw a JSON piece
+given 8,600 tokens end at 822. ``reach`` searches the room the compressor
+plans with until the rendering lands between ``floor`` x target and the
+target: a rendering that fits but falls short raises the room (by the ratio
+it missed by, never past the smallest room that overshot), one that
+overshoots lowers it (by the same ratio, or to the middle once a fitting room
+is known). The best fitting rendering seen is returned, so a search that runs
+out of tries still gives the fullest result that fits, and the caller records
+why it fell short (``short_of``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import TypeVar
+
+__all__ = ["FLOOR", "reach", "short_of"]
+
+FLOOR = 0.9  # a result below this share of its target says why (issue 12)
+_T = TypeVar("_T")
+
+
+def reach(
+    attempt: Callable[[float], tuple[_T, int] | None],
+    room: float,
+    target: int,
+    *,
+    tries: int = 8,
+    floor: float = FLOOR,
+) -> tuple[_T, int] | None:
+    """The fullest ``(result, tokens)`` within ``target`` that ``attempt`` rendered, or None.
+
+    ``attempt(room)`` renders the choice made for ``room`` (in the compressor's
+    own estimated tokens) and returns it with its real token count, or None
+    when ``room`` yields nothing to return (everything kept, or nothing fits):
+    the search then treats that room as too large when a smaller one already
+    fitted, and as too small otherwise.
+    """
+    best: tuple[_T, int] | None = None
+    low, high = 0.0, math.inf  # the largest room that fitted, the smallest that overshot
+    for _ in range(tries):
+        got = attempt(room)
+        if got is None:
+            if best is not None:
+                high = min(high, room)
+                nxt = (low + high) / 2
+            else:
+                nxt = room * 0.85
+                if nxt < 1:
+                    return None
+        elif got[1] > target:
+            high = min(high, room)
+            ratio = room * target / max(1, got[1]) * 0.97
+            nxt = (low + high) / 2 if best is not None else ratio
+        else:
+            if best is None or got[1] > best[1]:
+                best = got
+            if got[1] >= floor * target:
+                return best
+            low = max(low, room)
+            nxt = room * min(4.0, 0.98 * target / max(1, got[1]))
+            if high < math.inf:
+                nxt = min(nxt, (low + high) / 2)
+        if abs(nxt - room) < 1:
+            break
+        room = nxt
+    return best
+
+
+def short_of(tokens: int, target: int, why: str) -> tuple[str, ...]:
+    """The fallback note for a result under ``FLOOR`` x ``target`` (empty when it reached it)."""
+    if tokens >= FLOOR * target:
+        return ()
+    return (f"used {tokens} of {target} tokens: {why}",)
