@@ -227,17 +227,25 @@ def _fit(profile: _Profile, target: int, ctx: PieceContext, level: int) -> tuple
     if room < 0:
         return None
     dropped = profile.dropped(level)
+    fitted: tuple[Compressed, bool] | None = None
     for _ in range(8):
         chosen = _choose(profile, room, headless=level >= 2)
         if level and not chosen:
-            return None
+            return fitted
         out, omitted = _render(profile, chosen, ctx, dropped)
-        if ctx.counter.count(out) <= target:
+        cost = ctx.counter.count(out)
+        if cost <= target:
             fallbacks = (_HEADLESS,) if level >= 2 else ()
             best = bool(profile.order) and profile.order[0] in chosen
-            return Compressed(out, omitted=omitted, fallbacks=fallbacks), best
+            fitted = Compressed(out, omitted=omitted, fallbacks=fallbacks), best
+            if cost >= 0.9 * target or room >= target:
+                return fitted
+            room += max(1, (target - cost) // 2)  # the estimates were pessimistic: offer half of what is left
+            continue
+        if fitted is not None:
+            return fitted
         room = int(room * 0.85)
-    return None
+    return fitted
 
 
 def _by_commit(profile: _Profile, target: int, ctx: PieceContext) -> Compressed | None:
