@@ -318,9 +318,12 @@ def _choose(profile: _Profile, room: int, *, headless: bool = False) -> dict[int
             extra += profile.marker
         # the trimmed form, else only the lines the query asks about (a long hunk holding the
         # asked-for function shrinks to it instead of going whole)
-        forms = (profile.trimmed[index], profile.focused[index], profile.narrow[index])
+        trimmed = profile.trimmed[index]
+        if trimmed is not None and _cost(profile, index, None) <= _cost(profile, index, trimmed):
+            trimmed = None  # its marks and @@ lines cost more than the context they save
+        forms = (trimmed, profile.focused[index], profile.narrow[index])
         for form in dict.fromkeys(forms):
-            if form is None and profile.trimmed[index] is not None:
+            if form is None and trimmed is not None:
                 continue  # no focus: the trimmed form was the smallest
             cost = _cost(profile, index, form) + extra
             if used + cost <= room:
