@@ -362,3 +362,17 @@ def test_code_hunks_win_over_docs_hunks_when_no_query_word_matches() -> None:
     assert out is not None
     kept = [m for m in re.finditer(r"^diff -ruN \S+ (\S+)$", out, re.M)]
     assert kept and all(m[1].endswith(".py") for m in kept), [m[1] for m in kept]
+
+
+@pytest.mark.parametrize("name", ["tomli.diff", "git_diff_stat_packaging.txt", "git_log_p_contextlib.txt"])
+@pytest.mark.parametrize("share", [0.05, 0.2, 0.4])
+def test_a_result_reaches_its_target_or_says_why(name: str, share: float) -> None:
+    """Between 0.9 and 1 of the target, or a fallback that says why not (issue 12)."""
+    original = (GOLDEN / name).read_text()
+    target = max(64, int(COUNTER.count(original) * share))
+    out = DiffCompressor().compress(original, target, PieceContext(make_handle(original), COUNTER, "error in parse"))
+    assert out is not None
+    used = COUNTER.count(out.text)
+    assert used <= target
+    short = [note for note in out.fallbacks if "under 0.9 of the target" in note]
+    assert bool(short) == (used < 0.9 * target), (used, target)
