@@ -233,3 +233,51 @@ def test_any_log_fits_is_accounted_and_restores(templates: list[str], target: in
         check_markers(text, out.text, out.omitted["lines"])
         again = LogCompressor().compress(text, target, ctx(text, "db"))
         assert again is not None and again.text == out.text
+
+
+# issue 12's patterns. ``errors_across_tools.txt`` is the real stderr of failing ls, git, python,
+# pip, cp, tar, gcc, apt-get, bash, npm, cargo and pytest calls; ``repeated_tracebacks.txt`` a
+# real Python worker's log (logging.basicConfig) with one traceback per poll and 30 distinct
+# upload failures among them.
+ERROR_LINES = [
+    "ls: cannot access '/nonexistent-dir': No such file or directory",
+    "fatal: not a git repository (or any of the parent directories): .git",
+    "subprocess.CalledProcessError: Command '['false']' returned non-zero exit status 1.",
+    "ERROR: No matching distribution found for nonexistent-pkg-xyz",
+    "cp: cannot stat '/nonexistent': No such file or directory",
+    "tar: /nonexistent.tar: Cannot open: No such file or directory",
+    "exited with 2",
+    "cc1: fatal error: /nonexistent.c: No such file or directory",
+    "FileNotFoundError: [Errno 2] No such file or directory: '/nonexistent'",
+    "E: Unable to locate package nonexistent-pkg-xyz",
+    "/dev/fd/3: line 116: go: command not found",
+    "error: manifest path `/nonexistent/Cargo.toml` does not exist",
+    "ERROR: file or directory not found: /nonexistent_test.py",
+]
+
+
+def test_errors_are_found_across_ecosystems() -> None:
+    text = (GOLDEN / "errors_across_tools.txt").read_text()
+    lines = [line.rstrip("\n") for line in split_lines(text)]
+    levels = dict(zip(lines, read_log(split_lines(text)).levels))
+    assert {line: levels[line] for line in ERROR_LINES} == dict.fromkeys(ERROR_LINES, "error")
+    for line in ("Looking in links: /opt/wheels", "Reading state information...", "/srv/app"):
+        assert levels[line] == "info", line
+    for line in ("Failed to start nginx.service - A high performance web server.", "npm ERR! code ENOENT",
+                 "Process completed with exit code 1.", "panic: runtime error: index out of range [3]",
+                 "E       assert 1 == 2", "FAILED tests/test_x.py::test_y - assert 1 == 2"):  # fmt: skip
+        assert level_of(line) == "error", line
+    for line in ("Unpacking libfailed-dev (1.0) ...", "Setting up errorhandler (2.1) ...", "Exceptional cases: 0"):
+        assert level_of(line) == "info", line
+
+
+def test_repeated_tracebacks_fold_so_distinct_errors_get_the_room() -> None:
+    original = (GOLDEN / "repeated_tracebacks.txt").read_text()
+    out = LogCompressor().compress(original, 3000, ctx(original, "Why did the uploads fail?"))
+    assert out is not None and COUNTER.count(out.text) <= 3000
+    uploads = re.findall(r"ERROR sync: upload of batch \d+ failed", out.text)
+    assert len(uploads) >= 25, len(uploads)
+    assert "giving up: 30 batches failed" in out.text
+    # the repeated traceback is shown whole once and its copies are counted in the marks
+    assert 1 <= out.text.count("Traceback (most recent call last):") <= len(uploads) // 2
+    assert out.text.count("    obj, end = self.scan_once(s, idx)") <= 2

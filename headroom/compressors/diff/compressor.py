@@ -25,25 +25,30 @@ omitted run of files marked with how many lines they changed.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from headroom.compressors.diff._parse import Diff, Hunk, hunk_header, is_context, parse_diff
+from headroom.compressors.diff._forms import Form, focus, trim
+from headroom.compressors.diff._parse import Diff, Hunk, hunk_header, parse_diff
 from headroom.compressors.diff._render import write
 from headroom.errors import InvalidInput
 from headroom.plugins import Compressed, Compressor, PieceContext, split_lines
-from headroom.relevance import BM25
+from headroom.relevance import BM25, sparse_scores
 
 __all__ = ["DiffCompressor"]
 
-_MARKER_COST = 22
-_HEADER_COST = 14
+_HEADLESS = "diff: file headers given to marks to keep the hunks the query ranks; the text no longer applies as a patch"
+# said when a result stays under 0.9 of its target (issue 12: reach the target or say why)
+_SHORT = "diff: under 0.9 of the target used: the next hunk, commit or --stat line in rank fits in none of its forms"
 _NAME_COST = 4  # a file named in a marker costs its path and this ("+12 -3, ")
-# one kept hunk's form: None = verbatim, else its kept stretches (first line, end, new @@ line)
-Form = tuple[tuple[int, int, str], ...] | None
+# where a hunk's file is documentation, a changelog or notes: ranked after code on a tie
+_DOCS = re.compile(
+    r"(^|/)(docs?|doc-src|changelog\.d|news|whatsnew)/|\.(md|rst|txt|adoc)$|(^|/)(CHANGE|NEWS|HISTORY)", re.I
+)
 
 
 class DiffOptions(BaseModel):
@@ -61,10 +66,41 @@ class _Profile:
     costs: list[int]  # tokens per line
     order: list[int]  # hunks (or, for a bare --stat listing, stat lines) best first
     trimmed: list[Form]  # each hunk's trimmed form, None where trimming does not pay
+    focused: list[Form]  # each hunk's lines the query asks about, None where none does
+    narrow: list[Form]  # the same, only the lines that score best
+    marker: int  # what one mark costs here, counted with the piece's counter
+    header: int  # what one re-written @@ line costs
     fixed: int  # tokens always kept, with every collapsible file reduced to its name
     opening: dict[int, int]  # collapsible file -> tokens its header adds over its name
     commits: list[tuple[int, int, int]]  # each commit's first line, first file line, end
     commit_order: list[int]  # commits best first
+
+    def dropped(self, level: int) -> list[int]:
+        """Lines outside hunks that pressure ``level`` gives to marks: 1, of each commit's header
+        every stretch but its ``commit`` line and subject (author, date, message body, ``--stat``)
+        that costs more than the mark standing for it; 2, also every file's header (the text then
+        no longer applies as a patch)."""
+        lines = self.diff.lines
+        out: list[int] = []
+        if level >= 1:
+            for start, head, _ in self.commits:
+                subject = next((i for i in range(start + 1, head) if lines[i][:4] == "    " and lines[i].strip()), -1)
+                for first, end in ((start + 1, subject), (subject + 1, head)) if subject > 0 else ((start + 1, head),):
+                    if sum(self.costs[first:end]) > self.marker:
+                        out += range(first, end)
+        if level >= 2:
+            out += [i for section in self.diff.files for i in range(section.start, section.header_end)]
+        return sorted(set(out))
+
+    def fixed_at(self, level: int) -> int:
+        """The tokens always kept at pressure ``level``, a mark counted per run of dropped lines."""
+        if level == 0:
+            return self.fixed
+        dropped = self.dropped(level)
+        runs = sum(1 for k, i in enumerate(dropped) if k == 0 or dropped[k - 1] != i - 1)
+        # ``fixed`` counts a collapsible file's header as its name; at level 2 it all goes
+        opening = sum(self.opening.values()) if level >= 2 else 0
+        return self.fixed + opening - sum(self.costs[i] for i in dropped) + runs * self.marker
 
 
 class DiffCompressor(Compressor):
@@ -83,15 +119,24 @@ class DiffCompressor(Compressor):
             target = self.options.max_tokens
         if sum(profile.costs) <= target:
             return None
-        room = target - profile.fixed - _MARKER_COST
-        if room < 0:
-            return _by_commit(profile, target, ctx)
-        for _ in range(8):
-            out, omitted = _render(profile, _choose(profile, room), ctx)
-            if ctx.counter.count(out) <= target:
-                return Compressed(out, omitted=omitted)
-            room = int(room * 0.85)
-        return None
+        # pressure levels: 0 keeps every commit header and message whole; 1 keeps of each commit
+        # its ``commit`` line and subject; 2 also gives file headers to marks. A level is left for
+        # the next when it cannot keep the hunk the query ranks first (issue 12: a git log -p
+        # whose headers filled the room kept no patch at all)
+        first: Compressed | None = None
+        for level in (0, 1, 2) if profile.diff.hunks else (0,):
+            if level == 1 and not profile.commits:
+                continue
+            fitted = _fit(profile, target, ctx, level)
+            if fitted is None:
+                continue
+            result, keeps_best = fitted
+            if keeps_best or not profile.diff.hunks:
+                return result
+            first = first or result
+        if first is not None:
+            return first
+        return _by_commit(profile, target, ctx)
 
     def _profile(self, text: str, ctx: PieceContext) -> _Profile:
         """Parse, costs, ranking and trimmed forms, once per piece (the allocator asks often)."""
@@ -126,6 +171,10 @@ class DiffCompressor(Compressor):
 def _build_profile(text: str, ctx: PieceContext, context: int) -> _Profile:
     diff = parse_diff(split_lines(text))
     costs = [ctx.counter.count(line) for line in diff.lines]
+    # a mark and an @@ line as this piece writes them, counted, not guessed
+    last = len(diff.lines)
+    marker = ctx.counter.count(ctx.marker(9, "hunks", f"{last}-{last} +99 -9") + "\n")
+    header = ctx.counter.count(hunk_header(last, 9, last, 9) + "\n")
     in_hunk = [False] * len(diff.lines)
     for hunk in diff.hunks:
         in_hunk[hunk.start : hunk.end] = [True] * (hunk.end - hunk.start)
@@ -139,16 +188,26 @@ def _build_profile(text: str, ctx: PieceContext, context: int) -> _Profile:
         bodies = [
             diff.files[h.file].path.replace("/", " ") + " " + "".join(diff.lines[h.start : h.end]) for h in diff.hunks
         ]
-        order = _rank(BM25(bodies).scores(ctx.query), diff.hunks)
-        trimmed = [_trim(diff.lines, hunk, costs, context) for hunk in diff.hunks]
-        return _Profile(diff, costs, order, trimmed, fixed, opening, *_commits(diff, ctx.query))
+        docs = [bool(_DOCS.search(diff.files[h.file].path)) for h in diff.hunks]
+        order = _rank(BM25(bodies).scores(ctx.query), diff.hunks, docs)
+        trimmed = [trim(diff.lines, hunk, costs, context, marker, header) for hunk in diff.hunks]
+        line_scores = [0.0] * len(diff.lines)
+        for number, score in sparse_scores(diff.lines, ctx.query).items():
+            line_scores[number] = score if in_hunk[number] else 0.0
+        focused = [focus(diff.lines, hunk, line_scores, context, 0.5) for hunk in diff.hunks]
+        narrow = [focus(diff.lines, hunk, line_scores, context, 1.0) for hunk in diff.hunks]
+        return _Profile(
+            diff, costs, order, trimmed, focused, narrow, marker, header, fixed, opening, *_commits(diff, ctx.query)
+        )
     if len(diff.stat) < 2:
-        return _Profile(diff, costs, [], [], fixed, opening, *_commits(diff, ctx.query))
+        return _Profile(diff, costs, [], [], [], [], marker, header, fixed, opening, *_commits(diff, ctx.query))
     stat = sorted(diff.stat)
     scores = BM25([diff.lines[i].replace("/", " ") for i in stat]).scores(ctx.query)
     ranked = sorted(range(len(stat)), key=lambda k: (-scores[k], -diff.stat[stat[k]], stat[k]))
     fixed -= sum(costs[i] for i in stat)
-    return _Profile(diff, costs, [stat[k] for k in ranked], [], fixed, opening, *_commits(diff, ctx.query))
+    return _Profile(
+        diff, costs, [stat[k] for k in ranked], [], [], [], marker, header, fixed, opening, *_commits(diff, ctx.query)
+    )
 
 
 def _commits(diff: Diff, query: str | None) -> tuple[list[tuple[int, int, int]], list[int]]:
@@ -164,12 +223,39 @@ def _commits(diff: Diff, query: str | None) -> tuple[list[tuple[int, int, int]],
     return spans, sorted(range(len(spans)), key=lambda k: (-scores[k], k))
 
 
+def _fit(profile: _Profile, target: int, ctx: PieceContext, level: int) -> tuple[Compressed, bool] | None:
+    """The choice at pressure ``level`` whose rendering fits, and whether it keeps the best hunk."""
+    room = target - profile.fixed_at(level) - profile.marker
+    if room < 0:
+        return None
+    dropped = profile.dropped(level)
+    fitted: tuple[Compressed, bool] | None = None
+    for _ in range(8):
+        chosen = _choose(profile, room, headless=level >= 2)
+        if level and not chosen:
+            return fitted
+        out, omitted = _render(profile, chosen, ctx, dropped)
+        cost = ctx.counter.count(out)
+        if cost <= target:
+            fallbacks = ((_HEADLESS,) if level >= 2 else ()) + ((_SHORT,) if cost < 0.9 * target else ())
+            best = bool(profile.order) and profile.order[0] in chosen
+            fitted = Compressed(out, omitted=omitted, fallbacks=fallbacks), best
+            if cost >= 0.9 * target or room >= target:
+                return fitted
+            room += max(1, (target - cost) // 2)  # the estimates were pessimistic: offer half of what is left
+            continue
+        if fitted is not None:
+            return fitted
+        room = int(room * 0.85)
+    return fitted
+
+
 def _by_commit(profile: _Profile, target: int, ctx: PieceContext) -> Compressed | None:
     """When commit headers and messages alone do not fit: whole commits go, the kept ones without their patches."""
     diff = profile.diff
     if len(profile.commits) < 2:
         return None
-    room = target - _MARKER_COST
+    room = target - profile.marker
     for _ in range(8):
         if room < 0:
             return None
@@ -177,9 +263,9 @@ def _by_commit(profile: _Profile, target: int, ctx: PieceContext) -> Compressed 
         used = 0
         for k in profile.commit_order:
             start, head, end = profile.commits[k]
-            cost = sum(profile.costs[start:head]) + (_MARKER_COST if head < end else 0)
+            cost = sum(profile.costs[start:head]) + (profile.marker if head < end else 0)
             if k - 1 not in kept and k + 1 not in kept:
-                cost += _MARKER_COST
+                cost += profile.marker
             if used + cost <= room:
                 kept.add(k)
                 used += cost
@@ -188,101 +274,21 @@ def _by_commit(profile: _Profile, target: int, ctx: PieceContext) -> Compressed 
             start, head, _ = profile.commits[k]
             omitted[start:head] = [False] * (head - start)
         out, counts = write(diff, omitted, {}, set(), ctx, patches_under_stat=True)
-        if ctx.counter.count(out) <= target:
-            return Compressed(out, omitted=counts)
+        cost = ctx.counter.count(out)
+        if cost <= target:
+            return Compressed(out, omitted=counts, fallbacks=(_SHORT,) if cost < 0.9 * target else ())
         room = int(room * 0.85)
     return None
 
 
-def _rank(scores: Sequence[float], hunks: Sequence[Hunk]) -> list[int]:
-    """Query matches first; then breadth: every file's biggest hunk before any file's second."""
+def _rank(scores: Sequence[float], hunks: Sequence[Hunk], docs: Sequence[bool]) -> list[int]:
+    """Query matches first; then code before docs and changelogs; then breadth: every file's
+    biggest hunk before any file's second."""
     by_file: dict[int, list[int]] = {}
     for index in sorted(range(len(hunks)), key=lambda h: (-hunks[h].changed, h)):
         by_file.setdefault(hunks[index].file, []).append(index)
     depth = {h: rank for members in by_file.values() for rank, h in enumerate(members)}
-    return sorted(range(len(hunks)), key=lambda h: (-scores[h], depth[h], -hunks[h].changed, h))
-
-
-def _trim(lines: list[str], hunk: Hunk, costs: list[int], context: int) -> Form:
-    """The hunk with far context cut out, split where a cut falls inside it; None if no cut pays for its marker."""
-    body = range(hunk.start + 1, hunk.end)
-    kinds = [lines[i][:1] for i in body]
-    if "+" not in kinds and "-" not in kinds:
-        return None
-    keep = [kind in ("+", "-") for kind in kinds]
-    for j, kind in enumerate(kinds):
-        if kind == "\\":
-            continue
-        if any(kinds[k] in ("+", "-") for k in range(max(0, j - context), min(len(kinds), j + context + 1))):
-            keep[j] = True
-    for j in range(1, len(kinds)):  # "\ No newline at end of file" belongs to the line above it
-        if kinds[j] == "\\":
-            keep[j] = keep[j - 1]
-    runs = _runs([not k for k in keep])
-    for first, end in runs:
-        saving = sum(costs[body[j]] for j in range(first, end))
-        inner = first > 0 and end < len(kinds)
-        if saving <= _MARKER_COST + (_HEADER_COST if inner else 0):
-            keep[first:end] = [True] * (end - first)
-    if all(keep):
-        return None
-    _even_out(kinds, keep)
-    old_count = sum(1 for k in kinds if k == "-" or is_context(k))
-    new_count = sum(1 for k in kinds if k == "+" or is_context(k))
-    old = hunk.old_start + (0 if old_count else 1)
-    new = hunk.new_start + (0 if new_count else 1)
-    positions = []
-    for kind in kinds:
-        positions.append((old, new))
-        old += kind != "+" and kind != "\\"
-        new += kind != "-" and kind != "\\"
-    groups: list[tuple[int, int, str]] = []
-    for first, end in _runs(keep):
-        part = kinds[first:end]
-        olds = sum(1 for k in part if k not in ("+", "\\"))
-        news = sum(1 for k in part if k not in ("-", "\\"))
-        header = hunk_header(positions[first][0], olds, positions[first][1], news, hunk.suffix if not groups else "")
-        groups.append((body[first], body[end - 1] + 1, header + "\n"))
-    return tuple(groups)
-
-
-def _even_out(kinds: list[str], keep: list[bool]) -> None:
-    """Give each kept stretch as much context before its changes as after, where the hunk has the lines.
-
-    GNU patch takes uneven context for a hunk anchored at the start or end of
-    its file, so a stretch cut to one line before and three after would not apply.
-    """
-    for first, end in _runs(keep):
-        changes = [j for j in range(first, end) if kinds[j] in ("+", "-")]
-        lead = sum(1 for j in range(first, changes[0]) if kinds[j] != "\\")
-        trail = sum(1 for j in range(changes[-1] + 1, end) if kinds[j] != "\\")
-        j = first
-        while lead < trail and j > 0:
-            j -= 1
-            keep[j] = True
-            lead += kinds[j] != "\\"
-        j = end - 1
-        while trail < lead and j + 1 < len(kinds):
-            j += 1
-            keep[j] = True
-            trail += kinds[j] != "\\"
-        while j + 1 < len(kinds) and kinds[j + 1] == "\\":
-            j += 1
-            keep[j] = True
-
-
-def _runs(flags: Sequence[bool]) -> list[tuple[int, int]]:
-    """``(first, end)`` of each stretch of True."""
-    out, start = [], None
-    for index, flag in enumerate(flags):
-        if flag and start is None:
-            start = index
-        elif not flag and start is not None:
-            out.append((start, index))
-            start = None
-    if start is not None:
-        out.append((start, len(flags)))
-    return out
+    return sorted(range(len(hunks)), key=lambda h: (-scores[h], docs[h], depth[h], -hunks[h].changed, h))
 
 
 def _cost(profile: _Profile, index: int, form: Form) -> int:
@@ -290,10 +296,10 @@ def _cost(profile: _Profile, index: int, form: Form) -> int:
     if form is None:
         return sum(profile.costs[hunk.start : hunk.end])
     kept = sum(sum(profile.costs[a:b]) for a, b, _ in form)
-    return kept + len(form) * _HEADER_COST + (len(form) + 1) * _MARKER_COST // 2
+    return kept + len(form) * profile.header + (len(form) + 1) * profile.marker // 2
 
 
-def _choose(profile: _Profile, room: int) -> dict[int, Form]:
+def _choose(profile: _Profile, room: int, *, headless: bool = False) -> dict[int, Form]:
     """Units in rank order while they fit ``room``: hunk -> form, or stat line -> None.
 
     Hunks go in trimmed; room left over then buys back their context, best first.
@@ -310,26 +316,39 @@ def _choose(profile: _Profile, room: int) -> dict[int, Form]:
     opened: set[int] = set()
     for index in profile.order:
         hunk = diff.hunks[index]
-        cost = _cost(profile, index, profile.trimmed[index])
-        if hunk.file not in opened:
-            cost += profile.opening.get(hunk.file, 0)
+        extra = profile.opening.get(hunk.file, 0) if hunk.file not in opened and not headless else 0
         if index - 1 not in chosen and index + 1 not in chosen:
-            cost += _MARKER_COST
-        if used + cost <= room:
-            chosen[index] = profile.trimmed[index]
-            opened.add(hunk.file)
-            used += cost
-    for index in profile.order:
-        form = chosen.get(index, ())
-        if form:
-            extra = _cost(profile, index, None) - _cost(profile, index, form)
+            extra += profile.marker
+        # the trimmed form, else only the lines the query asks about (a long hunk holding the
+        # asked-for function shrinks to it instead of going whole)
+        trimmed = profile.trimmed[index]
+        if trimmed is not None and _cost(profile, index, None) <= _cost(profile, index, trimmed):
+            trimmed = None  # its marks and @@ lines cost more than the context they save
+        forms = (trimmed, profile.focused[index], profile.narrow[index])
+        for form in dict.fromkeys(forms):
+            if form is None and trimmed is not None:
+                continue  # no focus: the trimmed form was the smallest
+            cost = _cost(profile, index, form) + extra
+            if used + cost <= room:
+                chosen[index] = form
+                opened.add(hunk.file)
+                used += cost
+                break
+    for index in profile.order:  # room left over buys back context: the trimmed form, then all
+        for better in (profile.focused[index], profile.trimmed[index], None):
+            form = chosen.get(index, ())
+            if not form or form == better:
+                continue
+            extra = _cost(profile, index, better) - _cost(profile, index, form)
             if used + extra <= room:
-                chosen[index] = None
+                chosen[index] = better
                 used += extra
     return chosen
 
 
-def _render(profile: _Profile, chosen: dict[int, Form], ctx: PieceContext) -> tuple[str, dict[str, int]]:
+def _render(
+    profile: _Profile, chosen: dict[int, Form], ctx: PieceContext, dropped: Sequence[int] = ()
+) -> tuple[str, dict[str, int]]:
     """Kept hunks in their forms, dropped ones and files left without hunks omitted; or stat lines."""
     diff = profile.diff
     omitted = [False] * len(diff.lines)
@@ -357,4 +376,6 @@ def _render(profile: _Profile, chosen: dict[int, Form], ctx: PieceContext) -> tu
     for section in diff.files:
         if section.collapsible and not any(h in chosen for h in section.hunks):
             omitted[section.start : section.header_end] = [True] * (section.header_end - section.start)
+    for number in dropped:
+        omitted[number] = True
     return write(diff, omitted, header_at, replaced, ctx)

@@ -14,28 +14,22 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from headroom.compressors.log._vocab import ERROR, ERROR_HINTS
+
 __all__ = ["LEVELS", "LogLines", "ends_in_crash", "level_of", "looks_like_json_log", "read_log", "template_of"]
 
 LEVELS = ("error", "warn", "info", "debug")
 
-_ERROR = re.compile(
-    r"\b(ERROR|ERR!|FATAL|CRITICAL|SEVERE|PANIC|EMERG|ALERT|FAILED|FAILURE|FAIL)\b|\berror(\[E\d+\])?:|"
-    r"\bfatal:|panicked at|^E\s{2,}|Traceback \(most recent call last\)|^[\w.$]*(Error|Exception)\b|"
-    r"^Exception in thread |make(\[\d+\])?: \*\*\*|\bexit (code|status):? [1-9]|^not ok \d+|^panic: |"
-    r"\bSegmentation fault\b|\(core dumped\)|\blevel=(error|fatal|crit\w*|panic)\b|\[(error|crit|alert|emerg)\]|"
-    r"^[EF]\d{4} \d\d:\d\d",
-)
+_ERROR = ERROR  # the vocabulary table of _vocab.py
 _WARN = re.compile(r"\b(WARN|WARNING|DEPRECATED)\b|\bwarning:|Warning:|\blevel=warn|\[warn(ing)?\]|^W\d{4} \d\d:", re.I)
 _DEBUG = re.compile(r"\b(DEBUG|TRACE)\b|\blevel=(debug|trace)\b|\[(debug|trace)\]")
 # a superset of what the three patterns above can match: each is found with str.find, which scans
 # a 10 MB log in milliseconds where one regex alternation of them takes a third of a second
-_HINTS = (
-    "ERR", "FATAL", "CRITICAL", "SEVERE", "PANIC", "EMERG", "ALERT", "FAIL", "rror", "xception", "fatal:",
-    "panicked", "Traceback", ": ***", "exit ", "not ok", "Segmentation", "core dumped", "level=", "[error",
-    "[crit", "[alert", "[emerg", "[warn", "[debug", "[trace", "WARN", "Warn", "warn", "DEPRECATED",
-    "Deprecated", "deprecated", "DEBUG", "TRACE",
-)  # fmt: skip
-_HINT_AT_START = re.compile(r"E\s\s|[EFW]\d{4} \d\d:")
+_HINTS = tuple(dict.fromkeys((
+    *ERROR_HINTS, "level=", "[warn", "[debug", "[trace", "WARN", "Warn", "warn", "DEPRECATED", "Deprecated",
+    "deprecated", "DEBUG", "TRACE",
+)))  # fmt: skip
+_HINT_AT_START = re.compile(r"E(:| {2,}| \w)|[EFW]\d{4} \d\d:")
 
 _MASK = re.compile(r"\d[0-9a-fA-FxX.:/_+-]*|/[^\s:'\"(),\]]*")  # from a digit on, or a path
 _JSON_LEVEL = re.compile(

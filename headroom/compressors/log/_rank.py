@@ -5,12 +5,15 @@
    that ends shortly before the error (``loading settings.json``);
 2. the three lines that best match the query;
 3. the first line of each error template, then the summary lines;
-4. whole blocks (tracebacks, stack traces, failure sections, diagnostics);
+4. whole blocks (tracebacks, stack traces, failure sections, diagnostics), the
+   first of each shape: a block whose lines have the same templates as an
+   earlier one's is a repeat;
 5. more query matches, context around each distinct error, the first and last
    three lines, the first warning of each template, the other query matches
-   and error lines;
+   and error lines (a template's k-th line at k times its count: rare ones first);
 6. the first line of each run and each template, the last line of each long run;
-7. the rest, from both ends inward (taken until one does not fit).
+7. the repeated blocks;
+8. the rest, from both ends inward (taken until one does not fit).
 """
 
 from __future__ import annotations
@@ -49,7 +52,8 @@ def order(log: LogLines, query: str | None) -> tuple[list[tuple[int, int]], int]
     ]
     first = [errors[0], _last_step(log, errors[0])] if errors else []
     singles = (first, relevant[:3], distinct_errors, log.summaries)
-    later = (relevant[:12], context, edges, warnings, relevant, errors, run_firsts, run_lasts)
+    later = (relevant[:12], context, edges, warnings, relevant, _by_rarity(errors, templates), run_firsts, run_lasts)
+    blocks, repeats = _fold(log)
     ranked: list[tuple[int, int]] = []
     seen: set[int] = set()
 
@@ -61,12 +65,43 @@ def order(log: LogLines, query: str | None) -> tuple[list[tuple[int, int]], int]
 
     for group in singles:
         add(group)
-    ranked.extend(log.blocks)
+    ranked.extend(blocks)
     for group in later:
         add(group)
+    ranked.extend(repeats)
     rest = len(ranked)
     add([i for k in range((n + 1) // 2) for i in (k, n - 1 - k)])  # from both ends inward
     return ranked, rest
+
+
+def _by_rarity(indexes: list[int], templates: list[str]) -> list[int]:
+    """``indexes`` with each template's k-th line ranked at k times the template's count: the
+    first line of every template first, and a template's repeats in step with how rare it is, so
+    240 copies of one error fold into a count while all 30 lines of a rarer one are kept."""
+    total: dict[str, int] = {}
+    for i in indexes:
+        total[templates[i]] = total.get(templates[i], 0) + 1
+    seen: dict[str, int] = {}
+    keys = []
+    for i in indexes:
+        k = seen.get(templates[i], 0)
+        seen[templates[i]] = k + 1
+        keys.append((k * total[templates[i]], i))
+    return [i for _, i in sorted(keys)]
+
+
+def _fold(log: LogLines) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """The blocks (tracebacks, failure sections) with the first of each kind apart from its repeats:
+    a block with the same templates as one before it ranks after every distinct line of rank, so
+    225 identical tracebacks fold into their marks' counts and the distinct errors get the room."""
+    firsts: list[tuple[int, int]] = []
+    repeats: list[tuple[int, int]] = []
+    seen: set[tuple[str, ...]] = set()
+    for start, end in log.blocks:
+        shape = tuple(log.templates[start:end])
+        (repeats if shape in seen else firsts).append((start, end))
+        seen.add(shape)
+    return firsts, repeats
 
 
 def _last_step(log: LogLines, error: int) -> int:

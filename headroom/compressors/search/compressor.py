@@ -37,10 +37,11 @@ from headroom.relevance import BM25, terms
 
 __all__ = ["SearchCompressor", "file_of"]
 
-_MARKER_COST = 28  # a marker naming two files, in cl100k tokens
 _NAMED = 4  # files named in one stretch's marker
 _LISTED = (None, 24, 6, 0)  # how many dropped files the closing marker names, tried in turn
 _CONTEXT = 2
+_BARE, _COUNTED, _NAMED_FILES = 0, 1, 2  # what a stretch's mark says besides its range
+_NEAR_TOP = 3  # best matches whose neighbours rank right after them
 _GROUP = 12  # lines: a longer group keeps only the context next to the line
 _NAMED_LINES = 40  # lines of the files a query names, kept first, in their order
 _PATH_IN_QUERY = re.compile(r"[\w.@+-]*(?:/[\w.@+-]+)+|[\w@+-]+\.[A-Za-z][A-Za-z0-9]{0,4}\b")
@@ -64,6 +65,7 @@ class _Plan:
     hits: list[Hit]
     costs: list[int]
     order: list[int]
+    ranked: int  # how many of ``order`` the query ranks (named files, best matches and their neighbours)
     first_line: dict[str, int]  # where each file's lines start and end, for the closing marker
     last_line: dict[str, int]
     matches: Counter[str]
@@ -71,6 +73,7 @@ class _Plan:
 
 @dataclass(frozen=True)
 class _Form:
+    keep: bytearray
     text: str
     cost: int
     omitted: dict[str, int]
@@ -91,24 +94,20 @@ class SearchCompressor(Compressor):
             if sum(plan.costs) <= self.options.max_tokens:
                 return None
             target = self.options.max_tokens
-        marker = _MARKER_COST
-        for listed in _LISTED:  # the names of dropped files go before lines of lower rank
-            reserve = 0
-            for _ in range(4):
-                keep = _choose(plan, target - reserve, marker)
-                kept = keep.count(1)
-                if kept == len(plan.lines):
-                    return None
-                if not kept:
-                    break  # the names take all the room: name fewer
-                form = _render(plan, keep, ctx, listed)
-                if form.cost <= target:
-                    return Compressed(form.text, omitted=form.omitted)
-                # learn what markers really cost here; the rest of an overshoot comes off the room
-                real = -(-form.marker_cost // max(1, form.markers))
-                reserve += max(1, form.cost - target - (real - marker) * form.markers)
-                marker = max(marker, real)
-        return None
+        if sum(plan.costs) <= target:
+            return None
+        # the barest form (each mark its range) keeps the most lines; a richer one (marks that
+        # count the files of their stretch, then marks that name them with a closing list of the
+        # files left out) is taken when it keeps the same lines the query ranks, so names cost
+        # only lines of lower rank, never a match the query asks for (issue 12: marks were 63-92%
+        # of tight outputs)
+        forms = [_fit(plan, target, ctx, None, detail=_BARE), _fit(plan, target, ctx, None, detail=_COUNTED)]
+        forms += [_fit(plan, target, ctx, listed, detail=_NAMED_FILES) for listed in _LISTED]
+        best: _Form | None = None
+        for form in forms:
+            if form is not None and (best is None or not _ranks_higher(plan, best.keep, form.keep)):
+                best = form
+        return None if best is None else Compressed(best.text, omitted=best.omitted)
 
     def _plan(self, text: str, ctx: PieceContext) -> _Plan:
         """Files, costs and priority of the lines, once per piece (the allocator asks often)."""
@@ -124,16 +123,17 @@ class SearchCompressor(Compressor):
                     last[hit.file] = index
             matches = Counter(hit.file for hit in hits if hit.file is not None and hit.match)
             costs = [ctx.counter.count(line) for line in lines]
-            return _Plan(lines, hits, costs, _priority(hits, ctx.query), first, last, matches)
+            return _Plan(lines, hits, costs, *_priority(hits, ctx.query), first, last, matches)
 
         return self.once_per_piece((text, ctx.query, id(ctx.counter)), build)
 
 
-def _priority(hits: list[Hit], query: str | None) -> list[int]:
-    """Line indexes, most worth keeping first (see the module docstring)."""
+def _priority(hits: list[Hit], query: str | None) -> tuple[list[int], int]:
+    """Line indexes, most worth keeping first (see the module docstring), and how many of them
+    the query ranks."""
     n = len(hits)
     documents = [hit.words.replace("/", " ") for hit in hits]
-    scores = BM25(documents).scores(_selective(documents, query)) if query else [0.0] * n
+    scores = BM25(documents).scores(_query_terms(query)) if query else [0.0] * n
     relevant = sorted(
         (i for i in range(n) if scores[i] > 0 and hits[i].file is not None), key=lambda i: (-scores[i], i)
     )
@@ -147,11 +147,16 @@ def _priority(hits: list[Hit], query: str | None) -> list[int]:
     context = [j for i in (*relevant[:12], *best) for j in _group(hits, i)]
     named = _named_files(query or "", ranked)
     in_named = [i for i in range(n) if hits[i].file in named][:_NAMED_LINES]
+    # the best matches each with the lines next to it, so a far tie does not push out the line
+    # under the best match; the top three only, then the rest of the twelve
+    top = [j for i in relevant[:_NEAR_TOP] for j in (i, *_near(hits, scores, i))]
     ordered: dict[int, None] = {}
-    for group in (in_named, relevant[:12], best, context, *rounds[1:], relevant, range(n)):
-        for index in group:
-            ordered.setdefault(index, None)
-    return list(ordered)
+    for first in (in_named, top, relevant[:12]):
+        ordered.update(dict.fromkeys(i for i in first if i not in ordered))
+    by_query = len(ordered)
+    for then in (best, context, *rounds[1:], relevant, range(n)):
+        ordered.update(dict.fromkeys(i for i in then if i not in ordered))
+    return list(ordered), by_query
 
 
 def _named_files(query: str, files: dict[str, list[int]]) -> set[str]:
@@ -176,38 +181,108 @@ def _group(hits: list[Hit], index: int) -> range:
     return range(start, end + 1)
 
 
-def _selective(documents: list[str], query: str) -> str:
-    """The query's terms and their word forms that occur on at most half of the lines: the searched
-    pattern itself is on every line and would rank all of them alike."""
-    lowered = [document.lower() for document in documents]
-    # a term's lines are at most those holding it as a substring: enough to tell "most lines"
-    return " ".join(
-        sorted(t for t in word_forms(set(terms(query))) if sum(t in d for d in lowered) <= len(lowered) / 2)
+def _query_terms(query: str) -> str:
+    """The query's terms and their word forms. A term on most lines (the searched name itself) is
+    kept: BM25's IDF already weighs it little, and it still tells a match from the context lines
+    and the other results around it."""
+    return " ".join(sorted(word_forms(set(terms(query)))))
+
+
+def _near(hits: list[Hit], scores: list[float], index: int) -> list[int]:
+    """The lines of the same file at most ``_CONTEXT`` away: matches first, then those the query
+    ranks, then the nearest, the one below before the one above (a ``raise`` or ``return`` under
+    a definition answers more often than what precedes it)."""
+    found = [
+        (not hits[j].match, -scores[j], distance, side, j)
+        for distance in range(1, _CONTEXT + 1)
+        for side, j in enumerate((index + distance, index - distance))
+        if 0 <= j < len(hits) and hits[j].file == hits[index].file is not None
+    ]
+    return [j for *_, j in sorted(found)]
+
+
+def _fit(plan: _Plan, target: int, ctx: PieceContext, listed: int | None, *, detail: int) -> _Form | None:
+    """The selection whose rendering fits ``target``, its marks costed by the piece's counter:
+    first from a mark like the ones this form writes, then from what the rendering really cost."""
+    sample = f"{len(plan.lines)}-{len(plan.lines)}" + (
+        " " + ", ".join(f"{name}:{count}" for name, count in list(plan.matches.items())[:2])
+        if detail == _NAMED_FILES
+        else " 9 files"
+        if detail == _COUNTED
+        else ""
     )
+    marker = ctx.counter.count(ctx.marker(len(plan.lines), "lines", sample) + "\n")
+    reserve = 0
+    for _ in range(4):
+        keep = _choose(plan, target - reserve, marker)
+        if not keep.count(1) or keep.count(1) == len(plan.lines):
+            return None
+        form = _render(plan, keep, ctx, listed, detail=detail)
+        if form.cost <= target:
+            return form
+        # learn what marks really cost here; the rest of an overshoot comes off the room
+        real = -(-form.marker_cost // max(1, form.markers))
+        reserve += max(1, form.cost - target - (real - marker) * form.markers)
+        marker = max(marker, real)
+    return None
+
+
+def _ranks_higher(plan: _Plan, a: bytearray, b: bytearray) -> bool:
+    """Whether ``a`` keeps the first line the query ranks on which the two differ."""
+    for index in plan.order[: plan.ranked]:
+        if a[index] != b[index]:
+            return a[index] > b[index]
+    return False
 
 
 def _choose(plan: _Plan, room: int, marker: int) -> bytearray:
-    """Lines in priority order while they fit, each gap between them costing a marker."""
+    """Lines in priority order while they fit, each gap between them costing a marker.
+
+    A line of rank that did not fit is tried again when a line next to it is kept: it may now
+    close a gap (a definition two lines over its ``raise``, once the line between is in)."""
     n = len(plan.lines)
     keep = bytearray(n)
+    skipped: set[int] = set()
     used = marker
-    for index in plan.order:
+
+    def take(index: int) -> bool:
+        nonlocal used
         gaps = 1 - (index == 0 or keep[index - 1]) - (index == n - 1 or keep[index + 1])
         added = plan.costs[index] + gaps * marker
-        if used + added <= room:
-            keep[index] = 1
-            used += added
-        elif room - used < 2:
-            break
+        if used + added > room:
+            return False
+        keep[index] = 1
+        used += added
+        return True
+
+    for position, index in enumerate(plan.order):
+        if keep[index]:
+            continue
+        if not take(index):
+            if position < plan.ranked:
+                skipped.add(index)
+            if room - used < 2:
+                break
+            continue
+        waiting = [j for j in (index - 1, index + 1) if j in skipped]
+        while waiting:
+            j = waiting.pop()
+            if take(j):
+                skipped.discard(j)
+                waiting += [k for k in (j - 1, j + 1) if k in skipped]
     return keep
 
 
-def _render(plan: _Plan, keep: bytearray, ctx: PieceContext, listed: int | None) -> _Form:
-    """Kept lines, a marker per omitted stretch, and the closing list of files left out entirely."""
+def _render(plan: _Plan, keep: bytearray, ctx: PieceContext, listed: int | None, *, detail: int) -> _Form:
+    """Kept lines, a marker per omitted stretch, and the closing list of files left out entirely.
+
+    Unless ``detail`` names files, a stretch's marker says only its range (and with ``_COUNTED``
+    how many files its lines belong to) and there is no closing list: the lines of every
+    dropped file are in some stretch's range."""
     lines, hits = plan.lines, plan.hits
     out: list[str] = []
     omitted = cost = markers = marker_cost = 0
-    named: set[str] = set()
+    listed_names: set[str] = set()
     index = 0
     while index < len(lines):
         if keep[index]:
@@ -222,28 +297,32 @@ def _render(plan: _Plan, keep: bytearray, ctx: PieceContext, listed: int | None)
         index = len(lines) if index < 0 else index
         omitted += index - start
         per_file = Counter(hit.file or "other lines" for hit in hits[start:index])
-        shown = list(per_file.items())[:_NAMED]
-        named.update(name for name, _ in shown)
-        detail = f"{start + 1}-{index} " + ", ".join(f"{name}:{count}" for name, count in shown)
-        if len(per_file) > _NAMED:
-            detail += f", +{len(per_file) - _NAMED} files"
+        if detail == _NAMED_FILES:
+            shown = list(per_file.items())[:_NAMED]
+            listed_names.update(name for name, _ in shown)
+            said = f"{start + 1}-{index} " + ", ".join(f"{name}:{count}" for name, count in shown)
+            if len(per_file) > _NAMED:
+                said += f", +{len(per_file) - _NAMED} files"
+        else:
+            files = len(per_file) - ("other lines" in per_file)
+            said = f"{start + 1}-{index}" + (f" {files} files" if files and detail == _COUNTED else "")
         ending = "" if index == len(lines) and not lines[-1].endswith("\n") else "\n"
-        marker = ctx.marker(index - start, "lines", detail) + ending
+        marker = ctx.marker(index - start, "lines", said) + ending
         out.append(marker)
         markers += 1
         marker_cost += ctx.counter.count(marker)
     cost += marker_cost
     kept_files = {hits[i].file for i in range(len(lines)) if keep[i]}
-    dropped = [f for f in plan.first_line if f not in kept_files and f not in named]
+    dropped = [f for f in plan.first_line if f not in kept_files and f not in listed_names]
     counts = {"lines": omitted}
-    if dropped:
+    if dropped and detail == _NAMED_FILES:
         closing = _dropped_files(plan, dropped, ctx, listed)
         if out and not out[-1].endswith("\n"):
             closing = "\n" + closing
         out.append(closing)
         cost += ctx.counter.count(closing)
         counts["files"] = len(dropped)
-    return _Form("".join(out), cost, counts, markers, marker_cost)
+    return _Form(keep, "".join(out), cost, counts, markers, marker_cost)
 
 
 def _dropped_files(plan: _Plan, dropped: list[str], ctx: PieceContext, listed: int | None) -> str:
