@@ -29,6 +29,7 @@ __all__ = [
     "RememberingCounter",
     "TiktokenCounter",
     "TokenCounter",
+    "count_joined",
     "encoding_for_model",
     "line_counts",
 ]
@@ -368,6 +369,41 @@ def _memo_for(counter: TokenCounter) -> dict[str, int]:
     if memo is None:
         memo = _memos[counter] = {}
     return memo
+
+
+def count_joined(pieces: Iterable[tuple[str, int]], counter: TokenCounter) -> int:
+    """Exact tokens of the pieces' texts joined in order, given each piece's own count.
+
+    Where a piece ends in a newline and the next starts with a line the
+    counter cuts before, the two counts add; pieces meeting anywhere else are
+    counted together (memoised per counter). A compressor that assembles its
+    output from parts it has counted gets the output's count this way without
+    encoding it again.
+    """
+    cuts = counter.cuts_before_line()
+    total = 0
+    run: list[tuple[str, int]] = []
+
+    def close() -> int:
+        if len(run) == 1:
+            return run[0][1]
+        text = "".join(text for text, _ in run)
+        memo = _memo_for(counter)
+        known = memo.get(text)
+        if known is None:
+            known = memo[text] = counter.count(text)
+        return known
+
+    for text, tokens in pieces:
+        if not text:
+            continue
+        if run and (cuts is None or not run[-1][0].endswith("\n") or not cuts(text[: text.find("\n") + 1] or text)):
+            run.append((text, tokens))
+            continue
+        if run:
+            total += close()
+        run = [(text, tokens)]
+    return total + (close() if run else 0)
 
 
 def line_counts(text: str, counter: TokenCounter, *, keep: int = 4) -> LineCounts:

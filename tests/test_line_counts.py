@@ -14,7 +14,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from headroom.testing import FakeCounter
-from headroom.tokens import LineCounts, TiktokenCounter, TokenCounter, _cached, _encoding, line_counts
+from headroom.tokens import (
+    LineCounts,
+    TiktokenCounter,
+    TokenCounter,
+    _cached,
+    _encoding,
+    count_joined,
+    line_counts,
+)
 
 _PIECES = [
     "\n", "\n", "\n\n", "\r\n", "\r", " ", "  ", "   ", "\t", "\x0b", "\x0c", "\x85", "\xa0", "\u2028", "\u3000",
@@ -47,6 +55,13 @@ def test_selections_count_like_the_joined_text(counter: TokenCounter, text: str,
     first = data.draw(st.integers(0, n))
     end = data.draw(st.integers(first, n))
     assert counts.span(first, end) == counter.count("".join(counts.lines[first:end]))
+
+
+@pytest.mark.parametrize("counter", COUNTERS, ids=lambda c: c.name)
+@settings(max_examples=200, deadline=None)
+@given(parts=st.lists(texts, max_size=12))
+def test_joined_pieces_count_like_their_join(counter: TokenCounter, parts: list[str]) -> None:
+    assert count_joined([(part, counter.count(part)) for part in parts], counter) == counter.count("".join(parts))
 
 
 @settings(max_examples=100, deadline=None)

@@ -32,6 +32,7 @@ from headroom.compressors.mixed._split import Section, split_sections
 from headroom.markers import MARKER_RE
 from headroom.plugins import CHECKS, Compressed, Compressor, PieceContext, builtin_registry, split_lines
 from headroom.relevance import BM25
+from headroom.tokens import count_joined
 
 __all__ = ["MixedCompressor"]
 
@@ -129,7 +130,7 @@ class _Plan:
         return ""
 
     def default(self) -> Compressed | None:
-        result, _ = self._render([_DEFAULT] * len(self.parts))
+        result = self._render([_DEFAULT] * len(self.parts))[0]
         return None if result.text == self.text else result
 
     def fit(self, target: int) -> Compressed | None:
@@ -146,8 +147,8 @@ class _Plan:
             if state == len(walk.estimates) and not walk.extend():
                 return None
             if walk.estimates[state] <= target:
-                result, _ = self._render(walk.steps_at(state))
-                if self.ctx.counter.count(result.text) <= target:
+                result, pieces = self._render(walk.steps_at(state))
+                if count_joined(pieces, self.ctx.counter) <= target:
                     return None if result.text == self.text else result
             state += 1
 
@@ -155,20 +156,18 @@ class _Plan:
     def _walk(self) -> _Walk:
         return _Walk(self)
 
-    def _render(self, steps: list[int]) -> tuple[Compressed, int]:
-        """The joined text at ``steps``, and its tokens estimated as the sum of its parts."""
-        out: list[str] = []
+    def _render(self, steps: list[int]) -> tuple[Compressed, list[tuple[str, int]]]:
+        """The joined text at ``steps``, and the pieces joined with their own counts (their sum is
+        the estimate; ``count_joined`` makes it exact)."""
+        out: list[tuple[str, int]] = []
         omitted: dict[str, int] = {}
-        estimate = 0
         lossless = True
         run: list[int] = []  # parts of consecutive groups whose block is a bare marker
 
         def close_run() -> None:
-            nonlocal estimate
             if run:
                 form = self._marker(run[0], run[-1])
-                out.append(form.text)
-                estimate += form.tokens
+                out.append((form.text, form.tokens))
                 for unit, count in form.omitted.items():
                     omitted[unit] = omitted.get(unit, 0) + count
                 run.clear()
@@ -181,19 +180,18 @@ class _Plan:
             close_run()
             for i in group:
                 form = self._form(i, steps[i])
-                out.append(form.text)
-                estimate += form.tokens
+                out.append((form.text, form.tokens))
                 lossless = lossless and form.lossless
                 for unit, count in form.omitted.items():
                     omitted[unit] = omitted.get(unit, 0) + count
         close_run()
         result = Compressed(
-            "".join(out),
+            "".join(text for text, _ in out),
             lossless=lossless and not omitted,
             omitted=omitted,
             fallbacks=tuple(dict.fromkeys(self.fallbacks)),
         )
-        return result, estimate
+        return result, out
 
     def _form(self, index: int, step: int) -> _Form:
         """The section at ``step``: its default policy (``_DEFAULT``, no budget), then under a
