@@ -306,7 +306,19 @@ def profile(kind: str, label: str, budget: int) -> str:
     level = entries[0].level if entries else "-"
     cells = [kind, label, f"{total:.2f}"] + [f"{shares[g] / total:.0%}" for g in _GROUPS]
     cells += [f"{default_seconds[0] / total:.0%}", level]
+    top = sorted(stats.items(), key=lambda item: -item[1][2])[:3]
+    cells.append(", ".join(f"{_where(func)} {value[2] / total:.0%}" for func, value in top))
     return "| " + " | ".join(cells) + " |"
+
+
+def _where(func: tuple[str, int, str]) -> str:
+    """``module.function`` for a profile entry, short enough for a table cell."""
+    file, _, name = func
+    if file == "~":
+        return name.strip("<>").replace("method ", "").replace("built-in ", "")
+    parts = Path(file).with_suffix("").parts
+    module = ".".join(parts[parts.index("headroom") :]) if "headroom" in parts else parts[-1]
+    return f"{module}.{name}"
 
 
 # --- cold start ---------------------------------------------------------------------------------
@@ -365,7 +377,7 @@ def main() -> None:
     if args.profile:
         print(f"budget {args.budget}; shares of one call's wall time under cProfile (inclusive, so they may overlap)")
         print()
-        head = ["kind", "size", "s (profiled)", *_GROUPS, "default-level render", "level chosen"]
+        head = ["kind", "size", "s (profiled)", *_GROUPS, "default-level render", "level chosen", "top own time"]
         print("| " + " | ".join(head) + " |")
         print("|" + "---|" * len(head))
         for kind in kinds:
