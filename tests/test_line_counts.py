@@ -9,6 +9,8 @@ non-ASCII letters.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -109,3 +111,14 @@ def test_line_counts_are_kept_per_counter_and_selections_memoised() -> None:
     assert len(calls) == built + 1
     with pytest.raises(IndexError):
         first.span(0, 9)
+
+
+def test_a_text_past_the_threshold_counts_as_one_encoding_does() -> None:
+    import headroom.tokens as tokens
+
+    counter = TokenCounter.for_model("gpt-4")
+    assert isinstance(counter, TiktokenCounter)
+    root = Path(__file__).parent.parent
+    one = "".join(path.read_text() for path in sorted((root / "docs").rglob("*.md")))
+    text = (one * (tokens.CHUNKED_CHARS // len(one) + 2))[: tokens.CHUNKED_CHARS + 12_345]
+    assert counter.count(text) == len(counter._encoding.encode(text, disallowed_special=()))
