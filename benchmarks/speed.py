@@ -20,13 +20,17 @@ with less text than the size asked is repeated whole to reach it (html past
 ~400 KB, diff past ~7.8 MB, json's records past the stdlib's functions); every
 input but json is cut at a line end.
 
-Each cell is one fresh ``Headroom(...).compress_text`` call after a warm-up
-call on 10 KB of the same kind (so the encoding and the family's modules are
-loaded): ``x floor`` is its wall time over the best of three tiktoken
-``encode`` calls on the same text (one at 10 MB). Peak memory is the
-tracemalloc peak of one more, untimed call (tracemalloc slows Python code, so
-it is never timed), beside tiktoken's own tracemalloc peak encoding the text
-(the token list it returns). ``routed`` is the content type the router chose.
+Each cell runs in a fresh process: the input is built, one warm-up call on
+10 KB of the same kind loads the encoding and the family's modules, then one
+``Headroom(...).compress_text`` call with the budget and one without are
+timed. ``x floor`` is a call's wall time over the best of three tiktoken
+``encode`` calls on the same text (one at 10 MB). Peak memory is RSS: how far
+the budgeted call raised the process's resident high-water mark above where
+it stood before the call (Linux resets the mark through /proc/self/clear_refs,
+so building the input does not count), beside the same measure for tiktoken
+encoding the text once in another fresh process; RSS sees the tokenizer's
+native buffers, which tracemalloc does not. ``routed`` is the content type
+the router chose.
 """
 
 from __future__ import annotations
@@ -36,15 +40,16 @@ import ast
 import cProfile
 import json
 import pstats
+import resource
 import statistics
 import subprocess
 import sys
 import sysconfig
 import time
-import tracemalloc
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from headroom import Headroom, MemoryStore, TokenCounter
 
@@ -207,13 +212,33 @@ def _floor(counter: TokenCounter, text: str) -> tuple[float, int]:
     return best, tokens
 
 
-def _encode_peak(counter: TokenCounter, text: str) -> int:
-    encoding = counter._encoding  # type: ignore[attr-defined]
-    tracemalloc.start()
-    encoding.encode(text, disallowed_special=())
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return peak
+def _reset_peak() -> int:
+    """Start a new peak-RSS window and return the resident set now.
+
+    On Linux, writing 5 to /proc/self/clear_refs resets the high-water mark
+    (VmHWM) to the current RSS, so what building the input cost is not
+    counted; elsewhere the window is the process's life (``ru_maxrss``).
+    """
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+        return _status("VmRSS")
+    except OSError:
+        return _rss_bytes()
+
+
+def _status(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) * 1024
+    raise OSError(field)
+
+
+def _rss_bytes() -> int:
+    """This process's peak resident set in the current window."""
+    try:
+        return _status("VmHWM")
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
 def _compress(text: str, budget: int | None) -> tuple[float, object]:
@@ -223,38 +248,71 @@ def _compress(text: str, budget: int | None) -> tuple[float, object]:
     return time.perf_counter() - started, result
 
 
-def measure(kind: str, label: str, budget: int, memory: bool) -> str:
-    counter = TokenCounter.for_model(MODEL)
+def cell(kind: str, label: str, budget: int) -> dict[str, object]:
+    """One table cell, measured in this (fresh) process: the budgeted call first, so the peak RSS
+    it adds over the process's earlier peak (text built, warm-up done) is its own."""
     text = build(kind, SIZES[label])
     _compress(build(kind, 10_000), budget)  # warm-up: the family's modules and the encoding
-    floor, tokens = _floor(counter, text)
+    before = _reset_peak()
     with_budget, result = _compress(text, budget)
+    grown = _rss_bytes() - before
     without, plain = _compress(text, None)
+    floor, tokens = _floor(TokenCounter.for_model(MODEL), text)
     entries = result.manifest.entries  # type: ignore[attr-defined]
-    routed = entries[0].content_type if entries else "-"
-    megabytes = len(text.encode()) / 1e6
+    return {
+        "routed": entries[0].content_type if entries else "-",
+        "bytes": len(text.encode()),
+        "tokens": tokens,
+        "floor": floor,
+        "budget": with_budget,
+        "plain": without,
+        "after": result.tokens_after,  # type: ignore[attr-defined]
+        "plain_after": plain.tokens_after,  # type: ignore[attr-defined]
+        "rss": grown,
+    }
+
+
+def encode_cell(kind: str, label: str) -> dict[str, object]:
+    """The peak RSS tiktoken adds encoding the text once, in a fresh process."""
+    counter = TokenCounter.for_model(MODEL)
+    text = build(kind, SIZES[label])
+    counter.count("warm up")
+    before = _reset_peak()
+    counter._encoding.encode(text, disallowed_special=())  # type: ignore[attr-defined]
+    return {"rss": _rss_bytes() - before}
+
+
+def _child(*args: str) -> dict[str, object]:
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", *args], capture_output=True, text=True, check=True, timeout=7200
+    )
+    found: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    return found
+
+
+def measure(kind: str, label: str, budget: int, memory: bool) -> str:
+    got: dict[str, Any] = _child("cell", kind, label, str(budget))
+    floor, megabytes = got["floor"], got["bytes"] / 1e6
     cells = [
         kind,
         label,
-        routed,
-        f"{tokens:,}",
+        got["routed"],
+        f"{got['tokens']:,}",
         f"{floor * 1000:.0f}",
-        f"{with_budget * 1000:.0f}",
-        f"{with_budget / floor:.1f}",
-        f"{megabytes / with_budget:.2f}",
-        f"{without * 1000:.0f}",
-        f"{without / floor:.1f}",
-        f"{result.tokens_after:,}",  # type: ignore[attr-defined]
-        f"{plain.tokens_after:,}",  # type: ignore[attr-defined]
+        f"{got['budget'] * 1000:.0f}",
+        f"{got['budget'] / floor:.1f}",
+        f"{megabytes / got['budget']:.2f}",
+        f"{got['plain'] * 1000:.0f}",
+        f"{got['plain'] / floor:.1f}",
+        f"{got['after']:,}",
+        f"{got['plain_after']:,}",
     ]
     if memory:
         mib = 2**20
-        tracemalloc.start()
-        Headroom(store=MemoryStore(), model=MODEL).compress_text(text, budget)
-        peak = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
-        encode_peak = _encode_peak(counter, text)
-        cells += [f"{peak / mib:.1f}", f"{encode_peak / mib:.1f}", f"{peak / encode_peak:.2f}"]
+        encode = _child("encode", kind, label)["rss"]
+        assert isinstance(encode, int)
+        ratio = f"{got['rss'] / encode:.2f}" if encode > 0 else "-"
+        cells += [f"{got['rss'] / mib:.1f}", f"{encode / mib:.1f}", ratio]
     return "| " + " | ".join(cells) + " |"
 
 
@@ -327,6 +385,7 @@ _IMPORT = "import time; t = time.perf_counter(); import headroom; print(time.per
 _FIRST = (
     "import time, sys, threading; t = time.perf_counter(); import headroom; i = time.perf_counter() - t; "
     "loaded = sorted(m for m in sys.modules if m.startswith('headroom.compressors.') or m == 'tiktoken'); "
+    "loaded = [m for m in loaded if m != 'headroom.compressors.base']; "
     "threads = threading.active_count(); text = open(sys.argv[1]).read(); t = time.perf_counter(); "
     "headroom.compress_text(text, 2000); f = time.perf_counter() - t; t = time.perf_counter(); "
     "headroom.compress_text(text + ' ', 2000); s = time.perf_counter() - t; "
@@ -361,11 +420,16 @@ def main() -> None:
     parser.add_argument("--sizes", default="100KB,1MB,10MB", help=f"comma-separated, of {', '.join(SIZES)}")
     parser.add_argument("--kinds", default=",".join(KINDS), help=f"comma-separated, of {', '.join(KINDS)}")
     parser.add_argument("--budget", type=int, default=8000)
-    parser.add_argument("--quick", action="store_true", help="100KB and 1MB only, no memory column")
-    parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc runs")
+    parser.add_argument("--quick", action="store_true", help="100KB and 1MB only, no tiktoken memory column")
+    parser.add_argument("--no-memory", action="store_true", help="skip the tiktoken memory column")
     parser.add_argument("--profile", action="store_true", help="print where the time goes instead")
     parser.add_argument("--startup", action="store_true", help="only the import and first-call times")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)  # one measurement, in a fresh process
     args = parser.parse_args()
+    if args.child:
+        what, kind, label, *rest = args.child
+        print(json.dumps(cell(kind, label, int(rest[0])) if what == "cell" else encode_cell(kind, label)))
+        return
     sizes = ["100KB", "1MB"] if args.quick else args.sizes.split(",")
     kinds = args.kinds.split(",")
     for name in sizes + kinds:
@@ -388,7 +452,7 @@ def main() -> None:
     head = ["kind", "size", "routed", "tokens", "tiktoken ms", f"ms at {args.budget}", "x floor", "MB/s"]
     head += ["ms no budget", "x floor", "tokens after", "after (no budget)"]
     if memory:
-        head += ["peak MiB", "tiktoken peak MiB", "x tiktoken"]
+        head += ["peak RSS MiB", "tiktoken RSS MiB", "x tiktoken"]
     print(f"budget {args.budget}, model {MODEL}, Python {sys.version.split()[0]}")
     print()
     print("| " + " | ".join(head) + " |")
