@@ -116,7 +116,10 @@ class _Plan:
             index += size
         # the sections the question is about give last: BM25 over the sections, each read with the
         # end of the text before it (the heading or sentence that says what a block is), up to 4x the weight
-        scores = BM25([self._lead_in(i) + part.text for i, part in enumerate(self.parts)]).scores(ctx.query)
+        # (without a query every score is zero: reading every section for BM25 cost seconds on a large piece)
+        query = ctx.query if ctx.query and ctx.query.strip() else None
+        documents = [self._lead_in(i) + part.text for i, part in enumerate(self.parts)] if query else []
+        scores = BM25(documents).scores(query) if query else [0.0] * len(self.parts)
         best = max(scores, default=0.0)
         self.weights = [1.0 + 3.0 * score / best if best else 1.0 for score in scores]
 
