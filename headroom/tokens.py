@@ -17,7 +17,6 @@ import hashlib
 import os
 import tempfile
 import threading
-import weakref
 from abc import ABC, abstractmethod
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
@@ -351,23 +350,61 @@ class LineCounts:
                 return self._prefix[k + 1] - self._prefix[k]
         text = "".join("".join(self.lines[first:end]) for first, end in pending)
         pending.clear()
-        known = self._memo.get(text)
-        if known is None:
-            known = self._memo[text] = self.counter.count(text)
-            if len(self._memo) > _MEMO_SIZE:
-                self._memo.pop(next(iter(self._memo)))
+        return self._memo.count(text, self.counter)
+
+
+class _Memo:
+    """Counts of texts already encoded for one counter, bounded by the characters it holds.
+
+    Only texts under ``MAX_CHARS`` are kept and at most ``BUDGET_CHARS`` in all,
+    oldest dropped first; a lock keeps it whole when threads share a counter.
+    """
+
+    MAX_CHARS = 65_536
+    BUDGET_CHARS = 8_000_000
+
+    def __init__(self) -> None:
+        self._known: OrderedDict[str, int] = OrderedDict()
+        self._chars = 0
+        self._lock = threading.Lock()
+
+    def count(self, text: str, counter: TokenCounter) -> int:
+        if len(text) > self.MAX_CHARS:
+            return counter.count(text)
+        with self._lock:
+            known = self._known.get(text)
+        if known is not None:
+            return known
+        known = counter.count(text)
+        with self._lock:
+            if text not in self._known:
+                self._known[text] = known
+                self._chars += len(text)
+                while self._chars > self.BUDGET_CHARS:
+                    dropped, _ = self._known.popitem(last=False)
+                    self._chars -= len(dropped)
         return known
 
 
-_MEMO_SIZE = 65_536
-_memos: weakref.WeakKeyDictionary[TokenCounter, dict[str, int]] = weakref.WeakKeyDictionary()
-_recent: weakref.WeakKeyDictionary[TokenCounter, OrderedDict[str, LineCounts]] = weakref.WeakKeyDictionary()
+_lock = threading.Lock()
 
 
-def _memo_for(counter: TokenCounter) -> dict[str, int]:
-    memo = _memos.get(counter)
-    if memo is None:
-        memo = _memos[counter] = {}
+def _kept(counter: TokenCounter, name: str, make: Callable[[], Any]) -> Any:
+    """A value kept on ``counter`` itself, so it lives and dies with it (a counter without a
+    ``__dict__`` gets a fresh one each time). Not a module-level map keyed by counter: what it
+    keeps refers back to the counter, and such a map would keep every counter alive."""
+    attributes = getattr(counter, "__dict__", None)
+    if attributes is None:
+        return make()
+    with _lock:
+        found = attributes.get(name)
+        if found is None:
+            found = attributes[name] = make()
+        return found
+
+
+def _memo_for(counter: TokenCounter) -> _Memo:
+    memo: _Memo = _kept(counter, "_headroom_memo", _Memo)
     return memo
 
 
@@ -387,12 +424,7 @@ def count_joined(pieces: Iterable[tuple[str, int]], counter: TokenCounter) -> in
     def close() -> int:
         if len(run) == 1:
             return run[0][1]
-        text = "".join(text for text, _ in run)
-        memo = _memo_for(counter)
-        known = memo.get(text)
-        if known is None:
-            known = memo[text] = counter.count(text)
-        return known
+        return _memo_for(counter).count("".join(text for text, _ in run), counter)
 
     for text, tokens in pieces:
         if not text:
@@ -409,17 +441,18 @@ def count_joined(pieces: Iterable[tuple[str, int]], counter: TokenCounter) -> in
 def line_counts(text: str, counter: TokenCounter, *, keep: int = 4) -> LineCounts:
     """The ``LineCounts`` of ``text`` for ``counter``, built once while it is among the last ``keep`` asked.
 
-    Kept per counter (weakly: they go with the counter), so every compressor
-    and the core asking about the same piece with the same counter share one.
+    Kept on the counter (they go with it), so every compressor and the core
+    asking about the same piece with the same counter share one.
     """
-    recent = _recent.get(counter)
-    if recent is None:
-        recent = _recent[counter] = OrderedDict()
-    found = recent.get(text)
-    if found is None:
-        found = recent[text] = LineCounts(text, counter)
-        if len(recent) > keep:
+    recent: OrderedDict[str, LineCounts] = _kept(counter, "_headroom_line_counts", OrderedDict)
+    with _lock:
+        found = recent.get(text)
+        if found is not None:
+            recent.move_to_end(text)
+            return found
+    found = LineCounts(text, counter)  # outside the lock: it encodes the whole text
+    with _lock:
+        recent[text] = found
+        while len(recent) > keep:
             recent.popitem(last=False)
-    else:
-        recent.move_to_end(text)
     return found

