@@ -23,6 +23,8 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from typing import Any
 
+from headroom.errors import InvalidInput
+
 __all__ = [
     "LineCounts",
     "RememberingCounter",
@@ -307,6 +309,8 @@ class LineCounts:
         """Tokens of the lines at ``indices`` (ascending, 0-based) joined in order."""
         runs: list[tuple[int, int]] = []
         for i in indices:
+            if runs and i < runs[-1][1]:
+                raise InvalidInput(f"line indices must ascend without repeats; {i} came after {runs[-1][1] - 1}")
             if runs and runs[-1][1] == i:
                 runs[-1] = (runs[-1][0], i + 1)
             else:
@@ -318,11 +322,16 @@ class LineCounts:
         total = 0
         pending: list[tuple[int, int]] = []  # lines whose chunk is not closed yet
         starts, chunk_of, prefix, n = self.chunk_starts, self.chunk_of, self._prefix, len(self.lines)
+        last_end = 0
         for first, end in runs:
-            if not 0 <= first < end <= n:
-                if first == end:
-                    continue
-                raise IndexError(f"line range {first}-{end} is outside the text's {n} lines")
+            if first == end:
+                continue
+            if not 0 <= first < end <= n or first < last_end:
+                raise InvalidInput(
+                    f"line range {first}-{end} is not an ascending range inside the text's {n} lines "
+                    "(0-based, end exclusive)"
+                )
+            last_end = end
             k = chunk_of[first]
             opens = starts[k] == first
             if opens:

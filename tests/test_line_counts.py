@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from headroom.errors import InvalidInput
 from headroom.testing import FakeCounter
 from headroom.tokens import (
     LineCounts,
@@ -109,8 +110,10 @@ def test_line_counts_are_kept_per_counter_and_selections_memoised() -> None:
     built = len(calls)
     assert first.select([1, 3]) == first.select([1, 3]) == expected  # a lone blank line: encoded once
     assert len(calls) == built + 1
-    with pytest.raises(IndexError):
+    with pytest.raises(InvalidInput, match="ascending range"):
         first.span(0, 9)
+    with pytest.raises(InvalidInput, match="ascend without repeats"):
+        first.select([2, 1])
 
 
 def test_a_text_past_the_threshold_counts_as_one_encoding_does() -> None:
