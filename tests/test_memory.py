@@ -522,9 +522,10 @@ def test_any_text_round_trips_and_is_found_by_its_words(
     memory = open_memory.opened[0] if open_memory.opened else open_memory(agent="h")
     handle = memory.remember(text)
     assert memory.recall(handle) == text and handle == make_handle(text)
-    worded = memory.remember(glue.join(words) + " " + text)
+    worded_text = glue.join(words) + " " + text
+    worded = memory.remember(worded_text)
     for word in words:
-        if open_memory.backend == "table" and word not in terms(word):
+        if open_memory.backend == "table" and word not in terms(worded_text):
             continue  # the fallback index keeps headroom.relevance.terms: ASCII, two characters or more
         if isinstance(memory, PostgresMemory) and _english_stop_word(memory, word):
             continue  # PostgreSQL's english configuration indexes no stop words ("a", "the")

@@ -37,7 +37,9 @@ _DIFF_LINE = re.compile(
 _HUNK = re.compile(r"^@@ -\d+(,\d+)? \+\d+(,\d+)? @@")
 _WHOLE_DIFF = re.compile(r"^(diff |--- \S|Index: |@@ -\d|commit [0-9a-f]{7,40}\b|From [0-9a-f]{40} )")
 _JSON_START = re.compile(r"[{\[](?=\s*[\"{\[\]}\d\-tfn])")
-_CANDIDATE = re.compile(r"^ {0,3}(?:`{3,}|~{3,})|^(?:diff |Index: |@@ -\d|--- \S)|" + _JSON_START.pattern, re.M)
+# where a block may start: a fence or diff header at a line start, or an opening bracket anywhere;
+# two scans, because one alternation of both ran at half the speed (only the lines they fall on count)
+_CANDIDATE_LINE = re.compile(r"^ {0,3}(?:`{3,}|~{3,})|^(?:diff |Index: |@@ -\d|--- \S)", re.M)
 _OPEN = re.compile(r"[{\[]")
 _MIN_JSON = 240
 _DECODER = json.JSONDecoder()
@@ -62,7 +64,8 @@ class Section:
 
 def split_sections(text: str) -> list[Section] | None:
     """The sections of ``text``, or None when it embeds no block."""
-    candidates = [found.start() for found in _CANDIDATE.finditer(text)]
+    candidates = [found.start() for found in _CANDIDATE_LINE.finditer(text)]
+    candidates += [found.start() for found in _JSON_START.finditer(text)]
     if not candidates:
         return None
     lines = split_lines(text)

@@ -23,6 +23,8 @@ whose ranges are the section's own, gains the section's line span (``in lines
 
 from __future__ import annotations
 
+import functools
+import heapq
 import re
 from dataclasses import dataclass, field
 
@@ -30,6 +32,7 @@ from headroom.compressors.mixed._split import Section, split_sections
 from headroom.markers import own_marks
 from headroom.plugins import CHECKS, Compressed, Compressor, PieceContext, builtin_registry, split_lines
 from headroom.relevance import BM25
+from headroom.tokens import count_joined
 
 __all__ = ["MixedCompressor"]
 
@@ -85,6 +88,7 @@ class _Plan:
     def __init__(self, text: str, sections: list[Section], ctx: PieceContext) -> None:
         self.text, self.ctx = text, ctx
         self.fallbacks: list[str] = []
+        self._markers: dict[tuple[int, int], _Form] = {}
         registry = ctx.registry if ctx.registry is not None else builtin_registry()
         self.parts: list[_Part] = []
         for section in sections:
@@ -112,7 +116,10 @@ class _Plan:
             index += size
         # the sections the question is about give last: BM25 over the sections, each read with the
         # end of the text before it (the heading or sentence that says what a block is), up to 4x the weight
-        scores = BM25([self._lead_in(i) + part.text for i, part in enumerate(self.parts)]).scores(ctx.query)
+        # (without a query every score is zero: reading every section for BM25 cost seconds on a large piece)
+        query = ctx.query if ctx.query and ctx.query.strip() else None
+        documents = [self._lead_in(i) + part.text for i, part in enumerate(self.parts)] if query else []
+        scores = BM25(documents).scores(query) if query else [0.0] * len(self.parts)
         best = max(scores, default=0.0)
         self.weights = [1.0 + 3.0 * score / best if best else 1.0 for score in scores]
 
@@ -126,39 +133,44 @@ class _Plan:
         return ""
 
     def default(self) -> Compressed | None:
-        result, _ = self._render([_DEFAULT] * len(self.parts))
+        result = self._render([_DEFAULT] * len(self.parts))[0]
         return None if result.text == self.text else result
 
     def fit(self, target: int) -> Compressed | None:
-        steps = [0] * len(self.parts)
-        while True:
-            result, estimate = self._render(steps)
-            if estimate <= target and self.ctx.counter.count(result.text) <= target:
-                return None if result.text == self.text else result
-            movable = [
-                i
-                for i, part in enumerate(self.parts)
-                if part.compressor is not None and steps[i] <= len(self.ctx.levels)
-            ]
-            if not movable:
-                return None
-            # the biggest section gives first, a section the question is about counting for less
-            steps[max(movable, key=lambda i: (self._form(i, steps[i]).tokens / self.weights[i], -i))] += 1
+        """The first state of the walk down the ladder whose estimate and real count fit ``target``.
 
-    def _render(self, steps: list[int]) -> tuple[Compressed, int]:
-        """The joined text at ``steps``, and its tokens estimated as the sum of its parts."""
-        out: list[str] = []
+        The walk (which section steps next) does not depend on the target, so
+        it is kept for the piece (``_Walk``) and the allocator's later targets
+        read their stopping point off it; only a state whose estimate fits is
+        rendered and counted.
+        """
+        walk = self._walk
+        state = 0
+        while True:
+            if state == len(walk.estimates) and not walk.extend():
+                return None
+            if walk.estimates[state] <= target:
+                result, pieces = self._render(walk.steps_at(state))
+                if count_joined(pieces, self.ctx.counter) <= target:
+                    return None if result.text == self.text else result
+            state += 1
+
+    @functools.cached_property
+    def _walk(self) -> _Walk:
+        return _Walk(self)
+
+    def _render(self, steps: list[int]) -> tuple[Compressed, list[tuple[str, int]]]:
+        """The joined text at ``steps``, and the pieces joined with their own counts (their sum is
+        the estimate; ``count_joined`` makes it exact)."""
+        out: list[tuple[str, int]] = []
         omitted: dict[str, int] = {}
-        estimate = 0
         lossless = True
         run: list[int] = []  # parts of consecutive groups whose block is a bare marker
 
         def close_run() -> None:
-            nonlocal estimate
             if run:
                 form = self._marker(run[0], run[-1])
-                out.append(form.text)
-                estimate += form.tokens
+                out.append((form.text, form.tokens))
                 for unit, count in form.omitted.items():
                     omitted[unit] = omitted.get(unit, 0) + count
                 run.clear()
@@ -171,19 +183,18 @@ class _Plan:
             close_run()
             for i in group:
                 form = self._form(i, steps[i])
-                out.append(form.text)
-                estimate += form.tokens
+                out.append((form.text, form.tokens))
                 lossless = lossless and form.lossless
                 for unit, count in form.omitted.items():
                     omitted[unit] = omitted.get(unit, 0) + count
         close_run()
         result = Compressed(
-            "".join(out),
+            "".join(text for text, _ in out),
             lossless=lossless and not omitted,
             omitted=omitted,
             fallbacks=tuple(dict.fromkeys(self.fallbacks)),
         )
-        return result, estimate
+        return result, out
 
     def _form(self, index: int, step: int) -> _Form:
         """The section at ``step``: its default policy (``_DEFAULT``, no budget), then under a
@@ -229,6 +240,12 @@ class _Plan:
     def _marker(self, first: int, last: int) -> _Form:
         """Parts ``first`` to ``last`` as one marker: their lines, or their characters when they
         start mid-line or hold one line."""
+        made = self._markers.get((first, last))
+        if made is None:
+            made = self._markers[first, last] = self._make_marker(first, last)
+        return made
+
+    def _make_marker(self, first: int, last: int) -> _Form:
         start, end = self.parts[first].section.start, self.parts[last].section.end
         line, last_line = self.parts[first].section.line, self.parts[last].last_line
         lines = last_line - line + 1
@@ -261,3 +278,80 @@ class _Plan:
             out += [text[at : found.start()], move(found)]
             at = found.end()
         return "".join(out) + text[at:]
+
+
+class _Walk:
+    """The greedy walk down the ladder, one section a step, with each state's estimated tokens.
+
+    State 0 has every section at its lossless default; each next state steps
+    the movable section with the most tokens (a section the question is about
+    counting for less, the first on a tie) one rung down. The estimate is what
+    ``_Plan._render`` sums (each group's forms, one marker per run of bare
+    groups), kept by arithmetic as one section moves: rendering and summing
+    every state cost seconds on a long conversation.
+    """
+
+    def __init__(self, plan: _Plan) -> None:
+        self.plan = plan
+        self.last = len(plan.ctx.levels)  # a step past this is a bare marker
+        self.steps = [0] * len(plan.parts)
+        self.moves: list[int] = []  # the section stepped to reach state k + 1
+        self.group_of = {i: g for g, group in enumerate(plan.groups) for i in group}
+        self.group_tokens = [sum(plan._form(i, 0).tokens for i in group) for group in plan.groups]
+        self.bare = [False] * len(plan.groups)
+        self.run_end: dict[int, int] = {}  # a run of bare groups: first group -> last
+        self.run_start: dict[int, int] = {}  # and last -> first
+        self.kept_tokens = sum(self.group_tokens)
+        self.marker_tokens = 0
+        self.estimates = [self.kept_tokens]
+        self.heap = [self._key(i) for i, part in enumerate(plan.parts) if part.compressor is not None]
+        heapq.heapify(self.heap)
+
+    def _key(self, index: int) -> tuple[float, int]:
+        # the order of ``max(movable, key=(tokens / weight, -index))``, as a min-heap
+        return (-(self.plan._form(index, self.steps[index]).tokens / self.plan.weights[index]), index)
+
+    def extend(self) -> bool:
+        """Take one more step; False when no section can move."""
+        if not self.heap:
+            return False
+        _, index = heapq.heappop(self.heap)
+        plan, group = self.plan, self.group_of[index]
+        before = plan._form(index, self.steps[index]).tokens
+        self.steps[index] += 1
+        self.moves.append(index)
+        if self.steps[index] <= self.last:
+            change = plan._form(index, self.steps[index]).tokens - before
+            self.group_tokens[group] += change
+            self.kept_tokens += change
+            heapq.heappush(self.heap, self._key(index))
+        else:
+            self._bare(group)
+        self.estimates.append(self.kept_tokens + self.marker_tokens)
+        return True
+
+    def _bare(self, group: int) -> None:
+        """``group`` becomes a bare marker, joining the runs of bare groups beside it."""
+        self.bare[group] = True
+        self.kept_tokens -= self.group_tokens[group]
+        first = last = group
+        if group > 0 and self.bare[group - 1]:
+            first = self.run_start.pop(group - 1)
+            del self.run_end[first]
+            self.marker_tokens -= self._run_tokens(first, group - 1)
+        if group + 1 < len(self.bare) and self.bare[group + 1]:
+            last = self.run_end.pop(group + 1)
+            del self.run_start[last]
+            self.marker_tokens -= self._run_tokens(group + 1, last)
+        self.run_end[first], self.run_start[last] = last, first
+        self.marker_tokens += self._run_tokens(first, last)
+
+    def _run_tokens(self, first: int, last: int) -> int:
+        groups = self.plan.groups
+        return self.plan._marker(groups[first][0], groups[last][-1]).tokens
+
+    def steps_at(self, state: int) -> list[int]:
+        steps = [0] * len(self.steps)
+        for index in self.moves[:state]:
+            steps[index] += 1
+        return steps
