@@ -20,7 +20,7 @@ like a credential: not a placeholder or a variable reference, and for generic
 names (token, secret, key) of high enough character entropy. Every pattern is
 linear on long lines: no nested or unbounded repeats next to each other.
 Figures (recall, false positives on real files) are in docs/reliability.md,
-measured by ``benchmarks/secrets.py``.
+measured by ``benchmarks/secret_scan.py``.
 """
 
 from __future__ import annotations

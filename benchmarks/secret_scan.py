@@ -1,7 +1,7 @@
 """Recall and false positives of headroom.secrets on real files.
 
-    python benchmarks/secrets.py                    # default roots, 400 files each
-    python benchmarks/secrets.py --files 1000 --show 20
+    python benchmarks/secret_scan.py                    # default roots, 400 files each
+    python benchmarks/secret_scan.py --files 1000 --show 20
 
 Negatives are real files on the machine that runs it, read as they are: the
 Python standard library's sources (sysconfig's ``stdlib``), ``/etc`` (config
