@@ -1,0 +1,166 @@
+"""A piece's forms: what its compressor makes at a target, with the fallback chain behind it.
+
+``Shaper.form(target, query)`` is the one place a compressor's output becomes a
+``Form`` the core can place (``_to_form``). The chain (DESIGN invariant 11):
+
+1. the typed compressor at the target; if its form is over the target it is
+   asked again, twice at most, with the target scaled by how far it missed;
+2. the generic compressor (head, tail, lines matching the question) at the
+   same target, when the typed one gave nothing that fits;
+3. a bare marker, only when the generic form does not fit either.
+
+Each fall is carried on the form as a note and recorded as a degradation only
+when that form is the one sent: the allocator tries many targets, and a fall
+at a target it did not choose is not something the caller got.
+
+Forms are memoised by ``(target, query)``: the allocator's bisection and the
+turn-by-turn replay (headroom.turns) ask for the same form many times.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+
+from headroom.compressors.base import CHECKS, Compressed, Compressor, PieceContext
+from headroom.config import Config
+from headroom.messages import Path
+from headroom.registry import Registry
+
+__all__ = ["Form", "Piece", "Shaper"]
+
+_RETRIES = 2
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A compressible string and what is known about it."""
+
+    message_index: int
+    path: Path
+    text: str
+    tokens: int
+    position: int
+    ctx: PieceContext
+    json_only: bool = False
+    turn: int = 0
+
+
+@dataclass(frozen=True)
+class Form:
+    text: str
+    tokens: int
+    level: str
+    lossless: bool
+    omitted: Mapping[str, int]
+    compressor: str
+    notes: tuple[tuple[str, str], ...] = ()  # (degradation kind, detail) for each fall taken
+
+
+@dataclass
+class Shaper:
+    """Makes one piece's forms, memoised; never raises on a compressor's failure."""
+
+    piece: Piece
+    content_type: str
+    registry: Registry
+    config: Config
+    budget: int | None
+    memo: dict[tuple[int | None, str | None], Form] = field(default_factory=dict)
+    failures: list[tuple[str, str]] = field(default_factory=list)  # crashes and failed checks, on any attempt
+
+    @cached_property
+    def original(self) -> Form:
+        return Form(self.piece.text, self.piece.tokens, "original", True, {}, "none")
+
+    @cached_property
+    def default(self) -> Form:
+        """The default policy: under a budget only its lossless savings; the original if none."""
+        piece = self.piece
+        if piece.tokens < self.config.min_tokens:
+            return self.original
+        made = self._compress(self.compressor, None, piece.ctx, "default")
+        if made is None or made.tokens >= piece.tokens:
+            return self.original if made is None or not made.notes else replace(self.original, notes=made.notes)
+        if self.budget is not None and not made.lossless:
+            return replace(self.original, notes=made.notes)
+        return made
+
+    @cached_property
+    def compressor(self) -> Compressor:
+        return self.registry.build(self.content_type, self.config.compressors)
+
+    @cached_property
+    def generic(self) -> Compressor:
+        return self.registry.build("text", self.config.compressors)
+
+    def form(self, target: int, query: str | None) -> Form:
+        """The largest form the chain makes within ``target`` tokens (a marker may exceed a tiny target)."""
+        if target >= self.default.tokens:
+            return self.default
+        key = (target, query)
+        if key not in self.memo:
+            made = self._chain(target, query)
+            # never worse (DESIGN invariant 4): a marker larger than the piece is not sent
+            self.memo[key] = made if made.tokens < self.default.tokens else self.default
+        return self.memo[key]
+
+    def _chain(self, target: int, query: str | None) -> Form:
+        ctx = self.piece.ctx if query == self.piece.ctx.query else replace(self.piece.ctx, query=query)
+        notes: tuple[tuple[str, str], ...] = ()
+        aim = target
+        for _ in range(_RETRIES + 1):
+            made = self._compress(self.compressor, aim, ctx, f"target {target}")
+            if made is None:
+                break
+            notes = made.notes
+            if made.tokens <= target and made.tokens < self.piece.tokens:
+                return made
+            if made.tokens <= 0 or made.tokens >= self.piece.tokens:
+                break
+            aim = max(1, aim * target // made.tokens - 1)
+        if self.content_type != "text" and not self.piece.json_only:
+            made = self._compress(self.generic, target, ctx, f"target {target}")
+            if made is not None and made.tokens <= target and made.tokens < self.piece.tokens:
+                fall = ("fallback", f"{self.compressor.name} kept nothing within {target} tokens; generic form used")
+                return replace(made, level="generic", notes=(*notes, *made.notes, fall))
+        marker = self._marker()
+        if marker is None:  # JSON tool arguments: no marker may stand in for them
+            return self.default
+        fall = ("fallback", f"no form of this {self.content_type} fits {target} tokens; bare marker")
+        return replace(marker, notes=(*notes, fall))
+
+    def _compress(self, compressor: Compressor, target: int | None, ctx: PieceContext, level: str) -> Form | None:
+        try:
+            out = compressor.compress(self.piece.text, target, ctx)
+        except Exception as error:  # noqa: BLE001 - a plugin's failure must not lose the caller's data
+            detail = (
+                f"{compressor.name} failed on {self.content_type} ({type(error).__name__}: {error}); next in the chain"
+            )
+            self.failures.append(("compressor", detail))
+            return None
+        if out is None:
+            return None
+        made = _to_form(out, compressor.name, level, ctx, self.piece.json_only)
+        if made is None:
+            detail = f"{compressor.name} output failed its {out.output_kind!r} check; reverted to the next in the chain"
+            self.failures.append(("check", detail))
+        return made
+
+    def _marker(self) -> Form | None:
+        if self.piece.json_only:
+            return None
+        count, unit = self.compressor.describe(self.piece.text)
+        detail = f"1-{count}" if unit in ("lines", "chars") else None
+        text = self.piece.ctx.marker(count, unit, detail)
+        return Form(text, self.piece.ctx.counter.count(text), "marker", False, {unit: count}, "marker")
+
+
+def _to_form(out: Compressed, name: str, level: str, ctx: PieceContext, json_only: bool) -> Form | None:
+    """A compressor's output as a Form, or None when it fails its check (the one place forms are made)."""
+    notes = tuple(("fallback", f"{name}: {note}") for note in out.fallbacks)
+    check = CHECKS.get(out.output_kind)
+    if check is None or not check(out.text) or (json_only and not CHECKS["json"](out.text)):
+        return None
+    return Form(out.text, ctx.counter.count(out.text), level, out.lossless, dict(out.omitted), name, notes)
