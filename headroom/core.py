@@ -21,6 +21,7 @@ from headroom.config import Config
 from headroom.errors import BudgetExceeded, InvalidInput
 from headroom.forms import Form, Piece, Shaper
 from headroom.handles import make_handle
+from headroom.hints import hint_for
 from headroom.manifest import CompressResult, Degradation, Manifest, ManifestEntry, TextResult
 from headroom.messages import (
     MESSAGE_OVERHEAD,
@@ -146,7 +147,8 @@ def _choose(
     if counter.note:
         degradations.append(Degradation(kind="tokenizer", detail=counter.note))
     degradations.extend(Degradation(kind="plugin", detail=problem) for problem in registry.problems)
-    shapers = [Shaper(p, registry.router.detect(p.text), registry, config, budget) for p in pieces]
+    routes = [_route(p, registry) for p in pieces]
+    shapers = [Shaper(p, kind, registry, config, budget) for p, (kind, _) in zip(pieces, routes)]
     fixed = turns.fixed_upto[-1]
     if budget is None or fixed + sum(s.default.tokens for s in shapers) <= budget:
         forms = [s.default for s in shapers]
@@ -166,7 +168,7 @@ def _choose(
             raise BudgetExceeded(budget, total, reason)
     chosen: list[tuple[Piece, Form]] = []
     entries = []
-    for piece, shaper, form in zip(pieces, shapers, forms):
+    for piece, shaper, form, (_, route) in zip(pieces, shapers, forms, routes):
         at = piece.message_index
         degradations.extend(Degradation(kind=kind, detail=detail, message_index=at) for kind, detail in shaper.failures)
         degradations.extend(Degradation(kind=kind, detail=detail, message_index=at) for kind, detail in form.notes)
@@ -185,6 +187,7 @@ def _choose(
                 tokens_before=piece.tokens,
                 tokens_after=form.tokens,
                 omitted=dict(form.omitted),
+                route=route,
             )
         )
     manifest = Manifest(
@@ -196,6 +199,15 @@ def _choose(
         degradations=tuple(_unique(degradations)),
     )
     return chosen, manifest, degradations
+
+
+def _route(piece: Piece, registry: Registry) -> tuple[str, str]:
+    """The piece's content type, and what chose it: the tool call's hint first, then the detectors."""
+    if piece.ctx.tool_args or piece.ctx.tool_name:
+        hinted = hint_for(piece.text, piece.ctx.tool_name, piece.ctx.tool_args)
+        if hinted is not None and hinted[0] in registry.content_types:
+            return hinted[0], f"hint: {hinted[1]}"
+    return registry.router.detect(piece.text), "detector"
 
 
 def _turn_of(messages: Sequence[Mapping[str, Any]]) -> list[int]:

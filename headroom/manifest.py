@@ -22,7 +22,11 @@ class ManifestEntry(BaseModel):
     ``path`` locates the string inside ``messages[message_index]`` (keys and
     list positions). ``omitted`` counts what was left out in the source's
     units, e.g. ``{"lines": 120}``; it is empty for a lossless re-encoding.
-    ``level`` is ``"default"``, a budget fraction like ``"0.3"``, or ``"marker"``.
+    ``level`` is ``"default"``, ``"target N"`` (the compressor was asked for N
+    tokens), ``"generic"`` (the typed compressor kept nothing within its
+    target, the generic one did) or ``"marker"``. ``route`` says what chose
+    ``content_type``: a hint of the tool call (``"hint: command 'git'"``,
+    ``"hint: extension .rs"``) or ``"detector"`` (docs/routing.md).
     """
 
     model_config = _FROZEN
@@ -37,6 +41,7 @@ class ManifestEntry(BaseModel):
     tokens_before: int
     tokens_after: int
     omitted: dict[str, int]
+    route: str = "detector"
 
 
 class Degradation(BaseModel):
