@@ -57,7 +57,7 @@ def _solve(sizes: Sequence[int], weights: Sequence[float], room: int) -> float:
     return left / weight if weight > 0 else 0.0
 
 
-_OUT_OF_REACH = 2  # lambda is not raised past this many times its water-fill value
+_OUT_OF_REACH = 4  # lambda is not raised past this many times its water-fill value
 
 
 def fill(
