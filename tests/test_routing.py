@@ -77,3 +77,10 @@ def test_the_hint_outranks_a_stray_line_and_is_recorded() -> None:
     result = Headroom(counter=FakeCounter(), store=MemoryStore()).compress(messages, 300)
     entry = result.manifest.entries[0]
     assert entry.content_type == "code" and entry.route == "hint: extension .rs"
+
+
+def test_small_json_examples_in_docstrings_do_not_make_a_file_mixed() -> None:
+    example = '```json\n{"name": "x", "id": 1}\n```\n'
+    doc = "".join(f"def handler_{k}(request):\n    return respond(request, {k})\n\n" for k in range(60))
+    bundle = "Handlers of the service, with one example of their input:\n\n" + example + doc
+    assert ROUTER.detect(bundle) != "mixed"
