@@ -58,6 +58,8 @@ def _solve(sizes: Sequence[int], weights: Sequence[float], room: int) -> float:
 
 
 _OUT_OF_REACH = 4  # lambda is not raised past this many times its water-fill value
+_RATIO = 1.02
+_CROSS = 300  # below this the grid steps by 1; above it, by 2% (1.02**300 is about 380)
 
 
 def fill(
@@ -69,8 +71,9 @@ def fill(
 ) -> tuple[int, ...]:
     """Targets per piece whose realized tokens fit ``room``, spending what undershooting pieces leave.
 
-    Lambda is a whole number of tokens per unit of weight, searched by
-    bisection for the largest value whose real total fits: from the water-fill
+    Lambda is a whole number of tokens per unit of weight on a fixed grid
+    (1, 2, 3 ... then 2% apart), searched by bisection for the largest value
+    whose real total fits: from the water-fill
     of ``room`` up to where every piece would be whole when compressors
     undershoot, down towards 0 when one overshot (or markers exceed tiny
     targets). At lambda 0 every piece is at its smallest form and the caller
@@ -83,15 +86,15 @@ def fill(
     if not sizes or sum(sizes) <= room:
         return tuple(sizes)
 
-    def fits(lam: int) -> bool:
-        return sum(realize(i, t) for i, t in enumerate(_targets(sizes, weights, lam))) <= room
+    def fits(k: int) -> bool:
+        return sum(realize(i, t) for i, t in enumerate(_targets(sizes, weights, _grid(k)))) <= room
 
-    start = int(_solve(sizes, weights, room))
+    start = _below(int(_solve(sizes, weights, room)))
     whole = max(math.ceil(s / w) for s, w in zip(sizes, weights))
     if fits(start):
-        # low fits; high is past every cap, or twice the water-fill: a compressor would have to miss
-        # its target by half to fit there, and building such forms of a 10 MB log is most of the time
-        low, high = start, min(whole + 1, _OUT_OF_REACH * start + 2)
+        # low fits; high is past every cap, or four times the water-fill: a compressor would have to
+        # keep a quarter of its target to fit there, and building such forms of a 10 MB log is slow
+        low, high = start, _below(min(whole, _OUT_OF_REACH * _grid(start) + 2)) + 1
     else:
         low, high = 0, start  # high does not fit
         if not fits(low):
@@ -102,7 +105,24 @@ def fill(
             low = middle
         else:
             high = middle
-    return _targets(sizes, weights, low)
+    return _targets(sizes, weights, _grid(low))
+
+
+def _grid(k: int) -> int:
+    """Lambda's k-th value: 0, 1, 2, ... then 2% apart (a search costs a few steps whatever the size)."""
+    return max(k, int(_RATIO**k)) if k > 0 else 0
+
+
+def _below(lam: int) -> int:
+    """The largest k whose grid value is at most ``lam``."""
+    if lam < 1:
+        return 0
+    k = max(lam if lam < _CROSS else int(math.log(lam) / math.log(_RATIO)), 0)
+    while _grid(k + 1) <= lam:
+        k += 1
+    while k > 0 and _grid(k) > lam:
+        k -= 1
+    return k
 
 
 def check_budget(budget: object) -> None:

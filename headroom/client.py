@@ -12,6 +12,7 @@ from typing import Any
 from headroom.config import Config
 from headroom.core import Plan, plan_messages, plan_text
 from headroom.errors import InvalidInput
+from headroom.forms import FormCache
 from headroom.handles import parse_handle
 from headroom.manifest import CompressResult, TextResult
 from headroom.registry import Registry, default_registry
@@ -49,6 +50,7 @@ class Headroom:
         self.config = config if config is not None else Config()
         self._counter = counter
         self._registry = registry
+        self._forms = FormCache()  # forms across calls: the history an agent loop re-sends costs lookups
 
     def derive(self, *, model: str | None = None, store: Store | None = None, config: Config | None = None) -> Headroom:
         """A ``Headroom`` like this one with the given settings replaced.
@@ -96,6 +98,7 @@ class Headroom:
             config=self.config,
             query=query,
             strict=strict,
+            forms_cache=self._forms,
         )
         self._keep(plan)
         assert isinstance(plan.result, CompressResult)
@@ -113,6 +116,7 @@ class Headroom:
             config=self.config,
             query=query,
             strict=strict,
+            forms_cache=self._forms,
         )
         self._keep(plan)
         assert isinstance(plan.result, TextResult)

@@ -19,7 +19,7 @@ from headroom.budget import check_budget
 from headroom.compressors.base import PieceContext
 from headroom.config import Config
 from headroom.errors import BudgetExceeded, InvalidInput
-from headroom.forms import Form, Piece, Shaper
+from headroom.forms import Form, FormCache, Piece, Shaper
 from headroom.handles import make_handle
 from headroom.hints import hint_for
 from headroom.manifest import CompressResult, Degradation, Manifest, ManifestEntry, TextResult
@@ -58,6 +58,7 @@ def plan_messages(
     config: Config,
     query: str | None,
     strict: bool,
+    forms_cache: FormCache | None = None,
 ) -> Plan:
     check_budget(budget)
     counter = RememberingCounter(counter)  # compressors count the forms they return; so does the core
@@ -91,7 +92,7 @@ def plan_messages(
         pieces.append(Piece(at, f.path, f.text, tokens, ends[at], ctx, f.category == "tool_args", turn_of[at]))
     before = REPLY_PRIMING + sum(per_message)
     turns = _turns(messages, turn_of, per_message, pieces, config, query)
-    chosen, manifest, _ = _choose(pieces, turns, budget, counter, registry, config, strict)
+    chosen, manifest, _ = _choose(pieces, turns, budget, counter, registry, config, strict, forms_cache)
     out = rebuild(messages, {(p.message_index, p.path): form.text for p, form in chosen})
     result = CompressResult(
         messages=out, manifest=manifest, tokens_before=before, tokens_after=manifest_total(manifest, before)
@@ -108,6 +109,7 @@ def plan_text(
     config: Config,
     query: str | None,
     strict: bool,
+    forms_cache: FormCache | None = None,
 ) -> Plan:
     if not isinstance(text, str):
         raise InvalidInput(f"compress_text takes a str, got {type(text).__name__}; for message lists use compress()")
@@ -118,7 +120,9 @@ def plan_text(
         make_handle(text), counter, query or None, registry=registry, options=config.compressors, levels=config.levels
     )
     piece = Piece(0, (), text, tokens, tokens, ctx)
-    chosen, manifest, _ = _choose([piece], Turns((0,), (query or None,)), budget, counter, registry, config, strict)
+    chosen, manifest, _ = _choose(
+        [piece], Turns((0,), (query or None,)), budget, counter, registry, config, strict, forms_cache
+    )
     new_text = chosen[0][1].text if chosen else text
     result = TextResult(
         text=new_text, manifest=manifest, tokens_before=tokens, tokens_after=manifest_total(manifest, tokens)
@@ -142,13 +146,14 @@ def _choose(
     registry: Registry,
     config: Config,
     strict: bool,
+    forms_cache: FormCache | None,
 ) -> tuple[list[tuple[Piece, Form]], Manifest, list[Degradation]]:
     degradations: list[Degradation] = []
     if counter.note:
         degradations.append(Degradation(kind="tokenizer", detail=counter.note))
     degradations.extend(Degradation(kind="plugin", detail=problem) for problem in registry.problems)
     routes = [_route(p, registry) for p in pieces]
-    shapers = [Shaper(p, kind, registry, config, budget) for p, (kind, _) in zip(pieces, routes)]
+    shapers = [Shaper(p, kind, registry, config, budget, shared=forms_cache) for p, (kind, _) in zip(pieces, routes)]
     fixed = turns.fixed_upto[-1]
     if budget is None or fixed + sum(s.default.tokens for s in shapers) <= budget:
         forms = [s.default for s in shapers]
@@ -170,7 +175,6 @@ def _choose(
     entries = []
     for piece, shaper, form, (_, route) in zip(pieces, shapers, forms, routes):
         at = piece.message_index
-        degradations.extend(Degradation(kind=kind, detail=detail, message_index=at) for kind, detail in shaper.failures)
         degradations.extend(Degradation(kind=kind, detail=detail, message_index=at) for kind, detail in form.notes)
         if form.text == piece.text:
             continue

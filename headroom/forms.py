@@ -14,12 +14,19 @@ when that form is the one sent: the allocator tries many targets, and a fall
 at a target it did not choose is not something the caller got.
 
 Forms are memoised by ``(target, query)``: the allocator's bisection and the
-turn-by-turn replay (headroom.turns) ask for the same form many times.
+turn-by-turn replay (headroom.turns) ask for the same form many times. A
+``FormCache`` held by a ``Headroom`` instance carries them across calls, keyed
+by the piece's handle and content type as well: an agent loop compresses the
+same history before every call, and the replay then costs lookups. It is an
+optimisation only: a form is a pure function of its key and the instance's
+fixed counter, registry and config, so a hit and a miss give the same bytes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -28,7 +35,7 @@ from headroom.config import Config
 from headroom.messages import Path
 from headroom.registry import Registry
 
-__all__ = ["Form", "Piece", "Shaper"]
+__all__ = ["Form", "FormCache", "Piece", "Shaper"]
 
 _RETRIES = 2
 
@@ -58,6 +65,33 @@ class Form:
     notes: tuple[tuple[str, str], ...] = ()  # (degradation kind, detail) for each fall taken
 
 
+class FormCache:
+    """Forms kept across calls, least recently used first out, bounded by the characters they hold."""
+
+    def __init__(self, max_chars: int = 32_000_000) -> None:
+        self._forms: OrderedDict[Hashable, Form] = OrderedDict()
+        self._chars = 0
+        self._max = max_chars
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Form | None:
+        with self._lock:
+            form = self._forms.get(key)
+            if form is not None:
+                self._forms.move_to_end(key)
+            return form
+
+    def put(self, key: Hashable, form: Form) -> None:
+        with self._lock:
+            if key in self._forms:
+                return
+            self._forms[key] = form
+            self._chars += len(form.text)
+            while self._chars > self._max and self._forms:
+                _, dropped = self._forms.popitem(last=False)
+                self._chars -= len(dropped.text)
+
+
 @dataclass
 class Shaper:
     """Makes one piece's forms, memoised; never raises on a compressor's failure."""
@@ -69,6 +103,7 @@ class Shaper:
     budget: int | None
     memo: dict[tuple[int | None, str | None], Form] = field(default_factory=dict)
     failures: list[tuple[str, str]] = field(default_factory=list)  # crashes and failed checks, on any attempt
+    shared: FormCache | None = None
 
     @cached_property
     def original(self) -> Form:
@@ -77,6 +112,22 @@ class Shaper:
     @cached_property
     def default(self) -> Form:
         """The default policy: under a budget only its lossless savings; the original if none."""
+        piece = self.piece
+        wide = (piece.ctx.handle, self.content_type, piece.json_only, "default", self.budget is None, piece.ctx.query)
+        kept = self.shared.get(wide) if self.shared is not None else None
+        if kept is None:
+            kept = self._with_failures(self._default)
+            if self.shared is not None:
+                self.shared.put(wide, kept)
+        return kept
+
+    def _with_failures(self, make: Callable[[], Form]) -> Form:
+        """``make()``, carrying the crashes and failed checks met on the way as notes of the form."""
+        seen = len(self.failures)
+        made = make()
+        return replace(made, notes=(*self.failures[seen:], *made.notes)) if len(self.failures) > seen else made
+
+    def _default(self) -> Form:
         piece = self.piece
         if piece.tokens < self.config.min_tokens:
             return self.original
@@ -101,9 +152,15 @@ class Shaper:
             return self.default
         key = (target, query)
         if key not in self.memo:
-            made = self._chain(target, query)
-            # never worse (DESIGN invariant 4): a marker larger than the piece is not sent
-            self.memo[key] = made if made.tokens < self.default.tokens else self.default
+            wide = (self.piece.ctx.handle, self.content_type, self.piece.json_only, target, query)
+            made = self.shared.get(wide) if self.shared is not None else None
+            if made is None:
+                made = self._with_failures(lambda: self._chain(target, query))
+                # never worse (DESIGN invariant 4): a marker larger than the piece is not sent
+                made = made if made.tokens < self.default.tokens else self.default
+                if self.shared is not None:
+                    self.shared.put(wide, made)
+            self.memo[key] = made
         return self.memo[key]
 
     def _chain(self, target: int, query: str | None) -> Form:
