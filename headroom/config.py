@@ -33,12 +33,12 @@ class Config(BaseModel):
     - ``levels``: a ladder of fractions of a piece's tokens, for a compressor
       that climbs one of its own over parts of a piece (the mixed splitter);
       the core asks each piece for a token target instead (docs/budget.md).
-    - ``slack``: the share of the room a compaction of history frees: history
-      is compacted to at most ``1 - slack`` of the room, so several more turns
+    - ``slack``: the share of the budget a compaction of history frees: history
+      is compacted to at most ``1 - slack`` of the budget, so several more turns
       append before the next one (docs/budget.md).
-    - ``turn_floor``: the share of the room the newest turn is always left
+    - ``turn_floor``: the share of the budget the newest turn is always left
       (or its whole size if smaller); history is compacted when it is not.
-    - ``history_share``: the least share of the room a turn keeps when it
+    - ``history_share``: the least share of the budget a turn keeps when it
       joins history while a large newest turn needs the room it had.
     - ``min_tokens``: pieces smaller than this are left alone unless the
       budget forces them.
@@ -52,9 +52,9 @@ class Config(BaseModel):
 
     protect: frozenset[Protectable] = frozenset({"system", "latest_user", "assistant_text", "tool_args"})
     levels: tuple[float, ...] = DEFAULT_LEVELS
-    slack: float = Field(default=0.5, gt=0.0, le=1.0)
+    slack: float = Field(default=0.7, gt=0.0, le=1.0)
     turn_floor: float = Field(default=0.25, ge=0.0, le=1.0)
-    history_share: float = Field(default=0.1, ge=0.0, le=1.0)
+    history_share: float = Field(default=0.05, ge=0.0, le=1.0)
     min_tokens: int = Field(default=48, ge=0)
     auto_query: bool = True
     allow_network: bool = False
