@@ -53,7 +53,7 @@ class Config(BaseModel):
     protect: frozenset[Protectable] = frozenset({"system", "latest_user", "assistant_text", "tool_args"})
     levels: tuple[float, ...] = DEFAULT_LEVELS
     slack: float = Field(default=0.7, gt=0.0, le=1.0)
-    turn_floor: float = Field(default=0.25, ge=0.0, le=1.0)
+    turn_floor: float = Field(default=0.2, ge=0.0, le=1.0)
     history_share: float = Field(default=0.05, ge=0.0, le=1.0)
     min_tokens: int = Field(default=48, ge=0)
     auto_query: bool = True
