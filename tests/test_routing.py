@@ -84,3 +84,18 @@ def test_small_json_examples_in_docstrings_do_not_make_a_file_mixed() -> None:
     doc = "".join(f"def handler_{k}(request):\n    return respond(request, {k})\n\n" for k in range(60))
     bundle = "Handlers of the service, with one example of their input:\n\n" + example + doc
     assert ROUTER.detect(bundle) != "mixed"
+
+
+def test_pip_verbose_output_is_a_log_by_its_content() -> None:
+    text = "".join(
+        f"Using pip 24.0 from /usr/lib/python3/dist-packages/pip (python 3.11)\n"
+        f"Looking in indexes: https://pypi.org/simple\n"
+        f"Created temporary directory: /tmp/pip-build-{k}\n"
+        f"  Found link https://files.example.org/pkg-{k}.tar.gz, version: 1.{k}\n"
+        f"  Skipping link: not a file: https://files.example.org/pkg-{k}/\n"
+        f"Added pkg=={k} to build tracker '/tmp/pip-tracker'\n"
+        f"  Link requires a different Python (3.12 not in: '>=3.13'): https://x.org/pkg-{k}.whl\n"
+        f"Removed pkg=={k} from build tracker '/tmp/pip-tracker'\n"
+        for k in range(20)
+    )
+    assert ROUTER.detect(text) == "log"
