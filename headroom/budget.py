@@ -1,80 +1,128 @@
-"""Choosing how hard to compress each piece so the whole fits the budget.
+"""Sharing room among pieces by worth: water-filling, then a search on real sizes.
 
-Pure: the allocator sees only numbers. Each piece has a ladder of levels,
-0 = the default policy, 1..L = the lossy fractions of ``Config.levels``,
-L+1 = a bare marker; ``size(i, level)`` gives its tokens there (computed lazily
-by the caller, non-increasing along the ladder).
+Pure: the allocator sees only numbers. Each piece has a size (its tokens at
+its default form), a weight (what it is worth per token of room) and a
+``realize(i, target)`` the caller provides: the tokens piece ``i`` really takes
+when its compressor is asked for ``target`` (a form never larger than its
+target, except a bare marker that is larger than a tiny target).
 
-Pieces fall into *slices* of ``slack x budget`` input tokens by where their
-message ends, so a piece's slice depends only on what comes before it. The
-search walks one fixed sequence of configurations and takes the first that
-fits: a frontier moves forward slice by slice (older pieces first), and for
-each frontier every piece up to it climbs the ladder together (least lossy
-first); pieces past the frontier stay at their default. Appended turns land
-past every frontier already tried, so they never change how those
-configurations score.
+Why targets and not a shared ladder (issue 11): one shared fraction cut a
+400-token grep as hard as a 68k-token file and left up to a quarter of the
+budget unused between x0.7 steps. Water-filling gives each piece
+``min(size_i, w_i x lambda)``: small pieces stay whole, large ones share what
+is left in proportion to their weight, and one number, lambda, is solved so
+the targets fill the room. Compressors aim below their target and some
+undershoot, so lambda is then raised by a bisection on the *real* sizes until
+the room is spent: logarithmic in the precision, not linear in levels.
 
-The fit test keeps a reserve: the default total rounded up to the next
-multiple of the slice size, minus the default total. While a conversation grows
-within one slice the reserve shrinks by exactly what was appended at default,
-so the chosen configuration, and every earlier message, stays the same; when
-it crosses into the next slice the reserve grows and the allocator moves on
-once, leaving up to one slice of room for the turns that follow (docs/budget.md).
+Monotone: the targets grow with the room, and the bisection keeps the largest
+lambda (on a fixed grid) whose real total fits; a larger room therefore never
+gives a piece a smaller target, and a piece's form never keeps fewer units as
+long as its compressor keeps more at a larger target.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from headroom.errors import InvalidInput
 
-__all__ = ["Allocation", "allocate", "check_budget"]
+__all__ = ["check_budget", "fill", "water_fill"]
 
 
-@dataclass(frozen=True)
-class Allocation:
-    levels: tuple[int, ...]
-    total: int
-    fits: bool
+def water_fill(sizes: Sequence[int], weights: Sequence[float], room: int) -> tuple[int, ...]:
+    """Targets ``min(size_i, floor(w_i x lam))`` with the largest ``lam`` whose sum stays within ``room``."""
+    if sum(sizes) <= room:
+        return tuple(sizes)
+    return _targets(sizes, weights, _solve(sizes, weights, room))
 
 
-def allocate(
+def _targets(sizes: Sequence[int], weights: Sequence[float], lam: float) -> tuple[int, ...]:
+    return tuple(min(s, int(w * lam)) for s, w in zip(sizes, weights))
+
+
+def _solve(sizes: Sequence[int], weights: Sequence[float], room: int) -> float:
+    """The lambda at which the capped targets sum to ``room`` (exact, by walking the caps in order)."""
+    order = sorted(range(len(sizes)), key=lambda i: sizes[i] / weights[i])
+    left, weight = float(room), sum(weights)
+    for i in order:
+        cap = sizes[i] / weights[i]
+        if cap * weight > left:  # every remaining piece is cut at this lambda
+            break
+        left -= sizes[i]
+        weight -= weights[i]
+    else:
+        return max(sizes[i] / weights[i] for i in order) if order else 0.0
+    return left / weight if weight > 0 else 0.0
+
+
+_OUT_OF_REACH = 4  # lambda is not raised past this many times its water-fill value
+_RATIO = 1.02
+_CROSS = 300  # below this the grid steps by 1; above it, by 2% (1.02**300 is about 380)
+
+
+def fill(
     *,
-    size: Callable[[int, int], int],
-    positions: Sequence[int],
-    fixed: int,
-    budget: int | None,
-    top_level: int,
-    slack: float,
-) -> Allocation:
-    """Levels per piece: the first configuration in the fixed sequence that fits ``budget``."""
-    count = len(positions)
+    sizes: Sequence[int],
+    weights: Sequence[float],
+    room: int,
+    realize: Callable[[int, int], int],
+) -> tuple[int, ...]:
+    """Targets per piece whose realized tokens fit ``room``, spending what undershooting pieces leave.
 
-    def total(levels: Sequence[int]) -> int:
-        return fixed + sum(size(i, level) for i, level in enumerate(levels))
+    Lambda is a whole number of tokens per unit of weight on a fixed grid
+    (1, 2, 3 ... then 2% apart), searched by bisection for the largest value
+    whose real total fits: from the water-fill
+    of ``room`` up to where every piece would be whole when compressors
+    undershoot, down towards 0 when one overshot (or markers exceed tiny
+    targets). At lambda 0 every piece is at its smallest form and the caller
+    reports the budget as not met. The integer grid is fixed, so the answer is
+    the same whatever the starting point, and grows with ``room`` whenever the
+    real sizes grow with the targets.
+    """
+    if any(w <= 0 for w in weights):
+        raise InvalidInput("piece weights must be positive")
+    if not sizes or sum(sizes) <= room:
+        return tuple(sizes)
 
-    default = total([0] * count)
-    if budget is None or default <= budget:
-        return Allocation((0,) * count, default, budget is None or default <= budget)
-    step = max(1.0, slack * budget)
-    reserve = math.ceil(default / step) * step - default
-    slices = [max(1, math.ceil(p / step)) for p in positions]
-    fallback: Allocation | None = None
-    for frontier in sorted(set(slices)):
-        for level in range(1, top_level + 1):
-            levels = tuple(level if s <= frontier else 0 for s in slices)
-            current = total(levels)
-            if current + reserve <= budget:
-                return Allocation(levels, current, True)
-            if fallback is None and current <= budget:
-                fallback = Allocation(levels, current, True)
-    if fallback is not None:
-        return fallback
-    # built last: a top level needs every level below it built first, and most searches stop well before it
-    smallest = (top_level,) * count
-    return Allocation(smallest, total(smallest), False)
+    def fits(k: int) -> bool:
+        return sum(realize(i, t) for i, t in enumerate(_targets(sizes, weights, _grid(k)))) <= room
+
+    start = _below(int(_solve(sizes, weights, room)))
+    whole = max(math.ceil(s / w) for s, w in zip(sizes, weights))
+    if fits(start):
+        # low fits; high is past every cap, or four times the water-fill: a compressor would have to
+        # keep a quarter of its target to fit there, and building such forms of a 10 MB log is slow
+        low, high = start, _below(min(whole, _OUT_OF_REACH * _grid(start) + 2)) + 1
+    else:
+        low, high = 0, start  # high does not fit
+        if not fits(low):
+            return _targets(sizes, weights, 0)
+    while high - low > 1:
+        middle = (low + high) // 2
+        if fits(middle):
+            low = middle
+        else:
+            high = middle
+    return _targets(sizes, weights, _grid(low))
+
+
+def _grid(k: int) -> int:
+    """Lambda's k-th value: 0, 1, 2, ... then 2% apart (a search costs a few steps whatever the size)."""
+    return max(k, int(_RATIO**k)) if k > 0 else 0
+
+
+def _below(lam: int) -> int:
+    """The largest k whose grid value is at most ``lam``."""
+    if lam < 1:
+        return 0
+    k = max(lam if lam < _CROSS else int(math.log(lam) / math.log(_RATIO)), 0)
+    while _grid(k + 1) <= lam:
+        k += 1
+    while k > 0 and _grid(k) > lam:
+        k -= 1
+    return k
 
 
 def check_budget(budget: object) -> None:

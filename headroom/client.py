@@ -22,6 +22,7 @@ from typing import Any
 from headroom.config import Config
 from headroom.core import Plan, plan_messages, plan_text
 from headroom.errors import InvalidInput, StoreFull
+from headroom.forms import FormCache
 from headroom.handles import parse_handle
 from headroom.manifest import CompressResult, Degradation, TextResult
 from headroom.registry import Registry, default_registry
@@ -64,6 +65,7 @@ class Headroom:
         self.model = model or self.config.model or DEFAULT_MODEL
         self._counter = counter
         self._registry = registry
+        self._forms = FormCache()  # forms across calls: the history an agent loop re-sends costs lookups
 
     def derive(self, *, model: str | None = None, store: Store | None = None, config: Config | None = None) -> Headroom:
         """A ``Headroom`` like this one with the given settings replaced.
@@ -131,6 +133,7 @@ class Headroom:
                 strict=strict,
                 leave=leave,
                 notes=notes,
+                forms_cache=self._forms,
             )
 
         result = self._keep(make, strict)
@@ -156,6 +159,7 @@ class Headroom:
                 strict=strict,
                 leave=leave,
                 notes=notes,
+                forms_cache=self._forms,
             )
 
         result = self._keep(make, strict)

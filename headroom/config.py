@@ -36,12 +36,16 @@ class Config(BaseModel):
     - ``protect``: what is never touched. By default the system prompt, the
       latest user turn, assistant text and tool-call arguments; older user
       turns and tool outputs are compressible. Drop a name to opt in.
-    - ``levels``: the lossy ladder the budget allocator climbs, as fractions of
-      a piece's tokens; after the last comes a bare marker. The default steps
-      by x0.7 (0.7, 0.49, 0.34, ... 0.0008), so the chosen level uses 70-100%
-      of the room a piece could have.
-    - ``slack``: fraction of the budget the allocator treats as one step of
-      history (see docs/budget.md): a forced rewrite frees about that much.
+    - ``levels``: a ladder of fractions of a piece's tokens, for a compressor
+      that climbs one of its own over parts of a piece (the mixed splitter);
+      the core asks each piece for a token target instead (docs/budget.md).
+    - ``slack``: the share of the budget a compaction of history frees: history
+      is compacted to at most ``1 - slack`` of the budget, so several more turns
+      append before the next one (docs/budget.md).
+    - ``turn_floor``: the share of the budget the newest turn is always left
+      (or its whole size if smaller); history is compacted when it is not.
+    - ``history_share``: the least share of the budget a turn keeps when it
+      joins history while a large newest turn needs the room it had.
     - ``min_tokens``: pieces smaller than this are left alone unless the
       budget forces them.
     - ``auto_query``: take the latest user turn before a piece as its query.
@@ -58,7 +62,9 @@ class Config(BaseModel):
 
     protect: frozenset[Protectable] = frozenset({"system", "latest_user", "assistant_text", "tool_args"})
     levels: tuple[float, ...] = DEFAULT_LEVELS
-    slack: float = Field(default=0.2, gt=0.0, le=1.0)
+    slack: float = Field(default=0.7, gt=0.0, le=1.0)
+    turn_floor: float = Field(default=0.2, ge=0.0, le=1.0)
+    history_share: float = Field(default=0.05, ge=0.0, le=1.0)
     min_tokens: int = Field(default=48, ge=0)
     auto_query: bool = True
     allow_network: bool = False

@@ -1,4 +1,8 @@
-"""The functional core: find the pieces, build each one's ladder, allocate, assemble.
+"""The functional core: find the pieces, route them, place them turn by turn, assemble.
+
+Routing is ``headroom.router``; a piece's forms and their fallback chain are
+``headroom.forms``; who gets how much room is ``headroom.turns`` over
+``headroom.budget``.
 
 Nothing here touches a store. ``plan_messages`` and ``plan_text`` return a
 ``Plan``: the result to hand back and the originals the edge must store before
@@ -7,20 +11,20 @@ handing it back.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import dataclass
 from typing import Any
 
-from headroom.budget import allocate, check_budget
-from headroom.compressors.base import CHECKS, Compressed, Compressor, PieceContext
+from headroom.budget import check_budget
+from headroom.compressors.base import PieceContext
 from headroom.config import Config
 from headroom.errors import BudgetExceeded, InvalidInput
+from headroom.forms import Form, FormCache, Piece, Shaper
 from headroom.handles import make_handle
+from headroom.hints import hint_for
 from headroom.log import logger
 from headroom.manifest import CompressResult, Degradation, Manifest, ManifestEntry, TextResult
-from headroom.markers import mark_piece, piece_marks, render_marker
+from headroom.markers import piece_marks
 from headroom.messages import (
     MESSAGE_OVERHEAD,
     REPLY_PRIMING,
@@ -35,132 +39,10 @@ from headroom.messages import (
 )
 from headroom.registry import Registry
 from headroom.secrets import redact
-from headroom.structure import dumps
 from headroom.tokens import RememberingCounter, TokenCounter
+from headroom.turns import Turns, place
 
 __all__ = ["Plan", "plan_messages", "plan_text"]
-
-
-_OUT_OF_REACH = 2  # a lossy level whose target exceeds this many budgets is not tried
-
-
-@dataclass(frozen=True)
-class Piece:
-    """A compressible string and what is known about it."""
-
-    message_index: int
-    path: Path
-    text: str
-    tokens: int
-    position: int
-    ctx: PieceContext
-    json_only: bool = False
-    structured: bool = False  # a JSON object/array in the input: a form must parse to the same type
-
-
-@dataclass(frozen=True)
-class Form:
-    text: str
-    tokens: int
-    level: str
-    lossless: bool
-    omitted: Mapping[str, int]
-    compressor: str
-
-
-@dataclass
-class Ladder:
-    """A piece's forms by level, computed on first use and never growing along the ladder."""
-
-    piece: Piece
-    content_type: str
-    registry: Registry
-    config: Config
-    degradations: list[Degradation]
-    budget: int | None
-    forms: dict[int, Form] = field(default_factory=dict)
-
-    def form(self, level: int) -> Form:
-        if level not in self.forms:
-            self.forms[level] = self._build(level)
-        return self.forms[level]
-
-    def _build(self, level: int) -> Form:
-        piece = self.piece
-        original = Form(piece.text, piece.tokens, "original", True, {}, "none")
-        previous = original if level == 0 else self.form(level - 1)
-        top = len(self.config.levels) + 1
-        if level == top:
-            made = self._marker()
-        elif level == 0 and piece.tokens < self.config.min_tokens:
-            return original
-        else:
-            target = None if level == 0 else max(1, int(piece.tokens * self.config.levels[level - 1]))
-            if target is not None and self.budget is not None and target > _OUT_OF_REACH * self.budget:
-                # a form aiming at twice the whole budget cannot fit it; on a 10 MB log
-                # these levels were most of the time spent under a budget (docs/budget.md)
-                return previous
-            made = self._compress(target, "default" if level == 0 else str(self.config.levels[level - 1]))
-        if level == 0 and self.budget is not None and made is not None and not made.lossless:
-            # under a budget the allocator picks the loss; level 0 keeps only lossless savings
-            return original
-        return made if made is not None and made.tokens < previous.tokens else previous
-
-    @cached_property
-    def compressor(self) -> Compressor:
-        return self.registry.build(self.content_type, self.config.compressors)
-
-    def _compress(self, target: int | None, level: str) -> Form | None:
-        piece = self.piece
-        compressor = self.compressor
-        try:
-            out = compressor.compress(piece.text, target, piece.ctx)
-        except Exception as error:  # noqa: BLE001 - a plugin's failure must not lose the caller's data
-            self.degradations.append(
-                Degradation(
-                    kind="compressor",
-                    detail=f"{compressor.name} failed on {self.content_type} ({type(error).__name__}: {error}); "
-                    "piece left at a safer level",
-                    message_index=piece.message_index,
-                )
-            )
-            return None
-        if out is None:
-            return None
-        for note in out.fallbacks:
-            self.degradations.append(
-                Degradation(kind="fallback", detail=f"{compressor.name}: {note}", message_index=piece.message_index)
-            )
-        if not self._passes(out, compressor.name):
-            return None
-        text = mark_piece(out.text, piece.text, piece.ctx.handle)  # the piece names its handle once
-        if piece.structured:
-            # it goes back as a parsed object, and is billed as it will be serialized again
-            text = dumps(json.loads(text))
-        return Form(text, piece.ctx.counter.count(text), level, out.lossless, dict(out.omitted), compressor.name)
-
-    def _passes(self, out: Compressed, name: str) -> bool:
-        check = CHECKS.get(out.output_kind)
-        ok = check is not None and check(out.text) and (not self.piece.json_only or CHECKS["json"](out.text))
-        if ok and self.piece.structured:
-            ok = _same_json_type(self.piece.text, out.text)
-        if not ok:
-            self.degradations.append(
-                Degradation(
-                    kind="check",
-                    detail=f"{name} output failed its {out.output_kind!r} check; reverted to a safer level",
-                    message_index=self.piece.message_index,
-                )
-            )
-        return ok
-
-    def _marker(self) -> Form | None:
-        if self.piece.json_only:
-            return None
-        count, unit = self.compressor.describe(self.piece.text)
-        detail = f"1-{count}" if unit in ("lines", "chars") else None
-        text = render_marker(self.piece.ctx.handle, count, unit, detail)
-        return Form(text, self.piece.ctx.counter.count(text), "marker", False, {unit: count}, "marker")
 
 
 @dataclass(frozen=True)
@@ -183,6 +65,7 @@ def plan_messages(
     strict: bool,
     leave: frozenset[str] = frozenset(),
     notes: tuple[Degradation, ...] = (),
+    forms_cache: FormCache | None = None,
 ) -> Plan:
     """Plan ``messages``; pieces whose handle is in ``leave`` stay as they are (``notes`` say why)."""
     check_budget(budget)
@@ -202,6 +85,7 @@ def plan_messages(
             candidates.append((f, tokens))
     ends = _running(per_message, start=REPLY_PRIMING)
     queries = _queries(messages, config, query)
+    turn_of = _turn_of(messages)
     pieces = []
     for f, tokens in candidates:
         name, args = calls.get(f.call_id, (None, None)) if f.call_id else (None, None)
@@ -215,21 +99,23 @@ def plan_messages(
             config.compressors,
             config.levels,
         )
+        at = f.message_index
         pieces.append(
             Piece(
-                f.message_index,
+                at,
                 f.path,
                 f.text,
                 tokens,
-                ends[f.message_index],
+                ends[at],
                 ctx,
                 f.category == "tool_args" or f.structured,
+                turn_of[at],
                 f.structured,
             )
         )
     planned = REPLY_PRIMING + sum(per_message)
-    fixed = planned - sum(p.tokens for p in pieces)
-    chosen, manifest, degradations = _choose(pieces, fixed, budget, counter, registry, config, strict, notes)
+    turns = _turns(messages, turn_of, per_message, pieces, config, query)
+    chosen, manifest, _ = _choose(pieces, turns, budget, counter, registry, config, strict, forms_cache, notes)
     originals = _originals(chosen, manifest)
     manifest = redaction.into(manifest, originals)
     before = planned + redaction.saved
@@ -254,6 +140,7 @@ def plan_text(
     strict: bool,
     leave: frozenset[str] = frozenset(),
     notes: tuple[Degradation, ...] = (),
+    forms_cache: FormCache | None = None,
 ) -> Plan:
     """Plan one text; it stays as it is when its handle is in ``leave``."""
     if not isinstance(text, str):
@@ -268,9 +155,8 @@ def plan_text(
         make_handle(text), counter, query or None, registry=registry, options=config.compressors, levels=config.levels
     )
     pieces = [] if ctx.handle in leave else [Piece(0, (), text, tokens, tokens, ctx)]
-    chosen, manifest, _ = _choose(
-        pieces, tokens - sum(p.tokens for p in pieces), budget, counter, registry, config, strict, notes
-    )
+    turns = Turns((tokens - sum(p.tokens for p in pieces),), (query or None,))
+    chosen, manifest, _ = _choose(pieces, turns, budget, counter, registry, config, strict, forms_cache, notes)
     new_text = chosen[0][1].text if chosen else text
     originals = _originals(chosen, manifest)
     manifest = redaction.into(manifest, originals)
@@ -355,55 +241,47 @@ def manifest_total(manifest: Manifest, before: int) -> int:
 
 def _choose(
     pieces: list[Piece],
-    fixed: int,
+    turns: Turns,
     budget: int | None,
     counter: TokenCounter,
     registry: Registry,
     config: Config,
     strict: bool,
+    forms_cache: FormCache | None = None,
     notes: tuple[Degradation, ...] = (),
 ) -> tuple[list[tuple[Piece, Form]], Manifest, list[Degradation]]:
     degradations: list[Degradation] = list(notes)
     if counter.note:
         degradations.append(Degradation(kind="tokenizer", detail=counter.note))
     degradations.extend(Degradation(kind="plugin", detail=problem) for problem in registry.problems)
-    ladders = [Ladder(p, registry.router.detect(p.text), registry, config, degradations, budget) for p in pieces]
-    for ladder in ladders:
-        piece = ladder.piece
-        logger.debug(
-            "route: message %d %s, %d tokens -> %s", piece.message_index, piece.path, piece.tokens, ladder.content_type
-        )
-    top = len(config.levels) + 1
-    allocation = allocate(
-        size=lambda i, level: ladders[i].form(level).tokens,
-        positions=[p.position for p in pieces],
-        fixed=fixed,
-        budget=budget,
-        top_level=top,
-        slack=config.slack,
-    )
-    logger.debug(
-        "allocate: budget %s, fixed %d, total %d, fits %s, levels %s",
-        budget,
-        fixed,
-        allocation.total,
-        allocation.fits,
-        list(allocation.levels),
-    )
+    routes = [_route(p, registry) for p in pieces]
+    shapers = [Shaper(p, kind, registry, config, budget, shared=forms_cache) for p, (kind, _) in zip(pieces, routes)]
+    for piece, (kind, route) in zip(pieces, routes):
+        at = piece.message_index
+        logger.debug("route: message %d %s, %d tokens -> %s (%s)", at, piece.path, piece.tokens, kind, route)
+    fixed = turns.fixed_upto[-1]
+    if budget is None or fixed + sum(s.default.tokens for s in shapers) <= budget:
+        forms = [s.default for s in shapers]
+    else:
+        forms = place(shapers, turns, budget)
+    total = fixed + sum(f.tokens for f in forms)
+    fits = budget is None or total <= budget
+    logger.debug("allocate: budget %s, fixed %d, total %d, fits %s", budget, fixed, total, fits)
     reason = None
-    if not allocation.fits:
+    if not fits:
         assert budget is not None
         reason = (
             f"the protected parts alone need {fixed} tokens"
             if fixed > budget
-            else f"even with every compressible piece at its smallest, the messages need {allocation.total} tokens"
+            else f"even with every compressible piece at its smallest, the messages need {total} tokens"
         )
         if strict:
-            raise BudgetExceeded(budget, allocation.total, reason)
+            raise BudgetExceeded(budget, total, reason)
     chosen: list[tuple[Piece, Form]] = []
     entries = []
-    for piece, ladder, level in zip(pieces, ladders, allocation.levels):
-        form = ladder.form(level)
+    for piece, shaper, form, (_, route) in zip(pieces, shapers, forms, routes):
+        at = piece.message_index
+        degradations.extend(Degradation(kind=kind, detail=detail, message_index=at) for kind, detail in form.notes)
         if form.text == piece.text:
             continue
         chosen.append((piece, form))
@@ -412,7 +290,7 @@ def _choose(
                 handle=piece.ctx.handle,
                 message_index=piece.message_index,
                 path=piece.path,
-                content_type=ladder.content_type,
+                content_type=shaper.content_type,
                 compressor=form.compressor,
                 lossless=form.lossless,
                 level=form.level,
@@ -420,17 +298,66 @@ def _choose(
                 tokens_after=form.tokens,
                 omitted=dict(form.omitted),
                 marks=piece_marks(form.text, piece.text, piece.ctx.handle),
+                route=route,
             )
         )
     manifest = Manifest(
         entries=tuple(entries),
         budget=budget,
-        within_budget=allocation.fits,
+        within_budget=fits,
         reason=reason,
         encoding=counter.name,
         degradations=tuple(_unique(degradations)),
     )
     return chosen, manifest, degradations
+
+
+def _route(piece: Piece, registry: Registry) -> tuple[str, str]:
+    """The piece's content type, and what chose it: the tool call's hint first, then the detectors."""
+    if piece.ctx.tool_args or piece.ctx.tool_name:
+        hinted = hint_for(piece.text, piece.ctx.tool_name, piece.ctx.tool_args)
+        if hinted is not None and hinted[0] in registry.content_types:
+            return hinted[0], f"hint: {hinted[1]}"
+    return registry.router.detect(piece.text), "detector"
+
+
+def _turn_of(messages: Sequence[Mapping[str, Any]]) -> list[int]:
+    """Each message's turn: how many assistant messages come before it (one model call adds one turn)."""
+    out, turn = [], 0
+    for message in messages:
+        out.append(turn)
+        if message.get("role") == "assistant":
+            turn += 1
+    return out
+
+
+def _turns(
+    messages: Sequence[Mapping[str, Any]],
+    turn_of: list[int],
+    per_message: list[int],
+    pieces: list[Piece],
+    config: Config,
+    query: str | None,
+) -> Turns:
+    """Untouched tokens up to the end of each turn, and the latest user question by then."""
+    count = (turn_of[-1] + 1) if turn_of else 1
+    fixed = [0] * count
+    questions: list[str | None] = [None] * count
+    for index, tokens in enumerate(per_message):
+        fixed[turn_of[index]] += tokens
+    for piece in pieces:
+        fixed[piece.turn] -= piece.tokens
+    last: str | None = None
+    for index, message in enumerate(messages):
+        text = user_text(message)
+        if text is not None:
+            last = text
+        questions[turn_of[index]] = last
+    if query is not None:
+        questions = [query or None] * count
+    elif not config.auto_query:
+        questions = [None] * count
+    return Turns(tuple(_running(fixed, start=REPLY_PRIMING)), tuple(questions))
 
 
 def _compressible(f: Field, latest: int | None, config: Config) -> bool:
@@ -461,14 +388,6 @@ def _running(values: Sequence[int], start: int) -> list[int]:
         total += value
         out.append(total)
     return out
-
-
-def _same_json_type(before: str, after: str) -> bool:
-    """Whether ``after`` parses to the same JSON type as ``before`` (an object stays an object)."""
-    try:
-        return type(json.loads(before)) is type(json.loads(after))
-    except (ValueError, RecursionError):
-        return False
 
 
 def _unique(items: list[Degradation]) -> list[Degradation]:

@@ -22,11 +22,15 @@ class ManifestEntry(BaseModel):
     ``path`` locates the string inside ``messages[message_index]`` (keys and
     list positions). ``omitted`` counts what was left out in the source's
     units, e.g. ``{"lines": 120}``; it is empty for a lossless re-encoding.
-    ``level`` is ``"default"``, a budget fraction like ``"0.3"``, or ``"marker"``.
     ``marks`` are the piece's marks in their short form, in order (the first
     one, which names the handle, without it): ``find_markers`` given the
     manifest counts a short mark only if its piece records it, so a look-alike
     a tool printed is never taken for one (docs/markers.md).
+    ``level`` is ``"default"``, ``"target N"`` (the compressor was asked for N
+    tokens), ``"generic"`` (the typed compressor kept nothing within its
+    target, the generic one did) or ``"marker"``. ``route`` says what chose
+    ``content_type``: a hint of the tool call (``"hint: command 'git'"``,
+    ``"hint: extension .rs"``) or ``"detector"`` (docs/routing.md).
     """
 
     model_config = _FROZEN
@@ -42,6 +46,7 @@ class ManifestEntry(BaseModel):
     tokens_after: int
     omitted: dict[str, int]
     marks: tuple[str, ...] = ()
+    route: str = "detector"
 
 
 class Degradation(BaseModel):

@@ -20,7 +20,7 @@ from headroom.compressors.base import (
     split_lines,
 )
 from headroom.registry import ENTRY_POINT_GROUP, Registry, builtin_registry, default_registry
-from headroom.router import DETECTION_ORDER, SAMPLE_LINES, Detector, line_share
+from headroom.router import DETECTION_ORDER, SAMPLE_LINES, Detector, line_share, sample_lines
 from headroom.tokens import TokenCounter
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "check_span",
     "default_registry",
     "line_share",
+    "sample_lines",
     "shrink_to_fit",
     "split_lines",
 ]

@@ -20,9 +20,10 @@ from dataclasses import dataclass
 
 from headroom.errors import RegistryError
 
-__all__ = ["DETECTION_ORDER", "SAMPLE_LINES", "Detector", "Router", "line_share"]
+__all__ = ["DETECTION_ORDER", "SAMPLE_LINES", "Detector", "Router", "line_share", "sample_lines"]
 
 SAMPLE_LINES = 200
+_WINDOW = 12_000  # characters per sampled window
 
 DETECTION_ORDER: tuple[str, ...] = (
     "json",  # json/detect.py: the whole piece parses as a JSON object or array
@@ -30,7 +31,7 @@ DETECTION_ORDER: tuple[str, ...] = (
     "jsonlog",  # log/detect.py: JSON lines carrying a level and a time or message
     "ndjson",  # json/detect.py: every line is JSON
     "mixed",  # mixed/detect.py: fenced blocks, embedded JSON or a diff among other content
-    "diff",  # diff/detect.py: a unified diff or a --stat summary
+    "diff",  # diff/detect.py: most sampled lines are diff, stat or commit-header lines
     "html",  # html/detect.py: a page, or a fragment of one
     "search",  # search/detect.py: grep -n lines
     "search-heading",  # search/detect.py: rg --heading output
@@ -49,10 +50,29 @@ class Detector:
     matches: Callable[[str], bool]
 
 
+def sample_lines(text: str) -> list[list[str]]:
+    """Windows of whole lines across ``text``: its head, and for a big piece its middle and its end.
+
+    A detector that read only the head of a piece routed ``git log -p --stat``
+    with a long stat section as text, and a log whose first screen is a
+    banner as prose: a share is judged across the piece's length. Each window
+    is about 12,000 characters and at most 200 lines; a window cut mid-line
+    drops its partial first and last lines.
+    """
+    if len(text) <= 3 * _WINDOW:
+        return [text.split("\n")[:SAMPLE_LINES]]
+    windows = []
+    for start in (0, (len(text) - _WINDOW) // 2, len(text) - _WINDOW):
+        lines = text[start : start + _WINDOW].split("\n")
+        lines = lines[1 if start else 0 : -1 if start + _WINDOW < len(text) else None]
+        windows.append(lines[:SAMPLE_LINES])
+    return windows
+
+
 def line_share(text: str, pattern: re.Pattern[str], at_least: float) -> bool:
-    """Whether at least ``at_least`` of the first 200 non-blank lines match ``pattern``
+    """Whether at least ``at_least`` of the sampled non-blank lines match ``pattern``
     (never with fewer than three lines: a few lines prove nothing)."""
-    lines = [line for line in text.split("\n")[:SAMPLE_LINES] if line.strip()]
+    lines = [line for window in sample_lines(text) for line in window if line.strip()]
     if len(lines) < 3:
         return False
     hits = sum(1 for line in lines if pattern.search(line))

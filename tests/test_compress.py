@@ -146,9 +146,9 @@ def test_assert_within_budget_helper() -> None:
         assert_within_budget(openai_conversation(GREP, "q " * 500), 50, model="gpt-4")
 
 
-def test_levels_aiming_beyond_twice_the_budget_are_not_asked_for() -> None:
-    """A level whose target is more than twice the budget cannot yield a form that fits; building
-    those forms was most of the time spent on huge pieces under a small budget."""
+def test_targets_far_beyond_the_budget_are_not_asked_for() -> None:
+    """A target more than four times the budget would need a compressor to keep under a quarter of it
+    to fit; building those forms was most of the time spent on huge pieces under a small budget."""
     from headroom import Compressed, Compressor, Detector, PieceContext, Registry
 
     asked: list[int | None] = []
@@ -171,4 +171,4 @@ def test_levels_aiming_beyond_twice_the_budget_are_not_asked_for() -> None:
     result = hr.compress_text("word " * 20_000, 500)
     assert result.within_budget and result.tokens_after <= 500
     lossy = [t for t in asked if t is not None]
-    assert lossy and max(lossy) <= 2 * 500
+    assert lossy and max(lossy) <= 4 * 500 + 2

@@ -120,7 +120,6 @@ class CodeCompressor(Compressor):
         total = sum(map(sum, costs))
         if total <= target:
             return None
-        target = max(1, target - ctx.handle_cost)  # the core writes the handle into the first mark
         low, high = 0, len(order)
         while low < high:  # the shortest prefix of the order whose estimate fits
             middle = (low + high) // 2

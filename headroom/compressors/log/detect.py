@@ -18,7 +18,12 @@ _LOG_RE = re.compile(
     r"|copying|creating|writing|running) "
     r"|^(gcc|g\+\+|cc|clang|make)(\[\d+\])?[: ]"
     r"|^(Setting up|Unpacking|Preparing to unpack|Selecting previously|Processing triggers) "
-    r"|^(not )?ok \d+\b|^# (Subtest|tests|pass|fail)\b)",
+    r"|^(not )?ok \d+\b|^# (Subtest|tests|pass|fail)\b"
+    # pip -v: what it prints between the lines above (issue 11: such output routed as text)
+    r"|^\s*(Using pip|Looking in indexes|Created temporary directory|Skipping link|Found link|Fetched page"
+    r"|Getting page|Running command|Source in|(Added|Removed) \S.* (to|from) build tracker|Obtaining|Downloading"
+    r"|Using cached|Stored in directory|Preparing metadata|Getting requirements|Initialized build tracking"
+    r"|Entered build tracker|Link requires|Skipping) )",
     re.I,
 )
 

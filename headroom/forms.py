@@ -1,0 +1,265 @@
+"""A piece's forms: what its compressor makes at a target, with the fallback chain behind it.
+
+``Shaper.form(target, query)`` is the one place a compressor's output becomes a
+``Form`` the core can place (``_to_form``). The chain (DESIGN invariant 11):
+
+1. the typed compressor at the target; if its form is over the target it is
+   asked again, twice at most, with the target scaled by how far it missed;
+2. the generic compressor (head, tail, lines matching the question) at the
+   same target, when the typed one gave nothing that fits;
+3. a bare marker, only when the generic form does not fit either.
+
+Each fall is carried on the form as a note and recorded as a degradation only
+when that form is the one sent: the allocator tries many targets, and a fall
+at a target it did not choose is not something the caller got.
+
+Forms are memoised by ``(target, query)``: the allocator's bisection and the
+turn-by-turn replay (headroom.turns) ask for the same form many times. A
+``FormCache`` held by a ``Headroom`` instance carries them across calls, keyed
+by the piece's handle and content type as well: an agent loop compresses the
+same history before every call, and the replay then costs lookups. It is an
+optimisation only: a form is a pure function of its key and the instance's
+fixed counter, registry and config, so a hit and a miss give the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+
+from headroom.compressors.base import CHECKS, Compressed, Compressor, PieceContext
+from headroom.config import Config
+from headroom.markers import mark_piece, render_marker
+from headroom.messages import Path
+from headroom.registry import Registry
+from headroom.structure import dumps
+
+__all__ = ["Form", "FormCache", "Piece", "Shaper"]
+
+_RETRIES = 2
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A compressible string and what is known about it."""
+
+    message_index: int
+    path: Path
+    text: str
+    tokens: int
+    position: int
+    ctx: PieceContext
+    json_only: bool = False
+    turn: int = 0
+    structured: bool = False  # a JSON object/array in the input: a form must parse to the same type
+
+
+@dataclass(frozen=True)
+class Form:
+    text: str
+    tokens: int
+    level: str
+    lossless: bool
+    omitted: Mapping[str, int]
+    compressor: str
+    notes: tuple[tuple[str, str], ...] = ()  # (degradation kind, detail) for each fall taken
+
+
+class FormCache:
+    """Forms kept across calls, least recently used first out, bounded by the characters they hold."""
+
+    def __init__(self, max_chars: int = 32_000_000) -> None:
+        self._forms: OrderedDict[Hashable, Form] = OrderedDict()
+        self._chars = 0
+        self._max = max_chars
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Form | None:
+        with self._lock:
+            form = self._forms.get(key)
+            if form is not None:
+                self._forms.move_to_end(key)
+            return form
+
+    def put(self, key: Hashable, form: Form) -> None:
+        with self._lock:
+            if key in self._forms:
+                return
+            self._forms[key] = form
+            self._chars += len(form.text)
+            while self._chars > self._max and self._forms:
+                _, dropped = self._forms.popitem(last=False)
+                self._chars -= len(dropped.text)
+
+
+@dataclass
+class Shaper:
+    """Makes one piece's forms, memoised; never raises on a compressor's failure."""
+
+    piece: Piece
+    content_type: str
+    registry: Registry
+    config: Config
+    budget: int | None
+    memo: dict[tuple[int | None, str | None], Form] = field(default_factory=dict)
+    failures: list[tuple[str, str]] = field(default_factory=list)  # crashes and failed checks, on any attempt
+    shared: FormCache | None = None
+
+    @cached_property
+    def original(self) -> Form:
+        return Form(self.piece.text, self.piece.tokens, "original", True, {}, "none")
+
+    @cached_property
+    def default(self) -> Form:
+        """The default policy: under a budget only its lossless savings; the original if none."""
+        piece = self.piece
+        wide: Hashable = (
+            piece.ctx.handle,
+            self.content_type,
+            piece.json_only,
+            piece.structured,
+            "default",
+            piece.ctx.query,
+            self.budget is None,
+        )
+        kept = self.shared.get(wide) if self.shared is not None else None
+        if kept is None:
+            kept = self._with_failures(self._default)
+            if self.shared is not None:
+                self.shared.put(wide, kept)
+        return kept
+
+    def _with_failures(self, make: Callable[[], Form]) -> Form:
+        """``make()``, carrying the crashes and failed checks met on the way as notes of the form."""
+        seen = len(self.failures)
+        made = make()
+        return replace(made, notes=(*self.failures[seen:], *made.notes)) if len(self.failures) > seen else made
+
+    def _default(self) -> Form:
+        piece = self.piece
+        if piece.tokens < self.config.min_tokens:
+            return self.original
+        made = self._compress(self.compressor, None, piece.ctx, "default")
+        if made is None or made.tokens >= piece.tokens:
+            return self.original if made is None or not made.notes else replace(self.original, notes=made.notes)
+        if self.budget is not None and not made.lossless:
+            return replace(self.original, notes=made.notes)
+        return made
+
+    @cached_property
+    def compressor(self) -> Compressor:
+        return self.registry.build(self.content_type, self.config.compressors)
+
+    @cached_property
+    def generic(self) -> Compressor:
+        return self.registry.build("text", self.config.compressors)
+
+    def form(self, target: int, query: str | None) -> Form:
+        """The largest form the chain makes within ``target`` tokens (a marker may exceed a tiny target)."""
+        if target >= self.default.tokens:
+            return self.default
+        key = (target, query)
+        if key not in self.memo:
+            piece = self.piece
+            wide = (piece.ctx.handle, self.content_type, piece.json_only, piece.structured, target, query)
+            made = self.shared.get(wide) if self.shared is not None else None
+            if made is None:
+                made = self._with_failures(lambda: self._chain(target, query))
+                # never worse (DESIGN invariant 4): a marker larger than the piece is not sent
+                made = made if made.tokens < self.default.tokens else self.default
+                if self.shared is not None:
+                    self.shared.put(wide, made)
+            self.memo[key] = made
+        return self.memo[key]
+
+    def _chain(self, target: int, query: str | None) -> Form:
+        ctx = self.piece.ctx if query == self.piece.ctx.query else replace(self.piece.ctx, query=query)
+        made, notes = self._fit(self.compressor, target, ctx)
+        if made is not None:
+            return made
+        if self.content_type != "text" and not self.piece.json_only:
+            made, generic_notes = self._fit(self.generic, target, ctx)
+            if made is not None:
+                fall = ("fallback", f"{self.compressor.name} kept nothing within {target} tokens; generic form used")
+                return replace(made, level="generic", notes=(*notes, *made.notes, fall))
+            notes = (*notes, *generic_notes)
+        marker = self._marker()
+        if marker is None:  # JSON tool arguments: no marker may stand in for them
+            return self.default
+        fall = ("fallback", f"no form of this {self.content_type} fits {target} tokens; bare marker")
+        return replace(marker, notes=(*notes, fall))
+
+    def _fit(
+        self, compressor: Compressor, target: int, ctx: PieceContext
+    ) -> tuple[Form | None, tuple[tuple[str, str], ...]]:
+        """``compressor``'s form within ``target``: asked for the target less the handle its first mark takes on,
+        then again (twice at most) with the aim scaled by how far it missed."""
+        notes: tuple[tuple[str, str], ...] = ()
+        aim = max(1, target - ctx.handle_cost)  # the first mark takes on the handle (``_to_form``)
+        for _ in range(_RETRIES + 1):
+            made = self._compress(compressor, aim, ctx, f"target {target}")
+            if made is None:
+                break
+            notes = made.notes
+            if made.tokens <= target and made.tokens < self.piece.tokens:
+                return made, notes
+            if made.tokens <= 0 or made.tokens >= self.piece.tokens:
+                break
+            aim = max(1, aim * target // made.tokens - 1)
+        return None, notes
+
+    def _compress(self, compressor: Compressor, target: int | None, ctx: PieceContext, level: str) -> Form | None:
+        try:
+            out = compressor.compress(self.piece.text, target, ctx)
+        except Exception as error:  # noqa: BLE001 - a plugin's failure must not lose the caller's data
+            detail = (
+                f"{compressor.name} failed on {self.content_type} ({type(error).__name__}: {error}); next in the chain"
+            )
+            self.failures.append(("compressor", detail))
+            return None
+        if out is None:
+            return None
+        made = _to_form(out, compressor.name, level, ctx, self.piece)
+        if made is None:
+            detail = f"{compressor.name} output failed its {out.output_kind!r} check; reverted to the next in the chain"
+            self.failures.append(("check", detail))
+        return made
+
+    def _marker(self) -> Form | None:
+        if self.piece.json_only:
+            return None
+        count, unit = self.compressor.describe(self.piece.text)
+        detail = f"1-{count}" if unit in ("lines", "chars") else None
+        text = render_marker(self.piece.ctx.handle, count, unit, detail)
+        return Form(text, self.piece.ctx.counter.count(text), "marker", False, {unit: count}, "marker")
+
+
+def _to_form(out: Compressed, name: str, level: str, ctx: PieceContext, piece: Piece) -> Form | None:
+    """A compressor's output as a Form, or None when it fails its check (the one place forms are made).
+
+    The piece names its handle once, in its first mark (``mark_piece``); a
+    structured piece (a JSON object in the input) must parse to the same JSON
+    type, goes back as a parsed object and is billed as it will be serialized.
+    """
+    notes = tuple(("fallback", f"{name}: {note}") for note in out.fallbacks)
+    check = CHECKS.get(out.output_kind)
+    if check is None or not check(out.text) or (piece.json_only and not CHECKS["json"](out.text)):
+        return None
+    if piece.structured and not _same_json_type(piece.text, out.text):
+        return None
+    text = mark_piece(out.text, piece.text, ctx.handle)
+    if piece.structured:
+        text = dumps(json.loads(text))
+    return Form(text, ctx.counter.count(text), level, out.lossless, dict(out.omitted), name, notes)
+
+
+def _same_json_type(before: str, after: str) -> bool:
+    """Whether ``after`` parses to the same JSON type as ``before`` (an object stays an object)."""
+    try:
+        return type(json.loads(before)) is type(json.loads(after))
+    except (ValueError, RecursionError):
+        return False

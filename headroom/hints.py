@@ -1,0 +1,125 @@
+"""What the tool call says about its output: the first word of routing (DESIGN, Architecture).
+
+A command the agent ran, or a file path it read, says more than any stray
+line inside the output: ``cat src/lib.rs`` is Rust even when a test fixture in
+it holds a ``diff --git`` line; ``pip install -v`` prints a build log even
+though few of its lines look like one. These two vocabularies are the policy,
+read top to bottom, first match wins: commands first (``git show a.py`` is a
+diff, not Python), then the extension of the last path the call names.
+
+A hint is taken only when the output does not contradict it in a way a check
+can prove: a JSON hint needs output that parses as JSON (a ``curl`` of a
+``.json`` URL can return an HTML error page). Everything else is trusted; if
+the compressor of the hinted type keeps nothing, the fallback chain
+(headroom.forms) still hands the piece to the generic compressor.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+__all__ = ["COMMANDS", "EXTENSIONS", "hint_for"]
+
+COMMANDS: tuple[tuple[str, str], ...] = (
+    (r"^git (show|diff|format-patch)\b", "diff"),
+    (r"^git (log|whatchanged)\b.*\s(-p|-u|--patch|--stat|--numstat)\b", "diff"),
+    (r"^(diff|colordiff|interdiff)\s", "diff"),
+    (r"^(grep|egrep|fgrep|zgrep)\s(.*\s)?-\w*n", "search"),
+    (r"^git grep\b", "search"),
+    (r"^(rg|ag|ack)\s", "search"),
+    (r"^pip3? (install|wheel|download|uninstall)\b", "log"),
+    (r"^python3? -m (pip|pytest|unittest|test)\b", "log"),
+    (r"^(pytest|py\.test|tox|nox)\b", "log"),
+    (r"^cargo (test|check|clippy|run|bench)\b", "log"),
+    (r"^cargo build\b(?!.*message-format=json)", "log"),
+    (r"^(npm|yarn|pnpm) (install|ci|test|run|audit)\b", "log"),
+    (r"^(make|ninja|cmake --build|mvn|gradle|go (build|test|vet))\b", "log"),
+    (r"^(journalctl|dmesg|docker logs|kubectl logs)\b", "log"),
+    (r"^jq\b", "json"),
+    (r"^curl\b.*\.json\b", "json"),
+)
+"""Command vocabulary: a pattern on one stage of the command, and the content type it prints.
+
+The first stage is matched, and for a pipeline also the last (``... | jq`` prints JSON)."""
+
+EXTENSIONS: dict[str, str] = {
+    **dict.fromkeys(
+        "py pyi js mjs cjs jsx ts mts cts tsx go rs java c h cc cpp cxx hpp hh hxx ipp cs kt kts scala swift php "
+        "dart rb lua pl pm sh bash zsh ex exs jl".split(),
+        "code",
+    ),
+    **dict.fromkeys("json jsonl ndjson geojson ipynb".split(), "json"),
+    **dict.fromkeys("html htm xhtml".split(), "html"),
+    **dict.fromkeys("csv tsv".split(), "table"),
+    **dict.fromkeys("diff patch".split(), "diff"),
+    "log": "log",
+}
+"""File extension vocabulary: the content type of a file a tool call reads (``cat``, ``head``, a
+``path`` argument). Markdown is left to the detectors: a README with fenced blocks is mixed,
+one without is prose."""
+
+_COMPILED = tuple((re.compile(pattern), kind) for pattern, kind in COMMANDS)
+_PATH_RE = re.compile(r"[\w.@+~/\\-]+\.([A-Za-z0-9]{1,8})\b")
+_READERS = re.compile(r"^(cat|head|tail|less|more|bat|nl|sed|awk|view|open|read)\b")
+
+
+def _strings(tool_args: str | None) -> list[str]:
+    """Every string in the call's JSON arguments (the arguments whole when they are not JSON)."""
+    if not tool_args:
+        return []
+    try:
+        args = json.loads(tool_args)
+    except (ValueError, RecursionError):  # not JSON, or nested past the parser's depth: read as text
+        return [tool_args]
+    out: list[str] = []
+    stack = [args]  # a stack, not recursion: arguments may nest thousands deep
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            out.append(node)
+        elif isinstance(node, dict):
+            stack.extend(reversed(list(node.values())))
+        elif isinstance(node, list):
+            stack.extend(reversed(node))
+    return out
+
+
+def _parses_as_json(text: str) -> bool:
+    stripped = text.strip()
+    try:
+        json.loads(stripped)
+    except RecursionError:  # nested past the parser's depth: left to the detectors, which read it as text
+        return False
+    except ValueError:
+        lines = [line for line in stripped.split("\n")[:50] if line.strip()]
+        try:
+            return bool(lines) and all(isinstance(json.loads(line), (dict, list)) for line in lines)
+        except (ValueError, RecursionError):
+            return False
+    return True
+
+
+def hint_for(text: str, tool_name: str | None, tool_args: str | None) -> tuple[str, str] | None:
+    """``(content type, why)`` from the call that made ``text``, or None when the call says nothing."""
+    found: tuple[str, str] | None = None
+    for value in _strings(tool_args):
+        stages = [stage.strip() for stage in value.strip().split("|") if stage.strip()]
+        for stage in {stages[0], stages[-1]} if stages else ():
+            for pattern, kind in _COMPILED:
+                if pattern.search(stage):
+                    found = found or (kind, f"command {stage.split()[0]!r}")
+        if found:
+            break
+    if found is None:
+        for value in _strings(tool_args):
+            is_command = " " in value.strip()
+            if is_command and not _READERS.match(value.strip()):
+                continue  # a command that is not a file reader says nothing by its paths
+            paths = _PATH_RE.findall(value)
+            if paths and paths[-1].lower() in EXTENSIONS:
+                found = (EXTENSIONS[paths[-1].lower()], f"extension .{paths[-1].lower()}")
+                break
+    if found is not None and found[0] == "json" and not _parses_as_json(text):
+        return None
+    return found

@@ -1,0 +1,53 @@
+"""The fallback chain (DESIGN invariant 11): typed, then generic, then a bare marker only when nothing fits."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from headroom import Compressed, Compressor, Detector, Headroom, MemoryStore, PieceContext, Registry
+from headroom.testing import FakeCounter
+
+
+class GivesUp(Compressor):
+    """A typed compressor that keeps nothing under any target (the git-show case of issue 11)."""
+
+    content_type = "stubborn"
+    name = "gives-up"
+
+    def compress(self, text: str, target: int | None, ctx: PieceContext) -> Compressed | None:
+        return None
+
+
+def _headroom() -> Headroom:
+    registry = Registry()  # the built-ins, plus the stubborn family below
+    registry.register(GivesUp)
+    registry.add_detector(Detector("stubborn", "stubborn", lambda t: t.startswith("commit ")), before="json")
+    return Headroom(counter=FakeCounter(), store=MemoryStore(), registry=registry)
+
+
+body = st.integers(30, 200).map(lambda n: "commit abc\n" + "".join(f"line {k}: a changed word {k}\n" for k in range(n)))
+
+
+@settings(max_examples=30, deadline=None)
+@given(body, st.floats(0.05, 0.9))
+def test_never_a_bare_marker_while_the_room_holds_a_generic_form(text: str, share: float) -> None:
+    hr = _headroom()
+    counter = FakeCounter()
+    budget = max(1, int(counter.count(text) * share))
+    generic = hr.registry.build("text", {}).compress(text, budget, PieceContext("hr1:x", counter))
+    result = hr.compress_text(text, budget)
+    assert result.within_budget
+    entry = result.manifest.entries[0]
+    if generic is not None and counter.count(generic.text) <= budget:
+        assert entry.level != "marker", (budget, entry)
+        assert entry.compressor == "generic"
+        assert any("generic form used" in d.detail for d in result.manifest.degradations)
+
+
+def test_the_marker_is_a_recorded_fall() -> None:
+    hr = _headroom()
+    text = "commit abc\n" + "".join(f"line {k}: a changed word {k}\n" for k in range(50))
+    result = hr.compress_text(text, 1)  # no form fits; the marker is the smallest there is
+    assert result.manifest.entries[0].level == "marker" and not result.within_budget
+    assert any("bare marker" in d.detail for d in result.manifest.degradations)

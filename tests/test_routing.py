@@ -1,0 +1,101 @@
+"""Routing by what dominates, hints first (issue 11; docs/routing.md)."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from headroom import Headroom, MemoryStore
+from headroom.hints import hint_for
+from headroom.registry import Registry
+from headroom.testing import FakeCounter
+
+ROUTER = Registry().router
+
+LOG = "".join(f"2024-05-01 12:00:{k % 60:02d} INFO worker {k} finished job {k * 7}\n" for k in range(120))
+GREP = "".join(f"src/pkg/mod{k % 9}.py:{k + 10}:    value = compute({k})\n" for k in range(120))
+CODE = "".join(f"fn helper_{k}(x: u32) -> u32 {{\n    let y = x + {k};\n    y * 2\n}}\n\n" for k in range(40))
+DIFF = "diff --git a/x.py b/x.py\n--- a/x.py\n+++ b/x.py\n" + "".join(
+    f"@@ -{k * 10},3 +{k * 10},3 @@\n context {k}\n-old line {k}\n+new line {k}\n" for k in range(40)
+)
+FOREIGN = (
+    "diff --git a/tests/fixture.rs b/tests/fixture.rs",
+    '{"name": "example", "version": 1}',
+    "ERROR something failed here",
+    "src/other.py:12: a grep line",
+    "@@ -1,3 +1,3 @@",
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from((LOG, GREP, CODE, DIFF)), st.sampled_from(FOREIGN), st.floats(0.0, 1.0))
+def test_one_foreign_line_never_flips_a_piece(text: str, foreign: str, where: float) -> None:
+    lines = text.split("\n")
+    at = int(where * len(lines))
+    changed = "\n".join([*lines[:at], foreign, *lines[at:]])
+    assert ROUTER.detect(changed) == ROUTER.detect(text)
+
+
+def test_the_base_texts_route_as_their_family() -> None:
+    assert [ROUTER.detect(t) for t in (LOG, GREP, CODE, DIFF)] == ["log", "search", "code", "diff"]
+
+
+def test_a_long_stat_section_is_still_a_diff() -> None:
+    stat = "".join(f" src/module_{k}.py | {k % 40 + 1} {'+' * (k % 20)}\n" for k in range(1_500))
+    text = "commit 0123456789abcdef\nAuthor: a <a@b>\nDate:   now\n\n    a change\n---\n" + stat + DIFF * 3
+    assert len(text.split("diff --git")[0]) > 20_000
+    assert ROUTER.detect(text) == "diff"
+
+
+def test_hints_come_from_the_command_or_the_path() -> None:
+    assert hint_for("x", "run", json.dumps({"cmd": "git show HEAD~2"})) == ("diff", "command 'git'")
+    assert hint_for("x", "run", json.dumps({"cmd": "pip install -v requests"})) == ("log", "command 'pip'")
+    assert hint_for("x", "read_file", json.dumps({"path": "src/lib.rs"})) == ("code", "extension .rs")
+    assert hint_for("x", "run", json.dumps({"cmd": "cat -n src/lib.rs"})) == ("code", "extension .rs")
+    assert hint_for("x", "run", json.dumps({"cmd": "grep -rn needle src/"})) == ("search", "command 'grep'")
+    # a JSON hint needs output that parses: an HTML error page from curl is not JSON
+    assert hint_for("<html>oops</html>", "run", json.dumps({"cmd": "curl https://x.org/a.json"})) is None
+    assert hint_for('{"a": 1}', "run", json.dumps({"cmd": "curl https://x.org/a.json"}))[0] == "json"
+    assert hint_for("x", "run", json.dumps({"cmd": "echo hello"})) is None
+
+
+def test_the_hint_outranks_a_stray_line_and_is_recorded() -> None:
+    source = CODE + "// fixture:\n" + DIFF.split("\n@@")[0] + "\n" + CODE
+    messages = [
+        {"role": "user", "content": "what does helper_3 return?"},
+        {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [
+                {"id": "c1", "type": "function", "function": {"name": "read", "arguments": '{"path": "src/lib.rs"}'}}
+            ],
+        },
+        {"role": "tool", "tool_call_id": "c1", "content": source},
+    ]
+    result = Headroom(counter=FakeCounter(), store=MemoryStore()).compress(messages, 300)
+    entry = result.manifest.entries[0]
+    assert entry.content_type == "code" and entry.route == "hint: extension .rs"
+
+
+def test_small_json_examples_in_docstrings_do_not_make_a_file_mixed() -> None:
+    example = '```json\n{"name": "x", "id": 1}\n```\n'
+    doc = "".join(f"def handler_{k}(request):\n    return respond(request, {k})\n\n" for k in range(60))
+    bundle = "Handlers of the service, with one example of their input:\n\n" + example + doc
+    assert ROUTER.detect(bundle) != "mixed"
+
+
+def test_pip_verbose_output_is_a_log_by_its_content() -> None:
+    text = "".join(
+        f"Using pip 24.0 from /usr/lib/python3/dist-packages/pip (python 3.11)\n"
+        f"Looking in indexes: https://pypi.org/simple\n"
+        f"Created temporary directory: /tmp/pip-build-{k}\n"
+        f"  Found link https://files.example.org/pkg-{k}.tar.gz, version: 1.{k}\n"
+        f"  Skipping link: not a file: https://files.example.org/pkg-{k}/\n"
+        f"Added pkg=={k} to build tracker '/tmp/pip-tracker'\n"
+        f"  Link requires a different Python (3.12 not in: '>=3.13'): https://x.org/pkg-{k}.whl\n"
+        f"Removed pkg=={k} from build tracker '/tmp/pip-tracker'\n"
+        for k in range(20)
+    )
+    assert ROUTER.detect(text) == "log"

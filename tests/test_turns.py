@@ -1,0 +1,68 @@
+"""The turn replay (headroom.turns): the newest turn takes the rest; reshaped history takes the later question."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import headroom
+from headroom import Headroom, MemoryStore
+from headroom.testing import FakeCounter
+
+BIG = "".join(f"line {k} of a long tool output\n" for k in range(400))
+
+
+def _call(n: int) -> dict[str, Any]:
+    return {
+        "role": "assistant",
+        "content": None,
+        "tool_calls": [{"id": f"c{n}", "type": "function", "function": {"name": "run", "arguments": "{}"}}],
+    }
+
+
+def _session() -> list[dict[str, Any]]:
+    return [
+        {"role": "system", "content": "agent"},
+        {"role": "user", "content": "first question"},
+        _call(1),
+        {"role": "tool", "tool_call_id": "c1", "content": BIG},
+        {"role": "assistant", "content": "noted"},
+        {"role": "user", "content": "follow-up question"},
+        _call(2),
+        {"role": "tool", "tool_call_id": "c2", "content": BIG.replace("line", "row")},
+    ]
+
+
+def test_a_piece_reshaped_after_a_follow_up_takes_that_question_too() -> None:
+    seen: list[tuple[str, str | None]] = []
+
+    class Spy(headroom.Compressor):
+        content_type = "text"
+        name = "spy"
+
+        def compress(self, text: str, target: int | None, ctx: headroom.PieceContext) -> headroom.Compressed | None:
+            seen.append((text[:4], ctx.query))
+            if target is None:
+                return None
+            lines = text.split("\n")[: max(1, target // 8)]
+            return headroom.Compressed("\n".join(lines) + "\n" + ctx.marker(1, "lines"), omitted={"lines": 1})
+
+    registry = headroom.Registry(builtins=False)
+    registry.register(Spy)
+    hr = Headroom(counter=FakeCounter(), store=MemoryStore(), registry=registry)
+    messages = _session()
+    result = hr.compress(messages, hr.counter.count_messages(messages) // 4)
+    assert result.within_budget
+    first = {query for head, query in seen if head == "line" and query is not None}
+    assert "first question\nfollow-up question" in first  # reshaped at the tail with both questions
+    newest = {query for head, query in seen if head == "row " and query is not None}
+    assert newest == {"follow-up question"}
+
+
+def test_the_newest_turn_gets_more_room_than_history() -> None:
+    hr = Headroom(counter=FakeCounter(), store=MemoryStore())
+    messages = _session()
+    budget = hr.counter.count_messages(messages) // 4
+    result = hr.compress(messages, budget)
+    old, new = (hr.counter.count(result.messages[i]["content"]) for i in (3, 7))
+    assert new > 2 * old
+    assert result.tokens_after >= 0.9 * budget
