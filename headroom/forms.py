@@ -178,27 +178,33 @@ class Shaper:
 
     def _chain(self, target: int, query: str | None) -> Form:
         ctx = self.piece.ctx if query == self.piece.ctx.query else replace(self.piece.ctx, query=query)
-        made, notes = self._fit(self.compressor, target, ctx)
+        made, notes, nearest = self._fit(self.compressor, target, ctx)
         if made is not None:
             return made
         if self.content_type != "text" and not self.piece.json_only:
-            made, generic_notes = self._fit(self.generic, target, ctx)
+            made, generic_notes, generic_nearest = self._fit(self.generic, target, ctx)
             if made is not None:
                 fall = ("fallback", f"{self.compressor.name} kept nothing within {target} tokens; generic form used")
                 return replace(made, level="generic", notes=(*notes, *made.notes, fall))
             notes = (*notes, *generic_notes)
+            nearest = min((f for f in (nearest, generic_nearest) if f is not None), key=_size, default=None)
         marker = self._marker()
         if marker is None:  # JSON tool arguments: no marker may stand in for them
             return self.default
+        if nearest is not None and nearest.tokens < marker.tokens:
+            # nothing fits (the budget cannot be met): the smallest result is the one to send
+            return replace(nearest, notes=(*notes, ("fallback", f"no form fits {target} tokens; the smallest sent")))
         fall = ("fallback", f"no form of this {self.content_type} fits {target} tokens; bare marker")
         return replace(marker, notes=(*notes, fall))
 
     def _fit(
         self, compressor: Compressor, target: int, ctx: PieceContext
-    ) -> tuple[Form | None, tuple[tuple[str, str], ...]]:
+    ) -> tuple[Form | None, tuple[tuple[str, str], ...], Form | None]:
         """``compressor``'s form within ``target``: asked for the target less the handle its first mark takes on,
-        then again (twice at most) with the aim scaled by how far it missed."""
+        then again (twice at most) with the aim scaled by how far it missed. Also the smallest form it made
+        that missed, for when nothing fits at all."""
         notes: tuple[tuple[str, str], ...] = ()
+        nearest: Form | None = None
         aim = max(1, target - ctx.handle_cost)  # the first mark takes on the handle (``_to_form``)
         for _ in range(_RETRIES + 1):
             made = self._compress(compressor, aim, ctx, f"target {target}")
@@ -206,11 +212,13 @@ class Shaper:
                 break
             notes = made.notes
             if made.tokens <= target and made.tokens < self.piece.tokens:
-                return made, notes
+                return made, notes, None
+            if made.tokens < self.piece.tokens and (nearest is None or made.tokens < nearest.tokens):
+                nearest = made
             if made.tokens <= 0 or made.tokens >= self.piece.tokens:
                 break
             aim = max(1, aim * target // made.tokens - 1)
-        return None, notes
+        return None, notes, nearest
 
     def _compress(self, compressor: Compressor, target: int | None, ctx: PieceContext, level: str) -> Form | None:
         try:
@@ -255,6 +263,10 @@ def _to_form(out: Compressed, name: str, level: str, ctx: PieceContext, piece: P
     if piece.structured:
         text = dumps(json.loads(text))
     return Form(text, ctx.counter.count(text), level, out.lossless, dict(out.omitted), name, notes)
+
+
+def _size(form: Form) -> int:
+    return form.tokens
 
 
 def _same_json_type(before: str, after: str) -> bool:
