@@ -374,3 +374,25 @@ def test_a_deep_leaf_the_question_names_is_kept_and_the_room_is_spent(query: str
     assert out is not None and out.omitted
     assert wanted in out.text
     assert 0.9 * target <= COUNTER.count(out.text) <= target
+
+
+def _spdx_example() -> str:
+    """The SPDX SBOM of npm's ``npm sbom`` page (the mixed case's fixture), as its own document."""
+    page = (FIXTURES / "mixed_npm_sbom.md").read_text()
+    return re.findall(r"```json\n(.*?)```", page, re.S)[1]
+
+
+def test_more_room_never_drops_a_value_the_question_names() -> None:
+    # a record whose keys all fit once the room grows used to keep every unrelated scalar whole
+    # and shrink the array holding the asked-for row to a marker: the relationship naming lodash
+    # was kept at 150 tokens and lost from 155 to 240 (the json selection was not monotone)
+    text = _spdx_example()
+    query = "which spdxVersion and dataLicense are used, and which lodash version does the package depend on?"
+    kept_at = None
+    for target in range(100, COUNTER.count(text), 10):
+        out = JsonCompressor().compress(text, target, ctx(text, query))
+        shown = text if out is None else out.text
+        kept = "SPDXRef-Package-lodash-4.17.21" in shown
+        assert kept or kept_at is None, f"kept at {kept_at} tokens, lost at {target}"
+        kept_at = kept_at if kept_at is not None or not kept else target
+    assert kept_at is not None and kept_at <= 160
