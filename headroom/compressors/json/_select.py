@@ -8,7 +8,10 @@ missed). The budget is shared out from the top:
   each gets at least its floor (a scalar itself, a container as one marker, or,
   when that fits, room to list its own key names), the values the question
   names or matches first take up to half of what is left, the rest go
-  smallest first, so big values shrink and small ones stay whole;
+  smallest first, so big values shrink and small ones stay whole; unless a
+  value the question matches would get less room than the ranked entries below
+  give it (``_starves``): then the object is shrunk as a wide one, so more room
+  never shows less of what the question names;
 - an object too wide for that (a map of versions to dates) keeps the entries
   that rank highest; each run of dropped entries becomes a marker key whose
   value lists the dropped key names, or, when even the names do not fit, null
