@@ -374,3 +374,51 @@ def test_a_deep_leaf_the_question_names_is_kept_and_the_room_is_spent(query: str
     assert out is not None and out.omitted
     assert wanted in out.text
     assert 0.9 * target <= COUNTER.count(out.text) <= target
+
+
+def _spdx_example() -> str:
+    """The SPDX SBOM of npm's ``npm sbom`` page (the mixed case's fixture), as its own document."""
+    page = (FIXTURES / "mixed_npm_sbom.md").read_text()
+    return re.findall(r"```json\n(.*?)```", page, re.S)[1]
+
+
+def test_more_room_never_drops_a_value_the_question_names() -> None:
+    # a record whose keys all fit once the room grows used to keep every unrelated scalar whole
+    # and shrink the array holding the asked-for row to a marker: the relationship naming lodash
+    # was kept at 150 tokens and lost from 155 to 240 (the json selection was not monotone)
+    text = _spdx_example()
+    query = "which spdxVersion and dataLicense are used, and which lodash version does the package depend on?"
+    kept_at = None
+    for target in range(100, COUNTER.count(text), 10):
+        out = JsonCompressor().compress(text, target, ctx(text, query))
+        shown = text if out is None else out.text
+        kept = "SPDXRef-Package-lodash-4.17.21" in shown
+        assert kept or kept_at is None, f"kept at {kept_at} tokens, lost at {target}"
+        kept_at = kept_at if kept_at is not None or not kept else target
+    assert kept_at is not None and kept_at <= 160
+
+
+@pytest.mark.parametrize(
+    ("name", "query", "wanted"),
+    [
+        ("npm_express.json", "Which version range of qs does express depend on?", '"qs":"^6.16.0"'),
+        ("npm_express.json", "When was express 0.14.1 published?", "2025-12-15T04:50:38.384000+00:00"),
+        ("pip_inspect.json", "Which extra of setuptools pulls in pytest-mypy?", "pytest-mypy (>=0.9.1)"),
+        ("iso4217.json", "What is the numeric code of the Lek?", "Lek"),
+    ],
+)
+def test_a_value_the_question_names_once_kept_stays_kept_as_the_target_grows(
+    name: str, query: str, wanted: str
+) -> None:
+    # monotone over targets: from 4% to 60% of the document, once the named value shows it never goes
+    text = (GOLDEN / name).read_text()
+    total = COUNTER.count(text)
+    compressor = JsonCompressor()
+    kept_at = None
+    for share in (0.04, 0.06, 0.08, 0.10, 0.13, 0.16, 0.20, 0.25, 0.30, 0.40, 0.50, 0.60):
+        out = compressor.compress(text, int(total * share), ctx(text, query))
+        shown = text if out is None else out.text
+        kept = wanted in shown
+        assert kept or kept_at is None, f"kept at {kept_at:.0%} of the tokens, lost at {share:.0%}"
+        kept_at = kept_at if kept_at is not None or not kept else share
+    assert kept_at is not None

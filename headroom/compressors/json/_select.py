@@ -8,7 +8,10 @@ missed). The budget is shared out from the top:
   each gets at least its floor (a scalar itself, a container as one marker, or,
   when that fits, room to list its own key names), the values the question
   names or matches first take up to half of what is left, the rest go
-  smallest first, so big values shrink and small ones stay whole;
+  smallest first, so big values shrink and small ones stay whole; unless a
+  value the question matches would get less room than the ranked entries below
+  give it (``_starves``): then the object is shrunk as a wide one, so more room
+  never shows less of what the question names;
 - an object too wide for that (a map of versions to dates) keeps the entries
   that rank highest; each run of dropped entries becomes a marker key whose
   value lists the dropped key names, or, when even the names do not fit, null
@@ -88,6 +91,7 @@ class Shrinker:
         self._profiles: dict[int, _Profile] = {}
         self._rankings: dict[int, Ranking] = {}
         self._hot: dict[Where, float] | None = None
+        self._matches: dict[int, list[int]] = {}
         self._summaries: dict[int, Summarizer] = {}
         self._spans: dict[Where, tuple[int, int]] | None = None
 
@@ -219,6 +223,8 @@ class Shrinker:
             extra = min(profile.sizes[index] - floors[index], left / (len(needs) - position))
             grants[index] += extra
             left -= extra
+        if self._starves(value, grants, budget):
+            return self._entries(value, budget, path)
         # shrink the others first and the asked-for values last, each given back what the values
         # before it did not use: a grant is an estimate, and a value shrunk to a marker or kept
         # whole uses less than it was granted (issue 12: 8,600 tokens ended at 822)
@@ -232,17 +238,53 @@ class Shrinker:
             spare = max(0.0, grant - self._size(out[index], value[keys[index]]))
         return {keys[index]: out[index] for index in range(len(keys))}
 
+    def _starves(self, value: dict[str, Any], grants: list[float], budget: float) -> bool:
+        """Whether keeping every key of ``value`` gives a child the question matches less room than
+        keeping only the entries that rank highest would (``_entries``).
+
+        Keeping every key pays each unrelated scalar in full before the values the
+        question is about grow: the SPDX record of npm's ``sbom`` page kept its
+        ``relationships`` row naming lodash at 150 tokens, and from 155 to 240
+        kept ``name``, ``documentNamespace``... whole and that array as a marker.
+        Every key name stays visible either way (the dropped ones are listed), so
+        the question's values win, and more room never shows less of them.
+        """
+        matched = self._matched(value)
+        if not matched:
+            return False
+        profile = self._profile(value)
+        listed = _listed(len(value), profile.key_total, budget)
+        if not listed:
+            return False
+        choice = self._pick(value, self._entry_costs(value, listed), budget - profile.key_total)
+        return any(grants[i] + 0.5 < choice.keep[i] for i in matched if i in choice.keep)
+
+    def _matched(self, container: dict[str, Any]) -> list[int]:
+        """The children the question asks for or matches at all (BM25 over key and value)."""
+        found = self._matches.get(id(container))
+        if found is None:
+            ranking = self._ranking(container)
+            documents = [_dump({key: child}) for key, child in container.items()]
+            scored = sparse_scores(documents, self.ctx.query) if self.ctx.query else {}
+            found = self._matches[id(container)] = sorted(set(ranking.order[: ranking.asked]) | set(scored))
+        return found
+
+    def _entry_costs(self, value: dict[str, Any], listed: bool) -> list[float]:
+        profile = self._profile(value)
+        costs = self._costs.get((id(value), listed))
+        if costs is None:  # a kept entry's key is already paid for when every name is listed
+            costs = self._costs[(id(value), listed)] = [
+                size + (0.0 if listed else key) for size, key in zip(profile.sizes, profile.keys)
+            ]
+        return costs
+
     def _entries(self, value: dict[str, Any], budget: float, path: str) -> Any:
         """A wide object: the entries that rank highest, each dropped run named by a marker key."""
         profile = self._profile(value)
         listed = _listed(len(value), profile.key_total, budget)
         if not listed and budget < 2 * _MARKER:
             return self._whole(value, path)
-        costs = self._costs.get((id(value), listed))
-        if costs is None:  # a kept entry's key is already paid for when every name is listed
-            costs = self._costs[(id(value), listed)] = [
-                size + (0.0 if listed else key) for size, key in zip(profile.sizes, profile.keys)
-            ]
+        costs = self._entry_costs(value, listed)
         choice = self._pick(value, costs, budget - (profile.key_total if listed else 0.0))
         items = list(value.items())
         out: dict[str, Any] = {}
@@ -364,15 +406,28 @@ class Shrinker:
         return [index for _, index in sorted(scored, key=lambda c: (-c[0], c[1]))]
 
     def _pick(self, container: dict[str, Any] | list[Any], costs: list[float], budget: float) -> Choice:
+        """The children kept within ``budget``, by rank.
+
+        ``choose`` keeps a top-ranked child too big for the room with half of what
+        is left; once the room grows past that child's least, that half can push
+        out a smaller child the question matches that fitted whole before (the
+        SPDX ``packages`` array, shrunk to its key names, pushed out the
+        ``relationships`` row naming lodash). So an object's children are also
+        chosen without that rule, and the choice that gives the children the
+        question matches more room is taken.
+        """
         children = list(container.values()) if isinstance(container, dict) else container
-        return choose(
-            self._ranking(container),
-            costs,
-            budget,
-            marker=_MARKER,
-            more_range=_RANGE,
-            least=lambda index: self._least(children[index]),
+        ranking = self._ranking(container)
+        choice = choose(
+            ranking, costs, budget, marker=_MARKER, more_range=_RANGE, least=lambda i: self._least(children[i])
         )
+        if not isinstance(container, dict) or not any(choice.keep[i] < costs[i] for i in choice.keep):
+            return choice
+        whole = choose(ranking, costs, budget, marker=_MARKER, more_range=_RANGE, least=None)
+        matched = self._matched(container)
+        if sum(whole.keep.get(i, 0.0) for i in matched) > sum(choice.keep.get(i, 0.0) for i in matched):
+            return whole
+        return choice
 
     def _span(self, where: Where | None, value: str) -> tuple[int, int] | None:
         """Where the literal of the string at ``where`` sits in the original text."""
