@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
+from functools import partial
 from typing import Any
 
 from headroom.config import Config
@@ -122,21 +123,9 @@ class Headroom:
         shaped = to_core(messages)
         extra = fit_extra(budget, system, tools, self.counter, strict=strict)
 
-        def make(leave: frozenset[str], notes: tuple[Degradation, ...]) -> Plan:
-            return plan_messages(
-                shaped.core,
-                extra.budget,
-                counter=self.counter,
-                registry=self.registry,
-                config=self.config,
-                query=query,
-                strict=strict,
-                leave=leave,
-                notes=notes,
-                forms_cache=self._forms,
-            )
-
-        result = self._keep(make, strict)
+        result = self._keep(
+            partial(plan_messages, shaped.core, extra.budget, **self._plan_options(query, strict)), strict
+        )
         assert isinstance(result, CompressResult)
         return extra.account(shaped, result)
 
@@ -148,23 +137,20 @@ class Headroom:
         if budget is None:
             budget = self.config.budget
 
-        def make(leave: frozenset[str], notes: tuple[Degradation, ...]) -> Plan:
-            return plan_text(
-                text,
-                budget,
-                counter=self.counter,
-                registry=self.registry,
-                config=self.config,
-                query=query,
-                strict=strict,
-                leave=leave,
-                notes=notes,
-                forms_cache=self._forms,
-            )
-
-        result = self._keep(make, strict)
+        result = self._keep(partial(plan_text, text, budget, **self._plan_options(query, strict)), strict)
         assert isinstance(result, TextResult)
         return result
+
+    def _plan_options(self, query: str | None, strict: bool) -> dict[str, Any]:
+        """What every plan of this instance takes besides its input and budget (``_keep`` adds leave, notes)."""
+        return {
+            "counter": self.counter,
+            "registry": self.registry,
+            "config": self.config,
+            "query": query,
+            "strict": strict,
+            "forms_cache": self._forms,
+        }
 
     def retrieve(self, handle: str, **selector: Any) -> str:
         """The exact original of ``handle``, or one part of it.
@@ -186,14 +172,12 @@ class Headroom:
         content_type = self.store.get_meta(handle).get("content_type", "text")
         return self.registry.build(content_type, self.config.compressors).select(original, key, value)
 
-    def _keep(
-        self, make: Callable[[frozenset[str], tuple[Degradation, ...]], Plan], strict: bool
-    ) -> CompressResult | TextResult:
+    def _keep(self, make: Callable[..., Plan], strict: bool) -> CompressResult | TextResult:
         """Plan, then store every original the plan names, pinned; re-plan without any the store refused."""
         leave: frozenset[str] = frozenset()
         notes: tuple[Degradation, ...] = ()
         while True:  # each round leaves at least one more piece alone, so it ends
-            plan = make(leave, notes)
+            plan = make(leave=leave, notes=notes)
             refused: dict[str, Degradation] = {}
             pinned: Callable[[Any], AbstractContextManager[object]] | None = getattr(self.store, "pinned", None)
             with pinned(list(plan.originals)) if callable(pinned) else nullcontext():
