@@ -165,12 +165,13 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="profile each shape at the largest size")
     parser.add_argument("--repeat", type=int, default=3, help="runs per case; the median is printed")
     parser.add_argument("--regex-audit", action="store_true", help="time every module-level pattern on long lines")
+    parser.add_argument("--only", nargs="+", default=None, help="with --regex-audit: only these pattern names")
     parser.add_argument("--mode", choices=["quarter", "none", "tiny"], default="quarter", help="the budget")
     args = parser.parse_args()
     MODE["mode"] = args.mode
     if args.regex_audit:
         print(f"{'module':<40}{'pattern':<28}{'filler':>8}{'s at 20K':>10}{'growth':>8}")
-        for module, name, filler, took, growth in regex_audit():
+        for module, name, filler, took, growth in regex_audit(only=args.only):
             print(f"{module:<40}{name:<28}{filler!r:>8}{took:>10.3f}{growth:>8.1f}", flush=True)
         return
     print(f"budget: {args.mode}")
@@ -192,7 +193,7 @@ def main() -> None:
 
 
 def regex_audit(
-    small: int = 5_000, factor: int = 4, floor: float = 0.002
+    small: int = 5_000, factor: int = 4, floor: float = 0.002, only: list[str] | None = None
 ) -> Iterator[tuple[str, str, str, float, float]]:
     """Every compiled pattern at module level in headroom, timed on long single-character lines.
 
@@ -201,6 +202,8 @@ def regex_audit(
     ``!``); a pattern whose time grows by much more than ``factor`` (and takes
     at least ``floor`` seconds) backtracks on long lines. Returns (module,
     pattern name, filler, seconds at the large size, growth ratio) as found.
+    ``only`` restricts the audit to patterns of those names (and prints every
+    filler's figure for them, linear or not, so a fix shows its after figures).
     """
     import importlib
     import pkgutil
@@ -214,7 +217,7 @@ def regex_audit(
         for name, value in vars(module).items():
             if not isinstance(value, re.Pattern) or getattr(value.pattern, "__len__", None) is None:
                 continue
-            if not isinstance(value.pattern, str):
+            if not isinstance(value.pattern, str) or (only is not None and name not in only):
                 continue
             for filler in fillers:
                 times = []
@@ -226,7 +229,9 @@ def regex_audit(
                     times.append(time.perf_counter() - start)
                     if times[-1] > 2.0:
                         break
-                if len(times) == 2 and times[1] >= floor and times[1] / max(times[0], 1e-7) > factor * 2:
+                if only is not None and len(times) == 2:
+                    yield (info.name, name, filler, times[1], times[1] / max(times[0], 1e-7))
+                elif len(times) == 2 and times[1] >= floor and times[1] / max(times[0], 1e-7) > factor * 2:
                     yield (info.name, name, filler, times[1], times[1] / max(times[0], 1e-7))
                 elif len(times) == 1:
                     yield (info.name, name, filler, times[0], float("inf"))

@@ -1,0 +1,92 @@
+"""The patterns rewritten to run in linear time on long lines find what they found before.
+
+Each rewrite (issue 17, "linear time in the input") keeps the former pattern's
+results; here the former pattern is the reference, compared on generated short
+lines over the characters that matter to it (hypothesis), and the new one is run
+once on a 50,000-character line of the filler that made the former one quadratic
+(its result checked, not its time: timed assertions are not used in this suite;
+``python benchmarks/scaling.py --regex-audit --only NAME`` prints the figures).
+"""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from headroom.compressors.prose._units import _BOUNDARY
+from headroom.compressors.search._parse import _BARE
+from headroom.compressors.search.compressor import _PATH_IN_QUERY
+from headroom.compressors.search.detect import _GREP_RE
+from headroom.compressors.table.compressor import is_markdown_rule
+
+LONG = 50_000
+
+OLD_PATH_IN_QUERY = re.compile(r"[\w.@+-]*(?:/[\w.@+-]+)+|[\w@+-]+\.[A-Za-z][A-Za-z0-9]{0,4}\b")
+OLD_BOUNDARY = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(\s+)(?=[\"'\u201c\u2018(\[]?[A-Z0-9])")
+OLD_GREP = re.compile(r"^(?!\d{4}-\d\d-\d\d)[^\s:]*[A-Za-z_./][^\s:]*[:-]\d+[:-]")
+OLD_BARE = re.compile(r"^(?P<path>[^\s:]*/[^\s:]+|[^\s:/]+\.[A-Za-z0-9_]{1,8}):(?P<text>.*)", re.S)
+OLD_MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+def lines(alphabet: str, max_size: int = 40) -> st.SearchStrategy[str]:
+    return st.text(alphabet=alphabet, max_size=max_size)
+
+
+@settings(max_examples=600, deadline=None)
+@given(lines("a0Z_.@+-/ x(:!py"))
+def test_path_in_query_finds_what_it_found(query: str) -> None:
+    assert _PATH_IN_QUERY.findall(query) == OLD_PATH_IN_QUERY.findall(query)
+
+
+@settings(max_examples=400, deadline=None)
+@given(lines(".!?\"')] \nAa0b\u201d\u201c(["))
+def test_sentence_boundaries_unchanged(text: str) -> None:
+    def spans(pattern: re.Pattern[str], start: int) -> list[tuple[int, int]]:
+        return [m.span(1) for m in pattern.finditer(text, start, len(text))]
+
+    # the compressor scans from a block's first non-blank character: after a line end or indentation
+    for start in [0, *(i + 1 for i, c in enumerate(text) if c.isspace())]:
+        assert spans(_BOUNDARY, start) == spans(OLD_BOUNDARY, start)
+
+
+@settings(max_examples=600, deadline=None)
+@given(lines("a_./0123-: \tZ"))
+def test_grep_lines_unchanged(line: str) -> None:
+    assert bool(_GREP_RE.search(line)) == bool(OLD_GREP.search(line))
+
+
+@settings(max_examples=600, deadline=None)
+@given(lines("a./_0: \t-", max_size=30))
+def test_bare_search_lines_unchanged(line: str) -> None:
+    new, old = _BARE.match(line), OLD_BARE.match(line)
+    assert (new and new.groupdict()) == (old and old.groupdict())
+
+
+@settings(max_examples=600, deadline=None)
+@given(lines("|-: \t\na", max_size=24))
+def test_markdown_rule_unchanged(line: str) -> None:
+    assert is_markdown_rule(line) == bool(OLD_MARKDOWN_RULE.match(line))
+
+
+def test_markdown_rules_as_written() -> None:
+    for rule in ("|---|---|", "| :--- | ---: |", "---|---", "|:---:|", "  |----|  ", "--- | ---"):
+        assert is_markdown_rule(rule), rule
+    for other in ("| a | b |", "|--|---|", "||---|", "|", "", "- - -", "|---||"):
+        assert not is_markdown_rule(other), other
+
+
+def test_long_lines_of_the_slow_fillers() -> None:
+    """The fillers that made the former patterns quadratic, at 50,000 characters (seconds to minutes before)."""
+    for filler in "0a.-_":
+        assert _PATH_IN_QUERY.findall(filler * LONG + "!") == []
+    assert _PATH_IN_QUERY.findall("a" * LONG + ".py") == ["a" * LONG + ".py"]
+    assert [m.span(1) for m in _BOUNDARY.finditer("." * LONG + "!")] == []
+    assert [m.span(1) for m in _BOUNDARY.finditer("Ends" + "." * LONG + " Next")] == [(LONG + 4, LONG + 5)]
+    for filler in "_/a.":
+        assert _GREP_RE.search(filler * LONG + "!") is None
+    assert _GREP_RE.search("a" * LONG + ":12:hit") is not None
+    assert _BARE.match("/" * LONG + "!") is None
+    assert not is_markdown_rule(" " * LONG + "!")
+    assert is_markdown_rule("|" + " " * LONG + "---|")
