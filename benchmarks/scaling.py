@@ -213,6 +213,8 @@ def regex_audit(
 
     fillers = [" ", "a", "=", "-", "0", ".", "\t", "/", ":", "_", "#", "*", "|", ",", '"', "a ", "a=", "ab1 ", "\\"]
     for info in pkgutil.walk_packages(headroom.__path__, "headroom."):
+        if info.name.endswith(".__main__"):  # importing it runs the CLI on this script's arguments
+            continue
         module = importlib.import_module(info.name)
         for name, value in vars(module).items():
             if not isinstance(value, re.Pattern) or getattr(value.pattern, "__len__", None) is None:
@@ -223,10 +225,15 @@ def regex_audit(
                 times = []
                 for size in (small, small * factor):
                     line = (filler * (size // len(filler) + 1))[:size] + "!"
-                    start = time.perf_counter()
-                    for _ in value.finditer(line):
-                        pass
-                    times.append(time.perf_counter() - start)
+                    runs = []
+                    for _ in range(1 if only is None else 5):  # the best of 5 when a few patterns are named
+                        start = time.perf_counter()
+                        for _ in value.finditer(line):
+                            pass
+                        runs.append(time.perf_counter() - start)
+                        if runs[-1] > 2.0:
+                            break
+                    times.append(min(runs))
                     if times[-1] > 2.0:
                         break
                 if only is not None and len(times) == 2:
