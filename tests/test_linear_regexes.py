@@ -15,6 +15,8 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from headroom.compressors.code._fallback import _NAME, name_of
+from headroom.compressors.code._outline import assigned_opener
 from headroom.compressors.prose._units import _BOUNDARY
 from headroom.compressors.search._parse import _BARE
 from headroom.compressors.search.compressor import _PATH_IN_QUERY
@@ -27,6 +29,8 @@ OLD_PATH_IN_QUERY = re.compile(r"[\w.@+-]*(?:/[\w.@+-]+)+|[\w@+-]+\.[A-Za-z][A-Z
 OLD_BOUNDARY = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(\s+)(?=[\"'\u201c\u2018(\[]?[A-Z0-9])")
 OLD_GREP = re.compile(r"^(?!\d{4}-\d\d-\d\d)[^\s:]*[A-Za-z_./][^\s:]*[:-]\d+[:-]")
 OLD_BARE = re.compile(r"^(?P<path>[^\s:]*/[^\s:]+|[^\s:/]+\.[A-Za-z0-9_]{1,8}):(?P<text>.*)", re.S)
+OLD_NAME = re.compile(r"([A-Za-z_$][\w$]*)\s*(?:<[^<>()]*>)?\s*\(")
+OLD_ASSIGNED_OPENER = re.compile(r"(?<![=!<>])=(?![=>]).*[\[{(]\s*$")
 OLD_MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 
@@ -70,6 +74,21 @@ def test_markdown_rule_unchanged(line: str) -> None:
     assert is_markdown_rule(line) == bool(OLD_MARKDOWN_RULE.match(line))
 
 
+@settings(max_examples=600, deadline=None)
+@given(lines("a1_$ <>()\nfi", max_size=30))
+def test_signature_names_unchanged(header: str) -> None:
+    def names(pattern: re.Pattern[str]) -> list[tuple[str, int]]:
+        return [(m.group(1), m.end()) for m in pattern.finditer(header)]
+
+    assert names(_NAME) == names(OLD_NAME)
+
+
+@settings(max_examples=600, deadline=None)
+@given(lines("a=!<>[{( \n\t", max_size=24))
+def test_assigned_openers_unchanged(line: str) -> None:
+    assert assigned_opener(line) == bool(OLD_ASSIGNED_OPENER.search(line))
+
+
 def test_markdown_rules_as_written() -> None:
     for rule in ("|---|---|", "| :--- | ---: |", "---|---", "|:---:|", "  |----|  ", "--- | ---"):
         assert is_markdown_rule(rule), rule
@@ -88,5 +107,10 @@ def test_long_lines_of_the_slow_fillers() -> None:
         assert _GREP_RE.search(filler * LONG + "!") is None
     assert _GREP_RE.search("a" * LONG + ":12:hit") is not None
     assert _BARE.match("/" * LONG + "!") is None
+    for filler in ("_", "a", "1a"):
+        assert name_of(filler * LONG + "!") is None
+    assert name_of("if (x) " + "a" * LONG + " (") == "a" * LONG
+    assert not assigned_opener("a=" * LONG + "!")
+    assert assigned_opener("x " + "a=" * LONG + " {")
     assert not is_markdown_rule(" " * LONG + "!")
     assert is_markdown_rule("|" + " " * LONG + "---|")
