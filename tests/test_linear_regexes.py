@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from headroom.compressors.code._fallback import _NAME, name_of
+from headroom.compressors.code._lang import _HEADER_RE, _PATH, _PATH_RE
 from headroom.compressors.code._outline import assigned_opener
 from headroom.compressors.prose._units import _BOUNDARY
 from headroom.compressors.search._parse import _BARE
@@ -31,6 +32,11 @@ OLD_GREP = re.compile(r"^(?!\d{4}-\d\d-\d\d)[^\s:]*[A-Za-z_./][^\s:]*[:-]\d+[:-]
 OLD_BARE = re.compile(r"^(?P<path>[^\s:]*/[^\s:]+|[^\s:/]+\.[A-Za-z0-9_]{1,8}):(?P<text>.*)", re.S)
 OLD_NAME = re.compile(r"([A-Za-z_$][\w$]*)\s*(?:<[^<>()]*>)?\s*\(")
 OLD_ASSIGNED_OPENER = re.compile(r"(?<![=!<>])=(?![=>]).*[\[{(]\s*$")
+OLD_PATH_RE = re.compile(r"(?<![\w.])(" + _PATH + r")(?![\w+])")
+OLD_HEADER_RE = re.compile(
+    r"^(?:==> (?P<a>.+) <==|(?:={3,}|-{3,}|#{2,}) ?(?P<b>" + _PATH + r") ?(?:={3,}|-{3,}|#{2,})?|"
+    r"(?:File|FILE|Path): ?(?P<c>" + _PATH + r"))\s*$"
+)
 OLD_MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 
@@ -89,6 +95,21 @@ def test_assigned_openers_unchanged(line: str) -> None:
     assert assigned_opener(line) == bool(OLD_ASSIGNED_OPENER.search(line))
 
 
+@settings(max_examples=600, deadline=None)
+@given(lines("ab./-\\@+~ (_", max_size=24))
+def test_code_paths_unchanged(text: str) -> None:
+    text = text.replace("(", ".py").replace("_", ".c")  # extensions, often
+    assert _PATH_RE.findall(text) == OLD_PATH_RE.findall(text)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.integers(0, 6), lines("-=#a.py/ ", max_size=16))
+def test_file_headers_unchanged(dashes: int, rest: str) -> None:
+    line = "-" * dashes + rest
+    new, old = _HEADER_RE.match(line), OLD_HEADER_RE.match(line)
+    assert (new and new.groupdict()) == (old and old.groupdict())
+
+
 def test_markdown_rules_as_written() -> None:
     for rule in ("|---|---|", "| :--- | ---: |", "---|---", "|:---:|", "  |----|  ", "--- | ---"):
         assert is_markdown_rule(rule), rule
@@ -112,5 +133,10 @@ def test_long_lines_of_the_slow_fillers() -> None:
     assert name_of("if (x) " + "a" * LONG + " (") == "a" * LONG
     assert not assigned_opener("a=" * LONG + "!")
     assert assigned_opener("x " + "a=" * LONG + " {")
+    for filler in "/-\\":
+        assert _PATH_RE.findall(filler * LONG + "!") == []
+    assert _PATH_RE.findall("/" * LONG + "a.py") == ["/" * LONG + "a.py"]
+    assert _HEADER_RE.match("-" * LONG + "!") is None
+    assert (_HEADER_RE.match("-" * LONG + " a.py") or {"b": None})["b"] == "a.py"
     assert not is_markdown_rule(" " * LONG + "!")
     assert is_markdown_rule("|" + " " * LONG + "---|")
