@@ -23,6 +23,7 @@ from headroom.compressors.search._parse import _BARE
 from headroom.compressors.search.compressor import _PATH_IN_QUERY
 from headroom.compressors.search.detect import _GREP_RE
 from headroom.compressors.table.compressor import is_markdown_rule
+from headroom.hints import _PATH_RE as HINT_PATH_RE
 
 LONG = 50_000
 
@@ -37,6 +38,7 @@ OLD_HEADER_RE = re.compile(
     r"^(?:==> (?P<a>.+) <==|(?:={3,}|-{3,}|#{2,}) ?(?P<b>" + _PATH + r") ?(?:={3,}|-{3,}|#{2,})?|"
     r"(?:File|FILE|Path): ?(?P<c>" + _PATH + r"))\s*$"
 )
+OLD_HINT_PATH_RE = re.compile(r"[\w.@+~/\\-]+\.([A-Za-z0-9]{1,8})\b")
 OLD_MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 
@@ -110,6 +112,12 @@ def test_file_headers_unchanged(dashes: int, rest: str) -> None:
     assert (new and new.groupdict()) == (old and old.groupdict())
 
 
+@settings(max_examples=600, deadline=None)
+@given(lines("ab1_.py/-\\@+~ :\u00e9", max_size=24))
+def test_hint_paths_unchanged(text: str) -> None:
+    assert HINT_PATH_RE.findall(text) == OLD_HINT_PATH_RE.findall(text)
+
+
 def test_markdown_rules_as_written() -> None:
     for rule in ("|---|---|", "| :--- | ---: |", "---|---", "|:---:|", "  |----|  ", "--- | ---"):
         assert is_markdown_rule(rule), rule
@@ -138,5 +146,8 @@ def test_long_lines_of_the_slow_fillers() -> None:
     assert _PATH_RE.findall("/" * LONG + "a.py") == ["/" * LONG + "a.py"]
     assert _HEADER_RE.match("-" * LONG + "!") is None
     assert (_HEADER_RE.match("-" * LONG + " a.py") or {"b": None})["b"] == "a.py"
+    for filler in "._0a":
+        assert HINT_PATH_RE.findall(filler * LONG + "!") == []
+    assert HINT_PATH_RE.findall("a" * LONG + ".json") == ["json"]
     assert not is_markdown_rule(" " * LONG + "!")
     assert is_markdown_rule("|" + " " * LONG + "---|")
