@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from headroom.compressors.code._fallback import _NAME, name_of
 from headroom.compressors.code._lang import _HEADER_RE, _PATH, _PATH_RE
 from headroom.compressors.code._outline import assigned_opener
+from headroom.compressors.log.detect import _LOG_RE
 from headroom.compressors.prose._units import _BOUNDARY
 from headroom.compressors.search._parse import _BARE
 from headroom.compressors.search.compressor import _PATH_IN_QUERY
@@ -39,6 +40,7 @@ OLD_HEADER_RE = re.compile(
     r"(?:File|FILE|Path): ?(?P<c>" + _PATH + r"))\s*$"
 )
 OLD_HINT_PATH_RE = re.compile(r"[\w.@+~/\\-]+\.([A-Za-z0-9]{1,8})\b")
+OLD_LOG_RE = re.compile(_LOG_RE.pattern.replace("|^={5}.*={5}$", "|^={5,}.*={5,}$"), re.I)
 OLD_MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 
@@ -118,6 +120,13 @@ def test_hint_paths_unchanged(text: str) -> None:
     assert HINT_PATH_RE.findall(text) == OLD_HINT_PATH_RE.findall(text)
 
 
+@settings(max_examples=600, deadline=None)
+@given(lines("=== a\r\nINFO", max_size=30))
+def test_log_lines_unchanged(line: str) -> None:
+    assert OLD_LOG_RE.pattern != _LOG_RE.pattern
+    assert bool(_LOG_RE.search(line)) == bool(OLD_LOG_RE.search(line))
+
+
 def test_markdown_rules_as_written() -> None:
     for rule in ("|---|---|", "| :--- | ---: |", "---|---", "|:---:|", "  |----|  ", "--- | ---"):
         assert is_markdown_rule(rule), rule
@@ -149,5 +158,7 @@ def test_long_lines_of_the_slow_fillers() -> None:
     for filler in "._0a":
         assert HINT_PATH_RE.findall(filler * LONG + "!") == []
     assert HINT_PATH_RE.findall("a" * LONG + ".json") == ["json"]
+    assert _LOG_RE.search("=" * LONG + "!") is None  # 104 s at 5,000 before
+    assert _LOG_RE.search("=" * LONG) is not None
     assert not is_markdown_rule(" " * LONG + "!")
     assert is_markdown_rule("|" + " " * LONG + "---|")
