@@ -25,8 +25,11 @@ _UNDERLINE = re.compile(r"^\s*(=+|-+|~+)\s*$")
 _OUTLINE = re.compile(r"^(\*{1,4}) \S")  # Emacs outline and org headings, as in GNU NEWS files
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _ITEM = re.compile(r"^\s*([-*•+]\s+\S|\d{1,3}[.)]\s+\S|--?[A-Za-z0-9]|[A-Z][\w.-]{0,40}:\s+\S)")
-# a sentence ends at . ! ? (and closing quotes or brackets) before whitespace and a capital, digit, quote or bracket
-_BOUNDARY = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(\s+)(?=[\"'\u201c\u2018(\[]?[A-Z0-9])")
+# a sentence ends at . ! ? (and closing quotes or brackets) before whitespace and a capital, digit, quote or bracket;
+# tried only where a run of . ! ? starts (inside a run it would end where the run's first try ends), so a line
+# of 20,000 dots is one pass, not 20,000 (it was quadratic); what it finds is unchanged, given that the scan
+# starts after a blank or a line end, as in ``_cut`` (the lookbehind sees the character before the scan's start)
+_BOUNDARY = re.compile(r"(?<![.!?])[.!?]+[\"'\u201d\u2019)\]]*(\s+)(?=[\"'\u201c\u2018(\[]?[A-Z0-9])")
 _ABBREVIATION = re.compile(
     r"(\b(e\.g|i\.e|etc|vs|cf|al|approx|Mr|Mrs|Ms|Dr|Prof|St|No|Nos|Fig|Inc|Ltd|Co|Corp|Jr|Sr|Vol|pp|resp)"
     r"|\b[A-Za-z]|\b\d+)[.]$"

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 __all__ = ["Hit", "looks_like_rg_json", "read_results", "word_forms"]
 
 _NUMBERED = re.compile(r"^(?P<path>[^\s:]+?)(?P<sep>[:-])(?P<line>\d+)[:-](?P<text>.*)", re.S)
-_BARE = re.compile(r"^(?P<path>[^\s:]*/[^\s:]+|[^\s:/]+\.[A-Za-z0-9_]{1,8}):(?P<text>.*)", re.S)
+# the path runs to the first ':'; its first '/' is found deterministically (``[^\s:]*/`` tried every '/' of a
+# long token, quadratic); the same lines match with the same groups
+_BARE = re.compile(r"^(?P<path>[^\s:/]*/[^\s:]+|[^\s:/]+\.[A-Za-z0-9_]{1,8}):(?P<text>.*)", re.S)
 _HEADING_LINE = re.compile(r"^(?P<line>\d+)(?P<sep>[:-])(?P<text>.*)", re.S)
 _PATH = re.compile(r"^[\w.@+-]*(/[\w.@+-]+)+$|^[\w@+-]+\.[A-Za-z0-9]{1,5}$")
 _DATE = re.compile(r"\d{4}-\d\d-\d\d")

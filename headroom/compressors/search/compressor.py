@@ -44,7 +44,16 @@ _BARE, _COUNTED, _NAMED_FILES = 0, 1, 2  # what a stretch's mark says besides it
 _NEAR_TOP = 3  # best matches whose neighbours rank right after them
 _GROUP = 12  # lines: a longer group keeps only the context next to the line
 _NAMED_LINES = 40  # lines of the files a query names, kept first, in their order
-_PATH_IN_QUERY = re.compile(r"[\w.@+-]*(?:/[\w.@+-]+)+|[\w@+-]+\.[A-Za-z][A-Za-z0-9]{0,4}\b")
+# A path (``a/b``) or a file name (``x.py``) named in the query. Each branch is tried only where a
+# run of its characters starts (the lookbehinds), or, for a file name, right after the previous
+# file name ended: inside a run the result is the run's anyway, and trying every position of a
+# 20,000-character token took seconds (quadratic). What it finds is unchanged (tests/test_linear_regexes.py).
+_PATH_IN_QUERY = re.compile(
+    r"(?<![\w.@+-])[\w.@+-]*(?:/[\w.@+-]+)+"
+    r"|(?:(?<![\w@+-])|(?<=\.[A-Za-z])|(?<=\.[A-Za-z][A-Za-z0-9])|(?<=\.[A-Za-z][A-Za-z0-9]{2})"
+    r"|(?<=\.[A-Za-z][A-Za-z0-9]{3})|(?<=\.[A-Za-z][A-Za-z0-9]{4}))"
+    r"[\w@+-]+\.[A-Za-z][A-Za-z0-9]{0,4}\b"
+)
 
 
 class SearchOptions(BaseModel):
