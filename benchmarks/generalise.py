@@ -31,6 +31,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).parent))
 
 from generalise_cases import KINDS, Case, build_cases, half_of  # noqa: E402
+from run import text_of  # noqa: E402  (the one walk over messages the benchmarks share)
 
 from headroom import Headroom, MemoryStore, TokenCounter  # noqa: E402
 
@@ -55,16 +56,6 @@ class Outcome:
     @property
     def fits(self) -> bool:
         return self.error is None and self.tokens_after <= self.budget
-
-
-def text_of(node: Any) -> str:
-    if isinstance(node, str):
-        return node
-    if isinstance(node, dict):
-        return "\n".join(text_of(v) for v in node.values())
-    if isinstance(node, list):
-        return "\n".join(text_of(v) for v in node)
-    return ""
 
 
 def budget_for(case: Case, share: float, counter: TokenCounter) -> tuple[int, int, int]:

@@ -108,7 +108,8 @@ def load_cases(only: str | None, counter: TokenCounter, share: float | None = No
     return cases
 
 
-def text_of(messages: list[dict[str, Any]]) -> str:
+def text_of(messages: Any) -> str:
+    """Every string in the messages (contents, tool call arguments, nested values), joined by newlines."""
     parts: list[str] = []
 
     def walk(node: Any) -> None:

@@ -59,6 +59,9 @@ from typing import Any
 
 from headroom import HANDLE_RE, Headroom, MemoryStore, TokenCounter
 
+sys.path.insert(0, str(Path(__file__).parent))
+from run import text_of  # noqa: E402  (the one walk over messages the benchmarks share)
+
 HERE = Path(__file__).parent
 CORPUS = HERE / "corpus"
 MODEL = "gpt-4"
@@ -152,24 +155,6 @@ def build_session(turns: int = DEFAULT_TURNS, answers: bool = True, corpus: Path
 
 
 # --- the measures (tests/test_session_bench.py checks them on hand-built inputs) ---
-
-
-def text_of(messages: Sequence[Any]) -> str:
-    """Every string in the messages (contents, tool call arguments), joined by newlines."""
-    parts: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, str):
-            parts.append(node)
-        elif isinstance(node, dict):
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(list(messages))
-    return "\n".join(parts)
 
 
 def serialize(message: Any) -> str:
