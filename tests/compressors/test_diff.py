@@ -176,7 +176,9 @@ def test_context_is_trimmed_and_reheaded() -> None:
     assert compressed is not None
     before, after = hunks_of(original), hunks_of(compressed)
     assert len(after) > len(before) // 2  # most hunks survive: the whole-function context went first
-    assert sum(len(h[2]) for h in after) < sum(len(h[2]) for h in before) // 2
+    # context lines cut: fewer old-side lines than the share of the room (room left once every hunk
+    # is in buys context back, so the target is reached)
+    assert sum(len(h[2]) for h in after) < 0.6 * sum(len(h[2]) for h in before)
     assert {(h[0], h[1]) for h in after} - {(h[0], h[1]) for h in before}, "some hunk was re-headed"
     assert all(m.unit in ("lines", "hunks") for m in find_markers(compressed, {make_handle(original)}))
 
@@ -195,7 +197,9 @@ def test_headers_and_markers_through_the_client(name: str, share: float) -> None
     markers = find_markers(out, result.manifest.handles)
     for section in diff.files:  # every file keeps its header, or a marker names it with its counts
         header = "".join(lines[section.start : section.header_end])
-        assert header in out or any(f"{section.path} +" in (m.detail or "") for m in markers), section.path
+        assert header in out or any(
+            any(section.path.endswith(word) for word in (m.detail or "").split()) for m in markers
+        ), section.path
     in_hunks = {i for h in diff.hunks for i in range(h.start, h.end)}
     for index, line in enumerate(lines):  # commit headers, messages and --stat lines are all kept
         if index not in in_hunks and line.startswith(("commit ", "    ", " src/")):
@@ -221,7 +225,7 @@ def test_file_markers_carry_counts() -> None:
             assert found, part
             path, added, removed = found.groups()
             if path:
-                (section,) = [f for f in diff.files if f.path == path]
+                (section,) = [f for f in diff.files if f.path.endswith(path)]
                 hunks = [diff.hunks[h] for h in section.hunks]
                 assert (int(added), int(removed)) == (sum(h.added for h in hunks), sum(h.removed for h in hunks))
                 named += 1

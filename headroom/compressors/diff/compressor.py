@@ -32,7 +32,8 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from headroom.compressors.diff._forms import Form, focus, trim
+from headroom.compressors._reach import FLOOR, reach
+from headroom.compressors.diff._forms import Form, focus, scoped, trim
 from headroom.compressors.diff._parse import Diff, Hunk, hunk_header, parse_diff
 from headroom.compressors.diff._render import write
 from headroom.errors import InvalidInput
@@ -44,6 +45,7 @@ __all__ = ["DiffCompressor"]
 _HEADLESS = "diff: file headers given to marks to keep the hunks the query ranks; the text no longer applies as a patch"
 # said when a result stays under 0.9 of its target (issue 12: reach the target or say why)
 _SHORT = "diff: under 0.9 of the target used: the next hunk, commit or --stat line in rank fits in none of its forms"
+_HEADLESS_FORMS = frozenset({"loose", "bare", "single"})  # forms that no longer apply as a patch
 _NAME_COST = 4  # a file named in a marker costs its path and this ("+12 -3, ")
 # where a hunk's file is documentation, a changelog or notes: ranked after code on a tie
 _DOCS = re.compile(
@@ -68,6 +70,9 @@ class _Profile:
     trimmed: list[Form]  # each hunk's trimmed form, None where trimming does not pay
     focused: list[Form]  # each hunk's lines the query asks about, None where none does
     narrow: list[Form]  # the same, only the lines that score best
+    loose: list[Form]  # the best lines with their context, not widened to the change block's edges
+    bare: list[Form]  # the best lines and their counterparts alone (offered once file headers went to marks)
+    single: list[Form]  # the best lines alone, the smallest form
     marker: int  # what one mark costs here, counted with the piece's counter
     header: int  # what one re-written @@ line costs
     fixed: int  # tokens always kept, with every collapsible file reduced to its name
@@ -123,19 +128,22 @@ class DiffCompressor(Compressor):
         # its ``commit`` line and subject; 2 also gives file headers to marks. A level is left for
         # the next when it cannot keep the hunk the query ranks first (issue 12: a git log -p
         # whose headers filled the room kept no patch at all)
-        first: Compressed | None = None
+        # when no level keeps it, the level whose best kept hunk ranks highest (the lower level on a tie)
+        found: list[tuple[int, int, Compressed]] = []
+        # headless text no longer applies as a patch: worth it only for lines the question asks about
+        asked = any(form is not None for form in profile.focused)
         for level in (0, 1, 2) if profile.diff.hunks else (0,):
-            if level == 1 and not profile.commits:
+            if (level == 1 and not profile.commits) or (level == 2 and not asked):
                 continue
             fitted = _fit(profile, target, ctx, level)
             if fitted is None:
                 continue
-            result, keeps_best = fitted
-            if keeps_best or not profile.diff.hunks:
+            result, rank = fitted
+            if rank == 0 or not profile.diff.hunks:
                 return result
-            first = first or result
-        if first is not None:
-            return first
+            found.append((rank, level, result))
+        if found:
+            return min(found, key=lambda f: f[:2])[2]
         return _by_commit(profile, target, ctx)
 
     def _profile(self, text: str, ctx: PieceContext) -> _Profile:
@@ -191,22 +199,51 @@ def _build_profile(text: str, ctx: PieceContext, context: int) -> _Profile:
         docs = [bool(_DOCS.search(diff.files[h.file].path)) for h in diff.hunks]
         order = _rank(BM25(bodies).scores(ctx.query), diff.hunks, docs)
         trimmed = [trim(diff.lines, hunk, costs, context, marker, header) for hunk in diff.hunks]
-        line_scores = [0.0] * len(diff.lines)
-        for number, score in sparse_scores(diff.lines, ctx.query).items():
-            line_scores[number] = score if in_hunk[number] else 0.0
+        line_scores = scoped(diff.lines, diff.hunks, sparse_scores(diff.lines, ctx.query))
         focused = [focus(diff.lines, hunk, line_scores, context, 0.5) for hunk in diff.hunks]
         narrow = [focus(diff.lines, hunk, line_scores, context, 1.0) for hunk in diff.hunks]
+        loose = [focus(diff.lines, hunk, line_scores, context, 1.0, applies=False) for hunk in diff.hunks]
+        bare = [focus(diff.lines, hunk, line_scores, 0, 1.0, applies=False) for hunk in diff.hunks]
+        single = [focus(diff.lines, hunk, line_scores, 0, 1.0, applies=False, pair=False) for hunk in diff.hunks]
         return _Profile(
-            diff, costs, order, trimmed, focused, narrow, marker, header, fixed, opening, *_commits(diff, ctx.query)
+            diff,
+            costs,
+            order,
+            trimmed,
+            focused,
+            narrow,
+            loose,
+            bare,
+            single,
+            marker,
+            header,
+            fixed,
+            opening,
+            *_commits(diff, ctx.query),
         )
     if len(diff.stat) < 2:
-        return _Profile(diff, costs, [], [], [], [], marker, header, fixed, opening, *_commits(diff, ctx.query))
+        return _Profile(
+            diff, costs, [], [], [], [], [], [], [], marker, header, fixed, opening, *_commits(diff, ctx.query)
+        )
     stat = sorted(diff.stat)
     scores = BM25([diff.lines[i].replace("/", " ") for i in stat]).scores(ctx.query)
     ranked = sorted(range(len(stat)), key=lambda k: (-scores[k], -diff.stat[stat[k]], stat[k]))
     fixed -= sum(costs[i] for i in stat)
     return _Profile(
-        diff, costs, [stat[k] for k in ranked], [], [], [], marker, header, fixed, opening, *_commits(diff, ctx.query)
+        diff,
+        costs,
+        [stat[k] for k in ranked],
+        [],
+        [],
+        [],
+        [],
+        [],
+        [],
+        marker,
+        header,
+        fixed,
+        opening,
+        *_commits(diff, ctx.query),
     )
 
 
@@ -223,31 +260,35 @@ def _commits(diff: Diff, query: str | None) -> tuple[list[tuple[int, int, int]],
     return spans, sorted(range(len(spans)), key=lambda k: (-scores[k], k))
 
 
-def _fit(profile: _Profile, target: int, ctx: PieceContext, level: int) -> tuple[Compressed, bool] | None:
-    """The choice at pressure ``level`` whose rendering fits, and whether it keeps the best hunk."""
-    room = target - profile.fixed_at(level) - profile.marker
-    if room < 0:
+def _fit(profile: _Profile, target: int, ctx: PieceContext, level: int) -> tuple[Compressed, int] | None:
+    """The choice at pressure ``level`` whose rendering fits, and the rank of the best hunk it keeps.
+
+    The room planned with is searched (``reach``) until the real count lands between 0.9 and 1 of
+    the target. When the planned room holds nothing at a level that gave text to marks, the search
+    starts again from the optimistic room (no mark reserved): the estimate counts a mark on each
+    side of every kept hunk, and a bare hunk of two lines is cheaper than the marks it is charged.
+    """
+    fixed = profile.fixed_at(level)
+    if target - fixed < 0:
         return None
     dropped = profile.dropped(level)
-    fitted: tuple[Compressed, bool] | None = None
-    for _ in range(8):
-        chosen = _choose(profile, room, headless=level >= 2)
+
+    def attempt(room: float) -> tuple[tuple[dict[int, Form], str, dict[str, int]], int] | None:
+        chosen = _choose(profile, int(room), headless=level >= 2)
         if level and not chosen:
-            return fitted
+            return None
         out, omitted = _render(profile, chosen, ctx, dropped)
-        cost = ctx.counter.count(out)
-        if cost <= target:
-            fallbacks = ((_HEADLESS,) if level >= 2 else ()) + ((_SHORT,) if cost < 0.9 * target else ())
-            best = bool(profile.order) and profile.order[0] in chosen
-            fitted = Compressed(out, omitted=omitted, fallbacks=fallbacks), best
-            if cost >= 0.9 * target or room >= target:
-                return fitted
-            room += max(1, (target - cost) // 2)  # the estimates were pessimistic: offer half of what is left
-            continue
-        if fitted is not None:
-            return fitted
-        room = int(room * 0.85)
-    return fitted
+        return (chosen, out, omitted), ctx.counter.count(out)
+
+    got = reach(attempt, max(0, target - fixed - profile.marker), target)
+    if got is None and level:
+        got = reach(attempt, target - fixed, target)
+    if got is None:
+        return None
+    (chosen, out, omitted), cost = got
+    fallbacks = ((_HEADLESS,) if level >= 2 else ()) + ((_SHORT,) if cost < FLOOR * target else ())
+    rank = next((r for r, unit in enumerate(profile.order) if unit in chosen), len(profile.order))
+    return Compressed(out, omitted=omitted, fallbacks=fallbacks), rank
 
 
 def _by_commit(profile: _Profile, target: int, ctx: PieceContext) -> Compressed | None:
@@ -299,51 +340,104 @@ def _cost(profile: _Profile, index: int, form: Form) -> int:
     return kept + len(form) * profile.header + (len(form) + 1) * profile.marker // 2
 
 
+def _forms(profile: _Profile, index: int, headless: bool) -> list[Form]:
+    """The forms a hunk may take, smallest last: whole or trimmed, then the query's lines; once the
+    text no longer applies as a patch also the best lines alone (issue 12: a hunk whose block of
+    changes was longer than the room kept nothing of it)."""
+    trimmed = profile.trimmed[index]
+    if trimmed is not None and _cost(profile, index, None) <= _cost(profile, index, trimmed):
+        trimmed = None  # its marks and @@ lines cost more than the context they save
+    focus = [profile.focused[index], profile.narrow[index]]
+    if headless:
+        focus += [profile.loose[index], profile.bare[index], profile.single[index]]
+    return list(dict.fromkeys([trimmed, *(f for f in focus if f is not None)]))
+
+
+def _smallest(profile: _Profile, index: int, headless: bool) -> int:
+    return min(_cost(profile, index, form) for form in _forms(profile, index, headless))
+
+
 def _choose(profile: _Profile, room: int, *, headless: bool = False) -> dict[int, Form]:
     """Units in rank order while they fit ``room``: hunk -> form, or stat line -> None.
 
-    Hunks go in trimmed; room left over then buys back their context, best first.
+    Monotone in ``room``: a larger room keeps every unit a smaller one kept. The choice is the
+    longest run of a fixed sequence of steps (``_steps``) that fits, so which units are kept does
+    not depend on what fitted before them (a first fit that skips a unit too big for the room
+    kept fewer units when a larger room let that unit in); past the run, room left over buys only
+    larger forms of kept units, never a new unit.
     """
-    diff = profile.diff
     chosen: dict[int, Form] = {}
     used = 0
+    steps = _steps(profile, headless)
+    stop = len(steps)
+    for at, (index, form, cost) in enumerate(steps):
+        if used + cost > room:
+            stop = at
+            break
+        chosen[index] = form
+        used += cost
+    for index, form, _ in steps[stop:]:
+        if index not in chosen or not profile.diff.hunks:
+            continue
+        extra = _cost(profile, index, form) - _cost(profile, index, chosen[index])
+        if 0 < extra and used + extra <= room:
+            chosen[index] = form
+            used += extra
+    return chosen
+
+
+def _steps(profile: _Profile, headless: bool) -> list[tuple[int, Form, int]]:
+    """The sequence ``_choose`` takes a run of: (unit, its form from then on, tokens the step adds).
+
+    Stat lines in rank order; or hunks: first every hunk the query matches in its smallest form,
+    best first; then those hunks grown in rounds up to the lines the query asks about, each round
+    one form larger for every hunk (a fact in the fourth hunk is as likely as one in the first);
+    then the hunks the query does not match; then rounds up to the trimmed and whole hunks.
+    """
+    diff = profile.diff
     if not diff.hunks:
-        for line in profile.order:
-            if used + profile.costs[line] <= room:
-                chosen[line] = None
-                used += profile.costs[line]
-        return chosen
+        return [(line, None, profile.costs[line]) for line in profile.order]
+    steps: list[tuple[int, Form, int]] = []
+    current: dict[int, Form] = {}
     opened: set[int] = set()
-    for index in profile.order:
+
+    def add(index: int) -> None:
         hunk = diff.hunks[index]
         extra = profile.opening.get(hunk.file, 0) if hunk.file not in opened and not headless else 0
-        if index - 1 not in chosen and index + 1 not in chosen:
+        if index - 1 not in current and index + 1 not in current:
             extra += profile.marker
-        # the trimmed form, else only the lines the query asks about (a long hunk holding the
-        # asked-for function shrinks to it instead of going whole)
-        trimmed = profile.trimmed[index]
-        if trimmed is not None and _cost(profile, index, None) <= _cost(profile, index, trimmed):
-            trimmed = None  # its marks and @@ lines cost more than the context they save
-        forms = (trimmed, profile.focused[index], profile.narrow[index])
-        for form in dict.fromkeys(forms):
-            if form is None and trimmed is not None:
-                continue  # no focus: the trimmed form was the smallest
-            cost = _cost(profile, index, form) + extra
-            if used + cost <= room:
-                chosen[index] = form
-                opened.add(hunk.file)
-                used += cost
-                break
-    for index in profile.order:  # room left over buys back context: the trimmed form, then all
-        for better in (profile.focused[index], profile.trimmed[index], None):
-            form = chosen.get(index, ())
-            if not form or form == better:
+        smallest = min(_forms(profile, index, headless), key=lambda f: _cost(profile, index, f))
+        current[index] = smallest
+        opened.add(hunk.file)
+        steps.append((index, smallest, _cost(profile, index, smallest) + extra))
+
+    def grow(rounds: Sequence[str], units: Sequence[int]) -> None:
+        for step in rounds:
+            if not headless and step in _HEADLESS_FORMS:
                 continue
-            extra = _cost(profile, index, better) - _cost(profile, index, form)
-            if used + extra <= room:
-                chosen[index] = better
-                used += extra
-    return chosen
+            for index in units:
+                form = None if step == "whole" else getattr(profile, step)[index]
+                if form is None and step != "whole":
+                    continue
+                extra = _cost(profile, index, form) - _cost(profile, index, current[index])
+                if extra > 0:
+                    current[index] = form
+                    steps.append((index, form, extra))
+
+    matching = [index for index in profile.order if profile.focused[index] is not None]
+    # hunks no question word selects: code before docs, then the cheapest first, so the run of
+    # them that fits keeps as many as the room holds (a big first hunk would stop it at none)
+    others = sorted(
+        (index for index in profile.order if profile.focused[index] is None),
+        key=lambda h: (bool(_DOCS.search(diff.files[diff.hunks[h].file].path)), _smallest(profile, h, headless)),
+    )
+    for index in matching:
+        add(index)
+    grow(("bare", "loose", "narrow", "focused"), matching)
+    for index in others:
+        add(index)
+    grow(("trimmed", "whole"), profile.order)
+    return steps
 
 
 def _render(
