@@ -104,20 +104,29 @@ def _pair(kinds: list[str], wanted: list[bool]) -> None:
 
 
 def scoped(lines: list[str], hunks: Sequence[Hunk], scores: dict[int, float]) -> list[float]:
-    """Each hunk line's score, a matching line raised by half the score of the scope it sits in.
+    """Each hunk line's score, a matching line raised by half the scores of the scopes it sits in.
 
-    A question names the function a change sits in and a word of the change; the scope is the
-    nearest definition line above within the hunk, else the ``@@`` line (whose suffix names the
-    enclosing function). So of two lines holding the word, the one in the asked-for function wins.
+    A question names the function or class a change sits in and a word of the change; the scopes
+    of a line are the definition lines above it within the hunk that are less indented (a method
+    inside its class), and the ``@@`` line, whose suffix names the enclosing function. So of two
+    lines holding the word, the one in the asked-for function wins.
     """
     out = [0.0] * len(lines)
     for hunk in hunks:
-        scope = scores.get(hunk.start, 0.0)
+        outer = scores.get(hunk.start, 0.0)
+        stack: list[tuple[int, float]] = []  # (indent, score) of the open definitions
         for number in range(hunk.start + 1, hunk.end):
+            text = lines[number][1:]
+            body = text.lstrip()
+            if body:
+                indent = len(text) - len(body)
+                while stack and stack[-1][0] >= indent:
+                    stack.pop()
             own = scores.get(number, 0.0)
-            if _DEFINITION.match(lines[number], 1):
-                scope = own
-            out[number] = own + scope / 2 if own > 0 else 0.0
+            if own > 0:
+                out[number] = own + (outer + sum(score for _, score in stack)) / 2
+            if body and _DEFINITION.match(text):
+                stack.append((indent, own))
     return out
 
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -46,6 +46,13 @@ _HEADLESS = "diff: file headers given to marks to keep the hunks the query ranks
 # said when a result stays under 0.9 of its target (issue 12: reach the target or say why)
 _SHORT = "diff: under 0.9 of the target used: the next hunk, commit or --stat line in rank fits in none of its forms"
 _HEADLESS_FORMS = frozenset({"loose", "bare", "single"})  # forms that no longer apply as a patch
+# a commit named by its place in the history: the vocabulary of "first/last commit" questions
+_ORDINAL = re.compile(
+    r"\b(first|initial|earliest|oldest|last|latest|newest|most recent|recent)\s+"
+    r"(?:commit|change|changeset|revision|version|release|patch)\b",
+    re.I,
+)
+_NEWEST = frozenset({"last", "latest", "newest", "most recent", "recent"})
 _NAME_COST = 4  # a file named in a marker costs its path and this ("+12 -3, ")
 # where a hunk's file is documentation, a changelog or notes: ranked after code on a tie
 _DOCS = re.compile(
@@ -79,6 +86,7 @@ class _Profile:
     opening: dict[int, int]  # collapsible file -> tokens its header adds over its name
     commits: list[tuple[int, int, int]]  # each commit's first line, first file line, end
     commit_order: list[int]  # commits best first
+    steps: dict[bool, list[tuple[int, Form, int]]] = field(default_factory=dict, compare=False)  # by headless
 
     def dropped(self, level: int) -> list[int]:
         """Lines outside hunks that pressure ``level`` gives to marks: 1, of each commit's header
@@ -197,7 +205,9 @@ def _build_profile(text: str, ctx: PieceContext, context: int) -> _Profile:
             diff.files[h.file].path.replace("/", " ") + " " + "".join(diff.lines[h.start : h.end]) for h in diff.hunks
         ]
         docs = [bool(_DOCS.search(diff.files[h.file].path)) for h in diff.hunks]
-        order = _rank(BM25(bodies).scores(ctx.query), diff.hunks, docs)
+        named = _named_commit(ctx.query, len(diff.commits))
+        ahead = [named is not None and bisect.bisect_right(diff.commits, h.start) - 1 == named for h in diff.hunks]
+        order = _rank(BM25(bodies).scores(ctx.query), diff.hunks, docs, ahead)
         trimmed = [trim(diff.lines, hunk, costs, context, marker, header) for hunk in diff.hunks]
         line_scores = scoped(diff.lines, diff.hunks, sparse_scores(diff.lines, ctx.query))
         focused = [focus(diff.lines, hunk, line_scores, context, 0.5) for hunk in diff.hunks]
@@ -322,14 +332,25 @@ def _by_commit(profile: _Profile, target: int, ctx: PieceContext) -> Compressed 
     return None
 
 
-def _rank(scores: Sequence[float], hunks: Sequence[Hunk], docs: Sequence[bool]) -> list[int]:
-    """Query matches first; then code before docs and changelogs; then breadth: every file's
-    biggest hunk before any file's second."""
+def _named_commit(query: str | None, count: int) -> int | None:
+    """The commit a question names by its place in a ``git log`` (newest first): "the first
+    commit" is the oldest, listed last; "the latest change" the one listed first."""
+    if not query or count < 2:
+        return None
+    found = _ORDINAL.search(query)
+    if found is None:
+        return None
+    return 0 if found[1].lower() in _NEWEST else count - 1
+
+
+def _rank(scores: Sequence[float], hunks: Sequence[Hunk], docs: Sequence[bool], ahead: Sequence[bool]) -> list[int]:
+    """Hunks of the commit the question names by place first; query matches first; then code
+    before docs and changelogs; then breadth: every file's biggest hunk before any file's second."""
     by_file: dict[int, list[int]] = {}
     for index in sorted(range(len(hunks)), key=lambda h: (-hunks[h].changed, h)):
         by_file.setdefault(hunks[index].file, []).append(index)
     depth = {h: rank for members in by_file.values() for rank, h in enumerate(members)}
-    return sorted(range(len(hunks)), key=lambda h: (-scores[h], docs[h], depth[h], -hunks[h].changed, h))
+    return sorted(range(len(hunks)), key=lambda h: (not ahead[h], -scores[h], docs[h], depth[h], -hunks[h].changed, h))
 
 
 def _cost(profile: _Profile, index: int, form: Form) -> int:
@@ -394,6 +415,12 @@ def _steps(profile: _Profile, headless: bool) -> list[tuple[int, Form, int]]:
     one form larger for every hunk (a fact in the fourth hunk is as likely as one in the first);
     then the hunks the query does not match; then rounds up to the trimmed and whole hunks.
     """
+    if headless not in profile.steps:
+        profile.steps[headless] = _sequence(profile, headless)
+    return profile.steps[headless]
+
+
+def _sequence(profile: _Profile, headless: bool) -> list[tuple[int, Form, int]]:
     diff = profile.diff
     if not diff.hunks:
         return [(line, None, profile.costs[line]) for line in profile.order]
