@@ -27,10 +27,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from headroom.compressors._reach import reach, short_of
 from headroom.compressors.search._parse import Hit, read_results, word_forms
 from headroom.plugins import Compressed, Compressor, PieceContext, split_lines
 from headroom.relevance import BM25, terms
@@ -116,7 +117,10 @@ class SearchCompressor(Compressor):
         for form in forms:
             if form is not None and (best is None or not _ranks_higher(plan, best.keep, form.keep)):
                 best = form
-        return None if best is None else Compressed(best.text, omitted=best.omitted)
+        if best is None:
+            return None
+        why = "whole lines are kept and the next line in rank, with its mark, would not fit"
+        return Compressed(best.text, omitted=best.omitted, fallbacks=short_of(best.cost, target, why))
 
     def _plan(self, text: str, ctx: PieceContext) -> _Plan:
         """Files, costs and priority of the lines, once per piece (the allocator asks often)."""
@@ -211,8 +215,10 @@ def _near(hits: list[Hit], scores: list[float], index: int) -> list[int]:
 
 
 def _fit(plan: _Plan, target: int, ctx: PieceContext, listed: int | None, *, detail: int) -> _Form | None:
-    """The selection whose rendering fits ``target``, its marks costed by the piece's counter:
-    first from a mark like the ones this form writes, then from what the rendering really cost."""
+    """The selection whose rendering lands between 0.9 and 1 of ``target`` (``reach``), its marks
+    costed by the piece's counter: the room planned with starts from a mark like the ones this form
+    writes, and moves by what the renderings really cost, up as well as down (issue 12: a result
+    that stayed under 0.9 of its room said nothing)."""
     sample = f"{len(plan.lines)}-{len(plan.lines)}" + (
         " " + ", ".join(f"{name}:{count}" for name, count in list(plan.matches.items())[:2])
         if detail == _NAMED_FILES
@@ -221,19 +227,18 @@ def _fit(plan: _Plan, target: int, ctx: PieceContext, listed: int | None, *, det
         else ""
     )
     marker = ctx.counter.count(ctx.marker(len(plan.lines), "lines", sample) + "\n")
-    reserve = 0
-    for _ in range(4):
-        keep = _choose(plan, target - reserve, marker)
+
+    def attempt(room: float) -> tuple[_Form, int] | None:
+        keep = _choose(plan, int(room), marker)
         if not keep.count(1) or keep.count(1) == len(plan.lines):
             return None
         form = _render(plan, keep, ctx, listed, detail=detail)
-        if form.cost <= target:
-            return form
-        # learn what marks really cost here; the rest of an overshoot comes off the room
-        real = -(-form.marker_cost // max(1, form.markers))
-        reserve += max(1, form.cost - target - (real - marker) * form.markers)
-        marker = max(marker, real)
-    return None
+        # the text as the core will count it (lines counted apart sum to a little more)
+        form = replace(form, cost=ctx.counter.count(form.text))
+        return form, form.cost
+
+    found = reach(attempt, target, target)
+    return None if found is None else found[0]
 
 
 def _ranks_higher(plan: _Plan, a: bytearray, b: bytearray) -> bool:
