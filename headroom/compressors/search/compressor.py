@@ -5,7 +5,8 @@ results (``Binary file … matches``, warnings, ``--`` separators) belong to no
 file and are kept or counted like the rest, never dropped silently. Under a
 budget the kept lines are, in this order of priority: the lines of the files
 the query names, the twelve lines that best fit the query (BM25 over path and
-text, with ``/`` split so path parts count), the best match of every file
+text, with ``/`` split so path parts count; a line defining a name the query
+holds gains half the best score), the best match of every file
 (files with better matches first), the context around those, then each file's
 second best match, third best and so on, the other query matches, then the
 rest in order. Lines keep their order, so the results stay grouped by file.
@@ -55,6 +56,20 @@ _PATH_IN_QUERY = re.compile(
     r"|(?<=\.[A-Za-z][A-Za-z0-9]{3})|(?<=\.[A-Za-z][A-Za-z0-9]{4}))"
     r"[\w@+-]+\.[A-Za-z][A-Za-z0-9]{0,4}\b"
 )
+
+
+# a line that defines a name, across languages: the vocabulary of definitions, or an assignment at
+# the start of its line
+_DEFINITION = re.compile(
+    r"\s*(?:(?:export|public|private|protected|internal|static|async|pub|default|abstract|final|extern|inline)\s+)*"
+    r"(?:def|class|function|func|fn|sub|struct|interface|enum|trait|type|const|let|var|macro|module|#define)"
+    r"\s+\*?(?P<name>[\w$]+)"
+    r"|(?P<const>[A-Za-z_]\w*)\s*(?::[^=]*)?=(?!=)"  # unindented: a module's name, not a local
+)
+
+
+# a question about where a name is used rather than defined
+_USE = re.compile(r"\b(?:call(?:s|ed|ing|ers?)?|use[sd]?|using|usages?|import(?:s|ed)?|referenc\w*|invok\w*)\b", re.I)
 
 
 class SearchOptions(BaseModel):
@@ -147,6 +162,12 @@ def _priority(hits: list[Hit], query: str | None) -> tuple[list[int], int]:
     n = len(hits)
     documents = [hit.words.replace("/", " ") for hit in hits]
     scores = BM25(documents).scores(_query_terms(query)) if query else [0.0] * n
+    # a match that defines a name the query holds (``class _ASN1Type(``, ``def load(``, ``MAX = 3``)
+    # gains half the best score: where a searched name is defined is what a search for it is after,
+    # unless a line holds more of the question or the question asks where it is used (calls, imports)
+    asked = set() if _USE.search(query or "") else set(terms(query or ""))
+    bonus = max(scores, default=0.0) / 2
+    scores = [s + bonus if hit.match and _defined(hit) in asked else s for s, hit in zip(scores, hits)]
     relevant = sorted(
         (i for i in range(n) if scores[i] > 0 and hits[i].file is not None), key=lambda i: (-scores[i], i)
     )
@@ -170,6 +191,13 @@ def _priority(hits: list[Hit], query: str | None) -> tuple[list[int], int]:
     for then in (best, context, *rounds[1:], relevant, range(n)):
         ordered.update(dict.fromkeys(i for i in then if i not in ordered))
     return list(ordered), by_query
+
+
+def _defined(hit: Hit) -> str:
+    """The name a result line defines (lower case), or "" when it defines none."""
+    text = hit.words.split(" ", 1)[1] if hit.file is not None and " " in hit.words else ""
+    found = _DEFINITION.match(text)
+    return (found["name"] or found["const"]).lower() if found else ""
 
 
 def _named_files(query: str, files: dict[str, list[int]]) -> set[str]:
