@@ -86,6 +86,7 @@ class _Profile:
     opening: dict[int, int]  # collapsible file -> tokens its header adds over its name
     commits: list[tuple[int, int, int]]  # each commit's first line, first file line, end
     commit_order: list[int]  # commits best first
+    peaks: list[float] = field(default_factory=list)  # each hunk's best line score
     steps: dict[bool, list[tuple[int, Form, int]]] = field(default_factory=dict, compare=False)  # by headless
 
     def dropped(self, level: int) -> list[int]:
@@ -230,6 +231,7 @@ def _build_profile(text: str, ctx: PieceContext, context: int) -> _Profile:
             fixed,
             opening,
             *_commits(diff, ctx.query),
+            peaks=[max(line_scores[h.start : h.end]) for h in diff.hunks],
         )
     if len(diff.stat) < 2:
         return _Profile(
@@ -458,9 +460,15 @@ def _sequence(profile: _Profile, headless: bool) -> list[tuple[int, Form, int]]:
         (index for index in profile.order if profile.focused[index] is None),
         key=lambda h: (bool(_DOCS.search(diff.files[diff.hunks[h].file].path)), _smallest(profile, h, headless)),
     )
-    for index in matching:
-        add(index)
-    grow(("bare", "loose", "narrow", "focused"), matching)
+    # the hunks whose best line scores at least half the diff's best go first and grow before
+    # the weaker matches come in (a file name in a docstring matches too)
+    best = max((profile.peaks[index] for index in matching), default=0.0)
+    strong = [index for index in matching if profile.peaks[index] >= best / 2]
+    weak = [index for index in matching if profile.peaks[index] < best / 2]
+    for units in (strong, weak):
+        for index in units:
+            add(index)
+        grow(("bare", "loose", "narrow", "focused"), units)
     for index in others:
         add(index)
     grow(("trimmed", "whole"), profile.order)
