@@ -137,8 +137,11 @@ class DiffCompressor(Compressor):
         # its ``commit`` line and subject; 2 also gives file headers to marks. A level is left for
         # the next when it cannot keep the hunk the query ranks first (issue 12: a git log -p
         # whose headers filled the room kept no patch at all)
-        # when no level keeps it, the level whose best kept hunk ranks highest (the lower level on a tie)
-        found: list[tuple[int, int, Compressed]] = []
+        # a level whose text applies, keeps the best hunk and reaches 0.9 of the target is taken at once; else of
+        # the levels the one that keeps the best hunk, then one whose text still applies as a patch,
+        # then the one that uses most of the room (a run of steps that stopped at a big hunk left
+        # half the room), then the lower
+        found: list[tuple[tuple[bool, bool, int, int], Compressed]] = []
         # headless text no longer applies as a patch: worth it only for lines the question asks about
         asked = any(form is not None for form in profile.focused)
         for level in (0, 1, 2) if profile.diff.hunks else (0,):
@@ -148,11 +151,12 @@ class DiffCompressor(Compressor):
             if fitted is None:
                 continue
             result, rank = fitted
-            if rank == 0 or not profile.diff.hunks:
+            short = any(note == _SHORT for note in result.fallbacks)
+            if (rank == 0 and not short and level < 2) or not profile.diff.hunks:
                 return result
-            found.append((rank, level, result))
+            found.append(((rank == 0, level < 2, ctx.counter.count(result.text), -level), result))
         if found:
-            return min(found, key=lambda f: f[:2])[2]
+            return max(found, key=lambda f: f[0])[1]
         return _by_commit(profile, target, ctx)
 
     def _profile(self, text: str, ctx: PieceContext) -> _Profile:
