@@ -41,15 +41,18 @@ def write(
     ctx: PieceContext,
     *,
     patches_under_stat: bool = False,
+    brief: bool = False,
 ) -> tuple[str, dict[str, int]]:
     """The text and what its markers omit, per unit.
 
     ``header_at`` holds new ``@@`` lines to write before a kept line;
     ``replaced`` the original ``@@`` lines they stand for (neither kept nor
     omitted). With ``patches_under_stat``, a marker for a commit's whole patch
-    leaves the file names to the commit's ``--stat`` block.
+    leaves the file names to the commit's ``--stat`` block. With ``brief``, a
+    marker says its count, unit and line range only.
     """
     writer = _Writer(diff, ctx, patches_under_stat)
+    writer.brief = brief
     starts = {hunk.start for hunk in diff.hunks}
     for index, line in enumerate(diff.lines):
         if omitted[index]:
@@ -76,6 +79,7 @@ class _Writer:
         self.commits = set(diff.commits)
         self.hunk_starts = [hunk.start for hunk in diff.hunks]
         self.names = short_names([section.path for section in diff.files])
+        self.brief = False
 
     def omit(self, index: int) -> None:
         if self.run and index in self.commits and self.run[0] not in self.commits:  # a kept commit's tail ends here
@@ -159,4 +163,4 @@ class _Writer:
 
     def _count(self, count: int, unit: str, detail: str) -> str:
         self.omitted[unit] = self.omitted.get(unit, 0) + count
-        return self.ctx.marker(count, unit, detail)
+        return self.ctx.marker(count, unit, detail.split(" ", 1)[0] if self.brief else detail)

@@ -45,7 +45,8 @@ __all__ = ["DiffCompressor"]
 _HEADLESS = "diff: file headers given to marks to keep the hunks the query ranks; the text no longer applies as a patch"
 # said when a result stays under 0.9 of its target (issue 12: reach the target or say why)
 _SHORT = "diff: under 0.9 of the target used: the next hunk, commit or --stat line in rank fits in none of its forms"
-_HEADLESS_FORMS = frozenset({"loose", "bare", "single"})  # forms that no longer apply as a patch
+_HEADLESS_FORMS = frozenset({"single", "bare", "loose", "spread", "matched"})  # forms that no longer apply as a patch
+_WIDENED = frozenset({"narrow", "focused"})  # forms widened to apply, grown into only while the text applies
 # a commit named by its place in the history: the vocabulary of "first/last commit" questions
 _ORDINAL = re.compile(
     r"\b(first|initial|earliest|oldest|last|latest|newest|most recent|recent)\s+"
@@ -53,6 +54,8 @@ _ORDINAL = re.compile(
     re.I,
 )
 _NEWEST = frozenset({"last", "latest", "newest", "most recent", "recent"})
+# said when marks carry only their ranges, the last resort before no hunk at all
+_BRIEF = "diff: marks carry their line ranges only (no file names or counts) to keep the hunk the query ranks first"
 _NAME_COST = 4  # a file named in a marker costs its path and this ("+12 -3, ")
 # where a hunk's file is documentation, a changelog or notes: ranked after code on a tie
 _DOCS = re.compile(
@@ -80,6 +83,8 @@ class _Profile:
     loose: list[Form]  # the best lines with their context, not widened to the change block's edges
     bare: list[Form]  # the best lines and their counterparts alone (offered once file headers went to marks)
     single: list[Form]  # the best lines alone, the smallest form
+    spread: list[Form]  # headless: the lines scoring half the best, with context, not widened
+    matched: list[Form]  # headless: every line the question matches, with context, not widened
     marker: int  # what one mark costs here, counted with the piece's counter
     header: int  # what one re-written @@ line costs
     fixed: int  # tokens always kept, with every collapsible file reduced to its name
@@ -144,9 +149,11 @@ class DiffCompressor(Compressor):
         found: list[tuple[tuple[bool, bool, int, int], Compressed]] = []
         # headless text no longer applies as a patch: worth it only for lines the question asks about
         asked = any(form is not None for form in profile.focused)
-        for level in (0, 1, 2) if profile.diff.hunks else (0,):
-            if (level == 1 and not profile.commits) or (level == 2 and not asked):
+        for level in (0, 1, 2, 3) if profile.diff.hunks else (0,):
+            if (level == 1 and not profile.commits) or (level >= 2 and not asked):
                 continue
+            if level == 3 and found and max(found, key=lambda f: f[0])[0][0]:
+                break  # brief marks only when no level kept the best hunk
             fitted = _fit(profile, target, ctx, level)
             if fitted is None:
                 continue
@@ -220,6 +227,8 @@ def _build_profile(text: str, ctx: PieceContext, context: int) -> _Profile:
         loose = [focus(diff.lines, hunk, line_scores, context, 1.0, applies=False) for hunk in diff.hunks]
         bare = [focus(diff.lines, hunk, line_scores, 0, 1.0, applies=False) for hunk in diff.hunks]
         single = [focus(diff.lines, hunk, line_scores, 0, 1.0, applies=False, pair=False) for hunk in diff.hunks]
+        spread = [focus(diff.lines, hunk, line_scores, context, 0.5, applies=False) for hunk in diff.hunks]
+        matched = [focus(diff.lines, hunk, line_scores, context, 1e-9, applies=False) for hunk in diff.hunks]
         return _Profile(
             diff,
             costs,
@@ -230,6 +239,8 @@ def _build_profile(text: str, ctx: PieceContext, context: int) -> _Profile:
             loose,
             bare,
             single,
+            spread,
+            matched,
             marker,
             header,
             fixed,
@@ -239,7 +250,7 @@ def _build_profile(text: str, ctx: PieceContext, context: int) -> _Profile:
         )
     if len(diff.stat) < 2:
         return _Profile(
-            diff, costs, [], [], [], [], [], [], [], marker, header, fixed, opening, *_commits(diff, ctx.query)
+            diff, costs, [], [], [], [], [], [], [], [], [], marker, header, fixed, opening, *_commits(diff, ctx.query)
         )
     stat = sorted(diff.stat)
     scores = BM25([diff.lines[i].replace("/", " ") for i in stat]).scores(ctx.query)
@@ -249,6 +260,8 @@ def _build_profile(text: str, ctx: PieceContext, context: int) -> _Profile:
         diff,
         costs,
         [stat[k] for k in ranked],
+        [],
+        [],
         [],
         [],
         [],
@@ -281,8 +294,9 @@ def _fit(profile: _Profile, target: int, ctx: PieceContext, level: int) -> tuple
 
     The room planned with is searched (``reach``) until the real count lands between 0.9 and 1 of
     the target. When the planned room holds nothing at a level that gave text to marks, the search
-    starts again from the optimistic room (no mark reserved): the estimate counts a mark on each
-    side of every kept hunk, and a bare hunk of two lines is cheaper than the marks it is charged.
+    starts again from the whole target as the room (nothing reserved): the estimate counts a full
+    mark on each side of every kept hunk, and a bare hunk of two lines under brief marks is cheaper
+    than the marks it is charged; the real count decides.
     """
     fixed = profile.fixed_at(level)
     if target - fixed < 0:
@@ -290,19 +304,20 @@ def _fit(profile: _Profile, target: int, ctx: PieceContext, level: int) -> tuple
     dropped = profile.dropped(level)
 
     def attempt(room: float) -> tuple[tuple[dict[int, Form], str, dict[str, int]], int] | None:
+        # a room that holds nothing renders too (headers and marks only): it fits and falls short,
+        # so the search raises the room instead of lowering it
         chosen = _choose(profile, int(room), headless=level >= 2)
-        if level and not chosen:
-            return None
-        out, omitted = _render(profile, chosen, ctx, dropped)
+        out, omitted = _render(profile, chosen, ctx, dropped, brief=level >= 3)
         return (chosen, out, omitted), ctx.counter.count(out)
 
     got = reach(attempt, max(0, target - fixed - profile.marker), target)
-    if got is None and level:
-        got = reach(attempt, target - fixed, target)
-    if got is None:
+    if level and (got is None or not got[0][0]):
+        got = reach(attempt, target, target)
+    if got is None or (level and not got[0][0]):
         return None
     (chosen, out, omitted), cost = got
     fallbacks = ((_HEADLESS,) if level >= 2 else ()) + ((_SHORT,) if cost < FLOOR * target else ())
+    fallbacks += (_BRIEF,) if level >= 3 else ()
     rank = next((r for r, unit in enumerate(profile.order) if unit in chosen), len(profile.order))
     return Compressed(out, omitted=omitted, fallbacks=fallbacks), rank
 
@@ -446,7 +461,7 @@ def _sequence(profile: _Profile, headless: bool) -> list[tuple[int, Form, int]]:
 
     def grow(rounds: Sequence[str], units: Sequence[int]) -> None:
         for step in rounds:
-            if not headless and step in _HEADLESS_FORMS:
+            if (not headless and step in _HEADLESS_FORMS) or (headless and step in _WIDENED):
                 continue
             for index in units:
                 form = None if step == "whole" else getattr(profile, step)[index]
@@ -472,7 +487,7 @@ def _sequence(profile: _Profile, headless: bool) -> list[tuple[int, Form, int]]:
     for units in (strong, weak):
         for index in units:
             add(index)
-        grow(("bare", "loose", "narrow", "focused"), units)
+        grow(("bare", "loose", "spread", "matched", "narrow", "focused"), units)
     for index in others:
         add(index)
     grow(("trimmed", "whole"), profile.order)
@@ -480,7 +495,7 @@ def _sequence(profile: _Profile, headless: bool) -> list[tuple[int, Form, int]]:
 
 
 def _render(
-    profile: _Profile, chosen: dict[int, Form], ctx: PieceContext, dropped: Sequence[int] = ()
+    profile: _Profile, chosen: dict[int, Form], ctx: PieceContext, dropped: Sequence[int] = (), *, brief: bool = False
 ) -> tuple[str, dict[str, int]]:
     """Kept hunks in their forms, dropped ones and files left without hunks omitted; or stat lines."""
     diff = profile.diff
@@ -490,7 +505,7 @@ def _render(
     if not diff.hunks:
         for number in diff.stat:
             omitted[number] = number not in chosen
-        return write(diff, omitted, header_at, replaced, ctx)
+        return write(diff, omitted, header_at, replaced, ctx, brief=brief)
     for index, hunk in enumerate(diff.hunks):
         form = chosen.get(index, ())
         if form is None:
@@ -511,4 +526,4 @@ def _render(
             omitted[section.start : section.header_end] = [True] * (section.header_end - section.start)
     for number in dropped:
         omitted[number] = True
-    return write(diff, omitted, header_at, replaced, ctx)
+    return write(diff, omitted, header_at, replaced, ctx, brief=brief)
