@@ -240,16 +240,21 @@ def test_file_markers_carry_counts() -> None:
 
 
 def test_whole_commits_go_when_their_headers_do_not_fit() -> None:
+    """At 300 tokens three commits' headers leave no room for a patch: the commit holding no strong
+    match goes whole to a mark, the others keep their commit line, subject and the matching lines."""
     original = (GOLDEN / "git_log_p_tomli.txt").read_text()
     diff = parse_diff(split_lines(original))
     assert len(diff.commits) == 3
-    compressed = compress(original, 300, "DEPRECATED_DEFAULT sentinel")
-    assert compressed is not None
+    out = DiffCompressor().compress(
+        original, 300, PieceContext(make_handle(original), COUNTER, "DEPRECATED_DEFAULT sentinel")
+    )
+    assert out is not None and COUNTER.count(out.text) <= 300
+    compressed = out.text
     markers = find_markers(compressed, {make_handle(original)})
-    assert [m.unit for m in markers] == ["commits", "hunks", "commits"]
-    assert markers[1].detail == "557-1448 +313 -169"  # the 2.1.0 commit's patch; its --stat names the files
+    assert markers[-1].unit == "commits" and markers[-1].count == 1  # the oldest commit: no match
     assert "    tomli 2.1.0\n" in compressed and "commit 54c7c8a4a776e38405a5289c865236fc666b55dc\n" in compressed
-    assert " 6 files changed, 164 insertions(+), 90 deletions(-)\n" not in compressed  # the 2.2.1 commit went
+    assert "+class DEPRECATED_DEFAULT:\n" in compressed  # the sentinel the question names, in the commit that adds it
+    assert any("given whole to marks" in note for note in out.fallbacks)
     check_accounting(original, compressed)
 
 

@@ -56,6 +56,7 @@ _ORDINAL = re.compile(
 _NEWEST = frozenset({"last", "latest", "newest", "most recent", "recent"})
 # said when marks carry only their ranges, the last resort before no hunk at all
 _BRIEF = "diff: marks carry their line ranges only (no file names or counts) to keep the hunk the query ranks first"
+_FAINT = "diff: commits holding no strong match for the query given whole to marks to keep the hunk it ranks first"
 _NAME_COST = 4  # a file named in a marker costs its path and this ("+12 -3, ")
 # where a hunk's file is documentation, a changelog or notes: ranked after code on a tie
 _DOCS = re.compile(
@@ -92,7 +93,8 @@ class _Profile:
     commits: list[tuple[int, int, int]]  # each commit's first line, first file line, end
     commit_order: list[int]  # commits best first
     peaks: list[float] = field(default_factory=list)  # each hunk's best line score
-    steps: dict[bool, list[tuple[int, Form, int]]] = field(default_factory=dict, compare=False)  # by headless
+    # by (headless, hunks given to marks with their commits)
+    steps: dict[tuple[bool, frozenset[int]], list[tuple[int, Form, int]]] = field(default_factory=dict, compare=False)
 
     def dropped(self, level: int) -> list[int]:
         """Lines outside hunks that pressure ``level`` gives to marks: 1, of each commit's header
@@ -109,7 +111,28 @@ class _Profile:
                         out += range(first, end)
         if level >= 2:
             out += [i for section in self.diff.files for i in range(section.start, section.header_end)]
+        if level >= 3:  # commits holding no strong match go whole, their hunks with them
+            out += [i for k in self.faint() for i in range(self.commits[k][0], self.commits[k][2])]
         return sorted(set(out))
+
+    def faint(self) -> list[int]:
+        """The commits that hold no hunk the question matches strongly (its best line at least
+        half the diff's best): pressure level 3 gives them whole to marks."""
+        best = max(self.peaks, default=0.0)
+        if best <= 0 or len(self.commits) < 2:
+            return []
+        starts = [start for start, _, _ in self.commits]
+        strong = {
+            bisect.bisect_right(starts, h.start) - 1 for h, peak in zip(self.diff.hunks, self.peaks) if peak >= best / 2
+        }
+        return [k for k in range(len(self.commits)) if k not in strong]
+
+    def excluded(self, level: int) -> frozenset[int]:
+        """The hunks pressure ``level`` gives to marks with their commits."""
+        if level < 3:
+            return frozenset()
+        gone = [(self.commits[k][0], self.commits[k][2]) for k in self.faint()]
+        return frozenset(n for n, h in enumerate(self.diff.hunks) if any(a <= h.start < b for a, b in gone))
 
     def fixed_at(self, level: int) -> int:
         """The tokens always kept at pressure ``level``, a mark counted per run of dropped lines."""
@@ -119,7 +142,9 @@ class _Profile:
         runs = sum(1 for k, i in enumerate(dropped) if k == 0 or dropped[k - 1] != i - 1)
         # ``fixed`` counts a collapsible file's header as its name; at level 2 it all goes
         opening = sum(self.opening.values()) if level >= 2 else 0
-        return self.fixed + opening - sum(self.costs[i] for i in dropped) + runs * self.marker
+        hunk_lines = {i for h in self.diff.hunks for i in range(h.start, h.end)} if level >= 3 else set()
+        gone = sum(self.costs[i] for i in dropped if i not in hunk_lines)
+        return self.fixed + opening - gone + runs * self.marker
 
 
 class DiffCompressor(Compressor):
@@ -149,11 +174,15 @@ class DiffCompressor(Compressor):
         found: list[tuple[tuple[bool, bool, int, int], Compressed]] = []
         # headless text no longer applies as a patch: worth it only for lines the question asks about
         asked = any(form is not None for form in profile.focused)
-        for level in (0, 1, 2, 3) if profile.diff.hunks else (0,):
-            if (level == 1 and not profile.commits) or (level >= 2 and not asked):
+        for level in (0, 1, 2, 3, 4) if profile.diff.hunks else (0,):
+            if (
+                (level == 1 and not profile.commits)
+                or (level >= 2 and not asked)
+                or (level == 3 and not profile.faint())
+            ):
                 continue
-            if level == 3 and found and max(found, key=lambda f: f[0])[0][0]:
-                break  # brief marks only when no level kept the best hunk
+            if level >= 3 and found and max(found, key=lambda f: f[0])[0][0]:
+                break  # whole commits and brief marks only when no level kept the best hunk
             fitted = _fit(profile, target, ctx, level)
             if fitted is None:
                 continue
@@ -302,12 +331,13 @@ def _fit(profile: _Profile, target: int, ctx: PieceContext, level: int) -> tuple
     if target - fixed < 0:
         return None
     dropped = profile.dropped(level)
+    excluded = profile.excluded(level)
 
     def attempt(room: float) -> tuple[tuple[dict[int, Form], str, dict[str, int]], int] | None:
         # a room that holds nothing renders too (headers and marks only): it fits and falls short,
         # so the search raises the room instead of lowering it
-        chosen = _choose(profile, int(room), headless=level >= 2)
-        out, omitted = _render(profile, chosen, ctx, dropped, brief=level >= 3)
+        chosen = _choose(profile, int(room), headless=level >= 2, excluded=excluded)
+        out, omitted = _render(profile, chosen, ctx, dropped, brief=level >= 4)
         return (chosen, out, omitted), ctx.counter.count(out)
 
     got = reach(attempt, max(0, target - fixed - profile.marker), target)
@@ -317,7 +347,7 @@ def _fit(profile: _Profile, target: int, ctx: PieceContext, level: int) -> tuple
         return None
     (chosen, out, omitted), cost = got
     fallbacks = ((_HEADLESS,) if level >= 2 else ()) + ((_SHORT,) if cost < FLOOR * target else ())
-    fallbacks += (_BRIEF,) if level >= 3 else ()
+    fallbacks += ((_FAINT,) if level >= 3 and profile.faint() else ()) + ((_BRIEF,) if level >= 4 else ())
     rank = next((r for r, unit in enumerate(profile.order) if unit in chosen), len(profile.order))
     return Compressed(out, omitted=omitted, fallbacks=fallbacks), rank
 
@@ -399,7 +429,9 @@ def _smallest(profile: _Profile, index: int, headless: bool) -> int:
     return min(_cost(profile, index, form) for form in _forms(profile, index, headless))
 
 
-def _choose(profile: _Profile, room: int, *, headless: bool = False) -> dict[int, Form]:
+def _choose(
+    profile: _Profile, room: int, *, headless: bool = False, excluded: frozenset[int] = frozenset()
+) -> dict[int, Form]:
     """Units in rank order while they fit ``room``: hunk -> form, or stat line -> None.
 
     Monotone in ``room``: a larger room keeps every unit a smaller one kept. The choice is the
@@ -410,7 +442,7 @@ def _choose(profile: _Profile, room: int, *, headless: bool = False) -> dict[int
     """
     chosen: dict[int, Form] = {}
     used = 0
-    steps = _steps(profile, headless)
+    steps = _steps(profile, headless, excluded)
     stop = len(steps)
     for at, (index, form, cost) in enumerate(steps):
         if used + cost > room:
@@ -428,7 +460,7 @@ def _choose(profile: _Profile, room: int, *, headless: bool = False) -> dict[int
     return chosen
 
 
-def _steps(profile: _Profile, headless: bool) -> list[tuple[int, Form, int]]:
+def _steps(profile: _Profile, headless: bool, excluded: frozenset[int] = frozenset()) -> list[tuple[int, Form, int]]:
     """The sequence ``_choose`` takes a run of: (unit, its form from then on, tokens the step adds).
 
     Stat lines in rank order; or hunks: first every hunk the query matches in its smallest form,
@@ -436,15 +468,17 @@ def _steps(profile: _Profile, headless: bool) -> list[tuple[int, Form, int]]:
     one form larger for every hunk (a fact in the fourth hunk is as likely as one in the first);
     then the hunks the query does not match; then rounds up to the trimmed and whole hunks.
     """
-    if headless not in profile.steps:
-        profile.steps[headless] = _sequence(profile, headless)
-    return profile.steps[headless]
+    key = (headless, excluded)
+    if key not in profile.steps:
+        profile.steps[key] = _sequence(profile, headless, excluded)
+    return profile.steps[key]
 
 
-def _sequence(profile: _Profile, headless: bool) -> list[tuple[int, Form, int]]:
+def _sequence(profile: _Profile, headless: bool, excluded: frozenset[int]) -> list[tuple[int, Form, int]]:
     diff = profile.diff
     if not diff.hunks:
         return [(line, None, profile.costs[line]) for line in profile.order]
+    order = [index for index in profile.order if index not in excluded]
     steps: list[tuple[int, Form, int]] = []
     current: dict[int, Form] = {}
     opened: set[int] = set()
@@ -472,11 +506,11 @@ def _sequence(profile: _Profile, headless: bool) -> list[tuple[int, Form, int]]:
                     current[index] = form
                     steps.append((index, form, extra))
 
-    matching = [index for index in profile.order if profile.focused[index] is not None]
+    matching = [index for index in order if profile.focused[index] is not None]
     # hunks no question word selects: code before docs, then the cheapest first, so the run of
     # them that fits keeps as many as the room holds (a big first hunk would stop it at none)
     others = sorted(
-        (index for index in profile.order if profile.focused[index] is None),
+        (index for index in order if profile.focused[index] is None),
         key=lambda h: (bool(_DOCS.search(diff.files[diff.hunks[h].file].path)), _smallest(profile, h, headless)),
     )
     # the hunks whose best line scores at least half the diff's best go first and grow before
@@ -490,7 +524,7 @@ def _sequence(profile: _Profile, headless: bool) -> list[tuple[int, Form, int]]:
         grow(("bare", "loose", "spread", "matched", "narrow", "focused"), units)
     for index in others:
         add(index)
-    grow(("trimmed", "whole"), profile.order)
+    grow(("trimmed", "whole"), order)
     return steps
 
 
