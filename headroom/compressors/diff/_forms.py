@@ -77,12 +77,8 @@ def focus(
     if best <= 0:
         return None
     wanted = [kind in ("+", "-") and scores[body[j]] >= best * share for j, kind in enumerate(kinds)]
-    if not pair:  # the smallest form: one line, the best; its new side when that matches too
+    if not pair:  # the smallest form: one line, the best (the new side of a change on a tie)
         top = min(changed, key=lambda j: (-scores[body[j]], kinds[j] != "+", j))
-        wanted = [j == top for j in range(len(kinds))]
-        _pair(kinds, wanted)
-        newer = [j for j, flag in enumerate(wanted) if flag and kinds[j] == "+" and scores[body[j]] > 0]
-        top = newer[0] if newer else top
         wanted = [j == top for j in range(len(kinds))]
     elif not applies:
         _pair(kinds, wanted)
