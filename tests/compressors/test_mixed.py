@@ -307,3 +307,28 @@ def test_a_block_is_read_with_the_heading_that_introduces_it() -> None:
     staging, production = out.text.split("## Production environment")
     assert COUNTER.count(staging) > COUNTER.count(production)
     check(text, out)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    documents(),
+    st.floats(0.05, 0.95),
+    st.floats(0.01, 0.5),
+    st.sampled_from([None, "pydantic version", "failed"]),
+)
+def test_a_larger_room_keeps_every_section_a_smaller_one_kept(
+    text: str, share: float, more: float, query: str | None
+) -> None:
+    """Monotone in the room (issue 12): at a larger target every section sits at the same rung of
+    the ladder or a higher one, and none kept at the smaller target becomes a bare marker."""
+    plan = MixedCompressor()._plan(text, ctx(text, query))
+    if plan is None:
+        return
+    total = COUNTER.count(text)
+    smaller = plan.state(max(1, int(total * share)))
+    larger = plan.state(max(1, int(total * min(1.0, share + more))))
+    if smaller is None:
+        return
+    assert larger is not None
+    low, high = plan._walk.steps_at(smaller[0]), plan._walk.steps_at(larger[0])
+    assert all(a >= b for a, b in zip(low, high)), (low, high)

@@ -17,11 +17,18 @@ applies with ``git apply`` and ``patch``, with fewer of its changes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from headroom.compressors.diff._parse import Hunk, hunk_header, is_context
 
-__all__ = ["Form", "focus", "runs", "trim"]
+__all__ = ["Form", "focus", "runs", "scoped", "trim"]
+
+# a line that opens a definition, across languages (the vocabulary, not a parser)
+_DEFINITION = re.compile(
+    r"\s*(?:(?:export|public|private|protected|internal|static|async|pub|default|abstract|final)\s+)*"
+    r"(?:def|class|function|func|fn|sub|struct|interface|impl|module|trait|enum|object|proc)\b"
+)
 
 # one kept hunk's form: None = verbatim, else its kept stretches (first line, end, new @@ line)
 Form = tuple[tuple[int, int, str], ...] | None
@@ -44,9 +51,25 @@ def trim(lines: list[str], hunk: Hunk, costs: list[int], context: int, cut_cost:
     return _stretches(hunk, body, kinds, keep)
 
 
-def focus(lines: list[str], hunk: Hunk, scores: Sequence[float], context: int, share: float) -> Form:
+def focus(
+    lines: list[str],
+    hunk: Hunk,
+    scores: Sequence[float],
+    context: int,
+    share: float,
+    *,
+    applies: bool = True,
+    pair: bool = True,
+) -> Form:
     """The changed lines of the hunk that score highest for the query (at least ``share`` of the
-    best score), with ``context`` lines each side; None when no changed line scores."""
+    best score), with ``context`` lines each side; None when no changed line scores.
+
+    ``applies=False`` gives the bare form: the stretches are not widened to reach context lines,
+    so a block of changes is cut to its matching lines. Each stretch keeps a correct ``@@`` line,
+    but the text applies only with ``--unidiff-zero``; the compressor offers it only once file
+    headers have gone to marks (the text no longer applies as a patch anyway). It keeps each best
+    line's counterpart on the other side of the change; ``pair=False`` keeps one line, the best.
+    """
     body = range(hunk.start + 1, hunk.end)
     kinds = [lines[i][:1] for i in body]
     changed = [j for j, kind in enumerate(kinds) if kind in ("+", "-")]
@@ -54,12 +77,57 @@ def focus(lines: list[str], hunk: Hunk, scores: Sequence[float], context: int, s
     if best <= 0:
         return None
     wanted = [kind in ("+", "-") and scores[body[j]] >= best * share for j, kind in enumerate(kinds)]
+    if not pair:  # the smallest form: one line, the best (the new side of a change on a tie)
+        top = min(changed, key=lambda j: (-scores[body[j]], kinds[j] != "+", j))
+        wanted = [j == top for j in range(len(kinds))]
+    elif not applies:
+        _pair(kinds, wanted)
     keep = _around(kinds, wanted, context)
-    if any(is_context(kind) for kind in kinds):
+    if applies and any(is_context(kind) for kind in kinds):
         _reach_context(kinds, keep)
     if all(keep):
         return None
-    return _stretches(hunk, body, kinds, keep)
+    return _stretches(hunk, body, kinds, keep, even=applies)
+
+
+def _pair(kinds: list[str], wanted: list[bool]) -> None:
+    """Add to each wanted changed line its counterpart: in a block of removed lines followed by
+    added ones, the n-th removed line and the n-th added line are one line before and after the
+    change, and a reader needs both sides to see what changed."""
+    for first, end in runs([kind in ("+", "-") for kind in kinds]):
+        removed = [j for j in range(first, end) if kinds[j] == "-"]
+        added = [j for j in range(first, end) if kinds[j] == "+"]
+        for side, other in ((removed, added), (added, removed)):
+            for n, j in enumerate(side):
+                if wanted[j] and n < len(other):
+                    wanted[other[n]] = True
+
+
+def scoped(lines: list[str], hunks: Sequence[Hunk], scores: dict[int, float]) -> list[float]:
+    """Each hunk line's score, a matching line raised by half the scores of the scopes it sits in.
+
+    A question names the function or class a change sits in and a word of the change; the scopes
+    of a line are the definition lines above it within the hunk that are less indented (a method
+    inside its class), and the ``@@`` line, whose suffix names the enclosing function. So of two
+    lines holding the word, the one in the asked-for function wins.
+    """
+    out = [0.0] * len(lines)
+    for hunk in hunks:
+        outer = scores.get(hunk.start, 0.0)
+        stack: list[tuple[int, float]] = []  # (indent, score) of the open definitions
+        for number in range(hunk.start + 1, hunk.end):
+            text = lines[number][1:]
+            body = text.lstrip()
+            if body:
+                indent = len(text) - len(body)
+                while stack and stack[-1][0] >= indent:
+                    stack.pop()
+            own = scores.get(number, 0.0)
+            if own > 0:
+                out[number] = own + (outer + sum(score for _, score in stack)) / 2
+            if body and _DEFINITION.match(text):
+                stack.append((indent, own))
+    return out
 
 
 def _reach_context(kinds: list[str], keep: list[bool]) -> None:
@@ -90,9 +158,10 @@ def _around(kinds: list[str], wanted: list[bool], context: int) -> list[bool]:
     return keep
 
 
-def _stretches(hunk: Hunk, body: range, kinds: list[str], keep: list[bool]) -> Form:
+def _stretches(hunk: Hunk, body: range, kinds: list[str], keep: list[bool], even: bool = True) -> Form:
     """Each kept stretch with its re-computed ``@@`` line."""
-    _even_out(kinds, keep)
+    if even:
+        _even_out(kinds, keep)
     old_count = sum(1 for k in kinds if k == "-" or is_context(k))
     new_count = sum(1 for k in kinds if k == "+" or is_context(k))
     old = hunk.old_start + (0 if old_count else 1)

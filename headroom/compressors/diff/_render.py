@@ -13,7 +13,24 @@ import bisect
 from headroom.compressors.diff._parse import Diff
 from headroom.plugins import PieceContext
 
-__all__ = ["write"]
+__all__ = ["short_names", "write"]
+
+
+def short_names(paths: list[str]) -> list[str]:
+    """Each path by its shortest tail of components that no other path of the diff ends with.
+
+    A mark names a file whose header it stands for; the tail is what tells the file apart
+    (``mimetypes.py``, not a 20-token install prefix), and ``files=`` retrieval takes a tail.
+    """
+    parts = [path.split("/") for path in paths]
+    out = []
+    for mine in parts:
+        for size in range(1, len(mine) + 1):
+            tail = mine[-size:]
+            if size == len(mine) or not any(other != mine and other[-size:] == tail for other in parts):
+                break
+        out.append("/".join(tail))
+    return out
 
 
 def write(
@@ -24,15 +41,18 @@ def write(
     ctx: PieceContext,
     *,
     patches_under_stat: bool = False,
+    brief: bool = False,
 ) -> tuple[str, dict[str, int]]:
     """The text and what its markers omit, per unit.
 
     ``header_at`` holds new ``@@`` lines to write before a kept line;
     ``replaced`` the original ``@@`` lines they stand for (neither kept nor
     omitted). With ``patches_under_stat``, a marker for a commit's whole patch
-    leaves the file names to the commit's ``--stat`` block.
+    leaves the file names to the commit's ``--stat`` block. With ``brief``, a
+    marker says its count, unit and line range only.
     """
     writer = _Writer(diff, ctx, patches_under_stat)
+    writer.brief = brief
     starts = {hunk.start for hunk in diff.hunks}
     for index, line in enumerate(diff.lines):
         if omitted[index]:
@@ -58,6 +78,8 @@ class _Writer:
         self.starts = sorted(section.start for section in diff.files)
         self.commits = set(diff.commits)
         self.hunk_starts = [hunk.start for hunk in diff.hunks]
+        self.names = short_names([section.path for section in diff.files])
+        self.brief = False
 
     def omit(self, index: int) -> None:
         if self.run and index in self.commits and self.run[0] not in self.commits:  # a kept commit's tail ends here
@@ -119,7 +141,7 @@ class _Writer:
             for file, (added, removed) in counts.items():
                 section = diff.files[file]
                 named = first <= section.start <= last and section.header_end > section.start
-                parts.append(f"{section.path + ' ' if named else ''}+{added} -{removed}")
+                parts.append(f"{self.names[file] + ' ' if named else ''}+{added} -{removed}")
             return self._count(len(inside), "hunks", f"{span} {', '.join(parts)}"), first, last
         stat = [diff.stat[i] for i in range(first, last + 1) if i in diff.stat]
         if stat and not diff.hunks:
@@ -141,4 +163,4 @@ class _Writer:
 
     def _count(self, count: int, unit: str, detail: str) -> str:
         self.omitted[unit] = self.omitted.get(unit, 0) + count
-        return self.ctx.marker(count, unit, detail)
+        return self.ctx.marker(count, unit, detail.split(" ", 1)[0] if self.brief else detail)

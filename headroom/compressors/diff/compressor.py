@@ -27,12 +27,13 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from headroom.compressors.diff._forms import Form, focus, trim
+from headroom.compressors._reach import FLOOR, reach
+from headroom.compressors.diff._forms import Form, focus, scoped, trim
 from headroom.compressors.diff._parse import Diff, Hunk, hunk_header, parse_diff
 from headroom.compressors.diff._render import write
 from headroom.errors import InvalidInput
@@ -44,6 +45,18 @@ __all__ = ["DiffCompressor"]
 _HEADLESS = "diff: file headers given to marks to keep the hunks the query ranks; the text no longer applies as a patch"
 # said when a result stays under 0.9 of its target (issue 12: reach the target or say why)
 _SHORT = "diff: under 0.9 of the target used: the next hunk, commit or --stat line in rank fits in none of its forms"
+_HEADLESS_FORMS = frozenset({"single", "bare", "loose", "spread", "matched"})  # forms that no longer apply as a patch
+_WIDENED = frozenset({"narrow", "focused"})  # forms widened to apply, grown into only while the text applies
+# a commit named by its place in the history: the vocabulary of "first/last commit" questions
+_ORDINAL = re.compile(
+    r"\b(first|initial|earliest|oldest|last|latest|newest|most recent|recent)\s+"
+    r"(?:commit|change|changeset|revision|version|release|patch)\b",
+    re.I,
+)
+_NEWEST = frozenset({"last", "latest", "newest", "most recent", "recent"})
+# said when marks carry only their ranges, the last resort before no hunk at all
+_BRIEF = "diff: marks carry their line ranges only (no file names or counts) to keep the hunk the query ranks first"
+_FAINT = "diff: commits holding no strong match for the query given whole to marks to keep the hunk it ranks first"
 _NAME_COST = 4  # a file named in a marker costs its path and this ("+12 -3, ")
 # where a hunk's file is documentation, a changelog or notes: ranked after code on a tie
 _DOCS = re.compile(
@@ -68,12 +81,20 @@ class _Profile:
     trimmed: list[Form]  # each hunk's trimmed form, None where trimming does not pay
     focused: list[Form]  # each hunk's lines the query asks about, None where none does
     narrow: list[Form]  # the same, only the lines that score best
+    loose: list[Form]  # the best lines with their context, not widened to the change block's edges
+    bare: list[Form]  # the best lines and their counterparts alone (offered once file headers went to marks)
+    single: list[Form]  # the best lines alone, the smallest form
+    spread: list[Form]  # headless: the lines scoring half the best, with context, not widened
+    matched: list[Form]  # headless: every line the question matches, with context, not widened
     marker: int  # what one mark costs here, counted with the piece's counter
     header: int  # what one re-written @@ line costs
     fixed: int  # tokens always kept, with every collapsible file reduced to its name
     opening: dict[int, int]  # collapsible file -> tokens its header adds over its name
     commits: list[tuple[int, int, int]]  # each commit's first line, first file line, end
     commit_order: list[int]  # commits best first
+    peaks: list[float] = field(default_factory=list)  # each hunk's best line score
+    # by (headless, hunks given to marks with their commits)
+    steps: dict[tuple[bool, frozenset[int]], list[tuple[int, Form, int]]] = field(default_factory=dict, compare=False)
 
     def dropped(self, level: int) -> list[int]:
         """Lines outside hunks that pressure ``level`` gives to marks: 1, of each commit's header
@@ -90,7 +111,28 @@ class _Profile:
                         out += range(first, end)
         if level >= 2:
             out += [i for section in self.diff.files for i in range(section.start, section.header_end)]
+        if level >= 3:  # commits holding no strong match go whole, their hunks with them
+            out += [i for k in self.faint() for i in range(self.commits[k][0], self.commits[k][2])]
         return sorted(set(out))
+
+    def faint(self) -> list[int]:
+        """The commits that hold no hunk the question matches strongly (its best line at least
+        half the diff's best): pressure level 3 gives them whole to marks."""
+        best = max(self.peaks, default=0.0)
+        if best <= 0 or len(self.commits) < 2:
+            return []
+        starts = [start for start, _, _ in self.commits]
+        strong = {
+            bisect.bisect_right(starts, h.start) - 1 for h, peak in zip(self.diff.hunks, self.peaks) if peak >= best / 2
+        }
+        return [k for k in range(len(self.commits)) if k not in strong]
+
+    def excluded(self, level: int) -> frozenset[int]:
+        """The hunks pressure ``level`` gives to marks with their commits."""
+        if level < 3:
+            return frozenset()
+        gone = [(self.commits[k][0], self.commits[k][2]) for k in self.faint()]
+        return frozenset(n for n, h in enumerate(self.diff.hunks) if any(a <= h.start < b for a, b in gone))
 
     def fixed_at(self, level: int) -> int:
         """The tokens always kept at pressure ``level``, a mark counted per run of dropped lines."""
@@ -100,7 +142,9 @@ class _Profile:
         runs = sum(1 for k, i in enumerate(dropped) if k == 0 or dropped[k - 1] != i - 1)
         # ``fixed`` counts a collapsible file's header as its name; at level 2 it all goes
         opening = sum(self.opening.values()) if level >= 2 else 0
-        return self.fixed + opening - sum(self.costs[i] for i in dropped) + runs * self.marker
+        hunk_lines = {i for h in self.diff.hunks for i in range(h.start, h.end)} if level >= 3 else set()
+        gone = sum(self.costs[i] for i in dropped if i not in hunk_lines)
+        return self.fixed + opening - gone + runs * self.marker
 
 
 class DiffCompressor(Compressor):
@@ -123,19 +167,32 @@ class DiffCompressor(Compressor):
         # its ``commit`` line and subject; 2 also gives file headers to marks. A level is left for
         # the next when it cannot keep the hunk the query ranks first (issue 12: a git log -p
         # whose headers filled the room kept no patch at all)
-        first: Compressed | None = None
-        for level in (0, 1, 2) if profile.diff.hunks else (0,):
-            if level == 1 and not profile.commits:
+        # a level whose text applies, keeps the best hunk and reaches 0.9 of the target is taken at once; else of
+        # the levels the one that keeps the best hunk, then one whose text still applies as a patch,
+        # then the one that uses most of the room (a run of steps that stopped at a big hunk left
+        # half the room), then the lower
+        found: list[tuple[tuple[bool, bool, int, int], Compressed]] = []
+        # headless text no longer applies as a patch: worth it only for lines the question asks about
+        asked = any(form is not None for form in profile.focused)
+        for level in (0, 1, 2, 3, 4) if profile.diff.hunks else (0,):
+            if (
+                (level == 1 and not profile.commits)
+                or (level >= 2 and not asked)
+                or (level == 3 and not profile.faint())
+            ):
                 continue
+            if level >= 3 and found and max(found, key=lambda f: f[0])[0][0]:
+                break  # whole commits and brief marks only when no level kept the best hunk
             fitted = _fit(profile, target, ctx, level)
             if fitted is None:
                 continue
-            result, keeps_best = fitted
-            if keeps_best or not profile.diff.hunks:
+            result, rank = fitted
+            short = any(note == _SHORT for note in result.fallbacks)
+            if (rank == 0 and not short and level < 2) or not profile.diff.hunks:
                 return result
-            first = first or result
-        if first is not None:
-            return first
+            found.append(((rank == 0, level < 2, ctx.counter.count(result.text), -level), result))
+        if found:
+            return max(found, key=lambda f: f[0])[1]
         return _by_commit(profile, target, ctx)
 
     def _profile(self, text: str, ctx: PieceContext) -> _Profile:
@@ -189,24 +246,62 @@ def _build_profile(text: str, ctx: PieceContext, context: int) -> _Profile:
             diff.files[h.file].path.replace("/", " ") + " " + "".join(diff.lines[h.start : h.end]) for h in diff.hunks
         ]
         docs = [bool(_DOCS.search(diff.files[h.file].path)) for h in diff.hunks]
-        order = _rank(BM25(bodies).scores(ctx.query), diff.hunks, docs)
+        named = _named_commit(ctx.query, len(diff.commits))
+        ahead = [named is not None and bisect.bisect_right(diff.commits, h.start) - 1 == named for h in diff.hunks]
+        order = _rank(BM25(bodies).scores(ctx.query), diff.hunks, docs, ahead)
         trimmed = [trim(diff.lines, hunk, costs, context, marker, header) for hunk in diff.hunks]
-        line_scores = [0.0] * len(diff.lines)
-        for number, score in sparse_scores(diff.lines, ctx.query).items():
-            line_scores[number] = score if in_hunk[number] else 0.0
+        line_scores = scoped(diff.lines, diff.hunks, sparse_scores(diff.lines, ctx.query))
         focused = [focus(diff.lines, hunk, line_scores, context, 0.5) for hunk in diff.hunks]
         narrow = [focus(diff.lines, hunk, line_scores, context, 1.0) for hunk in diff.hunks]
+        loose = [focus(diff.lines, hunk, line_scores, context, 1.0, applies=False) for hunk in diff.hunks]
+        bare = [focus(diff.lines, hunk, line_scores, 0, 1.0, applies=False) for hunk in diff.hunks]
+        single = [focus(diff.lines, hunk, line_scores, 0, 1.0, applies=False, pair=False) for hunk in diff.hunks]
+        spread = [focus(diff.lines, hunk, line_scores, context, 0.5, applies=False) for hunk in diff.hunks]
+        matched = [focus(diff.lines, hunk, line_scores, context, 1e-9, applies=False) for hunk in diff.hunks]
         return _Profile(
-            diff, costs, order, trimmed, focused, narrow, marker, header, fixed, opening, *_commits(diff, ctx.query)
+            diff,
+            costs,
+            order,
+            trimmed,
+            focused,
+            narrow,
+            loose,
+            bare,
+            single,
+            spread,
+            matched,
+            marker,
+            header,
+            fixed,
+            opening,
+            *_commits(diff, ctx.query),
+            peaks=[max(line_scores[h.start : h.end]) for h in diff.hunks],
         )
     if len(diff.stat) < 2:
-        return _Profile(diff, costs, [], [], [], [], marker, header, fixed, opening, *_commits(diff, ctx.query))
+        return _Profile(
+            diff, costs, [], [], [], [], [], [], [], [], [], marker, header, fixed, opening, *_commits(diff, ctx.query)
+        )
     stat = sorted(diff.stat)
     scores = BM25([diff.lines[i].replace("/", " ") for i in stat]).scores(ctx.query)
     ranked = sorted(range(len(stat)), key=lambda k: (-scores[k], -diff.stat[stat[k]], stat[k]))
     fixed -= sum(costs[i] for i in stat)
     return _Profile(
-        diff, costs, [stat[k] for k in ranked], [], [], [], marker, header, fixed, opening, *_commits(diff, ctx.query)
+        diff,
+        costs,
+        [stat[k] for k in ranked],
+        [],
+        [],
+        [],
+        [],
+        [],
+        [],
+        [],
+        [],
+        marker,
+        header,
+        fixed,
+        opening,
+        *_commits(diff, ctx.query),
     )
 
 
@@ -223,31 +318,38 @@ def _commits(diff: Diff, query: str | None) -> tuple[list[tuple[int, int, int]],
     return spans, sorted(range(len(spans)), key=lambda k: (-scores[k], k))
 
 
-def _fit(profile: _Profile, target: int, ctx: PieceContext, level: int) -> tuple[Compressed, bool] | None:
-    """The choice at pressure ``level`` whose rendering fits, and whether it keeps the best hunk."""
-    room = target - profile.fixed_at(level) - profile.marker
-    if room < 0:
+def _fit(profile: _Profile, target: int, ctx: PieceContext, level: int) -> tuple[Compressed, int] | None:
+    """The choice at pressure ``level`` whose rendering fits, and the rank of the best hunk it keeps.
+
+    The room planned with is searched (``reach``) until the real count lands between 0.9 and 1 of
+    the target. When the planned room holds nothing at a level that gave text to marks, the search
+    starts again from the whole target as the room (nothing reserved): the estimate counts a full
+    mark on each side of every kept hunk, and a bare hunk of two lines under brief marks is cheaper
+    than the marks it is charged; the real count decides.
+    """
+    fixed = profile.fixed_at(level)
+    if target - fixed < 0:
         return None
     dropped = profile.dropped(level)
-    fitted: tuple[Compressed, bool] | None = None
-    for _ in range(8):
-        chosen = _choose(profile, room, headless=level >= 2)
-        if level and not chosen:
-            return fitted
-        out, omitted = _render(profile, chosen, ctx, dropped)
-        cost = ctx.counter.count(out)
-        if cost <= target:
-            fallbacks = ((_HEADLESS,) if level >= 2 else ()) + ((_SHORT,) if cost < 0.9 * target else ())
-            best = bool(profile.order) and profile.order[0] in chosen
-            fitted = Compressed(out, omitted=omitted, fallbacks=fallbacks), best
-            if cost >= 0.9 * target or room >= target:
-                return fitted
-            room += max(1, (target - cost) // 2)  # the estimates were pessimistic: offer half of what is left
-            continue
-        if fitted is not None:
-            return fitted
-        room = int(room * 0.85)
-    return fitted
+    excluded = profile.excluded(level)
+
+    def attempt(room: float) -> tuple[tuple[dict[int, Form], str, dict[str, int]], int] | None:
+        # a room that holds nothing renders too (headers and marks only): it fits and falls short,
+        # so the search raises the room instead of lowering it
+        chosen = _choose(profile, int(room), headless=level >= 2, excluded=excluded)
+        out, omitted = _render(profile, chosen, ctx, dropped, brief=level >= 4)
+        return (chosen, out, omitted), ctx.counter.count(out)
+
+    got = reach(attempt, max(0, target - fixed - profile.marker), target)
+    if level and (got is None or not got[0][0]):
+        got = reach(attempt, target, target)
+    if got is None or (level and not got[0][0]):
+        return None
+    (chosen, out, omitted), cost = got
+    fallbacks = ((_HEADLESS,) if level >= 2 else ()) + ((_SHORT,) if cost < FLOOR * target else ())
+    fallbacks += ((_FAINT,) if level >= 3 and profile.faint() else ()) + ((_BRIEF,) if level >= 4 else ())
+    rank = next((r for r, unit in enumerate(profile.order) if unit in chosen), len(profile.order))
+    return Compressed(out, omitted=omitted, fallbacks=fallbacks), rank
 
 
 def _by_commit(profile: _Profile, target: int, ctx: PieceContext) -> Compressed | None:
@@ -281,14 +383,25 @@ def _by_commit(profile: _Profile, target: int, ctx: PieceContext) -> Compressed 
     return None
 
 
-def _rank(scores: Sequence[float], hunks: Sequence[Hunk], docs: Sequence[bool]) -> list[int]:
-    """Query matches first; then code before docs and changelogs; then breadth: every file's
-    biggest hunk before any file's second."""
+def _named_commit(query: str | None, count: int) -> int | None:
+    """The commit a question names by its place in a ``git log`` (newest first): "the first
+    commit" is the oldest, listed last; "the latest change" the one listed first."""
+    if not query or count < 2:
+        return None
+    found = _ORDINAL.search(query)
+    if found is None:
+        return None
+    return 0 if found[1].lower() in _NEWEST else count - 1
+
+
+def _rank(scores: Sequence[float], hunks: Sequence[Hunk], docs: Sequence[bool], ahead: Sequence[bool]) -> list[int]:
+    """Hunks of the commit the question names by place first; query matches first; then code
+    before docs and changelogs; then breadth: every file's biggest hunk before any file's second."""
     by_file: dict[int, list[int]] = {}
     for index in sorted(range(len(hunks)), key=lambda h: (-hunks[h].changed, h)):
         by_file.setdefault(hunks[index].file, []).append(index)
     depth = {h: rank for members in by_file.values() for rank, h in enumerate(members)}
-    return sorted(range(len(hunks)), key=lambda h: (-scores[h], docs[h], depth[h], -hunks[h].changed, h))
+    return sorted(range(len(hunks)), key=lambda h: (not ahead[h], -scores[h], docs[h], depth[h], -hunks[h].changed, h))
 
 
 def _cost(profile: _Profile, index: int, form: Form) -> int:
@@ -299,55 +412,124 @@ def _cost(profile: _Profile, index: int, form: Form) -> int:
     return kept + len(form) * profile.header + (len(form) + 1) * profile.marker // 2
 
 
-def _choose(profile: _Profile, room: int, *, headless: bool = False) -> dict[int, Form]:
+def _forms(profile: _Profile, index: int, headless: bool) -> list[Form]:
+    """The forms a hunk may take, smallest last: whole or trimmed, then the query's lines; once the
+    text no longer applies as a patch also the best lines alone (issue 12: a hunk whose block of
+    changes was longer than the room kept nothing of it)."""
+    trimmed = profile.trimmed[index]
+    if trimmed is not None and _cost(profile, index, None) <= _cost(profile, index, trimmed):
+        trimmed = None  # its marks and @@ lines cost more than the context they save
+    focus = [profile.focused[index], profile.narrow[index]]
+    if headless:
+        focus += [profile.loose[index], profile.bare[index], profile.single[index]]
+    return list(dict.fromkeys([trimmed, *(f for f in focus if f is not None)]))
+
+
+def _smallest(profile: _Profile, index: int, headless: bool) -> int:
+    return min(_cost(profile, index, form) for form in _forms(profile, index, headless))
+
+
+def _choose(
+    profile: _Profile, room: int, *, headless: bool = False, excluded: frozenset[int] = frozenset()
+) -> dict[int, Form]:
     """Units in rank order while they fit ``room``: hunk -> form, or stat line -> None.
 
-    Hunks go in trimmed; room left over then buys back their context, best first.
+    Monotone in ``room``: a larger room keeps every unit a smaller one kept. The choice is the
+    longest run of a fixed sequence of steps (``_steps``) that fits, so which units are kept does
+    not depend on what fitted before them (a first fit that skips a unit too big for the room
+    kept fewer units when a larger room let that unit in); past the run, room left over buys only
+    larger forms of kept units, never a new unit.
     """
-    diff = profile.diff
     chosen: dict[int, Form] = {}
     used = 0
-    if not diff.hunks:
-        for line in profile.order:
-            if used + profile.costs[line] <= room:
-                chosen[line] = None
-                used += profile.costs[line]
-        return chosen
-    opened: set[int] = set()
-    for index in profile.order:
-        hunk = diff.hunks[index]
-        extra = profile.opening.get(hunk.file, 0) if hunk.file not in opened and not headless else 0
-        if index - 1 not in chosen and index + 1 not in chosen:
-            extra += profile.marker
-        # the trimmed form, else only the lines the query asks about (a long hunk holding the
-        # asked-for function shrinks to it instead of going whole)
-        trimmed = profile.trimmed[index]
-        if trimmed is not None and _cost(profile, index, None) <= _cost(profile, index, trimmed):
-            trimmed = None  # its marks and @@ lines cost more than the context they save
-        forms = (trimmed, profile.focused[index], profile.narrow[index])
-        for form in dict.fromkeys(forms):
-            if form is None and trimmed is not None:
-                continue  # no focus: the trimmed form was the smallest
-            cost = _cost(profile, index, form) + extra
-            if used + cost <= room:
-                chosen[index] = form
-                opened.add(hunk.file)
-                used += cost
-                break
-    for index in profile.order:  # room left over buys back context: the trimmed form, then all
-        for better in (profile.focused[index], profile.trimmed[index], None):
-            form = chosen.get(index, ())
-            if not form or form == better:
-                continue
-            extra = _cost(profile, index, better) - _cost(profile, index, form)
-            if used + extra <= room:
-                chosen[index] = better
-                used += extra
+    steps = _steps(profile, headless, excluded)
+    stop = len(steps)
+    for at, (index, form, cost) in enumerate(steps):
+        if used + cost > room:
+            stop = at
+            break
+        chosen[index] = form
+        used += cost
+    for index, form, _ in steps[stop:]:
+        if index not in chosen or not profile.diff.hunks:
+            continue
+        extra = _cost(profile, index, form) - _cost(profile, index, chosen[index])
+        if 0 < extra and used + extra <= room:
+            chosen[index] = form
+            used += extra
     return chosen
 
 
+def _steps(profile: _Profile, headless: bool, excluded: frozenset[int] = frozenset()) -> list[tuple[int, Form, int]]:
+    """The sequence ``_choose`` takes a run of: (unit, its form from then on, tokens the step adds).
+
+    Stat lines in rank order; or hunks: first every hunk the query matches in its smallest form,
+    best first; then those hunks grown in rounds up to the lines the query asks about, each round
+    one form larger for every hunk (a fact in the fourth hunk is as likely as one in the first);
+    then the hunks the query does not match; then rounds up to the trimmed and whole hunks.
+    """
+    key = (headless, excluded)
+    if key not in profile.steps:
+        profile.steps[key] = _sequence(profile, headless, excluded)
+    return profile.steps[key]
+
+
+def _sequence(profile: _Profile, headless: bool, excluded: frozenset[int]) -> list[tuple[int, Form, int]]:
+    diff = profile.diff
+    if not diff.hunks:
+        return [(line, None, profile.costs[line]) for line in profile.order]
+    order = [index for index in profile.order if index not in excluded]
+    steps: list[tuple[int, Form, int]] = []
+    current: dict[int, Form] = {}
+    opened: set[int] = set()
+
+    def add(index: int) -> None:
+        hunk = diff.hunks[index]
+        extra = profile.opening.get(hunk.file, 0) if hunk.file not in opened and not headless else 0
+        if index - 1 not in current and index + 1 not in current:
+            extra += profile.marker
+        smallest = min(_forms(profile, index, headless), key=lambda f: _cost(profile, index, f))
+        current[index] = smallest
+        opened.add(hunk.file)
+        steps.append((index, smallest, _cost(profile, index, smallest) + extra))
+
+    def grow(rounds: Sequence[str], units: Sequence[int]) -> None:
+        for step in rounds:
+            if (not headless and step in _HEADLESS_FORMS) or (headless and step in _WIDENED):
+                continue
+            for index in units:
+                form = None if step == "whole" else getattr(profile, step)[index]
+                if form is None and step != "whole":
+                    continue
+                extra = _cost(profile, index, form) - _cost(profile, index, current[index])
+                if extra > 0:
+                    current[index] = form
+                    steps.append((index, form, extra))
+
+    matching = [index for index in order if profile.focused[index] is not None]
+    # hunks no question word selects: code before docs, then the cheapest first, so the run of
+    # them that fits keeps as many as the room holds (a big first hunk would stop it at none)
+    others = sorted(
+        (index for index in order if profile.focused[index] is None),
+        key=lambda h: (bool(_DOCS.search(diff.files[diff.hunks[h].file].path)), _smallest(profile, h, headless)),
+    )
+    # the hunks whose best line scores at least half the diff's best go first and grow before
+    # the weaker matches come in (a file name in a docstring matches too)
+    best = max((profile.peaks[index] for index in matching), default=0.0)
+    strong = [index for index in matching if profile.peaks[index] >= best / 2]
+    weak = [index for index in matching if profile.peaks[index] < best / 2]
+    for units in (strong, weak):
+        for index in units:
+            add(index)
+        grow(("bare", "loose", "spread", "matched", "narrow", "focused"), units)
+    for index in others:
+        add(index)
+    grow(("trimmed", "whole"), order)
+    return steps
+
+
 def _render(
-    profile: _Profile, chosen: dict[int, Form], ctx: PieceContext, dropped: Sequence[int] = ()
+    profile: _Profile, chosen: dict[int, Form], ctx: PieceContext, dropped: Sequence[int] = (), *, brief: bool = False
 ) -> tuple[str, dict[str, int]]:
     """Kept hunks in their forms, dropped ones and files left without hunks omitted; or stat lines."""
     diff = profile.diff
@@ -357,7 +539,7 @@ def _render(
     if not diff.hunks:
         for number in diff.stat:
             omitted[number] = number not in chosen
-        return write(diff, omitted, header_at, replaced, ctx)
+        return write(diff, omitted, header_at, replaced, ctx, brief=brief)
     for index, hunk in enumerate(diff.hunks):
         form = chosen.get(index, ())
         if form is None:
@@ -378,4 +560,4 @@ def _render(
             omitted[section.start : section.header_end] = [True] * (section.header_end - section.start)
     for number in dropped:
         omitted[number] = True
-    return write(diff, omitted, header_at, replaced, ctx)
+    return write(diff, omitted, header_at, replaced, ctx, brief=brief)

@@ -22,14 +22,15 @@ line and marker counted); the core counts every result for real.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import accumulate
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from headroom.compressors._reach import reach, short_of
 from headroom.compressors.log._parse import LEVELS, LogLines, level_of, read_log, template_of
 from headroom.compressors.log._rank import order
-from headroom.plugins import Compressed, Compressor, PieceContext, shrink_to_fit, split_lines
+from headroom.plugins import Compressed, Compressor, PieceContext, split_lines
 from headroom.tokens import TokenCounter
 
 __all__ = ["LogCompressor", "level_of", "template_of"]
@@ -110,7 +111,10 @@ class LogCompressor(Compressor):
             bare = _fit(plan, target, ctx, summarized=False)
             if bare is not None and (form is None or _ranks_higher(plan, bare.keep, form.keep)):
                 form = bare
-        return None if form is None else Compressed(form.text, omitted={"lines": form.omitted})
+        if form is None:
+            return None
+        why = "whole lines and blocks are kept and the next one in rank, with its mark, would not fit"
+        return Compressed(form.text, omitted={"lines": form.omitted}, fallbacks=short_of(form.cost, target, why))
 
     def _plan(self, text: str, ctx: PieceContext) -> _Plan:
         """Computed once per piece: the allocator asks the same instance at several targets."""
@@ -139,18 +143,22 @@ class _Form:
 
 
 def _fit(plan: _Plan, target: int, ctx: PieceContext, summarized: bool) -> _Form | None:
-    """The selection whose rendering fits ``target``: the room shrinks by each overshoot."""
+    """The selection whose rendering lands between 0.9 and 1 of ``target`` (``reach``): the room
+    planned with moves by what the renderings cost, up as well as down (issue 12: a result that
+    stayed under 0.9 of its room, its estimates pessimistic, said nothing)."""
 
-    def attempt(room: int) -> tuple[_Form | None, int | None]:
-        keep = _choose(plan, room)
+    def attempt(room: float) -> tuple[_Form, int] | None:
+        keep = _choose(plan, int(room))
         if keep.count(1) in (0, len(keep)):
-            return None, None
-        form = _render(plan, keep, ctx, summarized, exact=target <= _EXACT_TARGET)
-        if form.cost <= target:
-            return form, None
-        return None, room - (form.cost - target)
+            return None
+        exact = target <= _EXACT_TARGET
+        form = _render(plan, keep, ctx, summarized, exact=exact)
+        if exact:  # the text as the core will count it (lines counted apart sum to a little more)
+            form = replace(form, cost=ctx.counter.count(form.text))
+        return form, form.cost
 
-    return shrink_to_fit(attempt, target, tries=4)
+    found = reach(attempt, target, target)
+    return None if found is None else found[0]
 
 
 def _ranks_higher(plan: _Plan, a: bytearray, b: bytearray) -> bool:

@@ -137,12 +137,23 @@ class _Plan:
         return None if result.text == self.text else result
 
     def fit(self, target: int) -> Compressed | None:
-        """The first state of the walk down the ladder whose estimate and real count fit ``target``.
+        """The first state of the walk down the ladder whose estimate and real count fit ``target``."""
+        found = self.state(target)
+        if found is None:
+            return None
+        result = found[1]
+        return None if result.text == self.text else result
+
+    def state(self, target: int) -> tuple[int, Compressed] | None:
+        """The first state of the walk whose estimate and real count fit ``target``, and its result.
 
         The walk (which section steps next) does not depend on the target, so
         it is kept for the piece (``_Walk``) and the allocator's later targets
         read their stopping point off it; only a state whose estimate fits is
-        rendered and counted.
+        rendered and counted. Monotone in the room: a state that fits a target
+        fits every larger one, so a larger target stops at the same state or an
+        earlier one, where every section is at the same rung of the ladder or a
+        higher one and no section kept at the smaller target is a bare marker.
         """
         walk = self._walk
         state = 0
@@ -152,7 +163,7 @@ class _Plan:
             if walk.estimates[state] <= target:
                 result, pieces = self._render(walk.steps_at(state))
                 if count_joined(pieces, self.ctx.counter) <= target:
-                    return None if result.text == self.text else result
+                    return state, result
             state += 1
 
     @functools.cached_property

@@ -5,7 +5,8 @@ results (``Binary file … matches``, warnings, ``--`` separators) belong to no
 file and are kept or counted like the rest, never dropped silently. Under a
 budget the kept lines are, in this order of priority: the lines of the files
 the query names, the twelve lines that best fit the query (BM25 over path and
-text, with ``/`` split so path parts count), the best match of every file
+text, with ``/`` split so path parts count; a line defining a name the query
+holds gains half the best score), the best match of every file
 (files with better matches first), the context around those, then each file's
 second best match, third best and so on, the other query matches, then the
 rest in order. Lines keep their order, so the results stay grouped by file.
@@ -27,10 +28,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from headroom.compressors._reach import reach, short_of
 from headroom.compressors.search._parse import Hit, read_results, word_forms
 from headroom.plugins import Compressed, Compressor, PieceContext, split_lines
 from headroom.relevance import BM25, terms
@@ -54,6 +56,20 @@ _PATH_IN_QUERY = re.compile(
     r"|(?<=\.[A-Za-z][A-Za-z0-9]{3})|(?<=\.[A-Za-z][A-Za-z0-9]{4}))"
     r"[\w@+-]+\.[A-Za-z][A-Za-z0-9]{0,4}\b"
 )
+
+
+# a line that defines a name, across languages: the vocabulary of definitions, or an assignment at
+# the start of its line
+_DEFINITION = re.compile(
+    r"\s*(?:(?:export|public|private|protected|internal|static|async|pub|default|abstract|final|extern|inline)\s+)*"
+    r"(?:def|class|function|func|fn|sub|struct|interface|enum|trait|type|const|let|var|macro|module|#define)"
+    r"\s+\*?(?P<name>[\w$]+)"
+    r"|(?P<const>[A-Za-z_]\w*)\s*(?::[^=]*)?=(?!=)"  # unindented: a module's name, not a local
+)
+
+
+# a question about where a name is used rather than defined
+_USE = re.compile(r"\b(?:call(?:s|ed|ing|ers?)?|use[sd]?|using|usages?|import(?:s|ed)?|referenc\w*|invok\w*)\b", re.I)
 
 
 class SearchOptions(BaseModel):
@@ -116,7 +132,10 @@ class SearchCompressor(Compressor):
         for form in forms:
             if form is not None and (best is None or not _ranks_higher(plan, best.keep, form.keep)):
                 best = form
-        return None if best is None else Compressed(best.text, omitted=best.omitted)
+        if best is None:
+            return None
+        why = "whole lines are kept and the next line in rank, with its mark, would not fit"
+        return Compressed(best.text, omitted=best.omitted, fallbacks=short_of(best.cost, target, why))
 
     def _plan(self, text: str, ctx: PieceContext) -> _Plan:
         """Files, costs and priority of the lines, once per piece (the allocator asks often)."""
@@ -143,6 +162,12 @@ def _priority(hits: list[Hit], query: str | None) -> tuple[list[int], int]:
     n = len(hits)
     documents = [hit.words.replace("/", " ") for hit in hits]
     scores = BM25(documents).scores(_query_terms(query)) if query else [0.0] * n
+    # a match that defines a name the query holds (``class _ASN1Type(``, ``def load(``, ``MAX = 3``)
+    # gains half the best score: where a searched name is defined is what a search for it is after,
+    # unless a line holds more of the question or the question asks where it is used (calls, imports)
+    asked = set() if _USE.search(query or "") else set(terms(query or ""))
+    bonus = max(scores, default=0.0) / 2
+    scores = [s + bonus if hit.match and _defined(hit) in asked else s for s, hit in zip(scores, hits)]
     relevant = sorted(
         (i for i in range(n) if scores[i] > 0 and hits[i].file is not None), key=lambda i: (-scores[i], i)
     )
@@ -166,6 +191,13 @@ def _priority(hits: list[Hit], query: str | None) -> tuple[list[int], int]:
     for then in (best, context, *rounds[1:], relevant, range(n)):
         ordered.update(dict.fromkeys(i for i in then if i not in ordered))
     return list(ordered), by_query
+
+
+def _defined(hit: Hit) -> str:
+    """The name a result line defines (lower case), or "" when it defines none."""
+    text = hit.words.split(" ", 1)[1] if hit.file is not None and " " in hit.words else ""
+    found = _DEFINITION.match(text)
+    return (found["name"] or found["const"]).lower() if found else ""
 
 
 def _named_files(query: str, files: dict[str, list[int]]) -> set[str]:
@@ -211,8 +243,10 @@ def _near(hits: list[Hit], scores: list[float], index: int) -> list[int]:
 
 
 def _fit(plan: _Plan, target: int, ctx: PieceContext, listed: int | None, *, detail: int) -> _Form | None:
-    """The selection whose rendering fits ``target``, its marks costed by the piece's counter:
-    first from a mark like the ones this form writes, then from what the rendering really cost."""
+    """The selection whose rendering lands between 0.9 and 1 of ``target`` (``reach``), its marks
+    costed by the piece's counter: the room planned with starts from a mark like the ones this form
+    writes, and moves by what the renderings really cost, up as well as down (issue 12: a result
+    that stayed under 0.9 of its room said nothing)."""
     sample = f"{len(plan.lines)}-{len(plan.lines)}" + (
         " " + ", ".join(f"{name}:{count}" for name, count in list(plan.matches.items())[:2])
         if detail == _NAMED_FILES
@@ -221,19 +255,18 @@ def _fit(plan: _Plan, target: int, ctx: PieceContext, listed: int | None, *, det
         else ""
     )
     marker = ctx.counter.count(ctx.marker(len(plan.lines), "lines", sample) + "\n")
-    reserve = 0
-    for _ in range(4):
-        keep = _choose(plan, target - reserve, marker)
+
+    def attempt(room: float) -> tuple[_Form, int] | None:
+        keep = _choose(plan, int(room), marker)
         if not keep.count(1) or keep.count(1) == len(plan.lines):
             return None
         form = _render(plan, keep, ctx, listed, detail=detail)
-        if form.cost <= target:
-            return form
-        # learn what marks really cost here; the rest of an overshoot comes off the room
-        real = -(-form.marker_cost // max(1, form.markers))
-        reserve += max(1, form.cost - target - (real - marker) * form.markers)
-        marker = max(marker, real)
-    return None
+        # the text as the core will count it (lines counted apart sum to a little more)
+        form = replace(form, cost=ctx.counter.count(form.text))
+        return form, form.cost
+
+    found = reach(attempt, target, target)
+    return None if found is None else found[0]
 
 
 def _ranks_higher(plan: _Plan, a: bytearray, b: bytearray) -> bool:
