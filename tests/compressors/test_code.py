@@ -213,6 +213,39 @@ def test_retrieve_by_symbol_through_the_store_and_its_errors() -> None:
         hr.retrieve(handle, symbol=3)
 
 
+def test_the_file_the_call_read_is_kept_with_the_original_and_names_the_language_of_symbol_retrieval(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    original = read("java_stringjoiner.java")
+    messages = [
+        {"role": "user", "content": "How does StringJoiner.merge work?"},
+        {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [
+                {
+                    "id": "call_1",
+                    "type": "function",
+                    "function": {"name": "read_file", "arguments": json.dumps({"path": "src/StringJoiner.java"})},
+                }
+            ],
+        },
+        {"role": "tool", "tool_call_id": "call_1", "content": original},
+    ]
+    store = MemoryStore()
+    hr = Headroom(store=store, model="gpt-4")
+    (entry,) = hr.compress(messages).manifest.entries
+    assert entry.content_type == "code"
+    assert store.get_meta(entry.handle) == {"file": "src/StringJoiner.java", "content_type": "code"}
+    names: list[str | None] = []
+    real = _document.split_piece
+    monkeypatch.setattr(_document, "split_piece", lambda text, name=None: names.append(name) or real(text, name))
+    merged = hr.retrieve(entry.handle, symbol="StringJoiner.merge")
+    assert "    public StringJoiner merge(StringJoiner other) {\n" in merged and names == ["src/StringJoiner.java"]
+    text_only = hr.compress_text(original + "\n").manifest.entries[0].handle  # no call, no file: a guess
+    assert hr.retrieve(text_only, symbol="StringJoiner.merge") == merged and names[-1] is None
+
+
 def test_cat_n_reads_keep_their_numbers() -> None:
     original = read("python_fnmatch_cat_n.txt")
     hr = Headroom(store=MemoryStore(), model="gpt-4")

@@ -25,12 +25,14 @@ has one starting at the same place (mapped back through the cuts); the cuts
 that caused a new one are found (the markers at and before it, else by
 bisecting the cuts in line order) and their lines kept instead.
 ``retrieve(handle, symbol="Parser.parse_args")`` returns a symbol's exact
-original lines.
+original lines, read in the language of the file the call named (kept beside
+the original), else the language guessed from content.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -186,10 +188,21 @@ class CodeCompressor(Compressor):
         )
         return Compressed(join(doc, rendered), omitted={"lines": omitted}, output_kind=kind, fallbacks=doc.notes)
 
+    def original_meta(self, text: str, ctx: PieceContext) -> dict[str, str]:
+        """The file the call read (``{"file": "src/lib.rs"}``), when it names one: the language it says
+        is the one the piece was compressed in, and ``symbol=`` retrieval reads the original in it."""
+        name = file_name_in(ctx.tool_args)
+        return {"file": name} if name else {}
+
     def select(self, original: str, selector: str, value: Any) -> str:
         """``symbol="name"`` or ``"Class.method"``: the exact original lines of every symbol of that name."""
+        return self.select_stored(original, {}, selector, value)
+
+    def select_stored(self, original: str, meta: Mapping[str, str], selector: str, value: Any) -> str:
+        """``select`` with the file name stored beside the original (``original_meta``), if any."""
         if selector != "symbol":
             return super().select(original, selector, value)
         if not isinstance(value, str) or not value.strip():
             raise InvalidInput("symbol= takes a name such as 'parse_args' or 'ArgumentParser.parse_args'")
-        return symbol_lines(self._document(original, None), value.strip(), self.options.short_body_lines)
+        doc = self._document(original, meta.get("file") or None)
+        return symbol_lines(doc, value.strip(), self.options.short_body_lines)
