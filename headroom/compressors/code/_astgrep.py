@@ -61,6 +61,7 @@ _RANGE = re.compile(
 _RULE = re.compile(rb'"ruleId":"([^"\\]*)"')
 _BODY_KEY = b'"BODY":{'
 _C_COMMENTS = re.compile(rb"/\*.*?\*/|//[^\n]*", re.S)
+_WIDE = re.compile(r"[^\x00-\x7f]")
 _TEXT_IDS = frozenset({"name", "own", "decl"})  # the only roles whose text is read
 _TEXT_OF = frozenset(r.encode() for r in _TEXT_IDS)
 _TEXT = re.compile(rb'\{"text":("(?:[^"\\]|\\.)*")')
@@ -161,11 +162,11 @@ def _byte_offsets(text: str) -> Callable[[int], int]:
     """A character offset into ``text`` as a byte offset into its UTF-8 form."""
     if text.isascii():
         return lambda index: index
-    wide = [(i, len(c.encode("utf-8")) - 1) for i, c in enumerate(text) if ord(c) > 0x7F]
-    at = [i for i, _ in wide]
+    at: list[int] = []
     extra = [0]
-    for _, more in wide:
-        extra.append(extra[-1] + more)
+    for found in _WIDE.finditer(text):
+        at.append(found.start())
+        extra.append(extra[-1] + len(found.group().encode("utf-8", "surrogatepass")) - 1)
     return lambda index: index + extra[bisect.bisect_left(at, index)]
 
 

@@ -42,6 +42,8 @@ class Document:
     broken: set[Cut] = field(default_factory=set)  # cuts found to break a parse, never made again
     results: dict[tuple[str | None, int | None, str], Compressed | None] = field(default_factory=dict)
     mark_costs: dict[Cut, int] = field(default_factory=dict)  # real tokens of each cut's mark
+    sums: list[list[int]] = field(default_factory=list)  # running sums of ``costs``, per chunk
+    filled: list[list[int]] = field(default_factory=list)  # running counts of non-blank lines, per chunk
 
 
 def parse_document(text: str, file_name: str | None, short: int) -> Document:

@@ -236,13 +236,15 @@ def _depths(candidates: list[Cut]) -> list[int]:
     return out
 
 
-def estimate(cuts: list[Cut], doc: Document, costs: list[list[int]], total: int) -> int:
+def estimate(cuts: list[Cut], doc: Document, total: int) -> int:
+    """Tokens of the piece with ``cuts`` made, from line costs and mark costs: no render, no count."""
     by_chunk: dict[int, list[Region]] = {}
     for index, region in cuts:
         by_chunk.setdefault(index, []).append(region)
     saved = 0
     for index, regions in by_chunk.items():
-        for group in groups(effective(regions), doc.chunks[index].lines):
-            cost = sum(costs[index][group[0].first : group[-1].last + 1])
+        sums = doc.sums[index]
+        for group in groups(effective(regions), doc.chunks[index].lines, doc.filled[index]):
+            cost = sums[group[-1].last + 1] - sums[group[0].first]
             saved += cost - max(doc.mark_costs.get((index, r), 0) for r in group)
     return total - saved

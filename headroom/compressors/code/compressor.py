@@ -41,7 +41,7 @@ from headroom.compressors.code._check import valid
 from headroom.compressors.code._document import Cut, Document, cut, join, parse_document, plain
 from headroom.compressors.code._lang import file_name_in
 from headroom.compressors.code._order import estimate, mark_costs, order
-from headroom.compressors.code._outline import Region
+from headroom.compressors.code._outline import Region, filled_lines, running
 from headroom.compressors.code._symbols import symbol_lines
 from headroom.errors import InvalidInput
 from headroom.plugins import Compressed, Compressor, PieceContext, shrink_to_fit
@@ -85,7 +85,7 @@ class CodeCompressor(Compressor):
         low, high = 0, len(order)
         while low < high:  # the shortest prefix of the order whose estimate fits
             middle = (low + high) // 2
-            if estimate(order[:middle], doc, costs, total) <= target:
+            if estimate(order[:middle], doc, total) <= target:
                 high = middle
             else:
                 low = middle + 1
@@ -125,7 +125,7 @@ class CodeCompressor(Compressor):
             if tokens >= _REACH * target or trials >= _GIVE_BACK:
                 break
             trial = [c for c in chosen if c != undone]
-            if tokens + estimate(trial, doc, costs, total) - estimate(chosen, doc, costs, total) > target:
+            if tokens + estimate(trial, doc, total) - estimate(chosen, doc, total) > target:
                 continue  # estimated over: no render spent on it
             trials += 1
             again = self._render(doc, trial, ctx, target)
@@ -155,6 +155,8 @@ class CodeCompressor(Compressor):
     def _costs(self, doc: Document, ctx: PieceContext) -> list[list[int]]:
         if doc.costs is None:
             doc.costs = [[ctx.counter.count(line) for line in chunk.lines] for chunk in doc.chunks]
+            doc.sums = [running(costs) for costs in doc.costs]
+            doc.filled = [filled_lines(chunk.lines) for chunk in doc.chunks]
         return doc.costs
 
     def _render(
