@@ -93,6 +93,7 @@ def test_languages_are_detected_from_content_and_names() -> None:
     assert file_name_in(json.dumps({"path": "src/lib.rs"})) == "src/lib.rs"
     assert file_name_in(json.dumps({"cmd": "cat -n argparse.py | head"})) == "argparse.py"
     assert file_name_in(json.dumps({"cmd": "ls -la"})) is None
+    assert file_name_in("[" * 100_000 + "]" * 100_000) is None  # nested past json's depth: read as text
 
 
 @pytest.mark.parametrize("name", sorted(SOURCES))
