@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = [
     "Outline",
@@ -87,6 +87,16 @@ class Region:
     host: tuple[int, str, str] | None = None
     rides: bool = False
     comment: bool = False  # comment lines, or a literal's values: a comment may stand for them, no statement needed
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # regions key every table of the budget search (mark costs, cuts found broken) and are looked
+        # up tens of thousands of times for a 1 MB file: hashed once here, not on every lookup
+        key = (self.first, self.last, self.stage, self.label, self.indent, self.host, self.rides, self.comment)
+        object.__setattr__(self, "_hash", hash(key))
+
+    def __hash__(self) -> int:
+        return self._hash
 
 
 @dataclass(frozen=True)

@@ -121,16 +121,18 @@ class CodeCompressor(Compressor):
         costs = self._costs(doc, ctx)
         total = sum(map(sum, costs))
         trials = 0
+        base = estimate(chosen, doc, total)  # the same until a trial is taken
         for undone in reversed(chosen):
             if tokens >= _REACH * target or trials >= _GIVE_BACK:
                 break
             trial = [c for c in chosen if c != undone]
-            if tokens + estimate(trial, doc, total) - estimate(chosen, doc, total) > target:
+            estimated = estimate(trial, doc, total)
+            if tokens + estimated - base > target:
                 continue  # estimated over: no render spent on it
             trials += 1
             again = self._render(doc, trial, ctx, target)
             if again is not None and (count := ctx.counter.count(again.text)) <= target:
-                chosen, out, tokens = trial, again, count
+                chosen, out, tokens, base = trial, again, count, estimated
         if tokens < _REACH * target:
             note = (
                 f"code reached {tokens} of a {target}-token target: every cut left to undo is larger "
