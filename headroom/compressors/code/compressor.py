@@ -1,14 +1,15 @@
 """Source code: the skeleton stays, bodies that do not matter go, and the result still parses.
 
-A piece is split into files (``_code_lang``: line-number prefixes set aside,
-several files under headers), each parsed once: Python by ``ast``, JavaScript,
-TypeScript, Go, Rust, Java, C and C++ by one ``ast-grep`` scan per file, any
-other language by a brace- or indentation-aware fallback. Each parser reports
-the same outline (``_code_outline``): symbols, and regions that may be cut at
-four stages. The default (no budget pressure) cuts the bodies of functions
-longer than ``short_body_lines`` (shorter ones where the cut saves 4 real
-tokens) and the rest of long docstrings and doc comments, so imports,
-signatures with their decorators, constants, types and each docstring's first
+A piece is split into files (``_lang``: line-number prefixes set aside,
+several files under headers), each parsed once (``_document``): Python by
+``ast``, JavaScript, TypeScript, Go, Rust, Java, C and C++ by ast-grep (in
+process, ``_astgrep``), any other language by a brace- or indentation-aware
+fallback. Each parser reports the same outline (``_outline``): symbols, and
+regions that may be cut at four stages. The default (no budget pressure,
+``_order``) cuts the bodies of functions longer than ``short_body_lines``
+(shorter ones where the cut saves 4 real tokens), the rest of long docstrings,
+and in the ast-grep languages whole comment blocks, so imports, signatures
+with their decorators, constants, types and each Python docstring's first
 line stay; a body the query names (``parse_args``,
 ``Parser.parse_args``) is never cut, nor anything around it. Under a budget
 the cuts go further: irrelevant regions first (BM25 against the query), stage
@@ -19,8 +20,8 @@ naming its line range and the calls it held:
     def parse_known_args(self, args=None, namespace=None):
         ...  # […40 lines 1890-1929 calls: _parse_known_args, error]
 
-Every output is parsed again (Python compiled, the others re-scanned for
-error nodes). An error node counts against the output unless the original
+Every output is parsed again (``_check``: Python compiled, the others
+re-parsed for error nodes). An error node counts against the output unless the original
 has one starting at the same place (mapped back through the cuts); the cuts
 that caused a new one are found (the markers at and before it, else by
 bisecting the cuts in line order) and their lines kept instead.
