@@ -5,7 +5,8 @@
 For each real source file (tests/golden/code and the code benchmark fixtures)
 it prints the median latency of a fresh compress call (parse + render + check,
 no cache; the language detected from content, no file name given), its median
-CPU time (this process and the ast-grep processes it waits for),
+CPU time (this process, and the ast-grep processes it waits for where the
+CLI stands in for the in-process binding),
 throughput, the savings at the default level, and how many signatures are
 kept verbatim: every line of each declaration proper (decorators and
 attributes through the line that opens the body, or the whole declaration;

@@ -169,8 +169,9 @@ class Headroom:
         if not chosen:
             return original
         ((key, value),) = chosen.items()
-        content_type = self.store.get_meta(handle).get("content_type", "text")
-        return self.registry.build(content_type, self.config.compressors).select(original, key, value)
+        meta = self.store.get_meta(handle)
+        compressor = self.registry.build(meta.get("content_type", "text"), self.config.compressors)
+        return compressor.select_stored(original, meta, key, value)
 
     def _keep(self, make: Callable[..., Plan], strict: bool) -> CompressResult | TextResult:
         """Plan, then store every original the plan names, pinned; re-plan without any the store refused."""
@@ -183,7 +184,7 @@ class Headroom:
             with pinned(list(plan.originals)) if callable(pinned) else nullcontext():
                 for handle, (original, content_type) in plan.originals.items():
                     try:
-                        meta = {"content_type": content_type}
+                        meta = {**plan.meta.get(handle, {}), "content_type": content_type}
                         if handle in plan.secret:
                             meta["secrets"] = "redacted"  # the retrieval tool refuses it (headroom.tools)
                         self.store.put(handle, original, meta=meta)

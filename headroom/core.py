@@ -12,7 +12,7 @@ handing it back.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from headroom.budget import check_budget
@@ -52,6 +52,7 @@ class Plan:
     originals: dict[str, tuple[str, str]]
     result: CompressResult | TextResult
     secret: frozenset[str] = frozenset()  # handles whose original holds secrets: never for the retrieval tool
+    meta: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # stored beside an original
 
 
 def plan_messages(
@@ -117,6 +118,7 @@ def plan_messages(
     turns = _turns(messages, turn_of, per_message, pieces, config, query)
     chosen, manifest, _ = _choose(pieces, turns, budget, counter, registry, config, strict, forms_cache, notes)
     originals = _originals(chosen, manifest)
+    meta = _meta(chosen, manifest, registry, config)
     manifest = redaction.into(manifest, originals)
     before = planned + redaction.saved
     out = rebuild(messages, {**redaction.texts, **{(p.message_index, p.path): form.text for p, form in chosen}})
@@ -126,7 +128,7 @@ def plan_messages(
         tokens_before=before,
         tokens_after=manifest_total(manifest, before) - redaction.unrecorded,
     )
-    return Plan(originals, result, redaction.handles)
+    return Plan(originals, result, redaction.handles, meta)
 
 
 def plan_text(
@@ -159,6 +161,7 @@ def plan_text(
     chosen, manifest, _ = _choose(pieces, turns, budget, counter, registry, config, strict, forms_cache, notes)
     new_text = chosen[0][1].text if chosen else text
     originals = _originals(chosen, manifest)
+    meta = _meta(chosen, manifest, registry, config)
     manifest = redaction.into(manifest, originals)
     before = tokens + redaction.saved
     result = TextResult(
@@ -167,7 +170,7 @@ def plan_text(
         tokens_before=before,
         tokens_after=manifest_total(manifest, before) - redaction.unrecorded,
     )
-    return Plan(originals, result, redaction.handles)
+    return Plan(originals, result, redaction.handles, meta)
 
 
 class _Redaction:
@@ -233,6 +236,21 @@ class _Redaction:
 
 def _originals(chosen: list[tuple[Piece, Form]], manifest: Manifest) -> dict[str, tuple[str, str]]:
     return {p.ctx.handle: (p.text, e.content_type) for (p, _), e in zip(chosen, manifest.entries)}
+
+
+def _meta(
+    chosen: list[tuple[Piece, Form]], manifest: Manifest, registry: Registry, config: Config
+) -> dict[str, dict[str, str]]:
+    """What each piece's compressor wants kept beside its original for retrieval in its own units
+    (``Compressor.original_meta``): the code compressor keeps the file name the call read, so
+    ``retrieve(handle, symbol=...)`` parses the original in that file's language."""
+    out: dict[str, dict[str, str]] = {}
+    for (p, _), e in zip(chosen, manifest.entries):
+        if e.content_type in registry.content_types:
+            meta = registry.build(e.content_type, config.compressors).original_meta(p.text, p.ctx)
+            if meta:
+                out[p.ctx.handle] = dict(meta)
+    return out
 
 
 def manifest_total(manifest: Manifest, before: int) -> int:

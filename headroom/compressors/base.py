@@ -213,6 +213,15 @@ class Compressor(ABC):
             self._per_piece = kept
         return kept[1]
 
+    def original_meta(self, text: str, ctx: PieceContext) -> dict[str, str]:
+        """What this compressor's ``select`` needs to know about an original besides its text, kept
+        beside it in the store (the code compressor: the file the call read, for its language)."""
+        return {}
+
+    def select_stored(self, original: str, meta: Mapping[str, str], selector: str, value: Any) -> str:
+        """``select`` on an original stored with ``meta`` (what ``original_meta`` gave, and more)."""
+        return self.select(original, selector, value)
+
     def describe(self, text: str) -> tuple[int, str]:
         """How much ``text`` holds in its own unit, for a bare marker: ``(count, unit)``."""
         lines = text.count("\n") + (0 if text.endswith("\n") else 1)

@@ -15,14 +15,14 @@ from hypothesis import strategies as st
 from headroom import Headroom, MemoryStore, PieceContext, TokenCounter, find_markers, make_handle
 from headroom.compressors.base import split_lines
 from headroom.compressors.code import _astgrep as _code_astgrep
-from headroom.compressors.code import compressor as code
-from headroom.compressors.code._astgrep import error_spans, find_binary
+from headroom.compressors.code import _check, _document
+from headroom.compressors.code._astgrep import AstGrep, error_spans, find_binary, find_engine, outline_astgrep
 from headroom.compressors.code._lang import file_name_in, language_of, split_piece
 from headroom.compressors.code._outline import DEFAULT, Region, Rendered, skeleton
 from headroom.compressors.code._python import compiles
 from headroom.compressors.code.compressor import CodeCompressor, parse_document
 from headroom.errors import InvalidInput
-from headroom.markers import mark_piece
+from headroom.markers import mark_piece, render_mark
 from headroom.registry import Registry
 
 GOLDEN = Path(__file__).parent.parent / "golden" / "code"
@@ -37,7 +37,7 @@ SOURCES = {
     "c_xxmodule.c": "c",
     "cpp_stl_stack.h": "cpp",
 }
-BINARY = find_binary()
+ENGINE = find_engine()
 
 
 def ctx(text: str, query: str | None = None, args: str | None = None) -> PieceContext:
@@ -51,8 +51,8 @@ def read(name: str) -> str:
 def parses_as_well(original: str, output: str, language: str) -> bool:
     if language == "python":
         return compiles(output)
-    assert BINARY is not None
-    return len(error_spans(BINARY, language, output)) <= len(error_spans(BINARY, language, original))
+    assert ENGINE is not None
+    return len(error_spans(ENGINE, language, output)) <= len(error_spans(ENGINE, language, original))
 
 
 def restore(hr: Headroom, text: str, handles: frozenset[str]) -> list[str]:
@@ -93,6 +93,7 @@ def test_languages_are_detected_from_content_and_names() -> None:
     assert file_name_in(json.dumps({"path": "src/lib.rs"})) == "src/lib.rs"
     assert file_name_in(json.dumps({"cmd": "cat -n argparse.py | head"})) == "argparse.py"
     assert file_name_in(json.dumps({"cmd": "ls -la"})) is None
+    assert file_name_in("[" * 100_000 + "]" * 100_000) is None  # nested past json's depth: read as text
 
 
 @pytest.mark.parametrize("name", sorted(SOURCES))
@@ -213,6 +214,39 @@ def test_retrieve_by_symbol_through_the_store_and_its_errors() -> None:
         hr.retrieve(handle, symbol=3)
 
 
+def test_the_file_the_call_read_is_kept_with_the_original_and_names_the_language_of_symbol_retrieval(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    original = read("java_stringjoiner.java")
+    messages = [
+        {"role": "user", "content": "How does StringJoiner.merge work?"},
+        {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [
+                {
+                    "id": "call_1",
+                    "type": "function",
+                    "function": {"name": "read_file", "arguments": json.dumps({"path": "src/StringJoiner.java"})},
+                }
+            ],
+        },
+        {"role": "tool", "tool_call_id": "call_1", "content": original},
+    ]
+    store = MemoryStore()
+    hr = Headroom(store=store, model="gpt-4")
+    (entry,) = hr.compress(messages).manifest.entries
+    assert entry.content_type == "code"
+    assert store.get_meta(entry.handle) == {"file": "src/StringJoiner.java", "content_type": "code"}
+    names: list[str | None] = []
+    real = _document.split_piece
+    monkeypatch.setattr(_document, "split_piece", lambda text, name=None: names.append(name) or real(text, name))
+    merged = hr.retrieve(entry.handle, symbol="StringJoiner.merge")
+    assert "    public StringJoiner merge(StringJoiner other) {\n" in merged and names == ["src/StringJoiner.java"]
+    text_only = hr.compress_text(original + "\n").manifest.entries[0].handle  # no call, no file: a guess
+    assert hr.retrieve(text_only, symbol="StringJoiner.merge") == merged and names[-1] is None
+
+
 def test_cat_n_reads_keep_their_numbers() -> None:
     original = read("python_fnmatch_cat_n.txt")
     hr = Headroom(store=MemoryStore(), model="gpt-4")
@@ -278,7 +312,7 @@ def test_undecodable_bytes_in_python_are_kept_and_checked() -> None:
 
 
 def test_without_ast_grep_the_fallback_is_used_and_reported(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(code, "find_binary", lambda: None)
+    monkeypatch.setattr(_document, "find_engine", lambda: None)
     original = read("go_pkg_errors.go")
     out = CodeCompressor().compress(original, None, ctx(original))
     assert out is not None and out.output_kind == "text"
@@ -287,7 +321,7 @@ def test_without_ast_grep_the_fallback_is_used_and_reported(monkeypatch: pytest.
 
 
 def test_a_failing_ast_grep_is_a_reported_fallback(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(code, "find_binary", lambda: "/nonexistent/ast-grep")
+    monkeypatch.setattr(_document, "find_engine", lambda: AstGrep("/nonexistent/ast-grep"))
     original = read("rust_semver_parse.rs")
     out = CodeCompressor().compress(original, None, ctx(original))
     assert out is not None and "could not run" in out.fallbacks[0]
@@ -340,9 +374,9 @@ def test_one_scan_per_file_whatever_the_targets(monkeypatch: pytest.MonkeyPatch)
     calls: list[str] = []
     real = _code_astgrep._scan
 
-    def counting(binary: str, rules: str, text: str) -> list[dict[str, object]]:
-        calls.append(rules[:40])
-        return real(binary, rules, text)
+    def counting(engine: AstGrep, language: str, rules: list[tuple[str, object]], text: str) -> list[object]:
+        calls.append(",".join(rule_id for rule_id, _ in rules))
+        return real(engine, language, rules, text)
 
     monkeypatch.setattr(_code_astgrep, "_scan", counting)
     original = read("rust_semver_parse.rs")
@@ -351,7 +385,7 @@ def test_one_scan_per_file_whatever_the_targets(monkeypatch: pytest.MonkeyPatch)
     total = COUNTER.count(original)
     for share in (None, 0.7, 0.5, 0.3, 0.7):
         compressor.compress(original, None if share is None else int(total * share), context)
-    assert sum('"id": "fn"' in c for c in calls) == 1  # the outline; the others check one distinct output each
+    assert sum(c.startswith("fn,") for c in calls) == 1  # the outline; the others check one distinct output each
     before = len(calls)
     compressor.compress(original, int(total * 0.5), context)
     assert len(calls) == before  # an output already checked is not checked again
@@ -415,13 +449,13 @@ def test_a_container_misread_as_a_function_after_a_macro_is_never_cut_as_a_body(
 
 
 def _with_extra_region(monkeypatch: pytest.MonkeyPatch, name: str, region: Region) -> None:
-    real = getattr(code, name)
+    real = getattr(_document, name)
 
     def patched(*args: object) -> object:
         outline = real(*args)
         return dataclasses.replace(outline, regions=(*outline.regions, region)) if outline is not None else None
 
-    monkeypatch.setattr(code, name, patched)
+    monkeypatch.setattr(_document, name, patched)
 
 
 def test_a_cut_that_breaks_the_parse_is_traced_and_its_lines_kept(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -431,8 +465,8 @@ def test_a_cut_that_breaks_the_parse_is_traced_and_its_lines_kept(monkeypatch: p
     # New's closing brace and the comment after it: Errorf would be read as nested in New
     _with_extra_region(monkeypatch, "outline_astgrep", Region(106, 110, DEFAULT, "broken", ""))
     checked: list[str] = []
-    real = code.error_spans
-    monkeypatch.setattr(code, "error_spans", lambda *a: checked.append(a[2]) or real(*a))
+    real = _check.error_spans
+    monkeypatch.setattr(_check, "error_spans", lambda *a: checked.append(a[2]) or real(*a))
     out = CodeCompressor().compress(original, None, ctx(original))
     assert out is not None and len(checked) == 2 and "broken" in checked[0]
     # the breaking cut is dropped; so may be the one cut the parser's complaint also covers (Errorf's
@@ -466,11 +500,14 @@ def test_a_complaint_over_the_whole_output_is_traced_by_bisection(monkeypatch: p
         seen.append(len(rendered.groups))
         return ((0, len(rendered.origin) - 1),) if any(culprits[0] in group for group in rendered.groups) else ()
 
-    monkeypatch.setattr(code, "_complaints", complaints)
+    monkeypatch.setattr(_check, "complaints", complaints)
     out = CodeCompressor().compress(original, None, ctx(original))
     assert out is not None and 2 < len(seen) <= 12
-    assert out.text.count("[…") == plain.text.count("[…") - 1
-    assert f" {culprits[0].first + 1}-{culprits[0].last + 1} " not in out.text
+    # that one cut is undone (a cut inside it, such as the rest of a whole comment, may then stand), no other
+    before, after = (set(re.findall(r"…\d+ lines (\d+-\d+)", o.text)) for o in (plain, out))
+    culprit = f"{culprits[0].first + 1}-{culprits[0].last + 1}"
+    assert culprit in before and culprit not in after and before - {culprit} <= after
+    assert len(after) <= len(before)
 
 
 def test_cuts_that_shift_the_recovery_of_an_unparsed_header_are_traced() -> None:
@@ -492,9 +529,9 @@ def test_a_symbol_missed_under_the_first_guess_of_language_is_found_under_the_ne
     # (here forced: Java read as TypeScript) must not hide a symbol the right parser sees
     original = read("java_stringjoiner.java")
     expected = CodeCompressor().select(original, "symbol", "StringJoiner.merge")
-    real = code.split_piece
+    real = _document.split_piece
     monkeypatch.setattr(
-        code,
+        _document,
         "split_piece",
         lambda text, name=None: [dataclasses.replace(c, language="typescript") for c in real(text, name)],
     )
@@ -512,9 +549,9 @@ def test_comment_blocks_keep_their_first_line_with_the_marker_riding_on_it() -> 
     riding = r"\[(?:hr1:\d+ )?…\d+ lines \d+-\d+\]"
     assert re.search(rf"^    # This funky little regex is just the trick for splitting {riding}$", out.text, re.M)
     java = read("java_stringjoiner.java")
-    out = CodeCompressor().compress(java, None, ctx(java))
-    assert out is not None and parses_as_well(java, out.text, "java")
-    lines = split_lines(out.text)
+    text = _first_lines_only(java)
+    assert parses_as_well(java, text, "java")
+    lines = split_lines(text)
     at = next(i for i, line in enumerate(lines) if line.startswith(" * Copyright (c) 2013, 2021, Oracle"))
     assert re.fullmatch(
         rf" \* Copyright \(c\) 2013, 2021, Oracle and/or its affiliates\. All rights reserved\. {riding} \*/\n",
@@ -522,10 +559,30 @@ def test_comment_blocks_keep_their_first_line_with_the_marker_riding_on_it() -> 
     )
     assert lines[at - 1] == "/*\n" and not lines[at + 1].startswith("//")  # closed on its kept line, no marker line
     go = read("go_pkg_errors.go")  # a line comment: the marker goes at the end of its first line
-    out = CodeCompressor().compress(go, None, ctx(go))
-    assert out is not None and re.match(
-        rf"// Package errors provides simple error handling primitives\. {riding}\npackage errors\n", out.text
+    assert re.match(
+        rf"// Package errors provides simple error handling primitives\. {riding}\npackage errors\n",
+        _first_lines_only(go),
     )
+
+
+def _first_lines_only(original: str) -> str:
+    """``original`` with the rests of its comment blocks cut, nothing else: a budget's first cuts (the
+    default level of the ast-grep languages cuts whole comment blocks, issue 13)."""
+    doc = parse_document(original, None, 3)
+    outline = doc.outlines[0]
+    assert outline is not None
+    rests = [r for r in outline.regions if r.label == "comment" and r.stage == DEFAULT]
+    return _document.cut(doc, 0, rests, lambda count, detail: render_mark(count, "lines", detail)).text
+
+
+def test_the_default_level_cuts_whole_comment_blocks_in_brace_languages_but_not_the_named_ones() -> None:
+    original = (FIXTURES / "code_stdio.h").read_text()
+    out = CodeCompressor().compress(original, None, ctx(original))
+    assert out is not None and parses_as_well(original, out.text, "c")
+    assert "/* Close STREAM." not in out.text and "extern int fclose (FILE *__stream);\n" in out.text
+    assert re.search(r"^// \[…\d+ lines \d+-\d+ comment\]\nextern int fclose \(FILE \*__stream\);$", out.text, re.M)
+    named = CodeCompressor().compress(original, None, ctx(original, "What does fclose do?"))
+    assert named is not None and "/* Close STREAM." in named.text
 
 
 def test_an_output_the_parser_cannot_check_is_not_returned(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -536,7 +593,7 @@ def test_an_output_the_parser_cannot_check_is_not_returned(monkeypatch: pytest.M
         calls.append(1)
         raise _code_astgrep.AstGrepError("ast-grep timed out")
 
-    monkeypatch.setattr(code, "error_spans", failing)
+    monkeypatch.setattr(_check, "error_spans", failing)
     assert CodeCompressor().compress(original, None, ctx(original)) is None
     assert len(calls) == 1  # no search for culprits when the parser itself fails
 
@@ -621,3 +678,19 @@ def test_a_one_line_body_goes_at_the_default_level_only_where_that_saves() -> No
     out = CodeCompressor().compress(source, None, ctx(source, args=json.dumps({"path": "c.py"})))
     assert out is not None and compiles(out.text)
     assert cheap.strip() in out.text and costly.strip() not in out.text
+
+
+@pytest.mark.skipif(find_binary() is None, reason="the ast-grep CLI is not installed")
+@pytest.mark.parametrize("name", [n for n, lang in SOURCES.items() if lang != "python"])
+def test_the_binding_and_the_cli_see_the_same_outline_and_errors(name: str) -> None:
+    # the in-process binding replaced one CLI process per file and per checked output; where it is
+    # missing the CLI stands in, so both must give the same outline, errors included
+    binary = find_binary()
+    assert binary is not None
+    original = read(name) + "\n/* caf\u00e9 \U0001f600 */ int broken( {\n"  # wide characters, an error node
+    lines = split_piece(original, None)[0].lines
+    language = SOURCES[name]
+    in_process, cli = AstGrep(), AstGrep(binary)
+    a, b = outline_astgrep(in_process, language, lines, 3), outline_astgrep(cli, language, lines, 3)
+    assert (a.symbols, a.regions, a.errors) == (b.symbols, b.regions, b.errors)
+    assert a.errors and error_spans(in_process, language, original) == error_spans(cli, language, original)

@@ -1,6 +1,6 @@
 """What the ast-grep scan looks for in each language: tree-sitter node kinds by role, and the rules.
 
-The rules run in one ``ast-grep scan`` per file, one rule per role. Relations
+The rules run over one parse per file (in process, or in one ``ast-grep scan``), one rule per role. Relations
 that would capture a node's parent or body (``inside``/``has`` with a
 metavariable) make ast-grep print that node's whole text with every match, and
 a file's JSON grows with the square of its nesting; so relations are written
@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["LANGUAGES", "Grammar", "error_rule", "rules"]
+__all__ = ["LANGUAGES", "Grammar", "error_rule", "rules", "rules_text"]
 
 
 @dataclass(frozen=True)
@@ -226,8 +226,8 @@ def _only_if(rule: dict[str, Any]) -> dict[str, Any]:
     return {"not": {"not": rule}}
 
 
-def rules(language: str) -> str:
-    """The inline rules, one per role, as JSON documents (YAML takes JSON).
+def rules(language: str) -> list[tuple[str, dict[str, Any]]]:
+    """The rules, one per role: (rule id, rule).
 
     ``fn`` and ``box`` capture their body (its range is needed); ``name`` is a
     name in a ``name`` field (or a C declarator), ``own`` a name in the
@@ -255,10 +255,14 @@ def rules(language: str) -> str:
         found["decl"] = {"all": [_any(g.names), _only_if({"any": declarators})]}
     if g.boxes:
         found["box"] = {**_any(g.boxes), **body}
-    return "\n---\n".join(
-        json.dumps({"id": rule_id, "language": language, "rule": rule}) for rule_id, rule in found.items()
-    )
+    return list(found.items())
 
 
-def error_rule(language: str) -> str:
-    return json.dumps({"id": "err", "language": language, "rule": {"kind": "ERROR"}})
+def error_rule() -> list[tuple[str, dict[str, Any]]]:
+    """The rule that finds error nodes, alone: how an output is checked."""
+    return [("err", {"kind": "ERROR"})]
+
+
+def rules_text(language: str, found: list[tuple[str, dict[str, Any]]]) -> str:
+    """``found`` as the CLI's inline rules: JSON documents (YAML takes JSON)."""
+    return "\n---\n".join(json.dumps({"id": rule_id, "language": language, "rule": rule}) for rule_id, rule in found)

@@ -232,7 +232,7 @@ def file_name_in(tool_args: str | None) -> str | None:
         return None
     try:
         args = json.loads(tool_args)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested past the parser's depth: read as text
         args = None
     if isinstance(args, dict):
         for key in ("path", "file_path", "filePath", "file", "filename", "target_file", "absolute_path"):

@@ -22,9 +22,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-__all__ = ["Outline", "Region", "Rendered", "Symbol", "effective", "render", "short_list", "skeleton", "value_region"]
+__all__ = [
+    "Outline",
+    "Region",
+    "Rendered",
+    "Symbol",
+    "effective",
+    "filled_lines",
+    "render",
+    "running",
+    "short_list",
+    "skeleton",
+    "value_region",
+]
 
 DEFAULT, SHORT, DOC, ITEM = 1, 2, 3, 4
 SHORT_CUT_LINES = 3  # a cut of at most this many lines has no label in its mark
@@ -75,6 +87,16 @@ class Region:
     host: tuple[int, str, str] | None = None
     rides: bool = False
     comment: bool = False  # comment lines, or a literal's values: a comment may stand for them, no statement needed
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # regions key every table of the budget search (mark costs, cuts found broken) and are looked
+        # up tens of thousands of times for a 1 MB file: hashed once here, not on every lookup
+        key = (self.first, self.last, self.stage, self.label, self.indent, self.host, self.rides, self.comment)
+        object.__setattr__(self, "_hash", hash(key))
+
+    def __hash__(self) -> int:
+        return self._hash
 
 
 @dataclass(frozen=True)
@@ -142,19 +164,44 @@ def effective(chosen: Iterable[Region]) -> list[Region]:
     return out
 
 
-def groups(regions: list[Region], lines: list[str]) -> list[list[Region]]:
-    """Effective regions merged where only blank lines part one from the next at the same indentation."""
+def groups(regions: list[Region], lines: list[str], filled: list[int] | None = None) -> list[list[Region]]:
+    """Effective regions merged where only blank lines part one from the next at the same indentation.
+
+    ``filled[i]``, when given, counts the non-blank lines before line ``i``
+    (``filled_lines``): the gap is then checked in constant time, which the
+    budget search's estimates need (they group every chosen cut, many times).
+    """
     out: list[list[Region]] = []
     for region in regions:
         previous = out[-1][-1] if out else None
         if (
             previous is not None
             and previous.indent == region.indent
-            and not any(line.strip() for line in lines[previous.last + 1 : region.first])
+            and (
+                filled[region.first] == filled[previous.last + 1]
+                if filled is not None
+                else not any(line.strip() for line in lines[previous.last + 1 : region.first])
+            )
         ):
             out[-1].append(region)
         else:
             out.append([region])
+    return out
+
+
+def filled_lines(lines: list[str]) -> list[int]:
+    """``out[i]``: how many of the first ``i`` lines are not blank."""
+    out = [0]
+    for line in lines:
+        out.append(out[-1] + (1 if line.strip() else 0))
+    return out
+
+
+def running(costs: list[int]) -> list[int]:
+    """``out[i]``: the sum of the first ``i`` costs, so a span's cost is one subtraction."""
+    out = [0]
+    for cost in costs:
+        out.append(out[-1] + cost)
     return out
 
 
