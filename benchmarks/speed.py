@@ -331,26 +331,26 @@ def profile(kind: str, label: str, budget: int) -> str:
     text = build(kind, SIZES[label])
     _compress(build(kind, 10_000), budget)
     default_seconds = [0.0]
-    from headroom import core
+    from headroom import forms
 
-    original = core.Ladder._compress
+    original = forms.Shaper._compress
 
-    def timed(self: core.Ladder, target: int | None, level: str) -> object:
+    def timed(self: forms.Shaper, compressor: Any, target: int | None, ctx: Any, level: str) -> object:
         started = time.perf_counter()
         try:
-            return original(self, target, level)
+            return original(self, compressor, target, ctx, level)
         finally:
             if target is None and self.budget is not None:
                 default_seconds[0] += time.perf_counter() - started
 
-    core.Ladder._compress = timed  # type: ignore[method-assign,assignment]
+    forms.Shaper._compress = timed  # type: ignore[method-assign,assignment]
     profiler = cProfile.Profile()
     started = time.perf_counter()
     profiler.enable()
     result = Headroom(store=MemoryStore(), model=MODEL).compress_text(text, budget)
     profiler.disable()
     total = time.perf_counter() - started
-    core.Ladder._compress = original  # type: ignore[method-assign]
+    forms.Shaper._compress = original  # type: ignore[method-assign]
     stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
     shares = {}
     for group, member in _GROUPS.items():
