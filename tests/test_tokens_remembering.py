@@ -76,3 +76,20 @@ def test_a_counter_without_a_line_rule_counts_whole_texts() -> None:
     assert calls.cuts_before_line() is None
     assert calls.count("a b\nc\n") == FakeCounter().count("a b\nc\n")
     assert encoded == ["a b\nc\n"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=texts)
+def test_the_scan_for_cuts_finds_the_lines_the_rule_accepts(text: str) -> None:
+    from headroom.tokens import _CUT_PATTERNS, _cuts_cl100k
+
+    lines = text.split("\n")
+    expected = []
+    at = 0
+    for index, line in enumerate(lines[:-1]):
+        at += len(line) + 1
+        rest = lines[index + 1] + ("\n" if index + 1 < len(lines) - 1 else "")
+        if rest and _cuts_cl100k(rest):
+            expected.append(at)
+    found = [m.end() for m in _CUT_PATTERNS[_cuts_cl100k].finditer(text)]
+    assert found == expected
