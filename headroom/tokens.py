@@ -99,8 +99,16 @@ class TiktokenCounter(TokenCounter):
         self.name = name
         self.exact = exact
         self.note = note
+        # tiktoken's ``encode(text, disallowed_special=())`` is ``encode_ordinary`` after a few Python
+        # checks; for a short text (a line, a mark) those checks were a tenth of the time
+        self._ordinary = getattr(getattr(encoding, "_core_bpe", None), "encode_ordinary", None)
 
     def count(self, text: str) -> int:
+        if len(text) <= _LONG and self._ordinary is not None:
+            try:
+                return len(self._ordinary(text))
+            except (ValueError, UnicodeEncodeError):
+                pass  # a lone surrogate or a blank run the regex chokes on: the checked path below
         if len(text) > CHUNKED_CHARS:
             return self._count_in_chunks(text)
         if len(text) > _LONG and _LONG_RUN.search(text):

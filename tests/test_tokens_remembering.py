@@ -93,3 +93,16 @@ def test_the_scan_for_cuts_finds_the_lines_the_rule_accepts(text: str) -> None:
             expected.append(at)
     found = [m.end() for m in _CUT_PATTERNS[_cuts_cl100k].finditer(text)]
     assert found == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.one_of(texts, st.text(max_size=40)))
+def test_a_short_text_counts_as_tiktoken_encodes_it(text: str) -> None:
+    """The short path (``encode_ordinary`` directly) equals ``encode(text, disallowed_special=())``,
+    special-token text and lone surrogates included."""
+    counter = TokenCounter.for_model("gpt-4")
+    assert isinstance(counter, TiktokenCounter)
+    assert counter.count(text) == len(counter._encoding.encode(text, disallowed_special=()))
+    assert counter.count("<|endoftext|> \ud800 x") == len(
+        counter._encoding.encode("<|endoftext|> \ud800 x", disallowed_special=())
+    )
