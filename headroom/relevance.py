@@ -30,12 +30,13 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
-from functools import lru_cache
+from collections.abc import Callable, Iterable, Sequence
+from functools import cached_property, lru_cache
 from typing import Any
 
 __all__ = [
     "BM25",
+    "LineTerms",
     "STOP_WORDS",
     "SUPERLATIVES",
     "as_number",
@@ -157,10 +158,11 @@ def quoted_scores(query: str | None, documents: Sequence[str]) -> dict[int, floa
     return out
 
 
-def matches(query: str | None, text: str) -> set[str]:
+def matches(query: str | None, text: str, text_terms: Iterable[str] | None = None) -> set[str]:
     """The terms of ``query`` that ``text`` holds, and its literals (quoted spans, options,
-    format codes) as written: what a document gives the question, to compare two documents."""
-    found = set(terms(query or "")) & set(terms(text))
+    format codes) as written: what a document gives the question, to compare two documents.
+    ``text_terms`` is ``terms(text)`` when the caller has read it already."""
+    found = set(terms(query or "")) & set(terms(text) if text_terms is None else text_terms)
     found.update(pattern.pattern for pattern in _quoted_patterns(query) if pattern.search(text))
     return found
 
@@ -182,34 +184,93 @@ def _quoted_patterns(query: str | None) -> list[re.Pattern[str]]:
 
 
 class BM25:
-    """Scores documents against a query; documents are fixed at construction."""
+    """Scores documents against a query; documents are fixed at construction.
 
-    def __init__(self, documents: Sequence[str], *, k1: float = 1.2, b: float = 0.75) -> None:
+    Scoring needs each document's length and, for the query's terms only,
+    their frequencies. So the documents' terms are read once, on the first
+    query (a piece compressed without one is never tokenized), and ``scores``
+    counts terms only in the documents holding a query term (a set test in C
+    for the others), computing the same floats in the same order as a full
+    term count per document would (tests/test_bm25_query_only.py). A caller
+    whose documents' terms are read by another ranking too (a piece's lines)
+    passes ``tokenized``: a function giving ``[terms(d) for d in documents]``,
+    called on the first query.
+    """
+
+    def __init__(
+        self,
+        documents: Sequence[str],
+        *,
+        k1: float = 1.2,
+        b: float = 0.75,
+        tokenized: Callable[[], Sequence[Sequence[str]]] | None = None,
+    ) -> None:
         self._documents = documents
-        self._counts = [Counter(terms(doc)) for doc in documents]
-        self._lengths = [sum(c.values()) for c in self._counts]
-        self._average = (sum(self._lengths) / len(self._lengths)) if self._lengths else 0.0
-        frequency: Counter[str] = Counter()
-        for counts in self._counts:
-            frequency.update(counts.keys())
-        total = len(documents)
-        self._idf = {t: math.log(1 + (total - n + 0.5) / (n + 0.5)) for t, n in frequency.items()}
+        self._tokenized = tokenized
         self._k1, self._b = k1, b
+        self._counts: dict[int, Counter[str]] = {}
+
+    @cached_property
+    def _terms(self) -> Sequence[Sequence[str]]:
+        # read on the first query only: a piece compressed without one is never tokenized
+        return self._tokenized() if self._tokenized is not None else [terms(doc) for doc in self._documents]
+
+    @cached_property
+    def _lengths(self) -> list[int]:
+        return [len(found) for found in self._terms]
+
+    @cached_property
+    def _average(self) -> float:
+        return (sum(self._lengths) / len(self._lengths)) if self._lengths else 0.0
 
     def scores(self, query: str | None) -> list[float]:
         """One score per document (all zero for an empty query)."""
         wanted = set(terms(query or ""))
         quoted = quoted_scores(query, self._documents)
         if not (wanted or quoted) or not self._average:
-            return [0.0] * len(self._counts)
-        out = []
-        for index, (counts, length) in enumerate(zip(self._counts, self._lengths)):
-            norm = self._k1 * (1 - self._b + self._b * length / self._average)
+            return [0.0] * len(self._documents)
+        holding = [index for index, found in enumerate(self._terms) if not wanted.isdisjoint(found)]
+        for index in holding:
+            if index not in self._counts:
+                self._counts[index] = Counter(self._terms[index])
+        frequency: Counter[str] = Counter()
+        for index in holding:
+            frequency.update(wanted & self._counts[index].keys())
+        total = len(self._terms)
+        idf = {t: math.log(1 + (total - n + 0.5) / (n + 0.5)) for t, n in frequency.items()}
+        out = [quoted.get(index, 0.0) for index in range(total)]
+        for index in holding:
+            counts = self._counts[index]
+            norm = self._k1 * (1 - self._b + self._b * self._lengths[index] / self._average)
             score = 0.0
-            for term in wanted & counts.keys():
+            for term in wanted & counts.keys():  # the same set, so the same order of the sum
                 tf = counts[term]
-                score += self._idf[term] * tf * (self._k1 + 1) / (tf + norm)
-            out.append(score + quoted.get(index, 0.0))
+                score += idf[term] * tf * (self._k1 + 1) / (tf + norm)
+            out[index] = score + quoted.get(index, 0.0)
+        return out
+
+
+class LineTerms:
+    """The terms of each of a piece's lines, read once when first asked, for every ranking over them.
+
+    ``terms`` never joins words across a line break, so the terms of lines
+    joined are their terms in order: ``of(first, end)`` is
+    ``terms("".join(lines[first:end]))`` without reading the lines again
+    (tests/test_bm25_query_only.py holds ``terms`` to that).
+    """
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        self._lines = lines
+
+    @cached_property
+    def each(self) -> list[list[str]]:
+        return [terms(line) for line in self._lines]
+
+    def of(self, first: int, end: int) -> list[str]:
+        """The terms of lines ``first`` to ``end`` (exclusive) joined."""
+        out: list[str] = []
+        for found in self.each[first:end]:
+            out.extend(found)
         return out
 
 

@@ -38,7 +38,7 @@ from headroom.compressors.diff._parse import Diff, Hunk, hunk_header, parse_diff
 from headroom.compressors.diff._render import write
 from headroom.errors import InvalidInput
 from headroom.plugins import Compressed, Compressor, PieceContext, split_lines
-from headroom.relevance import BM25, sparse_scores
+from headroom.relevance import BM25, LineTerms, sparse_scores, terms
 
 __all__ = ["DiffCompressor"]
 
@@ -241,14 +241,16 @@ def _build_profile(text: str, ctx: PieceContext, context: int) -> _Profile:
         if section.collapsible
     }
     fixed = sum(c for c, inside in zip(costs, in_hunk) if not inside) - sum(opening.values())
+    line_terms = LineTerms(diff.lines)  # read once for the hunks' and the commits' rankings
+    commits = _commits(diff, ctx.query, line_terms)
     if diff.hunks:
-        bodies = [
-            diff.files[h.file].path.replace("/", " ") + " " + "".join(diff.lines[h.start : h.end]) for h in diff.hunks
-        ]
+        heads = [diff.files[h.file].path.replace("/", " ") + " " for h in diff.hunks]
+        bodies = [head + "".join(diff.lines[h.start : h.end]) for head, h in zip(heads, diff.hunks)]
+        tokenized = lambda: [terms(head) + line_terms.of(h.start, h.end) for head, h in zip(heads, diff.hunks)]  # noqa: E731
         docs = [bool(_DOCS.search(diff.files[h.file].path)) for h in diff.hunks]
         named = _named_commit(ctx.query, len(diff.commits))
         ahead = [named is not None and bisect.bisect_right(diff.commits, h.start) - 1 == named for h in diff.hunks]
-        order = _rank(BM25(bodies).scores(ctx.query), diff.hunks, docs, ahead)
+        order = _rank(BM25(bodies, tokenized=tokenized).scores(ctx.query), diff.hunks, docs, ahead)
         trimmed = [trim(diff.lines, hunk, costs, context, marker, header) for hunk in diff.hunks]
         line_scores = scoped(diff.lines, diff.hunks, sparse_scores(diff.lines, ctx.query))
         focused = [focus(diff.lines, hunk, line_scores, context, 0.5) for hunk in diff.hunks]
@@ -274,13 +276,11 @@ def _build_profile(text: str, ctx: PieceContext, context: int) -> _Profile:
             header,
             fixed,
             opening,
-            *_commits(diff, ctx.query),
+            *commits,
             peaks=[max(line_scores[h.start : h.end]) for h in diff.hunks],
         )
     if len(diff.stat) < 2:
-        return _Profile(
-            diff, costs, [], [], [], [], [], [], [], [], [], marker, header, fixed, opening, *_commits(diff, ctx.query)
-        )
+        return _Profile(diff, costs, [], [], [], [], [], [], [], [], [], marker, header, fixed, opening, *commits)
     stat = sorted(diff.stat)
     scores = BM25([diff.lines[i].replace("/", " ") for i in stat]).scores(ctx.query)
     ranked = sorted(range(len(stat)), key=lambda k: (-scores[k], -diff.stat[stat[k]], stat[k]))
@@ -301,11 +301,11 @@ def _build_profile(text: str, ctx: PieceContext, context: int) -> _Profile:
         header,
         fixed,
         opening,
-        *_commits(diff, ctx.query),
+        *commits,
     )
 
 
-def _commits(diff: Diff, query: str | None) -> tuple[list[tuple[int, int, int]], list[int]]:
+def _commits(diff: Diff, query: str | None, line_terms: LineTerms) -> tuple[list[tuple[int, int, int]], list[int]]:
     """Each commit's span (first line, first file line, end) and the commits ranked by the query, newest first."""
     ends = [*diff.commits[1:], len(diff.lines)]
     file_starts = sorted(section.start for section in diff.files)
@@ -314,7 +314,8 @@ def _commits(diff: Diff, query: str | None) -> tuple[list[tuple[int, int, int]],
         at = bisect.bisect_left(file_starts, start)
         head = file_starts[at] if at < len(file_starts) and file_starts[at] < end else end
         spans.append((start, head, end))
-    scores = BM25(["".join(diff.lines[a:c]) for a, _, c in spans]).scores(query)
+    tokenized = lambda: [line_terms.of(a, c) for a, _, c in spans]  # noqa: E731
+    scores = BM25(["".join(diff.lines[a:c]) for a, _, c in spans], tokenized=tokenized).scores(query)
     return spans, sorted(range(len(spans)), key=lambda k: (-scores[k], k))
 
 

@@ -109,7 +109,8 @@ def _build_profile(text: str, ctx: PieceContext) -> _Profile:
             open_headings.append(number)
         sections.extend([tuple(open_headings)] * len(block.units))
     opening = set([i for i, b in enumerate(doc.blocks) if b.units][:_OPENING])
-    scores = _scores(doc, ctx.query)
+    unit_terms = [terms(body) for body in bodies]  # read once: near-duplicates, BM25 and matches share it
+    scores = _scores(doc, ctx.query, unit_terms)
 
     def rank(index: int) -> tuple[float, int]:
         unit = doc.units[index]
@@ -117,12 +118,16 @@ def _build_profile(text: str, ctx: PieceContext) -> _Profile:
         return (-(scores[index] + bonus), index)
 
     order = sorted(range(len(doc.units)), key=rank)
-    near = _near_duplicates([frozenset(terms(body)) for body in bodies])
-    matched = [frozenset(matches(ctx.query, body)) for body in bodies] if ctx.query else [frozenset()] * len(bodies)
+    near = _near_duplicates([frozenset(found) for found in unit_terms])
+    matched = (
+        [frozenset(matches(ctx.query, body, found)) for body, found in zip(bodies, unit_terms)]
+        if ctx.query
+        else [frozenset()] * len(bodies)
+    )
     return _Profile(doc, costs, headings, sections, order, matched, near)
 
 
-def _scores(doc: Document, query: str | None) -> list[float]:
+def _scores(doc: Document, query: str | None, unit_terms: list[list[str]]) -> list[float]:
     """BM25 per unit, scaled to the best, plus half the score of what leads into it.
 
     A clause title ("3. Grant of Patent License.") or a heading that matches
@@ -141,7 +146,8 @@ def _scores(doc: Document, query: str | None) -> list[float]:
         for unit in block.units:
             items.append((number, unit))
             texts.append(doc.text[doc.units[unit].start : doc.units[unit].end])
-    raw = BM25(texts, b=0.5).scores(query)
+    tokenized = lambda: [terms(text) if u < 0 else unit_terms[u] for text, (_, u) in zip(texts, items)]  # noqa: E731
+    raw = BM25(texts, b=0.5, tokenized=tokenized).scores(query)
     top = max(raw, default=0.0) or 1.0
     scores = [0.0] * len(doc.units)
     for k, (number, unit) in enumerate(items):
