@@ -148,3 +148,12 @@ def test_a_chain_of_single_key_objects_flattens_in_one_pass() -> None:
     rows = [{"k": i, "v": json.loads(nested(40, f'"x{i}"'))} for i in range(10)]
     result = compress_text(json.dumps(rows), budget=50)  # minutes before the one-pass count
     assert result.tokens_after <= 50
+
+
+def test_a_deep_json_line_inside_a_log_raises_nothing() -> None:
+    # the mixed family's embedded-JSON finder decoded it and raised RecursionError out of compress
+    log = "2024-01-01 INFO start\n" * 20 + nested(3_000) + "\n" + "2024-01-01 INFO end\n" * 20
+    store = MemoryStore()
+    result = compress_text(log, budget=60, store=store)
+    assert result.tokens_after <= 60
+    assert retrieve(result.manifest.entries[0].handle, store=store) == log

@@ -28,7 +28,7 @@ from itertools import accumulate, count
 from operator import sub
 from typing import Any
 
-from headroom.compressors.base import Compressed
+from headroom.plugins import Compressed
 
 __all__ = ["MAX_DEPTH", "TooDeep", "as_text", "depth", "loads"]
 
