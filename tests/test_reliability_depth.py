@@ -56,6 +56,10 @@ def nested(levels: int, leaf: str = "1") -> str:
 def test_depth_is_the_parsers_depth(value: Any, indent: int | None) -> None:
     text = json.dumps(value, indent=indent, ensure_ascii=False)
     assert depth(text, limit=0) == true_depth(value)
+    for limit in (1, 3):  # the quick passes: exact above the limit, and on the right side of it
+        assert (depth(text, limit) > limit) == (true_depth(value) > limit)
+        if true_depth(value) > limit:
+            assert depth(text, limit) == true_depth(value)
     # what follows the first value is not nesting json.loads would reach
     assert depth(text + " [[[[", limit=0) == true_depth(value) or true_depth(value) == 0
 

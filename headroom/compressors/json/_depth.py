@@ -12,18 +12,18 @@ compressor records why (``nested deeper than 64 levels``), so the fall is a
 visible degradation rather than a crash or a hang.
 
 The depth is read from the text without parsing: strings are skipped (a
-bracket inside one does not nest), and the running count of brackets is
-followed until the first value closes, which is where ``json.loads`` stops
-recursing (text after it is an error, not more nesting). So the figure is
-never below the parser's own depth, and a log line that merely starts with
-``[`` is not taken for a deep document. The scan is linear; a text with fewer
-brackets than the limit is not scanned at all.
+bracket inside one does not nest), and past the limit the running count of
+brackets is followed until the first value closes, which is where
+``json.loads`` stops recursing (text after it is an error, not more nesting).
+So the figure is never below the parser's own depth, and a log line that
+merely starts with ``[`` is not taken for a deep document. The scan is linear
+and C-level for the common shallow document (about a third of ``json.loads``
+on the same text); a text with fewer brackets than the limit is not scanned.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from itertools import accumulate, count
 from operator import sub
 from typing import Any
@@ -33,10 +33,10 @@ from headroom.plugins import Compressed
 __all__ = ["MAX_DEPTH", "TooDeep", "as_text", "depth", "loads"]
 
 MAX_DEPTH = 64
-_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
-_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_ALL_BUT_BRACKETS = bytes(range(256)).translate(None, b"[]{}")  # deleted: no UTF-8 sequence holds an ASCII byte
+_AS_PAIRS = bytes.maketrans(b"[{]}", b"(())")
 # an opening bracket counts 2 and a closing one 0: the running sum less the position is the depth
-_WEIGHTS = str.maketrans({"[": "\x02", "{": "\x02", "]": "\x00", "}": "\x00"})
+_AS_WEIGHTS = bytes.maketrans(b"[{]}", b"\x02\x02\x00\x00")
 
 
 class TooDeep(ValueError):
@@ -46,15 +46,29 @@ class TooDeep(ValueError):
 def depth(text: str, limit: int = MAX_DEPTH) -> int:
     """How deep the first JSON value in ``text`` nests (0 for a scalar), read without parsing.
 
-    A text holding at most ``limit`` brackets is not scanned: its depth cannot
-    pass the limit, and the count it returns then is the number of opening
-    brackets (an upper bound, enough to compare with ``limit``).
+    Exact when it is above ``limit``. At or under it, the figure may be an
+    upper bound (the count of brackets when there are no more than ``limit``,
+    or the depth of the deepest value when several follow each other), which
+    is all a comparison with ``limit`` needs. Every step is a C-level pass over
+    the text: strings go by splitting at quotes (escaped backslashes and quotes
+    removed first, pairing them left to right as the JSON lexer does), the
+    brackets are kept as bytes, and a balanced document empties after as many
+    passes dropping ``()`` as it is deep. Only a deeper or unbalanced text is
+    followed bracket by bracket.
     """
     opening = text.count("[") + text.count("{")
     if opening <= limit:
         return opening
-    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text)).translate(_WEIGHTS).encode("latin-1")
-    running = list(map(sub, accumulate(brackets), count(1)))
+    if "\\" in text:
+        text = text.replace("\\\\", "").replace('\\"', "")
+    outside = "".join(text.split('"')[0::2])  # an unterminated string's rest is dropped: no nesting in it
+    brackets = outside.encode("utf-8", "surrogatepass").translate(None, _ALL_BUT_BRACKETS)
+    pairs = brackets.translate(_AS_PAIRS)
+    for passes in range(1, limit + 1):
+        pairs = pairs.replace(b"()", b"")
+        if not pairs:
+            return passes
+    running = list(map(sub, accumulate(brackets.translate(_AS_WEIGHTS)), count(1)))
     try:
         closes = running.index(0)  # the first value ends here; json.loads goes no deeper after it
     except ValueError:
