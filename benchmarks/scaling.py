@@ -27,6 +27,7 @@ import json
 import multiprocessing
 import pstats
 import random
+import re
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -166,12 +167,15 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs per case; the median is printed")
     parser.add_argument("--regex-audit", action="store_true", help="time every module-level pattern on long lines")
     parser.add_argument("--only", nargs="+", default=None, help="with --regex-audit: only these pattern names")
+    parser.add_argument(
+        "--modules", nargs="+", default=None, help="with --regex-audit: only modules of these names (headroom.X)"
+    )
     parser.add_argument("--mode", choices=["quarter", "none", "tiny"], default="quarter", help="the budget")
     args = parser.parse_args()
     MODE["mode"] = args.mode
     if args.regex_audit:
         print(f"{'module':<40}{'pattern':<28}{'filler':>8}{'s at 20K':>10}{'growth':>8}")
-        for module, name, filler, took, growth in regex_audit(only=args.only):
+        for module, name, filler, took, growth in regex_audit(only=args.only, modules=args.modules):
             print(f"{module:<40}{name:<28}{filler!r:>8}{took:>10.3f}{growth:>8.1f}", flush=True)
         return
     print(f"budget: {args.mode}")
@@ -193,7 +197,11 @@ def main() -> None:
 
 
 def regex_audit(
-    small: int = 5_000, factor: int = 4, floor: float = 0.002, only: list[str] | None = None
+    small: int = 5_000,
+    factor: int = 4,
+    floor: float = 0.002,
+    only: list[str] | None = None,
+    modules: list[str] | None = None,
 ) -> Iterator[tuple[str, str, str, float, float]]:
     """Every compiled pattern at module level in headroom, timed on long single-character lines.
 
@@ -204,66 +212,118 @@ def regex_audit(
     pattern name, filler, seconds at the large size, growth ratio) as found.
     ``only`` restricts the audit to patterns of those names (and prints every
     filler's figure for them, linear or not, so a fix shows its after figures).
+    ``modules`` restricts it to those modules (``headroom.router`` or ``router``),
+    so a run that the full audit could not finish in the time it had can be
+    completed module by module; like ``only``, it prints every figure.
     """
+    narrowed = only is not None or modules is not None
     import importlib
     import pkgutil
-    import re
 
     import headroom
-
-    fillers = [" ", "a", "=", "-", "0", ".", "\t", "/", ":", "_", "#", "*", "|", ",", '"', "a ", "a=", "ab1 ", "\\"]
     from headroom.compressors.code._outline import assigned_opener
     from headroom.compressors.table.compressor import is_markdown_rule
+    from headroom.secrets import find_secrets
 
-    # the two patterns that became functions (issue 17), timed as such when named in ``only``
-    checks: dict[str, Callable[[str], object]] = {
-        "is_markdown_rule": is_markdown_rule,
-        "assigned_opener": assigned_opener,
+    # checks that are functions rather than one pattern (two patterns became functions in
+    # issue 17; the secret scan tries its formats only where their literal hints occur, so its
+    # patterns alone do not show what a hostile line costs it); timed when named in ``only``
+    checks: dict[str, tuple[Callable[[str], object], list[str]]] = {
+        "is_markdown_rule": (is_markdown_rule, FILLERS),
+        "assigned_opener": (assigned_opener, FILLERS),
+        "find_secrets": (find_secrets, FILLERS + SECRET_FILLERS),
     }
-    for name, check in checks.items():
+    for name, (check, fillers) in checks.items():
         if only is None or name not in only:
             continue
         for filler in fillers:
-            times = []
-            for size in (small, small * factor):
-                line = (filler * (size // len(filler) + 1))[:size] + "!"
-                runs = []
-                for _ in range(5):
-                    start = time.perf_counter()
-                    check(line)
-                    runs.append(time.perf_counter() - start)
-                times.append(min(runs))
-            yield (check.__module__, name, filler, times[1], times[1] / max(times[0], 1e-7))
+            took, growth = _time_on_fillers(check, filler, small, factor, 5)
+            yield (check.__module__, name, filler, took, growth)
     for info in pkgutil.walk_packages(headroom.__path__, "headroom."):
         if info.name.endswith(".__main__"):  # importing it runs the CLI on this script's arguments
             continue
+        if modules is not None and not {info.name, info.name.removeprefix("headroom.")} & set(modules):
+            continue
         module = importlib.import_module(info.name)
-        for name, value in vars(module).items():
-            if not isinstance(value, re.Pattern) or getattr(value.pattern, "__len__", None) is None:
-                continue
-            if not isinstance(value.pattern, str) or (only is not None and name not in only):
+        fillers = FILLERS + SECRET_FILLERS if info.name == "headroom.secrets" else FILLERS
+        for name, pattern in _module_patterns(vars(module)):
+            if only is not None and name not in only:
                 continue
             for filler in fillers:
-                times = []
-                for size in (small, small * factor):
-                    line = (filler * (size // len(filler) + 1))[:size] + "!"
-                    runs = []
-                    for _ in range(1 if only is None else 5):  # the best of 5 when a few patterns are named
-                        start = time.perf_counter()
-                        for _ in value.finditer(line):
-                            pass
-                        runs.append(time.perf_counter() - start)
-                        if runs[-1] > 2.0:
-                            break
-                    times.append(min(runs))
-                    if times[-1] > 2.0:
-                        break
-                if only is not None and len(times) == 2:
-                    yield (info.name, name, filler, times[1], times[1] / max(times[0], 1e-7))
-                elif len(times) == 2 and times[1] >= floor and times[1] / max(times[0], 1e-7) > factor * 2:
-                    yield (info.name, name, filler, times[1], times[1] / max(times[0], 1e-7))
-                elif len(times) == 1:
-                    yield (info.name, name, filler, times[0], float("inf"))
+
+                def scan(line: str, pattern: re.Pattern[str] = pattern) -> None:
+                    for _ in pattern.finditer(line):
+                        pass
+
+                took, growth = _time_on_fillers(scan, filler, small, factor, 5 if narrowed else 1)
+                if narrowed and growth != float("inf"):
+                    yield (info.name, name, filler, took, growth)
+                elif growth == float("inf") or (took >= floor and growth > factor * 2):
+                    yield (info.name, name, filler, took, growth)
+
+
+# one character (or a short unit) repeated: the shapes a backtracking pattern chokes on
+FILLERS = [" ", "a", "=", "-", "0", ".", "\t", "/", ":", "_", "#", "*", "|", ",", '"', "a ", "a=", "ab1 ", "\\"]
+# the secret formats only start at their literal hints, so their hostile lines repeat those
+SECRET_FILLERS = [
+    "sk-",
+    "sk-ant-",
+    "eyJ",
+    "eyJa.",
+    "://",
+    "a://b:",
+    "@",
+    "a://b:c@",
+    "xoxb-",
+    "AKIA",
+    "ghp_",
+    "AIza",
+    "_live_",
+    "-----BEGIN PRIVATE KEY-----",
+    "password",
+    "password=",
+    "token: ",
+    "api_key",
+]
+
+
+def _module_patterns(namespace: dict[str, Any]) -> Iterator[tuple[str, re.Pattern[str]]]:
+    """Compiled str patterns bound at module level, and those held one level down in a
+    module-level tuple, list or dict (``secrets._FORMATS`` holds its patterns in a table)."""
+    for name, value in namespace.items():
+        if isinstance(value, re.Pattern) and isinstance(value.pattern, str):
+            yield name, value
+        elif isinstance(value, (tuple, list, dict)) and not name.startswith("__"):
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            for key, item in items:
+                parts = item if isinstance(item, tuple) else (item,)
+                for part in parts:
+                    if isinstance(part, re.Pattern) and isinstance(part.pattern, str):
+                        label = next((p for p in parts if isinstance(p, str)), key)
+                        yield f"{name}[{label}]", part
+
+
+def _time_on_fillers(
+    check: Callable[[str], object], filler: str, small: int, factor: int, repeat: int
+) -> tuple[float, float]:
+    """Seconds at ``small * factor`` characters of ``filler`` (plus ``!``) and the growth from
+    ``small``; growth is infinite when the small line already took over 2 s (the large is skipped)."""
+    times = []
+    for size in (small, small * factor):
+        line = (filler * (size // len(filler) + 1))[:size] + "!"
+        runs = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            check(line)
+            runs.append(time.perf_counter() - start)
+            if runs[-1] > 2.0:
+                break
+        times.append(min(runs))
+        if times[-1] > 2.0:
+            break
+    if len(times) == 1:
+        return times[0], float("inf")
+    return times[1], times[1] / max(times[0], 1e-7)
 
 
 if __name__ == "__main__":

@@ -75,7 +75,7 @@ MARK_RE = re.compile(r"\[" + ELLIPSIS + _TAIL)
 #: a version-1 marker (still read, never written)
 MARKER_V1_RE = re.compile(r"\[(?P<handle>" + HANDLE_RE.pattern + r") omitted " + _TAIL)
 
-_SPAN_RE = re.compile(r"(?P<first>\d+)-(?P<last>\d+)(?:\s|:|$)")
+_SPAN_RE = re.compile(r"(?<!\d)(?P<first>\d+)-(?P<last>\d+)(?:\s|:|$)")  # starts where a number starts: linear
 _SPANS_RE = re.compile(r"(?P<spans>\d+-\d+(?:,\d+-\d+)*)(?:\s|:|$)")
 _UNIT_RE = re.compile(r"[a-z_]+")
 _SPAN_UNITS = ("lines", "chars", "rows")  # the units retrieve() takes a range in

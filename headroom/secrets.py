@@ -18,7 +18,9 @@ blocks, passwords in URLs) plus assignments whose name says secret
 (``PASSWORD=``, ``api_key:``, ``"token": "..."``), where the value must look
 like a credential: not a placeholder or a variable reference, and for generic
 names (token, secret, key) of high enough character entropy. Every pattern is
-linear on long lines: no nested or unbounded repeats next to each other.
+linear on long lines: no nested or unbounded repeats next to each other; PEM
+blocks are found by bisection over their END lines (``_private_keys``), since
+the pattern's lazy body cost up to 16,384 steps per BEGIN header.
 Figures (recall, false positives on real files) are in docs/reliability.md,
 measured by ``benchmarks/secret_scan.py``.
 """
@@ -185,6 +187,48 @@ def _credential(word: str, value: str) -> bool:
     return len(value) >= 16 and classes >= 2 and keyish and _entropy(value) >= 3.3
 
 
+_KEY_HEAD = re.compile(r"-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----")
+_KEY_TAIL = re.compile(r"-----END (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----")
+_KEY_TAIL_AT = re.compile(f"(?=(?:{_KEY_TAIL.pattern}))")  # every END line, overlapping ones too
+_NOT_KEY_BODY = re.compile(r"[^A-Za-z0-9+/=\s:,\-]")
+_KEY_BODY = (16, 16384)  # the body's length, as the pattern's {16,16384}? bounds it
+
+
+def _private_keys(text: str) -> list[tuple[int, int]]:
+    """The spans ``finditer`` of the private key pattern (``_FORMATS[0]``) finds, in linear time.
+
+    The pattern's lazy body runs over anything a body may hold, and the END
+    line is made of such characters too, so on a line repeating BEGIN headers
+    every header scanned up to 16,384 characters for an END (5 s on 320,000
+    characters). Here the END lines and the characters no body may hold are
+    found once, and each header looks up the first END at 16 or more
+    characters after it (its lazy body's choice) and the first foreign
+    character, by bisection: the same spans (compared with the pattern in the
+    tests), each header costing a constant. Headers are tried where every
+    ``-----BEGIN `` occurs (they may overlap), in order, skipping those inside
+    a span already found, as ``finditer`` does.
+    """
+    tails = [m.start() for m in _KEY_TAIL_AT.finditer(text)]
+    foreign = [m.start() for m in _NOT_KEY_BODY.finditer(text)]
+    low, high = _KEY_BODY
+    out: list[tuple[int, int]] = []
+    at = text.find("-----BEGIN ")
+    while at >= 0:
+        head = _KEY_HEAD.match(text, at)
+        if head is not None:
+            body = head.end()
+            n = bisect.bisect_left(tails, body + low)
+            stop = foreign[i] if (i := bisect.bisect_left(foreign, body)) < len(foreign) else len(text)
+            if n < len(tails) and tails[n] <= min(body + high, stop):
+                tail = _KEY_TAIL.match(text, tails[n])
+                assert tail is not None  # tails holds only positions where it matches
+                out.append((at, tail.end()))
+                at = text.find("-----BEGIN ", tail.end())
+                continue
+        at = text.find("-----BEGIN ", at + 1)
+    return out
+
+
 def find_secrets(text: str) -> list[Found]:
     """Every secret in ``text``, in order, never overlapping."""
     spans: list[Found] = []
@@ -204,8 +248,8 @@ def find_secrets(text: str) -> list[Found]:
     for kind, pattern, group in _FORMATS:
         if not any(hint in text for hint in _HINTS[kind]):
             continue  # a substring test is far cheaper than a regex pass over a long output
-        for match in pattern.finditer(text):
-            start, end = match.span(group)
+        found = _private_keys(text) if kind == "private key" else (m.span(group) for m in pattern.finditer(text))
+        for start, end in found:
             if end > start and free(start, end):
                 spans.append(Found(kind, start, end))
                 take(start, end)

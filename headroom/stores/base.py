@@ -50,8 +50,8 @@ class Pins:
     original and unpins them when it returns, so storing its third original
     can never evict its first (a marker in the result pointing at nothing).
     Pins count per handle, so two threads pinning the same handle both hold it.
-    They live in this process: another process sharing a SQLite file can still
-    evict what this one pinned (see docs/reliability.md).
+    They live in this process; ``SQLiteStore`` also records them in its file,
+    so other processes sharing it do not evict them (see docs/reliability.md).
     """
 
     def __init__(self) -> None:

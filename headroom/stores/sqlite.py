@@ -24,6 +24,7 @@ import sqlite3
 import threading
 import time
 import urllib.parse
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from types import TracebackType
@@ -31,6 +32,7 @@ from typing import Any, ClassVar, TypeVar
 
 from headroom.errors import HandleExpired, HandleNotFound, IntegrityError, InvalidInput, StoreError, StoreFull
 from headroom.handles import digest, make_handle
+from headroom.log import logger
 from headroom.stores.base import Pins, check_max_bytes, check_ttl
 
 __all__ = ["MIGRATIONS", "SQLiteStore"]
@@ -72,10 +74,21 @@ def _index_last_access(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX originals_last_access ON originals (last_access)")
 
 
+def _create_pins(db: sqlite3.Connection) -> None:
+    """Pins every process sharing the file honours (issue 17): a call's originals until it returns."""
+    db.execute("CREATE TABLE pins (handle TEXT NOT NULL, owner TEXT NOT NULL, until REAL NOT NULL)")
+    db.execute("CREATE INDEX pins_handle ON pins (handle)")
+    db.execute("CREATE INDEX pins_owner ON pins (owner)")
+
+
 MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None]], ...] = (
     ("0001_create_originals", _create_originals),
     ("0002_index_last_access", _index_last_access),
+    ("0003_pins", _create_pins),
 )
+# only writers need these: a read-only file made before them still opens, and reads
+_WRITERS_ONLY = frozenset({"0003_pins"})
+_PIN_LEASE = 600.0  # seconds a pin outlives a process that died holding it
 
 
 class SQLiteStore:
@@ -116,6 +129,7 @@ class SQLiteStore:
         self._connections: list[sqlite3.Connection] = []
         self._closed = False
         self._pins = Pins()
+        self._pin_rows: set[str] = set()  # owners (pinned blocks) that wrote rows to the pins table
         self.read_only = False
         if not self._memory:
             self.read_only = _check_path(self.path)
@@ -129,6 +143,8 @@ class SQLiteStore:
         done = self._applied()
         if all(name in done for name, _ in self.schema_migrations):
             return  # nothing to write: a read-only file opens, and stays readable
+        if self.read_only and all(name in done or name in _WRITERS_ONLY for name, _ in self.schema_migrations):
+            return  # it cannot write, so it never evicts nor pins: the pin table is not needed to read
         if self.read_only:
             raise StoreError(
                 f"{self.path} is read-only and its schema is out of date; open it once with write access "
@@ -150,9 +166,33 @@ class SQLiteStore:
 
     @contextmanager
     def pinned(self, handles: Iterable[str]) -> Iterator[None]:
-        """Keep ``handles`` from eviction by this process while the block runs (a compress call's originals)."""
-        with self._pins.hold(handles):
-            yield
+        """Keep ``handles`` from eviction while the block runs (a compress call's originals).
+
+        In this process the pins are in memory. In a file, each ``put`` the
+        block's thread makes also writes a row to the ``pins`` table in the
+        same transaction, which every process's eviction skips; the rows go
+        when the block ends. A process killed inside the block leaves its rows
+        for ``_PIN_LEASE`` seconds, after which eviction ignores and deletes them.
+        """
+        handles = list(handles)
+        owner = f"{os.getpid()}-{uuid.uuid4().hex}"
+        outer: str | None = getattr(self._local, "pin_owner", None)
+        self._local.pin_owner = owner
+        try:
+            with self._pins.hold(handles):
+                yield
+        finally:
+            self._local.pin_owner = outer
+            if owner in self._pin_rows:
+                self._pin_rows.discard(owner)
+                self._unpin(owner)
+
+    def _unpin(self, owner: str) -> None:
+        try:
+            with self._transaction() as db:
+                db.execute("DELETE FROM pins WHERE owner = ?", (owner,))
+        except StoreError as error:  # the rows lapse after _PIN_LEASE; a result is not withheld for them
+            logger.warning("could not release pins in %s (%s); they lapse in %g s", self.path, error, _PIN_LEASE)
 
     def _with_retries(self, action: Callable[[], _T]) -> _T:
         """Run ``action``; on SQLITE_BUSY try again a few times, then say what is wrong as a StoreError."""
@@ -277,6 +317,7 @@ class SQLiteStore:
                 f"the original for {handle} is {size} bytes, more than this store's max_bytes={self.max_bytes}; "
                 "open the store with a larger max_bytes"
             )
+        self._pin_row(db, handle, now)
         row = db.execute("SELECT digest, created_at FROM originals WHERE handle = ?", (handle,)).fetchone()
         if row is not None and self._expired(row[1], now):
             db.execute("DELETE FROM originals WHERE handle = ?", (handle,))
@@ -297,13 +338,24 @@ class SQLiteStore:
             self._evict(db, handle, size)
         return True
 
+    def _pin_row(self, db: sqlite3.Connection, handle: str, now: float) -> None:
+        """Inside ``pinned``, in a file: record the pin where other processes' eviction sees it."""
+        owner: str | None = getattr(self._local, "pin_owner", None)
+        if owner is None or self._memory:
+            return
+        db.execute("INSERT INTO pins VALUES (?, ?, ?)", (handle, owner, now + _PIN_LEASE))
+        self._pin_rows.add(owner)
+
     def _evict(self, db: sqlite3.Connection, new: str, size: int) -> None:
         """Oldest first, never a pinned original nor the one just put.
 
         StoreFull (the insert rolls back with it) when only those are left.
         """
         assert self.max_bytes is not None
-        keep = json.dumps(sorted(self._pins.current() | {new}))
+        now = self._clock()
+        db.execute("DELETE FROM pins WHERE until < ?", (now,))  # left by a process that died holding them
+        pinned = {row[0] for row in db.execute("SELECT DISTINCT handle FROM pins")}
+        keep = json.dumps(sorted(self._pins.current() | pinned | {new}))
         held = db.execute(
             "SELECT COALESCE(SUM(size), 0) FROM originals WHERE handle IN (SELECT value FROM json_each(?))", (keep,)
         ).fetchone()[0]

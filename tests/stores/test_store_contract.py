@@ -199,7 +199,7 @@ def test_migrations_apply_once(tmp_path: Path) -> None:
         put(store, "kept")
         first = store.migrations()
     with SQLiteStore(path) as store:
-        assert store.migrations() == first == ["0001_create_originals", "0002_index_last_access"]
+        assert store.migrations() == first == ["0001_create_originals", "0002_index_last_access", "0003_pins"]
         assert store.get(make_handle("kept")) == "kept"
 
 

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from headroom.compressors._reach import reach, short_of
 from headroom.compressors._rows import row_text
 from headroom.compressors.json import _forms as forms
+from headroom.compressors.json._depth import as_text, loads
 from headroom.compressors.json._select import Shrinker
 from headroom.plugins import Compressed, Compressor, PieceContext, check_span
 from headroom.relevance import BM25
@@ -44,8 +45,8 @@ class JsonCompressor(Compressor):
 
     def compress(self, text: str, target: int | None, ctx: PieceContext) -> Compressed | None:
         document = self._document(text, ctx)
-        if document is None:  # routed here but not JSON after all
-            return ctx.compressor("text").compress(text, target, ctx)
+        if document is None:  # routed here but not JSON after all, or nested too deep to parse
+            return as_text(ctx.compressor("text").compress(text, target, ctx), text)
         lossless = document.lossless
         if target is None or (lossless is not None and document.lossless_tokens <= target):
             return lossless
@@ -186,11 +187,11 @@ def _parse(text: str) -> tuple[Any, bool] | None:
     if not stripped or stripped[0] not in "[{":
         return None
     try:
-        return json.loads(stripped), False
+        return loads(stripped), False
     except ValueError:
         pass
     try:
-        rows = [json.loads(line) for line in stripped.split("\n") if line.strip()]
+        rows = [loads(line) for line in stripped.split("\n") if line.strip()]
     except ValueError:
         return None
     return (rows, True) if len(rows) >= 2 else None

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
+from headroom.compressors.json._depth import TooDeep, loads
 from headroom.plugins import SAMPLE_LINES, Detector
 
 __all__ = ["DETECTORS", "is_json", "is_ndjson"]
@@ -14,7 +13,9 @@ def is_json(text: str) -> bool:
     if not stripped or stripped[0] not in "[{":
         return False
     try:
-        json.loads(stripped)
+        loads(stripped)
+    except TooDeep:
+        return True  # too deep to parse: the JSON compressor compresses it as text and records why
     except ValueError:
         return False
     return True

@@ -218,6 +218,8 @@ def _decode(text: str, begin: int) -> tuple[object, int] | None:
     try:
         value, end = _DECODER.raw_decode(window)
         return value, begin + end
+    except RecursionError:  # nested deeper than the parser can go: the lines stay text
+        return None
     except json.JSONDecodeError as error:
         cut_short = len(window) == _WINDOW and (
             error.msg.startswith("Unterminated string") or error.pos >= _WINDOW - 64
@@ -226,6 +228,6 @@ def _decode(text: str, begin: int) -> tuple[object, int] | None:
             return None
     try:
         value, end = _DECODER.raw_decode(text, begin)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     return value, end
