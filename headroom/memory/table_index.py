@@ -4,7 +4,8 @@ Kept only for Pythons whose SQLite lacks FTS5 (a compile-time option); an
 ``AgentMemory`` chooses it at open and records the choice as a degradation.
 It reads the same query language as FTS5 (``headroom.memory.common``):
 words, ``prefix*`` (a range scan over the sorted terms) and ``"phrases"``
-(every token present, then the phrase checked in the text). Terms are those
+(every token present, then the phrase checked in the text), and orders
+results as FTS5 search does: texts holding every piece first. Terms are those
 of ``headroom.relevance.terms`` (identifier parts split, no stemming), and the
 score is the Okapi formula and constants of ``headroom.relevance.BM25``.
 """
@@ -18,6 +19,7 @@ from collections import Counter
 
 from headroom.memory.common import Query
 from headroom.relevance import terms
+from headroom.stores.sqlite import _decode
 
 __all__ = ["index_text", "search_table"]
 
@@ -30,30 +32,34 @@ def index_text(db: sqlite3.Connection, handle: str, counts: Counter[str]) -> Non
     db.executemany("INSERT INTO memory_postings VALUES (?, ?, ?)", ((t, doc, n) for t, n in counts.items()))
 
 
-def _expand(db: sqlite3.Connection, query: Query) -> tuple[list[str], dict[str, re.Pattern[str]]]:
-    """The index terms the query names, and per phrase-only term the phrase a text must hold for it to count."""
-    wanted = [t for word in query.words for t in terms(word)] or []
+def _pieces(db: sqlite3.Connection, query: Query) -> list[tuple[set[str], re.Pattern[str] | None]]:
+    """Per piece of the query, the index terms that stand for it, and for a phrase the pattern a text must hold."""
+    pieces: list[tuple[set[str], re.Pattern[str] | None]] = [(set(terms(word)), None) for word in query.words]
     for prefix in query.prefixes:
         rows = db.execute(
             "SELECT DISTINCT term FROM memory_postings WHERE term >= ? AND term < ? ORDER BY term LIMIT ?",
             (prefix, prefix + "\U0010ffff", _MAX_PREFIX_TERMS),
         )
-        wanted += [term for (term,) in rows]
-    phrased: dict[str, re.Pattern[str]] = {}
+        pieces.append(({term for (term,) in rows}, None))
     for phrase in query.phrases:
         pattern = re.compile(r"(?<![^\W_])" + r"[\W_]+".join(map(re.escape, phrase)) + r"(?![^\W_])", re.IGNORECASE)
-        for token in phrase:
-            for term in terms(token):
-                if term not in wanted:
-                    phrased.setdefault(term, pattern)
-    return list(dict.fromkeys([*wanted, *phrased])), phrased
+        pieces.append(({term for token in phrase for term in terms(token)}, pattern))
+    return pieces
 
 
 def search_table(
     db: sqlite3.Connection, query: Query, where: list[str], params: list[object]
 ) -> list[tuple[str, float]]:
-    """(handle, BM25 score) of every text matching ``query`` within the caller's ``where`` (over ``d.handle``)."""
-    wanted, phrased = _expand(db, query)
+    """(handle, BM25 score) of every text matching ``query`` within ``where`` (over ``d.handle``), best first.
+
+    Texts holding every piece of the query come first, then those holding
+    some, each group by score, ties by handle: the order FTS5 search gives.
+    A phrase's words count for a text only where the text holds the phrase
+    (unless the query names that word by itself too).
+    """
+    pieces = _pieces(db, query)
+    plain = {term for found, pattern in pieces if pattern is None for term in found}
+    wanted = sorted({term for found, _ in pieces for term in found})
     if not wanted:
         return []
     marks = ", ".join("?" * len(wanted))
@@ -70,12 +76,22 @@ def search_table(
     idf = {t: math.log(1 + (total - n + 0.5) / (n + 0.5)) for t, n in frequency.items()}
     texts: dict[str, str] = {}
     scores: dict[str, float] = {}
+    held: dict[str, set[int]] = {}
     for handle, length, term, tf in rows:
-        if term in phrased:
-            if handle not in texts:
-                texts[handle] = db.execute("SELECT text FROM originals WHERE handle = ?", (handle,)).fetchone()[0]
-            if not phrased[term].search(texts[handle]):
+        counts = term in plain
+        for number, (found, pattern) in enumerate(pieces):
+            if term not in found:
                 continue
-        norm = _K1 * (1 - _B + _B * length / average)
-        scores[handle] = scores.get(handle, 0.0) + idf[term] * tf * (_K1 + 1) / (tf + norm)
-    return list(scores.items())
+            if pattern is not None:
+                if handle not in texts:
+                    stored = db.execute("SELECT text FROM originals WHERE handle = ?", (handle,)).fetchone()[0]
+                    texts[handle] = _decode(stored)
+                if not pattern.search(texts[handle]):
+                    continue
+            counts = True
+            held.setdefault(handle, set()).add(number)
+        if counts:
+            norm = _K1 * (1 - _B + _B * length / average)
+            scores[handle] = scores.get(handle, 0.0) + idf[term] * tf * (_K1 + 1) / (tf + norm)
+    every = len(pieces)
+    return sorted(scores.items(), key=lambda item: (len(held.get(item[0], ())) < every, -item[1], item[0]))
