@@ -25,8 +25,7 @@ from collections import Counter
 
 from headroom.memory.base import searchable_text
 from headroom.memory.common import DEFAULT_NAMESPACE
-from headroom.memory.table_index import index_text
-from headroom.relevance import terms
+from headroom.memory.table_index import index_terms, index_text
 from headroom.stores.sqlite import MIGRATIONS, _decode, _encode
 
 __all__ = ["FTS5_MIGRATION", "FTS5_MIGRATIONS", "TABLE_MIGRATIONS", "fts5_available", "index_searchable"]
@@ -113,7 +112,7 @@ def index_searchable(db: sqlite3.Connection, handle: str, text: str, *, fts: boo
         if row is not None:
             db.execute("DELETE FROM memory_postings WHERE doc = ?", (row[0],))
             db.execute("DELETE FROM memory_docs WHERE id = ?", (row[0],))
-        index_text(db, handle, Counter(terms(searchable)))
+        index_text(db, handle, Counter(index_terms(searchable)))
     if searchable != text:
         db.execute("UPDATE memory_docs SET indexed = ? WHERE handle = ?", (_encode(searchable), handle))
 
@@ -142,7 +141,7 @@ def _create_memory(db: sqlite3.Connection) -> None:
 def _index_existing(db: sqlite3.Connection) -> None:
     """Make originals a plain SQLiteStore kept in this file before searchable (they have no provenance)."""
     for handle, text in db.execute("SELECT handle, text FROM originals ORDER BY rowid").fetchall():
-        index_text(db, handle, Counter(terms(_decode(text))))
+        index_text(db, handle, Counter(index_terms(_decode(text))))
 
 
 def _namespaces_and_forgetting(db: sqlite3.Connection) -> None:
@@ -205,12 +204,27 @@ def _index_redacted_texts(db: sqlite3.Connection) -> None:
         index_searchable(db, handle, _decode(text), fts=fts)
 
 
+def _unicode_terms(db: sqlite3.Connection) -> None:
+    """The fallback index's terms follow unicode61 (any script, diacritics folded): rebuild its postings."""
+    if _has(db, "memory_fts"):
+        return  # FTS5 tokenizes for itself; its file keeps no postings
+    db.execute("DELETE FROM memory_postings")
+    docs = "SELECT d.id, COALESCE(d.indexed, o.text) FROM memory_docs d JOIN originals o USING (handle)"
+    for doc, text in db.execute(docs).fetchall():
+        counts = Counter(index_terms(_decode(text)))
+        db.execute("UPDATE memory_docs SET length = ? WHERE id = ?", (sum(counts.values()), doc))
+        db.executemany("INSERT INTO memory_postings VALUES (?, ?, ?)", ((t, doc, n) for t, n in counts.items()))
+
+
 _MEMORY_MIGRATIONS = (
     *MIGRATIONS,
     ("memory_0001_create_index_and_provenance", _create_memory),
     ("memory_0002_index_existing_originals", _index_existing),
     ("memory_0003_namespaces_and_forgetting", _namespaces_and_forgetting),
 )
-REDACTED_MIGRATION = ("memory_0005_index_texts_with_secrets_redacted", _index_redacted)
-TABLE_MIGRATIONS = (*_MEMORY_MIGRATIONS, REDACTED_MIGRATION)
-FTS5_MIGRATIONS = (*_MEMORY_MIGRATIONS, (FTS5_MIGRATION, _fts5_index), REDACTED_MIGRATION)
+_LATER = (
+    ("memory_0005_index_texts_with_secrets_redacted", _index_redacted),
+    ("memory_0006_unicode_fallback_terms", _unicode_terms),
+)
+TABLE_MIGRATIONS = (*_MEMORY_MIGRATIONS, *_LATER)
+FTS5_MIGRATIONS = (*_MEMORY_MIGRATIONS, (FTS5_MIGRATION, _fts5_index), *_LATER)

@@ -5,9 +5,15 @@ Kept only for Pythons whose SQLite lacks FTS5 (a compile-time option); an
 It reads the same query language as FTS5 (``headroom.memory.common``):
 words, ``prefix*`` (a range scan over the sorted terms) and ``"phrases"``
 (every token present, then the phrase checked in the text), and orders
-results as FTS5 search does: texts holding every piece first. Terms are those
-of ``headroom.relevance.terms`` (identifier parts split, no stemming), and the
-score is the Okapi formula and constants of ``headroom.relevance.BM25``.
+results as FTS5 search does: texts holding every piece first. The score is
+the Okapi formula and constants of ``headroom.relevance.BM25``.
+
+Terms (``index_terms``) follow FTS5's ``unicode61`` rule, so the two indexes
+find the same words in any script: runs of letters and digits, lowercased,
+diacritics folded (``café`` is ``cafe``). An ASCII run also yields its
+identifier parts as ``headroom.relevance.terms`` splits them (``getUser``:
+``getuser``, ``get``, ``user``). Unlike FTS5 there is no stemming, and stop
+words and one-letter terms are not indexed.
 """
 
 from __future__ import annotations
@@ -15,16 +21,39 @@ from __future__ import annotations
 import math
 import re
 import sqlite3
+import unicodedata
 from collections import Counter
 
 from headroom.memory.common import Query
-from headroom.relevance import terms
+from headroom.relevance import STOP_WORDS, terms
 from headroom.stores.sqlite import _decode
 
-__all__ = ["index_text", "search_table"]
+__all__ = ["index_terms", "index_text", "search_table"]
+
+_TOKEN = re.compile(r"[^\W_]+")  # unicode61's tokens: letters and digits
 
 _K1, _B = 1.2, 0.75
 _MAX_PREFIX_TERMS = 64  # a one-letter-ish prefix would otherwise score the whole vocabulary
+
+
+def fold(token: str) -> str:
+    """Lowercased, diacritics removed (unicode61's default ``remove_diacritics``)."""
+    if token.isascii():
+        return token.lower()
+    return "".join(c for c in unicodedata.normalize("NFKD", token.lower()) if not unicodedata.combining(c))
+
+
+def index_terms(text: str) -> list[str]:
+    """The terms the fallback index keeps for ``text`` (and looks up for a query word)."""
+    out: list[str] = []
+    for token in _TOKEN.findall(text):
+        if token.isascii():
+            out += terms(token)
+        else:
+            folded = fold(token)
+            if len(folded) > 1 and folded not in STOP_WORDS:
+                out.append(folded)
+    return out
 
 
 def index_text(db: sqlite3.Connection, handle: str, counts: Counter[str]) -> None:
@@ -34,8 +63,8 @@ def index_text(db: sqlite3.Connection, handle: str, counts: Counter[str]) -> Non
 
 def _pieces(db: sqlite3.Connection, query: Query) -> list[tuple[set[str], re.Pattern[str] | None]]:
     """Per piece of the query, the index terms that stand for it, and for a phrase the pattern a text must hold."""
-    pieces: list[tuple[set[str], re.Pattern[str] | None]] = [(set(terms(word)), None) for word in query.words]
-    for prefix in query.prefixes:
+    pieces: list[tuple[set[str], re.Pattern[str] | None]] = [(set(index_terms(w)), None) for w in query.words]
+    for prefix in map(fold, query.prefixes):
         rows = db.execute(
             "SELECT DISTINCT term FROM memory_postings WHERE term >= ? AND term < ? ORDER BY term LIMIT ?",
             (prefix, prefix + "\U0010ffff", _MAX_PREFIX_TERMS),
@@ -43,7 +72,7 @@ def _pieces(db: sqlite3.Connection, query: Query) -> list[tuple[set[str], re.Pat
         pieces.append(({term for (term,) in rows}, None))
     for phrase in query.phrases:
         pattern = re.compile(r"(?<![^\W_])" + r"[\W_]+".join(map(re.escape, phrase)) + r"(?![^\W_])", re.IGNORECASE)
-        pieces.append(({term for token in phrase for term in terms(token)}, pattern))
+        pieces.append(({term for token in phrase for term in index_terms(token)}, pattern))
     return pieces
 
 
