@@ -31,6 +31,9 @@ from headroom.stores.sqlite import MIGRATIONS, _decode, _encode
 __all__ = ["FTS5_MIGRATION", "FTS5_MIGRATIONS", "TABLE_MIGRATIONS", "fts5_available", "index_searchable"]
 
 FTS5_MIGRATION = "memory_0004_fts5_index"
+# Prefix indexes for 2- and 3-character prefixes: a short ``prefix*`` otherwise merges the doclists of every
+# term it names before the first row comes out (p95 28.7 ms against 2.5 ms at 100k texts; the index 2.2x larger).
+_FTS5_TABLE = "fts5(text, content='', tokenize='porter unicode61', prefix='2 3')"
 _SECRETS_MARK = '"secrets": "redacted"'  # how json.dumps(meta, sort_keys=True) writes headroom's secrets flag
 
 
@@ -175,7 +178,7 @@ def _namespaces_and_forgetting(db: sqlite3.Connection) -> None:
 
 def _fts5_index(db: sqlite3.Connection) -> None:
     """Move search to FTS5: index every original, drop the table index's postings, let triggers keep it current."""
-    db.execute("CREATE VIRTUAL TABLE memory_fts USING fts5(text, content='', tokenize='porter unicode61')")
+    db.execute(f"CREATE VIRTUAL TABLE memory_fts USING {_FTS5_TABLE}")
     db.execute("DELETE FROM memory_postings")
     db.execute(
         "INSERT INTO memory_docs (handle, length) SELECT handle, 0 FROM originals "
@@ -216,6 +219,20 @@ def _unicode_terms(db: sqlite3.Connection) -> None:
         db.executemany("INSERT INTO memory_postings VALUES (?, ?, ?)", ((t, doc, n) for t, n in counts.items()))
 
 
+def _fts5_prefixes(db: sqlite3.Connection) -> None:
+    """Rebuild an FTS5 index made before prefix indexes with them (same rows, same rowids)."""
+    row = db.execute("SELECT sql FROM sqlite_master WHERE name = 'memory_fts'").fetchone()
+    if row is None or "prefix=" in row[0]:
+        return  # the fallback index, or an FTS5 table made with prefixes already
+    db.execute("DROP TABLE memory_fts")
+    db.execute(f"CREATE VIRTUAL TABLE memory_fts USING {_FTS5_TABLE}")
+    db.execute(
+        "INSERT INTO memory_fts (rowid, text) SELECT d.id, COALESCE(d.indexed, o.text) "
+        "FROM memory_docs d JOIN originals o USING (handle)"
+    )
+    _triggers(db)
+
+
 _MEMORY_MIGRATIONS = (
     *MIGRATIONS,
     ("memory_0001_create_index_and_provenance", _create_memory),
@@ -225,6 +242,7 @@ _MEMORY_MIGRATIONS = (
 _LATER = (
     ("memory_0005_index_texts_with_secrets_redacted", _index_redacted),
     ("memory_0006_unicode_fallback_terms", _unicode_terms),
+    ("memory_0007_fts5_prefix_indexes", _fts5_prefixes),
 )
 TABLE_MIGRATIONS = (*_MEMORY_MIGRATIONS, *_LATER)
 FTS5_MIGRATIONS = (*_MEMORY_MIGRATIONS, (FTS5_MIGRATION, _fts5_index), *_LATER)

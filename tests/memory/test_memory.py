@@ -39,7 +39,11 @@ from headroom.testing import FakeCounter
 from tests.memory.support import Barrier, Clock, Memory, Opener
 
 FIXTURES = Path(__file__).parent.parent / "stores" / "fixtures"
-LATER = ["memory_0005_index_texts_with_secrets_redacted", "memory_0006_unicode_fallback_terms"]
+LATER = [
+    "memory_0005_index_texts_with_secrets_redacted",
+    "memory_0006_unicode_fallback_terms",
+    "memory_0007_fts5_prefix_indexes",
+]
 
 
 def test_same_content_is_kept_once_with_every_keeper(open_memory: Opener) -> None:
@@ -310,7 +314,7 @@ def test_a_file_of_the_previous_schema_migrates_without_losing_a_record(tmp_path
     db.close()
     with AgentMemory(path, agent="reader", search_index=index) as memory:  # type: ignore[arg-type]
         steps = ["memory_0003_namespaces_and_forgetting", "memory_0004_fts5_index", *LATER]
-        assert memory.migrations()[-4:] == (
+        assert memory.migrations()[-5:] == (
             steps if index == "fts5" else ["memory_0002_index_existing_originals", steps[0], *LATER]
         )
         assert len(memory) == 3 and memory.verify() == []

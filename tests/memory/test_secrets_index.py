@@ -59,7 +59,7 @@ def test_a_plain_store_writing_a_redacted_original_leaves_it_unsearchable(tmp_pa
 
 
 class _BeforeRedaction(AgentMemory):
-    schema_migrations = FTS5_MIGRATIONS[:-2]  # a file as the schema before memory_0005 left it
+    schema_migrations = FTS5_MIGRATIONS[:-3]  # a file as the schema before memory_0005 left it
 
 
 def test_a_file_indexed_before_redaction_is_reindexed_on_open(tmp_path: Path) -> None:

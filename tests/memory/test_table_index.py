@@ -57,6 +57,6 @@ def test_a_fallback_file_of_ascii_terms_is_reindexed_on_open(tmp_path: Path) -> 
     db.commit()
     db.close()
     with AgentMemory(path, agent="w1", search_index="table") as memory:
-        assert memory.migrations()[-1] == "memory_0006_unicode_fallback_terms"
+        assert "memory_0006_unicode_fallback_terms" in memory.migrations()
         assert [hit.handle for hit in memory.search("данных")] == [make_handle(TEXT)]
         assert memory._counts()["docs"] == 1 and memory.verify() == []
