@@ -118,7 +118,7 @@ class AgentMemory(MemoryBase, SQLiteStore):
         params = [self._oldest_live(), *params]
         if self.search_index == "fts5":
             return fts5_best(db, query, where, params, count)
-        return search_table(db, query, where, params)[:count]
+        return search_table(db, query, where, params, count)
 
     def _decode(self, stored: str | bytes) -> str:
         return _decode(stored)

@@ -18,6 +18,7 @@ words and one-letter terms are not indexed.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 import sqlite3
@@ -77,9 +78,9 @@ def _pieces(db: sqlite3.Connection, query: Query) -> list[tuple[set[str], re.Pat
 
 
 def search_table(
-    db: sqlite3.Connection, query: Query, where: list[str], params: list[object]
+    db: sqlite3.Connection, query: Query, where: list[str], params: list[object], count: int
 ) -> list[tuple[str, float]]:
-    """(handle, BM25 score) of every text matching ``query`` within ``where`` (over ``d.handle``), best first.
+    """The ``count`` best (handle, BM25 score) matching ``query`` within ``where`` (over ``d.handle``), best first.
 
     Texts holding every piece of the query come first, then those holding
     some, each group by score, ties by handle: the order FTS5 search gives.
@@ -106,11 +107,11 @@ def search_table(
     texts: dict[str, str] = {}
     scores: dict[str, float] = {}
     held: dict[str, set[int]] = {}
+    owners = {term: [n for n, (found, _) in enumerate(pieces) if term in found] for term in wanted}
     for handle, length, term, tf in rows:
         counts = term in plain
-        for number, (found, pattern) in enumerate(pieces):
-            if term not in found:
-                continue
+        for number in owners[term]:
+            pattern = pieces[number][1]
             if pattern is not None:
                 if handle not in texts:
                     stored = db.execute("SELECT text FROM originals WHERE handle = ?", (handle,)).fetchone()[0]
@@ -123,4 +124,5 @@ def search_table(
             norm = _K1 * (1 - _B + _B * length / average)
             scores[handle] = scores.get(handle, 0.0) + idf[term] * tf * (_K1 + 1) / (tf + norm)
     every = len(pieces)
-    return sorted(scores.items(), key=lambda item: (len(held.get(item[0], ())) < every, -item[1], item[0]))
+    order = {handle: (len(held.get(handle, ())) < every, -score, handle) for handle, score in scores.items()}
+    return [(handle, scores[handle]) for handle in heapq.nsmallest(count, order, key=order.__getitem__)]
