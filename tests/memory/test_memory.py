@@ -34,6 +34,8 @@ from headroom import (
 )
 from headroom.memory import COMPRESSED, NOTE, AgentMemory, MemoryRecord, PostgresMemory
 from headroom.memory import sqlite as memory_sqlite
+from headroom.memory.base import searchable_text
+from headroom.memory.common import tokens
 from headroom.memory.table_index import fold, index_terms
 from headroom.testing import FakeCounter
 from tests.memory.support import Barrier, Clock, Memory, Opener
@@ -483,6 +485,8 @@ def test_any_text_round_trips_and_is_found_by_its_words(
     worded_text = glue.join(words) + " " + text
     worded = memory.remember(worded_text)
     for word in words:
+        if word.lower() not in tokens(searchable_text(worded_text)):
+            continue  # part of what headroom.secrets redacts ("pwd::00123"): unsearchable by design
         if open_memory.backend == "table" and fold(word) not in index_terms(worded_text):
             continue  # the fallback index keeps no stop words and no one-letter terms
         if isinstance(memory, PostgresMemory) and _english_stop_word(memory, word):
