@@ -1,8 +1,8 @@
 """What every memory backend shares: the values it returns, argument checks, the query language, previews.
 
 A query is words, ``"quoted phrases"`` and ``prefix*`` terms; a text matches
-when it holds any of them (ranked, so texts holding more, rarer ones come
-first). The parse is one function here, so SQLite FTS5, the plain-table
+when it holds any of them, and texts holding all of them rank first (then by
+score, so texts holding more, rarer ones come first). The parse is one function here, so SQLite FTS5, the plain-table
 fallback and PostgreSQL read a query the same way and differ only in how
 their index stems words.
 """
@@ -75,11 +75,11 @@ class Query:
         seen = [*self.words, *self.prefixes, *(token for phrase in self.phrases for token in phrase)]
         return list(dict.fromkeys(seen))
 
-    def fts5(self) -> str:
-        """The FTS5 MATCH expression: every piece a quoted string (tokens are letters and digits only), ORed."""
+    def fts5(self, join: str = " OR ") -> str:
+        """The FTS5 MATCH expression: every piece a quoted string (tokens are letters and digits only), joined."""
         pieces = [f'"{w}"' for w in self.words] + [f'"{p}" *' for p in self.prefixes]
         pieces += ['"' + " ".join(phrase) + '"' for phrase in self.phrases]
-        return " OR ".join(pieces)
+        return join.join(pieces)
 
 
 def tokens(text: str) -> list[str]:

@@ -15,26 +15,14 @@ they leave with it whichever path deletes it (TTL, size limit, ``forget``).
 
 from __future__ import annotations
 
-import json
-import math
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
-from headroom.errors import HandleExpired, HandleForgotten, HandleNotFound, IntegrityError, StoreError
-from headroom.handles import make_handle, parse_handle
 from headroom.memory import common
-from headroom.memory.common import (
-    ALL_NAMESPACES,
-    COMPRESSED,
-    DEFAULT_NAMESPACE,
-    NOTE,
-    MemoryHit,
-    MemoryRecord,
-    Provenance,
-    Query,
-    parse_query,
-)
+from headroom.memory.base import MemoryBase, searchable_text
+from headroom.memory.common import DEFAULT_NAMESPACE, Query
 from headroom.stores.postgres import MIGRATIONS, PostgresStore, decode
 
 if TYPE_CHECKING:
@@ -43,12 +31,11 @@ if TYPE_CHECKING:
 __all__ = ["PostgresMemory"]
 
 _INDEXED_WORDS = 100_000
-_PROVENANCE = "v.handle, v.agent, v.kind, v.first_seen, v.last_seen, v.times, v.meta, v.namespace"
 
 
 def index_text(text: str) -> str:
-    """What ``to_tsvector`` reads: the text's tokens, space-separated, the first ``_INDEXED_WORDS`` of them."""
-    return " ".join(common.tokens(text)[:_INDEXED_WORDS])
+    """What ``to_tsvector`` reads: the tokens of the text with secrets redacted, the first ``_INDEXED_WORDS``."""
+    return " ".join(common.tokens(searchable_text(text))[:_INDEXED_WORDS])
 
 
 def _create_memory(cur: Cursor[Any]) -> None:
@@ -89,26 +76,43 @@ def _index_existing(cur: Cursor[Any]) -> None:
         )
 
 
-def _tsquery(query: Query) -> tuple[str, list[object]]:
-    """The tsquery expression (pieces ORed) and its parameters."""
+def _index_redacted(cur: Cursor[Any]) -> None:
+    """The index holds texts with their secrets redacted: re-index every original that holds one."""
+    cur.execute("SELECT handle, body FROM originals")
+    for handle, body in cur.fetchall():
+        text = decode(body)
+        if searchable_text(text) != text:
+            cur.execute(
+                "UPDATE memory_docs SET tsv = to_tsvector('english', %s) WHERE handle = %s", (index_text(text), handle)
+            )
+
+
+def _tsquery(query: Query, join: str) -> tuple[str, list[object]]:
+    """The tsquery expression (pieces joined by ``join``: ``||`` any, ``&&`` all) and its parameters."""
     parts = ["plainto_tsquery('english', %s)"] * len(query.words)
     params: list[object] = list(query.words)
     parts += ["to_tsquery('english', %s)"] * len(query.prefixes)
     params += [f"'{prefix}':*" for prefix in query.prefixes]  # tokens are letters and digits: no quote inside
     parts += ["phraseto_tsquery('english', %s)"] * len(query.phrases)
     params += [" ".join(phrase) for phrase in query.phrases]
-    return " || ".join(parts), params
+    return f" {join} ".join(parts), params
 
 
-class PostgresMemory(PostgresStore):
+class PostgresMemory(MemoryBase, PostgresStore):
     """``AgentMemory`` on PostgreSQL: the same arguments (``conninfo`` for ``path``) and the same methods."""
 
     schema_migrations = (
         *MIGRATIONS,
         ("memory_0001_create_index_and_provenance", _create_memory),
         ("memory_0002_index_existing_originals", _index_existing),
+        ("memory_0003_index_texts_with_secrets_redacted", _index_redacted),
     )
     search_index = "tsvector"
+    _mark = "%s"
+    _least, _greatest = "LEAST", "GREATEST"
+    _lock_row = " FOR UPDATE"  # READ COMMITTED: the meta merged must be the one updated
+    _text_column = "body"
+    _opened_as = "PostgresMemory(conninfo"
 
     def __init__(
         self,
@@ -121,305 +125,54 @@ class PostgresMemory(PostgresStore):
         clock: Callable[[], float] = time.time,
         pool_size: int = 4,
     ) -> None:
-        self.agent = None if agent is None else common.check_name(agent, "agent")
-        self.namespace = common.check_namespace(namespace)
-        self.degradations = ()
+        self._init_memory(agent, namespace)
         super().__init__(conninfo, ttl=ttl, max_bytes=max_bytes, clock=clock, pool_size=pool_size)
 
-    def remember(
-        self,
-        text: str,
-        *,
-        agent: str | None = None,
-        kind: str = NOTE,
-        namespace: str | None = None,
-        meta: Mapping[str, str] | None = None,
-    ) -> str:
-        """Keep ``text`` (once, whoever keeps it too) and return its handle; records who kept it, where."""
-        text = common.check_text(text)
-        handle = make_handle(text)
-        space = self.namespace if namespace is None else common.check_namespace(namespace)
-        self._keep(handle, text, common.check_meta(meta), self._agent(agent), common.check_name(kind, "kind"), space)
-        return handle
-
-    def put(self, handle: str, original: str, *, meta: Mapping[str, str] | None = None) -> None:
-        self._keep(handle, original, common.check_meta(meta), self._agent(None), COMPRESSED, self.namespace)
-
-    def _keep(self, handle: str, text: str, meta: dict[str, str], agent: str, kind: str, namespace: str) -> None:
-        with self._transaction() as cur:
-            now = self._clock()
-            if not self._put(cur, handle, text, meta, now) and meta:
-                self._merge_meta(cur, handle, meta)
-            cur.execute("SELECT 1 FROM memory_docs WHERE handle = %s", (handle,))
-            if cur.fetchone() is None:
-                cur.execute(
-                    "INSERT INTO memory_docs VALUES (%s, to_tsvector('english', %s)) ON CONFLICT DO NOTHING",
-                    (handle, index_text(text)),
-                )
-            cur.execute(
-                """INSERT INTO memory_provenance VALUES (%s, %s, %s, %s, %s, %s, 1, %s)
-                ON CONFLICT (handle, namespace, agent, kind) DO UPDATE
-                SET last_seen = GREATEST(memory_provenance.last_seen, excluded.last_seen),
-                    times = memory_provenance.times + 1""",
-                (handle, namespace, agent, kind, now, now, json.dumps(meta, sort_keys=True)),
-            )
-
-    def _merge_meta(self, cur: Cursor[Any], handle: str, meta: dict[str, str]) -> None:
-        """Keys the first keeper did not give are added; none is overwritten."""
-        cur.execute("SELECT meta FROM originals WHERE handle = %s FOR UPDATE", (handle,))
-        stored: dict[str, str] = json.loads(cur.fetchone()[0])  # type: ignore[index]
-        merged = {**meta, **stored}
-        if merged != stored:
-            cur.execute(
-                "UPDATE originals SET meta = %s WHERE handle = %s", (json.dumps(merged, sort_keys=True), handle)
-            )
-
-    def forget(
-        self,
-        handle: str | None = None,
-        *,
-        agent: str | None = None,
-        kind: str | None = None,
-        namespace: str | None = None,
-        before: float | None = None,
-    ) -> int:
-        """As ``AgentMemory.forget``: a handle for everyone, or the records matching every filter given."""
-        chosen = common.check_forget(handle, agent, kind, namespace, before)
-        with self._transaction() as cur:
-            if handle is not None:
-                cur.execute("DELETE FROM originals WHERE handle = %s RETURNING handle", (parse_handle(handle),))
-            else:
-                where = [f"{column} = %s" for column in chosen] + ([] if before is None else ["last_seen < %s"])
-                params = [*chosen.values(), *([] if before is None else [before])]
-                cur.execute(
-                    f"""WITH gone AS (DELETE FROM memory_provenance WHERE {" AND ".join(where)} RETURNING handle)
-                    DELETE FROM originals o WHERE o.handle IN (SELECT handle FROM gone)
-                    AND NOT EXISTS (SELECT 1 FROM memory_provenance p WHERE p.handle = o.handle
-                                    AND (p.handle, p.namespace, p.agent, p.kind) NOT IN
-                                        (SELECT handle, namespace, agent, kind FROM memory_provenance
-                                         WHERE {" AND ".join(where)}))
-                    RETURNING o.handle""",
-                    [*params, *params],
-                )
-            gone = [row[0] for row in cur.fetchall()]
-            now = self._clock()
-            for forgotten in gone:
-                cur.execute(
-                    "INSERT INTO memory_forgotten VALUES (%s, %s) ON CONFLICT (handle) DO UPDATE "
-                    "SET forgotten_at = excluded.forgotten_at",
-                    (forgotten, now),
-                )
-        return len(gone)
-
-    def recall(self, handle: str) -> str:
-        """The exact text behind ``handle``, whichever agent kept it (a handle is its own permission)."""
-        return self.get(parse_handle(handle))
-
     def get(self, handle: str) -> str:
-        try:
-            return super().get(handle)
-        except HandleExpired:
-            raise
-        except HandleNotFound:
-            self._raise_if_forgotten(handle)
-            raise
+        return self._unless_forgotten(super().get, handle)
 
     def get_meta(self, handle: str) -> dict[str, str]:
-        try:
-            return super().get_meta(handle)
-        except HandleExpired:
-            raise
-        except HandleNotFound:
-            self._raise_if_forgotten(handle)
-            raise
+        return self._unless_forgotten(super().get_meta, handle)
 
-    def _raise_if_forgotten(self, handle: str) -> None:
-        with self._transaction() as cur:
-            cur.execute("SELECT forgotten_at FROM memory_forgotten WHERE handle = %s", (handle,))
-            row = cur.fetchone()
-        if row is not None:
-            raise HandleForgotten(handle, row[0]) from None
+    def _read(self) -> AbstractContextManager[Cursor[Any]]:
+        transaction: AbstractContextManager[Cursor[Any]] = self._transaction()  # reads need no write lock here
+        return transaction
 
-    def search(
-        self,
-        query: str,
-        *,
-        agent: str | None = None,
-        kind: str | None = None,
-        namespace: str | None = None,
-        limit: int = 10,
-    ) -> list[MemoryHit]:
-        """As ``AgentMemory.search``; the score is ``ts_rank`` (normalized by the log of the text's length)."""
-        parsed = parse_query(query)
-        count = common.check_limit(limit)
-        space = self._scope_namespace(namespace)
-        scope, scope_params = common.scope(space, common.filters(agent, kind), "r.handle", "%s")
-        expression, query_params = _tsquery(parsed)
+    def _decode(self, stored: bytes | memoryview) -> str:
+        return decode(stored)
+
+    def _index(self, cur: Cursor[Any], handle: str, text: str) -> None:
+        cur.execute("SELECT 1 FROM memory_docs WHERE handle = %s", (handle,))
+        if cur.fetchone() is None:
+            cur.execute(
+                "INSERT INTO memory_docs VALUES (%s, to_tsvector('english', %s)) ON CONFLICT DO NOTHING",
+                (handle, index_text(text)),
+            )
+
+    def _best(
+        self, cur: Cursor[Any], query: Query, namespace: str, chosen: dict[str, str], count: int
+    ) -> list[tuple[str, float]]:
+        """Texts holding every piece first, then the rest; each by ``ts_rank`` (normalized by the log of length)."""
+        scope, scope_params = common.scope(namespace, chosen, "r.handle", "%s")
+        any_piece, any_params = _tsquery(query, "||")
+        every_piece, every_params = _tsquery(query, "&&")
         passes = " AND ".join(
             ["EXISTS (SELECT 1 FROM originals o WHERE o.handle = r.handle AND o.created_at >= %s)", *scope]
         )
         fetch = 4 * count + 16
-        with self._transaction() as cur:
-            while True:
-                # Rank on the index table alone, then test the filters on the candidates: joining every
-                # match to originals first would carry each matching text through the sort.
-                cur.execute(
-                    f"""WITH ranked AS (
-                        SELECT d.handle, ts_rank(d.tsv, q.q, 1) AS score
-                        FROM memory_docs d, (SELECT {expression} AS q) q
-                        WHERE d.tsv @@ q.q ORDER BY score DESC, d.handle LIMIT %s)
-                    SELECT r.handle, r.score, {passes} FROM ranked r ORDER BY r.score DESC, r.handle""",
-                    [*query_params, fetch, self._oldest_live(), *scope_params],
-                )
-                ranked = cur.fetchall()
-                rows = [(handle, score) for handle, score, ok in ranked if ok]
-                if len(rows) >= count or len(ranked) < fetch:
-                    break
-                fetch *= 8
-            hits = []
-            for handle, score in rows[:count]:
-                cur.execute("SELECT body FROM originals WHERE handle = %s", (handle,))
-                text = decode(cur.fetchone()[0])  # type: ignore[index]
-                hits.append(
-                    MemoryHit(handle, float(score), common.preview(text, parsed), self._agents(cur, handle, space))
-                )
-            return hits
-
-    def provenance(self, handle: str, *, namespace: str | None = None) -> list[Provenance]:
-        """As ``AgentMemory.provenance``."""
-        handle = parse_handle(handle)
-        space = self._scope_namespace(namespace)
-        with self._transaction() as cur:
-            cur.execute("SELECT created_at FROM originals WHERE handle = %s", (handle,))
-            row = cur.fetchone()
-            if row is None:
-                cur.execute("SELECT forgotten_at FROM memory_forgotten WHERE handle = %s", (handle,))
-                forgotten = cur.fetchone()
-                raise HandleNotFound(handle) if forgotten is None else HandleForgotten(handle, forgotten[0])
-            if row[0] < self._oldest_live():
-                raise HandleExpired(handle)
-            where, params = ("", []) if space == ALL_NAMESPACES else (" AND namespace = %s", [space])
+        while True:
+            # Rank on the index table alone, then test the filters on the candidates: joining every
+            # match to originals first would carry each matching text through the sort.
             cur.execute(
-                f"SELECT {_PROVENANCE} FROM memory_provenance v WHERE handle = %s{where} "
-                "ORDER BY first_seen, agent, kind, namespace",
-                [handle, *params],
+                f"""WITH ranked AS (
+                    SELECT d.handle, ts_rank(d.tsv, q.q, 1) AS score, d.tsv @@ q.a AS whole
+                    FROM memory_docs d, (SELECT {any_piece} AS q, {every_piece} AS a) q
+                    WHERE d.tsv @@ q.q ORDER BY whole DESC, score DESC, d.handle LIMIT %s)
+                SELECT r.handle, r.score, {passes} FROM ranked r ORDER BY r.whole DESC, r.score DESC, r.handle""",
+                [*any_params, *every_params, fetch, self._oldest_live(), *scope_params],
             )
-            return [common.provenance_of(r) for r in cur.fetchall()]
-
-    def history(
-        self,
-        *,
-        agent: str | None = None,
-        kind: str | None = None,
-        namespace: str | None = None,
-        since: float | None = None,
-        limit: int = 100,
-    ) -> list[Provenance]:
-        """As ``AgentMemory.history``."""
-        count = common.check_limit(limit)
-        space = self._scope_namespace(namespace)
-        where = ["o.created_at >= %s", "v.last_seen >= %s"]
-        params: list[object] = [self._oldest_live(), -math.inf if since is None else since]
-        chosen = common.filters(agent, kind)
-        if space != ALL_NAMESPACES:
-            chosen["namespace"] = space
-        for column, value in chosen.items():
-            where.append(f"v.{column} = %s")
-            params.append(value)
-        with self._transaction() as cur:
-            cur.execute(
-                f"SELECT {_PROVENANCE} FROM memory_provenance v JOIN originals o ON o.handle = v.handle "
-                f"WHERE {' AND '.join(where)} ORDER BY v.last_seen DESC, v.handle, v.agent, v.kind LIMIT %s",
-                [*params, count],
-            )
-            return [common.provenance_of(r) for r in cur.fetchall()]
-
-    def export(self) -> Iterator[MemoryRecord]:
-        """Every live original with its meta, creation time and every provenance record, by handle."""
-        with self._transaction() as cur:
-            cur.execute("SELECT handle, body, meta, created_at FROM originals ORDER BY handle")
-            originals = cur.fetchall()
-            cur.execute(f"SELECT {_PROVENANCE} FROM memory_provenance v ORDER BY handle, first_seen, agent, kind")
-            records: dict[str, list[Provenance]] = {}
-            for row in cur.fetchall():
-                records.setdefault(row[0], []).append(common.provenance_of(row))
-        oldest = self._oldest_live()
-        for handle, body, meta, created in originals:
-            if created >= oldest:
-                yield MemoryRecord(handle, decode(body), json.loads(meta), created, tuple(records.get(handle, ())))
-
-    def import_records(self, records: Iterable[MemoryRecord]) -> int:
-        """Keep every record as it was (times, agents, namespaces); each text must hash to its handle."""
-        count = 0
-        for record in records:
-            if make_handle(record.text) != record.handle:
-                raise IntegrityError(
-                    f"{record.handle} does not hash to its text: the source store is damaged; run verify() on it"
-                )
-            with self._transaction() as cur:
-                self._put(cur, record.handle, record.text, record.meta, record.created_at)
-                cur.execute(
-                    "INSERT INTO memory_docs VALUES (%s, to_tsvector('english', %s)) ON CONFLICT DO NOTHING",
-                    (record.handle, index_text(record.text)),
-                )
-                for p in record.provenance:
-                    cur.execute(
-                        """INSERT INTO memory_provenance VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
-                        ON CONFLICT (handle, namespace, agent, kind) DO UPDATE
-                        SET first_seen = LEAST(memory_provenance.first_seen, excluded.first_seen),
-                            last_seen = GREATEST(memory_provenance.last_seen, excluded.last_seen),
-                            times = memory_provenance.times + excluded.times""",
-                        (
-                            p.handle,
-                            p.namespace,
-                            p.agent,
-                            p.kind,
-                            p.first_seen,
-                            p.last_seen,
-                            p.times,
-                            json.dumps(dict(p.meta), sort_keys=True),
-                        ),
-                    )
-            count += 1
-        return count
-
-    def _scope_namespace(self, namespace: str | None) -> str:
-        if namespace is None:
-            return self.namespace
-        return ALL_NAMESPACES if namespace == ALL_NAMESPACES else common.check_namespace(namespace)
-
-    def _agent(self, agent: str | None) -> str:
-        if agent is not None:
-            return common.check_name(agent, "agent")
-        if self.agent is None:
-            raise StoreError(
-                "no agent to record as the keeper: open the memory as PostgresMemory(conninfo, agent='worker-1'), "
-                "or pass remember(text, agent='worker-1')"
-            )
-        return self.agent
-
-    def _oldest_live(self) -> float:
-        return -math.inf if self.ttl is None else self._clock() - self.ttl
-
-    @staticmethod
-    def _agents(cur: Cursor[Any], handle: str, namespace: str) -> tuple[str, ...]:
-        where, params = ("", []) if namespace == ALL_NAMESPACES else (" AND namespace = %s", [namespace])
-        cur.execute(
-            f"SELECT DISTINCT agent FROM memory_provenance WHERE handle = %s{where} ORDER BY agent", [handle, *params]
-        )
-        return tuple(row[0] for row in cur.fetchall())
-
-    def _counts(self) -> dict[str, int]:
-        """Rows per table of the memory (tests check that nothing outlives its original)."""
-        out: dict[str, int] = {}
-        with self._transaction() as cur:
-            for name, table in (
-                ("originals", "originals"),
-                ("docs", "memory_docs"),
-                ("index", "memory_docs"),
-                ("provenance", "memory_provenance"),
-                ("forgotten", "memory_forgotten"),
-            ):
-                cur.execute(f"SELECT COUNT(*) FROM {table}")
-                out[name] = cur.fetchone()[0]  # type: ignore[index]
-        return out
+            ranked = cur.fetchall()
+            rows = [(handle, float(score)) for handle, score, ok in ranked if ok]
+            if len(rows) >= count or len(ranked) < fetch:
+                return rows[:count]
+            fetch *= 8

@@ -234,6 +234,7 @@ def test_postgres_migrations_apply_once_and_a_plain_database_becomes_memory(post
                 "0001_create_originals",
                 "memory_0001_create_index_and_provenance",
                 "memory_0002_index_existing_originals",
+                "memory_0003_index_texts_with_secrets_redacted",
             ]
         )
 
