@@ -99,6 +99,19 @@ def test_fences_and_json_lines() -> None:
     assert all(fenced[s.start : s.end].lstrip().startswith("```") for s in sections if s.kind == "keep")
 
 
+def test_a_title_underlined_with_fence_characters_is_no_fence() -> None:
+    # reStructuredText and man-page style titles: ``ast`` over ``~~~`` opened a "block" that ran to
+    # the next underline of the same length and routed a long document as mixed.
+    paragraphs = PROSE[:6]
+    titles = ["ast", "re", "json", "abc"]
+    text = "".join(f"{t}\n{'~' * len(t)}\n\n{p}\n\n" for t, p in zip(titles, paragraphs))
+    sections = split_sections(text)
+    assert sections is None or not any(s.origin == "fence" for s in sections)
+    fenced = "Run the listing with its long format:\n~~~\nls -l /var/log\n~~~\n\n" + paragraphs[0]
+    sections = split_sections(fenced)
+    assert sections is not None and [s.origin for s in sections if s.origin == "fence"] == ["fence"]
+
+
 @pytest.mark.parametrize(
     "path",
     sorted(p for p in (ROOT / "benchmarks" / "corpus" / "fixtures").iterdir() if not p.name.startswith("mixed_"))

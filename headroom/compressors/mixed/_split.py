@@ -147,7 +147,7 @@ def _line_of(starts: list[int], char: int) -> int:
 def _fence(lines: list[str], index: int) -> tuple[int, str] | None:
     """The end (exclusive) of a fenced block opening at ``index``."""
     opened = _FENCE.match(lines[index].rstrip("\n"))
-    if opened is None:
+    if opened is None or _underline(lines, index, opened.group(1)):
         return None
     fence = opened.group(1)
     closing = re.compile(r"^ {0,3}" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}\s*$")
@@ -155,6 +155,20 @@ def _fence(lines: list[str], index: int) -> tuple[int, str] | None:
         if closing.match(lines[end]):
             return (end + 1, "fence") if end > index + 1 else None
     return None
+
+
+def _underline(lines: list[str], index: int, fence: str) -> bool:
+    """A bare fence line under a title at most as long is the title's underline (reStructuredText, man pages).
+
+    ``ast`` over ``~~~`` opened a "code block" that ran to the next underline of the same length,
+    so a long document of underlined module names was cut into a few huge blocks and routed as
+    mixed. A fence that opens a real block after a sentence is shorter than the sentence, or
+    carries an info string.
+    """
+    if index == 0 or lines[index].strip() != fence:
+        return False
+    title = lines[index - 1].strip()
+    return bool(title) and not _FENCE.match(title) and len(title) <= len(fence)
 
 
 def _diff(lines: list[str], index: int) -> tuple[int, str] | None:
