@@ -401,7 +401,7 @@ def test_more_room_never_drops_a_value_the_question_names() -> None:
 @pytest.mark.parametrize(
     ("name", "query", "wanted"),
     [
-        ("npm_express.json", "Which version range of qs does express depend on?", '"qs":"^6.16.0"'),
+        ("npm_express.json", "Which version range of qs does express depend on?", '"qs": "^6.16.0"'),
         ("npm_express.json", "When was express 0.14.1 published?", "2025-12-15T04:50:38.384000+00:00"),
         ("pip_inspect.json", "Which extra of setuptools pulls in pytest-mypy?", "pytest-mypy (>=0.9.1)"),
         ("iso4217.json", "What is the numeric code of the Lek?", "Lek"),
