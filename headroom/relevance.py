@@ -19,6 +19,12 @@ out, and a document holding it scores twice that literal's IDF more. The same
 holds, unquoted, for what can only be meant literally: a command-line option
 (``-o``, ``--only-matching``) and a format code (``%d``, ``%-5s``).
 
+Word forms are a suffix rule, not a stemmer (``word_forms``: "fails" finds
+"failed", "handler" "handlers"); ``with_forms`` appends them to a query for a
+scorer that matches terms as written. The search and row rankings use it; prose
+and plain-text ranking do not, because on the generalisation benchmark's tuning
+half the added terms lowered man pages and HTML (each one fact fewer at one budget).
+
 Superlatives ("which package is largest", "the oldest release", "the slowest
 test") are a vocabulary, not rules per case: ``superlative(query)`` names the
 word and its direction, and ``as_number`` reads numbers stored as strings
@@ -44,6 +50,8 @@ __all__ = [
     "sparse_scores",
     "superlative",
     "terms",
+    "with_forms",
+    "word_forms",
 ]
 
 STOP_WORDS = frozenset(
@@ -122,6 +130,37 @@ def _split(word: str) -> tuple[str, ...]:
         if (len(term) > 1 or term.isdigit() and term in whole) and term not in STOP_WORDS:
             found.append(term)
     return tuple(found)
+
+
+_SUFFIXES = ("ing", "es", "ed", "s")
+
+
+def word_forms(words: set[str]) -> set[str]:
+    """``words`` with their plural and verb forms, so "fails" finds "failed" and "handler" finds
+    "handlers" in results and logs (a suffix rule, not a stemmer: "creating" does not find "creation")."""
+    out = set(words)
+    for word in words:
+        stem = word
+        for suffix in _SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                stem = word[: -len(suffix)]
+                break
+        out.update(stem + suffix for suffix in ("", "s", "es", "ed", "ing"))
+    return out
+
+
+def with_forms(query: str | None) -> str | None:
+    """``query`` followed by the other forms of its words (``word_forms``), for a scorer that
+    matches terms as written: "uploads fail" then also finds ``upload ... failed``.
+
+    Only words of letters take forms (an identifier, a number or a version is meant as
+    written), and the query's own text comes first, so its quoted spans and options stay."""
+    if not query:
+        return query
+    own = set(terms(query))
+    words = {term for term in own if term.isalpha() and len(term) >= 3}
+    extra = sorted(word_forms(words) - own)
+    return f"{query} {' '.join(extra)}" if extra else query
 
 
 def superlative(query: str | None) -> tuple[str, int] | None:

@@ -69,3 +69,25 @@ def test_superlatives_are_a_vocabulary_with_numeric_strings_as_numbers() -> None
     assert superlative("what does it do") is None
     assert as_number("2048") == 2048.0 and as_number(" 1.5 ") == 1.5 and as_number(7) == 7.0
     assert as_number("1.2.3") is None and as_number(True) is None and as_number("abc") is None
+
+
+def test_word_forms_and_a_query_with_them() -> None:
+    from headroom.compressors.search._parse import word_forms as re_exported
+    from headroom.relevance import with_forms, word_forms
+
+    assert re_exported is word_forms
+    assert {"failed", "fails", "fail"} <= word_forms({"fail"}) and "handlers" in word_forms({"handler"})
+    expanded = with_forms('why do uploads fail with "x" and -v 3.11')
+    assert expanded is not None and expanded.startswith('why do uploads fail with "x" and -v 3.11 ')
+    added = set(expanded.split()[9:])
+    assert {"upload", "failed"} <= added and not any(word.startswith("3.11") for word in added)
+    assert with_forms(None) is None and with_forms("") == ""
+
+
+def test_rows_find_a_word_in_another_form() -> None:
+    from headroom.compressors._rows import priority
+
+    rows = [{"file": f"f{i}.txt", "action": "copied"} for i in range(30)]
+    rows[17] = {"file": "report.pdf", "action": "uploaded"}
+    ranking = priority(rows, "which file uploads?")
+    assert ranking.order[0] == 17

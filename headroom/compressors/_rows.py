@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from headroom.relevance import BM25, MEASURES, STOP_WORDS, as_number, superlative, terms
+from headroom.relevance import BM25, MEASURES, STOP_WORDS, as_number, superlative, terms, with_forms
 
 __all__ = ["Choice", "Ranking", "Summarizer", "choose", "priority", "ranges", "row_text"]
 
@@ -80,7 +80,7 @@ def priority(items: list[Any], query: str | None) -> Ranking:
     documents = [
         row_text(item) + " " + " ".join(key for key, _ in item_leaves) for item, item_leaves in zip(items, leaves)
     ]
-    scores = BM25(documents).scores(query) if query else [0.0] * n
+    scores = BM25(documents).scores(with_forms(query)) if query else [0.0] * n
     relevant = sorted((i for i in range(n) if scores[i] > 0), key=lambda i: (-scores[i], i))
     named = _named(items, leaves, query) if query else []
     singled = list(dict.fromkeys(_extremes(leaves, query) + named))
