@@ -28,7 +28,9 @@ half the added terms lowered man pages and HTML (each one fact fewer at one budg
 Superlatives ("which package is largest", "the oldest release", "the slowest
 test") are a vocabulary, not rules per case: ``superlative(query)`` names the
 word and its direction, and ``as_number`` reads numbers stored as strings
-(``"size": "2048"``), so a compressor can rank by the extreme value.
+(``"size": "2048"``), so a compressor can rank by the extreme value;
+``as_ordered`` reads a column of numbers, ISO dates or version strings, so
+"latest" and "oldest" rank releases and timestamps too.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ __all__ = [
     "STOP_WORDS",
     "SUPERLATIVES",
     "as_number",
+    "as_ordered",
     "matches",
     "quoted_scores",
     "sparse_scores",
@@ -92,7 +95,7 @@ MEASURES: dict[str, frozenset[str]] = {
     ),
     **dict.fromkeys(
         "latest newest recent oldest earliest".split(),
-        frozenset("date time timestamp created modified updated year version released".split()),
+        frozenset("date time timestamp created modified updated year version released release published".split()),
     ),
     **dict.fromkeys(
         "slowest fastest longest shortest".split(),
@@ -180,6 +183,31 @@ def as_number(value: Any) -> float | None:
     if isinstance(value, str) and len(value) <= 32 and _NUMBER.fullmatch(value):
         number = float(value)
         return number if math.isfinite(number) else None
+    return None
+
+
+_DATE = re.compile(r"\s*(\d{4})-(\d\d)-(\d\d)(?:[T ](\d\d):(\d\d)(?::(\d\d(?:\.\d+)?))?)?\S*\s*")
+_VERSION_VALUE = re.compile(r"\s*v?(\d+(?:\.\d+)+)(?:[-+~][0-9A-Za-z.+~-]*)?\s*")
+
+
+def as_ordered(values: Sequence[Any], share: float = 0.8) -> list[tuple[float, ...] | None] | None:
+    """A column's values as sortable keys, for "latest", "oldest", "largest": numbers (and
+    numeric strings), ISO dates and times (``2025-12-15T04:50:38``), or version strings
+    (``1.10.2`` after ``1.9.0``, as numbers would not sort them); None per value that is none
+    of them, and None for the column when fewer than ``share`` of its values read as one kind.
+
+    Versions are tried first: ``3.11`` is a version in a column that also holds ``3.9.1``.
+    """
+    count = max(1, len(values))
+    versions = [_VERSION_VALUE.fullmatch(v) if isinstance(v, str) and len(v) <= 64 else None for v in values]
+    if sum(m is not None for m in versions) >= share * count and any(m and m[1].count(".") >= 2 for m in versions):
+        return [tuple(float(n) for n in m[1].split(".")) if m else None for m in versions]
+    numbers = [as_number(v) for v in values]
+    if sum(x is not None for x in numbers) >= share * count:
+        return [None if x is None else (x,) for x in numbers]
+    dates = [_DATE.fullmatch(v) if isinstance(v, str) and len(v) <= 64 else None for v in values]
+    if sum(m is not None for m in dates) >= share * count:
+        return [tuple(float(part or 0) for part in m.groups()) if m else None for m in dates]
     return None
 
 

@@ -91,3 +91,24 @@ def test_rows_find_a_word_in_another_form() -> None:
     rows[17] = {"file": "report.pdf", "action": "uploaded"}
     ranking = priority(rows, "which file uploads?")
     assert ranking.order[0] == 17
+
+
+def test_a_column_reads_as_numbers_dates_or_versions() -> None:
+    from headroom.relevance import as_ordered
+
+    versions = as_ordered(["1.9.0", "1.10.2", "3.11", "2.0.1", None], share=0.75)
+    assert versions is not None and versions[1] is not None and versions[0] is not None
+    assert versions[1] > versions[0] and versions[4] is None
+    dates = as_ordered(["2025-11-17T18:28:56.206000+00:00", "2025-12-15T04:50:38Z", "2024-01-02"])
+    assert dates is not None and dates[1] is not None and dates[0] is not None and dates[2] is not None
+    assert dates[1] > dates[0] > dates[2]
+    assert as_ordered(["2048", 12, "7"]) == [(2048.0,), (12.0,), (7.0,)]
+    assert as_ordered(["alpha", "beta", "1"]) is None
+
+
+def test_latest_and_oldest_rank_versions_and_dates() -> None:
+    from headroom.compressors._rows import priority
+
+    rows = [{"name": f"pkg{i}", "version": f"1.{i}.0", "released": f"2024-0{i % 9 + 1}-10"} for i in range(12)]
+    assert priority(rows, "which is the latest version?").order[0] == 11  # 1.11.0, after 1.9.0
+    assert priority(rows, "which one was released earliest?").order[0] == 0  # 2024-01-10, before row 9
