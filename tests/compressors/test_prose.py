@@ -198,3 +198,19 @@ def test_a_near_duplicate_that_matches_the_question_is_kept_beside_the_first(que
     assert "-L, --files-without-match" in out.text
     assert "-l, --files-with-matches\n              Suppress normal output; instead print the  name  of" in out.text
     check(original, out.text, dict(out.omitted))
+
+
+@pytest.mark.parametrize("apart", [False, True])
+def test_a_kept_table_row_brings_its_header(apart: bool) -> None:
+    # issue 12: a table whose header sits in its own block was not tied to the rows under it
+    intro = "The release notes below list every port the daemon opens and what it serves.\n\n" * 6
+    head = "| port | protocol | service |\n|---|---|---|\n" + ("\n" if apart else "")
+    rows = "".join(f"| {8000 + i} | tcp | worker{i} pool |\n" for i in range(60))
+    rows = rows.replace("| 8037 | tcp | worker37 pool |", "| 8037 | udp | metrics exporter |")
+    text = intro + head + rows + "\nThat is all.\n"
+    query = "Which port does the metrics exporter use?"
+    out = ProseCompressor().compress(text, 150, PieceContext(make_handle(text), COUNTER, query))
+    assert out is not None and COUNTER.count(out.text) <= 150
+    assert "| 8037 | udp | metrics exporter |" in out.text
+    assert "| port | protocol | service |" in out.text
+    assert out.text.index("| port |") < out.text.index("| 8037 |")
