@@ -48,6 +48,7 @@ __all__ = [
     "SUPERLATIVES",
     "as_number",
     "as_ordered",
+    "defines",
     "matches",
     "quoted_scores",
     "sparse_scores",
@@ -230,6 +231,24 @@ def matches(query: str | None, text: str) -> set[str]:
     found = set(terms(query or "")) & set(terms(text))
     found.update(pattern.pattern for pattern in _quoted_patterns(query) if pattern.search(text))
     return found
+
+
+def defines(query: str | None, text: str) -> bool:
+    """Whether ``text`` starts (after its indentation) with an option the query names, as an
+    option list's entry does (``-s [+][-]seek``, ``--shadow, -s``): the place that defines it,
+    where every other line that mentions it only uses it."""
+    head = text.lstrip()[:80]
+    if not head.startswith("-") or not query:
+        return False
+    for literal in dict.fromkeys(_LITERAL.findall(_QUOTED.sub(" ", query)) + _quoted_options(query)):
+        if head.startswith(literal) and not re.match(r"[\w-]", head[len(literal) : len(literal) + 1]):
+            return True
+    return False
+
+
+def _quoted_options(query: str) -> list[str]:
+    spans = [(match[1] or match[2]).strip() for match in _QUOTED.finditer(query)]
+    return [span for span in spans if span.startswith("-") and " " not in span]
 
 
 def _quoted_patterns(query: str | None) -> list[re.Pattern[str]]:

@@ -112,3 +112,13 @@ def test_latest_and_oldest_rank_versions_and_dates() -> None:
     rows = [{"name": f"pkg{i}", "version": f"1.{i}.0", "released": f"2024-0{i % 9 + 1}-10"} for i in range(12)]
     assert priority(rows, "which is the latest version?").order[0] == 11  # 1.11.0, after 1.9.0
     assert priority(rows, "which one was released earliest?").order[0] == 0  # 2024-01-10, before row 9
+
+
+def test_the_entry_that_defines_an_option() -> None:
+    from headroom.relevance import defines
+
+    assert defines("How does xxd behave with -s?", "       -s [+][-]seek\n")
+    assert defines("what does `--shadow` do?", "  --shadow, -s  edit the shadow file")
+    assert not defines("How does xxd behave with -s?", "       % xxd -s 0x30 file")
+    assert not defines("How does xxd behave with -s?", "  -sx  another option")
+    assert not defines(None, "-s") and not defines("no option here", "-s")

@@ -214,3 +214,17 @@ def test_a_kept_table_row_brings_its_header(apart: bool) -> None:
     assert "| 8037 | udp | metrics exporter |" in out.text
     assert "| port | protocol | service |" in out.text
     assert out.text.index("| port |") < out.text.index("| 8037 |")
+
+
+def test_the_option_entry_leads_the_lines_that_only_use_the_option() -> None:
+    # issue 12: "How does xxd behave with -s?" kept six examples using -s and not its entry
+    entries = "".join(f"       -{c} value\n              Sets the {c} value of the dump.\n\n" for c in "abcdefgh")
+    entries = entries.replace("       -s value", "       -s [+][-]seek")
+    entries += "       -s [+][-]seek\n              Start at <seek> bytes abs. (or rel.) infile offset.\n\n"
+    examples = "".join(
+        f"       Print part {i} of the file with an offset.\n       % xxd -s {i * 16} file\n\n" for i in range(12)
+    )
+    text = "OPTIONS\n" + entries + "EXAMPLES\n" + examples
+    query = "How does xxd behave with -s?"
+    out = ProseCompressor().compress(text, 60, PieceContext(make_handle(text), COUNTER, query))
+    assert out is not None and "-s [+][-]seek" in out.text
