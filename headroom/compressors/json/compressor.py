@@ -102,6 +102,7 @@ class _Document:
             lines = text.strip().split("\n") if ndjson else [text.strip()]
             styled = "\n".join(forms.minify(line, self.style) for line in lines if line.strip())
         self.styled = (count(styled), styled, "text" if ndjson else "json")
+        self.minified = minified
         self.main = ([], data) if ndjson else forms.main_array(data)
         candidates = [(count(minified), minified, "text" if ndjson else "json")]
         if self.main is not None:
@@ -131,11 +132,22 @@ class _Document:
 
     def as_written(self, target: int | None) -> Compressed | None:
         """The whole document in its input's separators, without indentation, when ``target``
-        holds it and the input's separators are not the compact ones (None otherwise)."""
+        holds it; else with only what the question asks for in them (the rest compact), when
+        that holds it and re-encoding the data gives the minified text back (so no number's
+        spelling changes); None when neither fits or the input's separators are the compact ones."""
         tokens, text, kind = self.styled
-        if target is None or tokens > target or self.style == forms.COMPACT or text == self.text.strip():
+        if target is None or self.style == forms.COMPACT or text == self.text.strip():
             return None
-        return Compressed(text, lossless=True, output_kind=kind)
+        if tokens <= target:
+            return Compressed(text, lossless=True, output_kind=kind)
+        spelled = self.shrinker.spelled()
+        rows = self.data if self.ndjson and isinstance(self.data, list) else [self.data]
+        if not spelled or "\n".join(forms.dump(row) for row in rows) != self.minified:
+            return None
+        partial = "\n".join(forms.dump(row, self.style, spelled) for row in rows)
+        if self.ctx.counter.count(partial) > target:
+            return None
+        return Compressed(partial, lossless=True, output_kind=kind)
 
     def fit(self, target: int) -> Compressed | None:
         """The shrunk document within ``target`` real tokens, as close to it as the search gets, or None."""
