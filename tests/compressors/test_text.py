@@ -71,17 +71,3 @@ def test_the_lines_right_after_a_match_come_with_it() -> None:
     result = hr.compress_text(original, 300, query="Which values does --sort=WORD accept?")
     assert "--sort=WORD\n\t      sort by WORD instead of name: none (-U), size (-S)" in result.text
     assert result.tokens_after <= 300
-
-
-def test_a_tight_room_keeps_the_best_match_before_the_head() -> None:
-    # issue 12: greedy packing kept head lines over the rank-1 match
-    from headroom import PieceContext, TokenCounter, make_handle
-
-    counter = TokenCounter.for_model("gpt-4")
-    lines = [f"ok {i}\n" for i in range(200)]
-    lines[120] = "row 120 holds the checksum mismatch for archive-2026-12-06-nightly.tar.gz in /srv/backups\n"
-    text = "".join(lines)
-    query = "where is the checksum mismatch?"
-    out = GenericCompressor().compress(text, 50, PieceContext(make_handle(text), counter, query))
-    assert out is not None and counter.count(out.text) <= 50
-    assert "checksum mismatch for archive-2026-12-06-nightly.tar.gz" in out.text

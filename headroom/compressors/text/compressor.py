@@ -4,11 +4,10 @@ Line-aware: whole lines are kept, and each run of omitted lines becomes one
 marker line naming its 1-based range, so ``retrieve(handle, lines=(a, b))``
 gives exactly what it stands for. The head gets a share because a tool's
 output usually states what it is up front; the tail keeps the ending (the
-summary, the last error, the exit status); with a query, the line that scores
-best against it (BM25 over the piece's lines) is taken first, then the head and
-the tail, and the next best lines get the rest, in their original order; the
-five best bring the line after them (on a man page the matching line is an
-option and its description follows, in a traceback the call's
+summary, the last error, the exit status); with a query, the lines that score
+best against it (BM25 over the piece's lines) get the rest, in their original
+order; the five best bring the line after them (on a man page the matching
+line is an option and its description follows, in a traceback the call's
 next frame). Text with too few lines to cut (one long line, minified data) is cut by
 characters instead, and the marker then counts characters.
 """
@@ -118,14 +117,8 @@ def _choose(profile: _Profile, room: int, marker: int) -> set[int]:
         used += cost
         return True
 
-    if ranked and take(ranked[0], room, marker):  # the best match first: a tight room that holds only
-        after = ranked[0] + 1  # the head and the tail would miss it; with the line after it, as below
-        if after < len(lines) and lines[after].strip():
-            take(after, room)
-    head_limit = min(room, used + int(room * head_share))
+    head_limit = int(room * head_share)
     for index in range(len(lines)):
-        if index in keep:
-            continue
         if not take(index, head_limit):
             break
     tail_limit = used + int(room * tail_share)
