@@ -19,10 +19,18 @@ out, and a document holding it scores twice that literal's IDF more. The same
 holds, unquoted, for what can only be meant literally: a command-line option
 (``-o``, ``--only-matching``) and a format code (``%d``, ``%-5s``).
 
+Word forms are a suffix rule, not a stemmer (``word_forms``: "fails" finds
+"failed", "handler" "handlers"); ``with_forms`` appends them to a query for a
+scorer that matches terms as written. The search and row rankings use it; prose
+and plain-text ranking do not, because on the generalisation benchmark's tuning
+half the added terms lowered man pages and HTML (each one fact fewer at one budget).
+
 Superlatives ("which package is largest", "the oldest release", "the slowest
 test") are a vocabulary, not rules per case: ``superlative(query)`` names the
 word and its direction, and ``as_number`` reads numbers stored as strings
-(``"size": "2048"``), so a compressor can rank by the extreme value.
+(``"size": "2048"``), so a compressor can rank by the extreme value;
+``as_ordered`` reads a column of numbers, ISO dates or version strings, so
+"latest" and "oldest" rank releases and timestamps too.
 """
 
 from __future__ import annotations
@@ -40,11 +48,15 @@ __all__ = [
     "STOP_WORDS",
     "SUPERLATIVES",
     "as_number",
+    "as_ordered",
+    "defines",
     "matches",
     "quoted_scores",
     "sparse_scores",
     "superlative",
     "terms",
+    "with_forms",
+    "word_forms",
 ]
 
 STOP_WORDS = frozenset(
@@ -85,7 +97,7 @@ MEASURES: dict[str, frozenset[str]] = {
     ),
     **dict.fromkeys(
         "latest newest recent oldest earliest".split(),
-        frozenset("date time timestamp created modified updated year version released".split()),
+        frozenset("date time timestamp created modified updated year version released release published".split()),
     ),
     **dict.fromkeys(
         "slowest fastest longest shortest".split(),
@@ -125,6 +137,37 @@ def _split(word: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+_SUFFIXES = ("ing", "es", "ed", "s")
+
+
+def word_forms(words: set[str]) -> set[str]:
+    """``words`` with their plural and verb forms, so "fails" finds "failed" and "handler" finds
+    "handlers" in results and logs (a suffix rule, not a stemmer: "creating" does not find "creation")."""
+    out = set(words)
+    for word in words:
+        stem = word
+        for suffix in _SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                stem = word[: -len(suffix)]
+                break
+        out.update(stem + suffix for suffix in ("", "s", "es", "ed", "ing"))
+    return out
+
+
+def with_forms(query: str | None) -> str | None:
+    """``query`` followed by the other forms of its words (``word_forms``), for a scorer that
+    matches terms as written: "uploads fail" then also finds ``upload ... failed``.
+
+    Only words of letters take forms (an identifier, a number or a version is meant as
+    written), and the query's own text comes first, so its quoted spans and options stay."""
+    if not query:
+        return query
+    own = set(terms(query))
+    words = {term for term in own if term.isalpha() and len(term) >= 3}
+    extra = sorted(word_forms(words) - own)
+    return f"{query} {' '.join(extra)}" if extra else query
+
+
 def superlative(query: str | None) -> tuple[str, int] | None:
     """The first superlative word of ``query`` and its direction (+1 largest, -1 smallest), or None."""
     for word in re.findall(r"[a-z]+", (query or "").lower()):
@@ -142,6 +185,31 @@ def as_number(value: Any) -> float | None:
     if isinstance(value, str) and len(value) <= 32 and _NUMBER.fullmatch(value):
         number = float(value)
         return number if math.isfinite(number) else None
+    return None
+
+
+_DATE = re.compile(r"\s*(\d{4})-(\d\d)-(\d\d)(?:[T ](\d\d):(\d\d)(?::(\d\d(?:\.\d+)?))?)?\S*\s*")
+_VERSION_VALUE = re.compile(r"\s*v?(\d+(?:\.\d+)+)(?:[-+~][0-9A-Za-z.+~-]*)?\s*")
+
+
+def as_ordered(values: Sequence[Any], share: float = 0.8) -> list[tuple[float, ...] | None] | None:
+    """A column's values as sortable keys, for "latest", "oldest", "largest": numbers (and
+    numeric strings), ISO dates and times (``2025-12-15T04:50:38``), or version strings
+    (``1.10.2`` after ``1.9.0``, as numbers would not sort them); None per value that is none
+    of them, and None for the column when fewer than ``share`` of its values read as one kind.
+
+    Versions are tried first: ``3.11`` is a version in a column that also holds ``3.9.1``.
+    """
+    count = max(1, len(values))
+    versions = [_VERSION_VALUE.fullmatch(v) if isinstance(v, str) and len(v) <= 64 else None for v in values]
+    if sum(m is not None for m in versions) >= share * count and any(m and m[1].count(".") >= 2 for m in versions):
+        return [tuple(float(n) for n in m[1].split(".")) if m else None for m in versions]
+    numbers = [as_number(v) for v in values]
+    if sum(x is not None for x in numbers) >= share * count:
+        return [None if x is None else (x,) for x in numbers]
+    dates = [_DATE.fullmatch(v) if isinstance(v, str) and len(v) <= 64 else None for v in values]
+    if sum(m is not None for m in dates) >= share * count:
+        return [tuple(float(part or 0) for part in m.groups()) if m else None for m in dates]
     return None
 
 
@@ -165,6 +233,24 @@ def matches(query: str | None, text: str, text_terms: Iterable[str] | None = Non
     found = set(terms(query or "")) & set(terms(text) if text_terms is None else text_terms)
     found.update(pattern.pattern for pattern in _quoted_patterns(query) if pattern.search(text))
     return found
+
+
+def defines(query: str | None, text: str) -> bool:
+    """Whether ``text`` starts (after its indentation) with an option the query names, as an
+    option list's entry does (``-s [+][-]seek``, ``--shadow, -s``): the place that defines it,
+    where every other line that mentions it only uses it."""
+    head = text.lstrip()[:80]
+    if not head.startswith("-") or not query:
+        return False
+    for literal in dict.fromkeys(_LITERAL.findall(_QUOTED.sub(" ", query)) + _quoted_options(query)):
+        if head.startswith(literal) and not re.match(r"[\w-]", head[len(literal) : len(literal) + 1]):
+            return True
+    return False
+
+
+def _quoted_options(query: str) -> list[str]:
+    spans = [(match[1] or match[2]).strip() for match in _QUOTED.finditer(query)]
+    return [span for span in spans if span.startswith("-") and " " not in span]
 
 
 def _quoted_patterns(query: str | None) -> list[re.Pattern[str]]:

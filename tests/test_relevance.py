@@ -69,3 +69,56 @@ def test_superlatives_are_a_vocabulary_with_numeric_strings_as_numbers() -> None
     assert superlative("what does it do") is None
     assert as_number("2048") == 2048.0 and as_number(" 1.5 ") == 1.5 and as_number(7) == 7.0
     assert as_number("1.2.3") is None and as_number(True) is None and as_number("abc") is None
+
+
+def test_word_forms_and_a_query_with_them() -> None:
+    from headroom.compressors.search._parse import word_forms as re_exported
+    from headroom.relevance import with_forms, word_forms
+
+    assert re_exported is word_forms
+    assert {"failed", "fails", "fail"} <= word_forms({"fail"}) and "handlers" in word_forms({"handler"})
+    expanded = with_forms('why do uploads fail with "x" and -v 3.11')
+    assert expanded is not None and expanded.startswith('why do uploads fail with "x" and -v 3.11 ')
+    added = set(expanded.split()[9:])
+    assert {"upload", "failed"} <= added and not any(word.startswith("3.11") for word in added)
+    assert with_forms(None) is None and with_forms("") == ""
+
+
+def test_rows_find_a_word_in_another_form() -> None:
+    from headroom.compressors._rows import priority
+
+    rows = [{"file": f"f{i}.txt", "action": "copied"} for i in range(30)]
+    rows[17] = {"file": "report.pdf", "action": "uploaded"}
+    ranking = priority(rows, "which file uploads?")
+    assert ranking.order[0] == 17
+
+
+def test_a_column_reads_as_numbers_dates_or_versions() -> None:
+    from headroom.relevance import as_ordered
+
+    versions = as_ordered(["1.9.0", "1.10.2", "3.11", "2.0.1", None], share=0.75)
+    assert versions is not None and versions[1] is not None and versions[0] is not None
+    assert versions[1] > versions[0] and versions[4] is None
+    dates = as_ordered(["2025-11-17T18:28:56.206000+00:00", "2025-12-15T04:50:38Z", "2024-01-02"])
+    assert dates is not None and dates[1] is not None and dates[0] is not None and dates[2] is not None
+    assert dates[1] > dates[0] > dates[2]
+    assert as_ordered(["2048", 12, "7"]) == [(2048.0,), (12.0,), (7.0,)]
+    assert as_ordered(["alpha", "beta", "1"]) is None
+
+
+def test_latest_and_oldest_rank_versions_and_dates() -> None:
+    from headroom.compressors._rows import priority
+
+    rows = [{"name": f"pkg{i}", "version": f"1.{i}.0", "released": f"2024-0{i % 9 + 1}-10"} for i in range(12)]
+    assert priority(rows, "which is the latest version?").order[0] == 11  # 1.11.0, after 1.9.0
+    assert priority(rows, "which one was released earliest?").order[0] == 0  # 2024-01-10, before row 9
+
+
+def test_the_entry_that_defines_an_option() -> None:
+    from headroom.relevance import defines
+
+    assert defines("How does xxd behave with -s?", "       -s [+][-]seek\n")
+    assert defines("what does `--shadow` do?", "  --shadow, -s  edit the shadow file")
+    assert not defines("How does xxd behave with -s?", "       % xxd -s 0x30 file")
+    assert not defines("How does xxd behave with -s?", "  -sx  another option")
+    assert not defines(None, "-s") and not defines("no option here", "-s")

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from headroom.relevance import BM25, MEASURES, STOP_WORDS, as_number, superlative, terms
+from headroom.relevance import BM25, MEASURES, STOP_WORDS, as_number, as_ordered, superlative, terms, with_forms
 
 __all__ = ["Choice", "Ranking", "Summarizer", "choose", "priority", "ranges", "row_text"]
 
@@ -80,7 +80,7 @@ def priority(items: list[Any], query: str | None) -> Ranking:
     documents = [
         row_text(item) + " " + " ".join(key for key, _ in item_leaves) for item, item_leaves in zip(items, leaves)
     ]
-    scores = BM25(documents).scores(query) if query else [0.0] * n
+    scores = BM25(documents).scores(with_forms(query)) if query else [0.0] * n
     relevant = sorted((i for i in range(n) if scores[i] > 0), key=lambda i: (-scores[i], i))
     named = _named(items, leaves, query) if query else []
     singled = list(dict.fromkeys(_extremes(leaves, query) + named))
@@ -98,8 +98,9 @@ def priority(items: list[Any], query: str | None) -> Ranking:
 def _extremes(leaves: list[list[tuple[str, Any]]], query: str | None, keep: int = 3) -> list[int]:
     """The items holding the extreme values a superlative of the question asks for, most extreme first.
 
-    The field is the numeric one (numbers, or strings that hold only a number:
-    dpkg's ``"installed_size": "2048"``) whose name the question uses, else the
+    The field is the ordered one (numbers, strings that hold only a number:
+    dpkg's ``"installed_size": "2048"``, ISO dates, version strings: ``as_ordered``)
+    whose name the question uses, else the
     one whose name the superlative implies (``relevance.MEASURES``: "largest"
     a size, "slowest" a duration), else the only numeric field there is.
     """
@@ -108,11 +109,11 @@ def _extremes(leaves: list[list[tuple[str, Any]]], query: str | None, keep: int 
         return []
     word, direction = found
     asked = set(terms(query or ""))
-    candidates: list[tuple[int, list[float | None]]] = []
+    candidates: list[tuple[int, list[tuple[float, ...] | None]]] = []
     for key, values in _columns(leaves, 0.8).items():
-        numbers = [None if v is _MISSING else as_number(v) for v in values]
-        present = {x for x in numbers if x is not None}
-        if sum(x is not None for x in numbers) < 0.8 * len(values) or len(present) < 2:
+        numbers = as_ordered([None if v is _MISSING else v for v in values])
+        present = {x for x in numbers or () if x is not None}
+        if numbers is None or len(present) < 2:
             continue
         names = set(terms(key.replace(".", " ")))
         candidates.append((2 * len(names & asked) + len(names & MEASURES.get(word, frozenset())), numbers))
@@ -122,7 +123,7 @@ def _extremes(leaves: list[list[tuple[str, Any]]], query: str | None, keep: int 
     if fit == 0 and len(candidates) > 1:
         return []  # several numeric fields and none named or implied: no guess
     held = {i: x for i, x in enumerate(numbers) if x is not None}
-    return sorted(held, key=lambda i: (-direction * held[i], i))[:keep]
+    return sorted(held, key=lambda i: held[i], reverse=direction > 0)[:keep]  # stable: ties in order
 
 
 def _named(items: list[Any], leaves: list[list[tuple[str, Any]]], query: str) -> list[int]:

@@ -401,7 +401,7 @@ def test_more_room_never_drops_a_value_the_question_names() -> None:
 @pytest.mark.parametrize(
     ("name", "query", "wanted"),
     [
-        ("npm_express.json", "Which version range of qs does express depend on?", '"qs":"^6.16.0"'),
+        ("npm_express.json", "Which version range of qs does express depend on?", '"qs": "^6.16.0"'),
         ("npm_express.json", "When was express 0.14.1 published?", "2025-12-15T04:50:38.384000+00:00"),
         ("pip_inspect.json", "Which extra of setuptools pulls in pytest-mypy?", "pytest-mypy (>=0.9.1)"),
         ("iso4217.json", "What is the numeric code of the Lek?", "Lek"),
@@ -422,3 +422,18 @@ def test_a_value_the_question_names_once_kept_stays_kept_as_the_target_grows(
         assert kept or kept_at is None, f"kept at {kept_at:.0%} of the tokens, lost at {share:.0%}"
         kept_at = kept_at if kept_at is not None or not kept else share
     assert kept_at is not None
+
+
+def test_a_room_that_holds_the_compact_document_still_spells_what_is_asked() -> None:
+    # more room never shows less as written: where the whole in the input's separators does not
+    # fit but the compact whole does, the asked-for record keeps its '"key": value' spelling
+    data = {"items": [{"name": f"pkg{i}", "size": i * 100, "arch": "amd64"} for i in range(60)]}
+    text = json.dumps(data, indent=2)
+    compact = COUNTER.count(json.dumps(data, separators=(",", ":")))
+    spaced = COUNTER.count(json.dumps(data, separators=(",", ": ")))
+    assert compact < spaced
+    target = (compact + spaced) // 2
+    out = JsonCompressor().compress(text, target, ctx(text, "What is the size of pkg17?"))
+    assert out is not None and out.lossless and COUNTER.count(out.text) <= target
+    assert '{"name": "pkg17", "size": 1700, "arch": "amd64"}' in out.text or '"size": 1700' in out.text
+    assert json.loads(out.text) == data

@@ -114,3 +114,31 @@ def test_string_spans_find_every_literal() -> None:
     text = '{"a": "x\\"y", "b": ["\\\\", "\\u00e9"]}'
     spans = forms.string_spans(text)
     assert [text[s:e] for s, e in spans] == ["a", 'x\\"y', "b", "\\\\", "\\u00e9"]
+
+
+def test_style_is_read_from_the_input_without_its_indentation() -> None:
+    pretty = json.dumps({"a": [1, 2], "b": {"c": "x, y: z"}}, indent=2)
+    assert forms.style_of(pretty) == forms.Style(",", ": ")
+    assert forms.style_of('[{"name": "x", "version": "1"}, {"name": "y"}]') == forms.Style(", ", ": ")
+    assert forms.style_of('{"a":1,"b":[1,2]}') == forms.COMPACT
+    assert forms.minify(pretty, forms.style_of(pretty)) == '{"a": [1,2],"b": {"c": "x, y: z"}}'
+
+
+@given(values)
+@settings(max_examples=150, deadline=None)
+def test_a_styled_dump_parses_back_to_the_same_data(value: Any) -> None:
+    spelled = frozenset({id(value)})
+    for style in (forms.COMPACT, forms.Style(",", ": "), forms.Style(", ", ": ")):
+        assert json.loads(forms.dump(value, style)) == value
+        assert json.loads(forms.dump(value, style, spelled)) == value
+
+
+def test_rows_the_question_asks_for_are_spelled_as_objects_and_decode_back() -> None:
+    rows = [{"name": "a", "version": "1"}, {"name": "b", "version": "2"}, {"name": "c", "version": "3"}]
+    data = {"installed": rows}
+    shape = forms.layout(rows, dotted=False)
+    assert shape is not None
+    style = forms.Style(", ", ": ")
+    table = forms.encode_table(data, ["installed"], rows, shape, 3, spelled=frozenset({id(rows[1])}), style=style)
+    assert '\n{"name": "b", "version": "2"}\n' in table and '["a","1"]' in table
+    assert forms.decode_table(table) == data

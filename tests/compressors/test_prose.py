@@ -198,3 +198,33 @@ def test_a_near_duplicate_that_matches_the_question_is_kept_beside_the_first(que
     assert "-L, --files-without-match" in out.text
     assert "-l, --files-with-matches\n              Suppress normal output; instead print the  name  of" in out.text
     check(original, out.text, dict(out.omitted))
+
+
+@pytest.mark.parametrize("apart", [False, True])
+def test_a_kept_table_row_brings_its_header(apart: bool) -> None:
+    # issue 12: a table whose header sits in its own block was not tied to the rows under it
+    intro = "The release notes below list every port the daemon opens and what it serves.\n\n" * 6
+    head = "| port | protocol | service |\n|---|---|---|\n" + ("\n" if apart else "")
+    rows = "".join(f"| {8000 + i} | tcp | worker{i} pool |\n" for i in range(60))
+    rows = rows.replace("| 8037 | tcp | worker37 pool |", "| 8037 | udp | metrics exporter |")
+    text = intro + head + rows + "\nThat is all.\n"
+    query = "Which port does the metrics exporter use?"
+    out = ProseCompressor().compress(text, 150, PieceContext(make_handle(text), COUNTER, query))
+    assert out is not None and COUNTER.count(out.text) <= 150
+    assert "| 8037 | udp | metrics exporter |" in out.text
+    assert "| port | protocol | service |" in out.text
+    assert out.text.index("| port |") < out.text.index("| 8037 |")
+
+
+def test_the_option_entry_leads_the_lines_that_only_use_the_option() -> None:
+    # issue 12: "How does xxd behave with -s?" kept six examples using -s and not its entry
+    entries = "".join(f"       -{c} value\n              Sets the {c} value of the dump.\n\n" for c in "abcdefgh")
+    entries = entries.replace("       -s value", "       -s [+][-]seek")
+    entries += "       -s [+][-]seek\n              Start at <seek> bytes abs. (or rel.) infile offset.\n\n"
+    examples = "".join(
+        f"       Print part {i} of the file with an offset.\n       % xxd -s {i * 16} file\n\n" for i in range(12)
+    )
+    text = "OPTIONS\n" + entries + "EXAMPLES\n" + examples
+    query = "How does xxd behave with -s?"
+    out = ProseCompressor().compress(text, 60, PieceContext(make_handle(text), COUNTER, query))
+    assert out is not None and "-s [+][-]seek" in out.text

@@ -15,12 +15,16 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-__all__ = ["Element", "is_chrome", "main_content", "parse", "text_length"]
+__all__ = ["COMMENT", "Element", "comments", "is_chrome", "main_content", "parse", "text_length"]
+
+COMMENT = "#comment"  # the tag of an element that holds one comment's text
+_PROSE_WORDS = 8  # a comment of at least this many words is the author's prose, not a generator's stamp
 
 VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
 # never shown: their content is code, styling, controls or page furniture
 DROPPED = frozenset(
     {
+        COMMENT,
         "script",
         "style",
         "noscript",
@@ -167,6 +171,9 @@ class _Builder(HTMLParser):
 
     def handle_comment(self, data: str) -> None:
         self.tags += 1
+        # kept in the tree (never rendered in place: see ``COMMENT``), so the rendering can show
+        # the comments that hold the author's prose
+        self.stack[-1].children.append(Element(COMMENT, {}, [data], self.stack[-1]))
 
     def handle_pi(self, data: str) -> None:
         self.tags += 1
@@ -226,8 +233,41 @@ def main_content(root: Element) -> tuple[Element, str]:
         best = max(inner, key=lambda e: text_length(e, lengths), default=None)
         if best is None or total == 0 or text_length(best, lengths) < _MOST * total:
             break
+        if _has_peers(best, inner, lengths):
+            break  # one of several sections of the same class: they are the content together
         current = best
     return current, "densest" if current is not body else "body"
+
+
+def _has_peers(best: Element, siblings: list[Element], lengths: dict[int, int]) -> bool:
+    """Whether ``best`` has a sibling of its tag and (non-empty) class that holds text: the
+    chapters of a manual (``div.sect1``) are peers, while a layout's main column and its sidebar
+    differ in class."""
+    kind = best.attrs.get("class", "").strip()
+    return bool(kind) and any(
+        other is not best
+        and other.tag == best.tag
+        and other.attrs.get("class", "").strip() == kind
+        and text_length(other, lengths) > 0
+        for other in siblings
+    )
+
+
+def comments(root: Element) -> list[str]:
+    """The text of the page's comments that hold prose (at least a few words and more words than
+    markup), in page order, wherever they sit: a license or a note the author wrote in the page."""
+    out = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.tag == COMMENT:
+            text = "".join(c for c in node.children if isinstance(c, str)).strip()
+            words = text.split()
+            if len(words) >= _PROSE_WORDS and text.count("<") < len(words) / 4:
+                out.append(text)
+            continue
+        stack.extend(reversed([c for c in node.children if isinstance(c, Element)]))
+    return out
 
 
 def _walk(element: Element) -> list[Element]:

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from headroom.compressors.html._tree import Element, is_chrome, main_content, parse, text_length
+from headroom.compressors.html._tree import COMMENT, Element, comments, is_chrome, main_content, parse, text_length
 from headroom.plugins import Compressed, Compressor, PieceContext
 
 __all__ = ["HtmlCompressor", "Rendering", "render"]
@@ -52,8 +52,9 @@ _BLOCK = frozenset(
         "body",
     }
 )
-_INVISIBLE = frozenset({"script", "style", "head", "template", "noscript", "svg"})
+_INVISIBLE = frozenset({"script", "style", "head", "template", "noscript", "svg", COMMENT})
 _HEADING = re.compile(r"h[1-6]")
+_BREAK = re.compile(r"[\r\n\f\v]")
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,9 @@ class _Writer:
         for child in element.children:
             if isinstance(child, str):
                 self.words += len(child.split())
-                self.out.append(child if pre else re.sub(r"\s+", " ", child))
+                # a line break and the indentation around it read as one space; the spaces
+                # within a line stay as written (two after a sentence), so a quote still matches
+                self.out.append(child if pre else _unbreak(child))
             else:
                 self.element(child, depth, pre)
 
@@ -147,6 +150,9 @@ def render(html: str) -> Rendering:
     lengths: dict[int, int] = {}
     writer = _Writer(lengths, text_length(main, lengths))
     writer.element(main, 0, False)
+    notes = comments(root)
+    if notes:  # after the content, so they lead nothing and win room only when the question names them
+        writer.out.append("".join(f"\n\n<!-- {_unbreak(note)} -->" for note in notes))
     text = _tidy("".join(writer.out))
     title = _title(root)
     if title and not re.search(r"^# ", text, re.M):
@@ -154,6 +160,18 @@ def render(html: str) -> Rendering:
         writer.words += len(title.split())
     chrome = max(0, _visible_words(root) - writer.words)
     return Rendering(text, tags, chrome, found)
+
+
+def _unbreak(text: str) -> str:
+    """``text`` with each line break and the blanks around it as one space, and tabs as spaces;
+    the spaces within a line as written. (Split, not one pattern: ``[ \\t]*\\n\\s*`` is
+    quadratic on a long run of blanks without a break.)"""
+    parts = _BREAK.split(text)
+    if len(parts) > 1:
+        inner = [part.strip() for part in parts[1:-1]]
+        parts = [parts[0].rstrip(), *(part for part in inner if part), parts[-1].lstrip()]
+        text = " ".join(parts)
+    return text.replace("\t", " ")
 
 
 def _tidy(text: str) -> str:

@@ -21,7 +21,9 @@ under ``dist`` (small nested objects are flattened so; a table whose keys hold
 dots is never dotted). The rest of the document, when the array is not all of
 it, is the header's ``document`` with ``"__headroom_rows__"`` where the array
 goes. A line that is a headroom marker stands for rows left out (lossy tables
-only) and decodes to the marker text itself, the way the JSON form holds it.
+only) and decodes to the marker text itself, the way the JSON form holds it. A
+line that starts with ``{`` is a row written as the object it is (lossy tables
+spell so the rows the question asks for, in the input's separators).
 """  # noqa: E501 (the example row header is one line, as the compressor writes it)
 
 from __future__ import annotations
@@ -35,14 +37,18 @@ from typing import Any
 from headroom.markers import MARKER_RE
 
 __all__ = [
+    "COMPACT",
     "TABLE_TAG",
     "Layout",
+    "Style",
     "decode_table",
+    "dump",
     "encode_table",
     "layout",
     "main_array",
     "minify",
     "string_spans",
+    "style_of",
 ]
 
 TABLE_TAG = "[json rows]"
@@ -55,9 +61,71 @@ Path = list[str | int]
 _LEXEME = re.compile(r'"(?:[^"\\]|\\.)*"|[^\s"]+')
 
 
-def minify(text: str) -> str:
-    """``text`` without whitespace outside strings (the caller has checked it parses)."""
-    return "".join(_LEXEME.findall(text))
+@dataclass(frozen=True)
+class Style:
+    """The separators a document is written with, without its indentation: after an item
+    (``","`` or ``", "``) and after a key (``":"`` or ``": "``).
+
+    A shrunk or minified document keeps its input's separators (docs/compressors/json.md
+    has the measurement): a pretty-printed ``"size": 2048`` line stays findable as written,
+    and in cl100k the space mostly merges into the next token.
+    """
+
+    item: str = ","
+    key: str = ":"
+
+
+COMPACT = Style()
+_AFTER = re.compile(r'"(?:[^"\\]|\\.)*"|([,:])([ \t]*)(\r?\n)?')
+
+
+def style_of(text: str) -> Style:
+    """The separators ``text`` (JSON) mostly uses, read from its first 20,000 characters: a
+    space after the separator (a line break after a comma is indentation, not style)."""
+    spaced = {",": 0, ":": 0}
+    bare = {",": 0, ":": 0}
+    for match in _AFTER.finditer(text[:20_000]):
+        mark = match[1]
+        if mark is None or (mark == "," and match[3]):
+            continue
+        if match[2] or match[3]:
+            spaced[mark] += 1
+        else:
+            bare[mark] += 1
+    return Style(
+        ", " if spaced[","] > bare[","] else ",",
+        ": " if spaced[":"] > bare[":"] else ":",
+    )
+
+
+def dump(value: Any, style: Style = COMPACT, spelled: frozenset[int] | None = None) -> str:
+    """``value`` as one line of JSON with ``style``'s separators; with ``spelled``, only the
+    containers whose ``id`` it holds use ``style`` between their own entries, the rest is compact."""
+    if spelled is None or style == COMPACT:
+        return json.dumps(value, ensure_ascii=False, separators=(style.item, style.key))
+    own = style if id(value) in spelled else COMPACT
+    if isinstance(value, dict):
+        entries = (_key(k) + own.key + dump(v, style, spelled) for k, v in value.items())
+        return "{" + own.item.join(entries) + "}"
+    if isinstance(value, list):
+        return "[" + own.item.join(dump(v, style, spelled) for v in value) + "]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _key(key: Any) -> str:
+    return json.dumps(key if isinstance(key, str) else str(key), ensure_ascii=False)
+
+
+def minify(text: str, style: Style = COMPACT) -> str:
+    """``text`` without whitespace outside strings (the caller has checked it parses), then
+    ``style``'s space after each separator: every other character stays as written."""
+    lexemes = _LEXEME.findall(text)
+    if style != COMPACT:
+        lexemes = [
+            lexeme if lexeme.startswith('"') else lexeme.replace(",", style.item).replace(":", style.key)
+            for lexeme in lexemes
+        ]
+    return "".join(lexemes)
 
 
 def string_spans(text: str) -> list[tuple[int, int]]:
@@ -129,8 +197,20 @@ def layout(items: list[Any], *, dotted: bool) -> Layout | None:
     return Layout(tuple(shape for shape, _ in counts.most_common()), dotted)
 
 
-def encode_table(data: Any, path: Path, items: list[Any], shape: Layout, rows: int) -> str:
-    """The table text of ``items`` (rows, and marker strings for rows left out) at ``path`` of ``data``."""
+def encode_table(
+    data: Any,
+    path: Path,
+    items: list[Any],
+    shape: Layout,
+    rows: int,
+    *,
+    spelled: frozenset[int] = frozenset(),
+    style: Style = COMPACT,
+) -> str:
+    """The table text of ``items`` (rows, and marker strings for rows left out) at ``path`` of ``data``.
+
+    The items whose ``id`` is in ``spelled`` (the rows the question names) are written as the
+    objects they are, in ``style``: the answer reads as the input wrote it, keys and all."""
     header: dict[str, Any] = {"path": path, "rows": rows, "columns": list(shape.shapes[0])}
     if len(shape.shapes) > 1:
         header["shapes"] = {str(number): list(s) for number, s in enumerate(shape.shapes[1:], 1)}
@@ -138,7 +218,10 @@ def encode_table(data: Any, path: Path, items: list[Any], shape: Layout, rows: i
         header["dotted"] = True
     if path:
         header["document"] = _with_placeholder(data, path)
-    lines = [item if isinstance(item, str) else shape.line(item) for item in items]
+    lines = [
+        item if isinstance(item, str) else dump(item, style) if id(item) in spelled else shape.line(item)
+        for item in items
+    ]
     return TABLE_TAG + " " + json.dumps(header, ensure_ascii=False, separators=(",", ":")) + "\n" + "\n".join(lines)
 
 
@@ -153,9 +236,9 @@ def decode_table(text: str) -> Any:
     numbers: list[int | None] = []  # each line's shape, None for a marker
     arrays: list[str] = []
     for line in lines:
-        if MARKER_RE.fullmatch(line):
+        if MARKER_RE.fullmatch(line) or line.startswith("{"):  # a marker, or a row spelled as its object
             numbers.append(None)
-            arrays.append(json.dumps(line))
+            arrays.append(line if line.startswith("{") else json.dumps(line))
             continue
         bracket = line.index("[")
         numbers.append(int(line[:bracket] or 0))

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from headroom.compressors._rows import Choice, Ranking, Summarizer, choose, priority, ranges
-from headroom.compressors.json._forms import string_spans
+from headroom.compressors.json._forms import dump, string_spans
 from headroom.plugins import PieceContext
 from headroom.relevance import sparse_scores
 
@@ -49,6 +49,7 @@ _MIN_STRING = 40  # characters a shortened string keeps at least
 _RECORD = 32  # an object with at most this many keys is a record: its names are always worth listing
 _HOT = 3  # leaves that best match the question whose branches lead
 _LEAVES = 200_000  # leaves ranked at most (a larger document ranks level by level only)
+_SPELLED = 3  # rows the question asks for that a row table shows as the objects they are
 _WINDOW = 5_000  # characters of each window counted to measure a large container's tokens per character
 
 Where = tuple[int, "str | int"]
@@ -94,21 +95,45 @@ class Shrinker:
         self._matches: dict[int, list[int]] = {}
         self._summaries: dict[int, Summarizer] = {}
         self._spans: dict[Where, tuple[int, int]] | None = None
+        self._hot_parents: set[int] = set()
+        self._spelled: frozenset[int] | None = None
+        self._shown: set[int] = set()
 
-    def shrink(self, budget: float) -> tuple[Any, Counter[str]]:
-        """The document within about ``budget`` tokens, and what was omitted by unit."""
+    def spelled(self) -> frozenset[int]:
+        """The ``id`` of the original containers the question asks for: the main array's rows it
+        names or matches best, and the objects holding the leaves that match it best."""
+        if self._spelled is None:
+            found: set[int] = set()
+            if self.rows and self.ctx.query:
+                ranking = self._ranking(self.rows)
+                found.update(id(self.rows[i]) for i in ranking.order[: min(_SPELLED, ranking.asked)])
+            if self._hot is None:
+                self._hot, self._hot_parents = _hot_paths(self.data, self.ctx.query)
+            found.update(self._hot_parents)
+            self._spelled = frozenset(found)
+        return self._spelled
+
+    def shrink(self, budget: float) -> tuple[Any, Counter[str], frozenset[int]]:
+        """The document within about ``budget`` tokens, what was omitted by unit, and the ``id``
+        of the containers in it that the question asks for (``spelled``), kept whole or shrunk."""
         self.omitted = Counter()
-        return self._value(self.data, budget, "", None), self.omitted
+        self._shown = set()
+        shrunk = self._value(self.data, budget, "", None)
+        return shrunk, self.omitted, frozenset(self._shown)
 
     # sizes -----------------------------------------------------------------
+
+    def _dump(self, value: Any) -> str:
+        # compact: the document is rendered so, but for the few objects the question asks for
+        return dump(value)
 
     def tokens(self, value: Any) -> float:
         if isinstance(value, (dict, list)):
             cached = self._tokens.get(id(value))
             if cached is None:
-                cached = self._tokens[id(value)] = len(_dump(value)) * self.tpc
+                cached = self._tokens[id(value)] = len(self._dump(value)) * self.tpc
             return cached
-        return len(_dump(value)) * self.tpc
+        return len(self._dump(value)) * self.tpc
 
     def _long(self, value: Any) -> int:
         """The longest string inside ``value``."""
@@ -136,20 +161,20 @@ class Shrinker:
         ratio (version strings and dates cost more per character than prose)."""
         found = self._profiles.get(id(container))
         if found is None:
-            dump = _dump(container)
+            dump = self._dump(container)
             local = self._per_char(dump)
             # a container keeps the estimate its parent gave it, so grants and sizes agree
             self._tokens.setdefault(id(container), len(dump) * local)
             children = list(container.values()) if isinstance(container, dict) else container
             sizes = []
             for child in children:
-                size = len(_dump(child)) * local
+                size = len(self._dump(child)) * local
                 if isinstance(child, (dict, list)):
                     size = self._tokens.setdefault(id(child), size)
                 sizes.append(size)
             keys: list[float] = []
             if isinstance(container, dict):
-                names = [_dump(k) for k in container]
+                names = [self._dump(k) for k in container]
                 per_char = self._per_char("[" + ",".join(names) + "]")
                 keys = [(len(name) + 1) * per_char for name in names]
             floors = [self._floor(child, size) for child, size in zip(children, sizes)]
@@ -192,10 +217,14 @@ class Shrinker:
         if not isinstance(value, (dict, list)):
             return value
         if self.tokens(value) <= budget and self._long(value) <= self.long_string:
-            return value
-        if isinstance(value, dict):
-            return self._object(value, budget, path)
-        return self._array(value, budget, path)
+            shown: Any = value
+        elif isinstance(value, dict):
+            shown = self._object(value, budget, path)
+        else:
+            shown = self._array(value, budget, path)
+        if id(value) in self.spelled():
+            self._shown.add(id(shown))  # the shrunk document holds ``shown``, so its id stays its own
+        return shown
 
     def _object(self, value: dict[str, Any], budget: float, path: str) -> Any:
         """Every key stays when the keys and their values' floors fit: every nested key too
@@ -264,7 +293,7 @@ class Shrinker:
         found = self._matches.get(id(container))
         if found is None:
             ranking = self._ranking(container)
-            documents = [_dump({key: child}) for key, child in container.items()]
+            documents = [self._dump({key: child}) for key, child in container.items()]
             scored = sparse_scores(documents, self.ctx.query) if self.ctx.query else {}
             found = self._matches[id(container)] = sorted(set(ranking.order[: ranking.asked]) | set(scored))
         return found
@@ -336,7 +365,7 @@ class Shrinker:
 
     def _size(self, shown: Any, original: Any) -> float:
         """Estimated tokens of a value as shown: the original's estimate when it is kept as it is."""
-        return self.tokens(original) if shown is original else len(_dump(shown)) * self.tpc
+        return self.tokens(original) if shown is original else len(self._dump(shown)) * self.tpc
 
     def _whole(self, value: dict[str, Any] | list[Any], path: str) -> str:
         """``value`` replaced by one marker string."""
@@ -394,7 +423,7 @@ class Shrinker:
         puts that branch first.
         """
         if self._hot is None:
-            self._hot = _hot_paths(self.data, self.ctx.query)
+            self._hot, self._hot_parents = _hot_paths(self.data, self.ctx.query)
         if not self._hot:
             return []
         keys: list[str | int] = list(container) if isinstance(container, dict) else list(range(len(container)))
@@ -445,12 +474,14 @@ class Shrinker:
         return span if same else None
 
 
-def _hot_paths(data: Any, query: str | None) -> dict[Where, float]:
-    """``(id of container, key)`` -> the best leaf score under that edge, for the best leaves."""
+def _hot_paths(data: Any, query: str | None) -> tuple[dict[Where, float], set[int]]:
+    """``(id of container, key)`` -> the best leaf score under that edge, for the best leaves;
+    and the ``id`` of the records (objects of a few keys) that hold those leaves."""
     if not query or not isinstance(data, (dict, list)):
-        return {}
+        return {}, set()
     leaves: list[str] = []
     trails: list[list[Where]] = []
+    owners: list[Any] = []  # the container of each leaf
     stack: list[tuple[Any, list[Where]]] = [(data, [])]
     while stack and len(leaves) < _LEAVES:
         node, trail = stack.pop()
@@ -462,26 +493,26 @@ def _hot_paths(data: Any, query: str | None) -> dict[Where, float]:
             else:
                 leaves.append(f"{key if isinstance(key, str) else ''} {'' if child is None else child}")
                 trails.append(step)
+                owners.append(node)
     scores = sparse_scores(leaves, query)
     if not scores:
-        return {}
+        return {}, set()
     top = max(scores.values())
     best = sorted((i for i, v in scores.items() if v >= top / 2), key=lambda i: (-scores[i], i))[:_HOT]
     hot: dict[Where, float] = {}
     for index in best:
         for edge in trails[index]:
             hot[edge] = max(hot.get(edge, 0.0), scores[index])
-    return hot
+    # a record holding a best leaf is spelled as the input wrote it; a wide map (versions to
+    # dates) is not: a whole map in the input's separators costs a tenth more than it gains
+    records = {id(owners[i]) for i in best if isinstance(owners[i], dict) and len(owners[i]) <= _RECORD}
+    return hot, records
 
 
 def _listed(keys: int, names: float, budget: float) -> bool:
     """Whether an object's dropped keys are listed by name: a record's (a few keys) whenever
     the names fit; a map's (many keys: versions, ids) when they take at most half its share."""
     return names + _MARKER <= (budget if keys <= _RECORD else budget / 2)
-
-
-def _dump(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _join(path: str, key: str) -> str:

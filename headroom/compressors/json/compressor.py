@@ -49,7 +49,7 @@ class JsonCompressor(Compressor):
             return as_text(ctx.compressor("text").compress(text, target, ctx), text)
         lossless = document.lossless
         if target is None or (lossless is not None and document.lossless_tokens <= target):
-            return lossless
+            return document.as_written(target) or lossless
         return document.fit(target)
 
     def _document(self, text: str, ctx: PieceContext) -> _Document | None:
@@ -90,12 +90,20 @@ class _Document:
     """One piece: its cheapest lossless form, and its shrinking to any target."""
 
     def __init__(self, text: str, data: Any, ndjson: bool, ctx: PieceContext, long_string: int) -> None:
-        self.data, self.ndjson, self.ctx = data, ndjson, ctx
+        self.data, self.ndjson, self.ctx, self.text = data, ndjson, ctx, text
         count = ctx.counter.count
+        self.style = forms.style_of(text)
         if ndjson:
             minified = "\n".join(forms.minify(line) for line in text.strip().split("\n") if line.strip())
         else:
             minified = forms.minify(text.strip())
+        # the input's own separators, when they are not the compact ones: shown when the room holds them
+        styled = minified if self.style == forms.COMPACT else None
+        if styled is None:
+            lines = text.strip().split("\n") if ndjson else [text.strip()]
+            styled = "\n".join(forms.minify(line, self.style) for line in lines if line.strip())
+        self.styled = (count(styled), styled, "text" if ndjson else "json")
+        self.minified = minified
         self.main = ([], data) if ndjson else forms.main_array(data)
         candidates = [(count(minified), minified, "text" if ndjson else "json")]
         if self.main is not None:
@@ -123,14 +131,33 @@ class _Document:
             rows_factor=min(t for t, _ in tables) / json_tokens if tables else 1.0,
         )
 
+    def as_written(self, target: int | None) -> Compressed | None:
+        """The whole document in its input's separators, without indentation, when ``target``
+        holds it; else with only what the question asks for in them (the rest compact), when
+        that holds it and re-encoding the data gives the minified text back (so no number's
+        spelling changes); None when neither fits or the input's separators are the compact ones."""
+        tokens, text, kind = self.styled
+        if target is None or self.style == forms.COMPACT or text == self.text.strip():
+            return None
+        if tokens <= target:
+            return Compressed(text, lossless=True, output_kind=kind)
+        spelled = self.shrinker.spelled()
+        rows = self.data if self.ndjson and isinstance(self.data, list) else [self.data]
+        if not spelled or "\n".join(forms.dump(row) for row in rows) != self.minified:
+            return None
+        partial = "\n".join(forms.dump(row, self.style, spelled) for row in rows)
+        if self.ctx.counter.count(partial) > target:
+            return None
+        return Compressed(partial, lossless=True, output_kind=kind)
+
     def fit(self, target: int) -> Compressed | None:
         """The shrunk document within ``target`` real tokens, as close to it as the search gets, or None."""
 
         def attempt(budget: float) -> tuple[tuple[str, str, dict[str, int]], int] | None:
-            shrunk, omitted = self.shrinker.shrink(budget)
+            shrunk, omitted, spelled = self.shrinker.shrink(budget)
             if not omitted:
                 return None
-            tokens, text, kind = self._cheapest(self._render(shrunk))
+            tokens, text, kind = self._cheapest(self._render(shrunk, spelled))
             return (text, kind, dict(omitted)), tokens
 
         found = reach(attempt, target * 0.95, target)
@@ -153,12 +180,13 @@ class _Document:
         ]
         return min(counted, key=lambda c: c[0])
 
-    def _render(self, shrunk: Any) -> list[tuple[str, str]]:
-        """The shrunk document as JSON (or JSON lines) and, when its rows are still objects, as the row table."""
+    def _render(self, shrunk: Any, spelled: frozenset[int]) -> list[tuple[str, str]]:
+        """The shrunk document as JSON (or JSON lines) and, when its rows are still objects, as the
+        row table. What the question asks for (``spelled``) is in the input's separators."""
         if self.ndjson and isinstance(shrunk, list):
-            out = [("\n".join(_dump(v) for v in shrunk), "text")]
+            out = [("\n".join(forms.dump(v, self.style, spelled) for v in shrunk), "text")]
         else:
-            out = [(_dump(shrunk), "json")]
+            out = [(forms.dump(shrunk, self.style, spelled), "json")]
         if self.main is None or not all(isinstance(step, str) for step in self.main[0]):
             return out  # an index in the path may have moved when items before it were dropped
         path = self.main[0]
@@ -170,15 +198,13 @@ class _Document:
         for dotted in (True, False):
             shape = forms.layout(node, dotted=dotted)
             if shape is not None:
-                table = forms.encode_table(shrunk, path, node, shape, len(self.main[1]))
+                table = forms.encode_table(
+                    shrunk, path, node, shape, len(self.main[1]), spelled=spelled, style=self.style
+                )
                 if forms.decode_table(table) == shrunk:  # the table says what the JSON says, or it is not offered
                     out.append((table, "text"))
                 break
         return out
-
-
-def _dump(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _parse(text: str) -> tuple[Any, bool] | None:

@@ -6,7 +6,9 @@ numbered clauses, and a lone short line that the next block is indented
 under, as in NEWS files, changelogs and man pages) are kept whole. A long paragraph is cut
 into sentences; a block made of items (bullets, numbered items, ``key: value``
 fields, command-line options, the rows of a ``|`` table) into one unit per item; anything else is one
-unit. Units partition the text, each with the whitespace that follows it, so
+unit. A ``|`` table's header row (and the rule under it) is a heading of its rows, whether it
+shares their block or stands alone before them: a row kept brings the names of its columns.
+Units partition the text, each with the whitespace that follows it, so
 keeping a unit keeps its exact characters.
 """
 
@@ -16,7 +18,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-__all__ = ["Block", "Document", "Unit", "blocks_of", "heading_level", "is_heading", "segment"]
+__all__ = ["TABLE_HEAD", "Block", "Document", "Unit", "blocks_of", "heading_level", "is_heading", "segment"]
 
 _MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+\S")
 _CAPS_HEADING = re.compile(r"^[A-Z][A-Z0-9 ,/&()-]{2,60}$")
@@ -24,6 +26,8 @@ _NUMBERED = re.compile(r"^\s{0,4}(\d+(\.\d+)*\.|[IVX]+\.|Section \d+)\s+[A-Z][^.
 _UNDERLINE = re.compile(r"^\s*(=+|-+|~+)\s*$")
 _OUTLINE = re.compile(r"^(\*{1,4}) \S")  # Emacs outline and org headings, as in GNU NEWS files
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+_RULE_CELL = re.compile(r":?-{3,}:?")
+TABLE_HEAD = 7  # the level of a table's header as a heading: under every real heading
 _ITEM = re.compile(r"^\s*([-*•+]\s+\S|\d{1,3}[.)]\s+\S|--?[A-Za-z0-9]|[A-Z][\w.-]{0,40}:\s+\S)")
 # a sentence ends at . ! ? (and closing quotes or brackets) before whitespace and a capital, digit, quote or bracket;
 # tried only where a run of . ! ? starts (inside a run it would end where the run's first try ends), so a line
@@ -91,6 +95,8 @@ def heading_level(block: list[str], following: str) -> int:
     if not block:
         return 0
     first = block[0].rstrip("\n")
+    if _table_head(block, following):
+        return TABLE_HEAD
     if _MARKDOWN_HEADING.match(first):
         return len(first.strip().split()[0])
     if len(block) == 2 and _UNDERLINE.match(block[1]) and first.strip():
@@ -109,6 +115,22 @@ def heading_level(block: list[str], following: str) -> int:
     if len(line) <= 100 and not line.endswith((".", ",", ";", ":")) and following.strip():
         return 1 + _indent(line) if _indent(line) < _indent(following) else 0
     return 0
+
+
+def _table_head(block: list[str], following: str) -> bool:
+    """A table's header alone in its block (its row, and the rule under it), with the rows next."""
+    return (
+        1 <= len(block) <= 2
+        and block[0].lstrip().startswith("|")
+        and (len(block) == 1 or _is_rule(block[1]))
+        and following.lstrip().startswith("|")
+    )
+
+
+def _is_rule(line: str) -> bool:
+    """A markdown table's rule (``|---|:--:|``), read by splitting at the pipes (linear)."""
+    inner = line.strip().removeprefix("|").removesuffix("|")
+    return "-" in inner and all(_RULE_CELL.fullmatch(cell.strip()) for cell in inner.split("|"))
 
 
 def blocks_of(lines: list[str]) -> list[tuple[int, int]]:
@@ -138,7 +160,7 @@ def segment(text: str, lines: list[str]) -> Document:
         line_starts.append(line_starts[-1] + len(line))
     blocks: list[Block] = []
     units: list[Unit] = []
-    for first, end in blocks_of(lines):
+    for first, end in _table_heads_apart(lines, blocks_of(lines)):
         start = line_starts[first]
         stop = line_starts[end] if end < len(lines) else len(text)
         content = [line for line in lines[first:end] if line.strip()]
@@ -154,6 +176,23 @@ def segment(text: str, lines: list[str]) -> Document:
             units.append(Unit(number, a, b, k == 0))
         blocks.append(Block(first, end - 1, start, stop, kind, tuple(indices), 0))
     return Document(text, blocks, units, line_starts)
+
+
+def _table_heads_apart(lines: list[str], spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` with each ``|`` table's header (its first row, and the rule under it) a block of
+    its own: a heading of the rows (``TABLE_HEAD``), so a row kept brings the names of its columns."""
+    out: list[tuple[int, int]] = []
+    for first, end in spans:
+        body = [line for line in lines[first:end] if line.strip()]
+        before = [line for line in lines[out[-1][0] : out[-1][1]] if line.strip()] if out else []
+        if before and _table_head(before, body[0] if body else ""):
+            out.append((first, end))  # the rows under a header that stands alone
+        elif len(body) >= 3 and all(line.lstrip().startswith("|") for line in body) and lines[first].strip():
+            head = 2 if _is_rule(lines[first + 1]) else 1
+            out += [(first, first + head), (first + head, end)]
+        else:
+            out.append((first, end))
+    return out
 
 
 def _indent(line: str) -> int:

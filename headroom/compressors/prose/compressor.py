@@ -33,7 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from headroom.compressors._reach import reach, short_of
 from headroom.compressors.prose._units import Document, Unit, blocks_of, is_heading, segment
 from headroom.plugins import Compressed, Compressor, PieceContext, split_lines
-from headroom.relevance import BM25, matches, terms
+from headroom.relevance import BM25, defines, matches, terms
 
 __all__ = ["ProseCompressor", "blocks_of", "is_heading"]
 
@@ -156,6 +156,8 @@ def _scores(doc: Document, query: str | None, unit_terms: list[list[str]]) -> li
         before, before_unit = items[k - 1] if k else (-1, 0)
         lead_in = raw[k - 1] if k and (before_unit < 0 or before == number) else 0.0
         scores[unit] = (raw[k] + 0.5 * lead_in) / top
+        if defines(query, texts[k]):  # the entry of an option list that defines the option asked about
+            scores[unit] += 1.0
     return scores
 
 

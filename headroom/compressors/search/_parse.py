@@ -14,6 +14,8 @@ import json
 import re
 from dataclasses import dataclass
 
+from headroom.relevance import word_forms  # moved to the shared relevance module; re-exported here
+
 __all__ = ["Hit", "looks_like_rg_json", "read_results", "word_forms"]
 
 _NUMBERED = re.compile(r"^(?P<path>[^\s:]+?)(?P<sep>[:-])(?P<line>\d+)[:-](?P<text>.*)", re.S)
@@ -71,20 +73,6 @@ def read_results(lines: list[str]) -> list[Hit]:
         heading = heading if text else None
         hits.append(Hit(None, False, text))
     return hits
-
-
-def word_forms(words: set[str]) -> set[str]:
-    """``words`` with their plural and verb forms, so "fails" finds "failed" and "handler" finds
-    "handlers" in results and logs (a suffix rule, not a stemmer: "creating" does not find "creation")."""
-    out = set(words)
-    for word in words:
-        stem = word
-        for suffix in ("ing", "es", "ed", "s"):
-            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-                stem = word[: -len(suffix)]
-                break
-        out.update(stem + suffix for suffix in ("", "s", "es", "ed", "ing"))
-    return out
 
 
 def _rg_record(line: str) -> dict[str, object] | None:

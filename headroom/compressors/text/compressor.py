@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from headroom.compressors._reach import reach, short_of
 from headroom.plugins import Compressed, Compressor, PieceContext, split_lines
-from headroom.relevance import BM25
+from headroom.relevance import BM25, defines
 
 __all__ = ["GenericCompressor"]
 
@@ -64,6 +64,9 @@ class GenericCompressor(Compressor):
             lines = split_lines(text)
             costs = [ctx.counter.count(line) for line in lines]
             scores = BM25(lines).scores(ctx.query) if ctx.query and len(lines) >= 3 else []
+            top = max(scores, default=0.0) or 1.0
+            # the line that defines an option the question names (a man page's option entry) leads
+            scores = [score + top if defines(ctx.query, line) else score for score, line in zip(scores, lines)]
             ranked = sorted((i for i, s in enumerate(scores) if s > 0), key=lambda i: (-scores[i], i))
             return _Profile(lines, costs, ranked)
 
