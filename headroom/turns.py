@@ -13,25 +13,38 @@ memoised (headroom.forms). At step ``j`` (turn ``j`` newest, ``room_j`` = the
 budget minus the untouched tokens up to turn ``j``):
 
 1. Turn ``j-1`` joins history. It keeps the form it had as the newest turn
-   when that still leaves the newest turn its whole default size or its
-   floor (``Config.turn_floor`` of the room); otherwise it alone is shaped
-   anew (a rewrite at the tail: every earlier byte stays cached) to what the
-   newest turn leaves, at least ``Config.history_share`` of the room.
-2. If history plus the newest turn's floor still does not fit, history is
-   *compacted*: shaped in one step to at most ``1 - Config.slack`` of the
-   room, older turns first, so several more turns append before the next
-   compaction. One cache miss buys many hits.
+   when that still leaves *a* next turn its floor (``Config.turn_floor`` of
+   the budget), whatever the turn at hand needs; otherwise it alone is shaped
+   anew (a rewrite at the tail: every earlier byte stays cached) to
+   ``Config.history_share`` of the budget, so history grows in small steps
+   and several turns append between compactions. (Judged on the turn at hand,
+   an answer or a short question let a 16k-token output keep its bytes and
+   the next tool output forced a compaction: half the calls of the session
+   benchmark at 24k rewrote history. Giving the joining turn all the room the
+   newest one left filled history the same way.)
+2. If history plus the newest turn's floor (its whole size if smaller) does
+   not fit, history is *compacted*: shaped in one step to at most
+   ``1 - Config.slack`` of the budget, older turns first, so several more
+   turns append before the next compaction. One cache miss buys many hits.
+   When the joining turn had to be reshaped and a turn the size the earlier
+   ones needed (their median, at most the floor) would not fit next, history
+   is compacted now: one miss, not a tail rewrite now and a compaction at
+   the next call.
 3. The newest turn takes what history leaves (so a single call fills its
    budget), shared among its pieces by water-filling (headroom.budget).
 
-A piece shaped anew at step ``j`` takes the latest user question up to turn
-``j`` as well as its own (DESIGN invariant 5). If the replay's result still does
+A piece shaped anew at step ``j`` takes turn ``j``'s question as well as its own
+(DESIGN invariant 5); the newest turn takes the latest question of all. A
+turn starts after each assistant message and at a user question that follows
+tool results (``core._turn_of``), so a question that arrives later never
+changes the room or the question of a turn already shaped. If the replay's result still does
 not fit (the newest turn cannot shrink enough), every piece is shaped together,
 newest first, as a last resort.
 """
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -45,10 +58,17 @@ _AGE = 0.25  # a history piece's weight is 1 / (1 + _AGE x its age in turns): ol
 
 @dataclass(frozen=True)
 class Turns:
-    """The numbers the replay needs, per turn: untouched tokens up to it, and its latest question."""
+    """The numbers the replay needs, per turn: untouched tokens up to it, and its question.
+
+    A turn's question is the latest user text up to the turn's first message: a question that
+    arrives later in the turn (after its tool results) is not yet known when the next call is
+    made, and a step's forms must not change when it arrives. ``latest`` is the latest question
+    of all, the one the newest turn is shaped with.
+    """
 
     fixed_upto: tuple[int, ...]
     questions: tuple[str | None, ...]
+    latest: str | None = None
 
 
 def joint_query(own: str | None, latest: str | None) -> str | None:
@@ -67,33 +87,42 @@ def place(shapers: Sequence[Shaper], turns: Turns, budget: int) -> list[Form]:
     if not shapers:
         return []
     config = shapers[0].config
+    needs: list[int] = []  # what each earlier turn with pieces asked for: what the next is likely to
     kept: dict[int, Form] = {}  # history: piece index -> its form
     newest: tuple[list[int], int, str | None] = ([], 0, None)  # the newest turn's pieces, room, question
     for j in range(count):
         room = budget - turns.fixed_upto[j]
         query = turns.questions[j]
         need = sum(shapers[i].default.tokens for i in by_turn[j])
-        floor = min(need, int(config.turn_floor * budget))
+        reserve = int(config.turn_floor * budget)
+        floor = min(need, reserve)
         entering, left, asked = newest
+        needed = floor  # what the newest turn must be left, or history is compacted
         if entering:
             before = sum(f.tokens for f in kept.values())
-            if before + min(left, _size(shapers, entering)) + floor <= room:  # it keeps its bytes
+            # it keeps its bytes only if the floor of *a* next turn still fits: judged on the turn at hand
+            # (an answer, a short question) it kept them, and the next tool output forced a compaction
+            if before + min(left, _size(shapers, entering)) + reserve <= room:
                 kept.update(_shape(shapers, entering, left, asked, _even))
-            else:  # reshaped at the tail, to what the newest turn leaves
-                share = max(int(config.history_share * budget), room - before - need)
-                kept.update(_shape(shapers, entering, max(0, share), query, _even))
-        if kept and sum(f.tokens for f in kept.values()) + floor > room:
+            else:  # reshaped at the tail to its share of history, so several more turns append after it
+                kept.update(_shape(shapers, entering, int(config.history_share * budget), query, _even))
+                # history is full: if a turn like the earlier ones would not fit next, compact now
+                # (one cache miss, not a tail rewrite now and a compaction at the next call)
+                needed = max(floor, min(reserve, statistics.median_low(needs))) if needs else floor
+        if kept and sum(f.tokens for f in kept.values()) + needed > room:
             history_fixed = turns.fixed_upto[j - 1] if j > 0 else 0
-            target = min(int((1 - config.slack) * budget) - history_fixed, room - floor)
+            target = min(int((1 - config.slack) * budget) - history_fixed, room - needed)
             kept = _shape(shapers, sorted(kept), max(0, target), query, _aged(shapers, j))
         newest = (by_turn[j], max(0, room - sum(f.tokens for f in kept.values())), query)
-    last_turn, left, asked = newest
-    forms = {**kept, **_shape(shapers, last_turn, left, asked, _even)}
+        if need >= config.min_tokens:  # a short question alone is no turn that needs room
+            needs.append(need)
+    last_turn, left, _ = newest
+    forms = {**kept, **_shape(shapers, last_turn, left, turns.latest, _even)}
     result = [forms[i] if i in forms else shapers[i].default for i in range(len(shapers))]
     if shapers and sum(f.tokens for f in result) > budget - turns.fixed_upto[-1]:
         last = count - 1
         everyone = _shape(
-            shapers, range(len(shapers)), budget - turns.fixed_upto[-1], turns.questions[-1],
+            shapers, range(len(shapers)), budget - turns.fixed_upto[-1], turns.latest,
             _aged(shapers, last),
         )  # fmt: skip
         result = [everyone[i] for i in range(len(shapers))]

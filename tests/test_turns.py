@@ -66,3 +66,26 @@ def test_the_newest_turn_gets_more_room_than_history() -> None:
     old, new = (hr.counter.count(result.messages[i]["content"]) for i in (3, 7))
     assert new > 2 * old
     assert result.tokens_after >= 0.9 * budget
+
+
+def _tools(count: int) -> list[dict[str, Any]]:
+    """An OpenAI session without answers: each question follows the previous tool result."""
+    out: list[dict[str, Any]] = [{"role": "system", "content": "agent"}]
+    for n in range(count):
+        out += [
+            {"role": "user", "content": f"question {n}"},
+            _call(n),
+            {"role": "tool", "tool_call_id": f"c{n}", "content": BIG.replace("line", f"item{n}")},
+        ]
+    return out
+
+
+def test_a_question_after_tool_results_starts_its_own_turn() -> None:
+    """A question that follows tool results (no answer between) must not join their turn: it would
+    take part of their room, and change their bytes once a later question made it compressible."""
+    hr = Headroom(counter=FakeCounter(), store=MemoryStore())
+    budget = hr.counter.count_messages(_tools(8)) // 6
+    calls = [hr.compress(_tools(n), budget) for n in range(2, 9)]
+    assert all(c.within_budget for c in calls)
+    appended = sum(b.messages[: len(a.messages) - 1] == a.messages[:-1] for a, b in zip(calls, calls[1:]))
+    assert appended >= 5  # one compaction in six calls (when a question joined the turn before: five)
