@@ -78,55 +78,85 @@ def joint_query(own: str | None, latest: str | None) -> str | None:
     return latest if own is None else f"{own}\n{latest}"
 
 
+@dataclass(frozen=True)
+class _Group:
+    """Pieces shaped together in one room: a turn as it joined history, a compaction, the newest turn."""
+
+    indices: tuple[int, ...]
+    room: int
+    query: str | None
+    aged_at: int | None = None  # weights by age at this step (a compaction); None: even weights
+
+
 def place(shapers: Sequence[Shaper], turns: Turns, budget: int) -> list[Form]:
     """The form of every piece under ``budget`` (see the module docstring)."""
-    count = len(turns.fixed_upto)
-    by_turn: list[list[int]] = [[] for _ in range(count)]
-    for i, shaper in enumerate(shapers):
-        by_turn[shaper.piece.turn].append(i)
     if not shapers:
         return []
-    config = shapers[0].config
-    needs: list[int] = []  # what each earlier turn with pieces asked for: what the next is likely to
-    kept: dict[int, Form] = {}  # history: piece index -> its form
-    newest: tuple[list[int], int, str | None] = ([], 0, None)  # the newest turn's pieces, room, question
-    for j in range(count):
-        room = budget - turns.fixed_upto[j]
-        query = turns.questions[j]
-        need = sum(shapers[i].default.tokens for i in by_turn[j])
-        reserve = int(config.turn_floor * budget)
-        floor = min(need, reserve)
-        entering, left, asked = newest
-        needed = floor  # what the newest turn must be left, or history is compacted
-        if entering:
-            before = sum(f.tokens for f in kept.values())
-            # it keeps its bytes only if the floor of *a* next turn still fits: judged on the turn at hand
-            # (an answer, a short question) it kept them, and the next tool output forced a compaction
-            if before + min(left, _size(shapers, entering)) + reserve <= room:
-                kept.update(_shape(shapers, entering, left, asked, _even))
-            else:  # reshaped at the tail to its share of history, so several more turns append after it
-                kept.update(_shape(shapers, entering, int(config.history_share * budget), query, _even))
-                # history is full: if a turn like the earlier ones would not fit next, compact now
-                # (one cache miss, not a tail rewrite now and a compaction at the next call)
-                needed = max(floor, min(reserve, statistics.median_low(needs))) if needs else floor
-        if kept and sum(f.tokens for f in kept.values()) + needed > room:
-            history_fixed = turns.fixed_upto[j - 1] if j > 0 else 0
-            target = min(int((1 - config.slack) * budget) - history_fixed, room - needed)
-            kept = _shape(shapers, sorted(kept), max(0, target), query, _aged(shapers, j))
-        newest = (by_turn[j], max(0, room - sum(f.tokens for f in kept.values())), query)
-        if need >= config.min_tokens:  # a short question alone is no turn that needs room
-            needs.append(need)
-    last_turn, left, _ = newest
-    forms = {**kept, **_shape(shapers, last_turn, left, turns.latest, _even)}
+    history, newest = schedule(shapers, turns, budget)
+    forms: dict[int, Form] = {}
+    for group in (*history, newest):
+        weight = _even if group.aged_at is None else _aged(shapers, group.aged_at)
+        forms.update(_shape(shapers, group.indices, group.room, group.query, weight))
     result = [forms[i] if i in forms else shapers[i].default for i in range(len(shapers))]
-    if shapers and sum(f.tokens for f in result) > budget - turns.fixed_upto[-1]:
-        last = count - 1
+    if sum(f.tokens for f in result) > budget - turns.fixed_upto[-1]:
+        last = len(turns.fixed_upto) - 1
         everyone = _shape(
             shapers, range(len(shapers)), budget - turns.fixed_upto[-1], turns.latest,
             _aged(shapers, last),
         )  # fmt: skip
         result = [everyone[i] for i in range(len(shapers))]
     return result
+
+
+def schedule(shapers: Sequence[Shaper], turns: Turns, budget: int) -> tuple[list[_Group], _Group]:
+    """The replay on numbers only: history's groups and the newest turn's, each with its room.
+
+    A group takes at most its room and at most its pieces' default sizes, so the replay needs
+    neither a form nor a compressor: only the groups that are sent are shaped (``place``), once
+    each. A first call on a long conversation then costs one compression of it, not one per
+    step; the groups, their rooms and their questions are a function of the prefix, so the
+    forms are the same whichever call shapes them.
+    """
+    count = len(turns.fixed_upto)
+    by_turn: list[list[int]] = [[] for _ in range(count)]
+    for i, shaper in enumerate(shapers):
+        by_turn[shaper.piece.turn].append(i)
+    config = shapers[0].config
+    sizes = [shaper.default.tokens for shaper in shapers]
+
+    def size(group: _Group) -> int:
+        return min(group.room, sum(sizes[i] for i in group.indices))
+
+    needs: list[int] = []  # what each earlier turn with pieces asked for: what the next is likely to
+    history: list[_Group] = []
+    newest = _Group((), 0, None)
+    reserve = int(config.turn_floor * budget)
+    for j in range(count):
+        room = budget - turns.fixed_upto[j]
+        query = turns.questions[j]
+        need = sum(sizes[i] for i in by_turn[j])
+        floor = min(need, reserve)
+        needed = floor  # what the newest turn must be left, or history is compacted
+        if newest.indices:
+            before = sum(size(g) for g in history)
+            # it keeps its bytes only if the floor of *a* next turn still fits: judged on the turn at hand
+            # (an answer, a short question) it kept them, and the next tool output forced a compaction
+            if before + size(newest) + reserve <= room:
+                history.append(newest)
+            else:  # reshaped at the tail to its share of history, so several more turns append after it
+                history.append(_Group(newest.indices, int(config.history_share * budget), query))
+                # history is full: if a turn like the earlier ones would not fit next, compact now
+                # (one cache miss, not a tail rewrite now and a compaction at the next call)
+                needed = max(floor, min(reserve, statistics.median_low(needs))) if needs else floor
+        if history and sum(size(g) for g in history) + needed > room:
+            history_fixed = turns.fixed_upto[j - 1] if j > 0 else 0
+            target = max(0, min(int((1 - config.slack) * budget) - history_fixed, room - needed))
+            pieces = tuple(sorted(i for g in history for i in g.indices))
+            history = [_Group(pieces, target, query, aged_at=j)]
+        newest = _Group(tuple(by_turn[j]), max(0, room - sum(size(g) for g in history)), query)
+        if need >= config.min_tokens:  # a short question alone is no turn that needs room
+            needs.append(need)
+    return history, _Group(newest.indices, newest.room, turns.latest)
 
 
 def _size(shapers: Sequence[Shaper], indices: Sequence[int]) -> int:
