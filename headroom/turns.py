@@ -7,9 +7,13 @@ the provider has cached, so its bytes change as rarely as possible
 (invariant 9).
 
 The rule is replayed turn by turn over the prefix, so a piece's form depends
-only on the turns up to the step that shaped it, never on later ones; the
-replay needs only token counts except where a form is kept, and forms are
-memoised (headroom.forms). At step ``j`` (turn ``j`` newest, ``room_j`` = the
+only on the turns up to the step that shaped it, never on later ones. The
+replay runs on token counts alone (``schedule``): each group of pieces shaped
+together (a turn as it joined history, a compaction, the newest turn) counts
+as at most its room and at most its pieces' default sizes, and only the
+groups that are sent are shaped, once each (``place``). A first call on a long
+conversation therefore costs about one compression of it, not one per
+compaction it went through. At step ``j`` (turn ``j`` newest, ``room_j`` = the
 budget minus the untouched tokens up to turn ``j``):
 
 1. Turn ``j-1`` joins history. It keeps the form it had as the newest turn
