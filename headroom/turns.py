@@ -145,13 +145,10 @@ def schedule(shapers: Sequence[Shaper], turns: Turns, budget: int) -> tuple[list
             before = sum(size(g) for g in history)
             # it keeps its bytes only if the floor of *a* next turn still fits: judged on the turn at hand
             # (an answer, a short question) it kept them, and the next tool output forced a compaction
-            # nor if the turn at hand would get less than it gets when the joining turn is reshaped:
-            # keeping bytes must never cost the newest turn room (a larger budget never gives less)
-            share = int(config.history_share * budget)
-            if before + size(newest) + max(reserve, min(need, room - before - share)) <= room:
+            if before + size(newest) + reserve <= room:
                 history.append(newest)
             else:  # reshaped at the tail to its share of history, so several more turns append after it
-                history.append(_Group(newest.indices, share, query))
+                history.append(_Group(newest.indices, int(config.history_share * budget), query))
                 # history is full: if a turn like the earlier ones would not fit next, compact now
                 # (one cache miss, not a tail rewrite now and a compaction at the next call)
                 needed = max(floor, min(reserve, statistics.median_low(needs))) if needs else floor
