@@ -135,12 +135,14 @@ def schedule(shapers: Sequence[Shaper], turns: Turns, budget: int) -> tuple[list
     history: list[_Group] = []
     newest = _Group((), 0, None)
     reserve = int(config.turn_floor * budget)
+    reshaped = False  # whether the last step reshaped the turn that joined history
     for j in range(count):
         room = budget - turns.fixed_upto[j]
         query = turns.questions[j]
         need = sum(sizes[i] for i in by_turn[j])
         floor = min(need, reserve)
         needed = floor  # what the newest turn must be left, or history is compacted
+        reshaped = False
         if newest.indices:
             before = sum(size(g) for g in history)
             # it keeps its bytes only if the floor of *a* next turn still fits: judged on the turn at hand
@@ -149,10 +151,12 @@ def schedule(shapers: Sequence[Shaper], turns: Turns, budget: int) -> tuple[list
                 history.append(newest)
             else:  # reshaped at the tail to its share of history, so several more turns append after it
                 history.append(_Group(newest.indices, int(config.history_share * budget), query))
+                reshaped = True
                 # history is full: if a turn like the earlier ones would not fit next, compact now
                 # (one cache miss, not a tail rewrite now and a compaction at the next call)
                 needed = max(floor, min(reserve, statistics.median_low(needs))) if needs else floor
         if history and sum(size(g) for g in history) + needed > room:
+            reshaped = False
             history_fixed = turns.fixed_upto[j - 1] if j > 0 else 0
             target = max(0, min(int((1 - config.slack) * budget) - history_fixed, room - needed))
             pieces = tuple(sorted(i for g in history for i in g.indices))
@@ -160,6 +164,13 @@ def schedule(shapers: Sequence[Shaper], turns: Turns, budget: int) -> tuple[list
         newest = _Group(tuple(by_turn[j]), max(0, room - sum(size(g) for g in history)), query)
         if need >= config.min_tokens:  # a short question alone is no turn that needs room
             needs.append(need)
+    spare = newest.room - sum(sizes[i] for i in newest.indices)
+    if reshaped and spare > 0:
+        # this call's budget is spent: the turn just reshaped takes what the newest turn leaves. Only in
+        # this call (the next one reshapes it to its share again, a rewrite at the tail): a small newest
+        # turn (a retrieval's lines) must not leave the output it reads from at a few percent of the budget
+        last = history[-1]
+        history[-1] = _Group(last.indices, last.room + spare, last.query)
     return history, _Group(newest.indices, newest.room, turns.latest)
 
 
