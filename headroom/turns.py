@@ -21,7 +21,8 @@ budget minus the untouched tokens up to turn ``j``):
    the budget), whatever the turn at hand needs; otherwise it alone is shaped
    anew (a rewrite at the tail: every earlier byte stays cached) to
    ``Config.history_share`` of the budget, so history grows in small steps
-   and several turns append between compactions. (Judged on the turn at hand,
+   and several turns append between compactions; in the call being made it
+   also takes what the newest turn leaves unused. (Judged on the turn at hand,
    an answer or a short question let a 16k-token output keep its bytes and
    the next tool output forced a compaction: half the calls of the session
    benchmark at 24k rewrote history. Giving the joining turn all the room the
