@@ -44,8 +44,8 @@ class Config(BaseModel):
       append before the next one (docs/budget.md).
     - ``turn_floor``: the share of the budget the newest turn is always left
       (or its whole size if smaller); history is compacted when it is not.
-    - ``history_share``: the least share of the budget a turn keeps when it
-      joins history while a large newest turn needs the room it had.
+    - ``history_share``: the share of the budget a turn is reshaped to when it
+      joins history and cannot keep its bytes (docs/budget.md).
     - ``min_tokens``: pieces smaller than this are left alone unless the
       budget forces them.
     - ``auto_query``: take the latest user turn before a piece as its query.
@@ -64,7 +64,7 @@ class Config(BaseModel):
     levels: tuple[float, ...] = DEFAULT_LEVELS
     slack: float = Field(default=0.7, gt=0.0, le=1.0)
     turn_floor: float = Field(default=0.2, ge=0.0, le=1.0)
-    history_share: float = Field(default=0.05, ge=0.0, le=1.0)
+    history_share: float = Field(default=0.03, ge=0.0, le=1.0)
     min_tokens: int = Field(default=48, ge=0)
     auto_query: bool = True
     allow_network: bool = False

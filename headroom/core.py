@@ -157,7 +157,7 @@ def plan_text(
         make_handle(text), counter, query or None, registry=registry, options=config.compressors, levels=config.levels
     )
     pieces = [] if ctx.handle in leave else [Piece(0, (), text, tokens, tokens, ctx)]
-    turns = Turns((tokens - sum(p.tokens for p in pieces),), (query or None,))
+    turns = Turns((tokens - sum(p.tokens for p in pieces),), (query or None,), query or None)
     chosen, manifest, _ = _choose(pieces, turns, budget, counter, registry, config, strict, forms_cache, notes)
     new_text = chosen[0][1].text if chosen else text
     originals = _originals(chosen, manifest)
@@ -340,9 +340,14 @@ def _route(piece: Piece, registry: Registry) -> tuple[str, str]:
 
 
 def _turn_of(messages: Sequence[Mapping[str, Any]]) -> list[int]:
-    """Each message's turn: how many assistant messages come before it (one model call adds one turn)."""
+    """Each message's turn: a turn starts after each assistant message (one model call adds one turn)
+    and at a user question that follows tool results: the question arrives after the call that saw
+    those results, and must not join their turn (their room would be split with it, and their bytes
+    change once it arrives)."""
     out, turn = [], 0
-    for message in messages:
+    for index, message in enumerate(messages):
+        if index and messages[index - 1].get("role") == "tool" and user_text(message) is not None:
+            turn += 1
         out.append(turn)
         if message.get("role") == "assistant":
             turn += 1
@@ -370,12 +375,13 @@ def _turns(
         text = user_text(message)
         if text is not None:
             last = text
-        questions[turn_of[index]] = last
+        if index == 0 or turn_of[index] != turn_of[index - 1]:  # a turn's question: as of its first message
+            questions[turn_of[index]] = last
     if query is not None:
-        questions = [query or None] * count
+        questions, last = [query or None] * count, query or None
     elif not config.auto_query:
-        questions = [None] * count
-    return Turns(tuple(_running(fixed, start=REPLY_PRIMING)), tuple(questions))
+        questions, last = [None] * count, None
+    return Turns(tuple(_running(fixed, start=REPLY_PRIMING)), tuple(questions), last)
 
 
 def _compressible(f: Field, latest: int | None, config: Config) -> bool:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import re
 
-__all__ = ["COMMANDS", "EXTENSIONS", "hint_for"]
+__all__ = ["COMMANDS", "EXTENSIONS", "extension_type", "hint_for"]
 
 COMMANDS: tuple[tuple[str, str], ...] = (
     (r"^git (show|diff|format-patch)\b", "diff"),
@@ -44,11 +44,6 @@ COMMANDS: tuple[tuple[str, str], ...] = (
 The first stage is matched, and for a pipeline also the last (``... | jq`` prints JSON)."""
 
 EXTENSIONS: dict[str, str] = {
-    **dict.fromkeys(
-        "py pyi js mjs cjs jsx ts mts cts tsx go rs java c h cc cpp cxx hpp hh hxx ipp cs kt kts scala swift php "
-        "dart rb lua pl pm sh bash zsh ex exs jl".split(),
-        "code",
-    ),
     **dict.fromkeys("json jsonl ndjson geojson ipynb".split(), "json"),
     **dict.fromkeys("html htm xhtml".split(), "html"),
     **dict.fromkeys("csv tsv".split(), "table"),
@@ -56,8 +51,21 @@ EXTENSIONS: dict[str, str] = {
     "log": "log",
 }
 """File extension vocabulary: the content type of a file a tool call reads (``cat``, ``head``, a
-``path`` argument). Markdown is left to the detectors: a README with fenced blocks is mixed,
-one without is prose."""
+``path`` argument). Source extensions are not listed here: they are the code family's own table
+(``extension_type``), so a language it learns is hinted too and the two lists cannot drift.
+Markdown is left to the detectors: a README with fenced blocks is mixed, one without is prose."""
+
+
+def extension_type(extension: str) -> str | None:
+    """The content type a file with this extension (no dot, any case) holds, or None."""
+    extension = extension.lower()
+    if extension in EXTENSIONS:
+        return EXTENSIONS[extension]
+    # imported on first use: ``import headroom`` loads no compressor family
+    from headroom.compressors.code._lang import EXTENSIONS as SOURCE
+
+    return "code" if extension in SOURCE else None
+
 
 _COMPILED = tuple((re.compile(pattern), kind) for pattern, kind in COMMANDS)
 # tried only where a run of path characters starts: inside a run it finds the run's last extension or
@@ -120,8 +128,9 @@ def hint_for(text: str, tool_name: str | None, tool_args: str | None) -> tuple[s
             if is_command and not _READERS.match(value.strip()):
                 continue  # a command that is not a file reader says nothing by its paths
             paths = _PATH_RE.findall(value)
-            if paths and paths[-1].lower() in EXTENSIONS:
-                found = (EXTENSIONS[paths[-1].lower()], f"extension .{paths[-1].lower()}")
+            typed = extension_type(paths[-1]) if paths else None
+            if typed is not None:
+                found = (typed, f"extension .{paths[-1].lower()}")
                 break
     if found is not None and found[0] == "json" and not _parses_as_json(text):
         return None

@@ -7,31 +7,49 @@ the provider has cached, so its bytes change as rarely as possible
 (invariant 9).
 
 The rule is replayed turn by turn over the prefix, so a piece's form depends
-only on the turns up to the step that shaped it, never on later ones; the
-replay needs only token counts except where a form is kept, and forms are
-memoised (headroom.forms). At step ``j`` (turn ``j`` newest, ``room_j`` = the
+only on the turns up to the step that shaped it, never on later ones. The
+replay runs on token counts alone (``schedule``): each group of pieces shaped
+together (a turn as it joined history, a compaction, the newest turn) counts
+as at most its room and at most its pieces' default sizes, and only the
+groups that are sent are shaped, once each (``place``). A first call on a long
+conversation therefore costs about one compression of it, not one per
+compaction it went through. At step ``j`` (turn ``j`` newest, ``room_j`` = the
 budget minus the untouched tokens up to turn ``j``):
 
 1. Turn ``j-1`` joins history. It keeps the form it had as the newest turn
-   when that still leaves the newest turn its whole default size or its
-   floor (``Config.turn_floor`` of the room); otherwise it alone is shaped
-   anew (a rewrite at the tail: every earlier byte stays cached) to what the
-   newest turn leaves, at least ``Config.history_share`` of the room.
-2. If history plus the newest turn's floor still does not fit, history is
-   *compacted*: shaped in one step to at most ``1 - Config.slack`` of the
-   room, older turns first, so several more turns append before the next
-   compaction. One cache miss buys many hits.
+   when that still leaves *a* next turn its floor (``Config.turn_floor`` of
+   the budget), whatever the turn at hand needs; otherwise it alone is shaped
+   anew (a rewrite at the tail: every earlier byte stays cached) to
+   ``Config.history_share`` of the budget, so history grows in small steps
+   and several turns append between compactions; in the call being made it
+   also takes what the newest turn leaves unused. (Judged on the turn at hand,
+   an answer or a short question let a 16k-token output keep its bytes and
+   the next tool output forced a compaction: half the calls of the session
+   benchmark at 24k rewrote history. Giving the joining turn all the room the
+   newest one left filled history the same way.)
+2. If history plus the newest turn's floor (its whole size if smaller) does
+   not fit, history is *compacted*: shaped in one step to at most
+   ``1 - Config.slack`` of the budget, older turns first, so several more
+   turns append before the next compaction. One cache miss buys many hits.
+   When the joining turn had to be reshaped and a turn the size the earlier
+   ones needed (their median, at most the floor) would not fit next, history
+   is compacted now: one miss, not a tail rewrite now and a compaction at
+   the next call.
 3. The newest turn takes what history leaves (so a single call fills its
    budget), shared among its pieces by water-filling (headroom.budget).
 
-A piece shaped anew at step ``j`` takes the latest user question up to turn
-``j`` as well as its own (DESIGN invariant 5). If the replay's result still does
+A piece shaped anew at step ``j`` takes turn ``j``'s question as well as its own
+(DESIGN invariant 5); the newest turn takes the latest question of all. A
+turn starts after each assistant message and at a user question that follows
+tool results (``core._turn_of``), so a question that arrives later never
+changes the room or the question of a turn already shaped. If the replay's result still does
 not fit (the newest turn cannot shrink enough), every piece is shaped together,
 newest first, as a last resort.
 """
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -45,10 +63,17 @@ _AGE = 0.25  # a history piece's weight is 1 / (1 + _AGE x its age in turns): ol
 
 @dataclass(frozen=True)
 class Turns:
-    """The numbers the replay needs, per turn: untouched tokens up to it, and its latest question."""
+    """The numbers the replay needs, per turn: untouched tokens up to it, and its question.
+
+    A turn's question is the latest user text up to the turn's first message: a question that
+    arrives later in the turn (after its tool results) is not yet known when the next call is
+    made, and a step's forms must not change when it arrives. ``latest`` is the latest question
+    of all, the one the newest turn is shaped with.
+    """
 
     fixed_upto: tuple[int, ...]
     questions: tuple[str | None, ...]
+    latest: str | None = None
 
 
 def joint_query(own: str | None, latest: str | None) -> str | None:
@@ -58,46 +83,96 @@ def joint_query(own: str | None, latest: str | None) -> str | None:
     return latest if own is None else f"{own}\n{latest}"
 
 
+@dataclass(frozen=True)
+class _Group:
+    """Pieces shaped together in one room: a turn as it joined history, a compaction, the newest turn."""
+
+    indices: tuple[int, ...]
+    room: int
+    query: str | None
+    aged_at: int | None = None  # weights by age at this step (a compaction); None: even weights
+
+
 def place(shapers: Sequence[Shaper], turns: Turns, budget: int) -> list[Form]:
     """The form of every piece under ``budget`` (see the module docstring)."""
-    count = len(turns.fixed_upto)
-    by_turn: list[list[int]] = [[] for _ in range(count)]
-    for i, shaper in enumerate(shapers):
-        by_turn[shaper.piece.turn].append(i)
     if not shapers:
         return []
-    config = shapers[0].config
-    kept: dict[int, Form] = {}  # history: piece index -> its form
-    newest: tuple[list[int], int, str | None] = ([], 0, None)  # the newest turn's pieces, room, question
-    for j in range(count):
-        room = budget - turns.fixed_upto[j]
-        query = turns.questions[j]
-        need = sum(shapers[i].default.tokens for i in by_turn[j])
-        floor = min(need, int(config.turn_floor * budget))
-        entering, left, asked = newest
-        if entering:
-            before = sum(f.tokens for f in kept.values())
-            if before + min(left, _size(shapers, entering)) + floor <= room:  # it keeps its bytes
-                kept.update(_shape(shapers, entering, left, asked, _even))
-            else:  # reshaped at the tail, to what the newest turn leaves
-                share = max(int(config.history_share * budget), room - before - need)
-                kept.update(_shape(shapers, entering, max(0, share), query, _even))
-        if kept and sum(f.tokens for f in kept.values()) + floor > room:
-            history_fixed = turns.fixed_upto[j - 1] if j > 0 else 0
-            target = min(int((1 - config.slack) * budget) - history_fixed, room - floor)
-            kept = _shape(shapers, sorted(kept), max(0, target), query, _aged(shapers, j))
-        newest = (by_turn[j], max(0, room - sum(f.tokens for f in kept.values())), query)
-    last_turn, left, asked = newest
-    forms = {**kept, **_shape(shapers, last_turn, left, asked, _even)}
+    history, newest = schedule(shapers, turns, budget)
+    forms: dict[int, Form] = {}
+    for group in (*history, newest):
+        weight = _even if group.aged_at is None else _aged(shapers, group.aged_at)
+        forms.update(_shape(shapers, group.indices, group.room, group.query, weight))
     result = [forms[i] if i in forms else shapers[i].default for i in range(len(shapers))]
-    if shapers and sum(f.tokens for f in result) > budget - turns.fixed_upto[-1]:
-        last = count - 1
+    if sum(f.tokens for f in result) > budget - turns.fixed_upto[-1]:
+        last = len(turns.fixed_upto) - 1
         everyone = _shape(
-            shapers, range(len(shapers)), budget - turns.fixed_upto[-1], turns.questions[-1],
+            shapers, range(len(shapers)), budget - turns.fixed_upto[-1], turns.latest,
             _aged(shapers, last),
         )  # fmt: skip
         result = [everyone[i] for i in range(len(shapers))]
     return result
+
+
+def schedule(shapers: Sequence[Shaper], turns: Turns, budget: int) -> tuple[list[_Group], _Group]:
+    """The replay on numbers only: history's groups and the newest turn's, each with its room.
+
+    A group takes at most its room and at most its pieces' default sizes, so the replay needs
+    neither a form nor a compressor: only the groups that are sent are shaped (``place``), once
+    each. A first call on a long conversation then costs one compression of it, not one per
+    step; the groups, their rooms and their questions are a function of the prefix, so the
+    forms are the same whichever call shapes them.
+    """
+    count = len(turns.fixed_upto)
+    by_turn: list[list[int]] = [[] for _ in range(count)]
+    for i, shaper in enumerate(shapers):
+        by_turn[shaper.piece.turn].append(i)
+    config = shapers[0].config
+    sizes = [shaper.default.tokens for shaper in shapers]
+
+    def size(group: _Group) -> int:
+        return min(group.room, sum(sizes[i] for i in group.indices))
+
+    needs: list[int] = []  # what each earlier turn with pieces asked for: what the next is likely to
+    history: list[_Group] = []
+    newest = _Group((), 0, None)
+    reserve = int(config.turn_floor * budget)
+    reshaped = False  # whether the last step reshaped the turn that joined history
+    for j in range(count):
+        room = budget - turns.fixed_upto[j]
+        query = turns.questions[j]
+        need = sum(sizes[i] for i in by_turn[j])
+        floor = min(need, reserve)
+        needed = floor  # what the newest turn must be left, or history is compacted
+        reshaped = False
+        if newest.indices:
+            before = sum(size(g) for g in history)
+            # it keeps its bytes only if the floor of *a* next turn still fits: judged on the turn at hand
+            # (an answer, a short question) it kept them, and the next tool output forced a compaction
+            if before + size(newest) + reserve <= room:
+                history.append(newest)
+            else:  # reshaped at the tail to its share of history, so several more turns append after it
+                history.append(_Group(newest.indices, int(config.history_share * budget), query))
+                reshaped = True
+                # history is full: if a turn like the earlier ones would not fit next, compact now
+                # (one cache miss, not a tail rewrite now and a compaction at the next call)
+                needed = max(floor, min(reserve, statistics.median_low(needs))) if needs else floor
+        if history and sum(size(g) for g in history) + needed > room:
+            reshaped = False
+            history_fixed = turns.fixed_upto[j - 1] if j > 0 else 0
+            target = max(0, min(int((1 - config.slack) * budget) - history_fixed, room - needed))
+            pieces = tuple(sorted(i for g in history for i in g.indices))
+            history = [_Group(pieces, target, query, aged_at=j)]
+        newest = _Group(tuple(by_turn[j]), max(0, room - sum(size(g) for g in history)), query)
+        if need >= config.min_tokens:  # a short question alone is no turn that needs room
+            needs.append(need)
+    spare = newest.room - sum(sizes[i] for i in newest.indices)
+    if reshaped and spare > 0:
+        # this call's budget is spent: the turn just reshaped takes what the newest turn leaves. Only in
+        # this call (the next one reshapes it to its share again, a rewrite at the tail): a small newest
+        # turn (a retrieval's lines) must not leave the output it reads from at a few percent of the budget
+        last = history[-1]
+        history[-1] = _Group(last.indices, last.room + spare, last.query)
+    return history, _Group(newest.indices, newest.room, turns.latest)
 
 
 def _size(shapers: Sequence[Shaper], indices: Sequence[int]) -> int:

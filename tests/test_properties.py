@@ -161,12 +161,17 @@ def test_budget_pressure_compacts_history_in_big_steps() -> None:
     total = hr.counter.count_messages(messages)
     budget = total // 2
     previous: list[Any] = []
-    rewrites = 0
+    rewrites = compactions = 0
     for end in range(4, len(messages) + 1, 3):
         result = hr.compress(messages[:end], budget)
         assert result.within_budget
-        rewrites += result.messages[: len(previous) - 1] != previous[:-1]
+        if result.messages[: len(previous) - 1] != previous[:-1]:
+            rewrites += 1
+            same = next(i for i, (a, b) in enumerate(zip(result.messages, previous + [None])) if a != b)
+            compactions += same < len(previous) // 2
         previous = result.messages
-    # growth past the budget divided by the room one move leaves, plus the first move
+    # growth past the budget divided by the room one move leaves, plus the first call
     allowed = (total - budget) // int(hr.config.slack * budget) + 2
-    assert rewrites <= allowed, (rewrites, allowed)
+    assert compactions <= allowed, (compactions, allowed)
+    # and the first call over the budget may reshape the last few turns before the first compaction
+    assert rewrites <= allowed + 1, (rewrites, allowed)

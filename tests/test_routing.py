@@ -99,3 +99,14 @@ def test_pip_verbose_output_is_a_log_by_its_content() -> None:
         for k in range(20)
     )
     assert ROUTER.detect(text) == "log"
+
+
+def test_source_extensions_are_the_code_familys_own() -> None:
+    """One list of source extensions: hints ask the code family's table (an Objective-C ``.m`` file
+    was code to the family and nothing to the hints when each kept its own)."""
+    from headroom.compressors.code._lang import EXTENSIONS as SOURCE
+    from headroom.hints import EXTENSIONS, extension_type
+
+    assert all(extension_type(ext) == "code" for ext in SOURCE if ext not in EXTENSIONS)
+    assert hint_for("x", "read", '{"path": "src/View.M"}') == ("code", "extension .m")
+    assert extension_type("md") is None

@@ -66,3 +66,65 @@ def test_the_newest_turn_gets_more_room_than_history() -> None:
     old, new = (hr.counter.count(result.messages[i]["content"]) for i in (3, 7))
     assert new > 2 * old
     assert result.tokens_after >= 0.9 * budget
+
+
+def _tools(count: int) -> list[dict[str, Any]]:
+    """An OpenAI session without answers: each question follows the previous tool result."""
+    out: list[dict[str, Any]] = [{"role": "system", "content": "agent"}]
+    for n in range(count):
+        out += [
+            {"role": "user", "content": f"question {n}"},
+            _call(n),
+            {"role": "tool", "tool_call_id": f"c{n}", "content": BIG.replace("line", f"item{n}")},
+        ]
+    return out
+
+
+def test_a_question_after_tool_results_starts_its_own_turn() -> None:
+    """A question that follows tool results (no answer between) must not join their turn: it would
+    take part of their room, and change their bytes once a later question made it compressible."""
+    hr = Headroom(counter=FakeCounter(), store=MemoryStore())
+    budget = hr.counter.count_messages(_tools(8)) // 6
+    calls = [hr.compress(_tools(n), budget) for n in range(2, 9)]
+    assert all(c.within_budget for c in calls)
+    appended = sum(b.messages[: len(a.messages) - 1] == a.messages[:-1] for a, b in zip(calls, calls[1:]))
+    assert appended >= 5  # one compaction in six calls (when a question joined the turn before: five)
+
+
+def _counting_registry(calls: dict[str, int]) -> headroom.Registry:
+    class Counting(headroom.Compressor):
+        content_type = "text"
+        name = "counting"
+
+        def compress(self, text: str, target: int | None, ctx: headroom.PieceContext) -> headroom.Compressed | None:
+            calls[text[:12]] = calls.get(text[:12], 0) + 1
+            if target is None:
+                return None
+            lines = text.split("\n")[: max(1, target // 8)]
+            return headroom.Compressed("\n".join(lines) + "\n" + ctx.marker(1, "lines"), omitted={"lines": 1})
+
+    registry = headroom.Registry(builtins=False)
+    registry.register(Counting)
+    return registry
+
+
+def test_the_first_call_on_a_long_conversation_shapes_each_piece_once() -> None:
+    """The replay runs on numbers; only the groups that are sent are shaped, so a piece is compressed
+    for one search (a few targets), not once per compaction it lived through."""
+    calls: dict[str, int] = {}
+    hr = Headroom(counter=FakeCounter(), store=MemoryStore(), registry=_counting_registry(calls))
+    messages = _tools(24)
+    result = hr.compress(messages, hr.counter.count_messages(messages) // 8)
+    assert result.within_budget
+    assert max(calls.values()) <= 16, calls  # one bisection over lambda's grid, a piece's default
+
+
+def test_a_fresh_instance_sends_what_a_warm_one_sends() -> None:
+    """Same input, same output: the replay keeps no state between calls, and the forms a Headroom
+    keeps (FormCache) are an optimisation only."""
+    warm = Headroom(counter=FakeCounter(), store=MemoryStore())
+    budget = warm.counter.count_messages(_tools(12)) // 5
+    for n in range(1, 13):
+        sent = warm.compress(_tools(n), budget)
+        fresh = Headroom(counter=FakeCounter(), store=MemoryStore()).compress(_tools(n), budget)
+        assert fresh.messages == sent.messages and fresh.manifest == sent.manifest
