@@ -1,4 +1,4 @@
-"""Each compressor of the json, table, prose, html and text families reaches its target.
+"""Each compressor of the json, table, prose, html, text, search and log families reaches its target.
 
 Issue 12: given room R for a piece larger than R, the output is between 0.9R
 and R, or the result says why it could not (``Compressed.fallbacks``). Checked
@@ -10,10 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from headroom.compressors.html.compressor import HtmlCompressor
 from headroom.compressors.json.compressor import JsonCompressor
+from headroom.compressors.log.compressor import LogCompressor
 from headroom.compressors.prose.compressor import ProseCompressor
+from headroom.compressors.search.compressor import SearchCompressor
 from headroom.compressors.table.compressor import TableCompressor
 from headroom.compressors.text.compressor import GenericCompressor
 from headroom.handles import make_handle
@@ -56,3 +60,34 @@ def test_output_reaches_its_target(kind: type[Compressor], name: str, query: str
         if set(out.omitted) <= {"tags"}:  # an HTML page's whole content, rendered as text, fits
             continue
         assert tokens >= 0.9 * room or out.fallbacks, f"{name} at {room}: {tokens} tokens, under 0.9R, no reason given"
+
+
+LINES: dict[type[Compressor], tuple[str, list[str], list[str | None]]] = {
+    SearchCompressor: (
+        "search",
+        ["grep_C2_check_closed.txt", "grep_get_extra_info.txt", "grep_init.txt", "rg_heading.txt"],
+        [None, "where is the transport closed?", "get_extra_info socket", "__init__ self"],
+    ),
+    LogCompressor: (
+        "log",
+        ["cargo_test_fail.txt", "pip_wheel_psycopg2.txt", "pytest_mixed.txt", "repeated_tracebacks.txt"],
+        [None, "Why did the build fail?", "which test failed", "disk quota"],
+    ),
+}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data(), st.sampled_from(sorted(LINES, key=lambda kind: kind.__name__)), st.floats(0.03, 0.6))
+def test_a_line_family_reaches_its_target_exactly_when_it_says_nothing(
+    data: st.DataObject, kind: type[Compressor], share: float
+) -> None:
+    """Search and log: between 0.9 and 1 of the target exactly when no fallback is recorded."""
+    folder, names, queries = LINES[kind]
+    text = (GOLDEN / folder / data.draw(st.sampled_from(names))).read_text()
+    target = max(48, int(COUNTER.count(text) * share))
+    out = kind().compress(text, target, PieceContext(make_handle(text), COUNTER, data.draw(st.sampled_from(queries))))
+    if out is None:
+        return
+    used = COUNTER.count(out.text)
+    assert used <= target
+    assert bool(out.fallbacks) == (used < 0.9 * target), (used, target, out.fallbacks)
