@@ -37,6 +37,12 @@ budget minus the untouched tokens up to turn ``j``):
    the next call.
 3. The newest turn takes what history leaves (so a single call fills its
    budget), shared among its pieces by water-filling (headroom.budget).
+4. When the turn that joined history in this call was reshaped and was called
+   for the same question as the newest turn (an agent's chain of calls: grep,
+   then the file it found), both are rewritten in this call anyway: they are
+   shaped as one group in the sum of their rooms, weighted by relevance
+   (``_worth``). Reshaped to its 3% share, the file that held the answer fell
+   to a bare mark beside a newer file that did not hold it.
 
 A piece shaped anew at step ``j`` takes turn ``j``'s question as well as its own
 (DESIGN invariant 5); the newest turn takes the latest question of all. A
@@ -59,6 +65,7 @@ from headroom.relevance import BM25
 
 __all__ = ["Turns", "place"]
 
+_SAMPLED = 20_000  # lines of a piece the relevance weight reads at most (evenly spread)
 _AGE = 0.25  # a history piece's weight is 1 / (1 + _AGE x its age in turns): older pieces shrink first
 
 
@@ -210,6 +217,7 @@ def _worth(shapers: Sequence[Shaper], indices: Sequence[int], query: str | None)
     lines: list[str] = []
     for i in indices:
         found = shapers[i].piece.text.split("\n")
+        found = found[:: -(-len(found) // _SAMPLED)]  # every k-th line of a huge log: a cost bound, not a ranking
         lines.extend(found)
         owner.extend([i] * len(found))
     best = dict.fromkeys(indices, 0.0)
