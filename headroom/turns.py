@@ -37,6 +37,12 @@ budget minus the untouched tokens up to turn ``j``):
    the next call.
 3. The newest turn takes what history leaves (so a single call fills its
    budget), shared among its pieces by water-filling (headroom.budget).
+4. When the turn that joined history in this call was reshaped and was called
+   for the same question as the newest turn (an agent's chain of calls: grep,
+   then the file it found), both are rewritten in this call anyway: they are
+   shaped as one group in the sum of their rooms, weighted by relevance
+   (``_worth``). Reshaped to its 3% share, the file that held the answer fell
+   to a bare mark beside a newer file that did not hold it.
 
 A piece shaped anew at step ``j`` takes turn ``j``'s question as well as its own
 (DESIGN invariant 5); the newest turn takes the latest question of all. A
@@ -55,9 +61,11 @@ from dataclasses import dataclass
 
 from headroom.budget import fill
 from headroom.forms import Form, Shaper
+from headroom.relevance import BM25
 
 __all__ = ["Turns", "place"]
 
+_SAMPLED = 20_000  # lines of a piece the relevance weight reads at most (evenly spread)
 _AGE = 0.25  # a history piece's weight is 1 / (1 + _AGE x its age in turns): older pieces shrink first
 
 
@@ -91,6 +99,7 @@ class _Group:
     room: int
     query: str | None
     aged_at: int | None = None  # weights by age at this step (a compaction); None: even weights
+    task: bool = False  # the newest turn with the one before it, same question: weights by relevance
 
 
 def place(shapers: Sequence[Shaper], turns: Turns, budget: int) -> list[Form]:
@@ -100,7 +109,9 @@ def place(shapers: Sequence[Shaper], turns: Turns, budget: int) -> list[Form]:
     history, newest = schedule(shapers, turns, budget)
     forms: dict[int, Form] = {}
     for group in (*history, newest):
-        weight = _even if group.aged_at is None else _aged(shapers, group.aged_at)
+        weight = _aged(shapers, group.aged_at) if group.aged_at is not None else _even
+        if group.task:
+            weight = _worth(shapers, group.indices, group.query)
         forms.update(_shape(shapers, group.indices, group.room, group.query, weight))
     result = [forms[i] if i in forms else shapers[i].default for i in range(len(shapers))]
     if sum(f.tokens for f in result) > budget - turns.fixed_upto[-1]:
@@ -165,6 +176,12 @@ def schedule(shapers: Sequence[Shaper], turns: Turns, budget: int) -> tuple[list
         newest = _Group(tuple(by_turn[j]), max(0, room - sum(size(g) for g in history)), query)
         if need >= config.min_tokens:  # a short question alone is no turn that needs room
             needs.append(need)
+    if reshaped and newest.indices and _same_task(shapers, turns, history[-1], count - 1):
+        # the turn just reshaped and the newest one answer the same question (an agent's chain of tool
+        # calls): both are rewritten in this call anyway, so they share their rooms by worth, not by age
+        # (reshaped to its 3% share, the module that held the fact fell to a bare mark beside a distractor)
+        last = history.pop()
+        return history, _Group((*last.indices, *newest.indices), last.room + newest.room, turns.latest, task=True)
     spare = newest.room - sum(sizes[i] for i in newest.indices)
     if reshaped and spare > 0:
         # this call's budget is spent: the turn just reshaped takes what the newest turn leaves. Only in
@@ -175,12 +192,40 @@ def schedule(shapers: Sequence[Shaper], turns: Turns, budget: int) -> tuple[list
     return history, _Group(newest.indices, newest.room, turns.latest)
 
 
+def _same_task(shapers: Sequence[Shaper], turns: Turns, group: _Group, now: int) -> bool:
+    """Whether the pieces of ``group`` were called for the question of turn ``now`` (no user turn between)."""
+    return all(turns.questions[shapers[i].piece.turn] == turns.questions[now] for i in group.indices)
+
+
 def _size(shapers: Sequence[Shaper], indices: Sequence[int]) -> int:
     return sum(shapers[i].default.tokens for i in indices)
 
 
 def _even(index: int) -> float:
     return 1.0
+
+
+def _worth(shapers: Sequence[Shaper], indices: Sequence[int], query: str | None) -> Callable[[int], float]:
+    """Weights ``1 + best / top``: a piece's best line score under one BM25 over every line of the group.
+
+    One index over all the pieces' lines gives one inverse document frequency, so the scores compare
+    across pieces; the best line is what the question can find in a piece. Bounded to [1, 2] so a
+    piece the question does not name still shares the room (the floor: water-filling gives it at
+    least the level of the others, halved), and a name the question finds doubles a piece's room.
+    """
+    owner: list[int] = []
+    lines: list[str] = []
+    for i in indices:
+        found = shapers[i].piece.text.split("\n")
+        found = found[:: -(-len(found) // _SAMPLED)]  # every k-th line of a huge log: a cost bound, not a ranking
+        lines.extend(found)
+        owner.extend([i] * len(found))
+    best = dict.fromkeys(indices, 0.0)
+    for i, score in zip(owner, BM25(lines).scores(query)):
+        best[i] = max(best[i], score)
+    top = max(best.values(), default=0.0)
+    weights = {i: 1.0 + (best[i] / top if top > 0 else 0.0) for i in indices}
+    return lambda i: weights[i]
 
 
 def _weight(turn: int, now: int) -> float:

@@ -139,3 +139,43 @@ def test_a_larger_budget_never_keeps_fewer_units_across_turns(
     for a, b in zip(one.messages, two.messages):
         if a["role"] == "tool":
             assert _kept_lines(a["content"]) <= _kept_lines(b["content"])
+
+
+def _chain(outputs: list[str], question: str) -> list[dict[str, Any]]:
+    """One question, then an agent's chain of tool calls: one assistant call and its result per output."""
+    messages: list[dict[str, Any]] = [{"role": "system", "content": "agent"}, {"role": "user", "content": question}]
+    for i, out in enumerate(outputs):
+        call = {"id": f"c{i}", "type": "function", "function": {"name": "run", "arguments": "{}"}}
+        messages += [
+            {"role": "assistant", "content": None, "tool_calls": [call]},
+            {"role": "tool", "tool_call_id": f"c{i}", "content": out},
+        ]
+    return messages
+
+
+def test_a_chain_of_calls_for_one_question_shares_room_by_relevance() -> None:
+    """The output that holds the answer, followed by a larger one that does not, in one agent chain:
+    the first is rewritten in this call anyway, so it is not cut to history's small share (it fell
+    to a bare mark beside the distractor, issue 11's multi-tool turns)."""
+    answer = "".join(f"row {k} of the report, plain words\n" for k in range(300))
+    answer = answer.replace("row 150 of the report, plain words", "row 150 holds the quokka threshold 4711")
+    distractor = "".join(f"entry {k} of another file, other words\n" for k in range(900))
+    messages = _chain([answer, distractor], "what is the quokka threshold?")
+    hr = Headroom(counter=FakeCounter(), store=MemoryStore())
+    budget = hr.counter.count_messages(messages) // 8
+    result = hr.compress(messages, budget)
+    assert result.within_budget
+    first, second = result.messages[3]["content"], result.messages[5]["content"]
+    assert "quokka threshold 4711" in first
+    assert hr.counter.count(first) >= 0.3 * hr.counter.count(second)  # a share of the room, not a mark
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.lists(lines_text, min_size=2, max_size=3), st.floats(0.05, 0.9))
+def test_a_chain_of_calls_always_meets_the_budget(outputs: list[str], share: float) -> None:
+    messages = _chain(outputs, "which line mentions needle 3?")
+    hr = Headroom(counter=FakeCounter(), store=MemoryStore())
+    budget = max(int(hr.counter.count_messages(messages) * share), 120)
+    one, two = hr.compress(messages, budget), hr.compress(messages, budget)
+    assert one.messages == two.messages  # deterministic
+    assert one.within_budget and one.tokens_after <= budget
