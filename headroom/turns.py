@@ -109,9 +109,12 @@ def place(shapers: Sequence[Shaper], turns: Turns, budget: int) -> list[Form]:
     history, newest = schedule(shapers, turns, budget)
     forms: dict[int, Form] = {}
     for group in (*history, newest):
-        weight = _aged(shapers, group.aged_at) if group.aged_at is not None else _even
         if group.task:
             weight = _worth(shapers, group.indices, group.query)
+        elif group.aged_at is not None:
+            weight = _aged(shapers, group.aged_at)
+        else:
+            weight = _even
         forms.update(_shape(shapers, group.indices, group.room, group.query, weight))
     result = [forms[i] if i in forms else shapers[i].default for i in range(len(shapers))]
     if sum(f.tokens for f in result) > budget - turns.fixed_upto[-1]:
