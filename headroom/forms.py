@@ -143,7 +143,7 @@ class Shaper:
         piece = self.piece
         if piece.tokens < self.config.min_tokens:
             return self.original
-        made = self._compress(self.compressor, None, piece.ctx, "default")
+        made = self._compress(self.compressor, None, piece.ctx, "default", lossless_only=self.budget is not None)
         if made is None or made.tokens >= piece.tokens:
             return self.original if made is None or not made.notes else replace(self.original, notes=made.notes)
         if self.budget is not None and not made.lossless:
@@ -220,7 +220,16 @@ class Shaper:
             aim = max(1, aim * target // made.tokens - 1)
         return None, notes, nearest
 
-    def _compress(self, compressor: Compressor, target: int | None, ctx: PieceContext, level: str) -> Form | None:
+    def _compress(
+        self, compressor: Compressor, target: int | None, ctx: PieceContext, level: str, *, lossless_only: bool = False
+    ) -> Form | None:
+        """``compressor``'s output as a checked Form, or None (a crash or a failed check, each noted).
+
+        ``lossless_only``: the caller sends only a lossless output (the default under a budget), so a
+        lossy one is not marked, counted or checked; it comes back as the original with the output's
+        falls as notes, exactly what ``_default`` made of it when it was built in full. Only a failed
+        check of that discarded output goes unreported: no form of it is sent (see the module notes).
+        """
         try:
             out = compressor.compress(self.piece.text, target, ctx)
         except Exception as error:  # noqa: BLE001 - a plugin's failure must not lose the caller's data
@@ -231,6 +240,8 @@ class Shaper:
             return None
         if out is None:
             return None
+        if lossless_only and not out.lossless:
+            return replace(self.original, notes=_falls(out, compressor.name))
         made = _to_form(out, compressor.name, level, ctx, self.piece)
         if made is None:
             detail = f"{compressor.name} output failed its {out.output_kind!r} check; reverted to the next in the chain"
@@ -253,7 +264,7 @@ def _to_form(out: Compressed, name: str, level: str, ctx: PieceContext, piece: P
     structured piece (a JSON object in the input) must parse to the same JSON
     type, goes back as a parsed object and is billed as it will be serialized.
     """
-    notes = tuple(("fallback", f"{name}: {note}") for note in out.fallbacks)
+    notes = _falls(out, name)
     check = CHECKS.get(out.output_kind)
     if check is None or not check(out.text) or (piece.json_only and not CHECKS["json"](out.text)):
         return None
@@ -263,6 +274,11 @@ def _to_form(out: Compressed, name: str, level: str, ctx: PieceContext, piece: P
     if piece.structured:
         text = dumps(json.loads(text))
     return Form(text, ctx.counter.count(text), level, out.lossless, dict(out.omitted), name, notes)
+
+
+def _falls(out: Compressed, name: str) -> tuple[tuple[str, str], ...]:
+    """What ``name`` could not do as designed, as notes of a form (degradations when it is sent)."""
+    return tuple(("fallback", f"{name}: {note}") for note in out.fallbacks)
 
 
 def _size(form: Form) -> int:
