@@ -94,7 +94,6 @@ class _Plan:
 class LogCompressor(Compressor):
     content_type = "log"
     name = "log"
-    lossless_default = False  # its default output is always lossy: skipped under a budget
     Options = LogOptions
 
     def compress(self, text: str, target: int | None, ctx: PieceContext) -> Compressed | None:
