@@ -63,7 +63,6 @@ class CodeOptions(BaseModel):
 class CodeCompressor(Compressor):
     content_type = "code"
     name = "code"
-    lossless_default = False  # its default output is always lossy: skipped under a budget
     Options = CodeOptions
     selectors: ClassVar[frozenset[str]] = frozenset({"lines", "chars", "query", "symbol"})
 
