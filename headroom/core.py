@@ -282,6 +282,7 @@ def _choose(
         forms = [s.default for s in shapers]
     else:
         forms = place(shapers, turns, budget)
+    forms = [s.sent(f) for s, f in zip(shapers, forms)]
     total = fixed + sum(f.tokens for f in forms)
     fits = budget is None or total <= budget
     logger.debug("allocate: budget %s, fixed %d, total %d, fits %s", budget, fixed, total, fits)

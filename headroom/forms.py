@@ -115,7 +115,35 @@ class Shaper:
 
     @cached_property
     def default(self) -> Form:
-        """The default policy: under a budget only its lossless savings; the original if none."""
+        """The default policy: under a budget only its lossless savings; the original if none.
+
+        Under a budget, a compressor that declares it never re-encodes losslessly
+        (``Compressor.lossless_default`` False) is not run for it: its output could
+        only be discarded, and building it took 17-77% of a call. The original
+        stands in; ``sent`` adds the notes the full default carries when it is the
+        form sent, so the result is the same as when the default was always built.
+        """
+        if self._skips_default:
+            return self.original
+        return self._full_default
+
+    @cached_property
+    def _skips_default(self) -> bool:
+        return (
+            self.budget is not None
+            and self.piece.tokens >= self.config.min_tokens
+            and not self.compressor.lossless_default
+        )
+
+    def sent(self, form: Form) -> Form:
+        """``form`` as the caller gets it: a default that stood in (``default``) with the notes of
+        the full one (a missing parser, a crash), as when the default was always built."""
+        if self._skips_default and form.level == "original":
+            return self._full_default
+        return form
+
+    @cached_property
+    def _full_default(self) -> Form:
         piece = self.piece
         wide: Hashable = (
             piece.ctx.handle,
@@ -143,7 +171,7 @@ class Shaper:
         piece = self.piece
         if piece.tokens < self.config.min_tokens:
             return self.original
-        made = self._compress(self.compressor, None, piece.ctx, "default")
+        made = self._compress(self.compressor, None, piece.ctx, "default", lossless_only=self.budget is not None)
         if made is None or made.tokens >= piece.tokens:
             return self.original if made is None or not made.notes else replace(self.original, notes=made.notes)
         if self.budget is not None and not made.lossless:
@@ -220,7 +248,16 @@ class Shaper:
             aim = max(1, aim * target // made.tokens - 1)
         return None, notes, nearest
 
-    def _compress(self, compressor: Compressor, target: int | None, ctx: PieceContext, level: str) -> Form | None:
+    def _compress(
+        self, compressor: Compressor, target: int | None, ctx: PieceContext, level: str, *, lossless_only: bool = False
+    ) -> Form | None:
+        """``compressor``'s output as a checked Form, or None (a crash or a failed check, each noted).
+
+        ``lossless_only``: the caller sends only a lossless output (the default under a budget), so a
+        lossy one is not marked, counted or checked; it comes back as the original with the output's
+        falls as notes, exactly what ``_default`` made of it when it was built in full. Only a failed
+        check of that discarded output goes unreported: no form of it is sent (see the module notes).
+        """
         try:
             out = compressor.compress(self.piece.text, target, ctx)
         except Exception as error:  # noqa: BLE001 - a plugin's failure must not lose the caller's data
@@ -231,6 +268,8 @@ class Shaper:
             return None
         if out is None:
             return None
+        if lossless_only and not out.lossless:
+            return replace(self.original, notes=_falls(out, compressor.name))
         made = _to_form(out, compressor.name, level, ctx, self.piece)
         if made is None:
             detail = f"{compressor.name} output failed its {out.output_kind!r} check; reverted to the next in the chain"
@@ -253,7 +292,7 @@ def _to_form(out: Compressed, name: str, level: str, ctx: PieceContext, piece: P
     structured piece (a JSON object in the input) must parse to the same JSON
     type, goes back as a parsed object and is billed as it will be serialized.
     """
-    notes = tuple(("fallback", f"{name}: {note}") for note in out.fallbacks)
+    notes = _falls(out, name)
     check = CHECKS.get(out.output_kind)
     if check is None or not check(out.text) or (piece.json_only and not CHECKS["json"](out.text)):
         return None
@@ -263,6 +302,11 @@ def _to_form(out: Compressed, name: str, level: str, ctx: PieceContext, piece: P
     if piece.structured:
         text = dumps(json.loads(text))
     return Form(text, ctx.counter.count(text), level, out.lossless, dict(out.omitted), name, notes)
+
+
+def _falls(out: Compressed, name: str) -> tuple[tuple[str, str], ...]:
+    """What ``name`` could not do as designed, as notes of a form (degradations when it is sent)."""
+    return tuple(("fallback", f"{name}: {note}") for note in out.fallbacks)
 
 
 def _size(form: Form) -> int:

@@ -182,6 +182,10 @@ class Compressor(ABC):
     content_type: ClassVar[str]
     name: ClassVar[str]
     Options: ClassVar[type[BaseModel]] = NoOptions
+    #: whether ``compress(text, None, ctx)`` may return a lossless re-encoding. Under a budget only
+    #: a lossless default is ever sent, so the core skips the default of a compressor that says
+    #: False (it never sets ``lossless`` there). True, the safe side, unless a compressor declares it.
+    lossless_default: ClassVar[bool] = True
     #: the partial-retrieval selectors ``select`` understands
     selectors: ClassVar[frozenset[str]] = frozenset({"lines", "chars", "query"})
 

@@ -150,6 +150,7 @@ class _Profile:
 class DiffCompressor(Compressor):
     content_type = "diff"
     name = "diff"
+    lossless_default = False  # its default output is always lossy: skipped under a budget
     Options = DiffOptions
     selectors: ClassVar[frozenset[str]] = frozenset({"lines", "chars", "query", "files"})
 

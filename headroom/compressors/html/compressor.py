@@ -209,6 +209,7 @@ def _visible_words(element: Element) -> int:
 class HtmlCompressor(Compressor):
     content_type = "html"
     name = "html"
+    lossless_default = False  # its default output is always lossy: skipped under a budget
 
     def compress(self, text: str, target: int | None, ctx: PieceContext) -> Compressed | None:
         rendering = self._render(text)

@@ -64,6 +64,7 @@ class _Profile:
 class ProseCompressor(Compressor):
     content_type = "prose"
     name = "prose"
+    lossless_default = False  # its default output is always lossy: skipped under a budget
     Options = ProseOptions
 
     def compress(self, text: str, target: int | None, ctx: PieceContext) -> Compressed | None:

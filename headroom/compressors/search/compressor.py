@@ -109,6 +109,7 @@ class _Form:
 class SearchCompressor(Compressor):
     content_type = "search"
     name = "search"
+    lossless_default = False  # its default output is always lossy: skipped under a budget
     Options = SearchOptions
 
     def compress(self, text: str, target: int | None, ctx: PieceContext) -> Compressed | None:

@@ -39,6 +39,7 @@ class GenericOptions(BaseModel):
 class GenericCompressor(Compressor):
     content_type = "text"
     name = "generic"
+    lossless_default = False  # its default output is always lossy: skipped under a budget
     Options = GenericOptions
 
     def compress(self, text: str, target: int | None, ctx: PieceContext) -> Compressed | None:
