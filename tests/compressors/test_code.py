@@ -694,3 +694,30 @@ def test_the_binding_and_the_cli_see_the_same_outline_and_errors(name: str) -> N
     a, b = outline_astgrep(in_process, language, lines, 3), outline_astgrep(cli, language, lines, 3)
     assert (a.symbols, a.regions, a.errors) == (b.symbols, b.regions, b.errors)
     assert a.errors and error_spans(in_process, language, original) == error_spans(cli, language, original)
+
+
+def test_an_answer_does_not_depend_on_the_targets_asked_before_it() -> None:
+    """A warm instance sends what a fresh one sends (DESIGN: deterministic).
+
+    Cuts found to break a parse while answering one target used to stay for the next, and forms
+    are kept across calls, so after four budgets this C file came out 2,085 characters long in a
+    warm instance and 1,838 in a fresh one.
+    """
+    text = (GOLDEN / "c_xxmodule.c").read_text()
+    tokens = COUNTER.count(text)
+    call = {"id": "c1", "type": "function", "function": {"name": "read_file", "arguments": '{"path": "xxmodule.c"}'}}
+
+    def messages() -> list[dict[str, object]]:
+        question = {"role": "user", "content": "what does the main function do"}
+        return [
+            question,
+            {"role": "assistant", "content": None, "tool_calls": [call]},
+            {"role": "tool", "tool_call_id": "c1", "content": text},
+        ]
+
+    warm = Headroom(model="gpt-4")
+    for share in (0.5, 0.3, 0.2, 0.12):
+        warm.compress(messages(), budget=int(tokens * share) + 200)
+    budget = int(tokens * 0.15) + 200
+    sent = warm.compress(messages(), budget=budget).messages[-1]["content"]
+    assert sent == Headroom(model="gpt-4").compress(messages(), budget=budget).messages[-1]["content"]

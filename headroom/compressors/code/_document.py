@@ -40,6 +40,7 @@ class Document:
     orders: dict[str | None, tuple[list[Cut], list[Cut]]] = field(default_factory=dict)
     complaints: dict[tuple[int, str], tuple[tuple[int, int], ...] | None] = field(default_factory=dict)
     broken: set[Cut] = field(default_factory=set)  # cuts found to break a parse, never made again
+    default_broken: dict[str | None, frozenset[Cut]] = field(default_factory=dict)  # per query: answers start here
     results: dict[tuple[str | None, int | None, str], Compressed | None] = field(default_factory=dict)
     mark_costs: dict[Cut, int] = field(default_factory=dict)  # real tokens of each cut's mark
     sums: list[list[int]] = field(default_factory=list)  # running sums of ``costs``, per chunk

@@ -70,8 +70,26 @@ class CodeCompressor(Compressor):
         doc = self._document(text, file_name_in(ctx.tool_args))
         key = (ctx.query, target, ctx.handle)
         if key not in doc.results:  # asked again, the same answer: cuts found broken since do not change it
+            doc.broken = set(self._known_broken(doc, ctx))
             doc.results[key] = self._compress(doc, target, ctx)
         return doc.results[key]
+
+    def _known_broken(self, doc: Document, ctx: PieceContext) -> frozenset[Cut]:
+        """The cuts the default level finds breaking a parse: every answer starts from these alone.
+
+        Cuts found broken while answering one target used to stay for the next, so an answer
+        depended on which targets had been asked before it; forms are kept across calls
+        (``FormCache``), so a warm instance sent other bytes than a fresh one for the same input
+        (DESIGN: deterministic). Starting each answer from the default level's findings keeps what
+        the first ask always learnt and nothing that depends on the order of the asks.
+        """
+        if ctx.query not in doc.default_broken:
+            doc.broken = set()
+            _, default = self._order(doc, ctx)
+            if default:
+                self._render(doc, default, ctx)
+            doc.default_broken[ctx.query] = frozenset(doc.broken)
+        return doc.default_broken[ctx.query]
 
     def _compress(self, doc: Document, target: int | None, ctx: PieceContext) -> Compressed | None:
         order, default = self._order(doc, ctx)
