@@ -13,9 +13,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Protocol, runtime_checkable
 
-from headroom.errors import InvalidInput
+from headroom.errors import InvalidInput, StoreError
 
-__all__ = ["Pins", "Store", "check_max_bytes", "check_ttl"]
+__all__ = ["Pins", "Store", "check_max_bytes", "check_same_original", "check_ttl"]
 
 
 @runtime_checkable
@@ -90,3 +90,11 @@ def check_max_bytes(max_bytes: object, *, optional: bool) -> None:
 def check_ttl(ttl: object) -> None:
     if ttl is not None and (isinstance(ttl, bool) or not isinstance(ttl, (int, float)) or not ttl > 0):
         raise InvalidInput(f"ttl must be a positive number of seconds or None, got {ttl!r}; e.g. ttl=3600")
+
+
+def check_same_original(handle: str, held: str, full: str) -> None:
+    """Raise unless the digest ``held`` under ``handle`` is ``full``, the new original's: two texts, one handle."""
+    if held != full:
+        raise StoreError(
+            f"{handle} already holds a different original (a hash collision); keep this original in a separate store"
+        )

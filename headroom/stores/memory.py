@@ -16,9 +16,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import TracebackType
 
-from headroom.errors import HandleExpired, HandleNotFound, IntegrityError, StoreError, StoreFull
+from headroom.errors import HandleExpired, HandleNotFound, IntegrityError, StoreFull
 from headroom.handles import digest, make_handle
-from headroom.stores.base import Pins, check_max_bytes, check_ttl
+from headroom.stores.base import Pins, check_max_bytes, check_same_original, check_ttl
 
 __all__ = ["MemoryStore"]
 
@@ -70,11 +70,7 @@ class MemoryStore:
         with self._lock:
             existing = self._live(handle)
             if existing is not None:
-                if existing.digest != full:
-                    raise StoreError(
-                        f"{handle} already holds a different original (a hash collision); "
-                        "keep this original in a separate store"
-                    )
+                check_same_original(handle, existing.digest, full)
                 self._entries.move_to_end(handle)
                 return
             held = sum(e.size for h, e in self._entries.items() if h in pins)

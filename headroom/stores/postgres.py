@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from headroom.errors import HandleExpired, HandleNotFound, MissingExtra, StoreError
 from headroom.handles import digest, make_handle
+from headroom.stores.base import check_same_original
 
 if TYPE_CHECKING:
     from psycopg import Cursor
@@ -162,11 +163,7 @@ class PostgresStore:
             if not self._expired(row[1], now):
                 break
             cur.execute("DELETE FROM originals WHERE handle = %s", (handle,))
-        if row[0] != full:
-            raise StoreError(
-                f"{handle} already holds a different original (a hash collision); "
-                "keep this original in a separate store"
-            )
+        check_same_original(handle, row[0], full)
         cur.execute("UPDATE originals SET last_access = %s WHERE handle = %s", (now, handle))
         return False
 

@@ -33,7 +33,7 @@ from typing import Any, ClassVar, TypeVar
 from headroom.errors import HandleExpired, HandleNotFound, IntegrityError, InvalidInput, StoreError, StoreFull
 from headroom.handles import digest, make_handle
 from headroom.log import logger
-from headroom.stores.base import Pins, check_max_bytes, check_ttl
+from headroom.stores.base import Pins, check_max_bytes, check_same_original, check_ttl
 
 __all__ = ["MIGRATIONS", "SQLiteStore"]
 
@@ -323,11 +323,7 @@ class SQLiteStore:
             db.execute("DELETE FROM originals WHERE handle = ?", (handle,))
             row = None
         if row is not None:
-            if row[0] != full:
-                raise StoreError(
-                    f"{handle} already holds a different original (a hash collision); "
-                    "keep this original in a separate store"
-                )
+            check_same_original(handle, row[0], full)
             db.execute("UPDATE originals SET last_access = ? WHERE handle = ?", (now, handle))
             return False
         db.execute(
