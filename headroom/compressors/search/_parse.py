@@ -14,9 +14,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from headroom.relevance import word_forms  # moved to the shared relevance module; re-exported here
-
-__all__ = ["Hit", "looks_like_rg_json", "read_results", "word_forms"]
+__all__ = ["Hit", "looks_like_rg_json", "read_results"]
 
 _NUMBERED = re.compile(r"^(?P<path>[^\s:]+?)(?P<sep>[:-])(?P<line>\d+)[:-](?P<text>.*)", re.S)
 # the path runs to the first ':'; its first '/' is found deterministically (``[^\s:]*/`` tried every '/' of a

@@ -33,9 +33,9 @@ from dataclasses import dataclass, replace
 from pydantic import BaseModel, ConfigDict, Field
 
 from headroom.compressors._reach import reach, short_of
-from headroom.compressors.search._parse import Hit, read_results, word_forms
+from headroom.compressors.search._parse import Hit, read_results
 from headroom.plugins import Compressed, Compressor, PieceContext, split_lines
-from headroom.relevance import BM25, terms
+from headroom.relevance import BM25, terms, word_forms
 
 __all__ = ["SearchCompressor", "file_of"]
 
