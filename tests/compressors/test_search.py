@@ -297,3 +297,16 @@ def test_equal_matches_spread_over_their_files() -> None:
         shown = {line.split(":", 1)[0] for line in kept if "Resolver.__init__(self)" in line}
         assert shown == holding, (target, shown)
         assert all("Resolver.__init__" in line for line in kept), target
+
+
+def test_the_searched_name_in_a_path_does_not_rank_that_file() -> None:
+    """``__init__`` is on every line, the name searched for: that ``yaml/__init__.py`` holds it in
+    its path says nothing, so its two lines must not outrank the other files' ``def __init__``."""
+    original = (GOLDEN / "grep_yaml_init.txt").read_text()
+    query = "Find __init__ in yaml: how does it handle explicit_start?"
+    for target in (40, 60):
+        out = SearchCompressor().compress(original, target, ctx(original, query))
+        assert out is not None and COUNTER.count(out.text) <= target
+        kept = kept_lines(out.text, original)
+        assert kept and all(not line.startswith("yaml/__init__.py:") for line in kept), (target, kept)
+        assert any("def __init__(" in line for line in kept), target

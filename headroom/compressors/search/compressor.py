@@ -203,21 +203,25 @@ def _scores(hits: list[Hit], query: str) -> list[float]:
 
     A query word in the path of most lines is where the search ran (``in sniffio``, the package
     searched): it is left out of the text's query, where one import of the package would
-    otherwise outrank every use of the name."""
+    otherwise outrank every use of the name. A query word in the text of most lines is the name
+    searched for: it is left out of the path's query, where ``__init__`` would rank every line of
+    ``pkg/__init__.py`` over the ``def __init__`` lines of the other files."""
     wanted = set(_query_terms(query).split())
     texts, paths = [], []
     for hit in hits:  # ``words`` is the path, a space and the text (a path may hold spaces in rg --json)
         path = hit.file or ""
         texts.append(hit.words[len(path) + 1 :] if path else hit.words)
         paths.append(path.replace("/", " "))
-    lines_of = Counter(paths)
+    text_terms = [terms(text) for text in texts]
+    in_texts = Counter(term for found in text_terms for term in wanted.intersection(found))
     in_paths: Counter[str] = Counter()
-    for path, count in lines_of.items():
+    for path, count in Counter(paths).items():
         for term in wanted.intersection(terms(path)):
             in_paths[term] += count
     scope = {term for term, count in in_paths.items() if count > len(hits) / 2}
-    in_text = BM25(texts).scores(" ".join(sorted(wanted - scope)))
-    in_path = BM25(paths).scores(" ".join(sorted(wanted)))
+    searched = {term for term, count in in_texts.items() if count > len(hits) / 2}
+    in_text = BM25(texts, tokenized=lambda: text_terms).scores(" ".join(sorted(wanted - scope)))
+    in_path = BM25(paths).scores(" ".join(sorted(wanted - searched)))
     return [t + _PATH_WEIGHT * p for t, p in zip(in_text, in_path)]
 
 
