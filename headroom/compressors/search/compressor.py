@@ -336,11 +336,12 @@ def _choose(plan: _Plan, room: int, marker: int) -> bytearray:
     keep = bytearray(n)
     skipped: set[int] = set()
     used = marker
+    costs, ranked, last = plan.costs, plan.ranked, n - 1
 
     def take(index: int) -> bool:
         nonlocal used
-        gaps = 1 - (index == 0 or keep[index - 1]) - (index == n - 1 or keep[index + 1])
-        added = plan.costs[index] + gaps * marker
+        gaps = 1 - (index == 0 or keep[index - 1]) - (index == last or keep[index + 1])
+        added = costs[index] + gaps * marker
         if used + added > room:
             return False
         keep[index] = 1
@@ -350,12 +351,16 @@ def _choose(plan: _Plan, room: int, marker: int) -> bytearray:
     for position, index in enumerate(plan.order):
         if keep[index]:
             continue
-        if not take(index):
-            if position < plan.ranked:
+        # ``take`` inline: this loop runs over every line for every room the fit loop tries
+        added = costs[index] + marker * (1 - (index == 0 or keep[index - 1]) - (index == last or keep[index + 1]))
+        if used + added > room:
+            if position < ranked:
                 skipped.add(index)
             if room - used < 2:
                 break
             continue
+        keep[index] = 1
+        used += added
         waiting = [j for j in (index - 1, index + 1) if j in skipped]
         while waiting:
             j = waiting.pop()
