@@ -282,3 +282,23 @@ def test_repeated_tracebacks_fold_so_distinct_errors_get_the_room() -> None:
     # keeps at most its first and last lines (error lines), never its frames
     assert out.text.count("Traceback (most recent call last):") >= 1
     assert out.text.count("    obj, end = self.scan_once(s, idx)") <= 2
+
+
+def test_an_answer_does_not_depend_on_the_targets_asked_before_it() -> None:
+    """A big log has its lines estimated from a sample; counting the lines one answer kept used to
+    refine the estimates the next target chose by, so the same target gave other lines after the
+    default level had been built (which is why the core had to build it under a budget). Three
+    real logs read one after another, as an agent's turn may hold them, take the sampled path."""
+    fixtures = ROOT / "benchmarks" / "corpus" / "fixtures"
+    original = "".join(
+        (fixtures / name).read_text() for name in ("log_apt_term.txt", "log_dpkg.txt", "log_stdlib_unittest.txt")
+    )
+    assert len(original) > 400_000  # the sampled path
+    for query in (None, "Why did the install fail?"):
+        context = PieceContext(make_handle(original), COUNTER, query)
+        for first, then in ((None, 3_000), (None, 8_000), (8_000, 8_000), (8_000, 20_000)):
+            warm = LogCompressor()
+            warm.compress(original, first, context)
+            fresh = LogCompressor().compress(original, then, context)
+            assert fresh is not None
+            assert warm.compress(original, then, context) == fresh, (query, first, then)

@@ -247,3 +247,66 @@ def test_the_searched_name_counts_for_ranking() -> None:
     out = SearchCompressor().compress(original, 100, ctx(original, query))
     assert out is not None
     assert "asyncio/base_events.py:806:        self._check_closed()\n" in out.text
+
+
+def kept_lines(out: str, original: str) -> set[str]:
+    marks = set(marks_of(out, original))
+    return {line for line in split_lines(out) if line not in marks}
+
+
+def test_a_query_word_in_the_path_counts_less_than_in_the_line() -> None:
+    """``__init__`` asked with a class name: the two re-exports in ``organization/__init__.py``
+    held it only in their path and outranked the ``def __init__`` that takes the class."""
+    original = (GOLDEN / "grep_async_spend_limits.txt").read_text()
+    query = "Where in anthropic is AsyncSpendLimits used together with __init__?"
+    wanted = (
+        "anthropic/resources/organization/spend_limits/spend_limits.py:97:"
+        "    def __init__(self, spend_limits: AsyncSpendLimits) -> None:\n"
+    )
+    for target in (64, 120):
+        out = SearchCompressor().compress(original, target, ctx(original, query))
+        assert out is not None and COUNTER.count(out.text) <= target
+        check(original, out.text, dict(out.omitted))
+        assert wanted in out.text, target
+
+
+def test_the_searched_package_in_every_path_does_not_rank_its_import() -> None:
+    """``in sniffio`` is where the search ran: every path holds it, so one line importing from
+    the package must not outrank the two matches that hold the asked-for word."""
+    original = (GOLDEN / "grep_current_async_library.txt").read_text()
+    query = "Where in sniffio is current_async_library used together with curio?"
+    out = SearchCompressor().compress(original, 64, ctx(original, query))
+    assert out is not None and COUNTER.count(out.text) <= 64
+    assert 'sniffio/_tests/test_sniffio.py:75:        assert current_async_library() == "curio"\n' in out.text
+
+
+def test_equal_matches_spread_over_their_files() -> None:
+    """``Resolver.__init__(self)`` stands in three files: with room for a few, each file shows one
+    before any file shows a second, and a match's neighbouring match does not ride along with it
+    (in ``grep -n`` output two matches side by side are two results)."""
+    original = (GOLDEN / "grep_yaml_init.txt").read_text()
+    query = "Which file in yaml calls __init__ with Resolver.__init__?"
+    lines = split_lines(original)
+    holding = {line.split(":", 1)[0] for line in lines if "Resolver.__init__(self)" in line}
+    assert len(holding) >= 3
+    for target in (100, 230):
+        out = SearchCompressor().compress(original, target, ctx(original, query))
+        assert out is not None and COUNTER.count(out.text) <= target
+        check(original, out.text, dict(out.omitted))
+        kept = kept_lines(out.text, original)
+        shown = {line.split(":", 1)[0] for line in kept if "Resolver.__init__(self)" in line}
+        assert shown == holding, (target, shown)
+        assert all("Resolver.__init__" in line for line in kept), target
+
+
+def test_the_searched_name_in_a_path_does_not_rank_that_file() -> None:
+    """``__init__`` is on every line, the name searched for: that ``yaml/__init__.py`` holds it in
+    its path says nothing, so its two lines must not outrank the other files' ``def __init__``."""
+    original = (GOLDEN / "grep_yaml_init.txt").read_text()
+    query = "Find __init__ in yaml: how does it handle explicit_start?"
+    for target in (40, 60):
+        out = SearchCompressor().compress(original, target, ctx(original, query))
+        assert out is not None and COUNTER.count(out.text) <= target
+        kept = kept_lines(out.text, original)
+        assert kept and all(not line.startswith("yaml/__init__.py:") for line in kept), (target, kept)
+        assert any("def __init__(" in line for line in kept), target

@@ -15,9 +15,12 @@ similar lines reads as one line and a count:
     [hr1:371797639682022 omitted 35 lines 5-39 35 like the line above]
 
 A small log has every line counted before choosing; a big one has a sample
-counted and its other lines estimated from their length until they are kept.
-A result for a target up to ``_EXACT_TARGET`` is costed exactly (every kept
-line and marker counted); the core counts every result for real.
+counted and its other lines estimated from their length. The estimates are
+fixed once made: a choice depends on its target alone, never on the targets
+asked before it in the call (so the core can skip the default level, which is
+always lossy, under a budget: ``lossless_default``). A result for a target up
+to ``_EXACT_TARGET`` is costed by counting its text; the core counts every
+result for real.
 """
 
 from __future__ import annotations
@@ -59,33 +62,25 @@ class _Plan:
     tallies: dict[str, list[int]]  # running count of each level, for a marker's summary
     run_end: dict[int, int]
     counter: TokenCounter
-    counted: list[bool] = field(default_factory=list)
-    estimates: list[int] = field(default_factory=list)  # the exact count once a line is counted
+    estimates: list[int] = field(default_factory=list)  # each line's tokens, exact where counted
 
     def __post_init__(self) -> None:
         lines = self.log.lines
-        self.counted = [False] * len(lines)
         # a small log is counted line by line at once; a big one from a sample, its other lines
-        # estimated from their length until they are kept
+        # estimated from their length. Never refined later: what one target's answer counted
+        # would change the next target's choice (answers depending on the order they were asked in)
         step = 1 if sum(map(len, lines)) <= _EXACT_CHARS else max(1, len(lines) // _SAMPLE)
         sample = [(len(lines[i]), self.counter.count(lines[i])) for i in range(0, len(lines), step)]
         per_token = sum(size for size, _ in sample) / max(1, sum(tokens for _, tokens in sample))
         self.estimates = [1 + int(len(line) / per_token) for line in lines]
         for position, (_, tokens) in enumerate(sample):
-            self.counted[position * step] = True
             self.estimates[position * step] = tokens
-
-    def cost(self, index: int) -> int:
-        if not self.counted[index]:
-            self.counted[index] = True
-            self.estimates[index] = self.counter.count(self.log.lines[index])
-        return self.estimates[index]
 
     def exceeds(self, limit: int) -> bool:
         """Whether the whole log has more than ``limit`` tokens, counting only as far as needed."""
         total = 0
-        for index in range(len(self.estimates)):
-            total += self.cost(index)
+        for line in self.log.lines:
+            total += self.counter.count(line)
             if total > limit:
                 return True
         return False
@@ -94,6 +89,7 @@ class _Plan:
 class LogCompressor(Compressor):
     content_type = "log"
     name = "log"
+    lossless_default = False  # its default output is always lossy: skipped under a budget
     Options = LogOptions
 
     def compress(self, text: str, target: int | None, ctx: PieceContext) -> Compressed | None:
@@ -212,8 +208,8 @@ def _gain(plan: _Plan, keep: bytearray, start: int, end: int) -> tuple[int, int]
 
 
 def _render(plan: _Plan, keep: bytearray, ctx: PieceContext, summarized: bool, exact: bool) -> _Form:
-    """The kept lines with one marker per omitted stretch, and what that costs: exactly (every kept
-    line and marker counted), or for a large target with the lines not counted yet estimated."""
+    """The kept lines with one marker per omitted stretch, and for a large target what that costs
+    by the estimates; an ``exact`` form is left at 0 for ``_fit``, which counts its whole text."""
     lines = plan.log.lines
     n = len(lines)
     out: list[str] = []
@@ -224,7 +220,7 @@ def _render(plan: _Plan, keep: bytearray, ctx: PieceContext, summarized: bool, e
             stop = keep.find(0, index)
             stop = n if stop < 0 else stop
             out.extend(lines[index:stop])
-            cost += sum(plan.cost(i) for i in range(index, stop)) if exact else sum(plan.estimates[index:stop])
+            cost += 0 if exact else sum(plan.estimates[index:stop])
         else:
             stop = keep.find(1, index)
             stop = n if stop < 0 else stop
@@ -234,7 +230,7 @@ def _render(plan: _Plan, keep: bytearray, ctx: PieceContext, summarized: bool, e
             detail = _detail(plan, index, stop) if summarized else f"{index + 1}-{stop}"
             marker = ctx.marker(stop - index, "lines", detail) + ending
             out.append(marker)
-            cost += ctx.counter.count(marker) if exact else 1 + len(marker) * 2 // 5
+            cost += 0 if exact else 1 + len(marker) * 2 // 5
         index = stop
     return _Form(keep, "".join(out), omitted, markers, cost)
 

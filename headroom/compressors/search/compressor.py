@@ -4,9 +4,11 @@ Each line is assigned to its file (``read_results``); lines that are not
 results (``Binary file … matches``, warnings, ``--`` separators) belong to no
 file and are kept or counted like the rest, never dropped silently. Under a
 budget the kept lines are, in this order of priority: the lines of the files
-the query names, the twelve lines that best fit the query (BM25 over path and
-text, with ``/`` split so path parts count; a line defining a name the query
-holds gains half the best score), the best match of every file
+the query names, the twelve lines that best fit the query (BM25 over the text,
+plus half a BM25 over the path, with ``/`` split so path parts count; a query
+word in most paths is the place searched, not a selector; among equal matches
+each file's first comes before any file's second; a line defining a name the
+query holds gains half the best score), the best match of every file
 (files with better matches first), the context around those, then each file's
 second best match, third best and so on, the other query matches, then the
 rest in order. Lines keep their order, so the results stay grouped by file.
@@ -28,7 +30,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from itertools import compress
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -40,12 +43,14 @@ from headroom.relevance import BM25, terms, word_forms
 __all__ = ["SearchCompressor", "file_of"]
 
 _NAMED = 4  # files named in one stretch's marker
+_OTHER = "other lines"  # what a stretch's mark calls its lines that are not results
 _LISTED = (None, 24, 6, 0)  # how many dropped files the closing marker names, tried in turn
 _CONTEXT = 2
 _BARE, _COUNTED, _NAMED_FILES = 0, 1, 2  # what a stretch's mark says besides its range
 _NEAR_TOP = 3  # best matches whose neighbours rank right after them
 _GROUP = 12  # lines: a longer group keeps only the context next to the line
 _NAMED_LINES = 40  # lines of the files a query names, kept first, in their order
+_PATH_WEIGHT = 0.5  # a query word in a line's path counts half a word in its text
 # A path (``a/b``) or a file name (``x.py``) named in the query. Each branch is tried only where a
 # run of its characters starts (the lookbehinds), or, for a file name, right after the previous
 # file name ended: inside a run the result is the run's anyway, and trying every position of a
@@ -94,16 +99,15 @@ class _Plan:
     first_line: dict[str, int]  # where each file's lines start and end, for the closing marker
     last_line: dict[str, int]
     matches: Counter[str]
+    files: list[str]  # each line's file, "other lines" for a line that is not a result: counted per stretch
 
 
 @dataclass(frozen=True)
 class _Form:
     keep: bytearray
     text: str
-    cost: int
+    cost: int  # the text as the core will count it
     omitted: dict[str, int]
-    markers: int  # the stretches' markers, and what they cost together
-    marker_cost: int
 
 
 class SearchCompressor(Compressor):
@@ -152,7 +156,8 @@ class SearchCompressor(Compressor):
                     last[hit.file] = index
             matches = Counter(hit.file for hit in hits if hit.file is not None and hit.match)
             costs = [ctx.counter.count(line) for line in lines]
-            return _Plan(lines, hits, costs, *_priority(hits, ctx.query), first, last, matches)
+            files = [hit.file or _OTHER for hit in hits]
+            return _Plan(lines, hits, costs, *_priority(hits, ctx.query), first, last, matches, files)
 
         return self.once_per_piece((text, ctx.query, id(ctx.counter)), build)
 
@@ -161,17 +166,14 @@ def _priority(hits: list[Hit], query: str | None) -> tuple[list[int], int]:
     """Line indexes, most worth keeping first (see the module docstring), and how many of them
     the query ranks."""
     n = len(hits)
-    documents = [hit.words.replace("/", " ") for hit in hits]
-    scores = BM25(documents).scores(_query_terms(query)) if query else [0.0] * n
+    scores = _scores(hits, query) if query else [0.0] * n
     # a match that defines a name the query holds (``class _ASN1Type(``, ``def load(``, ``MAX = 3``)
     # gains half the best score: where a searched name is defined is what a search for it is after,
     # unless a line holds more of the question or the question asks where it is used (calls, imports)
     asked = set() if _USE.search(query or "") else set(terms(query or ""))
     bonus = max(scores, default=0.0) / 2
     scores = [s + bonus if hit.match and _defined(hit) in asked else s for s, hit in zip(scores, hits)]
-    relevant = sorted(
-        (i for i in range(n) if scores[i] > 0 and hits[i].file is not None), key=lambda i: (-scores[i], i)
-    )
+    relevant = _spread(hits, scores, [i for i in range(n) if scores[i] > 0 and hits[i].file is not None])
     ranked: dict[str, list[int]] = {}  # each file's matches, best first
     for i in sorted((i for i in range(n) if hits[i].match), key=lambda i: (-scores[i], i)):
         ranked.setdefault(hits[i].file or "", []).append(i)
@@ -192,6 +194,48 @@ def _priority(hits: list[Hit], query: str | None) -> tuple[list[int], int]:
     for then in (best, context, *rounds[1:], relevant, range(n)):
         ordered.update(dict.fromkeys(i for i in then if i not in ordered))
     return list(ordered), by_query
+
+
+def _scores(hits: list[Hit], query: str) -> list[float]:
+    """BM25 of each line's text, plus half the BM25 of its path: a query word the path holds
+    (``__init__`` in ``pkg/__init__.py``) is weaker evidence than the same word in the line, which
+    is what a search is asked about; a file the question names still ranks its lines first.
+
+    A query word in the path of most lines is where the search ran (``in sniffio``, the package
+    searched): it is left out of the text's query, where one import of the package would
+    otherwise outrank every use of the name. A query word in the text of most lines is the name
+    searched for: it is left out of the path's query, where ``__init__`` would rank every line of
+    ``pkg/__init__.py`` over the ``def __init__`` lines of the other files."""
+    wanted = set(_query_terms(query).split())
+    texts, paths = [], []
+    for hit in hits:  # ``words`` is the path, a space and the text (a path may hold spaces in rg --json)
+        path = hit.file or ""
+        texts.append(hit.words[len(path) + 1 :] if path else hit.words)
+        paths.append(path.replace("/", " "))
+    text_terms = [terms(text) for text in texts]
+    in_texts = Counter(term for found in text_terms for term in wanted.intersection(found))
+    in_paths: Counter[str] = Counter()
+    for path, count in Counter(paths).items():
+        for term in wanted.intersection(terms(path)):
+            in_paths[term] += count
+    scope = {term for term, count in in_paths.items() if count > len(hits) / 2}
+    searched = {term for term, count in in_texts.items() if count > len(hits) / 2}
+    in_text = BM25(texts, tokenized=lambda: text_terms).scores(" ".join(sorted(wanted - scope)))
+    in_path = BM25(paths).scores(" ".join(sorted(wanted - searched)))
+    return [t + _PATH_WEIGHT * p for t, p in zip(in_text, in_path)]
+
+
+def _spread(hits: list[Hit], scores: list[float], indexes: list[int]) -> list[int]:
+    """``indexes`` best first; among lines of equal score, each file's first before any file's
+    second (then in order): equal matches are alike to the ranking, and a question about where a
+    name is used is answered by the files it is used in, not by one file's every use."""
+    nth: dict[tuple[float, str | None], int] = {}
+    keys = {}
+    for i in sorted(indexes, key=lambda i: (-scores[i], i)):
+        tie = (round(scores[i], 9), hits[i].file)
+        keys[i] = (-round(scores[i], 9), nth.get(tie, 0), i)
+        nth[tie] = nth.get(tie, 0) + 1
+    return sorted(indexes, key=keys.__getitem__)
 
 
 def _defined(hit: Hit) -> str:
@@ -231,14 +275,19 @@ def _query_terms(query: str) -> str:
 
 
 def _near(hits: list[Hit], scores: list[float], index: int) -> list[int]:
-    """The lines of the same file at most ``_CONTEXT`` away: matches first, then those the query
-    ranks, then the nearest, the one below before the one above (a ``raise`` or ``return`` under
-    a definition answers more often than what precedes it)."""
+    """The lines of the same file at most ``_CONTEXT`` away that belong with it: matches first,
+    then those the query ranks, then the nearest, the one below before the one above (a ``raise``
+    or ``return`` under a definition answers more often than what precedes it).
+
+    Context belongs with its match and a match with the context around it, but two matches side by
+    side are two results: the next one ranks by its own score, so in ``grep -n`` output (all
+    matches) a neighbour does not push out an equal match of another file."""
+    match = hits[index].match
     found = [
         (not hits[j].match, -scores[j], distance, side, j)
         for distance in range(1, _CONTEXT + 1)
         for side, j in enumerate((index + distance, index - distance))
-        if 0 <= j < len(hits) and hits[j].file == hits[index].file is not None
+        if 0 <= j < len(hits) and hits[j].file == hits[index].file is not None and not (match and hits[j].match)
     ]
     return [j for *_, j in sorted(found)]
 
@@ -261,9 +310,9 @@ def _fit(plan: _Plan, target: int, ctx: PieceContext, listed: int | None, *, det
         keep = _choose(plan, int(room), marker)
         if not keep.count(1) or keep.count(1) == len(plan.lines):
             return None
-        form = _render(plan, keep, ctx, listed, detail=detail)
+        text, omitted = _render(plan, keep, ctx, listed, detail=detail)
         # the text as the core will count it (lines counted apart sum to a little more)
-        form = replace(form, cost=ctx.counter.count(form.text))
+        form = _Form(keep, text, ctx.counter.count(text), omitted)
         return form, form.cost
 
     found = reach(attempt, target, target)
@@ -287,11 +336,12 @@ def _choose(plan: _Plan, room: int, marker: int) -> bytearray:
     keep = bytearray(n)
     skipped: set[int] = set()
     used = marker
+    costs, ranked, last = plan.costs, plan.ranked, n - 1
 
     def take(index: int) -> bool:
         nonlocal used
-        gaps = 1 - (index == 0 or keep[index - 1]) - (index == n - 1 or keep[index + 1])
-        added = plan.costs[index] + gaps * marker
+        gaps = 1 - (index == 0 or keep[index - 1]) - (index == last or keep[index + 1])
+        added = costs[index] + gaps * marker
         if used + added > room:
             return False
         keep[index] = 1
@@ -301,12 +351,16 @@ def _choose(plan: _Plan, room: int, marker: int) -> bytearray:
     for position, index in enumerate(plan.order):
         if keep[index]:
             continue
-        if not take(index):
-            if position < plan.ranked:
+        # ``take`` inline: this loop runs over every line for every room the fit loop tries
+        added = costs[index] + marker * (1 - (index == 0 or keep[index - 1]) - (index == last or keep[index + 1]))
+        if used + added > room:
+            if position < ranked:
                 skipped.add(index)
             if room - used < 2:
                 break
             continue
+        keep[index] = 1
+        used += added
         waiting = [j for j in (index - 1, index + 1) if j in skipped]
         while waiting:
             j = waiting.pop()
@@ -316,15 +370,18 @@ def _choose(plan: _Plan, room: int, marker: int) -> bytearray:
     return keep
 
 
-def _render(plan: _Plan, keep: bytearray, ctx: PieceContext, listed: int | None, *, detail: int) -> _Form:
-    """Kept lines, a marker per omitted stretch, and the closing list of files left out entirely.
+def _render(
+    plan: _Plan, keep: bytearray, ctx: PieceContext, listed: int | None, *, detail: int
+) -> tuple[str, dict[str, int]]:
+    """Kept lines, a marker per omitted stretch, and the closing list of files left out entirely;
+    with what they omit in each unit. Nothing is counted here: ``_fit`` counts the whole text.
 
     Unless ``detail`` names files, a stretch's marker says only its range (and with ``_COUNTED``
     how many files its lines belong to) and there is no closing list: the lines of every
     dropped file are in some stretch's range."""
-    lines, hits = plan.lines, plan.hits
+    lines = plan.lines
     out: list[str] = []
-    omitted = cost = markers = marker_cost = 0
+    omitted = 0
     listed_names: set[str] = set()
     index = 0
     while index < len(lines):
@@ -332,40 +389,41 @@ def _render(plan: _Plan, keep: bytearray, ctx: PieceContext, listed: int | None,
             stop = keep.find(0, index)
             stop = len(lines) if stop < 0 else stop
             out.extend(lines[index:stop])
-            cost += sum(plan.costs[index:stop])
             index = stop
             continue
         start = index
         index = keep.find(1, index)
         index = len(lines) if index < 0 else index
         omitted += index - start
-        per_file = Counter(hit.file or "other lines" for hit in hits[start:index])
+        # the stretch's files are counted only for a mark that says them (a slice counted in C:
+        # this loop runs for every stretch of every rendering the fit loop tries)
         if detail == _NAMED_FILES:
+            per_file = Counter(plan.files[start:index])
             shown = list(per_file.items())[:_NAMED]
             listed_names.update(name for name, _ in shown)
             said = f"{start + 1}-{index} " + ", ".join(f"{name}:{count}" for name, count in shown)
             if len(per_file) > _NAMED:
                 said += f", +{len(per_file) - _NAMED} files"
+        elif detail == _COUNTED:
+            in_stretch = set(plan.files[start:index])
+            files = len(in_stretch) - (_OTHER in in_stretch)
+            said = f"{start + 1}-{index}" + (f" {files} files" if files else "")
         else:
-            files = len(per_file) - ("other lines" in per_file)
-            said = f"{start + 1}-{index}" + (f" {files} files" if files and detail == _COUNTED else "")
+            said = f"{start + 1}-{index}"
         ending = "" if index == len(lines) and not lines[-1].endswith("\n") else "\n"
-        marker = ctx.marker(index - start, "lines", said) + ending
-        out.append(marker)
-        markers += 1
-        marker_cost += ctx.counter.count(marker)
-    cost += marker_cost
-    kept_files = {hits[i].file for i in range(len(lines)) if keep[i]}
-    dropped = [f for f in plan.first_line if f not in kept_files and f not in listed_names]
+        out.append(ctx.marker(index - start, "lines", said) + ending)
     counts = {"lines": omitted}
-    if dropped and detail == _NAMED_FILES:
+    if detail != _NAMED_FILES:  # the other forms have no closing list: every line is in a stretch's range
+        return "".join(out), counts
+    kept_files = set(compress(plan.files, keep))
+    dropped = [f for f in plan.first_line if f not in kept_files and f not in listed_names]
+    if dropped:
         closing = _dropped_files(plan, dropped, ctx, listed)
         if out and not out[-1].endswith("\n"):
             closing = "\n" + closing
         out.append(closing)
-        cost += ctx.counter.count(closing)
         counts["files"] = len(dropped)
-    return _Form(keep, "".join(out), cost, counts, markers, marker_cost)
+    return "".join(out), counts
 
 
 def _dropped_files(plan: _Plan, dropped: list[str], ctx: PieceContext, listed: int | None) -> str:
