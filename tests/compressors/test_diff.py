@@ -416,3 +416,39 @@ def test_a_larger_room_keeps_every_unit_a_smaller_one_kept(
     smaller = _choose(profile, room, headless=headless)
     larger = _choose(profile, room + more, headless=headless)
     assert smaller.keys() <= larger.keys()
+
+
+def test_a_scope_lends_a_line_only_the_query_words_the_line_lacks() -> None:
+    """``isSet = is_set`` under ``@@ class Event`` outranks the body of ``def isSet`` that says
+    ``isSet()`` again: the definition line does not count the line's own word a second time."""
+    original = (GOLDEN / "threading_3.9_3.10.diff").read_text()
+    query = "What changed in Event of threading.py between python3.9 and python3.10, especially around isSet?"
+    for target in (80, 160):
+        out = compress(original, target, query)
+        assert out is not None and "-    isSet = is_set\n" in out, target
+
+
+def test_a_tiny_room_gives_hunk_headers_to_marks_to_keep_another_matching_hunk() -> None:
+    """At 60 tokens the two hunks that move ``import warnings`` are both kept, their @@ lines
+    given to the marks before them; with a little more room the @@ lines come back."""
+    original = (GOLDEN / "getpass_3.12_3.13.diff").read_text()
+    query = "What changed in the module of getpass.py between python3.12 and python3.13, especially around warnings?"
+    out = compress(original, 56, query)
+    assert out is not None
+    assert "-import warnings\n" in out and "+    import warnings\n" in out
+    assert "@@" not in out
+    check_accounting(original, out)
+    roomy = compress(original, 120, query)
+    assert roomy is not None and "-import warnings\n" in roomy and "@@ -" in roomy
+
+
+def test_a_git_log_keeps_a_hunk_at_every_room_that_holds_its_smallest_form() -> None:
+    """Three commits all match the question and their headers fill the room: the commit holding
+    the hunk ranked first stays alone (pressure level 5), and the room is searched from what the
+    choice of nothing really costs (from the whole target the search stopped a step above the
+    smallest form: a hunk kept at 200 tokens and none at 208)."""
+    original = (GOLDEN / "git_log_p_fnmatch.txt").read_text()
+    query = "Show me the change to _translate in Lib/fnmatch.py that touched STAR."
+    for target in range(150, 240, 6):
+        out = compress(original, target, query)
+        assert out is not None and re.search(r"^\+.*_translate", out, re.M), target
