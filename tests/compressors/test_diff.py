@@ -29,6 +29,7 @@ from headroom.errors import InvalidInput
 from headroom.registry import Registry
 
 GOLDEN = Path(__file__).parent.parent / "golden" / "diff"
+CORPUS = Path(__file__).parent.parent.parent / "benchmarks" / "corpus" / "fixtures"
 PREIMAGE = GOLDEN / "tomli-2.0.1"
 COUNTER = TokenCounter.for_model("gpt-4")
 REAL = ["tomli.diff", "git_diff_W_tomli.txt", "git_show_tomli.txt", "git_log_p_tomli.txt"]
@@ -452,3 +453,14 @@ def test_a_git_log_keeps_a_hunk_at_every_room_that_holds_its_smallest_form() -> 
     for target in range(150, 240, 6):
         out = compress(original, target, query)
         assert out is not None and re.search(r"^\+.*_translate", out, re.M), target
+
+
+def test_a_question_that_asks_for_a_function_keeps_its_definition_line() -> None:
+    """ "Which new function ..." asks for a definition: the ``def`` line that holds the question's
+    words is kept, not only the lines of its body and docstring that repeat its name
+    (``diff -ruN packaging-24.1 packaging-24.2``, benchmarks/run.py's case)."""
+    original = (CORPUS / "diff_packaging_24.1_24.2.diff").read_text()
+    query = "Which new function for license expressions was added to packaging's source code?"
+    for target in (9000, 9450):
+        out = compress(original, target, query)
+        assert out is not None and "+def canonicalize_license_expression(\n" in out, target

@@ -31,6 +31,13 @@ _DEFINITION = re.compile(
     r"(?:def|class|function|func|fn|sub|struct|interface|impl|module|trait|enum|object|proc)\b"
 )
 
+# a question that asks for a definition: the vocabulary of "which function / class was added"
+_ASKS_DEFINITION = re.compile(
+    r"\b(?:functions?|methods?|class(?:es)?|helpers?|constructors?|structs?|interfaces?|traits?|"
+    r"enums?|procedures?|routines?|decorators?|definitions?|defined|defines?)\b",
+    re.I,
+)
+
 # one kept hunk's form: None = verbatim, else its kept stretches (first line, end, new @@ line)
 Form = tuple[tuple[int, int, str], ...] | None
 
@@ -130,8 +137,13 @@ def scoped(lines: list[str], hunks: Sequence[Hunk], scores: dict[int, float], qu
     not credited twice for one word. (``def isSet`` raised every line of its body that said
     ``isSet`` above the line ``isSet = is_set`` the question asked about; ``self.update(kwargs)``
     under ``def update(**kwargs)`` counted "update" and "kwargs" twice.)
+
+    When the question asks for a definition ("which new function ...", "what helper was added"),
+    a definition line holding a query word counts twice: it is the answer, where its body's lines
+    only repeat its name.
     """
     wanted = set(terms(query or ""))
+    definitions = bool(query and _ASKS_DEFINITION.search(query))
     found: dict[int, set[str]] = {}
 
     def matched(number: int) -> set[str]:
@@ -160,6 +172,8 @@ def scoped(lines: list[str], hunks: Sequence[Hunk], scores: dict[int, float], qu
                 raised = lent(hunk.start, outer, line) if outer else 0.0
                 raised += sum(lent(at, score, line) for _, at, score in stack if score)
                 out[number] = own + raised / 2
+                if definitions and _DEFINITION.match(text):
+                    out[number] += own
             if body and _DEFINITION.match(text):
                 stack.append((indent, number, own))
     return out
