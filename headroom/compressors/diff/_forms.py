@@ -21,13 +21,21 @@ import re
 from collections.abc import Sequence
 
 from headroom.compressors.diff._parse import Hunk, hunk_header, is_context
+from headroom.relevance import terms
 
-__all__ = ["Form", "focus", "runs", "scoped", "trim"]
+__all__ = ["Form", "focus", "plain", "runs", "scoped", "trim"]
 
 # a line that opens a definition, across languages (the vocabulary, not a parser)
 _DEFINITION = re.compile(
     r"\s*(?:(?:export|public|private|protected|internal|static|async|pub|default|abstract|final)\s+)*"
     r"(?:def|class|function|func|fn|sub|struct|interface|impl|module|trait|enum|object|proc)\b"
+)
+
+# a question that asks for a definition: the vocabulary of "which function / class was added"
+_ASKS_DEFINITION = re.compile(
+    r"\b(?:functions?|methods?|class(?:es)?|helpers?|constructors?|structs?|interfaces?|traits?|"
+    r"enums?|procedures?|routines?|decorators?|definitions?|defined|defines?)\b",
+    re.I,
 )
 
 # one kept hunk's form: None = verbatim, else its kept stretches (first line, end, new @@ line)
@@ -90,6 +98,20 @@ def focus(
     return _stretches(hunk, body, kinds, keep, even=applies)
 
 
+def plain(form: Form) -> Form:
+    """``form`` without its ``@@`` lines: each stretch's lines alone, the hunk's own ``@@`` line
+    going to the mark before them (which says where they stand in the diff).
+
+    The smallest forms, offered only once the text no longer applies as a patch: in the 60 tokens
+    a small diff gets beside others, a re-written ``@@`` line with its function (8 to 19 tokens)
+    cost the other side of the one change kept (``-s = rangec / (2.0-sumc)`` kept without the
+    ``+`` line the question asked about).
+    """
+    if not form:
+        return None
+    return tuple((first, end, "") for first, end, _ in form)
+
+
 def _pair(kinds: list[str], wanted: list[bool]) -> None:
     """Add to each wanted changed line its counterpart: in a block of removed lines followed by
     added ones, the n-th removed line and the n-th added line are one line before and after the
@@ -103,18 +125,40 @@ def _pair(kinds: list[str], wanted: list[bool]) -> None:
                     wanted[other[n]] = True
 
 
-def scoped(lines: list[str], hunks: Sequence[Hunk], scores: dict[int, float]) -> list[float]:
+def scoped(lines: list[str], hunks: Sequence[Hunk], scores: dict[int, float], query: str | None = None) -> list[float]:
     """Each hunk line's score, a matching line raised by half the scores of the scopes it sits in.
 
     A question names the function or class a change sits in and a word of the change; the scopes
     of a line are the definition lines above it within the hunk that are less indented (a method
     inside its class), and the ``@@`` line, whose suffix names the enclosing function. So of two
     lines holding the word, the one in the asked-for function wins.
+
+    A scope lends only the share of its score its own query terms add to the line's: a line is
+    not credited twice for one word. (``def isSet`` raised every line of its body that said
+    ``isSet`` above the line ``isSet = is_set`` the question asked about; ``self.update(kwargs)``
+    under ``def update(**kwargs)`` counted "update" and "kwargs" twice.)
+
+    When the question asks for a definition ("which new function ...", "what helper was added"),
+    a definition line holding a query word counts twice: it is the answer, where its body's lines
+    only repeat its name.
     """
+    wanted = set(terms(query or ""))
+    definitions = bool(query and _ASKS_DEFINITION.search(query))
+    found: dict[int, set[str]] = {}
+
+    def matched(number: int) -> set[str]:
+        if number not in found:
+            found[number] = wanted.intersection(terms(lines[number]))
+        return found[number]
+
+    def lent(scope: int, score: float, line: set[str]) -> float:
+        own = matched(scope)
+        return score * len(own - line) / len(own) if own else score
+
     out = [0.0] * len(lines)
     for hunk in hunks:
         outer = scores.get(hunk.start, 0.0)
-        stack: list[tuple[int, float]] = []  # (indent, score) of the open definitions
+        stack: list[tuple[int, int, float]] = []  # (indent, line, score) of the open definitions
         for number in range(hunk.start + 1, hunk.end):
             text = lines[number][1:]
             body = text.lstrip()
@@ -124,9 +168,14 @@ def scoped(lines: list[str], hunks: Sequence[Hunk], scores: dict[int, float]) ->
                     stack.pop()
             own = scores.get(number, 0.0)
             if own > 0:
-                out[number] = own + (outer + sum(score for _, score in stack)) / 2
+                line = matched(number)
+                raised = lent(hunk.start, outer, line) if outer else 0.0
+                raised += sum(lent(at, score, line) for _, at, score in stack if score)
+                out[number] = own + raised / 2
+                if definitions and _DEFINITION.match(text):
+                    out[number] += own
             if body and _DEFINITION.match(text):
-                stack.append((indent, own))
+                stack.append((indent, number, own))
     return out
 
 

@@ -9,6 +9,7 @@ either whole commits or the hunks and lines of one commit.
 from __future__ import annotations
 
 import bisect
+from collections import Counter
 
 from headroom.compressors.diff._parse import Diff
 from headroom.plugins import PieceContext
@@ -23,13 +24,15 @@ def short_names(paths: list[str]) -> list[str]:
     (``mimetypes.py``, not a 20-token install prefix), and ``files=`` retrieval takes a tail.
     """
     parts = [path.split("/") for path in paths]
+    # how many distinct paths end with each tail: one pass, not each path against every other
+    # (a 1 MB diff's files compared pairwise were a sixth of a render)
+    ending = Counter(tuple(path[-size:]) for path in {tuple(p) for p in parts} for size in range(1, len(path) + 1))
     out = []
     for mine in parts:
         for size in range(1, len(mine) + 1):
-            tail = mine[-size:]
-            if size == len(mine) or not any(other != mine and other[-size:] == tail for other in parts):
+            if size == len(mine) or ending[tuple(mine[-size:])] == 1:
                 break
-        out.append("/".join(tail))
+        out.append("/".join(mine[-size:]))
     return out
 
 
@@ -54,16 +57,28 @@ def write(
     writer = _Writer(diff, ctx, patches_under_stat)
     writer.brief = brief
     starts = {hunk.start for hunk in diff.hunks}
-    for index, line in enumerate(diff.lines):
+    lines = diff.lines
+    index, count = 0, len(lines)
+    while index < count:
         if omitted[index]:
-            writer.omit(index)
-        elif index in header_at:
+            # a stretch of omitted lines at once: under a budget most of a large diff is omitted,
+            # and a call per line was most of the time of a render (found with ``list.index``, in C)
+            try:
+                end = omitted.index(False, index)
+            except ValueError:
+                end = count
+            writer.omit(index, end)
+            index = end
+            continue
+        line = lines[index]
+        if index in header_at:
             writer.keep(header_at[index], line)
         elif index in starts:
             if index not in replaced:
                 writer.keep(line, "")
         else:
             writer.keep(None, line)
+        index += 1
     return writer.finish()
 
 
@@ -77,17 +92,32 @@ class _Writer:
         self.omitted: dict[str, int] = {}
         self.starts = sorted(section.start for section in diff.files)
         self.commits = set(diff.commits)
+        self.commit_list = sorted(diff.commits)
         self.hunk_starts = [hunk.start for hunk in diff.hunks]
         self.names = short_names([section.path for section in diff.files])
         self.brief = False
 
-    def omit(self, index: int) -> None:
-        if self.run and index in self.commits and self.run[0] not in self.commits:  # a kept commit's tail ends here
-            self._line(self._marker(*self.run)[0])
-            self.run = []
+    def omit(self, first: int, end: int) -> None:
+        """Lines ``first`` to ``end`` (exclusive) omitted: they join the pending run, which a
+        ``commit`` line cuts when the run did not start at one (a kept commit's tail ends there)."""
+        at = bisect.bisect_left(self.commit_list, first)
+        position = first
+        while at < len(self.commit_list) and self.commit_list[at] < end:
+            commit = self.commit_list[at]
+            if position < commit:
+                self._extend(position, commit - 1)
+            if self.run and self.run[0] not in self.commits:
+                self._line(self._marker(*self.run)[0])
+                self.run = []
+            self._extend(commit, commit)
+            position, at = commit + 1, at + 1
+        if position < end:
+            self._extend(position, end - 1)
+
+    def _extend(self, first: int, last: int) -> None:
         if not self.run:
-            self.run = [index, index]
-        self.run[1] = index
+            self.run = [first, first]
+        self.run[1] = last
 
     def keep(self, header: str | None, line: str) -> None:
         """``header``: an @@ line that opens what follows, which may carry the pending marker."""

@@ -33,7 +33,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from headroom.compressors._reach import FLOOR, reach
-from headroom.compressors.diff._forms import Form, focus, scoped, trim
+from headroom.compressors.diff._forms import Form, focus, plain, scoped, trim
 from headroom.compressors.diff._parse import Diff, Hunk, hunk_header, parse_diff
 from headroom.compressors.diff._render import write
 from headroom.errors import InvalidInput
@@ -45,7 +45,9 @@ __all__ = ["DiffCompressor"]
 _HEADLESS = "diff: file headers given to marks to keep the hunks the query ranks; the text no longer applies as a patch"
 # said when a result stays under 0.9 of its target (issue 12: reach the target or say why)
 _SHORT = "diff: under 0.9 of the target used: the next hunk, commit or --stat line in rank fits in none of its forms"
-_HEADLESS_FORMS = frozenset({"single", "bare", "loose", "spread", "matched"})  # forms that no longer apply as a patch
+_HEADLESS_FORMS = frozenset(
+    {"plain_bare", "single", "bare", "loose", "spread", "matched"}
+)  # forms that no longer apply as a patch
 _WIDENED = frozenset({"narrow", "focused"})  # forms widened to apply, grown into only while the text applies
 # a commit named by its place in the history: the vocabulary of "first/last commit" questions
 _ORDINAL = re.compile(
@@ -93,8 +95,10 @@ class _Profile:
     commits: list[tuple[int, int, int]]  # each commit's first line, first file line, end
     commit_order: list[int]  # commits best first
     peaks: list[float] = field(default_factory=list)  # each hunk's best line score
-    # by (headless, hunks given to marks with their commits)
-    steps: dict[tuple[bool, frozenset[int]], list[tuple[int, Form, int]]] = field(default_factory=dict, compare=False)
+    plain_single: list[Form] = field(default_factory=list)  # headless: ``single`` without its @@ line
+    plain_bare: list[Form] = field(default_factory=list)  # headless: ``bare`` without its @@ lines
+    # by (headless: 0, 1, or 2 with plain forms; hunks given to marks with their commits)
+    steps: dict[tuple[int, frozenset[int]], list[tuple[int, Form, int]]] = field(default_factory=dict, compare=False)
 
     def dropped(self, level: int) -> list[int]:
         """Lines outside hunks that pressure ``level`` gives to marks: 1, of each commit's header
@@ -112,26 +116,33 @@ class _Profile:
         if level >= 2:
             out += [i for section in self.diff.files for i in range(section.start, section.header_end)]
         if level >= 3:  # commits holding no strong match go whole, their hunks with them
-            out += [i for k in self.faint() for i in range(self.commits[k][0], self.commits[k][2])]
+            out += [i for k in self.faint(level) for i in range(self.commits[k][0], self.commits[k][2])]
         return sorted(set(out))
 
-    def faint(self) -> list[int]:
+    def faint(self, level: int = 3) -> list[int]:
         """The commits that hold no hunk the question matches strongly (its best line at least
-        half the diff's best): pressure level 3 gives them whole to marks."""
+        half the diff's best): pressure levels 3 and 4 give them whole to marks; level 5 every
+        commit but the one holding the hunk ranked first (the headers of three commits that all
+        match filled 190 tokens of a git log, where the one that holds the answer fitted)."""
         best = max(self.peaks, default=0.0)
         if best <= 0 or len(self.commits) < 2:
             return []
         starts = [start for start, _, _ in self.commits]
-        strong = {
-            bisect.bisect_right(starts, h.start) - 1 for h, peak in zip(self.diff.hunks, self.peaks) if peak >= best / 2
-        }
+        if level >= 5:
+            strong = {bisect.bisect_right(starts, self.diff.hunks[self.order[0]].start) - 1}
+        else:
+            strong = {
+                bisect.bisect_right(starts, h.start) - 1
+                for h, peak in zip(self.diff.hunks, self.peaks)
+                if peak >= best / 2
+            }
         return [k for k in range(len(self.commits)) if k not in strong]
 
     def excluded(self, level: int) -> frozenset[int]:
         """The hunks pressure ``level`` gives to marks with their commits."""
         if level < 3:
             return frozenset()
-        gone = [(self.commits[k][0], self.commits[k][2]) for k in self.faint()]
+        gone = [(self.commits[k][0], self.commits[k][2]) for k in self.faint(level)]
         return frozenset(n for n, h in enumerate(self.diff.hunks) if any(a <= h.start < b for a, b in gone))
 
     def fixed_at(self, level: int) -> int:
@@ -165,36 +176,49 @@ class DiffCompressor(Compressor):
         if sum(profile.costs) <= target:
             return None
         # pressure levels: 0 keeps every commit header and message whole; 1 keeps of each commit
-        # its ``commit`` line and subject; 2 also gives file headers to marks. A level is left for
+        # its ``commit`` line and subject; 2 also gives file headers to marks; 3 gives commits with
+        # no strong match whole to marks; 4 also writes marks brief; 5 keeps only the commit of the
+        # hunk ranked first, when nothing else kept a hunk. A level is left for
         # the next when it cannot keep the hunk the query ranks first (issue 12: a git log -p
         # whose headers filled the room kept no patch at all)
         # a level whose text applies, keeps the best hunk and reaches 0.9 of the target is taken at once; else of
         # the levels the one that keeps the best hunk, then one whose text still applies as a patch,
+        # then the one that keeps most hunks the question matches strongly (full marks naming files
+        # ate the room of level 3, which kept one hunk where brief marks kept both the question's),
         # then the one that uses most of the room (a run of steps that stopped at a big hunk left
         # half the room), then the lower
-        found: list[tuple[tuple[bool, bool, int, int], Compressed]] = []
+        found: list[tuple[tuple[bool, bool, int, int, int], Compressed]] = []
         # headless text no longer applies as a patch: worth it only for lines the question asks about
         asked = any(form is not None for form in profile.focused)
-        for level in (0, 1, 2, 3, 4) if profile.diff.hunks else (0,):
+        for level in (0, 1, 2, 3, 4, 5) if profile.diff.hunks else (0,):
             if (
                 (level == 1 and not profile.commits)
                 or (level >= 2 and not asked)
                 or (level == 3 and not profile.faint())
+                or (level == 5 and (found or profile.faint(5) == profile.faint()))
             ):
                 continue
-            if level >= 3 and found and max(found, key=lambda f: f[0])[0][0]:
-                break  # whole commits and brief marks only when no level kept the best hunk
+            if level >= 3 and any(key[0] and -key[-1] < 3 for key, _ in found):
+                break  # whole commits and brief marks only when no level below kept the best hunk
             fitted = _fit(profile, target, ctx, level)
             if fitted is None:
                 continue
-            result, rank = fitted
+            result, rank, strong = fitted
             short = any(note == _SHORT for note in result.fallbacks)
             if (rank == 0 and not short and level < 2) or not profile.diff.hunks:
                 return result
-            found.append(((rank == 0, level < 2, ctx.counter.count(result.text), -level), result))
-        if found:
-            return max(found, key=lambda f: f[0])[1]
-        return _by_commit(profile, target, ctx)
+            found.append(((rank == 0, level < 2, strong, ctx.counter.count(result.text), -level), result))
+        if not found:
+            return _by_commit(profile, target, ctx)
+        key, result = max(found, key=lambda f: f[0])
+        if -key[-1] >= 2:
+            # the chosen headless level again with its hunks' @@ lines given to the marks before
+            # them, taken only when that keeps more hunks the question matches strongly (a 60-token
+            # room held one ``import warnings`` of two, each under an @@ line of 15 tokens)
+            fitted = _fit(profile, target, ctx, -key[-1], plain=True)
+            if fitted is not None and fitted[1] == 0 and fitted[2] > key[2]:
+                return fitted[0]
+        return result
 
     def _profile(self, text: str, ctx: PieceContext) -> _Profile:
         """Parse, costs, ranking and trimmed forms, once per piece (the allocator asks often)."""
@@ -253,7 +277,7 @@ def _build_profile(text: str, ctx: PieceContext, context: int) -> _Profile:
         ahead = [named is not None and bisect.bisect_right(diff.commits, h.start) - 1 == named for h in diff.hunks]
         order = _rank(BM25(bodies, tokenized=tokenized).scores(ctx.query), diff.hunks, docs, ahead)
         trimmed = [trim(diff.lines, hunk, costs, context, marker, header) for hunk in diff.hunks]
-        line_scores = scoped(diff.lines, diff.hunks, sparse_scores(diff.lines, ctx.query))
+        line_scores = scoped(diff.lines, diff.hunks, sparse_scores(diff.lines, ctx.query), ctx.query)
         focused = [focus(diff.lines, hunk, line_scores, context, 0.5) for hunk in diff.hunks]
         narrow = [focus(diff.lines, hunk, line_scores, context, 1.0) for hunk in diff.hunks]
         loose = [focus(diff.lines, hunk, line_scores, context, 1.0, applies=False) for hunk in diff.hunks]
@@ -279,6 +303,8 @@ def _build_profile(text: str, ctx: PieceContext, context: int) -> _Profile:
             opening,
             *commits,
             peaks=[max(line_scores[h.start : h.end]) for h in diff.hunks],
+            plain_single=[plain(form) for form in single],
+            plain_bare=[plain(form) for form in bare],
         )
     if len(diff.stat) < 2:
         return _Profile(diff, costs, [], [], [], [], [], [], [], [], [], marker, header, fixed, opening, *commits)
@@ -320,8 +346,11 @@ def _commits(diff: Diff, query: str | None, line_terms: LineTerms) -> tuple[list
     return spans, sorted(range(len(spans)), key=lambda k: (-scores[k], k))
 
 
-def _fit(profile: _Profile, target: int, ctx: PieceContext, level: int) -> tuple[Compressed, int] | None:
-    """The choice at pressure ``level`` whose rendering fits, and the rank of the best hunk it keeps.
+def _fit(
+    profile: _Profile, target: int, ctx: PieceContext, level: int, *, plain: bool = False
+) -> tuple[Compressed, int, int] | None:
+    """The choice at pressure ``level`` whose rendering fits, the rank of the best hunk it keeps and
+    how many hunks the question matches strongly it keeps.
 
     The room planned with is searched (``reach``) until the real count lands between 0.9 and 1 of
     the target. When the planned room holds nothing at a level that gave text to marks, the search
@@ -338,20 +367,30 @@ def _fit(profile: _Profile, target: int, ctx: PieceContext, level: int) -> tuple
     def attempt(room: float) -> tuple[tuple[dict[int, Form], str, dict[str, int]], int] | None:
         # a room that holds nothing renders too (headers and marks only): it fits and falls short,
         # so the search raises the room instead of lowering it
-        chosen = _choose(profile, int(room), headless=level >= 2, excluded=excluded)
+        chosen = _choose(profile, int(room), headless=(2 if plain else 1) if level >= 2 else 0, excluded=excluded)
         out, omitted = _render(profile, chosen, ctx, dropped, brief=level >= 4)
         return (chosen, out, omitted), ctx.counter.count(out)
 
     got = reach(attempt, max(0, target - fixed - profile.marker), target)
+    if level and (got is None or not got[0][0]):
+        # the estimate of what is always kept erred high (a mark per run of dropped lines, counted
+        # in full): start again from what the choice of nothing really costs, so the search begins
+        # near the room the smallest form needs (from the whole target, eight halvings by the ratio
+        # it overshot by stopped a step above it: a 2,800-token git log kept no hunk at 208 tokens
+        # and one at 200)
+        empty = ctx.counter.count(_render(profile, {}, ctx, dropped, brief=level >= 4)[0])
+        got = reach(attempt, max(1, target - empty), target) if empty < target else None
     if level and (got is None or not got[0][0]):
         got = reach(attempt, target, target)
     if got is None or (level and not got[0][0]):
         return None
     (chosen, out, omitted), cost = got
     fallbacks = ((_HEADLESS,) if level >= 2 else ()) + ((_SHORT,) if cost < FLOOR * target else ())
-    fallbacks += ((_FAINT,) if level >= 3 and profile.faint() else ()) + ((_BRIEF,) if level >= 4 else ())
+    fallbacks += ((_FAINT,) if level >= 3 and profile.faint(level) else ()) + ((_BRIEF,) if level >= 4 else ())
     rank = next((r for r, unit in enumerate(profile.order) if unit in chosen), len(profile.order))
-    return Compressed(out, omitted=omitted, fallbacks=fallbacks), rank
+    best = max(profile.peaks, default=0.0)
+    strong = sum(1 for unit in chosen if profile.diff.hunks and best > 0 and profile.peaks[unit] >= best / 2)
+    return Compressed(out, omitted=omitted, fallbacks=fallbacks), rank, strong
 
 
 def _by_commit(profile: _Profile, target: int, ctx: PieceContext) -> Compressed | None:
@@ -411,10 +450,11 @@ def _cost(profile: _Profile, index: int, form: Form) -> int:
     if form is None:
         return sum(profile.costs[hunk.start : hunk.end])
     kept = sum(sum(profile.costs[a:b]) for a, b, _ in form)
-    return kept + len(form) * profile.header + (len(form) + 1) * profile.marker // 2
+    headers = sum(1 for _, _, header in form if header)
+    return kept + headers * profile.header + (len(form) + 1) * profile.marker // 2
 
 
-def _forms(profile: _Profile, index: int, headless: bool) -> list[Form]:
+def _forms(profile: _Profile, index: int, headless: int) -> list[Form]:
     """The forms a hunk may take, smallest last: whole or trimmed, then the query's lines; once the
     text no longer applies as a patch also the best lines alone (issue 12: a hunk whose block of
     changes was longer than the room kept nothing of it)."""
@@ -424,15 +464,17 @@ def _forms(profile: _Profile, index: int, headless: bool) -> list[Form]:
     focus = [profile.focused[index], profile.narrow[index]]
     if headless:
         focus += [profile.loose[index], profile.bare[index], profile.single[index]]
+    if headless > 1:
+        focus += [profile.plain_bare[index], profile.plain_single[index]]
     return list(dict.fromkeys([trimmed, *(f for f in focus if f is not None)]))
 
 
-def _smallest(profile: _Profile, index: int, headless: bool) -> int:
+def _smallest(profile: _Profile, index: int, headless: int) -> int:
     return min(_cost(profile, index, form) for form in _forms(profile, index, headless))
 
 
 def _choose(
-    profile: _Profile, room: int, *, headless: bool = False, excluded: frozenset[int] = frozenset()
+    profile: _Profile, room: int, *, headless: int = 0, excluded: frozenset[int] = frozenset()
 ) -> dict[int, Form]:
     """Units in rank order while they fit ``room``: hunk -> form, or stat line -> None.
 
@@ -462,7 +504,7 @@ def _choose(
     return chosen
 
 
-def _steps(profile: _Profile, headless: bool, excluded: frozenset[int] = frozenset()) -> list[tuple[int, Form, int]]:
+def _steps(profile: _Profile, headless: int, excluded: frozenset[int] = frozenset()) -> list[tuple[int, Form, int]]:
     """The sequence ``_choose`` takes a run of: (unit, its form from then on, tokens the step adds).
 
     Stat lines in rank order; or hunks: first every hunk the query matches in its smallest form,
@@ -476,7 +518,7 @@ def _steps(profile: _Profile, headless: bool, excluded: frozenset[int] = frozens
     return profile.steps[key]
 
 
-def _sequence(profile: _Profile, headless: bool, excluded: frozenset[int]) -> list[tuple[int, Form, int]]:
+def _sequence(profile: _Profile, headless: int, excluded: frozenset[int]) -> list[tuple[int, Form, int]]:
     diff = profile.diff
     if not diff.hunks:
         return [(line, None, profile.costs[line]) for line in profile.order]
@@ -497,7 +539,11 @@ def _sequence(profile: _Profile, headless: bool, excluded: frozenset[int]) -> li
 
     def grow(rounds: Sequence[str], units: Sequence[int]) -> None:
         for step in rounds:
-            if (not headless and step in _HEADLESS_FORMS) or (headless and step in _WIDENED):
+            if (
+                (not headless and step in _HEADLESS_FORMS)
+                or (headless and step in _WIDENED)
+                or (headless < 2 and step.startswith("plain"))
+            ):
                 continue
             for index in units:
                 form = None if step == "whole" else getattr(profile, step)[index]
@@ -523,7 +569,7 @@ def _sequence(profile: _Profile, headless: bool, excluded: frozenset[int]) -> li
     for units in (strong, weak):
         for index in units:
             add(index)
-        grow(("bare", "loose", "spread", "matched", "narrow", "focused"), units)
+        grow(("plain_bare", "bare", "loose", "spread", "matched", "narrow", "focused"), units)
     for index in others:
         add(index)
     grow(("trimmed", "whole"), order)
@@ -553,8 +599,10 @@ def _render(
         for number in range(hunk.start + 1, hunk.end):
             omitted[number] = number not in kept
         for first, _, header in form:
-            header_at[first] = header
-        omitted[hunk.start] = omitted[hunk.start + 1]
+            if header:
+                header_at[first] = header
+        # a plain form's lines stand under the mark that took their @@ line
+        omitted[hunk.start] = omitted[hunk.start + 1] or not any(header for _, _, header in form)
         if not omitted[hunk.start]:
             replaced.add(hunk.start)
     for section in diff.files:
