@@ -42,7 +42,9 @@ budget minus the untouched tokens up to turn ``j``):
    then the file it found), both are rewritten in this call anyway: they are
    shaped as one group in the sum of their rooms, weighted by relevance
    (``_worth``). Reshaped to its 3% share, the file that held the answer fell
-   to a bare mark beside a newer file that did not hold it.
+   to a bare mark beside a newer file that did not hold it. The earlier turn's
+   pieces also take the arguments of the newer calls as question words
+   (``_followed``): what the agent opened next says which lines it found.
 
 A piece shaped anew at step ``j`` takes turn ``j``'s question as well as its own
 (DESIGN invariant 5); the newest turn takes the latest question of all. A
@@ -56,7 +58,7 @@ newest first, as a last resort.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from headroom.budget import fill
@@ -115,7 +117,8 @@ def place(shapers: Sequence[Shaper], turns: Turns, budget: int) -> list[Form]:
             weight = _aged(shapers, group.aged_at)
         else:
             weight = _even
-        forms.update(_shape(shapers, group.indices, group.room, group.query, weight))
+        asked = _followed(shapers, group.indices) if group.task else {}
+        forms.update(_shape(shapers, group.indices, group.room, group.query, weight, asked))
     result = [forms[i] if i in forms else shapers[i].default for i in range(len(shapers))]
     if sum(f.tokens for f in result) > budget - turns.fixed_upto[-1]:
         last = len(turns.fixed_upto) - 1
@@ -200,6 +203,26 @@ def _same_task(shapers: Sequence[Shaper], turns: Turns, group: _Group, now: int)
     return all(turns.questions[shapers[i].piece.turn] == turns.questions[now] for i in group.indices)
 
 
+def _followed(shapers: Sequence[Shaper], indices: Sequence[int]) -> dict[int, str]:
+    """What the agent did next, per piece of one question's chain: the arguments of the calls in later turns.
+
+    An agent reads an output, then acts on what it found: it opens the file a grep named, asks for the
+    log of the commit a search found. The next call's arguments therefore say which lines of the earlier
+    output mattered (a grep for ``__init__`` lists 146 definitions; the agent then ran ``cat
+    json/decoder.py``). Only pieces shaped in this call anyway (rule 4's group) take them, so no byte a
+    provider has cached changes for it; calls of the same turn are made together, not one after reading
+    the other, and are left out.
+    """
+    out: dict[int, str] = {}
+    for i in indices:
+        turn = shapers[i].piece.turn
+        later = [shapers[j].piece.ctx.tool_args for j in indices if shapers[j].piece.turn > turn]
+        said = "\n".join(dict.fromkeys(a for a in later if a))
+        if said:
+            out[i] = said
+    return out
+
+
 def _size(shapers: Sequence[Shaper], indices: Sequence[int]) -> int:
     return sum(shapers[i].default.tokens for i in indices)
 
@@ -241,11 +264,21 @@ def _aged(shapers: Sequence[Shaper], now: int) -> Callable[[int], float]:
 
 
 def _shape(
-    shapers: Sequence[Shaper], indices: Sequence[int], room: int, latest: str | None, weight: Callable[[int], float]
+    shapers: Sequence[Shaper],
+    indices: Sequence[int],
+    room: int,
+    latest: str | None,
+    weight: Callable[[int], float],
+    asked: Mapping[int, str] | None = None,
 ) -> dict[int, Form]:
-    """Forms of the pieces ``indices`` within ``room`` tokens, by water-filling on their real sizes."""
+    """Forms of the pieces ``indices`` within ``room`` tokens, by water-filling on their real sizes.
+
+    ``asked``: more words for a piece's question (``_followed``), when it has one to add them to.
+    """
     chosen = list(indices)
     queries = [joint_query(shapers[i].piece.ctx.query, latest) for i in chosen]
+    if asked:
+        queries = [f"{q}\n{asked[i]}" if q is not None and i in asked else q for q, i in zip(queries, chosen)]
 
     def realize(k: int, target: int) -> int:
         return shapers[chosen[k]].form(target, queries[k]).tokens
