@@ -78,12 +78,15 @@ class Turns:
     A turn's question is the latest user text up to the turn's first message: a question that
     arrives later in the turn (after its tool results) is not yet known when the next call is
     made, and a step's forms must not change when it arrives. ``latest`` is the latest question
-    of all, the one the newest turn is shaped with.
+    of all, the one the newest turn is shaped with. ``asked_at`` says where each turn's question
+    was asked: two turns serve one question when it is the same message, not the same words (an
+    agent's user turns "continue" and "continue" are two tasks).
     """
 
     fixed_upto: tuple[int, ...]
     questions: tuple[str | None, ...]
     latest: str | None = None
+    asked_at: tuple[int | None, ...] = ()  # per turn, the message index of its question (None: none yet)
 
 
 def joint_query(own: str | None, latest: str | None) -> str | None:
@@ -199,7 +202,13 @@ def schedule(shapers: Sequence[Shaper], turns: Turns, budget: int) -> tuple[list
 
 
 def _same_task(shapers: Sequence[Shaper], turns: Turns, group: _Group, now: int) -> bool:
-    """Whether the pieces of ``group`` were called for the question of turn ``now`` (no user turn between)."""
+    """Whether the pieces of ``group`` were called for the question of turn ``now`` (no user turn between).
+
+    Decided by where the question was asked (``Turns.asked_at``), not by its words: a user who asks
+    the same words twice asks twice, and the answer to the first is history like any other.
+    """
+    if turns.asked_at:
+        return all(turns.asked_at[shapers[i].piece.turn] == turns.asked_at[now] for i in group.indices)
     return all(turns.questions[shapers[i].piece.turn] == turns.questions[now] for i in group.indices)
 
 

@@ -168,3 +168,32 @@ def test_a_grep_reshaped_in_a_chain_keeps_the_line_of_the_file_opened_next(share
     result = hr.compress(messages, int(hr.counter.count_messages(messages) * share))
     assert result.within_budget
     assert line in result.messages[3]["content"]
+
+
+def _anthropic_chain(outputs: list[str], questions: list[str | None]) -> list[dict[str, Any]]:
+    """Anthropic shape: each tool result in a user message, with the user's words beside it when given."""
+    messages: list[dict[str, Any]] = [{"role": "user", "content": "continue"}]
+    for n, (out, words) in enumerate(zip(outputs, questions)):
+        messages.append(
+            {"role": "assistant", "content": [{"type": "tool_use", "id": f"t{n}", "name": "bash", "input": {}}]}
+        )
+        blocks: list[dict[str, Any]] = [{"type": "tool_result", "tool_use_id": f"t{n}", "content": out}]
+        if words:
+            blocks.append({"type": "text", "text": words})
+        messages.append({"role": "user", "content": blocks})
+    return messages
+
+
+def test_the_same_words_asked_twice_are_two_questions() -> None:
+    """Real logs: a pytest run, then a cargo test run whose result arrives with the user's second
+    "continue". The two calls serve two user turns, so the earlier log is history (reshaped to its
+    share) and the newest output keeps the room; read as one chain because the words match, the
+    newest log was cut to share its room with the earlier one."""
+    first = (FIXTURES / "log_pytest_mixed.txt").read_text()
+    newest = (FIXTURES / "log_cargo_test_fail.txt").read_text()
+    hr = Headroom(store=MemoryStore(), model="gpt-4")
+    for words in ("continue", "continue, please"):
+        messages = _anthropic_chain([first, newest], [None, words])
+        result = hr.compress(messages, hr.counter.count_messages(messages) // 5)
+        assert result.within_budget
+        assert result.messages[4]["content"][0]["content"] == newest, words
