@@ -367,22 +367,25 @@ def _turns(
     count = (turn_of[-1] + 1) if turn_of else 1
     fixed = [0] * count
     questions: list[str | None] = [None] * count
+    asked_at: list[int | None] = [None] * count
     for index, tokens in enumerate(per_message):
         fixed[turn_of[index]] += tokens
     for piece in pieces:
         fixed[piece.turn] -= piece.tokens
     last: str | None = None
+    last_at: int | None = None
     for index, message in enumerate(messages):
         text = user_text(message)
         if text is not None:
-            last = text
+            last, last_at = text, index
         if index == 0 or turn_of[index] != turn_of[index - 1]:  # a turn's question: as of its first message
             questions[turn_of[index]] = last
+            asked_at[turn_of[index]] = last_at
     if query is not None:
         questions, last = [query or None] * count, query or None
     elif not config.auto_query:
         questions, last = [None] * count, None
-    return Turns(tuple(_running(fixed, start=REPLY_PRIMING)), tuple(questions), last)
+    return Turns(tuple(_running(fixed, start=REPLY_PRIMING)), tuple(questions), last, tuple(asked_at))
 
 
 def _compressible(f: Field, latest: int | None, config: Config) -> bool:

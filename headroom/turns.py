@@ -42,7 +42,9 @@ budget minus the untouched tokens up to turn ``j``):
    then the file it found), both are rewritten in this call anyway: they are
    shaped as one group in the sum of their rooms, weighted by relevance
    (``_worth``). Reshaped to its 3% share, the file that held the answer fell
-   to a bare mark beside a newer file that did not hold it.
+   to a bare mark beside a newer file that did not hold it. The earlier turn's
+   pieces also take the arguments of the newer calls as question words
+   (``_followed``): what the agent opened next says which lines it found.
 
 A piece shaped anew at step ``j`` takes turn ``j``'s question as well as its own
 (DESIGN invariant 5); the newest turn takes the latest question of all. A
@@ -56,7 +58,7 @@ newest first, as a last resort.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from headroom.budget import fill
@@ -76,12 +78,15 @@ class Turns:
     A turn's question is the latest user text up to the turn's first message: a question that
     arrives later in the turn (after its tool results) is not yet known when the next call is
     made, and a step's forms must not change when it arrives. ``latest`` is the latest question
-    of all, the one the newest turn is shaped with.
+    of all, the one the newest turn is shaped with. ``asked_at`` says where each turn's question
+    was asked: two turns serve one question when it is the same message, not the same words (an
+    agent's user turns "continue" and "continue" are two tasks).
     """
 
     fixed_upto: tuple[int, ...]
     questions: tuple[str | None, ...]
     latest: str | None = None
+    asked_at: tuple[int | None, ...] = ()  # per turn, the message index of its question (None: none yet)
 
 
 def joint_query(own: str | None, latest: str | None) -> str | None:
@@ -115,7 +120,8 @@ def place(shapers: Sequence[Shaper], turns: Turns, budget: int) -> list[Form]:
             weight = _aged(shapers, group.aged_at)
         else:
             weight = _even
-        forms.update(_shape(shapers, group.indices, group.room, group.query, weight))
+        asked = _followed(shapers, group.indices) if group.task else {}
+        forms.update(_shape(shapers, group.indices, group.room, group.query, weight, asked))
     result = [forms[i] if i in forms else shapers[i].default for i in range(len(shapers))]
     if sum(f.tokens for f in result) > budget - turns.fixed_upto[-1]:
         last = len(turns.fixed_upto) - 1
@@ -196,8 +202,34 @@ def schedule(shapers: Sequence[Shaper], turns: Turns, budget: int) -> tuple[list
 
 
 def _same_task(shapers: Sequence[Shaper], turns: Turns, group: _Group, now: int) -> bool:
-    """Whether the pieces of ``group`` were called for the question of turn ``now`` (no user turn between)."""
+    """Whether the pieces of ``group`` were called for the question of turn ``now`` (no user turn between).
+
+    Decided by where the question was asked (``Turns.asked_at``), not by its words: a user who asks
+    the same words twice asks twice, and the answer to the first is history like any other.
+    """
+    if turns.asked_at:
+        return all(turns.asked_at[shapers[i].piece.turn] == turns.asked_at[now] for i in group.indices)
     return all(turns.questions[shapers[i].piece.turn] == turns.questions[now] for i in group.indices)
+
+
+def _followed(shapers: Sequence[Shaper], indices: Sequence[int]) -> dict[int, str]:
+    """What the agent did next, per piece of one question's chain: the arguments of the calls in later turns.
+
+    An agent reads an output, then acts on what it found: it opens the file a grep named, asks for the
+    log of the commit a search found. The next call's arguments therefore say which lines of the earlier
+    output mattered (a grep for ``__init__`` lists 146 definitions; the agent then ran ``cat
+    json/decoder.py``). Only pieces shaped in this call anyway (rule 4's group) take them, so no byte a
+    provider has cached changes for it; calls of the same turn are made together, not one after reading
+    the other, and are left out.
+    """
+    out: dict[int, str] = {}
+    for i in indices:
+        turn = shapers[i].piece.turn
+        later = [shapers[j].piece.ctx.tool_args for j in indices if shapers[j].piece.turn > turn]
+        said = "\n".join(dict.fromkeys(a for a in later if a))
+        if said:
+            out[i] = said
+    return out
 
 
 def _size(shapers: Sequence[Shaper], indices: Sequence[int]) -> int:
@@ -241,11 +273,21 @@ def _aged(shapers: Sequence[Shaper], now: int) -> Callable[[int], float]:
 
 
 def _shape(
-    shapers: Sequence[Shaper], indices: Sequence[int], room: int, latest: str | None, weight: Callable[[int], float]
+    shapers: Sequence[Shaper],
+    indices: Sequence[int],
+    room: int,
+    latest: str | None,
+    weight: Callable[[int], float],
+    asked: Mapping[int, str] | None = None,
 ) -> dict[int, Form]:
-    """Forms of the pieces ``indices`` within ``room`` tokens, by water-filling on their real sizes."""
+    """Forms of the pieces ``indices`` within ``room`` tokens, by water-filling on their real sizes.
+
+    ``asked``: more words for a piece's question (``_followed``), when it has one to add them to.
+    """
     chosen = list(indices)
     queries = [joint_query(shapers[i].piece.ctx.query, latest) for i in chosen]
+    if asked:
+        queries = [f"{q}\n{asked[i]}" if q is not None and i in asked else q for q, i in zip(queries, chosen)]
 
     def realize(k: int, target: int) -> int:
         return shapers[chosen[k]].form(target, queries[k]).tokens

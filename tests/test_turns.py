@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 import headroom
 from headroom import Headroom, MemoryStore
@@ -128,3 +132,68 @@ def test_a_fresh_instance_sends_what_a_warm_one_sends() -> None:
         sent = warm.compress(_tools(n), budget)
         fresh = Headroom(counter=FakeCounter(), store=MemoryStore()).compress(_tools(n), budget)
         assert fresh.messages == sent.messages and fresh.manifest == sent.manifest
+
+
+FIXTURES = Path(__file__).parent.parent / "benchmarks" / "corpus" / "fixtures"
+
+
+def _shell_chain(question: str, calls: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    messages: list[dict[str, Any]] = [{"role": "system", "content": "agent"}, {"role": "user", "content": question}]
+    for n, (cmd, out) in enumerate(calls):
+        call = {
+            "id": f"c{n}",
+            "type": "function",
+            "function": {"name": "run_shell", "arguments": json.dumps({"cmd": cmd})},
+        }
+        messages += [
+            {"role": "assistant", "content": None, "tool_calls": [call]},
+            {"role": "tool", "tool_call_id": f"c{n}", "content": out},
+        ]
+    return messages
+
+
+@pytest.mark.parametrize("share", [0.08, 0.15, 0.25])
+def test_a_grep_reshaped_in_a_chain_keeps_the_line_of_the_file_opened_next(share: float) -> None:
+    """Real output: a grep for ``__init__`` over the standard library (146 definitions), then ``cat`` of
+    ``json/decoder.py``. The question does not say which file; the next call does, and the grep is
+    rewritten in this call anyway (rule 4), so its definition line in that file is kept."""
+    grep = (FIXTURES / "search_init_stdlib.txt").read_text()
+    code = (FIXTURES / "code_json_decoder.py").read_text()
+    line = "json/decoder.py:284:    def __init__(self, *, object_hook=None, parse_float=None,"
+    messages = _shell_chain(
+        "Where is __init__ defined, and what does it do with strict?",
+        [("grep -rn 'def __init__' .", grep), ("cat json/decoder.py", code)],
+    )
+    hr = Headroom(store=MemoryStore(), model="gpt-4")
+    result = hr.compress(messages, int(hr.counter.count_messages(messages) * share))
+    assert result.within_budget
+    assert line in result.messages[3]["content"]
+
+
+def _anthropic_chain(outputs: list[str], questions: list[str | None]) -> list[dict[str, Any]]:
+    """Anthropic shape: each tool result in a user message, with the user's words beside it when given."""
+    messages: list[dict[str, Any]] = [{"role": "user", "content": "continue"}]
+    for n, (out, words) in enumerate(zip(outputs, questions)):
+        messages.append(
+            {"role": "assistant", "content": [{"type": "tool_use", "id": f"t{n}", "name": "bash", "input": {}}]}
+        )
+        blocks: list[dict[str, Any]] = [{"type": "tool_result", "tool_use_id": f"t{n}", "content": out}]
+        if words:
+            blocks.append({"type": "text", "text": words})
+        messages.append({"role": "user", "content": blocks})
+    return messages
+
+
+def test_the_same_words_asked_twice_are_two_questions() -> None:
+    """Real logs: a pytest run, then a cargo test run whose result arrives with the user's second
+    "continue". The two calls serve two user turns, so the earlier log is history (reshaped to its
+    share) and the newest output keeps the room; read as one chain because the words match, the
+    newest log was cut to share its room with the earlier one."""
+    first = (FIXTURES / "log_pytest_mixed.txt").read_text()
+    newest = (FIXTURES / "log_cargo_test_fail.txt").read_text()
+    hr = Headroom(store=MemoryStore(), model="gpt-4")
+    for words in ("continue", "continue, please"):
+        messages = _anthropic_chain([first, newest], [None, words])
+        result = hr.compress(messages, hr.counter.count_messages(messages) // 5)
+        assert result.within_budget
+        assert result.messages[4]["content"][0]["content"] == newest, words
