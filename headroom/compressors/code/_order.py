@@ -26,15 +26,13 @@ from headroom.compressors.code._outline import (
     Region,
     Symbol,
     calls_in,
-    effective,
-    groups,
     short_list,
 )
 from headroom.markers import render_mark
 from headroom.plugins import TokenCounter
 from headroom.relevance import BM25, STOP_WORDS
 
-__all__ = ["estimate", "mark_costs", "named", "order"]
+__all__ = ["mark_costs", "named", "order"]
 
 MIN_SAVING = 4  # tokens: a cut that saves less than this over its mark's real cost is not made
 MIN_SHORT_SAVING = 4  # the same for a short body at the default level
@@ -234,17 +232,3 @@ def _depths(candidates: list[Cut]) -> list[int]:
         if region.stage == ITEM:
             open_.append((index, region.last))
     return out
-
-
-def estimate(cuts: list[Cut], doc: Document, total: int) -> int:
-    """Tokens of the piece with ``cuts`` made, from line costs and mark costs: no render, no count."""
-    by_chunk: dict[int, list[Region]] = {}
-    for index, region in cuts:
-        by_chunk.setdefault(index, []).append(region)
-    saved = 0
-    for index, regions in by_chunk.items():
-        sums = doc.sums[index]
-        for group in groups(effective(regions), doc.chunks[index].lines, doc.filled[index]):
-            cost = sums[group[-1].last + 1] - sums[group[0].first]
-            saved += cost - max(doc.mark_costs.get((index, r), 0) for r in group)
-    return total - saved
