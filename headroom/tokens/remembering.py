@@ -82,11 +82,17 @@ class RememberingCounter(TokenCounter):
             return self._chunk(text)
         pattern = _CUT_PATTERNS.get(cuts)
         if pattern is not None:  # the same cuts found by one regex scan: a third of the time on prose
-            total = start = 0
+            # a chunk already known is a lookup here, not a method call: the run.py cases count
+            # 630,000 chunks, nearly all known (a recount of known chunks takes 0.85 of the time)
+            chunks, total, start = self._chunks, 0, 0
             for found in pattern.finditer(text, newline):
-                total += self._chunk(text[start : found.end()])
-                start = found.end()
-            return total + self._chunk(text[start:])
+                end = found.end()
+                chunk = text[start:end]
+                known = chunks.get(chunk)
+                total += self._chunk(chunk) if known is None else known
+                start = end
+            known = chunks.get(text[start:])
+            return total + (self._chunk(text[start:]) if known is None else known)
         parts = text.split("\n")
         tail = parts.pop()
         lines = [part + "\n" for part in parts]
