@@ -169,7 +169,7 @@ class CodeCompressor(Compressor):
         """Every allowed cut, the first to make first; and the cuts of the default level."""
         if ctx.query not in doc.orders:
             mark_costs(doc, ctx.counter)
-            doc.orders[ctx.query] = order(doc, ctx.query, self._costs(doc, ctx))
+            doc.orders[ctx.query] = order(doc, ctx.query, self._costs(doc, ctx), ctx.counter)
         return doc.orders[ctx.query]
 
     def _estimates(self, doc: Document, ctx: PieceContext) -> Estimates:
