@@ -28,7 +28,7 @@ def compressed(target: int) -> str:
     return out.text
 
 
-@pytest.mark.parametrize("target", [800, 900])
+@pytest.mark.parametrize("target", [600, 700, 800, 900])
 def test_the_named_function_keeps_the_line_the_question_is_about(target: int) -> None:
     text = compressed(target)
     assert FACT in text
@@ -49,7 +49,11 @@ def test_runs_are_whole_statements_without_the_query_words() -> None:
     assert outline is not None
     lines = doc.chunks[0].lines
     (symbol,) = [outline.symbols[i] for i in named(outline.symbols, QUERY)]
-    runs = statement_runs(lines, symbol, QUERY)
+    found = statement_runs(lines, symbol, QUERY)
+    (docstring,) = [r for r in found if r.label == "docstring"]
+    assert docstring.rides and docstring.host is not None  # its first line stays, closed
+    assert lines[docstring.first - 1].strip() == '"""_wrap_chunks(chunks : [string]) -> [string]'
+    runs = [r for r in found if r is not docstring]
     assert runs
     wanted = set(terms(QUERY)) - set(terms(symbol.name.replace(".", " ")))
     for region in runs:

@@ -14,8 +14,12 @@ the matching lines. A run is whole statements at one indentation, so its mark
 the check (``_check``) would keep a run that broke the parse anyway.
 
 The docstring is never part of a run (the function's docstring regions start
-inside it, and a run must hold a region whole or not at all); a body with no
-matching statement offers no run (its one cut is the whole body, as before).
+inside it, and a run must hold a region whole or not at all); its lines after
+the first are a cut of their own (the first line kept and closed, as a
+module's docstring is at the default level), ranked by how well it matches
+like any cut: a long docstring otherwise came back whole with the body, and
+the shrunk body did not fit. A body with no matching statement offers no run (its
+one cut is the whole body, as before).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import ast
 import textwrap
 
 from headroom.compressors.code._outline import DEFAULT, Region, Symbol, indent_of
+from headroom.compressors.code._python import _Builder
 from headroom.relevance import terms
 
 __all__ = ["statement_runs"]
@@ -75,7 +80,15 @@ def statement_runs(lines: list[str], symbol: Symbol, query: str) -> list[Region]
             runs.append((run[0], run[1]))
 
     walk(node.body, docstring=True)
-    return [Region(first, last, DEFAULT, "", indent_of(lines[first])) for first, last in runs]
+    out = [Region(first, last, DEFAULT, "", indent_of(lines[first])) for first, last in runs]
+    doc = node.body[0] if node.body and _is_docstring(node.body[0]) else None
+    if doc is not None:
+        ast.increment_lineno(doc, symbol.first)  # the snippet's lines as the file's (1-based)
+        end = (doc.end_lineno or doc.lineno) - 1
+        rest = _Builder(lines, 0)._trim(doc, end, DEFAULT, "docstring", indent_of(lines[doc.lineno - 1]), rides=True)
+        if rest is not None and rest.last == end:
+            out.append(rest)  # its first line stays, closed: the rest goes before the statements do
+    return out
 
 
 def _is_docstring(stmt: ast.stmt) -> bool:
