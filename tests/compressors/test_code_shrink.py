@@ -62,3 +62,18 @@ def test_runs_are_whole_statements_without_the_query_words() -> None:
         # the run replaced by one statement at its indentation: the file still compiles
         mark = f"{region.indent}...  # cut\n"
         compile("".join(lines[: region.first]) + mark + "".join(lines[region.last + 1 :]), "textwrap.py", "exec")
+
+
+def test_a_statement_on_its_clause_line_is_never_a_run() -> None:
+    """``if ready: count = 0`` keeps its line: a run of ``count = 0`` would take the ``if`` with it."""
+    lines = [
+        "def drain(queue, ready):\n",
+        "    if ready: count = 0\n",
+        "    else:\n",
+        "        count = queue.whence()\n",
+        "    return count\n",
+    ]
+    symbol = parse_document("".join(lines), "drain.py", 3).outlines[0].symbols[0]  # type: ignore[union-attr]
+    runs = statement_runs(lines, symbol, "how does drain use whence")
+    assert all(region.first != 1 for region in runs)
+    assert [(r.first, r.last) for r in runs] == [(4, 4)]

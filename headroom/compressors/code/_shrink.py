@@ -41,10 +41,12 @@ def statement_runs(lines: list[str], symbol: Symbol, query: str) -> list[Region]
     wanted = set(terms(query)) - set(terms(symbol.name.replace(".", " ")))
     if symbol.kind != "def" or not wanted:
         return []
+    snippet = textwrap.dedent("".join(lines[symbol.first : symbol.last + 1]))
     try:
-        tree = ast.parse(textwrap.dedent("".join(lines[symbol.first : symbol.last + 1])))
+        tree = ast.parse(snippet)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return []
+    shown = snippet.splitlines()
     node = next((n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))), None)
     if node is None:
         return []
@@ -64,6 +66,12 @@ def statement_runs(lines: list[str], symbol: Symbol, query: str) -> list[Region]
             last = (stmt.end_lineno or stmt.lineno) + offset
             if docstring and position == 0 and _is_docstring(stmt):
                 continue  # never in a run: see the module docstring
+            head = shown[stmt.lineno - 1] if stmt.lineno <= len(shown) else ""
+            if not getattr(stmt, "decorator_list", None) and len(head) - len(head.lstrip()) != stmt.col_offset:
+                if run:  # on the line of its clause (``if x: y = 1``): a run would take the clause with it
+                    runs.append((run[0], run[1]))
+                    run = []
+                continue
             if not holds_hit(first, last):
                 run = [run[0], last] if run else [first, last]
                 continue
