@@ -19,7 +19,8 @@ after_import = {
     "tiktoken": "tiktoken" in sys.modules,
     "threads": threading.active_count(),
 }
-from headroom.tokens import TokenCounter, _encoding
+from headroom.tokens import TokenCounter
+from headroom.tokens.counter import _encoding
 first = TokenCounter.for_model("gpt-4")
 second = TokenCounter.for_model("gpt-3.5-turbo")
 after_use = {

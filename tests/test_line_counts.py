@@ -17,15 +17,8 @@ from hypothesis import strategies as st
 
 from headroom.errors import InvalidInput
 from headroom.testing import FakeCounter
-from headroom.tokens import (
-    LineCounts,
-    TiktokenCounter,
-    TokenCounter,
-    _cached,
-    _encoding,
-    count_joined,
-    line_counts,
-)
+from headroom.tokens import LineCounts, TiktokenCounter, TokenCounter, count_joined, line_counts
+from headroom.tokens.counter import _cached, _encoding
 
 _PIECES = [
     "\n", "\n", "\n\n", "\r\n", "\r", " ", "  ", "   ", "\t", "\x0b", "\x0c", "\x85", "\xa0", "\u2028", "\u3000",
@@ -70,7 +63,7 @@ def test_joined_pieces_count_like_their_join(counter: TokenCounter, parts: list[
 @settings(max_examples=100, deadline=None)
 @given(parts=st.lists(texts, min_size=1, max_size=30))
 def test_chunked_count_equals_whole_encoding(parts: list[str]) -> None:
-    import headroom.tokens as tokens
+    import headroom.tokens.counter as tokens
 
     counter = TokenCounter.for_model("gpt-4")
     assert isinstance(counter, TiktokenCounter)
@@ -117,7 +110,7 @@ def test_line_counts_are_kept_per_counter_and_selections_memoised() -> None:
 
 
 def test_a_text_past_the_threshold_counts_as_one_encoding_does() -> None:
-    import headroom.tokens as tokens
+    import headroom.tokens.counter as tokens
 
     counter = TokenCounter.for_model("gpt-4")
     assert isinstance(counter, TiktokenCounter)
@@ -141,7 +134,7 @@ def test_what_is_kept_for_a_counter_goes_with_it() -> None:
 
 
 def test_the_memo_holds_a_bounded_number_of_characters() -> None:
-    from headroom.tokens import _Memo
+    from headroom.tokens.lines import _Memo
 
     memo, counter = _Memo(), FakeCounter()
     memo.BUDGET_CHARS = 100

@@ -14,7 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from headroom.testing import FakeCounter
-from headroom.tokens import RememberingCounter, TiktokenCounter, TokenCounter, _encoding
+from headroom.tokens import RememberingCounter, TiktokenCounter, TokenCounter
+from headroom.tokens.counter import _encoding
 from tests.test_line_counts import COUNTERS, texts
 
 
@@ -81,7 +82,7 @@ def test_a_counter_without_a_line_rule_counts_whole_texts() -> None:
 @settings(max_examples=500, deadline=None)
 @given(text=texts)
 def test_the_scan_for_cuts_finds_the_lines_the_rule_accepts(text: str) -> None:
-    from headroom.tokens import _CUT_PATTERNS, _cuts_cl100k
+    from headroom.tokens.counter import _CUT_PATTERNS, _cuts_cl100k
 
     lines = text.split("\n")
     expected = []

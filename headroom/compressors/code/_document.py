@@ -14,6 +14,7 @@ import dataclasses
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from headroom.compressors.code._astgrep import LANGUAGES, AstGrep, AstGrepError, find_engine, outline_astgrep
 from headroom.compressors.code._fallback import outline_fallback
@@ -21,6 +22,9 @@ from headroom.compressors.code._lang import Chunk, guesses, split_piece
 from headroom.compressors.code._outline import Outline, Region, Rendered, render
 from headroom.compressors.code._python import outline_python
 from headroom.plugins import Compressed
+
+if TYPE_CHECKING:
+    from headroom.compressors.code._estimate import Estimates
 
 __all__ = ["Cut", "Document", "cut", "join", "parse_document", "plain", "second_guesses"]
 
@@ -38,6 +42,7 @@ class Document:
     engine: AstGrep | None
     costs: list[list[int]] | None = None
     orders: dict[str | None, tuple[list[Cut], list[Cut]]] = field(default_factory=dict)
+    estimates: dict[str | None, Estimates] = field(default_factory=dict)  # per query, over its order
     complaints: dict[tuple[int, str], tuple[tuple[int, int], ...] | None] = field(default_factory=dict)
     broken: set[Cut] = field(default_factory=set)  # cuts found to break a parse, never made again
     default_broken: dict[str | None, frozenset[Cut]] = field(default_factory=dict)  # per query: answers start here

@@ -26,15 +26,14 @@ from headroom.compressors.code._outline import (
     Region,
     Symbol,
     calls_in,
-    effective,
-    groups,
     short_list,
 )
+from headroom.compressors.code._shrink import statement_runs
 from headroom.markers import render_mark
 from headroom.plugins import TokenCounter
 from headroom.relevance import BM25, STOP_WORDS
 
-__all__ = ["estimate", "mark_costs", "named", "order"]
+__all__ = ["mark_costs", "named", "order"]
 
 MIN_SAVING = 4  # tokens: a cut that saves less than this over its mark's real cost is not made
 MIN_SHORT_SAVING = 4  # the same for a short body at the default level
@@ -98,19 +97,24 @@ def mark_costs(doc: Document, counter: TokenCounter) -> None:
     for index, outline in enumerate(doc.outlines):
         if outline is None:
             continue
-        start = doc.chunks[index].start
         for region in outline.regions:
-            if (index, region) in doc.mark_costs:
-                continue
-            label = short_list([region.label]) if region.last - region.first + 1 > SHORT_CUT_LINES else ""
-            detail = f"{start + region.first + 1}-{start + region.last + 1} {label}"
-            mark = render_mark(region.last - region.first + 1, "lines", detail.strip())
-            if region.rides:
-                line = " " + mark
-            else:
-                style = outline.comment_line if outline.comment_line and region.comment else outline.marker_line
-                line = style(region.indent, mark) + "\n"
-            doc.mark_costs[(index, region)] = counter.count(line)
+            if (index, region) not in doc.mark_costs:
+                doc.mark_costs[(index, region)] = _mark_cost(doc, index, region, counter)
+
+
+def _mark_cost(doc: Document, index: int, region: Region, counter: TokenCounter) -> int:
+    outline = doc.outlines[index]
+    assert outline is not None
+    start = doc.chunks[index].start
+    label = short_list([region.label]) if region.last - region.first + 1 > SHORT_CUT_LINES else ""
+    detail = f"{start + region.first + 1}-{start + region.last + 1} {label}"
+    mark = render_mark(region.last - region.first + 1, "lines", detail.strip())
+    if region.rides:
+        line = " " + mark
+    else:
+        style = outline.comment_line if outline.comment_line and region.comment else outline.marker_line
+        line = style(region.indent, mark) + "\n"
+    return counter.count(line)
 
 
 def _saving(doc: Document, costs: list[list[int]], index: int, region: Region) -> int:
@@ -118,7 +122,9 @@ def _saving(doc: Document, costs: list[list[int]], index: int, region: Region) -
     return sum(costs[index][region.first : region.last + 1]) - doc.mark_costs[(index, region)]
 
 
-def order(doc: Document, query: str | None, costs: list[list[int]]) -> tuple[list[Cut], list[Cut]]:
+def order(
+    doc: Document, query: str | None, costs: list[list[int]], counter: TokenCounter
+) -> tuple[list[Cut], list[Cut]]:
     candidates: list[Cut] = []
     callees: list[str] = []  # what the named functions call ranks with the query: their helpers explain them
     last_resort: set[int] = set()  # cuts inside a named function: only when nothing else is left
@@ -140,6 +146,14 @@ def order(doc: Document, query: str | None, costs: list[list[int]]) -> tuple[lis
             candidates.append((index, region))
             if any(region.first <= s.last and s.first <= region.last for s in leaves):
                 last_resort.add(len(candidates) - 1)
+        if outline.parser == "ast" and query:
+            for symbol in leaves:  # shrunk to the statements holding the query's words before cut whole
+                for region in statement_runs(doc.chunks[index].lines, symbol, query):
+                    doc.mark_costs.setdefault((index, region), _mark_cost(doc, index, region, counter))
+                    if (region.first, region.last) not in seen and _saving(doc, costs, index, region) >= MIN_SAVING:
+                        seen.add((region.first, region.last))
+                        candidates.append((index, region))
+                        last_resort.add(len(candidates) - 1)
     texts = [
         region.label + " " + "".join(doc.chunks[i].lines[region.first : region.last + 1]) for i, region in candidates
     ]
@@ -234,17 +248,3 @@ def _depths(candidates: list[Cut]) -> list[int]:
         if region.stage == ITEM:
             open_.append((index, region.last))
     return out
-
-
-def estimate(cuts: list[Cut], doc: Document, total: int) -> int:
-    """Tokens of the piece with ``cuts`` made, from line costs and mark costs: no render, no count."""
-    by_chunk: dict[int, list[Region]] = {}
-    for index, region in cuts:
-        by_chunk.setdefault(index, []).append(region)
-    saved = 0
-    for index, regions in by_chunk.items():
-        sums = doc.sums[index]
-        for group in groups(effective(regions), doc.chunks[index].lines, doc.filled[index]):
-            cost = sums[group[-1].last + 1] - sums[group[0].first]
-            saved += cost - max(doc.mark_costs.get((index, r), 0) for r in group)
-    return total - saved

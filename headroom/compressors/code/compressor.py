@@ -40,8 +40,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from headroom.compressors.code._check import valid
 from headroom.compressors.code._document import Cut, Document, cut, join, parse_document, plain
+from headroom.compressors.code._estimate import Estimates
 from headroom.compressors.code._lang import file_name_in
-from headroom.compressors.code._order import estimate, mark_costs, order
+from headroom.compressors.code._order import mark_costs, order
 from headroom.compressors.code._outline import Region, filled_lines, running
 from headroom.compressors.code._symbols import symbol_lines
 from headroom.errors import InvalidInput
@@ -97,14 +98,13 @@ class CodeCompressor(Compressor):
             return None
         if target is None:
             return self._render(doc, default, ctx) if default else None
-        costs = self._costs(doc, ctx)
-        total = sum(map(sum, costs))
-        if total <= target:
+        estimates = self._estimates(doc, ctx)
+        if estimates.total <= target:
             return None
         low, high = 0, len(order)
         while low < high:  # the shortest prefix of the order whose estimate fits
             middle = (low + high) // 2
-            if estimate(order[:middle], doc, total) <= target:
+            if estimates.prefix(middle) <= target:
                 high = middle
             else:
                 low = middle + 1
@@ -137,15 +137,14 @@ class CodeCompressor(Compressor):
         found before any parse check; at most ``_GIVE_BACK`` trials run.
         """
         tokens = ctx.counter.count(out.text)
-        costs = self._costs(doc, ctx)
-        total = sum(map(sum, costs))
+        estimates = self._estimates(doc, ctx)
         trials = 0
-        base = estimate(chosen, doc, total)  # the same until a trial is taken
+        base = estimates.of(chosen)  # the same until a trial is taken
         for undone in reversed(chosen):
             if tokens >= _REACH * target or trials >= _GIVE_BACK:
                 break
             trial = [c for c in chosen if c != undone]
-            estimated = estimate(trial, doc, total)
+            estimated = estimates.of(trial)
             if tokens + estimated - base > target:
                 continue  # estimated over: no render spent on it
             trials += 1
@@ -170,8 +169,15 @@ class CodeCompressor(Compressor):
         """Every allowed cut, the first to make first; and the cuts of the default level."""
         if ctx.query not in doc.orders:
             mark_costs(doc, ctx.counter)
-            doc.orders[ctx.query] = order(doc, ctx.query, self._costs(doc, ctx))
+            doc.orders[ctx.query] = order(doc, ctx.query, self._costs(doc, ctx), ctx.counter)
         return doc.orders[ctx.query]
+
+    def _estimates(self, doc: Document, ctx: PieceContext) -> Estimates:
+        """Token estimates for the query's order, built once and kept with the document."""
+        if ctx.query not in doc.estimates:
+            costs = self._costs(doc, ctx)
+            doc.estimates[ctx.query] = Estimates(doc, self._order(doc, ctx)[0], sum(map(sum, costs)))
+        return doc.estimates[ctx.query]
 
     def _costs(self, doc: Document, ctx: PieceContext) -> list[list[int]]:
         if doc.costs is None:

@@ -1,0 +1,108 @@
+"""A Python function the question names shrinks to the statements that hold its words before it goes.
+
+Issue 12: a unit shrinks before it is dropped. The body of a function the
+query names is cut last of all, and then whole: under a tight target the
+signature stayed and the body went, the line the question was about with it
+(``seek`` asked about ``whence`` kept ``def seek(...)`` and a mark for its 28
+lines). These cuts come first among those last cuts: each is a run of
+consecutive statements of one block (a body, an ``else``, a handler) holding
+none of the query's terms. A statement that holds one stays, and if it is a
+compound statement (``if``, ``for``, ``try``, ``with``, ``match``) its own
+blocks are shrunk the same way, so what stays is the path of headers down to
+the matching lines. A run is whole statements at one indentation, so its mark
+(``...  # [...]``) is a statement in their place and the output still parses;
+the check (``_check``) would keep a run that broke the parse anyway.
+
+The docstring is never part of a run (the function's docstring regions start
+inside it, and a run must hold a region whole or not at all); its lines after
+the first are a cut of their own (the first line kept and closed, as a
+module's docstring is at the default level), ranked by how well it matches
+like any cut: a long docstring otherwise came back whole with the body, and
+the shrunk body did not fit. A body with no matching statement offers no run (its
+one cut is the whole body, as before).
+"""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+
+from headroom.compressors.code._outline import DEFAULT, Region, Symbol, indent_of
+from headroom.compressors.code._python import _Builder
+from headroom.relevance import terms
+
+__all__ = ["statement_runs"]
+
+
+def statement_runs(lines: list[str], symbol: Symbol, query: str) -> list[Region]:
+    """Runs of ``symbol``'s statements that hold none of the query's terms, each as a region to cut."""
+    # the function's own name says which function, not which of its lines: every call and
+    # recursion would hold it
+    wanted = set(terms(query)) - set(terms(symbol.name.replace(".", " ")))
+    if symbol.kind != "def" or not wanted:
+        return []
+    snippet = textwrap.dedent("".join(lines[symbol.first : symbol.last + 1]))
+    try:
+        tree = ast.parse(snippet)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+    shown = snippet.splitlines()
+    node = next((n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))), None)
+    if node is None:
+        return []
+    offset = symbol.first - 1  # the snippet's line 1 is the symbol's first line
+    hits = [i for i in range(symbol.signature[1] + 1, symbol.last + 1) if wanted & set(terms(lines[i]))]
+    if not hits:
+        return []
+    runs: list[tuple[int, int]] = []
+
+    def holds_hit(first: int, last: int) -> bool:
+        return any(first <= h <= last for h in hits)
+
+    def walk(body: list[ast.stmt], docstring: bool) -> None:
+        run: list[int] = []
+        for position, stmt in enumerate(body):
+            first = min([stmt.lineno] + [d.lineno for d in getattr(stmt, "decorator_list", [])]) + offset
+            last = (stmt.end_lineno or stmt.lineno) + offset
+            if docstring and position == 0 and _is_docstring(stmt):
+                continue  # never in a run: see the module docstring
+            head = shown[stmt.lineno - 1] if stmt.lineno <= len(shown) else ""
+            if not getattr(stmt, "decorator_list", None) and len(head) - len(head.lstrip()) != stmt.col_offset:
+                if run:  # on the line of its clause (``if x: y = 1``): a run would take the clause with it
+                    runs.append((run[0], run[1]))
+                    run = []
+                continue
+            if not holds_hit(first, last):
+                run = [run[0], last] if run else [first, last]
+                continue
+            if run:
+                runs.append((run[0], run[1]))
+                run = []
+            for part in ("body", "orelse", "finalbody"):
+                inner = getattr(stmt, part, None)
+                if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt) and not _is_def(stmt):
+                    walk(inner, docstring=False)
+            for block in getattr(stmt, "handlers", []) + getattr(stmt, "cases", []):
+                walk(block.body, docstring=False)
+        if run:
+            runs.append((run[0], run[1]))
+
+    walk(node.body, docstring=True)
+    out = [Region(first, last, DEFAULT, "", indent_of(lines[first])) for first, last in runs]
+    doc = node.body[0] if node.body and _is_docstring(node.body[0]) else None
+    if doc is not None:
+        ast.increment_lineno(doc, symbol.first)  # the snippet's lines as the file's (1-based)
+        end = (doc.end_lineno or doc.lineno) - 1
+        rest = _Builder(lines, 0)._trim(doc, end, DEFAULT, "docstring", indent_of(lines[doc.lineno - 1]), rides=True)
+        if rest is not None and rest.last == end:
+            out.append(rest)  # its first line stays, closed: the rest goes before the statements do
+    return out
+
+
+def _is_docstring(stmt: ast.stmt) -> bool:
+    return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)
+
+
+def _is_def(stmt: ast.stmt) -> bool:
+    """A nested function or class is kept or cut whole: its body is not a block of this function."""
+    return isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))

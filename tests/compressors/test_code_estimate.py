@@ -1,0 +1,67 @@
+"""The code compressor's token estimates: one walk over cuts placed in line order once, equal to the
+two-pass walk (the cuts no other holds, then the runs parted only by blank lines) on real sources."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from headroom import PieceContext, TokenCounter, make_handle
+from headroom.compressors.code._document import Cut, Document
+from headroom.compressors.code._outline import Region, effective, groups
+from headroom.compressors.code.compressor import CodeCompressor
+
+GOLDEN = Path(__file__).parent.parent / "golden" / "code"
+COUNTER = TokenCounter.for_model("gpt-4")
+SOURCES = ["python_textwrap.py", "c_xxmodule.c", "cpp_stl_stack.h", "js_semver_range.js", "go_pkg_errors.go"]
+
+
+def two_pass(cuts: list[Cut], doc: Document, total: int) -> int:
+    """The estimate as the budget search first computed it, region lists sorted and grouped per chunk."""
+    by_chunk: dict[int, list[Region]] = {}
+    for index, region in cuts:
+        by_chunk.setdefault(index, []).append(region)
+    saved = 0
+    for index, regions in by_chunk.items():
+        sums = doc.sums[index]
+        for group in groups(effective(regions), doc.chunks[index].lines, doc.filled[index]):
+            cost = sums[group[-1].last + 1] - sums[group[0].first]
+            saved += cost - max(doc.mark_costs.get((index, r), 0) for r in group)
+    return total - saved
+
+
+def prepared(name: str, query: str | None) -> tuple[CodeCompressor, Document, PieceContext]:
+    text = (GOLDEN / name).read_text()
+    compressor = CodeCompressor()
+    ctx = PieceContext(make_handle(text), COUNTER, query, "read_file", f'{{"path": "{name}"}}')
+    doc = compressor._document(text, name)
+    compressor._order(doc, ctx)
+    return compressor, doc, ctx
+
+
+@pytest.mark.parametrize("name", SOURCES)
+@pytest.mark.parametrize("query", [None, "how is the error reported"])
+@settings(max_examples=25, deadline=None)
+@given(data=st.data())
+def test_estimates_equal_the_two_pass_walk(name: str, query: str | None, data: st.DataObject) -> None:
+    compressor, doc, ctx = prepared(name, query)
+    estimates = compressor._estimates(doc, ctx)
+    order = doc.orders[query][0]
+    count = data.draw(st.integers(0, len(order)))
+    total = sum(map(sum, doc.costs or []))
+    assert estimates.prefix(count) == two_pass(order[:count], doc, total)
+    # the give-back asks for a prefix less one cut, and any subset keeps the order's ties
+    picked = data.draw(st.lists(st.sampled_from(order), max_size=len(order)) if order else st.just([]))
+    subset = [c for c in order if c in set(picked)]
+    assert estimates.of(subset) == two_pass(subset, doc, total)
+
+
+def test_a_prefix_asked_again_is_answered_from_memory() -> None:
+    compressor, doc, ctx = prepared("c_xxmodule.c", None)
+    estimates = compressor._estimates(doc, ctx)
+    first = estimates.prefix(5)
+    doc.sums = [[0] * len(s) for s in doc.sums]  # a second walk would now answer differently
+    assert estimates.prefix(5) == first
