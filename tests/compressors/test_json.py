@@ -437,3 +437,18 @@ def test_a_room_that_holds_the_compact_document_still_spells_what_is_asked() -> 
     assert out is not None and out.lossless and COUNTER.count(out.text) <= target
     assert '{"name": "pkg17", "size": 1700, "arch": "amd64"}' in out.text or '"size": 1700' in out.text
     assert json.loads(out.text) == data
+
+
+@pytest.mark.parametrize("share", [0.10, 0.15, 0.20, 0.25])
+def test_a_key_the_question_names_keeps_the_inputs_separator_wherever_it_stands(share: float) -> None:
+    # boto3's S3 resource model, pretty-printed: "what is the operation of ..." is answered by a
+    # '"operation": "DeleteBucketWebsite"' line; records outside the best three leaves were
+    # written compact, so the pair was there but not as the input wrote it (a quote misses it)
+    text = (GOLDEN / "boto3_s3_resources.json").read_text()
+    query = "What is the operation of the entry whose target is Bucket?"
+    target = int(COUNTER.count(text) * share)
+    out = JsonCompressor().compress(text, target, ctx(text, query))
+    assert out is not None and out.omitted and COUNTER.count(out.text) <= target
+    assert '"operation": "' in out.text and '"operation":"' not in out.text
+    assert '"target": "Bucket"' in out.text
+    account(json.loads(text), shown_data(out.text))

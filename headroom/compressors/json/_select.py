@@ -39,7 +39,7 @@ from typing import Any
 from headroom.compressors._rows import Choice, Ranking, Summarizer, choose, priority, ranges
 from headroom.compressors.json._forms import dump, string_spans
 from headroom.plugins import PieceContext
-from headroom.relevance import sparse_scores
+from headroom.relevance import sparse_scores, terms, word_forms
 
 __all__ = ["Shrinker"]
 
@@ -98,6 +98,8 @@ class Shrinker:
         self._hot_parents: set[int] = set()
         self._spelled: frozenset[int] | None = None
         self._shown: set[int] = set()
+        self.query_terms = word_forms(set(terms(ctx.query))) if ctx.query else set()
+        self._named: dict[str, bool] = {}
 
     def spelled(self) -> frozenset[int]:
         """The ``id`` of the original containers the question asks for: the main array's rows it
@@ -112,6 +114,19 @@ class Shrinker:
             found.update(self._hot_parents)
             self._spelled = frozenset(found)
         return self._spelled
+
+    def named(self, key: str) -> bool:
+        """Whether the question names the key ``key`` (every term of it, in any word form): its
+        ``"key": value`` pairs are written with the input's key separator wherever they stand.
+
+        A question asks for a field by its name ("what is the description of ..."), and the
+        answer quotes the line as written; the pair costs a token more, and only the keys the
+        question names pay it, not the whole document (a tenth to a third more)."""
+        found = self._named.get(key)
+        if found is None:
+            own = terms(key)
+            found = self._named[key] = bool(own) and all(term in self.query_terms for term in own)
+        return found
 
     def shrink(self, budget: float) -> tuple[Any, Counter[str], frozenset[int]]:
         """The document within about ``budget`` tokens, what was omitted by unit, and the ``id``
