@@ -452,3 +452,17 @@ def test_a_key_the_question_names_keeps_the_inputs_separator_wherever_it_stands(
     assert '"operation": "' in out.text and '"operation":"' not in out.text
     assert '"target": "Bucket"' in out.text
     account(json.loads(text), shown_data(out.text))
+
+
+@pytest.mark.parametrize("target", [900, 1000, 1100, 1200, 1300])
+def test_a_map_too_wide_to_list_enters_with_its_best_entries_not_in_one_step(target: int) -> None:
+    # npm ls --json --all: the top-level "dependencies" map (85 packages) could only be shown
+    # once the room held twice its key names, so every target from 700 to 1,700 ended at 529
+    # tokens without it; it now enters with the entries the question names and a marker per run
+    text = (FIXTURES / "json_npm_ls_all.json").read_text()
+    query = "Which versions of tar and sigstore does this npm bundle, and is tap reported missing?"
+    out = JsonCompressor().compress(text, target, ctx(text, query))
+    assert out is not None and out.omitted
+    assert 0.9 * target <= COUNTER.count(out.text) <= target
+    assert '"version": "7.5.22"' in out.text and '"version": "4.1.1"' in out.text  # tar's and sigstore's
+    account(json.loads(text), shown_data(out.text))

@@ -215,10 +215,23 @@ class Shrinker:
         size = self.tokens(value)
         if isinstance(value, dict):
             names = self._profile(value).key_total + _MARKER
-            return min(size, names if len(value) <= _RECORD else 2 * names)
+            if len(value) <= _RECORD:
+                return min(size, names)
+            # a map too wide to list: its best entries and a marker for each run around them
+            # (``_entries`` then names each run by its first and last key), not its names
+            return min(size, 2 * names, 3 * _MARKER + self._best_entry(value))
         if isinstance(value, list):
             return min(size, 2 * _MARKER)
         return self._floor(value, size)
+
+    def _best_entry(self, value: dict[str, Any]) -> float:
+        """What the entry of ``value`` that ranks first costs at its least (key and value)."""
+        ranking = self._ranking(value)
+        if not ranking.order:
+            return 0.0
+        index = ranking.order[0]
+        profile = self._profile(value)
+        return profile.keys[index] + self._least(list(value.values())[index])
 
     # values ----------------------------------------------------------------
 
