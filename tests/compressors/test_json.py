@@ -466,3 +466,15 @@ def test_a_map_too_wide_to_list_enters_with_its_best_entries_not_in_one_step(tar
     assert 0.9 * target <= COUNTER.count(out.text) <= target
     assert '"version": "7.5.22"' in out.text and '"version": "4.1.1"' in out.text  # tar's and sigstore's
     account(json.loads(text), shown_data(out.text))
+
+
+@pytest.mark.parametrize("target", [50, 60, 70, 80])
+def test_listing_the_dropped_key_names_never_costs_the_value_the_question_names(target: int) -> None:
+    # the OpenAPI 3.2 base vocabulary schema (628 tokens): under 80 tokens its top object listed
+    # the names of the keys it dropped and had no room left for the "description" asked for
+    text = (GOLDEN / "oas_base_vocabulary.json").read_text()
+    query = "What is the description of the entry whose title is OAS Base Vocabulary?"
+    out = JsonCompressor().compress(text, target, ctx(text, query))
+    assert out is not None and COUNTER.count(out.text) <= target
+    assert '"description": "A JSON Schema Vocabulary used in the OpenAPI JSON Schema Dialect"' in out.text
+    account(json.loads(text), shown_data(out.text))

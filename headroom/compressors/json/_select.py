@@ -343,6 +343,15 @@ class Shrinker:
             return self._whole(value, path)
         costs = self._entry_costs(value, listed)
         choice = self._pick(value, costs, budget - (profile.key_total if listed else 0.0))
+        if listed and budget >= 2 * _MARKER:
+            # the dropped names are listed only when that costs no value the question asks for: a
+            # small schema at 60 tokens listed its seven other keys and dropped the "description"
+            # the question named; its marker then names the first and last key of each run instead
+            asked = self._ranking(value).order[: self._ranking(value).asked]
+            if any(choice.keep.get(i, 0.0) < costs[i] for i in asked):
+                bare = self._pick(value, self._entry_costs(value, False), budget)
+                if sum(i in bare.keep for i in asked) > sum(i in choice.keep for i in asked):
+                    listed, choice = False, bare
         items = list(value.items())
         out: dict[str, Any] = {}
         for item in choice.layout():
