@@ -478,3 +478,59 @@ def test_listing_the_dropped_key_names_never_costs_the_value_the_question_names(
     assert out is not None and COUNTER.count(out.text) <= target
     assert '"description": "A JSON Schema Vocabulary used in the OpenAPI JSON Schema Dialect"' in out.text
     account(json.loads(text), shown_data(out.text))
+
+
+words = st.text("abcdefghijklmnop", min_size=3, max_size=8)
+records = st.lists(
+    st.fixed_dictionaries(
+        {
+            "kind": st.sampled_from(["lib", "app", "tool"]),
+            "size": st.integers(0, 10**6),
+            "summary": st.lists(words, min_size=2, max_size=12).map(" ".join),
+        }
+    ),
+    min_size=4,
+    max_size=40,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(records, st.data())
+def test_the_asked_for_pair_once_shown_stays_shown_as_the_room_grows(rows: list[dict[str, Any]], data: Any) -> None:
+    # JSON forms are monotone in room: a "key": value the question asks for, kept as written at
+    # one target, is kept at every larger one. Found by this property: an array whose asked-for
+    # row needed two markers around it kept, at a room one token larger, a cheaper lower-ranked
+    # row instead (the one-marker choice kept as many asked-for rows and lost the tie)
+    document = {"packages": [{"name": f"pkg{i:03d}", **row} for i, row in enumerate(rows)]}
+    text = json.dumps(document, indent=2)
+    index = data.draw(st.integers(0, len(rows) - 1))
+    key = data.draw(st.sampled_from(["size", "summary"]))
+    query = f"What is the {key} of the entry whose name is pkg{index:03d}?"
+    wanted = f'"{key}": {json.dumps(rows[index][key])}'
+    total = COUNTER.count(text)
+    compressor = JsonCompressor()
+    kept_at = None
+    for share in (0.10, 0.15, 0.20, 0.25, 0.35, 0.50):
+        out = compressor.compress(text, max(1, int(total * share)), ctx(text, query))
+        # None: no form of this compressor fits; a lossless form holds every value (the row
+        # table's rows without their key names: docs/compressors/json.md, known gaps)
+        kept = out is not None and (out.lossless or wanted in out.text)
+        assert kept or kept_at is None, f"kept at {kept_at:.0%} of the tokens, lost at {share:.0%}"
+        kept_at = kept_at if kept_at is not None or not kept else share
+
+
+@pytest.mark.parametrize("target", [77, 78, 79])
+def test_a_tie_in_asked_for_rows_keeps_the_best_ranked_one(target: int) -> None:
+    # the counterexample the property above found: at a target of 78 the array kept pkg001
+    # (a rarer size) instead of the pkg002 the question names, which 77 and 79 kept
+    rows = [
+        {"kind": "lib", "summary": "aaa aaa aaa aaa aaa aaa", "size": 0},
+        {"kind": "lib", "size": 1, "summary": "aaa aaa"},
+        {"kind": "lib", "size": 0, "summary": "aaa aaa aaa"},
+        {"kind": "lib", "size": 0, "summary": "aaa aaa"},
+        {"kind": "lib", "size": 0, "summary": "aaa aaa"},
+        {"size": 0, "kind": "lib", "summary": "aaa aaaaaa"},
+    ]
+    text = json.dumps({"packages": [{"name": f"pkg{i:03d}", **row} for i, row in enumerate(rows)]}, indent=2)
+    out = JsonCompressor().compress(text, target, ctx(text, "What is the size of the entry whose name is pkg002?"))
+    assert out is not None and '"name": "pkg002"' in out.text and '"size": 0' in out.text
