@@ -534,3 +534,14 @@ def test_a_tie_in_asked_for_rows_keeps_the_best_ranked_one(target: int) -> None:
     text = json.dumps({"packages": [{"name": f"pkg{i:03d}", **row} for i, row in enumerate(rows)]}, indent=2)
     out = JsonCompressor().compress(text, target, ctx(text, "What is the size of the entry whose name is pkg002?"))
     assert out is not None and '"name": "pkg002"' in out.text and '"size": 0' in out.text
+
+
+def test_the_row_the_question_names_outranks_two_rows_that_merely_match() -> None:
+    # the property's second counterexample: at 78 tokens the array kept pkg000 and pkg001 (two
+    # asked-for rows by BM25, one marker) instead of pkg003, which the question names and 63 kept
+    rows = [{"kind": "lib", "size": 1 if i in (3, 4) else 0, "summary": "aaa aaa"} for i in range(9)]
+    text = json.dumps({"packages": [{"name": f"pkg{i:03d}", **row} for i, row in enumerate(rows)]}, indent=2)
+    query = "What is the size of the entry whose name is pkg003?"
+    for target in (63, 78):
+        out = JsonCompressor().compress(text, target, ctx(text, query))
+        assert out is not None and '{"name": "pkg003","kind": "lib","size": 1' in out.text
