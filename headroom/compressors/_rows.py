@@ -315,7 +315,15 @@ def choose(
     asked = ranking.order[: ranking.asked]
     if asked and not all(i in keep for i in asked):
         together = _greedy(ranking, costs, budget, marker, more_range, least)
-        if sum(i in together for i in asked) > sum(i in keep for i in asked):
+
+        def held(chosen: dict[int, float]) -> tuple[int, int, tuple[bool, ...]]:
+            # the items the question names outright, then how many asked-for items, then the
+            # best-ranked of them: cheaper markers must not trade the row the question names for
+            # two that merely match, or for a lower-ranked one (a larger room then kept less)
+            named = asked[: ranking.named]
+            return sum(i in chosen for i in named), sum(i in chosen for i in asked), tuple(i in chosen for i in asked)
+
+        if held(together) > held(keep):
             return Choice(len(costs), together, _runs(len(costs), together), True)
     return Choice(len(costs), keep, _runs(len(costs), keep), False)
 

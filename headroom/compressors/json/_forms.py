@@ -31,6 +31,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,17 +99,27 @@ def style_of(text: str) -> Style:
     )
 
 
-def dump(value: Any, style: Style = COMPACT, spelled: frozenset[int] | None = None) -> str:
+def dump(
+    value: Any,
+    style: Style = COMPACT,
+    spelled: frozenset[int] | None = None,
+    named: Callable[[str], bool] | None = None,
+) -> str:
     """``value`` as one line of JSON with ``style``'s separators; with ``spelled``, only the
-    containers whose ``id`` it holds use ``style`` between their own entries, the rest is compact."""
+    containers whose ``id`` it holds use ``style`` between their own entries, the rest is compact;
+    with ``named``, every key it accepts (a key the question names) is followed by ``style``'s
+    key separator wherever it stands, so its ``"key": value`` reads as the input wrote it."""
     if spelled is None or style == COMPACT:
         return json.dumps(value, ensure_ascii=False, separators=(style.item, style.key))
     own = style if id(value) in spelled else COMPACT
     if isinstance(value, dict):
-        entries = (_key(k) + own.key + dump(v, style, spelled) for k, v in value.items())
+        entries = (
+            _key(k) + (style.key if named is not None and named(k) else own.key) + dump(v, style, spelled, named)
+            for k, v in value.items()
+        )
         return "{" + own.item.join(entries) + "}"
     if isinstance(value, list):
-        return "[" + own.item.join(dump(v, style, spelled) for v in value) + "]"
+        return "[" + own.item.join(dump(v, style, spelled, named) for v in value) + "]"
     return json.dumps(value, ensure_ascii=False)
 
 
@@ -206,23 +217,27 @@ def encode_table(
     *,
     spelled: frozenset[int] = frozenset(),
     style: Style = COMPACT,
+    named: Callable[[str], bool] | None = None,
 ) -> str:
     """The table text of ``items`` (rows, and marker strings for rows left out) at ``path`` of ``data``.
 
     The items whose ``id`` is in ``spelled`` (the rows the question names) are written as the
-    objects they are, in ``style``: the answer reads as the input wrote it, keys and all."""
+    objects they are, in ``style``: the answer reads as the input wrote it, keys and all; the
+    rest of the document (``header["document"]``) is written as ``dump`` writes it."""
     header: dict[str, Any] = {"path": path, "rows": rows, "columns": list(shape.shapes[0])}
     if len(shape.shapes) > 1:
         header["shapes"] = {str(number): list(s) for number, s in enumerate(shape.shapes[1:], 1)}
     if shape.dotted:
         header["dotted"] = True
-    if path:
-        header["document"] = _with_placeholder(data, path)
+    head = json.dumps(header, ensure_ascii=False, separators=(",", ":"))
+    if path:  # the rest of the document: what the question asks for in it is spelled as in the JSON form
+        document = dump(_with_placeholder(data, path), style, spelled, named)
+        head = head[:-1] + ',"document":' + document + "}"
     lines = [
         item if isinstance(item, str) else dump(item, style) if id(item) in spelled else shape.line(item)
         for item in items
     ]
-    return TABLE_TAG + " " + json.dumps(header, ensure_ascii=False, separators=(",", ":")) + "\n" + "\n".join(lines)
+    return TABLE_TAG + " " + head + "\n" + "\n".join(lines)
 
 
 def decode_table(text: str) -> Any:

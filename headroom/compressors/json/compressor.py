@@ -143,9 +143,9 @@ class _Document:
             return Compressed(text, lossless=True, output_kind=kind)
         spelled = self.shrinker.spelled()
         rows = self.data if self.ndjson and isinstance(self.data, list) else [self.data]
-        if not spelled or "\n".join(forms.dump(row) for row in rows) != self.minified:
+        if not (spelled or self.shrinker.query_terms) or "\n".join(forms.dump(row) for row in rows) != self.minified:
             return None
-        partial = "\n".join(forms.dump(row, self.style, spelled) for row in rows)
+        partial = "\n".join(forms.dump(row, self.style, spelled, self.shrinker.named) for row in rows)
         if self.ctx.counter.count(partial) > target:
             return None
         return Compressed(partial, lossless=True, output_kind=kind)
@@ -182,11 +182,12 @@ class _Document:
 
     def _render(self, shrunk: Any, spelled: frozenset[int]) -> list[tuple[str, str]]:
         """The shrunk document as JSON (or JSON lines) and, when its rows are still objects, as the
-        row table. What the question asks for (``spelled``) is in the input's separators."""
+        row table. What the question asks for (``spelled``, and the keys it names) is in the input's separators."""
+        named = self.shrinker.named
         if self.ndjson and isinstance(shrunk, list):
-            out = [("\n".join(forms.dump(v, self.style, spelled) for v in shrunk), "text")]
+            out = [("\n".join(forms.dump(v, self.style, spelled, named) for v in shrunk), "text")]
         else:
-            out = [(forms.dump(shrunk, self.style, spelled), "json")]
+            out = [(forms.dump(shrunk, self.style, spelled, named), "json")]
         if self.main is None or not all(isinstance(step, str) for step in self.main[0]):
             return out  # an index in the path may have moved when items before it were dropped
         path = self.main[0]
@@ -199,7 +200,7 @@ class _Document:
             shape = forms.layout(node, dotted=dotted)
             if shape is not None:
                 table = forms.encode_table(
-                    shrunk, path, node, shape, len(self.main[1]), spelled=spelled, style=self.style
+                    shrunk, path, node, shape, len(self.main[1]), spelled=spelled, style=self.style, named=named
                 )
                 if forms.decode_table(table) == shrunk:  # the table says what the JSON says, or it is not offered
                     out.append((table, "text"))
