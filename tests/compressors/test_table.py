@@ -205,3 +205,16 @@ def test_a_column_name_every_row_has_makes_no_row_relevant() -> None:
     assert table is not None
     ranking = priority(table.rows, "What is the codename of 2.0 in debian.csv?")
     assert ranking.order[: ranking.asked] == [3]
+
+
+def test_marker_summaries_go_before_the_rows_the_question_names() -> None:
+    """Ubuntu's release table at 100-110 tokens: the row for 20.04 fitted, but the summary of the
+    31 rows above it (``eol-legacy ''x28,2026-04-28x1,...``) did not, and the fit searched down to
+    a room without the row. A choice that overshoots is tried with bare markers first."""
+    text = (Path(__file__).parent.parent.parent / "benchmarks/corpus/fixtures/table_ubuntu_releases.csv").read_text()
+    question = "When was Ubuntu 20.04 Focal Fossa released, and when does its ESM support end?"
+    row = "20.04 LTS,Focal Fossa,focal,2019-10-17,2020-04-23,2025-05-29,2025-05-29,2030-04-23,2032-04-27\n"
+    for room in (100, 110):
+        out = TableCompressor().compress(text, room, ctx(text, question))
+        assert out is not None and COUNTER.count(out.text) <= room
+        assert row in check(text, out.text, out.omitted["rows"])

@@ -194,7 +194,14 @@ class _Prepared:
         def attempt(room: float) -> tuple[tuple[str, int], int] | None:
             choice = choose(self.ranking, self.costs, room, marker=self.marker, more_range=3.0, least=None)
             text, omitted = self._render(choice, ctx)
-            return ((text, omitted), ctx.counter.count(text)) if omitted else None
+            if not omitted:
+                return None
+            tokens = ctx.counter.count(text)
+            if tokens > target:  # the markers' summaries go before the rows chosen do
+                bare, _ = self._render(choice, ctx, summaries=False)
+                if bare != text:
+                    text, tokens = bare, ctx.counter.count(bare)
+            return (text, omitted), tokens
 
         found = reach(attempt, float(target - self.head), target)
         if found is None:
@@ -210,7 +217,7 @@ class _Prepared:
         dropped = sum(self.starts[end] - self.starts[start] for start, end in runs)
         return summary if 10 * len(summary) <= dropped else ""
 
-    def _render(self, choice: Choice, ctx: PieceContext) -> tuple[str, int]:
+    def _render(self, choice: Choice, ctx: PieceContext, summaries: bool = True) -> tuple[str, int]:
         out: list[str] = []
         omitted = 0
         placed = False
@@ -224,7 +231,7 @@ class _Prepared:
                 continue
             count = sum(end - start for start, end in item)
             omitted += count
-            out.append(ctx.marker(count, "rows", ranges(item) + self._summary(item)) + "\n")
+            out.append(ctx.marker(count, "rows", ranges(item) + (self._summary(item) if summaries else "")) + "\n")
         return "".join(line if line.endswith("\n") else line + "\n" for line in out), omitted
 
 
