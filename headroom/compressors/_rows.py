@@ -44,6 +44,8 @@ def row_text(item: Any) -> str:
 
 def _leaves(item: Any, prefix: str = "") -> list[tuple[str, Any]]:
     if isinstance(item, dict):
+        if not any(isinstance(v, dict) for v in item.values()):  # a flat record (every table row): no recursion
+            return [(f"{prefix}{k}.".rstrip("."), v) for k, v in item.items()]
         return [leaf for k, v in item.items() for leaf in _leaves(v, f"{prefix}{k}.")]
     return [(prefix.rstrip("."), item)]
 
