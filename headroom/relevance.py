@@ -22,8 +22,9 @@ holds, unquoted, for what can only be meant literally: a command-line option
 Word forms are a suffix rule, not a stemmer (``word_forms``: "fails" finds
 "failed", "handler" "handlers"); ``with_forms`` appends them to a query for a
 scorer that matches terms as written. The search and row rankings use it; prose
-and plain-text ranking do not, because on the generalisation benchmark's tuning
-half the added terms lowered man pages and HTML (each one fact fewer at one budget).
+ranking does not, because on the generalisation benchmark's tuning half the added
+terms lowered man pages and HTML (each one fact fewer at one budget); plain-text
+ranking ranks lines matching only by a form after every exact match.
 
 Superlatives ("which package is largest", "the oldest release", "the slowest
 test") are a vocabulary, not rules per case: ``superlative(query)`` names the
@@ -151,6 +152,8 @@ def word_forms(words: set[str]) -> set[str]:
                 stem = word[: -len(suffix)]
                 break
         out.update(stem + suffix for suffix in ("", "s", "es", "ed", "ing"))
+        if word.endswith("es") and len(word) >= 5:  # "handles", "opcodes": the stem ends in "e"
+            out.update(word[:-1] + suffix for suffix in ("", "d"))
     return out
 
 

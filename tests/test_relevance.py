@@ -120,3 +120,10 @@ def test_the_entry_that_defines_an_option() -> None:
     assert not defines("How does xxd behave with -s?", "       % xxd -s 0x30 file")
     assert not defines("How does xxd behave with -s?", "  -sx  another option")
     assert not defines(None, "-s") and not defines("no option here", "-s")
+
+
+def test_an_es_plural_of_a_word_ending_in_e_finds_its_singular() -> None:
+    from headroom.relevance import word_forms
+
+    assert {"handle", "handled"} <= word_forms({"handles"}) and "opcode" in word_forms({"opcodes"})
+    assert "fail" in word_forms({"fails"}) and "boxes" in word_forms({"box"})

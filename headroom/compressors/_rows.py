@@ -44,6 +44,8 @@ def row_text(item: Any) -> str:
 
 def _leaves(item: Any, prefix: str = "") -> list[tuple[str, Any]]:
     if isinstance(item, dict):
+        if not any(isinstance(v, dict) for v in item.values()):  # a flat record (every table row): no recursion
+            return [(f"{prefix}{k}.".rstrip("."), v) for k, v in item.items()]
         return [leaf for k, v in item.items() for leaf in _leaves(v, f"{prefix}{k}.")]
     return [(prefix.rstrip("."), item)]
 
@@ -75,10 +77,14 @@ def priority(items: list[Any], query: str | None) -> Ranking:
     n = len(items)
     leaves = [_leaves(item) for item in items]
     failures = [i for i in range(n) if _failed(leaves[i])]
-    # key names are searchable too ("which package..." names a field): a name every row has
-    # weighs nothing in BM25, a nested key few rows have singles them out
+    # key names are searchable too ("which package..." names a field): a nested key few rows have
+    # singles them out. A name every row has is left out: BM25 still gives it a small positive
+    # weight, so every row "matched" and the shortest rows ranked as relevant (debian.csv's
+    # "codename" put the two-cell rows Sid and Experimental beside the release the question named)
+    held = Counter(key for item_leaves in leaves for key in {key for key, _ in item_leaves})
     documents = [
-        row_text(item) + " " + " ".join(key for key, _ in item_leaves) for item, item_leaves in zip(items, leaves)
+        row_text(item) + " " + " ".join(key for key, _ in item_leaves if held[key] < n)
+        for item, item_leaves in zip(items, leaves)
     ]
     scores = BM25(documents).scores(with_forms(query)) if query else [0.0] * n
     relevant = sorted((i for i in range(n) if scores[i] > 0), key=lambda i: (-scores[i], i))

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from headroom import MARKER_RE, Headroom, MemoryStore, PieceContext, TokenCounter, find_markers, make_handle
+from headroom.compressors._rows import priority
 from headroom.compressors.table.compressor import TableCompressor, parse_table
 from headroom.registry import Registry
 from headroom.relevance import terms
@@ -126,3 +127,94 @@ def test_superlatives_rank_by_the_numeric_column_they_imply() -> None:
     assert out is not None and f"\n{largest}\t" in out.text
     out = compressor.compress(text, room, PieceContext(make_handle(text), COUNTER, "and the smallest one?"))
     assert out is not None and f"\n{smallest}\t" in out.text
+
+
+def test_rows_missing_trailing_cells_are_still_a_table() -> None:
+    """distro-info's debian.csv leaves out the empty trailing cells of old releases (4 to 8 cells
+    under an 8-column header): it is a table, and a row the question names is kept."""
+    text = (GOLDEN / "debian.csv").read_text()
+    table = parse_table(text)
+    assert table is not None and len(table.lines) == 22 and table.rows[6]["codename"] == "Woody"
+    assert table.rows[0]["eol-lts"] == ""  # a missing trailing cell reads as empty
+    out = TableCompressor().compress(text, 110, ctx(text, "What is the codename of 3.0 in debian.csv?"))
+    assert out is not None and COUNTER.count(out.text) <= 110
+    assert "3.0,Woody,woody,2000-08-15,2002-07-19,2006-06-30\n" in check(text, out.text, out.omitted["rows"])
+
+
+def test_comment_lines_are_rows_kept_in_place() -> None:
+    """numpy's umath validation sets put ``## section ##`` comment lines among the rows: they are
+    rows without cells (matched by their words, kept or marked in place), not a reason to give
+    the whole table to the generic cut."""
+    text = (GOLDEN / "umath-log.csv").read_text()
+    table = parse_table(text)
+    assert table is not None and table.head == ["dtype,input,output,ulperrortol\n"]
+    assert len(table.lines) == 270 and table.rows[0] == {}  # the first row is the comment "## +ve denormals ##"
+    room = COUNTER.count(text) // 10
+    out = TableCompressor().compress(text, room, ctx(text, "Which inputs are -ve denormals?"))
+    assert out is not None and room * 0.9 <= COUNTER.count(out.text) <= room
+    kept = check(text, out.text, out.omitted["rows"])
+    assert "## -ve denormals ##\n" in kept
+
+
+def test_a_header_in_the_last_leading_comment_names_the_columns() -> None:
+    """tzdata's .tab files open with a comment block whose last line names the columns
+    (``#code<TAB>name of country...``); the comments before it are rows, placed before the header."""
+    text = (GOLDEN / "iso3166.tab").read_text()
+    table = parse_table(text)
+    assert table is not None and table.head == ["#code\tname of country, territory, area, or subdivision\n"]
+    assert table.at == 29 and table.rows[table.at]["code"] == "AD"
+    room = COUNTER.count(text) // 7
+    out = TableCompressor().compress(text, room, ctx(text, "In iso3166.tab, which country goes with NZ?"))
+    assert out is not None and COUNTER.count(out.text) <= room
+    assert "\nNZ\tNew Zealand\n" in out.text and table.head[0] in out.text
+    hr = Headroom(store=MemoryStore(), model="gpt-4")
+    (entry,) = hr.compress_text(text, room).manifest.entries
+    assert entry.compressor == "table" and entry.omitted.get("rows", 0) > 0
+    lines = text.splitlines(keepends=True)
+    assert hr.retrieve(entry.handle, rows=(30, 31)) == table.head[0] + lines[30] + lines[31]
+
+
+def test_a_table_with_comments_and_no_question() -> None:
+    text = (GOLDEN / "umath-log.csv").read_text()
+    out = TableCompressor().compress(text, 300, ctx(text))
+    assert out is not None and COUNTER.count(out.text) <= 300
+    check(text, out.text, out.omitted["rows"])
+
+
+def test_a_marker_summary_stays_small_next_to_the_rows_it_stands_for() -> None:
+    """A marker over three releases listed their nine values ("codename Buzzx1,Rexx1,Box1; ...",
+    50 tokens, more than a row) and priced the asked-for row out of a 100-token room: a run's
+    summary is written only when it is at most a tenth of the rows it replaces."""
+    text = (GOLDEN / "debian.csv").read_text()
+    for room in range(70, 140, 8):
+        out = TableCompressor().compress(text, room, ctx(text, "What is the codename of 2.0 in debian.csv?"))
+        assert out is not None and COUNTER.count(out.text) <= room
+        assert "2.0,Hamm,hamm,1997-06-05,1998-07-24,2000-03-09\n" in check(text, out.text, out.omitted["rows"])
+        assert "x1," not in out.text
+    lines = text.splitlines(keepends=True)
+    for mark in find_markers(out.text, {make_handle(text)}):
+        dropped = sum(len(lines[i]) for a, b in mark.spans for i in range(a, b + 1))
+        assert 10 * (mark.end - mark.start) <= dropped + 10 * 40  # the bare marker, and a tenth of the rows at most
+
+
+def test_a_column_name_every_row_has_makes_no_row_relevant() -> None:
+    """ "What is the codename of 2.0?" names a column every row has: it singles out no row, so the
+    rows the question asks for are the 2.0 release alone, not the shortest rows of the file."""
+    text = (GOLDEN / "debian.csv").read_text()
+    table = parse_table(text)
+    assert table is not None
+    ranking = priority(table.rows, "What is the codename of 2.0 in debian.csv?")
+    assert ranking.order[: ranking.asked] == [3]
+
+
+def test_marker_summaries_go_before_the_rows_the_question_names() -> None:
+    """Ubuntu's release table at 100-110 tokens: the row for 20.04 fitted, but the summary of the
+    31 rows above it (``eol-legacy ''x28,2026-04-28x1,...``) did not, and the fit searched down to
+    a room without the row. A choice that overshoots is tried with bare markers first."""
+    text = (Path(__file__).parent.parent.parent / "benchmarks/corpus/fixtures/table_ubuntu_releases.csv").read_text()
+    question = "When was Ubuntu 20.04 Focal Fossa released, and when does its ESM support end?"
+    row = "20.04 LTS,Focal Fossa,focal,2019-10-17,2020-04-23,2025-05-29,2025-05-29,2030-04-23,2032-04-27\n"
+    for room in (100, 110):
+        out = TableCompressor().compress(text, room, ctx(text, question))
+        assert out is not None and COUNTER.count(out.text) <= room
+        assert row in check(text, out.text, out.omitted["rows"])

@@ -71,3 +71,30 @@ def test_the_lines_right_after_a_match_come_with_it() -> None:
     result = hr.compress_text(original, 300, query="Which values does --sort=WORD accept?")
     assert "--sort=WORD\n\t      sort by WORD instead of name: none (-U), size (-S)" in result.text
     assert result.tokens_after <= 300
+
+
+def _generic(text: str, target: int, query: str, tool_args: str | None = None) -> str:
+    from headroom import PieceContext, TokenCounter, make_handle
+
+    ctx = PieceContext(make_handle(text), TokenCounter.for_model("gpt-4"), query, "run_shell", tool_args)
+    out = GenericCompressor().compress(text, target, ctx)
+    assert out is not None and ctx.counter.count(out.text) <= target
+    return out.text
+
+
+def test_the_line_defining_what_the_question_names_leads_and_the_file_name_is_not_a_line_term() -> None:
+    """A C header at 55 tokens: "arpa/tftp.h" in the question matched the header guard
+    ``_ARPA_TFTP_H`` (three terms) above the one line the question asks for. The path the call
+    read names the file, not a line; and the ``#define`` of the name the question names leads."""
+    text = (GOLDEN / "tftp.h").read_text()
+    out = _generic(text, 55, "What value does arpa/tftp.h give ENOTFOUND?", '{"cmd": "cat /usr/include/arpa/tftp.h"}')
+    assert "#define\tENOTFOUND\t1\t\t/* file not found */\n" in out
+
+
+def test_lines_matching_another_form_of_a_question_word_fill_room_nothing_better_wants() -> None:
+    """No line of the header holds "opcodes"; the ``th_opcode`` field holds "opcode", another form
+    of it (an "-es" plural of a word ending in "e": its stem keeps the "e"). Lines matching by a
+    form come after the exact matches and take room nothing better wants."""
+    text = (GOLDEN / "tftp.h").read_text()
+    out = _generic(text, 70, "Which opcodes are there?")
+    assert "th_opcode" in out

@@ -14,13 +14,14 @@ characters instead, and the marker then counts characters.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from headroom.compressors._reach import reach, short_of
 from headroom.plugins import Compressed, Compressor, PieceContext, split_lines
-from headroom.relevance import BM25, defines
+from headroom.relevance import BM25, defines, with_forms
 
 __all__ = ["GenericCompressor"]
 
@@ -64,14 +65,57 @@ class GenericCompressor(Compressor):
         def build() -> _Profile:
             lines = split_lines(text)
             costs = [ctx.counter.count(line) for line in lines]
-            scores = BM25(lines).scores(ctx.query) if ctx.query and len(lines) >= 3 else []
-            top = max(scores, default=0.0) or 1.0
-            # the line that defines an option the question names (a man page's option entry) leads
-            scores = [score + top if defines(ctx.query, line) else score for score, line in zip(scores, lines)]
-            ranked = sorted((i for i, s in enumerate(scores) if s > 0), key=lambda i: (-scores[i], i))
-            return _Profile(lines, costs, ranked)
+            return _Profile(lines, costs, _rank(lines, _about_lines(ctx.query, ctx.tool_args)))
 
-        return self.once_per_piece((text, ctx.query, id(ctx.counter)), build)
+        return self.once_per_piece((text, ctx.query, ctx.tool_args, id(ctx.counter)), build)
+
+
+# a line that defines a name: ``def f``, ``class C``, ``#define X``, ``fn f``, ``struct s``, ``X = ...``
+_DEFINITION = re.compile(
+    r"^\s*(?:(?:export|pub(?:\([\w:]+\))?|public|private|protected|static|async|inline|extern|unsafe)\s+)*"
+    r"(?:(?:def|class|function|fn|func|struct|enum|union|trait|interface|type|typedef|module|var|let|const|val|"
+    r"#\s*define)\s+[*&]?([A-Za-z_]\w*)|([A-Za-z_]\w*)\s*(?::[^=\n]*)?=(?!=))"
+)
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+_PATH = re.compile(r"[\w.+~-]*/[\w./+~-]+|[\w+~-]+\.[A-Za-z]\w{0,5}\b")
+
+
+def _about_lines(query: str | None, tool_args: str | None) -> str | None:
+    """The query less the words that name the file the call read (``arpa/tftp.h`` in "What value
+    does arpa/tftp.h give ENOTFOUND?"): they say which file, not which line, and matched its
+    header guard ``_ARPA_TFTP_H`` before the line the question asks for."""
+    if not query or not tool_args:
+        return query
+    paths = {p.lower() for p in _PATH.findall(tool_args)}
+    names = paths | {p.rsplit("/", 1)[-1] for p in paths}
+
+    def names_the_file(word: str) -> bool:
+        word = word.strip("`'\"()[]{}<>,;:?!").lower()
+        return bool(word) and ("/" in word or "." in word) and any(n == word or n.endswith("/" + word) for n in names)
+
+    kept = [word for word in query.split() if not names_the_file(word)]
+    return " ".join(kept) if kept else query
+
+
+def _rank(lines: list[str], query: str | None) -> list[int]:
+    """Indexes of the lines that match ``query``, best first, in three tiers: the line that defines
+    what the question names (an option's entry on a man page, ``def hls_to_rgb``, ``#define
+    ENOTFOUND``), then the lines holding its terms (BM25), then lines holding another form of its
+    words only ("handlers" for "handler", ``word_forms``), which take room nothing better wants."""
+    if not query or len(lines) < 3:
+        return []
+    scorer = BM25(lines)
+    scores = scorer.scores(query)
+    forms = with_forms(query)
+    other = scorer.scores(forms) if forms != query else scores
+    named = {w for w in _IDENTIFIER.findall(query) if "_" in w or not w.islower() or any(c.isdigit() for c in w)}
+    tiers = []
+    for line, score in zip(lines, scores):
+        found = _DEFINITION.match(line) if named else None
+        defined = found is not None and (found[1] or found[2]) in named
+        tiers.append(2 if defined or defines(query, line) else 1 if score > 0 else 0)
+    ranked = [i for i in range(len(lines)) if tiers[i] or other[i] > 0]
+    return sorted(ranked, key=lambda i: (-tiers[i], -(scores[i] if tiers[i] else other[i]), i))
 
 
 @dataclass(frozen=True)
