@@ -16,7 +16,9 @@ kept instead. Room left after the choice widens kept sentences of a
 hard-wrapped paragraph to the whole lines they start and end on (best first):
 a man page's line is what a question quotes, and the widening never pushes a
 sentence out. Markers are costed at what the counter says one costs (about 9
-tokens in the short grammar, the handle once). Kept units are verbatim, so no word is dropped from inside a
+tokens in the short grammar, the handle once). Words of the question that name
+the document itself (in the call's arguments: ``man environment``, ``cat
+exslt.html``) do not rank its parts. Kept units are verbatim, so no word is dropped from inside a
 sentence. Each run of omitted units becomes one marker with the 1-based line
 range that holds it:
 
@@ -30,6 +32,7 @@ A sentence marker's range may share its first and last line with kept sentences.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -124,7 +127,7 @@ def _build_profile(text: str, ctx: PieceContext) -> _Profile:
         sections.extend([tuple(open_headings)] * len(block.units))
     opening = set([i for i, b in enumerate(doc.blocks) if b.units][:_OPENING])
     unit_terms = [terms(body) for body in bodies]  # read once: near-duplicates, BM25 and matches share it
-    scores = _scores(doc, ctx.query, unit_terms)
+    scores = _scores(doc, _about(ctx.query, ctx.tool_args), unit_terms)
 
     def rank(index: int) -> tuple[float, int]:
         unit = doc.units[index]
@@ -142,6 +145,17 @@ def _build_profile(text: str, ctx: PieceContext) -> _Profile:
     # estimate of 20 it replaced kept a 16-token sentence out of a 55-token room), the handle once
     marker = ctx.counter.count(ctx.marker(999, "paragraphs", "1000-1999") + "\n\n")
     return _Profile(doc, costs, widening, marker, ctx.handle_cost, headings, sections, order, matched, near)
+
+
+def _about(query: str | None, call: str | None) -> str | None:
+    """The question less the words that name the document itself (the page the call read: ``man
+    environment``, ``cat exslt.html``): every part of the document is about them, so they would rank
+    the opening and the headings over the part the other words ask for. Kept when nothing else is left."""
+    if not query or not call:
+        return query
+    named = set(terms(call))
+    rest = [word for word in re.findall(r"\S+", query) if not set(terms(word)) & named]
+    return " ".join(rest) if terms(" ".join(rest)) else query
 
 
 def _scores(doc: Document, query: str | None, unit_terms: list[list[str]]) -> list[float]:
