@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -60,7 +61,8 @@ class ProseOptions(BaseModel):
 class _Profile:
     doc: Document
     costs: list[int]  # tokens per unit
-    widening: list[int]  # tokens a sentence's wrapped lines add to it (``Unit.wide_start``/``wide_end``)
+    widened: dict[int, int]  # tokens a kept sentence's wrapped lines add to it, counted when first asked
+    count: Callable[[str], int]
     marker: int  # tokens one marker costs, with the whitespace around it
     handle: int  # tokens the handle adds to the first marker
     headings: dict[int, int]  # heading block -> tokens
@@ -109,13 +111,6 @@ def _build_profile(text: str, ctx: PieceContext) -> _Profile:
     doc = segment(text, split_lines(text))
     bodies = [text[u.start : u.end] for u in doc.units]
     costs = [ctx.counter.count(body) for body in bodies]
-    # what keeping a sentence with the rest of its wrapped lines adds to keeping it alone
-    widening = [
-        ctx.counter.count(text[u.wide_start : u.wide_end]) - cost
-        if (u.wide_start, u.wide_end) != (u.start, u.end)
-        else 0
-        for u, cost in zip(doc.units, costs)
-    ]
     headings = {n: ctx.counter.count(text[b.start : b.end]) for n, b in enumerate(doc.blocks) if b.kind == "heading"}
     sections: list[tuple[int, ...]] = []
     open_headings: list[int] = []
@@ -144,7 +139,9 @@ def _build_profile(text: str, ctx: PieceContext) -> _Profile:
     # a marker costs what the counter says a wide one costs (the short grammar: about 9 tokens; the
     # estimate of 20 it replaced kept a 16-token sentence out of a 55-token room), the handle once
     marker = ctx.counter.count(ctx.marker(999, "paragraphs", "1000-1999") + "\n\n")
-    return _Profile(doc, costs, widening, marker, ctx.handle_cost, headings, sections, order, matched, near)
+    return _Profile(
+        doc, costs, {}, ctx.counter.count, marker, ctx.handle_cost, headings, sections, order, matched, near
+    )
 
 
 def _about(query: str | None, call: str | None) -> str | None:
@@ -312,10 +309,24 @@ def _choose(profile: _Profile, room: int) -> tuple[set[int], set[int], set[int]]
         start = end + 1
     units, wide = chosen.units(), set()
     for index in profile.order:
-        if index in units and profile.widening[index] and chosen.used + profile.widening[index] <= room:
+        if index in units and (more := _widening(profile, index)) and more <= room - chosen.used:
             wide.add(index)
-            chosen.used += profile.widening[index]
+            chosen.used += more
     return units, chosen.headings(), wide
+
+
+def _widening(profile: _Profile, index: int) -> int:
+    """Tokens that the rest of its wrapped lines adds to sentence ``index`` (``Unit.wide_start``/``wide_end``).
+
+    Counted for kept sentences only, once per piece: counting every sentence's
+    lines up front cost a 1 MB text a third more encoding."""
+    if index not in profile.widened:
+        unit = profile.doc.units[index]
+        wide = (unit.wide_start, unit.wide_end) != (unit.start, unit.end)
+        text = profile.doc.text
+        more = profile.count(text[unit.wide_start : unit.wide_end]) - profile.costs[index] if wide else 0
+        profile.widened[index] = more
+    return profile.widened[index]
 
 
 def _with_header(profile: _Profile, index: int) -> list[tuple[int, int]]:
