@@ -4,7 +4,8 @@ A block is a run of lines up to a blank line (a fenced code block is one
 block, blank lines and all). Headings (markdown, underlined, capitals,
 numbered clauses, and a lone short line that the next block is indented
 under, as in NEWS files, changelogs and man pages) are kept whole. A long paragraph is cut
-into sentences; a block made of items (bullets, numbered items, ``key: value``
+into sentences (a long wrapped one of fewer than three sentences, such as a list of names or
+one long clause, into its lines); a block made of items (bullets, numbered items, ``key: value``
 fields, command-line options, the rows of a ``|`` table) into one unit per item; anything else is one
 unit. A ``|`` table's header row (and the rule under it) is a heading of its rows, whether it
 shares their block or stands alone before them: a row kept brings the names of its columns.
@@ -245,4 +246,8 @@ def _cut(text: str, start: int, stop: int, lines: list[str], starts: list[int]) 
             cuts.append(match.end(1))
     if len(cuts) >= 3 and stop - start >= _LONG_CHARS:
         return "sentences", [*cuts, stop]
+    if len(body) >= 3 and stop - start >= _LONG_CHARS:
+        # a long wrapped paragraph of one or two sentences (a list of names, a long clause): by line,
+        # so the line a question names is kept without the rest (issue 12: long units shrink)
+        return "lines", [*(s + _indent(line) for line, s in zip(lines, starts) if line.strip()), stop]
     return "paragraph", [lead, stop]
