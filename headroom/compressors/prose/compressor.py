@@ -423,14 +423,24 @@ def _partly(doc: Document, kind: str, kept_units: list[tuple[Unit, bool, bool]],
             else:
                 spans.append([start, end])
     cursor = units[0].start
+    first = 0  # units before this one end (their last word) at or before the cursor
     for start, end in [*spans, [units[-1].end, units[-1].end]]:
         gap = doc.text[cursor:start]
         if gap.strip():
-            hidden = [
-                u for u in units if u.start < start and u.start + len(doc.text[u.start : u.end].rstrip()) > cursor
-            ]
-            out.append(marks.units(doc, kind, hidden, gap))
+            # the units whose words the gap holds any of: a run, found by moving forward (the
+            # cursor only grows), not by scanning the block again per gap (quadratic on a list
+            # of thousands of items)
+            while first < len(units) and _last_word_end(doc, units[first]) <= cursor:
+                first += 1
+            last = first
+            while last < len(units) and units[last].start < start:
+                last += 1
+            out.append(marks.units(doc, kind, units[first:last], gap))
         else:
             out.append(gap)
         out.append(doc.text[start:end])
         cursor = max(cursor, end)
+
+
+def _last_word_end(doc: Document, unit: Unit) -> int:
+    return unit.start + len(doc.text[unit.start : unit.end].rstrip())
