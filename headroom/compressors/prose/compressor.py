@@ -31,7 +31,6 @@ A sentence marker's range may share its first and last line with kept sentences.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -47,6 +46,7 @@ __all__ = ["ProseCompressor", "blocks_of", "is_heading"]
 
 _OPENING = 3  # blocks that get a position bonus
 _DUPLICATE = 0.8  # word-set overlap above which a unit repeats one already kept
+_SMALLEST = 8  # a unit of fewer distinct words is never taken for a repeat
 _LONGER = 1.25  # a near-duplicate this much longer than the kept one says more: it is kept too
 
 
@@ -69,7 +69,7 @@ class _Profile:
     sections: list[tuple[int, ...]]  # per unit, the heading blocks it falls under, outermost first
     order: list[int]  # units, best first
     matched: list[frozenset[str]]  # the question's terms and literals each unit holds
-    near: list[tuple[int, ...]]  # near-duplicates of each unit
+    words: list[frozenset[str]]  # the terms of each unit, for near-duplicates
 
 
 class ProseCompressor(Compressor):
@@ -130,7 +130,7 @@ def _build_profile(text: str, ctx: PieceContext) -> _Profile:
         return (-(scores[index] + bonus), index)
 
     order = sorted(range(len(doc.units)), key=rank)
-    near = _near_duplicates([frozenset(found) for found in unit_terms])
+    words = [frozenset(found) for found in unit_terms]
     matched = (
         [frozenset(matches(ctx.query, body, found)) for body, found in zip(bodies, unit_terms)]
         if ctx.query
@@ -140,7 +140,7 @@ def _build_profile(text: str, ctx: PieceContext) -> _Profile:
     # estimate of 20 it replaced kept a 16-token sentence out of a 55-token room), the handle once
     marker = ctx.counter.count(ctx.marker(999, "paragraphs", "1000-1999") + "\n\n")
     return _Profile(
-        doc, costs, {}, ctx.counter.count, marker, ctx.handle_cost, headings, sections, order, matched, near
+        doc, costs, {}, ctx.counter.count, marker, ctx.handle_cost, headings, sections, order, matched, words
     )
 
 
@@ -189,32 +189,6 @@ def _scores(doc: Document, query: str | None, unit_terms: list[list[str]]) -> li
     return scores
 
 
-def _near_duplicates(words: list[frozenset[str]]) -> list[tuple[int, ...]]:
-    """For each unit, the units whose words it nearly repeats (overlap above 80% of the smaller set).
-
-    Prefix filtering keeps this fast: two sets that share 80% of the smaller
-    one share at least one of its rarest fifth, so only units holding one of
-    those are compared.
-    """
-    frequency: dict[str, int] = {}
-    postings: dict[str, list[int]] = {}
-    for index, bag in enumerate(words):
-        for term in bag:
-            frequency[term] = frequency.get(term, 0) + 1
-            postings.setdefault(term, []).append(index)
-    near: list[set[int]] = [set() for _ in words]
-    for index, bag in enumerate(words):
-        if len(bag) < 8:
-            continue
-        need = math.ceil(_DUPLICATE * len(bag))
-        prefix = sorted(bag, key=lambda t: (frequency[t], t))[: len(bag) - need + 1]
-        for other in {o for term in prefix for o in postings[term]}:
-            if other != index and len(words[other]) >= len(bag) and len(bag & words[other]) > _DUPLICATE * len(bag):
-                near[index].add(other)
-                near[other].add(index)
-    return [tuple(sorted(n)) for n in near]
-
-
 class _Selection:
     """Kept headings and units, with the number of markers the dropped runs between them will need.
 
@@ -233,6 +207,7 @@ class _Selection:
             self.items.extend((-1, unit) for unit in block.units)
         self.position = {item: k for k, item in enumerate(self.items)}
         self.kept = [False] * len(self.items)
+        self.holding: dict[str, list[int]] = {}  # term -> kept units (of _SMALLEST words or more) holding it
         self.used = profile.marker + profile.handle if self.items else 0
 
     def cost(self, items: list[tuple[int, int]]) -> int:
@@ -253,12 +228,16 @@ class _Selection:
             added.add(k)
         return total
 
-    def add(self, items: list[tuple[int, int]], room: int) -> bool:
-        cost = self.cost(items)
+    def add(self, items: list[tuple[int, int]], room: int, cost: int | None = None) -> bool:
+        cost = self.cost(items) if cost is None else cost
         if self.used + cost > room:
             return False
         for item in items:
-            self.kept[self.position[item]] = True
+            k = self.position[item]
+            if not self.kept[k] and item[1] >= 0 and len(self.profile.words[item[1]]) >= _SMALLEST:
+                for term in self.profile.words[item[1]]:
+                    self.holding.setdefault(term, []).append(item[1])
+            self.kept[k] = True
         self.used += cost
         return True
 
@@ -291,9 +270,11 @@ def _choose(profile: _Profile, room: int) -> tuple[set[int], set[int], set[int]]
     for index in profile.order:
         if room - chosen.used < smallest:
             break
-        if _repeats(profile, chosen, index):
-            continue
-        chosen.add([(head, -1) for head in profile.sections[index]] + _with_header(profile, index), room)
+        items = [(head, -1) for head in profile.sections[index]] + _with_header(profile, index)
+        cost = chosen.cost(items)
+        # what would not fit is not kept either way: only what fits is checked for repeating a kept unit
+        if chosen.used + cost <= room and not _repeats(profile, chosen, index):
+            chosen.add(items, room, cost)
     top = min((profile.doc.blocks[h].level for h in profile.headings), default=0)
     for head in profile.headings:
         if profile.doc.blocks[head].level == top:
@@ -349,12 +330,35 @@ def _repeats(profile: _Profile, chosen: _Selection, index: int) -> bool:
     description of an option after its one-line summary): the longer one is
     the more specific. Only a unit that adds neither is skipped.
     """
-    kept = [other for other in profile.near[index] if chosen.kept[chosen.position[(-1, other)]]]
+    kept = _near_kept(profile, chosen, index)
     if not kept:
         return False
     if profile.matched[index] - frozenset().union(*(profile.matched[other] for other in kept)):
         return False
     return any(profile.costs[other] * _LONGER >= profile.costs[index] for other in kept)
+
+
+def _near_kept(profile: _Profile, chosen: _Selection, index: int) -> list[int]:
+    """The kept units that unit ``index`` nearly repeats or that nearly repeat it: the two share
+    more than 80% of the smaller word set, of _SMALLEST words or more.
+
+    Only kept units are compared, through the postings of their words that the
+    selection fills as it keeps them, and only for a unit that would fit: the
+    cost follows what is kept, not every pair of units (comparing all pairs
+    once per piece was 18% of a 1 MB text's call; what is found is the same).
+    """
+    words = profile.words[index]
+    if len(words) < _SMALLEST:
+        return []
+    shared: dict[int, int] = {}
+    for term in words:
+        for other in chosen.holding.get(term, ()):
+            shared[other] = shared.get(other, 0) + 1
+    return [
+        other
+        for other, count in shared.items()
+        if other != index and count > _DUPLICATE * min(len(words), len(profile.words[other]))
+    ]
 
 
 class _Marks:
