@@ -231,3 +231,23 @@ def test_a_table_row_that_answers_is_kept_with_its_header(query: str, row: str, 
     assert out is not None and COUNTER.count(out.text) <= target
     assert row in out.text
     assert f"| {first} |  |  |" in out.text  # the first row of its table comes with it
+
+
+@pytest.mark.parametrize(
+    ("query", "fact", "target"),
+    [
+        ("Where does Multiple-ABIs.html explain manual?", "This manual is for libffi, a portable foreign", 80),
+        ("Where does Multiple-ABIs.html explain manual?", "This manual is for libffi, a portable foreign", 100),
+        ("According to Multiple-ABIs.html, how does MERCHANTABILITY relate to PURPOSE?", "A PARTICULAR PURPOSE", 120),
+    ],
+)
+def test_the_words_naming_the_page_do_not_rank_its_parts(query: str, fact: str, target: int) -> None:
+    # issue 12: the words of the page's own name ("multiple", "abis", "html": the file the call read)
+    # ranked its title and first paragraph over the one sentence holding "manual", which a tight
+    # room then lost; they name the document, not a part of it
+    html = (GOLDEN / "texinfo_libffi_multiple_abis.html").read_text()
+    args = '{"cmd": "cat libffi8/html/Multiple-ABIs.html"}'
+    ctx = PieceContext(make_handle(html), COUNTER, query, tool_name="run_shell", tool_args=args)
+    out = HtmlCompressor().compress(html, target, ctx)
+    assert out is not None and COUNTER.count(out.text) <= target
+    assert fact in out.text

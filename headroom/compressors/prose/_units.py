@@ -4,7 +4,8 @@ A block is a run of lines up to a blank line (a fenced code block is one
 block, blank lines and all). Headings (markdown, underlined, capitals,
 numbered clauses, and a lone short line that the next block is indented
 under, as in NEWS files, changelogs and man pages) are kept whole. A long paragraph is cut
-into sentences; a block made of items (bullets, numbered items, ``key: value``
+into sentences (a long wrapped one of fewer than three sentences, such as a list of names or
+one long clause, into its lines); a block made of items (bullets, numbered items, ``key: value``
 fields, command-line options, the rows of a ``|`` table) into one unit per item; anything else is one
 unit. A ``|`` table's header row (and the rule under it) is a heading of its rows, whether it
 shares their block or stands alone before them: a row kept brings the names of its columns.
@@ -39,6 +40,7 @@ _ABBREVIATION = re.compile(
     r"|\b[A-Za-z]|\b\d+)[.]$"
 )
 _LONG_CHARS = 250  # a paragraph this long with three sentences or more is chosen from by sentence
+_WRAPPED = 100  # a sentence kept from a hard-wrapped paragraph brings at most this much of its lines' rest
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,10 @@ class Unit:
     start: int
     end: int
     lead: bool  # the first unit of its block
+    # characters ``wide_start`` to ``wide_end`` hold the unit and the rest of the wrapped lines it
+    # starts and ends on (the tail of the sentence before it, the head of the one after it)
+    wide_start: int
+    wide_end: int
 
 
 @dataclass(frozen=True)
@@ -173,7 +179,8 @@ def segment(text: str, lines: list[str]) -> Document:
         indices = []
         for k, (a, b) in enumerate(zip(cuts, cuts[1:])):
             indices.append(len(units))
-            units.append(Unit(number, a, b, k == 0))
+            wide = _whole_lines(text, a, b, cuts[0], stop) if kind == "sentences" else (a, b)
+            units.append(Unit(number, a, b, k == 0, *wide))
         blocks.append(Block(first, end - 1, start, stop, kind, tuple(indices), 0))
     return Document(text, blocks, units, line_starts)
 
@@ -193,6 +200,27 @@ def _table_heads_apart(lines: list[str], spans: list[tuple[int, int]]) -> list[t
         else:
             out.append((first, end))
     return out
+
+
+def _whole_lines(text: str, start: int, end: int, first: int, stop: int) -> tuple[int, int]:
+    """Where sentence ``start``-``end`` of a paragraph (``first``-``stop``) widens to whole lines.
+
+    In a hard-wrapped paragraph (a man page, a plain-text license) a line is
+    what a reader quotes, greps for and cites by number; a sentence kept alone
+    would cut the lines it starts and ends on. So a kept sentence brings the
+    rest of those lines, when that rest is short (a wrapped line's worth; a
+    paragraph written on one long line is not widened), and markers then stand
+    between whole lines.
+    """
+    head = text.rfind("\n", first, start) + 1 or first
+    if start - head > _WRAPPED or not text[head:start].strip():
+        head = start
+    body = text[start:end].rstrip()
+    tail = text.find("\n", start + len(body), stop)
+    tail = stop if tail < 0 else tail + 1
+    if tail <= end or tail - end > _WRAPPED or not text[end:tail].strip():
+        tail = end
+    return head, tail
 
 
 def _indent(line: str) -> int:
@@ -218,4 +246,8 @@ def _cut(text: str, start: int, stop: int, lines: list[str], starts: list[int]) 
             cuts.append(match.end(1))
     if len(cuts) >= 3 and stop - start >= _LONG_CHARS:
         return "sentences", [*cuts, stop]
+    if len(body) >= 3 and stop - start >= _LONG_CHARS:
+        # a long wrapped paragraph of one or two sentences (a list of names, a long clause): by line,
+        # so the line a question names is kept without the rest (issue 12: long units shrink)
+        return "lines", [*(s + _indent(line) for line, s in zip(lines, starts) if line.strip()), stop]
     return "paragraph", [lead, stop]
