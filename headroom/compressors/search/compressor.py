@@ -29,9 +29,10 @@ even the names do not fit, it says how many files and matches it stands for:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
-from itertools import accumulate, compress
+from itertools import accumulate
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -106,6 +107,8 @@ class _Plan:
     joined: int
     marks: dict[tuple[int, int, int], _Mark]  # each stretch's mark, per detail, once per piece
     position: list[int]  # each line's place in ``order``
+    before: list[int]  # the cost of the lines before each line (and of all, last)
+    runs: list[tuple[int, str]]  # where each run of lines of one file (or of other lines) starts, and its file
     cheapest: list[int]  # the least cost of a line at or after each place of ``order``
 
 
@@ -185,7 +188,24 @@ class SearchCompressor(Compressor):
             for place, index in enumerate(order):
                 position[index] = place
             cheapest = list(accumulate((costs[i] for i in reversed(order)), min))[::-1]
-            return _Plan(lines, hits, costs, order, ranked, first, last, matches, files, joined, {}, position, cheapest)
+            runs = [(i, name) for i, name in enumerate(files) if i == 0 or files[i - 1] != name]
+            return _Plan(
+                lines,
+                hits,
+                costs,
+                order,
+                ranked,
+                first,
+                last,
+                matches,
+                files,
+                joined,
+                {},
+                position,
+                [0, *accumulate(costs)],
+                runs,
+                cheapest,
+            )
 
         return self.once_per_piece((text, ctx.query, id(ctx.counter)), build)
 
@@ -376,7 +396,9 @@ def _cost(
         omitted["files"] = closing[1]
     if plan.joined < 0 or plan.joined & int.from_bytes(keep, "little") or any(m.cost is None for *_, m in stretches):
         return ctx.counter.count(_render(plan, keep, ctx, listed, detail=detail)), omitted
-    cost = sum(compress(plan.costs, keep)) + sum(m.cost or 0 for *_, m in stretches)
+    cost, before = plan.before[-1], plan.before
+    for start, stop, mark in stretches:  # all lines, less each stretch's, plus its mark
+        cost += (mark.cost or 0) - before[stop] + before[start]
     if closing is not None:
         # the closing list starts a line of its own, after a newline the last line or mark lacked
         last = plan.lines[-1] if keep[-1] else stretches[-1][2].text
@@ -403,14 +425,14 @@ def _stretches(plan: _Plan, keep: bytearray, ctx: PieceContext, detail: int) -> 
             names: tuple[str, ...] = ()
             # the stretch's files are counted only for a mark that says them (a slice counted in C)
             if detail == _NAMED_FILES:
-                per_file = Counter(plan.files[start:stop])
+                per_file = _per_file(plan, start, stop)
                 shown = list(per_file.items())[:_NAMED]
                 names = tuple(name for name, _ in shown)
                 said = f"{start + 1}-{stop} " + ", ".join(f"{name}:{count}" for name, count in shown)
                 if len(per_file) > _NAMED:
                     said += f", +{len(per_file) - _NAMED} files"
             elif detail == _COUNTED:
-                in_stretch = set(plan.files[start:stop])
+                in_stretch = set(_per_file(plan, start, stop))
                 files = len(in_stretch) - (_OTHER in in_stretch)
                 said = f"{start + 1}-{stop}" + (f" {files} files" if files else "")
             else:
@@ -425,12 +447,31 @@ def _stretches(plan: _Plan, keep: bytearray, ctx: PieceContext, detail: int) -> 
     return found
 
 
+def _per_file(plan: _Plan, start: int, stop: int) -> dict[str, int]:
+    """How many of lines ``start`` to ``stop`` (exclusive) each file holds, in order of first line:
+    summed over the runs of one file's lines, where the stretch may hold thousands of lines."""
+    runs = plan.runs
+    k = bisect_right(runs, start, key=lambda run: run[0]) - 1
+    per_file: dict[str, int] = {}
+    while k < len(runs) and runs[k][0] < stop:
+        end = runs[k + 1][0] if k + 1 < len(runs) else len(plan.files)
+        name = runs[k][1]
+        per_file[name] = per_file.get(name, 0) + min(end, stop) - max(runs[k][0], start)
+        k += 1
+    return per_file
+
+
 def _closing(
     plan: _Plan, keep: bytearray, stretches: list[tuple[int, int, _Mark]], ctx: PieceContext, listed: int | None
 ) -> tuple[str, int] | None:
     """The closing marker of the files left out entirely and not named by a stretch's mark, and
     how many they are; None when there are none."""
-    kept_files = set(compress(plan.files, keep))
+    kept_files: set[str] = set()
+    begin = 0  # the kept lines are the few between the stretches
+    for start, stop, _ in stretches:
+        kept_files.update(plan.files[begin:start])
+        begin = stop
+    kept_files.update(plan.files[begin:])
     named = {name for *_, mark in stretches for name in mark.names}
     dropped = [f for f in plan.first_line if f not in kept_files and f not in named]
     return (_dropped_files(plan, dropped, ctx, listed), len(dropped)) if dropped else None
