@@ -220,14 +220,19 @@ def _priority(hits: list[Hit], query: str | None) -> tuple[list[int], int]:
     # unless a line holds more of the question or the question asks where it is used (calls, imports)
     asked = set() if _USE.search(query or "") else set(terms(query or ""))
     bonus = max(scores, default=0.0) / 2
-    scores = [s + bonus if hit.match and _defined(hit) in asked else s for s, hit in zip(scores, hits)]
+    if asked:  # without query words no line gains (a definition's name is read only then)
+        scores = [s + bonus if hit.match and _defined(hit) in asked else s for s, hit in zip(scores, hits)]
     relevant = _spread(hits, scores, [i for i in range(n) if scores[i] > 0 and hits[i].file is not None])
     ranked: dict[str, list[int]] = {}  # each file's matches, best first
     for i in sorted((i for i in range(n) if hits[i].match), key=lambda i: (-scores[i], i)):
         ranked.setdefault(hits[i].file or "", []).append(i)
     files = list(ranked)  # files with the best matches first
-    depth = max((len(found) for found in ranked.values()), default=0)
-    rounds = [[ranked[f][r] for f in files if r < len(ranked[f])] for r in range(depth)]
+    rounds: list[list[int]] = []  # each file's best match, then each file's second, ...
+    for f in files:  # once over the matches (per round over every file was rounds x files)
+        for r, i in enumerate(ranked[f]):
+            if r == len(rounds):
+                rounds.append([])
+            rounds[r].append(i)
     best = rounds[0] if rounds else []
     context = [j for i in (*relevant[:12], *best) for j in _group(hits, i)]
     named = _named_files(query or "", ranked)
