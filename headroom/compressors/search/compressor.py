@@ -29,9 +29,10 @@ even the names do not fit, it says how many files and matches it stands for:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
-from itertools import compress
+from itertools import accumulate
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -100,14 +101,31 @@ class _Plan:
     last_line: dict[str, int]
     matches: Counter[str]
     files: list[str]  # each line's file, "other lines" for a line that is not a result: counted per stretch
+    # which lines (after the first) the counter does not cut before, as bits (``_cost``): kept, such
+    # a line shares a token chunk with what precedes it and the rendering is counted, not summed;
+    # -1 when the counter has no rule (every rendering is counted)
+    joined: int
+    marks: dict[tuple[int, int, int], _Mark]  # each stretch's mark, per detail, once per piece
+    position: list[int]  # each line's place in ``order``
+    before: list[int]  # the cost of the lines before each line (and of all, last)
+    runs: list[tuple[int, str]]  # where each run of lines of one file (or of other lines) starts, and its file
+    cheapest: list[int]  # the least cost of a line at or after each place of ``order``
+
+
+@dataclass(frozen=True)
+class _Mark:
+    text: str  # with its line ending
+    cost: int | None  # tokens, None when the counter does not cut before it
+    names: tuple[str, ...]  # the files it names
 
 
 @dataclass(frozen=True)
 class _Form:
     keep: bytearray
-    text: str
-    cost: int  # the text as the core will count it
+    cost: int  # the rendering as the core will count it
     omitted: dict[str, int]
+    listed: int | None
+    detail: int
 
 
 class SearchCompressor(Compressor):
@@ -131,8 +149,9 @@ class SearchCompressor(Compressor):
         # files left out) is taken when it keeps the same lines the query ranks, so names cost
         # only lines of lower rank, never a match the query asks for (issue 12: marks were 63-92%
         # of tight outputs)
-        forms = [_fit(plan, target, ctx, None, detail=_BARE), _fit(plan, target, ctx, None, detail=_COUNTED)]
-        forms += [_fit(plan, target, ctx, listed, detail=_NAMED_FILES) for listed in _LISTED]
+        chosen: dict[tuple[int, int], bytearray] = {}  # forms with the same marks choose alike
+        forms = [_fit(plan, target, ctx, chosen, None, _BARE), _fit(plan, target, ctx, chosen, None, _COUNTED)]
+        forms += [_fit(plan, target, ctx, chosen, listed, _NAMED_FILES) for listed in _LISTED]
         best: _Form | None = None
         for form in forms:
             if form is not None and (best is None or not _ranks_higher(plan, best.keep, form.keep)):
@@ -140,7 +159,8 @@ class SearchCompressor(Compressor):
         if best is None:
             return None
         why = "whole lines are kept and the next line in rank, with its mark, would not fit"
-        return Compressed(best.text, omitted=best.omitted, fallbacks=short_of(best.cost, target, why))
+        text = _render(plan, best.keep, ctx, best.listed, detail=best.detail)  # the one form returned
+        return Compressed(text, omitted=best.omitted, fallbacks=short_of(best.cost, target, why))
 
     def _plan(self, text: str, ctx: PieceContext) -> _Plan:
         """Files, costs and priority of the lines, once per piece (the allocator asks often)."""
@@ -157,7 +177,35 @@ class SearchCompressor(Compressor):
             matches = Counter(hit.file for hit in hits if hit.file is not None and hit.match)
             costs = [ctx.counter.count(line) for line in lines]
             files = [hit.file or _OTHER for hit in hits]
-            return _Plan(lines, hits, costs, *_priority(hits, ctx.query), first, last, matches, files)
+            cuts = ctx.counter.cuts_before_line()
+            joined = (
+                -1
+                if cuts is None
+                else int.from_bytes(bytes(i > 0 and not cuts(line) for i, line in enumerate(lines)), "little")
+            )
+            order, ranked = _priority(hits, ctx.query)
+            position = [0] * len(lines)
+            for place, index in enumerate(order):
+                position[index] = place
+            cheapest = list(accumulate((costs[i] for i in reversed(order)), min))[::-1]
+            runs = [(i, name) for i, name in enumerate(files) if i == 0 or files[i - 1] != name]
+            return _Plan(
+                lines,
+                hits,
+                costs,
+                order,
+                ranked,
+                first,
+                last,
+                matches,
+                files,
+                joined,
+                {},
+                position,
+                [0, *accumulate(costs)],
+                runs,
+                cheapest,
+            )
 
         return self.once_per_piece((text, ctx.query, id(ctx.counter)), build)
 
@@ -172,14 +220,19 @@ def _priority(hits: list[Hit], query: str | None) -> tuple[list[int], int]:
     # unless a line holds more of the question or the question asks where it is used (calls, imports)
     asked = set() if _USE.search(query or "") else set(terms(query or ""))
     bonus = max(scores, default=0.0) / 2
-    scores = [s + bonus if hit.match and _defined(hit) in asked else s for s, hit in zip(scores, hits)]
+    if asked:  # without query words no line gains (a definition's name is read only then)
+        scores = [s + bonus if hit.match and _defined(hit) in asked else s for s, hit in zip(scores, hits)]
     relevant = _spread(hits, scores, [i for i in range(n) if scores[i] > 0 and hits[i].file is not None])
     ranked: dict[str, list[int]] = {}  # each file's matches, best first
     for i in sorted((i for i in range(n) if hits[i].match), key=lambda i: (-scores[i], i)):
         ranked.setdefault(hits[i].file or "", []).append(i)
     files = list(ranked)  # files with the best matches first
-    depth = max((len(found) for found in ranked.values()), default=0)
-    rounds = [[ranked[f][r] for f in files if r < len(ranked[f])] for r in range(depth)]
+    rounds: list[list[int]] = []  # each file's best match, then each file's second, ...
+    for f in files:  # once over the matches (per round over every file was rounds x files)
+        for r, i in enumerate(ranked[f]):
+            if r == len(rounds):
+                rounds.append([])
+            rounds[r].append(i)
     best = rounds[0] if rounds else []
     context = [j for i in (*relevant[:12], *best) for j in _group(hits, i)]
     named = _named_files(query or "", ranked)
@@ -292,11 +345,23 @@ def _near(hits: list[Hit], scores: list[float], index: int) -> list[int]:
     return [j for *_, j in sorted(found)]
 
 
-def _fit(plan: _Plan, target: int, ctx: PieceContext, listed: int | None, *, detail: int) -> _Form | None:
+def _fit(
+    plan: _Plan,
+    target: int,
+    ctx: PieceContext,
+    chosen: dict[tuple[int, int], bytearray],
+    listed: int | None,
+    detail: int,
+) -> _Form | None:
     """The selection whose rendering lands between 0.9 and 1 of ``target`` (``reach``), its marks
     costed by the piece's counter: the room planned with starts from a mark like the ones this form
     writes, and moves by what the renderings really cost, up as well as down (issue 12: a result
-    that stayed under 0.9 of its room said nothing)."""
+    that stayed under 0.9 of its room said nothing).
+
+    A rendering's cost is summed from its lines' and marks' costs (``_cost``), not rendered and
+    counted: six forms with a dozen tries each rendered and counted 86 outputs per 1 MB call
+    (issue 14). ``chosen`` holds the selections made for each room and mark cost in this call: the
+    forms that name files share their marks' estimate and first room."""
     sample = f"{len(plan.lines)}-{len(plan.lines)}" + (
         " " + ", ".join(f"{name}:{count}" for name, count in list(plan.matches.items())[:2])
         if detail == _NAMED_FILES
@@ -307,16 +372,114 @@ def _fit(plan: _Plan, target: int, ctx: PieceContext, listed: int | None, *, det
     marker = ctx.counter.count(ctx.marker(len(plan.lines), "lines", sample) + "\n")
 
     def attempt(room: float) -> tuple[_Form, int] | None:
-        keep = _choose(plan, int(room), marker)
+        keep = chosen.get((int(room), marker))
+        if keep is None:
+            keep = chosen[int(room), marker] = _choose(plan, int(room), marker)
         if not keep.count(1) or keep.count(1) == len(plan.lines):
             return None
-        text, omitted = _render(plan, keep, ctx, listed, detail=detail)
-        # the text as the core will count it (lines counted apart sum to a little more)
-        form = _Form(keep, text, ctx.counter.count(text), omitted)
-        return form, form.cost
+        cost, omitted = _cost(plan, keep, ctx, listed, detail)
+        return _Form(keep, cost, omitted, listed, detail), cost
 
     found = reach(attempt, target, target)
     return None if found is None else found[0]
+
+
+def _cost(
+    plan: _Plan, keep: bytearray, ctx: PieceContext, listed: int | None, detail: int
+) -> tuple[int, dict[str, int]]:
+    """What ``_render`` gives for ``keep`` costs as the core will count it, and what it omits.
+
+    The counter cuts its text into chunks before certain lines (``cuts_before_line``), and a
+    text's count is the sum of its chunks' counts (exact, docs/tokens.md). Where every kept line
+    after the first and every mark starts a chunk, each is a chunk alone and the cost is the sum
+    of the kept lines' costs and the marks' costs: no rendering. Otherwise (no rule, an absolute
+    path at the start of a line, a blank line kept) the rendering is counted whole."""
+    stretches = _stretches(plan, keep, ctx, detail)
+    omitted = {"lines": sum(stop - start for start, stop, _ in stretches)}
+    closing = _closing(plan, keep, stretches, ctx, listed) if detail == _NAMED_FILES else None
+    if closing is not None:
+        omitted["files"] = closing[1]
+    if plan.joined < 0 or plan.joined & int.from_bytes(keep, "little") or any(m.cost is None for *_, m in stretches):
+        return ctx.counter.count(_render(plan, keep, ctx, listed, detail=detail)), omitted
+    cost, before = plan.before[-1], plan.before
+    for start, stop, mark in stretches:  # all lines, less each stretch's, plus its mark
+        cost += (mark.cost or 0) - before[stop] + before[start]
+    if closing is not None:
+        # the closing list starts a line of its own, after a newline the last line or mark lacked
+        last = plan.lines[-1] if keep[-1] else stretches[-1][2].text
+        if not last.endswith("\n"):
+            cost += ctx.counter.count(last + "\n") - ctx.counter.count(last)
+        cost += ctx.counter.count(closing[0])
+    return cost, omitted
+
+
+def _stretches(plan: _Plan, keep: bytearray, ctx: PieceContext, detail: int) -> list[tuple[int, int, _Mark]]:
+    """Each omitted stretch (start, end exclusive) with its mark, made once per piece.
+
+    Unless ``detail`` names files, a stretch's mark says only its range (and with ``_COUNTED``
+    how many files its lines belong to): the lines of every dropped file are in some stretch's
+    range, so there is no closing list."""
+    lines, marks, n = plan.lines, plan.marks, len(plan.lines)
+    found: list[tuple[int, int, _Mark]] = []
+    start = keep.find(0)
+    while start >= 0:
+        stop = keep.find(1, start)
+        stop = n if stop < 0 else stop
+        mark = marks.get((detail, start, stop))
+        if mark is None:
+            names: tuple[str, ...] = ()
+            # the stretch's files are counted only for a mark that says them (a slice counted in C)
+            if detail == _NAMED_FILES:
+                per_file = _per_file(plan, start, stop)
+                shown = list(per_file.items())[:_NAMED]
+                names = tuple(name for name, _ in shown)
+                said = f"{start + 1}-{stop} " + ", ".join(f"{name}:{count}" for name, count in shown)
+                if len(per_file) > _NAMED:
+                    said += f", +{len(per_file) - _NAMED} files"
+            elif detail == _COUNTED:
+                in_stretch = set(_per_file(plan, start, stop))
+                files = len(in_stretch) - (_OTHER in in_stretch)
+                said = f"{start + 1}-{stop}" + (f" {files} files" if files else "")
+            else:
+                said = f"{start + 1}-{stop}"
+            ending = "" if stop == n and not lines[-1].endswith("\n") else "\n"
+            text = ctx.marker(stop - start, "lines", said) + ending
+            cuts = ctx.counter.cuts_before_line()
+            cost = ctx.counter.count(text) if cuts is not None and cuts(text) else None
+            mark = marks[detail, start, stop] = _Mark(text, cost, names)
+        found.append((start, stop, mark))
+        start = keep.find(0, stop) if stop < n else -1
+    return found
+
+
+def _per_file(plan: _Plan, start: int, stop: int) -> dict[str, int]:
+    """How many of lines ``start`` to ``stop`` (exclusive) each file holds, in order of first line:
+    summed over the runs of one file's lines, where the stretch may hold thousands of lines."""
+    runs = plan.runs
+    k = bisect_right(runs, start, key=lambda run: run[0]) - 1
+    per_file: dict[str, int] = {}
+    while k < len(runs) and runs[k][0] < stop:
+        end = runs[k + 1][0] if k + 1 < len(runs) else len(plan.files)
+        name = runs[k][1]
+        per_file[name] = per_file.get(name, 0) + min(end, stop) - max(runs[k][0], start)
+        k += 1
+    return per_file
+
+
+def _closing(
+    plan: _Plan, keep: bytearray, stretches: list[tuple[int, int, _Mark]], ctx: PieceContext, listed: int | None
+) -> tuple[str, int] | None:
+    """The closing marker of the files left out entirely and not named by a stretch's mark, and
+    how many they are; None when there are none."""
+    kept_files: set[str] = set()
+    begin = 0  # the kept lines are the few between the stretches
+    for start, stop, _ in stretches:
+        kept_files.update(plan.files[begin:start])
+        begin = stop
+    kept_files.update(plan.files[begin:])
+    named = {name for *_, mark in stretches for name in mark.names}
+    dropped = [f for f in plan.first_line if f not in kept_files and f not in named]
+    return (_dropped_files(plan, dropped, ctx, listed), len(dropped)) if dropped else None
 
 
 def _ranks_higher(plan: _Plan, a: bytearray, b: bytearray) -> bool:
@@ -331,12 +494,16 @@ def _choose(plan: _Plan, room: int, marker: int) -> bytearray:
     """Lines in priority order while they fit, each gap between them costing a marker.
 
     A line of rank that did not fit is tried again when a line next to it is kept: it may now
-    close a gap (a definition two lines over its ``raise``, once the line between is in)."""
+    close a gap (a definition two lines over its ``raise``, once the line between is in).
+
+    The loop ends as soon as no line further in the order can fit (``_last_fit``), not at the end
+    of the order: the room is full after a few hundred lines of thousands (issue 14)."""
     n = len(plan.lines)
     keep = bytearray(n)
     skipped: set[int] = set()
     used = marker
-    costs, ranked, last = plan.costs, plan.ranked, n - 1
+    costs, ranked, last, cheapest = plan.costs, plan.ranked, n - 1, plan.cheapest
+    barrier = -1  # the place after which nothing can fit, until a line is kept; -1: not known
 
     def take(index: int) -> bool:
         nonlocal used
@@ -358,9 +525,16 @@ def _choose(plan: _Plan, room: int, marker: int) -> bytearray:
                 skipped.add(index)
             if room - used < 2:
                 break
+            if room - used < cheapest[position] + marker:
+                # no line from here on fits with a mark of its own; only one next to a kept line may
+                if barrier < 0:
+                    barrier = _last_fit(plan, keep, room - used, marker, position)
+                if position >= barrier:
+                    break
             continue
         keep[index] = 1
         used += added
+        barrier = -1
         waiting = [j for j in (index - 1, index + 1) if j in skipped]
         while waiting:
             j = waiting.pop()
@@ -370,60 +544,45 @@ def _choose(plan: _Plan, room: int, marker: int) -> bytearray:
     return keep
 
 
-def _render(
-    plan: _Plan, keep: bytearray, ctx: PieceContext, listed: int | None, *, detail: int
-) -> tuple[str, dict[str, int]]:
-    """Kept lines, a marker per omitted stretch, and the closing list of files left out entirely;
-    with what they omit in each unit. Nothing is counted here: ``_fit`` counts the whole text.
+def _last_fit(plan: _Plan, keep: bytearray, free: int, marker: int, after: int) -> int:
+    """The last place in ``plan.order`` after ``after`` whose line would fit in ``free`` tokens,
+    among the lines next to a kept line (or at either end); ``after`` when there is none.
 
-    Unless ``detail`` names files, a stretch's marker says only its range (and with ``_COUNTED``
-    how many files its lines belong to) and there is no closing list: the lines of every
-    dropped file are in some stretch's range."""
+    ``_choose`` asks once no line further in the order fits with a mark of its own: a line with
+    no kept neighbour costs itself and a mark, and the others are these."""
+    n, costs, position = len(keep), plan.costs, plan.position
+    edges = {0, n - 1}
+    start = keep.find(1)
+    while start >= 0:
+        stop = keep.find(0, start)
+        stop = n if stop < 0 else stop
+        edges.update((start - 1, stop))
+        start = keep.find(1, stop) if stop < n else -1
+    found = after
+    for j in edges:
+        if 0 <= j < n and not keep[j] and position[j] > found:
+            gaps = 1 - (j == 0 or keep[j - 1]) - (j == n - 1 or keep[j + 1])
+            if costs[j] + gaps * marker <= free:
+                found = position[j]
+    return found
+
+
+def _render(plan: _Plan, keep: bytearray, ctx: PieceContext, listed: int | None, *, detail: int) -> str:
+    """Kept lines, a marker per omitted stretch, and (when ``detail`` names files) the closing list
+    of files left out entirely. Nothing is counted here (``_cost`` does)."""
     lines = plan.lines
     out: list[str] = []
-    omitted = 0
-    listed_names: set[str] = set()
     index = 0
-    while index < len(lines):
-        if keep[index]:
-            stop = keep.find(0, index)
-            stop = len(lines) if stop < 0 else stop
-            out.extend(lines[index:stop])
-            index = stop
-            continue
-        start = index
-        index = keep.find(1, index)
-        index = len(lines) if index < 0 else index
-        omitted += index - start
-        # the stretch's files are counted only for a mark that says them (a slice counted in C:
-        # this loop runs for every stretch of every rendering the fit loop tries)
-        if detail == _NAMED_FILES:
-            per_file = Counter(plan.files[start:index])
-            shown = list(per_file.items())[:_NAMED]
-            listed_names.update(name for name, _ in shown)
-            said = f"{start + 1}-{index} " + ", ".join(f"{name}:{count}" for name, count in shown)
-            if len(per_file) > _NAMED:
-                said += f", +{len(per_file) - _NAMED} files"
-        elif detail == _COUNTED:
-            in_stretch = set(plan.files[start:index])
-            files = len(in_stretch) - (_OTHER in in_stretch)
-            said = f"{start + 1}-{index}" + (f" {files} files" if files else "")
-        else:
-            said = f"{start + 1}-{index}"
-        ending = "" if index == len(lines) and not lines[-1].endswith("\n") else "\n"
-        out.append(ctx.marker(index - start, "lines", said) + ending)
-    counts = {"lines": omitted}
-    if detail != _NAMED_FILES:  # the other forms have no closing list: every line is in a stretch's range
-        return "".join(out), counts
-    kept_files = set(compress(plan.files, keep))
-    dropped = [f for f in plan.first_line if f not in kept_files and f not in listed_names]
-    if dropped:
-        closing = _dropped_files(plan, dropped, ctx, listed)
-        if out and not out[-1].endswith("\n"):
-            closing = "\n" + closing
-        out.append(closing)
-        counts["files"] = len(dropped)
-    return "".join(out), counts
+    stretches = _stretches(plan, keep, ctx, detail)
+    for start, stop, mark in stretches:
+        out.extend(lines[index:start])
+        out.append(mark.text)
+        index = stop
+    out.extend(lines[index:])
+    closing = _closing(plan, keep, stretches, ctx, listed) if detail == _NAMED_FILES else None
+    if closing is not None:
+        out.append(closing[0] if out[-1].endswith("\n") else "\n" + closing[0])
+    return "".join(out)
 
 
 def _dropped_files(plan: _Plan, dropped: list[str], ctx: PieceContext, listed: int | None) -> str:

@@ -1,0 +1,115 @@
+"""The search compressor's arithmetic (issue 14): a form's cost summed from its lines and marks
+equals the real count of its rendering, and the greedy choice that stops early keeps what the
+full scan of the order keeps."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from headroom import PieceContext, TokenCounter, make_handle
+from headroom.compressors.search.compressor import (
+    _BARE,
+    _COUNTED,
+    _NAMED_FILES,
+    SearchCompressor,
+    _choose,
+    _cost,
+    _Plan,
+    _render,
+)
+from headroom.tokens import RememberingCounter
+
+ROOT = Path(__file__).parent.parent.parent
+GOLDEN = ROOT / "tests" / "golden" / "search"
+COUNTER = TokenCounter.for_model("gpt-4")
+
+
+def variants(text: str) -> list[str]:
+    """The text as it is, without its last newline, with absolute paths on some lines (a line
+    starting with ``/`` shares its chunk with the line before) and with blank lines."""
+    lines = text.split("\n")
+    return [
+        text,
+        text.rstrip("\n"),
+        "\n".join("/srv/" + line if i % 3 == 0 else line for i, line in enumerate(lines)),
+        text.replace("\n", "\n\n", 4).rstrip("\n"),
+    ]
+
+
+TEXTS = [v for path in sorted(GOLDEN.glob("*")) for v in variants(path.read_text())]
+
+
+def plan_of(text: str, counter: TokenCounter, query: str | None) -> tuple[_Plan, PieceContext]:
+    ctx = PieceContext(make_handle(text), counter, query)
+    return SearchCompressor()._plan(text, ctx), ctx
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    which=st.integers(0, len(TEXTS) - 1),
+    seed=st.integers(0, 2**32 - 1),
+    share=st.floats(0.02, 0.98),
+    detail=st.sampled_from([_BARE, _COUNTED, _NAMED_FILES]),
+    listed=st.sampled_from([None, 24, 6, 0]),
+    remembering=st.booleans(),
+)
+def test_the_summed_cost_is_the_count_of_the_rendering(
+    which: int, seed: int, share: float, detail: int, listed: int | None, remembering: bool
+) -> None:
+    text = TEXTS[which]
+    counter: TokenCounter = RememberingCounter(COUNTER) if remembering else COUNTER
+    plan, ctx = plan_of(text, counter, "where is __init__ defined")
+    rng = random.Random(seed)
+    keep = bytearray(rng.random() < share for _ in plan.lines)
+    cost, omitted = _cost(plan, keep, ctx, listed, detail)
+    assert cost == COUNTER.count(_render(plan, keep, ctx, listed, detail=detail))
+    assert omitted["lines"] == keep.count(0)
+
+
+def reference_choose(plan: _Plan, room: int, marker: int) -> bytearray:
+    """``_choose`` without its early stop: every line of the order is tried."""
+    n = len(plan.lines)
+    keep = bytearray(n)
+    skipped: set[int] = set()
+    used = marker
+
+    def added(index: int) -> int:
+        gaps = 1 - (index == 0 or keep[index - 1]) - (index == n - 1 or keep[index + 1])
+        return plan.costs[index] + gaps * marker
+
+    for position, index in enumerate(plan.order):
+        if keep[index]:
+            continue
+        if used + added(index) > room:
+            if position < plan.ranked:
+                skipped.add(index)
+            if room - used < 2:
+                break
+            continue
+        used += added(index)
+        keep[index] = 1
+        waiting = [j for j in (index - 1, index + 1) if j in skipped]
+        while waiting:
+            j = waiting.pop()
+            if used + added(j) <= room:
+                used += added(j)
+                keep[j] = 1
+                skipped.discard(j)
+                waiting += [k for k in (j - 1, j + 1) if k in skipped]
+    return keep
+
+
+@pytest.mark.parametrize("query", [None, "where is __init__ defined", "which files import yaml"])
+def test_the_early_stop_keeps_what_the_full_scan_keeps(query: str | None) -> None:
+    rng = random.Random(14)
+    for text in TEXTS[::4]:
+        plan, _ = plan_of(text, COUNTER, query)
+        total = sum(plan.costs)
+        for _ in range(25):
+            room, marker = rng.randint(1, total), rng.randint(1, 40)
+            assert _choose(plan, room, marker) == reference_choose(plan, room, marker), (room, marker)
