@@ -12,9 +12,11 @@ the table of every public name and the module that holds it; the
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (type checkers read it as True)
 if TYPE_CHECKING:
+    from typing import Any
+
     from headroom.api import compress, compress_text, get_default, retrieve, set_default
     from headroom.client import Headroom
     from headroom.config import Config
