@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from headroom.client import Headroom
-from headroom.config import Config
-from headroom.manifest import CompressResult, TextResult
-from headroom.stores.base import Store
+if TYPE_CHECKING:  # the engine loads on the first call, not with `from headroom import compress`
+    from headroom.client import Headroom
+    from headroom.config import Config
+    from headroom.manifest import CompressResult, TextResult
+    from headroom.stores.base import Store
 
 __all__ = ["compress", "compress_text", "get_default", "retrieve", "set_default"]
 
@@ -28,6 +29,8 @@ def get_default() -> Headroom:
     global _default
     with _lock:
         if _default is None:
+            from headroom.client import Headroom
+
             _default = Headroom()
         return _default
 

@@ -1,0 +1,75 @@
+"""`import headroom` reads its own ``__init__`` alone; the engine loads when a public name is first used.
+
+No timed assertions (the machine's load moves those): each probe runs in a
+fresh interpreter and asserts which modules are not yet in ``sys.modules``.
+benchmarks/speed.py --startup prints the times.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import headroom
+
+# Modules `import headroom` used to pull in eagerly: pydantic (through the config),
+# sqlite3 (stores, memory), the core, and every family's option models.
+_HEAVY = ("pydantic", "sqlite3", "tiktoken", "headroom.config", "headroom.core", "headroom.client", "headroom.memory")
+
+_PROBE = r"""
+import json, sys
+{statement}
+watched = ("headroom.", "pydantic", "sqlite3", "tiktoken")
+print(json.dumps(sorted(m for m in sys.modules if m == "headroom" or m.startswith(watched))))
+"""
+
+
+def _loaded_after(statement: str) -> list[str]:
+    code = _PROBE.format(statement=statement)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    loaded: list[str] = json.loads(out.stdout.strip().splitlines()[-1])
+    return loaded
+
+
+def test_import_headroom_loads_only_its_init() -> None:
+    assert _loaded_after("import headroom") == ["headroom"]
+
+
+def test_importing_the_functions_does_not_load_the_engine() -> None:
+    loaded = _loaded_after("from headroom import compress, compress_text, retrieve")
+    assert loaded == ["headroom", "headroom.api"]
+    assert not any(module.startswith(_HEAVY) for module in loaded)
+
+
+def test_an_error_class_loads_only_the_errors_module() -> None:
+    assert _loaded_after("from headroom import HeadroomError") == ["headroom", "headroom.errors"]
+
+
+def test_the_first_call_loads_the_engine_but_not_the_memory() -> None:
+    loaded = _loaded_after("import headroom; headroom.compress_text('a plain line of prose\\n' * 300, 50)")
+    assert {"pydantic", "headroom.core", "headroom.config", "tiktoken"} <= set(loaded)
+    assert not any(module.startswith("headroom.memory") for module in loaded)
+
+
+def test_every_public_name_resolves_to_its_module_object() -> None:
+    from headroom.client import Headroom
+    from headroom.errors import HeadroomError
+    from headroom.stores import SQLiteStore
+
+    assert sorted(headroom._HOME) == sorted(headroom.__all__)
+    assert headroom.Headroom is Headroom
+    assert headroom.HeadroomError is HeadroomError
+    assert headroom.SQLiteStore is SQLiteStore
+    for name in headroom.__all__:
+        assert getattr(headroom, name) is getattr(sys.modules[headroom._HOME[name]], name)
+    assert set(headroom.__all__) <= set(dir(headroom))
+
+
+def test_an_unknown_name_is_an_attribute_error() -> None:
+    try:
+        headroom.compresss  # noqa: B018 - the access is the test
+    except AttributeError as error:
+        assert "compresss" in str(error)
+    else:
+        raise AssertionError("a misspelled name must raise AttributeError")
