@@ -284,6 +284,10 @@ class BM25:
     whose documents' terms are read by another ranking too (a piece's lines)
     passes ``tokenized``: a function giving ``[terms(d) for d in documents]``,
     called on the first query.
+
+    A document's score sums its terms' weights in sorted term order, so equal
+    documents score equal floats in every process (an order that follows string
+    hashing differs between runs and flipped ties: tests/test_determinism_processes.py).
     """
 
     def __init__(
@@ -332,7 +336,10 @@ class BM25:
             counts = self._counts[index]
             norm = self._k1 * (1 - self._b + self._b * self._lengths[index] / self._average)
             score = 0.0
-            for term in wanted & counts.keys():  # the same set, so the same order of the sum
+            # summed in sorted order: a set of strings iterates in an order that depends on the
+            # document's own terms and on the process's hash seed, so equal scores came out a few
+            # ulps apart and broke their ties differently from one run to the next
+            for term in sorted(wanted & counts.keys()):
                 tf = counts[term]
                 score += idf[term] * tf * (self._k1 + 1) / (tf + norm)
             out[index] = score + quoted.get(index, 0.0)
@@ -395,7 +402,8 @@ def sparse_scores(
     scores = dict(quoted)
     for index, found in counts.items():
         norm = k1 * (1 - b + b * sum(found.values()) / average)
-        score = sum(idf[t] * found[t] * (k1 + 1) / (found[t] + norm) for t in selective & found.keys())
+        # in sorted order, as in BM25.scores: the same floats in every process, whatever the hash seed
+        score = sum(idf[t] * found[t] * (k1 + 1) / (found[t] + norm) for t in sorted(selective & found.keys()))
         if score > 0:
             scores[index] = scores.get(index, 0.0) + score
     return scores

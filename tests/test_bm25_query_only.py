@@ -40,7 +40,7 @@ class _FullBM25:
         for index, (counts, length) in enumerate(zip(self._counts, self._lengths)):
             norm = self._k1 * (1 - self._b + self._b * length / self._average)
             score = 0.0
-            for term in wanted & counts.keys():
+            for term in sorted(wanted & counts.keys()):  # the order BM25 sums in
                 tf = counts[term]
                 score += self._idf[term] * tf * (self._k1 + 1) / (tf + norm)
             out.append(score + quoted.get(index, 0.0))
