@@ -93,15 +93,11 @@ class _Document:
         self.data, self.ndjson, self.ctx, self.text = data, ndjson, ctx, text
         count = ctx.counter.count
         self.style = forms.style_of(text)
-        if ndjson:
-            minified = "\n".join(forms.minify(line) for line in text.strip().split("\n") if line.strip())
-        else:
-            minified = forms.minify(text.strip())
         # the input's own separators, when they are not the compact ones: shown when the room holds them
-        styled = minified if self.style == forms.COMPACT else None
-        if styled is None:
-            lines = text.strip().split("\n") if ndjson else [text.strip()]
-            styled = "\n".join(forms.minify(line, self.style) for line in lines if line.strip())
+        lines = [line for line in text.strip().split("\n") if line.strip()] if ndjson else [text.strip()]
+        both = [forms.minify_both(line, self.style) for line in lines]
+        minified = "\n".join(compact for compact, _ in both)
+        styled = "\n".join(spaced for _, spaced in both)
         self.styled = (count(styled), styled, "text" if ndjson else "json")
         self.minified = minified
         self.main = ([], data) if ndjson else forms.main_array(data)
@@ -183,7 +179,8 @@ class _Document:
     def _render(self, shrunk: Any, spelled: frozenset[int]) -> list[tuple[str, str]]:
         """The shrunk document as JSON (or JSON lines) and, when its rows are still objects, as the
         row table. What the question asks for (``spelled``, and the keys it names) is in the input's separators."""
-        named = self.shrinker.named
+        # with no question no key is named: ``dump`` then writes all of it in one C call
+        named = self.shrinker.named if self.shrinker.query_terms else None
         if self.ndjson and isinstance(shrunk, list):
             out = [("\n".join(forms.dump(v, self.style, spelled, named) for v in shrunk), "text")]
         else:
