@@ -100,6 +100,7 @@ class Shrinker:
         self._shown: set[int] = set()
         self.query_terms = word_forms(set(terms(ctx.query))) if ctx.query else set()
         self._named: dict[str, bool] = {}
+        self._plain: set[int] | None = None
 
     def spelled(self) -> frozenset[int]:
         """The ``id`` of the original containers the question asks for: the main array's rows it
@@ -114,6 +115,30 @@ class Shrinker:
             found.update(self._hot_parents)
             self._spelled = frozenset(found)
         return self._spelled
+
+    def plain(self) -> set[int]:
+        """The ``id`` of the original containers holding no key the question names and nothing
+        it asks for (``spelled``), at any depth: ``dump`` writes them compact in one C call. A
+        container kept as it is stays the original object; a shrunk one is a new object, walked."""
+        if self._plain is None:
+            spelled, found = self.spelled(), set[int]()
+
+            def walk(node: Any) -> bool:
+                children = node.values() if isinstance(node, dict) else node
+                clean = id(node) not in spelled
+                for child in children:
+                    if isinstance(child, (dict, list)) and not walk(child):
+                        clean = False
+                if clean and isinstance(node, dict):
+                    clean = not any(self.named(key) for key in node)
+                if clean:
+                    found.add(id(node))
+                return clean
+
+            if isinstance(self.data, (dict, list)):
+                walk(self.data)
+            self._plain = found
+        return self._plain
 
     def named(self, key: str) -> bool:
         """Whether the question names the key ``key`` (every term of it, in any word form): its

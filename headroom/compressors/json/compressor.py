@@ -179,12 +179,14 @@ class _Document:
     def _render(self, shrunk: Any, spelled: frozenset[int]) -> list[tuple[str, str]]:
         """The shrunk document as JSON (or JSON lines) and, when its rows are still objects, as the
         row table. What the question asks for (``spelled``, and the keys it names) is in the input's separators."""
-        # with no question no key is named: ``dump`` then writes all of it in one C call
+        # with no question no key is named: ``dump`` then writes all of it in one C call, and with
+        # one, every original container that holds nothing the question names or asks for
         named = self.shrinker.named if self.shrinker.query_terms else None
+        plain = self.shrinker.plain() if named is not None or spelled else set[int]()
         if self.ndjson and isinstance(shrunk, list):
-            out = [("\n".join(forms.dump(v, self.style, spelled, named) for v in shrunk), "text")]
+            out = [("\n".join(forms.dump(v, self.style, spelled, named, plain) for v in shrunk), "text")]
         else:
-            out = [(forms.dump(shrunk, self.style, spelled, named), "json")]
+            out = [(forms.dump(shrunk, self.style, spelled, named, plain), "json")]
         if self.main is None or not all(isinstance(step, str) for step in self.main[0]):
             return out  # an index in the path may have moved when items before it were dropped
         path = self.main[0]
@@ -197,7 +199,15 @@ class _Document:
             shape = forms.layout(node, dotted=dotted)
             if shape is not None:
                 table = forms.encode_table(
-                    shrunk, path, node, shape, len(self.main[1]), spelled=spelled, style=self.style, named=named
+                    shrunk,
+                    path,
+                    node,
+                    shape,
+                    len(self.main[1]),
+                    spelled=spelled,
+                    style=self.style,
+                    named=named,
+                    plain=plain,
                 )
                 if forms.decode_table(table) == shrunk:  # the table says what the JSON says, or it is not offered
                     out.append((table, "text"))
