@@ -48,7 +48,6 @@ __all__ = [
     "layout",
     "main_array",
     "minify",
-    "minify_both",
     "string_spans",
     "style_of",
 ]
@@ -137,24 +136,12 @@ def minify(text: str, style: Style = COMPACT) -> str:
     """``text`` without whitespace outside strings (the caller has checked it parses), then
     ``style``'s space after each separator: every other character stays as written."""
     lexemes = _LEXEME.findall(text)
-    return "".join(lexemes) if style == COMPACT else "".join(_styled(lexemes, style))
-
-
-def minify_both(text: str, style: Style) -> tuple[str, str]:
-    """``(minify(text), minify(text, style))`` from one pass of the lexer (a third of building a
-    large piece's lossless forms was lexing it twice)."""
-    lexemes = _LEXEME.findall(text)
-    compact = "".join(lexemes)
-    if style == COMPACT:
-        return compact, compact
-    return compact, "".join(_styled(lexemes, style))
-
-
-def _styled(lexemes: list[str], style: Style) -> list[str]:
-    return [
-        lexeme if lexeme.startswith('"') else lexeme.replace(",", style.item).replace(":", style.key)
-        for lexeme in lexemes
-    ]
+    if style != COMPACT:
+        lexemes = [
+            lexeme if lexeme.startswith('"') else lexeme.replace(",", style.item).replace(":", style.key)
+            for lexeme in lexemes
+        ]
+    return "".join(lexemes)
 
 
 def string_spans(text: str) -> list[tuple[int, int]]:

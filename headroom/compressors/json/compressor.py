@@ -15,6 +15,7 @@ with fewer real tokens is returned.
 from __future__ import annotations
 
 import json
+from functools import cached_property
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -93,12 +94,8 @@ class _Document:
         self.data, self.ndjson, self.ctx, self.text = data, ndjson, ctx, text
         count = ctx.counter.count
         self.style = forms.style_of(text)
-        # the input's own separators, when they are not the compact ones: shown when the room holds them
         lines = [line for line in text.strip().split("\n") if line.strip()] if ndjson else [text.strip()]
-        both = [forms.minify_both(line, self.style) for line in lines]
-        minified = "\n".join(compact for compact, _ in both)
-        styled = "\n".join(spaced for _, spaced in both)
-        self.styled = (count(styled), styled, "text" if ndjson else "json")
+        minified = "\n".join(forms.minify(line) for line in lines)
         self.minified = minified
         self.main = ([], data) if ndjson else forms.main_array(data)
         candidates = [(count(minified), minified, "text" if ndjson else "json")]
@@ -127,13 +124,29 @@ class _Document:
             rows_factor=min(t for t, _ in tables) / json_tokens if tables else 1.0,
         )
 
+    @cached_property
+    def styled(self) -> tuple[int, str, str]:
+        """The document in its input's own separators, without indentation, and its tokens: built
+        and counted only when a target is asked for that the lossless form fits (a whole count of
+        a large piece that a budget far below it never shows)."""
+        if self.style == forms.COMPACT:
+            styled = self.minified
+        else:
+            lines = (
+                [line for line in self.text.strip().split("\n") if line.strip()] if self.ndjson else [self.text.strip()]
+            )
+            styled = "\n".join(forms.minify(line, self.style) for line in lines)
+        return self.ctx.counter.count(styled), styled, "text" if self.ndjson else "json"
+
     def as_written(self, target: int | None) -> Compressed | None:
         """The whole document in its input's separators, without indentation, when ``target``
         holds it; else with only what the question asks for in them (the rest compact), when
         that holds it and re-encoding the data gives the minified text back (so no number's
         spelling changes); None when neither fits or the input's separators are the compact ones."""
+        if target is None or self.style == forms.COMPACT:
+            return None
         tokens, text, kind = self.styled
-        if target is None or self.style == forms.COMPACT or text == self.text.strip():
+        if text == self.text.strip():
             return None
         if tokens <= target:
             return Compressed(text, lossless=True, output_kind=kind)
