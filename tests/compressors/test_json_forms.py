@@ -142,3 +142,30 @@ def test_rows_the_question_asks_for_are_spelled_as_objects_and_decode_back() -> 
     table = forms.encode_table(data, ["installed"], rows, shape, 3, spelled=frozenset({id(rows[1])}), style=style)
     assert '\n{"name": "b", "version": "2"}\n' in table and '["a","1"]' in table
     assert forms.decode_table(table) == data
+
+
+named_values = st.recursive(
+    scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(keys, inner, max_size=4), max_leaves=16
+)
+
+
+@given(named_values, st.sampled_from(["name", "url id", "meta x", "a b"]))
+@settings(max_examples=150, deadline=None)
+def test_containers_written_in_one_call_read_as_the_walk_writes_them(value: Any, query: str) -> None:
+    # the shrinker's plain containers (nothing named or spelled in them) take the C encoder's
+    # fast path; every dump must read exactly as the walk over each entry writes it
+    from headroom import PieceContext, TokenCounter, make_handle
+    from headroom.compressors.json._select import Shrinker
+
+    text = json.dumps(value, indent=2)
+    shrinker = Shrinker(
+        value,
+        text,
+        PieceContext(make_handle(text), TokenCounter.for_model("gpt-4"), query),
+        long_string=300,
+        tokens_per_char=0.3,
+    )
+    spelled = shrinker.spelled()
+    for style in (forms.Style(",", ": "), forms.Style(", ", ": ")):
+        walked = forms.dump(value, style, spelled, shrinker.named)
+        assert forms.dump(value, style, spelled, shrinker.named, shrinker.plain()) == walked

@@ -1,7 +1,7 @@
 """JSON and NDJSON: lossless re-encodings first, then rows and keys chosen by relevance.
 
 ``compressor.py`` holds the compressor, ``detect.py`` what routes a piece here; helpers:
-_forms.py (lossless forms), _select.py (the shrinker). ``register`` is this family's
+_forms.py (lossless forms), _select.py (the shrinker), _where.py (what it locates). ``register`` is this family's
 plugin entry: it has the shape a third-party plugin's has (see docs/plugins.md) and is
 what ``headroom.registry.BUILTIN_FAMILIES`` calls.
 """

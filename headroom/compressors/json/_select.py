@@ -37,7 +37,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from headroom.compressors._rows import Choice, Ranking, Summarizer, choose, priority, ranges
-from headroom.compressors.json._forms import dump, string_spans
+from headroom.compressors.json._forms import dump
+from headroom.compressors.json._where import RECORD as _RECORD
+from headroom.compressors.json._where import Where
+from headroom.compressors.json._where import hot_paths as _hot_paths
+from headroom.compressors.json._where import locate as _locate
+from headroom.compressors.json._where import raw_cut as _raw_cut
 from headroom.plugins import PieceContext
 from headroom.relevance import sparse_scores, terms, word_forms
 
@@ -46,13 +51,8 @@ __all__ = ["Shrinker"]
 _MARKER = 24.0  # tokens of a marker with a short summary, as a JSON string
 _RANGE = 3.0  # tokens one more range adds to a marker that lists several
 _MIN_STRING = 40  # characters a shortened string keeps at least
-_RECORD = 32  # an object with at most this many keys is a record: its names are always worth listing
-_HOT = 3  # leaves that best match the question whose branches lead
-_LEAVES = 200_000  # leaves ranked at most (a larger document ranks level by level only)
 _SPELLED = 3  # rows the question asks for that a row table shows as the objects they are
 _WINDOW = 5_000  # characters of each window counted to measure a large container's tokens per character
-
-Where = tuple[int, "str | int"]
 
 
 @dataclass(frozen=True)
@@ -100,6 +100,7 @@ class Shrinker:
         self._shown: set[int] = set()
         self.query_terms = word_forms(set(terms(ctx.query))) if ctx.query else set()
         self._named: dict[str, bool] = {}
+        self._plain: set[int] | None = None
 
     def spelled(self) -> frozenset[int]:
         """The ``id`` of the original containers the question asks for: the main array's rows it
@@ -114,6 +115,30 @@ class Shrinker:
             found.update(self._hot_parents)
             self._spelled = frozenset(found)
         return self._spelled
+
+    def plain(self) -> set[int]:
+        """The ``id`` of the original containers holding no key the question names and nothing
+        it asks for (``spelled``), at any depth: ``dump`` writes them compact in one C call. A
+        container kept as it is stays the original object; a shrunk one is a new object, walked."""
+        if self._plain is None:
+            spelled, found = self.spelled(), set[int]()
+
+            def walk(node: Any) -> bool:
+                children = node.values() if isinstance(node, dict) else node
+                clean = id(node) not in spelled
+                for child in children:
+                    if isinstance(child, (dict, list)) and not walk(child):
+                        clean = False
+                if clean and isinstance(node, dict):
+                    clean = not any(self.named(key) for key in node)
+                if clean:
+                    found.add(id(node))
+                return clean
+
+            if isinstance(self.data, (dict, list)):
+                walk(self.data)
+            self._plain = found
+        return self._plain
 
     def named(self, key: str) -> bool:
         """Whether the question names the key ``key`` (every term of it, in any word form): its
@@ -456,7 +481,7 @@ class Shrinker:
         question three levels down looks no more relevant than its siblings.
         So the leaves are ranked once over the whole document (BM25 over each
         leaf's key and value), and every container on the way from the root to
-        one of the best (at least half the top score, at most ``_HOT`` of them)
+        one of the best (at least half the top score, at most ``_where.HOT`` of them)
         puts that branch first.
         """
         if self._hot is None:
@@ -511,41 +536,6 @@ class Shrinker:
         return span if same else None
 
 
-def _hot_paths(data: Any, query: str | None) -> tuple[dict[Where, float], set[int]]:
-    """``(id of container, key)`` -> the best leaf score under that edge, for the best leaves;
-    and the ``id`` of the records (objects of a few keys) that hold those leaves."""
-    if not query or not isinstance(data, (dict, list)):
-        return {}, set()
-    leaves: list[str] = []
-    trails: list[list[Where]] = []
-    owners: list[Any] = []  # the container of each leaf
-    stack: list[tuple[Any, list[Where]]] = [(data, [])]
-    while stack and len(leaves) < _LEAVES:
-        node, trail = stack.pop()
-        children: Any = node.items() if isinstance(node, dict) else enumerate(node)
-        for key, child in children:
-            step = [*trail, (id(node), key)]
-            if isinstance(child, (dict, list)):
-                stack.append((child, step))
-            else:
-                leaves.append(f"{key if isinstance(key, str) else ''} {'' if child is None else child}")
-                trails.append(step)
-                owners.append(node)
-    scores = sparse_scores(leaves, query)
-    if not scores:
-        return {}, set()
-    top = max(scores.values())
-    best = sorted((i for i, v in scores.items() if v >= top / 2), key=lambda i: (-scores[i], i))[:_HOT]
-    hot: dict[Where, float] = {}
-    for index in best:
-        for edge in trails[index]:
-            hot[edge] = max(hot.get(edge, 0.0), scores[index])
-    # a record holding a best leaf is spelled as the input wrote it; a wide map (versions to
-    # dates) is not: a whole map in the input's separators costs a tenth more than it gains
-    records = {id(owners[i]) for i in best if isinstance(owners[i], dict) and len(owners[i]) <= _RECORD}
-    return hot, records
-
-
 def _listed(keys: int, names: float, budget: float) -> bool:
     """Whether an object's dropped keys are listed by name: a record's (a few keys) whenever
     the names fit; a map's (many keys: versions, ids) when they take at most half its share."""
@@ -562,47 +552,3 @@ def _label(path: str) -> str:
 
 def _cut(name: str) -> str:
     return name if len(name) <= 24 else name[:21] + "..."
-
-
-def _raw_cut(raw: str, keep: int) -> int:
-    """The index in a string literal's raw text after its first ``keep`` characters."""
-    index = count = 0
-    while index < len(raw) and count < keep:
-        if raw[index] != "\\":
-            index += 1
-        elif raw[index + 1] != "u":
-            index += 2
-        else:
-            code = int(raw[index + 2 : index + 6], 16)
-            index += 6
-            if 0xD800 <= code < 0xDC00 and raw[index : index + 2] == "\\u":
-                index += 6  # a surrogate pair is one character
-        count += 1
-    return index
-
-
-def _locate(data: Any, text: str) -> dict[Where, tuple[int, int]]:
-    """The literal of every string value, keyed by (id of its container, key or index).
-
-    Literals come in document order, keys and values alike; walking the parsed
-    data in the same order pairs them. Duplicate keys break the pairing, and
-    then nothing is located.
-    """
-    spans = iter(string_spans(text))
-    found: dict[Where, tuple[int, int]] = {}
-
-    def walk(node: Any) -> None:
-        children: Any = node.items() if isinstance(node, dict) else enumerate(node)
-        for key, child in children:
-            if isinstance(node, dict):
-                next(spans)
-            if isinstance(child, str):
-                found[(id(node), key)] = next(spans)
-            elif isinstance(child, (dict, list)):
-                walk(child)
-
-    try:
-        walk(data)
-    except StopIteration:
-        return {}
-    return found if next(spans, None) is None else {}

@@ -15,6 +15,7 @@ with fewer real tokens is returned.
 from __future__ import annotations
 
 import json
+from functools import cached_property
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -93,16 +94,8 @@ class _Document:
         self.data, self.ndjson, self.ctx, self.text = data, ndjson, ctx, text
         count = ctx.counter.count
         self.style = forms.style_of(text)
-        if ndjson:
-            minified = "\n".join(forms.minify(line) for line in text.strip().split("\n") if line.strip())
-        else:
-            minified = forms.minify(text.strip())
-        # the input's own separators, when they are not the compact ones: shown when the room holds them
-        styled = minified if self.style == forms.COMPACT else None
-        if styled is None:
-            lines = text.strip().split("\n") if ndjson else [text.strip()]
-            styled = "\n".join(forms.minify(line, self.style) for line in lines if line.strip())
-        self.styled = (count(styled), styled, "text" if ndjson else "json")
+        lines = [line for line in text.strip().split("\n") if line.strip()] if ndjson else [text.strip()]
+        minified = "\n".join(forms.minify(line) for line in lines)
         self.minified = minified
         self.main = ([], data) if ndjson else forms.main_array(data)
         candidates = [(count(minified), minified, "text" if ndjson else "json")]
@@ -131,13 +124,29 @@ class _Document:
             rows_factor=min(t for t, _ in tables) / json_tokens if tables else 1.0,
         )
 
+    @cached_property
+    def styled(self) -> tuple[int, str, str]:
+        """The document in its input's own separators, without indentation, and its tokens: built
+        and counted only when a target is asked for that the lossless form fits (a whole count of
+        a large piece that a budget far below it never shows)."""
+        if self.style == forms.COMPACT:
+            styled = self.minified
+        else:
+            lines = (
+                [line for line in self.text.strip().split("\n") if line.strip()] if self.ndjson else [self.text.strip()]
+            )
+            styled = "\n".join(forms.minify(line, self.style) for line in lines)
+        return self.ctx.counter.count(styled), styled, "text" if self.ndjson else "json"
+
     def as_written(self, target: int | None) -> Compressed | None:
         """The whole document in its input's separators, without indentation, when ``target``
         holds it; else with only what the question asks for in them (the rest compact), when
         that holds it and re-encoding the data gives the minified text back (so no number's
         spelling changes); None when neither fits or the input's separators are the compact ones."""
+        if target is None or self.style == forms.COMPACT:
+            return None
         tokens, text, kind = self.styled
-        if target is None or self.style == forms.COMPACT or text == self.text.strip():
+        if text == self.text.strip():
             return None
         if tokens <= target:
             return Compressed(text, lossless=True, output_kind=kind)
@@ -183,11 +192,14 @@ class _Document:
     def _render(self, shrunk: Any, spelled: frozenset[int]) -> list[tuple[str, str]]:
         """The shrunk document as JSON (or JSON lines) and, when its rows are still objects, as the
         row table. What the question asks for (``spelled``, and the keys it names) is in the input's separators."""
-        named = self.shrinker.named
+        # with no question no key is named: ``dump`` then writes all of it in one C call, and with
+        # one, every original container that holds nothing the question names or asks for
+        named = self.shrinker.named if self.shrinker.query_terms else None
+        plain = self.shrinker.plain() if named is not None or spelled else set[int]()
         if self.ndjson and isinstance(shrunk, list):
-            out = [("\n".join(forms.dump(v, self.style, spelled, named) for v in shrunk), "text")]
+            out = [("\n".join(forms.dump(v, self.style, spelled, named, plain) for v in shrunk), "text")]
         else:
-            out = [(forms.dump(shrunk, self.style, spelled, named), "json")]
+            out = [(forms.dump(shrunk, self.style, spelled, named, plain), "json")]
         if self.main is None or not all(isinstance(step, str) for step in self.main[0]):
             return out  # an index in the path may have moved when items before it were dropped
         path = self.main[0]
@@ -200,7 +212,15 @@ class _Document:
             shape = forms.layout(node, dotted=dotted)
             if shape is not None:
                 table = forms.encode_table(
-                    shrunk, path, node, shape, len(self.main[1]), spelled=spelled, style=self.style, named=named
+                    shrunk,
+                    path,
+                    node,
+                    shape,
+                    len(self.main[1]),
+                    spelled=spelled,
+                    style=self.style,
+                    named=named,
+                    plain=plain,
                 )
                 if forms.decode_table(table) == shrunk:  # the table says what the JSON says, or it is not offered
                     out.append((table, "text"))
