@@ -348,10 +348,10 @@ def profile(kind: str, label: str, budget: int) -> str:
 
     original = forms.Shaper._compress
 
-    def timed(self: forms.Shaper, compressor: Any, target: int | None, ctx: Any, level: str) -> object:
+    def timed(self: forms.Shaper, compressor: Any, target: int | None, ctx: Any, level: str, **options: Any) -> object:
         started = time.perf_counter()
         try:
-            return original(self, compressor, target, ctx, level)
+            return original(self, compressor, target, ctx, level, **options)
         finally:
             if target is None and self.budget is not None:
                 default_seconds[0] += time.perf_counter() - started
