@@ -13,6 +13,13 @@ A plugin that collides with what is already registered (the same content
 type, detector or check name) or fails to load is skipped whole, named in
 ``Registry.problems``, and every compress call through that registry records
 it as a degradation: one broken plugin must not make every call raise.
+
+A compressor may be registered by name, ``"module:attribute"``
+(``register_lazy``): its module is imported the first time a piece is routed
+to it, not when the registry is built. The built-ins register that way, so a
+call that meets only a log never imports the code family's compressor (nor
+ast-grep); their detectors and checks are cheap modules registered eagerly,
+and a detector module never imports its compressor module.
 """
 
 from __future__ import annotations
@@ -52,7 +59,8 @@ class Registry:
     """Compressor classes keyed by content type, the router, and named checks."""
 
     def __init__(self, *, builtins: bool = True) -> None:
-        self._compressors: dict[str, type[Compressor]] = {}
+        # a class, or a "module:attribute" name resolved (and replaced by its class) on first build
+        self._compressors: dict[str, type[Compressor] | str] = {}
         self._checks: dict[str, Callable[[str], bool]] = {}
         self.router = Router()
         self.problems: list[str] = []
@@ -63,13 +71,48 @@ class Registry:
     def register(self, compressor: type[Compressor], *, replace: bool = False) -> None:
         if not (isinstance(compressor, type) and issubclass(compressor, Compressor)):
             raise RegistryError(f"{compressor!r} is not a Compressor subclass")
-        kind = compressor.content_type
-        if kind in self._compressors and not replace:
+        self._put(compressor.content_type, compressor, replace)
+
+    def register_lazy(self, content_type: str, target: str, *, replace: bool = False) -> None:
+        """Register the compressor ``target`` names (``"package.module:ClassName"``) for ``content_type``
+        without importing it: the module loads the first time a piece of that type is built.
+
+        The name is checked for shape now and resolved on first use, where a missing module or
+        attribute, or a class of another content type, raises ``RegistryError``.
+        """
+        module, _, attribute = target.partition(":")
+        if not module or not attribute.isidentifier():
             raise RegistryError(
-                f"content type {kind!r} already has the {self._compressors[kind].name!r} compressor; "
-                "pass replace=True to swap it"
+                f"{target!r} is not a 'module:attribute' name; write e.g. 'mypkg.compress:MyCompressor'"
+            )
+        self._put(content_type, target, replace)
+
+    def _put(self, kind: str, compressor: type[Compressor] | str, replace: bool) -> None:
+        if kind in self._compressors and not replace:
+            held = self._compressors[kind]
+            raise RegistryError(
+                f"content type {kind!r} already has the {held if isinstance(held, str) else held.name!r} "
+                "compressor; pass replace=True to swap it"
             )
         self._compressors[kind] = compressor
+
+    def _resolve(self, kind: str) -> type[Compressor] | None:
+        """The class registered for ``kind``, importing it if it was registered by name."""
+        held = self._compressors.get(kind)
+        if not isinstance(held, str):
+            return held
+        module, _, attribute = held.partition(":")
+        try:
+            found = getattr(importlib.import_module(module), attribute)
+        except (ImportError, AttributeError) as error:
+            raise RegistryError(
+                f"the compressor registered for {kind!r} as {held!r} cannot be loaded ({error}); "
+                "check the name, or that the package providing it is installed"
+            ) from error
+        if not (isinstance(found, type) and issubclass(found, Compressor) and found.content_type == kind):
+            raise RegistryError(f"{held!r} is not a Compressor subclass with content type {kind!r}")
+        self._compressors[kind] = found  # resolved once; a concurrent resolve stores the same class
+        return found
 
     def add_detector(self, detector: Detector, *, before: str | None = None, replace: bool = False) -> None:
         self.router.add(detector, before=before, replace=replace)
@@ -95,7 +138,7 @@ class Registry:
 
     def build(self, content_type: str, options: Mapping[str, Mapping[str, Any]]) -> Compressor:
         """An instance of the compressor for ``content_type`` (the generic one if none)."""
-        cls = self._compressors.get(content_type) or self._compressors.get(FALLBACK)
+        cls = self._resolve(content_type) if content_type in self._compressors else self._resolve(FALLBACK)
         if cls is None:
             raise RegistryError(f"no compressor for {content_type!r} and no {FALLBACK!r} fallback registered")
         return cls(options.get(cls.content_type))

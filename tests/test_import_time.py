@@ -20,7 +20,7 @@ _HEAVY = ("pydantic", "sqlite3", "tiktoken", "headroom.config", "headroom.core",
 _PROBE = r"""
 import json, sys
 {statement}
-watched = ("headroom.", "pydantic", "sqlite3", "tiktoken")
+watched = ("headroom.", "pydantic", "sqlite3", "tiktoken", "ast_grep")
 print(json.dumps(sorted(m for m in sys.modules if m == "headroom" or m.startswith(watched))))
 """
 
@@ -50,6 +50,30 @@ def test_the_first_call_loads_the_engine_but_not_the_memory() -> None:
     loaded = _loaded_after("import headroom; headroom.compress_text('a plain line of prose\\n' * 300, 50)")
     assert {"pydantic", "headroom.core", "headroom.config", "tiktoken"} <= set(loaded)
     assert not any(module.startswith("headroom.memory") for module in loaded)
+
+
+_LOG = "".join(
+    f"2024-05-01 12:00:{i % 60:02d} {'ERROR' if i % 7 == 0 else 'INFO'} worker {i}: job {i * 3} done\n"
+    for i in range(300)
+)
+
+
+def test_building_the_registry_imports_detectors_but_no_compressor() -> None:
+    loaded = _loaded_after("from headroom.registry import Registry; Registry()")
+    from headroom.registry import BUILTIN_FAMILIES
+
+    assert set(BUILTIN_FAMILIES) <= set(loaded)  # every family registered ...
+    assert not [m for m in loaded if m.endswith(".compressor")]  # ... and none of their compressors imported
+    assert not [m for m in loaded if m.startswith("ast_grep")]
+
+
+def test_compressing_a_log_loads_the_log_family_alone() -> None:
+    loaded = _loaded_after(f"import headroom; headroom.compress_text({_LOG!r}, 60)")
+    assert "headroom.compressors.log.compressor" in loaded
+    # of the code family, only its detector and what the detector reads; no compressor, no ast-grep
+    code = [m for m in loaded if m.startswith("headroom.compressors.code")]
+    assert code == ["headroom.compressors.code", "headroom.compressors.code._lang", "headroom.compressors.code.detect"]
+    assert not [m for m in loaded if m.startswith("ast_grep")]
 
 
 def test_every_public_name_resolves_to_its_module_object() -> None:

@@ -90,3 +90,39 @@ def test_failing_plugin_is_recorded_and_data_kept() -> None:
     assert result.within_budget
     assert any(d.kind == "compressor" and "boom" in d.detail for d in result.manifest.degradations)
     assert hr.retrieve(result.manifest.entries[0].handle) == text
+
+
+def test_a_compressor_registered_by_name_loads_on_first_build() -> None:
+    from headroom.compressors.text.compressor import GenericCompressor
+
+    registry = Registry(builtins=False)
+    registry.register_lazy("text", "headroom.compressors.text.compressor:GenericCompressor")
+    assert registry.content_types == ("text",)
+    with pytest.raises(RegistryError, match="already has the 'headroom.compressors.text.compressor:Generic"):
+        registry.register(GenericCompressor)
+    assert type(registry.build("text", {})) is GenericCompressor
+    assert type(registry.build("shout", {})) is GenericCompressor  # the fallback, resolved the same way
+    with pytest.raises(RegistryError, match="already has the 'generic' compressor"):  # resolved: named by class now
+        registry.register_lazy("text", "headroom.compressors.text.compressor:GenericCompressor")
+
+
+@pytest.mark.parametrize("target", ["no_colon", ":Upper", "tests.test_registry:", "tests.test_registry:not a name"])
+def test_a_name_not_shaped_module_attribute_is_refused_at_once(target: str) -> None:
+    with pytest.raises(RegistryError, match="'module:attribute'"):
+        Registry(builtins=False).register_lazy("shout", target)
+
+
+@pytest.mark.parametrize(
+    ("target", "says"),
+    [
+        ("headroom_no_such_module:Upper", "cannot be loaded"),
+        ("headroom.compressors.text.compressor:Missing", "cannot be loaded"),
+        ("headroom.testing:FakeCounter", "not a Compressor subclass"),
+        ("headroom.compressors.log.compressor:LogCompressor", "with content type 'shout'"),
+    ],
+)
+def test_a_name_that_does_not_resolve_to_its_compressor_fails_when_built(target: str, says: str) -> None:
+    registry = Registry(builtins=False)
+    registry.register_lazy("shout", target)
+    with pytest.raises(RegistryError, match=says):
+        registry.build("shout", {})

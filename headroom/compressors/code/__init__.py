@@ -6,15 +6,15 @@ is this family's plugin entry: it has the shape a third-party plugin's has (see
 docs/plugins.md) and is what ``headroom.registry.BUILTIN_FAMILIES`` calls.
 """
 
-from headroom.compressors.code.compressor import CodeCompressor
 from headroom.compressors.code.detect import DETECTORS, looks_like_code
 from headroom.plugins import Registry
 
-__all__ = ["CodeCompressor", "register"]
+__all__ = ["register"]
 
 
 def register(registry: Registry) -> None:
-    registry.register(CodeCompressor)
+    # by name: compressor.py (and what it imports) loads when a piece is first routed here
+    registry.register_lazy("code", "headroom.compressors.code.compressor:CodeCompressor")
     for found in DETECTORS:
         registry.add_detector(found)
     registry.add_check("code", looks_like_code)

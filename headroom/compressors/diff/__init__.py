@@ -6,14 +6,14 @@ third-party plugin's has (see docs/plugins.md) and is what
 ``headroom.registry.BUILTIN_FAMILIES`` calls.
 """
 
-from headroom.compressors.diff.compressor import DiffCompressor
 from headroom.compressors.diff.detect import DETECTORS
 from headroom.plugins import Registry
 
-__all__ = ["DiffCompressor", "register"]
+__all__ = ["register"]
 
 
 def register(registry: Registry) -> None:
-    registry.register(DiffCompressor)
+    # by name: compressor.py (and what it imports) loads when a piece is first routed here
+    registry.register_lazy("diff", "headroom.compressors.diff.compressor:DiffCompressor")
     for found in DETECTORS:
         registry.add_detector(found)

@@ -6,15 +6,15 @@ shape a third-party plugin's has (see docs/plugins.md) and is what
 ``headroom.registry.BUILTIN_FAMILIES`` calls.
 """
 
-from headroom.compressors.html.compressor import HtmlCompressor
 from headroom.compressors.html.detect import DETECTORS, is_page
 from headroom.plugins import Registry
 
-__all__ = ["HtmlCompressor", "register"]
+__all__ = ["register"]
 
 
 def register(registry: Registry) -> None:
-    registry.register(HtmlCompressor)
+    # by name: compressor.py (and what it imports) loads when a piece is first routed here
+    registry.register_lazy("html", "headroom.compressors.html.compressor:HtmlCompressor")
     for found in DETECTORS:
         registry.add_detector(found)
     registry.add_check("html-page", is_page)

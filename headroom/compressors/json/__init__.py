@@ -6,14 +6,14 @@ plugin entry: it has the shape a third-party plugin's has (see docs/plugins.md) 
 what ``headroom.registry.BUILTIN_FAMILIES`` calls.
 """
 
-from headroom.compressors.json.compressor import JsonCompressor
 from headroom.compressors.json.detect import DETECTORS
 from headroom.plugins import Registry
 
-__all__ = ["JsonCompressor", "register"]
+__all__ = ["register"]
 
 
 def register(registry: Registry) -> None:
-    registry.register(JsonCompressor)
+    # by name: compressor.py (and what it imports) loads when a piece is first routed here
+    registry.register_lazy("json", "headroom.compressors.json.compressor:JsonCompressor")
     for found in DETECTORS:
         registry.add_detector(found)

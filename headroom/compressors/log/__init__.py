@@ -6,14 +6,14 @@ plugin entry: it has the shape a third-party plugin's has (see docs/plugins.md) 
 what ``headroom.registry.BUILTIN_FAMILIES`` calls.
 """
 
-from headroom.compressors.log.compressor import LogCompressor
 from headroom.compressors.log.detect import DETECTORS
 from headroom.plugins import Registry
 
-__all__ = ["LogCompressor", "register"]
+__all__ = ["register"]
 
 
 def register(registry: Registry) -> None:
-    registry.register(LogCompressor)
+    # by name: compressor.py (and what it imports) loads when a piece is first routed here
+    registry.register_lazy("log", "headroom.compressors.log.compressor:LogCompressor")
     for found in DETECTORS:
         registry.add_detector(found)

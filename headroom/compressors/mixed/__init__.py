@@ -6,13 +6,13 @@ shape a third-party plugin's has (see docs/plugins.md) and is what
 ``headroom.registry.BUILTIN_FAMILIES`` calls.
 """
 
-from headroom.compressors.mixed.compressor import MixedCompressor
 from headroom.compressors.mixed.detect import detector
 from headroom.plugins import Registry
 
-__all__ = ["MixedCompressor", "register"]
+__all__ = ["register"]
 
 
 def register(registry: Registry) -> None:
-    registry.register(MixedCompressor)
+    # by name: compressor.py (and what it imports) loads when a piece is first routed here
+    registry.register_lazy("mixed", "headroom.compressors.mixed.compressor:MixedCompressor")
     registry.add_detector(detector(registry))

@@ -6,14 +6,14 @@ third-party plugin's has (see docs/plugins.md) and is what
 ``headroom.registry.BUILTIN_FAMILIES`` calls.
 """
 
-from headroom.compressors.prose.compressor import ProseCompressor
 from headroom.compressors.prose.detect import DETECTORS
 from headroom.plugins import Registry
 
-__all__ = ["ProseCompressor", "register"]
+__all__ = ["register"]
 
 
 def register(registry: Registry) -> None:
-    registry.register(ProseCompressor)
+    # by name: compressor.py (and what it imports) loads when a piece is first routed here
+    registry.register_lazy("prose", "headroom.compressors.prose.compressor:ProseCompressor")
     for found in DETECTORS:
         registry.add_detector(found)

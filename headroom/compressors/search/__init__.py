@@ -6,15 +6,15 @@ plugin's has (see docs/plugins.md) and is what ``headroom.registry.BUILTIN_FAMIL
 calls.
 """
 
-from headroom.compressors.search.compressor import SearchCompressor
 from headroom.compressors.search.detect import DETECTORS, is_grep, is_headed
 from headroom.plugins import Registry
 
-__all__ = ["SearchCompressor", "register"]
+__all__ = ["register"]
 
 
 def register(registry: Registry) -> None:
-    registry.register(SearchCompressor)
+    # by name: compressor.py (and what it imports) loads when a piece is first routed here
+    registry.register_lazy("search", "headroom.compressors.search.compressor:SearchCompressor")
     for found in DETECTORS:
         registry.add_detector(found)
     registry.add_check("grep", is_grep)

@@ -6,14 +6,14 @@ is this family's plugin entry: it has the shape a third-party plugin's has (see
 docs/plugins.md) and is what ``headroom.registry.BUILTIN_FAMILIES`` calls.
 """
 
-from headroom.compressors.table.compressor import TableCompressor
 from headroom.compressors.table.detect import DETECTORS
 from headroom.plugins import Registry
 
-__all__ = ["TableCompressor", "register"]
+__all__ = ["register"]
 
 
 def register(registry: Registry) -> None:
-    registry.register(TableCompressor)
+    # by name: compressor.py (and what it imports) loads when a piece is first routed here
+    registry.register_lazy("table", "headroom.compressors.table.compressor:TableCompressor")
     for found in DETECTORS:
         registry.add_detector(found)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from headroom.compressors.table.compressor import parse_table
+from headroom.compressors.table._parse import parse_table
 from headroom.plugins import Detector, split_lines
 
 __all__ = ["DETECTORS", "looks_like_table"]

@@ -5,11 +5,11 @@ has the shape a third-party plugin's has (see docs/plugins.md) and is what
 ``headroom.registry.BUILTIN_FAMILIES`` calls.
 """
 
-from headroom.compressors.text.compressor import GenericCompressor
 from headroom.plugins import Registry
 
-__all__ = ["GenericCompressor", "register"]
+__all__ = ["register"]
 
 
 def register(registry: Registry) -> None:
-    registry.register(GenericCompressor)
+    # by name: compressor.py (and what it imports) loads when a piece is first routed here
+    registry.register_lazy("text", "headroom.compressors.text.compressor:GenericCompressor")
