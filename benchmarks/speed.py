@@ -32,7 +32,7 @@ it stood before the call (Linux resets the mark through /proc/self/clear_refs,
 so building the input does not count), beside the same measure for tiktoken
 encoding the text once in another fresh process; RSS sees the tokenizer's
 native buffers, which tracemalloc does not. ``routed`` is the content type
-the router chose.
+the router chose (a secret's redaction entry, written before it, is skipped).
 """
 
 from __future__ import annotations
@@ -270,8 +270,9 @@ def cell(kind: str, label: str, budget: int) -> dict[str, object]:
     without, plain = _compress(text, None)
     floor, floor_cpu, tokens = _floor(TokenCounter.for_model(MODEL), text)
     entries = result.manifest.entries  # type: ignore[attr-defined]
+    routed = [e.content_type for e in entries if e.compressor != "secrets"]  # a redaction entry is not the route
     return {
-        "routed": entries[0].content_type if entries else "-",
+        "routed": routed[0] if routed else "-",
         "bytes": len(text.encode()),
         "tokens": tokens,
         "floor": floor,
