@@ -222,7 +222,7 @@ def regex_audit(
 
     import headroom
     from headroom.compressors.code._outline import assigned_opener
-    from headroom.compressors.table.compressor import is_markdown_rule
+    from headroom.compressors.table._parse import is_markdown_rule
     from headroom.secrets import find_secrets
 
     # checks that are functions rather than one pattern (two patterns became functions in

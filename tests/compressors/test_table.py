@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from headroom import MARKER_RE, Headroom, MemoryStore, PieceContext, TokenCounter, find_markers, make_handle
 from headroom.compressors._rows import priority
-from headroom.compressors.table.compressor import TableCompressor, parse_table
+from headroom.compressors.table._parse import parse_table
+from headroom.compressors.table.compressor import TableCompressor
 from headroom.registry import Registry
 from headroom.relevance import terms
 

@@ -17,11 +17,11 @@ from typing import Any, ClassVar
 
 from headroom.compressors._reach import reach, short_of
 from headroom.compressors._rows import Choice, Ranking, Summarizer, choose, priority, ranges, row_text
-from headroom.compressors.table._parse import Table, is_markdown_rule, parse_table
+from headroom.compressors.table._parse import Table, parse_table
 from headroom.plugins import Compressed, Compressor, PieceContext, check_span
 from headroom.relevance import BM25, matches, terms
 
-__all__ = ["TableCompressor", "is_markdown_rule", "parse_table"]
+__all__ = ["TableCompressor"]
 
 
 class TableCompressor(Compressor):
