@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -36,22 +37,28 @@ def _session() -> list[dict[str, Any]]:
     ]
 
 
-def test_a_piece_reshaped_after_a_follow_up_takes_that_question_too() -> None:
-    seen: list[tuple[str, str | None]] = []
+def _line_cutter(called: Callable[[str, headroom.PieceContext], None]) -> headroom.Registry:
+    """A registry whose only compressor keeps a target's worth of head lines and tells ``called`` of every call."""
 
-    class Spy(headroom.Compressor):
+    class LineCutter(headroom.Compressor):
         content_type = "text"
-        name = "spy"
+        name = "line-cutter"
 
         def compress(self, text: str, target: int | None, ctx: headroom.PieceContext) -> headroom.Compressed | None:
-            seen.append((text[:4], ctx.query))
+            called(text, ctx)
             if target is None:
                 return None
             lines = text.split("\n")[: max(1, target // 8)]
             return headroom.Compressed("\n".join(lines) + "\n" + ctx.marker(1, "lines"), omitted={"lines": 1})
 
     registry = headroom.Registry(builtins=False)
-    registry.register(Spy)
+    registry.register(LineCutter)
+    return registry
+
+
+def test_a_piece_reshaped_after_a_follow_up_takes_that_question_too() -> None:
+    seen: list[tuple[str, str | None]] = []
+    registry = _line_cutter(lambda text, ctx: seen.append((text[:4], ctx.query)))
     hr = Headroom(counter=FakeCounter(), store=MemoryStore(), registry=registry)
     messages = _session()
     result = hr.compress(messages, hr.counter.count_messages(messages) // 4)
@@ -95,28 +102,15 @@ def test_a_question_after_tool_results_starts_its_own_turn() -> None:
     assert appended >= 5  # one compaction in six calls (when a question joined the turn before: five)
 
 
-def _counting_registry(calls: dict[str, int]) -> headroom.Registry:
-    class Counting(headroom.Compressor):
-        content_type = "text"
-        name = "counting"
-
-        def compress(self, text: str, target: int | None, ctx: headroom.PieceContext) -> headroom.Compressed | None:
-            calls[text[:12]] = calls.get(text[:12], 0) + 1
-            if target is None:
-                return None
-            lines = text.split("\n")[: max(1, target // 8)]
-            return headroom.Compressed("\n".join(lines) + "\n" + ctx.marker(1, "lines"), omitted={"lines": 1})
-
-    registry = headroom.Registry(builtins=False)
-    registry.register(Counting)
-    return registry
-
-
 def test_the_first_call_on_a_long_conversation_shapes_each_piece_once() -> None:
     """The replay runs on numbers; only the groups that are sent are shaped, so a piece is compressed
     for one search (a few targets), not once per compaction it lived through."""
     calls: dict[str, int] = {}
-    hr = Headroom(counter=FakeCounter(), store=MemoryStore(), registry=_counting_registry(calls))
+
+    def count(text: str, ctx: headroom.PieceContext) -> None:
+        calls[text[:12]] = calls.get(text[:12], 0) + 1
+
+    hr = Headroom(counter=FakeCounter(), store=MemoryStore(), registry=_line_cutter(count))
     messages = _tools(24)
     result = hr.compress(messages, hr.counter.count_messages(messages) // 8)
     assert result.within_budget
