@@ -3,7 +3,9 @@
 
 JSON: a ``"key": value`` line (or, for one-line JSON, a whole object) is the fact; the question
 names the key and a value of a neighbouring line that identifies the entry. Tables: a row is the
-fact; the question names its first cell (or another cell) and asks for another column by its header.
+fact; the question names its first cell and asks for another column by its header.
+``ambiguous_rows`` counts, for a table case, how many rows hold the most of the question's own
+words; generalise.py prints how many cases exceed 5.
 """
 
 from __future__ import annotations
@@ -150,6 +152,13 @@ def header_of(lines: list[str], sep: str) -> list[str]:
     return []
 
 
+def records_of(lines: list[str], sep: str, header: list[str]) -> list[list[str]]:
+    """The cells of every record: the lines that are neither blank, a comment, nor the header."""
+    return [
+        line.split(sep) for line in lines if line.strip() and not line.startswith("#") and line.split(sep) != header
+    ]
+
+
 def table_case(rng: random.Random, command: str, text: str, sep: str) -> Case | None:
     lines = text.split("\n")
     header = header_of(lines, sep)
@@ -177,6 +186,22 @@ def table_case(rng: random.Random, command: str, text: str, sep: str) -> Case | 
         if valid(case):
             return case
     return None
+
+
+def ambiguous_rows(case: Case) -> int:
+    """How many records of a table case's output hold the most of the question's own words (not
+    the template's, the file name's or the column names'), as lower-case runs of letters and
+    digits: above a handful, the question does not tell the reader which row it means."""
+    output = case.calls[0].output
+    lines = output.split("\n")
+    sep = "\t" if "\t" in output.split("\n", 3)[-1] else ","
+    header = header_of(lines, sep)
+    skeleton = " ".join(TABLE_TEMPLATES) + " " + case.calls[0].command + " dpkg table"
+    common = set(re.findall(r"[a-z0-9]+", (skeleton + " " + " ".join(header)).lower()))
+    own = set(re.findall(r"[a-z0-9]+", case.question.lower())) - common
+    held = [len(own & set(re.findall(r"[a-z0-9]+", sep.join(r).lower()))) for r in records_of(lines, sep, header)]
+    best = max(held, default=0)
+    return sum(h == best for h in held)
 
 
 def source_family(source: tuple[str, ...]) -> str:
