@@ -3,7 +3,13 @@
 
 JSON: a ``"key": value`` line (or, for one-line JSON, a whole object) is the fact; the question
 names the key and a value of a neighbouring line that identifies the entry. Tables: a row is the
-fact; the question names its first cell and asks for another column by its header.
+fact; the question names the row by its identifying cells and asks for another column by its
+header. The first cell identifies a row when no other row shares it (a package, a release, a
+country code); when others do (numpy's ``umath-validation-set-*.csv`` rows all start with
+``np.float32`` or ``np.float64``, tzdata's ``zone.tab`` lists 16 zones under ``BR``), the question
+adds the row's key among them: the first other cell no row sharing the first cell has, a cell with
+a word in it first (``America/Noronha`` before ``-0351-03225``). Before, such questions named only
+the first cell and matched 147-814 rows equally well, which no reader could answer.
 ``ambiguous_rows`` counts, for a table case, how many rows hold the most of the question's own
 words; generalise.py prints how many cases exceed 5.
 """
@@ -13,6 +19,7 @@ from __future__ import annotations
 import random
 import re
 import sys
+from collections import Counter
 from pathlib import Path
 
 from .common import Call, Case, family_of, files, fill, python_roots, read_text, run, shown, spread, unique_lines, valid
@@ -34,6 +41,13 @@ TABLE_TEMPLATES = (
     "What is the {column} of {cell} in {file}?",
     "In {file}, which {column} goes with {cell}?",
     "Find the row for {cell} in {file} and tell me its {column}.",
+)
+# a row the first cell does not identify, named by its key among the rows sharing that cell; as
+# many templates as above, so the seeded choice draws the same numbers either way
+KEYED_TEMPLATES = (
+    "What is the {column} of the {cell} row whose {key} is {value} in {file}?",
+    "In {file}, which {column} goes with {cell} and {key} {value}?",
+    "Find the {cell} row with {key} {value} in {file} and tell me its {column}.",
 )
 DPKG_JSON = (
     '{"package": "${Package}", "version": "${Version}", "installed_size": "${Installed-Size}", '
@@ -159,11 +173,28 @@ def records_of(lines: list[str], sep: str, header: list[str]) -> list[list[str]]
     ]
 
 
+def row_key(cells: list[str], records: list[list[str]], exclude: int) -> int | None:
+    """The column that tells this row from the others sharing its first cell, or None when no
+    cell does; a cell with a word in it (a name) before one of digits and signs, then leftmost.
+    ``exclude`` is the column the question asks for."""
+    peers = [r for r in records if r and r[0].strip() == cells[0].strip()]
+    usable = [
+        j
+        for j in range(1, len(cells))
+        if j != exclude
+        and cells[j].strip()
+        and sum(len(r) > j and r[j].strip() == cells[j].strip() for r in peers) == 1
+    ]
+    return min(usable, key=lambda j: (not re.search(r"[A-Za-z]{3,}", cells[j]), j), default=None)
+
+
 def table_case(rng: random.Random, command: str, text: str, sep: str) -> Case | None:
     lines = text.split("\n")
     header = header_of(lines, sep)
     if len(header) < 2:
         return None
+    records = records_of(lines, sep, header)
+    firsts = Counter(r[0].strip() for r in records)
     picks = unique_lines(text, lambda s: not s.startswith("#") and s.count(sep) >= 1 and len(s) >= 12)
     picks = [i for i in picks if i > 0 and lines[i].split(sep) != header]
     rng.shuffle(picks)
@@ -172,14 +203,25 @@ def table_case(rng: random.Random, command: str, text: str, sep: str) -> Case | 
         columns = [i for i in range(1, min(len(cells), len(header))) if header[i]]
         if not columns or not cells[0].strip():
             continue
-        column = header[rng.choice(columns)]
-        slots = {"column": column, "cell": cells[0].strip(), "file": command.split()[-1].split("/")[-1].rstrip(")'")}
+        wanted = rng.choice(columns)
+        slots = {
+            "column": header[wanted],
+            "cell": cells[0].strip(),
+            "file": command.split()[-1].split("/")[-1].rstrip(")'"),
+        }
         if command.startswith("(printf"):
             slots["file"] = "the dpkg table"
+        templates = TABLE_TEMPLATES
+        if firsts[cells[0].strip()] > 1:  # the first cell does not identify the row: add its key
+            key = row_key(cells, records, wanted)
+            if key is None or key >= len(header) or not header[key]:
+                continue
+            slots |= {"key": header[key], "value": cells[key].strip()}
+            templates = KEYED_TEMPLATES
         case = Case(
             f"table:{command[:60]}:{line_no + 1}",
             "table",
-            fill(rng, TABLE_TEMPLATES, **slots),
+            fill(rng, templates, **slots),
             [lines[line_no]],
             [Call(command, text)],
         )
@@ -196,7 +238,7 @@ def ambiguous_rows(case: Case) -> int:
     lines = output.split("\n")
     sep = "\t" if "\t" in output.split("\n", 3)[-1] else ","
     header = header_of(lines, sep)
-    skeleton = " ".join(TABLE_TEMPLATES) + " " + case.calls[0].command + " dpkg table"
+    skeleton = " ".join(TABLE_TEMPLATES + KEYED_TEMPLATES) + " " + case.calls[0].command + " dpkg table"
     common = set(re.findall(r"[a-z0-9]+", (skeleton + " " + " ".join(header)).lower()))
     own = set(re.findall(r"[a-z0-9]+", case.question.lower())) - common
     held = [len(own & set(re.findall(r"[a-z0-9]+", sep.join(r).lower()))) for r in records_of(lines, sep, header)]
