@@ -219,3 +219,19 @@ def test_marker_summaries_go_before_the_rows_the_question_names() -> None:
         out = TableCompressor().compress(text, room, ctx(text, question))
         assert out is not None and COUNTER.count(out.text) <= room
         assert row in check(text, out.text, out.omitted["rows"])
+
+
+def test_a_comment_header_aligned_with_tabs_names_the_columns() -> None:
+    """tzdata's ``zone.tab`` aligns its header comment with extra tabs (``#code<TAB>coordinates<TAB>TZ
+    <TAB><TAB><TAB>comments``) over records of 3 and 4 cells: the empty names are alignment, not
+    columns, so the file is a table (it went to the generic cut before)."""
+    text = (GOLDEN / "zone.tab").read_text()
+    table = parse_table(text)
+    assert table is not None and table.head == ["#code\tcoordinates\tTZ\t\t\tcomments\n"]
+    assert table.rows[table.at] == {"code": "AD", "coordinates": "+4230+00131", "TZ": "Europe/Andorra", "comments": ""}
+    hr = Headroom(store=MemoryStore(), model="gpt-4")
+    room = COUNTER.count(text) // 7
+    (entry,) = hr.compress_text(
+        text, room, query="Which TZ has the BR row with coordinates -0351-03225?"
+    ).manifest.entries
+    assert entry.compressor == "table" and entry.omitted.get("rows", 0) > 0
