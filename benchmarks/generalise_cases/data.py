@@ -232,16 +232,20 @@ def table_case(rng: random.Random, command: str, text: str, sep: str) -> Case | 
 
 def ambiguous_rows(case: Case) -> int:
     """How many records of a table case's output hold the most of the question's own words (not
-    the template's, the file name's or the column names'), as lower-case runs of letters and
-    digits: above a handful, the question does not tell the reader which row it means."""
+    the template's, the file name's or the column names'): above a handful, the question does not
+    tell the reader which row it means. Words are lower-case runs of letters and digits joined by
+    dots, so a release ``20.10`` or a dtype ``np.float64`` is one word, not two that dates match."""
+
+    def words(text: str) -> set[str]:
+        return set(re.findall(r"[a-z0-9_]+(?:\.[a-z0-9_]+)*", text.lower()))
+
     output = case.calls[0].output
     lines = output.split("\n")
     sep = "\t" if "\t" in output.split("\n", 3)[-1] else ","
     header = header_of(lines, sep)
     skeleton = " ".join(TABLE_TEMPLATES + KEYED_TEMPLATES) + " " + case.calls[0].command + " dpkg table"
-    common = set(re.findall(r"[a-z0-9]+", (skeleton + " " + " ".join(header)).lower()))
-    own = set(re.findall(r"[a-z0-9]+", case.question.lower())) - common
-    held = [len(own & set(re.findall(r"[a-z0-9]+", sep.join(r).lower()))) for r in records_of(lines, sep, header)]
+    own = words(case.question) - words(skeleton + " " + " ".join(header))
+    held = [len(own & words(sep.join(r))) for r in records_of(lines, sep, header)]
     best = max(held, default=0)
     return sum(h == best for h in held)
 
