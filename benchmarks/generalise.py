@@ -31,6 +31,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).parent))
 
 from generalise_cases import KINDS, Case, build_cases, half_of  # noqa: E402
+from generalise_cases.data import ambiguous_rows  # noqa: E402
 from run import text_of  # noqa: E402  (the one walk over messages the benchmarks share)
 
 from headroom import Headroom, MemoryStore, TokenCounter  # noqa: E402
@@ -192,6 +193,12 @@ def report(
         f"Bar >= 90% and >= 2x truncation: verbatim {verdict(kept, theirs)}, "
         f"words in order {verdict(in_order, theirs_in_order)}**"
     )
+    tables = [c for c in cases if c.kind == "table"]
+    if tables:  # a question that matches many rows equally well names no row a reader could find
+        out.append(
+            f"table questions whose own words match more than 5 rows equally well: "
+            f"{sum(ambiguous_rows(c) > 5 for c in tables)} of {len(tables)}"
+        )
     errors = [(c.id, results[c.id, s][0].error) for c in cases for s in SHARES if results[c.id, s][0].error]
     if errors:
         out.append(f"headroom raised on {len(errors)} case-budgets" + ("" if half == "test" else f": {errors[:5]}"))

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from generalise_cases import Case, half_of, valid  # noqa: E402
 from generalise_cases.code import python_case  # noqa: E402
 from generalise_cases.common import Call  # noqa: E402
-from generalise_cases.data import json_case, table_case  # noqa: E402
+from generalise_cases.data import ambiguous_rows, json_case, table_case  # noqa: E402
 from generalise_cases.diffs import changed_line_case  # noqa: E402
 from generalise_cases.logs import log_case  # noqa: E402
 
@@ -86,6 +86,20 @@ def test_log_table_and_json_cases(tmp_path: Path) -> None:
     case = json_case(rng, "cat deps.json", data)
     assert case is not None
     check(case)
+
+
+def test_a_table_question_names_a_row_its_first_cell_does_not_identify_by_its_key() -> None:
+    # the shape of numpy's umath-validation-set-*.csv: every row starts with one of two dtypes
+    rows = "dtype,input,output,ulperrortol\n" + "".join(
+        f"np.float{32 if i % 2 else 64},0x{i * 7919:08x},0x{i * 104729:08x},{i % 3 + 1}\n" for i in range(60)
+    )
+    for seed in range(5):
+        case = table_case(random.Random(seed), "cat umath-validation-set-log.csv", rows, ",")
+        assert case is not None
+        check(case)
+        assert ambiguous_rows(case) == 1, case.question  # before: 30 rows held "np float64" equally
+        key = case.facts[0].split(",")[1]
+        assert key in case.question or case.facts[0].split(",")[2] in case.question
 
 
 @pytest.mark.skipif(shutil.which("diff") is None, reason="diff is not installed")

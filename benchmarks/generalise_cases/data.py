@@ -3,7 +3,15 @@
 
 JSON: a ``"key": value`` line (or, for one-line JSON, a whole object) is the fact; the question
 names the key and a value of a neighbouring line that identifies the entry. Tables: a row is the
-fact; the question names its first cell (or another cell) and asks for another column by its header.
+fact; the question names the row by its identifying cells and asks for another column by its
+header. The first cell identifies a row when no other row shares it (a package, a release, a
+country code); when others do (numpy's ``umath-validation-set-*.csv`` rows all start with
+``np.float32`` or ``np.float64``, tzdata's ``zone.tab`` lists 16 zones under ``BR``), the question
+adds the row's key among them: the first other cell no row sharing the first cell has, a cell with
+a word in it first (``America/Noronha`` before ``-0351-03225``). Before, such questions named only
+the first cell and matched 147-814 rows equally well, which no reader could answer.
+``ambiguous_rows`` counts, for a table case, how many rows hold the most of the question's own
+words; generalise.py prints how many cases exceed 5.
 """
 
 from __future__ import annotations
@@ -11,6 +19,7 @@ from __future__ import annotations
 import random
 import re
 import sys
+from collections import Counter
 from pathlib import Path
 
 from .common import Call, Case, family_of, files, fill, python_roots, read_text, run, shown, spread, unique_lines, valid
@@ -32,6 +41,13 @@ TABLE_TEMPLATES = (
     "What is the {column} of {cell} in {file}?",
     "In {file}, which {column} goes with {cell}?",
     "Find the row for {cell} in {file} and tell me its {column}.",
+)
+# a row the first cell does not identify, named by its key among the rows sharing that cell; as
+# many templates as above, so the seeded choice draws the same numbers either way
+KEYED_TEMPLATES = (
+    "What is the {column} of the {cell} row whose {key} is {value} in {file}?",
+    "In {file}, which {column} goes with {cell} and {key} {value}?",
+    "Find the {cell} row with {key} {value} in {file} and tell me its {column}.",
 )
 DPKG_JSON = (
     '{"package": "${Package}", "version": "${Version}", "installed_size": "${Installed-Size}", '
@@ -150,11 +166,35 @@ def header_of(lines: list[str], sep: str) -> list[str]:
     return []
 
 
+def records_of(lines: list[str], sep: str, header: list[str]) -> list[list[str]]:
+    """The cells of every record: the lines that are neither blank, a comment, nor the header."""
+    return [
+        line.split(sep) for line in lines if line.strip() and not line.startswith("#") and line.split(sep) != header
+    ]
+
+
+def row_key(cells: list[str], records: list[list[str]], exclude: int) -> int | None:
+    """The column that tells this row from the others sharing its first cell, or None when no
+    cell does; a cell with a word in it (a name) before one of digits and signs, then leftmost.
+    ``exclude`` is the column the question asks for."""
+    peers = [r for r in records if r and r[0].strip() == cells[0].strip()]
+    usable = [
+        j
+        for j in range(1, len(cells))
+        if j != exclude
+        and cells[j].strip()
+        and sum(len(r) > j and r[j].strip() == cells[j].strip() for r in peers) == 1
+    ]
+    return min(usable, key=lambda j: (not re.search(r"[A-Za-z]{3,}", cells[j]), j), default=None)
+
+
 def table_case(rng: random.Random, command: str, text: str, sep: str) -> Case | None:
     lines = text.split("\n")
     header = header_of(lines, sep)
     if len(header) < 2:
         return None
+    records = records_of(lines, sep, header)
+    firsts = Counter(r[0].strip() for r in records)
     picks = unique_lines(text, lambda s: not s.startswith("#") and s.count(sep) >= 1 and len(s) >= 12)
     picks = [i for i in picks if i > 0 and lines[i].split(sep) != header]
     rng.shuffle(picks)
@@ -163,20 +203,51 @@ def table_case(rng: random.Random, command: str, text: str, sep: str) -> Case | 
         columns = [i for i in range(1, min(len(cells), len(header))) if header[i]]
         if not columns or not cells[0].strip():
             continue
-        column = header[rng.choice(columns)]
-        slots = {"column": column, "cell": cells[0].strip(), "file": command.split()[-1].split("/")[-1].rstrip(")'")}
+        wanted = rng.choice(columns)
+        slots = {
+            "column": header[wanted],
+            "cell": cells[0].strip(),
+            "file": command.split()[-1].split("/")[-1].rstrip(")'"),
+        }
         if command.startswith("(printf"):
             slots["file"] = "the dpkg table"
+        templates = TABLE_TEMPLATES
+        if firsts[cells[0].strip()] > 1:  # the first cell does not identify the row: add its key
+            key = row_key(cells, records, wanted)
+            if key is None or key >= len(header) or not header[key]:
+                continue
+            slots |= {"key": header[key], "value": cells[key].strip()}
+            templates = KEYED_TEMPLATES
         case = Case(
             f"table:{command[:60]}:{line_no + 1}",
             "table",
-            fill(rng, TABLE_TEMPLATES, **slots),
+            fill(rng, templates, **slots),
             [lines[line_no]],
             [Call(command, text)],
         )
         if valid(case):
             return case
     return None
+
+
+def ambiguous_rows(case: Case) -> int:
+    """How many records of a table case's output hold the most of the question's own words (not
+    the template's, the file name's or the column names'): above a handful, the question does not
+    tell the reader which row it means. Words are lower-case runs of letters and digits joined by
+    dots, so a release ``20.10`` or a dtype ``np.float64`` is one word, not two that dates match."""
+
+    def words(text: str) -> set[str]:
+        return set(re.findall(r"[a-z0-9_]+(?:\.[a-z0-9_]+)*", text.lower()))
+
+    output = case.calls[0].output
+    lines = output.split("\n")
+    sep = "\t" if "\t" in output.split("\n", 3)[-1] else ","
+    header = header_of(lines, sep)
+    skeleton = " ".join(TABLE_TEMPLATES + KEYED_TEMPLATES) + " " + case.calls[0].command + " dpkg table"
+    own = words(case.question) - words(skeleton + " " + " ".join(header))
+    held = [len(own & words(sep.join(r))) for r in records_of(lines, sep, header)]
+    best = max(held, default=0)
+    return sum(h == best for h in held)
 
 
 def source_family(source: tuple[str, ...]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from headroom import MARKER_RE, Headroom, MemoryStore, PieceContext, TokenCounter, find_markers, make_handle
-from headroom.compressors._rows import priority
+from headroom.compressors._rows import _FAILURE, _failed, _identity, priority
 from headroom.compressors.table._parse import parse_table
 from headroom.compressors.table.compressor import TableCompressor
 from headroom.registry import Registry
@@ -219,3 +220,46 @@ def test_marker_summaries_go_before_the_rows_the_question_names() -> None:
         out = TableCompressor().compress(text, room, ctx(text, question))
         assert out is not None and COUNTER.count(out.text) <= room
         assert row in check(text, out.text, out.omitted["rows"])
+
+
+def test_a_comment_header_aligned_with_tabs_names_the_columns() -> None:
+    """tzdata's ``zone.tab`` aligns its header comment with extra tabs (``#code<TAB>coordinates<TAB>TZ
+    <TAB><TAB><TAB>comments``) over records of 3 and 4 cells: the empty names are alignment, not
+    columns, so the file is a table (it went to the generic cut before)."""
+    text = (GOLDEN / "zone.tab").read_text()
+    table = parse_table(text)
+    assert table is not None and table.head == ["#code\tcoordinates\tTZ\t\t\tcomments\n"]
+    assert table.rows[table.at] == {"code": "AD", "coordinates": "+4230+00131", "TZ": "Europe/Andorra", "comments": ""}
+    hr = Headroom(store=MemoryStore(), model="gpt-4")
+    room = COUNTER.count(text) // 7
+    (entry,) = hr.compress_text(
+        text, room, query="Which TZ has the BR row with coordinates -0351-03225?"
+    ).manifest.entries
+    assert entry.compressor == "table" and entry.omitted.get("rows", 0) > 0
+
+
+_CELL = st.lists(
+    st.sampled_from(["a", "b", " ", "\n", "-", "_", ".", "error", "timed", "out", "Failed", "x", "timed out"]),
+    max_size=6,
+).map("".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_CELL, min_size=1, max_size=6))
+def test_a_row_fails_by_one_search_over_its_cells_as_by_one_per_cell(cells: list[str]) -> None:
+    """The row ranking searches the failure words once over a row's string cells joined by
+    newlines (one regex call per row, not per cell): the same rows fail as cell by cell."""
+    leaves = [(f"c{i}", cell) for i, cell in enumerate(cells)]
+    assert _failed(leaves) == any(_FAILURE.search(cell) for cell in cells)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.one_of(st.text(max_size=4), st.integers(-3, 3), st.booleans(), st.none(), st.floats(-2, 2)), max_size=8)
+)
+def test_equal_values_are_counted_as_their_json_is(values: list[object]) -> None:
+    """Rare and first values are counted by the string itself, anything else by its JSON: the
+    same classes of equal values as comparing every value's JSON."""
+    for a in values:
+        for b in values:
+            assert (_identity(a) == _identity(b)) == (json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True))

@@ -94,6 +94,8 @@ def _delimited(body: list[str], delimiter: str) -> Table | None:
     widest = max(len(c) for c in cells if c is not None)
     at, header = first, cells[first]
     named = next(csv.reader([body[first - 1][1:]], delimiter=delimiter), []) if first else []
+    if delimiter == "\t":  # tabs that align a comment header (zone.tab: ``TZ\t\t\tcomments``) name no column
+        named = [name for name in named if name.strip()]
     # a comment names the columns (a tzdata name runs to 49 characters): a longer name is allowed
     if len(named) == widest and _header_like(named, longest=80):
         at, header = first - 1, named
