@@ -100,6 +100,11 @@ class _Profile:
     # by (headless: 0, 1, or 2 with plain forms; hunks given to marks with their commits)
     steps: dict[tuple[int, frozenset[int]], list[tuple[int, Form, int]]] = field(default_factory=dict, compare=False)
 
+    @property
+    def strong_count(self) -> int:
+        best = max(self.peaks, default=0.0)
+        return sum(1 for peak in self.peaks if best > 0 and peak >= best / 2)
+
     def dropped(self, level: int) -> list[int]:
         """Lines outside hunks that pressure ``level`` gives to marks: 1, of each commit's header
         every stretch but its ``commit`` line and subject (author, date, message body, ``--stat``)
@@ -205,9 +210,9 @@ class DiffCompressor(Compressor):
                 continue
             result, rank, strong = fitted
             short = any(note == _SHORT for note in result.fallbacks)
-            if (rank == 0 and not short and level < 2) or not profile.diff.hunks:
+            if (rank == 0 and not short and level < 2 and strong >= profile.strong_count) or not profile.diff.hunks:
                 return result
-            found.append(((rank == 0, level < 2, strong, ctx.counter.count(result.text), -level), result))
+            found.append(((rank == 0, strong, level < 2, ctx.counter.count(result.text), -level), result))
         if not found:
             return _by_commit(profile, target, ctx)
         key, result = max(found, key=lambda f: f[0])
