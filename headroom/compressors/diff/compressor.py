@@ -59,6 +59,7 @@ _NEWEST = frozenset({"last", "latest", "newest", "most recent", "recent"})
 # said when marks carry only their ranges, the last resort before no hunk at all
 _BRIEF = "diff: marks carry their line ranges only (no file names or counts) to keep the hunk the query ranks first"
 _FAINT = "diff: commits holding no strong match for the query given whole to marks to keep the hunk it ranks first"
+_NO_COMMITS = "diff: commit lines and subjects given to marks to keep a hunk the query ranks (nothing else fitted)"
 _NAME_COST = 4  # a file named in a marker costs its path and this ("+12 -3, ")
 # where a hunk's file is documentation, a changelog or notes: ranked after code on a tie
 _DOCS = re.compile(
@@ -122,6 +123,8 @@ class _Profile:
             out += [i for section in self.diff.files for i in range(section.start, section.header_end)]
         if level >= 3:  # commits holding no strong match go whole, their hunks with them
             out += [i for k in self.faint(level) for i in range(self.commits[k][0], self.commits[k][2])]
+        if level >= 6:  # the kept commit's own ``commit`` line and subject too
+            out += [i for start, head, _ in self.commits for i in range(start, head)]
         return sorted(set(out))
 
     def faint(self, level: int = 3) -> list[int]:
@@ -195,12 +198,13 @@ class DiffCompressor(Compressor):
         found: list[tuple[tuple[bool, bool, int, int, int], Compressed]] = []
         # headless text no longer applies as a patch: worth it only for lines the question asks about
         asked = any(form is not None for form in profile.focused)
-        for level in (0, 1, 2, 3, 4, 5) if profile.diff.hunks else (0,):
+        for level in (0, 1, 2, 3, 4, 5, 6) if profile.diff.hunks else (0,):
             if (
                 (level == 1 and not profile.commits)
                 or (level >= 2 and not asked)
                 or (level == 3 and not profile.faint())
                 or (level == 5 and (found or profile.faint(5) == profile.faint()))
+                or (level == 6 and (found or not profile.commits))
             ):
                 continue
             if level >= 3 and any(key[0] and -key[-1] < 3 for key, _ in found):
@@ -392,6 +396,7 @@ def _fit(
     (chosen, out, omitted), cost = got
     fallbacks = ((_HEADLESS,) if level >= 2 else ()) + ((_SHORT,) if cost < FLOOR * target else ())
     fallbacks += ((_FAINT,) if level >= 3 and profile.faint(level) else ()) + ((_BRIEF,) if level >= 4 else ())
+    fallbacks += (_NO_COMMITS,) if level >= 6 else ()
     rank = next((r for r, unit in enumerate(profile.order) if unit in chosen), len(profile.order))
     best = max(profile.peaks, default=0.0)
     strong = sum(1 for unit in chosen if profile.diff.hunks and best > 0 and profile.peaks[unit] >= best / 2)
