@@ -38,6 +38,12 @@ _ASKS_DEFINITION = re.compile(
     re.I,
 )
 
+# the smallest form keeps the lines that tie with the best, at most this many: equal scores mean the
+# question cannot tell them apart (one line at two indents, the old and new side of a re-indented
+# line, two entries of a table that share the asked-for words), and a room of 60 tokens that kept
+# one of them kept the other half the time
+_TIES = 3
+
 # one kept hunk's form: None = verbatim, else its kept stretches (first line, end, new @@ line)
 Form = tuple[tuple[int, int, str], ...] | None
 
@@ -85,9 +91,10 @@ def focus(
     if best <= 0:
         return None
     wanted = [kind in ("+", "-") and scores[body[j]] >= best * share for j, kind in enumerate(kinds)]
-    if not pair:  # the smallest form: one line, the best (the new side of a change on a tie)
-        top = min(changed, key=lambda j: (-scores[body[j]], kinds[j] != "+", j))
-        wanted = [j == top for j in range(len(kinds))]
+    if not pair:  # the smallest form: the best line, and the lines that tie with it (up to _TIES)
+        tops = sorted(changed, key=lambda j: (-scores[body[j]], kinds[j] != "+", j))
+        tied = {j for j in tops[:_TIES] if scores[body[j]] >= best}
+        wanted = [j in tied for j in range(len(kinds))]
     elif not applies:
         _pair(kinds, wanted)
     keep = _around(kinds, wanted, context)
