@@ -46,7 +46,7 @@ _HEADLESS = "diff: file headers given to marks to keep the hunks the query ranks
 # said when a result stays under 0.9 of its target (issue 12: reach the target or say why)
 _SHORT = "diff: under 0.9 of the target used: the next hunk, commit or --stat line in rank fits in none of its forms"
 _HEADLESS_FORMS = frozenset(
-    {"plain_bare", "single", "bare", "loose", "spread", "matched"}
+    {"plain_bare", "single", "bare", "loose", "spread", "matched", "top2", "top3", "top4"}
 )  # forms that no longer apply as a patch
 _WIDENED = frozenset({"narrow", "focused"})  # forms widened to apply, grown into only while the text applies
 # a commit named by its place in the history: the vocabulary of "first/last commit" questions
@@ -60,6 +60,8 @@ _NEWEST = frozenset({"last", "latest", "newest", "most recent", "recent"})
 _BRIEF = "diff: marks carry their line ranges only (no file names or counts) to keep the hunk the query ranks first"
 _FAINT = "diff: commits holding no strong match for the query given whole to marks to keep the hunk it ranks first"
 _NO_COMMITS = "diff: commit lines and subjects given to marks to keep a hunk the query ranks (nothing else fitted)"
+# the rungs of the ladder a headless hunk grows on, between its best lines and its lines with context
+_LADDER = (2, 3, 4)
 _NAME_COST = 4  # a file named in a marker costs its path and this ("+12 -3, ")
 # where a hunk's file is documentation, a changelog or notes: ranked after code on a tie
 _DOCS = re.compile(
@@ -98,6 +100,9 @@ class _Profile:
     peaks: list[float] = field(default_factory=list)  # each hunk's best line score
     plain_single: list[Form] = field(default_factory=list)  # headless: ``single`` without its @@ line
     plain_bare: list[Form] = field(default_factory=list)  # headless: ``bare`` without its @@ lines
+    # headless: the ladder from ``bare`` up, the k best lines with their counterparts, by name
+    # (``top2``, ``plain_top2``, ...): a hunk grows one line at a time
+    ladder: dict[str, list[Form]] = field(default_factory=dict)
     # by (headless: 0, 1, or 2 with plain forms; hunks given to marks with their commits)
     steps: dict[tuple[int, frozenset[int]], list[tuple[int, Form, int]]] = field(default_factory=dict, compare=False)
 
@@ -294,6 +299,10 @@ def _build_profile(text: str, ctx: PieceContext, context: int) -> _Profile:
         single = [focus(diff.lines, hunk, line_scores, 0, 1.0, applies=False, pair=False) for hunk in diff.hunks]
         spread = [focus(diff.lines, hunk, line_scores, context, 0.5, applies=False) for hunk in diff.hunks]
         matched = [focus(diff.lines, hunk, line_scores, context, 1e-9, applies=False) for hunk in diff.hunks]
+        ladder: dict[str, list[Form]] = {}
+        for k in _LADDER:
+            ladder[f"top{k}"] = [focus(diff.lines, h, line_scores, 0, 1.0, applies=False, top=k) for h in diff.hunks]
+            ladder[f"plain_top{k}"] = [plain(form) for form in ladder[f"top{k}"]]
         return _Profile(
             diff,
             costs,
@@ -314,6 +323,7 @@ def _build_profile(text: str, ctx: PieceContext, context: int) -> _Profile:
             peaks=[max(line_scores[h.start : h.end]) for h in diff.hunks],
             plain_single=[plain(form) for form in single],
             plain_bare=[plain(form) for form in bare],
+            ladder=ladder,
         )
     if len(diff.stat) < 2:
         return _Profile(diff, costs, [], [], [], [], [], [], [], [], [], marker, header, fixed, opening, *commits)
@@ -556,7 +566,7 @@ def _sequence(profile: _Profile, headless: int, excluded: frozenset[int]) -> lis
             ):
                 continue
             for index in units:
-                form = None if step == "whole" else getattr(profile, step)[index]
+                form = None if step == "whole" else (profile.ladder.get(step) or getattr(profile, step))[index]
                 if form is None and step != "whole":
                     continue
                 extra = _cost(profile, index, form) - _cost(profile, index, current[index])
@@ -576,10 +586,11 @@ def _sequence(profile: _Profile, headless: int, excluded: frozenset[int]) -> lis
     best = max((profile.peaks[index] for index in matching), default=0.0)
     strong = [index for index in matching if profile.peaks[index] >= best / 2]
     weak = [index for index in matching if profile.peaks[index] < best / 2]
+    ladder = tuple(f"plain_top{k}" for k in _LADDER) if headless > 1 else ("bare", *(f"top{k}" for k in _LADDER))
     for units in (strong, weak):
         for index in units:
             add(index)
-        grow(("plain_bare", "bare", "loose", "spread", "matched", "narrow", "focused"), units)
+        grow(("plain_bare", *ladder, "loose", "spread", "matched", "narrow", "focused"), units)
     for index in others:
         add(index)
     grow(("trimmed", "whole"), order)
