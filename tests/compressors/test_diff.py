@@ -371,8 +371,9 @@ def test_a_long_all_added_hunk_shrinks_to_the_asked_for_lines() -> None:
     out = compress(original, 1000, query)
     assert out is not None
     # "the first commit" is the oldest, listed last (its one hunk adds the whole file, 384 lines)
-    stretches = re.findall(r"^@@ -0,0 \+(\d+),(\d+) @@.*\n((?:\+.*\n)+)", out, re.M)
-    assert stretches and all(int(count) < 384 for _, count, _ in stretches)  # parts of the new file's one hunk
+    # (a stretch of one line has no count: ``@@ -0,0 +51 @@``)
+    stretches = re.findall(r"^@@ -0,0 \+(\d+)(?:,(\d+))? @@.*\n((?:\+.*\n)+)", out, re.M)
+    assert stretches and all(int(count or 1) < 384 for _, count, _ in stretches)  # parts of the new file's one hunk
     assert any("self._recreate_cm()" in lines for _, _, lines in stretches)
 
 

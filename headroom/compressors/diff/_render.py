@@ -57,6 +57,8 @@ def write(
     writer = _Writer(diff, ctx, patches_under_stat)
     writer.brief = brief
     starts = {hunk.start for hunk in diff.hunks}
+    # the kept lines that are not plain (an @@ line, or a line a new @@ line opens), in order
+    special = sorted(starts.union(header_at))
     lines = diff.lines
     index, count = 0, len(lines)
     while index < count:
@@ -77,7 +79,19 @@ def write(
             if index not in replaced:
                 writer.keep(line, "")
         else:
+            # a stretch of plain kept lines at once, up to the next omitted or special line: a
+            # call per kept line was most of a render's time once levels keep whole headers
+            try:
+                end = omitted.index(True, index + 1)
+            except ValueError:
+                end = count
+            at = bisect.bisect_right(special, index)
+            if at < len(special):
+                end = min(end, special[at])
             writer.keep(None, line)
+            writer.out.extend(lines[index + 1 : end])
+            index = end
+            continue
         index += 1
     return writer.finish()
 

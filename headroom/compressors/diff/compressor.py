@@ -200,9 +200,13 @@ class DiffCompressor(Compressor):
         # ate the room of level 3, which kept one hunk where brief marks kept both the question's),
         # then the one that uses most of the room (a run of steps that stopped at a big hunk left
         # half the room), then the lower
-        found: list[tuple[tuple[bool, bool, int, int, int], Compressed]] = []
+        found: list[tuple[tuple[bool, bool, int, bool, int, int], Compressed]] = []
         # headless text no longer applies as a patch: worth it only for lines the question asks about
         asked = any(form is not None for form in profile.focused)
+        # a diff of one file (a ``diff -u``, a ``git log -p`` of one path) loses nothing the command
+        # did not say when its file headers go to marks; in a diff of several they name each
+        # hunk's file, so there a level that keeps them comes first
+        one_file = len({section.path for section in profile.diff.files}) <= 1
         for level in (0, 1, 2, 3, 4, 5, 6) if profile.diff.hunks else (0,):
             if (
                 (level == 1 and not profile.commits)
@@ -219,18 +223,22 @@ class DiffCompressor(Compressor):
                 continue
             result, rank, strong = fitted
             short = any(note == _SHORT for note in result.fallbacks)
-            if (rank == 0 and not short and level < 2 and strong >= profile.strong_count) or not profile.diff.hunks:
+            if (rank == 0 and not short and level < 2 and (strong >= profile.strong_count or not one_file)) or not (
+                profile.diff.hunks
+            ):
                 return result
-            found.append(((rank == 0, strong, level < 2, ctx.counter.count(result.text), -level), result))
+            named = level < 2 or one_file
+            found.append(((rank == 0, named, strong, level < 2, ctx.counter.count(result.text), -level), result))
         if not found:
             return _by_commit(profile, target, ctx)
         key, result = max(found, key=lambda f: f[0])
         if -key[-1] >= 2:
             # the chosen headless level again with its hunks' @@ lines given to the marks before
-            # them, taken only when that keeps more hunks the question matches strongly (a 60-token
-            # room held one ``import warnings`` of two, each under an @@ line of 15 tokens)
+            # them, taken unless that keeps fewer hunks the question matches strongly: the room an
+            # @@ line costs (8 to 19 tokens) buys a line (a 60-token room held one ``import
+            # warnings`` of two, each under its @@ line; another the removed side of a change alone)
             fitted = _fit(profile, target, ctx, -key[-1], plain=True)
-            if fitted is not None and fitted[1] == 0 and fitted[2] > key[2]:
+            if fitted is not None and fitted[1] == 0 and fitted[2] >= key[2]:
                 return fitted[0]
         return result
 
