@@ -45,8 +45,12 @@ __all__ = ["DiffCompressor"]
 _HEADLESS = "diff: file headers given to marks to keep the hunks the query ranks; the text no longer applies as a patch"
 # said when a result stays under 0.9 of its target (issue 12: reach the target or say why)
 _SHORT = "diff: under 0.9 of the target used: the next hunk, commit or --stat line in rank fits in none of its forms"
+# the rungs of the ladder a headless hunk grows on, between its best lines and its lines with
+# context: its k best lines with their counterparts (a 300-line new file kept 4 lines of 561 tokens
+# at every target up to 1,200, where the next form, every line at half the best with context, cost 700)
+_LADDER = (2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64)
 _HEADLESS_FORMS = frozenset(
-    {"plain_bare", "single", "bare", "loose", "spread", "matched", "top2", "top3", "top4"}
+    {"plain_bare", "single", "bare", "loose", "spread", "matched", *(f"top{k}" for k in _LADDER)}
 )  # forms that no longer apply as a patch
 _WIDENED = frozenset({"narrow", "focused"})  # forms widened to apply, grown into only while the text applies
 # a commit named by its place in the history: the vocabulary of "first/last commit" questions
@@ -60,8 +64,6 @@ _NEWEST = frozenset({"last", "latest", "newest", "most recent", "recent"})
 _BRIEF = "diff: marks carry their line ranges only (no file names or counts) to keep the hunk the query ranks first"
 _FAINT = "diff: commits holding no strong match for the query given whole to marks to keep the hunk it ranks first"
 _NO_COMMITS = "diff: commit lines and subjects given to marks to keep a hunk the query ranks (nothing else fitted)"
-# the rungs of the ladder a headless hunk grows on, between its best lines and its lines with context
-_LADDER = (2, 3, 4)
 _NAME_COST = 4  # a file named in a marker costs its path and this ("+12 -3, ")
 # where a hunk's file is documentation, a changelog or notes: ranked after code on a tie
 _DOCS = re.compile(
