@@ -35,7 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from headroom.compressors._reach import FLOOR, reach
 from headroom.compressors.diff._forms import Form, focus, plain, scoped, trim
 from headroom.compressors.diff._parse import Diff, Hunk, hunk_header, parse_diff
-from headroom.compressors.diff._render import write
+from headroom.compressors.diff._render import short_names, write
 from headroom.errors import InvalidInput
 from headroom.plugins import Compressed, Compressor, PieceContext, split_lines
 from headroom.relevance import BM25, LineTerms, sparse_scores, terms
@@ -106,6 +106,7 @@ class _Profile:
     # (``top2``, ``plain_top2``, ...): a hunk grows one line at a time
     ladder: dict[str, list[Form]] = field(default_factory=dict)
     scores: list[float] = field(default_factory=list)  # each line's score for the question (scopes lent)
+    names: list[str] = field(default_factory=list)  # each file's short name in marks (``short_names``)
     # by (headless: 0, 1, or 2 with plain forms; hunks given to marks with their commits)
     steps: dict[tuple[int, frozenset[int]], list[tuple[int, Form, int]]] = field(default_factory=dict, compare=False)
 
@@ -310,10 +311,7 @@ def _build_profile(text: str, ctx: PieceContext, context: int) -> _Profile:
         single = [focus(diff.lines, hunk, line_scores, 0, 1.0, applies=False, pair=False) for hunk in diff.hunks]
         spread = [focus(diff.lines, hunk, line_scores, context, 0.5, applies=False) for hunk in diff.hunks]
         matched = [focus(diff.lines, hunk, line_scores, context, 1e-9, applies=False) for hunk in diff.hunks]
-        ladder: dict[str, list[Form]] = {}
-        for k in _LADDER:
-            ladder[f"top{k}"] = [focus(diff.lines, h, line_scores, 0, 1.0, applies=False, top=k) for h in diff.hunks]
-            ladder[f"plain_top{k}"] = [plain(form) for form in ladder[f"top{k}"]]
+        ladder = _ladder(diff, line_scores)
         return _Profile(
             diff,
             costs,
@@ -336,6 +334,7 @@ def _build_profile(text: str, ctx: PieceContext, context: int) -> _Profile:
             plain_bare=[plain(form) for form in bare],
             ladder=ladder,
             scores=line_scores,
+            names=short_names([section.path for section in diff.files]),
         )
     if len(diff.stat) < 2:
         return _Profile(diff, costs, [], [], [], [], [], [], [], [], [], marker, header, fixed, opening, *commits)
@@ -361,6 +360,22 @@ def _build_profile(text: str, ctx: PieceContext, context: int) -> _Profile:
         opening,
         *commits,
     )
+
+
+def _ladder(diff: Diff, scores: list[float]) -> dict[str, list[Form]]:
+    """Each hunk's rungs ``top{k}`` and ``plain_top{k}``: its k best lines with their counterparts.
+    A rung past the first that holds every matching line of the hunk is None (the same form again,
+    which the growth would skip): most hunks match a few lines, and the rungs to 64 were built anyway."""
+    out: dict[str, list[Form]] = {f"{kind}{k}": [] for k in _LADDER for kind in ("top", "plain_top")}
+    for hunk in diff.hunks:
+        matching = sum(1 for i in range(hunk.start + 1, hunk.end) if scores[i] > 0 and diff.lines[i][:1] in ("+", "-"))
+        reached = False
+        for k in _LADDER:
+            form = None if reached else focus(diff.lines, hunk, scores, 0, 1.0, applies=False, top=k)
+            reached = reached or k >= matching
+            out[f"top{k}"].append(form)
+            out[f"plain_top{k}"].append(plain(form))
+    return out
 
 
 def _commits(diff: Diff, query: str | None, line_terms: LineTerms) -> tuple[list[tuple[int, int, int]], list[int]]:
@@ -463,7 +478,7 @@ def _by_commit(profile: _Profile, target: int, ctx: PieceContext) -> Compressed 
         for k in kept:
             start, head, _ = profile.commits[k]
             omitted[start:head] = [False] * (head - start)
-        out, counts = write(diff, omitted, {}, set(), ctx, patches_under_stat=True)
+        out, counts = write(diff, omitted, {}, set(), ctx, patches_under_stat=True, names=profile.names)
         cost = ctx.counter.count(out)
         if cost <= target:
             return Compressed(out, omitted=counts, fallbacks=(_SHORT,) if cost < 0.9 * target else ())
@@ -635,7 +650,7 @@ def _render(
     if not diff.hunks:
         for number in diff.stat:
             omitted[number] = number not in chosen
-        return write(diff, omitted, header_at, replaced, ctx, brief=brief)
+        return write(diff, omitted, header_at, replaced, ctx, brief=brief, names=profile.names)
     for index, hunk in enumerate(diff.hunks):
         form = chosen.get(index, ())
         if form is None:
@@ -658,4 +673,4 @@ def _render(
             omitted[section.start : section.header_end] = [True] * (section.header_end - section.start)
     for number in dropped:
         omitted[number] = True
-    return write(diff, omitted, header_at, replaced, ctx, brief=brief)
+    return write(diff, omitted, header_at, replaced, ctx, brief=brief, names=profile.names)
