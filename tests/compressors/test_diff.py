@@ -24,7 +24,8 @@ from hypothesis import strategies as st
 from headroom import Headroom, MemoryStore, PieceContext, TokenCounter, find_markers, make_handle
 from headroom.compressors.base import split_lines
 from headroom.compressors.diff._parse import parse_diff
-from headroom.compressors.diff.compressor import DiffCompressor, _choose
+from headroom.compressors.diff._select import choose
+from headroom.compressors.diff.compressor import DiffCompressor
 from headroom.errors import InvalidInput
 from headroom.registry import Registry
 
@@ -417,8 +418,8 @@ def test_a_larger_room_keeps_every_unit_a_smaller_one_kept(
     original = (GOLDEN / name).read_text()
     compressor = DiffCompressor()
     profile = compressor._profile(original, PieceContext(make_handle(original), COUNTER, query))
-    smaller = _choose(profile, room, headless=headless)
-    larger = _choose(profile, room + more, headless=headless)
+    smaller = choose(profile, room, headless=headless)
+    larger = choose(profile, room + more, headless=headless)
     assert smaller.keys() <= larger.keys()
 
 
