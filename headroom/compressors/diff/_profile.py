@@ -1,0 +1,271 @@
+"""A diff read for selection, once per piece: line costs, hunks ranked by the question, and each
+hunk's forms (trimmed, focused, the ladder of its best lines).
+
+The compressor asks for many targets per piece; everything here depends only on the text, the
+question and the counter, so it is built once (``DiffCompressor._profile``) and every target's
+choice (``_select``) reads it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from headroom.compressors.diff._forms import Form, focus, plain, scoped, trim
+from headroom.compressors.diff._parse import Diff, Hunk, hunk_header, parse_diff
+from headroom.compressors.diff._render import short_names
+from headroom.plugins import PieceContext, split_lines
+from headroom.relevance import BM25, LineTerms, sparse_scores, terms
+
+__all__ = ["DOCS", "LADDER", "Profile", "build_profile"]
+
+# the rungs of the ladder a headless hunk grows on, between its best lines and its lines with
+# context: its k best lines with their counterparts (a 300-line new file kept 4 lines of 561 tokens
+# at every target up to 1,200, where the next form, every line at half the best with context, cost 700)
+LADDER = (2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64)
+# a commit named by its place in the history: the vocabulary of "first/last commit" questions
+_ORDINAL = re.compile(
+    r"\b(first|initial|earliest|oldest|last|latest|newest|most recent|recent)\s+"
+    r"(?:commit|change|changeset|revision|version|release|patch)\b",
+    re.I,
+)
+_NEWEST = frozenset({"last", "latest", "newest", "most recent", "recent"})
+_NAME_COST = 4  # a file named in a marker costs its path and this ("+12 -3, ")
+# where a hunk's file is documentation, a changelog or notes: ranked after code on a tie
+DOCS = re.compile(
+    r"(^|/)(docs?|doc-src|changelog\.d|news|whatsnew)/|\.(md|rst|txt|adoc)$|(^|/)(CHANGE|NEWS|HISTORY)", re.I
+)
+
+
+@dataclass(frozen=True)
+class Profile:
+    diff: Diff
+    costs: list[int]  # tokens per line
+    order: list[int]  # hunks (or, for a bare --stat listing, stat lines) best first
+    trimmed: list[Form]  # each hunk's trimmed form, None where trimming does not pay
+    focused: list[Form]  # each hunk's lines the query asks about, None where none does
+    narrow: list[Form]  # the same, only the lines that score best
+    loose: list[Form]  # the best lines with their context, not widened to the change block's edges
+    bare: list[Form]  # the best lines and their counterparts alone (offered once file headers went to marks)
+    single: list[Form]  # the best lines alone, the smallest form
+    spread: list[Form]  # headless: the lines scoring half the best, with context, not widened
+    matched: list[Form]  # headless: every line the question matches, with context, not widened
+    marker: int  # what one mark costs here, counted with the piece's counter
+    header: int  # what one re-written @@ line costs
+    fixed: int  # tokens always kept, with every collapsible file reduced to its name
+    opening: dict[int, int]  # collapsible file -> tokens its header adds over its name
+    commits: list[tuple[int, int, int]]  # each commit's first line, first file line, end
+    commit_order: list[int]  # commits best first
+    peaks: list[float] = field(default_factory=list)  # each hunk's best line score
+    plain_single: list[Form] = field(default_factory=list)  # headless: ``single`` without its @@ line
+    plain_bare: list[Form] = field(default_factory=list)  # headless: ``bare`` without its @@ lines
+    # headless: the ladder from ``bare`` up, the k best lines with their counterparts, by name
+    # (``top2``, ``plain_top2``, ...): a hunk grows one line at a time
+    ladder: dict[str, list[Form]] = field(default_factory=dict)
+    scores: list[float] = field(default_factory=list)  # each line's score for the question (scopes lent)
+    names: list[str] = field(default_factory=list)  # each file's short name in marks (``short_names``)
+    # by (headless: 0, 1, or 2 with plain forms; hunks given to marks with their commits)
+    steps: dict[tuple[int, frozenset[int]], list[tuple[int, Form, int]]] = field(default_factory=dict, compare=False)
+
+    @property
+    def strong_count(self) -> int:
+        best = max(self.peaks, default=0.0)
+        return sum(1 for peak in self.peaks if best > 0 and peak >= best / 2)
+
+    def dropped(self, level: int) -> list[int]:
+        """Lines outside hunks that pressure ``level`` gives to marks: 1, of each commit's header
+        every stretch but its ``commit`` line and subject (author, date, message body, ``--stat``)
+        that costs more than the mark standing for it; 2, also every file's header (the text then
+        no longer applies as a patch)."""
+        lines = self.diff.lines
+        out: list[int] = []
+        if level >= 1:
+            for start, head, _ in self.commits:
+                subject = next((i for i in range(start + 1, head) if lines[i][:4] == "    " and lines[i].strip()), -1)
+                for first, end in ((start + 1, subject), (subject + 1, head)) if subject > 0 else ((start + 1, head),):
+                    if sum(self.costs[first:end]) > self.marker:
+                        out += range(first, end)
+        if level >= 2:
+            out += [i for section in self.diff.files for i in range(section.start, section.header_end)]
+        if level >= 3:  # commits holding no strong match go whole, their hunks with them
+            out += [i for k in self.faint(level) for i in range(self.commits[k][0], self.commits[k][2])]
+        if level >= 6:  # the kept commit's own ``commit`` line and subject too
+            out += [i for start, head, _ in self.commits for i in range(start, head)]
+        return sorted(set(out))
+
+    def faint(self, level: int = 3) -> list[int]:
+        """The commits that hold no hunk the question matches strongly (its best line at least
+        half the diff's best): pressure levels 3 and 4 give them whole to marks; level 5 every
+        commit but the one holding the hunk ranked first (the headers of three commits that all
+        match filled 190 tokens of a git log, where the one that holds the answer fitted)."""
+        best = max(self.peaks, default=0.0)
+        if best <= 0 or len(self.commits) < 2:
+            return []
+        starts = [start for start, _, _ in self.commits]
+        if level >= 5:
+            strong = {bisect.bisect_right(starts, self.diff.hunks[self.order[0]].start) - 1}
+        else:
+            strong = {
+                bisect.bisect_right(starts, h.start) - 1
+                for h, peak in zip(self.diff.hunks, self.peaks)
+                if peak >= best / 2
+            }
+        return [k for k in range(len(self.commits)) if k not in strong]
+
+    def excluded(self, level: int) -> frozenset[int]:
+        """The hunks pressure ``level`` gives to marks with their commits."""
+        if level < 3:
+            return frozenset()
+        gone = [(self.commits[k][0], self.commits[k][2]) for k in self.faint(level)]
+        return frozenset(n for n, h in enumerate(self.diff.hunks) if any(a <= h.start < b for a, b in gone))
+
+    def fixed_at(self, level: int) -> int:
+        """The tokens always kept at pressure ``level``, a mark counted per run of dropped lines."""
+        if level == 0:
+            return self.fixed
+        dropped = self.dropped(level)
+        runs = sum(1 for k, i in enumerate(dropped) if k == 0 or dropped[k - 1] != i - 1)
+        # ``fixed`` counts a collapsible file's header as its name; at level 2 it all goes
+        opening = sum(self.opening.values()) if level >= 2 else 0
+        hunk_lines = {i for h in self.diff.hunks for i in range(h.start, h.end)} if level >= 3 else set()
+        gone = sum(self.costs[i] for i in dropped if i not in hunk_lines)
+        return self.fixed + opening - gone + runs * self.marker
+
+
+def build_profile(text: str, ctx: PieceContext, context: int) -> Profile:
+    diff = parse_diff(split_lines(text))
+    costs = [ctx.counter.count(line) for line in diff.lines]
+    # a mark and an @@ line as this piece writes them, counted, not guessed
+    last = len(diff.lines)
+    marker = ctx.counter.count(ctx.marker(9, "hunks", f"{last}-{last} +99 -9") + "\n")
+    header = ctx.counter.count(hunk_header(last, 9, last, 9) + "\n")
+    in_hunk = [False] * len(diff.lines)
+    for hunk in diff.hunks:
+        in_hunk[hunk.start : hunk.end] = [True] * (hunk.end - hunk.start)
+    opening = {
+        number: sum(costs[section.start : section.header_end]) - ctx.counter.count(section.path) - _NAME_COST
+        for number, section in enumerate(diff.files)
+        if section.collapsible
+    }
+    fixed = sum(c for c, inside in zip(costs, in_hunk) if not inside) - sum(opening.values())
+    line_terms = LineTerms(diff.lines)  # read once for the hunks' and the commits' rankings
+    commits = _commits(diff, ctx.query, line_terms)
+    if diff.hunks:
+        heads = [diff.files[h.file].path.replace("/", " ") + " " for h in diff.hunks]
+        bodies = [head + "".join(diff.lines[h.start : h.end]) for head, h in zip(heads, diff.hunks)]
+        tokenized = lambda: [terms(head) + line_terms.of(h.start, h.end) for head, h in zip(heads, diff.hunks)]  # noqa: E731
+        docs = [bool(DOCS.search(diff.files[h.file].path)) for h in diff.hunks]
+        named = _named_commit(ctx.query, len(diff.commits))
+        ahead = [named is not None and bisect.bisect_right(diff.commits, h.start) - 1 == named for h in diff.hunks]
+        order = _rank(BM25(bodies, tokenized=tokenized).scores(ctx.query), diff.hunks, docs, ahead)
+        trimmed = [trim(diff.lines, hunk, costs, context, marker, header) for hunk in diff.hunks]
+        line_scores = scoped(diff.lines, diff.hunks, sparse_scores(diff.lines, ctx.query), ctx.query)
+        focused = [focus(diff.lines, hunk, line_scores, context, 0.5) for hunk in diff.hunks]
+        narrow = [focus(diff.lines, hunk, line_scores, context, 1.0) for hunk in diff.hunks]
+        loose = [focus(diff.lines, hunk, line_scores, context, 1.0, applies=False) for hunk in diff.hunks]
+        bare = [focus(diff.lines, hunk, line_scores, 0, 1.0, applies=False) for hunk in diff.hunks]
+        single = [focus(diff.lines, hunk, line_scores, 0, 1.0, applies=False, pair=False) for hunk in diff.hunks]
+        spread = [focus(diff.lines, hunk, line_scores, context, 0.5, applies=False) for hunk in diff.hunks]
+        matched = [focus(diff.lines, hunk, line_scores, context, 1e-9, applies=False) for hunk in diff.hunks]
+        ladder = _ladder(diff, line_scores)
+        return Profile(
+            diff,
+            costs,
+            order,
+            trimmed,
+            focused,
+            narrow,
+            loose,
+            bare,
+            single,
+            spread,
+            matched,
+            marker,
+            header,
+            fixed,
+            opening,
+            *commits,
+            peaks=[max(line_scores[h.start : h.end]) for h in diff.hunks],
+            plain_single=[plain(form) for form in single],
+            plain_bare=[plain(form) for form in bare],
+            ladder=ladder,
+            scores=line_scores,
+            names=short_names([section.path for section in diff.files]),
+        )
+    if len(diff.stat) < 2:
+        return Profile(diff, costs, [], [], [], [], [], [], [], [], [], marker, header, fixed, opening, *commits)
+    stat = sorted(diff.stat)
+    scores = BM25([diff.lines[i].replace("/", " ") for i in stat]).scores(ctx.query)
+    ranked = sorted(range(len(stat)), key=lambda k: (-scores[k], -diff.stat[stat[k]], stat[k]))
+    fixed -= sum(costs[i] for i in stat)
+    return Profile(
+        diff,
+        costs,
+        [stat[k] for k in ranked],
+        [],
+        [],
+        [],
+        [],
+        [],
+        [],
+        [],
+        [],
+        marker,
+        header,
+        fixed,
+        opening,
+        *commits,
+    )
+
+
+def _ladder(diff: Diff, scores: list[float]) -> dict[str, list[Form]]:
+    """Each hunk's rungs ``top{k}`` and ``plain_top{k}``: its k best lines with their counterparts.
+    A rung past the first that holds every matching line of the hunk is None (the same form again,
+    which the growth would skip): most hunks match a few lines, and the rungs to 64 were built anyway."""
+    out: dict[str, list[Form]] = {f"{kind}{k}": [] for k in LADDER for kind in ("top", "plain_top")}
+    for hunk in diff.hunks:
+        matching = sum(1 for i in range(hunk.start + 1, hunk.end) if scores[i] > 0 and diff.lines[i][:1] in ("+", "-"))
+        reached = False
+        for k in LADDER:
+            form = None if reached else focus(diff.lines, hunk, scores, 0, 1.0, applies=False, top=k)
+            reached = reached or k >= matching
+            out[f"top{k}"].append(form)
+            out[f"plain_top{k}"].append(plain(form))
+    return out
+
+
+def _commits(diff: Diff, query: str | None, line_terms: LineTerms) -> tuple[list[tuple[int, int, int]], list[int]]:
+    """Each commit's span (first line, first file line, end) and the commits ranked by the query, newest first."""
+    ends = [*diff.commits[1:], len(diff.lines)]
+    file_starts = sorted(section.start for section in diff.files)
+    spans = []
+    for start, end in zip(diff.commits, ends):
+        at = bisect.bisect_left(file_starts, start)
+        head = file_starts[at] if at < len(file_starts) and file_starts[at] < end else end
+        spans.append((start, head, end))
+    tokenized = lambda: [line_terms.of(a, c) for a, _, c in spans]  # noqa: E731
+    scores = BM25(["".join(diff.lines[a:c]) for a, _, c in spans], tokenized=tokenized).scores(query)
+    return spans, sorted(range(len(spans)), key=lambda k: (-scores[k], k))
+
+
+def _named_commit(query: str | None, count: int) -> int | None:
+    """The commit a question names by its place in a ``git log`` (newest first): "the first
+    commit" is the oldest, listed last; "the latest change" the one listed first."""
+    if not query or count < 2:
+        return None
+    found = _ORDINAL.search(query)
+    if found is None:
+        return None
+    return 0 if found[1].lower() in _NEWEST else count - 1
+
+
+def _rank(scores: Sequence[float], hunks: Sequence[Hunk], docs: Sequence[bool], ahead: Sequence[bool]) -> list[int]:
+    """Hunks of the commit the question names by place first; query matches first; then code
+    before docs and changelogs; then breadth: every file's biggest hunk before any file's second."""
+    by_file: dict[int, list[int]] = {}
+    for index in sorted(range(len(hunks)), key=lambda h: (-hunks[h].changed, h)):
+        by_file.setdefault(hunks[index].file, []).append(index)
+    depth = {h: rank for members in by_file.values() for rank, h in enumerate(members)}
+    return sorted(range(len(hunks)), key=lambda h: (not ahead[h], -scores[h], docs[h], depth[h], -hunks[h].changed, h))
