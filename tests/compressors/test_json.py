@@ -588,3 +588,16 @@ def test_more_room_never_keeps_fewer_asked_for_pairs_on_real_listings(path: Path
         kept = wanted in (text if out is None else out.text)
         assert kept or kept_at is None, f"kept at {kept_at:.0%} of the tokens, lost at {share}"
         kept_at = kept_at if kept_at is not None or not kept else share or 1.0
+
+
+def test_an_asked_for_value_too_big_for_the_room_shrinks_so_the_other_asked_for_ones_stay() -> None:
+    # npm view express --json, asked for its body-parser range and its node versions: "versions"
+    # (262 version strings) is named by the question too, and from about 2,000 tokens it fitted
+    # whole and pushed out "dependencies", so the body-parser range kept at 1,700 was lost at 2,000
+    text = (FIXTURES / "json_npm_view_express.json").read_text()
+    query = "Which body-parser range does express depend on, and which node versions does it support?"
+    compressor = JsonCompressor()
+    for target in range(1_500, 3_100, 100):
+        out = compressor.compress(text, target, ctx(text, query))
+        assert out is not None and COUNTER.count(out.text) <= target
+        assert '"body-parser": "^2.3.0"' in out.text and '"node": ">= 18"' in out.text, target

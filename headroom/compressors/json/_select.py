@@ -512,12 +512,46 @@ class Shrinker:
         choice = choose(
             ranking, costs, budget, marker=_MARKER, more_range=_RANGE, least=lambda i: self._least(children[i])
         )
-        if not isinstance(container, dict) or not any(choice.keep[i] < costs[i] for i in choice.keep):
+        if not isinstance(container, dict):
+            return choice
+        choice = self._share_asked(container, costs, budget, choice)
+        if not any(choice.keep[i] < costs[i] for i in choice.keep):
             return choice
         whole = choose(ranking, costs, budget, marker=_MARKER, more_range=_RANGE, least=None)
-        matched = self._matched(container)
-        if sum(whole.keep.get(i, 0.0) for i in matched) > sum(choice.keep.get(i, 0.0) for i in matched):
-            return whole
+        matched, asked = self._matched(container), ranking.order[: ranking.asked]
+
+        def held(chosen: Choice) -> tuple[int, float]:
+            # how many asked-for children it keeps at all, then the room the matched ones get
+            return sum(i in chosen.keep for i in asked), sum(chosen.keep.get(i, 0.0) for i in matched)
+
+        return whole if held(whole) > held(choice) else choice
+
+    def _share_asked(self, container: dict[str, Any], costs: list[float], budget: float, choice: Choice) -> Choice:
+        """``choice``, or one that shrinks the largest asked-for child so every other one fits.
+
+        ``choose`` keeps children whole by rank while they fit, so a larger room
+        can let the first asked-for child in whole and push out the next: npm view
+        express's ``versions`` (262 strings, named by "which node versions") fitted
+        whole from about 2,000 tokens and pushed out ``dependencies``, which held
+        the body-parser range kept at 1,700. Capping that child at what the others
+        leave (at least its ``_least``) keeps it, shrunk, beside them; taken only
+        when it keeps more of the asked-for children."""
+        ranking = self._ranking(container)
+        asked = ranking.order[: ranking.asked]
+        if len(asked) < 2 or all(i in choice.keep for i in asked):
+            return choice
+        children = list(container.values())
+        big = max(asked, key=lambda i: (costs[i], -i))
+        room = budget - sum(costs[i] for i in asked if i != big) - (len(asked) + 1) * _MARKER
+        if not self._least(children[big]) <= room < costs[big]:
+            return choice
+        capped = list(costs)
+        capped[big] = room
+        shared = choose(
+            ranking, capped, budget, marker=_MARKER, more_range=_RANGE, least=lambda i: self._least(children[i])
+        )
+        if sum(i in shared.keep for i in asked) > sum(i in choice.keep for i in asked):
+            return shared
         return choice
 
     def _span(self, where: Where | None, value: str) -> tuple[int, int] | None:
