@@ -538,7 +538,7 @@ class Shrinker:
         when it keeps more of the asked-for children."""
         ranking = self._ranking(container)
         asked = ranking.order[: ranking.asked]
-        if len(asked) < 2 or all(i in choice.keep for i in asked):
+        if not asked or all(i in choice.keep for i in asked):
             return choice
         children = list(container.values())
         big = max(asked, key=lambda i: (costs[i], -i))
