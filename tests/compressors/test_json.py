@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from headroom import MARKER_RE, Headroom, MemoryStore, PieceContext, TokenCounter, make_handle
 from headroom.compressors.json import _forms as forms
-from headroom.compressors.json import _select as _json_select
+from headroom.compressors.json import _rank as _json_rank
 from headroom.compressors.json.compressor import JsonCompressor
 
 GOLDEN = Path(__file__).parent.parent / "golden" / "json"
@@ -259,13 +259,13 @@ def test_a_long_string_marker_retrieves_exactly_the_rest_of_its_literal() -> Non
 
 def test_budget_independent_work_is_done_once_per_piece(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: Counter[int] = Counter()
-    real = _json_select.priority
+    real = _json_rank.priority
 
     def counting(items: list[Any], query: str | None) -> Any:
         calls[len(items)] += 1
         return real(items, query)
 
-    monkeypatch.setattr(_json_select, "priority", counting)
+    monkeypatch.setattr(_json_rank, "priority", counting)
     text = json.dumps(requests())
     compressor = JsonCompressor()
     for target in (2000, 1400, 900, 600, 400, 250):
