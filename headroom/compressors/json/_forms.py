@@ -166,18 +166,32 @@ def string_spans(text: str) -> list[tuple[int, int]]:
 
 
 def main_array(data: Any) -> tuple[Path, list[Any]] | None:
-    """The largest array in ``data`` (by item count, then nearest the top), with its path."""
-    best: tuple[int, int, Path, list[Any]] | None = None
-    stack: list[tuple[Path, Any]] = [([], data)]
+    """The largest array in ``data`` (by item count, then nearest the top), with its path.
+
+    Each container carries its trail as a linked pair (parent's trail, step), so the walk
+    costs one tuple per container; copying the path list into every child was a tenth of a
+    1 MB piece's lossless forms. The path is spelled out once, for the array found."""
+    best: tuple[int, int, Any, list[Any]] | None = None
+    stack: list[tuple[Any, Any, int]] = [(None, data, 0)]  # (trail, node, depth)
     while stack:
-        path, node = stack.pop()
+        trail, node, depth = stack.pop()
         if isinstance(node, list):
-            if len(node) >= 2 and (best is None or (len(node), -len(path)) > (best[0], best[1])):
-                best = (len(node), -len(path), path, node)
-            stack.extend((path + [i], child) for i, child in enumerate(node) if isinstance(child, (list, dict)))
+            if len(node) >= 2 and (best is None or (len(node), -depth) > (best[0], best[1])):
+                best = (len(node), -depth, trail, node)
+            below = depth + 1
+            stack.extend(((trail, i), child, below) for i, child in enumerate(node) if isinstance(child, (list, dict)))
         elif isinstance(node, dict):
-            stack.extend((path + [k], child) for k, child in node.items() if isinstance(child, (list, dict)))
-    return None if best is None else (best[2], best[3])
+            below = depth + 1
+            stack.extend(((trail, k), child, below) for k, child in node.items() if isinstance(child, (list, dict)))
+    if best is None:
+        return None
+    path: Path = []
+    trail = best[2]
+    while trail is not None:
+        trail, step = trail
+        path.append(step)
+    path.reverse()
+    return path, best[3]
 
 
 @dataclass(frozen=True)

@@ -33,125 +33,23 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass
 from typing import Any
 
-from headroom.compressors._rows import Choice, Ranking, Summarizer, choose, priority, ranges
-from headroom.compressors.json._forms import dump
+from headroom.compressors._rows import Summarizer, ranges
+from headroom.compressors.json._rank import MARKER as _MARKER
+from headroom.compressors.json._rank import MIN_STRING as _MIN_STRING
+from headroom.compressors.json._rank import Measured
 from headroom.compressors.json._where import RECORD as _RECORD
 from headroom.compressors.json._where import Where
-from headroom.compressors.json._where import hot_paths as _hot_paths
 from headroom.compressors.json._where import locate as _locate
 from headroom.compressors.json._where import raw_cut as _raw_cut
-from headroom.plugins import PieceContext
-from headroom.relevance import sparse_scores, terms, word_forms
 
 __all__ = ["Shrinker"]
 
-_MARKER = 24.0  # tokens of a marker with a short summary, as a JSON string
-_RANGE = 3.0  # tokens one more range adds to a marker that lists several
-_MIN_STRING = 40  # characters a shortened string keeps at least
-_SPELLED = 3  # rows the question asks for that a row table shows as the objects they are
-_WINDOW = 5_000  # characters of each window counted to measure a large container's tokens per character
 
-
-@dataclass(frozen=True)
-class _Profile:
-    """A container's children, whatever the budget: their tokens, their floors (one marker
-    for a container), and what each key costs (``key_total``: all of them, as a list of names)."""
-
-    sizes: list[float]
-    floors: list[float]
-    keys: list[float]
-    key_total: float
-    unit: str  # what its children are counted as: keys, rows (objects) or items
-
-
-class Shrinker:
-    """One document, shrunk to any budget (in estimated tokens) on request."""
-
-    def __init__(
-        self,
-        data: Any,
-        text: str,
-        ctx: PieceContext,
-        *,
-        long_string: int,
-        tokens_per_char: float,
-        rows: list[Any] | None = None,
-        rows_factor: float = 1.0,
-    ) -> None:
-        self.data, self.text, self.ctx = data, text, ctx
-        self.long_string = long_string
-        self.tpc = tokens_per_char
-        self.rows, self.rows_factor = rows, rows_factor
-        self.omitted: Counter[str] = Counter()
-        self._tokens: dict[int, float] = {}
-        self._longest: dict[int, int] = {}
-        self._costs: dict[tuple[int, bool], list[float]] = {}
-        self._profiles: dict[int, _Profile] = {}
-        self._rankings: dict[int, Ranking] = {}
-        self._hot: dict[Where, float] | None = None
-        self._matches: dict[int, list[int]] = {}
-        self._summaries: dict[int, Summarizer] = {}
-        self._spans: dict[Where, tuple[int, int]] | None = None
-        self._hot_parents: set[int] = set()
-        self._spelled: frozenset[int] | None = None
-        self._shown: set[int] = set()
-        self.query_terms = word_forms(set(terms(ctx.query))) if ctx.query else set()
-        self._named: dict[str, bool] = {}
-        self._plain: set[int] | None = None
-
-    def spelled(self) -> frozenset[int]:
-        """The ``id`` of the original containers the question asks for: the main array's rows it
-        names or matches best, and the objects holding the leaves that match it best."""
-        if self._spelled is None:
-            found: set[int] = set()
-            if self.rows and self.ctx.query:
-                ranking = self._ranking(self.rows)
-                found.update(id(self.rows[i]) for i in ranking.order[: min(_SPELLED, ranking.asked)])
-            if self._hot is None:
-                self._hot, self._hot_parents = _hot_paths(self.data, self.ctx.query)
-            found.update(self._hot_parents)
-            self._spelled = frozenset(found)
-        return self._spelled
-
-    def plain(self) -> set[int]:
-        """The ``id`` of the original containers holding no key the question names and nothing
-        it asks for (``spelled``), at any depth: ``dump`` writes them compact in one C call. A
-        container kept as it is stays the original object; a shrunk one is a new object, walked."""
-        if self._plain is None:
-            spelled, found = self.spelled(), set[int]()
-
-            def walk(node: Any) -> bool:
-                children = node.values() if isinstance(node, dict) else node
-                clean = id(node) not in spelled
-                for child in children:
-                    if isinstance(child, (dict, list)) and not walk(child):
-                        clean = False
-                if clean and isinstance(node, dict):
-                    clean = not any(self.named(key) for key in node)
-                if clean:
-                    found.add(id(node))
-                return clean
-
-            if isinstance(self.data, (dict, list)):
-                walk(self.data)
-            self._plain = found
-        return self._plain
-
-    def named(self, key: str) -> bool:
-        """Whether the question names the key ``key`` (every term of it, in any word form): its
-        ``"key": value`` pairs are written with the input's key separator wherever they stand.
-
-        A question asks for a field by its name ("what is the description of ..."), and the
-        answer quotes the line as written; the pair costs a token more, and only the keys the
-        question names pay it, not the whole document (a tenth to a third more)."""
-        found = self._named.get(key)
-        if found is None:
-            own = terms(key)
-            found = self._named[key] = bool(own) and all(term in self.query_terms for term in own)
-        return found
+class Shrinker(Measured):
+    """One document, shrunk to any budget (in estimated tokens) on request; what it measures
+    and ranks once per piece is ``Measured``'s (``_rank``)."""
 
     def shrink(self, budget: float) -> tuple[Any, Counter[str], frozenset[int]]:
         """The document within about ``budget`` tokens, what was omitted by unit, and the ``id``
@@ -160,103 +58,6 @@ class Shrinker:
         self._shown = set()
         shrunk = self._value(self.data, budget, "", None)
         return shrunk, self.omitted, frozenset(self._shown)
-
-    # sizes -----------------------------------------------------------------
-
-    def _dump(self, value: Any) -> str:
-        # compact: the document is rendered so, but for the few objects the question asks for
-        return dump(value)
-
-    def tokens(self, value: Any) -> float:
-        if isinstance(value, (dict, list)):
-            cached = self._tokens.get(id(value))
-            if cached is None:
-                cached = self._tokens[id(value)] = len(self._dump(value)) * self.tpc
-            return cached
-        return len(self._dump(value)) * self.tpc
-
-    def _long(self, value: Any) -> int:
-        """The longest string inside ``value``."""
-        if isinstance(value, str):
-            return len(value)
-        if not isinstance(value, (dict, list)):
-            return 0
-        cached = self._longest.get(id(value))
-        if cached is None:
-            children = value.values() if isinstance(value, dict) else value
-            cached = self._longest[id(value)] = max((self._long(v) for v in children), default=0)
-        return cached
-
-    def _floor(self, value: Any, size: float) -> float:
-        """The fewest tokens ``value`` can take: a container as one marker, a long string cut short."""
-        if isinstance(value, (dict, list)):
-            return min(size, _MARKER)
-        if isinstance(value, str) and len(value) > self.long_string:
-            return min(size, _MIN_STRING * self.tpc + _MARKER)
-        return size
-
-    def _profile(self, container: dict[str, Any] | list[Any]) -> _Profile:
-        """Measured once per container: its tokens per character and its key names' are counted
-        (on a sample when large), and its children are estimated with the container's own
-        ratio (version strings and dates cost more per character than prose)."""
-        found = self._profiles.get(id(container))
-        if found is None:
-            dump = self._dump(container)
-            local = self._per_char(dump)
-            # a container keeps the estimate its parent gave it, so grants and sizes agree
-            self._tokens.setdefault(id(container), len(dump) * local)
-            children = list(container.values()) if isinstance(container, dict) else container
-            sizes = []
-            for child in children:
-                size = len(self._dump(child)) * local
-                if isinstance(child, (dict, list)):
-                    size = self._tokens.setdefault(id(child), size)
-                sizes.append(size)
-            keys: list[float] = []
-            if isinstance(container, dict):
-                names = [self._dump(k) for k in container]
-                per_char = self._per_char("[" + ",".join(names) + "]")
-                keys = [(len(name) + 1) * per_char for name in names]
-            floors = [self._floor(child, size) for child, size in zip(children, sizes)]
-            if isinstance(container, dict):
-                unit = "keys"
-            else:
-                unit = "rows" if children and all(isinstance(child, dict) for child in children) else "items"
-            found = self._profiles[id(container)] = _Profile(sizes, floors, keys, sum(keys), unit)
-        return found
-
-    def _per_char(self, text: str) -> float:
-        """Tokens per character of ``text``: a container's own ratio, measured on four windows
-        spread over it when it is large (counting all of it would cost more than the rest)."""
-        if len(text) <= 4 * _WINDOW:
-            return self.ctx.counter.count(text) / max(1, len(text))
-        step = (len(text) - _WINDOW) // 3
-        windows = [text[i * step : i * step + _WINDOW] for i in range(4)]
-        return sum(self.ctx.counter.count(w) for w in windows) / (4 * _WINDOW)
-
-    def _least(self, value: Any) -> float:
-        """The fewest tokens ``value`` can usefully be shown in: an object, room for its key
-        names to be listed (the numbers ``_entries`` will use); a list, one item and a marker."""
-        size = self.tokens(value)
-        if isinstance(value, dict):
-            names = self._profile(value).key_total + _MARKER
-            if len(value) <= _RECORD:
-                return min(size, names)
-            # a map too wide to list: its best entries and a marker for each run around them
-            # (``_entries`` then names each run by its first and last key), not its names
-            return min(size, 2 * names, 3 * _MARKER + self._best_entry(value))
-        if isinstance(value, list):
-            return min(size, 2 * _MARKER)
-        return self._floor(value, size)
-
-    def _best_entry(self, value: dict[str, Any]) -> float:
-        """What the entry of ``value`` that ranks first costs at its least (key and value)."""
-        ranking = self._ranking(value)
-        if not ranking.order:
-            return 0.0
-        index = ranking.order[0]
-        profile = self._profile(value)
-        return profile.keys[index] + self._least(list(value.values())[index])
 
     # values ----------------------------------------------------------------
 
@@ -340,25 +141,6 @@ class Shrinker:
             return False
         choice = self._pick(value, self._entry_costs(value, listed), budget - profile.key_total)
         return any(grants[i] + 0.5 < choice.keep[i] for i in matched if i in choice.keep)
-
-    def _matched(self, container: dict[str, Any]) -> list[int]:
-        """The children the question asks for or matches at all (BM25 over key and value)."""
-        found = self._matches.get(id(container))
-        if found is None:
-            ranking = self._ranking(container)
-            documents = [self._dump({key: child}) for key, child in container.items()]
-            scored = sparse_scores(documents, self.ctx.query) if self.ctx.query else {}
-            found = self._matches[id(container)] = sorted(set(ranking.order[: ranking.asked]) | set(scored))
-        return found
-
-    def _entry_costs(self, value: dict[str, Any], listed: bool) -> list[float]:
-        profile = self._profile(value)
-        costs = self._costs.get((id(value), listed))
-        if costs is None:  # a kept entry's key is already paid for when every name is listed
-            costs = self._costs[(id(value), listed)] = [
-                size + (0.0 if listed else key) for size, key in zip(profile.sizes, profile.keys)
-            ]
-        return costs
 
     def _entries(self, value: dict[str, Any], budget: float, path: str) -> Any:
         """A wide object: the entries that rank highest, each dropped run named by a marker key."""
@@ -457,68 +239,6 @@ class Shrinker:
         cut = start + _raw_cut(self.text[start:end], keep)
         self.omitted["chars"] += end - cut
         return value[:keep] + " " + self.ctx.marker(end - cut, "chars", f"{cut + 1}-{end} {_label(path)}")
-
-    # choosing --------------------------------------------------------------
-
-    def _ranking(self, container: dict[str, Any] | list[Any]) -> Ranking:
-        ranking = self._rankings.get(id(container))
-        if ranking is None:
-            items = [{k: v} for k, v in container.items()] if isinstance(container, dict) else container
-            ranking = priority(items, self.ctx.query)
-            hot = self._hot_children(container)
-            if hot:  # the branches holding the leaves that match best lead what the question asks for
-                named, matched = ranking.order[: ranking.named], ranking.order[ranking.named : ranking.asked]
-                asked = list(dict.fromkeys(named + hot + matched))  # what the question names stays first
-                ranking = Ranking(list(dict.fromkeys(asked + ranking.order)), len(asked), ranking.named)
-            self._rankings[id(container)] = ranking
-        return ranking
-
-    def _hot_children(self, container: dict[str, Any] | list[Any]) -> list[int]:
-        """Indexes of the children on the way to a leaf that matches the question best, best first.
-
-        A deep document (an OpenAPI spec, a package lock) is ranked level by
-        level, and one level sees only its own children: a method named by the
-        question three levels down looks no more relevant than its siblings.
-        So the leaves are ranked once over the whole document (BM25 over each
-        leaf's key and value), and every container on the way from the root to
-        one of the best (at least half the top score, at most ``_where.HOT`` of them)
-        puts that branch first.
-        """
-        if self._hot is None:
-            self._hot, self._hot_parents = _hot_paths(self.data, self.ctx.query)
-        if not self._hot:
-            return []
-        keys: list[str | int] = list(container) if isinstance(container, dict) else list(range(len(container)))
-        scored = [
-            (self._hot[(id(container), key)], index)
-            for index, key in enumerate(keys)
-            if (id(container), key) in self._hot
-        ]
-        return [index for _, index in sorted(scored, key=lambda c: (-c[0], c[1]))]
-
-    def _pick(self, container: dict[str, Any] | list[Any], costs: list[float], budget: float) -> Choice:
-        """The children kept within ``budget``, by rank.
-
-        ``choose`` keeps a top-ranked child too big for the room with half of what
-        is left; once the room grows past that child's least, that half can push
-        out a smaller child the question matches that fitted whole before (the
-        SPDX ``packages`` array, shrunk to its key names, pushed out the
-        ``relationships`` row naming lodash). So an object's children are also
-        chosen without that rule, and the choice that gives the children the
-        question matches more room is taken.
-        """
-        children = list(container.values()) if isinstance(container, dict) else container
-        ranking = self._ranking(container)
-        choice = choose(
-            ranking, costs, budget, marker=_MARKER, more_range=_RANGE, least=lambda i: self._least(children[i])
-        )
-        if not isinstance(container, dict) or not any(choice.keep[i] < costs[i] for i in choice.keep):
-            return choice
-        whole = choose(ranking, costs, budget, marker=_MARKER, more_range=_RANGE, least=None)
-        matched = self._matched(container)
-        if sum(whole.keep.get(i, 0.0) for i in matched) > sum(choice.keep.get(i, 0.0) for i in matched):
-            return whole
-        return choice
 
     def _span(self, where: Where | None, value: str) -> tuple[int, int] | None:
         """Where the literal of the string at ``where`` sits in the original text."""
