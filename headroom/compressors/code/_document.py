@@ -16,11 +16,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from headroom.compressors.code._astgrep import LANGUAGES, AstGrep, AstGrepError, find_engine, outline_astgrep
+from headroom.compressors.code._astgrep import outline_astgrep
 from headroom.compressors.code._fallback import outline_fallback
+from headroom.compressors.code._grammars import LANGUAGES
 from headroom.compressors.code._lang import Chunk, guesses, split_piece
 from headroom.compressors.code._outline import Outline, Region, Rendered, render
 from headroom.compressors.code._python import outline_python
+from headroom.compressors.code._scan import AstGrep, AstGrepError, find_engine
 from headroom.plugins import Compressed
 
 if TYPE_CHECKING:
