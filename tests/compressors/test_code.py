@@ -16,6 +16,7 @@ from headroom import Headroom, MemoryStore, PieceContext, TokenCounter, find_mar
 from headroom.compressors.base import split_lines
 from headroom.compressors.code import _astgrep as _code_astgrep
 from headroom.compressors.code import _check, _document, _scan
+from headroom.compressors.code import compressor as _code_compressor
 from headroom.compressors.code._astgrep import outline_astgrep
 from headroom.compressors.code._grammars import LANGUAGES, roles, rules
 from headroom.compressors.code._lang import file_name_in, language_of, split_piece
@@ -746,6 +747,35 @@ def test_a_declarator_field_counts_only_its_first_node() -> None:
     walked = [m.text for m in _scan._walk(root, roles("c"), to_byte) if m.rule == "decl"]
     assert walked == [m.text for m in _scan.rule_matches("c", rules("c"), code) if m.rule == "decl"]
     assert "config_size" not in walked
+
+
+def test_under_a_budget_only_outputs_that_fit_are_parsed_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the default level (bodies cut, nothing else) cannot be sent under a budget, yet it was rendered and
+    # parsed again on every call: for a 1 MB C header a second full parse, 0.3 s of 1.8 s
+    original = read("c_xxmodule.c")
+    budget = COUNTER.count(original) // 4
+    checked: list[str] = []
+    targets: list[int | None] = []
+    real, compress = _check.error_spans, CodeCompressor.compress
+    monkeypatch.setattr(_check, "error_spans", lambda *a: checked.append(a[2]) or real(*a))
+    monkeypatch.setattr(CodeCompressor, "compress", lambda self, *a: targets.append(a[1]) or compress(self, *a))
+    result = Headroom(model="gpt-4").compress_text(original, budget, query="what does the main function do")
+    assert result.within_budget and checked and None not in targets
+    assert max(COUNTER.count(text) for text in checked) <= max(t for t in targets if t is not None)
+
+
+def test_a_render_over_every_target_is_made_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # when every cut still leaves the piece over the targets (a 1 MB file at an 8k budget) each target
+    # asked rendered and counted the same output again: seven renders of 37k tokens for one answer
+    original = read("cpp_stl_stack.h")
+    renders: list[int] = []
+    real = _code_compressor.cut
+    monkeypatch.setattr(_code_compressor, "cut", lambda *a: renders.append(1) or real(*a))
+    compressor = CodeCompressor()
+    context = ctx(original)
+    for target in (20, 30, 40, 25):
+        assert compressor.compress(original, target, context) is None
+    assert len(renders) == len(compressor._document(original, None).chunks)
 
 
 def test_an_answer_does_not_depend_on_the_targets_asked_before_it() -> None:

@@ -47,9 +47,11 @@ class Document:
     estimates: dict[str | None, Estimates] = field(default_factory=dict)  # per query, over its order
     complaints: dict[tuple[int, str], tuple[tuple[int, int], ...] | None] = field(default_factory=dict)
     broken: set[Cut] = field(default_factory=set)  # cuts found to break a parse, never made again
-    default_broken: dict[str | None, frozenset[Cut]] = field(default_factory=dict)  # per query: answers start here
     results: dict[tuple[str | None, int | None, str], Compressed | None] = field(default_factory=dict)
     mark_costs: dict[Cut, int] = field(default_factory=dict)  # real tokens of each cut's mark
+    uncut_tokens: dict[tuple[str, tuple[Cut, ...]], int] = field(
+        default_factory=dict
+    )  # a render's tokens, before its check
     sums: list[list[int]] = field(default_factory=list)  # running sums of ``costs``, per chunk
     filled: list[list[int]] = field(default_factory=list)  # running counts of non-blank lines, per chunk
 

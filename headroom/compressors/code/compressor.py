@@ -20,11 +20,18 @@ naming its line range and the calls it held:
     def parse_known_args(self, args=None, namespace=None):
         ...  # […40 lines 1890-1929 calls: _parse_known_args, error]
 
-Every output is parsed again (``_check``: Python compiled, the others
-re-parsed for error nodes). An error node counts against the output unless the original
-has one starting at the same place (mapped back through the cuts); the cuts
-that caused a new one are found (the markers at and before it, else by
-bisecting the cuts in line order) and their lines kept instead.
+Every output that may be sent is parsed again (``_check``: Python compiled,
+the others re-parsed for error nodes). An error node counts against the output
+unless the original has one starting at the same place (mapped back through the
+cuts); the cuts that caused a new one are found (the markers at and before it,
+else by bisecting the cuts in line order) and their lines kept instead. Each
+answer finds its own broken cuts, starting from none: answers used to start
+from those the default level found, which cost a render and a full parse of it
+on every budgeted call (0.4 s of 1.8 s on a 1 MB C header), and keeping what one
+target found for the next made an answer depend on the targets asked before it.
+Under a budget the default level is not built at all (``lossless_default``: it
+is never sent there), and a render over the target is dropped before any parse,
+its size kept for the next target that renders the same cuts.
 ``retrieve(handle, symbol="Parser.parse_args")`` returns a symbol's exact
 original lines, read in the language of the file the call named (kept beside
 the original), else the language guessed from content.
@@ -43,7 +50,7 @@ from headroom.compressors.code._document import Cut, Document, cut, join, parse_
 from headroom.compressors.code._estimate import Estimates
 from headroom.compressors.code._lang import file_name_in
 from headroom.compressors.code._order import mark_costs, order
-from headroom.compressors.code._outline import Region, filled_lines, running
+from headroom.compressors.code._outline import Region, Rendered, filled_lines, running
 from headroom.compressors.code._symbols import symbol_lines
 from headroom.errors import InvalidInput
 from headroom.plugins import Compressed, Compressor, PieceContext, shrink_to_fit
@@ -66,31 +73,15 @@ class CodeCompressor(Compressor):
     name = "code"
     Options = CodeOptions
     selectors: ClassVar[frozenset[str]] = frozenset({"lines", "chars", "query", "symbol"})
+    lossless_default = False  # its default output cuts bodies behind marks: skipped under a budget
 
     def compress(self, text: str, target: int | None, ctx: PieceContext) -> Compressed | None:
         doc = self._document(text, file_name_in(ctx.tool_args))
         key = (ctx.query, target, ctx.handle)
         if key not in doc.results:  # asked again, the same answer: cuts found broken since do not change it
-            doc.broken = set(self._known_broken(doc, ctx))
+            doc.broken = set()  # each answer finds its own: it depends on no other target asked before it
             doc.results[key] = self._compress(doc, target, ctx)
         return doc.results[key]
-
-    def _known_broken(self, doc: Document, ctx: PieceContext) -> frozenset[Cut]:
-        """The cuts the default level finds breaking a parse: every answer starts from these alone.
-
-        Cuts found broken while answering one target used to stay for the next, so an answer
-        depended on which targets had been asked before it; forms are kept across calls
-        (``FormCache``), so a warm instance sent other bytes than a fresh one for the same input
-        (DESIGN: deterministic). Starting each answer from the default level's findings keeps what
-        the first ask always learnt and nothing that depends on the order of the asks.
-        """
-        if ctx.query not in doc.default_broken:
-            doc.broken = set()
-            _, default = self._order(doc, ctx)
-            if default:
-                self._render(doc, default, ctx)
-            doc.default_broken[ctx.query] = frozenset(doc.broken)
-        return doc.default_broken[ctx.query]
 
     def _compress(self, doc: Document, target: int | None, ctx: PieceContext) -> Compressed | None:
         order, default = self._order(doc, ctx)
@@ -199,9 +190,18 @@ class CodeCompressor(Compressor):
         for index, region in cuts:
             if doc.outlines[index] is not None and (index, region) not in doc.broken:
                 chosen.setdefault(index, []).append(region)
-        rendered = {index: cut(doc, index, regions, marker) for index, regions in chosen.items()}
-        if target is not None and ctx.counter.count(join(doc, rendered)) > target:
-            return None
+        rendered: dict[int, Rendered] = {}
+        if target is not None:
+            # every target the allocator asks renders the same cuts when none fits (a 1 MB file whose
+            # every cut leaves 37k tokens, seven targets): what those cuts cost is kept, not re-rendered
+            key = (ctx.handle, tuple((index, r) for index, regions in chosen.items() for r in regions))
+            if key not in doc.uncut_tokens:
+                rendered = {index: cut(doc, index, regions, marker) for index, regions in chosen.items()}
+                doc.uncut_tokens[key] = ctx.counter.count(join(doc, rendered))
+            if doc.uncut_tokens[key] > target:
+                return None
+        if not rendered:
+            rendered = {index: cut(doc, index, regions, marker) for index, regions in chosen.items()}
         for index, regions in chosen.items():
             checked = valid(doc, index, regions, rendered[index], marker)
             if checked is None:
