@@ -49,9 +49,8 @@ class Document:
     broken: set[Cut] = field(default_factory=set)  # cuts found to break a parse, never made again
     results: dict[tuple[str | None, int | None, str], Compressed | None] = field(default_factory=dict)
     mark_costs: dict[Cut, int] = field(default_factory=dict)  # real tokens of each cut's mark
-    uncut_tokens: dict[tuple[str, tuple[Cut, ...]], int] = field(
-        default_factory=dict
-    )  # a render's tokens, before its check
+    # a prefix of a query's order, as rendered before its check: (handle, query, cuts, broken) -> tokens
+    uncut_tokens: dict[tuple[str, str | None, int, frozenset[Cut]], int] = field(default_factory=dict)
     sums: list[list[int]] = field(default_factory=list)  # running sums of ``costs``, per chunk
     filled: list[list[int]] = field(default_factory=list)  # running counts of non-blank lines, per chunk
 

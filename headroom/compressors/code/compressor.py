@@ -50,7 +50,7 @@ from headroom.compressors.code._document import Cut, Document, cut, join, parse_
 from headroom.compressors.code._estimate import Estimates
 from headroom.compressors.code._lang import file_name_in
 from headroom.compressors.code._order import mark_costs, order
-from headroom.compressors.code._outline import Region, Rendered, filled_lines, running
+from headroom.compressors.code._outline import Region, filled_lines, running
 from headroom.compressors.code._symbols import symbol_lines
 from headroom.errors import InvalidInput
 from headroom.plugins import Compressed, Compressor, PieceContext, shrink_to_fit
@@ -103,7 +103,13 @@ class CodeCompressor(Compressor):
         made: list[int] = []
 
         def attempt(count: int) -> tuple[Compressed | None, int | None]:
-            out = self._render(doc, order[:count], ctx, target)
+            # every target the allocator asks renders the same prefix when none fits (a 1 MB file whose
+            # every cut leaves 37k tokens, seven targets): what that prefix costs is kept, not re-rendered
+            known = (ctx.handle, ctx.query, count, frozenset(doc.broken))
+            if doc.uncut_tokens.get(known, -1) > target:
+                out = None
+            else:
+                out = self._render(doc, order[:count], ctx, target, known)
             if out is not None and ctx.counter.count(out.text) <= target:
                 made.append(count)
                 return out, None
@@ -178,30 +184,32 @@ class CodeCompressor(Compressor):
         return doc.costs
 
     def _render(
-        self, doc: Document, cuts: list[Cut], ctx: PieceContext, target: int | None = None
+        self,
+        doc: Document,
+        cuts: list[Cut],
+        ctx: PieceContext,
+        target: int | None = None,
+        known: tuple[str, str | None, int, frozenset[Cut]] | None = None,
     ) -> Compressed | None:
         """The piece with ``cuts`` made, less those that break a parse; None when nothing is cut, or
-        when it is over ``target`` before any parse check (the caller then cuts more)."""
+        when it is over ``target`` before any parse check (the caller then cuts more). ``known``: the
+        key its tokens before the check are kept under (``Document.uncut_tokens``)."""
 
         def marker(count: int, detail: str) -> str:
             return ctx.marker(count, "lines", detail)
 
         chosen: dict[int, list[Region]] = {}
+        broken = doc.broken
         for index, region in cuts:
-            if doc.outlines[index] is not None and (index, region) not in doc.broken:
+            if doc.outlines[index] is not None and (not broken or (index, region) not in broken):
                 chosen.setdefault(index, []).append(region)
-        rendered: dict[int, Rendered] = {}
+        rendered = {index: cut(doc, index, regions, marker) for index, regions in chosen.items()}
         if target is not None:
-            # every target the allocator asks renders the same cuts when none fits (a 1 MB file whose
-            # every cut leaves 37k tokens, seven targets): what those cuts cost is kept, not re-rendered
-            key = (ctx.handle, tuple((index, r) for index, regions in chosen.items() for r in regions))
-            if key not in doc.uncut_tokens:
-                rendered = {index: cut(doc, index, regions, marker) for index, regions in chosen.items()}
-                doc.uncut_tokens[key] = ctx.counter.count(join(doc, rendered))
-            if doc.uncut_tokens[key] > target:
+            tokens = ctx.counter.count(join(doc, rendered))
+            if known is not None:
+                doc.uncut_tokens[known] = tokens
+            if tokens > target:
                 return None
-        if not rendered:
-            rendered = {index: cut(doc, index, regions, marker) for index, regions in chosen.items()}
         for index, regions in chosen.items():
             checked = valid(doc, index, regions, rendered[index], marker)
             if checked is None:
