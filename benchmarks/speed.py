@@ -335,7 +335,7 @@ def measure(kind: str, label: str, budget: int, memory: bool) -> str:
 _GROUPS = {
     "tokenization": lambda file, name: name in ("<method 'encode' of 'builtins.CoreBPE' objects>",),
     "relevance/BM25": lambda file, name: file.endswith("headroom/relevance.py"),
-    "ast-grep": lambda file, name: file.endswith(("code/_astgrep.py",)) or "ast_grep_py" in file,
+    "ast-grep": lambda file, name: file.endswith(("code/_astgrep.py", "code/_scan.py")) or "ast_grep_py" in file,
     "router (detect)": lambda file, name: file.endswith("headroom/router.py"),
 }
 

@@ -36,7 +36,7 @@ def _lossy_types() -> list[str]:
 
 
 def test_the_built_ins_that_skip_are_the_lossy_ones() -> None:
-    assert set(_lossy_types()) == {"diff", "html", "log", "prose", "search", "text"}
+    assert set(_lossy_types()) == {"code", "diff", "html", "log", "prose", "search", "text"}
 
 
 @pytest.mark.parametrize("content_type", _lossy_types())

@@ -39,7 +39,7 @@ def test_the_named_function_keeps_the_line_the_question_is_about(target: int) ->
 
 def test_without_the_runs_the_body_went_whole(monkeypatch: pytest.MonkeyPatch) -> None:
     """What the compressor sent before the runs existed: the signature and one mark for the body."""
-    monkeypatch.setattr(_order, "statement_runs", lambda lines, symbol, query: [])
+    monkeypatch.setattr(_order, "statement_runs", lambda lines, symbol, query: ([], []))
     assert FACT not in compressed(800)
 
 
@@ -49,7 +49,7 @@ def test_runs_are_whole_statements_without_the_query_words() -> None:
     assert outline is not None
     lines = doc.chunks[0].lines
     (symbol,) = [outline.symbols[i] for i in named(outline.symbols, QUERY)]
-    found = statement_runs(lines, symbol, QUERY)
+    found, _ = statement_runs(lines, symbol, QUERY)
     (docstring,) = [r for r in found if r.label == "docstring"]
     assert docstring.rides and docstring.host is not None  # its first line stays, closed
     assert lines[docstring.first - 1].strip() == '"""_wrap_chunks(chunks : [string]) -> [string]'
@@ -74,6 +74,34 @@ def test_a_statement_on_its_clause_line_is_never_a_run() -> None:
         "    return count\n",
     ]
     symbol = parse_document("".join(lines), "drain.py", 3).outlines[0].symbols[0]  # type: ignore[union-attr]
-    runs = statement_runs(lines, symbol, "how does drain use whence")
+    runs, _ = statement_runs(lines, symbol, "how does drain use whence")
     assert all(region.first != 1 for region in runs)
     assert [(r.first, r.last) for r in runs] == [(4, 4)]
+
+
+SHLEX = (Path(__file__).parent.parent.parent / "benchmarks" / "corpus" / "fixtures" / "code_shlex.py").read_text()
+
+
+def test_runs_without_the_rarest_words_are_cut_before_the_body() -> None:
+    """A question's common word holds half a body (``self`` of ``self.whitespace_split``; ``sys`` of
+    ``sys.ps1`` in code.py's ``interact``, which kept sys.ps2, sys.version... and lost the asked line at
+    15%): thinner runs keep only the lines holding its rarest terms in that body, cut before the body goes."""
+    query = "what does read_token do with self.whitespace_split"
+    doc = parse_document(SHLEX, "shlex.py", 3)
+    outline = doc.outlines[0]
+    assert outline is not None
+    lines = doc.chunks[0].lines
+    (symbol,) = [outline.symbols[i] for i in named(outline.symbols, query)]
+    runs, thinner = statement_runs(lines, symbol, query)
+    assert runs and thinner
+    cut = {line for region in thinner for line in range(region.first, region.last + 1)}
+    body = range(symbol.signature[1] + 1, symbol.last + 1)
+    assert not any("whitespace_split" in lines[i] for i in cut)
+    assert any("self." in lines[i] and "whitespace_split" not in lines[i] for i in cut)
+    assert any("self." in lines[i] for i in body if i not in cut)  # what stays is the path to the asked lines
+    _order.mark_costs(doc, COUNTER)
+    order, _ = _order.order(doc, query, [[COUNTER.count(line) for line in lines]], COUNTER)
+    spans = [(r.first, r.last) for _, r in order]
+    body_cut = spans.index((symbol.signature[1] + 1, symbol.last))
+    offered = [spans.index((r.first, r.last)) for r in thinner if (r.first, r.last) in spans]
+    assert offered and max(offered) < body_cut  # those that save more than their mark costs, before the body

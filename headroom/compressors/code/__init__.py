@@ -1,7 +1,8 @@
 """Source code: an outline (signatures kept, bodies folded), via ast-grep, Python's ast or a fallback.
 
 ``compressor.py`` holds the compressor, ``detect.py`` what routes a piece here; helpers:
-_lang.py, _outline.py, _astgrep.py, _grammars.py, _python.py, _fallback.py. ``register``
+_lang.py, _outline.py, _scan.py (reaching ast-grep), _astgrep.py (its outline), _grammars.py,
+_python.py, _fallback.py. ``register``
 is this family's plugin entry: it has the shape a third-party plugin's has (see
 docs/plugins.md) and is what ``headroom.registry.BUILTIN_FAMILIES`` calls.
 """

@@ -1,37 +1,19 @@
-"""JavaScript, TypeScript, Go, Rust, Java, C and C++ outlined by ast-grep: one parse per file.
+"""JavaScript, TypeScript, Go, Rust, Java, C and C++ outlined from one ast-grep scan per file.
 
-The rules of ``_grammars`` (one per role: functions with their bodies,
-containers, items at file or class level, names, comments, error nodes) run
-over one syntax tree. Where the ``ast-grep-py`` binding is installed (a
-dependency, so a fresh install has it) the tree is built in this process and
-every rule walks it: no process to start, which cost about 8 ms per file and
-per checked output. Without the binding, one ``ast-grep scan`` process reads
-the file on stdin with all the rules and prints every match as a JSON line;
-only positions are read from those lines (a match's text is taken from the
-source when needed), which keeps the cost linear in the output's size. Both
-give the same matches: byte offsets into the UTF-8 text (the binding counts
-characters; its offsets are converted), 0-based lines, and columns in
-characters, which only ever meet columns from the same engine. A cut is only
+``_scan`` reads the roles of ``_grammars`` (functions with their bodies,
+containers, items at file or class level, names, comments, error nodes) from
+one parse; this module turns those matches into an outline. A cut is only
 offered where it is clean: whole lines, a brace body whose ``{`` ends its line
 and whose ``}`` starts its line, an item alone on its lines. Checking an
-output is a parse with the error rule alone (``error_spans``).
+output is a parse for error nodes alone (``_scan.error_spans``).
 """
 
 from __future__ import annotations
 
 import bisect
-import importlib.util
-import json
 import re
-import shutil
-import subprocess
-import sys
-from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, NamedTuple
 
-from headroom.compressors.code._grammars import LANGUAGES, error_rule, rules, rules_text
 from headroom.compressors.code._outline import (
     DEFAULT,
     DOC,
@@ -46,176 +28,13 @@ from headroom.compressors.code._outline import (
     value_region,
 )
 from headroom.compressors.code._python import sanitize
+from headroom.compressors.code._scan import AstGrep, Match, scan
 from headroom.plugins import split_lines
 
-__all__ = ["LANGUAGES", "AstGrep", "AstGrepError", "error_spans", "find_binary", "find_engine", "outline_astgrep"]
+__all__ = ["outline_astgrep"]
 
-_TIMEOUT = 20.0
 _GO_RECEIVER = re.compile(r"func\s*\(\s*\w*\s*\*?\s*([A-Za-z_]\w*)")
-# In JSON text an unescaped quote only ever delimits a string, so these keys
-# cannot be forged by the source text that ast-grep quotes before them.
-_RANGE_KEY = b'"range":{"byteOffset":'
-_RANGE = re.compile(
-    rb'"range":\{"byteOffset":\{"start":(\d+),"end":(\d+)\},"start":\{"line":(\d+),"column":(\d+)\},"end":\{"line":(\d+),"column":(\d+)\}'
-)
-_RULE = re.compile(rb'"ruleId":"([^"\\]*)"')
-_BODY_KEY = b'"BODY":{'
 _C_COMMENTS = re.compile(rb"/\*.*?\*/|//[^\n]*", re.S)
-_WIDE = re.compile(r"[^\x00-\x7f]")
-_TEXT_IDS = frozenset({"name", "own", "decl"})  # the only roles whose text is read
-_TEXT_OF = frozenset(r.encode() for r in _TEXT_IDS)
-_TEXT = re.compile(rb'\{"text":("(?:[^"\\]|\\.)*")')
-
-
-class AstGrepError(Exception):
-    """ast-grep is missing, timed out or failed; the message says which."""
-
-
-def find_binary() -> str | None:
-    """``ast-grep`` next to this interpreter (the venv that installed ast-grep-cli), else on PATH."""
-    here = Path(sys.executable).parent
-    for name in ("ast-grep", "ast-grep.exe", "sg", "sg.exe"):
-        if (here / name).is_file():
-            return str(here / name)
-    return shutil.which("ast-grep")
-
-
-class _Match(NamedTuple):
-    rule: str
-    start: int  # byte offsets
-    end: int
-    line: int  # 0-based
-    column: int
-    end_line: int
-    end_column: int
-    body: tuple[int, int, int, int] | None  # byte start, byte end, first line, last line
-    text: str  # names only
-
-
-@dataclass(frozen=True)
-class AstGrep:
-    """How this process reaches ast-grep: the in-process binding (``binary`` None) or a CLI binary."""
-
-    binary: str | None = None
-
-    @property
-    def in_process(self) -> bool:
-        return self.binary is None
-
-
-def find_engine() -> AstGrep | None:
-    """The ``ast-grep-py`` binding when it is installed, else the ``ast-grep`` binary, else None."""
-    if importlib.util.find_spec("ast_grep_py") is not None:
-        return AstGrep()
-    binary = find_binary()
-    return AstGrep(binary) if binary else None
-
-
-def _scan(engine: AstGrep, language: str, found: list[tuple[str, dict[str, Any]]], code: str) -> list[_Match]:
-    """Every match of the rules ``found`` (rule id, rule) in ``code``, parsed once."""
-    if engine.binary is None:
-        return _scan_in_process(language, found, code)
-    return _scan_cli(engine.binary, rules_text(language, found), code)
-
-
-def _scan_in_process(language: str, found: list[tuple[str, dict[str, Any]]], code: str) -> list[_Match]:
-    """The rules walked over one tree built by the binding; its character positions made byte offsets."""
-    from ast_grep_py import SgRoot  # a compiled extension: imported on the first parse, never at import
-
-    text = sanitize(code)
-    try:
-        root = SgRoot(text, language).root()
-    except BaseException as error:  # a Rust panic surfaces as BaseException
-        if isinstance(error, (KeyboardInterrupt, SystemExit)):
-            raise
-        raise AstGrepError(f"ast-grep-py could not parse ({type(error).__name__}: {error})") from None
-    to_byte = _byte_offsets(text)
-    out: list[_Match] = []
-    for rule_id, rule in found:
-        texts = rule_id in _TEXT_IDS
-        config: Any = {"rule": rule}  # the binding's Config, typed as a TypedDict of its own
-        for node in root.find_all(config):
-            where = node.range()
-            start, end = to_byte(where.start.index), to_byte(where.end.index)
-            body = None
-            captured = node.get_match("BODY") if rule_id in ("fn", "box") else None
-            if captured is not None:
-                inner = captured.range()
-                body = (to_byte(inner.start.index), to_byte(inner.end.index), inner.start.line, inner.end.line)
-            out.append(
-                _Match(
-                    rule_id,
-                    start,
-                    end,
-                    where.start.line,
-                    where.start.column,  # characters, as the CLI prints them
-                    where.end.line,
-                    where.end.column,
-                    body,
-                    node.text() if texts else "",
-                )
-            )
-    return out
-
-
-def _byte_offsets(text: str) -> Callable[[int], int]:
-    """A character offset into ``text`` as a byte offset into its UTF-8 form."""
-    if text.isascii():
-        return lambda index: index
-    at: list[int] = []
-    extra = [0]
-    for found in _WIDE.finditer(text):
-        at.append(found.start())
-        extra.append(extra[-1] + len(found.group().encode("utf-8", "surrogatepass")) - 1)
-    return lambda index: index + extra[bisect.bisect_left(at, index)]
-
-
-def _scan_cli(binary: str, rules_text: str, code: str) -> list[_Match]:
-    try:
-        done = subprocess.run(
-            [binary, "scan", "--inline-rules", rules_text, "--stdin", "--json=stream"],
-            input=sanitize(code).encode("utf-8"),
-            capture_output=True,
-            timeout=_TIMEOUT,
-            cwd=str(Path(binary).parent),
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError) as error:
-        raise AstGrepError(f"ast-grep could not run ({type(error).__name__}: {error})") from None
-    if done.returncode != 0:
-        raise AstGrepError(
-            f"ast-grep exited with {done.returncode}: {done.stderr.decode(errors='replace')[-300:].strip()}"
-        )
-    return [_match(line) for line in done.stdout.split(b"\n") if line]
-
-
-def _match(line: bytes) -> _Match:
-    """One JSON line's rule and positions, without decoding the (often long) texts it quotes."""
-    at = line.find(_RANGE_KEY)
-    found = _RANGE.match(line, at) if at >= 0 else None
-    rule = _RULE.search(line, at) if found else None
-    if rule is None or found is None:
-        raise AstGrepError(f"ast-grep printed a line this version cannot read: {line[:120]!r}")
-    start, end, first, column, last, end_column = map(int, found.groups())
-    rule_id = rule.group(1)
-    body = None
-    at = line.find(_BODY_KEY, found.end())
-    if at >= 0:
-        inner = _RANGE.search(line, at)
-        if inner is None:
-            raise AstGrepError(f"ast-grep printed a body without a range: {line[:120]!r}")
-        b_start, b_end, b_first, _, b_last, _ = map(int, inner.groups())
-        body = (b_start, b_end, b_first, b_last)
-    text = ""
-    if rule_id in _TEXT_OF:
-        quoted = _TEXT.match(line)
-        text = json.loads(quoted.group(1)) if quoted else json.loads(line)["text"]
-    return _Match(rule_id.decode(), start, end, first, column, last, end_column, body, text)
-
-
-def error_spans(engine: AstGrep, language: str, code: str) -> list[tuple[int, int, int, int]]:
-    """The ERROR nodes ``code`` parses with: (line, column, last line, column), 0-based."""
-    return [(m.line, m.column, m.end_line, m.end_column) for m in _scan(engine, language, error_rule(), code)]
 
 
 @dataclass(frozen=True)
@@ -229,7 +48,7 @@ class _Node:
 
 def outline_astgrep(engine: AstGrep, language: str, lines: list[str], short: int) -> Outline:
     """The outline of one file in ``language`` (a key of ``LANGUAGES``); raises ``AstGrepError``."""
-    matches = _scan(engine, language, rules(language), "".join(lines))
+    matches = scan(engine, language, "".join(lines))
     return _Builder(language, lines, short, matches).outline()
 
 
@@ -266,14 +85,14 @@ def _holds(outer: _Node, node: _Node) -> bool:
 
 
 class _Builder:
-    def __init__(self, language: str, lines: list[str], short: int, matches: list[_Match]) -> None:
+    def __init__(self, language: str, lines: list[str], short: int, matches: list[Match]) -> None:
         self.language, self.lines, self.short = language, lines, short
         self.encoded = [line.encode("utf-8") for line in split_lines(sanitize("".join(lines)))]
         self.source = b"".join(self.encoded)
         self.line_start = [0]
         for data in self.encoded:
             self.line_start.append(self.line_start[-1] + len(data))
-        by: dict[str, list[_Match]] = {}
+        by: dict[str, list[Match]] = {}
         for match in matches:
             by.setdefault(match.rule, []).append(match)
         self.errors = [self._node(m) for m in by.get("err", [])]
@@ -299,7 +118,7 @@ class _Builder:
             if ((n.start, n.end) in self.comments or self._is_attribute(n)) and self._clean(n)
         }
 
-    def _node(self, match: _Match) -> _Node:
+    def _node(self, match: Match) -> _Node:
         last = match.end_line
         if last > match.line and match.end == self.line_start[last]:
             last -= 1  # a node that takes its line's newline (a Rust line comment) ends on that line

@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 
-from headroom.compressors.code._astgrep import AstGrepError, error_spans
 from headroom.compressors.code._document import Document, cut
 from headroom.compressors.code._outline import Region, Rendered
 from headroom.compressors.code._python import syntax_error
+from headroom.compressors.code._scan import AstGrepError, error_spans
 
 __all__ = ["valid"]
 

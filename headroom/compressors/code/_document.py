@@ -16,11 +16,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from headroom.compressors.code._astgrep import LANGUAGES, AstGrep, AstGrepError, find_engine, outline_astgrep
+from headroom.compressors.code._astgrep import outline_astgrep
 from headroom.compressors.code._fallback import outline_fallback
+from headroom.compressors.code._grammars import LANGUAGES
 from headroom.compressors.code._lang import Chunk, guesses, split_piece
 from headroom.compressors.code._outline import Outline, Region, Rendered, render
 from headroom.compressors.code._python import outline_python
+from headroom.compressors.code._scan import AstGrep, AstGrepError, find_engine
 from headroom.plugins import Compressed
 
 if TYPE_CHECKING:
@@ -45,9 +47,10 @@ class Document:
     estimates: dict[str | None, Estimates] = field(default_factory=dict)  # per query, over its order
     complaints: dict[tuple[int, str], tuple[tuple[int, int], ...] | None] = field(default_factory=dict)
     broken: set[Cut] = field(default_factory=set)  # cuts found to break a parse, never made again
-    default_broken: dict[str | None, frozenset[Cut]] = field(default_factory=dict)  # per query: answers start here
     results: dict[tuple[str | None, int | None, str], Compressed | None] = field(default_factory=dict)
     mark_costs: dict[Cut, int] = field(default_factory=dict)  # real tokens of each cut's mark
+    # a prefix of a query's order, as rendered before its check: (handle, query, cuts, broken) -> tokens
+    uncut_tokens: dict[tuple[str, str | None, int, frozenset[Cut]], int] = field(default_factory=dict)
     sums: list[list[int]] = field(default_factory=list)  # running sums of ``costs``, per chunk
     filled: list[list[int]] = field(default_factory=list)  # running counts of non-blank lines, per chunk
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-__all__ = ["LANGUAGES", "Grammar", "error_rule", "rules", "rules_text"]
+__all__ = ["LANGUAGES", "Grammar", "Roles", "error_rule", "roles", "rules", "rules_text"]
 
 
 @dataclass(frozen=True)
@@ -256,6 +257,45 @@ def rules(language: str) -> list[tuple[str, dict[str, Any]]]:
     if g.boxes:
         found["box"] = {**_any(g.boxes), **body}
     return list(found.items())
+
+
+@dataclass(frozen=True)
+class Roles:
+    """The rules of one language as kinds to look up, for the in-process walk over its tree (``_scan``)."""
+
+    order: tuple[str, ...]  # the rule ids, in ``rules`` order
+    bodied: dict[str, tuple[str, ...]]  # kind -> ``fn`` and/or ``box``
+    names: frozenset[str]
+    owners: frozenset[str]
+    declarators: dict[str, tuple[str, ...]]  # parent kind -> the fields whose names are declarators
+    items: frozenset[str]
+    comments: frozenset[str]
+    blocks: frozenset[str]
+    wrappers: frozenset[str]
+
+
+@cache
+def roles(language: str) -> Roles:
+    """``rules(language)`` as kinds: the same roles, read by kind and parent instead of by search."""
+    g = LANGUAGES[language]
+    bodied: dict[str, tuple[str, ...]] = {}
+    for rule_id, kinds in (("fn", g.functions), ("box", g.boxes)):
+        for kind in kinds:
+            bodied[kind] = (*bodied.get(kind, ()), rule_id)
+    declarators: dict[str, tuple[str, ...]] = {}
+    for field, parent in g.extra_names:
+        declarators[parent] = (*declarators.get(parent, ()), field)
+    return Roles(
+        order=tuple(rule_id for rule_id, _ in rules(language)),
+        bodied=bodied,
+        names=frozenset(g.names),
+        owners=frozenset(g.functions + g.boxes + g.items),
+        declarators=declarators,
+        items=frozenset(k for k in g.items + _ATTRIBUTES_OF.get(language, ()) if k not in g.comments),
+        comments=frozenset(g.comments),
+        blocks=frozenset(g.blocks),
+        wrappers=frozenset(g.wrappers),
+    )
 
 
 def error_rule() -> list[tuple[str, dict[str, Any]]]:

@@ -128,6 +128,7 @@ def order(
     candidates: list[Cut] = []
     callees: list[str] = []  # what the named functions call ranks with the query: their helpers explain them
     last_resort: set[int] = set()  # cuts inside a named function: only when nothing else is left
+    thin: set[int] = set()  # runs holding only the query's common words in a named body: cut before the body
     for index, outline in enumerate(doc.outlines):
         if outline is None:
             continue
@@ -148,22 +149,27 @@ def order(
                 last_resort.add(len(candidates) - 1)
         if outline.parser == "ast" and query:
             for symbol in leaves:  # shrunk to the statements holding the query's words before cut whole
-                for region in statement_runs(doc.chunks[index].lines, symbol, query):
+                runs, thinner = statement_runs(doc.chunks[index].lines, symbol, query)
+                for region in runs + thinner:
                     doc.mark_costs.setdefault((index, region), _mark_cost(doc, index, region, counter))
                     if (region.first, region.last) not in seen and _saving(doc, costs, index, region) >= MIN_SAVING:
                         seen.add((region.first, region.last))
                         candidates.append((index, region))
                         last_resort.add(len(candidates) - 1)
+                        if region in thinner:
+                            thin.add(len(candidates) - 1)
     texts = [
         region.label + " " + "".join(doc.chunks[i].lines[region.first : region.last + 1]) for i, region in candidates
     ]
     scores = BM25(texts).scores(" ".join([query, *callees])) if query and texts else [0.0] * len(candidates)
+    scores = [0.0 if k in thin else score for k, score in enumerate(scores)]  # none of the words it asks about
     depth = _depths(candidates)
     ranked = sorted(  # irrelevant first, stage by stage, inner items before their containers, big first
         range(len(candidates)),
         key=lambda k: (
             k in last_resort,
             scores[k] > 0,
+            k in thin,
             candidates[k][1].stage,
             scores[k],
             -depth[k],

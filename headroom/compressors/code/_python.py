@@ -140,6 +140,12 @@ class _Builder:
         self._comment_block(block)
 
     def _comment_block(self, block: list[int]) -> None:
+        if block and len(block) < 3:
+            # under a budget only (the default level keeps Python's comments whole): a licence line or a
+            # banner between two cuts kept 10-25 tokens a tight target needed for the body it asks about
+            self.regions.append(
+                Region(block[0], block[-1], DOC, "comment", indent_of(self.lines[block[0]]), comment=True)
+            )
         if len(block) >= 3:
             indent = indent_of(self.lines[block[0]])
             text = self.lines[block[0]].rstrip("\r\n")

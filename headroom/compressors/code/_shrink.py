@@ -13,6 +13,13 @@ the matching lines. A run is whole statements at one indentation, so its mark
 (``...  # [...]``) is a statement in their place and the output still parses;
 the check (``_check``) would keep a run that broke the parse anyway.
 
+A question's common words can hold half a body (``sys`` of ``sys.ps1``, a word
+of the file's path): ``interact`` asked about ``sys.ps1`` kept ``sys.ps2`` and
+``sys.version`` with it and no longer fitted. So a second set of runs holds none
+of the lines with the query's rarest terms in that body (those on at most twice
+as many lines as the rarest one); they score as holding none of its words, so
+they are cut after the bodies that hold none and before this body goes whole.
+
 The docstring is never part of a run (the function's docstring regions start
 inside it, and a run must hold a region whole or not at all); its lines after
 the first are a cut of their own (the first line kept and closed, as a
@@ -25,6 +32,7 @@ one cut is the whole body, as before).
 from __future__ import annotations
 
 import ast
+import copy
 import textwrap
 
 from headroom.compressors.code._outline import DEFAULT, Region, Symbol, indent_of
@@ -34,26 +42,41 @@ from headroom.relevance import terms
 __all__ = ["statement_runs"]
 
 
-def statement_runs(lines: list[str], symbol: Symbol, query: str) -> list[Region]:
-    """Runs of ``symbol``'s statements that hold none of the query's terms, each as a region to cut."""
+def statement_runs(lines: list[str], symbol: Symbol, query: str) -> tuple[list[Region], list[Region]]:
+    """Runs of ``symbol``'s statements that hold none of the query's terms, each as a region to cut;
+    and runs that hold none of its rarest terms in the body (empty when those are all its terms)."""
     # the function's own name says which function, not which of its lines: every call and
     # recursion would hold it
     wanted = set(terms(query)) - set(terms(symbol.name.replace(".", " ")))
     if symbol.kind != "def" or not wanted:
-        return []
+        return [], []
     snippet = textwrap.dedent("".join(lines[symbol.first : symbol.last + 1]))
     try:
         tree = ast.parse(snippet)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return []
-    shown = snippet.splitlines()
+        return [], []
     node = next((n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))), None)
     if node is None:
-        return []
-    offset = symbol.first - 1  # the snippet's line 1 is the symbol's first line
-    hits = [i for i in range(symbol.signature[1] + 1, symbol.last + 1) if wanted & set(terms(lines[i]))]
+        return [], []
+    held = {i: wanted & set(terms(lines[i])) for i in range(symbol.signature[1] + 1, symbol.last + 1)}
+    hits = [i for i, found in held.items() if found]
     if not hits:
-        return []
+        return [], []
+    runs = _runs(lines, symbol, node, snippet.splitlines(), hits)
+    # a question's common words (``sys`` in "sys.ps1", a word of the file's path) can hold half a body:
+    # the lines holding its rarest terms in this body are what it asks about
+    spread = {term: sum(term in found for found in held.values()) for term in set().union(*held.values())}
+    rare = {term for term, count in spread.items() if count <= 2 * min(spread.values())}
+    fewer = [i for i in hits if held[i] & rare]
+    thinner = _runs(lines, symbol, node, snippet.splitlines(), fewer) if len(fewer) < len(hits) else []
+    return runs, [r for r in thinner if r not in runs]
+
+
+def _runs(
+    lines: list[str], symbol: Symbol, node: ast.FunctionDef | ast.AsyncFunctionDef, shown: list[str], hits: list[int]
+) -> list[Region]:
+    """Runs of the function's statements that hold none of the lines ``hits``, and its docstring's rest."""
+    offset = symbol.first - 1  # the snippet's line 1 is the symbol's first line
     runs: list[tuple[int, int]] = []
 
     def holds_hit(first: int, last: int) -> bool:
@@ -89,7 +112,7 @@ def statement_runs(lines: list[str], symbol: Symbol, query: str) -> list[Region]
 
     walk(node.body, docstring=True)
     out = [Region(first, last, DEFAULT, "", indent_of(lines[first])) for first, last in runs]
-    doc = node.body[0] if node.body and _is_docstring(node.body[0]) else None
+    doc = copy.deepcopy(node.body[0]) if node.body and _is_docstring(node.body[0]) else None
     if doc is not None:
         ast.increment_lineno(doc, symbol.first)  # the snippet's lines as the file's (1-based)
         end = (doc.end_lineno or doc.lineno) - 1

@@ -20,11 +20,18 @@ naming its line range and the calls it held:
     def parse_known_args(self, args=None, namespace=None):
         ...  # […40 lines 1890-1929 calls: _parse_known_args, error]
 
-Every output is parsed again (``_check``: Python compiled, the others
-re-parsed for error nodes). An error node counts against the output unless the original
-has one starting at the same place (mapped back through the cuts); the cuts
-that caused a new one are found (the markers at and before it, else by
-bisecting the cuts in line order) and their lines kept instead.
+Every output that may be sent is parsed again (``_check``: Python compiled,
+the others re-parsed for error nodes). An error node counts against the output
+unless the original has one starting at the same place (mapped back through the
+cuts); the cuts that caused a new one are found (the markers at and before it,
+else by bisecting the cuts in line order) and their lines kept instead. Each
+answer finds its own broken cuts, starting from none: answers used to start
+from those the default level found, which cost a render and a full parse of it
+on every budgeted call (0.4 s of 1.8 s on a 1 MB C header), and keeping what one
+target found for the next made an answer depend on the targets asked before it.
+Under a budget the default level is not built at all (``lossless_default``: it
+is never sent there), and a render over the target is dropped before any parse,
+its size kept for the next target that renders the same cuts.
 ``retrieve(handle, symbol="Parser.parse_args")`` returns a symbol's exact
 original lines, read in the language of the file the call named (kept beside
 the original), else the language guessed from content.
@@ -66,31 +73,15 @@ class CodeCompressor(Compressor):
     name = "code"
     Options = CodeOptions
     selectors: ClassVar[frozenset[str]] = frozenset({"lines", "chars", "query", "symbol"})
+    lossless_default = False  # its default output cuts bodies behind marks: skipped under a budget
 
     def compress(self, text: str, target: int | None, ctx: PieceContext) -> Compressed | None:
         doc = self._document(text, file_name_in(ctx.tool_args))
         key = (ctx.query, target, ctx.handle)
         if key not in doc.results:  # asked again, the same answer: cuts found broken since do not change it
-            doc.broken = set(self._known_broken(doc, ctx))
+            doc.broken = set()  # each answer finds its own: it depends on no other target asked before it
             doc.results[key] = self._compress(doc, target, ctx)
         return doc.results[key]
-
-    def _known_broken(self, doc: Document, ctx: PieceContext) -> frozenset[Cut]:
-        """The cuts the default level finds breaking a parse: every answer starts from these alone.
-
-        Cuts found broken while answering one target used to stay for the next, so an answer
-        depended on which targets had been asked before it; forms are kept across calls
-        (``FormCache``), so a warm instance sent other bytes than a fresh one for the same input
-        (DESIGN: deterministic). Starting each answer from the default level's findings keeps what
-        the first ask always learnt and nothing that depends on the order of the asks.
-        """
-        if ctx.query not in doc.default_broken:
-            doc.broken = set()
-            _, default = self._order(doc, ctx)
-            if default:
-                self._render(doc, default, ctx)
-            doc.default_broken[ctx.query] = frozenset(doc.broken)
-        return doc.default_broken[ctx.query]
 
     def _compress(self, doc: Document, target: int | None, ctx: PieceContext) -> Compressed | None:
         order, default = self._order(doc, ctx)
@@ -112,7 +103,13 @@ class CodeCompressor(Compressor):
         made: list[int] = []
 
         def attempt(count: int) -> tuple[Compressed | None, int | None]:
-            out = self._render(doc, order[:count], ctx, target)
+            # every target the allocator asks renders the same prefix when none fits (a 1 MB file whose
+            # every cut leaves 37k tokens, seven targets): what that prefix costs is kept, not re-rendered
+            known = (ctx.handle, ctx.query, count, frozenset(doc.broken))
+            if doc.uncut_tokens.get(known, -1) > target:
+                out = None
+            else:
+                out = self._render(doc, order[:count], ctx, target, known)
             if out is not None and ctx.counter.count(out.text) <= target:
                 made.append(count)
                 return out, None
@@ -187,21 +184,32 @@ class CodeCompressor(Compressor):
         return doc.costs
 
     def _render(
-        self, doc: Document, cuts: list[Cut], ctx: PieceContext, target: int | None = None
+        self,
+        doc: Document,
+        cuts: list[Cut],
+        ctx: PieceContext,
+        target: int | None = None,
+        known: tuple[str, str | None, int, frozenset[Cut]] | None = None,
     ) -> Compressed | None:
         """The piece with ``cuts`` made, less those that break a parse; None when nothing is cut, or
-        when it is over ``target`` before any parse check (the caller then cuts more)."""
+        when it is over ``target`` before any parse check (the caller then cuts more). ``known``: the
+        key its tokens before the check are kept under (``Document.uncut_tokens``)."""
 
         def marker(count: int, detail: str) -> str:
             return ctx.marker(count, "lines", detail)
 
         chosen: dict[int, list[Region]] = {}
+        broken = doc.broken
         for index, region in cuts:
-            if doc.outlines[index] is not None and (index, region) not in doc.broken:
+            if doc.outlines[index] is not None and (not broken or (index, region) not in broken):
                 chosen.setdefault(index, []).append(region)
         rendered = {index: cut(doc, index, regions, marker) for index, regions in chosen.items()}
-        if target is not None and ctx.counter.count(join(doc, rendered)) > target:
-            return None
+        if target is not None:
+            tokens = ctx.counter.count(join(doc, rendered))
+            if known is not None:
+                doc.uncut_tokens[known] = tokens
+            if tokens > target:
+                return None
         for index, regions in chosen.items():
             checked = valid(doc, index, regions, rendered[index], marker)
             if checked is None:
