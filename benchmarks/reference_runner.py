@@ -29,12 +29,12 @@ def main() -> None:
         return compress(case["messages"], model=case["model"], model_limit=case["budget"], protect_recent=0).messages
 
     for case in request["cases"]:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         try:
             messages, error = run(case), None
         except Exception as exc:  # noqa: BLE001 - recorded, the run goes on
             messages, error = case["messages"], f"{type(exc).__name__}: {exc}"[:300]
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         tracemalloc.start()  # memory on a second, untimed run, as for headroom
         try:
             run(case)
@@ -42,7 +42,16 @@ def main() -> None:
             pass
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
-        out.append({"id": case["id"], "messages": messages, "seconds": seconds, "peak_bytes": peak, "error": error})
+        out.append(
+            {
+                "id": case["id"],
+                "messages": messages,
+                "seconds": seconds,
+                "peak_bytes": peak,
+                "error": error,
+                "cpu_seconds": cpu,
+            }
+        )
     json.dump(out, sys.stdout)
 
 

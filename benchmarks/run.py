@@ -56,6 +56,7 @@ class Outcome:
     peak_bytes: int
     input_bytes: int
     error: str | None = None
+    cpu_seconds: float | None = None  # the process's CPU time over the call (None: not measured)
 
     @property
     def fits(self) -> bool:
@@ -134,6 +135,7 @@ def score(
     seconds: float,
     peak: int,
     error: str | None = None,
+    cpu: float | None = None,
 ) -> Outcome:
     seen = text_of(messages)
     kept = sum(fact in seen for fact in case.facts)
@@ -149,26 +151,27 @@ def score(
         peak,
         len(case.output.encode()),
         error,
+        cpu,
     )
 
 
 def run_headroom(case: Case, counter: TokenCounter) -> Outcome:
     hr = Headroom(store=MemoryStore(), model=MODEL)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     result = hr.compress(case.messages, case.budget)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     # memory is measured on a second, untimed run: tracemalloc slows Python code severalfold
     tracemalloc.start()
     Headroom(store=MemoryStore(), model=MODEL).compress(case.messages, case.budget)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     originals = [hr.retrieve(entry.handle) for entry in result.manifest.entries]
-    return score(case, result.messages, originals, counter, seconds, peak)
+    return score(case, result.messages, originals, counter, seconds, peak, cpu=cpu)
 
 
 def run_naive(case: Case, counter: TokenCounter) -> Outcome:
     """Keep the head of the tool output, cut to whatever makes the whole fit."""
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     room = case.budget - (case.tokens - counter.count(case.output))
     low, high = 0, len(case.output)
     while low < high:  # the longest head that fits the room
@@ -179,7 +182,7 @@ def run_naive(case: Case, counter: TokenCounter) -> Outcome:
             high = middle - 1
     messages = json.loads(json.dumps(case.messages))
     messages[-1]["content"] = case.output[:low]
-    return score(case, messages, [], counter, time.perf_counter() - started, 0)
+    return score(case, messages, [], counter, time.perf_counter() - started, 0, cpu=time.process_time() - cpu)
 
 
 def run_reference(cases: list[Case], counter: TokenCounter) -> dict[str, Outcome] | None:
@@ -210,7 +213,9 @@ def run_reference(cases: list[Case], counter: TokenCounter) -> dict[str, Outcome
         return None
     by_id = {c.id: c for c in cases}
     return {
-        r["id"]: score(by_id[r["id"]], r["messages"], [], counter, r["seconds"], r["peak_bytes"], r["error"])
+        r["id"]: score(
+            by_id[r["id"]], r["messages"], [], counter, r["seconds"], r["peak_bytes"], r["error"], r.get("cpu_seconds")
+        )
         for r in json.loads(done.stdout)
     }
 
@@ -348,6 +353,7 @@ def ratios(
 
     facts = sum(len(c.facts) for c in cases)
     lines = ["### ratios (headroom vs the others, all cases)", ""]
+    lines += latency(ours, naive, reference) + [""]
     ours_total = totals(ours)
     for name, other in (("naive", naive), ("reference", reference)):
         if other is None:
@@ -356,6 +362,35 @@ def ratios(
         lines.append(
             f"- vs {name}: tokens after {ours_total[0] / theirs[0]:.2f}x, facts kept {ours_total[1]}/{facts} vs "
             f"{theirs[1]}/{facts}, within budget {ours_total[2]}/{len(cases)} vs {theirs[2]}/{len(cases)}"
+        )
+    return lines
+
+
+def latency(ours: dict[str, Outcome], naive: dict[str, Outcome], reference: dict[str, Outcome] | None) -> list[str]:
+    """Median latency per call, wall and CPU, side by side, and headroom's as a multiple of each other's.
+
+    Wall time is what an agent waits; on a shared machine it carries every other job's load, so
+    the process's CPU time over the same call is printed beside it (issue 14's bar: at most half
+    the reference's median)."""
+
+    def medians(outcomes: dict[str, Outcome]) -> tuple[float, float | None]:
+        cpu = [o.cpu_seconds for o in outcomes.values() if o.cpu_seconds is not None]
+        wall = statistics.median(o.seconds for o in outcomes.values())
+        return wall, statistics.median(cpu) if len(cpu) == len(outcomes) else None
+
+    lines = [
+        "| system | median ms (wall) | median ms (CPU) | headroom / system (wall) | (CPU) |",
+        "|---|---|---|---|---|",
+    ]
+    mine = medians(ours)
+    for name, outcomes in (("headroom", ours), ("truncation", naive), ("headroom-ai", reference)):
+        if outcomes is None:
+            continue
+        wall, cpu = medians(outcomes)
+        cpu_ratio = f"{mine[1] / cpu:.2f}x" if cpu and mine[1] is not None else "-"
+        lines.append(
+            f"| {name} | {wall * 1000:.1f} | {'-' if cpu is None else f'{cpu * 1000:.1f}'} "
+            f"| {mine[0] / wall:.2f}x | {cpu_ratio} |"
         )
     return lines
 

@@ -50,6 +50,10 @@ def test_the_first_call_loads_the_engine_but_not_the_memory() -> None:
     loaded = _loaded_after("import headroom; headroom.compress_text('a plain line of prose\\n' * 300, 50)")
     assert {"pydantic", "headroom.core", "headroom.config", "tiktoken"} <= set(loaded)
     assert not any(module.startswith("headroom.memory") for module in loaded)
+    # the call keeps its originals in memory: neither sqlite3 nor the PostgreSQL store is imported
+    assert not any(
+        module.startswith(("sqlite3", "headroom.stores.sqlite", "headroom.stores.postgres")) for module in loaded
+    )
 
 
 _LOG = "".join(

@@ -1,8 +1,41 @@
-"""Where originals live: the protocol and the stores that keep it."""
+"""Where originals live: the protocol and the stores that keep it.
 
-from headroom.stores.base import Store
-from headroom.stores.memory import MemoryStore
-from headroom.stores.postgres import PostgresStore
-from headroom.stores.sqlite import SQLiteStore
+The stores load on first use (PEP 562), as ``headroom``'s own names do: a call
+that keeps its originals in memory imports ``base`` and ``memory`` alone, not
+``sqlite3`` or the PostgreSQL store (about 7 ms of the first call, idle).
+"""
+
+from __future__ import annotations
+
+import importlib
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
+
+    from headroom.stores.base import Store
+    from headroom.stores.memory import MemoryStore
+    from headroom.stores.postgres import PostgresStore
+    from headroom.stores.sqlite import SQLiteStore
 
 __all__ = ["MemoryStore", "PostgresStore", "SQLiteStore", "Store"]
+
+_HOME = {
+    "Store": "headroom.stores.base",
+    "MemoryStore": "headroom.stores.memory",
+    "PostgresStore": "headroom.stores.postgres",
+    "SQLiteStore": "headroom.stores.sqlite",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _HOME.get(name)
+    if module is None:
+        raise AttributeError(f"module 'headroom.stores' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later lookups are plain attribute reads
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -195,6 +195,10 @@ def encoding_for_model(model: str) -> tuple[str, str | None]:
 def _encoding(tiktoken_name: str) -> Any:
     import tiktoken
 
+    if tiktoken_name == _OFFLINE_CL100K:  # the shipped vocabulary read in one pass (headroom.tokens.vocabulary)
+        from headroom.tokens.vocabulary import offline_cl100k
+
+        return offline_cl100k()
     return tiktoken.get_encoding(tiktoken_name)
 
 
