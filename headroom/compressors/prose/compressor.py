@@ -31,7 +31,6 @@ A sentence marker's range may share its first and last line with kept sentences.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -40,7 +39,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from headroom.compressors._reach import reach, short_of
 from headroom.compressors.prose._units import Document, Unit, blocks_of, is_heading, segment
 from headroom.plugins import Compressed, Compressor, PieceContext, split_lines
-from headroom.relevance import BM25, defines, matches, terms
+from headroom.relevance import BM25, defines, matches, terms, without_call_names
 
 __all__ = ["ProseCompressor", "blocks_of", "is_heading"]
 
@@ -123,7 +122,7 @@ def _build_profile(text: str, ctx: PieceContext) -> _Profile:
         sections.extend([tuple(open_headings)] * len(block.units))
     opening = set([i for i, b in enumerate(doc.blocks) if b.units][:_OPENING])
     unit_terms = [terms(body) for body in bodies]  # read once: near-duplicates, BM25 and matches share it
-    scores = _scores(doc, _about(ctx.query, ctx.tool_args), unit_terms)
+    scores = _scores(doc, without_call_names(ctx.query, ctx.tool_args), unit_terms)
 
     def rank(index: int) -> tuple[float, int]:
         unit = doc.units[index]
@@ -175,17 +174,6 @@ def _rarest(words: list[frozenset[str]]) -> list[frozenset[str]]:
         size = int((1 - _DUPLICATE) * len(held)) + 2
         out.append(frozenset(sorted(held, key=lambda term: (seen[term], term))[:size]))
     return out
-
-
-def _about(query: str | None, call: str | None) -> str | None:
-    """The question less the words that name the document itself (the page the call read: ``man
-    environment``, ``cat exslt.html``): every part of the document is about them, so they would rank
-    the opening and the headings over the part the other words ask for. Kept when nothing else is left."""
-    if not query or not call:
-        return query
-    named = set(terms(call))
-    rest = [word for word in re.findall(r"\S+", query) if not set(terms(word)) & named]
-    return " ".join(rest) if terms(" ".join(rest)) else query
 
 
 def _scores(doc: Document, query: str | None, unit_terms: list[list[str]]) -> list[float]:
