@@ -251,3 +251,18 @@ def test_the_words_naming_the_page_do_not_rank_its_parts(query: str, fact: str, 
     out = HtmlCompressor().compress(html, target, ctx)
     assert out is not None and COUNTER.count(out.text) <= target
     assert fact in out.text
+
+
+@pytest.mark.parametrize("target", [100, 140])
+def test_a_long_sentence_shrinks_to_the_clause_the_question_names(target: int) -> None:
+    # issue 12: the licence under every libffi page holds one 90-token sentence ("Permission is
+    # hereby granted, ... subject to the following conditions: The above copyright notice ...
+    # shall be included in all copies or substantial portions of the Software."), kept or dropped
+    # whole; a tight room lost it. A long sentence is also cut after its colons and semicolons
+    html = (GOLDEN / "texinfo_libffi_basics.html").read_text()
+    query = "What does the Basics page say about substantial portions?"
+    args = '{"cmd": "cat libffi8/html/Basics.html"}'
+    out = HtmlCompressor().compress(html, target, PieceContext(make_handle(html), COUNTER, query, "run_shell", args))
+    assert out is not None and COUNTER.count(out.text) <= target
+    assert "The above copyright notice and this permission notice shall be included in all copies or" in out.text
+    assert "Permission is hereby granted" not in out.text  # the clause, not the whole sentence

@@ -278,3 +278,22 @@ def test_a_long_wrapped_paragraph_of_few_sentences_shrinks_to_its_matching_lines
     assert "              error saying that a binary file matches.\n" in out.text
     assert "By default, TYPE is binary" not in out.text  # the line alone, not the paragraph
     check(original, out.text, dict(out.omitted))
+
+
+@pytest.mark.parametrize("target", [150, 460])
+def test_an_option_keeps_the_first_line_of_what_it_does(target: int) -> None:
+    # issue 12: xxd's "-s [+][-]seek" entry is one wrapped paragraph of two sentences, chosen from
+    # line by line; the option line (which defines what the question names) was kept alone and the
+    # line saying what it does lost to lines elsewhere that only use -s. A hanging term and the
+    # first line under it are one unit, as a definition list's term and description are
+    original = (GOLDEN / "man_xxd.txt").read_text()
+    ctx = PieceContext(
+        make_handle(original), COUNTER, "How does xxd behave with -s?", "run_shell", '{"cmd": "man 1 xxd"}'
+    )
+    out = ProseCompressor().compress(original, target, ctx)
+    assert out is not None and COUNTER.count(out.text) <= target
+    assert (
+        "       -s [+][-]seek\n              Start at <seek> bytes abs. (or rel.) infile offset.  + indicates\n"
+        in out.text
+    )
+    check(original, out.text, dict(out.omitted))

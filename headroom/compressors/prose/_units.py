@@ -40,6 +40,9 @@ _ABBREVIATION = re.compile(
     r"|\b[A-Za-z]|\b\d+)[.]$"
 )
 _LONG_CHARS = 250  # a paragraph this long with three sentences or more is chosen from by sentence
+_LONG_SENTENCE = 300  # a sentence this long is also cut into clauses (``_clauses``)
+_CLAUSE = 60  # the shortest clause cut from one
+_CLAUSE_END = re.compile(r"[;:]\s+(?=\S)")
 _WRAPPED = 100  # a sentence kept from a hard-wrapped paragraph brings at most this much of its lines' rest
 
 
@@ -244,10 +247,35 @@ def _cut(text: str, start: int, stop: int, lines: list[str], starts: list[int]) 
         sentence = text[cuts[-1] : match.start(1)]
         if len(sentence.split()) >= 2 and not _ABBREVIATION.search(sentence):
             cuts.append(match.end(1))
+    cuts = _clauses(text, [*cuts, stop])[:-1]
     if len(cuts) >= 3 and stop - start >= _LONG_CHARS:
         return "sentences", [*cuts, stop]
     if len(body) >= 3 and stop - start >= _LONG_CHARS:
         # a long wrapped paragraph of one or two sentences (a list of names, a long clause): by line,
         # so the line a question names is kept without the rest (issue 12: long units shrink)
-        return "lines", [*(s + _indent(line) for line, s in zip(lines, starts) if line.strip()), stop]
+        firsts = [s + _indent(line) for line, s in zip(lines, starts) if line.strip()]
+        if _indent(body[0]) < _indent(body[1]):
+            # a hanging term (an option, a definition's name) and the first line of what it is:
+            # one unit, as in a definition list; the term alone says nothing (xxd's ``-s [+][-]seek``)
+            del firsts[1]
+        return "lines", [*firsts, stop]
     return "paragraph", [lead, stop]
+
+
+def _clauses(text: str, cuts: list[int]) -> list[int]:
+    """``cuts`` with each sentence longer than ``_LONG_SENTENCE`` characters also cut after its
+    colons and semicolons, where a clause of at least ``_CLAUSE`` characters ends on each side.
+
+    A long sentence that would not fit a tight room was kept or dropped whole (a license's
+    "Permission is hereby granted, ... subject to the following conditions: The above copyright
+    notice ... shall be included in all copies ..." is 90 tokens); its clauses are what a question
+    quotes. A clause counts as a sentence in markers.
+    """
+    out = [cuts[0]]
+    for start, end in zip(cuts, cuts[1:]):
+        if end - start > _LONG_SENTENCE:
+            for match in _CLAUSE_END.finditer(text, start, end):
+                if match.end() - out[-1] >= _CLAUSE and end - match.end() >= _CLAUSE:
+                    out.append(match.end())
+        out.append(end)
+    return out

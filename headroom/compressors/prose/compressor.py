@@ -31,6 +31,7 @@ A sentence marker's range may share its first and last line with kept sentences.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -70,6 +71,7 @@ class _Profile:
     matched: list[frozenset[str]]  # the question's terms and literals each unit holds
     words: list[frozenset[str]]  # the terms of each unit, for near-duplicates
     rarest: list[frozenset[str]]  # per unit, the rarest words a near-duplicate must share (``_rarest``)
+    terms: list[str]  # per unit, the option it is the entry of (``-s``, ``--all``), or ""
 
 
 class ProseCompressor(Compressor):
@@ -152,7 +154,17 @@ def _build_profile(text: str, ctx: PieceContext) -> _Profile:
         matched,
         words,
         _rarest(words),
+        [_term_of(body) for body in bodies],
     )
+
+
+_TERM = re.compile(r"\s*(--?[A-Za-z0-9][\w-]*)")
+
+
+def _term_of(body: str) -> str:
+    """The option a unit is the entry of (``-l, --files-with-matches`` -> ``-l``), or ""."""
+    found = _TERM.match(body)
+    return found[1] if found else ""
 
 
 def _rarest(words: list[frozenset[str]]) -> list[frozenset[str]]:
@@ -354,7 +366,9 @@ def _repeats(profile: _Profile, chosen: _Selection, index: int) -> bool:
     description of an option after its one-line summary): the longer one is
     the more specific. Only a unit that adds neither is skipped.
     """
-    kept = _near_kept(profile, chosen, index)
+    term = profile.terms[index]
+    # two entries of an option list define two options, however alike their words (grep's -l and -L)
+    kept = [other for other in _near_kept(profile, chosen, index) if not term or profile.terms[other] in ("", term)]
     if not kept:
         return False
     if profile.matched[index] - frozenset().union(*(profile.matched[other] for other in kept)):
