@@ -420,9 +420,11 @@ _SOURCE_KEYS = frozenset(
 _STAGE_END = re.compile(r"\|\|?|&&|;|[<>]")
 
 
-def without_call_names(query: str | None, tool_args: str | None) -> str | None:
+def without_call_names(query: str | None, tool_args: str | None, title: str | None = None) -> str | None:
     """``query`` less the words that name what the tool call read: the page, file or command
-    (``man 1 xxd``, ``cat libffi8/html/Multiple-ABIs.html``, ``/usr/include/arpa/tftp.h``).
+    (``man 1 xxd``, ``cat libffi8/html/Multiple-ABIs.html``, ``/usr/include/arpa/tftp.h``), and
+    the ``title`` the document gives itself, when the caller knows one (an HTML page's title: a
+    reader names the page by it, "the Size and Alignment page").
 
     Every part of the output is about those words, so they rank its title, header guard or
     opening over the part the question's other words ask for (issue 12). One rule serves every
@@ -435,9 +437,9 @@ def without_call_names(query: str | None, tool_args: str | None) -> str | None:
     stays beside a call that read ``os/path.py``, since ``join`` names no part of the call. The
     query is kept as it is when nothing would be left.
     """
-    if not query or not tool_args:
+    if not query or not (tool_args or title):
         return query
-    names = _call_names(tool_args)
+    names = (_call_names(tool_args) if tool_args else frozenset()) | frozenset(terms(title or ""))
     if not names:
         return query
 

@@ -124,7 +124,7 @@ def _build_profile(text: str, ctx: PieceContext) -> _Profile:
         sections.extend([tuple(open_headings)] * len(block.units))
     opening = set([i for i, b in enumerate(doc.blocks) if b.units][:_OPENING])
     unit_terms = [terms(body) for body in bodies]  # read once: near-duplicates, BM25 and matches share it
-    scores = _scores(doc, without_call_names(ctx.query, ctx.tool_args), unit_terms)
+    scores = _scores(doc, without_call_names(ctx.query, ctx.tool_args, _title(doc)), unit_terms)
 
     def rank(index: int) -> tuple[float, int]:
         unit = doc.units[index]
@@ -186,6 +186,15 @@ def _rarest(words: list[frozenset[str]]) -> list[frozenset[str]]:
         size = int((1 - _DUPLICATE) * len(held)) + 2
         out.append(frozenset(sorted(held, key=lambda term: (seen[term], term))[:size]))
     return out
+
+
+def _title(doc: Document) -> str | None:
+    """The document's title: its first block, when that is a top-level ``# `` heading (an HTML
+    page's rendering starts with its title or its ``h1``; a markdown file with its name)."""
+    first = doc.blocks[0] if doc.blocks else None
+    if first is None or first.kind != "heading" or first.level != 1 or not doc.text.startswith("# "):
+        return None
+    return doc.text[first.start : first.end]
 
 
 def _scores(doc: Document, query: str | None, unit_terms: list[list[str]]) -> list[float]:
