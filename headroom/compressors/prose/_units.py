@@ -18,6 +18,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from itertools import accumulate
 
 __all__ = ["TABLE_HEAD", "Block", "Document", "Unit", "blocks_of", "heading_level", "is_heading", "segment"]
 
@@ -149,10 +150,12 @@ def blocks_of(lines: list[str]) -> list[tuple[int, int]]:
     while index < len(lines):
         fence = ""  # the fence of the code block we are in, if any
         while index < len(lines) and (fence or lines[index].strip()):
-            opening = _FENCE.match(lines[index])
+            # a fence holds three backticks or tildes: the pattern is tried only on such a line
+            line = lines[index]
+            opening = _FENCE.match(line) if "``" in line or "~~" in line else None
             if not fence and opening:
                 fence = opening[1]
-            elif fence and re.fullmatch(re.escape(fence[0]) + f"{{{len(fence)},}}", lines[index].strip()):
+            elif fence and fence in line and re.fullmatch(re.escape(fence[0]) + f"{{{len(fence)},}}", line.strip()):
                 fence = ""
             index += 1
         while index < len(lines) and not lines[index].strip():
@@ -164,9 +167,7 @@ def blocks_of(lines: list[str]) -> list[tuple[int, int]]:
 
 
 def segment(text: str, lines: list[str]) -> Document:
-    line_starts = [0]
-    for line in lines[:-1]:
-        line_starts.append(line_starts[-1] + len(line))
+    line_starts = list(accumulate(map(len, lines[:-1]), initial=0))
     blocks: list[Block] = []
     units: list[Unit] = []
     for first, end in _table_heads_apart(lines, blocks_of(lines)):
