@@ -44,6 +44,7 @@ _LONG_CHARS = 250  # a paragraph this long with three sentences or more is chose
 _LONG_SENTENCE = 300  # a sentence this long is also cut into clauses (``_clauses``)
 _CLAUSE = 60  # the shortest clause cut from one
 _CLAUSE_END = re.compile(r"[;:]\s+(?=\S)")
+_COMMA = re.compile(r",\s+(?=\S)")  # a clause still too long is cut after its commas
 _WRAPPED = 100  # a sentence kept from a hard-wrapped paragraph brings at most this much of its lines' rest
 
 
@@ -263,20 +264,26 @@ def _cut(text: str, start: int, stop: int, lines: list[str], starts: list[int]) 
     return "paragraph", [lead, stop]
 
 
-def _clauses(text: str, cuts: list[int]) -> list[int]:
+def _clauses(text: str, cuts: list[int], ends: re.Pattern[str] = _CLAUSE_END) -> list[int]:
     """``cuts`` with each sentence longer than ``_LONG_SENTENCE`` characters also cut after its
     colons and semicolons, where a clause of at least ``_CLAUSE`` characters ends on each side.
 
     A long sentence that would not fit a tight room was kept or dropped whole (a license's
     "Permission is hereby granted, ... subject to the following conditions: The above copyright
     notice ... shall be included in all copies ..." is 90 tokens); its clauses are what a question
-    quotes. A clause counts as a sentence in markers.
+    quotes. A clause still longer than that, written on one line (an HTML page's paragraph), is
+    cut after its commas the same way (the licence's "Permission is hereby granted, ..." clause
+    alone is 75 tokens); a hard-wrapped one is not, as a kept sentence brings its whole lines. A
+    clause counts as a sentence in markers.
     """
     out = [cuts[0]]
     for start, end in zip(cuts, cuts[1:]):
-        if end - start > _LONG_SENTENCE:
-            for match in _CLAUSE_END.finditer(text, start, end):
+        # commas cut only a sentence written on one line: a hard-wrapped one is widened to whole lines
+        if end - start > _LONG_SENTENCE and (ends is not _COMMA or "\n" not in text[start:end].rstrip()):
+            for match in ends.finditer(text, start, end):
                 if match.end() - out[-1] >= _CLAUSE and end - match.end() >= _CLAUSE:
                     out.append(match.end())
         out.append(end)
-    return out
+    if ends is _COMMA or all(b - a <= _LONG_SENTENCE for a, b in zip(out, out[1:])):
+        return out
+    return _clauses(text, out, _COMMA)

@@ -308,7 +308,10 @@ def _choose(profile: _Profile, room: int) -> tuple[set[int], set[int], set[int]]
     chosen = _Selection(profile)
     best = profile.order[0] if profile.order and profile.matched[profile.order[0]] else None
     if best is not None:  # the unit that answers the question best goes before the outline of headings
-        chosen.add([(head, -1) for head in profile.sections[best]] + _with_header(profile, best), room)
+        # with the headings it falls under when they fit too, else alone: a tight room holds the answer
+        # before the title that names the page (which the question's words already name)
+        if not chosen.add([(head, -1) for head in profile.sections[best]] + _with_header(profile, best), room):
+            chosen.add(_with_header(profile, best), room)
     everything = [(head, -1) for head in profile.headings]
     chosen.add(everything, room // 2)
     smallest = min(profile.costs, default=0)
