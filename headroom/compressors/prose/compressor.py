@@ -312,6 +312,11 @@ def _choose(profile: _Profile, room: int) -> tuple[set[int], set[int], set[int]]
         # before the title that names the page (which the question's words already name)
         if not chosen.add([(head, -1) for head in profile.sections[best]] + _with_header(profile, best), room):
             chosen.add(_with_header(profile, best), room)
+        before = _sentence_before(profile, best)
+        if before is not None and best in chosen.units():
+            # the sentence before it: what it goes on from ("These fields are used in ..." names
+            # the fields listed before it), within a quarter of the room
+            chosen.add([(-1, before)], min(room, chosen.used + room // 4))
     everything = [(head, -1) for head in profile.headings]
     chosen.add(everything, room // 2)
     smallest = min(profile.costs, default=0)
@@ -342,6 +347,14 @@ def _choose(profile: _Profile, room: int) -> tuple[set[int], set[int], set[int]]
             wide.add(index)
             chosen.used += more
     return units, chosen.headings(), wide
+
+
+def _sentence_before(profile: _Profile, index: int) -> int | None:
+    """The sentence before sentence ``index`` in its paragraph, or None (a first sentence, an item)."""
+    block = profile.doc.blocks[profile.doc.units[index].block]
+    if block.kind != "sentences" or index == block.units[0]:
+        return None
+    return index - 1
 
 
 def _widening(profile: _Profile, index: int) -> int:
