@@ -266,3 +266,24 @@ def test_a_long_sentence_shrinks_to_the_clause_the_question_names(target: int) -
     assert out is not None and COUNTER.count(out.text) <= target
     assert "The above copyright notice and this permission notice shall be included in all copies or" in out.text
     assert "Permission is hereby granted" not in out.text  # the clause, not the whole sentence
+
+
+@pytest.mark.parametrize(
+    ("query", "fact", "target"),
+    [
+        ("Where does Multiple-ABIs.html explain manual?", "This manual is for libffi, a portable foreign", 60),
+        ("Where does Multiple-ABIs.html explain manual?", "This manual is for libffi, a portable foreign", 70),
+        ("What does the Multiple ABIs page say about persons?", "to permit persons to whom the Software is", 70),
+    ],
+)
+def test_a_tight_room_keeps_the_answer_before_the_title_and_a_long_clause_by_its_commas(
+    query: str, fact: str, target: int
+) -> None:
+    # issue 12: at 60-70 tokens the page kept its title and a marker: the best sentence did not fit
+    # beside the headings it falls under, so it was not kept at all (now it is kept alone); the
+    # licence's 75-token "Permission is hereby granted, ..." clause is cut after its commas
+    html = (GOLDEN / "texinfo_libffi_multiple_abis.html").read_text()
+    args = '{"cmd": "cat libffi8/html/Multiple-ABIs.html"}'
+    out = HtmlCompressor().compress(html, target, PieceContext(make_handle(html), COUNTER, query, "run_shell", args))
+    assert out is not None and COUNTER.count(out.text) <= target
+    assert fact in out.text
