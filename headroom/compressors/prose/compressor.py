@@ -252,6 +252,13 @@ class _Selection:
         self.holding: dict[str, list[int]] = {}  # term -> kept units (of _SMALLEST words or more) holding it
         self.rare: dict[str, list[int]] = {}  # the same, for each kept unit's rarest words only
         self.used = profile.marker + profile.handle if self.items else 0
+        self.opened: set[int] = set()  # blocks with a kept unit
+        units = profile.doc.units
+        self._bounds = {  # block -> positions of its first and last unit
+            units[b.units[0]].block: (self.position[(-1, b.units[0])], self.position[(-1, b.units[-1])])
+            for b in profile.doc.blocks
+            if b.units
+        }
 
     def cost(self, items: list[tuple[int, int]]) -> int:
         """Tokens that keeping ``items`` would add, markers included."""
@@ -261,6 +268,7 @@ class _Selection:
             return 0 <= k < len(self.kept) and not self.kept[k] and k not in added
 
         total = 0
+        opened: set[int] = set()
         for k in sorted(self.position[item] for item in items):
             if not dropped(k):
                 continue
@@ -269,6 +277,14 @@ class _Selection:
             head, unit = self.items[k]
             total += self.profile.headings[head] if head >= 0 else self.profile.costs[unit]
             added.add(k)
+            block = self.profile.doc.units[unit].block if unit >= 0 else -1
+            if block >= 0 and block not in self.opened and block not in opened:
+                # the first unit kept of a block: its dropped units before and after become
+                # sentence markers of their own, apart from the paragraphs marker of the dropped
+                # blocks around it (the rendering writes one marker per run of whole blocks)
+                first, last = self._bounds[block]
+                total += self.profile.marker * ((k != first and dropped(first - 1)) + (k != last and dropped(last + 1)))
+                opened.add(block)
         return total
 
     def add(self, items: list[tuple[int, int]], room: int, cost: int | None = None) -> bool:
@@ -283,6 +299,8 @@ class _Selection:
                 for term in self.profile.rarest[item[1]]:
                     self.rare.setdefault(term, []).append(item[1])
             self.kept[k] = True
+            if item[1] >= 0:
+                self.opened.add(self.profile.doc.units[item[1]].block)
         self.used += cost
         return True
 
