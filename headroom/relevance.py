@@ -36,6 +36,7 @@ word and its direction, and ``as_number`` reads numbers stored as strings
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections import Counter
@@ -57,6 +58,7 @@ __all__ = [
     "superlative",
     "terms",
     "with_forms",
+    "without_call_names",
     "word_forms",
 ]
 
@@ -407,3 +409,67 @@ def sparse_scores(
         if score > 0:
             scores[index] = scores.get(index, 0.0) + score
     return scores
+
+
+#: argument keys whose value names what a tool call read (a file, a page, a command line); the
+#: others (a search pattern, a query, new content) say what was asked of it, not what it read
+_SOURCE_KEYS = frozenset(
+    "cmd command commandline script path paths file file_path filepath filename files target_file "
+    "absolute_path notebook_path url uri page name target".split()
+)
+_STAGE_END = re.compile(r"\|\|?|&&|;|[<>]")
+
+
+def without_call_names(query: str | None, tool_args: str | None, title: str | None = None) -> str | None:
+    """``query`` less the words that name what the tool call read: the page, file or command
+    (``man 1 xxd``, ``cat libffi8/html/Multiple-ABIs.html``, ``/usr/include/arpa/tftp.h``), and
+    the ``title`` the document gives itself, when the caller knows one (an HTML page's title: a
+    reader names the page by it, "the Size and Alignment page").
+
+    Every part of the output is about those words, so they rank its title, header guard or
+    opening over the part the question's other words ask for (issue 12). One rule serves every
+    compressor that ranks parts of one document (prose, HTML, plain text) instead of one rule
+    each. The names are the terms of the call's first command stage (``man 8 savelog | head``
+    reads ``man 8 savelog``), options left out, or of the argument values that name a source
+    (``_SOURCE_KEYS``: ``path``, ``file``, ``url``, ...; a ``pattern`` or a ``query`` says what
+    was asked, not what was read). A question word goes when every term of it is such a name
+    (``xxd``, ``Multiple-ABIs.html``, ``arpa/tftp.h``), or the word whole is: ``os.path.join``
+    stays beside a call that read ``os/path.py``, since ``join`` names no part of the call. The
+    query is kept as it is when nothing would be left.
+    """
+    if not query or not (tool_args or title):
+        return query
+    names = (_call_names(tool_args) if tool_args else frozenset()) | frozenset(terms(title or ""))
+    if not names:
+        return query
+
+    def names_the_source(word: str) -> bool:
+        found = terms(word)
+        return bool(found) and (found[0] in names or set(found[1:] or found) <= names)
+
+    rest = [word for word in query.split() if not names_the_source(word)]
+    return " ".join(rest) if terms(" ".join(rest)) else query
+
+
+def _call_names(tool_args: str) -> frozenset[str]:
+    """The terms naming what a call read (``without_call_names``)."""
+    try:
+        args: Any = json.loads(tool_args)
+    except (ValueError, RecursionError):  # not JSON (a bare command line), or nested past the parser
+        args = tool_args
+    values: list[str] = []
+    if isinstance(args, dict):
+        for key, value in args.items():
+            if key.lower().replace("-", "_") not in _SOURCE_KEYS:
+                continue
+            listed = value if isinstance(value, list) else [value]
+            values.extend(item for item in listed if isinstance(item, str))
+    elif isinstance(args, str):
+        values = [args]
+    names: set[str] = set()
+    for value in values:
+        stage = _STAGE_END.split(value, maxsplit=1)[0]
+        for word in stage.split():
+            if not word.startswith("-"):
+                names.update(terms(word))
+    return frozenset(names)

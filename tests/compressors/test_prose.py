@@ -260,7 +260,9 @@ def test_markers_are_costed_at_what_they_count(name: str) -> None:
     best = profile.order[0]
     sections = profile.sections[best]  # each kept item between dropped ones adds a marker
     room = profile.costs[best] + sum(profile.headings[h] for h in sections)
-    room += profile.handle + profile.marker * (2 + 2 * len(sections))
+    block = profile.doc.blocks[profile.doc.units[best].block]
+    inside = (best != block.units[0]) + (best != block.units[-1])  # sentence markers inside its block
+    room += profile.handle + profile.marker * (2 + 2 * len(sections) + inside)
     keep, _, _ = _choose(profile, room)
     assert best in keep
 
@@ -277,4 +279,38 @@ def test_a_long_wrapped_paragraph_of_few_sentences_shrinks_to_its_matching_lines
     assert out is not None and COUNTER.count(out.text) <= 120
     assert "              error saying that a binary file matches.\n" in out.text
     assert "By default, TYPE is binary" not in out.text  # the line alone, not the paragraph
+    check(original, out.text, dict(out.omitted))
+
+
+@pytest.mark.parametrize("target", [150, 460])
+def test_an_option_keeps_the_first_line_of_what_it_does(target: int) -> None:
+    # issue 12: xxd's "-s [+][-]seek" entry is one wrapped paragraph of two sentences, chosen from
+    # line by line; the option line (which defines what the question names) was kept alone and the
+    # line saying what it does lost to lines elsewhere that only use -s. A hanging term and the
+    # first line under it are one unit, as a definition list's term and description are
+    original = (GOLDEN / "man_xxd.txt").read_text()
+    ctx = PieceContext(
+        make_handle(original), COUNTER, "How does xxd behave with -s?", "run_shell", '{"cmd": "man 1 xxd"}'
+    )
+    out = ProseCompressor().compress(original, target, ctx)
+    assert out is not None and COUNTER.count(out.text) <= target
+    assert (
+        "       -s [+][-]seek\n              Start at <seek> bytes abs. (or rel.) infile offset.  + indicates\n"
+        in out.text
+    )
+    check(original, out.text, dict(out.omitted))
+
+
+def test_a_sentence_kept_inside_a_block_costs_the_markers_around_it() -> None:
+    # issue 12: a sentence kept from the middle of a paragraph between dropped blocks renders four
+    # markers (the blocks before, the sentences before it, the sentences after, the blocks after);
+    # the choice counted two, the rendering came out over the room, and the search for a room
+    # that fits settled on one without the answer (pstree's -u entry at 70 tokens)
+    original = (GOLDEN / "man_pstree.txt").read_text()
+    ctx = PieceContext(
+        make_handle(original), COUNTER, "How does pstree behave with -u?", "run_shell", '{"cmd": "man 1 pstree"}'
+    )
+    out = ProseCompressor().compress(original, 70, ctx)
+    assert out is not None and COUNTER.count(out.text) <= 70
+    assert "-u     Show uid transitions." in out.text
     check(original, out.text, dict(out.omitted))

@@ -18,6 +18,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from itertools import accumulate
 
 __all__ = ["TABLE_HEAD", "Block", "Document", "Unit", "blocks_of", "heading_level", "is_heading", "segment"]
 
@@ -40,6 +41,10 @@ _ABBREVIATION = re.compile(
     r"|\b[A-Za-z]|\b\d+)[.]$"
 )
 _LONG_CHARS = 250  # a paragraph this long with three sentences or more is chosen from by sentence
+_LONG_SENTENCE = 300  # a sentence this long is also cut into clauses (``_clauses``)
+_CLAUSE = 60  # the shortest clause cut from one
+_CLAUSE_END = re.compile(r"[;:]\s+(?=\S)")
+_COMMA = re.compile(r",\s+(?=\S)")  # a clause still too long is cut after its commas
 _WRAPPED = 100  # a sentence kept from a hard-wrapped paragraph brings at most this much of its lines' rest
 
 
@@ -146,10 +151,12 @@ def blocks_of(lines: list[str]) -> list[tuple[int, int]]:
     while index < len(lines):
         fence = ""  # the fence of the code block we are in, if any
         while index < len(lines) and (fence or lines[index].strip()):
-            opening = _FENCE.match(lines[index])
+            # a fence holds three backticks or tildes: the pattern is tried only on such a line
+            line = lines[index]
+            opening = _FENCE.match(line) if "``" in line or "~~" in line else None
             if not fence and opening:
                 fence = opening[1]
-            elif fence and re.fullmatch(re.escape(fence[0]) + f"{{{len(fence)},}}", lines[index].strip()):
+            elif fence and fence in line and re.fullmatch(re.escape(fence[0]) + f"{{{len(fence)},}}", line.strip()):
                 fence = ""
             index += 1
         while index < len(lines) and not lines[index].strip():
@@ -161,9 +168,7 @@ def blocks_of(lines: list[str]) -> list[tuple[int, int]]:
 
 
 def segment(text: str, lines: list[str]) -> Document:
-    line_starts = [0]
-    for line in lines[:-1]:
-        line_starts.append(line_starts[-1] + len(line))
+    line_starts = list(accumulate(map(len, lines[:-1]), initial=0))
     blocks: list[Block] = []
     units: list[Unit] = []
     for first, end in _table_heads_apart(lines, blocks_of(lines)):
@@ -244,10 +249,41 @@ def _cut(text: str, start: int, stop: int, lines: list[str], starts: list[int]) 
         sentence = text[cuts[-1] : match.start(1)]
         if len(sentence.split()) >= 2 and not _ABBREVIATION.search(sentence):
             cuts.append(match.end(1))
+    cuts = _clauses(text, [*cuts, stop])[:-1]
     if len(cuts) >= 3 and stop - start >= _LONG_CHARS:
         return "sentences", [*cuts, stop]
     if len(body) >= 3 and stop - start >= _LONG_CHARS:
         # a long wrapped paragraph of one or two sentences (a list of names, a long clause): by line,
         # so the line a question names is kept without the rest (issue 12: long units shrink)
-        return "lines", [*(s + _indent(line) for line, s in zip(lines, starts) if line.strip()), stop]
+        firsts = [s + _indent(line) for line, s in zip(lines, starts) if line.strip()]
+        if _indent(body[0]) < _indent(body[1]):
+            # a hanging term (an option, a definition's name) and the first line of what it is:
+            # one unit, as in a definition list; the term alone says nothing (xxd's ``-s [+][-]seek``)
+            del firsts[1]
+        return "lines", [*firsts, stop]
     return "paragraph", [lead, stop]
+
+
+def _clauses(text: str, cuts: list[int], ends: re.Pattern[str] = _CLAUSE_END) -> list[int]:
+    """``cuts`` with each sentence longer than ``_LONG_SENTENCE`` characters also cut after its
+    colons and semicolons, where a clause of at least ``_CLAUSE`` characters ends on each side.
+
+    A long sentence that would not fit a tight room was kept or dropped whole (a license's
+    "Permission is hereby granted, ... subject to the following conditions: The above copyright
+    notice ... shall be included in all copies ..." is 90 tokens); its clauses are what a question
+    quotes. A clause still longer than that, written on one line (an HTML page's paragraph), is
+    cut after its commas the same way (the licence's "Permission is hereby granted, ..." clause
+    alone is 75 tokens); a hard-wrapped one is not, as a kept sentence brings its whole lines. A
+    clause counts as a sentence in markers.
+    """
+    out = [cuts[0]]
+    for start, end in zip(cuts, cuts[1:]):
+        # commas cut only a sentence written on one line: a hard-wrapped one is widened to whole lines
+        if end - start > _LONG_SENTENCE and (ends is not _COMMA or "\n" not in text[start:end].rstrip()):
+            for match in ends.finditer(text, start, end):
+                if match.end() - out[-1] >= _CLAUSE and end - match.end() >= _CLAUSE:
+                    out.append(match.end())
+        out.append(end)
+    if ends is _COMMA or all(b - a <= _LONG_SENTENCE for a, b in zip(out, out[1:])):
+        return out
+    return _clauses(text, out, _COMMA)

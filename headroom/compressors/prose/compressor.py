@@ -40,7 +40,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from headroom.compressors._reach import reach, short_of
 from headroom.compressors.prose._units import Document, Unit, blocks_of, is_heading, segment
 from headroom.plugins import Compressed, Compressor, PieceContext, split_lines
-from headroom.relevance import BM25, defines, matches, terms
+from headroom.relevance import BM25, defines, matches, terms, without_call_names
 
 __all__ = ["ProseCompressor", "blocks_of", "is_heading"]
 
@@ -71,6 +71,7 @@ class _Profile:
     matched: list[frozenset[str]]  # the question's terms and literals each unit holds
     words: list[frozenset[str]]  # the terms of each unit, for near-duplicates
     rarest: list[frozenset[str]]  # per unit, the rarest words a near-duplicate must share (``_rarest``)
+    terms: list[str]  # per unit, the option it is the entry of (``-s``, ``--all``), or ""
 
 
 class ProseCompressor(Compressor):
@@ -123,7 +124,7 @@ def _build_profile(text: str, ctx: PieceContext) -> _Profile:
         sections.extend([tuple(open_headings)] * len(block.units))
     opening = set([i for i, b in enumerate(doc.blocks) if b.units][:_OPENING])
     unit_terms = [terms(body) for body in bodies]  # read once: near-duplicates, BM25 and matches share it
-    scores = _scores(doc, _about(ctx.query, ctx.tool_args), unit_terms)
+    scores = _scores(doc, without_call_names(ctx.query, ctx.tool_args, _title(doc)), unit_terms)
 
     def rank(index: int) -> tuple[float, int]:
         unit = doc.units[index]
@@ -153,7 +154,17 @@ def _build_profile(text: str, ctx: PieceContext) -> _Profile:
         matched,
         words,
         _rarest(words),
+        [_term_of(body) for body in bodies],
     )
+
+
+_TERM = re.compile(r"\s*(--?[A-Za-z0-9][\w-]*)")
+
+
+def _term_of(body: str) -> str:
+    """The option a unit is the entry of (``-l, --files-with-matches`` -> ``-l``), or ""."""
+    found = _TERM.match(body)
+    return found[1] if found else ""
 
 
 def _rarest(words: list[frozenset[str]]) -> list[frozenset[str]]:
@@ -177,15 +188,13 @@ def _rarest(words: list[frozenset[str]]) -> list[frozenset[str]]:
     return out
 
 
-def _about(query: str | None, call: str | None) -> str | None:
-    """The question less the words that name the document itself (the page the call read: ``man
-    environment``, ``cat exslt.html``): every part of the document is about them, so they would rank
-    the opening and the headings over the part the other words ask for. Kept when nothing else is left."""
-    if not query or not call:
-        return query
-    named = set(terms(call))
-    rest = [word for word in re.findall(r"\S+", query) if not set(terms(word)) & named]
-    return " ".join(rest) if terms(" ".join(rest)) else query
+def _title(doc: Document) -> str | None:
+    """The document's title: its first block, when that is a top-level ``# `` heading (an HTML
+    page's rendering starts with its title or its ``h1``; a markdown file with its name)."""
+    first = doc.blocks[0] if doc.blocks else None
+    if first is None or first.kind != "heading" or first.level != 1 or not doc.text.startswith("# "):
+        return None
+    return doc.text[first.start : first.end]
 
 
 def _scores(doc: Document, query: str | None, unit_terms: list[list[str]]) -> list[float]:
@@ -243,6 +252,13 @@ class _Selection:
         self.holding: dict[str, list[int]] = {}  # term -> kept units (of _SMALLEST words or more) holding it
         self.rare: dict[str, list[int]] = {}  # the same, for each kept unit's rarest words only
         self.used = profile.marker + profile.handle if self.items else 0
+        self.opened: set[int] = set()  # blocks with a kept unit
+        units = profile.doc.units
+        self._bounds = {  # block -> positions of its first and last unit
+            units[b.units[0]].block: (self.position[(-1, b.units[0])], self.position[(-1, b.units[-1])])
+            for b in profile.doc.blocks
+            if b.units
+        }
 
     def cost(self, items: list[tuple[int, int]]) -> int:
         """Tokens that keeping ``items`` would add, markers included."""
@@ -252,6 +268,7 @@ class _Selection:
             return 0 <= k < len(self.kept) and not self.kept[k] and k not in added
 
         total = 0
+        opened: set[int] = set()
         for k in sorted(self.position[item] for item in items):
             if not dropped(k):
                 continue
@@ -260,6 +277,14 @@ class _Selection:
             head, unit = self.items[k]
             total += self.profile.headings[head] if head >= 0 else self.profile.costs[unit]
             added.add(k)
+            block = self.profile.doc.units[unit].block if unit >= 0 else -1
+            if block >= 0 and block not in self.opened and block not in opened:
+                # the first unit kept of a block: its dropped units before and after become
+                # sentence markers of their own, apart from the paragraphs marker of the dropped
+                # blocks around it (the rendering writes one marker per run of whole blocks)
+                first, last = self._bounds[block]
+                total += self.profile.marker * ((k != first and dropped(first - 1)) + (k != last and dropped(last + 1)))
+                opened.add(block)
         return total
 
     def add(self, items: list[tuple[int, int]], room: int, cost: int | None = None) -> bool:
@@ -274,6 +299,8 @@ class _Selection:
                 for term in self.profile.rarest[item[1]]:
                     self.rare.setdefault(term, []).append(item[1])
             self.kept[k] = True
+            if item[1] >= 0:
+                self.opened.add(self.profile.doc.units[item[1]].block)
         self.used += cost
         return True
 
@@ -299,7 +326,15 @@ def _choose(profile: _Profile, room: int) -> tuple[set[int], set[int], set[int]]
     chosen = _Selection(profile)
     best = profile.order[0] if profile.order and profile.matched[profile.order[0]] else None
     if best is not None:  # the unit that answers the question best goes before the outline of headings
-        chosen.add([(head, -1) for head in profile.sections[best]] + _with_header(profile, best), room)
+        # with the headings it falls under when they fit too, else alone: a tight room holds the answer
+        # before the title that names the page (which the question's words already name)
+        if not chosen.add([(head, -1) for head in profile.sections[best]] + _with_header(profile, best), room):
+            chosen.add(_with_header(profile, best), room)
+        before = _sentence_before(profile, best)
+        if before is not None and best in chosen.units():
+            # the sentence before it: what it goes on from ("These fields are used in ..." names
+            # the fields listed before it), within a quarter of the room
+            chosen.add([(-1, before)], min(room, chosen.used + room // 4))
     everything = [(head, -1) for head in profile.headings]
     chosen.add(everything, room // 2)
     smallest = min(profile.costs, default=0)
@@ -330,6 +365,14 @@ def _choose(profile: _Profile, room: int) -> tuple[set[int], set[int], set[int]]
             wide.add(index)
             chosen.used += more
     return units, chosen.headings(), wide
+
+
+def _sentence_before(profile: _Profile, index: int) -> int | None:
+    """The sentence before sentence ``index`` in its paragraph, or None (a first sentence, an item)."""
+    block = profile.doc.blocks[profile.doc.units[index].block]
+    if block.kind != "sentences" or index == block.units[0]:
+        return None
+    return index - 1
 
 
 def _widening(profile: _Profile, index: int) -> int:
@@ -366,7 +409,9 @@ def _repeats(profile: _Profile, chosen: _Selection, index: int) -> bool:
     description of an option after its one-line summary): the longer one is
     the more specific. Only a unit that adds neither is skipped.
     """
-    kept = _near_kept(profile, chosen, index)
+    term = profile.terms[index]
+    # two entries of an option list define two options, however alike their words (grep's -l and -L)
+    kept = [other for other in _near_kept(profile, chosen, index) if not term or profile.terms[other] in ("", term)]
     if not kept:
         return False
     if profile.matched[index] - frozenset().union(*(profile.matched[other] for other in kept)):

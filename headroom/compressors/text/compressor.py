@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from headroom.compressors._reach import reach, short_of
 from headroom.plugins import Compressed, Compressor, PieceContext, split_lines
-from headroom.relevance import BM25, defines, with_forms
+from headroom.relevance import BM25, defines, with_forms, without_call_names
 
 __all__ = ["GenericCompressor"]
 
@@ -65,7 +65,7 @@ class GenericCompressor(Compressor):
         def build() -> _Profile:
             lines = split_lines(text)
             costs = [ctx.counter.count(line) for line in lines]
-            return _Profile(lines, costs, _rank(lines, _about_lines(ctx.query, ctx.tool_args)))
+            return _Profile(lines, costs, _rank(lines, without_call_names(ctx.query, ctx.tool_args)))
 
         return self.once_per_piece((text, ctx.query, ctx.tool_args, id(ctx.counter)), build)
 
@@ -77,24 +77,6 @@ _DEFINITION = re.compile(
     r"#\s*define)\s+[*&]?([A-Za-z_]\w*)|([A-Za-z_]\w*)\s*(?::[^=\n]*)?=(?!=))"
 )
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
-_PATH = re.compile(r"[\w.+~-]*/[\w./+~-]+|[\w+~-]+\.[A-Za-z]\w{0,5}\b")
-
-
-def _about_lines(query: str | None, tool_args: str | None) -> str | None:
-    """The query less the words that name the file the call read (``arpa/tftp.h`` in "What value
-    does arpa/tftp.h give ENOTFOUND?"): they say which file, not which line, and matched its
-    header guard ``_ARPA_TFTP_H`` before the line the question asks for."""
-    if not query or not tool_args:
-        return query
-    paths = {p.lower() for p in _PATH.findall(tool_args)}
-    names = paths | {p.rsplit("/", 1)[-1] for p in paths}
-
-    def names_the_file(word: str) -> bool:
-        word = word.strip("`'\"()[]{}<>,;:?!").lower()
-        return bool(word) and ("/" in word or "." in word) and any(n == word or n.endswith("/" + word) for n in names)
-
-    kept = [word for word in query.split() if not names_the_file(word)]
-    return " ".join(kept) if kept else query
 
 
 def _rank(lines: list[str], query: str | None) -> list[int]:
