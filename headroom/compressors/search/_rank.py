@@ -52,9 +52,9 @@ _WRITTEN = re.compile(r"[A-Za-z0-9_]+(?:(?:\.|::|/)[A-Za-z0-9_]+)*")
 _USE = re.compile(r"\b(?:call(?:s|ed|ing|ers?)?|use[sd]?|using|usages?|import(?:s|ed)?|referenc\w*|invok\w*)\b", re.I)
 
 
-def priority(hits: list[Hit], query: str | None) -> tuple[list[int], int]:
-    """Line indexes, most worth keeping first (see the module docstring), and how many of them
-    the query ranks."""
+def priority(hits: list[Hit], query: str | None) -> tuple[list[int], int, int]:
+    """Line indexes, most worth keeping first (see the module docstring), how many of them the
+    query ranks, and how many with each file's best match after those."""
     n = len(hits)
     scores = _scores(hits, query) if query else [0.0] * n
     # a match that defines a name the query holds (``class _ASN1Type(``, ``def load(``, ``MAX = 3``)
@@ -86,9 +86,11 @@ def priority(hits: list[Hit], query: str | None) -> tuple[list[int], int]:
     for first in (in_named, top, relevant[:12]):
         ordered.update(dict.fromkeys(i for i in first if i not in ordered))
     by_query = len(ordered)
-    for then in (best, context, *rounds[1:], relevant, range(n)):
+    ordered.update(dict.fromkeys(i for i in best if i not in ordered))
+    by_file = len(ordered)
+    for then in (context, *rounds[1:], relevant, range(n)):
         ordered.update(dict.fromkeys(i for i in then if i not in ordered))
-    return list(ordered), by_query
+    return list(ordered), by_query, by_file
 
 
 def _scores(hits: list[Hit], query: str) -> list[float]:

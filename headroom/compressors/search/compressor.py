@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import accumulate
 
@@ -67,6 +68,8 @@ class _Plan:
     costs: list[int]
     order: list[int]
     ranked: int  # how many of ``order`` the query ranks (named files, best matches and their neighbours)
+    # how many of ``order`` a richer mark may not cost: those the query ranks and each file's best match
+    shown: int
     first_line: dict[str, int]  # where each file's lines start and end, for the closing marker
     last_line: dict[str, int]
     matches: Counter[str]
@@ -80,6 +83,7 @@ class _Plan:
     before: list[int]  # the cost of the lines before each line (and of all, last)
     runs: list[tuple[int, str]]  # where each run of lines of one file (or of other lines) starts, and its file
     cheapest: list[int]  # the least cost of a line at or after each place of ``order``
+    short: dict[str, str]  # the name a mark gives each file: its shortest path tail no other file ends in
 
 
 @dataclass(frozen=True)
@@ -116,9 +120,10 @@ class SearchCompressor(Compressor):
             return None
         # the barest form (each mark its range) keeps the most lines; a richer one (marks that
         # count the files of their stretch, then marks that name them with a closing list of the
-        # files left out) is taken when it keeps the same lines the query ranks, so names cost
-        # only lines of lower rank, never a match the query asks for (issue 12: marks were 63-92%
-        # of tight outputs)
+        # files left out) is taken when it keeps the same lines the query ranks and the same best
+        # match of each file, so names cost only lines of lower rank, never a match the query asks
+        # for nor a file's best (issue 12: marks were 63-92% of tight outputs; with the best
+        # matches kept first, 36% of run.py's search outputs at 10% fell to 18%, facts alike)
         chosen: dict[tuple[int, int], bytearray] = {}  # forms with the same marks choose alike
         forms = [_fit(plan, target, ctx, chosen, None, _BARE), _fit(plan, target, ctx, chosen, None, _COUNTED)]
         forms += [_fit(plan, target, ctx, chosen, listed, _NAMED_FILES) for listed in _LISTED]
@@ -153,7 +158,7 @@ class SearchCompressor(Compressor):
                 if cuts is None
                 else int.from_bytes(bytes(i > 0 and not cuts(line) for i, line in enumerate(lines)), "little")
             )
-            order, ranked = priority(hits, ctx.query)
+            order, ranked, shown = priority(hits, ctx.query)
             position = [0] * len(lines)
             for place, index in enumerate(order):
                 position[index] = place
@@ -165,6 +170,7 @@ class SearchCompressor(Compressor):
                 costs,
                 order,
                 ranked,
+                shown,
                 first,
                 last,
                 matches,
@@ -175,6 +181,7 @@ class SearchCompressor(Compressor):
                 [0, *accumulate(costs)],
                 runs,
                 cheapest,
+                short_names(first),
             )
 
         return self.once_per_piece((text, ctx.query, id(ctx.counter)), build)
@@ -198,7 +205,7 @@ def _fit(
     (issue 14). ``chosen`` holds the selections made for each room and mark cost in this call: the
     forms that name files share their marks' estimate and first room."""
     sample = f"{len(plan.lines)}-{len(plan.lines)}" + (
-        " " + ", ".join(f"{name}:{count}" for name, count in list(plan.matches.items())[:2])
+        " " + ", ".join(f"{plan.short[name]}:{count}" for name, count in list(plan.matches.items())[:2])
         if detail == _NAMED_FILES
         else " 9 files"
         if detail == _COUNTED
@@ -268,7 +275,9 @@ def _stretches(plan: _Plan, keep: bytearray, ctx: PieceContext, detail: int) -> 
                 per_file = _per_file(plan, start, stop)
                 shown = list(per_file.items())[:_NAMED]
                 names = tuple(name for name, _ in shown)
-                said = f"{start + 1}-{stop} " + ", ".join(f"{name}:{count}" for name, count in shown)
+                said = f"{start + 1}-{stop} " + ", ".join(
+                    f"{plan.short.get(name, name)}:{count}" for name, count in shown
+                )
                 if len(per_file) > _NAMED:
                     said += f", +{len(per_file) - _NAMED} files"
             elif detail == _COUNTED:
@@ -285,6 +294,25 @@ def _stretches(plan: _Plan, keep: bytearray, ctx: PieceContext, detail: int) -> 
         found.append((start, stop, mark))
         start = keep.find(0, stop) if stop < n else -1
     return found
+
+
+def short_names(files: Iterable[str]) -> dict[str, str]:
+    """Each file's shortest tail of whole path parts that no other file of the results ends in
+    (``cyaml.py`` for ``yaml/cyaml.py``, ``email/utils.py`` beside ``http/utils.py``): marks name
+    the files of their stretch, and the package prefix every result repeats was a third of a
+    mark's tokens; a kept line of the file, or ``retrieve``, gives the whole path."""
+    names = list(files)
+    tails: Counter[str] = Counter()
+    for name in names:
+        parts = name.split("/")
+        tails.update("/".join(parts[k:]) for k in range(len(parts)))
+    short = {}
+    for name in names:
+        parts = name.split("/")
+        short[name] = next(
+            (tail for k in range(len(parts) - 1, -1, -1) if tails[tail := "/".join(parts[k:])] == 1), name
+        )
+    return short
 
 
 def _per_file(plan: _Plan, start: int, stop: int) -> dict[str, int]:
@@ -318,8 +346,9 @@ def _closing(
 
 
 def _ranks_higher(plan: _Plan, a: bytearray, b: bytearray) -> bool:
-    """Whether ``a`` keeps the first line the query ranks on which the two differ."""
-    for index in plan.order[: plan.ranked]:
+    """Whether ``a`` keeps the first line on which the two differ, among those the query ranks
+    and each file's best match (``_Plan.shown``)."""
+    for index in plan.order[: plan.shown]:
         if a[index] != b[index]:
             return a[index] > b[index]
     return False
@@ -425,7 +454,7 @@ def _dropped_files(plan: _Plan, dropped: list[str], ctx: PieceContext, listed: i
     first = min(plan.first_line[f] for f in dropped) + 1
     last = max(plan.last_line[f] for f in dropped) + 1
     names = dropped if listed is None else dropped[:listed]
-    parts = [f"{name} {plan.matches[name]}" for name in names]
+    parts = [f"{plan.short[name]} {plan.matches[name]}" for name in names]
     rest = dropped[len(names) :]
     if rest:
         parts.append(f"+{len(rest)} files with {sum(plan.matches[f] for f in rest)} matches")
