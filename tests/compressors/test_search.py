@@ -356,3 +356,16 @@ def test_marks_stay_small_next_to_the_lines_they_leave_room_for(path: Path) -> N
         check(original, out.text, dict(out.omitted))
         marks = sum(COUNTER.count(out.text[m.start : m.end + 1]) for m in find_markers(out.text, {handle}))
         assert marks <= 0.45 * COUNTER.count(out.text), (share, marks)
+
+
+def test_a_named_files_lines_come_best_first() -> None:
+    """The agent's next step reads ``stack_data/core.py`` (the query holds that call), so the file
+    is named; its 36 matches used to rank in file order, and its head filled the room before the
+    ``def lines(`` the question asks about. A named file's lines rank by the question first."""
+    original = (GOLDEN / "grep_stack_data_lines.txt").read_text()
+    query = 'Find lines in stack_data: how does it handle prev_piece.stop?\n{"cmd": "cat stack_data/core.py"}'
+    for target in (150, 300):
+        out = SearchCompressor().compress(original, target, ctx(original, query))
+        assert out is not None and COUNTER.count(out.text) <= target
+        check(original, out.text, dict(out.omitted))
+        assert "stack_data/core.py:719:    def lines(self) -> List[Union[Line, LineGap, BlankLineRange]]:" in out.text

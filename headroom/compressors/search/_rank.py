@@ -78,7 +78,9 @@ def priority(hits: list[Hit], query: str | None) -> tuple[list[int], int, int]:
     best = rounds[0] if rounds else []
     context = [j for i in (*relevant[:12], *best) for j in _group(hits, i)]
     named = _named_files(query or "", ranked)
-    in_named = [i for i in range(n) if hits[i].file in named][:_NAMED_LINES]
+    # a named file's lines best first (its matches for the question, then the rest in order): in
+    # order, a file of 40 matches filled the room with its head and never reached the definition
+    in_named = sorted((i for i in range(n) if hits[i].file in named), key=lambda i: (-scores[i], i))[:_NAMED_LINES]
     # the best matches each with the lines next to it, so a far tie does not push out the line
     # under the best match; the top three only, then the rest of the twelve
     top = [j for i in relevant[:_NEAR_TOP] for j in (i, *_near(hits, scores, i))]
