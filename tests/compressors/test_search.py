@@ -316,20 +316,6 @@ def test_the_searched_name_in_a_path_does_not_rank_that_file() -> None:
         assert any("def __init__(" in line for line in kept), target
 
 
-def test_a_name_the_question_writes_whole_outranks_a_line_holding_it_as_a_part() -> None:
-    """ "calls check_hostname with ctx.check_hostname": ``check_hostname = ctx.check_hostname``
-    writes both names; ``ctx.check_hostname = False`` holds ``check_hostname`` only inside the
-    longer name. Split into parts the two lines matched alike and the shorter won on length."""
-    original = (GOLDEN / "grep_check_hostname.txt").read_text()
-    query = "Which file in truststore calls check_hostname with ctx.check_hostname?"
-    for target in (40, 60):
-        out = SearchCompressor().compress(original, target, ctx(original, query))
-        assert out is not None and COUNTER.count(out.text) <= target
-        check(original, out.text, dict(out.omitted))
-        kept = kept_lines(out.text, original)
-        assert any(line.split(":", 2)[2].strip() == "check_hostname = ctx.check_hostname" for line in kept), kept
-
-
 def test_files_are_named_by_their_shortest_tail_no_other_file_ends_in() -> None:
     names = short_names(["yaml/cyaml.py", "yaml/loader.py", "email/utils.py", "http/utils.py", "a/b/utils.py"])
     assert names == {

@@ -9,7 +9,6 @@ first lines the query ranks.
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 
@@ -44,9 +43,6 @@ _DEFINITION = re.compile(
     r"|(?P<const>[A-Za-z_]\w*)\s*(?::[^=]*)?=(?!=)"  # unindented: a module's name, not a local
 )
 
-
-# a word as ``relevance.terms`` reads it before splitting: an identifier joined by ``.``, ``::`` or ``/``
-_WRITTEN = re.compile(r"[A-Za-z0-9_]+(?:(?:\.|::|/)[A-Za-z0-9_]+)*")
 
 # a question about where a name is used rather than defined
 _USE = re.compile(r"\b(?:call(?:s|ed|ing|ers?)?|use[sd]?|using|usages?|import(?:s|ed)?|referenc\w*|invok\w*)\b", re.I)
@@ -121,32 +117,7 @@ def _scores(hits: list[Hit], query: str) -> list[float]:
     searched = {term for term, count in in_texts.items() if count > len(hits) / 2}
     in_text = BM25(texts, tokenized=lambda: text_terms).scores(" ".join(sorted(wanted - scope)))
     in_path = BM25(paths).scores(" ".join(sorted(wanted - searched)))
-    whole = _as_written(texts, query, in_text)
-    return [t + _PATH_WEIGHT * p + whole.get(i, 0.0) for i, (t, p) in enumerate(zip(in_text, in_path))]
-
-
-def _as_written(texts: list[str], query: str, scores: list[float]) -> dict[int, float]:
-    """For the lines that hold a query term: the IDF of each compound identifier of the query
-    (``check_hostname``, ``ctx.check_hostname``, ``Resolver.__init__``) the line writes whole.
-
-    The terms split an identifier into its parts, so a line where the name is only part of a
-    longer one (``ctx.check_hostname = False``) matches ``check_hostname`` as well as a line that
-    writes it (``check_hostname = ctx.check_hostname``), and the shorter line won on length: the
-    question that writes two names was answered by the line holding one. A name written whole is
-    the stronger evidence; a plain word is its own term and gains nothing here."""
-    names = {word.lower() for word in _WRITTEN.findall(query) if len(terms(word)) > 1}
-    if not names:
-        return {}
-    holding: dict[int, set[str]] = {}
-    for index, score in enumerate(scores):
-        if score > 0:
-            found = names.intersection(word.lower() for word in _WRITTEN.findall(texts[index]))
-            if found:
-                holding[index] = found
-    frequency = Counter(name for found in holding.values() for name in found)
-    total = len(texts)
-    idf = {name: math.log(1 + (total - n + 0.5) / (n + 0.5)) for name, n in frequency.items()}
-    return {index: sum(idf[name] for name in sorted(found)) for index, found in holding.items()}
+    return [t + _PATH_WEIGHT * p for t, p in zip(in_text, in_path)]
 
 
 def _spread(hits: list[Hit], scores: list[float], indexes: list[int]) -> list[int]:
