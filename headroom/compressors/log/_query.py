@@ -10,9 +10,10 @@ Two shapes of question recur whatever the log, and each misleads a bag-of-words 
   the same word asked apart from the file name (``why does the log end``) stays.
 - **A failure asked about** ("why did unpack fail?"): the answer is a line in the error
   vocabulary, which seldom repeats the question's verb (``fail`` does not find ``error:`` or
-  ``failed``). A query holding a failure word gains the error vocabulary's plain words as terms,
-  so among lines that share the question's other words the one that reads as a failure ranks
-  first. The vocabulary is ``_vocab.ERROR_TABLE``'s, kept as words (its patterns are for levels).
+  ``failed``). Among the lines that match the question, each of the error vocabulary's plain
+  words a line holds (and the question does not) raises it by a quarter of the best score, so
+  among lines that share the question's words the one that reads as a failure ranks first. The
+  words are ``_vocab.ERROR_TABLE``'s, kept as words (its patterns are for levels).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import re
 
 from headroom.relevance import terms
 
-__all__ = ["log_query"]
+__all__ = ["failure_terms", "log_query"]
 
 # a file's name in the tool call's arguments: a word, a dot and an extension (``term.log``, ``app.jsonl``)
 _FILE_NAME = re.compile(r"[\w@+-]+(?:\.[\w-]+)*\.[A-Za-z][A-Za-z0-9]{0,7}\b")
@@ -33,20 +34,25 @@ _FAILURE = re.compile(
 # plain words of the error vocabulary (headroom/compressors/log/_vocab.py), as the terms a failure line holds
 # (not ``panic`` or ``exception``: parts of the names in a Rust or Java stack's frames, whose blocks
 # rank as blocks already)
-_FAILURE_TERMS = "error errors failed failure fatal cannot unable denied"
+_FAILURE_TERMS = frozenset("error errors failed failure fatal cannot unable denied".split())
 
 
 def log_query(query: str | None, tool_args: str | None) -> str | None:
-    """``query`` without the words naming a file the tool call read, widened by the failure
-    vocabulary when it asks about a failure (see the module docstring); None stays None."""
-    if not query:
+    """``query`` without the words naming a file the tool call read (see the module docstring);
+    None stays None."""
+    if not query or not tool_args:
         return query
-    shaped = query
-    if tool_args:
-        read = {name.lower() for name in _FILE_NAME.findall(tool_args)}
-        if read:
-            kept = [w for w in _WORD.findall(query) if w.strip(".,;:!?'\"()[]`").lower() not in read]
-            shaped = " ".join(kept)
-    if _FAILURE.search(shaped) and terms(shaped):
-        shaped = f"{shaped} {_FAILURE_TERMS}"
-    return shaped
+    read = {name.lower() for name in _FILE_NAME.findall(tool_args)}
+    if not read:
+        return query
+    return " ".join(w for w in _WORD.findall(query) if w.strip(".,;:!?'\"()[]`").lower() not in read)
+
+
+def failure_terms(query: str | None) -> frozenset[str]:
+    """The error vocabulary's words the question does not hold itself, when it asks about a
+    failure; empty otherwise. They break ties among the lines that match the question (``_rank``),
+    they never make a line match: a ``Which test failed?`` that gained them as query terms ranked
+    the ``error: |-`` keys of a TAP report over the ``expected:`` and ``actual:`` lines asked for."""
+    if not query or not _FAILURE.search(query):
+        return frozenset()
+    return _FAILURE_TERMS - set(terms(query))
