@@ -21,7 +21,7 @@ from headroom.compressors.code._outline import assigned_opener
 from headroom.compressors.log.detect import _LOG_RE
 from headroom.compressors.prose._units import _BOUNDARY
 from headroom.compressors.search._parse import _BARE
-from headroom.compressors.search.compressor import _PATH_IN_QUERY
+from headroom.compressors.search._rank import PATH_IN_QUERY as _PATH_IN_QUERY
 from headroom.compressors.search.detect import _GREP_RE
 from headroom.compressors.table._parse import is_markdown_rule
 from headroom.hints import _PATH_RE as HINT_PATH_RE

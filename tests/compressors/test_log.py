@@ -13,8 +13,10 @@ from hypothesis import strategies as st
 from headroom import Headroom, MemoryStore, PieceContext, TokenCounter, find_markers, make_handle
 from headroom.compressors.base import split_lines
 from headroom.compressors.log._parse import read_log
+from headroom.compressors.log._query import failure_terms, log_query
 from headroom.compressors.log.compressor import LogCompressor, level_of, template_of
 from headroom.registry import Registry
+from headroom.relevance import sparse_scores
 
 ROOT = Path(__file__).parent.parent.parent
 GOLDEN = ROOT / "tests" / "golden" / "log"
@@ -302,3 +304,48 @@ def test_an_answer_does_not_depend_on_the_targets_asked_before_it() -> None:
             fresh = LogCompressor().compress(original, then, context)
             assert fresh is not None
             assert warm.compress(original, then, context) == fresh, (query, first, then)
+
+
+TERM_LOG_CALL = '{"cmd": "sed -n \'1,1996p\' /var/log/apt/term.log"}'
+
+
+def test_the_log_named_as_the_place_to_look_selects_nothing() -> None:
+    """ "Check term.log near ...": the name is where to look. Its parts are words of apt's own log
+    (``Log started:``, ``TERM is not set``), rare ones, and ranked those lines over the asked-for one;
+    a name the tool call read is left out of the ranking, the same word asked apart stays."""
+    assert log_query("What does term.log say about unpack?", TERM_LOG_CALL) == "What does say about unpack?"
+    assert log_query("What does term.log say about unpack?", None) == "What does term.log say about unpack?"
+    assert "log" in log_query("Why does the log end? see term.log", TERM_LOG_CALL).split()
+    lines = split_lines((FIXTURES / "log_apt_term.txt").read_text())
+    for shaped, named in (
+        (log_query("What does term.log say about unpack?", TERM_LOG_CALL), False),
+        ("What does term.log say about unpack?", True),
+    ):
+        scores = sparse_scores(lines, shaped)
+        best = sorted(scores, key=lambda i: (-scores[i], i))[:3]
+        # unshaped, ``term`` and ``log`` find ``TERM is not set`` and ``Log started:`` first
+        assert all("unpack" in lines[i] for i in best) is not named
+
+
+def test_a_failure_question_ranks_the_line_that_reads_as_a_failure_first() -> None:
+    """ "Why did unpack fail?" on apt's term.log: 467 lines read ``Preparing to unpack ...``; the
+    one the question is after names an error (``libgpg-error-dev``). Among the lines matching the
+    question, the error vocabulary's words break the tie; they never make a line match (as query
+    terms they ranked a TAP report's ``error: |-`` keys over the ``expected:`` line asked for)."""
+    assert failure_terms("Why did unpack fail?") == {
+        "error",
+        "errors",
+        "failed",
+        "failure",
+        "fatal",
+        "cannot",
+        "unable",
+        "denied",
+    }
+    assert "failed" not in failure_terms("Which test failed?")
+    assert failure_terms("What does unpack do?") == frozenset()
+    text = (FIXTURES / "log_apt_term.txt").read_text()
+    query = "Why did unpack fail? Check term.log near _amd64.deb."
+    out = LogCompressor().compress(text, 2000, PieceContext(make_handle(text), COUNTER, query, None, TERM_LOG_CALL))
+    assert out is not None
+    assert "Preparing to unpack .../067-libgpg-error-dev_1.46-1_amd64.deb ..." in out.text

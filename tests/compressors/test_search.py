@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from headroom import Headroom, MemoryStore, PieceContext, TokenCounter, find_markers, make_handle
 from headroom.compressors.base import split_lines
 from headroom.compressors.search._parse import read_results
-from headroom.compressors.search.compressor import SearchCompressor, file_of
+from headroom.compressors.search.compressor import SearchCompressor, file_of, short_names
 from headroom.registry import Registry
 
 ROOT = Path(__file__).parent.parent.parent
@@ -40,6 +40,9 @@ def check(original: str, out: str, omitted: dict[str, int]) -> None:
     with its matches in the closing marker; restoring the line markers gives the original."""
     lines = split_lines(original)
     hits = read_results(lines)
+    # marks name a file by its shortest path tail no other file ends in: each stands for one file
+    full = {short: name for name, short in short_names(dict.fromkeys(h.file for h in hits if h.file)).items()}
+    full["other lines"] = "other lines"
     markers = find_markers(out, {make_handle(original)})
     assert {unit: sum(m.count for m in markers if m.unit == unit) for unit in omitted} == omitted
     gone: set[int] = set()
@@ -60,7 +63,7 @@ def check(original: str, out: str, omitted: dict[str, int]) -> None:
             continue
         entries = rest_of[0].split(", ")
         more = [e for e in entries if re.fullmatch(r"\+\d+ files", e)]
-        listed = {name: int(count) for name, count in (e.rsplit(":", 1) for e in entries if e not in more)}
+        listed = {full[name]: int(count) for name, count in (e.rsplit(":", 1) for e in entries if e not in more)}
         assert listed == {name: stretch[name] for name in listed}
         assert len(listed) + sum(int(e[1:].split()[0]) for e in more) == len(stretch)
         named.update(listed)
@@ -78,8 +81,8 @@ def check(original: str, out: str, omitted: dict[str, int]) -> None:
         parts = found["names"].split(", ")
         rest = re.fullmatch(r"\+(\d+) files with (\d+) matches", parts[-1])
         shown = parts[:-1] if rest else parts
-        assert [p.rsplit(" ", 1)[0] for p in shown] == dropped[: len(shown)]
-        assert all(matches[name] == int(count) for name, count in (p.rsplit(" ", 1) for p in shown))
+        assert [full[p.rsplit(" ", 1)[0]] for p in shown] == dropped[: len(shown)]
+        assert all(matches[full[name]] == int(count) for name, count in (p.rsplit(" ", 1) for p in shown))
         if rest:
             assert int(rest[1]) == len(dropped) - len(shown)
             assert int(rest[2]) == sum(matches[f] for f in dropped[len(shown) :])
@@ -153,7 +156,8 @@ def test_dropped_files_are_named_with_their_matches() -> None:
     roomy = SearchCompressor().compress(original, 1500, ctx(original, query))
     assert roomy is not None
     check(original, roomy.text, dict(roomy.omitted))
-    assert re.search(r"\[…[^]]*libexec/pyenv-prefix:\d+[,\]]", roomy.text)  # a mark names the file and its count
+    # a mark names the file (its shortest tail no other file ends in) and its count
+    assert re.search(r"\[…[^]]* pyenv-prefix:\d+[,\]]", roomy.text)
     for target in (700, 120):
         tight = SearchCompressor().compress(original, target, ctx(original, query))
         assert tight is not None
@@ -310,3 +314,44 @@ def test_the_searched_name_in_a_path_does_not_rank_that_file() -> None:
         kept = kept_lines(out.text, original)
         assert kept and all(not line.startswith("yaml/__init__.py:") for line in kept), (target, kept)
         assert any("def __init__(" in line for line in kept), target
+
+
+def test_files_are_named_by_their_shortest_tail_no_other_file_ends_in() -> None:
+    names = short_names(["yaml/cyaml.py", "yaml/loader.py", "email/utils.py", "http/utils.py", "a/b/utils.py"])
+    assert names == {
+        "yaml/cyaml.py": "cyaml.py",
+        "yaml/loader.py": "loader.py",
+        "email/utils.py": "email/utils.py",
+        "http/utils.py": "http/utils.py",
+        "a/b/utils.py": "b/utils.py",
+    }
+    assert short_names(["utils.py", "pkg/utils.py"]) == {"utils.py": "utils.py", "pkg/utils.py": "pkg/utils.py"}
+
+
+@pytest.mark.parametrize("path", sorted(FIXTURES.glob("search_*")), ids=lambda p: p.name)
+def test_marks_stay_small_next_to_the_lines_they_leave_room_for(path: Path) -> None:
+    """Issue 12: marks were a third to two thirds of tight outputs (``search_todo.txt`` at 10%:
+    65%), naming files by their whole paths in forms that gave up a file's best match for the
+    names. Files are named by their shortest tail and names never cost a file's best match."""
+    original = path.read_text()
+    handle = make_handle(original)
+    for share in (0.10, 0.15):
+        target = int(COUNTER.count(original) * share)
+        out = SearchCompressor().compress(original, target, ctx(original, "where is the value checked and raised"))
+        assert out is not None
+        check(original, out.text, dict(out.omitted))
+        marks = sum(COUNTER.count(out.text[m.start : m.end + 1]) for m in find_markers(out.text, {handle}))
+        assert marks <= 0.45 * COUNTER.count(out.text), (share, marks)
+
+
+def test_a_named_files_lines_come_best_first() -> None:
+    """The agent's next step reads ``stack_data/core.py`` (the query holds that call), so the file
+    is named; its 36 matches used to rank in file order, and its head filled the room before the
+    ``def lines(`` the question asks about. A named file's lines rank by the question first."""
+    original = (GOLDEN / "grep_stack_data_lines.txt").read_text()
+    query = 'Find lines in stack_data: how does it handle prev_piece.stop?\n{"cmd": "cat stack_data/core.py"}'
+    for target in (150, 300):
+        out = SearchCompressor().compress(original, target, ctx(original, query))
+        assert out is not None and COUNTER.count(out.text) <= target
+        check(original, out.text, dict(out.omitted))
+        assert "stack_data/core.py:719:    def lines(self) -> List[Union[Line, LineGap, BlankLineRange]]:" in out.text

@@ -1,9 +1,9 @@
 """Logs, build and test output: errors and their context kept, repeats folded.
 
 ``compressor.py`` holds the compressor, ``detect.py`` what routes a piece here; helpers:
-_parse.py (levels, templates), _rank.py (line ranking). ``register`` is this family's
-plugin entry: it has the shape a third-party plugin's has (see docs/plugins.md) and is
-what ``headroom.registry.BUILTIN_FAMILIES`` calls.
+_parse.py (levels, templates), _rank.py (line ranking), _query.py (the question ranked by),
+_vocab.py (the error vocabulary). ``register`` is this family's plugin entry: it has the shape a
+third-party plugin's has (see docs/plugins.md) and is what ``headroom.registry.BUILTIN_FAMILIES`` calls.
 """
 
 from headroom.compressors.log.detect import DETECTORS

@@ -19,16 +19,17 @@
 from __future__ import annotations
 
 from headroom.compressors.log._parse import LogLines
-from headroom.relevance import sparse_scores
+from headroom.relevance import sparse_scores, terms
 
 __all__ = ["order"]
 
 _CONTEXT = 2
 _LOOKBACK = 8  # how far before an error its program's last step is looked for
+_FAILING_SHARE = 0.1  # of the best score, per failure word a matching line holds
 _LENGTH_SAMPLE = 200  # lines sampled for BM25's average line length
 
 
-def order(log: LogLines, query: str | None) -> tuple[list[tuple[int, int]], int]:
+def order(log: LogLines, query: str | None, failing: frozenset[str] = frozenset()) -> tuple[list[tuple[int, int]], int]:
     """Ranges of lines, most worth keeping first (see the module docstring), and where the filler starts."""
     lines, levels, templates = log.lines, log.levels, log.templates
     n = len(lines)
@@ -38,7 +39,7 @@ def order(log: LogLines, query: str | None) -> tuple[list[tuple[int, int]], int]
     errors = [i for i in range(n) if levels[i] == "error"]
     distinct_errors = [i for i in errors if first_of[templates[i]] == i]
     warnings = [i for i in range(n) if levels[i] == "warn" and first_of[templates[i]] == i]
-    scores = sparse_scores(lines, query, sample=_LENGTH_SAMPLE)
+    scores = _failures_first(log, sparse_scores(lines, query, sample=_LENGTH_SAMPLE), failing)
     relevant = sorted(scores, key=lambda i: (-scores[i], i))
     context = [j for i in distinct_errors for j in (*range(i - _CONTEXT, i + _CONTEXT + 1), _last_step(log, i))]
     edges = [0, 1, 2, n - 3, n - 2, n - 1]
@@ -72,6 +73,27 @@ def order(log: LogLines, query: str | None) -> tuple[list[tuple[int, int]], int]
     rest = len(ranked)
     add([i for k in range((n + 1) // 2) for i in (k, n - 1 - k)])  # from both ends inward
     return ranked, rest
+
+
+def _failures_first(log: LogLines, scores: dict[int, float], failing: frozenset[str]) -> dict[int, float]:
+    """``scores`` with each line that matches the question raised by ``_FAILING_SHARE`` of the best
+    score for each word of ``failing`` it holds (``_query.failure_terms``): the failure asked about
+    is told from its like lines by reading as one; a line the question does not match stays out.
+
+    Error lines are left as they are: the error rules rank them already, and raised again they
+    pushed out the lines the question names (``error: test failed, to rerun`` over cargo's
+    ``left: Some(3.0)`` at 81 tokens)."""
+    if not failing or not scores:
+        return scores
+    step = _FAILING_SHARE * max(scores.values())
+    out = dict(scores)
+    for index in scores:
+        if log.levels[index] == "error":
+            continue
+        held = len(failing.intersection(terms(log.lines[index])))
+        if held:
+            out[index] += step * held
+    return out
 
 
 def _by_rarity(indexes: list[int], templates: list[str]) -> list[int]:

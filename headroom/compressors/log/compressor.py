@@ -32,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from headroom.compressors._reach import reach, short_of
 from headroom.compressors.log._parse import LEVELS, LogLines, level_of, read_log, template_of
+from headroom.compressors.log._query import failure_terms, log_query
 from headroom.compressors.log._rank import order
 from headroom.plugins import Compressed, Compressor, PieceContext, split_lines
 from headroom.tokens import TokenCounter
@@ -117,7 +118,7 @@ class LogCompressor(Compressor):
 
         def build() -> _Plan:
             log = read_log(split_lines(text))
-            ranges, rest = order(log, ctx.query)
+            ranges, rest = order(log, log_query(ctx.query, ctx.tool_args), failure_terms(ctx.query))
             tallies = {
                 level: [0, *accumulate(int(v == level) for v in log.levels)] for level in LEVELS if level != "info"
             }
@@ -126,7 +127,7 @@ class LogCompressor(Compressor):
                 run_end[start] = index + 1
             return _Plan(log, ranges, rest, tallies, run_end, ctx.counter)
 
-        return self.once_per_piece((text, ctx.query, id(ctx.counter)), build)
+        return self.once_per_piece((text, ctx.query, ctx.tool_args, id(ctx.counter)), build)
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,9 @@
 """Search results (grep -n, rg --heading, rg --json): the best hits kept, grouped by file.
 
 ``compressor.py`` holds the compressor, ``detect.py`` what routes a piece here; helpers:
-_parse.py. ``register`` is this family's plugin entry: it has the shape a third-party
-plugin's has (see docs/plugins.md) and is what ``headroom.registry.BUILTIN_FAMILIES``
-calls.
+_parse.py (which file a line is of), _rank.py (line ranking). ``register`` is this family's
+plugin entry: it has the shape a third-party plugin's has (see docs/plugins.md) and is what
+``headroom.registry.BUILTIN_FAMILIES`` calls.
 """
 
 from headroom.compressors.search.detect import DETECTORS, is_grep, is_headed

@@ -28,9 +28,9 @@ even the names do not fit, it says how many files and matches it stands for:
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import accumulate
 
@@ -38,44 +38,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from headroom.compressors._reach import reach, short_of
 from headroom.compressors.search._parse import Hit, read_results
+from headroom.compressors.search._rank import priority
 from headroom.plugins import Compressed, Compressor, PieceContext, split_lines
-from headroom.relevance import BM25, terms, word_forms
 
 __all__ = ["SearchCompressor", "file_of"]
 
 _NAMED = 4  # files named in one stretch's marker
 _OTHER = "other lines"  # what a stretch's mark calls its lines that are not results
 _LISTED = (None, 24, 6, 0)  # how many dropped files the closing marker names, tried in turn
-_CONTEXT = 2
 _BARE, _COUNTED, _NAMED_FILES = 0, 1, 2  # what a stretch's mark says besides its range
-_NEAR_TOP = 3  # best matches whose neighbours rank right after them
-_GROUP = 12  # lines: a longer group keeps only the context next to the line
-_NAMED_LINES = 40  # lines of the files a query names, kept first, in their order
-_PATH_WEIGHT = 0.5  # a query word in a line's path counts half a word in its text
-# A path (``a/b``) or a file name (``x.py``) named in the query. Each branch is tried only where a
-# run of its characters starts (the lookbehinds), or, for a file name, right after the previous
-# file name ended: inside a run the result is the run's anyway, and trying every position of a
-# 20,000-character token took seconds (quadratic). What it finds is unchanged (tests/test_linear_regexes.py).
-_PATH_IN_QUERY = re.compile(
-    r"(?<![\w.@+-])[\w.@+-]*(?:/[\w.@+-]+)+"
-    r"|(?:(?<![\w@+-])|(?<=\.[A-Za-z])|(?<=\.[A-Za-z][A-Za-z0-9])|(?<=\.[A-Za-z][A-Za-z0-9]{2})"
-    r"|(?<=\.[A-Za-z][A-Za-z0-9]{3})|(?<=\.[A-Za-z][A-Za-z0-9]{4}))"
-    r"[\w@+-]+\.[A-Za-z][A-Za-z0-9]{0,4}\b"
-)
-
-
-# a line that defines a name, across languages: the vocabulary of definitions, or an assignment at
-# the start of its line
-_DEFINITION = re.compile(
-    r"\s*(?:(?:export|public|private|protected|internal|static|async|pub|default|abstract|final|extern|inline)\s+)*"
-    r"(?:def|class|function|func|fn|sub|struct|interface|enum|trait|type|const|let|var|macro|module|#define)"
-    r"\s+\*?(?P<name>[\w$]+)"
-    r"|(?P<const>[A-Za-z_]\w*)\s*(?::[^=]*)?=(?!=)"  # unindented: a module's name, not a local
-)
-
-
-# a question about where a name is used rather than defined
-_USE = re.compile(r"\b(?:call(?:s|ed|ing|ers?)?|use[sd]?|using|usages?|import(?:s|ed)?|referenc\w*|invok\w*)\b", re.I)
 
 
 class SearchOptions(BaseModel):
@@ -97,6 +68,8 @@ class _Plan:
     costs: list[int]
     order: list[int]
     ranked: int  # how many of ``order`` the query ranks (named files, best matches and their neighbours)
+    # how many of ``order`` a richer mark may not cost: those the query ranks and each file's best match
+    shown: int
     first_line: dict[str, int]  # where each file's lines start and end, for the closing marker
     last_line: dict[str, int]
     matches: Counter[str]
@@ -110,6 +83,7 @@ class _Plan:
     before: list[int]  # the cost of the lines before each line (and of all, last)
     runs: list[tuple[int, str]]  # where each run of lines of one file (or of other lines) starts, and its file
     cheapest: list[int]  # the least cost of a line at or after each place of ``order``
+    short: dict[str, str]  # the name a mark gives each file: its shortest path tail no other file ends in
 
 
 @dataclass(frozen=True)
@@ -146,9 +120,10 @@ class SearchCompressor(Compressor):
             return None
         # the barest form (each mark its range) keeps the most lines; a richer one (marks that
         # count the files of their stretch, then marks that name them with a closing list of the
-        # files left out) is taken when it keeps the same lines the query ranks, so names cost
-        # only lines of lower rank, never a match the query asks for (issue 12: marks were 63-92%
-        # of tight outputs)
+        # files left out) is taken when it keeps the same lines the query ranks and the same best
+        # match of each file, so names cost only lines of lower rank, never a match the query asks
+        # for nor a file's best (issue 12: marks were 63-92% of tight outputs; with the best
+        # matches kept first, 36% of run.py's search outputs at 10% fell to 18%, facts alike)
         chosen: dict[tuple[int, int], bytearray] = {}  # forms with the same marks choose alike
         forms = [_fit(plan, target, ctx, chosen, None, _BARE), _fit(plan, target, ctx, chosen, None, _COUNTED)]
         forms += [_fit(plan, target, ctx, chosen, listed, _NAMED_FILES) for listed in _LISTED]
@@ -183,7 +158,7 @@ class SearchCompressor(Compressor):
                 if cuts is None
                 else int.from_bytes(bytes(i > 0 and not cuts(line) for i, line in enumerate(lines)), "little")
             )
-            order, ranked = _priority(hits, ctx.query)
+            order, ranked, shown = priority(hits, ctx.query)
             position = [0] * len(lines)
             for place, index in enumerate(order):
                 position[index] = place
@@ -195,6 +170,7 @@ class SearchCompressor(Compressor):
                 costs,
                 order,
                 ranked,
+                shown,
                 first,
                 last,
                 matches,
@@ -205,144 +181,10 @@ class SearchCompressor(Compressor):
                 [0, *accumulate(costs)],
                 runs,
                 cheapest,
+                short_names(first),
             )
 
         return self.once_per_piece((text, ctx.query, id(ctx.counter)), build)
-
-
-def _priority(hits: list[Hit], query: str | None) -> tuple[list[int], int]:
-    """Line indexes, most worth keeping first (see the module docstring), and how many of them
-    the query ranks."""
-    n = len(hits)
-    scores = _scores(hits, query) if query else [0.0] * n
-    # a match that defines a name the query holds (``class _ASN1Type(``, ``def load(``, ``MAX = 3``)
-    # gains half the best score: where a searched name is defined is what a search for it is after,
-    # unless a line holds more of the question or the question asks where it is used (calls, imports)
-    asked = set() if _USE.search(query or "") else set(terms(query or ""))
-    bonus = max(scores, default=0.0) / 2
-    if asked:  # without query words no line gains (a definition's name is read only then)
-        scores = [s + bonus if hit.match and _defined(hit) in asked else s for s, hit in zip(scores, hits)]
-    relevant = _spread(hits, scores, [i for i in range(n) if scores[i] > 0 and hits[i].file is not None])
-    ranked: dict[str, list[int]] = {}  # each file's matches, best first
-    for i in sorted((i for i in range(n) if hits[i].match), key=lambda i: (-scores[i], i)):
-        ranked.setdefault(hits[i].file or "", []).append(i)
-    files = list(ranked)  # files with the best matches first
-    rounds: list[list[int]] = []  # each file's best match, then each file's second, ...
-    for f in files:  # once over the matches (per round over every file was rounds x files)
-        for r, i in enumerate(ranked[f]):
-            if r == len(rounds):
-                rounds.append([])
-            rounds[r].append(i)
-    best = rounds[0] if rounds else []
-    context = [j for i in (*relevant[:12], *best) for j in _group(hits, i)]
-    named = _named_files(query or "", ranked)
-    in_named = [i for i in range(n) if hits[i].file in named][:_NAMED_LINES]
-    # the best matches each with the lines next to it, so a far tie does not push out the line
-    # under the best match; the top three only, then the rest of the twelve
-    top = [j for i in relevant[:_NEAR_TOP] for j in (i, *_near(hits, scores, i))]
-    ordered: dict[int, None] = {}
-    for first in (in_named, top, relevant[:12]):
-        ordered.update(dict.fromkeys(i for i in first if i not in ordered))
-    by_query = len(ordered)
-    for then in (best, context, *rounds[1:], relevant, range(n)):
-        ordered.update(dict.fromkeys(i for i in then if i not in ordered))
-    return list(ordered), by_query
-
-
-def _scores(hits: list[Hit], query: str) -> list[float]:
-    """BM25 of each line's text, plus half the BM25 of its path: a query word the path holds
-    (``__init__`` in ``pkg/__init__.py``) is weaker evidence than the same word in the line, which
-    is what a search is asked about; a file the question names still ranks its lines first.
-
-    A query word in the path of most lines is where the search ran (``in sniffio``, the package
-    searched): it is left out of the text's query, where one import of the package would
-    otherwise outrank every use of the name. A query word in the text of most lines is the name
-    searched for: it is left out of the path's query, where ``__init__`` would rank every line of
-    ``pkg/__init__.py`` over the ``def __init__`` lines of the other files."""
-    wanted = set(_query_terms(query).split())
-    texts, paths = [], []
-    for hit in hits:  # ``words`` is the path, a space and the text (a path may hold spaces in rg --json)
-        path = hit.file or ""
-        texts.append(hit.words[len(path) + 1 :] if path else hit.words)
-        paths.append(path.replace("/", " "))
-    text_terms = [terms(text) for text in texts]
-    in_texts = Counter(term for found in text_terms for term in wanted.intersection(found))
-    in_paths: Counter[str] = Counter()
-    for path, count in Counter(paths).items():
-        for term in wanted.intersection(terms(path)):
-            in_paths[term] += count
-    scope = {term for term, count in in_paths.items() if count > len(hits) / 2}
-    searched = {term for term, count in in_texts.items() if count > len(hits) / 2}
-    in_text = BM25(texts, tokenized=lambda: text_terms).scores(" ".join(sorted(wanted - scope)))
-    in_path = BM25(paths).scores(" ".join(sorted(wanted - searched)))
-    return [t + _PATH_WEIGHT * p for t, p in zip(in_text, in_path)]
-
-
-def _spread(hits: list[Hit], scores: list[float], indexes: list[int]) -> list[int]:
-    """``indexes`` best first; among lines of equal score, each file's first before any file's
-    second (then in order): equal matches are alike to the ranking, and a question about where a
-    name is used is answered by the files it is used in, not by one file's every use."""
-    nth: dict[tuple[float, str | None], int] = {}
-    keys = {}
-    for i in sorted(indexes, key=lambda i: (-scores[i], i)):
-        tie = (round(scores[i], 9), hits[i].file)
-        keys[i] = (-round(scores[i], 9), nth.get(tie, 0), i)
-        nth[tie] = nth.get(tie, 0) + 1
-    return sorted(indexes, key=keys.__getitem__)
-
-
-def _defined(hit: Hit) -> str:
-    """The name a result line defines (lower case), or "" when it defines none."""
-    text = hit.words.split(" ", 1)[1] if hit.file is not None and " " in hit.words else ""
-    found = _DEFINITION.match(text)
-    return (found["name"] or found["const"]).lower() if found else ""
-
-
-def _named_files(query: str, files: dict[str, list[int]]) -> set[str]:
-    """The result files the query names by path (``attr/_make.py``) or by file name (``_make.py``)."""
-    named: set[str] = set()
-    for token in _PATH_IN_QUERY.findall(query):
-        token = token.strip("./")
-        named.update(f for f in files if f == token or f.endswith("/" + token) or f.lstrip("./") == token)
-    return named
-
-
-def _group(hits: list[Hit], index: int) -> range:
-    """The lines around ``index`` that belong with it: its group in ``grep -C`` output (the lines of
-    the same file between ``--`` separators), at most ``_CONTEXT`` lines each side when it is long."""
-    start = end = index
-    while start > 0 and hits[start - 1].file == hits[index].file is not None and index - start < _CONTEXT * 3:
-        start -= 1
-    while end + 1 < len(hits) and hits[end + 1].file == hits[index].file is not None and end - index < _CONTEXT * 3:
-        end += 1
-    if end - start > _GROUP:
-        start, end = max(start, index - _CONTEXT), min(end, index + _CONTEXT)
-    return range(start, end + 1)
-
-
-def _query_terms(query: str) -> str:
-    """The query's terms and their word forms. A term on most lines (the searched name itself) is
-    kept: BM25's IDF already weighs it little, and it still tells a match from the context lines
-    and the other results around it."""
-    return " ".join(sorted(word_forms(set(terms(query)))))
-
-
-def _near(hits: list[Hit], scores: list[float], index: int) -> list[int]:
-    """The lines of the same file at most ``_CONTEXT`` away that belong with it: matches first,
-    then those the query ranks, then the nearest, the one below before the one above (a ``raise``
-    or ``return`` under a definition answers more often than what precedes it).
-
-    Context belongs with its match and a match with the context around it, but two matches side by
-    side are two results: the next one ranks by its own score, so in ``grep -n`` output (all
-    matches) a neighbour does not push out an equal match of another file."""
-    match = hits[index].match
-    found = [
-        (not hits[j].match, -scores[j], distance, side, j)
-        for distance in range(1, _CONTEXT + 1)
-        for side, j in enumerate((index + distance, index - distance))
-        if 0 <= j < len(hits) and hits[j].file == hits[index].file is not None and not (match and hits[j].match)
-    ]
-    return [j for *_, j in sorted(found)]
 
 
 def _fit(
@@ -363,7 +205,7 @@ def _fit(
     (issue 14). ``chosen`` holds the selections made for each room and mark cost in this call: the
     forms that name files share their marks' estimate and first room."""
     sample = f"{len(plan.lines)}-{len(plan.lines)}" + (
-        " " + ", ".join(f"{name}:{count}" for name, count in list(plan.matches.items())[:2])
+        " " + ", ".join(f"{plan.short[name]}:{count}" for name, count in list(plan.matches.items())[:2])
         if detail == _NAMED_FILES
         else " 9 files"
         if detail == _COUNTED
@@ -433,7 +275,9 @@ def _stretches(plan: _Plan, keep: bytearray, ctx: PieceContext, detail: int) -> 
                 per_file = _per_file(plan, start, stop)
                 shown = list(per_file.items())[:_NAMED]
                 names = tuple(name for name, _ in shown)
-                said = f"{start + 1}-{stop} " + ", ".join(f"{name}:{count}" for name, count in shown)
+                said = f"{start + 1}-{stop} " + ", ".join(
+                    f"{plan.short.get(name, name)}:{count}" for name, count in shown
+                )
                 if len(per_file) > _NAMED:
                     said += f", +{len(per_file) - _NAMED} files"
             elif detail == _COUNTED:
@@ -450,6 +294,25 @@ def _stretches(plan: _Plan, keep: bytearray, ctx: PieceContext, detail: int) -> 
         found.append((start, stop, mark))
         start = keep.find(0, stop) if stop < n else -1
     return found
+
+
+def short_names(files: Iterable[str]) -> dict[str, str]:
+    """Each file's shortest tail of whole path parts that no other file of the results ends in
+    (``cyaml.py`` for ``yaml/cyaml.py``, ``email/utils.py`` beside ``http/utils.py``): marks name
+    the files of their stretch, and the package prefix every result repeats was a third of a
+    mark's tokens; a kept line of the file, or ``retrieve``, gives the whole path."""
+    names = list(files)
+    tails: Counter[str] = Counter()
+    for name in names:
+        parts = name.split("/")
+        tails.update("/".join(parts[k:]) for k in range(len(parts)))
+    short = {}
+    for name in names:
+        parts = name.split("/")
+        short[name] = next(
+            (tail for k in range(len(parts) - 1, -1, -1) if tails[tail := "/".join(parts[k:])] == 1), name
+        )
+    return short
 
 
 def _per_file(plan: _Plan, start: int, stop: int) -> dict[str, int]:
@@ -483,8 +346,9 @@ def _closing(
 
 
 def _ranks_higher(plan: _Plan, a: bytearray, b: bytearray) -> bool:
-    """Whether ``a`` keeps the first line the query ranks on which the two differ."""
-    for index in plan.order[: plan.ranked]:
+    """Whether ``a`` keeps the first line on which the two differ, among those the query ranks
+    and each file's best match (``_Plan.shown``)."""
+    for index in plan.order[: plan.shown]:
         if a[index] != b[index]:
             return a[index] > b[index]
     return False
@@ -590,7 +454,7 @@ def _dropped_files(plan: _Plan, dropped: list[str], ctx: PieceContext, listed: i
     first = min(plan.first_line[f] for f in dropped) + 1
     last = max(plan.last_line[f] for f in dropped) + 1
     names = dropped if listed is None else dropped[:listed]
-    parts = [f"{name} {plan.matches[name]}" for name in names]
+    parts = [f"{plan.short[name]} {plan.matches[name]}" for name in names]
     rest = dropped[len(names) :]
     if rest:
         parts.append(f"+{len(rest)} files with {sum(plan.matches[f] for f in rest)} matches")

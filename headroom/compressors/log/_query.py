@@ -1,0 +1,58 @@
+"""The question a log's lines are ranked by: the log's own name left out, a failure asked about widened.
+
+Two shapes of question recur whatever the log, and each misleads a bag-of-words ranking:
+
+- **The log named as the place to look** ("what does term.log say about ...", "check dpkg.log
+  near ..."): the name is where the answer is, not what it says. Its parts are words of the log
+  itself (``Log started:`` in apt's term.log, ``dpkg`` in dpkg's), rare ones, so every such line
+  outranked the asked-for line. A query word naming a file the tool call read (its arguments: a
+  command line, a path) is left out, as the search compressor leaves out the package searched;
+  the same word asked apart from the file name (``why does the log end``) stays.
+- **A failure asked about** ("why did unpack fail?"): the answer is a line in the error
+  vocabulary, which seldom repeats the question's verb (``fail`` does not find ``error:`` or
+  ``failed``). Among the lines that match the question, each of the error vocabulary's plain
+  words a line holds (and the question does not) raises it by a quarter of the best score, so
+  among lines that share the question's words the one that reads as a failure ranks first. The
+  words are ``_vocab.ERROR_TABLE``'s, kept as words (its patterns are for levels).
+"""
+
+from __future__ import annotations
+
+import re
+
+from headroom.relevance import terms
+
+__all__ = ["failure_terms", "log_query"]
+
+# a file's name in the tool call's arguments: a word, a dot and an extension (``term.log``, ``app.jsonl``)
+_FILE_NAME = re.compile(r"[\w@+-]+(?:\.[\w-]+)*\.[A-Za-z][A-Za-z0-9]{0,7}\b")
+_WORD = re.compile(r"[\w@+-]+(?:\.[\w@+-]+)+|\S+")
+# the question asks why something went wrong
+_FAILURE = re.compile(
+    r"\b(?:fail\w*|error\w*|crash\w*|broke\w*|abort\w*|panic\w*|exception\w*|refus\w*|denied|wrong)\b", re.I
+)
+# plain words of the error vocabulary (headroom/compressors/log/_vocab.py), as the terms a failure line holds
+# (not ``panic`` or ``exception``: parts of the names in a Rust or Java stack's frames, whose blocks
+# rank as blocks already)
+_FAILURE_TERMS = frozenset("error errors failed failure fatal cannot unable denied".split())
+
+
+def log_query(query: str | None, tool_args: str | None) -> str | None:
+    """``query`` without the words naming a file the tool call read (see the module docstring);
+    None stays None."""
+    if not query or not tool_args:
+        return query
+    read = {name.lower() for name in _FILE_NAME.findall(tool_args)}
+    if not read:
+        return query
+    return " ".join(w for w in _WORD.findall(query) if w.strip(".,;:!?'\"()[]`").lower() not in read)
+
+
+def failure_terms(query: str | None) -> frozenset[str]:
+    """The error vocabulary's words the question does not hold itself, when it asks about a
+    failure; empty otherwise. They break ties among the lines that match the question (``_rank``),
+    they never make a line match: a ``Which test failed?`` that gained them as query terms ranked
+    the ``error: |-`` keys of a TAP report over the ``expected:`` and ``actual:`` lines asked for."""
+    if not query or not _FAILURE.search(query):
+        return frozenset()
+    return _FAILURE_TERMS - set(terms(query))

@@ -1,0 +1,187 @@
+"""Which search result lines are worth keeping, in order: the search compressor takes them while they fit.
+
+The order (the compressor's docstring says it as policy): the lines of the files the query names,
+the twelve lines that best fit the query with the lines next to the top three, the best match of
+every file, the context around those, then each file's second best match, third best and so on,
+the other query matches, then the rest in order. ``priority`` returns it with how many of its
+first lines the query ranks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from headroom.compressors.search._parse import Hit
+from headroom.relevance import BM25, terms, word_forms
+
+__all__ = ["CONTEXT", "PATH_IN_QUERY", "priority"]
+
+CONTEXT = 2
+_NEAR_TOP = 3  # best matches whose neighbours rank right after them
+_GROUP = 12  # lines: a longer group keeps only the context next to the line
+_NAMED_LINES = 40  # lines of the files a query names, kept first, in their order
+_PATH_WEIGHT = 0.5  # a query word in a line's path counts half a word in its text
+# A path (``a/b``) or a file name (``x.py``) named in the query. Each branch is tried only where a
+# run of its characters starts (the lookbehinds), or, for a file name, right after the previous
+# file name ended: inside a run the result is the run's anyway, and trying every position of a
+# 20,000-character token took seconds (quadratic). What it finds is unchanged (tests/test_linear_regexes.py).
+PATH_IN_QUERY = re.compile(
+    r"(?<![\w.@+-])[\w.@+-]*(?:/[\w.@+-]+)+"
+    r"|(?:(?<![\w@+-])|(?<=\.[A-Za-z])|(?<=\.[A-Za-z][A-Za-z0-9])|(?<=\.[A-Za-z][A-Za-z0-9]{2})"
+    r"|(?<=\.[A-Za-z][A-Za-z0-9]{3})|(?<=\.[A-Za-z][A-Za-z0-9]{4}))"
+    r"[\w@+-]+\.[A-Za-z][A-Za-z0-9]{0,4}\b"
+)
+
+
+# a line that defines a name, across languages: the vocabulary of definitions, or an assignment at
+# the start of its line
+_DEFINITION = re.compile(
+    r"\s*(?:(?:export|public|private|protected|internal|static|async|pub|default|abstract|final|extern|inline)\s+)*"
+    r"(?:def|class|function|func|fn|sub|struct|interface|enum|trait|type|const|let|var|macro|module|#define)"
+    r"\s+\*?(?P<name>[\w$]+)"
+    r"|(?P<const>[A-Za-z_]\w*)\s*(?::[^=]*)?=(?!=)"  # unindented: a module's name, not a local
+)
+
+
+# a question about where a name is used rather than defined
+_USE = re.compile(r"\b(?:call(?:s|ed|ing|ers?)?|use[sd]?|using|usages?|import(?:s|ed)?|referenc\w*|invok\w*)\b", re.I)
+
+
+def priority(hits: list[Hit], query: str | None) -> tuple[list[int], int, int]:
+    """Line indexes, most worth keeping first (see the module docstring), how many of them the
+    query ranks, and how many with each file's best match after those."""
+    n = len(hits)
+    scores = _scores(hits, query) if query else [0.0] * n
+    # a match that defines a name the query holds (``class _ASN1Type(``, ``def load(``, ``MAX = 3``)
+    # gains half the best score: where a searched name is defined is what a search for it is after,
+    # unless a line holds more of the question or the question asks where it is used (calls, imports)
+    asked = set() if _USE.search(query or "") else set(terms(query or ""))
+    bonus = max(scores, default=0.0) / 2
+    if asked:  # without query words no line gains (a definition's name is read only then)
+        scores = [s + bonus if hit.match and _defined(hit) in asked else s for s, hit in zip(scores, hits)]
+    relevant = _spread(hits, scores, [i for i in range(n) if scores[i] > 0 and hits[i].file is not None])
+    ranked: dict[str, list[int]] = {}  # each file's matches, best first
+    for i in sorted((i for i in range(n) if hits[i].match), key=lambda i: (-scores[i], i)):
+        ranked.setdefault(hits[i].file or "", []).append(i)
+    files = list(ranked)  # files with the best matches first
+    rounds: list[list[int]] = []  # each file's best match, then each file's second, ...
+    for f in files:  # once over the matches (per round over every file was rounds x files)
+        for r, i in enumerate(ranked[f]):
+            if r == len(rounds):
+                rounds.append([])
+            rounds[r].append(i)
+    best = rounds[0] if rounds else []
+    context = [j for i in (*relevant[:12], *best) for j in _group(hits, i)]
+    named = _named_files(query or "", ranked)
+    # a named file's lines best first (its matches for the question, then the rest in order): in
+    # order, a file of 40 matches filled the room with its head and never reached the definition
+    in_named = sorted((i for i in range(n) if hits[i].file in named), key=lambda i: (-scores[i], i))[:_NAMED_LINES]
+    # the best matches each with the lines next to it, so a far tie does not push out the line
+    # under the best match; the top three only, then the rest of the twelve
+    top = [j for i in relevant[:_NEAR_TOP] for j in (i, *_near(hits, scores, i))]
+    ordered: dict[int, None] = {}
+    for first in (in_named, top, relevant[:12]):
+        ordered.update(dict.fromkeys(i for i in first if i not in ordered))
+    by_query = len(ordered)
+    ordered.update(dict.fromkeys(i for i in best if i not in ordered))
+    by_file = len(ordered)
+    for then in (context, *rounds[1:], relevant, range(n)):
+        ordered.update(dict.fromkeys(i for i in then if i not in ordered))
+    return list(ordered), by_query, by_file
+
+
+def _scores(hits: list[Hit], query: str) -> list[float]:
+    """BM25 of each line's text, plus half the BM25 of its path: a query word the path holds
+    (``__init__`` in ``pkg/__init__.py``) is weaker evidence than the same word in the line, which
+    is what a search is asked about; a file the question names still ranks its lines first.
+
+    A query word in the path of most lines is where the search ran (``in sniffio``, the package
+    searched): it is left out of the text's query, where one import of the package would
+    otherwise outrank every use of the name. A query word in the text of most lines is the name
+    searched for: it is left out of the path's query, where ``__init__`` would rank every line of
+    ``pkg/__init__.py`` over the ``def __init__`` lines of the other files."""
+    wanted = set(_query_terms(query).split())
+    texts, paths = [], []
+    for hit in hits:  # ``words`` is the path, a space and the text (a path may hold spaces in rg --json)
+        path = hit.file or ""
+        texts.append(hit.words[len(path) + 1 :] if path else hit.words)
+        paths.append(path.replace("/", " "))
+    text_terms = [terms(text) for text in texts]
+    in_texts = Counter(term for found in text_terms for term in wanted.intersection(found))
+    in_paths: Counter[str] = Counter()
+    for path, count in Counter(paths).items():
+        for term in wanted.intersection(terms(path)):
+            in_paths[term] += count
+    scope = {term for term, count in in_paths.items() if count > len(hits) / 2}
+    searched = {term for term, count in in_texts.items() if count > len(hits) / 2}
+    in_text = BM25(texts, tokenized=lambda: text_terms).scores(" ".join(sorted(wanted - scope)))
+    in_path = BM25(paths).scores(" ".join(sorted(wanted - searched)))
+    return [t + _PATH_WEIGHT * p for t, p in zip(in_text, in_path)]
+
+
+def _spread(hits: list[Hit], scores: list[float], indexes: list[int]) -> list[int]:
+    """``indexes`` best first; among lines of equal score, each file's first before any file's
+    second (then in order): equal matches are alike to the ranking, and a question about where a
+    name is used is answered by the files it is used in, not by one file's every use."""
+    nth: dict[tuple[float, str | None], int] = {}
+    keys = {}
+    for i in sorted(indexes, key=lambda i: (-scores[i], i)):
+        tie = (round(scores[i], 9), hits[i].file)
+        keys[i] = (-round(scores[i], 9), nth.get(tie, 0), i)
+        nth[tie] = nth.get(tie, 0) + 1
+    return sorted(indexes, key=keys.__getitem__)
+
+
+def _defined(hit: Hit) -> str:
+    """The name a result line defines (lower case), or "" when it defines none."""
+    text = hit.words.split(" ", 1)[1] if hit.file is not None and " " in hit.words else ""
+    found = _DEFINITION.match(text)
+    return (found["name"] or found["const"]).lower() if found else ""
+
+
+def _named_files(query: str, files: dict[str, list[int]]) -> set[str]:
+    """The result files the query names by path (``attr/_make.py``) or by file name (``_make.py``)."""
+    named: set[str] = set()
+    for token in PATH_IN_QUERY.findall(query):
+        token = token.strip("./")
+        named.update(f for f in files if f == token or f.endswith("/" + token) or f.lstrip("./") == token)
+    return named
+
+
+def _group(hits: list[Hit], index: int) -> range:
+    """The lines around ``index`` that belong with it: its group in ``grep -C`` output (the lines of
+    the same file between ``--`` separators), at most ``CONTEXT`` lines each side when it is long."""
+    start = end = index
+    while start > 0 and hits[start - 1].file == hits[index].file is not None and index - start < CONTEXT * 3:
+        start -= 1
+    while end + 1 < len(hits) and hits[end + 1].file == hits[index].file is not None and end - index < CONTEXT * 3:
+        end += 1
+    if end - start > _GROUP:
+        start, end = max(start, index - CONTEXT), min(end, index + CONTEXT)
+    return range(start, end + 1)
+
+
+def _query_terms(query: str) -> str:
+    """The query's terms and their word forms. A term on most lines (the searched name itself) is
+    kept: BM25's IDF already weighs it little, and it still tells a match from the context lines
+    and the other results around it."""
+    return " ".join(sorted(word_forms(set(terms(query)))))
+
+
+def _near(hits: list[Hit], scores: list[float], index: int) -> list[int]:
+    """The lines of the same file at most ``CONTEXT`` away that belong with it: matches first,
+    then those the query ranks, then the nearest, the one below before the one above (a ``raise``
+    or ``return`` under a definition answers more often than what precedes it).
+
+    Context belongs with its match and a match with the context around it, but two matches side by
+    side are two results: the next one ranks by its own score, so in ``grep -n`` output (all
+    matches) a neighbour does not push out an equal match of another file."""
+    match = hits[index].match
+    found = [
+        (not hits[j].match, -scores[j], distance, side, j)
+        for distance in range(1, CONTEXT + 1)
+        for side, j in enumerate((index + distance, index - distance))
+        if 0 <= j < len(hits) and hits[j].file == hits[index].file is not None and not (match and hits[j].match)
+    ]
+    return [j for *_, j in sorted(found)]
