@@ -12,6 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from headroom import MARKER_RE, Headroom, MemoryStore, PieceContext, TokenCounter, find_markers, make_handle
 from headroom.compressors.table._parse import parse_table
@@ -85,3 +87,38 @@ def test_ps_rows_are_kept_whole_never_cut_into_characters(share: float) -> None:
     assert any("postgres -D" in line for line in lines)
     assert sum(m.count for m in find_markers(piece.text, {make_handle(text)})) == piece.omitted["rows"]
     assert hr.retrieve(entry.handle) == text
+
+
+_CELL = st.text("abcxyz0123456789.-/", min_size=1, max_size=9)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(3, 6).flatmap(
+        lambda width: st.tuples(
+            st.lists(
+                st.sampled_from(["NAME", "SIZE", "STATE", "OWNER", "AGE", "PORT", "%CPU"]),
+                min_size=width,
+                max_size=width,
+                unique=True,
+            ),
+            st.lists(st.lists(_CELL, min_size=width, max_size=width), min_size=3, max_size=30),
+            st.lists(st.booleans(), min_size=width, max_size=width),
+        )
+    )
+)
+def test_any_padded_listing_reads_back_its_cells(table: tuple[list[str], list[list[str]], list[bool]]) -> None:
+    """Columns padded as ``ps`` pads them (left- or right-aligned, the first always left) read
+    back cell for cell, the text kept byte for byte."""
+    names, rows, right = table
+    widths = [max(len(name), *(len(row[i]) for row in rows)) for i, name in enumerate(names)]
+
+    def line(cells: list[str]) -> str:
+        padded = [c.rjust(w) if r and i else c.ljust(w) for i, (c, w, r) in enumerate(zip(cells, widths, right))]
+        return " ".join(padded).rstrip() + "\n"
+
+    text = line(names) + "".join(line(row) for row in rows)
+    parsed = parse_table(text)
+    assert parsed is not None
+    assert "".join(parsed.head + parsed.lines) == text
+    assert [list(row.values()) for row in parsed.rows] == rows
