@@ -345,3 +345,15 @@ def test_a_larger_room_keeps_every_section_a_smaller_one_kept(
     assert larger is not None
     low, high = plan._walk.steps_at(smaller[0]), plan._walk.steps_at(larger[0])
     assert all(a >= b for a, b in zip(low, high)), (low, high)
+
+
+@pytest.mark.parametrize("share", [0.5, 0.3, 0.1, 0.05])
+def test_whole_lines_are_never_cut_into_character_marks(share: float) -> None:
+    """``ps aux`` (long command lines, some holding a JSON argument), compressed as mixed content:
+    a section made of whole lines gives way by lines, never by cutting a row into a ``chars`` mark."""
+    text = (ROOT / "tests" / "golden" / "table" / "ps_aux.txt").read_text()
+    target = int(COUNTER.count(text) * share)
+    out = MixedCompressor().compress(text, target, ctx(text, "which process runs postgres?"))
+    assert out is not None and COUNTER.count(out.text) <= target
+    assert "chars" not in out.omitted
+    assert all(m.unit != "chars" for m in find_markers(out.text, {make_handle(text)}))

@@ -235,6 +235,16 @@ class _Plan:
             return None
         if out is None:
             return None
+        if (
+            "chars" in out.omitted
+            and part.content_type == "text"
+            and self._whole_lines(part.section.start, part.section.end)
+        ):
+            # a row cut into a character mark reads as garbage (``ps aux`` command lines between JSON
+            # arguments): a plain-text section of whole lines gives way by lines, down to its bare
+            # marker, which counts lines. A family's own units stay its own (a JSON string is cut by
+            # characters, a prose paragraph by sentences).
+            return None
         self.fallbacks.extend(f"{part.content_type} section: {note}" for note in out.fallbacks)
         check = CHECKS.get(out.output_kind)
         if check is None or not check(out.text):
@@ -250,17 +260,21 @@ class _Plan:
 
     def _marker(self, first: int, last: int) -> _Form:
         """Parts ``first`` to ``last`` as one marker: their lines, or their characters when they
-        start mid-line or hold one line."""
+        start mid-line, or hold part of one line."""
         made = self._markers.get((first, last))
         if made is None:
             made = self._markers[first, last] = self._make_marker(first, last)
         return made
 
+    def _whole_lines(self, start: int, end: int) -> bool:
+        """Whether characters ``start`` to ``end`` are whole lines of the piece."""
+        return (start == 0 or self.text[start - 1] == "\n") and (end == len(self.text) or self.text[end - 1] == "\n")
+
     def _make_marker(self, first: int, last: int) -> _Form:
         start, end = self.parts[first].section.start, self.parts[last].section.end
         line, last_line = self.parts[first].section.line, self.parts[last].last_line
         lines = last_line - line + 1
-        if lines > 1 and (start == 0 or self.text[start - 1] == "\n"):
+        if self._whole_lines(start, end) or (lines > 1 and (start == 0 or self.text[start - 1] == "\n")):
             marker = self.ctx.marker(lines, "lines", f"{line}-{last_line}")
             omitted = {"lines": lines}
         else:

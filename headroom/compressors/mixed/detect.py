@@ -1,11 +1,13 @@
 """Whether a piece is mixed: fenced blocks, embedded JSON or an embedded diff among other content.
 
 What a later detector takes whole stays its own: an HTML page, grep output,
-``rg --heading`` output, code (judged on the text around the blocks); a diff
-with its usual headers and a structured log are declined by
-``worth_splitting``. Those families are asked through the registry's named
-checks (``html-page``, ``grep``, ``headed``, ``code``), never imported, so the
-detector is built for one registry.
+``rg --heading`` output, a table whose cells hold JSON (``ps aux`` listing a
+command line with a JSON argument: its rows were cut into character marks),
+code (judged on the text around the blocks); a diff with its usual headers
+and a structured log are declined by ``worth_splitting``. Those families are
+asked through the registry's named checks (``html-page``, ``grep``,
+``headed``, ``table``, ``code``), never imported, so the detector is built
+for one registry.
 
 Dominance (issue 11): the embedded blocks must hold at least 15% of the
 piece's characters. A file bundle whose docstrings carry a few small JSON
@@ -24,7 +26,7 @@ _AT_LEAST = 0.15
 
 
 def is_mixed(text: str, registry: Registry) -> bool:
-    if registry.check("html-page", text) or registry.check("grep", text) or registry.check("headed", text):
+    if any(registry.check(name, text) for name in ("html-page", "grep", "headed", "table")):
         return False
     sections = split_sections(text)
     if sections is None or not worth_splitting(text, sections):

@@ -6,7 +6,7 @@ is this family's plugin entry: it has the shape a third-party plugin's has (see
 docs/plugins.md) and is what ``headroom.registry.BUILTIN_FAMILIES`` calls.
 """
 
-from headroom.compressors.table.detect import DETECTORS
+from headroom.compressors.table.detect import DETECTORS, looks_like_table
 from headroom.plugins import Registry
 
 __all__ = ["register"]
@@ -17,3 +17,5 @@ def register(registry: Registry) -> None:
     registry.register_lazy("table", "headroom.compressors.table.compressor:TableCompressor")
     for found in DETECTORS:
         registry.add_detector(found)
+    # asked by mixed/detect.py: a table whose cells hold JSON (``ps aux`` command lines) stays a table
+    registry.add_check("table", looks_like_table)

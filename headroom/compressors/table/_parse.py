@@ -1,4 +1,5 @@
-"""Reading a table: CSV, TSV or markdown lines into a header, records and each record's cells.
+"""Reading a table: CSV, TSV, markdown or blank-aligned lines (``_aligned``) into a header,
+records and each record's cells.
 
 Apart from the compressor because the table detector reads tables too, and a
 detector must not import its family's compressor: the compressor module (with
@@ -11,6 +12,7 @@ from __future__ import annotations
 import csv
 import re
 
+from headroom.compressors.table._aligned import aligned_rows
 from headroom.plugins import split_lines
 
 __all__ = ["Table", "is_markdown_rule", "parse_table"]
@@ -74,7 +76,11 @@ def parse_table(text: str) -> Table | None:
         table = _delimited(body, delimiter)
         if table is not None:
             return table
-    return None
+    aligned = aligned_rows(body)  # blanks that pad columns (``ps aux``, ``df``): tried last, a delimiter is surer
+    if aligned is None:
+        return None
+    names, cells, at = aligned
+    return Table(body[:at], body[at:], [dict(zip(names, row)) for row in cells])
 
 
 def _delimited(body: list[str], delimiter: str) -> Table | None:
