@@ -192,17 +192,17 @@ def schedule(shapers: Sequence[Shaper], turns: Turns, budget: int) -> tuple[list
         # (reshaped to its 3% share, the module that held the fact fell to a bare mark beside a distractor)
         last = history.pop()
         merged, room = (*last.indices, *newest.indices), last.room + newest.room
-        before = history[-1] if history else None
+        opened = history[-1] if history else None
         if (
-            before is not None
-            and before.reshaped_at is not None
-            and before.reshaped_at == (last.reshaped_at or 0) - 1
-            and _same_task(shapers, turns, before, count - 1)
+            opened is not None
+            and opened.reshaped_at is not None
+            and opened.reshaped_at == (last.reshaped_at or 0) - 1
+            and _same_task(shapers, turns, opened, count - 1)
         ):
             # the previous call shaped this turn in its own group (rule 4 there), so it is rewritten in this
             # call anyway: the grep that opened a chain of three calls fell to a bare mark at its 3% share
             history.pop()
-            merged, room = (*before.indices, *merged), before.room + room
+            merged, room = (*opened.indices, *merged), opened.room + room
         return history, _Group(merged, room, turns.latest, task=True)
     spare = newest.room - sum(sizes[i] for i in newest.indices)
     if reshaped and spare > 0:
