@@ -44,6 +44,7 @@ __all__ = ["Form", "FormCache", "Piece", "Shaper"]
 _RETRIES = 2
 _PLATEAU = 0.85  # a typed form below this share of its target leaves room the generic form may use better
 _GAIN = 2.0  # the generic form must add this many times the question's score it drops
+_STRONG = 0.5  # ... and drop no line scoring this share of the piece's best line or more
 
 
 @dataclass(frozen=True)
@@ -239,10 +240,11 @@ class Shaper:
             return made
         found, kept = self._found(generic.text, ctx.query), self._found(made.text, ctx.query)
         gained = sum(score for line, score in found.items() if line not in kept)
-        lost = sum(score for line, score in kept.items() if line not in found)
+        dropped = [score for line, score in kept.items() if line not in found]
+        strong = _STRONG * max(self._scored[ctx.query].values(), default=0.0)
         # the generic form loses the typed one's structure (an outline, marks in the source's units):
-        # it is sent only when it holds clearly more of the question than it drops
-        if gained <= _GAIN * lost or gained <= 0:
+        # it is sent only when it holds clearly more of the question than it drops, and drops no strong line
+        if gained <= _GAIN * sum(dropped) or gained <= 0 or any(score >= strong for score in dropped):
             return made
         fall = (
             "fallback",
