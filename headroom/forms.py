@@ -235,10 +235,13 @@ class Shaper:
         ``1 - _PLATEAU`` of the target unused and the generic form holds more of the question's lines."""
         if made.tokens >= _PLATEAU * target or ctx.query is None or self.content_type == "text" or self.piece.json_only:
             return made
+        kept = self._found(made.text, ctx.query)
+        if len(kept) == len(self._scored[ctx.query]):  # every matched line kept (or none to match): nothing to add
+            return made
         generic, _, _ = self._fit(self.generic, target, ctx)
         if generic is None or generic.tokens <= made.tokens:
             return made
-        found, kept = self._found(generic.text, ctx.query), self._found(made.text, ctx.query)
+        found = self._found(generic.text, ctx.query)
         gained = sum(score for line, score in found.items() if line not in kept)
         dropped = [score for line, score in kept.items() if line not in found]
         strong = _STRONG * max(self._scored[ctx.query].values(), default=0.0)
