@@ -235,7 +235,12 @@ class _Redaction:
 
 
 def _originals(chosen: list[tuple[Piece, Form]], manifest: Manifest) -> dict[str, tuple[str, str]]:
-    return {p.ctx.handle: (p.text, e.content_type) for (p, _), e in zip(chosen, manifest.entries)}
+    """Each original with the type its marks speak: a generic form marks the original's own lines, so
+    it is stored as text even when routed as HTML (whose marks count lines of the text rendering)."""
+    return {
+        p.ctx.handle: (p.text, "text" if form.compressor == "generic" else e.content_type)
+        for (p, form), e in zip(chosen, manifest.entries)
+    }
 
 
 def _meta(

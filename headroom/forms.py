@@ -36,11 +36,15 @@ from headroom.config import Config
 from headroom.markers import mark_piece, render_marker
 from headroom.messages import Path
 from headroom.registry import Registry
+from headroom.relevance import BM25
 from headroom.structure import dumps
 
 __all__ = ["Form", "FormCache", "Piece", "Shaper"]
 
 _RETRIES = 2
+_PLATEAU = 0.85  # a typed form below this share of its target leaves room the generic form may use better
+_GAIN = 2.0  # the generic form must add this many times the question's score it drops
+_STRONG = 0.5  # ... and drop no line scoring this share of the piece's best line or more
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,7 @@ class Shaper:
     memo: dict[tuple[int | None, str | None], Form] = field(default_factory=dict)
     failures: list[tuple[str, str]] = field(default_factory=list)  # crashes and failed checks, on any attempt
     shared: FormCache | None = None
+    _scored: dict[str, dict[str, float]] = field(default_factory=dict)  # per question: line -> best BM25 score
 
     @cached_property
     def original(self) -> Form:
@@ -208,7 +213,7 @@ class Shaper:
         ctx = self.piece.ctx if query == self.piece.ctx.query else replace(self.piece.ctx, query=query)
         made, notes, nearest = self._fit(self.compressor, target, ctx)
         if made is not None:
-            return made
+            return self._fuller(made, target, ctx)
         if self.content_type != "text" and not self.piece.json_only:
             made, generic_notes, generic_nearest = self._fit(self.generic, target, ctx)
             if made is not None:
@@ -224,6 +229,44 @@ class Shaper:
             return replace(nearest, notes=(*notes, ("fallback", f"no form fits {target} tokens; the smallest sent")))
         fall = ("fallback", f"no form of this {self.content_type} fits {target} tokens; bare marker")
         return replace(marker, notes=(*notes, fall))
+
+    def _fuller(self, made: Form, target: int, ctx: PieceContext) -> Form:
+        """``made``, or the generic form at the same target when ``made`` leaves more than
+        ``1 - _PLATEAU`` of the target unused and the generic form holds more of the question's lines."""
+        if made.tokens >= _PLATEAU * target or ctx.query is None or self.content_type == "text" or self.piece.json_only:
+            return made
+        kept = self._found(made.text, ctx.query)
+        if len(kept) == len(self._scored[ctx.query]):  # every matched line kept (or none to match): nothing to add
+            return made
+        generic, _, _ = self._fit(self.generic, target, ctx)
+        if generic is None or generic.tokens <= made.tokens:
+            return made
+        found = self._found(generic.text, ctx.query)
+        gained = sum(score for line, score in found.items() if line not in kept)
+        dropped = [score for line, score in kept.items() if line not in found]
+        strong = _STRONG * max(self._scored[ctx.query].values(), default=0.0)
+        # the generic form loses the typed one's structure (an outline, marks in the source's units):
+        # it is sent only when it holds clearly more of the question than it drops, and drops no strong line
+        if gained <= _GAIN * sum(dropped) or gained <= 0 or any(score >= strong for score in dropped):
+            return made
+        fall = (
+            "fallback",
+            f"{self.compressor.name} used {made.tokens} of {target} tokens; "
+            "the generic form holds more of the lines the question matches",
+        )
+        return replace(generic, level="generic", notes=(*made.notes, *generic.notes, fall))
+
+    def _found(self, text: str, query: str) -> dict[str, float]:
+        """The original's lines that match ``query`` and that ``text`` keeps whole, with their BM25 scores."""
+        if query not in self._scored:
+            lines = [line.strip() for line in self.piece.text.split("\n")]
+            best: dict[str, float] = {}
+            for line, score in zip(lines, BM25(lines).scores(query)):
+                if score > 0:
+                    best[line] = max(best.get(line, 0.0), score)
+            self._scored[query] = best
+        best = self._scored[query]
+        return {line: best[line] for line in {line.strip() for line in text.split("\n")} if line in best}
 
     def _fit(
         self, compressor: Compressor, target: int, ctx: PieceContext

@@ -105,6 +105,7 @@ class _Group:
     query: str | None
     aged_at: int | None = None  # weights by age at this step (a compaction); None: even weights
     task: bool = False  # the newest turn with the one before it, same question: weights by relevance
+    reshaped_at: int | None = None  # the step at which this turn joined history reshaped to its share
 
 
 def place(shapers: Sequence[Shaper], turns: Turns, budget: int) -> list[Form]:
@@ -171,7 +172,7 @@ def schedule(shapers: Sequence[Shaper], turns: Turns, budget: int) -> tuple[list
             if before + size(newest) + reserve <= room:
                 history.append(newest)
             else:  # reshaped at the tail to its share of history, so several more turns append after it
-                history.append(_Group(newest.indices, int(config.history_share * budget), query))
+                history.append(_Group(newest.indices, int(config.history_share * budget), query, reshaped_at=j))
                 reshaped = True
                 # history is full: if a turn like the earlier ones would not fit next, compact now
                 # (one cache miss, not a tail rewrite now and a compaction at the next call)
@@ -190,7 +191,19 @@ def schedule(shapers: Sequence[Shaper], turns: Turns, budget: int) -> tuple[list
         # calls): both are rewritten in this call anyway, so they share their rooms by worth, not by age
         # (reshaped to its 3% share, the module that held the fact fell to a bare mark beside a distractor)
         last = history.pop()
-        return history, _Group((*last.indices, *newest.indices), last.room + newest.room, turns.latest, task=True)
+        merged, room = (*last.indices, *newest.indices), last.room + newest.room
+        opened = history[-1] if history else None
+        if (
+            opened is not None
+            and opened.reshaped_at is not None
+            and opened.reshaped_at == (last.reshaped_at or 0) - 1
+            and _same_task(shapers, turns, opened, count - 1)
+        ):
+            # the previous call shaped this turn in its own group (rule 4 there), so it is rewritten in this
+            # call anyway: the grep that opened a chain of three calls fell to a bare mark at its 3% share
+            history.pop()
+            merged, room = (*opened.indices, *merged), opened.room + room
+        return history, _Group(merged, room, turns.latest, task=True)
     spare = newest.room - sum(sizes[i] for i in newest.indices)
     if reshaped and spare > 0:
         # this call's budget is spent: the turn just reshaped takes what the newest turn leaves. Only in

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -51,3 +54,65 @@ def test_the_marker_is_a_recorded_fall() -> None:
     result = hr.compress_text(text, 1)  # no form fits; the marker is the smallest there is
     assert result.manifest.entries[0].level == "marker" and not result.within_budget
     assert any("bare marker" in d.detail for d in result.manifest.degradations)
+
+
+CORPUS = Path(__file__).parent.parent / "benchmarks" / "corpus" / "fixtures"
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _read(fixture: str, command: str, question: str, folder: Path = CORPUS) -> list[dict[str, object]]:
+    """One question, one tool call and its real captured output."""
+    text = (folder / fixture).read_text()
+    call = {
+        "id": "c1",
+        "type": "function",
+        "function": {"name": "run_shell", "arguments": json.dumps({"cmd": command})},
+    }
+    return [
+        {"role": "system", "content": "You are a coding agent."},
+        {"role": "user", "content": question},
+        {"role": "assistant", "content": None, "tool_calls": [call]},
+        {"role": "tool", "tool_call_id": "c1", "content": text},
+    ]
+
+
+def test_a_typed_form_that_plateaus_far_below_its_room_gives_way_to_the_generic_one() -> None:
+    """stdio.h asked about fopen at a quarter of its tokens: the code compressor's next step (whole
+    bodies) is past the room, so its outline used half the budget. The generic form at the same
+    target holds more of the lines the question matches (the fopen declarations) and fills the room;
+    the switch is a recorded fall."""
+    messages = _read("code_stdio.h", "cat /usr/include/stdio.h", "What is the declaration of fopen in stdio.h?")
+    hr = Headroom(store=MemoryStore(), model="gpt-4")
+    budget = int(0.25 * hr.counter.count_messages(messages))
+    result = hr.compress(messages, budget)
+    assert result.within_budget and result.tokens_after >= 0.85 * budget
+    assert "extern FILE *fopen (const char *__restrict __filename," in str(result.messages[3]["content"])
+    assert any("holds more of the lines the question matches" in d.detail for d in result.manifest.degradations)
+
+
+def test_a_typed_form_that_fills_its_room_is_kept() -> None:
+    """The same file at 10%: the code compressor's outline fills its target, so it is sent as made."""
+    messages = _read("code_stdio.h", "cat /usr/include/stdio.h", "What is the declaration of fopen in stdio.h?")
+    hr = Headroom(store=MemoryStore(), model="gpt-4")
+    result = hr.compress(messages, int(0.10 * hr.counter.count_messages(messages)))
+    assert result.manifest.entries[0].compressor == "code"
+
+
+def test_the_generic_form_never_takes_the_place_of_a_typed_one_that_keeps_a_strong_line() -> None:
+    """perf_dlfilter.h (captured from /usr/include/perf) asked what arguments filter_event takes, at a
+    quarter of its tokens: the code compressor keeps the declaration in 310 of 380 tokens; the generic
+    cut keeps five comment lines naming filter_event and drops the declaration (more of the question's
+    words in all, but the one line that answers it). A dropped line scoring half the piece's best
+    line or more keeps the typed form (at 420-440 tokens the generic cut was sent without that rule)."""
+    fact = "int filter_event(void *data, const struct perf_dlfilter_sample *sample, void *ctx);"
+    messages = _read(
+        "code_perf_dlfilter.h",
+        "cat /usr/include/perf/perf_dlfilter.h",
+        "In perf/perf_dlfilter.h, what arguments does filter_event take?",
+        FIXTURES,
+    )
+    hr = Headroom(store=MemoryStore(), model="gpt-4")
+    result = hr.compress(messages, 430)  # about a quarter of the conversation
+    assert result.within_budget
+    assert fact in str(result.messages[3]["content"])
+    assert result.manifest.entries[0].compressor == "code"

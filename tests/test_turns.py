@@ -164,6 +164,25 @@ def test_a_grep_reshaped_in_a_chain_keeps_the_line_of_the_file_opened_next(share
     assert line in result.messages[3]["content"]
 
 
+@pytest.mark.parametrize("share", [0.08, 0.12, 0.2])
+def test_the_grep_that_opened_a_chain_of_three_calls_shares_the_room(share: float) -> None:
+    """Real output: a grep, ``cat`` of the file it named, then ``cat`` of another file, for one question.
+    The previous call shaped the grep with the file in one group (rule 4), so this call rewrites the
+    grep anyway; it joins the newest group instead of falling to history's 3% share (a bare mark)."""
+    grep = (FIXTURES / "search_init_stdlib.txt").read_text()
+    code = (FIXTURES / "code_json_decoder.py").read_text()
+    other = (FIXTURES / "code_shlex.py").read_text()
+    line = "json/decoder.py:284:    def __init__(self, *, object_hook=None, parse_float=None,"
+    messages = _shell_chain(
+        "Where is __init__ defined, and what does it do with strict?",
+        [("grep -rn 'def __init__' .", grep), ("cat json/decoder.py", code), ("cat shlex.py", other)],
+    )
+    hr = Headroom(store=MemoryStore(), model="gpt-4")
+    result = hr.compress(messages, int(hr.counter.count_messages(messages) * share))
+    assert result.within_budget
+    assert line in result.messages[3]["content"]
+
+
 def _anthropic_chain(outputs: list[str], questions: list[str | None]) -> list[dict[str, Any]]:
     """Anthropic shape: each tool result in a user message, with the user's words beside it when given."""
     messages: list[dict[str, Any]] = [{"role": "user", "content": "continue"}]
