@@ -11,12 +11,10 @@ the table of every public name and the module that holds it; the
 
 from __future__ import annotations
 
-import importlib
+from headroom._lazy import module_hooks
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (type checkers read it as True)
 if TYPE_CHECKING:
-    from typing import Any
-
     from headroom.api import compress, compress_text, get_default, retrieve, set_default
     from headroom.client import Headroom
     from headroom.config import Config
@@ -151,15 +149,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    """A public name, imported from its module on first use and kept here after."""
-    module = _HOME.get(name)
-    if module is None:
-        raise AttributeError(f"module 'headroom' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value  # later lookups are plain attribute reads
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = module_hooks(globals(), _HOME)

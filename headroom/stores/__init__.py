@@ -7,12 +7,10 @@ that keeps its originals in memory imports ``base`` and ``memory`` alone, not
 
 from __future__ import annotations
 
-import importlib
+from headroom._lazy import module_hooks
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
-    from typing import Any
-
     from headroom.stores.base import Store
     from headroom.stores.memory import MemoryStore
     from headroom.stores.postgres import PostgresStore
@@ -28,14 +26,4 @@ _HOME = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _HOME.get(name)
-    if module is None:
-        raise AttributeError(f"module 'headroom.stores' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value  # later lookups are plain attribute reads
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = module_hooks(globals(), _HOME)
