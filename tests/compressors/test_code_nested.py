@@ -11,6 +11,7 @@ import pytest
 from headroom import PieceContext, TokenCounter, make_handle
 from headroom.compressors.code._document import parse_document
 from headroom.compressors.code._order import named
+from headroom.compressors.code._symbols import symbol_lines
 from headroom.compressors.code.compressor import CodeCompressor
 
 SOURCE = (Path(__file__).parent.parent / "golden" / "code" / "python_asyncio_streams.py").read_text()
@@ -53,3 +54,10 @@ def test_the_method_around_it_still_shrinks() -> None:
     text, _ = compressed(0.06)
     assert "            if coroutines.iscoroutine(res):" in text
     assert "self._over_ssl = transport.get_extra_info('sslcontext') is not None" not in text
+
+
+def test_the_nested_function_is_retrievable_by_name() -> None:
+    doc = parse_document(SOURCE, "streams.py", 3)
+    text = symbol_lines(doc, "connection_made.callback", 3)
+    assert text.lstrip().startswith("def callback(task):")
+    assert text.rstrip().endswith("transport.close()")
