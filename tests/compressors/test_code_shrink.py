@@ -39,7 +39,7 @@ def test_the_named_function_keeps_the_line_the_question_is_about(target: int) ->
 
 def test_without_the_runs_the_body_went_whole(monkeypatch: pytest.MonkeyPatch) -> None:
     """What the compressor sent before the runs existed: the signature and one mark for the body."""
-    monkeypatch.setattr(_order, "statement_runs", lambda lines, symbol, query: ([], []))
+    monkeypatch.setattr(_order, "statement_runs", lambda lines, symbol, query, also=(): ([], []))
     assert FACT not in compressed(800)
 
 

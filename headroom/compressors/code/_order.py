@@ -148,8 +148,11 @@ def order(
             if any(region.first <= s.last and s.first <= region.last for s in leaves):
                 last_resort.add(len(candidates) - 1)
         if outline.parser == "ast" and query:
-            for symbol in leaves:  # shrunk to the statements holding the query's words before cut whole
-                runs, thinner = statement_runs(doc.chunks[index].lines, symbol, query)
+            # shrunk to the statements holding the query's words before cut whole; so is a function
+            # holding a named one (defined inside it): the path of headers down to that one stays
+            around = _around(outline.symbols, leaves)
+            for symbol in leaves + [s for s in around if s not in leaves]:
+                runs, thinner = statement_runs(doc.chunks[index].lines, symbol, query, around.get(symbol, ()))
                 for region in runs + thinner:
                     doc.mark_costs.setdefault((index, region), _mark_cost(doc, index, region, counter))
                     if (region.first, region.last) not in seen and _saving(doc, costs, index, region) >= MIN_SAVING:
@@ -193,6 +196,19 @@ def order(
     # nothing the question names, nor the literal it asks about (its entries were handled above)
     default = [c for k, c in zip(ranked, order) if k not in last_resort | asked and _default_cut(doc, costs, c)]
     return order, default
+
+
+def _around(symbols: tuple[Symbol, ...], leaves: list[Symbol]) -> dict[Symbol, tuple[int, ...]]:
+    """The functions that hold a named function in their body, each with the signature lines of the
+    named ones inside it (which its runs must keep)."""
+    out: dict[Symbol, tuple[int, ...]] = {}
+    for outer in symbols:
+        if outer.kind != "def":
+            continue
+        inside = [s for s in leaves if outer.signature[1] < s.first and s.last <= outer.last]
+        if inside:
+            out[outer] = tuple(i for s in inside for i in range(s.signature[0], s.signature[1] + 1))
+    return out
 
 
 _OPEN, _CLOSE = "([{", ")]}"

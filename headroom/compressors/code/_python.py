@@ -108,6 +108,7 @@ class _Builder:
                     self.block(stmt.body, name + ".", items=True)
                 else:
                     self.function(stmt)
+                    self.nested(stmt.body, name + ".")
                 label = f"{kind} {stmt.name}"
             elif isinstance(stmt, _Blocks):
                 for part in ("body", "orelse", "finalbody", "handlers"):
@@ -125,6 +126,26 @@ class _Builder:
                     found = value_region(self.lines, value.lineno - 1, value.end_lineno - 1, self.short)
                     if found is not None:
                         self.regions.append(found)
+
+    def nested(self, body: list[ast.stmt], prefix: str) -> None:
+        """The functions defined inside a function's body, at any depth, as symbols (``C.m.f``): no
+        regions (the body around them is cut or kept as one), but a question that names one keeps it
+        like a named function, its signature and its matching lines (issue 12: ``callback`` defined
+        inside ``StreamReaderProtocol.connection_made``, under an ``if``, went with the method's body)."""
+        for stmt in body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                last = (stmt.end_lineno or stmt.lineno) - 1
+                self.symbols.append(Symbol(prefix + stmt.name, "def", _head(stmt), last, self._signature(stmt)))
+                self.nested(stmt.body, prefix + stmt.name + ".")
+            elif isinstance(stmt, ast.ClassDef):
+                self.nested(stmt.body, prefix + stmt.name + ".")  # its methods; the class is not a symbol
+            else:
+                for part in ("body", "orelse", "finalbody"):
+                    inner = getattr(stmt, part, None)
+                    if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
+                        self.nested(inner, prefix)
+                for block in getattr(stmt, "handlers", []) + getattr(stmt, "cases", []):
+                    self.nested(block.body, prefix)
 
     def comments(self, start: int, end: int) -> None:
         """Comment blocks of three lines or more in lines ``start``..``end - 1`` (lines between

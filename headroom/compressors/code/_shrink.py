@@ -42,13 +42,17 @@ from headroom.relevance import terms
 __all__ = ["statement_runs"]
 
 
-def statement_runs(lines: list[str], symbol: Symbol, query: str) -> tuple[list[Region], list[Region]]:
+def statement_runs(
+    lines: list[str], symbol: Symbol, query: str, also: tuple[int, ...] = ()
+) -> tuple[list[Region], list[Region]]:
     """Runs of ``symbol``'s statements that hold none of the query's terms, each as a region to cut;
-    and runs that hold none of its rarest terms in the body (empty when those are all its terms)."""
+    and runs that hold none of its rarest terms in the body (empty when those are all its terms).
+    ``also``: lines that stay as if they held the query's terms (the signature of a named function
+    defined inside this one, so the path of headers down to it stays)."""
     # the function's own name says which function, not which of its lines: every call and
     # recursion would hold it
     wanted = set(terms(query)) - set(terms(symbol.name.replace(".", " ")))
-    if symbol.kind != "def" or not wanted:
+    if symbol.kind != "def" or not (wanted or also):
         return [], []
     snippet = textwrap.dedent("".join(lines[symbol.first : symbol.last + 1]))
     try:
@@ -59,15 +63,15 @@ def statement_runs(lines: list[str], symbol: Symbol, query: str) -> tuple[list[R
     if node is None:
         return [], []
     held = {i: wanted & set(terms(lines[i])) for i in range(symbol.signature[1] + 1, symbol.last + 1)}
-    hits = [i for i, found in held.items() if found]
+    hits = sorted({i for i, found in held.items() if found} | set(also))
     if not hits:
         return [], []
     runs = _runs(lines, symbol, node, snippet.splitlines(), hits)
     # a question's common words (``sys`` in "sys.ps1", a word of the file's path) can hold half a body:
     # the lines holding its rarest terms in this body are what it asks about
     spread = {term: sum(term in found for found in held.values()) for term in set().union(*held.values())}
-    rare = {term for term, count in spread.items() if count <= 2 * min(spread.values())}
-    fewer = [i for i in hits if held[i] & rare]
+    rare = {term for term, count in spread.items() if count <= 2 * min(spread.values(), default=0)}
+    fewer = [i for i in hits if held.get(i, set()) & rare or i in also]
     thinner = _runs(lines, symbol, node, snippet.splitlines(), fewer) if len(fewer) < len(hits) else []
     return runs, [r for r in thinner if r not in runs]
 
