@@ -118,3 +118,18 @@ def test_a_few_very_long_lines_fill_the_target_with_one_cut_by_characters() -> N
     assert mark.span is not None
     start, end = mark.span
     assert hr.retrieve(mark.handle, chars=mark.span) == text[start - 1 : end]
+
+
+@pytest.mark.parametrize("budget", [357, 472, 535])
+def test_the_long_line_cut_counts_for_the_question_when_a_typed_form_leaves_room(budget: int) -> None:
+    """The same output routes as mixed, whose form kept 219 of 472 tokens and none of the
+    warning's lines. The generic form's cut line keeps the question's words, so it counts (at
+    the share of the line it keeps) when the two forms are weighed (``headroom.forms``)."""
+    text = (GOLDEN / "cargo_json_messages.txt").read_text()
+    hr = Headroom(store=MemoryStore(), model="gpt-4")
+    result = hr.compress_text(
+        text, budget, query="Where is the unused variable `x` reported, and did the build succeed?"
+    )
+    assert 0.85 * budget <= result.tokens_after <= budget
+    for fact in ("unused variable: `x`", "src/main.rs:26:9", '"success":true'):
+        assert fact in result.text
