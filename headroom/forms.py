@@ -33,7 +33,7 @@ from functools import cached_property
 
 from headroom.compressors.base import CHECKS, Compressed, Compressor, PieceContext
 from headroom.config import Config
-from headroom.markers import mark_piece, render_marker
+from headroom.markers import MARKER_RE, mark_piece, render_marker
 from headroom.messages import Path
 from headroom.registry import Registry
 from headroom.relevance import BM25
@@ -45,6 +45,7 @@ _RETRIES = 2
 _PLATEAU = 0.85  # a typed form below this share of its target leaves room the generic form may use better
 _GAIN = 2.0  # the generic form must add this many times the question's score it drops
 _STRONG = 0.5  # ... and drop no line scoring this share of the piece's best line or more
+_CUT_MIN = 20  # characters a line cut to its ends must keep to count for the question at all
 
 
 @dataclass(frozen=True)
@@ -266,7 +267,18 @@ class Shaper:
                     best[line] = max(best.get(line, 0.0), score)
             self._scored[query] = best
         best = self._scored[query]
-        return {line: best[line] for line in {line.strip() for line in text.split("\n")} if line in best}
+        found = {line: best[line] for line in {line.strip() for line in text.split("\n")} if line in best}
+        for line in text.split("\n"):  # a line cut to its ends by characters counts at the share it keeps
+            mark = MARKER_RE.search(line)
+            if mark is None or " chars " not in mark.group(0):
+                continue
+            head, tail = line[: mark.start()].strip(), line[mark.end() :].strip()
+            for whole, score in best.items():
+                if len(head) + len(tail) >= _CUT_MIN and whole.startswith(head) and whole.endswith(tail):
+                    if whole not in found and len(head) + len(tail) < len(whole):
+                        found[whole] = score * (len(head) + len(tail)) / len(whole)
+                    break
+        return found
 
     def _fit(
         self, compressor: Compressor, target: int, ctx: PieceContext

@@ -11,6 +11,8 @@ from headroom import Headroom, MemoryStore, Registry, find_markers
 from headroom.compressors.text.compressor import GenericCompressor
 
 GOLDEN = Path(__file__).parent.parent / "golden" / "text"
+# real captured output the mixed detector claims (so not under golden/text): one JSON message a line
+CARGO = Path(__file__).parent.parent.parent / "benchmarks" / "corpus" / "fixtures" / "mixed_cargo_json_messages.txt"
 CASES = [("grep_stdlib.txt", 600), ("gpl3.txt", 900), ("gcc_error.txt", 60)]
 
 
@@ -98,3 +100,38 @@ def test_lines_matching_another_form_of_a_question_word_fill_room_nothing_better
     text = (GOLDEN / "tftp.h").read_text()
     out = _generic(text, 70, "Which opcodes are there?")
     assert "th_opcode" in out
+
+
+def test_a_few_very_long_lines_fill_the_target_with_one_cut_by_characters() -> None:
+    """``cargo build --message-format=json``: eleven lines, each message one JSON line of
+    1,000-2,000 characters. Whole lines reached 69 of 472 tokens (the next line alone was
+    bigger than the room left) and the question's line went to a mark. The line the
+    question matches now keeps its head and tail characters, sized to the room left."""
+    text = CARGO.read_text()
+    hr = generic_only()
+    result = hr.compress_text(text, 472, query="Where is the unused variable `x` reported, and did the build succeed?")
+    assert 0.9 * 472 <= result.tokens_after <= 472
+    for fact in ("unused variable: `x`", "src/main.rs:26:9", '"success":true'):
+        assert fact in result.text
+    (entry,) = result.manifest.entries
+    assert entry.omitted.keys() == {"lines", "chars"}
+    # the cut line's mark gives back exactly the characters it stands for
+    (mark,) = [m for m in find_markers(result.text, result.manifest.handles) if m.unit == "chars"]
+    assert mark.span is not None
+    start, end = mark.span
+    assert hr.retrieve(mark.handle, chars=mark.span) == text[start - 1 : end]
+
+
+@pytest.mark.parametrize("budget", [357, 472, 535])
+def test_the_long_line_cut_counts_for_the_question_when_a_typed_form_leaves_room(budget: int) -> None:
+    """The same output routes as mixed, whose form kept 219 of 472 tokens and none of the
+    warning's lines. The generic form's cut line keeps the question's words, so it counts (at
+    the share of the line it keeps) when the two forms are weighed (``headroom.forms``)."""
+    text = CARGO.read_text()
+    hr = Headroom(store=MemoryStore(), model="gpt-4")
+    result = hr.compress_text(
+        text, budget, query="Where is the unused variable `x` reported, and did the build succeed?"
+    )
+    assert 0.85 * budget <= result.tokens_after <= budget
+    for fact in ("unused variable: `x`", "src/main.rs:26:9", '"success":true'):
+        assert fact in result.text

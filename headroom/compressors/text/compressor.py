@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from headroom.compressors._reach import reach, short_of
+from headroom.compressors._reach import FLOOR, reach, short_of
 from headroom.plugins import Compressed, Compressor, PieceContext, split_lines
 from headroom.relevance import BM25, defines, with_forms, without_call_names
 
@@ -28,6 +28,7 @@ __all__ = ["GenericCompressor"]
 _HEAD_SHARE = 0.6
 _QUERY_SHARES = (0.3, 0.2)  # head and tail when a query claims the rest
 _CONTEXT = 5  # the best matches that bring the line after them
+_MIN_CUT = 24  # tokens left below which no long line is cut to fill them: its mark and ends would not fit
 
 
 class GenericOptions(BaseModel):
@@ -113,19 +114,63 @@ def _cut_lines(profile: _Profile, target: int, ctx: PieceContext) -> Compressed 
     # a marker line as this piece writes it, counted with its counter (its widest range)
     marker = ctx.counter.count(ctx.marker(len(lines), "lines", f"{len(lines)}-{len(lines)}") + "\n")
 
-    def attempt(room: float) -> tuple[tuple[str, int], int] | None:
+    def attempt(room: float) -> tuple[set[int], int] | None:
         keep = _choose(profile, int(room), marker)
         if not keep or len(keep) == len(lines):
             return None
-        text, omitted = render(lines, keep, ctx)
-        return (text, omitted), ctx.counter.count(text)
+        return keep, ctx.counter.count(render(lines, keep, ctx)[0])
 
     found = reach(attempt, target - marker, target)
     if found is None:
         return None
-    (text, omitted), tokens = found
+    keep, tokens = found
+    cuts: dict[int, tuple[int, int]] = {}
+    if tokens < FLOOR * target:
+        tokens = _fill(profile, keep, cuts, target, ctx)
+    text, omitted = render(lines, keep, ctx, cuts)
     why = "whole lines are kept and the next one would not fit"
-    return Compressed(text, omitted={"lines": omitted}, fallbacks=short_of(tokens, target, why))
+    counts = {"lines": omitted[0]} | ({"chars": omitted[1]} if omitted[1] else {})
+    return Compressed(text, omitted=counts, fallbacks=short_of(tokens, target, why))
+
+
+def _fill(profile: _Profile, keep: set[int], cuts: dict[int, tuple[int, int]], target: int, ctx: PieceContext) -> int:
+    """Spend the room whole lines left on the omitted lines worth most, the first too long cut by characters.
+
+    A few very long lines (JSON messages one per line, a minified bundle beside
+    its build log) leave whole-line choice far under its target: the next line
+    alone is bigger than all the room left. Such a line keeps its head and tail
+    characters around a ``chars`` mark, sized by its token count to the room
+    left, rather than being dropped whole. Lines matching the question come
+    first, then the omitted lines in order. Adds to ``keep`` and ``cuts``
+    (index: head and tail characters kept) and returns the tokens of the result.
+    """
+    lines, costs = profile.lines, profile.costs
+    count = ctx.counter.count
+    tokens = count(render(lines, keep, ctx, cuts)[0])
+    ranked = [i for i in profile.ranked if i not in keep]
+    chosen = set(ranked)
+    for index in ranked + [i for i in range(len(lines)) if i not in keep and i not in chosen]:
+        slack = target - tokens
+        if slack < _MIN_CUT:
+            break
+        keep.add(index)
+        if costs[index] < slack:  # the whole line may fit now; the render says
+            whole = count(render(lines, keep, ctx, cuts)[0])
+            if whole <= target:
+                tokens = whole
+                continue
+        body = len(lines[index].rstrip("\n"))
+        kept = int(body * slack / max(costs[index], 1))
+        while kept > 0:
+            head = int(kept * _HEAD_SHARE)
+            cuts[index] = (head, kept - head)
+            cut = count(render(lines, keep, ctx, cuts)[0])
+            if cut <= target:
+                return cut
+            kept = int(kept * 0.85)
+        keep.discard(index)
+        cuts.pop(index, None)
+    return tokens
 
 
 def _choose(profile: _Profile, room: int, marker: int) -> set[int]:
@@ -161,24 +206,41 @@ def _choose(profile: _Profile, room: int, marker: int) -> set[int]:
     return keep
 
 
-def render(lines: list[str], keep: set[int], ctx: PieceContext) -> tuple[str, int]:
-    """The kept lines with one marker line for each run of omitted ones, and the omitted count."""
+def render(
+    lines: list[str], keep: set[int], ctx: PieceContext, cuts: dict[int, tuple[int, int]] | None = None
+) -> tuple[str, tuple[int, int]]:
+    """The kept lines with one marker line for each run of omitted ones, and the omitted lines and characters.
+
+    A kept line in ``cuts`` keeps only its first and last characters (head, tail)
+    around a ``chars`` mark whose range counts characters of the whole text.
+    """
     out: list[str] = []
-    omitted = 0
-    index = 0
+    omitted = chars = 0
+    index = offset = 0
+    cuts = cuts or {}
     while index < len(lines):
         if index in keep:
-            out.append(lines[index])
+            line = lines[index]
+            if index in cuts:
+                head, tail = cuts[index]
+                body = line.rstrip("\n")
+                gone = len(body) - head - tail
+                mark = ctx.marker(gone, "chars", f"{offset + head + 1}-{offset + head + gone}")
+                line = body[:head] + " " + mark + " " + body[len(body) - tail :] + line[len(body) :]
+                chars += gone
+            out.append(line)
+            offset += len(lines[index])
             index += 1
             continue
         start = index
         while index < len(lines) and index not in keep:
+            offset += len(lines[index])
             index += 1
         run = index - start
         omitted += run
         ending = "" if index == len(lines) and not lines[-1].endswith("\n") else "\n"
         out.append(ctx.marker(run, "lines", f"{start + 1}-{index}") + ending)
-    return "".join(out), omitted
+    return "".join(out), (omitted, chars)
 
 
 def _cut_chars(text: str, target: int, ctx: PieceContext) -> Compressed | None:
