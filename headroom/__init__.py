@@ -1,11 +1,12 @@
 """headroom: compress what an AI agent sends to an LLM, within a hard token budget, losing nothing.
 
 The public names below are loaded on first use (PEP 562): ``import headroom``
-reads this file alone, and ``headroom.compress`` imports the modules behind it
-the first time it is touched. An agent that imports headroom but compresses
-late, or a CLI that only prints its help, does not pay for pydantic, the
-stores or the memory at import (docs/benchmarks.md, Speed). ``_EXPORTS`` is
-the table of every public name and the module that holds it; the
+reads this file and ``_lazy`` (the two module hooks, which import nothing), and
+``headroom.compress`` imports the modules behind it the first time it is
+touched. An agent that imports headroom but compresses late, or a CLI that
+only prints its help, does not pay for pydantic, the stores or the memory at
+import (docs/benchmarks.md, Speed). ``_EXPORTS`` is the table of every public
+name and the module that holds it; the
 ``TYPE_CHECKING`` imports give type checkers and readers the same names.
 """
 
