@@ -72,6 +72,40 @@ class _Profile:
     words: list[frozenset[str]]  # the terms of each unit, for near-duplicates
     rarest: list[frozenset[str]]  # per unit, the rarest words a near-duplicate must share (``_rarest``)
     terms: list[str]  # per unit, the option it is the entry of (``-s``, ``--all``), or ""
+    layout: _Layout
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """What every choice reads and none changes, built once per piece rather than once per target
+    (rebuilding it was a third of choosing in a 1 MB text, and the allocator asks for several targets).
+
+    ``items`` are the heading blocks and the units in document order, as ``(heading block or -1,
+    unit or -1)``; ``position`` their index; ``bounds`` per block with units, the positions of its
+    first and last unit; ``wanted`` per unit, the items keeping it brings (the headings it falls
+    under, its table's header row, itself).
+    """
+
+    items: list[tuple[int, int]]
+    position: dict[tuple[int, int], int]
+    bounds: dict[int, tuple[int, int]]
+    wanted: list[list[tuple[int, int]]]
+
+
+def _layout(doc: Document, sections: list[tuple[int, ...]]) -> _Layout:
+    items: list[tuple[int, int]] = []
+    for number, block in enumerate(doc.blocks):
+        if block.kind == "heading":
+            items.append((number, -1))
+        items.extend((-1, unit) for unit in block.units)
+    position = {item: k for k, item in enumerate(items)}
+    bounds = {
+        doc.units[b.units[0]].block: (position[(-1, b.units[0])], position[(-1, b.units[-1])])
+        for b in doc.blocks
+        if b.units
+    }
+    wanted = [[(head, -1) for head in sections[index]] + _with_header(doc, index) for index in range(len(doc.units))]
+    return _Layout(items, position, bounds, wanted)
 
 
 class ProseCompressor(Compressor):
@@ -155,6 +189,7 @@ def _build_profile(text: str, ctx: PieceContext) -> _Profile:
         words,
         _rarest(words),
         [_term_of(body) for body in bodies],
+        _layout(doc, sections),
     )
 
 
@@ -241,24 +276,14 @@ class _Selection:
 
     def __init__(self, profile: _Profile) -> None:
         self.profile = profile
-        self.items: list[tuple[int, int]] = []  # (heading block or -1, unit or -1)
-        self.position: dict[tuple[int, int], int] = {}
-        for number, block in enumerate(profile.doc.blocks):
-            if block.kind == "heading":
-                self.items.append((number, -1))
-            self.items.extend((-1, unit) for unit in block.units)
-        self.position = {item: k for k, item in enumerate(self.items)}
+        self.items = profile.layout.items  # shared by every choice: read, never changed
+        self.position = profile.layout.position
         self.kept = [False] * len(self.items)
         self.holding: dict[str, list[int]] = {}  # term -> kept units (of _SMALLEST words or more) holding it
         self.rare: dict[str, list[int]] = {}  # the same, for each kept unit's rarest words only
         self.used = profile.marker + profile.handle if self.items else 0
         self.opened: set[int] = set()  # blocks with a kept unit
-        units = profile.doc.units
-        self._bounds = {  # block -> positions of its first and last unit
-            units[b.units[0]].block: (self.position[(-1, b.units[0])], self.position[(-1, b.units[-1])])
-            for b in profile.doc.blocks
-            if b.units
-        }
+        self._bounds = profile.layout.bounds  # block -> positions of its first and last unit
 
     def cost(self, items: list[tuple[int, int]]) -> int:
         """Tokens that keeping ``items`` would add, markers included."""
@@ -285,6 +310,20 @@ class _Selection:
                 first, last = self._bounds[block]
                 total += self.profile.marker * ((k != first and dropped(first - 1)) + (k != last and dropped(last + 1)))
                 opened.add(block)
+        return total
+
+    def least(self, items: list[tuple[int, int]]) -> int:
+        """A floor under ``cost(items)``, with no look at the neighbours: each item not kept adds its
+        tokens and can save at most one marker (the run it ends), and opening a block only adds.
+
+        Most of a long text cannot fit once the room is nearly spent; this rules such a unit out
+        for a few additions where ``cost`` walks its neighbours (a third of choosing in a 1 MB text).
+        """
+        total = 0
+        for k in {self.position[item] for item in items}:
+            if not self.kept[k]:
+                head, unit = self.items[k]
+                total += (self.profile.headings[head] if head >= 0 else self.profile.costs[unit]) - self.profile.marker
         return total
 
     def add(self, items: list[tuple[int, int]], room: int, cost: int | None = None) -> bool:
@@ -328,10 +367,10 @@ def _choose(profile: _Profile, room: int) -> tuple[set[int], set[int], set[int]]
     if best is not None:  # the unit that answers the question best goes before the outline of headings
         # with the headings it falls under when they fit too, else alone: a tight room holds the answer
         # before the title that names the page (which the question's words already name)
-        if not chosen.add([(head, -1) for head in profile.sections[best]] + _with_header(profile, best), room):
-            chosen.add(_with_header(profile, best), room)
+        if not chosen.add(profile.layout.wanted[best], room):
+            chosen.add(_with_header(profile.doc, best), room)
         before = _sentence_before(profile, best)
-        if before is not None and best in chosen.units():
+        if before is not None and chosen.kept[chosen.position[(-1, best)]]:
             # the sentence before it: what it goes on from ("These fields are used in ..." names
             # the fields listed before it), within a quarter of the room
             chosen.add([(-1, before)], min(room, chosen.used + room // 4))
@@ -341,7 +380,9 @@ def _choose(profile: _Profile, room: int) -> tuple[set[int], set[int], set[int]]
     for index in profile.order:
         if room - chosen.used < smallest:
             break
-        items = [(head, -1) for head in profile.sections[index]] + _with_header(profile, index)
+        items = profile.layout.wanted[index]
+        if chosen.used + chosen.least(items) > room:
+            continue  # cannot fit: ``cost`` would say so too
         cost = chosen.cost(items)
         # what would not fit is not kept either way: only what fits is checked for repeating a kept unit
         if chosen.used + cost <= room and not _repeats(profile, chosen, index):
@@ -389,9 +430,8 @@ def _widening(profile: _Profile, index: int) -> int:
     return profile.widened[index]
 
 
-def _with_header(profile: _Profile, index: int) -> list[tuple[int, int]]:
+def _with_header(doc: Document, index: int) -> list[tuple[int, int]]:
     """The unit, and the first row of its table when it is a row of a ``|`` table (its header)."""
-    doc = profile.doc
     block = doc.blocks[doc.units[index].block]
     first = block.units[0]
     if first != index and block.kind == "lines" and doc.text[doc.units[first].start] == "|":
