@@ -34,6 +34,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import accumulate
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -83,16 +84,24 @@ class _Layout:
     ``items`` are the heading blocks and the units in document order, as ``(heading block or -1,
     unit or -1)``; ``position`` their index; ``bounds`` per block with units, the positions of its
     first and last unit; ``wanted`` per unit, the items keeping it brings (the headings it falls
-    under, its table's header row, itself).
+    under, its table's header row, itself); ``floor`` per unit, the least its items other than
+    itself can add to a choice's cost (each kept adds nothing, each not kept at least its tokens
+    less the one marker it can save); ``spent`` and ``heads``, running totals over the items of
+    the units' tokens and of the headings, so a run of dropped items is summed at once.
     """
 
     items: list[tuple[int, int]]
     position: dict[tuple[int, int], int]
     bounds: dict[int, tuple[int, int]]
     wanted: list[list[tuple[int, int]]]
+    floor: list[int]
+    spent: list[int]
+    heads: list[int]
 
 
-def _layout(doc: Document, sections: list[tuple[int, ...]]) -> _Layout:
+def _layout(
+    doc: Document, sections: list[tuple[int, ...]], costs: list[int], headings: dict[int, int], marker: int
+) -> _Layout:
     items: list[tuple[int, int]] = []
     for number, block in enumerate(doc.blocks):
         if block.kind == "heading":
@@ -105,7 +114,13 @@ def _layout(doc: Document, sections: list[tuple[int, ...]]) -> _Layout:
         if b.units
     }
     wanted = [[(head, -1) for head in sections[index]] + _with_header(doc, index) for index in range(len(doc.units))]
-    return _Layout(items, position, bounds, wanted)
+    floor = [
+        sum(min(0, (headings[head] if head >= 0 else costs[unit]) - marker) for head, unit in wanted[index][:-1])
+        for index in range(len(doc.units))
+    ]
+    spent = list(accumulate((costs[unit] if unit >= 0 else 0 for _, unit in items), initial=0))
+    heads = list(accumulate((head >= 0 for head, _ in items), initial=0))
+    return _Layout(items, position, bounds, wanted, floor, spent, heads)
 
 
 class ProseCompressor(Compressor):
@@ -189,7 +204,7 @@ def _build_profile(text: str, ctx: PieceContext) -> _Profile:
         words,
         _rarest(words),
         [_term_of(body) for body in bodies],
-        _layout(doc, sections),
+        _layout(doc, sections, costs, headings, marker),
     )
 
 
@@ -312,19 +327,17 @@ class _Selection:
                 opened.add(block)
         return total
 
-    def least(self, items: list[tuple[int, int]]) -> int:
-        """A floor under ``cost(items)``, with no look at the neighbours: each item not kept adds its
-        tokens and can save at most one marker (the run it ends), and opening a block only adds.
+    def least(self, index: int) -> int | None:
+        """A floor under ``cost`` of keeping unit ``index`` with its wanted items, with no look at the
+        neighbours (None when the unit is already kept): each item not kept adds its tokens and
+        saves at most one marker (the run it ends), and opening a block only adds.
 
         Most of a long text cannot fit once the room is nearly spent; this rules such a unit out
-        for a few additions where ``cost`` walks its neighbours (a third of choosing in a 1 MB text).
+        in a few additions where ``cost`` walks its neighbours (a third of choosing in a 1 MB text).
         """
-        total = 0
-        for k in {self.position[item] for item in items}:
-            if not self.kept[k]:
-                head, unit = self.items[k]
-                total += (self.profile.headings[head] if head >= 0 else self.profile.costs[unit]) - self.profile.marker
-        return total
+        if self.kept[self.position[(-1, index)]]:
+            return None
+        return self.profile.layout.floor[index] + self.profile.costs[index] - self.profile.marker
 
     def add(self, items: list[tuple[int, int]], room: int, cost: int | None = None) -> bool:
         cost = self.cost(items) if cost is None else cost
@@ -380,9 +393,10 @@ def _choose(profile: _Profile, room: int) -> tuple[set[int], set[int], set[int]]
     for index in profile.order:
         if room - chosen.used < smallest:
             break
-        items = profile.layout.wanted[index]
-        if chosen.used + chosen.least(items) > room:
+        least = chosen.least(index)
+        if least is not None and chosen.used + least > room:
             continue  # cannot fit: ``cost`` would say so too
+        items = profile.layout.wanted[index]
         cost = chosen.cost(items)
         # what would not fit is not kept either way: only what fits is checked for repeating a kept unit
         if chosen.used + cost <= room and not _repeats(profile, chosen, index):
@@ -391,14 +405,14 @@ def _choose(profile: _Profile, room: int) -> tuple[set[int], set[int], set[int]]
     for head in profile.headings:
         if profile.doc.blocks[head].level == top:
             chosen.add([(head, -1)], room)
-    start = 0
+    start, spent, heads = 0, profile.layout.spent, profile.layout.heads
     while start < len(chosen.items):
-        end = start
-        while end < len(chosen.items) and not chosen.kept[end]:
-            end += 1
-        run = chosen.items[start:end]
-        if run and all(head < 0 for head, _ in run) and sum(profile.costs[u] for _, u in run) <= profile.marker:
-            chosen.add(run, room)
+        try:  # the end of the run of dropped items from ``start``: the next kept one
+            end = chosen.kept.index(True, start)
+        except ValueError:
+            end = len(chosen.items)
+        if end > start and heads[end] == heads[start] and spent[end] - spent[start] <= profile.marker:
+            chosen.add(chosen.items[start:end], room)
         start = end + 1
     units, wide = chosen.units(), set()
     for index in profile.order:
