@@ -34,6 +34,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import accumulate
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -72,6 +73,54 @@ class _Profile:
     words: list[frozenset[str]]  # the terms of each unit, for near-duplicates
     rarest: list[frozenset[str]]  # per unit, the rarest words a near-duplicate must share (``_rarest``)
     terms: list[str]  # per unit, the option it is the entry of (``-s``, ``--all``), or ""
+    layout: _Layout
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """What every choice reads and none changes, built once per piece rather than once per target
+    (rebuilding it was a third of choosing in a 1 MB text, and the allocator asks for several targets).
+
+    ``items`` are the heading blocks and the units in document order, as ``(heading block or -1,
+    unit or -1)``; ``position`` their index; ``bounds`` per block with units, the positions of its
+    first and last unit; ``wanted`` per unit, the items keeping it brings (the headings it falls
+    under, its table's header row, itself); ``floor`` per unit, the least its items other than
+    itself can add to a choice's cost (each kept adds nothing, each not kept at least its tokens
+    less the one marker it can save); ``spent`` and ``heads``, running totals over the items of
+    the units' tokens and of the headings, so a run of dropped items is summed at once.
+    """
+
+    items: list[tuple[int, int]]
+    position: dict[tuple[int, int], int]
+    bounds: dict[int, tuple[int, int]]
+    wanted: list[list[tuple[int, int]]]
+    floor: list[int]
+    spent: list[int]
+    heads: list[int]
+
+
+def _layout(
+    doc: Document, sections: list[tuple[int, ...]], costs: list[int], headings: dict[int, int], marker: int
+) -> _Layout:
+    items: list[tuple[int, int]] = []
+    for number, block in enumerate(doc.blocks):
+        if block.kind == "heading":
+            items.append((number, -1))
+        items.extend((-1, unit) for unit in block.units)
+    position = {item: k for k, item in enumerate(items)}
+    bounds = {
+        doc.units[b.units[0]].block: (position[(-1, b.units[0])], position[(-1, b.units[-1])])
+        for b in doc.blocks
+        if b.units
+    }
+    wanted = [[(head, -1) for head in sections[index]] + _with_header(doc, index) for index in range(len(doc.units))]
+    floor = [
+        sum(min(0, (headings[head] if head >= 0 else costs[unit]) - marker) for head, unit in wanted[index][:-1])
+        for index in range(len(doc.units))
+    ]
+    spent = list(accumulate((costs[unit] if unit >= 0 else 0 for _, unit in items), initial=0))
+    heads = list(accumulate((head >= 0 for head, _ in items), initial=0))
+    return _Layout(items, position, bounds, wanted, floor, spent, heads)
 
 
 class ProseCompressor(Compressor):
@@ -155,6 +204,7 @@ def _build_profile(text: str, ctx: PieceContext) -> _Profile:
         words,
         _rarest(words),
         [_term_of(body) for body in bodies],
+        _layout(doc, sections, costs, headings, marker),
     )
 
 
@@ -241,24 +291,14 @@ class _Selection:
 
     def __init__(self, profile: _Profile) -> None:
         self.profile = profile
-        self.items: list[tuple[int, int]] = []  # (heading block or -1, unit or -1)
-        self.position: dict[tuple[int, int], int] = {}
-        for number, block in enumerate(profile.doc.blocks):
-            if block.kind == "heading":
-                self.items.append((number, -1))
-            self.items.extend((-1, unit) for unit in block.units)
-        self.position = {item: k for k, item in enumerate(self.items)}
+        self.items = profile.layout.items  # shared by every choice: read, never changed
+        self.position = profile.layout.position
         self.kept = [False] * len(self.items)
         self.holding: dict[str, list[int]] = {}  # term -> kept units (of _SMALLEST words or more) holding it
         self.rare: dict[str, list[int]] = {}  # the same, for each kept unit's rarest words only
         self.used = profile.marker + profile.handle if self.items else 0
         self.opened: set[int] = set()  # blocks with a kept unit
-        units = profile.doc.units
-        self._bounds = {  # block -> positions of its first and last unit
-            units[b.units[0]].block: (self.position[(-1, b.units[0])], self.position[(-1, b.units[-1])])
-            for b in profile.doc.blocks
-            if b.units
-        }
+        self._bounds = profile.layout.bounds  # block -> positions of its first and last unit
 
     def cost(self, items: list[tuple[int, int]]) -> int:
         """Tokens that keeping ``items`` would add, markers included."""
@@ -286,6 +326,18 @@ class _Selection:
                 total += self.profile.marker * ((k != first and dropped(first - 1)) + (k != last and dropped(last + 1)))
                 opened.add(block)
         return total
+
+    def least(self, index: int) -> int | None:
+        """A floor under ``cost`` of keeping unit ``index`` with its wanted items, with no look at the
+        neighbours (None when the unit is already kept): each item not kept adds its tokens and
+        saves at most one marker (the run it ends), and opening a block only adds.
+
+        Most of a long text cannot fit once the room is nearly spent; this rules such a unit out
+        in a few additions where ``cost`` walks its neighbours (a third of choosing in a 1 MB text).
+        """
+        if self.kept[self.position[(-1, index)]]:
+            return None
+        return self.profile.layout.floor[index] + self.profile.costs[index] - self.profile.marker
 
     def add(self, items: list[tuple[int, int]], room: int, cost: int | None = None) -> bool:
         cost = self.cost(items) if cost is None else cost
@@ -328,10 +380,10 @@ def _choose(profile: _Profile, room: int) -> tuple[set[int], set[int], set[int]]
     if best is not None:  # the unit that answers the question best goes before the outline of headings
         # with the headings it falls under when they fit too, else alone: a tight room holds the answer
         # before the title that names the page (which the question's words already name)
-        if not chosen.add([(head, -1) for head in profile.sections[best]] + _with_header(profile, best), room):
-            chosen.add(_with_header(profile, best), room)
+        if not chosen.add(profile.layout.wanted[best], room):
+            chosen.add(_with_header(profile.doc, best), room)
         before = _sentence_before(profile, best)
-        if before is not None and best in chosen.units():
+        if before is not None and chosen.kept[chosen.position[(-1, best)]]:
             # the sentence before it: what it goes on from ("These fields are used in ..." names
             # the fields listed before it), within a quarter of the room
             chosen.add([(-1, before)], min(room, chosen.used + room // 4))
@@ -341,7 +393,10 @@ def _choose(profile: _Profile, room: int) -> tuple[set[int], set[int], set[int]]
     for index in profile.order:
         if room - chosen.used < smallest:
             break
-        items = [(head, -1) for head in profile.sections[index]] + _with_header(profile, index)
+        least = chosen.least(index)
+        if least is not None and chosen.used + least > room:
+            continue  # cannot fit: ``cost`` would say so too
+        items = profile.layout.wanted[index]
         cost = chosen.cost(items)
         # what would not fit is not kept either way: only what fits is checked for repeating a kept unit
         if chosen.used + cost <= room and not _repeats(profile, chosen, index):
@@ -350,14 +405,14 @@ def _choose(profile: _Profile, room: int) -> tuple[set[int], set[int], set[int]]
     for head in profile.headings:
         if profile.doc.blocks[head].level == top:
             chosen.add([(head, -1)], room)
-    start = 0
+    start, spent, heads = 0, profile.layout.spent, profile.layout.heads
     while start < len(chosen.items):
-        end = start
-        while end < len(chosen.items) and not chosen.kept[end]:
-            end += 1
-        run = chosen.items[start:end]
-        if run and all(head < 0 for head, _ in run) and sum(profile.costs[u] for _, u in run) <= profile.marker:
-            chosen.add(run, room)
+        try:  # the end of the run of dropped items from ``start``: the next kept one
+            end = chosen.kept.index(True, start)
+        except ValueError:
+            end = len(chosen.items)
+        if end > start and heads[end] == heads[start] and spent[end] - spent[start] <= profile.marker:
+            chosen.add(chosen.items[start:end], room)
         start = end + 1
     units, wide = chosen.units(), set()
     for index in profile.order:
@@ -389,9 +444,8 @@ def _widening(profile: _Profile, index: int) -> int:
     return profile.widened[index]
 
 
-def _with_header(profile: _Profile, index: int) -> list[tuple[int, int]]:
+def _with_header(doc: Document, index: int) -> list[tuple[int, int]]:
     """The unit, and the first row of its table when it is a row of a ``|`` table (its header)."""
-    doc = profile.doc
     block = doc.blocks[doc.units[index].block]
     first = block.units[0]
     if first != index and block.kind == "lines" and doc.text[doc.units[first].start] == "|":
