@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 from headroom import Headroom, MemoryStore, PieceContext, TokenCounter, find_markers, make_handle
 from headroom.compressors.base import split_lines
 from headroom.compressors.log._parse import read_log
-from headroom.compressors.log._query import failure_terms, log_query
+from headroom.compressors.log._query import failure_terms
 from headroom.compressors.log.compressor import LogCompressor, level_of, template_of
 from headroom.registry import Registry
-from headroom.relevance import sparse_scores
+from headroom.relevance import sparse_scores, without_call_names
 
 ROOT = Path(__file__).parent.parent.parent
 GOLDEN = ROOT / "tests" / "golden" / "log"
@@ -312,13 +312,13 @@ TERM_LOG_CALL = '{"cmd": "sed -n \'1,1996p\' /var/log/apt/term.log"}'
 def test_the_log_named_as_the_place_to_look_selects_nothing() -> None:
     """ "Check term.log near ...": the name is where to look. Its parts are words of apt's own log
     (``Log started:``, ``TERM is not set``), rare ones, and ranked those lines over the asked-for one;
-    a name the tool call read is left out of the ranking, the same word asked apart stays."""
-    assert log_query("What does term.log say about unpack?", TERM_LOG_CALL) == "What does say about unpack?"
-    assert log_query("What does term.log say about unpack?", None) == "What does term.log say about unpack?"
-    assert "log" in log_query("Why does the log end? see term.log", TERM_LOG_CALL).split()
+    a name the tool call read is left out of the ranking (``relevance.without_call_names``, the rule
+    prose and plain text use)."""
+    assert without_call_names("What does term.log say about unpack?", TERM_LOG_CALL) == "What does say about unpack?"
+    assert without_call_names("What does term.log say about unpack?", None) == "What does term.log say about unpack?"
     lines = split_lines((FIXTURES / "log_apt_term.txt").read_text())
     for shaped, named in (
-        (log_query("What does term.log say about unpack?", TERM_LOG_CALL), False),
+        (without_call_names("What does term.log say about unpack?", TERM_LOG_CALL), False),
         ("What does term.log say about unpack?", True),
     ):
         scores = sparse_scores(lines, shaped)

@@ -5,9 +5,10 @@ Two shapes of question recur whatever the log, and each misleads a bag-of-words 
 - **The log named as the place to look** ("what does term.log say about ...", "check dpkg.log
   near ..."): the name is where the answer is, not what it says. Its parts are words of the log
   itself (``Log started:`` in apt's term.log, ``dpkg`` in dpkg's), rare ones, so every such line
-  outranked the asked-for line. A query word naming a file the tool call read (its arguments: a
-  command line, a path) is left out, as the search compressor leaves out the package searched;
-  the same word asked apart from the file name (``why does the log end``) stays.
+  outranked the asked-for line. A query word naming what the tool call read (a command line,
+  a path) is left out by ``relevance.without_call_names``, the one rule prose and plain text use
+  too (a narrower log-only rule, whole file names only, kept the same facts and tokens within 15
+  of 58,769 on ``benchmarks/run.py``'s log cases and the same facts on the generalisation cases).
 - **A failure asked about** ("why did unpack fail?"): the answer is a line in the error
   vocabulary, which seldom repeats the question's verb (``fail`` does not find ``error:`` or
   ``failed``). Among the lines that match the question, each of the error vocabulary's plain
@@ -22,11 +23,8 @@ import re
 
 from headroom.relevance import terms
 
-__all__ = ["failure_terms", "log_query"]
+__all__ = ["failure_terms"]
 
-# a file's name in the tool call's arguments: a word, a dot and an extension (``term.log``, ``app.jsonl``)
-_FILE_NAME = re.compile(r"[\w@+-]+(?:\.[\w-]+)*\.[A-Za-z][A-Za-z0-9]{0,7}\b")
-_WORD = re.compile(r"[\w@+-]+(?:\.[\w@+-]+)+|\S+")
 # the question asks why something went wrong
 _FAILURE = re.compile(
     r"\b(?:fail\w*|error\w*|crash\w*|broke\w*|abort\w*|panic\w*|exception\w*|refus\w*|denied|wrong)\b", re.I
@@ -35,17 +33,6 @@ _FAILURE = re.compile(
 # (not ``panic`` or ``exception``: parts of the names in a Rust or Java stack's frames, whose blocks
 # rank as blocks already)
 _FAILURE_TERMS = frozenset("error errors failed failure fatal cannot unable denied".split())
-
-
-def log_query(query: str | None, tool_args: str | None) -> str | None:
-    """``query`` without the words naming a file the tool call read (see the module docstring);
-    None stays None."""
-    if not query or not tool_args:
-        return query
-    read = {name.lower() for name in _FILE_NAME.findall(tool_args)}
-    if not read:
-        return query
-    return " ".join(w for w in _WORD.findall(query) if w.strip(".,;:!?'\"()[]`").lower() not in read)
 
 
 def failure_terms(query: str | None) -> frozenset[str]:

@@ -32,9 +32,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from headroom.compressors._reach import reach, short_of
 from headroom.compressors.log._parse import LEVELS, LogLines, level_of, read_log, template_of
-from headroom.compressors.log._query import failure_terms, log_query
+from headroom.compressors.log._query import failure_terms
 from headroom.compressors.log._rank import order
 from headroom.plugins import Compressed, Compressor, PieceContext, split_lines
+from headroom.relevance import without_call_names
 from headroom.tokens import TokenCounter
 
 __all__ = ["LogCompressor", "level_of", "template_of"]
@@ -118,7 +119,7 @@ class LogCompressor(Compressor):
 
         def build() -> _Plan:
             log = read_log(split_lines(text))
-            ranges, rest = order(log, log_query(ctx.query, ctx.tool_args), failure_terms(ctx.query))
+            ranges, rest = order(log, without_call_names(ctx.query, ctx.tool_args), failure_terms(ctx.query))
             tallies = {
                 level: [0, *accumulate(int(v == level) for v in log.levels)] for level in LEVELS if level != "info"
             }
