@@ -270,7 +270,7 @@ class Shaper:
         found = {line: best[line] for line in {line.strip() for line in text.split("\n")} if line in best}
         for line in text.split("\n"):  # a line cut to its ends by characters counts at the share it keeps
             mark = MARKER_RE.search(line)
-            if mark is None or " chars " not in mark.group(0):
+            if mark is None or mark["unit"] != "chars":
                 continue
             head, tail = line[: mark.start()].strip(), line[mark.end() :].strip()
             for whole, score in best.items():
