@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 
 from headroom.compressors.search._parse import Hit
 from headroom.relevance import BM25, terms, word_forms
@@ -44,6 +45,9 @@ _DEFINITION = re.compile(
 )
 
 
+# a question that asks for a definition
+_DEFINE = re.compile(r"\b(?:defin(?:e[sd]?|ing|itions?)|declar(?:e[sd]?|ations?))\b", re.I)
+
 # a question about where a name is used rather than defined
 _USE = re.compile(r"\b(?:call(?:s|ed|ing|ers?)?|use[sd]?|using|usages?|import(?:s|ed)?|referenc\w*|invok\w*)\b", re.I)
 
@@ -52,21 +56,25 @@ def priority(hits: list[Hit], query: str | None) -> tuple[list[int], int, int]:
     """Line indexes, most worth keeping first (see the module docstring), how many of them the
     query ranks, and how many with each file's best match after those."""
     n = len(hits)
-    scores = _scores(hits, query) if query else [0.0] * n
+    files = {hit.file for hit in hits if hit.file is not None}
+    scores = _scores(hits, query, files) if query else [0.0] * n
     # a match that defines a name the query holds (``class _ASN1Type(``, ``def load(``, ``MAX = 3``)
     # gains half the best score: where a searched name is defined is what a search for it is after,
     # unless a line holds more of the question or the question asks where it is used (calls, imports)
     asked = set() if _USE.search(query or "") else set(terms(query or ""))
-    bonus = max(scores, default=0.0) / 2
+    # a question that asks where a name is defined ("where is X defined") is answered by the
+    # definition itself: it gains the whole best score, so no line of more question words (``name =
+    # self.X(name)`` for "what does it do with names") comes before it
+    bonus = max(scores, default=0.0) / (1 if _DEFINE.search(query or "") else 2)
     if asked:  # without query words no line gains (a definition's name is read only then)
         scores = [s + bonus if hit.match and _defined(hit) in asked else s for s, hit in zip(scores, hits)]
     relevant = _spread(hits, scores, [i for i in range(n) if scores[i] > 0 and hits[i].file is not None])
     ranked: dict[str, list[int]] = {}  # each file's matches, best first
     for i in sorted((i for i in range(n) if hits[i].match), key=lambda i: (-scores[i], i)):
         ranked.setdefault(hits[i].file or "", []).append(i)
-    files = list(ranked)  # files with the best matches first
+    by_best = list(ranked)  # files with the best matches first
     rounds: list[list[int]] = []  # each file's best match, then each file's second, ...
-    for f in files:  # once over the matches (per round over every file was rounds x files)
+    for f in by_best:  # once over the matches (per round over every file was rounds x files)
         for r, i in enumerate(ranked[f]):
             if r == len(rounds):
                 rounds.append([])
@@ -91,7 +99,7 @@ def priority(hits: list[Hit], query: str | None) -> tuple[list[int], int, int]:
     return list(ordered), by_query, by_file
 
 
-def _scores(hits: list[Hit], query: str) -> list[float]:
+def _scores(hits: list[Hit], query: str, files: set[str]) -> list[float]:
     """BM25 of each line's text, plus half the BM25 of its path: a query word the path holds
     (``__init__`` in ``pkg/__init__.py``) is weaker evidence than the same word in the line, which
     is what a search is asked about; a file the question names still ranks its lines first.
@@ -100,8 +108,17 @@ def _scores(hits: list[Hit], query: str) -> list[float]:
     searched): it is left out of the text's query, where one import of the package would
     otherwise outrank every use of the name. A query word in the text of most lines is the name
     searched for: it is left out of the path's query, where ``__init__`` would rank every line of
-    ``pkg/__init__.py`` over the ``def __init__`` lines of the other files."""
+    ``pkg/__init__.py`` over the ``def __init__`` lines of the other files.
+
+    A result file the query names (``cat wsgiref/headers.py``, the next call's arguments the core
+    adds) selects that file's lines (``_named_files``); its path's words leave the text's query,
+    where ``headers`` ranked every ``self._headers.append(`` above the ``def`` the question asks
+    for. They stay in the path's query."""
     wanted = set(_query_terms(query).split())
+    selectors = [token for token in PATH_IN_QUERY.findall(query) if _named_files(token, files)]
+    text_wanted = wanted
+    if selectors:
+        text_wanted = set(_query_terms(PATH_IN_QUERY.sub(lambda m: " " if m[0] in selectors else m[0], query)).split())
     texts, paths = [], []
     for hit in hits:  # ``words`` is the path, a space and the text (a path may hold spaces in rg --json)
         path = hit.file or ""
@@ -115,7 +132,7 @@ def _scores(hits: list[Hit], query: str) -> list[float]:
             in_paths[term] += count
     scope = {term for term, count in in_paths.items() if count > len(hits) / 2}
     searched = {term for term, count in in_texts.items() if count > len(hits) / 2}
-    in_text = BM25(texts, tokenized=lambda: text_terms).scores(" ".join(sorted(wanted - scope)))
+    in_text = BM25(texts, tokenized=lambda: text_terms).scores(" ".join(sorted(text_wanted - scope)))
     in_path = BM25(paths).scores(" ".join(sorted(wanted - searched)))
     return [t + _PATH_WEIGHT * p for t, p in zip(in_text, in_path)]
 
@@ -140,7 +157,7 @@ def _defined(hit: Hit) -> str:
     return (found["name"] or found["const"]).lower() if found else ""
 
 
-def _named_files(query: str, files: dict[str, list[int]]) -> set[str]:
+def _named_files(query: str, files: Iterable[str]) -> set[str]:
     """The result files the query names by path (``attr/_make.py``) or by file name (``_make.py``)."""
     named: set[str] = set()
     for token in PATH_IN_QUERY.findall(query):
