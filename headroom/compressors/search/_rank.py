@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
 
 from headroom.compressors.search._parse import Hit
 from headroom.relevance import BM25, terms, word_forms
@@ -56,15 +55,14 @@ def priority(hits: list[Hit], query: str | None) -> tuple[list[int], int, int]:
     """Line indexes, most worth keeping first (see the module docstring), how many of them the
     query ranks, and how many with each file's best match after those."""
     n = len(hits)
-    files = {hit.file for hit in hits if hit.file is not None}
-    scores = _scores(hits, query, files) if query else [0.0] * n
+    scores = _scores(hits, query) if query else [0.0] * n
     # a match that defines a name the query holds (``class _ASN1Type(``, ``def load(``, ``MAX = 3``)
     # gains half the best score: where a searched name is defined is what a search for it is after,
     # unless a line holds more of the question or the question asks where it is used (calls, imports)
     asked = set() if _USE.search(query or "") else set(terms(query or ""))
     # a question that asks where a name is defined ("where is X defined") is answered by the
-    # definition itself: it gains the whole best score, so no line of more question words (``name =
-    # self.X(name)`` for "what does it do with names") comes before it
+    # definition itself: it gains the whole best score, so a line of more question words (``name =
+    # self.X(name.lower())`` for "what does it do with names") does not come before it
     bonus = max(scores, default=0.0) / (1 if _DEFINE.search(query or "") else 2)
     if asked:  # without query words no line gains (a definition's name is read only then)
         scores = [s + bonus if hit.match and _defined(hit) in asked else s for s, hit in zip(scores, hits)]
@@ -72,9 +70,9 @@ def priority(hits: list[Hit], query: str | None) -> tuple[list[int], int, int]:
     ranked: dict[str, list[int]] = {}  # each file's matches, best first
     for i in sorted((i for i in range(n) if hits[i].match), key=lambda i: (-scores[i], i)):
         ranked.setdefault(hits[i].file or "", []).append(i)
-    by_best = list(ranked)  # files with the best matches first
+    files = list(ranked)  # files with the best matches first
     rounds: list[list[int]] = []  # each file's best match, then each file's second, ...
-    for f in by_best:  # once over the matches (per round over every file was rounds x files)
+    for f in files:  # once over the matches (per round over every file was rounds x files)
         for r, i in enumerate(ranked[f]):
             if r == len(rounds):
                 rounds.append([])
@@ -99,7 +97,7 @@ def priority(hits: list[Hit], query: str | None) -> tuple[list[int], int, int]:
     return list(ordered), by_query, by_file
 
 
-def _scores(hits: list[Hit], query: str, files: set[str]) -> list[float]:
+def _scores(hits: list[Hit], query: str) -> list[float]:
     """BM25 of each line's text, plus half the BM25 of its path: a query word the path holds
     (``__init__`` in ``pkg/__init__.py``) is weaker evidence than the same word in the line, which
     is what a search is asked about; a file the question names still ranks its lines first.
@@ -108,17 +106,10 @@ def _scores(hits: list[Hit], query: str, files: set[str]) -> list[float]:
     searched): it is left out of the text's query, where one import of the package would
     otherwise outrank every use of the name. A query word in the text of most lines is the name
     searched for: it is left out of the path's query, where ``__init__`` would rank every line of
-    ``pkg/__init__.py`` over the ``def __init__`` lines of the other files.
-
-    A result file the query names (``cat wsgiref/headers.py``, the next call's arguments the core
-    adds) selects that file's lines (``_named_files``); its path's words leave the text's query,
-    where ``headers`` ranked every ``self._headers.append(`` above the ``def`` the question asks
-    for. They stay in the path's query."""
+    ``pkg/__init__.py`` over the ``def __init__`` lines of the other files. A word of the place
+    the question says twice is asked for in the line too (``from dateutil import easter`` for
+    "where in dateutil is easter used together with dateutil")."""
     wanted = set(_query_terms(query).split())
-    selectors = [token for token in PATH_IN_QUERY.findall(query) if _named_files(token, files)]
-    text_wanted = wanted
-    if selectors:
-        text_wanted = set(_query_terms(PATH_IN_QUERY.sub(lambda m: " " if m[0] in selectors else m[0], query)).split())
     texts, paths = [], []
     for hit in hits:  # ``words`` is the path, a space and the text (a path may hold spaces in rg --json)
         path = hit.file or ""
@@ -130,9 +121,13 @@ def _scores(hits: list[Hit], query: str, files: set[str]) -> list[float]:
     for path, count in Counter(paths).items():
         for term in wanted.intersection(terms(path)):
             in_paths[term] += count
-    scope = {term for term, count in in_paths.items() if count > len(hits) / 2}
+    # a word the question says twice ("where in dateutil is easter used together with dateutil")
+    # names the place once and asks for it in the line once more: it stays in the text's query (a
+    # path the query holds, the next call's ``cat dateutil/rrule.py``, says no word of the question)
+    twice = {term for term, count in Counter(terms(PATH_IN_QUERY.sub(" ", query))).items() if count > 1}
+    scope = {term for term, count in in_paths.items() if count > len(hits) / 2 and term not in twice}
     searched = {term for term, count in in_texts.items() if count > len(hits) / 2}
-    in_text = BM25(texts, tokenized=lambda: text_terms).scores(" ".join(sorted(text_wanted - scope)))
+    in_text = BM25(texts, tokenized=lambda: text_terms).scores(" ".join(sorted(wanted - scope)))
     in_path = BM25(paths).scores(" ".join(sorted(wanted - searched)))
     return [t + _PATH_WEIGHT * p for t, p in zip(in_text, in_path)]
 
@@ -157,7 +152,7 @@ def _defined(hit: Hit) -> str:
     return (found["name"] or found["const"]).lower() if found else ""
 
 
-def _named_files(query: str, files: Iterable[str]) -> set[str]:
+def _named_files(query: str, files: dict[str, list[int]]) -> set[str]:
     """The result files the query names by path (``attr/_make.py``) or by file name (``_make.py``)."""
     named: set[str] = set()
     for token in PATH_IN_QUERY.findall(query):
