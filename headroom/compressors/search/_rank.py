@@ -117,9 +117,11 @@ def _scores(hits: list[Hit], query: str) -> list[float]:
         paths.append(path.replace("/", " "))
     text_terms = [terms(text) for text in texts]
     in_texts = Counter(term for found in text_terms for term in wanted.intersection(found))
+    # a path's terms are read once per file, not once per line (thousands of lines share a few paths)
+    path_terms = {path: terms(path) for path in dict.fromkeys(paths)}
     in_paths: Counter[str] = Counter()
     for path, count in Counter(paths).items():
-        for term in wanted.intersection(terms(path)):
+        for term in wanted.intersection(path_terms[path]):
             in_paths[term] += count
     # a word the question says twice ("where in dateutil is easter used together with dateutil")
     # names the place once and asks for it in the line once more: it stays in the text's query (a
@@ -128,7 +130,9 @@ def _scores(hits: list[Hit], query: str) -> list[float]:
     scope = {term for term, count in in_paths.items() if count > len(hits) / 2 and term not in twice}
     searched = {term for term, count in in_texts.items() if count > len(hits) / 2}
     in_text = BM25(texts, tokenized=lambda: text_terms).scores(" ".join(sorted(wanted - scope)))
-    in_path = BM25(paths).scores(" ".join(sorted(wanted - searched)))
+    in_path = BM25(paths, tokenized=lambda: [path_terms[path] for path in paths]).scores(
+        " ".join(sorted(wanted - searched))
+    )
     return [t + _PATH_WEIGHT * p for t, p in zip(in_text, in_path)]
 
 
