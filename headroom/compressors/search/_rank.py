@@ -129,11 +129,28 @@ def _scores(hits: list[Hit], query: str) -> list[float]:
     twice = {term for term, count in Counter(terms(PATH_IN_QUERY.sub(" ", query))).items() if count > 1}
     scope = {term for term, count in in_paths.items() if count > len(hits) / 2 and term not in twice}
     searched = {term for term, count in in_texts.items() if count > len(hits) / 2}
-    in_text = BM25(texts, tokenized=lambda: text_terms).scores(" ".join(sorted(wanted - scope)))
+    in_text = BM25(texts, tokenized=lambda: text_terms).scores(" ".join(sorted(_without(wanted - scope, scope))))
     in_path = BM25(paths, tokenized=lambda: [path_terms[path] for path in paths]).scores(
         " ".join(sorted(wanted - searched))
     )
     return [t + _PATH_WEIGHT * p for t, p in zip(in_text, in_path)]
+
+
+def _without(wanted: set[str], scope: set[str]) -> set[str]:
+    """``wanted`` as a query that does not bring back a ``scope`` word: BM25 reads a compound of the
+    query with its parts (``aws_xray_sdks``, a word form of the package searched, gave back ``xray``,
+    which ranked ``import patch, xray_recorder`` first), so a compound holding a scope word is
+    replaced by its parts that hold none."""
+    if not scope:
+        return wanted
+    out: set[str] = set()
+    for term in wanted:
+        parts = terms(term)
+        if scope.isdisjoint(parts):
+            out.add(term)
+        else:
+            out.update(part for part in parts[1:] if scope.isdisjoint(terms(part)))
+    return out
 
 
 def _spread(hits: list[Hit], scores: list[float], indexes: list[int]) -> list[int]:
