@@ -387,3 +387,17 @@ def test_the_searched_place_said_twice_is_asked_for_in_the_line() -> None:
         assert out is not None and COUNTER.count(out.text) <= target
         check(original, out.text, dict(out.omitted))
         assert "dateutil/rrule.py:544:                from dateutil import easter\n" in out.text, target
+
+
+def test_a_word_form_of_the_searched_place_does_not_bring_it_back() -> None:
+    """ "Which file in aws_xray_sdk calls patch with alias?": ``aws_xray_sdk`` is in every path, so
+    it leaves the text's query, but its word forms (``aws_xray_sdks``) stayed, and BM25 reads a
+    compound with its parts: ``xray`` came back, rare in the lines, and ranked ``from
+    aws_xray_sdk.core import patch, xray_recorder`` over the ``# patch alias`` lines."""
+    original = (GOLDEN / "grep_aws_xray_patch.txt").read_text()
+    query = "Which file in aws_xray_sdk calls patch with alias?"
+    for target in (64, 84):
+        out = SearchCompressor().compress(original, target, ctx(original, query))
+        assert out is not None and COUNTER.count(out.text) <= target
+        check(original, out.text, dict(out.omitted))
+        assert "aws_xray_sdk/ext/pymysql/patch.py:17:    # patch alias\n" in out.text, target
