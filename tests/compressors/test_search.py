@@ -355,3 +355,49 @@ def test_a_named_files_lines_come_best_first() -> None:
         assert out is not None and COUNTER.count(out.text) <= target
         check(original, out.text, dict(out.omitted))
         assert "stack_data/core.py:719:    def lines(self) -> List[Union[Line, LineGap, BlankLineRange]]:" in out.text
+
+
+def test_a_question_asking_where_a_name_is_defined_keeps_the_definition() -> None:
+    """ "Where is _convert_string_type defined ..., and what does it do with names?": the
+    definition is the answer, but ``name = self._convert_string_type(name.lower())`` holds more of
+    the question's words (``names``) and, with half the best score for a definition, three of them
+    filled the room. A question that asks where a name is defined gives its definition the whole
+    best score."""
+    original = (GOLDEN / "grep_wsgiref_convert_string_type.txt").read_text()
+    query = (
+        "Where is _convert_string_type defined in wsgiref, and what does it do with names?\n"
+        '{"cmd": "cat wsgiref/headers.py"}'
+    )
+    for target in (60, 90):
+        out = SearchCompressor().compress(original, target, ctx(original, query))
+        assert out is not None and COUNTER.count(out.text) <= target
+        check(original, out.text, dict(out.omitted))
+        assert "wsgiref/headers.py:41:    def _convert_string_type(self, value):\n" in out.text, target
+
+
+def test_the_searched_place_said_twice_is_asked_for_in_the_line() -> None:
+    """ "Where in dateutil is easter used together with dateutil?": ``dateutil`` is in every path
+    (the place searched, left out of the text's query), but the question says it twice: once the
+    place, once a word of the line (``from dateutil import easter``), which ``if not easter:``
+    outranked. Said once ("in sniffio"), it stays the place only (the test above)."""
+    original = (GOLDEN / "grep_dateutil_easter.txt").read_text()
+    query = "Where in dateutil is easter used together with dateutil?"
+    for target in (59, 64):
+        out = SearchCompressor().compress(original, target, ctx(original, query))
+        assert out is not None and COUNTER.count(out.text) <= target
+        check(original, out.text, dict(out.omitted))
+        assert "dateutil/rrule.py:544:                from dateutil import easter\n" in out.text, target
+
+
+def test_a_word_form_of_the_searched_place_does_not_bring_it_back() -> None:
+    """ "Which file in aws_xray_sdk calls patch with alias?": ``aws_xray_sdk`` is in every path, so
+    it leaves the text's query, but its word forms (``aws_xray_sdks``) stayed, and BM25 reads a
+    compound with its parts: ``xray`` came back, rare in the lines, and ranked ``from
+    aws_xray_sdk.core import patch, xray_recorder`` over the ``# patch alias`` lines."""
+    original = (GOLDEN / "grep_aws_xray_patch.txt").read_text()
+    query = "Which file in aws_xray_sdk calls patch with alias?"
+    for target in (64, 84):
+        out = SearchCompressor().compress(original, target, ctx(original, query))
+        assert out is not None and COUNTER.count(out.text) <= target
+        check(original, out.text, dict(out.omitted))
+        assert "aws_xray_sdk/ext/pymysql/patch.py:17:    # patch alias\n" in out.text, target

@@ -44,6 +44,9 @@ _DEFINITION = re.compile(
 )
 
 
+# a question that asks for a definition
+_DEFINE = re.compile(r"\b(?:defin(?:e[sd]?|ing|itions?)|declar(?:e[sd]?|ations?))\b", re.I)
+
 # a question about where a name is used rather than defined
 _USE = re.compile(r"\b(?:call(?:s|ed|ing|ers?)?|use[sd]?|using|usages?|import(?:s|ed)?|referenc\w*|invok\w*)\b", re.I)
 
@@ -57,7 +60,10 @@ def priority(hits: list[Hit], query: str | None) -> tuple[list[int], int, int]:
     # gains half the best score: where a searched name is defined is what a search for it is after,
     # unless a line holds more of the question or the question asks where it is used (calls, imports)
     asked = set() if _USE.search(query or "") else set(terms(query or ""))
-    bonus = max(scores, default=0.0) / 2
+    # a question that asks where a name is defined ("where is X defined") is answered by the
+    # definition itself: it gains the whole best score, so a line of more question words (``name =
+    # self.X(name.lower())`` for "what does it do with names") does not come before it
+    bonus = max(scores, default=0.0) / (1 if _DEFINE.search(query or "") else 2)
     if asked:  # without query words no line gains (a definition's name is read only then)
         scores = [s + bonus if hit.match and _defined(hit) in asked else s for s, hit in zip(scores, hits)]
     relevant = _spread(hits, scores, [i for i in range(n) if scores[i] > 0 and hits[i].file is not None])
@@ -100,7 +106,9 @@ def _scores(hits: list[Hit], query: str) -> list[float]:
     searched): it is left out of the text's query, where one import of the package would
     otherwise outrank every use of the name. A query word in the text of most lines is the name
     searched for: it is left out of the path's query, where ``__init__`` would rank every line of
-    ``pkg/__init__.py`` over the ``def __init__`` lines of the other files."""
+    ``pkg/__init__.py`` over the ``def __init__`` lines of the other files. A word of the place
+    the question says twice is asked for in the line too (``from dateutil import easter`` for
+    "where in dateutil is easter used together with dateutil")."""
     wanted = set(_query_terms(query).split())
     texts, paths = [], []
     for hit in hits:  # ``words`` is the path, a space and the text (a path may hold spaces in rg --json)
@@ -109,15 +117,40 @@ def _scores(hits: list[Hit], query: str) -> list[float]:
         paths.append(path.replace("/", " "))
     text_terms = [terms(text) for text in texts]
     in_texts = Counter(term for found in text_terms for term in wanted.intersection(found))
+    # a path's terms are read once per file, not once per line (thousands of lines share a few paths)
+    path_terms = {path: terms(path) for path in dict.fromkeys(paths)}
     in_paths: Counter[str] = Counter()
     for path, count in Counter(paths).items():
-        for term in wanted.intersection(terms(path)):
+        for term in wanted.intersection(path_terms[path]):
             in_paths[term] += count
-    scope = {term for term, count in in_paths.items() if count > len(hits) / 2}
+    # a word the question says twice ("where in dateutil is easter used together with dateutil")
+    # names the place once and asks for it in the line once more: it stays in the text's query (a
+    # path the query holds, the next call's ``cat dateutil/rrule.py``, says no word of the question)
+    twice = {term for term, count in Counter(terms(PATH_IN_QUERY.sub(" ", query))).items() if count > 1}
+    scope = {term for term, count in in_paths.items() if count > len(hits) / 2 and term not in twice}
     searched = {term for term, count in in_texts.items() if count > len(hits) / 2}
-    in_text = BM25(texts, tokenized=lambda: text_terms).scores(" ".join(sorted(wanted - scope)))
-    in_path = BM25(paths).scores(" ".join(sorted(wanted - searched)))
+    in_text = BM25(texts, tokenized=lambda: text_terms).scores(" ".join(sorted(_without(wanted - scope, scope))))
+    in_path = BM25(paths, tokenized=lambda: [path_terms[path] for path in paths]).scores(
+        " ".join(sorted(wanted - searched))
+    )
     return [t + _PATH_WEIGHT * p for t, p in zip(in_text, in_path)]
+
+
+def _without(wanted: set[str], scope: set[str]) -> set[str]:
+    """``wanted`` as a query that does not bring back a ``scope`` word: BM25 reads a compound of the
+    query with its parts (``aws_xray_sdks``, a word form of the package searched, gave back ``xray``,
+    which ranked ``import patch, xray_recorder`` first), so a compound holding a scope word is
+    replaced by its parts that hold none."""
+    if not scope:
+        return wanted
+    out: set[str] = set()
+    for term in wanted:
+        parts = terms(term)
+        if scope.isdisjoint(parts):
+            out.add(term)
+        else:
+            out.update(part for part in parts[1:] if scope.isdisjoint(terms(part)))
+    return out
 
 
 def _spread(hits: list[Hit], scores: list[float], indexes: list[int]) -> list[int]:

@@ -6,9 +6,10 @@ file and are kept or counted like the rest, never dropped silently. Under a
 budget the kept lines are, in this order of priority: the lines of the files
 the query names, the twelve lines that best fit the query (BM25 over the text,
 plus half a BM25 over the path, with ``/`` split so path parts count; a query
-word in most paths is the place searched, not a selector; among equal matches
-each file's first comes before any file's second; a line defining a name the
-query holds gains half the best score), the best match of every file
+word in most paths is the place searched, not a selector, unless the question
+says it twice; among equal matches each file's first comes before any file's
+second; a line defining a name the query holds gains half the best score, the
+whole when the question asks where it is defined), the best match of every file
 (files with better matches first), the context around those, then each file's
 second best match, third best and so on, the other query matches, then the
 rest in order. Lines keep their order, so the results stay grouped by file.
