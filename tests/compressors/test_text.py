@@ -122,6 +122,19 @@ def test_a_few_very_long_lines_fill_the_target_with_one_cut_by_characters() -> N
     assert hr.retrieve(mark.handle, chars=mark.span) == text[start - 1 : end]
 
 
+def test_every_line_kept_with_one_cut_by_characters_omits_characters_only() -> None:
+    """Cargo's first three messages at 80% of their tokens: every line stays, one is cut by
+    characters. The manifest named ``lines: 0`` beside the characters, a unit nothing of was
+    omitted (hypothesis found it on an apt history window)."""
+    text = "".join(CARGO.read_text().splitlines(keepends=True)[:3])
+    hr = generic_only()
+    budget = int(hr.counter.count(text) * 0.8)
+    result = hr.compress_text(text, budget, query="unused variable x")
+    (entry,) = result.manifest.entries
+    assert entry.omitted.keys() == {"chars"}
+    assert all(count > 0 for count in entry.omitted.values())
+
+
 @pytest.mark.parametrize("budget", [357, 472, 535])
 def test_the_long_line_cut_counts_for_the_question_when_a_typed_form_leaves_room(budget: int) -> None:
     """The same output routes as mixed, whose form kept 219 of 472 tokens and none of the
