@@ -173,7 +173,7 @@ class CodeCompressor(Compressor):
         """Token estimates for the query's order, built once and kept with the document."""
         if ctx.query not in doc.estimates:
             costs = self._costs(doc, ctx)
-            doc.estimates[ctx.query] = Estimates(doc, self._order(doc, ctx)[0], sum(map(sum, costs)))
+            doc.estimates[ctx.query] = Estimates(doc, self._order(doc, ctx)[0], sum(map(sum, costs)), ctx.counter)
         return doc.estimates[ctx.query]
 
     def _costs(self, doc: Document, ctx: PieceContext) -> list[list[int]]:
