@@ -105,24 +105,3 @@ def test_runs_without_the_rarest_words_are_cut_before_the_body() -> None:
     body_cut = spans.index((symbol.signature[1] + 1, symbol.last))
     offered = [spans.index((r.first, r.last)) for r in thinner if (r.first, r.last) in spans]
     assert offered and max(offered) < body_cut  # those that save more than their mark costs, before the body
-
-
-NAMESAKES = "What happens with chunks inside wrap? The file is textwrap.py."
-
-
-def test_of_two_functions_of_one_name_the_one_holding_the_question_words_is_the_named_one() -> None:
-    """``TextWrapper.wrap`` holds ``chunks``; the module function ``wrap`` beside it does not. Both
-    were kept as named, so at 250 tokens the method's body went whole (the give-back could afford
-    the module function's short body, not the method's) and its ``chunks`` lines with it."""
-    ctx = PieceContext(make_handle(SOURCE), COUNTER, NAMESAKES, "read_file", None)
-    out = CodeCompressor().compress(SOURCE, 250, ctx)
-    assert out is not None
-    assert "            self._fix_sentence_endings(chunks)\n" in out.text
-    assert COUNTER.count(out.text) <= 250
-    doc = parse_document(SOURCE, "textwrap.py", 3)
-    outline = doc.outlines[0]
-    assert outline is not None
-    both = [outline.symbols[i] for i in named(outline.symbols, NAMESAKES)]
-    assert {s.name for s in both} >= {"TextWrapper.wrap", "wrap"}
-    chosen = _order._among_namesakes([s for s in both if s.kind != "class"], doc.chunks[0].lines, NAMESAKES)
-    assert [s.name for s in chosen] == ["TextWrapper.wrap"]

@@ -31,7 +31,7 @@ from headroom.compressors.code._outline import (
 from headroom.compressors.code._shrink import statement_runs
 from headroom.markers import render_mark
 from headroom.plugins import TokenCounter
-from headroom.relevance import BM25, STOP_WORDS, terms
+from headroom.relevance import BM25, STOP_WORDS
 
 __all__ = ["group_mark_cost", "mark_costs", "named", "order"]
 
@@ -146,10 +146,6 @@ def order(
             continue
         keep = [outline.symbols[i] for i in named(outline.symbols, query)]
         leaves = [s for s in keep if s.kind != "class"]  # a named class keeps its skeleton, not every body
-        if query and len(leaves) > 1:
-            chosen = _among_namesakes(leaves, doc.chunks[index].lines, query)
-            keep = [s for s in keep if s.kind == "class" or s in chosen]
-            leaves = [s for s in leaves if s in chosen]
         for s in leaves:
             callees.extend(calls_in("".join(doc.chunks[index].lines[s.first : s.last + 1])))
         seen: set[tuple[int, int]] = set()
@@ -212,32 +208,6 @@ def order(
     # nothing the question names, nor the literal it asks about (its entries were handled above)
     default = [c for k, c in zip(ranked, order) if k not in last_resort | asked and _default_cut(doc, costs, c)]
     return order, default
-
-
-def _among_namesakes(leaves: list[Symbol], lines: list[str], query: str) -> list[Symbol]:
-    """The functions a question names, less those it names only by a name another one shares and that
-    hold fewer of its other words than that one.
-
-    "What happens with sys.ps1 inside interact?" names ``code.py``'s method
-    ``InteractiveConsole.interact`` and its module function ``interact``; only
-    the method holds ``sys.ps1``. Both used to be kept as named (cut last, and
-    the give-back undid the cheaper one first), so at 20% the module function
-    came back whole and the method's body went. The others are ranked like any
-    function: by what they hold. Functions of one name holding the same number
-    of the question's other words all stay named, as before.
-    """
-    groups: dict[str, list[Symbol]] = {}
-    for symbol in leaves:
-        groups.setdefault(re.split(r"\.|::", symbol.name)[-1], []).append(symbol)
-    out: list[Symbol] = []
-    for name, group in groups.items():
-        if len(group) == 1:
-            out.extend(group)
-            continue
-        wanted = set(terms(query)) - set(terms(name))
-        held = [len(wanted & set(terms("".join(lines[s.first : s.last + 1])))) for s in group]
-        out.extend(s for s, count in zip(group, held) if count == max(held))
-    return out
 
 
 def _around(symbols: tuple[Symbol, ...], leaves: list[Symbol]) -> dict[Symbol, tuple[int, ...]]:
