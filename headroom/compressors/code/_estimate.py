@@ -43,15 +43,20 @@ class Estimates:
         self._cuts = [order[k] for k in placed]
         self._marks = [doc.mark_costs.get(order[k], 0) for k in placed]
         self._prefixes: dict[int, int] = {}
+        self._ranks = [self._rank[cut] for cut in order]  # each cut of the order, by its place in it
 
     def prefix(self, count: int) -> int:
         """Tokens with the first ``count`` cuts of the order made."""
         if count not in self._prefixes:
-            self._prefixes[count] = self.of(self._order[:count])
+            self._prefixes[count] = self._walk(sorted(self._ranks[:count]))
         return self._prefixes[count]
 
     def of(self, cuts: list[Cut]) -> int:
         """Tokens with ``cuts`` (cuts of the order) made."""
+        return self._walk(sorted(self._rank[c] for c in cuts))
+
+    def _walk(self, ranks: list[int]) -> int:
+        """Tokens with the cuts of these ranks made (in line order, ``ranks`` sorted)."""
         doc, placed = self._doc, self._cuts
         saved = 0
         chunk = -1
@@ -60,7 +65,7 @@ class Estimates:
         last = indent = None  # the previous cut that no other holds, in this chunk
         first_line = last_line = 0  # the run of cuts being merged
         run: list[int] = []  # its ranks
-        for rank in sorted(self._rank[c] for c in cuts):
+        for rank in ranks:
             index, region = placed[rank]
             if index != chunk:
                 if last is not None:
