@@ -105,3 +105,14 @@ def test_runs_without_the_rarest_words_are_cut_before_the_body() -> None:
     body_cut = spans.index((symbol.signature[1] + 1, symbol.last))
     offered = [spans.index((r.first, r.last)) for r in thinner if (r.first, r.last) in spans]
     assert offered and max(offered) < body_cut  # those that save more than their mark costs, before the body
+
+
+@pytest.mark.parametrize("target", [600, 700, 800, 900])
+def test_a_comment_right_above_a_run_goes_with_it(target: int) -> None:
+    """``# Arrange in reverse order ... from a stack of chucks.`` says what ``chunks.reverse()`` does;
+    it stayed alone above the mark that took that statement (``tests/golden``'s textwrap.py)."""
+    lines = compressed(target).splitlines()
+    for line, after in zip(lines, lines[1:]):
+        if line.lstrip().startswith("#") and after.lstrip().startswith("...  # ["):
+            assert len(line) - len(line.lstrip()) != len(after) - len(after.lstrip()), (line, after)
+    assert "from a stack of chucks" not in "\n".join(lines)

@@ -33,7 +33,7 @@ from headroom.markers import render_mark
 from headroom.plugins import TokenCounter
 from headroom.relevance import BM25, STOP_WORDS
 
-__all__ = ["mark_costs", "named", "order"]
+__all__ = ["group_mark_cost", "mark_costs", "named", "order"]
 
 MIN_SAVING = 4  # tokens: a cut that saves less than this over its mark's real cost is not made
 MIN_SHORT_SAVING = 4  # the same for a short body at the default level
@@ -103,18 +103,30 @@ def mark_costs(doc: Document, counter: TokenCounter) -> None:
 
 
 def _mark_cost(doc: Document, index: int, region: Region, counter: TokenCounter) -> int:
+    if region.rides:
+        return counter.count(" " + _group_mark(doc, index, (region,)))
+    return group_mark_cost(doc, index, (region,), counter)
+
+
+def group_mark_cost(doc: Document, index: int, group: tuple[Region, ...], counter: TokenCounter) -> int:
+    """Real tokens of the mark line one group of cuts writes (cuts parted only by blank lines, at one
+    indentation: ``_outline.render`` gives them one mark, whose range spans them all and whose label
+    lists their names). The budget search counted such a group as its largest single mark, which
+    missed the longer label: 2,207 estimated against 3,081 real tokens over 1,055 cuts of a 100 KB
+    C input, so most targets rendered two or three times before one fitted."""
     outline = doc.outlines[index]
     assert outline is not None
+    style = outline.comment_line if outline.comment_line and all(r.comment for r in group) else outline.marker_line
+    return counter.count(style(group[0].indent, _group_mark(doc, index, group)) + "\n")
+
+
+def _group_mark(doc: Document, index: int, group: tuple[Region, ...]) -> str:
+    """The mark ``_outline.render`` writes for ``group`` (without the handle the core adds to the first)."""
     start = doc.chunks[index].start
-    label = short_list([region.label]) if region.last - region.first + 1 > SHORT_CUT_LINES else ""
-    detail = f"{start + region.first + 1}-{start + region.last + 1} {label}"
-    mark = render_mark(region.last - region.first + 1, "lines", detail.strip())
-    if region.rides:
-        line = " " + mark
-    else:
-        style = outline.comment_line if outline.comment_line and region.comment else outline.marker_line
-        line = style(region.indent, mark) + "\n"
-    return counter.count(line)
+    first, last = group[0].first, group[-1].last
+    label = short_list(r.label for r in group) if last - first + 1 > SHORT_CUT_LINES else ""
+    detail = f"{start + first + 1}-{start + last + 1} {label}"
+    return render_mark(last - first + 1, "lines", detail.strip())
 
 
 def _saving(doc: Document, costs: list[list[int]], index: int, region: Region) -> int:

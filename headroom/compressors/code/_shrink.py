@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import re
 import textwrap
 
 from headroom.compressors.code._outline import DEFAULT, Region, Symbol, indent_of
@@ -40,6 +41,8 @@ from headroom.compressors.code._python import _Builder
 from headroom.relevance import terms
 
 __all__ = ["statement_runs"]
+
+_COMMENT = re.compile(r"^[ \t]*#")
 
 
 def statement_runs(
@@ -88,9 +91,20 @@ def _runs(
 
     def walk(body: list[ast.stmt], docstring: bool) -> None:
         run: list[int] = []
+        previous = -1  # the last line of the statement before it in this block
         for position, stmt in enumerate(body):
             first = min([stmt.lineno] + [d.lineno for d in getattr(stmt, "decorator_list", [])]) + offset
             last = (stmt.end_lineno or stmt.lineno) + offset
+            above = first  # with the comment lines right above it (at its indentation): they say what it does
+            while (
+                position
+                and above - 1 > previous
+                and _COMMENT.match(lines[above - 1])
+                and indent_of(lines[above - 1]) == indent_of(lines[first])
+                and not holds_hit(above - 1, above - 1)
+            ):
+                above -= 1
+            previous = last
             if docstring and position == 0 and _is_docstring(stmt):
                 continue  # never in a run: see the module docstring
             head = shown[stmt.lineno - 1] if stmt.lineno <= len(shown) else ""
@@ -100,7 +114,7 @@ def _runs(
                     run = []
                 continue
             if not holds_hit(first, last):
-                run = [run[0], last] if run else [first, last]
+                run = [run[0], last] if run else [above, last]
                 continue
             if run:
                 runs.append((run[0], run[1]))
