@@ -56,6 +56,7 @@ class Shrinker(Measured):
         of the containers in it that the question asks for (``spelled``), kept whole or shrunk."""
         self.omitted = Counter()
         self._shown = set()
+        self.asked_kept = 0
         shrunk = self._value(self.data, budget, "", None)
         return shrunk, self.omitted, frozenset(self._shown)
 
@@ -78,6 +79,7 @@ class Shrinker(Measured):
             shown = self._array(value, budget, path)
         if id(value) in self.spelled():
             self._shown.add(id(shown))  # the shrunk document holds ``shown``, so its id stays its own
+            self.asked_kept += isinstance(shown, (dict, list))  # shown, whole or shrunk, not a marker
         return shown
 
     def _object(self, value: dict[str, Any], budget: float, path: str) -> Any:
@@ -222,8 +224,11 @@ class Shrinker(Measured):
         self.omitted[unit] += count
         summarizer = self._summaries.get(id(container))
         if summarizer is None:
-            children = list(container.values()) if isinstance(container, dict) else container
-            summarizer = self._summaries[id(container)] = Summarizer(children)
+            if isinstance(container, dict):
+                summarizer = Summarizer(list(container.values()), repeats=True)
+            else:
+                summarizer = Summarizer(container, repeats=True, leaves=self.leaves(container))
+            self._summaries[id(container)] = summarizer
         return self.ctx.marker(count, unit, f"{_label(path)} {detail}{summarizer.of(runs)}")
 
     def _string(self, value: str, budget: float, path: str, where: Where | None) -> str:
