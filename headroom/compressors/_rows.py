@@ -251,6 +251,7 @@ def _identity(value: Any) -> str | tuple[str]:
 
 
 _LITERALS = {None: "null", True: "true", False: "false"}
+_UNSAFE = re.compile(r"[\]\n\r\"\\]")  # what a summary cannot hold inside a marker
 
 
 def _diverse(leaves: Leaves) -> list[int]:
@@ -298,8 +299,13 @@ class Summarizer:
             if len(self._columns) >= 12:
                 break
 
-    def of(self, runs: list[tuple[int, int]]) -> str:
-        """The summary of the items in ``runs`` (``(start, end)``, end exclusive), with a leading space."""
+    def of(self, runs: list[tuple[int, int]], room: int | None = None) -> str:
+        """The summary of the items in ``runs`` (``(start, end)``, end exclusive), with a leading space.
+
+        ``room``: at most that many characters, in whole parts (none when the first does not
+        fit). Under a small budget a marker's summary took most of the room it was planned in
+        (a marker is planned at a fixed cost, its summary is up to 120 characters): a room that
+        kept the asked-for row rendered over its target and the fit search fell back to less."""
         parts: list[str] = []
         for key, column, numeric in self._columns:
             values = [v for start, end in runs for v in column[start:end] if v is not _MISSING]
@@ -315,8 +321,11 @@ class Summarizer:
                 parts.append(f"{str(values[0])[:24]}..{str(values[-1])[:24]}")
             if len(parts) >= 3:
                 break
+        if room is not None:
+            while parts and len(re.sub(_UNSAFE, "", " " + "; ".join(parts))) > min(room, 120):
+                parts.pop()
         text = (" " + "; ".join(parts)) if parts else ""
-        return re.sub(r"[\]\n\r\"\\]", "", text)[:120]
+        return re.sub(_UNSAFE, "", text)[:120]
 
 
 @dataclass(frozen=True)
