@@ -110,7 +110,8 @@ def priority(items: list[Any], query: str | None, leaves: Leaves | None = None) 
     # then the first failures, the edges, the other failures and matches, unusual values, one
     # item for each value of a categorical field, and the rest in order (contiguous, so markers
     # stay few)
-    for group in (failures[:5], [0, n - 1], failures, relevant, _unusual(leaves), _diverse(leaves), range(n)):
+    full = _columns(leaves, 1.0)  # the fields every item has, read by both scans below
+    for group in (failures[:5], [0, n - 1], failures, relevant, _unusual(full, n), _diverse(full), range(n)):
         for index in group:
             ordered.setdefault(index, None)
     return Ranking(list(ordered), len(asked), len(singled))
@@ -195,11 +196,10 @@ def _number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _unusual(leaves: Leaves) -> list[int]:
+def _unusual(full: dict[str, list[Any]], n: int) -> list[int]:
     """Items holding a rare value of a categorical field, an outlying number, or a change point."""
     picked: list[int] = []
-    n = len(leaves)
-    for values in _columns(leaves, 1.0).values():
+    for values in full.values():
         if _MISSING in values:
             continue
         numbers = _all_numbers(values) if len(values) >= 8 else None
@@ -254,11 +254,11 @@ _LITERALS = {None: "null", True: "true", False: "false"}
 _UNSAFE = re.compile(r"[\]\n\r\"\\]")  # what a summary cannot hold inside a marker
 
 
-def _diverse(leaves: Leaves) -> list[int]:
+def _diverse(full: dict[str, list[Any]]) -> list[int]:
     """The first item holding each value of every categorical field (2 to 16 values), so the
     kept items show every kind there is."""
     picked: set[int] = set()
-    for values in _columns(leaves, 1.0).values():
+    for values in full.values():
         firsts: dict[str | tuple[str], int] = {}
         for index, value in enumerate(values):
             firsts.setdefault(_identity(value), index)
