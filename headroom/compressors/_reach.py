@@ -12,6 +12,12 @@ overshoots lowers it (by the same ratio, or to the middle once a fitting room
 is known). The best fitting rendering seen is returned, so a search that runs
 out of tries still gives the fullest result that fits, and the caller records
 why it fell short (``short_of``).
+
+A compressor whose rendering is not monotone in the room (JSON: a room of 53
+rendered 66 tokens and one of 82 rendered 45, as the markers and the forms
+traded places) passes ``rank``: every fitting rendering the search saw is
+compared by it (the asked-for units kept, then the tokens), so a short result
+that kept what the question asks for is not traded for a fuller one that lost it.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ def reach(
     *,
     tries: int = 8,
     floor: float = FLOOR,
+    rank: Callable[[_T, int], tuple[float, ...]] | None = None,
 ) -> tuple[_T, int] | None:
     """The fullest ``(result, tokens)`` within ``target`` that ``attempt`` rendered, or None.
 
@@ -40,8 +47,10 @@ def reach(
     own estimated tokens) and returns it with its real token count, or None
     when ``room`` yields nothing to return (everything kept, or nothing fits):
     the search then treats that room as too large when a smaller one already
-    fitted, and as too small otherwise.
+    fitted, and as too small otherwise. ``rank(result, tokens)`` orders the
+    fitting renderings (highest wins); without it, the most tokens win.
     """
+    order: Callable[[_T, int], tuple[float, ...]] = rank or (lambda _, tokens: (tokens,))
     best: tuple[_T, int] | None = None
     low, high = 0.0, math.inf  # the largest room that fitted, the smallest that overshot
     for _ in range(tries):
@@ -59,7 +68,7 @@ def reach(
             ratio = room * target / max(1, got[1]) * 0.97
             nxt = (low + high) / 2 if best is not None else ratio
         else:
-            if best is None or got[1] > best[1]:
+            if best is None or order(*got) > order(*best):
                 best = got
             if got[1] >= floor * target:
                 return best

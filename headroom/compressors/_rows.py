@@ -21,7 +21,9 @@ from typing import Any
 
 from headroom.relevance import BM25, MEASURES, STOP_WORDS, as_number, as_ordered, superlative, terms, with_forms
 
-__all__ = ["Choice", "Ranking", "Summarizer", "choose", "priority", "ranges", "row_text"]
+__all__ = ["Choice", "Leaves", "Ranking", "Summarizer", "choose", "leaves_of", "priority", "ranges", "row_text"]
+
+Leaves = list[list[tuple[str, Any]]]  # each item's leaves: (dotted key path, value)
 
 _FAILURE = re.compile(
     r"\b(error|errors|errored|fail|failed|failing|failure|fatal|exception|panic|timeout|timed out|"
@@ -48,6 +50,13 @@ def _leaves(item: Any, prefix: str = "") -> list[tuple[str, Any]]:
             return [(f"{prefix}{k}.".rstrip("."), v) for k, v in item.items()]
         return [leaf for k, v in item.items() for leaf in _leaves(v, f"{prefix}{k}.")]
     return [(prefix.rstrip("."), item)]
+
+
+def leaves_of(items: list[Any]) -> Leaves:
+    """Each item's leaves, walked once: ``priority`` and ``Summarizer`` both read them, and a
+    caller ranking and summarizing the same items passes them to both (a 1 MB listing's 5,904
+    rows were walked twice, about a tenth of the call)."""
+    return [_leaves(item) for item in items]
 
 
 def _failed(leaves: list[tuple[str, Any]]) -> bool:
@@ -77,10 +86,11 @@ class Ranking:
     named: int = 0  # of those, how many the question names outright (or picks by a superlative)
 
 
-def priority(items: list[Any], query: str | None) -> Ranking:
-    """Rank ``items``: what the question asks for, failures, the edges, unusual values, then the rest in order."""
+def priority(items: list[Any], query: str | None, leaves: Leaves | None = None) -> Ranking:
+    """Rank ``items``: what the question asks for, failures, the edges, unusual values, then the
+    rest in order. ``leaves``: ``leaves_of(items)``, when the caller already has them."""
     n = len(items)
-    leaves = [_leaves(item) for item in items]
+    leaves = leaves_of(items) if leaves is None else leaves
     failures = [i for i in range(n) if _failed(leaves[i])]
     # key names are searchable too ("which package..." names a field): a nested key few rows have
     # singles them out. A name every row has is left out: BM25 still gives it a small positive
@@ -100,13 +110,14 @@ def priority(items: list[Any], query: str | None) -> Ranking:
     # then the first failures, the edges, the other failures and matches, unusual values, one
     # item for each value of a categorical field, and the rest in order (contiguous, so markers
     # stay few)
-    for group in (failures[:5], [0, n - 1], failures, relevant, _unusual(leaves), _diverse(leaves), range(n)):
+    full = _columns(leaves, 1.0)  # the fields every item has, read by both scans below
+    for group in (failures[:5], [0, n - 1], failures, relevant, _unusual(full, n), _diverse(full), range(n)):
         for index in group:
             ordered.setdefault(index, None)
     return Ranking(list(ordered), len(asked), len(singled))
 
 
-def _extremes(leaves: list[list[tuple[str, Any]]], query: str | None, keep: int = 3) -> list[int]:
+def _extremes(leaves: Leaves, query: str | None, keep: int = 3) -> list[int]:
     """The items holding the extreme values a superlative of the question asks for, most extreme first.
 
     The field is the ordered one (numbers, strings that hold only a number:
@@ -137,7 +148,7 @@ def _extremes(leaves: list[list[tuple[str, Any]]], query: str | None, keep: int 
     return sorted(held, key=lambda i: held[i], reverse=direction > 0)[:keep]  # stable: ties in order
 
 
-def _named(items: list[Any], leaves: list[list[tuple[str, Any]]], query: str) -> list[int]:
+def _named(items: list[Any], leaves: Leaves, query: str) -> list[int]:
     """Items the query names outright, the most singled out first.
 
     An item is named by one of its values (``hypothesis`` for a package row), by
@@ -164,7 +175,7 @@ def _named(items: list[Any], leaves: list[list[tuple[str, Any]]], query: str) ->
     return sorted((i for i, score in scores.items() if score > 0), key=lambda i: (-scores[i], i))
 
 
-def _columns(leaves: list[list[tuple[str, Any]]], share: float) -> dict[str, list[Any]]:
+def _columns(leaves: Leaves, share: float) -> dict[str, list[Any]]:
     """The values of each leaf key held by at least ``share`` of the items, one per item
     (``_MISSING`` where an item lacks it). The entries of a wide object all have
     different keys: none of them is a column."""
@@ -185,11 +196,10 @@ def _number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _unusual(leaves: list[list[tuple[str, Any]]]) -> list[int]:
+def _unusual(full: dict[str, list[Any]], n: int) -> list[int]:
     """Items holding a rare value of a categorical field, an outlying number, or a change point."""
     picked: list[int] = []
-    n = len(leaves)
-    for values in _columns(leaves, 1.0).values():
+    for values in full.values():
         if _MISSING in values:
             continue
         numbers = _all_numbers(values) if len(values) >= 8 else None
@@ -231,14 +241,24 @@ def _identity(value: Any) -> str | tuple[str]:
     """A value's identity for counting equal values: a string is itself, anything else its
     canonical JSON in a 1-tuple (never equal to a string), the same classes as comparing
     ``json.dumps(value, sort_keys=True)`` for every value, without encoding each string cell."""
-    return value if isinstance(value, str) else (json.dumps(value, sort_keys=True),)
+    if isinstance(value, str):
+        return value
+    if type(value) is int:  # what ``json.dumps`` writes for an int, without its encoder (most cells)
+        return (int.__repr__(value),)
+    if value is None or value is True or value is False:
+        return (_LITERALS[value],)
+    return (json.dumps(value, sort_keys=True),)
 
 
-def _diverse(leaves: list[list[tuple[str, Any]]]) -> list[int]:
+_LITERALS = {None: "null", True: "true", False: "false"}
+_UNSAFE = re.compile(r"[\]\n\r\"\\]")  # what a summary cannot hold inside a marker
+
+
+def _diverse(full: dict[str, list[Any]]) -> list[int]:
     """The first item holding each value of every categorical field (2 to 16 values), so the
     kept items show every kind there is."""
     picked: set[int] = set()
-    for values in _columns(leaves, 1.0).values():
+    for values in full.values():
         firsts: dict[str | tuple[str], int] = {}
         for index, value in enumerate(values):
             firsts.setdefault(_identity(value), index)
@@ -254,10 +274,18 @@ class Summarizer:
 
     Up to three fields: counts of the values of a low-cardinality field, the
     min..max of a numeric one; for plain values, their range or first..last.
+
+    With ``repeats`` the counts are given only for values that repeat in the
+    run: ``name pkg000x1,pkg001x1,pkg003x1`` lists the names at a token or more
+    each and says nothing a count can, and under a small room that summary cost
+    more than the row it stood beside (a JSON listing's one marker for four rows
+    took 40 tokens, planned as 27, so a room that kept the asked-for row
+    overshot and the fit search ended on a bare summary).
     """
 
-    def __init__(self, items: list[Any]) -> None:
-        leaves = [_leaves(item) for item in items]
+    def __init__(self, items: list[Any], *, repeats: bool = False, leaves: Leaves | None = None) -> None:
+        self._repeats = repeats
+        leaves = leaves_of(items) if leaves is None else leaves
         self._columns: list[tuple[str, list[Any], bool]] = []
         for key, values in _columns(leaves, 0.5).items():
             present = [v for v in values if v is not _MISSING]
@@ -271,8 +299,13 @@ class Summarizer:
             if len(self._columns) >= 12:
                 break
 
-    def of(self, runs: list[tuple[int, int]]) -> str:
-        """The summary of the items in ``runs`` (``(start, end)``, end exclusive), with a leading space."""
+    def of(self, runs: list[tuple[int, int]], room: int | None = None) -> str:
+        """The summary of the items in ``runs`` (``(start, end)``, end exclusive), with a leading space.
+
+        ``room``: at most that many characters, in whole parts (none when the first does not
+        fit). Under a small budget a marker's summary took most of the room it was planned in
+        (a marker is planned at a fixed cost, its summary is up to 120 characters): a room that
+        kept the asked-for row rendered over its target and the fit search fell back to less."""
         parts: list[str] = []
         for key, column, numeric in self._columns:
             values = [v for start, end in runs for v in column[start:end] if v is not _MISSING]
@@ -281,15 +314,18 @@ class Summarizer:
             distinct = len(set(map(str, values)))  # counted in full only when a few values repeat
             if numeric and distinct > 3:
                 parts.append(f"{key} {min(values):g}..{max(values):g}".lstrip())
-            elif distinct <= 4 and len(values) >= 3:
+            elif distinct <= 4 and len(values) >= 3 and (distinct < len(values) or not self._repeats):
                 counts = Counter(str(v) if v != "" else "''" for v in values)
                 parts.append(f"{key} ".lstrip() + ",".join(f"{v}x{c}" for v, c in counts.most_common(3)))
             elif not key and len(values) > 1:  # plain values: the first and the last
                 parts.append(f"{str(values[0])[:24]}..{str(values[-1])[:24]}")
             if len(parts) >= 3:
                 break
+        if room is not None:
+            while parts and len(re.sub(_UNSAFE, "", " " + "; ".join(parts))) > min(room, 120):
+                parts.pop()
         text = (" " + "; ".join(parts)) if parts else ""
-        return re.sub(r"[\]\n\r\"\\]", "", text)[:120]
+        return re.sub(_UNSAFE, "", text)[:120]
 
 
 @dataclass(frozen=True)

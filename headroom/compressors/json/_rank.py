@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from headroom.compressors._rows import Choice, Ranking, Summarizer, choose, priority
+from headroom.compressors._rows import Choice, Leaves, Ranking, Summarizer, choose, leaves_of, priority
 from headroom.compressors.json._forms import dump
 from headroom.compressors.json._where import RECORD as _RECORD
 from headroom.compressors.json._where import Where
@@ -72,10 +72,12 @@ class Measured:
         self._hot: dict[Where, float] | None = None
         self._matches: dict[int, list[int]] = {}
         self._summaries: dict[int, Summarizer] = {}
+        self._leaves: dict[int, Leaves] = {}
         self._spans: dict[Where, tuple[int, int]] | None = None
         self._hot_parents: set[int] = set()
         self._spelled: frozenset[int] | None = None
         self._shown: set[int] = set()
+        self.asked_kept = 0  # of the containers the question asks for, how many the last shrink showed
         self.query_terms = word_forms(set(terms(ctx.query))) if ctx.query else set()
         self._named: dict[str, bool] = {}
         self._plain: set[int] | None = None
@@ -250,8 +252,10 @@ class Measured:
     def _ranking(self, container: dict[str, Any] | list[Any]) -> Ranking:
         ranking = self._rankings.get(id(container))
         if ranking is None:
-            items = [{k: v} for k, v in container.items()] if isinstance(container, dict) else container
-            ranking = priority(items, self.ctx.query)
+            if isinstance(container, dict):
+                ranking = priority([{k: v} for k, v in container.items()], self.ctx.query)
+            else:
+                ranking = priority(container, self.ctx.query, self.leaves(container))
             hot = self._hot_children(container)
             if hot:  # the branches holding the leaves that match best lead what the question asks for
                 named, matched = ranking.order[: ranking.named], ranking.order[ranking.named : ranking.asked]
@@ -259,6 +263,13 @@ class Measured:
                 ranking = Ranking(list(dict.fromkeys(asked + ranking.order)), len(asked), ranking.named)
             self._rankings[id(container)] = ranking
         return ranking
+
+    def leaves(self, container: list[Any]) -> Leaves:
+        """The leaves of an array's items, walked once for its ranking and its markers' summaries."""
+        found = self._leaves.get(id(container))
+        if found is None:
+            found = self._leaves[id(container)] = leaves_of(container)
+        return found
 
     def _hot_children(self, container: dict[str, Any] | list[Any]) -> list[int]:
         """Indexes of the children on the way to a leaf that matches the question best, best first.

@@ -46,6 +46,8 @@ from headroom.compressors.json._where import raw_cut as _raw_cut
 
 __all__ = ["Shrinker"]
 
+_SUMMARY = 1 / 5  # the share of its room a marker's summary may take
+
 
 class Shrinker(Measured):
     """One document, shrunk to any budget (in estimated tokens) on request; what it measures
@@ -56,6 +58,7 @@ class Shrinker(Measured):
         of the containers in it that the question asks for (``spelled``), kept whole or shrunk."""
         self.omitted = Counter()
         self._shown = set()
+        self.asked_kept = 0
         shrunk = self._value(self.data, budget, "", None)
         return shrunk, self.omitted, frozenset(self._shown)
 
@@ -78,6 +81,7 @@ class Shrinker(Measured):
             shown = self._array(value, budget, path)
         if id(value) in self.spelled():
             self._shown.add(id(shown))  # the shrunk document holds ``shown``, so its id stays its own
+            self.asked_kept += isinstance(shown, (dict, list))  # shown, whole or shrunk, not a marker
         return shown
 
     def _object(self, value: dict[str, Any], budget: float, path: str) -> Any:
@@ -147,7 +151,7 @@ class Shrinker(Measured):
         profile = self._profile(value)
         listed = _listed(len(value), profile.key_total, budget)
         if not listed and budget < 2 * _MARKER:
-            return self._whole(value, path)
+            return self._whole(value, path, budget)
         costs = self._entry_costs(value, listed)
         choice = self._pick(value, costs, budget - (profile.key_total if listed else 0.0))
         if listed and budget >= 2 * _MARKER:
@@ -161,7 +165,9 @@ class Shrinker(Measured):
                     listed, choice = False, bare
         items = list(value.items())
         out: dict[str, Any] = {}
-        for item in choice.layout():
+        layout = choice.layout()
+        share = budget / max(1, sum(not isinstance(item, int) for item in layout))  # each marker's room
+        for item in layout:
             if isinstance(item, int):
                 key, child = items[item]
                 grant = choice.keep[item] - (0.0 if listed else profile.keys[item])
@@ -171,13 +177,13 @@ class Shrinker(Measured):
             detail = ranges(item)
             if not listed:
                 detail += f" {_cut(dropped[0])}..{_cut(dropped[-1])}"
-            marker = self._marker(value, len(dropped), "keys", path, detail, item)
+            marker = self._marker(value, len(dropped), "keys", path, detail, item, share)
             out[marker] = dropped if listed else None
         return out
 
     def _array(self, value: list[Any], budget: float, path: str) -> Any:
         if budget < _MARKER:
-            return self._whole(value, path)
+            return self._whole(value, path, budget)
         unit = self._profile(value).unit
         factor = self.rows_factor if value is self.rows else 1.0
         costs = self._costs.get((id(value), False))
@@ -192,9 +198,11 @@ class Shrinker(Measured):
         sizes = self._profile(value).sizes
         done: dict[int, Any] = {}
         markers: dict[int, str] = {}
+        share = budget / max(1, sum(not isinstance(item, int) for item in layout))  # each marker's room
         for position, item in enumerate(layout):
             if not isinstance(item, int):
-                markers[position] = self._marker(value, sum(e - s for s, e in item), unit, path, ranges(item), item)
+                count = sum(e - s for s, e in item)
+                markers[position] = self._marker(value, count, unit, path, ranges(item), item, share)
         spent = sum(len(m) for m in markers.values()) * self.tpc + len(value) * 0.3
         for index in whole:
             grant = choice.keep[index] / factor
@@ -211,20 +219,34 @@ class Shrinker(Measured):
         """Estimated tokens of a value as shown: the original's estimate when it is kept as it is."""
         return self.tokens(original) if shown is original else len(self._dump(shown)) * self.tpc
 
-    def _whole(self, value: dict[str, Any] | list[Any], path: str) -> str:
+    def _whole(self, value: dict[str, Any] | list[Any], path: str, budget: float) -> str:
         """``value`` replaced by one marker string."""
         unit = self._profile(value).unit
-        return self._marker(value, len(value), unit, path, f"1-{len(value)}", [(0, len(value))])
+        return self._marker(value, len(value), unit, path, f"1-{len(value)}", [(0, len(value))], budget)
 
     def _marker(
-        self, container: Any, count: int, unit: str, path: str, detail: str, runs: list[tuple[int, int]]
+        self,
+        container: Any,
+        count: int,
+        unit: str,
+        path: str,
+        detail: str,
+        runs: list[tuple[int, int]],
+        room: float,
     ) -> str:
+        """A marker for ``runs`` of ``container``, planned within ``room`` tokens: its summary
+        takes at most ``_SUMMARY`` of that room (whole parts, or none), so under a small room
+        the marker stays near what it was planned at and the room goes to what is kept."""
         self.omitted[unit] += count
         summarizer = self._summaries.get(id(container))
         if summarizer is None:
-            children = list(container.values()) if isinstance(container, dict) else container
-            summarizer = self._summaries[id(container)] = Summarizer(children)
-        return self.ctx.marker(count, unit, f"{_label(path)} {detail}{summarizer.of(runs)}")
+            if isinstance(container, dict):
+                summarizer = Summarizer(list(container.values()), repeats=True)
+            else:
+                summarizer = Summarizer(container, repeats=True, leaves=self.leaves(container))
+            self._summaries[id(container)] = summarizer
+        summary = summarizer.of(runs, int(room * _SUMMARY / self.tpc))
+        return self.ctx.marker(count, unit, f"{_label(path)} {detail}{summary}")
 
     def _string(self, value: str, budget: float, path: str, where: Where | None) -> str:
         limit = max(_MIN_STRING, min(self.long_string, int(budget / self.tpc)))

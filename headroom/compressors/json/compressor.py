@@ -197,17 +197,19 @@ class _Document:
     def fit(self, target: int) -> Compressed | None:
         """The shrunk document within ``target`` real tokens, as close to it as the search gets, or None."""
 
-        def attempt(budget: float) -> tuple[tuple[str, str, dict[str, int]], int] | None:
+        def attempt(budget: float) -> tuple[tuple[str, str, dict[str, int], int], int] | None:
             shrunk, omitted, spelled = self.shrinker.shrink(budget)
             if not omitted:
                 return None
             tokens, text, kind = self._cheapest(self._render(shrunk, spelled))
-            return (text, kind, dict(omitted)), tokens
+            return (text, kind, dict(omitted), self.shrinker.asked_kept), tokens
 
-        found = reach(attempt, target * 0.95, target)
+        # the room is not monotone in what it renders (markers and forms trade places), so of the
+        # fitting renderings the search saw, the one showing the most asked-for containers wins
+        found = reach(attempt, target * 0.95, target, rank=lambda got, tokens: (got[3], tokens))
         if found is None:
             return None
-        (text, kind, omitted), tokens = found
+        (text, kind, omitted, _), tokens = found
         why = "the next value to show would not fit"
         return Compressed(text, omitted=omitted, output_kind=kind, fallbacks=short_of(tokens, target, why))
 
