@@ -23,12 +23,12 @@ from collections.abc import Sequence
 from headroom.compressors.diff._parse import Hunk, hunk_header, is_context
 from headroom.relevance import terms
 
-__all__ = ["Form", "focus", "plain", "runs", "scoped", "trim"]
+__all__ = ["Form", "counterparts", "focus", "plain", "runs", "scoped", "trim"]
 
 # a line that opens a definition, across languages (the vocabulary, not a parser)
 _DEFINITION = re.compile(
     r"\s*(?:(?:export|public|private|protected|internal|static|async|pub|default|abstract|final)\s+)*"
-    r"(?:def|class|function|func|fn|sub|struct|interface|impl|module|trait|enum|object|proc)\b"
+    r"(?:def|class|function|func|fn|sub|struct|interface|impl|module|trait|enum|object|proc)\b\s*(\w*)"
 )
 
 # a question that asks for a definition: the vocabulary of "which function / class was added"
@@ -97,7 +97,9 @@ def focus(
         return None
     wanted = [kind in ("+", "-") and scores[body[j]] >= best * share for j, kind in enumerate(kinds)]
     if not pair:  # the smallest form: the best line, and the lines that tie with it (up to _TIES)
-        tops = sorted(changed, key=lambda j: (-scores[body[j]], kinds[j] != "+", j))
+        # the old side of a change tied with its own new side is the same answer, older
+        older = {removed for removed, added in counterparts(kinds) if scores[body[added]] >= scores[body[removed]]}
+        tops = sorted((j for j in changed if j not in older), key=lambda j: (-scores[body[j]], kinds[j] != "+", j))
         tied = {j for j in tops[:_TIES] if scores[body[j]] >= best}
         wanted = [j in tied for j in range(len(kinds))]
     elif not applies:
@@ -132,16 +134,29 @@ def _pair(kinds: list[str], wanted: list[bool]) -> None:
     """Add to each wanted changed line its counterpart: in a block of removed lines followed by
     added ones, the n-th removed line and the n-th added line are one line before and after the
     change, and a reader needs both sides to see what changed."""
+    for removed, added in counterparts(kinds):
+        if wanted[removed] or wanted[added]:
+            wanted[removed] = wanted[added] = True
+
+
+def counterparts(kinds: Sequence[str]) -> list[tuple[int, int]]:
+    """``(removed, added)`` for each change of one line: in a block of changed lines, the n-th
+    removed line and the n-th added line."""
+    out: list[tuple[int, int]] = []
     for first, end in runs([kind in ("+", "-") for kind in kinds]):
         removed = [j for j in range(first, end) if kinds[j] == "-"]
         added = [j for j in range(first, end) if kinds[j] == "+"]
-        for side, other in ((removed, added), (added, removed)):
-            for n, j in enumerate(side):
-                if wanted[j] and n < len(other):
-                    wanted[other[n]] = True
+        out += zip(removed, added)
+    return out
 
 
-def scoped(lines: list[str], hunks: Sequence[Hunk], scores: dict[int, float], query: str | None = None) -> list[float]:
+def scoped(
+    lines: list[str],
+    hunks: Sequence[Hunk],
+    scores: dict[int, float],
+    query: str | None = None,
+    paths: Sequence[str] = (),
+) -> list[float]:
     """Each hunk line's score, a matching line raised by half the scores of the scopes it sits in.
 
     A question names the function or class a change sits in and a word of the change; the scopes
@@ -157,8 +172,22 @@ def scoped(lines: list[str], hunks: Sequence[Hunk], scores: dict[int, float], qu
     When the question asks for a definition ("which new function ...", "what helper was added"),
     a definition line holding a query word counts twice: it is the answer, where its body's lines
     only repeat its name.
+
+    A line in the function the question names counts twice too: the definition it sits in (or the
+    one its ``@@`` line names) is a word of the question as written, or it is that definition and
+    holds another of the question's words besides the name and the diff's ``paths``. "The change to
+    ``_translate`` that touched STAR": a call ``parts = _translate(pat, STAR, '.')`` in ``translate``
+    shares every word with ``def _translate(pat, STAR, QUESTION_MARK)`` and, shorter, ranked first.
+    (``def __getattr__(name)`` alone is not the answer to how ``__getattr__`` deals with ``OpenWrapper``.)
+
+    Last, the new side of a one-line change takes the old side's score when it holds every word of
+    the question the old side holds: they are one answer, and BM25's length norm ranked the shorter
+    old side first (``s = rangec / (2.0-sumc)`` kept alone over the line that replaced it).
     """
     wanted = set(terms(query or ""))
+    common = {term for path in paths for term in terms(path)}
+    # the names the question writes as words (``_translate``, not the ``translate`` a split finds in it)
+    names = {word.lower() for word in re.findall(r"\w+", query or "")} - common
     definitions = bool(query and _ASKS_DEFINITION.search(query))
     found: dict[int, set[str]] = {}
 
@@ -174,7 +203,9 @@ def scoped(lines: list[str], hunks: Sequence[Hunk], scores: dict[int, float], qu
     out = [0.0] * len(lines)
     for hunk in hunks:
         outer = scores.get(hunk.start, 0.0)
-        stack: list[tuple[int, int, float]] = []  # (indent, line, score) of the open definitions
+        opened = _DEFINITION.match(hunk.suffix.strip())
+        enclosing = opened[1] if opened else ""
+        stack: list[tuple[int, int, float, str]] = []  # (indent, line, score, name) of the open definitions
         for number in range(hunk.start + 1, hunk.end):
             text = lines[number][1:]
             body = text.lstrip()
@@ -183,15 +214,27 @@ def scoped(lines: list[str], hunks: Sequence[Hunk], scores: dict[int, float], qu
                 while stack and stack[-1][0] >= indent:
                     stack.pop()
             own = scores.get(number, 0.0)
+            definition = _DEFINITION.match(text) if body else None
             if own > 0:
                 line = matched(number)
                 raised = lent(hunk.start, outer, line) if outer else 0.0
-                raised += sum(lent(at, score, line) for _, at, score in stack if score)
+                raised += sum(lent(at, score, line) for _, at, score, _ in stack if score)
                 out[number] = own + raised / 2
-                if definitions and _DEFINITION.match(text):
+                if definitions and definition:
                     out[number] += own
-            if body and _DEFINITION.match(text):
-                stack.append((indent, number, own))
+                if definition:  # its own name, when it holds another of the question's words too
+                    name = definition[1] if line - set(terms(definition[1])) - common else ""
+                else:  # the definition it sits in, or the function its @@ line names
+                    name = stack[-1][3] if stack else enclosing
+                if name.lower() in names:
+                    out[number] += own
+            if definition:
+                stack.append((indent, number, own, definition[1]))
+        kinds = [lines[number][:1] for number in range(hunk.start + 1, hunk.end)]
+        for removed, added in counterparts(kinds):
+            old, new = hunk.start + 1 + removed, hunk.start + 1 + added
+            if out[old] > out[new] > 0 and matched(old) <= matched(new):
+                out[new] = out[old]
     return out
 
 
