@@ -594,3 +594,16 @@ def test_the_new_side_of_a_change_is_kept_when_both_sides_hold_the_question_word
         out = compress(original, target, query)
         assert out is not None and fact in out, target
         check_accounting(original, out)
+
+
+def test_a_bulky_matching_hunk_comes_after_the_others_so_the_room_is_filled() -> None:
+    """``diff -ruN packaging-24.1 packaging-24.2`` at 3,707 tokens (budget_use.py's 10% case): a
+    140-line added block of ``test_metadata.py`` matches strongly and must stay whole while the text
+    applies (1,470 tokens); the run of steps stopped at it with a fifth of the room unused. Added
+    after the other matching hunks, the room is used to 0.9 and the asked-for definition stays."""
+    original = (CORPUS / "diff_packaging_24.1_24.2.diff").read_text()
+    query = "Which new function for license expressions was added to packaging's source code?"
+    out = DiffCompressor().compress(original, 3707, PieceContext(make_handle(original), COUNTER, query))
+    assert out is not None and "+def canonicalize_license_expression(\n" in out.text
+    assert COUNTER.count(out.text) >= 0.9 * 3707
+    assert not any("under 0.9 of the target" in note for note in out.fallbacks)

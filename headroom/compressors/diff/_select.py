@@ -24,6 +24,8 @@ SHORT = "diff: under 0.9 of the target used: the next hunk, commit or --stat lin
 _HEADLESS_FORMS = frozenset(
     {"plain_bare", "single", "bare", "loose", "spread", "matched", *(f"top{k}" for k in LADDER)}
 )  # forms that no longer apply as a patch
+# a matching hunk whose smallest form costs more than this many times the median one is added last
+_BULKY = 8
 _WIDENED = frozenset({"narrow", "focused"})  # forms widened to apply, grown into only while the text applies
 # said when marks carry only their ranges, the last resort before no hunk at all
 _BRIEF = "diff: marks carry their line ranges only (no file names or counts) to keep the hunk the query ranks first"
@@ -247,7 +249,18 @@ def _sequence(profile: Profile, headless: int, excluded: frozenset[int]) -> list
     strong = [index for index in matching if profile.peaks[index] >= best / 2]
     weak = [index for index in matching if profile.peaks[index] < best / 2]
     ladder = tuple(f"plain_top{k}" for k in LADDER) if headless > 1 else ("bare", *(f"top{k}" for k in LADDER))
-    for units in (strong, weak):
+    # a matching hunk whose smallest form is many times a typical one's (a 140-line added block that
+    # must stay whole while the text applies) comes after the other matching hunks, not before them:
+    # the run of steps stopped at it with a fifth of the room unused and every later hunk left out
+    sizes = sorted(_smallest(profile, index, headless) for index in matching)
+    bulky = {
+        index for index in matching if sizes and _smallest(profile, index, headless) > _BULKY * sizes[len(sizes) // 2]
+    }
+    for units in (
+        [i for i in strong if i not in bulky],
+        [i for i in weak if i not in bulky],
+        [i for i in matching if i in bulky],
+    ):
         for index in units:
             add(index)
         grow(("plain_bare", *ladder, "loose", "spread", "matched", "narrow", "focused"), units)
