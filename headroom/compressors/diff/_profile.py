@@ -68,6 +68,8 @@ class Profile:
     names: list[str] = field(default_factory=list)  # each file's short name in marks (``short_names``)
     # by (headless: 0, 1, or 2 with plain forms; hunks given to marks with their commits)
     steps: dict[tuple[int, frozenset[int]], list[tuple[int, Form, int]]] = field(default_factory=dict, compare=False)
+    # the marks written for this piece, by range and form (``_render.write``): the budget search renders it often
+    marks: dict[tuple[int, int, bool, bool], tuple[str, str, int]] = field(default_factory=dict, compare=False)
 
     @property
     def strong_count(self) -> int:

@@ -119,7 +119,9 @@ def by_commit(profile: Profile, target: int, ctx: PieceContext) -> Compressed | 
         for k in kept:
             start, head, _ = profile.commits[k]
             omitted[start:head] = [False] * (head - start)
-        out, counts = write(diff, omitted, {}, set(), ctx, patches_under_stat=True, names=profile.names)
+        out, counts = write(
+            diff, omitted, {}, set(), ctx, patches_under_stat=True, names=profile.names, marks=profile.marks
+        )
         cost = ctx.counter.count(out)
         if cost <= target:
             return Compressed(out, omitted=counts, fallbacks=(SHORT,) if cost < 0.9 * target else ())
@@ -281,7 +283,7 @@ def _render(
     if not diff.hunks:
         for number in diff.stat:
             omitted[number] = number not in chosen
-        return write(diff, omitted, header_at, replaced, ctx, brief=brief, names=profile.names)
+        return write(diff, omitted, header_at, replaced, ctx, brief=brief, names=profile.names, marks=profile.marks)
     for index, hunk in enumerate(diff.hunks):
         form = chosen.get(index, ())
         if form is None:
@@ -304,4 +306,4 @@ def _render(
             omitted[section.start : section.header_end] = [True] * (section.header_end - section.start)
     for number in dropped:
         omitted[number] = True
-    return write(diff, omitted, header_at, replaced, ctx, brief=brief, names=profile.names)
+    return write(diff, omitted, header_at, replaced, ctx, brief=brief, names=profile.names, marks=profile.marks)
