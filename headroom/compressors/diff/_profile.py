@@ -70,6 +70,7 @@ class Profile:
     steps: dict[tuple[int, frozenset[int]], list[tuple[int, Form, int]]] = field(default_factory=dict, compare=False)
     # the marks written for this piece, by range and form (``_render.write``): the budget search renders it often
     marks: dict[tuple[int, int, bool, bool], tuple[str, str, int]] = field(default_factory=dict, compare=False)
+    form_costs: dict[tuple[int, Form], int] = field(default_factory=dict, compare=False)  # ``_select._cost``
 
     @property
     def strong_count(self) -> int:

@@ -130,12 +130,21 @@ def by_commit(profile: Profile, target: int, ctx: PieceContext) -> Compressed | 
 
 
 def _cost(profile: Profile, index: int, form: Form) -> int:
+    """What ``form`` of hunk ``index`` is estimated to cost, computed once per piece (the choice of
+    every room of the budget search compares the same forms)."""
+    key = (index, form)
+    known = profile.form_costs.get(key)
+    if known is not None:
+        return known
     hunk = profile.diff.hunks[index]
     if form is None:
-        return sum(profile.costs[hunk.start : hunk.end])
-    kept = sum(sum(profile.costs[a:b]) for a, b, _ in form)
-    headers = sum(1 for _, _, header in form if header)
-    return kept + headers * profile.header + (len(form) + 1) * profile.marker // 2
+        cost = sum(profile.costs[hunk.start : hunk.end])
+    else:
+        kept = sum(sum(profile.costs[a:b]) for a, b, _ in form)
+        headers = sum(1 for _, _, header in form if header)
+        cost = kept + headers * profile.header + (len(form) + 1) * profile.marker // 2
+    profile.form_costs[key] = cost
+    return cost
 
 
 def _forms(profile: Profile, index: int, headless: int) -> list[Form]:
