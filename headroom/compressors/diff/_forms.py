@@ -44,6 +44,14 @@ _ASKS_DEFINITION = re.compile(
 # one of them kept the other half the time
 _TIES = 3
 
+# a word as written: an identifier, or a dotted or path-like compound (``self.data``, ``Lib/fnmatch.py``)
+_WRITTEN = re.compile(r"[A-Za-z0-9_]+(?:(?:\.|::|/)[A-Za-z0-9_]+)*")
+
+
+def _written(text: str) -> set[str]:
+    return {word.lower() for word in _WRITTEN.findall(text)}
+
+
 # one kept hunk's form: None = verbatim, else its kept stretches (first line, end, new @@ line)
 Form = tuple[tuple[int, int, str], ...] | None
 
@@ -174,7 +182,8 @@ def scoped(
     only repeat its name.
 
     So does the definition of a function the question names, a word of the question as written,
-    when it holds another of the question's words besides the name and the diff's ``paths``: "the
+    when it holds another word of the question as written besides the name and the diff's ``paths``
+    (``self``, a part of ``self.data``, is not one): "the
     change to ``_translate`` that touched STAR" had kept a call ``parts = _translate(pat, STAR,
     '.')``, which shares every word with ``def _translate(pat, STAR, QUESTION_MARK)`` and is
     shorter. (``def __getattr__(name)`` alone is not the answer to how ``__getattr__`` deals with
@@ -189,7 +198,7 @@ def scoped(
     wanted = set(terms(query or ""))
     common = {term for path in paths for term in terms(path)}
     # the names the question writes as words (``_translate``, not the ``translate`` a split finds in it)
-    names = {word.lower() for word in re.findall(r"\w+", query or "")} - common
+    names = {word.lower() for word in _WRITTEN.findall(query or "")} - common
     definitions = bool(query and _ASKS_DEFINITION.search(query))
     found: dict[int, set[str]] = {}
 
@@ -222,7 +231,7 @@ def scoped(
                 out[number] = own + raised / 2
                 if definitions and definition:
                     out[number] += own
-                if definition and definition[1].lower() in names and line - set(terms(definition[1])) - common:
+                if definition and definition[1].lower() in names and len(names & _written(text)) > 1:
                     out[number] += own  # the definition the question names, holding another of its words
             if definition:
                 stack.append((indent, number, own))
