@@ -97,6 +97,8 @@ def focus(
     matching lines with context (a 64-token room held the best line of ``runcall`` and 21 tokens
     unused, where the second best line, the one asked about, took 18).
     """
+    if not any(scores[hunk.start + 1 : hunk.end]):  # no line the question matches (scores are >= 0)
+        return None
     body = range(hunk.start + 1, hunk.end)
     kinds = [lines[i][:1] for i in body]
     changed = [j for j, kind in enumerate(kinds) if kind in ("+", "-")]
