@@ -23,12 +23,12 @@ from collections.abc import Sequence
 from headroom.compressors.diff._parse import Hunk, hunk_header, is_context
 from headroom.relevance import terms
 
-__all__ = ["Form", "focus", "plain", "runs", "scoped", "trim"]
+__all__ = ["Form", "counterparts", "focus", "plain", "runs", "scoped", "trim"]
 
 # a line that opens a definition, across languages (the vocabulary, not a parser)
 _DEFINITION = re.compile(
     r"\s*(?:(?:export|public|private|protected|internal|static|async|pub|default|abstract|final)\s+)*"
-    r"(?:def|class|function|func|fn|sub|struct|interface|impl|module|trait|enum|object|proc)\b"
+    r"(?:def|class|function|func|fn|sub|struct|interface|impl|module|trait|enum|object|proc)\b\s*(\w*)"
 )
 
 # a question that asks for a definition: the vocabulary of "which function / class was added"
@@ -43,6 +43,14 @@ _ASKS_DEFINITION = re.compile(
 # line, two entries of a table that share the asked-for words), and a room of 60 tokens that kept
 # one of them kept the other half the time
 _TIES = 3
+
+# a word as written: an identifier, or a dotted or path-like compound (``self.data``, ``Lib/fnmatch.py``)
+_WRITTEN = re.compile(r"[A-Za-z0-9_]+(?:(?:\.|::|/)[A-Za-z0-9_]+)*")
+
+
+def _written(text: str) -> set[str]:
+    return {word.lower() for word in _WRITTEN.findall(text)}
+
 
 # one kept hunk's form: None = verbatim, else its kept stretches (first line, end, new @@ line)
 Form = tuple[tuple[int, int, str], ...] | None
@@ -89,6 +97,8 @@ def focus(
     matching lines with context (a 64-token room held the best line of ``runcall`` and 21 tokens
     unused, where the second best line, the one asked about, took 18).
     """
+    if not any(scores[hunk.start + 1 : hunk.end]):  # no line the question matches (scores are >= 0)
+        return None
     body = range(hunk.start + 1, hunk.end)
     kinds = [lines[i][:1] for i in body]
     changed = [j for j, kind in enumerate(kinds) if kind in ("+", "-")]
@@ -97,7 +107,9 @@ def focus(
         return None
     wanted = [kind in ("+", "-") and scores[body[j]] >= best * share for j, kind in enumerate(kinds)]
     if not pair:  # the smallest form: the best line, and the lines that tie with it (up to _TIES)
-        tops = sorted(changed, key=lambda j: (-scores[body[j]], kinds[j] != "+", j))
+        # the old side of a change tied with its own new side is the same answer, older
+        older = {removed for removed, added in counterparts(kinds) if scores[body[added]] >= scores[body[removed]]}
+        tops = sorted((j for j in changed if j not in older), key=lambda j: (-scores[body[j]], kinds[j] != "+", j))
         tied = {j for j in tops[:_TIES] if scores[body[j]] >= best}
         wanted = [j in tied for j in range(len(kinds))]
     elif not applies:
@@ -132,16 +144,29 @@ def _pair(kinds: list[str], wanted: list[bool]) -> None:
     """Add to each wanted changed line its counterpart: in a block of removed lines followed by
     added ones, the n-th removed line and the n-th added line are one line before and after the
     change, and a reader needs both sides to see what changed."""
+    for removed, added in counterparts(kinds):
+        if wanted[removed] or wanted[added]:
+            wanted[removed] = wanted[added] = True
+
+
+def counterparts(kinds: Sequence[str]) -> list[tuple[int, int]]:
+    """``(removed, added)`` for each change of one line: in a block of changed lines, the n-th
+    removed line and the n-th added line."""
+    out: list[tuple[int, int]] = []
     for first, end in runs([kind in ("+", "-") for kind in kinds]):
         removed = [j for j in range(first, end) if kinds[j] == "-"]
         added = [j for j in range(first, end) if kinds[j] == "+"]
-        for side, other in ((removed, added), (added, removed)):
-            for n, j in enumerate(side):
-                if wanted[j] and n < len(other):
-                    wanted[other[n]] = True
+        out += zip(removed, added)
+    return out
 
 
-def scoped(lines: list[str], hunks: Sequence[Hunk], scores: dict[int, float], query: str | None = None) -> list[float]:
+def scoped(
+    lines: list[str],
+    hunks: Sequence[Hunk],
+    scores: dict[int, float],
+    query: str | None = None,
+    paths: Sequence[str] = (),
+) -> list[float]:
     """Each hunk line's score, a matching line raised by half the scores of the scopes it sits in.
 
     A question names the function or class a change sits in and a word of the change; the scopes
@@ -157,8 +182,25 @@ def scoped(lines: list[str], hunks: Sequence[Hunk], scores: dict[int, float], qu
     When the question asks for a definition ("which new function ...", "what helper was added"),
     a definition line holding a query word counts twice: it is the answer, where its body's lines
     only repeat its name.
+
+    So does the definition of a function the question names, a word of the question as written,
+    when it holds another word of the question as written besides the name and the diff's ``paths``
+    (``self``, a part of ``self.data``, is not one): "the
+    change to ``_translate`` that touched STAR" had kept a call ``parts = _translate(pat, STAR,
+    '.')``, which shares every word with ``def _translate(pat, STAR, QUESTION_MARK)`` and is
+    shorter. (``def __getattr__(name)`` alone is not the answer to how ``__getattr__`` deals with
+    ``OpenWrapper``.) Raising the lines of the named function's body as well kept 6 more facts on
+    the tuning half at 60 cases a kind, but a line saying ``isSet()`` inside ``def isSet`` then
+    outranked the ``isSet = is_set`` of ``class Event`` the question asked about.
+
+    Last, the new side of a one-line change takes the old side's score when it holds every word of
+    the question the old side holds: they are one answer, and BM25's length norm ranked the shorter
+    old side first (``s = rangec / (2.0-sumc)`` kept alone over the line that replaced it).
     """
     wanted = set(terms(query or ""))
+    common = {term for path in paths for term in terms(path)}
+    # the names the question writes as words (``_translate``, not the ``translate`` a split finds in it)
+    names = {word.lower() for word in _WRITTEN.findall(query or "")} - common
     definitions = bool(query and _ASKS_DEFINITION.search(query))
     found: dict[int, set[str]] = {}
 
@@ -183,15 +225,23 @@ def scoped(lines: list[str], hunks: Sequence[Hunk], scores: dict[int, float], qu
                 while stack and stack[-1][0] >= indent:
                     stack.pop()
             own = scores.get(number, 0.0)
+            definition = _DEFINITION.match(text) if body else None
             if own > 0:
                 line = matched(number)
                 raised = lent(hunk.start, outer, line) if outer else 0.0
                 raised += sum(lent(at, score, line) for _, at, score in stack if score)
                 out[number] = own + raised / 2
-                if definitions and _DEFINITION.match(text):
+                if definitions and definition:
                     out[number] += own
-            if body and _DEFINITION.match(text):
+                if definition and definition[1].lower() in names and len(names & _written(text)) > 1:
+                    out[number] += own  # the definition the question names, holding another of its words
+            if definition:
                 stack.append((indent, number, own))
+        kinds = [lines[number][:1] for number in range(hunk.start + 1, hunk.end)]
+        for removed, added in counterparts(kinds):
+            old, new = hunk.start + 1 + removed, hunk.start + 1 + added
+            if out[old] > out[new] > 0 and matched(old) <= matched(new):
+                out[new] = out[old]
     return out
 
 

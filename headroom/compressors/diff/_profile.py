@@ -68,6 +68,9 @@ class Profile:
     names: list[str] = field(default_factory=list)  # each file's short name in marks (``short_names``)
     # by (headless: 0, 1, or 2 with plain forms; hunks given to marks with their commits)
     steps: dict[tuple[int, frozenset[int]], list[tuple[int, Form, int]]] = field(default_factory=dict, compare=False)
+    # the marks written for this piece, by range and form (``_render.write``): the budget search renders it often
+    marks: dict[tuple[int, int, bool, bool], tuple[str, str, int]] = field(default_factory=dict, compare=False)
+    form_costs: dict[tuple[int, Form], int] = field(default_factory=dict, compare=False)  # ``_select._cost``
 
     @property
     def strong_count(self) -> int:
@@ -161,7 +164,8 @@ def build_profile(text: str, ctx: PieceContext, context: int) -> Profile:
         ahead = [named is not None and bisect.bisect_right(diff.commits, h.start) - 1 == named for h in diff.hunks]
         order = _rank(BM25(bodies, tokenized=tokenized).scores(ctx.query), diff.hunks, docs, ahead)
         trimmed = [trim(diff.lines, hunk, costs, context, marker, header) for hunk in diff.hunks]
-        line_scores = scoped(diff.lines, diff.hunks, sparse_scores(diff.lines, ctx.query), ctx.query)
+        paths = [section.path for section in diff.files]
+        line_scores = scoped(diff.lines, diff.hunks, sparse_scores(diff.lines, ctx.query), ctx.query, paths)
         focused = [focus(diff.lines, hunk, line_scores, context, 0.5) for hunk in diff.hunks]
         narrow = [focus(diff.lines, hunk, line_scores, context, 1.0) for hunk in diff.hunks]
         loose = [focus(diff.lines, hunk, line_scores, context, 1.0, applies=False) for hunk in diff.hunks]

@@ -46,6 +46,7 @@ def write(
     patches_under_stat: bool = False,
     brief: bool = False,
     names: list[str] | None = None,
+    marks: dict[tuple[int, int, bool, bool], tuple[str, str, int]] | None = None,
 ) -> tuple[str, dict[str, int]]:
     """The text and what its markers omit, per unit.
 
@@ -55,8 +56,10 @@ def write(
     leaves the file names to the commit's ``--stat`` block. With ``brief``, a
     marker says its count, unit and line range only. ``names``: the files' ``short_names``, when
     the caller renders one diff many times (a sixth of a render's time was spent naming them).
+    ``marks``: the marks already written for this diff and context, by range and form, kept by a
+    caller that renders it many times (the budget search writes the same stretches over and over).
     """
-    writer = _Writer(diff, ctx, patches_under_stat, names)
+    writer = _Writer(diff, ctx, patches_under_stat, names, marks)
     writer.brief = brief
     starts = {hunk.start for hunk in diff.hunks}
     # the kept lines that are not plain (an @@ line, or a line a new @@ line opens), in order
@@ -101,8 +104,16 @@ def write(
 class _Writer:
     """Writes kept lines and turns each run of omitted lines into one marker, placed where patches stay valid."""
 
-    def __init__(self, diff: Diff, ctx: PieceContext, patches_under_stat: bool, names: list[str] | None) -> None:
+    def __init__(
+        self,
+        diff: Diff,
+        ctx: PieceContext,
+        patches_under_stat: bool,
+        names: list[str] | None,
+        marks: dict[tuple[int, int, bool, bool], tuple[str, str, int]] | None = None,
+    ) -> None:
         self.diff, self.ctx, self.patches_under_stat = diff, ctx, patches_under_stat
+        self.marks = marks if marks is not None else {}
         self.out: list[str] = []
         self.run: list[int] = []
         self.omitted: dict[str, int] = {}
@@ -162,6 +173,19 @@ class _Writer:
         return at < len(self.starts) and self.starts[at] <= last
 
     def _marker(self, first: int, last: int) -> tuple[str, int, int]:
+        key = (first, last, self.brief, self.patches_under_stat)
+        if key not in self.marks:
+            counted: dict[str, int] = {}
+            self.omitted, kept = counted, self.omitted
+            text = self._mark(first, last)
+            self.omitted = kept
+            ((unit, count),) = counted.items()
+            self.marks[key] = (text, unit, count)
+        text, unit, count = self.marks[key]
+        self.omitted[unit] = self.omitted.get(unit, 0) + count
+        return text, first, last
+
+    def _mark(self, first: int, last: int) -> str:
         diff = self.diff
         span = f"{first + 1}-{last + 1}"
         low = bisect.bisect_left(self.hunk_starts, first)
@@ -170,13 +194,9 @@ class _Writer:
         commits = bisect.bisect_right(diff.commits, last) - bisect.bisect_left(diff.commits, first)
         totals = f"+{sum(h.added for h in inside)} -{sum(h.removed for h in inside)}"
         if commits:
-            return self._count(commits, "commits", f"{span} {totals}" if inside else span), first, last
+            return self._count(commits, "commits", f"{span} {totals}" if inside else span)
         if inside and self.patches_under_stat and self._whole_patch_under_stat(first, last):
-            return (
-                self._count(len(inside), "hunks", f"{span} {totals}"),
-                first,
-                last,
-            )  # the --stat block names the files
+            return self._count(len(inside), "hunks", f"{span} {totals}")  # the --stat block names the files
         if inside:
             counts: dict[int, list[int]] = {}
             for hunk in inside:
@@ -188,11 +208,11 @@ class _Writer:
                 section = diff.files[file]
                 named = first <= section.start <= last and section.header_end > section.start
                 parts.append(f"{self.names[file] + ' ' if named else ''}+{added} -{removed}")
-            return self._count(len(inside), "hunks", f"{span} {', '.join(parts)}"), first, last
-        stat = [diff.stat[i] for i in range(first, last + 1) if i in diff.stat]
-        if stat and not diff.hunks:
-            return self._count(len(stat), "files", f"{span} {sum(stat)} lines changed"), first, last
-        return self._count(last - first + 1, "lines", span), first, last
+            return self._count(len(inside), "hunks", f"{span} {', '.join(parts)}")
+        stat = [diff.stat[i] for i in range(first, last + 1) if i in diff.stat] if not diff.hunks else []
+        if stat:
+            return self._count(len(stat), "files", f"{span} {sum(stat)} lines changed")
+        return self._count(last - first + 1, "lines", span)
 
     def _whole_patch_under_stat(self, first: int, last: int) -> bool:
         """Whether lines ``first``-``last`` are every file of one commit whose header has a ``--stat`` block."""

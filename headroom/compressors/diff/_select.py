@@ -24,6 +24,8 @@ SHORT = "diff: under 0.9 of the target used: the next hunk, commit or --stat lin
 _HEADLESS_FORMS = frozenset(
     {"plain_bare", "single", "bare", "loose", "spread", "matched", *(f"top{k}" for k in LADDER)}
 )  # forms that no longer apply as a patch
+# a matching hunk whose smallest form costs more than this many times the median one is added last
+_BULKY = 8
 _WIDENED = frozenset({"narrow", "focused"})  # forms widened to apply, grown into only while the text applies
 # said when marks carry only their ranges, the last resort before no hunk at all
 _BRIEF = "diff: marks carry their line ranges only (no file names or counts) to keep the hunk the query ranks first"
@@ -117,7 +119,9 @@ def by_commit(profile: Profile, target: int, ctx: PieceContext) -> Compressed | 
         for k in kept:
             start, head, _ = profile.commits[k]
             omitted[start:head] = [False] * (head - start)
-        out, counts = write(diff, omitted, {}, set(), ctx, patches_under_stat=True, names=profile.names)
+        out, counts = write(
+            diff, omitted, {}, set(), ctx, patches_under_stat=True, names=profile.names, marks=profile.marks
+        )
         cost = ctx.counter.count(out)
         if cost <= target:
             return Compressed(out, omitted=counts, fallbacks=(SHORT,) if cost < 0.9 * target else ())
@@ -126,12 +130,21 @@ def by_commit(profile: Profile, target: int, ctx: PieceContext) -> Compressed | 
 
 
 def _cost(profile: Profile, index: int, form: Form) -> int:
+    """What ``form`` of hunk ``index`` is estimated to cost, computed once per piece (the choice of
+    every room of the budget search compares the same forms)."""
+    key = (index, form)
+    known = profile.form_costs.get(key)
+    if known is not None:
+        return known
     hunk = profile.diff.hunks[index]
     if form is None:
-        return sum(profile.costs[hunk.start : hunk.end])
-    kept = sum(sum(profile.costs[a:b]) for a, b, _ in form)
-    headers = sum(1 for _, _, header in form if header)
-    return kept + headers * profile.header + (len(form) + 1) * profile.marker // 2
+        cost = sum(profile.costs[hunk.start : hunk.end])
+    else:
+        kept = sum(sum(profile.costs[a:b]) for a, b, _ in form)
+        headers = sum(1 for _, _, header in form if header)
+        cost = kept + headers * profile.header + (len(form) + 1) * profile.marker // 2
+    profile.form_costs[key] = cost
+    return cost
 
 
 def _forms(profile: Profile, index: int, headless: int) -> list[Form]:
@@ -247,7 +260,18 @@ def _sequence(profile: Profile, headless: int, excluded: frozenset[int]) -> list
     strong = [index for index in matching if profile.peaks[index] >= best / 2]
     weak = [index for index in matching if profile.peaks[index] < best / 2]
     ladder = tuple(f"plain_top{k}" for k in LADDER) if headless > 1 else ("bare", *(f"top{k}" for k in LADDER))
-    for units in (strong, weak):
+    # a matching hunk whose smallest form is many times a typical one's (a 140-line added block that
+    # must stay whole while the text applies) comes after the other matching hunks, not before them:
+    # the run of steps stopped at it with a fifth of the room unused and every later hunk left out
+    sizes = sorted(_smallest(profile, index, headless) for index in matching)
+    bulky = {
+        index for index in matching if sizes and _smallest(profile, index, headless) > _BULKY * sizes[len(sizes) // 2]
+    }
+    for units in (
+        [i for i in strong if i not in bulky],
+        [i for i in weak if i not in bulky],
+        [i for i in matching if i in bulky],
+    ):
         for index in units:
             add(index)
         grow(("plain_bare", *ladder, "loose", "spread", "matched", "narrow", "focused"), units)
@@ -268,7 +292,7 @@ def _render(
     if not diff.hunks:
         for number in diff.stat:
             omitted[number] = number not in chosen
-        return write(diff, omitted, header_at, replaced, ctx, brief=brief, names=profile.names)
+        return write(diff, omitted, header_at, replaced, ctx, brief=brief, names=profile.names, marks=profile.marks)
     for index, hunk in enumerate(diff.hunks):
         form = chosen.get(index, ())
         if form is None:
@@ -291,4 +315,4 @@ def _render(
             omitted[section.start : section.header_end] = [True] * (section.header_end - section.start)
     for number in dropped:
         omitted[number] = True
-    return write(diff, omitted, header_at, replaced, ctx, brief=brief, names=profile.names)
+    return write(diff, omitted, header_at, replaced, ctx, brief=brief, names=profile.names, marks=profile.marks)

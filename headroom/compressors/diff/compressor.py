@@ -86,6 +86,7 @@ class DiffCompressor(Compressor):
         # did not say when its file headers go to marks; in a diff of several they name each
         # hunk's file, so there a level that keeps them comes first
         one_file = len({section.path for section in profile.diff.files}) <= 1
+        tried: list[int] = []  # the headless levels that kept nothing
         for level in (0, 1, 2, 3, 4, 5, 6) if profile.diff.hunks else (0,):
             if (
                 (level == 1 and not profile.commits)
@@ -99,6 +100,8 @@ class DiffCompressor(Compressor):
                 break  # whole commits and brief marks only when no level below kept the best hunk
             fitted = fit(profile, target, ctx, level)
             if fitted is None:
+                if level >= 2:
+                    tried.append(level)
                 continue
             result, rank, (strong, lines) = fitted
             short = any(note == SHORT for note in result.fallbacks)
@@ -108,6 +111,14 @@ class DiffCompressor(Compressor):
                 return result
             named = level < 2 or one_file
             found.append(((rank == 0, named, strong, lines, level < 2, ctx.counter.count(result.text), -level), result))
+        if asked and not any(key[0] for key, _ in found):
+            # no level kept the best hunk with its @@ lines: the headless levels that kept nothing once
+            # more in plain forms (the new side of ``s = rangec / ...`` with its @@ line took 67 tokens
+            # of a 60-token room, alone 48)
+            for level in tried:
+                fitted = fit(profile, target, ctx, level, plain=True)
+                if fitted is not None and fitted[1] == 0:
+                    return fitted[0]
         if not found:
             return by_commit(profile, target, ctx)
         key, result = max(found, key=lambda f: f[0])
