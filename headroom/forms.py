@@ -243,12 +243,6 @@ class Shaper:
         if generic is None or generic.tokens <= made.tokens:
             return made
         found = self._found(generic.text, ctx.query)
-        if any(line not in found for line in kept):
-            # the plain cut drops question lines the typed form kept: the cut that keeps them first
-            # spends the rest of the room on its own choice (head, tail, the question's other lines)
-            keeping = self._keeping(kept, target, ctx)
-            if keeping is not None and keeping.tokens > made.tokens:
-                generic, found = keeping, self._found(keeping.text, ctx.query)
         gained = sum(score for line, score in found.items() if line not in kept)
         dropped = [score for line, score in kept.items() if line not in found]
         strong = _STRONG * max(self._scored[ctx.query].values(), default=0.0)
@@ -260,20 +254,6 @@ class Shaper:
         why = "holds more of the lines the question matches" if more else "keeps every line the question asks for"
         fall = ("fallback", f"{self.compressor.name} used {made.tokens} of {target} tokens; the generic form {why}")
         return replace(generic, level="generic", notes=(*made.notes, *generic.notes, fall))
-
-    def _keeping(self, kept: Mapping[str, float], target: int, ctx: PieceContext) -> Form | None:
-        """The generic form at ``target`` that keeps first the original's lines the typed form kept whole
-        among ``kept`` (the question's lines), or None when the generic compressor is not the built-in
-        one (a plugin replaced it) or cannot hold them all."""
-        from headroom.compressors.text.compressor import GenericCompressor  # loaded with the generic one
-
-        if not isinstance(self.generic, GenericCompressor) or ctx.query is None:
-            return None
-        best = self._scored[ctx.query]
-        whole = {line for line, score in kept.items() if score >= best[line]}  # not those cut by characters
-        seed = frozenset(i for i, line in enumerate(self.piece.text.split("\n")) if line.strip() in whole)
-        made, _, _ = self._fit(self.generic.keeping(seed), target, ctx)
-        return made
 
     def _ties(self, made: Form, generic: Form, ctx: PieceContext) -> bool:
         """Whether ``generic`` keeps every line of the question that ``made`` keeps (and more of the room).

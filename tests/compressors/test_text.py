@@ -9,7 +9,7 @@ from goldens import assert_golden
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from headroom import Headroom, MemoryStore, PieceContext, Registry, TokenCounter, find_markers
+from headroom import Headroom, MemoryStore, Registry, find_markers
 from headroom.compressors.text.compressor import GenericCompressor
 
 GOLDEN = Path(__file__).parent.parent / "golden" / "text"
@@ -162,19 +162,3 @@ def test_a_candidate_is_counted_exactly_from_its_lines_costs(data: st.DataObject
         head = data.draw(st.integers(0, body // 2))
         cuts[index] = (head, data.draw(st.integers(0, body - head)))
     assert _tokens(profile, keep, ctx, cuts) == counter.count(render(lines, keep, ctx, cuts)[0])
-
-
-def test_a_cut_keeping_lines_keeps_them_all_then_its_own_choice() -> None:
-    """``keeping(lines)`` keeps those lines of the piece (the typed form's question lines, forms.py)
-    before head, tail and the question's own lines, or gives nothing when they cannot all fit."""
-    text = (GOLDEN / "gpl3.txt").read_text()
-    lines = text.split("\n")
-    seed = frozenset({120, 121, 400})
-    counter = TokenCounter.for_model("gpt-4")
-    ctx = PieceContext("hr1:0123456789abcdef", counter, "conveying verbatim copies")
-    plain = GenericCompressor().compress(text, 300, ctx)
-    kept = GenericCompressor().keeping(seed).compress(text, 300, ctx)
-    assert plain is not None and kept is not None and counter.count(kept.text) <= 300
-    assert all(lines[i] in kept.text.split("\n") for i in seed)
-    assert not all(lines[i] in plain.text.split("\n") for i in seed)
-    assert GenericCompressor().keeping(frozenset(range(0, 2000, 2))).compress(text, 300, ctx) is None

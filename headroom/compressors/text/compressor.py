@@ -14,7 +14,6 @@ characters instead, and the marker then counts characters.
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass
 
@@ -46,8 +45,6 @@ class GenericCompressor(Compressor):
     lossless_default = False  # its default output is always lossy: skipped under a budget
     Options = GenericOptions
 
-    _seed: frozenset[int] = frozenset()
-
     def compress(self, text: str, target: int | None, ctx: PieceContext) -> Compressed | None:
         if target is None:
             if ctx.counter.count(text) <= self.options.max_tokens:
@@ -55,22 +52,10 @@ class GenericCompressor(Compressor):
             target = self.options.max_tokens
         profile = self._profile(text, ctx)
         if len(profile.lines) >= 3:
-            cut = _cut_lines(profile, target, ctx, self._seed)
-            if cut is not None or self._seed:
+            cut = _cut_lines(profile, target, ctx)
+            if cut is not None:
                 return cut
         return _cut_chars(text, target, ctx)
-
-    def keeping(self, lines: frozenset[int]) -> GenericCompressor:
-        """This compressor, keeping the lines at ``lines`` (0-based) before its own choice.
-
-        The core asks for it when a typed form left room unused and the plain cut would drop
-        lines of the question the typed form kept (``forms.Shaper._fuller``): the cut then keeps
-        what the typed compressor chose for the question and spends the rest of the room on its
-        own (head, tail, the question's other lines). A cut that cannot hold them all gives None.
-        """
-        other = copy.copy(self)  # shares the options and the piece's profile built so far
-        other._seed = lines
-        return other
 
     def _profile(self, text: str, ctx: PieceContext) -> _Profile:
         """Lines, their token costs and their ranking, computed once per piece.
@@ -125,18 +110,15 @@ class _Profile:
     starts: list[int]  # each line's offset in the text (a ``chars`` mark's range counts from there)
 
 
-def _cut_lines(
-    profile: _Profile, target: int, ctx: PieceContext, seed: frozenset[int] = frozenset()
-) -> Compressed | None:
-    """Keep head, tail and query lines within ``target`` tokens, as close to it as the lines allow
-    (the ``seed`` lines first, all of them or no cut)."""
+def _cut_lines(profile: _Profile, target: int, ctx: PieceContext) -> Compressed | None:
+    """Keep head, tail and query lines within ``target`` tokens, as close to it as the lines allow."""
     lines = profile.lines
     # a marker line as this piece writes it, counted with its counter (its widest range)
     marker = ctx.counter.count(ctx.marker(len(lines), "lines", f"{len(lines)}-{len(lines)}") + "\n")
 
     def attempt(room: float) -> tuple[set[int], int] | None:
-        keep = _choose(profile, int(room), marker, seed)
-        if not keep or len(keep) == len(lines) or not seed <= keep:
+        keep = _choose(profile, int(room), marker)
+        if not keep or len(keep) == len(lines):
             return None
         return keep, _tokens(profile, keep, ctx)
 
@@ -192,20 +174,12 @@ def _fill(profile: _Profile, keep: set[int], cuts: dict[int, tuple[int, int]], t
     return tokens
 
 
-def _choose(profile: _Profile, room: int, marker: int, seed: frozenset[int] = frozenset()) -> set[int]:
-    """Indexes of the lines to keep, their token costs adding up to at most ``room``; the ``seed``
-    lines first (each may cost a marker before it), then head, tail and the question's lines in the rest."""
+def _choose(profile: _Profile, room: int, marker: int) -> set[int]:
+    """Indexes of the lines to keep, their token costs adding up to at most ``room``."""
     lines, costs, ranked = profile.lines, profile.costs, profile.ranked
     head_share, tail_share = _QUERY_SHARES if ranked else (_HEAD_SHARE, 1 - _HEAD_SHARE)
     keep: set[int] = set()
     used = 0
-    for index in sorted(seed):
-        if index < len(lines):
-            keep.add(index)
-            used += costs[index] + (0 if index - 1 in keep else marker)
-    if used > room:
-        return keep
-    base, room_left = used, room - used
 
     def take(index: int, limit: int, gap_cost: int = 0) -> bool:
         nonlocal used
@@ -216,11 +190,11 @@ def _choose(profile: _Profile, room: int, marker: int, seed: frozenset[int] = fr
         used += cost
         return True
 
-    head_limit = base + int(room_left * head_share)
+    head_limit = int(room * head_share)
     for index in range(len(lines)):
-        if index not in keep and not take(index, head_limit):
+        if not take(index, head_limit):
             break
-    tail_limit = used + int(room_left * tail_share)
+    tail_limit = used + int(room * tail_share)
     for index in range(len(lines) - 1, -1, -1):
         if index in keep or not take(index, tail_limit):
             break
