@@ -36,7 +36,7 @@ from headroom.config import Config
 from headroom.markers import MARKER_RE, mark_piece, render_marker
 from headroom.messages import Path
 from headroom.registry import Registry
-from headroom.relevance import BM25
+from headroom.relevance import BM25, without_call_names
 from headroom.structure import dumps
 
 __all__ = ["Form", "FormCache", "Piece", "Shaper"]
@@ -237,7 +237,7 @@ class Shaper:
         if made.tokens >= _PLATEAU * target or ctx.query is None or self.content_type == "text" or self.piece.json_only:
             return made
         kept = self._found(made.text, ctx.query)
-        if len(kept) == len(self._scored[ctx.query]):  # every matched line kept (or none to match): nothing to add
+        if not self._scored[ctx.query]:  # the question matches no line: nothing tells the two forms apart
             return made
         generic, _, _ = self._fit(self.generic, target, ctx)
         if generic is None or generic.tokens <= made.tokens:
@@ -248,14 +248,32 @@ class Shaper:
         strong = _STRONG * max(self._scored[ctx.query].values(), default=0.0)
         # the generic form loses the typed one's structure (an outline, marks in the source's units):
         # it is sent only when it holds clearly more of the question than it drops, and drops no strong line
-        if gained <= _GAIN * sum(dropped) or gained <= 0 or any(score >= strong for score in dropped):
+        more = gained > _GAIN * sum(dropped) and gained > 0 and all(score < strong for score in dropped)
+        if not more and (any(score >= strong for score in dropped) or not self._ties(made, generic, ctx)):
             return made
-        fall = (
-            "fallback",
-            f"{self.compressor.name} used {made.tokens} of {target} tokens; "
-            "the generic form holds more of the lines the question matches",
-        )
+        why = "holds more of the lines the question matches" if more else "keeps every line the question asks for"
+        fall = ("fallback", f"{self.compressor.name} used {made.tokens} of {target} tokens; the generic form {why}")
         return replace(generic, level="generic", notes=(*made.notes, *generic.notes, fall))
+
+    def _ties(self, made: Form, generic: Form, ctx: PieceContext) -> bool:
+        """Whether ``generic`` keeps every line of the question that ``made`` keeps (and more of the room).
+
+        Judged with the question as the generic cut ranks by it: less the words naming what the call
+        read (``relevance.without_call_names``). Every line of ``stdio.h`` is about ``stdio``, so with
+        them ``#include <bits/stdio_lim.h>`` was a question line the outline kept and the generic cut
+        did not, and the outline stayed at 0.62 of its budget. (The same question serves the rule for
+        more, above, only with those words: judged without them, ``packaging`` in a diff's file headers
+        no longer held the diff's form, and the generic cut sent in its place lost the new function.)
+        The caller also asks that no strong line of the whole question is dropped: asked which commit
+        changed ``copy.copy`` beside ``git log -p -- Lib/copy.py``, every word of ``copy.copy`` names the
+        file, and the changed ``x = copy.copy(y)`` lines the diff kept were no question line at all.
+        """
+        asked = without_call_names(ctx.query, ctx.tool_args) or ctx.query
+        if asked is None:
+            return False
+        kept = self._found(made.text, asked)
+        found = self._found(generic.text, asked)
+        return bool(self._scored[asked]) and all(line in found for line in kept)
 
     def _found(self, text: str, query: str) -> dict[str, float]:
         """The original's lines that match ``query`` and that ``text`` keeps whole, with their BM25 scores."""

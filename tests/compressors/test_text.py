@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 from goldens import assert_golden
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from headroom import Headroom, MemoryStore, Registry, find_markers
 from headroom.compressors.text.compressor import GenericCompressor
@@ -148,3 +150,28 @@ def test_the_long_line_cut_counts_for_the_question_when_a_typed_form_leaves_room
     assert 0.85 * budget <= result.tokens_after <= budget
     for fact in ("unused variable: `x`", "src/main.rs:26:9", '"success":true'):
         assert fact in result.text
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_a_candidate_is_counted_exactly_from_its_lines_costs(data: st.DataObject) -> None:
+    """``_tokens`` (what ``_fill`` and the fit loop count a candidate with) equals counting its render,
+    on real output with blank lines, lines starting with ``/`` and very long lines (where a mark meets
+    the line after it, the tokenizer does not cut, and the parts are counted together)."""
+    from headroom.compressors.base import PieceContext, split_lines
+    from headroom.compressors.text.compressor import _Profile, _starts, _tokens, render
+    from headroom.tokens import RememberingCounter, TokenCounter
+
+    name = data.draw(st.sampled_from(["grep_stdlib.txt", "gpl3.txt", "gcc_error.txt", "cargo"]))
+    text = CARGO.read_text() if name == "cargo" else (GOLDEN / name).read_text()
+    lines = split_lines(text)[:400]
+    counter = RememberingCounter(TokenCounter.for_model("gpt-4"))
+    ctx = PieceContext("hr1:0123456789abcdef", counter)
+    profile = _Profile(lines, [counter.count(line) for line in lines], [], _starts(lines))
+    keep = set(data.draw(st.lists(st.integers(0, len(lines) - 1), max_size=60)))
+    cuts = {}
+    for index in data.draw(st.lists(st.sampled_from(sorted(keep)), max_size=3)) if keep else []:
+        body = len(lines[index].rstrip("\n"))
+        head = data.draw(st.integers(0, body // 2))
+        cuts[index] = (head, data.draw(st.integers(0, body - head)))
+    assert _tokens(profile, keep, ctx, cuts) == counter.count(render(lines, keep, ctx, cuts)[0])

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from headroom.compressors._reach import FLOOR, reach, short_of
 from headroom.plugins import Compressed, Compressor, PieceContext, split_lines
 from headroom.relevance import BM25, defines, with_forms, without_call_names
+from headroom.tokens import count_joined
 
 __all__ = ["GenericCompressor"]
 
@@ -66,7 +67,7 @@ class GenericCompressor(Compressor):
         def build() -> _Profile:
             lines = split_lines(text)
             costs = [ctx.counter.count(line) for line in lines]
-            return _Profile(lines, costs, _rank(lines, without_call_names(ctx.query, ctx.tool_args)))
+            return _Profile(lines, costs, _rank(lines, without_call_names(ctx.query, ctx.tool_args)), _starts(lines))
 
         return self.once_per_piece((text, ctx.query, ctx.tool_args, id(ctx.counter)), build)
 
@@ -106,6 +107,7 @@ class _Profile:
     lines: list[str]
     costs: list[int]
     ranked: list[int]
+    starts: list[int]  # each line's offset in the text (a ``chars`` mark's range counts from there)
 
 
 def _cut_lines(profile: _Profile, target: int, ctx: PieceContext) -> Compressed | None:
@@ -118,7 +120,7 @@ def _cut_lines(profile: _Profile, target: int, ctx: PieceContext) -> Compressed 
         keep = _choose(profile, int(room), marker)
         if not keep or len(keep) == len(lines):
             return None
-        return keep, ctx.counter.count(render(lines, keep, ctx)[0])
+        return keep, _tokens(profile, keep, ctx)
 
     found = reach(attempt, target - marker, target)
     if found is None:
@@ -146,8 +148,7 @@ def _fill(profile: _Profile, keep: set[int], cuts: dict[int, tuple[int, int]], t
     (index: head and tail characters kept) and returns the tokens of the result.
     """
     lines, costs = profile.lines, profile.costs
-    count = ctx.counter.count
-    tokens = count(render(lines, keep, ctx, cuts)[0])
+    tokens = _tokens(profile, keep, ctx, cuts)
     ranked = [i for i in profile.ranked if i not in keep]
     chosen = set(ranked)
     for index in ranked + [i for i in range(len(lines)) if i not in keep and i not in chosen]:
@@ -156,7 +157,7 @@ def _fill(profile: _Profile, keep: set[int], cuts: dict[int, tuple[int, int]], t
             break
         keep.add(index)
         if costs[index] < slack:  # the whole line may fit now; the render says
-            whole = count(render(lines, keep, ctx, cuts)[0])
+            whole = _tokens(profile, keep, ctx, cuts)
             if whole <= target:
                 tokens = whole
                 continue
@@ -165,7 +166,7 @@ def _fill(profile: _Profile, keep: set[int], cuts: dict[int, tuple[int, int]], t
         while kept > 0:
             head = int(kept * _HEAD_SHARE)
             cuts[index] = (head, kept - head)
-            cut = count(render(lines, keep, ctx, cuts)[0])
+            cut = _tokens(profile, keep, ctx, cuts)
             if cut <= target:
                 return cut
             kept = int(kept * 0.85)
@@ -215,33 +216,69 @@ def render(
     A kept line in ``cuts`` keeps only its first and last characters (head, tail)
     around a ``chars`` mark whose range counts characters of the whole text.
     """
-    out: list[str] = []
+    parts, omitted = _parts(lines, _starts(lines), keep, ctx, cuts)
+    return "".join(text for text, _ in parts), omitted
+
+
+def _starts(lines: list[str]) -> list[int]:
+    """Each line's first character's offset in the whole text."""
+    out, offset = [], 0
+    for line in lines:
+        out.append(offset)
+        offset += len(line)
+    return out
+
+
+def _tokens(
+    profile: _Profile, keep: set[int], ctx: PieceContext, cuts: dict[int, tuple[int, int]] | None = None
+) -> int:
+    """Exactly ``count(render(...)[0])``, from the kept lines' own costs and the counts of the marks.
+
+    ``count_joined`` adds the parts' counts where the tokenizer cuts between
+    them and counts together only the parts that meet elsewhere (a blank line
+    after a mark), and the parts are walked by the kept lines, not the piece's:
+    a candidate costs its marks' encodings and a walk of its own length.
+    ``_fill`` tries one more line at a time, and rendering and counting the
+    whole output for each, over every line of the piece, made it quadratic.
+    """
+    parts, _ = _parts(profile.lines, profile.starts, keep, ctx, cuts)
+    costs, count = profile.costs, ctx.counter.count
+    return count_joined(((text, count(text) if at < 0 else costs[at]) for text, at in parts), ctx.counter)
+
+
+def _parts(
+    lines: list[str],
+    starts: list[int],
+    keep: set[int],
+    ctx: PieceContext,
+    cuts: dict[int, tuple[int, int]] | None,
+) -> tuple[list[tuple[str, int]], tuple[int, int]]:
+    """``render``'s output as parts: each with the index of the whole line it is, or -1 (a mark, a cut line)."""
+    out: list[tuple[str, int]] = []
     omitted = chars = 0
-    index = offset = 0
     cuts = cuts or {}
-    while index < len(lines):
-        if index in keep:
-            line = lines[index]
-            if index in cuts:
-                head, tail = cuts[index]
-                body = line.rstrip("\n")
-                gone = len(body) - head - tail
-                mark = ctx.marker(gone, "chars", f"{offset + head + 1}-{offset + head + gone}")
-                line = body[:head] + " " + mark + " " + body[len(body) - tail :] + line[len(body) :]
-                chars += gone
-            out.append(line)
-            offset += len(lines[index])
-            index += 1
-            continue
-        start = index
-        while index < len(lines) and index not in keep:
-            offset += len(lines[index])
-            index += 1
-        run = index - start
-        omitted += run
-        ending = "" if index == len(lines) and not lines[-1].endswith("\n") else "\n"
-        out.append(ctx.marker(run, "lines", f"{start + 1}-{index}") + ending)
-    return "".join(out), (omitted, chars)
+    done = 0  # lines before this one are written (kept, or in a mark)
+    for index in sorted(keep):
+        if index > done:
+            omitted += index - done
+            out.append((ctx.marker(index - done, "lines", f"{done + 1}-{index}") + "\n", -1))
+        line, at = lines[index], index
+        if index in cuts:
+            head, tail = cuts[index]
+            body = line.rstrip("\n")
+            gone = len(body) - head - tail
+            offset = starts[index]
+            mark = ctx.marker(gone, "chars", f"{offset + head + 1}-{offset + head + gone}")
+            line = body[:head] + " " + mark + " " + body[len(body) - tail :] + line[len(body) :]
+            chars += gone
+            at = -1
+        out.append((line, at))
+        done = index + 1
+    if done < len(lines):
+        omitted += len(lines) - done
+        ending = "\n" if lines[-1].endswith("\n") else ""
+        out.append((ctx.marker(len(lines) - done, "lines", f"{done + 1}-{len(lines)}") + ending, -1))
+    return out, (omitted, chars)
 
 
 def _cut_chars(text: str, target: int, ctx: PieceContext) -> Compressed | None:
