@@ -349,3 +349,31 @@ def test_a_failure_question_ranks_the_line_that_reads_as_a_failure_first() -> No
     out = LogCompressor().compress(text, 2000, PieceContext(make_handle(text), COUNTER, query, None, TERM_LOG_CALL))
     assert out is not None
     assert "Preparing to unpack .../067-libgpg-error-dev_1.46-1_amd64.deb ..." in out.text
+
+
+def test_a_long_line_the_question_names_is_cut_around_its_words_not_dropped() -> None:
+    """apt's ``history.log`` (real, this machine's) writes one ``Install:`` line per transaction;
+    the one naming ``manpages-dev:amd64`` is 2,671 tokens and a 2,240-token room cannot hold it.
+    It used to go whole, and the room went to other transactions' lines. Now it keeps its head,
+    a window around each of the question's words that locate a place in it and its tail, each
+    omitted stretch one ``chars`` mark whose range gives the characters back."""
+    text = (ROOT / "tests" / "fixtures" / "log_apt_history.txt").read_text()
+    query = "Why did manpages-dev:amd64 fail? Check history.log near libssl3:amd64."
+    call = '{"cmd": "cat /var/log/apt/history.log"}'
+    context = PieceContext(make_handle(text), COUNTER, query, None, call)
+    out = LogCompressor().compress(text, 2240, context)
+    assert out is not None and COUNTER.count(out.text) <= 2240
+    (cut,) = [line for line in out.text.split("\n") if "manpages-dev:amd64" in line]
+    assert cut.startswith("Install: lsb-release:amd64 (12.0-1), ")
+    assert "manpages-dev:amd64 (6.03-2, automatic)" in cut and "libssl3:amd64 (3.0.16-1~deb12u1, automatic)" in cut
+    assert cut.endswith("linux-libc-dev:amd64 (6.1.140-1, automatic)")
+    whole = next(line for line in text.split("\n") if "manpages-dev:amd64" in line)
+    marks = [m for m in find_markers(cut, {make_handle(text)}) if m.unit == "chars"]
+    assert len(marks) >= 1 and out.omitted["chars"] == sum(m.count for m in marks)
+    restored = cut
+    for mark in reversed(marks):  # each `` mark `` stands for characters of the whole log, by its range
+        assert mark.span is not None
+        first, last = mark.span
+        restored = restored[: mark.start - 1] + text[first - 1 : last] + restored[mark.end + 1 :]
+    assert restored == whole
+    assert len(cut) < len(whole) / 2
