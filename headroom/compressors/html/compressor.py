@@ -72,6 +72,7 @@ _BLOCK = frozenset(
 _INVISIBLE = frozenset({"script", "style", "head", "template", "noscript", "svg", COMMENT})
 _HEADING = re.compile(r"h[1-6]")
 _BREAK = re.compile(r"[\r\n\f\v]")
+_HEADER_SHARE = 8  # under a target this many times the header's cost, the header says only ``html``
 
 
 @dataclass(frozen=True)
@@ -248,6 +249,9 @@ class HtmlCompressor(Compressor):
         if rendering.chrome_words:
             detail += f", {rendering.chrome_words} words of page chrome left out"
         header = ctx.marker(rendering.tags, "tags", detail) + "\n\n"
+        if target is not None and ctx.counter.count(header) * _HEADER_SHARE > target:
+            # a tight room spends its tokens on the page, not on how it was read
+            header = ctx.marker(rendering.tags, "tags", "html") + "\n\n"
         # the style sheets follow the text only when the question has a word only they hold
         source = rendering.full if target is not None and _names_styles(rendering, ctx.query) else rendering.text
         whole = header + source
