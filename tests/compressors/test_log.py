@@ -377,3 +377,20 @@ def test_a_long_line_the_question_names_is_cut_around_its_words_not_dropped() ->
         restored = restored[: mark.start - 1] + text[first - 1 : last] + restored[mark.end + 1 :]
     assert restored == whole
     assert len(cut) < len(whole) / 2
+
+
+def test_copies_of_a_matching_line_give_way_to_the_distinct_lines_around_them() -> None:
+    """apt's term.log (real) prints ``debconf: unable to initialize frontend: Readline`` once per
+    package configured without a terminal. Asked why the Readline frontend failed, the ranking put
+    every copy (same score, same template) among its best matches, and a 150-token room kept three
+    of them; the first copy keeps its place and the others follow every other matching line, so
+    the room holds why it failed (``requires a controlling tty``) and what debconf did next."""
+    text = (FIXTURES / "log_apt_term.txt").read_text()
+    query = "Why did debconf fail to initialize frontend Readline? Check term.log."
+    context = PieceContext(make_handle(text), COUNTER, query, None, TERM_LOG_CALL)
+    out = LogCompressor().compress(text, 150, context)
+    assert out is not None and COUNTER.count(out.text) <= 150
+    kept = out.text.split("\n")
+    assert kept.count("debconf: unable to initialize frontend: Readline") == 1
+    assert "debconf: (This frontend requires a controlling tty.)" in kept
+    assert "debconf: falling back to frontend: Teletype" in kept
