@@ -83,6 +83,12 @@ _SIBLINGS = {
     "option": {"option"},
     "p": {"p"},
 }
+# the open elements a start tag closes (its siblings, and a ``<p>`` before a block), by tag
+_CLOSES = {
+    tag: frozenset(_SIBLINGS.get(tag, set()) | ({"p"} if tag in _CLOSES_P else set()))
+    for tag in {*_SIBLINGS, *_CLOSES_P}
+}
+_NOTHING: frozenset[str] = frozenset()
 _CHROME_WORDS = frozenset(
     {
         "nav",
@@ -141,12 +147,15 @@ class _Builder(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags += 1
-        closes = _SIBLINGS.get(tag, set()) | ({"p"} if tag in _CLOSES_P else set())
+        closes = _CLOSES.get(tag, _NOTHING)
         while len(self.stack) > 1 and self.stack[-1].tag in closes:
             if tag in ("td", "th") and self.stack[-1].tag == "tr":
                 break
             self.stack.pop()
-        element = Element(tag, {k: v or "" for k, v in attrs}, parent=self.stack[-1])
+        values = dict(attrs)  # built in C; an attribute written without a value reads as ""
+        if None in values.values():
+            values = {k: v or "" for k, v in values.items()}
+        element = Element(tag, values, parent=self.stack[-1])  # type: ignore[arg-type]
         self.stack[-1].children.append(element)
         if tag not in VOID:
             self.stack.append(element)
