@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 
 from headroom import Headroom, MemoryStore, PieceContext, TokenCounter, find_markers, make_handle
 from headroom.compressors.base import split_lines
+from headroom.compressors.log._cut import cut_spans, locators
 from headroom.compressors.log._parse import read_log
 from headroom.compressors.log._query import failure_terms
-from headroom.compressors.log.compressor import LogCompressor, level_of, template_of
+from headroom.compressors.log.compressor import LogCompressor, _cut_line, level_of, template_of
 from headroom.registry import Registry
 from headroom.relevance import sparse_scores, without_call_names
 
@@ -394,3 +395,36 @@ def test_copies_of_a_matching_line_give_way_to_the_distinct_lines_around_them() 
     assert kept.count("debconf: unable to initialize frontend: Readline") == 1
     assert "debconf: (This frontend requires a controlling tty.)" in kept
     assert "debconf: falling back to frontend: Teletype" in kept
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.sampled_from(["pkg-a:amd64 (1.0-1, automatic),", "libx:amd64 (2:3.4),", "--slave", "/usr/bin/x"]),
+        min_size=20, max_size=400),
+    st.lists(st.sampled_from(["pkg-a:amd64", "libx", "slave", "zzz", "amd64", "usr"]), max_size=4),
+    st.integers(0, 399),
+)  # fmt: skip
+def test_a_cut_keeps_the_ends_and_each_located_word_and_restores(words: list[str], query: list[str], at: int) -> None:
+    """``_cut.cut_spans`` on any long line: stretches in order, apart, from its first character to
+    its last, under half of it, each located word inside one; the line rendered with its marks
+    gives the line back when each mark is replaced by the characters its range names."""
+    words = [*words[: at % len(words)], "needle-x:amd64", *words[at % len(words) :]]
+    line = " ".join(words) + "\n"
+    located = locators(" ".join([*query, "needle-x:amd64"]))
+    spans = cut_spans(line, located)
+    body = len(line) - 1
+    if spans is None:
+        return
+    assert spans[0][0] == 0 and spans[-1][1] == body
+    assert all(a < b for a, b in spans) and all(b < c for (_, b), (c, _) in zip(spans, spans[1:]))
+    assert sum(b - a for a, b in spans) * 2 < body
+    needle = line.index("needle-x:amd64")
+    assert any(a <= needle and needle + len("needle-x:amd64") <= b for a, b in spans)
+    text = "first line\n" + line + "last line\n"
+    context = ctx(text)
+    cut, gone = _cut_line(split_lines(text), 1, spans, context)
+    restored = cut
+    for mark in reversed(find_markers(cut, {make_handle(text)})):
+        assert mark.span is not None and mark.unit == "chars"
+        restored = restored[: mark.start - 1] + text[mark.span[0] - 1 : mark.span[1]] + restored[mark.end + 1 :]
+    assert restored == line and gone == body - sum(b - a for a, b in spans)
