@@ -353,8 +353,9 @@ def test_a_failure_question_ranks_the_line_that_reads_as_a_failure_first() -> No
 
 
 def test_a_long_line_the_question_names_is_cut_around_its_words_not_dropped() -> None:
-    """apt's ``history.log`` (real, this machine's) writes one ``Install:`` line per transaction;
-    the one naming ``manpages-dev:amd64`` is 2,671 tokens and a 2,240-token room cannot hold it.
+    """apt's ``history.log`` (real: a build machine's first seven transactions) writes one
+    ``Install:`` line per transaction; the one naming ``manpages-dev:amd64`` is 2,671 tokens and
+    a 2,240-token room cannot hold it.
     It used to go whole, and the room went to other transactions' lines. Now it keeps its head,
     a window around each of the question's words that locate a place in it and its tail, each
     omitted stretch one ``chars`` mark whose range gives the characters back."""
