@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 
 from headroom import Headroom, MemoryStore, PieceContext, TokenCounter, find_markers, make_handle
 from headroom.compressors.base import split_lines
+from headroom.compressors.log._cut import cut_spans, locators
 from headroom.compressors.log._parse import read_log
 from headroom.compressors.log._query import failure_terms
-from headroom.compressors.log.compressor import LogCompressor, level_of, template_of
+from headroom.compressors.log.compressor import LogCompressor, _cut_line, level_of, template_of
 from headroom.registry import Registry
 from headroom.relevance import sparse_scores, without_call_names
 
@@ -349,3 +350,82 @@ def test_a_failure_question_ranks_the_line_that_reads_as_a_failure_first() -> No
     out = LogCompressor().compress(text, 2000, PieceContext(make_handle(text), COUNTER, query, None, TERM_LOG_CALL))
     assert out is not None
     assert "Preparing to unpack .../067-libgpg-error-dev_1.46-1_amd64.deb ..." in out.text
+
+
+def test_a_long_line_the_question_names_is_cut_around_its_words_not_dropped() -> None:
+    """apt's ``history.log`` (real: a build machine's first seven transactions) writes one
+    ``Install:`` line per transaction; the one naming ``manpages-dev:amd64`` is 2,671 tokens and
+    a 2,240-token room cannot hold it.
+    It used to go whole, and the room went to other transactions' lines. Now it keeps its head,
+    a window around each of the question's words that locate a place in it and its tail, each
+    omitted stretch one ``chars`` mark whose range gives the characters back."""
+    text = (ROOT / "tests" / "fixtures" / "log_apt_history.txt").read_text()
+    query = "Why did manpages-dev:amd64 fail? Check history.log near libssl3:amd64."
+    call = '{"cmd": "cat /var/log/apt/history.log"}'
+    context = PieceContext(make_handle(text), COUNTER, query, None, call)
+    out = LogCompressor().compress(text, 2240, context)
+    assert out is not None and COUNTER.count(out.text) <= 2240
+    (cut,) = [line for line in out.text.split("\n") if "manpages-dev:amd64" in line]
+    assert cut.startswith("Install: lsb-release:amd64 (12.0-1), ")
+    assert "manpages-dev:amd64 (6.03-2, automatic)" in cut and "libssl3:amd64 (3.0.16-1~deb12u1, automatic)" in cut
+    assert cut.endswith("linux-libc-dev:amd64 (6.1.140-1, automatic)")
+    whole = next(line for line in text.split("\n") if "manpages-dev:amd64" in line)
+    marks = [m for m in find_markers(cut, {make_handle(text)}) if m.unit == "chars"]
+    assert len(marks) >= 1 and out.omitted["chars"] == sum(m.count for m in marks)
+    restored = cut
+    for mark in reversed(marks):  # each `` mark `` stands for characters of the whole log, by its range
+        assert mark.span is not None
+        first, last = mark.span
+        restored = restored[: mark.start - 1] + text[first - 1 : last] + restored[mark.end + 1 :]
+    assert restored == whole
+    assert len(cut) < len(whole) / 2
+
+
+def test_copies_of_a_matching_line_give_way_to_the_distinct_lines_around_them() -> None:
+    """apt's term.log (real) prints ``debconf: unable to initialize frontend: Readline`` once per
+    package configured without a terminal. Asked why the Readline frontend failed, the ranking put
+    every copy (same score, same template) among its best matches, and a 150-token room kept three
+    of them; the first copy keeps its place and the others follow every other matching line, so
+    the room holds why it failed (``requires a controlling tty``) and what debconf did next."""
+    text = (FIXTURES / "log_apt_term.txt").read_text()
+    query = "Why did debconf fail to initialize frontend Readline? Check term.log."
+    context = PieceContext(make_handle(text), COUNTER, query, None, TERM_LOG_CALL)
+    out = LogCompressor().compress(text, 150, context)
+    assert out is not None and COUNTER.count(out.text) <= 150
+    kept = out.text.split("\n")
+    assert kept.count("debconf: unable to initialize frontend: Readline") == 1
+    assert "debconf: (This frontend requires a controlling tty.)" in kept
+    assert "debconf: falling back to frontend: Teletype" in kept
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.sampled_from(["pkg-a:amd64 (1.0-1, automatic),", "libx:amd64 (2:3.4),", "--slave", "/usr/bin/x"]),
+        min_size=20, max_size=400),
+    st.lists(st.sampled_from(["pkg-a:amd64", "libx", "slave", "zzz", "amd64", "usr"]), max_size=4),
+    st.integers(0, 399),
+)  # fmt: skip
+def test_a_cut_keeps_the_ends_and_each_located_word_and_restores(words: list[str], query: list[str], at: int) -> None:
+    """``_cut.cut_spans`` on any long line: stretches in order, apart, from its first character to
+    its last, under half of it, each located word inside one; the line rendered with its marks
+    gives the line back when each mark is replaced by the characters its range names."""
+    words = [*words[: at % len(words)], "needle-x:amd64", *words[at % len(words) :]]
+    line = " ".join(words) + "\n"
+    located = locators(" ".join([*query, "needle-x:amd64"]))
+    spans = cut_spans(line, located)
+    body = len(line) - 1
+    if spans is None:
+        return
+    assert spans[0][0] == 0 and spans[-1][1] == body
+    assert all(a < b for a, b in spans) and all(b < c for (_, b), (c, _) in zip(spans, spans[1:]))
+    assert sum(b - a for a, b in spans) * 2 < body
+    needle = line.index("needle-x:amd64")
+    assert any(a <= needle and needle + len("needle-x:amd64") <= b for a, b in spans)
+    text = "first line\n" + line + "last line\n"
+    context = ctx(text)
+    cut, gone = _cut_line(split_lines(text), 1, spans, context)
+    restored = cut
+    for mark in reversed(find_markers(cut, {make_handle(text)})):
+        assert mark.span is not None and mark.unit == "chars"
+        restored = restored[: mark.start - 1] + text[mark.span[0] - 1 : mark.span[1]] + restored[mark.end + 1 :]
+    assert restored == line and gone == body - sum(b - a for a, b in spans)

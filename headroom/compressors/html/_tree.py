@@ -15,9 +15,10 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-__all__ = ["COMMENT", "Element", "comments", "is_chrome", "main_content", "parse", "text_length"]
+__all__ = ["COMMENT", "Element", "comments", "is_chrome", "main_content", "parse", "style_sheets", "text_length"]
 
 COMMENT = "#comment"  # the tag of an element that holds one comment's text
+_LONG_CSS = 200  # characters: a longer line of a style sheet is cut into its rules
 _PROSE_WORDS = 8  # a comment of at least this many words is the author's prose, not a generator's stamp
 
 VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
@@ -82,6 +83,12 @@ _SIBLINGS = {
     "option": {"option"},
     "p": {"p"},
 }
+# the open elements a start tag closes (its siblings, and a ``<p>`` before a block), by tag
+_CLOSES = {
+    tag: frozenset(_SIBLINGS.get(tag, set()) | ({"p"} if tag in _CLOSES_P else set()))
+    for tag in {*_SIBLINGS, *_CLOSES_P}
+}
+_NOTHING: frozenset[str] = frozenset()
 _CHROME_WORDS = frozenset(
     {
         "nav",
@@ -140,12 +147,15 @@ class _Builder(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags += 1
-        closes = _SIBLINGS.get(tag, set()) | ({"p"} if tag in _CLOSES_P else set())
+        closes = _CLOSES.get(tag, _NOTHING)
         while len(self.stack) > 1 and self.stack[-1].tag in closes:
             if tag in ("td", "th") and self.stack[-1].tag == "tr":
                 break
             self.stack.pop()
-        element = Element(tag, {k: v or "" for k, v in attrs}, parent=self.stack[-1])
+        values = dict(attrs)  # built in C; an attribute written without a value reads as ""
+        if None in values.values():
+            values = {k: v or "" for k, v in values.items()}
+        element = Element(tag, values, parent=self.stack[-1])  # type: ignore[arg-type]
         self.stack[-1].children.append(element)
         if tag not in VOID:
             self.stack.append(element)
@@ -265,6 +275,30 @@ def comments(root: Element) -> list[str]:
             words = text.split()
             if len(words) >= _PROSE_WORDS and text.count("<") < len(words) / 4:
                 out.append(text)
+            continue
+        stack.extend(reversed([c for c in node.children if isinstance(c, Element)]))
+    return out
+
+
+def style_sheets(root: Element) -> list[str]:
+    """The text of the page's ``<style>`` elements, in page order, wherever they sit (``<head>``
+    too): one rule or declaration a line as written, blank lines left out, and a line longer than
+    ``_LONG_CSS`` (a minified sheet) cut after each ``}``, so a rule is a line a question can find."""
+    out = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.tag == "style":
+            lines: list[str] = []
+            for line in "".join(c for c in node.children if isinstance(c, str)).split("\n"):
+                line = line.strip()
+                if len(line) > _LONG_CSS:
+                    lines += [rule.strip() + "}" for rule in line.split("}")[:-1] if rule.strip()]
+                    line = line.rsplit("}", 1)[-1].strip()
+                if line and line not in ("<!--", "-->"):  # the old way of hiding a sheet from old browsers
+                    lines.append(line)
+            if lines:
+                out.append("\n".join(lines))
             continue
         stack.extend(reversed([c for c in node.children if isinstance(c, Element)]))
     return out

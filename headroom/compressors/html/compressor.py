@@ -11,6 +11,13 @@ fenced, inline code gets backticks, table rows become ``| a | b |`` lines.
 
 The rendering starts with a marker counting the tags it dropped and the words
 of page chrome left out; it redeems the original HTML. Under a budget the
+rules of the page's style sheets (``<style>``, in ``<head>`` too) follow the
+text, a rule a line, last: the renderer used to drop them, so a question about
+a page's fonts or margins found nothing. They join only when the question has
+a word they hold and the text does not (``Verdana margin-right``), and then
+come last, so the text's lines keep their numbers and the rules win room by
+the question's words alone; otherwise the output is what it was without them
+(a sheet after the text costs the text's last kept line a marker behind it). Under a budget the
 prose compressor then picks the sentences and paragraphs. Line ranges in
 markers refer to the rendering, and ``retrieve(handle, lines=...)`` and
 ``query=`` answer from the rendering too, while ``retrieve(handle)`` gives
@@ -23,8 +30,18 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from headroom.compressors.html._tree import COMMENT, Element, comments, is_chrome, main_content, parse, text_length
+from headroom.compressors.html._tree import (
+    COMMENT,
+    Element,
+    comments,
+    is_chrome,
+    main_content,
+    parse,
+    style_sheets,
+    text_length,
+)
 from headroom.plugins import Compressed, Compressor, PieceContext
+from headroom.relevance import terms
 
 __all__ = ["HtmlCompressor", "Rendering", "render"]
 
@@ -55,16 +72,25 @@ _BLOCK = frozenset(
 _INVISIBLE = frozenset({"script", "style", "head", "template", "noscript", "svg", COMMENT})
 _HEADING = re.compile(r"h[1-6]")
 _BREAK = re.compile(r"[\r\n\f\v]")
+_HEADER_SHARE = 8  # under a target this many times the header's cost, the header says only ``html``
 
 
 @dataclass(frozen=True)
 class Rendering:
-    """The page as compact text; how many tags and words of page chrome it left out; how the content was found."""
+    """The page as compact text; how many tags and words of page chrome it left out; how the
+    content was found; and its style sheets' rules, a block each (``styles``, empty or starting
+    with a blank line), which follow the text only under a budget (``full``)."""
 
     text: str
     tags: int
     chrome_words: int
     found: str
+    styles: str = ""
+
+    @property
+    def full(self) -> str:
+        """The text and the style sheets after it: what a budget chooses from and markers count lines of."""
+        return self.text + self.styles
 
 
 class _Writer:
@@ -159,7 +185,22 @@ def render(html: str) -> Rendering:
         text = f"# {title}\n\n{text}"
         writer.words += len(title.split())
     chrome = max(0, _visible_words(root) - writer.words)
-    return Rendering(text, tags, chrome, found)
+    styles = "".join(f"\n{sheet}\n" for sheet in style_sheets(root))
+    return Rendering(text, tags, chrome, found, styles)
+
+
+def _names_styles(rendering: Rendering, query: str | None) -> bool:
+    """Whether ``query`` has a term the page's style sheets hold and its text does not. The text
+    is searched for the few terms the sheets match as lower-cased substrings (a superset of its
+    terms, so a term found inside a longer word counts as held): reading the terms of a
+    megabyte's rendering cost more than the rest of the call."""
+    if not rendering.styles or not query:
+        return False
+    named = set(terms(query)) & set(terms(rendering.styles))
+    if not named:
+        return False
+    text = rendering.text.lower()
+    return any(term not in text for term in named)
 
 
 def _unbreak(text: str) -> str:
@@ -217,12 +258,17 @@ class HtmlCompressor(Compressor):
         if rendering.chrome_words:
             detail += f", {rendering.chrome_words} words of page chrome left out"
         header = ctx.marker(rendering.tags, "tags", detail) + "\n\n"
-        whole = header + rendering.text
+        if target is not None and ctx.counter.count(header) * _HEADER_SHARE > target:
+            # a tight room spends its tokens on the page, not on how it was read
+            header = ctx.marker(rendering.tags, "tags", "html") + "\n\n"
+        # the style sheets follow the text only when the question has a word only they hold
+        source = rendering.full if target is not None and _names_styles(rendering, ctx.query) else rendering.text
+        whole = header + source
         if target is None or ctx.counter.count(whole) <= target:
             return Compressed(whole, omitted={"tags": rendering.tags})
         prose: Compressor = getattr(self, "_prose", None) or ctx.compressor("prose")
         self._prose = prose  # one per piece, so its ranking is computed once
-        inner = prose.compress(rendering.text, target - ctx.counter.count(header), ctx)
+        inner = prose.compress(source, target - ctx.counter.count(header), ctx)
         if inner is None:
             return None
         return Compressed(header + inner.text, omitted={"tags": rendering.tags, **inner.omitted})
@@ -232,5 +278,5 @@ class HtmlCompressor(Compressor):
 
     def select(self, original: str, selector: str, value: Any) -> str:
         if selector in ("lines", "query"):  # the units the markers speak in are the rendering's
-            return super().select(render(original).text, selector, value)
+            return super().select(render(original).full, selector, value)
         return super().select(original, selector, value)

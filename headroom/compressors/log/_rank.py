@@ -3,7 +3,8 @@
 1. the first error line (in a build the cause; later errors often echo it) and
    the program's last step before it: the last line of a run of similar lines
    that ends shortly before the error (``loading settings.json``);
-2. the three lines that best match the query;
+2. the three lines that best match the query (a line that ties an earlier one in score and
+   template, the same apart from numbers, after every other matching line);
 3. the first line of each error template, then the summary lines;
 4. whole blocks (tracebacks, stack traces, failure sections, diagnostics), the
    first of each shape: a block whose lines have the same templates as an
@@ -40,7 +41,7 @@ def order(log: LogLines, query: str | None, failing: frozenset[str] = frozenset(
     distinct_errors = [i for i in errors if first_of[templates[i]] == i]
     warnings = [i for i in range(n) if levels[i] == "warn" and first_of[templates[i]] == i]
     scores = _failures_first(log, sparse_scores(lines, query, sample=_LENGTH_SAMPLE), failing)
-    relevant = sorted(scores, key=lambda i: (-scores[i], i))
+    relevant = _ties_folded(sorted(scores, key=lambda i: (-scores[i], i)), scores, templates)
     context = [j for i in distinct_errors for j in (*range(i - _CONTEXT, i + _CONTEXT + 1), _last_step(log, i))]
     edges = [0, 1, 2, n - 3, n - 2, n - 1]
     run_firsts = sorted({*log.run_start, *first_of.values()})
@@ -94,6 +95,22 @@ def _failures_first(log: LogLines, scores: dict[int, float], failing: frozenset[
         if held:
             out[index] += step * held
     return out
+
+
+def _ties_folded(ranked: list[int], scores: dict[int, float], templates: list[str]) -> list[int]:
+    """``ranked`` with each line that ties an earlier one in score and template moved after the
+    others: lines the same apart from their numbers, times, versions and paths tell the question
+    the same thing, and ten copies of ``debconf: unable to initialize frontend: Readline`` (or of
+    one trigger's run, or one poll's result) pushed the distinct line asked for out of a tight room;
+    the first copy keeps its place, the rest follow every other matching line, in their order."""
+    seen: set[tuple[float, str]] = set()
+    firsts: list[int] = []
+    repeats: list[int] = []
+    for index in ranked:
+        key = (scores[index], templates[index])
+        (repeats if key in seen else firsts).append(index)
+        seen.add(key)
+    return firsts + repeats
 
 
 def _by_rarity(indexes: list[int], templates: list[str]) -> list[int]:

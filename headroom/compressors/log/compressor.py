@@ -31,6 +31,7 @@ from itertools import accumulate
 from pydantic import BaseModel, ConfigDict, Field
 
 from headroom.compressors._reach import reach, short_of
+from headroom.compressors.log._cut import MIN_CHARS, cut_spans, locators
 from headroom.compressors.log._parse import LEVELS, LogLines, level_of, read_log, template_of
 from headroom.compressors.log._query import failure_terms
 from headroom.compressors.log._rank import order
@@ -41,6 +42,7 @@ from headroom.tokens import TokenCounter
 __all__ = ["LogCompressor", "level_of", "template_of"]
 
 _MARKER_COST = 20  # a marker with a range and a level count, in cl100k tokens
+_CHARS_MARK_COST = 10  # a ``chars`` mark inside a cut line (``_cut``)
 _SAMPLE = 2000  # lines sampled for tokens per character
 _EXACT_CHARS = 400_000  # logs up to this size have every line counted before choosing
 # up to this target a result's cost is counted exactly; above it the core's count of the result decides
@@ -64,6 +66,7 @@ class _Plan:
     tallies: dict[str, list[int]]  # running count of each level, for a marker's summary
     run_end: dict[int, int]
     counter: TokenCounter
+    cuttable: dict[int, list[tuple[int, int]]]  # long lines that hold the question's words: what a cut keeps
     estimates: list[int] = field(default_factory=list)  # each line's tokens, exact where counted
 
     def __post_init__(self) -> None:
@@ -112,21 +115,29 @@ class LogCompressor(Compressor):
         if form is None:
             return None
         why = "whole lines and blocks are kept and the next one in rank, with its mark, would not fit"
-        return Compressed(form.text, omitted={"lines": form.omitted}, fallbacks=short_of(form.cost, target, why))
+        omitted = {"lines": form.omitted} | ({"chars": form.chars} if form.chars else {})
+        return Compressed(form.text, omitted=omitted, fallbacks=short_of(form.cost, target, why))
 
     def _plan(self, text: str, ctx: PieceContext) -> _Plan:
         """Computed once per piece: the allocator asks the same instance at several targets."""
 
         def build() -> _Plan:
             log = read_log(split_lines(text))
-            ranges, rest = order(log, without_call_names(ctx.query, ctx.tool_args), failure_terms(ctx.query))
+            query = without_call_names(ctx.query, ctx.tool_args)
+            ranges, rest = order(log, query, failure_terms(ctx.query))
             tallies = {
                 level: [0, *accumulate(int(v == level) for v in log.levels)] for level in LEVELS if level != "info"
             }
             run_end: dict[int, int] = {}
             for index, start in enumerate(log.run_start):
                 run_end[start] = index + 1
-            return _Plan(log, ranges, rest, tallies, run_end, ctx.counter)
+            words = locators(query)
+            cuttable = {}
+            for index, line in enumerate(log.lines):
+                spans = cut_spans(line, words) if len(line) >= MIN_CHARS else None
+                if spans is not None:
+                    cuttable[index] = spans
+            return _Plan(log, ranges, rest, tallies, run_end, ctx.counter, cuttable)
 
         return self.once_per_piece((text, ctx.query, ctx.tool_args, id(ctx.counter)), build)
 
@@ -138,6 +149,7 @@ class _Form:
     omitted: int
     markers: int
     cost: int
+    chars: int = 0  # characters omitted inside cut lines
 
 
 def _fit(plan: _Plan, target: int, ctx: PieceContext, summarized: bool) -> _Form | None:
@@ -146,11 +158,11 @@ def _fit(plan: _Plan, target: int, ctx: PieceContext, summarized: bool) -> _Form
     stayed under 0.9 of its room, its estimates pessimistic, said nothing)."""
 
     def attempt(room: float) -> tuple[_Form, int] | None:
-        keep = _choose(plan, int(room))
-        if keep.count(1) in (0, len(keep)):
+        keep, cuts = _choose(plan, int(room))
+        if keep.count(1) in (0, len(keep)) and not cuts:
             return None
         exact = target <= _EXACT_TARGET
-        form = _render(plan, keep, ctx, summarized, exact=exact)
+        form = _render(plan, keep, cuts, ctx, summarized, exact=exact)
         if exact:  # the text as the core will count it (lines counted apart sum to a little more)
             form = replace(form, cost=ctx.counter.count(form.text))
         return form, form.cost
@@ -167,18 +179,27 @@ def _ranks_higher(plan: _Plan, a: bytearray, b: bytearray) -> bool:
     return False
 
 
-def _choose(plan: _Plan, room: int) -> bytearray:
-    """Which lines to keep: ranges in priority order while they fit, counting a marker per gap."""
+def _choose(plan: _Plan, room: int) -> tuple[bytearray, dict[int, list[tuple[int, int]]]]:
+    """Which lines to keep: ranges in priority order while they fit, counting a marker per gap; a
+    ranked line that holds the question's words and does not fit whole is kept cut (``_cut``)
+    when its cut fits. Returns the kept lines and the cut ones' kept stretches."""
     n = len(plan.log.lines)
     keep = bytearray(n)
+    cuts: dict[int, list[tuple[int, int]]] = {}
     used = _MARKER_COST  # everything omitted is one gap
     for position, (start, end) in enumerate(plan.order):
         if end - start == 1:  # most ranges are one line: the same sum as _gain, inline for speed
             if keep[start]:
                 continue
-            added = plan.estimates[start] + _MARKER_COST * (
-                1 - (start == 0 or keep[start - 1]) - (end == n or keep[end])
-            )
+            gaps = _MARKER_COST * (1 - (start == 0 or keep[start - 1]) - (end == n or keep[end]))
+            added = plan.estimates[start] + gaps
+            if used + added > room and position < plan.rest and start in plan.cuttable:
+                cut = _cut_cost(plan, start) + gaps
+                if used + cut <= room:
+                    keep[start] = 1
+                    cuts[start] = plan.cuttable[start]
+                    used += cut
+                    continue
         else:
             lines_cost, gaps = _gain(plan, keep, start, end)
             added = lines_cost + gaps * _MARKER_COST
@@ -187,7 +208,17 @@ def _choose(plan: _Plan, room: int) -> bytearray:
             used += added
         elif position >= plan.rest or room - used < 2:
             break
-    return keep
+    return keep, cuts
+
+
+def _cut_cost(plan: _Plan, index: int) -> int:
+    """What line ``index`` cut to its kept stretches costs: its estimate in proportion to the
+    characters kept, and a mark per omitted stretch."""
+    spans = plan.cuttable[index]
+    kept = sum(end - start for start, end in spans)
+    line = plan.log.lines[index]
+    marks = len(spans) - 1 + (spans[0][0] > 0) + (spans[-1][1] < len(line.rstrip("\n")))
+    return 1 + plan.estimates[index] * kept // max(1, len(line)) + marks * _CHARS_MARK_COST
 
 
 def _gain(plan: _Plan, keep: bytearray, start: int, end: int) -> tuple[int, int]:
@@ -209,13 +240,21 @@ def _gain(plan: _Plan, keep: bytearray, start: int, end: int) -> tuple[int, int]
     return cost, gaps
 
 
-def _render(plan: _Plan, keep: bytearray, ctx: PieceContext, summarized: bool, exact: bool) -> _Form:
-    """The kept lines with one marker per omitted stretch, and for a large target what that costs
-    by the estimates; an ``exact`` form is left at 0 for ``_fit``, which counts its whole text."""
+def _render(
+    plan: _Plan,
+    keep: bytearray,
+    cuts: dict[int, list[tuple[int, int]]],
+    ctx: PieceContext,
+    summarized: bool,
+    exact: bool,
+) -> _Form:
+    """The kept lines (a cut one as its kept stretches around ``chars`` marks) with one marker per
+    omitted stretch of lines, and for a large target what that costs by the estimates; an ``exact``
+    form is left at 0 for ``_fit``, which counts its whole text."""
     lines = plan.log.lines
     n = len(lines)
     out: list[str] = []
-    omitted = cost = markers = 0
+    omitted = cost = markers = chars = 0
     index = 0
     while index < n:
         if keep[index]:
@@ -223,6 +262,11 @@ def _render(plan: _Plan, keep: bytearray, ctx: PieceContext, summarized: bool, e
             stop = n if stop < 0 else stop
             out.extend(lines[index:stop])
             cost += 0 if exact else sum(plan.estimates[index:stop])
+            for cut in (i for i in cuts if index <= i < stop):
+                line, gone = _cut_line(lines, cut, cuts[cut], ctx)
+                out[len(out) - (stop - cut)] = line
+                chars += gone
+                cost += 0 if exact else _cut_cost(plan, cut) - plan.estimates[cut]
         else:
             stop = keep.find(1, index)
             stop = n if stop < 0 else stop
@@ -234,7 +278,25 @@ def _render(plan: _Plan, keep: bytearray, ctx: PieceContext, summarized: bool, e
             out.append(marker)
             cost += 0 if exact else 1 + len(marker) * 2 // 5
         index = stop
-    return _Form(keep, "".join(out), omitted, markers, cost)
+    return _Form(keep, "".join(out), omitted, markers, cost, chars)
+
+
+def _cut_line(lines: list[str], index: int, spans: list[tuple[int, int]], ctx: PieceContext) -> tuple[str, int]:
+    """Line ``index`` as its kept stretches with a ``chars`` mark for each omitted one (its range
+    in characters of the whole log), and how many characters it omits."""
+    line = lines[index]
+    body = line.rstrip("\n")
+    offset = sum(map(len, lines[:index]))
+    parts: list[str] = []
+    gone = at = 0
+    for start, end in [*spans, (len(body), len(body))]:
+        if start > at:
+            parts.append(ctx.marker(start - at, "chars", f"{offset + at + 1}-{offset + start}"))
+            gone += start - at
+        if end > start:
+            parts.append(body[start:end])
+        at = end
+    return " ".join(parts) + line[len(body) :], gone
 
 
 def _detail(plan: _Plan, start: int, stop: int) -> str:
