@@ -308,7 +308,7 @@ class _Selection:
             return 0 <= k < len(self.kept) and not self.kept[k] and k not in added
 
         total = 0
-        opened: set[int] = set()
+        opened: dict[int, list[int]] = {}  # blocks none of whose units was kept: the positions added
         for k in sorted(self.position[item] for item in items):
             if not dropped(k):
                 continue
@@ -318,13 +318,14 @@ class _Selection:
             total += self.profile.headings[head] if head >= 0 else self.profile.costs[unit]
             added.add(k)
             block = self.profile.doc.units[unit].block if unit >= 0 else -1
-            if block >= 0 and block not in self.opened and block not in opened:
-                # the first unit kept of a block: its dropped units before and after become
-                # sentence markers of their own, apart from the paragraphs marker of the dropped
-                # blocks around it (the rendering writes one marker per run of whole blocks)
-                first, last = self._bounds[block]
-                total += self.profile.marker * ((k != first and dropped(first - 1)) + (k != last and dropped(last + 1)))
-                opened.add(block)
+            if block >= 0 and block not in self.opened:
+                opened.setdefault(block, []).append(k)
+        for block, ks in opened.items():
+            # the first units kept of a block: its dropped units before and after them become
+            # sentence markers of their own, apart from the paragraphs marker of the dropped
+            # blocks around it (the rendering writes one marker per run of whole blocks)
+            first, last = self._bounds[block]
+            total += self.profile.marker * ((ks[0] != first and dropped(first - 1)) + (ks[-1] != last and dropped(last + 1)))
         return total
 
     def least(self, index: int) -> int | None:
@@ -380,8 +381,10 @@ def _choose(profile: _Profile, room: int) -> tuple[set[int], set[int], set[int]]
     if best is not None:  # the unit that answers the question best goes before the outline of headings
         # with the headings it falls under when they fit too, else alone: a tight room holds the answer
         # before the title that names the page (which the question's words already name)
-        if not chosen.add(profile.layout.wanted[best], room):
-            chosen.add(_with_header(profile.doc, best), room)
+        wanted = profile.layout.wanted[best]
+        if not chosen.add(wanted, room) and not chosen.add(_padded(profile, chosen, wanted), room):
+            alone = _with_header(profile.doc, best)
+            chosen.add(alone, room) or chosen.add(_padded(profile, chosen, alone), room)
         before = _sentence_before(profile, best)
         if before is not None and chosen.kept[chosen.position[(-1, best)]]:
             # the sentence before it: what it goes on from ("These fields are used in ..." names
@@ -398,6 +401,11 @@ def _choose(profile: _Profile, room: int) -> tuple[set[int], set[int], set[int]]
             continue  # cannot fit: ``cost`` would say so too
         items = profile.layout.wanted[index]
         cost = chosen.cost(items)
+        if room < chosen.used + cost <= room + 2 * profile.marker:
+            # with the short units around it in its block, it may cost less: the marker it opens goes
+            padded = _padded(profile, chosen, items)
+            if len(padded) > len(items) and (fuller := chosen.cost(padded)) < cost:
+                items, cost = padded, fuller
         # what would not fit is not kept either way: only what fits is checked for repeating a kept unit
         if chosen.used + cost <= room and not _repeats(profile, chosen, index):
             chosen.add(items, room, cost)
@@ -420,6 +428,26 @@ def _choose(profile: _Profile, room: int) -> tuple[set[int], set[int], set[int]]
             wide.add(index)
             chosen.used += more
     return units, chosen.headings(), wide
+
+
+def _padded(profile: _Profile, chosen: _Selection, items: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``items`` with the dropped units next to its last unit in their block, before and after it, where
+    each run reaches the block's edge or a kept unit and costs no more than the marker it would need
+    (an option entry's short last line, "after the process name."): keeping the unit alone opens
+    markers that cost more than those lines, so a tight room that cannot hold it alone holds it so."""
+    unit = items[-1][1]
+    first, last = profile.layout.bounds[profile.doc.units[unit].block]
+    k = chosen.position[(-1, unit)]
+    extra: list[tuple[int, int]] = []
+    for step, edge in ((-1, first), (1, last)):
+        run, spent, j = [], 0, k
+        while j != edge and not chosen.kept[j + step]:
+            j += step
+            run.append(chosen.items[j])
+            spent += profile.costs[chosen.items[j][1]]
+        if run and spent <= profile.marker:
+            extra += run
+    return items + extra
 
 
 def _sentence_before(profile: _Profile, index: int) -> int | None:
