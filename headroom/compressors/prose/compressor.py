@@ -325,7 +325,9 @@ class _Selection:
             # sentence markers of their own, apart from the paragraphs marker of the dropped
             # blocks around it (the rendering writes one marker per run of whole blocks)
             first, last = self._bounds[block]
-            total += self.profile.marker * ((ks[0] != first and dropped(first - 1)) + (ks[-1] != last and dropped(last + 1)))
+            total += self.profile.marker * (
+                (ks[0] != first and dropped(first - 1)) + (ks[-1] != last and dropped(last + 1))
+            )
         return total
 
     def least(self, index: int) -> int | None:
