@@ -14,6 +14,7 @@ from headroom.compressors.base import split_lines
 from headroom.compressors.prose._units import segment
 from headroom.compressors.prose.compressor import ProseCompressor, _build_profile, _choose, is_heading
 from headroom.registry import Registry
+from headroom.relevance import defines
 
 GOLDEN = Path(__file__).parent.parent / "golden" / "prose"
 COUNTER = TokenCounter.for_model("gpt-4")
@@ -371,3 +372,22 @@ def test_a_unit_that_does_not_fit_alone_fits_with_the_short_lines_around_it() ->
     assert original[profile.doc.units[best].start :].startswith("-u     Show uid transitions.")
     keep, _, _ = _choose(profile, 75)  # alone it would cost 76 (a marker each side, the handle)
     assert {best, best + 1} <= keep
+
+
+def test_a_question_naming_any_option_an_entry_lists_finds_the_entry() -> None:
+    # issue 12: an entry listing ``-E, --extended-regexp`` was taken to define ``-E`` only, so a
+    # question naming ``--extended-regexp`` ranked every line using it alike (run-parts' ``--verbose``
+    # kept the SYNOPSIS and lost ``-v, --verbose``)
+    original = (GOLDEN / "man_grep.txt").read_text()
+    ctx = PieceContext(
+        make_handle(original),
+        COUNTER,
+        "How does grep behave with --extended-regexp?",
+        "run_shell",
+        '{"cmd": "man grep"}',
+    )
+    profile = _build_profile(original, ctx)
+    best = original[profile.doc.units[profile.order[0]].start :]
+    assert best.startswith("-E, --extended-regexp\n")
+    assert defines("What is --regexp?", "-e PATTERNS, --regexp=PATTERNS\n") and defines("-A?", "-o|-A|--print")
+    assert not defines("What is --regexp?", "-e PATTERNS, --regexp-like\n") and not defines("-x?", "-a  see -x, -y")
