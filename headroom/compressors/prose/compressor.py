@@ -32,7 +32,7 @@ A sentence marker's range may share its first and last line with kept sentences.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import accumulate
 
@@ -74,6 +74,7 @@ class _Profile:
     rarest: list[frozenset[str]]  # per unit, the rarest words a near-duplicate must share (``_rarest``)
     terms: list[str]  # per unit, the option it is the entry of (``-s``, ``--all``), or ""
     layout: _Layout
+    seen: _Seen  # the units any choice has kept, and which of them each checked unit nearly repeats
 
 
 @dataclass(frozen=True)
@@ -202,9 +203,10 @@ def _build_profile(text: str, ctx: PieceContext) -> _Profile:
         order,
         matched,
         words,
-        _rarest(words),
+        (rarest := _rarest(words)),
         [_term_of(body) for body in bodies],
         _layout(doc, sections, costs, headings, marker),
+        _Seen(words, rarest),
     )
 
 
@@ -294,8 +296,6 @@ class _Selection:
         self.items = profile.layout.items  # shared by every choice: read, never changed
         self.position = profile.layout.position
         self.kept = [False] * len(self.items)
-        self.holding: dict[str, list[int]] = {}  # term -> kept units (of _SMALLEST words or more) holding it
-        self.rare: dict[str, list[int]] = {}  # the same, for each kept unit's rarest words only
         self.used = profile.marker + profile.handle if self.items else 0
         self.opened: set[int] = set()  # blocks with a kept unit
         self._bounds = profile.layout.bounds  # block -> positions of its first and last unit
@@ -348,11 +348,8 @@ class _Selection:
             return False
         for item in items:
             k = self.position[item]
-            if not self.kept[k] and item[1] >= 0 and len(self.profile.words[item[1]]) >= _SMALLEST:
-                for term in self.profile.words[item[1]]:
-                    self.holding.setdefault(term, []).append(item[1])
-                for term in self.profile.rarest[item[1]]:
-                    self.rare.setdefault(term, []).append(item[1])
+            if not self.kept[k] and item[1] >= 0:
+                self.profile.seen.keep(item[1])
             self.kept[k] = True
             if item[1] >= 0:
                 self.opened.add(self.profile.doc.units[item[1]].block)
@@ -443,7 +440,7 @@ def _padded(profile: _Profile, chosen: _Selection, items: list[tuple[int, int]])
     extra: list[tuple[int, int]] = []
     for step, edge in ((-1, first), (1, last)):
         run, spent, j = [], 0, k
-        while j != edge and not chosen.kept[j + step]:
+        while j != edge and not chosen.kept[j + step] and spent <= profile.marker:  # a longer run is no use
             j += step
             run.append(chosen.items[j])
             spent += profile.costs[chosen.items[j][1]]
@@ -507,26 +504,70 @@ def _near_kept(profile: _Profile, chosen: _Selection, index: int) -> list[int]:
     """The kept units that unit ``index`` nearly repeats or that nearly repeat it: the two share
     more than 80% of the smaller word set, of _SMALLEST words or more.
 
-    Only kept units are compared, through the postings that the selection fills
-    as it keeps them, and only for a unit that would fit: the cost follows what
-    is kept, not every pair of units (comparing all pairs once per piece was 18%
-    of a 1 MB text's call; what is found is the same). Candidates come through
-    rare words only (``_rarest``): counting every shared word made the project's
-    small prose cases spend 3.6 s here against 1.1 s for all pairs; now 2.4 s.
+    Asked only for a unit that would fit, and answered from the units any choice for this piece
+    has kept (``_Seen``), filtered by what this choice keeps: the allocator asks for several
+    targets, and each choice comparing its unit anew with its own kept units was a quarter of a
+    prose call. What is found is the same.
     """
-    words = profile.words[index]
-    if len(words) < _SMALLEST:
-        return []
-    candidates: set[int] = set()
-    for term in profile.rarest[index]:  # kept units at least as big: one holds one of these
-        candidates.update(chosen.holding.get(term, ()))
-    for term in words:  # kept units at least as small: one of their rarest words is here
-        candidates.update(chosen.rare.get(term, ()))
-    candidates.discard(index)
-    every = profile.words
-    return [
-        other for other in candidates if len(words & every[other]) > _DUPLICATE * min(len(words), len(every[other]))
-    ]
+    kept, position = chosen.kept, chosen.position
+    return [other for other in profile.seen.near(index) if kept[position[(-1, other)]]]
+
+
+class _Seen:
+    """The units that any choice for the piece has kept (of _SMALLEST words or more), with postings of
+    their words, and per unit checked, which of them it nearly repeats, brought up to date when asked.
+
+    Kept units only grow across the choices for a piece's targets (most units a choice keeps, the
+    one before kept too), so a unit checked again is compared only with the units kept since it was
+    last checked, one by one while they are few, through the postings otherwise. Candidates come
+    through rare words only (``_rarest``): counting every shared word made the project's small prose
+    cases spend 3.6 s here against 1.1 s for all pairs; now 2.4 s.
+    """
+
+    _FEW = 24  # units kept since a unit's last check, compared one by one up to this many
+
+    def __init__(self, words: list[frozenset[str]], rarest: list[frozenset[str]]) -> None:
+        self.words, self.rarest = words, rarest
+        self.kept: list[int] = []
+        self.known: set[int] = set()
+        self.holding: dict[str, list[int]] = {}  # term -> kept units holding it
+        self.rare: dict[str, list[int]] = {}  # the same, for each kept unit's rarest words only
+        self.found: dict[int, tuple[int, list[int]]] = {}  # unit -> (kept units seen, the near ones among them)
+
+    def keep(self, unit: int) -> None:
+        if unit in self.known or len(self.words[unit]) < _SMALLEST:
+            return
+        self.known.add(unit)
+        self.kept.append(unit)
+        for term in self.words[unit]:
+            self.holding.setdefault(term, []).append(unit)
+        for term in self.rarest[unit]:
+            self.rare.setdefault(term, []).append(unit)
+
+    def near(self, index: int) -> list[int]:
+        words = self.words[index]
+        if len(words) < _SMALLEST:
+            return []
+        seen, near = self.found.get(index, (0, []))
+        if seen == len(self.kept):
+            return near
+        every = self.words
+        if seen and len(self.kept) - seen <= self._FEW:
+            fresh: Iterable[int] = self.kept[seen:]
+        else:
+            candidates: set[int] = set()
+            for term in self.rarest[index]:  # kept units at least as big: one holds one of these
+                candidates.update(self.holding.get(term, ()))
+            for term in words:  # kept units at least as small: one of their rarest words is here
+                candidates.update(self.rare.get(term, ()))
+            fresh, near = candidates, []
+        near = near + [
+            other
+            for other in fresh
+            if other != index and len(words & every[other]) > _DUPLICATE * min(len(words), len(every[other]))
+        ]
+        self.found[index] = (len(self.kept), near)
+        return near
 
 
 class _Marks:
