@@ -391,3 +391,27 @@ def test_a_question_naming_any_option_an_entry_lists_finds_the_entry() -> None:
     assert best.startswith("-E, --extended-regexp\n")
     assert defines("What is --regexp?", "-e PATTERNS, --regexp=PATTERNS\n") and defines("-A?", "-o|-A|--print")
     assert not defines("What is --regexp?", "-e PATTERNS, --regexp-like\n") and not defines("-x?", "-a  see -x, -y")
+
+
+def test_an_entry_of_several_option_lines_keeps_them_with_the_first_line_under_them() -> None:
+    # issue 12: PostgreSQL's pages list an option's short and long forms on two lines (``-h host``,
+    # ``--host=host``) over the description; the entry was one paragraph of 48 tokens, kept or
+    # dropped whole, and a 60-token room kept the page's headings instead. Its head is now both
+    # option lines and the first line under them; the rest of the entry goes by line
+    original = (GOLDEN / "man_clusterdb.txt").read_text()
+    doc = segment(original, split_lines(original))
+    (block,) = [b for b in doc.blocks if original[b.start : b.end].startswith("       -h host\n")]
+    assert block.kind == "lines" and len(block.units) == 3
+    head = original[doc.units[block.units[0]].start : doc.units[block.units[0]].end]
+    assert head.startswith("-h host\n       --host=host\n           Specifies the host name of the machine")
+    ctx = PieceContext(
+        make_handle(original),
+        COUNTER,
+        "How does clusterdb behave with --host?",
+        "run_shell",
+        '{"cmd": "man 1 clusterdb"}',
+    )
+    out = ProseCompressor().compress(original, 60, ctx)
+    assert out is not None and COUNTER.count(out.text) <= 60
+    assert "       --host=host\n           Specifies the host name of the machine on which the server is\n" in out.text
+    check(original, out.text, dict(out.omitted))

@@ -277,7 +277,8 @@ def _cut(text: str, start: int, stop: int, lines: list[str], starts: list[int]) 
     items = [s + len(line) - len(line.lstrip()) for line, s in zip(lines, starts) if _ITEM.match(line)]
     if len(body) >= 3 and len(items) * 2 >= len(body) and items[0] == lead:
         return "lines", [*items, stop]
-    if len(body) >= 3 and _OPTION_HEAD.match(body[0]) and _indent(body[0]) < _indent(body[1]):
+    head = _head_lines(body) if _OPTION_HEAD.match(body[0]) else len(body)
+    if len(body) >= 3 and head < len(body) and _indent(body[0]) < _indent(body[head]):
         # an option's entry (its option line, the description indented under it): by line, its head
         # the option line and the first line under it (``_by_line``), as a man page is read; a
         # question about the option finds the head, one about a word of it the line holding the word
@@ -302,9 +303,20 @@ def _by_line(lines: list[str], starts: list[int], stop: int) -> list[int]:
     it one unit, as in a definition list: the term alone says nothing (xxd's ``-s [+][-]seek``)."""
     firsts = [s + _indent(line) for line, s in zip(lines, starts) if line.strip()]
     body = [line for line in lines if line.strip()]
-    if _indent(body[0]) < _indent(body[1]):
-        del firsts[1]
+    head = _head_lines(body)
+    if head < len(body) and _indent(body[0]) < _indent(body[head]):
+        del firsts[1 : head + 1]
     return [*firsts, stop]
+
+
+def _head_lines(body: list[str]) -> int:
+    """How many lines the head of an entry takes: its first line, and the option lines at the same
+    indentation after a first option line (``-h host`` then ``--host=host``, the description under both)."""
+    head = 1
+    if _OPTION_HEAD.match(body[0]):
+        while head < len(body) and _indent(body[head]) == _indent(body[0]) and _OPTION_HEAD.match(body[head]):
+            head += 1
+    return head
 
 
 def _clauses(text: str, cuts: list[int], ends: re.Pattern[str] = _CLAUSE_END) -> list[int]:
