@@ -42,6 +42,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property, lru_cache
+from itertools import takewhile
 from typing import Any
 
 __all__ = [
@@ -80,6 +81,7 @@ _QUOTED = re.compile(r"`([^`\n]+)`|\"([^\"\n]+)\"")
 # what can only be meant literally: an option (-o, --only-matching) or a format code (%d, %-5s, %H)
 _LITERAL = re.compile(r"(?<![\w-])(--?[A-Za-z0-9][\w-]*|%[-+ #0-9.]*[A-Za-z])(?![\w-])")
 _LITERAL_WEIGHT = 2.0
+_ALIASES = re.compile(r",\s+|\s*\|\s*")  # between the options an entry lists (``-l, --long``)
 
 #: superlative words and their direction: +1 asks for the largest value, -1 for the smallest
 SUPERLATIVES: dict[str, int] = {
@@ -247,9 +249,13 @@ def defines(query: str | None, text: str) -> bool:
     head = text.lstrip()[:80]
     if not head.startswith("-") or not query:
         return False
+    # every option the entry lists before what it does (``-l, --long``, ``-e PATTERNS, --regexp=PATTERNS``,
+    # ``-A|--print-file-name``): a question may name any of them, not only the first
+    listed = list(takewhile(lambda part: part.startswith("-"), _ALIASES.split(head.split("\n", 1)[0])))
     for literal in dict.fromkeys(_LITERAL.findall(_QUOTED.sub(" ", query)) + _quoted_options(query)):
-        if head.startswith(literal) and not re.match(r"[\w-]", head[len(literal) : len(literal) + 1]):
-            return True
+        for option in listed:
+            if option.startswith(literal) and not re.match(r"[\w-]", option[len(literal) : len(literal) + 1]):
+                return True
     return False
 
 

@@ -14,6 +14,7 @@ from headroom.compressors.base import split_lines
 from headroom.compressors.prose._units import segment
 from headroom.compressors.prose.compressor import ProseCompressor, _build_profile, _choose, is_heading
 from headroom.registry import Registry
+from headroom.relevance import defines
 
 GOLDEN = Path(__file__).parent.parent / "golden" / "prose"
 COUNTER = TokenCounter.for_model("gpt-4")
@@ -313,4 +314,104 @@ def test_a_sentence_kept_inside_a_block_costs_the_markers_around_it() -> None:
     out = ProseCompressor().compress(original, 70, ctx)
     assert out is not None and COUNTER.count(out.text) <= 70
     assert "-u     Show uid transitions." in out.text
+    check(original, out.text, dict(out.omitted))
+
+
+PSTREE_A = (
+    "       -a     Show  command  line arguments.  If the command line of a process\n"
+    "              is swapped out, that process is shown in  parentheses.   -a  im‐\n"
+)
+
+
+def test_a_man_section_line_stands_apart_from_the_entry_under_it() -> None:
+    # issue 12: a man page writes its section title (``OPTIONS``) with the first entry right under it,
+    # no blank line between, so that entry was one unit with the title: its text did not start with
+    # the option it defines, and a question naming ``-a`` ranked the SYNOPSIS line above it
+    original = (GOLDEN / "man_pstree.txt").read_text()
+    doc = segment(original, split_lines(original))
+    texts = [original[b.start : b.end] for b in doc.blocks]
+    (options,) = [n for n, text in enumerate(texts) if text.startswith("OPTIONS")]
+    assert doc.blocks[options].kind == "heading" and texts[options] == "OPTIONS\n"
+    assert texts[options + 1].startswith(PSTREE_A)
+    ctx = PieceContext(
+        make_handle(original), COUNTER, "What does the -a option of pstree do?", "run_shell", '{"cmd": "man 1 pstree"}'
+    )
+    for target in (70, 100, 120):  # main kept neither line below 150 tokens
+        out = ProseCompressor().compress(original, target, ctx)
+        assert out is not None and COUNTER.count(out.text) <= target
+        assert PSTREE_A in out.text
+        check(original, out.text, dict(out.omitted))
+
+
+def test_an_option_entry_is_cut_by_line_its_head_the_option_line_and_the_next() -> None:
+    # issue 12: an option's entry of three sentences or more was cut by sentence, so its option line
+    # and the line under it (what a reader quotes) were whole only when room was left to widen them;
+    # now an entry is cut by line, its first unit the option line and the first line under it
+    original = (GOLDEN / "man_pstree.txt").read_text()
+    doc = segment(original, split_lines(original))
+    (block,) = [b for b in doc.blocks if original[b.start : b.end].startswith("       -u     Show uid")]
+    assert block.kind == "lines"
+    units = [original[doc.units[u].start : doc.units[u].end] for u in block.units]
+    assert units == [
+        "-u     Show uid transitions.  Whenever the uid  of  a  process  differs\n"
+        "              from  the uid of its parent, the new uid is shown in parentheses\n              ",
+        "after the process name.\n\n",
+    ]
+
+
+def test_a_unit_that_does_not_fit_alone_fits_with_the_short_lines_around_it() -> None:
+    # issue 12: kept alone, an entry's head opens a marker for the entry's last short line
+    # ("after the process name.", 5 tokens) that costs more than the line: a tight room kept the
+    # head with that line, where keeping the head alone did not fit
+    original = (GOLDEN / "man_pstree.txt").read_text()
+    ctx = PieceContext(
+        make_handle(original), COUNTER, "How does pstree behave with -u?", "run_shell", '{"cmd": "man 1 pstree"}'
+    )
+    profile = _build_profile(original, ctx)
+    best = profile.order[0]
+    assert original[profile.doc.units[best].start :].startswith("-u     Show uid transitions.")
+    keep, _, _ = _choose(profile, 75)  # alone it would cost 76 (a marker each side, the handle)
+    assert {best, best + 1} <= keep
+
+
+def test_a_question_naming_any_option_an_entry_lists_finds_the_entry() -> None:
+    # issue 12: an entry listing ``-E, --extended-regexp`` was taken to define ``-E`` only, so a
+    # question naming ``--extended-regexp`` ranked every line using it alike (run-parts' ``--verbose``
+    # kept the SYNOPSIS and lost ``-v, --verbose``)
+    original = (GOLDEN / "man_grep.txt").read_text()
+    ctx = PieceContext(
+        make_handle(original),
+        COUNTER,
+        "How does grep behave with --extended-regexp?",
+        "run_shell",
+        '{"cmd": "man grep"}',
+    )
+    profile = _build_profile(original, ctx)
+    best = original[profile.doc.units[profile.order[0]].start :]
+    assert best.startswith("-E, --extended-regexp\n")
+    assert defines("What is --regexp?", "-e PATTERNS, --regexp=PATTERNS\n") and defines("-A?", "-o|-A|--print")
+    assert not defines("What is --regexp?", "-e PATTERNS, --regexp-like\n") and not defines("-x?", "-a  see -x, -y")
+
+
+def test_an_entry_of_several_option_lines_keeps_them_with_the_first_line_under_them() -> None:
+    # issue 12: PostgreSQL's pages list an option's short and long forms on two lines (``-h host``,
+    # ``--host=host``) over the description; the entry was one paragraph of 48 tokens, kept or
+    # dropped whole, and a 60-token room kept the page's headings instead. Its head is now both
+    # option lines and the first line under them; the rest of the entry goes by line
+    original = (GOLDEN / "man_clusterdb.txt").read_text()
+    doc = segment(original, split_lines(original))
+    (block,) = [b for b in doc.blocks if original[b.start : b.end].startswith("       -h host\n")]
+    assert block.kind == "lines" and len(block.units) == 3
+    head = original[doc.units[block.units[0]].start : doc.units[block.units[0]].end]
+    assert head.startswith("-h host\n       --host=host\n           Specifies the host name of the machine")
+    ctx = PieceContext(
+        make_handle(original),
+        COUNTER,
+        "How does clusterdb behave with --host?",
+        "run_shell",
+        '{"cmd": "man 1 clusterdb"}',
+    )
+    out = ProseCompressor().compress(original, 60, ctx)
+    assert out is not None and COUNTER.count(out.text) <= 60
+    assert "       --host=host\n           Specifies the host name of the machine on which the server is\n" in out.text
     check(original, out.text, dict(out.omitted))

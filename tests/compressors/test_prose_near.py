@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from headroom.compressors.prose.compressor import _DUPLICATE, _SMALLEST, _rarest
+from headroom.compressors.prose.compressor import _DUPLICATE, _SMALLEST, _rarest, _Seen
 
 _WORDS = st.frozensets(st.sampled_from([f"w{n}" for n in range(40)]), min_size=0, max_size=30)
 
@@ -30,3 +30,23 @@ def test_rarest_words_are_the_least_shared_ones() -> None:
     units = [frozenset({"the", "a", "zebra"}), frozenset({"the", "a", "yak"}), frozenset({"the", "b", "c"})]
     rarest = _rarest(units)
     assert "zebra" in rarest[0] and "the" not in rarest[0]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_WORDS, min_size=2, max_size=40), st.lists(st.tuples(st.booleans(), st.integers(0, 39)), max_size=120))
+def test_units_kept_for_earlier_targets_answer_later_checks_exactly(
+    units: list[frozenset[str]], steps: list[tuple[bool, int]]
+) -> None:
+    # issue 14: the near-duplicates a unit has among kept units are kept across the choices for a
+    # piece's targets and brought up to date when asked (one by one for a few new units, through
+    # postings for many): what is found is every near kept unit, as comparing all pairs finds
+    seen = _Seen(units, _rarest(units))
+    kept: set[int] = set()
+    for keep, pick in steps:
+        index = pick % len(units)
+        if keep:
+            seen.keep(index)
+            kept.add(index)
+        else:
+            want = {o for o in kept if o != index and _near(units[index], units[o])}
+            assert set(seen.near(index)) == want

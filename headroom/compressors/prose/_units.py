@@ -27,6 +27,7 @@ _CAPS_HEADING = re.compile(r"^[A-Z][A-Z0-9 ,/&()-]{2,60}$")
 _NUMBERED = re.compile(r"^\s{0,4}(\d+(\.\d+)*\.|[IVX]+\.|Section \d+)\s+[A-Z][^.!?]{0,80}\.?$")
 _UNDERLINE = re.compile(r"^\s*(=+|-+|~+)\s*$")
 _OUTLINE = re.compile(r"^(\*{1,4}) \S")  # Emacs outline and org headings, as in GNU NEWS files
+_OPTION_HEAD = re.compile(r"^\s*--?[A-Za-z0-9]")  # a line that starts an option's entry
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _RULE_CELL = re.compile(r":?-{3,}:?")
 TABLE_HEAD = 7  # the level of a table's header as a heading: under every real heading
@@ -45,6 +46,8 @@ _LONG_SENTENCE = 300  # a sentence this long is also cut into clauses (``_clause
 _CLAUSE = 60  # the shortest clause cut from one
 _CLAUSE_END = re.compile(r"[;:]\s+(?=\S)")
 _COMMA = re.compile(r",\s+(?=\S)")  # a clause still too long is cut after its commas
+_SECTION_INDENT = 3  # a man page's section titles stand at column 0, its subsection titles at 3, its text at 7
+_SECTION_TITLE = 60  # the longest section line taken for a title
 _WRAPPED = 100  # a sentence kept from a hard-wrapped paragraph brings at most this much of its lines' rest
 
 
@@ -171,7 +174,7 @@ def segment(text: str, lines: list[str]) -> Document:
     line_starts = list(accumulate(map(len, lines[:-1]), initial=0))
     blocks: list[Block] = []
     units: list[Unit] = []
-    for first, end in _table_heads_apart(lines, blocks_of(lines)):
+    for first, end in _table_heads_apart(lines, _section_lines_apart(lines, blocks_of(lines))):
         start = line_starts[first]
         stop = line_starts[end] if end < len(lines) else len(text)
         content = [line for line in lines[first:end] if line.strip()]
@@ -188,6 +191,36 @@ def segment(text: str, lines: list[str]) -> Document:
             units.append(Unit(number, a, b, k == 0, *wide))
         blocks.append(Block(first, end - 1, start, stop, kind, tuple(indices), 0))
     return Document(text, blocks, units, line_starts)
+
+
+def _section_lines_apart(lines: list[str], spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` with a man page's section or subsection line a block of its own when the text under it
+    follows with no blank line (``OPTIONS`` at column 0 or ``   Matcher Selection`` at column 3, the
+    first option's entry indented under it): a heading, kept as headings are, and the entry under it a
+    block that starts with its option, as every other entry does. Glued to its heading, the first entry
+    of each section was one unit with it, whose text did not start with the option it defines."""
+    out: list[tuple[int, int]] = []
+    for first, end in spans:
+        if end - first >= 2 and _section_line(lines[first], lines[first + 1]):
+            out += [(first, first + 1), (first + 1, end)]
+        else:
+            out.append((first, end))
+    return out
+
+
+def _section_line(line: str, following: str) -> bool:
+    """A man page's section (column 0) or subsection (column 1-3) title, with the text under it on the next
+    line, indented deeper: short, without a sentence's end, not an item (a hanging option line is not one)."""
+    title = line.strip()
+    return (
+        bool(title)
+        and _indent(line) <= _SECTION_INDENT < _indent(following)
+        and bool(following.strip())
+        and len(title) <= _SECTION_TITLE
+        and not title.endswith((".", ",", ";", ":"))
+        and not _ITEM.match(line)
+        and (_CAPS_HEADING.match(title) is not None or _indent(line) > 0)
+    )
 
 
 def _table_heads_apart(lines: list[str], spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -244,6 +277,12 @@ def _cut(text: str, start: int, stop: int, lines: list[str], starts: list[int]) 
     items = [s + len(line) - len(line.lstrip()) for line, s in zip(lines, starts) if _ITEM.match(line)]
     if len(body) >= 3 and len(items) * 2 >= len(body) and items[0] == lead:
         return "lines", [*items, stop]
+    head = _head_lines(body) if _OPTION_HEAD.match(body[0]) else len(body)
+    if len(body) >= 3 and head < len(body) and _indent(body[0]) < _indent(body[head]):
+        # an option's entry (its option line, the description indented under it): by line, its head
+        # the option line and the first line under it (``_by_line``), as a man page is read; a
+        # question about the option finds the head, one about a word of it the line holding the word
+        return "lines", _by_line(lines, starts, stop)
     cuts = [lead]
     for match in _BOUNDARY.finditer(text, lead, stop):
         sentence = text[cuts[-1] : match.start(1)]
@@ -255,13 +294,29 @@ def _cut(text: str, start: int, stop: int, lines: list[str], starts: list[int]) 
     if len(body) >= 3 and stop - start >= _LONG_CHARS:
         # a long wrapped paragraph of one or two sentences (a list of names, a long clause): by line,
         # so the line a question names is kept without the rest (issue 12: long units shrink)
-        firsts = [s + _indent(line) for line, s in zip(lines, starts) if line.strip()]
-        if _indent(body[0]) < _indent(body[1]):
-            # a hanging term (an option, a definition's name) and the first line of what it is:
-            # one unit, as in a definition list; the term alone says nothing (xxd's ``-s [+][-]seek``)
-            del firsts[1]
-        return "lines", [*firsts, stop]
+        return "lines", _by_line(lines, starts, stop)
     return "paragraph", [lead, stop]
+
+
+def _by_line(lines: list[str], starts: list[int], stop: int) -> list[int]:
+    """One unit per non-blank line; a hanging first line (a term, an option) and the first line under
+    it one unit, as in a definition list: the term alone says nothing (xxd's ``-s [+][-]seek``)."""
+    firsts = [s + _indent(line) for line, s in zip(lines, starts) if line.strip()]
+    body = [line for line in lines if line.strip()]
+    head = _head_lines(body)
+    if head < len(body) and _indent(body[0]) < _indent(body[head]):
+        del firsts[1 : head + 1]
+    return [*firsts, stop]
+
+
+def _head_lines(body: list[str]) -> int:
+    """How many lines the head of an entry takes: its first line, and the option lines at the same
+    indentation after a first option line (``-h host`` then ``--host=host``, the description under both)."""
+    head = 1
+    if _OPTION_HEAD.match(body[0]):
+        while head < len(body) and _indent(body[head]) == _indent(body[0]) and _OPTION_HEAD.match(body[head]):
+            head += 1
+    return head
 
 
 def _clauses(text: str, cuts: list[int], ends: re.Pattern[str] = _CLAUSE_END) -> list[int]:

@@ -32,7 +32,7 @@ A sentence marker's range may share its first and last line with kept sentences.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import accumulate
 
@@ -74,6 +74,7 @@ class _Profile:
     rarest: list[frozenset[str]]  # per unit, the rarest words a near-duplicate must share (``_rarest``)
     terms: list[str]  # per unit, the option it is the entry of (``-s``, ``--all``), or ""
     layout: _Layout
+    seen: _Seen  # the units any choice has kept, and which of them each checked unit nearly repeats
 
 
 @dataclass(frozen=True)
@@ -202,9 +203,10 @@ def _build_profile(text: str, ctx: PieceContext) -> _Profile:
         order,
         matched,
         words,
-        _rarest(words),
+        (rarest := _rarest(words)),
         [_term_of(body) for body in bodies],
         _layout(doc, sections, costs, headings, marker),
+        _Seen(words, rarest),
     )
 
 
@@ -294,8 +296,6 @@ class _Selection:
         self.items = profile.layout.items  # shared by every choice: read, never changed
         self.position = profile.layout.position
         self.kept = [False] * len(self.items)
-        self.holding: dict[str, list[int]] = {}  # term -> kept units (of _SMALLEST words or more) holding it
-        self.rare: dict[str, list[int]] = {}  # the same, for each kept unit's rarest words only
         self.used = profile.marker + profile.handle if self.items else 0
         self.opened: set[int] = set()  # blocks with a kept unit
         self._bounds = profile.layout.bounds  # block -> positions of its first and last unit
@@ -308,7 +308,7 @@ class _Selection:
             return 0 <= k < len(self.kept) and not self.kept[k] and k not in added
 
         total = 0
-        opened: set[int] = set()
+        opened: dict[int, list[int]] = {}  # blocks none of whose units was kept: the positions added
         for k in sorted(self.position[item] for item in items):
             if not dropped(k):
                 continue
@@ -318,13 +318,16 @@ class _Selection:
             total += self.profile.headings[head] if head >= 0 else self.profile.costs[unit]
             added.add(k)
             block = self.profile.doc.units[unit].block if unit >= 0 else -1
-            if block >= 0 and block not in self.opened and block not in opened:
-                # the first unit kept of a block: its dropped units before and after become
-                # sentence markers of their own, apart from the paragraphs marker of the dropped
-                # blocks around it (the rendering writes one marker per run of whole blocks)
-                first, last = self._bounds[block]
-                total += self.profile.marker * ((k != first and dropped(first - 1)) + (k != last and dropped(last + 1)))
-                opened.add(block)
+            if block >= 0 and block not in self.opened:
+                opened.setdefault(block, []).append(k)
+        for block, ks in opened.items():
+            # the first units kept of a block: its dropped units before and after them become
+            # sentence markers of their own, apart from the paragraphs marker of the dropped
+            # blocks around it (the rendering writes one marker per run of whole blocks)
+            first, last = self._bounds[block]
+            total += self.profile.marker * (
+                (ks[0] != first and dropped(first - 1)) + (ks[-1] != last and dropped(last + 1))
+            )
         return total
 
     def least(self, index: int) -> int | None:
@@ -345,11 +348,8 @@ class _Selection:
             return False
         for item in items:
             k = self.position[item]
-            if not self.kept[k] and item[1] >= 0 and len(self.profile.words[item[1]]) >= _SMALLEST:
-                for term in self.profile.words[item[1]]:
-                    self.holding.setdefault(term, []).append(item[1])
-                for term in self.profile.rarest[item[1]]:
-                    self.rare.setdefault(term, []).append(item[1])
+            if not self.kept[k] and item[1] >= 0:
+                self.profile.seen.keep(item[1])
             self.kept[k] = True
             if item[1] >= 0:
                 self.opened.add(self.profile.doc.units[item[1]].block)
@@ -380,8 +380,10 @@ def _choose(profile: _Profile, room: int) -> tuple[set[int], set[int], set[int]]
     if best is not None:  # the unit that answers the question best goes before the outline of headings
         # with the headings it falls under when they fit too, else alone: a tight room holds the answer
         # before the title that names the page (which the question's words already name)
-        if not chosen.add(profile.layout.wanted[best], room):
-            chosen.add(_with_header(profile.doc, best), room)
+        wanted = profile.layout.wanted[best]
+        if not chosen.add(wanted, room) and not chosen.add(_padded(profile, chosen, wanted), room):
+            alone = _with_header(profile.doc, best)
+            chosen.add(alone, room) or chosen.add(_padded(profile, chosen, alone), room)
         before = _sentence_before(profile, best)
         if before is not None and chosen.kept[chosen.position[(-1, best)]]:
             # the sentence before it: what it goes on from ("These fields are used in ..." names
@@ -398,6 +400,11 @@ def _choose(profile: _Profile, room: int) -> tuple[set[int], set[int], set[int]]
             continue  # cannot fit: ``cost`` would say so too
         items = profile.layout.wanted[index]
         cost = chosen.cost(items)
+        if room < chosen.used + cost <= room + 2 * profile.marker:
+            # with the short units around it in its block, it may cost less: the marker it opens goes
+            padded = _padded(profile, chosen, items)
+            if len(padded) > len(items) and (fuller := chosen.cost(padded)) < cost:
+                items, cost = padded, fuller
         # what would not fit is not kept either way: only what fits is checked for repeating a kept unit
         if chosen.used + cost <= room and not _repeats(profile, chosen, index):
             chosen.add(items, room, cost)
@@ -420,6 +427,26 @@ def _choose(profile: _Profile, room: int) -> tuple[set[int], set[int], set[int]]
             wide.add(index)
             chosen.used += more
     return units, chosen.headings(), wide
+
+
+def _padded(profile: _Profile, chosen: _Selection, items: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``items`` with the dropped units next to its last unit in their block, before and after it, where
+    each run reaches the block's edge or a kept unit and costs no more than the marker it would need
+    (an option entry's short last line, "after the process name."): keeping the unit alone opens
+    markers that cost more than those lines, so a tight room that cannot hold it alone holds it so."""
+    unit = items[-1][1]
+    first, last = profile.layout.bounds[profile.doc.units[unit].block]
+    k = chosen.position[(-1, unit)]
+    extra: list[tuple[int, int]] = []
+    for step, edge in ((-1, first), (1, last)):
+        run, spent, j = [], 0, k
+        while j != edge and not chosen.kept[j + step] and spent <= profile.marker:  # a longer run is no use
+            j += step
+            run.append(chosen.items[j])
+            spent += profile.costs[chosen.items[j][1]]
+        if run and spent <= profile.marker:
+            extra += run
+    return items + extra
 
 
 def _sentence_before(profile: _Profile, index: int) -> int | None:
@@ -477,26 +504,70 @@ def _near_kept(profile: _Profile, chosen: _Selection, index: int) -> list[int]:
     """The kept units that unit ``index`` nearly repeats or that nearly repeat it: the two share
     more than 80% of the smaller word set, of _SMALLEST words or more.
 
-    Only kept units are compared, through the postings that the selection fills
-    as it keeps them, and only for a unit that would fit: the cost follows what
-    is kept, not every pair of units (comparing all pairs once per piece was 18%
-    of a 1 MB text's call; what is found is the same). Candidates come through
-    rare words only (``_rarest``): counting every shared word made the project's
-    small prose cases spend 3.6 s here against 1.1 s for all pairs; now 2.4 s.
+    Asked only for a unit that would fit, and answered from the units any choice for this piece
+    has kept (``_Seen``), filtered by what this choice keeps: the allocator asks for several
+    targets, and each choice comparing its unit anew with its own kept units was a quarter of a
+    prose call. What is found is the same.
     """
-    words = profile.words[index]
-    if len(words) < _SMALLEST:
-        return []
-    candidates: set[int] = set()
-    for term in profile.rarest[index]:  # kept units at least as big: one holds one of these
-        candidates.update(chosen.holding.get(term, ()))
-    for term in words:  # kept units at least as small: one of their rarest words is here
-        candidates.update(chosen.rare.get(term, ()))
-    candidates.discard(index)
-    every = profile.words
-    return [
-        other for other in candidates if len(words & every[other]) > _DUPLICATE * min(len(words), len(every[other]))
-    ]
+    kept, position = chosen.kept, chosen.position
+    return [other for other in profile.seen.near(index) if kept[position[(-1, other)]]]
+
+
+class _Seen:
+    """The units that any choice for the piece has kept (of _SMALLEST words or more), with postings of
+    their words, and per unit checked, which of them it nearly repeats, brought up to date when asked.
+
+    Kept units only grow across the choices for a piece's targets (most units a choice keeps, the
+    one before kept too), so a unit checked again is compared only with the units kept since it was
+    last checked, one by one while they are few, through the postings otherwise. Candidates come
+    through rare words only (``_rarest``): counting every shared word made the project's small prose
+    cases spend 3.6 s here against 1.1 s for all pairs; now 2.4 s.
+    """
+
+    _FEW = 24  # units kept since a unit's last check, compared one by one up to this many
+
+    def __init__(self, words: list[frozenset[str]], rarest: list[frozenset[str]]) -> None:
+        self.words, self.rarest = words, rarest
+        self.kept: list[int] = []
+        self.known: set[int] = set()
+        self.holding: dict[str, list[int]] = {}  # term -> kept units holding it
+        self.rare: dict[str, list[int]] = {}  # the same, for each kept unit's rarest words only
+        self.found: dict[int, tuple[int, list[int]]] = {}  # unit -> (kept units seen, the near ones among them)
+
+    def keep(self, unit: int) -> None:
+        if unit in self.known or len(self.words[unit]) < _SMALLEST:
+            return
+        self.known.add(unit)
+        self.kept.append(unit)
+        for term in self.words[unit]:
+            self.holding.setdefault(term, []).append(unit)
+        for term in self.rarest[unit]:
+            self.rare.setdefault(term, []).append(unit)
+
+    def near(self, index: int) -> list[int]:
+        words = self.words[index]
+        if len(words) < _SMALLEST:
+            return []
+        seen, near = self.found.get(index, (0, []))
+        if seen == len(self.kept):
+            return near
+        every = self.words
+        if seen and len(self.kept) - seen <= self._FEW:
+            fresh: Iterable[int] = self.kept[seen:]
+        else:
+            candidates: set[int] = set()
+            for term in self.rarest[index]:  # kept units at least as big: one holds one of these
+                candidates.update(self.holding.get(term, ()))
+            for term in words:  # kept units at least as small: one of their rarest words is here
+                candidates.update(self.rare.get(term, ()))
+            fresh, near = candidates, []
+        near = near + [
+            other
+            for other in fresh
+            if other != index and len(words & every[other]) > _DUPLICATE * min(len(words), len(every[other]))
+        ]
+        self.found[index] = (len(self.kept), near)
+        return near
 
 
 class _Marks:
