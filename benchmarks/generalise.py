@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from generalise_cases import KINDS, Case, build_cases, half_of  # noqa: E402
 from generalise_cases.data import ambiguous_rows  # noqa: E402
+from generalise_cases.search import ambiguous_lines  # noqa: E402
 from run import text_of  # noqa: E402  (the one walk over messages the benchmarks share)
 
 from headroom import Headroom, MemoryStore, TokenCounter  # noqa: E402
@@ -198,6 +199,12 @@ def report(
         out.append(
             f"table questions whose own words match more than 5 rows equally well: "
             f"{sum(ambiguous_rows(c) > 5 for c in tables)} of {len(tables)}"
+        )
+    lined = [c for c in cases if c.kind in ("search", "multi")]
+    if lined:  # a question whose words several lines hold names none of them
+        out.append(
+            f"search and multi questions whose own words more than one line holds: "
+            f"{sum(ambiguous_lines(c) > 1 for c in lined)} of {len(lined)}"
         )
     errors = [(c.id, results[c.id, s][0].error) for c in cases for s in SHARES if results[c.id, s][0].error]
     if errors:

@@ -5,15 +5,22 @@ sometimes a second file of the same package).
 Search: an identifier found in a random file of the package is searched for; one match line
 (path, line number and text) is the fact, and the question names the identifier and a word of
 that match. Multi: the fact is the grep line of the definition plus a line of its body.
+
+A question's words are drawn at random from the fact's line; when the words drawn are held by
+other lines of the output too (``self`` and ``name`` on a dozen match lines), no reader could tell
+which line is meant, so the line's rarest words in that output are asked about instead, as a user
+who had seen the line would ask. No random draw is added or removed, so the same cases are built;
+a line whose every word recurs stays ambiguous and ``ambiguous_lines`` counts it.
 """
 
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
 from .code import DEF
-from .common import Call, Case, files, fill, pick_words, python_roots, read_text, run, unique_lines, valid
+from .common import Call, Case, files, fill, pick_words, python_roots, read_text, run, unique_lines, valid, words
 
 SEARCH_TEMPLATES = (
     "Where in {pkg} is {name} used together with {w1}?",
@@ -25,6 +32,40 @@ MULTI_TEMPLATES = (
     "Find {name} in {pkg}: how does it handle {w1}?",
 )
 MAX_OUTPUT = 60_000
+
+
+def holding(lines: list[str], wanted: list[str]) -> int:
+    """How many of ``lines`` hold every word of ``wanted`` as a whole word, in any case."""
+    patterns = [re.compile(rf"(?<![A-Za-z0-9_]){re.escape(w)}(?![A-Za-z0-9_])", re.IGNORECASE) for w in wanted]
+    return sum(all(p.search(line) for p in patterns) for line in lines)
+
+
+def telling(chosen: list[str], line: str, lines: list[str], avoid: list[str]) -> list[str]:
+    """``chosen`` when its first word alone (some templates ask with it only) is held by one of
+    ``lines``; else ``line``'s words held by the fewest of ``lines``, rarest first, when the rarest
+    singles the line out; else ``chosen``."""
+    if holding(lines, chosen[:1]) <= 1:
+        return chosen
+    found = words(line, avoid)
+    rarest = sorted(found, key=lambda w: (holding(lines, [w]), found.index(w)))[: len(chosen)]
+    return rarest if holding(lines, rarest[:1]) <= 1 else chosen
+
+
+def ambiguous_lines(case: Case) -> int:
+    """How many lines of the output a search or multi question's own words point to equally: the
+    match lines holding the search question's words, or the read file's lines holding the multi
+    question's word about the body. Above one, the question does not tell which line it means."""
+    own = {w.lower() for w in words(case.question)}
+    own -= {w.lower() for w in words(" ".join(SEARCH_TEMPLATES + MULTI_TEMPLATES))}
+    name, pkg = case.id.split(":")[2], case.id.split(":")[1]
+    own -= {name.lower(), pkg.lower(), pkg.split("/")[0].lower()}
+    if case.kind == "search":
+        lines = [line.split(":", 2)[-1] for line in case.calls[0].output.split("\n")]
+    else:
+        lines = case.calls[1].output.split("\n")
+    # the question's first own word: some templates ask with it alone
+    first = min(own, key=case.question.lower().find) if own else None
+    return holding(lines, [first]) if first else len(lines)
 
 
 def packages() -> list[tuple[Path, Path]]:
@@ -71,6 +112,7 @@ def search_case(rng: random.Random, parent: Path, package: Path) -> Case | None:
             chosen = pick_words(rng, content, 2, avoid=[name])
             if not chosen:
                 continue
+            chosen = telling(chosen, content, [line.split(":", 2)[-1] for line in lines], [name])
             slots = {"pkg": package.name, "name": name, "w1": chosen[0], "w2": chosen[-1] if len(chosen) > 1 else ""}
             case = Case(
                 f"search:{package.name}:{name}:{line_no}",
@@ -117,6 +159,7 @@ def multi_case(rng: random.Random, parent: Path, package: Path) -> Case | None:
         chosen = pick_words(rng, lines[line_no], 1, avoid=[name])
         if not chosen:
             continue
+        chosen = telling(chosen, lines[line_no], lines, [name])
         calls = [Call(command, output), Call(f"cat {relative}", text)]
         others = [m for m in files(package, "*.py") if m != module and read_text(m, 2_000, 40_000) is not None]
         if others and rng.random() < 0.5:
