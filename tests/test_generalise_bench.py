@@ -25,6 +25,7 @@ from generalise_cases.common import Call  # noqa: E402
 from generalise_cases.data import ambiguous_rows, json_case, table_case  # noqa: E402
 from generalise_cases.diffs import changed_line_case  # noqa: E402
 from generalise_cases.logs import log_case  # noqa: E402
+from generalise_cases.search import holding, telling  # noqa: E402
 
 MODULES = [Path(m.__file__) for m in (random, textwrap, json.encoder, subprocess, shutil)]  # type: ignore[arg-type]
 
@@ -100,6 +101,20 @@ def test_a_table_question_names_a_row_its_first_cell_does_not_identify_by_its_ke
         assert ambiguous_rows(case) == 1, case.question  # before: 30 rows held "np float64" equally
         key = case.facts[0].split(",")[1]
         assert key in case.question or case.facts[0].split(",")[2] in case.question
+
+
+def test_a_search_question_asks_with_the_words_that_single_out_its_line() -> None:
+    # the shape of asttokens' prev_token matches: "name" on many lines, "equals" on one
+    lines = [f"        name = self._code.prev_token(tok{i})" for i in range(15)]
+    lines.insert(7, "      name = self._code.prev_token(equals)")
+    fact = lines[7]
+    assert holding(lines, ["name"]) == 16  # before: the question asked with "name"
+    chosen = telling(["name"], fact, lines, ["prev_token"])
+    assert chosen == ["equals"] and holding(lines, chosen) == 1
+    # words that already single the line out are kept, and a line every word of which recurs stays
+    assert telling(["equals"], fact, lines, ["prev_token"]) == ["equals"]
+    twice = ["Resolver.__init__(self)"] * 2
+    assert telling(["Resolver.__init__"], twice[0], twice, ["__init__"]) == ["Resolver.__init__"]
 
 
 @pytest.mark.skipif(shutil.which("diff") is None, reason="diff is not installed")
