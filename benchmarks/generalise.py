@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from generalise_cases import KINDS, Case, build_cases, half_of  # noqa: E402
 from generalise_cases.data import ambiguous_rows  # noqa: E402
+from generalise_cases.logs import ambiguous_log_lines  # noqa: E402
 from generalise_cases.search import ambiguous_lines  # noqa: E402
 from run import text_of  # noqa: E402  (the one walk over messages the benchmarks share)
 
@@ -205,6 +206,12 @@ def report(
         out.append(
             f"search and multi questions whose own words more than one line holds: "
             f"{sum(ambiguous_lines(c) > 1 for c in lined)} of {len(lined)}"
+        )
+    logs = [c for c in cases if c.kind == "log"]
+    if logs:
+        out.append(
+            f"log questions whose first two own words more than one line holds: "
+            f"{sum(ambiguous_log_lines(c) > 1 for c in logs)} of {len(logs)}"
         )
     errors = [(c.id, results[c.id, s][0].error) for c in cases for s in SHARES if results[c.id, s][0].error]
     if errors:

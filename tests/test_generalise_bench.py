@@ -21,11 +21,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
 from generalise_cases import Case, half_of, valid  # noqa: E402
 from generalise_cases.code import python_case  # noqa: E402
-from generalise_cases.common import Call  # noqa: E402
+from generalise_cases.common import Call, holding, telling  # noqa: E402
 from generalise_cases.data import ambiguous_rows, json_case, table_case  # noqa: E402
 from generalise_cases.diffs import changed_line_case  # noqa: E402
 from generalise_cases.logs import log_case  # noqa: E402
-from generalise_cases.search import holding, telling  # noqa: E402
 
 MODULES = [Path(m.__file__) for m in (random, textwrap, json.encoder, subprocess, shutil)]  # type: ignore[arg-type]
 
@@ -115,6 +114,18 @@ def test_a_search_question_asks_with_the_words_that_single_out_its_line() -> Non
     assert telling(["equals"], fact, lines, ["prev_token"]) == ["equals"]
     twice = ["Resolver.__init__(self)"] * 2
     assert telling(["Resolver.__init__"], twice[0], twice, ["__init__"]) == ["Resolver.__init__"]
+
+
+def test_a_log_question_asks_with_two_words_that_single_out_its_line() -> None:
+    # the shape of dpkg.log: "status unpacked" on every line, the package names once each
+    lines = [
+        f"2026-11-02 10:{i:02d}:11 status unpacked lib{name}:amd64 1.{i}-1+deb12u1"
+        for i, name in enumerate(["ssl3", "curl4", "xml2", "zstd1", "gnutls30", "krb5-3"])
+    ]
+    fact = lines[4]
+    assert holding(lines, ["status", "unpacked"]) == 6
+    chosen = telling(["status", "unpacked"], fact, lines, [], alone=2)
+    assert holding(lines, chosen) == 1 and len(chosen) == 2
 
 
 @pytest.mark.skipif(shutil.which("diff") is None, reason="diff is not installed")

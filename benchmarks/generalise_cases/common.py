@@ -129,6 +129,26 @@ def pick_words(rng: random.Random, text: str, k: int, avoid: Iterable[str] = ())
     return [found[i] for i in chosen]
 
 
+def holding(lines: list[str], wanted: list[str]) -> int:
+    """How many of ``lines`` hold every word of ``wanted`` as a whole word, in any case."""
+    patterns = [re.compile(rf"(?<![A-Za-z0-9_]){re.escape(w)}(?![A-Za-z0-9_])", re.IGNORECASE) for w in wanted]
+    return sum(all(p.search(line) for p in patterns) for line in lines)
+
+
+def telling(chosen: list[str], line: str, lines: list[str], avoid: list[str], alone: int = 1) -> list[str]:
+    """The words a question asks about ``line`` with, so that it names that line among ``lines``.
+
+    ``chosen`` (drawn at random) when its first ``alone`` words, those every template asks with,
+    are held by one line only; else ``line``'s words held by the fewest of ``lines``, rarest
+    first, when those single it out; else ``chosen`` (the line's every word recurs). No random
+    draw is made, so a builder's later draws, and so its cases, stay the same."""
+    if holding(lines, chosen[:alone]) <= 1:
+        return chosen
+    found = words(line, avoid)
+    rarest = sorted(found, key=lambda w: (holding(lines, [w]), found.index(w)))[: len(chosen)]
+    return rarest if len(rarest) == len(chosen) and holding(lines, rarest[:alone]) <= 1 else chosen
+
+
 def unique_lines(text: str, accept: Callable[[str], bool]) -> list[int]:
     """Indexes of lines that ``accept`` takes and whose stripped text occurs once in ``text``."""
     lines = text.split("\n")

@@ -3,7 +3,10 @@ readable text log under /var/log).
 
 A line of the window is the fact: an error-like line half of the time when the window has one (the
 vocabulary below is deliberately wider than any compressor's), any line of three words or more
-otherwise. The question names words of that line and of its neighbours.
+otherwise. The question names words of that line and of its neighbours; when the two words drawn
+are held by other lines of the window too (``status unpacked`` among a hundred dpkg lines), the
+line's rarest words are asked about instead (``common.telling``), and ``ambiguous_log_lines``
+counts the questions that still point to more than one line.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import random
 import re
 from pathlib import Path
 
-from .common import Call, Case, fill, pick_words, read_text, unique_lines, valid
+from .common import Call, Case, fill, holding, pick_words, read_text, telling, unique_lines, valid, words
 
 ERRORISH = re.compile(
     r"error|fail|fatal|warn|cannot|can't|unable|denied|not found|no such|abort|E:|W:|refus|invalid|broken|missing",
@@ -66,6 +69,7 @@ def log_case(rng: random.Random, path: Path) -> Case | None:
         near = pick_words(rng, neighbours, 1, avoid=chosen)
         if len(chosen) < 2:
             continue
+        chosen = telling(chosen, line, lines, [], alone=2)
         templates = ERROR_TEMPLATES if ERRORISH.search(line) else TEMPLATES
         slots = {"log": path.name, "w1": chosen[0], "w2": chosen[1], "w3": near[0] if near else ""}
         case = Case(
@@ -93,3 +97,12 @@ def build(rng: random.Random, want: int) -> tuple[list[Case], list[str]]:
             cases.append(case)
     skipped = [] if len(cases) >= want else [f"log: {len(cases)} of {want} cases built"]
     return cases, skipped
+
+
+def ambiguous_log_lines(case: Case) -> int:
+    """How many lines of the window hold the first two of the question's own words (those every
+    template asks with; not the template's or the log's name): above one, the question does not
+    tell which line it means."""
+    skeleton = " ".join(TEMPLATES + ERROR_TEMPLATES) + " " + Path(case.id.split(":")[1]).name
+    own = [w for w in words(case.question) if w.lower() not in {s.lower() for s in words(skeleton)}]
+    return holding(case.calls[0].output.split("\n"), own[:2]) if own else 0

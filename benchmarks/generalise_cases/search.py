@@ -16,11 +16,24 @@ a line whose every word recurs stays ambiguous and ``ambiguous_lines`` counts it
 from __future__ import annotations
 
 import random
-import re
 from pathlib import Path
 
 from .code import DEF
-from .common import Call, Case, files, fill, pick_words, python_roots, read_text, run, unique_lines, valid, words
+from .common import (
+    Call,
+    Case,
+    files,
+    fill,
+    holding,
+    pick_words,
+    python_roots,
+    read_text,
+    run,
+    telling,
+    unique_lines,
+    valid,
+    words,
+)
 
 SEARCH_TEMPLATES = (
     "Where in {pkg} is {name} used together with {w1}?",
@@ -32,23 +45,6 @@ MULTI_TEMPLATES = (
     "Find {name} in {pkg}: how does it handle {w1}?",
 )
 MAX_OUTPUT = 60_000
-
-
-def holding(lines: list[str], wanted: list[str]) -> int:
-    """How many of ``lines`` hold every word of ``wanted`` as a whole word, in any case."""
-    patterns = [re.compile(rf"(?<![A-Za-z0-9_]){re.escape(w)}(?![A-Za-z0-9_])", re.IGNORECASE) for w in wanted]
-    return sum(all(p.search(line) for p in patterns) for line in lines)
-
-
-def telling(chosen: list[str], line: str, lines: list[str], avoid: list[str]) -> list[str]:
-    """``chosen`` when its first word alone (some templates ask with it only) is held by one of
-    ``lines``; else ``line``'s words held by the fewest of ``lines``, rarest first, when the rarest
-    singles the line out; else ``chosen``."""
-    if holding(lines, chosen[:1]) <= 1:
-        return chosen
-    found = words(line, avoid)
-    rarest = sorted(found, key=lambda w: (holding(lines, [w]), found.index(w)))[: len(chosen)]
-    return rarest if holding(lines, rarest[:1]) <= 1 else chosen
 
 
 def ambiguous_lines(case: Case) -> int:
