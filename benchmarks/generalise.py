@@ -31,7 +31,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).parent))
 
 from generalise_cases import KINDS, Case, build_cases, half_of  # noqa: E402
-from generalise_cases.data import ambiguous_rows  # noqa: E402
+from generalise_cases.data import ambiguous_entries, ambiguous_rows  # noqa: E402
 from generalise_cases.logs import ambiguous_log_lines  # noqa: E402
 from generalise_cases.search import ambiguous_lines  # noqa: E402
 from run import text_of  # noqa: E402  (the one walk over messages the benchmarks share)
@@ -206,6 +206,12 @@ def report(
         out.append(
             f"search and multi questions whose own words more than one line holds: "
             f"{sum(ambiguous_lines(c) > 1 for c in lined)} of {len(lined)}"
+        )
+    entries = [c for c in cases if c.kind == "json"]
+    if entries:
+        out.append(
+            f"json questions whose entry's name occurs more than once in the output: "
+            f"{sum(ambiguous_entries(c) > 1 for c in entries)} of {len(entries)}"
         )
     logs = [c for c in cases if c.kind == "log"]
     if logs:

@@ -11,7 +11,9 @@ adds the row's key among them: the first other cell no row sharing the first cel
 a word in it first (``America/Noronha`` before ``-0351-03225``). Before, such questions named only
 the first cell and matched 147-814 rows equally well, which no reader could answer.
 ``ambiguous_rows`` counts, for a table case, how many rows hold the most of the question's own
-words; generalise.py prints how many cases exceed 5.
+words; generalise.py prints how many cases exceed 5. A JSON entry named by a value many entries
+share (``"type": "string"``) is named instead by a value of its own object that occurs once
+(``naming_sibling``), when it has one; ``ambiguous_entries`` counts the rest.
 """
 
 from __future__ import annotations
@@ -113,6 +115,8 @@ def json_case(rng: random.Random, command: str, text: str) -> Case | None:
         ident = next((m for m in named if NAMING_KEY.search(m.group(1))), named[0] if named else None)
         if ident is None:
             continue
+        if text.count(f'"{ident.group(2)}"') > 1:  # a value many entries share names none of them
+            ident = naming_sibling(lines, line_no, key, text) or ident
         fact = lines[line_no].strip().rstrip(",")
         slots = {
             "key": key,
@@ -126,6 +130,39 @@ def json_case(rng: random.Random, command: str, text: str) -> Case | None:
         if valid(case):
             return case
     return None
+
+
+def naming_sibling(lines: list[str], line_no: int, key: str, text: str) -> re.Match[str] | None:
+    """A string value of the fact's own object (a line at its indentation, within six lines and
+    without leaving the object) that occurs once in the whole output, a naming key's first, the
+    nearest first: the name a user who had seen the entry would look it up by."""
+    indent = len(lines[line_no]) - len(lines[line_no].lstrip())
+    siblings: list[tuple[int, re.Match[str]]] = []
+    for step in (-1, 1):
+        j = line_no + step
+        while 0 <= j < len(lines) and abs(j - line_no) <= 6:
+            here = len(lines[j]) - len(lines[j].lstrip())
+            if lines[j].strip() and here < indent:
+                break  # the object closed or opened here
+            found = STRING_VALUE.search(lines[j]) if here == indent else None
+            if found and found.group(1) != key and text.count(f'"{found.group(2)}"') == 1:
+                siblings.append((abs(j - line_no), found))
+            j += step
+    siblings.sort(key=lambda s: (not NAMING_KEY.search(s[1].group(1)), s[0]))
+    return siblings[0][1] if siblings else None
+
+
+def ambiguous_entries(case: Case) -> int:
+    """How many times the value a JSON question names its entry by occurs in the output (a
+    ``pip list`` or ``dpkg`` question names a package, which occurs once)."""
+    for template in JSON_TEMPLATES:
+        pattern = re.escape(template)
+        for slot in ("key", "nkey", "file"):
+            pattern = pattern.replace(re.escape("{" + slot + "}"), ".+?")
+        found = re.fullmatch(pattern.replace(re.escape("{nvalue}"), "(.+?)"), case.question)
+        if found:
+            return case.calls[0].output.count(f'"{found.group(1)}"')
+    return 1
 
 
 def table_sources() -> list[tuple[str, str, str]]:
