@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from generalise_cases import Case, half_of, valid  # noqa: E402
 from generalise_cases.code import python_case  # noqa: E402
 from generalise_cases.common import Call, holding, telling  # noqa: E402
-from generalise_cases.data import ambiguous_rows, json_case, table_case  # noqa: E402
+from generalise_cases.data import ambiguous_rows, json_case, naming_sibling, table_case  # noqa: E402
 from generalise_cases.diffs import changed_line_case  # noqa: E402
 from generalise_cases.logs import log_case  # noqa: E402
 
@@ -126,6 +126,20 @@ def test_a_log_question_asks_with_two_words_that_single_out_its_line() -> None:
     assert holding(lines, ["status", "unpacked"]) == 6
     chosen = telling(["status", "unpacked"], fact, lines, [], alone=2)
     assert holding(lines, chosen) == 1 and len(chosen) == 2
+
+
+def test_a_json_entry_named_by_a_shared_value_is_named_by_its_own_unique_one() -> None:
+    # the shape of a JSON schema's properties: every entry says "type": "string"
+    text = json.dumps(
+        {name: {"type": "string", "title": f"Entry {name}", "maxLength": 8 + i} for i, name in enumerate("abc")},
+        indent=2,
+    )
+    lines = text.split("\n")
+    line_no = next(i for i, line in enumerate(lines) if '"maxLength": 9' in line)
+    found = naming_sibling(lines, line_no, "maxLength", text)
+    assert found is not None and found.group(1, 2) == ("title", "Entry b")  # not the shared "string"
+    shared = text.replace("Entry b", "Entry a")  # then no value of the entry occurs once
+    assert naming_sibling(shared.split("\n"), line_no, "maxLength", shared) is None
 
 
 @pytest.mark.skipif(shutil.which("diff") is None, reason="diff is not installed")
