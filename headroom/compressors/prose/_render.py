@@ -12,10 +12,10 @@ from __future__ import annotations
 from headroom.compressors.prose._units import Document, Unit
 from headroom.plugins import PieceContext
 
-__all__ = ["Marks", "render"]
+__all__ = ["render"]
 
 
-class Marks:
+class _Marks:
     """Writes markers for one rendering and adds up what they omit."""
 
     def __init__(self, ctx: PieceContext) -> None:
@@ -43,7 +43,7 @@ def render(
 ) -> tuple[str, dict[str, int]]:
     """Kept headings and units verbatim; one marker per run of dropped blocks or of dropped units inside a block."""
     out: list[str] = []
-    marks = Marks(ctx)
+    marks = _Marks(ctx)
     dropped: list[int] = []  # blocks in the current run of wholly dropped ones
 
     def flush(more: bool) -> None:
@@ -68,7 +68,7 @@ def render(
     return "".join(out), marks.omitted
 
 
-def _partly(doc: Document, kind: str, kept_units: list[tuple[Unit, bool, bool]], out: list[str], marks: Marks) -> None:
+def _partly(doc: Document, kind: str, kept_units: list[tuple[Unit, bool, bool]], out: list[str], marks: _Marks) -> None:
     """A block some of whose units are kept: each kept one (with the rest of its wrapped lines when
     widened, ``Unit.wide_start``/``wide_end``), a marker for each stretch between them that hides a unit."""
     units = [unit for unit, _, _ in kept_units]

@@ -1,6 +1,6 @@
 """Prose (docs, man pages, licenses, RAG chunks, threads): headings kept, sentences and paragraphs chosen.
 
-The text is cut into blocks at blank lines (``_prose_units``). Headings are
+The text is cut into blocks at blank lines (``_units.segment``). Headings are
 kept (when they alone would take more than half the room, the headings a
 chosen unit falls under are kept with it, then the top-level ones in order
 while room lasts). A
