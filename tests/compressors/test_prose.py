@@ -11,8 +11,10 @@ from hypothesis import strategies as st
 
 from headroom import MARKER_RE, Headroom, MemoryStore, PieceContext, TokenCounter, find_markers, make_handle
 from headroom.compressors.base import split_lines
+from headroom.compressors.prose._profile import build_profile
+from headroom.compressors.prose._select import choose
 from headroom.compressors.prose._units import segment
-from headroom.compressors.prose.compressor import ProseCompressor, _build_profile, _choose, is_heading
+from headroom.compressors.prose.compressor import ProseCompressor, is_heading
 from headroom.registry import Registry
 from headroom.relevance import defines
 
@@ -133,9 +135,9 @@ def test_without_a_query_the_opening_and_leads_come_first() -> None:
 @pytest.mark.parametrize("room", [300, 800, 2000])
 def test_headings_follow_what_is_kept_under_them(room: int) -> None:
     original = (GOLDEN / "changelog_git.txt").read_text()
-    profile = _build_profile(original, PieceContext(make_handle(original), COUNTER, "CVE-2022-39260 git shell"))
+    profile = build_profile(original, PieceContext(make_handle(original), COUNTER, "CVE-2022-39260 git shell"))
     assert len(profile.headings) > 40  # every changelog entry's "git (version) suite; urgency=..." line
-    keep, headings, _ = _choose(profile, room)
+    keep, headings, _ = choose(profile, room)
     assert keep and {h for u in keep for h in profile.sections[u]} <= headings
     everything = sum(profile.headings.values()) * 2 <= room
     assert (headings == set(profile.headings)) is everything
@@ -256,7 +258,7 @@ def test_markers_are_costed_at_what_they_count(name: str) -> None:
     # room (a small page at 10-15%) could not hold the one sentence that answers beside two markers
     original = (GOLDEN / name).read_text()
     ctx = PieceContext(make_handle(original), COUNTER, "Typically PATTERNS should be quoted; patent litigation")
-    profile = _build_profile(original, ctx)
+    profile = build_profile(original, ctx)
     assert profile.marker == COUNTER.count(ctx.marker(999, "paragraphs", "1000-1999") + "\n\n") < 12
     best = profile.order[0]
     sections = profile.sections[best]  # each kept item between dropped ones adds a marker
@@ -264,7 +266,7 @@ def test_markers_are_costed_at_what_they_count(name: str) -> None:
     block = profile.doc.blocks[profile.doc.units[best].block]
     inside = (best != block.units[0]) + (best != block.units[-1])  # sentence markers inside its block
     room += profile.handle + profile.marker * (2 + 2 * len(sections) + inside)
-    keep, _, _ = _choose(profile, room)
+    keep, _, _ = choose(profile, room)
     assert best in keep
 
 
@@ -367,10 +369,10 @@ def test_a_unit_that_does_not_fit_alone_fits_with_the_short_lines_around_it() ->
     ctx = PieceContext(
         make_handle(original), COUNTER, "How does pstree behave with -u?", "run_shell", '{"cmd": "man 1 pstree"}'
     )
-    profile = _build_profile(original, ctx)
+    profile = build_profile(original, ctx)
     best = profile.order[0]
     assert original[profile.doc.units[best].start :].startswith("-u     Show uid transitions.")
-    keep, _, _ = _choose(profile, 75)  # alone it would cost 76 (a marker each side, the handle)
+    keep, _, _ = choose(profile, 75)  # alone it would cost 76 (a marker each side, the handle)
     assert {best, best + 1} <= keep
 
 
@@ -386,7 +388,7 @@ def test_a_question_naming_any_option_an_entry_lists_finds_the_entry() -> None:
         "run_shell",
         '{"cmd": "man grep"}',
     )
-    profile = _build_profile(original, ctx)
+    profile = build_profile(original, ctx)
     best = original[profile.doc.units[profile.order[0]].start :]
     assert best.startswith("-E, --extended-regexp\n")
     assert defines("What is --regexp?", "-e PATTERNS, --regexp=PATTERNS\n") and defines("-A?", "-o|-A|--print")

@@ -1,8 +1,9 @@
 """Prose: sentences and paragraphs chosen by relevance, headings kept.
 
 ``compressor.py`` holds the compressor, ``detect.py`` what routes a piece here; helpers:
-_units.py (segmentation). ``register`` is this family's plugin entry: it has the shape a
-third-party plugin's has (see docs/plugins.md) and is what
+_units.py (segmentation), _profile.py (costs and ranking), _near.py (near-duplicates),
+_select.py (the choice within a room), _render.py (markers). ``register`` is this family's
+plugin entry: it has the shape a third-party plugin's has (see docs/plugins.md) and is what
 ``headroom.registry.BUILTIN_FAMILIES`` calls.
 """
 

@@ -285,8 +285,11 @@ def _cut(text: str, start: int, stop: int, lines: list[str], starts: list[int]) 
         return "lines", _by_line(lines, starts, stop)
     cuts = [lead]
     for match in _BOUNDARY.finditer(text, lead, stop):
-        sentence = text[cuts[-1] : match.start(1)]
-        if len(sentence.split()) >= 2 and not _ABBREVIATION.search(sentence):
+        words = text[cuts[-1] : match.start(1)].split()
+        # an abbreviation holds no whitespace, so it is looked for in the last word alone (the
+        # sentence ends at a non-space and its words are split at whitespace, so ``\b`` and ``$``
+        # read the same there): searching the whole sentence scanned it again at every boundary
+        if len(words) >= 2 and not _ABBREVIATION.search(words[-1]):
             cuts.append(match.end(1))
     cuts = _clauses(text, [*cuts, stop])[:-1]
     if len(cuts) >= 3 and stop - start >= _LONG_CHARS:

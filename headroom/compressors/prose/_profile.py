@@ -1,0 +1,211 @@
+"""What every choice for a piece reads and none changes: its units, their costs and their ranking.
+
+Built once per piece (``ProseCompressor._profile``) because the allocator asks the compressor for
+several targets and the choice for each reads the same units, token counts, BM25 ranking and
+layout of items; rebuilding any of it per target was most of a long text's call. Ranking lives
+here because it is read-only too: BM25 over the units and headings (b = 0.5, real IDF), half the
+score of a matching lead-in heading or clause title, +1 for the entry that defines an option the
+question names, and a position bonus for the opening and each paragraph's first unit; words of
+the question that name the document itself are left out of the ranking query.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import accumulate
+
+from headroom.compressors.prose._near import Seen, rarest
+from headroom.compressors.prose._units import Document, segment
+from headroom.plugins import PieceContext, split_lines
+from headroom.relevance import BM25, defines, matches, terms, without_call_names
+
+__all__ = ["Layout", "Profile", "build_profile", "with_header"]
+
+_OPENING = 3  # blocks that get a position bonus
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A piece's units with their costs, ranking, words and layout, shared by every choice for it.
+
+    Frozen, but two of its fields fill as the choices ask: ``widened`` (the tokens a kept
+    sentence's lines add, counted only for sentences some choice keeps) and ``seen`` (the
+    near-duplicate index of units kept so far); what either answers does not depend on when.
+    """
+
+    doc: Document
+    costs: list[int]  # tokens per unit
+    widened: dict[int, int]  # tokens a kept sentence's wrapped lines add to it, counted when first asked
+    count: Callable[[str], int]
+    marker: int  # tokens one marker costs, with the whitespace around it
+    handle: int  # tokens the handle adds to the first marker
+    headings: dict[int, int]  # heading block -> tokens
+    sections: list[tuple[int, ...]]  # per unit, the heading blocks it falls under, outermost first
+    order: list[int]  # units, best first
+    matched: list[frozenset[str]]  # the question's terms and literals each unit holds
+    words: list[frozenset[str]]  # the terms of each unit, for near-duplicates
+    rarest: list[frozenset[str]]  # per unit, the rarest words a near-duplicate must share (``rarest``)
+    terms: list[str]  # per unit, the option it is the entry of (``-s``, ``--all``), or ""
+    layout: Layout
+    seen: Seen  # the units any choice has kept, and which of them each checked unit nearly repeats
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What every choice reads and none changes, built once per piece rather than once per target
+    (rebuilding it was a third of choosing in a 1 MB text, and the allocator asks for several targets).
+
+    ``items`` are the heading blocks and the units in document order, as ``(heading block or -1,
+    unit or -1)``; ``position`` their index; ``bounds`` per block with units, the positions of its
+    first and last unit; ``wanted`` per unit, the items keeping it brings (the headings it falls
+    under, its table's header row, itself); ``floor`` per unit, the least its items other than
+    itself can add to a choice's cost (each kept adds nothing, each not kept at least its tokens
+    less the one marker it can save); ``spent`` and ``heads``, running totals over the items of
+    the units' tokens and of the headings, so a run of dropped items is summed at once.
+    """
+
+    items: list[tuple[int, int]]
+    position: dict[tuple[int, int], int]
+    bounds: dict[int, tuple[int, int]]
+    wanted: list[list[tuple[int, int]]]
+    floor: list[int]
+    spent: list[int]
+    heads: list[int]
+
+
+def _layout(
+    doc: Document, sections: list[tuple[int, ...]], costs: list[int], headings: dict[int, int], marker: int
+) -> Layout:
+    items: list[tuple[int, int]] = []
+    for number, block in enumerate(doc.blocks):
+        if block.kind == "heading":
+            items.append((number, -1))
+        items.extend((-1, unit) for unit in block.units)
+    position = {item: k for k, item in enumerate(items)}
+    bounds = {
+        doc.units[b.units[0]].block: (position[(-1, b.units[0])], position[(-1, b.units[-1])])
+        for b in doc.blocks
+        if b.units
+    }
+    wanted = [[(head, -1) for head in sections[index]] + with_header(doc, index) for index in range(len(doc.units))]
+    floor = [
+        sum(min(0, (headings[head] if head >= 0 else costs[unit]) - marker) for head, unit in wanted[index][:-1])
+        for index in range(len(doc.units))
+    ]
+    spent = list(accumulate((costs[unit] if unit >= 0 else 0 for _, unit in items), initial=0))
+    heads = list(accumulate((head >= 0 for head, _ in items), initial=0))
+    return Layout(items, position, bounds, wanted, floor, spent, heads)
+
+
+def build_profile(text: str, ctx: PieceContext) -> Profile:
+    doc = segment(text, split_lines(text))
+    bodies = [text[u.start : u.end] for u in doc.units]
+    costs = [ctx.counter.count(body) for body in bodies]
+    headings = {n: ctx.counter.count(text[b.start : b.end]) for n, b in enumerate(doc.blocks) if b.kind == "heading"}
+    sections: list[tuple[int, ...]] = []
+    open_headings: list[int] = []
+    for number, block in enumerate(doc.blocks):
+        if block.kind == "heading":
+            while open_headings and doc.blocks[open_headings[-1]].level >= block.level:
+                open_headings.pop()
+            open_headings.append(number)
+        sections.extend([tuple(open_headings)] * len(block.units))
+    opening = set([i for i, b in enumerate(doc.blocks) if b.units][:_OPENING])
+    unit_terms = [terms(body) for body in bodies]  # read once: near-duplicates, BM25 and matches share it
+    scores = _scores(doc, without_call_names(ctx.query, ctx.tool_args, _title(doc)), unit_terms)
+
+    def rank(index: int) -> tuple[float, int]:
+        unit = doc.units[index]
+        bonus = (0.3 if unit.block in opening and unit.lead else 0.0) + (0.15 if unit.lead else 0.0)
+        return (-(scores[index] + bonus), index)
+
+    order = sorted(range(len(doc.units)), key=rank)
+    words = [frozenset(found) for found in unit_terms]
+    matched = (
+        [frozenset(matches(ctx.query, body, found)) for body, found in zip(bodies, unit_terms)]
+        if ctx.query
+        else [frozenset()] * len(bodies)
+    )
+    # a marker costs what the counter says a wide one costs (the short grammar: about 9 tokens; the
+    # estimate of 20 it replaced kept a 16-token sentence out of a 55-token room), the handle once
+    marker = ctx.counter.count(ctx.marker(999, "paragraphs", "1000-1999") + "\n\n")
+    return Profile(
+        doc,
+        costs,
+        {},
+        ctx.counter.count,
+        marker,
+        ctx.handle_cost,
+        headings,
+        sections,
+        order,
+        matched,
+        words,
+        (rare := rarest(words)),
+        [_term_of(body) for body in bodies],
+        _layout(doc, sections, costs, headings, marker),
+        Seen(words, rare),
+    )
+
+
+_TERM = re.compile(r"\s*(--?[A-Za-z0-9][\w-]*)")
+
+
+def _term_of(body: str) -> str:
+    """The option a unit is the entry of (``-l, --files-with-matches`` -> ``-l``), or ""."""
+    found = _TERM.match(body)
+    return found[1] if found else ""
+
+
+def _title(doc: Document) -> str | None:
+    """The document's title: its first block, when that is a top-level ``# `` heading (an HTML
+    page's rendering starts with its title or its ``h1``; a markdown file with its name)."""
+    first = doc.blocks[0] if doc.blocks else None
+    if first is None or first.kind != "heading" or first.level != 1 or not doc.text.startswith("# "):
+        return None
+    return doc.text[first.start : first.end]
+
+
+def _scores(doc: Document, query: str | None, unit_terms: list[list[str]]) -> list[float]:
+    """BM25 per unit, scaled to the best, plus half the score of what leads into it.
+
+    A clause title ("3. Grant of Patent License.") or a heading that matches
+    the query lifts the sentence or paragraph after it, which holds what it
+    announces. Length normalization is softened (b = 0.5): a sentence is
+    short next to a paragraph, and a bare title should not outrank its text.
+    """
+    if not query:
+        return [0.0] * len(doc.units)
+    items: list[tuple[int, int]] = []  # (block, unit or -1 for a heading) in document order
+    texts: list[str] = []
+    for number, block in enumerate(doc.blocks):
+        if block.kind == "heading":
+            items.append((number, -1))
+            texts.append(doc.text[block.start : block.end])
+        for unit in block.units:
+            items.append((number, unit))
+            texts.append(doc.text[doc.units[unit].start : doc.units[unit].end])
+    tokenized = lambda: [terms(text) if u < 0 else unit_terms[u] for text, (_, u) in zip(texts, items)]  # noqa: E731
+    raw = BM25(texts, b=0.5, tokenized=tokenized).scores(query)
+    top = max(raw, default=0.0) or 1.0
+    scores = [0.0] * len(doc.units)
+    for k, (number, unit) in enumerate(items):
+        if unit < 0:
+            continue
+        before, before_unit = items[k - 1] if k else (-1, 0)
+        lead_in = raw[k - 1] if k and (before_unit < 0 or before == number) else 0.0
+        scores[unit] = (raw[k] + 0.5 * lead_in) / top
+        if defines(query, texts[k]):  # the entry of an option list that defines the option asked about
+            scores[unit] += 1.0
+    return scores
+
+
+def with_header(doc: Document, index: int) -> list[tuple[int, int]]:
+    """The unit, and the first row of its table when it is a row of a ``|`` table (its header)."""
+    block = doc.blocks[doc.units[index].block]
+    first = block.units[0]
+    if first != index and block.kind == "lines" and doc.text[doc.units[first].start] == "|":
+        return [(-1, first), (-1, index)]
+    return [(-1, index)]
