@@ -254,7 +254,12 @@ class Measured:
         if isinstance(value, dict):
             names = self._profile(value).key_total + self.mark(value)
             if len(value) <= _RECORD:
-                return min(size, names)
+                if not self._ranking(value).asked:
+                    return min(size, names)
+                # a record holding what the question asks for is useful as that entry and one
+                # marker naming the run(s) around it (awscli's 15 options: the asked-for one,
+                # 27 tokens, and a marker of 21, not the 15 names and a marker, 60)
+                return min(size, names, self.mark(value, False) + _RANGE + self._best_entry(value))
             # a map too wide to list: its best entries and a marker for each run around them
             # (``_entries`` then names each run by its first and last key), not its names
             return min(size, 2 * names, 3 * self.mark(value) + self._best_entry(value))
@@ -364,9 +369,13 @@ class Measured:
         whole = choose(ranking, costs, budget, marker=marker, more_range=_RANGE, least=None)
         matched, asked = self._matched(container), ranking.order[: ranking.asked]
 
-        def held(chosen: Choice) -> tuple[int, float]:
-            # how many asked-for children it keeps at all, then the room the matched ones get
-            return sum(i in chosen.keep for i in asked), sum(chosen.keep.get(i, 0.0) for i in matched)
+        def held(chosen: Choice) -> tuple[int, tuple[bool, ...], float]:
+            # how many asked-for children it keeps at all, then the best-ranked of them (the branch
+            # to the leaf that matches best over a scalar that shares a word with the question:
+            # awscli's ``options`` over ``help_usage`` for "the help of ..."), then the room the
+            # matched ones get
+            kept = tuple(i in chosen.keep for i in asked)
+            return sum(kept), kept, sum(chosen.keep.get(i, 0.0) for i in matched)
 
         return whole if held(whole) > held(choice) else choice
 
