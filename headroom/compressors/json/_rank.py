@@ -262,7 +262,7 @@ class Measured:
                 return min(size, names, self.mark(value, False) + _RANGE + self._best_entry(value))
             # a map too wide to list: its best entries and a marker for each run around them
             # (``_entries`` then names each run by its first and last key), not its names
-            return min(size, 2 * names, 3 * self.mark(value) + self._best_entry(value))
+            return min(size, 2 * names, 3 * self.mark(value, False) + self._best_entry(value))
         if isinstance(value, list):
             return min(size, 2 * self.mark(value))
         return self._floor(value, size)
