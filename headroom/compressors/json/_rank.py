@@ -28,7 +28,7 @@ from headroom.relevance import sparse_scores, terms, word_forms
 __all__ = ["MARKER", "MIN_STRING", "Measured", "join", "label"]
 
 MARKER = 24.0  # tokens of a marker with a short summary, as a JSON string, before a piece plans its own (``mark``)
-_SUMMARY_PLAN = 4.0  # tokens a planned marker holds for its summary (``mark``)
+_SUMMARY_PLAN = 8.0  # tokens a planned marker holds for its summary (``mark``)
 MIN_STRING = 40  # characters a shortened string keeps at least
 _RANGE = 3.0  # tokens one more range adds to a marker that lists several
 _SPELLED = 3  # rows the question asks for that a row table shows as the objects they are
