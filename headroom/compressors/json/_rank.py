@@ -28,7 +28,7 @@ from headroom.relevance import sparse_scores, terms, word_forms
 __all__ = ["MARKER", "MIN_STRING", "Measured", "join", "label"]
 
 MARKER = 24.0  # tokens of a marker with a short summary, as a JSON string, before a piece plans its own (``mark``)
-_SUMMARY_PLAN = 8.0  # tokens a planned marker holds for its summary (``mark``)
+_SUMMARY_PLAN = 5.0  # tokens a planned marker holds for its summary (``mark``)
 MIN_STRING = 40  # characters a shortened string keeps at least
 _RANGE = 3.0  # tokens one more range adds to a marker that lists several
 _SPELLED = 3  # rows the question asks for that a row table shows as the objects they are
@@ -399,6 +399,10 @@ class Measured:
         big = max(asked, key=lambda i: (costs[i], -i))
         room = budget - sum(costs[i] for i in asked if i != big) - (len(asked) + 1) * marker
         if not self._least(children[big]) <= room < costs[big]:
+            return choice
+        if big == asked[0] and room < choice.keep.get(big, 0.0):
+            # never for the branch that leads (the leaves that match best): cut to its least, it
+            # shows none of them (npm ls's ``dependencies`` for an ``error`` that shares a word)
             return choice
         capped = list(costs)
         capped[big] = room

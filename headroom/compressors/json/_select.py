@@ -35,8 +35,8 @@ from collections import Counter
 from typing import Any
 
 from headroom.compressors._rows import Summarizer, ranges
-from headroom.compressors.json._rank import _SUMMARY_PLAN, Measured
 from headroom.compressors.json._rank import MIN_STRING as _MIN_STRING
+from headroom.compressors.json._rank import Measured
 from headroom.compressors.json._rank import join as _step
 from headroom.compressors.json._rank import label as _label
 from headroom.compressors.json._where import RECORD as _RECORD
@@ -246,7 +246,7 @@ class Shrinker(Measured):
             else:
                 summarizer = Summarizer(container, repeats=True, leaves=self.leaves(container))
             self._summaries[id(container)] = summarizer
-        summary = summarizer.of(runs, int(min(room * _SUMMARY, _SUMMARY_PLAN) / self.tpc))
+        summary = summarizer.of(runs, int(room * _SUMMARY / self.tpc))
         return self.ctx.marker(count, unit, f"{_label(path)} {detail}{summary}")
 
     def _string(self, value: str, budget: float, path: str, where: Where | None) -> str:
