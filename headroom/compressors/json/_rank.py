@@ -182,7 +182,7 @@ class Measured:
             self._tokens.setdefault(id(container), len(dump) * local)
             children = list(container.values()) if isinstance(container, dict) else container
             path = self._paths.get(id(container), "")
-            steps = list(container) if isinstance(container, dict) else range(len(container))
+            steps: list[str | int] = list(container) if isinstance(container, dict) else list(range(len(container)))
             for step, child in zip(steps, children):
                 if isinstance(child, (dict, list)):  # the path its markers will name, for ``mark``
                     self._paths.setdefault(id(child), join(path, step))

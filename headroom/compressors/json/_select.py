@@ -149,13 +149,13 @@ class Shrinker(Measured):
     def _entries(self, value: dict[str, Any], budget: float, path: str) -> Any:
         """A wide object: the entries that rank highest, each dropped run named by a marker key."""
         profile = self._profile(value)
-        marker = self.mark(value)
-        listed = _listed(len(value), profile.key_total, budget, marker)
-        if not listed and budget < 2 * marker:
+        cost = self.mark(value)
+        listed = _listed(len(value), profile.key_total, budget, cost)
+        if not listed and budget < 2 * cost:
             return self._whole(value, path, budget)
         costs = self._entry_costs(value, listed)
         choice = self._pick(value, costs, budget - (profile.key_total if listed else 0.0), listed)
-        if listed and budget >= 2 * marker:
+        if listed and budget >= 2 * cost:
             # the dropped names are listed only when that costs no value the question asks for: a
             # small schema at 60 tokens listed its seven other keys and dropped the "description"
             # the question named; its marker then names the first and last key of each run instead
