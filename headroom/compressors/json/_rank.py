@@ -359,7 +359,13 @@ class Measured:
         ranking = self._ranking(container)
         marker = self.mark(container, listed)
         choice = choose(
-            ranking, costs, budget, marker=marker, more_range=_RANGE, least=lambda i: self._least(children[i])
+            ranking,
+            costs,
+            budget,
+            marker=marker,
+            more_range=_RANGE,
+            least=lambda i: self._least(children[i]),
+            merge=isinstance(container, dict),
         )
         if not isinstance(container, dict):
             return choice
