@@ -364,6 +364,7 @@ def choose(
     marker: float,
     more_range: float,
     least: Callable[[int], float] | None,
+    merge: bool = False,
 ) -> Choice:
     """Items by rank while they fit ``budget``, counting what the markers of the dropped runs cost.
 
@@ -378,6 +379,11 @@ def choose(
     """
     keep = _greedy(ranking, costs, budget, marker, None, least)
     asked = ranking.order[: ranking.asked]
+    if merge and asked and all(i in keep for i in asked):
+        # ``merge``: one marker for every run also when it keeps more items than a marker per run
+        together = _greedy(ranking, costs, budget, marker, more_range, least)
+        if all(i in together for i in asked) and len(together) > len(keep):
+            return Choice(len(costs), together, _runs(len(costs), together), True)
     if asked and not all(i in keep for i in asked):
         together = _greedy(ranking, costs, budget, marker, more_range, least)
 

@@ -671,3 +671,46 @@ def test_the_one_asked_for_child_too_big_for_its_room_is_shrunk_not_dropped(targ
     assert out is not None and 0.9 * target <= COUNTER.count(out.text) <= target
     assert '"maximum": 600000' in out.text
     account(json.loads(text), shown_data(out.text))
+
+
+@pytest.mark.parametrize("target", [105, 115, 125])
+def test_markers_planned_at_their_cost_let_the_asked_for_record_in_a_small_room(target: int) -> None:
+    # awscli's cli.json (its global options), asked for the help of the option whose action is
+    # version: markers were planned at 24 tokens but cost 10-18 without the handle, so the
+    # "options" record looked too dear as the asked-for option and a marker, and under 135
+    # tokens it was one bare marker beside the top object's cheap scalars
+    text = (GOLDEN / "awscli_cli.json").read_text()
+    query = "What is the help of the entry whose action is version?"
+    out = JsonCompressor().compress(text, target, ctx(text, query))
+    assert out is not None and COUNTER.count(out.text) <= target
+    assert '"help": "<p>Display the version of this tool.</p>"' in out.text
+    account(json.loads(text), shown_data(out.text))
+
+
+def test_a_marker_is_planned_near_what_it_costs() -> None:
+    # the planned cost (``Measured.mark``) is the marker's skeleton from its parts and a small
+    # share for its summary: within a few tokens of the marker the shrinker writes
+    text = (GOLDEN / "awscli_cli.json").read_text()
+    data = json.loads(text)
+    shrinker = JsonCompressor()._document(text, ctx(text, "version"))
+    assert shrinker is not None
+    measured = shrinker.shrinker
+    measured._profile(data)  # the top object's profile gives "options" its path
+    planned = measured.mark(data["options"])
+    real = COUNTER.count(json.dumps(measured._whole(data["options"], "options", planned)) + ",")
+    assert real <= planned <= real + 6
+    assert planned < _json_rank.MARKER
+
+
+@pytest.mark.parametrize("target", [74, 78])
+def test_a_record_merges_its_runs_into_one_marker_when_that_keeps_more(target: int) -> None:
+    # the draft-06 JSON Schema metaschema, asked for its $id: with markers planned at their cost
+    # the top object rendered 63 tokens (three keys in one marker) or 79 (two markers and "type")
+    # and nothing between, so a room of 78 fell under 0.9 of its target and the core's generic
+    # cut, which lost the $id, was taken; one marker listing both runs keeps "type" at 73
+    text = (GOLDEN / "draft6_metaschema.json").read_text()
+    query = "In metaschema.json, which $id does Core schema meta-schema have?"
+    out = JsonCompressor().compress(text, target, ctx(text, query))
+    assert out is not None and 0.9 * target <= COUNTER.count(out.text) <= target
+    assert '"$id": "http://json-schema.org/draft-06/schema#"' in out.text
+    account(json.loads(text), shown_data(out.text))

@@ -12,6 +12,7 @@ shrinker walks the document and spends the budget with them.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -24,9 +25,10 @@ from headroom.compressors.json._where import hot_paths as _hot_paths
 from headroom.plugins import PieceContext
 from headroom.relevance import sparse_scores, terms, word_forms
 
-__all__ = ["MARKER", "MIN_STRING", "Measured"]
+__all__ = ["MARKER", "MIN_STRING", "Measured", "join", "label"]
 
-MARKER = 24.0  # tokens of a marker with a short summary, as a JSON string
+MARKER = 24.0  # tokens of a marker with a short summary, as a JSON string, before a piece plans its own (``mark``)
+_SUMMARY_PLAN = 5.0  # tokens a planned marker holds for its summary (``mark``)
 MIN_STRING = 40  # characters a shortened string keeps at least
 _RANGE = 3.0  # tokens one more range adds to a marker that lists several
 _SPELLED = 3  # rows the question asks for that a row table shows as the objects they are
@@ -81,6 +83,9 @@ class Measured:
         self.query_terms = word_forms(set(terms(ctx.query))) if ctx.query else set()
         self._named: dict[str, bool] = {}
         self._plain: set[int] | None = None
+        self._paths: dict[int, str] = {id(data): ""}  # each profiled container's path, as its markers name it
+        self._marks: dict[int, float] = {}
+        self._mark_tpc: float | None = None
 
     def spelled(self) -> frozenset[int]:
         """The ``id`` of the original containers the question asks for: the main array's rows it
@@ -160,7 +165,7 @@ class Measured:
     def _floor(self, value: Any, size: float) -> float:
         """The fewest tokens ``value`` can take: a container as one marker, a long string cut short."""
         if isinstance(value, (dict, list)):
-            return min(size, MARKER)
+            return min(size, self.mark(value))
         if isinstance(value, str) and len(value) > self.long_string:
             return min(size, MIN_STRING * self.tpc + MARKER)
         return size
@@ -176,6 +181,11 @@ class Measured:
             # a container keeps the estimate its parent gave it, so grants and sizes agree
             self._tokens.setdefault(id(container), len(dump) * local)
             children = list(container.values()) if isinstance(container, dict) else container
+            path = self._paths.get(id(container), "")
+            steps: list[str | int] = list(container) if isinstance(container, dict) else list(range(len(container)))
+            for step, child in zip(steps, children):
+                if isinstance(child, (dict, list)):  # the path its markers will name, for ``mark``
+                    self._paths.setdefault(id(child), join(path, step))
             sizes = []
             for child in children:
                 size = len(self._dump(child)) * local
@@ -195,6 +205,39 @@ class Measured:
             found = self._profiles[id(container)] = _Profile(sizes, floors, keys, sum(keys), unit)
         return found
 
+    def mark(self, container: dict[str, Any] | list[Any], listed: bool | None = None) -> float:
+        """Tokens one marker for ``container`` (or a run of its children) is planned at, from its parts.
+
+        A marker was planned at a fixed ``MARKER`` (24 tokens), but without its
+        handle (the piece pays that once) one costs 10-18: ``"[…15 keys options
+        1-15]"`` is 10. In a room of 60-200 tokens that overcount made the record
+        holding the asked-for entry look too dear, and it lost to cheap scalars
+        (awscli's ``cli.json``, botocore's ``waiters-2.json``). So each marker is
+        planned at its own skeleton (count, unit, the container's path as its label,
+        a range), written and measured at the tokens per character of the first marker
+        counted, plus ``_SUMMARY_PLAN`` for its summary. An object's run of dropped
+        entries is a key (``listed``: True when its value lists the dropped names, which
+        the key names' cost already holds; False when it is null and the marker names
+        its first and last key instead).
+        """
+        found = self._marks.get(id(container))
+        if found is None:
+            n = len(container)
+            if isinstance(container, dict):
+                unit = "keys"
+            else:
+                unit = "rows" if container and all(isinstance(c, dict) for c in container) else "items"
+            text = dump(self.ctx.marker(n, unit, f"{label(self._paths.get(id(container), ''))} 1-{n}")) + ","
+            if self._mark_tpc is None:
+                self._mark_tpc = self.ctx.counter.count(text) / len(text)
+            found = self._marks[id(container)] = len(text) * self._mark_tpc + _SUMMARY_PLAN
+        if listed is None or not isinstance(container, dict) or not container:
+            return found
+        if listed:
+            return found + 2.0  # ':[' and ']'
+        ends = 2 * sum(min(24, len(key)) for key in container) / len(container)
+        return found + 2.0 + ends * self.tpc  # ':null' and ' first..last'
+
     def _per_char(self, text: str) -> float:
         """Tokens per character of ``text``: a container's own ratio, measured on four windows
         spread over it when it is large (counting all of it would cost more than the rest)."""
@@ -209,14 +252,19 @@ class Measured:
         names to be listed (the numbers ``_entries`` will use); a list, one item and a marker."""
         size = self.tokens(value)
         if isinstance(value, dict):
-            names = self._profile(value).key_total + MARKER
+            names = self._profile(value).key_total + self.mark(value)
             if len(value) <= _RECORD:
-                return min(size, names)
+                if not self._ranking(value).asked:
+                    return min(size, names)
+                # a record holding what the question asks for is useful as that entry and one
+                # marker naming the run(s) around it (awscli's 15 options: the asked-for one,
+                # 27 tokens, and a marker of 21, not the 15 names and a marker, 60)
+                return min(size, names, self.mark(value, False) + _RANGE + self._best_entry(value))
             # a map too wide to list: its best entries and a marker for each run around them
             # (``_entries`` then names each run by its first and last key), not its names
-            return min(size, 2 * names, 3 * MARKER + self._best_entry(value))
+            return min(size, 2 * names, 3 * self.mark(value, False) + self._best_entry(value))
         if isinstance(value, list):
-            return min(size, 2 * MARKER)
+            return min(size, 2 * self.mark(value))
         return self._floor(value, size)
 
     def _best_entry(self, value: dict[str, Any]) -> float:
@@ -294,7 +342,9 @@ class Measured:
         ]
         return [index for _, index in sorted(scored, key=lambda c: (-c[0], c[1]))]
 
-    def _pick(self, container: dict[str, Any] | list[Any], costs: list[float], budget: float) -> Choice:
+    def _pick(
+        self, container: dict[str, Any] | list[Any], costs: list[float], budget: float, listed: bool | None = None
+    ) -> Choice:
         """The children kept within ``budget``, by rank.
 
         ``choose`` keeps a top-ranked child too big for the room with half of what
@@ -307,24 +357,37 @@ class Measured:
         """
         children = list(container.values()) if isinstance(container, dict) else container
         ranking = self._ranking(container)
+        marker = self.mark(container, listed)
         choice = choose(
-            ranking, costs, budget, marker=MARKER, more_range=_RANGE, least=lambda i: self._least(children[i])
+            ranking,
+            costs,
+            budget,
+            marker=marker,
+            more_range=_RANGE,
+            least=lambda i: self._least(children[i]),
+            merge=isinstance(container, dict),
         )
         if not isinstance(container, dict):
             return choice
-        choice = self._share_asked(container, costs, budget, choice)
+        choice = self._share_asked(container, costs, budget, choice, marker)
         if not any(choice.keep[i] < costs[i] for i in choice.keep):
             return choice
-        whole = choose(ranking, costs, budget, marker=MARKER, more_range=_RANGE, least=None)
+        whole = choose(ranking, costs, budget, marker=marker, more_range=_RANGE, least=None)
         matched, asked = self._matched(container), ranking.order[: ranking.asked]
 
-        def held(chosen: Choice) -> tuple[int, float]:
-            # how many asked-for children it keeps at all, then the room the matched ones get
-            return sum(i in chosen.keep for i in asked), sum(chosen.keep.get(i, 0.0) for i in matched)
+        def held(chosen: Choice) -> tuple[int, tuple[bool, ...], float]:
+            # how many asked-for children it keeps at all, then the best-ranked of them (the branch
+            # to the leaf that matches best over a scalar that shares a word with the question:
+            # awscli's ``options`` over ``help_usage`` for "the help of ..."), then the room the
+            # matched ones get
+            kept = tuple(i in chosen.keep for i in asked)
+            return sum(kept), kept, sum(chosen.keep.get(i, 0.0) for i in matched)
 
         return whole if held(whole) > held(choice) else choice
 
-    def _share_asked(self, container: dict[str, Any], costs: list[float], budget: float, choice: Choice) -> Choice:
+    def _share_asked(
+        self, container: dict[str, Any], costs: list[float], budget: float, choice: Choice, marker: float
+    ) -> Choice:
         """``choice``, or one that shrinks the largest asked-for child so every other one fits.
 
         ``choose`` keeps children whole by rank while they fit, so a larger room
@@ -340,14 +403,30 @@ class Measured:
             return choice
         children = list(container.values())
         big = max(asked, key=lambda i: (costs[i], -i))
-        room = budget - sum(costs[i] for i in asked if i != big) - (len(asked) + 1) * MARKER
+        room = budget - sum(costs[i] for i in asked if i != big) - (len(asked) + 1) * marker
         if not self._least(children[big]) <= room < costs[big]:
+            return choice
+        if big == asked[0] and room < choice.keep.get(big, 0.0):
+            # never for the branch that leads (the leaves that match best): cut to its least, it
+            # shows none of them (npm ls's ``dependencies`` for an ``error`` that shares a word)
             return choice
         capped = list(costs)
         capped[big] = room
         shared = choose(
-            ranking, capped, budget, marker=MARKER, more_range=_RANGE, least=lambda i: self._least(children[i])
+            ranking, capped, budget, marker=marker, more_range=_RANGE, least=lambda i: self._least(children[i])
         )
         if sum(i in shared.keep for i in asked) > sum(i in choice.keep for i in asked):
             return shared
         return choice
+
+
+def join(path: str, step: str | int) -> str:
+    """The path of a container's child ``step`` (a key, or a 0-based index), as markers name it."""
+    if isinstance(step, int):
+        return f"{path}#{step + 1}"
+    return f"{path}.{step}" if path else step
+
+
+def label(path: str) -> str:
+    """What a marker calls the container at ``path``: its last 40 characters, or ``top``."""
+    return re.sub(r"[\]\n\r]", "", path)[-40:] or "top"

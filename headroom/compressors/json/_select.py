@@ -31,14 +31,14 @@ budget the allocator tries.
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from typing import Any
 
 from headroom.compressors._rows import Summarizer, ranges
-from headroom.compressors.json._rank import MARKER as _MARKER
 from headroom.compressors.json._rank import MIN_STRING as _MIN_STRING
 from headroom.compressors.json._rank import Measured
+from headroom.compressors.json._rank import join as _step
+from headroom.compressors.json._rank import label as _label
 from headroom.compressors.json._where import RECORD as _RECORD
 from headroom.compressors.json._where import Where
 from headroom.compressors.json._where import locate as _locate
@@ -121,7 +121,7 @@ class Shrinker(Measured):
         for index in needs + asked:
             grant = grants[index] + spare
             key = keys[index]
-            out[index] = self._value(value[key], grant, _join(path, key), (id(value), key), profile.sizes[index])
+            out[index] = self._value(value[key], grant, _step(path, key), (id(value), key), profile.sizes[index])
             spare = max(0.0, grant - self._size(out[index], value[keys[index]]))
         return {keys[index]: out[index] for index in range(len(keys))}
 
@@ -140,27 +140,28 @@ class Shrinker(Measured):
         if not matched:
             return False
         profile = self._profile(value)
-        listed = _listed(len(value), profile.key_total, budget)
+        listed = _listed(len(value), profile.key_total, budget, self.mark(value))
         if not listed:
             return False
-        choice = self._pick(value, self._entry_costs(value, listed), budget - profile.key_total)
+        choice = self._pick(value, self._entry_costs(value, listed), budget - profile.key_total, listed)
         return any(grants[i] + 0.5 < choice.keep[i] for i in matched if i in choice.keep)
 
     def _entries(self, value: dict[str, Any], budget: float, path: str) -> Any:
         """A wide object: the entries that rank highest, each dropped run named by a marker key."""
         profile = self._profile(value)
-        listed = _listed(len(value), profile.key_total, budget)
-        if not listed and budget < 2 * _MARKER:
+        cost = self.mark(value)
+        listed = _listed(len(value), profile.key_total, budget, cost)
+        if not listed and budget < 2 * cost:
             return self._whole(value, path, budget)
         costs = self._entry_costs(value, listed)
-        choice = self._pick(value, costs, budget - (profile.key_total if listed else 0.0))
-        if listed and budget >= 2 * _MARKER:
+        choice = self._pick(value, costs, budget - (profile.key_total if listed else 0.0), listed)
+        if listed and budget >= 2 * cost:
             # the dropped names are listed only when that costs no value the question asks for: a
             # small schema at 60 tokens listed its seven other keys and dropped the "description"
             # the question named; its marker then names the first and last key of each run instead
             asked = self._ranking(value).order[: self._ranking(value).asked]
             if any(choice.keep.get(i, 0.0) < costs[i] for i in asked):
-                bare = self._pick(value, self._entry_costs(value, False), budget)
+                bare = self._pick(value, self._entry_costs(value, False), budget, False)
                 if sum(i in bare.keep for i in asked) > sum(i in choice.keep for i in asked):
                     listed, choice = False, bare
         items = list(value.items())
@@ -171,7 +172,7 @@ class Shrinker(Measured):
             if isinstance(item, int):
                 key, child = items[item]
                 grant = choice.keep[item] - (0.0 if listed else profile.keys[item])
-                out[key] = self._value(child, grant, _join(path, key), (id(value), key), profile.sizes[item])
+                out[key] = self._value(child, grant, _step(path, key), (id(value), key), profile.sizes[item])
                 continue
             dropped = [items[i][0] for start, end in item for i in range(start, end)]
             detail = ranges(item)
@@ -182,7 +183,7 @@ class Shrinker(Measured):
         return out
 
     def _array(self, value: list[Any], budget: float, path: str) -> Any:
-        if budget < _MARKER:
+        if budget < self.mark(value):
             return self._whole(value, path, budget)
         unit = self._profile(value).unit
         factor = self.rows_factor if value is self.rows else 1.0
@@ -278,18 +279,10 @@ class Shrinker(Measured):
         return span if same else None
 
 
-def _listed(keys: int, names: float, budget: float) -> bool:
+def _listed(keys: int, names: float, budget: float, marker: float) -> bool:
     """Whether an object's dropped keys are listed by name: a record's (a few keys) whenever
     the names fit; a map's (many keys: versions, ids) when they take at most half its share."""
-    return names + _MARKER <= (budget if keys <= _RECORD else budget / 2)
-
-
-def _join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
-
-
-def _label(path: str) -> str:
-    return re.sub(r"[\]\n\r]", "", path)[-40:] or "top"
+    return names + marker <= (budget if keys <= _RECORD else budget / 2)
 
 
 def _cut(name: str) -> str:
