@@ -237,9 +237,17 @@ def matches(query: str | None, text: str, text_terms: Iterable[str] | None = Non
     """The terms of ``query`` that ``text`` holds, and its literals (quoted spans, options,
     format codes) as written: what a document gives the question, to compare two documents.
     ``text_terms`` is ``terms(text)`` when the caller has read it already."""
-    found = set(terms(query or "")) & set(terms(text) if text_terms is None else text_terms)
-    found.update(pattern.pattern for pattern in _quoted_patterns(query) if pattern.search(text))
+    asked, literals = _asked(query)
+    found = set(terms(text) if text_terms is None else text_terms) & asked  # a set, which grows below
+    found.update(pattern.pattern for pattern in literals if pattern.search(text))
     return found
+
+
+@lru_cache(maxsize=64)
+def _asked(query: str | None) -> tuple[frozenset[str], tuple[re.Pattern[str], ...]]:
+    """The query's terms and literal patterns, read once per query: ``matches`` is called once
+    per unit of a piece (every sentence of a page), always with the same question."""
+    return frozenset(terms(query or "")), tuple(_quoted_patterns(query))
 
 
 def defines(query: str | None, text: str) -> bool:
