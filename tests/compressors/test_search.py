@@ -95,6 +95,14 @@ def check(original: str, out: str, omitted: dict[str, int]) -> None:
     assert body == original
 
 
+def fitted(original: str, query: str, target: int) -> str:
+    """The compressor's output for real results at ``target``: within it, every omitted match accounted for."""
+    out = SearchCompressor().compress(original, target, ctx(original, query))
+    assert out is not None and COUNTER.count(out.text) <= target
+    check(original, out.text, dict(out.omitted))
+    return out.text
+
+
 @pytest.mark.parametrize("path", REAL, ids=lambda p: p.name)
 @pytest.mark.parametrize("share", [0.5, 0.15])
 def test_real_results_fit_count_and_restore(path: Path, share: float) -> None:
@@ -235,12 +243,10 @@ def test_a_raise_under_the_best_match_is_not_lost_among_ties() -> None:
     original = (GOLDEN / "grep_C2_check_closed.txt").read_text()
     query = "What does _check_closed raise when the event loop is closed?"
     for target in (80, 150):
-        out = SearchCompressor().compress(original, target, ctx(original, query))
-        assert out is not None and COUNTER.count(out.text) <= target
-        check(original, out.text, dict(out.omitted))
-        assert "asyncio/base_events.py-519-            raise RuntimeError('Event loop is closed')\n" in out.text
+        text = fitted(original, query, target)
+        assert "asyncio/base_events.py-519-            raise RuntimeError('Event loop is closed')\n" in text
         # at 80 the definition and its raise need three marks, more than the room
-        assert target == 80 or "asyncio/base_events.py:517:    def _check_closed(self):\n" in out.text
+        assert target == 80 or "asyncio/base_events.py:517:    def _check_closed(self):\n" in text
 
 
 def test_the_searched_name_counts_for_ranking() -> None:
@@ -268,10 +274,8 @@ def test_a_query_word_in_the_path_counts_less_than_in_the_line() -> None:
         "    def __init__(self, spend_limits: AsyncSpendLimits) -> None:\n"
     )
     for target in (64, 120):
-        out = SearchCompressor().compress(original, target, ctx(original, query))
-        assert out is not None and COUNTER.count(out.text) <= target
-        check(original, out.text, dict(out.omitted))
-        assert wanted in out.text, target
+        text = fitted(original, query, target)
+        assert wanted in text, target
 
 
 def test_the_searched_package_in_every_path_does_not_rank_its_import() -> None:
@@ -294,10 +298,8 @@ def test_equal_matches_spread_over_their_files() -> None:
     holding = {line.split(":", 1)[0] for line in lines if "Resolver.__init__(self)" in line}
     assert len(holding) >= 3
     for target in (100, 230):
-        out = SearchCompressor().compress(original, target, ctx(original, query))
-        assert out is not None and COUNTER.count(out.text) <= target
-        check(original, out.text, dict(out.omitted))
-        kept = kept_lines(out.text, original)
+        text = fitted(original, query, target)
+        kept = kept_lines(text, original)
         shown = {line.split(":", 1)[0] for line in kept if "Resolver.__init__(self)" in line}
         assert shown == holding, (target, shown)
         assert all("Resolver.__init__" in line for line in kept), target
@@ -351,10 +353,8 @@ def test_a_named_files_lines_come_best_first() -> None:
     original = (GOLDEN / "grep_stack_data_lines.txt").read_text()
     query = 'Find lines in stack_data: how does it handle prev_piece.stop?\n{"cmd": "cat stack_data/core.py"}'
     for target in (150, 300):
-        out = SearchCompressor().compress(original, target, ctx(original, query))
-        assert out is not None and COUNTER.count(out.text) <= target
-        check(original, out.text, dict(out.omitted))
-        assert "stack_data/core.py:719:    def lines(self) -> List[Union[Line, LineGap, BlankLineRange]]:" in out.text
+        text = fitted(original, query, target)
+        assert "stack_data/core.py:719:    def lines(self) -> List[Union[Line, LineGap, BlankLineRange]]:" in text
 
 
 def test_a_question_asking_where_a_name_is_defined_keeps_the_definition() -> None:
@@ -369,10 +369,8 @@ def test_a_question_asking_where_a_name_is_defined_keeps_the_definition() -> Non
         '{"cmd": "cat wsgiref/headers.py"}'
     )
     for target in (60, 90):
-        out = SearchCompressor().compress(original, target, ctx(original, query))
-        assert out is not None and COUNTER.count(out.text) <= target
-        check(original, out.text, dict(out.omitted))
-        assert "wsgiref/headers.py:41:    def _convert_string_type(self, value):\n" in out.text, target
+        text = fitted(original, query, target)
+        assert "wsgiref/headers.py:41:    def _convert_string_type(self, value):\n" in text, target
 
 
 def test_the_searched_place_said_twice_is_asked_for_in_the_line() -> None:
@@ -383,10 +381,8 @@ def test_the_searched_place_said_twice_is_asked_for_in_the_line() -> None:
     original = (GOLDEN / "grep_dateutil_easter.txt").read_text()
     query = "Where in dateutil is easter used together with dateutil?"
     for target in (59, 64):
-        out = SearchCompressor().compress(original, target, ctx(original, query))
-        assert out is not None and COUNTER.count(out.text) <= target
-        check(original, out.text, dict(out.omitted))
-        assert "dateutil/rrule.py:544:                from dateutil import easter\n" in out.text, target
+        text = fitted(original, query, target)
+        assert "dateutil/rrule.py:544:                from dateutil import easter\n" in text, target
 
 
 def test_a_word_form_of_the_searched_place_does_not_bring_it_back() -> None:
@@ -397,7 +393,5 @@ def test_a_word_form_of_the_searched_place_does_not_bring_it_back() -> None:
     original = (GOLDEN / "grep_aws_xray_patch.txt").read_text()
     query = "Which file in aws_xray_sdk calls patch with alias?"
     for target in (64, 84):
-        out = SearchCompressor().compress(original, target, ctx(original, query))
-        assert out is not None and COUNTER.count(out.text) <= target
-        check(original, out.text, dict(out.omitted))
-        assert "aws_xray_sdk/ext/pymysql/patch.py:17:    # patch alias\n" in out.text, target
+        text = fitted(original, query, target)
+        assert "aws_xray_sdk/ext/pymysql/patch.py:17:    # patch alias\n" in text, target
