@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from headroom import Compressed, Compressor, Detector, Headroom, MemoryStore, PieceContext, Registry
+from headroom import Compressed, Compressor, CompressResult, Detector, Headroom, MemoryStore, PieceContext, Registry
 from headroom.testing import FakeCounter
 
 
@@ -76,17 +76,24 @@ def _read(fixture: str, command: str, question: str, folder: Path = CORPUS) -> l
     ]
 
 
+def _stdio_fopen_at(share: float) -> CompressResult:
+    """stdio.h asked about fopen at ``share`` of its tokens: within budget, at least 0.85 of it
+    spent, and the declaration kept."""
+    messages = _read("code_stdio.h", "cat /usr/include/stdio.h", "What is the declaration of fopen in stdio.h?")
+    hr = Headroom(store=MemoryStore(), model="gpt-4")
+    budget = int(share * hr.counter.count_messages(messages))
+    result = hr.compress(messages, budget)
+    assert result.within_budget and result.tokens_after >= 0.85 * budget
+    assert "extern FILE *fopen (const char *__restrict __filename," in str(result.messages[3]["content"])
+    return result
+
+
 def test_a_typed_form_that_plateaus_far_below_its_room_gives_way_to_the_generic_one() -> None:
     """stdio.h asked about fopen at a quarter of its tokens: the code compressor's next step (whole
     bodies) is past the room, so its outline used half the budget. The generic form at the same
     target holds more of the lines the question matches (the fopen declarations) and fills the room;
     the switch is a recorded fall."""
-    messages = _read("code_stdio.h", "cat /usr/include/stdio.h", "What is the declaration of fopen in stdio.h?")
-    hr = Headroom(store=MemoryStore(), model="gpt-4")
-    budget = int(0.25 * hr.counter.count_messages(messages))
-    result = hr.compress(messages, budget)
-    assert result.within_budget and result.tokens_after >= 0.85 * budget
-    assert "extern FILE *fopen (const char *__restrict __filename," in str(result.messages[3]["content"])
+    result = _stdio_fopen_at(0.25)
     assert any("the generic form" in d.detail for d in result.manifest.degradations)
 
 
@@ -123,12 +130,7 @@ def test_a_generic_form_that_drops_no_question_line_spends_the_room_a_plateau_le
     tokens and its next step (whole bodies) is past the room, so it used 0.62 of the budget. The generic
     cut at the same target keeps every one of those lines too and fills the room: a tie on the question
     is settled by the room it spends (issue 11: no case below 0.85 of its budget)."""
-    messages = _read("code_stdio.h", "cat /usr/include/stdio.h", "What is the declaration of fopen in stdio.h?")
-    hr = Headroom(store=MemoryStore(), model="gpt-4")
-    budget = int(0.20 * hr.counter.count_messages(messages))
-    result = hr.compress(messages, budget)
-    assert result.within_budget and result.tokens_after >= 0.85 * budget
-    assert "extern FILE *fopen (const char *__restrict __filename," in str(result.messages[3]["content"])
+    result = _stdio_fopen_at(0.20)
     assert any("keeps every line the question asks for" in d.detail for d in result.manifest.degradations)
 
 
