@@ -101,6 +101,12 @@ class FormCache:
                 self._chars -= len(dropped.text)
 
 
+#: content types whose typed form is never swapped for the generic line cut in ``Shaper._fuller``:
+#: text is the generic form already; JSON returned as JSON still parses (DESIGN invariant 3), and a
+#: line cut of it does not (a tool output of JSON stays JSON, a row table or one marker)
+_KEPT_WHOLE = frozenset({"text", "json"})
+
+
 @dataclass
 class Shaper:
     """Makes one piece's forms, memoised; never raises on a compressor's failure."""
@@ -234,7 +240,7 @@ class Shaper:
     def _fuller(self, made: Form, target: int, ctx: PieceContext) -> Form:
         """``made``, or the generic form at the same target when ``made`` leaves more than
         ``1 - _PLATEAU`` of the target unused and the generic form holds more of the question's lines."""
-        if made.tokens >= _PLATEAU * target or ctx.query is None or self.content_type == "text" or self.piece.json_only:
+        if made.tokens >= _PLATEAU * target or ctx.query is None or self.content_type in _KEPT_WHOLE or self.piece.json_only:
             return made
         kept = self._found(made.text, ctx.query)
         if not self._scored[ctx.query]:  # the question matches no line: nothing tells the two forms apart

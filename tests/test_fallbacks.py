@@ -170,3 +170,14 @@ def test_no_tie_drops_a_strong_line_of_the_whole_question() -> None:
     result = hr.compress(messages, 172)  # the benchmark's room: 64 tokens past the untouched parts
     assert result.within_budget and result.manifest.entries[0].compressor == "diff"
     assert "x = copy.copy(y)                # make a shallow copy of y" in str(result.messages[3]["content"])
+
+
+def test_json_whose_typed_form_plateaus_stays_json() -> None:
+    """npm ls --all at 5% of its tokens, asked about an error: the JSON form stops at half its room,
+    and the generic line cut held more of the question's lines, so it was sent: a tool output of
+    JSON came back as lines that no longer parse. A JSON piece keeps its typed form (it parses)."""
+    text = (CORPUS / "json_npm_ls_all.json").read_text()
+    hr = Headroom(store=MemoryStore(), model="gpt-4")
+    result = hr.compress_text(text, int(0.05 * hr.counter.count(text)), query="error")
+    assert result.within_budget and result.manifest.entries[0].compressor == "json"
+    json.loads(result.text)
