@@ -240,7 +240,9 @@ class Shaper:
     def _fuller(self, made: Form, target: int, ctx: PieceContext) -> Form:
         """``made``, or the generic form at the same target when ``made`` leaves more than
         ``1 - _PLATEAU`` of the target unused and the generic form holds more of the question's lines."""
-        if made.tokens >= _PLATEAU * target or ctx.query is None or self.content_type in _KEPT_WHOLE or self.piece.json_only:
+        if made.tokens >= _PLATEAU * target or ctx.query is None:
+            return made
+        if self.content_type in _KEPT_WHOLE or self.piece.json_only:
             return made
         kept = self._found(made.text, ctx.query)
         if not self._scored[ctx.query]:  # the question matches no line: nothing tells the two forms apart
