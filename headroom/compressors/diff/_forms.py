@@ -197,6 +197,10 @@ def scoped(
     the question the old side holds: they are one answer, and BM25's length norm ranked the shorter
     old side first (``s = rangec / (2.0-sumc)`` kept alone over the line that replaced it).
     """
+    if not any(scores.values()):
+        # nothing matches (no question, or none of its words in the diff): every line scores 0, and
+        # the walk over every hunk line below (a definition pattern per line) is a tenth of a call
+        return [0.0] * len(lines)
     wanted = set(terms(query or ""))
     common = {term for path in paths for term in terms(path)}
     # the names the question writes as words (``_translate``, not the ``translate`` a split finds in it)
