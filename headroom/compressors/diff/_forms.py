@@ -52,6 +52,8 @@ def _written(text: str) -> set[str]:
     return {word.lower() for word in _WRITTEN.findall(text)}
 
 
+_TRUE_RUN = re.compile(rb"\x01+")  # a run of True in flags written as bytes (``runs``)
+
 # one kept hunk's form: None = verbatim, else its kept stretches (first line, end, new @@ line)
 Form = tuple[tuple[int, int, str], ...] | None
 
@@ -267,13 +269,14 @@ def _reach_context(kinds: list[str], keep: list[bool]) -> None:
 def _around(kinds: list[str], wanted: list[bool], context: int) -> list[bool]:
     """``wanted`` and the lines at most ``context`` away from a wanted line."""
     keep = list(wanted)
-    marked = [j for j, flag in enumerate(wanted) if flag]
-    for j in marked:
-        for k in range(max(0, j - context), min(len(kinds), j + context + 1)):
-            keep[k] = True
-    for j in range(1, len(kinds)):  # "\ No newline at end of file" belongs to the line above it
-        if kinds[j] == "\\":
-            keep[j] = keep[j - 1]
+    # a run of wanted lines widened by ``context`` each side is the union of each line's window
+    for first, end in runs(wanted):
+        low, high = max(0, first - context), min(len(kinds), end + context)
+        keep[low:high] = [True] * (high - low)
+    if "\\" in kinds:  # "\ No newline at end of file" belongs to the line above it
+        for j in range(1, len(kinds)):
+            if kinds[j] == "\\":
+                keep[j] = keep[j - 1]
     return keep
 
 
@@ -281,21 +284,23 @@ def _stretches(hunk: Hunk, body: range, kinds: list[str], keep: list[bool], even
     """Each kept stretch with its re-computed ``@@`` line."""
     if even:
         _even_out(kinds, keep)
-    old_count = sum(1 for k in kinds if k == "-" or is_context(k))
-    new_count = sum(1 for k in kinds if k == "+" or is_context(k))
-    old = hunk.old_start + (0 if old_count else 1)
-    new = hunk.new_start + (0 if new_count else 1)
-    positions = []
-    for kind in kinds:
-        positions.append((old, new))
-        old += kind != "+" and kind != "\\"
-        new += kind != "-" and kind != "\\"
+    # a hunk's body holds "+", "-", "\\" and context lines only (``_parse._read_hunk``), so a
+    # stretch's old lines are all but its "+" and "\\" lines, its new ones all but "-" and "\\",
+    # counted by ``list.count`` (a Python walk over a 300-line hunk per form was a fifth of a profile)
+    plus, minus, note = kinds.count("+"), kinds.count("-"), kinds.count("\\")
+    old = hunk.old_start + (0 if len(kinds) - plus - note else 1)
+    new = hunk.new_start + (0 if len(kinds) - minus - note else 1)
     groups: list[tuple[int, int, str]] = []
+    seen = 0  # the lines before ``seen`` are counted into ``old`` and ``new``
     for first, end in runs(keep):
+        before = kinds[seen:first]
+        old += len(before) - before.count("+") - before.count("\\")
+        new += len(before) - before.count("-") - before.count("\\")
+        seen = first
         part = kinds[first:end]
-        olds = sum(1 for k in part if k not in ("+", "\\"))
-        news = sum(1 for k in part if k not in ("-", "\\"))
-        header = hunk_header(positions[first][0], olds, positions[first][1], news, hunk.suffix if not groups else "")
+        olds = len(part) - part.count("+") - part.count("\\")
+        news = len(part) - part.count("-") - part.count("\\")
+        header = hunk_header(old, olds, new, news, hunk.suffix if not groups else "")
         groups.append((body[first], body[end - 1] + 1, header + "\n"))
     return tuple(groups)
 
@@ -328,14 +333,6 @@ def _even_out(kinds: list[str], keep: list[bool]) -> None:
 
 
 def runs(flags: Sequence[bool]) -> list[tuple[int, int]]:
-    """``(first, end)`` of each stretch of True."""
-    out, start = [], None
-    for index, flag in enumerate(flags):
-        if flag and start is None:
-            start = index
-        elif not flag and start is not None:
-            out.append((start, index))
-            start = None
-    if start is not None:
-        out.append((start, len(flags)))
-    return out
+    """``(first, end)`` of each stretch of True (found by a regular expression over the flags as
+    bytes: every form of every hunk asks, and a Python walk per flag was a tenth of a profile)."""
+    return [match.span() for match in _TRUE_RUN.finditer(bytes(map(bool, flags)))]
