@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import compress
 
 from headroom.compressors.diff._parse import Hunk, hunk_header, is_context
 from headroom.relevance import terms
@@ -103,11 +104,15 @@ def focus(
         return None
     body = range(hunk.start + 1, hunk.end)
     kinds = [lines[i][:1] for i in body]
-    changed = [j for j, kind in enumerate(kinds) if kind in ("+", "-")]
+    # the changed lines the question matches (a few of a long hunk), picked in C: every threshold
+    # below is above 0 and the scores are >= 0, so the other lines never count
+    changed = [j for j in compress(range(len(body)), scores[hunk.start + 1 : hunk.end]) if kinds[j] in ("+", "-")]
     best = max((scores[body[j]] for j in changed), default=0.0)
     if best <= 0:
         return None
-    wanted = [kind in ("+", "-") and scores[body[j]] >= best * share for j, kind in enumerate(kinds)]
+    wanted = [False] * len(kinds)
+    for j in changed:
+        wanted[j] = scores[body[j]] >= best * share
     if not pair:  # the smallest form: the best line, and the lines that tie with it (up to _TIES)
         # the old side of a change tied with its own new side is the same answer, older
         older = {removed for removed, added in counterparts(kinds) if scores[body[added]] >= scores[body[removed]]}
@@ -121,7 +126,7 @@ def focus(
                 wanted[j] = True
         _pair(kinds, wanted)
     keep = _around(kinds, wanted, context)
-    if applies and any(is_context(kind) for kind in kinds):
+    if applies and kinds.count("+") + kinds.count("-") + kinds.count("\\") < len(kinds):  # has context
         _reach_context(kinds, keep)
     if all(keep):
         return None
