@@ -3,7 +3,8 @@ hunk's forms (trimmed, focused, the ladder of its best lines).
 
 The compressor asks for many targets per piece; everything here depends only on the text, the
 question and the counter, so it is built once (``DiffCompressor._profile``) and every target's
-choice (``_select``) reads it.
+choice (``_select``) reads it. A hunk's smaller forms and ladder rungs are built when a choice
+first reads them (``Column``): most are never read.
 """
 
 from __future__ import annotations
