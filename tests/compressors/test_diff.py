@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from headroom import Headroom, MemoryStore, PieceContext, TokenCounter, find_markers, make_handle
 from headroom.compressors.base import split_lines
+from headroom.compressors.diff._forms import focus, plain, runs
 from headroom.compressors.diff._parse import parse_diff
 from headroom.compressors.diff._select import choose
 from headroom.compressors.diff.compressor import DiffCompressor
@@ -607,3 +608,30 @@ def test_a_bulky_matching_hunk_comes_after_the_others_so_the_room_is_filled() ->
     assert out is not None and "+def canonicalize_license_expression(\n" in out.text
     assert COUNTER.count(out.text) >= 0.9 * 3707
     assert not any("under 0.9 of the target" in note for note in out.fallbacks)
+
+
+@given(st.lists(st.booleans(), max_size=60))
+def test_runs_are_the_stretches_of_true(flags: list[bool]) -> None:
+    """``runs`` finds stretches by a regular expression over bytes; a walk over the flags says the same."""
+    walked, start = [], None
+    for index, flag in enumerate([*flags, False]):
+        if flag and start is None:
+            start = index
+        elif not flag and start is not None:
+            walked.append((start, index))
+            start = None
+    assert runs(flags) == walked
+
+
+def test_a_hunks_forms_are_built_only_when_asked_for() -> None:
+    """The smaller forms and ladder rungs are built on first use (issue 14) and equal an eager build."""
+    original = (GOLDEN / "tomli.diff").read_text()
+    query = "hex escape in strings"
+    profile = DiffCompressor()._profile(original, PieceContext(make_handle(original), COUNTER, query))
+    assert not profile.bare._known and not profile.ladder["top4"]._known  # nothing built before a choice asks
+    fresh = DiffCompressor()._profile(original, PieceContext(make_handle(original), COUNTER, query))
+    for index in range(len(profile.diff.hunks)):
+        assert profile.bare[index] == focus(
+            profile.diff.lines, profile.diff.hunks[index], profile.scores, 0, 1.0, applies=False
+        )
+        assert fresh.ladder["plain_top4"][index] == plain(fresh.ladder["top4"][index])

@@ -239,7 +239,11 @@ def _sequence(profile: Profile, headless: int, excluded: frozenset[int]) -> list
             ):
                 continue
             for index in units:
-                form = None if step == "whole" else (profile.ladder.get(step) or getattr(profile, step))[index]
+                form = (
+                    None
+                    if step == "whole"
+                    else (profile.ladder[step] if step in profile.ladder else getattr(profile, step))[index]
+                )
                 if form is None and step != "whole":
                     continue
                 extra = _cost(profile, index, form) - _cost(profile, index, current[index])
