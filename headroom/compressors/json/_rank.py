@@ -309,8 +309,30 @@ class Measured:
                 named, matched = ranking.order[: ranking.named], ranking.order[ranking.named : ranking.asked]
                 asked = list(dict.fromkeys(named + hot + matched))  # what the question names stays first
                 ranking = Ranking(list(dict.fromkeys(asked + ranking.order)), len(asked), ranking.named)
+            if isinstance(container, dict) and ranking.asked:
+                ranking = self._asked_field_first(container, ranking)
             self._rankings[id(container)] = ranking
         return ranking
+
+    def _asked_field_first(self, container: dict[str, Any], ranking: Ranking) -> Ranking:
+        """``ranking`` with the asked-for entries whose key the question names first.
+
+        "What is the $dynamicAnchor of the entry whose $id is https://...": both
+        entries are asked for, and the ``$id`` the question quotes ranked first; a
+        room too small for it kept ``$dynamicAnchor``, a larger one kept ``$id`` and
+        had no room left for the entry asked for, so more room showed the answer
+        less. The key the question names is the field it asks for; the value it
+        quotes only finds the record (the ranking one level up already did)."""
+        items, query = list(container.items()), self.ctx.query or ""
+        asked = ranking.order[: ranking.asked]
+        # a key the question names, unless it also quotes its value: that entry is how it finds the record
+        # (quoted whole: "meta" inside the quoted URL ".../meta/2025-09-17" is not the value "meta")
+        fields = [i for i in asked if self.named(items[i][0]) and not _quoted(items[i][1], query)]
+        if not fields or fields == asked[: len(fields)]:
+            return ranking
+        named = list(dict.fromkeys(fields + asked[: ranking.named]))
+        order = list(dict.fromkeys(named + asked + ranking.order))
+        return Ranking(order, ranking.asked, len(named))
 
     def leaves(self, container: list[Any]) -> Leaves:
         """The leaves of an array's items, walked once for its ranking and its markers' summaries."""
@@ -418,6 +440,13 @@ class Measured:
         if sum(i in shared.keep for i in asked) > sum(i in choice.keep for i in asked):
             return shared
         return choice
+
+
+def _quoted(value: Any, query: str) -> bool:
+    """Whether ``query`` quotes the string ``value`` whole, not as a part of a longer word or path."""
+    if not isinstance(value, str) or not value:
+        return False
+    return re.search(r"(?<![\w/.-])" + re.escape(value) + r"(?![\w/-])", query) is not None
 
 
 def join(path: str, step: str | int) -> str:
