@@ -728,9 +728,9 @@ NESTED = [
 
 
 def _named_entries(text: str) -> list[tuple[str, str, str, str, tuple[str, ...]]]:
-    """(key, its ``"key": value`` as written, a sibling's key, its value, the object's other keys) for each scalar entry of
-    a real document whose object holds a string found once in the text: the name a user who saw
-    the entry would look it up by, as the generalisation benchmark's questions do."""
+    """(key, its ``"key": value`` as written, a sibling's key, its value, the object's other keys)
+    for each scalar entry of a real document whose object holds a string found once in the text:
+    the name a user who saw the entry would look it up by, as the benchmark's questions do."""
     style, found = forms.style_of(text), []
 
     def walk(node: Any) -> None:
