@@ -11,13 +11,14 @@ from typing import Any
 
 import pytest
 from goldens import assert_golden
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from headroom import MARKER_RE, Headroom, MemoryStore, PieceContext, TokenCounter, make_handle
 from headroom.compressors.json import _forms as forms
 from headroom.compressors.json import _rank as _json_rank
 from headroom.compressors.json.compressor import JsonCompressor
+from headroom.relevance import terms, word_forms
 
 GOLDEN = Path(__file__).parent.parent / "golden" / "json"
 FIXTURES = Path(__file__).parent.parent.parent / "benchmarks" / "corpus" / "fixtures"
@@ -714,3 +715,100 @@ def test_a_record_merges_its_runs_into_one_marker_when_that_keeps_more(target: i
     assert out is not None and 0.9 * target <= COUNTER.count(out.text) <= target
     assert '"$id": "http://json-schema.org/draft-06/schema#"' in out.text
     account(json.loads(text), shown_data(out.text))
+
+
+NESTED = [
+    GOLDEN / "awscli_cli.json",
+    GOLDEN / "cfn_appintegrations_application.json",
+    GOLDEN / "draft6_metaschema.json",
+    GOLDEN / "oas_base_vocabulary.json",
+    GOLDEN / "boto3_s3_resources.json",
+    FIXTURES / "json_pip_inspect.json",
+]
+
+
+def _named_entries(text: str) -> list[tuple[str, str, str, str, tuple[str, ...]]]:
+    """(key, its ``"key": value`` as written, a sibling's key, its value, the object's other keys)
+    for each scalar entry of a real document whose object holds a string found once in the text:
+    the name a user who saw the entry would look it up by, as the benchmark's questions do."""
+    style, found = forms.style_of(text), []
+
+    def walk(node: Any) -> None:
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else []
+        if isinstance(node, dict):
+            names = [
+                (k, v)
+                for k, v in node.items()
+                if isinstance(v, str) and 2 <= len(v) <= 60 and text.count(json.dumps(v, ensure_ascii=False)) == 1
+            ]
+            for key, value in node.items():
+                pair = f'"{key}"{style.key}{json.dumps(value, ensure_ascii=False)}'
+                others = [n for n in names if n[0] != key]
+                if isinstance(value, (str, int)) and not isinstance(value, bool) and others and text.count(pair) == 1:
+                    found.append((key, pair, *others[0], tuple(k for k in node if k != key)))
+        for child in children:
+            walk(child)
+
+    walk(json.loads(text))
+    return found
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(st.sampled_from(NESTED), st.data())
+def test_more_room_never_drops_the_asked_for_entry_of_a_real_document(path: Path, data: Any) -> None:
+    # issue 12 (monotone): the json kind of the generalisation test half kept 11/13/15/13 facts at
+    # 10/15/20/25%. Over real nested documents, an entry named by its key and a sibling's value,
+    # once shown as written at one target, stays shown at every larger one, up to no budget at all
+    text = path.read_text()
+    key, pair, name_key, name, siblings = data.draw(st.sampled_from(_named_entries(text)))
+    template = data.draw(
+        st.sampled_from(
+            [
+                "What is the {key} of the entry whose {name_key} is {name}?",
+                "Look up {name} in {file}: what is its {key}?",
+            ]
+        )
+    )
+    query = template.format(key=key, name_key=name_key, name=name, file=path.name)
+    # the question names one field of the entry: when its words also name another key of it (the
+    # file oas_base_vocabulary.json names "$vocabulary"), several entries are asked for, and which
+    # of them a room keeps is a tie of rank and size (docs/compressors/json.md, Known gaps)
+    asked = word_forms(set(terms(query)))
+    assume(not any(terms(k) and set(terms(k)) <= asked for k in siblings if k != name_key))
+    total = COUNTER.count(text)
+    compressor = JsonCompressor()
+    kept_at: float | None = None
+    for share in (0.05, 0.08, 0.10, 0.12, 0.15, 0.20, 0.25, 0.35, None):
+        out = compressor.compress(text, None if share is None else int(total * share), ctx(text, query))
+        kept = pair in (text if out is None else out.text)
+        assert kept or kept_at is None, f"{query!r}: {pair} kept at {kept_at}, lost at {share}"
+        kept_at = kept_at if kept_at is not None or not kept else share or 1.0
+
+
+@pytest.mark.parametrize(
+    ("query", "pair", "targets"),
+    [
+        # a room that lists the dropped names beside the quoted ``$id`` kept as many asked-for
+        # entries as the one that keeps the asked-for ``description``: the best-ranked now wins
+        (
+            "What is the description of the entry whose $id is https://spec.openapis.org/oas/3.2/meta/2025-09-17?",
+            '"description": "A JSON Schema Vocabulary used in the OpenAPI JSON Schema Dialect"',
+            range(45, 101, 5),
+        ),
+        # the field the question names outranks the value it quotes: 31-40 kept $dynamicAnchor,
+        # 45-50 kept only the $id
+        (
+            "Look up https://spec.openapis.org/oas/3.2/meta/2025-09-17 in oas_base_vocabulary.json: "
+            "what is its $dynamicAnchor?",
+            '"$dynamicAnchor": "meta"',
+            range(31, 101, 3),
+        ),
+    ],
+)
+def test_the_field_the_question_asks_for_stays_as_the_room_grows(query: str, pair: str, targets: range) -> None:
+    text = (GOLDEN / "oas_base_vocabulary.json").read_text()
+    compressor = JsonCompressor()
+    for target in targets:
+        out = compressor.compress(text, target, ctx(text, query))
+        assert out is not None and COUNTER.count(out.text) <= target
+        assert pair in out.text, target

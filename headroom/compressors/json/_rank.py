@@ -71,6 +71,7 @@ class Measured:
         self._costs: dict[tuple[int, bool], list[float]] = {}
         self._profiles: dict[int, _Profile] = {}
         self._rankings: dict[int, Ranking] = {}
+        self._leads: dict[int, int] = {}
         self._hot: dict[Where, float] | None = None
         self._matches: dict[int, list[int]] = {}
         self._summaries: dict[int, Summarizer] = {}
@@ -309,8 +310,38 @@ class Measured:
                 named, matched = ranking.order[: ranking.named], ranking.order[ranking.named : ranking.asked]
                 asked = list(dict.fromkeys(named + hot + matched))  # what the question names stays first
                 ranking = Ranking(list(dict.fromkeys(asked + ranking.order)), len(asked), ranking.named)
+            if isinstance(container, dict) and ranking.asked:
+                self._leads[id(container)] = ranking.order[0]  # the branch that leads, for ``_share_asked``
+                ranking = self._asked_field_first(container, ranking)
             self._rankings[id(container)] = ranking
         return ranking
+
+    def _asked_field_first(self, container: dict[str, Any], ranking: Ranking) -> Ranking:
+        """``ranking`` with the entries the question quotes by value after the fields it names.
+
+        "What is the $dynamicAnchor of the entry whose $id is https://...": both
+        entries are asked for, and the ``$id`` the question quotes ranked first; a
+        room too small for it kept ``$dynamicAnchor``, a larger one kept ``$id`` and
+        had no room left for the field asked for, so more room showed the answer
+        less. The value the question quotes only finds the record (the ranking one
+        level up already did); the key it names is what it asks to see. Only those
+        two trade places: the other asked-for entries keep their rank (moving every
+        named field first put npm ls's scalar ``version`` before ``dependencies``)."""
+        items, query = list(container.items()), self.ctx.query or ""
+        asked = ranking.order[: ranking.asked]
+        quoted = [i for i in asked if _quoted(items[i][1], query)]
+        # a key the question names, unless its value is quoted too: that entry is how it finds the record
+        fields = [i for i in asked if self.named(items[i][0]) and i not in quoted]
+        if not quoted or not fields:
+            return ranking
+        last = max(asked.index(i) for i in fields)
+        early = [i for i in quoted if asked.index(i) < last]
+        if not early:
+            return ranking
+        rest = [i for i in asked if i not in early]
+        at = rest.index(asked[last]) + 1
+        order = rest[:at] + early + rest[at:]
+        return Ranking(list(dict.fromkeys(order + ranking.order)), ranking.asked, ranking.named)
 
     def leaves(self, container: list[Any]) -> Leaves:
         """The leaves of an array's items, walked once for its ranking and its markers' summaries."""
@@ -406,7 +437,8 @@ class Measured:
         room = budget - sum(costs[i] for i in asked if i != big) - (len(asked) + 1) * marker
         if not self._least(children[big]) <= room < costs[big]:
             return choice
-        if big == asked[0] and room < choice.keep.get(big, 0.0):
+        lead = self._leads.get(id(container), asked[0])  # led before the fields went first
+        if big == lead and room < choice.keep.get(big, 0.0):
             # never for the branch that leads (the leaves that match best): cut to its least, it
             # shows none of them (npm ls's ``dependencies`` for an ``error`` that shares a word)
             return choice
@@ -418,6 +450,13 @@ class Measured:
         if sum(i in shared.keep for i in asked) > sum(i in choice.keep for i in asked):
             return shared
         return choice
+
+
+def _quoted(value: Any, query: str) -> bool:
+    """Whether ``query`` quotes the string ``value`` whole, not as a part of a longer word or path."""
+    if not isinstance(value, str) or not value:
+        return False
+    return re.search(r"(?<![\w/.-])" + re.escape(value) + r"(?![\w/-])", query) is not None
 
 
 def join(path: str, step: str | int) -> str:

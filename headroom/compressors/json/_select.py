@@ -34,7 +34,7 @@ import json
 from collections import Counter
 from typing import Any
 
-from headroom.compressors._rows import Summarizer, ranges
+from headroom.compressors._rows import Choice, Summarizer, ranges
 from headroom.compressors.json._rank import MIN_STRING as _MIN_STRING
 from headroom.compressors.json._rank import Measured
 from headroom.compressors.json._rank import join as _step
@@ -144,6 +144,12 @@ class Shrinker(Measured):
         if not listed:
             return False
         choice = self._pick(value, self._entry_costs(value, listed), budget - profile.key_total, listed)
+        keys = list(value)
+        if any(i not in choice.keep and grants[i] >= profile.sizes[i] and self.named(keys[i]) for i in matched):
+            # the ranked entries would drop a field the question names that every key shows whole:
+            # more room for one child is not worth it (cmake's presets schema lost its top-level
+            # "description" from 1,200 to 1,257 tokens, kept below and above, so that ``oneOf`` grew)
+            return False
         return any(grants[i] + 0.5 < choice.keep[i] for i in matched if i in choice.keep)
 
     def _entries(self, value: dict[str, Any], budget: float, path: str) -> Any:
@@ -162,7 +168,10 @@ class Shrinker(Measured):
             asked = self._ranking(value).order[: self._ranking(value).asked]
             if any(choice.keep.get(i, 0.0) < costs[i] for i in asked):
                 bare = self._pick(value, self._entry_costs(value, False), budget, False)
-                if sum(i in bare.keep for i in asked) > sum(i in choice.keep for i in asked):
+                # as many asked-for entries either way: the one keeping the best-ranked of them wins,
+                # as in ``_pick`` (a 55-token room listed the names beside ``$id``, a value the question
+                # quotes, and dropped the ``description`` it asks for, which 45 and 57 kept)
+                if _held(bare, asked) > _held(choice, asked):
                     listed, choice = False, bare
         items = list(value.items())
         out: dict[str, Any] = {}
@@ -287,3 +296,9 @@ def _listed(keys: int, names: float, budget: float, marker: float) -> bool:
 
 def _cut(name: str) -> str:
     return name if len(name) <= 24 else name[:21] + "..."
+
+
+def _held(choice: Choice, asked: list[int]) -> tuple[int, tuple[bool, ...]]:
+    """How many of the ``asked`` children ``choice`` keeps, then which, best-ranked first."""
+    kept = tuple(i in choice.keep for i in asked)
+    return sum(kept), kept
