@@ -382,7 +382,10 @@ def _to_form(out: Compressed, name: str, level: str, ctx: PieceContext, piece: P
     text = mark_piece(out.text, piece.text, ctx.handle)
     if piece.structured:
         text = dumps(json.loads(text))
-    return Form(text, ctx.counter.count(text), level, out.lossless, dict(out.omitted), name, notes)
+    # a unit nothing of was omitted names nothing a marker stands for (a cut that kept every line
+    # and shortened one said ``lines: 0``): the manifest counts only what went
+    omitted = {unit: count for unit, count in out.omitted.items() if count}
+    return Form(text, ctx.counter.count(text), level, out.lossless, omitted, name, notes)
 
 
 def _falls(out: Compressed, name: str) -> tuple[tuple[str, str], ...]:

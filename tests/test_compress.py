@@ -172,3 +172,28 @@ def test_targets_far_beyond_the_budget_are_not_asked_for() -> None:
     assert result.within_budget and result.tokens_after <= 500
     lossy = [t for t in asked if t is not None]
     assert lossy and max(lossy) <= 4 * 500 + 2
+
+
+def test_the_manifest_names_only_units_something_of_was_omitted() -> None:
+    """A compressor that cut characters of a line it kept whole otherwise reported ``lines: 0``
+    beside them (the generic cut did, on an apt history window); a manifest counts what its
+    markers stand for, so the core drops a unit with nothing omitted, whoever reported it."""
+
+    from headroom import Compressed, Compressor, PieceContext, Registry
+
+    class CutsOneLine(Compressor):
+        content_type = "text"
+        name = "cuts-one-line"
+
+        def compress(self, text: str, target: int | None, ctx: PieceContext) -> Compressed | None:
+            if target is None:
+                return None
+            return Compressed("word " + ctx.marker(99, "chars", "6-104"), omitted={"lines": 0, "chars": 99})
+
+    registry = Registry(builtins=False)
+    registry.register(CutsOneLine)
+    hr = Headroom(counter=FakeCounter(), store=MemoryStore(), registry=registry)
+    result = hr.compress_text("word " * 200, 50)
+    (entry,) = result.manifest.entries
+    assert entry.compressor == "cuts-one-line"
+    assert dict(entry.omitted) == {"chars": 99}

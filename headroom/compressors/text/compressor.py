@@ -131,8 +131,7 @@ def _cut_lines(profile: _Profile, target: int, ctx: PieceContext) -> Compressed 
         tokens = _fill(profile, keep, cuts, target, ctx)
     text, omitted = render(lines, keep, ctx, cuts)
     why = "whole lines are kept and the next one would not fit"
-    # a unit nothing of was omitted is not named: a manifest counts what a marker stands for
-    counts = {unit: count for unit, count in zip(("lines", "chars"), omitted, strict=True) if count}
+    counts = {"lines": omitted[0], "chars": omitted[1]}  # the core drops a unit nothing of went
     return Compressed(text, omitted=counts, fallbacks=short_of(tokens, target, why))
 
 
