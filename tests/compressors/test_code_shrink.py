@@ -9,8 +9,9 @@ import pytest
 
 from headroom import PieceContext, TokenCounter, make_handle
 from headroom.compressors.code import _order
-from headroom.compressors.code._document import parse_document
+from headroom.compressors.code._document import Document, parse_document
 from headroom.compressors.code._order import named
+from headroom.compressors.code._outline import Symbol
 from headroom.compressors.code._shrink import statement_runs
 from headroom.compressors.code.compressor import CodeCompressor
 from headroom.relevance import terms
@@ -43,12 +44,17 @@ def test_without_the_runs_the_body_went_whole(monkeypatch: pytest.MonkeyPatch) -
     assert FACT not in compressed(800)
 
 
-def test_runs_are_whole_statements_without_the_query_words() -> None:
-    doc = parse_document(SOURCE, "textwrap.py", 3)
+def _asked_symbol(source: str, path: str, query: str) -> tuple[Document, list[str], Symbol]:
+    """The file as the compressor parses it, its lines, and the one symbol ``query`` names."""
+    doc = parse_document(source, path, 3)
     outline = doc.outlines[0]
     assert outline is not None
-    lines = doc.chunks[0].lines
-    (symbol,) = [outline.symbols[i] for i in named(outline.symbols, QUERY)]
+    (symbol,) = [outline.symbols[i] for i in named(outline.symbols, query)]
+    return doc, doc.chunks[0].lines, symbol
+
+
+def test_runs_are_whole_statements_without_the_query_words() -> None:
+    _, lines, symbol = _asked_symbol(SOURCE, "textwrap.py", QUERY)
     found, _ = statement_runs(lines, symbol, QUERY)
     (docstring,) = [r for r in found if r.label == "docstring"]
     assert docstring.rides and docstring.host is not None  # its first line stays, closed
@@ -87,11 +93,7 @@ def test_runs_without_the_rarest_words_are_cut_before_the_body() -> None:
     ``sys.ps1`` in code.py's ``interact``, which kept sys.ps2, sys.version... and lost the asked line at
     15%): thinner runs keep only the lines holding its rarest terms in that body, cut before the body goes."""
     query = "what does read_token do with self.whitespace_split"
-    doc = parse_document(SHLEX, "shlex.py", 3)
-    outline = doc.outlines[0]
-    assert outline is not None
-    lines = doc.chunks[0].lines
-    (symbol,) = [outline.symbols[i] for i in named(outline.symbols, query)]
+    doc, lines, symbol = _asked_symbol(SHLEX, "shlex.py", query)
     runs, thinner = statement_runs(lines, symbol, query)
     assert runs and thinner
     cut = {line for region in thinner for line in range(region.first, region.last + 1)}
