@@ -131,7 +131,9 @@ def _cut_lines(profile: _Profile, target: int, ctx: PieceContext) -> Compressed 
         tokens = _fill(profile, keep, cuts, target, ctx)
     text, omitted = render(lines, keep, ctx, cuts)
     why = "whole lines are kept and the next one would not fit"
-    counts = {"lines": omitted[0], "chars": omitted[1]}  # the core drops a unit nothing of went
+    # a unit nothing of was omitted is not named: the mixed and JSON compressors take this account
+    # as it is (the core drops such a unit from any other compressor's, ``forms._to_form``)
+    counts = {unit: count for unit, count in zip(("lines", "chars"), omitted, strict=True) if count}
     return Compressed(text, omitted=counts, fallbacks=short_of(tokens, target, why))
 
 
