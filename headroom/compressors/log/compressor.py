@@ -126,8 +126,11 @@ class LogCompressor(Compressor):
             log = read_log(split_lines(text))
             query = without_call_names(ctx.query, ctx.tool_args)
             ranges, rest = order(log, query, failure_terms(ctx.query))
+            present = set(log.levels)  # a level no line has adds nothing to a mark
             tallies = {
-                level: [0, *accumulate(int(v == level) for v in log.levels)] for level in LEVELS if level != "info"
+                level: list(accumulate(map(level.__eq__, log.levels), initial=0))
+                for level in LEVELS
+                if level != "info" and level in present
             }
             run_end: dict[int, int] = {}
             for index, start in enumerate(log.run_start):
