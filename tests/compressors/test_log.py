@@ -474,3 +474,20 @@ def test_json_records_are_found_as_the_anchored_pattern_finds_them(parts: list[s
         offsets.append(offsets[-1] + len(line))
     expected = sorted({text.count("\n", 0, m.start()) for m in re.finditer(r"^[ \t]*\{", text, re.M)})
     assert _json_starts(text, offsets) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "stamp"),
+    [("What happened at 14:37:36?", "14:37:36"), ("what did dpkg do at 2025-06-24 14:37:46", "14:37:46")],
+)
+def test_a_time_the_question_writes_finds_its_line(question: str, stamp: str) -> None:
+    """dpkg.log (real, 1,800 lines, 97 distinct seconds): asked what happened at a second only one
+    line was logged at, the answer went to a mark at 300 tokens: the time's parts are terms, the
+    hour and minute on most lines select nothing, and ``36`` is in every other line's minute,
+    second or version. The time written whole is matched as written (``_query.written_numbers``)."""
+    text = (FIXTURES / "log_dpkg.txt").read_text()
+    (line,) = [line for line in text.splitlines() if stamp in line]
+    hr = Headroom(store=MemoryStore(), model="gpt-4")
+    result = hr.compress_text(text, 300, query=question)
+    assert result.tokens_after <= 300
+    assert line in result.text
