@@ -491,3 +491,20 @@ def test_a_time_the_question_writes_finds_its_line(question: str, stamp: str) ->
     result = hr.compress_text(text, 300, query=question)
     assert result.tokens_after <= 300
     assert line in result.text
+
+
+def test_command_errors_across_tools_read_as_errors() -> None:
+    """Real failures of apt, pip, dpkg, gcc, git, coreutils, make, tar and systemctl, captured on
+    one machine: every line saying something failed is an error line, the progress and the
+    summaries around them are not. ``tar: Error is not recoverable`` (a GNU tool's name, then its
+    message) read as info until the error table had the GNU diagnostic's row."""
+    lines = (ROOT / "tests" / "fixtures" / "log_command_errors.txt").read_text().splitlines()
+    calm = {
+        "Reading package lists...",
+        "Building dependency tree...",
+        "Reading state information...",
+        "compilation terminated.",
+        "No journal files were found.",
+        "-- No entries --",
+    }
+    assert [line for line in lines if (level_of(line) == "error") == (line in calm)] == []

@@ -21,6 +21,8 @@ ERROR_TABLE: tuple[tuple[str, bool, tuple[str, ...], str], ...] = (
     (r"\bfailed to\b|\bfailure:", True, ("ailed to", "AILED TO", "ailure:"), "systemd, most daemons"),
     (r"\b(fatal )?error(\[E\d+\])?:", True, ("rror", "RROR"), "gcc, rustc, cargo, pip, git"),
     (r"\bfatal:", True, ("atal:", "ATAL:"), "git"),
+    (r"^[\w.+-]+(\[\d+\])?: (fatal )?error\b", True, ("rror", "RROR"),
+     "GNU diagnostics: the program's name, then the message (tar: Error is not recoverable)"),
     (r"^E(:| {2,}| \w)", False, ("E",), "apt (E:), pytest (E   assert)"),
     (r"\b(cannot|can't|could not|unable to)\b", True,
      ("annot", "ANNOT", "an't", "ould not", "OULD NOT", "nable to", "NABLE TO"), "coreutils, tar, apt, pip"),
