@@ -429,3 +429,82 @@ def test_a_cut_keeps_the_ends_and_each_located_word_and_restores(words: list[str
         assert mark.span is not None and mark.unit == "chars"
         restored = restored[: mark.start - 1] + text[mark.span[0] - 1 : mark.span[1]] + restored[mark.end + 1 :]
     assert restored == line and gone == body - sum(b - a for a, b in spans)
+
+
+_VOCAB_WORDS = [
+    "ERROR", "error:", "Error", "FAILED", "Failed To", "failure:", "FATAL:", "fatal:", "E:", "E   ", "cannot", "CAN'T",
+    "Could Not", "unable to", "No Such File Or Directory", "command not found", "Permission denied", "not found:",
+    "Traceback (most recent call last)", "ValueError", "Exception in thread ", "panicked at", "panic: ",
+    "Segmentation fault", "(core dumped)", "npm ERR!", "make[2]: ***", "exit code 1", "EXITED WITH 2",
+    "returned non-zero", "not ok 3", "--- FAIL: ", "level=error", "[crit]", "E1124 10:11", "\u212aelvin", "ſuch",
+    "liberror-perl", "mirror", "stderr", "x", " ", ":", "fail", "exit", "0",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_VOCAB_WORDS), max_size=6))
+def test_the_error_rows_tried_one_by_one_answer_as_the_whole_table(words: list[str]) -> None:
+    """``_vocab.is_error`` tries a row of the error table only when one of its hints is in the line
+    (speed, issue 14); it answers as the table's alternation does, on lines built from the
+    vocabulary's own words, their other cases, and non-ASCII letters ``(?i)`` folds onto ASCII."""
+    from headroom.compressors.log._vocab import ERROR, is_error
+
+    line = "".join(words)
+    assert is_error(line) == (ERROR.search(line) is not None)
+
+
+@pytest.mark.parametrize("path", [*REAL, *sorted(FIXTURES.glob("log_*")), *sorted(GOLDEN.glob("*.txt"))], ids=str)
+def test_the_error_rows_tried_one_by_one_answer_as_the_table_on_real_logs(path: Path) -> None:
+    """The same on every line of the real logs the family is tested on."""
+    from headroom.compressors.log._vocab import ERROR, is_error
+
+    for line in path.read_text().splitlines():
+        assert is_error(line) == (ERROR.search(line) is not None), line
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["{", " ", "\t", "\n", "x", '"level":"error"}', "}", "a{"]), max_size=30))
+def test_json_records_are_found_as_the_anchored_pattern_finds_them(parts: list[str]) -> None:
+    """``_parse._json_starts`` (each line's first ``{``, speed) finds the lines ``^[ \\t]*\\{`` does."""
+    from headroom.compressors.log._parse import _json_starts
+
+    text = "".join(parts) + (FIXTURES / "log_pino_orders.jsonl").read_text()[:400]
+    offsets = [0]
+    for line in split_lines(text):
+        offsets.append(offsets[-1] + len(line))
+    expected = sorted({text.count("\n", 0, m.start()) for m in re.finditer(r"^[ \t]*\{", text, re.M)})
+    assert _json_starts(text, offsets) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "stamp"),
+    [("What happened at 14:37:36?", "14:37:36"), ("what did dpkg do at 2025-06-24 14:37:46", "14:37:46")],
+)
+def test_a_time_the_question_writes_finds_its_line(question: str, stamp: str) -> None:
+    """dpkg.log (real, 1,800 lines, 97 distinct seconds): asked what happened at a second only one
+    line was logged at, the answer went to a mark at 300 tokens: the time's parts are terms, the
+    hour and minute on most lines select nothing, and ``36`` is in every other line's minute,
+    second or version. The time written whole is matched as written (``_query.written_numbers``)."""
+    text = (FIXTURES / "log_dpkg.txt").read_text()
+    (line,) = [line for line in text.splitlines() if stamp in line]
+    hr = Headroom(store=MemoryStore(), model="gpt-4")
+    result = hr.compress_text(text, 300, query=question)
+    assert result.tokens_after <= 300
+    assert line in result.text
+
+
+def test_command_errors_across_tools_read_as_errors() -> None:
+    """Real failures of apt, pip, dpkg, gcc, git, coreutils, make, tar and systemctl, captured on
+    one machine: every line saying something failed is an error line, the progress and the
+    summaries around them are not. ``tar: Error is not recoverable`` (a GNU tool's name, then its
+    message) read as info until the error table had the GNU diagnostic's row."""
+    lines = (ROOT / "tests" / "fixtures" / "log_command_errors.txt").read_text().splitlines()
+    calm = {
+        "Reading package lists...",
+        "Building dependency tree...",
+        "Reading state information...",
+        "compilation terminated.",
+        "No journal files were found.",
+        "-- No entries --",
+    }
+    assert [line for line in lines if (level_of(line) == "error") == (line in calm)] == []

@@ -175,3 +175,27 @@ def test_a_candidate_is_counted_exactly_from_its_lines_costs(data: st.DataObject
         head = data.draw(st.integers(0, body // 2))
         cuts[index] = (head, data.draw(st.integers(0, body - head)))
     assert _tokens(profile, keep, ctx, cuts) == counter.count(render(lines, keep, ctx, cuts)[0])
+
+
+@pytest.mark.parametrize(("head", "tail"), [(0, 120), (300, 0), (0, 0), (700, 900)])
+def test_the_generic_and_the_log_cut_render_kept_stretches_alike(head: int, tail: int) -> None:
+    """The generic cut (head and tail of a long line) and the log family's long-line cut (head,
+    windows, tail) share one renderer (``text/_spans.py``): parts joined by single blanks, none
+    before a mark that opens the line or after one that closes it (the generic cut wrote `` [`` and
+    ``] `` there), and a head and tail that overlap keep the line whole with no mark of nothing.
+    On cargo's JSON messages (real output, lines of 1,000-2,000 characters)."""
+    from headroom.compressors.base import PieceContext, split_lines
+    from headroom.compressors.log.compressor import _cut_line
+    from headroom.compressors.text.compressor import render
+    from headroom.tokens import TokenCounter
+
+    lines = split_lines(CARGO.read_text())
+    ctx = PieceContext("hr1:0123456789abcdef", TokenCounter.for_model("gpt-4"))
+    index = max(range(len(lines)), key=lambda i: len(lines[i]))
+    body = len(lines[index].rstrip("\n"))
+    generic = render(lines, set(range(len(lines))), ctx, {index: (head, tail)})[0].splitlines(keepends=True)[index]
+    spans = [(0, head), (body - tail, body)]
+    assert generic == _cut_line(lines, index, spans, ctx)[0]
+    assert not generic.startswith(" ") and not generic.rstrip("\n").endswith(" ")
+    if head + tail >= body:
+        assert generic == lines[index]

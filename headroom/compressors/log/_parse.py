@@ -14,21 +14,23 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from headroom.compressors.log._vocab import ERROR, ERROR_HINTS
+from headroom.compressors.log._vocab import ERROR_HINTS, is_error
 
 __all__ = ["LEVELS", "LogLines", "ends_in_crash", "level_of", "looks_like_json_log", "read_log", "template_of"]
 
 LEVELS = ("error", "warn", "info", "debug")
 
-_ERROR = ERROR  # the vocabulary table of _vocab.py
 _WARN = re.compile(r"\b(WARN|WARNING|DEPRECATED)\b|\bwarning:|Warning:|\blevel=warn|\[warn(ing)?\]|^W\d{4} \d\d:", re.I)
 _DEBUG = re.compile(r"\b(DEBUG|TRACE)\b|\blevel=(debug|trace)\b|\[(debug|trace)\]")
 # a superset of what the three patterns above can match: each is found with str.find, which scans
 # a 10 MB log in milliseconds where one regex alternation of them takes a third of a second
-_HINTS = tuple(dict.fromkeys((
+_ALL_HINTS = tuple(dict.fromkeys((
     *ERROR_HINTS, "level=", "[warn", "[debug", "[trace", "WARN", "Warn", "warn", "DEPRECATED", "Deprecated",
     "deprecated", "DEBUG", "TRACE",
 )))  # fmt: skip
+# a hint holding a shorter one finds no line the shorter one does not (``--- FAIL`` and ``FAIL``):
+# each is a scan of the whole text, so only the shortest are scanned for
+_HINTS = tuple(word for word in _ALL_HINTS if not any(other != word and other in word for other in _ALL_HINTS))
 _HINT_AT_START = re.compile(r"E(:| {2,}| \w)|[EFW]\d{4} \d\d:")
 
 _MASK = re.compile(r"\d[0-9a-fA-FxX.:/_+-]*|/[^\s:'\"(),\]]*")  # from a digit on, or a path
@@ -36,7 +38,6 @@ _JSON_LEVEL = re.compile(
     r'"(level|severity|lvl|levelname|log\.level|loglevel|@l|levelno|PRIORITY)"\s*:\s*"?([A-Za-z]+|\d+)'
 )
 _JSON_MESSAGE = re.compile(r'"(?:msg|message|MESSAGE|event|@m|@mt)"\s*:\s*"((?:[^"\\]|\\.)*)"')
-_JSON_START = re.compile(r"^[ \t]*\{", re.M)
 _JSON_TIME = re.compile(r'"(?:time|timestamp|ts|@timestamp|@t|asctime|date|datetime|__REALTIME_TIMESTAMP)"\s*:')
 
 _SUMMARY = re.compile(
@@ -71,7 +72,7 @@ _CHAINED = re.compile(r"(During handling of the above exception|The above except
 
 def level_of(line: str) -> str:
     """``error``, ``warn``, ``debug`` or ``info``, from the words of a plain log line."""
-    if _ERROR.search(line):
+    if is_error(line):  # the vocabulary table of _vocab.py
         return "error"
     if _WARN.search(line):
         return "warn"
@@ -147,7 +148,7 @@ def read_log(lines: list[str]) -> LogLines:
     for i in sorted(_found(_HINTS, text, offsets) | at_start):
         levels[i] = level_of(bodies[i])
     templates = _MASK.sub("#", text).split("\n")
-    for i in _hits(_JSON_START, text, offsets):
+    for i in _json_starts(text, offsets):
         found = _JSON_LEVEL.search(lines[i])
         if found:
             levels[i] = _json_level(found[1], found[2])
@@ -170,16 +171,19 @@ def _bodies(lines: list[str]) -> list[str]:
     return out
 
 
-def _hits(pattern: re.Pattern[str], text: str, offsets: list[int]) -> set[int]:
-    """Indexes of the lines where ``pattern`` matches, one scan of the whole text."""
-    found: set[int] = set()
-    end = -1
-    for match in pattern.finditer(text):
-        if match.start() < end:
-            continue
-        index = bisect.bisect_right(offsets, match.start()) - 1
-        found.add(index)
-        end = offsets[index + 1] if index + 1 < len(offsets) else len(text)
+def _json_starts(text: str, offsets: list[int]) -> list[int]:
+    """Indexes of the lines that open a JSON object: ``{`` after nothing but blanks and tabs.
+
+    Found from each line's first ``{`` (``str.find``), not with an anchored multi-line pattern,
+    which the regex engine tries at every character of the text (speed, issue 14)."""
+    found: list[int] = []
+    at = text.find("{")
+    while at >= 0:
+        start = text.rfind("\n", 0, at) + 1
+        if not text[start:at].strip(" \t"):
+            found.append(bisect.bisect_right(offsets, at) - 1)
+        end = text.find("\n", at)
+        at = -1 if end < 0 else text.find("{", end)
     return found
 
 
@@ -196,19 +200,26 @@ def _found(words: tuple[str, ...], text: str, offsets: list[int]) -> set[int]:
 
 
 def _runs(templates: list[str], levels: list[str]) -> list[int]:
+    """The first line of the run of similar lines each line belongs to (``_similar``); a run's first
+    template is split into words once, not once per line it is compared with."""
     start = list(range(len(levels)))
+    first = 0
+    words = templates[0].split() if templates else []
     for i in range(1, len(levels)):
-        first = start[i - 1]
-        if levels[i] == levels[first] and _similar(templates[first], templates[i]):
+        if first != start[i - 1]:
+            first = start[i - 1]
+            words = templates[first].split()
+        if levels[i] == levels[first] and _similar(templates[first], templates[i], words):
             start[i] = first
     return start
 
 
-def _similar(a: str, b: str) -> bool:
-    """Same template, or as many words with at least half of them the same in the same places."""
+def _similar(a: str, b: str, left: list[str] | None = None) -> bool:
+    """Same template, or as many words with at least half of them the same in the same places
+    (``left``: ``a`` split, when the caller has it)."""
     if a == b:
         return True
-    left, right = a.split(), b.split()
+    left, right = a.split() if left is None else left, b.split()
     if len(left) != len(right) or not left:
         return False
     return 2 * sum(x == y for x, y in zip(left, right)) >= len(left)

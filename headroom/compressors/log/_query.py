@@ -15,6 +15,12 @@ Two shapes of question recur whatever the log, and each misleads a bag-of-words 
   words a line holds (and the question does not) raises it by a quarter of the best score, so
   among lines that share the question's words the one that reads as a failure ranks first. The
   words are ``_vocab.ERROR_TABLE``'s, kept as words (its patterns are for levels).
+- **A time, a date, a version or an address written in the question** ("what happened at
+  14:37:36?"): its parts are terms (``14``, ``37``, ``36``), and in a log the hour and minute are
+  on most lines, so they select nothing and leave ``36``, found in every other line's minute,
+  second or version. The written number (digits joined by ``:``, ``.``, ``-``, ``/``, ``+``,
+  ``~``) is matched as written, as a quoted span is (``relevance.quoted_scores``): the one dpkg
+  line logged at ``14:37:36`` went to a mark at 300 tokens; now it is kept.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ import re
 
 from headroom.relevance import terms
 
-__all__ = ["failure_terms"]
+__all__ = ["failure_terms", "written_numbers"]
 
 # the question asks why something went wrong
 _FAILURE = re.compile(
@@ -43,3 +49,15 @@ def failure_terms(query: str | None) -> frozenset[str]:
     if not query or not _FAILURE.search(query):
         return frozenset()
     return _FAILURE_TERMS - set(terms(query))
+
+
+# digits joined by the separators of times, dates, versions and addresses: 14:37:36, 2025-06-24,
+# 1.46-1, 10.0.0.1, 1:14.0.6-12; not a plain number (a term already) nor a word with letters
+_NUMBER = re.compile(r"(?<![\w.:/+~-])\d+(?:[:./+~-]\d+)+(?![\w:/+~-]|\.\d)")
+
+
+def written_numbers(query: str | None) -> str | None:
+    """The numbers ``query`` writes with separators, each as a quoted span (``relevance.quoted_scores``
+    matches them as written), or None when it writes none."""
+    found = dict.fromkeys(_NUMBER.findall(query or ""))
+    return " ".join(f'"{number}"' for number in found) or None

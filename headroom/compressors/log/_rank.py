@@ -20,7 +20,8 @@
 from __future__ import annotations
 
 from headroom.compressors.log._parse import LogLines
-from headroom.relevance import sparse_scores, terms
+from headroom.compressors.log._query import written_numbers
+from headroom.relevance import quoted_scores, sparse_scores, terms
 
 __all__ = ["order"]
 
@@ -40,7 +41,10 @@ def order(log: LogLines, query: str | None, failing: frozenset[str] = frozenset(
     errors = [i for i in range(n) if levels[i] == "error"]
     distinct_errors = [i for i in errors if first_of[templates[i]] == i]
     warnings = [i for i in range(n) if levels[i] == "warn" and first_of[templates[i]] == i]
-    scores = _failures_first(log, sparse_scores(lines, query, sample=_LENGTH_SAMPLE), failing)
+    scores = sparse_scores(lines, query, sample=_LENGTH_SAMPLE)
+    for index, bonus in quoted_scores(written_numbers(query), lines).items():  # ``_query.written_numbers``
+        scores[index] = scores.get(index, 0.0) + bonus
+    scores = _failures_first(log, scores, failing)
     relevant = _ties_folded(sorted(scores, key=lambda i: (-scores[i], i)), scores, templates)
     context = [j for i in distinct_errors for j in (*range(i - _CONTEXT, i + _CONTEXT + 1), _last_step(log, i))]
     edges = [0, 1, 2, n - 3, n - 2, n - 1]

@@ -35,6 +35,7 @@ from headroom.compressors.log._cut import MIN_CHARS, cut_spans, locators
 from headroom.compressors.log._parse import LEVELS, LogLines, level_of, read_log, template_of
 from headroom.compressors.log._query import failure_terms
 from headroom.compressors.log._rank import order
+from headroom.compressors.text._spans import render_spans
 from headroom.plugins import Compressed, Compressor, PieceContext, split_lines
 from headroom.relevance import without_call_names
 from headroom.tokens import TokenCounter
@@ -125,8 +126,11 @@ class LogCompressor(Compressor):
             log = read_log(split_lines(text))
             query = without_call_names(ctx.query, ctx.tool_args)
             ranges, rest = order(log, query, failure_terms(ctx.query))
+            present = set(log.levels)  # a level no line has adds nothing to a mark
             tallies = {
-                level: [0, *accumulate(int(v == level) for v in log.levels)] for level in LEVELS if level != "info"
+                level: list(accumulate(map(level.__eq__, log.levels), initial=0))
+                for level in LEVELS
+                if level != "info" and level in present
             }
             run_end: dict[int, int] = {}
             for index, start in enumerate(log.run_start):
@@ -283,20 +287,12 @@ def _render(
 
 def _cut_line(lines: list[str], index: int, spans: list[tuple[int, int]], ctx: PieceContext) -> tuple[str, int]:
     """Line ``index`` as its kept stretches with a ``chars`` mark for each omitted one (its range
-    in characters of the whole log), and how many characters it omits."""
+    in characters of the whole log), and how many characters it omits: the generic cut's
+    renderer (``text/_spans.py``)."""
     line = lines[index]
     body = line.rstrip("\n")
-    offset = sum(map(len, lines[:index]))
-    parts: list[str] = []
-    gone = at = 0
-    for start, end in [*spans, (len(body), len(body))]:
-        if start > at:
-            parts.append(ctx.marker(start - at, "chars", f"{offset + at + 1}-{offset + start}"))
-            gone += start - at
-        if end > start:
-            parts.append(body[start:end])
-        at = end
-    return " ".join(parts) + line[len(body) :], gone
+    cut, gone = render_spans(body, spans, sum(map(len, lines[:index])), ctx.marker)
+    return cut + line[len(body) :], gone
 
 
 def _detail(plan: _Plan, start: int, stop: int) -> str:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict, Field
 
 from headroom.compressors._reach import FLOOR, reach, short_of
+from headroom.compressors.text._spans import render_spans
 from headroom.plugins import Compressed, Compressor, PieceContext, split_lines
 from headroom.relevance import BM25, defines, with_forms, without_call_names
 from headroom.tokens import count_joined
@@ -267,10 +268,8 @@ def _parts(
         if index in cuts:
             head, tail = cuts[index]
             body = line.rstrip("\n")
-            gone = len(body) - head - tail
-            offset = starts[index]
-            mark = ctx.marker(gone, "chars", f"{offset + head + 1}-{offset + head + gone}")
-            line = body[:head] + " " + mark + " " + body[len(body) - tail :] + line[len(body) :]
+            cut, gone = render_spans(body, ((0, head), (len(body) - tail, len(body))), starts[index], ctx.marker)
+            line = cut + line[len(body) :]
             chars += gone
             at = -1
         out.append((line, at))
@@ -293,9 +292,7 @@ def _cut_chars(text: str, target: int, ctx: PieceContext) -> Compressed | None:
     while keep > 0:
         head_len = int(keep * _HEAD_SHARE)
         tail_len = keep - head_len
-        omitted = len(text) - keep
-        marker = ctx.marker(omitted, "chars", f"{head_len + 1}-{head_len + omitted}")
-        candidate = text[:head_len] + " " + marker + " " + text[len(text) - tail_len :]
+        candidate, omitted = render_spans(text, ((0, head_len), (len(text) - tail_len, len(text))), 0, ctx.marker)
         if count(candidate) <= target:
             return Compressed(candidate, omitted={"chars": omitted})
         keep = int(keep * 0.85)
