@@ -55,6 +55,18 @@ def check(original: str, out: str, omitted: dict[str, int]) -> None:
         gone.update(range(first - 1, last))
         stretch = Counter(h.file or "other lines" for h in hits[first - 1 : last])
         rest_of = (marker.detail or "").split(" ", 1)[1:]
+        said, _, copies = rest_of[0].partition("same as line ") if rest_of else ("", "", "")
+        if copies:  # copies of a kept line, by file and line number, each in the stretch with its text
+            line, names = copies.split(": ", 1)
+            text = lines[int(line) - 1].split(":", 2)[2]
+            assert int(line) - 1 not in range(first - 1, last)
+            in_stretch = {(h.file, lines[i].split(":", 2)[1]) for i, h in enumerate(hits) if first - 1 <= i < last}
+            for entry in names.split(", "):
+                name, *numbers = entry.split(" ")
+                for number in (n for n in numbers if not n.startswith("+")):
+                    assert (full[name], number) in in_stretch
+                    assert f"{full[name]}:{number}:{text}" in lines
+            rest_of = [said.removesuffix("; ").rstrip()] if said.strip() else []
         compact = re.fullmatch(r"(\d+) files", rest_of[0]) if rest_of else None
         if not rest_of or compact:  # the compact forms: a range, and how many files it holds
             if compact:
@@ -289,20 +301,21 @@ def test_the_searched_package_in_every_path_does_not_rank_its_import() -> None:
 
 
 def test_equal_matches_spread_over_their_files() -> None:
-    """``Resolver.__init__(self)`` stands in three files: with room for a few, each file shows one
-    before any file shows a second, and a match's neighbouring match does not ride along with it
-    (in ``grep -n`` output two matches side by side are two results)."""
+    """``Resolver.__init__(self)`` stands in three files, fourteen times: with room for a few, every
+    file shows one or has it named. Each file used to show one before any showed a second; now one
+    is kept and the marks name the other copies by file and line number (the same text, so the
+    place is all a kept copy would add), which leaves room for other results."""
     original = (GOLDEN / "grep_yaml_init.txt").read_text()
     query = "Which file in yaml calls __init__ with Resolver.__init__?"
     lines = split_lines(original)
-    holding = {line.split(":", 1)[0] for line in lines if "Resolver.__init__(self)" in line}
-    assert len(holding) >= 3
+    copies = {
+        tuple(line.split(":", 2)[:2]) for line in lines if line.split(":", 2)[2] == "        Resolver.__init__(self)\n"
+    }
+    assert len({path for path, _ in copies}) >= 3 and len(copies) == 14
     for target in (100, 230):
         text = fitted(original, query, target)
-        kept = kept_lines(text, original)
-        shown = {line.split(":", 1)[0] for line in kept if "Resolver.__init__(self)" in line}
-        assert shown == holding, (target, shown)
-        assert all("Resolver.__init__" in line for line in kept), target
+        kept = {tuple(line.split(":", 2)[:2]) for line in kept_lines(text, original)}
+        assert kept & copies and kept | copies_named(text, original) >= copies, target
 
 
 def test_the_searched_name_in_a_path_does_not_rank_that_file() -> None:
@@ -395,3 +408,49 @@ def test_a_word_form_of_the_searched_place_does_not_bring_it_back() -> None:
     for target in (64, 84):
         text = fitted(original, query, target)
         assert "aws_xray_sdk/ext/pymysql/patch.py:17:    # patch alias\n" in text, target
+
+
+def copies_named(text: str, original: str) -> set[tuple[str, str]]:
+    """The (path, line number) pairs the marks of ``text`` name as copies of a kept line."""
+    hits = read_results(split_lines(original))
+    full = {short: name for name, short in short_names(dict.fromkeys(h.file for h in hits if h.file)).items()}
+    named: set[tuple[str, str]] = set()
+    for marker in find_markers(text, {make_handle(original)}):
+        found = re.search(r"same as line \d+: (.*)", marker.detail or "")
+        for entry in found[1].split(", ") if found else ():
+            name, *numbers = entry.split(" ")
+            named.update((full[name], number) for number in numbers if not number.startswith("+"))
+    return named
+
+
+def test_copies_of_the_best_match_are_named_not_dropped() -> None:
+    """``def encodeValue(self, value, asn1Spec, encodeFun, **options):`` stands on 19 lines of two
+    files of pyasn1 (real ``grep -rn``): with room for one or two, the other copies went into marks
+    that only counted each file's lines, so where the other definitions are was lost. The mark of
+    a stretch now names the copies of the kept best match it holds, by file and line number."""
+    original = (GOLDEN / "grep_pyasn1_encode_value.txt").read_text()
+    query = "Where in pyasn1 is encodeValue used together with value?"
+    lines = split_lines(original)
+    same = "    def encodeValue(self, value, asn1Spec, encodeFun, **options):\n"
+    copies = {(line.split(":")[0], line.split(":")[1]) for line in lines if line.split(":", 2)[2] == same}
+    assert len(copies) == 19
+    for target in (80, 160):
+        text = fitted(original, query, target)
+        kept = {(line.split(":")[0], line.split(":")[1]) for line in kept_lines(text, original)}
+        named = copies_named(text, original)
+        # a tight mark names the copies the query ranks first and counts the rest (``+14``)
+        more = sum(int(n) for n in re.findall(r"same as line .* \+(\d+)\]", text))
+        assert kept & copies and len((kept | named) & copies) + more == len(copies), target
+    assert kept | named >= copies  # at 160 every copy is kept or named
+
+
+def test_an_identical_line_in_the_same_file_is_named_beside_the_kept_one() -> None:
+    """h11's ``SEND_BODY: {Data: SEND_BODY, EndOfMessage: DONE},`` stands twice in ``_state.py``
+    (real ``grep -rn``), the two best matches alike; at 60 tokens one is kept and the other, with
+    its mark, did not fit: the mark now says where the copy is."""
+    original = (GOLDEN / "grep_h11_send_body.txt").read_text()
+    query = "Where in h11 is SEND_BODY used together with Data?"
+    text = fitted(original, query, 70)
+    kept = {line.split(":")[1] for line in kept_lines(text, original) if "{Data: SEND_BODY" in line}
+    named = {number for _, number in copies_named(text, original)}
+    assert kept | named == {"199", "220"}, (kept, named)

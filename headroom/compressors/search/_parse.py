@@ -14,9 +14,9 @@ import json
 import re
 from typing import NamedTuple
 
-__all__ = ["Hit", "looks_like_rg_json", "read_results"]
+__all__ = ["NUMBERED", "Hit", "looks_like_rg_json", "read_results"]
 
-_NUMBERED = re.compile(r"^(?P<path>[^\s:]+?)(?P<sep>[:-])(?P<line>\d+)[:-](?P<text>.*)", re.S)
+NUMBERED = re.compile(r"^(?P<path>[^\s:]+?)(?P<sep>[:-])(?P<line>\d+)[:-](?P<text>.*)", re.S)
 # the path runs to the first ':'; its first '/' is found deterministically (``[^\s:]*/`` tried every '/' of a
 # long token, quadratic); the same lines match with the same groups
 _BARE = re.compile(r"^(?P<path>[^\s:/]*/[^\s:]+|[^\s:/]+\.[A-Za-z0-9_]{1,8}):(?P<text>.*)", re.S)
@@ -53,7 +53,7 @@ def read_results(lines: list[str]) -> list[Hit]:
     heading: str | None = None
     for line in lines:
         text = line.rstrip("\n")
-        numbered = _NUMBERED.match(text)
+        numbered = NUMBERED.match(text)
         if numbered and not _DATE.match(text):
             hits.append(Hit(numbered["path"], numbered["sep"] == ":", f"{numbered['path']} {numbered['text']}"))
             continue

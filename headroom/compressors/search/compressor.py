@@ -29,7 +29,7 @@ even the names do not fit, it says how many files and matches it stands for:
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -38,7 +38,7 @@ from itertools import accumulate
 from pydantic import BaseModel, ConfigDict, Field
 
 from headroom.compressors._reach import reach, short_of
-from headroom.compressors.search._parse import Hit, read_results
+from headroom.compressors.search._parse import NUMBERED, Hit, read_results
 from headroom.compressors.search._rank import priority
 from headroom.plugins import Compressed, Compressor, PieceContext, split_lines
 
@@ -48,6 +48,10 @@ _NAMED = 4  # files named in one stretch's marker
 _OTHER = "other lines"  # what a stretch's mark calls its lines that are not results
 _LISTED = (None, 24, 6, 0)  # how many dropped files the closing marker names, tried in turn
 _BARE, _COUNTED, _NAMED_FILES = 0, 1, 2  # what a stretch's mark says besides its range
+# with copies of the kept best match named, a mark's detail is one of those plus ``_COPIES`` times
+# 1 + the index of how many of their line numbers it names in ``_COPIES_NAMED``
+_COPIES = 4
+_COPIES_NAMED = (4, 32)
 
 
 class SearchOptions(BaseModel):
@@ -85,6 +89,8 @@ class _Plan:
     runs: list[tuple[int, str]]  # where each run of lines of one file (or of other lines) starts, and its file
     cheapest: list[int]  # the least cost of a line at or after each place of ``order``
     short: dict[str, str]  # the name a mark gives each file: its shortest path tail no other file ends in
+    copied: int  # the best match the query ranks, when other lines say the same (-1: none)
+    copies: list[tuple[int, str, str]]  # those lines: index, file, line number in the file, in order
 
 
 @dataclass(frozen=True)
@@ -97,6 +103,7 @@ class _Mark:
 @dataclass(frozen=True)
 class _Form:
     keep: bytearray
+    seen: bytearray  # the kept lines and the copies of the best match its marks name (same text, place said)
     cost: int  # the rendering as the core will count it
     omitted: dict[str, int]
     listed: int | None
@@ -119,18 +126,24 @@ class SearchCompressor(Compressor):
             target = self.options.max_tokens
         if sum(plan.costs) <= target:
             return None
+        # copies of the best match (the same text elsewhere) are named in their stretch's mark by file
+        # and line number when that costs no line the query ranks nor a file's best match: tied with
+        # the kept one, they were dropped with nothing but a count of their file's lines
+        copies = [_COPIES * (1 + k) for k in range(len(_COPIES_NAMED))] if plan.copies else []
         # the barest form (each mark its range) keeps the most lines; a richer one (marks that
         # count the files of their stretch, then marks that name them with a closing list of the
         # files left out) is taken when it keeps the same lines the query ranks and the same best
         # match of each file, so names cost only lines of lower rank, never a match the query asks
         # for nor a file's best (issue 12: marks were 63-92% of tight outputs; with the best
         # matches kept first, 36% of run.py's search outputs at 10% fell to 18%, facts alike)
-        chosen: dict[tuple[int, int], bytearray] = {}  # forms with the same marks choose alike
+        chosen: dict[tuple[int, int, bool], bytearray] = {}  # forms with the same marks choose alike
         forms = [_fit(plan, target, ctx, chosen, None, _BARE), _fit(plan, target, ctx, chosen, None, _COUNTED)]
+        forms += [_fit(plan, target, ctx, chosen, None, _BARE + more) for more in copies]
         forms += [_fit(plan, target, ctx, chosen, listed, _NAMED_FILES) for listed in _LISTED]
+        forms += [_fit(plan, target, ctx, chosen, 0, _NAMED_FILES + more) for more in copies]
         best: _Form | None = None
         for form in forms:
-            if form is not None and (best is None or not _ranks_higher(plan, best.keep, form.keep)):
+            if form is not None and (best is None or not _ranks_higher(plan, best.seen, form.seen)):
                 best = form
         if best is None:
             return None
@@ -165,6 +178,7 @@ class SearchCompressor(Compressor):
                 position[index] = place
             cheapest = list(accumulate((costs[i] for i in reversed(order)), min))[::-1]
             runs = [(i, name) for i, name in enumerate(files) if i == 0 or files[i - 1] != name]
+            copied, copies = _copies(lines, hits, order[0] if ranked else -1)
             return _Plan(
                 lines,
                 hits,
@@ -183,6 +197,8 @@ class SearchCompressor(Compressor):
                 runs,
                 cheapest,
                 short_names(first),
+                copied,
+                copies,
             )
 
         return self.once_per_piece((text, ctx.query, id(ctx.counter)), build)
@@ -192,7 +208,7 @@ def _fit(
     plan: _Plan,
     target: int,
     ctx: PieceContext,
-    chosen: dict[tuple[int, int], bytearray],
+    chosen: dict[tuple[int, int, bool], bytearray],
     listed: int | None,
     detail: int,
 ) -> _Form | None:
@@ -207,21 +223,25 @@ def _fit(
     forms that name files share their marks' estimate and first room."""
     sample = f"{len(plan.lines)}-{len(plan.lines)}" + (
         " " + ", ".join(f"{plan.short[name]}:{count}" for name, count in list(plan.matches.items())[:2])
-        if detail == _NAMED_FILES
+        if detail % _COPIES == _NAMED_FILES
         else " 9 files"
-        if detail == _COUNTED
+        if detail % _COPIES == _COUNTED
         else ""
     )
+    if detail >= _COPIES:
+        sample += "; " + _copies_said(plan, 0, len(plan.lines), detail)[0]
     marker = ctx.counter.count(ctx.marker(len(plan.lines), "lines", sample) + "\n")
 
+    named = detail >= _COPIES  # the copies of the best match are named in marks, not kept
+
     def attempt(room: float) -> tuple[_Form, int] | None:
-        keep = chosen.get((int(room), marker))
+        keep = chosen.get((int(room), marker, named))
         if keep is None:
-            keep = chosen[int(room), marker] = _choose(plan, int(room), marker)
+            keep = chosen[int(room), marker, named] = _choose(plan, int(room), marker, named)
         if not keep.count(1) or keep.count(1) == len(plan.lines):
             return None
         cost, omitted = _cost(plan, keep, ctx, listed, detail)
-        return _Form(keep, cost, omitted, listed, detail), cost
+        return _Form(keep, _seen(plan, keep, detail) if named else keep, cost, omitted, listed, detail), cost
 
     found = reach(attempt, target, target)
     return None if found is None else found[0]
@@ -239,7 +259,7 @@ def _cost(
     path at the start of a line, a blank line kept) the rendering is counted whole."""
     stretches = _stretches(plan, keep, ctx, detail)
     omitted = {"lines": sum(stop - start for start, stop, _ in stretches)}
-    closing = _closing(plan, keep, stretches, ctx, listed) if detail == _NAMED_FILES else None
+    closing = _closing(plan, keep, stretches, ctx, listed) if detail % _COPIES == _NAMED_FILES else None
     if closing is not None:
         omitted["files"] = closing[1]
     if plan.joined < 0 or plan.joined & int.from_bytes(keep, "little") or any(m.cost is None for *_, m in stretches):
@@ -263,6 +283,8 @@ def _stretches(plan: _Plan, keep: bytearray, ctx: PieceContext, detail: int) -> 
     how many files its lines belong to): the lines of every dropped file are in some stretch's
     range, so there is no closing list."""
     lines, marks, n = plan.lines, plan.marks, len(plan.lines)
+    if detail >= _COPIES and not keep[plan.copied]:
+        detail %= _COPIES  # copies of a line that is not kept are not copies of anything shown
     found: list[tuple[int, int, _Mark]] = []
     start = keep.find(0)
     while start >= 0:
@@ -272,7 +294,7 @@ def _stretches(plan: _Plan, keep: bytearray, ctx: PieceContext, detail: int) -> 
         if mark is None:
             names: tuple[str, ...] = ()
             # the stretch's files are counted only for a mark that says them (a slice counted in C)
-            if detail == _NAMED_FILES:
+            if detail % _COPIES == _NAMED_FILES:
                 per_file = _per_file(plan, start, stop)
                 shown = list(per_file.items())[:_NAMED]
                 names = tuple(name for name, _ in shown)
@@ -281,12 +303,16 @@ def _stretches(plan: _Plan, keep: bytearray, ctx: PieceContext, detail: int) -> 
                 )
                 if len(per_file) > _NAMED:
                     said += f", +{len(per_file) - _NAMED} files"
-            elif detail == _COUNTED:
+            elif detail % _COPIES == _COUNTED:
                 in_stretch = set(_per_file(plan, start, stop))
                 files = len(in_stretch) - (_OTHER in in_stretch)
                 said = f"{start + 1}-{stop}" + (f" {files} files" if files else "")
             else:
                 said = f"{start + 1}-{stop}"
+            if detail >= _COPIES:
+                copied, in_copies = _copies_said(plan, start, stop, detail)
+                said += ("; " if " " in said else " ") + copied if copied else ""
+                names += tuple(name for name in in_copies if name not in names)
             ending = "" if stop == n and not lines[-1].endswith("\n") else "\n"
             text = ctx.marker(stop - start, "lines", said) + ending
             cuts = ctx.counter.cuts_before_line()
@@ -355,8 +381,9 @@ def _ranks_higher(plan: _Plan, a: bytearray, b: bytearray) -> bool:
     return False
 
 
-def _choose(plan: _Plan, room: int, marker: int) -> bytearray:
-    """Lines in priority order while they fit, each gap between them costing a marker.
+def _choose(plan: _Plan, room: int, marker: int, named: bool = False) -> bytearray:
+    """Lines in priority order while they fit, each gap between them costing a marker; with
+    ``named``, the copies of the best match are left to the marks, which name them.
 
     A line of rank that did not fit is tried again when a line next to it is kept: it may now
     close a gap (a definition two lines over its ``raise``, once the line between is in).
@@ -369,6 +396,7 @@ def _choose(plan: _Plan, room: int, marker: int) -> bytearray:
     used = marker
     costs, ranked, last, cheapest = plan.costs, plan.ranked, n - 1, plan.cheapest
     barrier = -1  # the place after which nothing can fit, until a line is kept; -1: not known
+    copies = {index for index, *_ in plan.copies} if named else set()
 
     def take(index: int) -> bool:
         nonlocal used
@@ -381,7 +409,7 @@ def _choose(plan: _Plan, room: int, marker: int) -> bytearray:
         return True
 
     for position, index in enumerate(plan.order):
-        if keep[index]:
+        if keep[index] or index in copies:
             continue
         # ``take`` inline: this loop runs over every line for every room the fit loop tries
         added = costs[index] + marker * (1 - (index == 0 or keep[index - 1]) - (index == last or keep[index + 1]))
@@ -400,7 +428,7 @@ def _choose(plan: _Plan, room: int, marker: int) -> bytearray:
         keep[index] = 1
         used += added
         barrier = -1
-        waiting = [j for j in (index - 1, index + 1) if j in skipped]
+        waiting = [j for j in (index - 1, index + 1) if j in skipped and j not in copies]
         while waiting:
             j = waiting.pop()
             if take(j):
@@ -444,7 +472,7 @@ def _render(plan: _Plan, keep: bytearray, ctx: PieceContext, listed: int | None,
         out.append(mark.text)
         index = stop
     out.extend(lines[index:])
-    closing = _closing(plan, keep, stretches, ctx, listed) if detail == _NAMED_FILES else None
+    closing = _closing(plan, keep, stretches, ctx, listed) if detail % _COPIES == _NAMED_FILES else None
     if closing is not None:
         out.append(closing[0] if out[-1].endswith("\n") else "\n" + closing[0])
     return "".join(out)
@@ -460,3 +488,65 @@ def _dropped_files(plan: _Plan, dropped: list[str], ctx: PieceContext, listed: i
     if rest:
         parts.append(f"+{len(rest)} files with {sum(plan.matches[f] for f in rest)} matches")
     return ctx.marker(len(dropped), "files", f"{first}-{last} matches: " + ", ".join(parts))
+
+
+def _copies(lines: list[str], hits: list[Hit], best: int) -> tuple[int, list[tuple[int, str, str]]]:
+    """``best`` and the other numbered lines whose text is the same as its own (``path:N:text``), by
+    index, file and line number; (-1, []) when ``best`` is not a numbered match or has no copy."""
+    if best < 0 or not hits[best].match or hits[best].file is None:
+        return -1, []
+    file = hits[best].file or ""
+    text = hits[best].words[len(file) + 1 :]
+    found = NUMBERED.match(lines[best].rstrip("\n"))
+    if found is None or found["path"] != file:
+        return -1, []
+    copies = []
+    for index, hit in enumerate(hits):
+        # the words compared first: a line of another text is passed over without a regex
+        if index != best and hit.file is not None and hit.words[len(hit.file) + 1 :] == text:
+            numbered = NUMBERED.match(lines[index].rstrip("\n"))
+            if numbered is not None and numbered["path"] == hit.file:
+                copies.append((index, hit.file, numbered["line"]))
+    return (best, copies) if copies else (-1, [])
+
+
+def _copies_said(plan: _Plan, start: int, stop: int, detail: int) -> tuple[str, list[str]]:
+    """What a mark says of the copies of the kept best match among lines ``start`` to ``stop``
+    (exclusive), as many line numbers as ``detail`` says: ``same as line 4: cer/encoder.py 45 114,
+    ber/encoder.py 73 +5``, and the files it names; ("", []) when the stretch holds none."""
+    most = _COPIES_NAMED[detail // _COPIES - 1]
+    inside = _copies_in(plan, start, stop)
+    if not inside:
+        return "", []
+    per_file: dict[str, list[str]] = {}
+    for _, name, number in sorted(sorted(inside, key=lambda copy: plan.position[copy[0]])[:most]):
+        per_file.setdefault(name, []).append(number)
+    said = ", ".join(f"{plan.short[name]} {' '.join(numbers)}" for name, numbers in per_file.items())
+    if len(inside) > most:
+        said += f" +{len(inside) - most}"
+    return f"same as line {plan.copied + 1}: {said}", list(per_file)
+
+
+def _seen(plan: _Plan, keep: bytearray, detail: int) -> bytearray:
+    """``keep`` with the copies of the best match that the marks of ``detail`` name: a copy named
+    by its file and line number beside "same as line N" says all its kept line would."""
+    seen = bytearray(keep)
+    if not keep[plan.copied]:
+        return seen
+    most = _COPIES_NAMED[detail // _COPIES - 1]
+    start = keep.find(0)
+    while start >= 0:
+        stop = keep.find(1, start)
+        stop = len(keep) if stop < 0 else stop
+        for index in sorted(plan.position[index] for index, *_ in _copies_in(plan, start, stop))[:most]:
+            seen[plan.order[index]] = 1
+        start = keep.find(0, stop) if stop < len(keep) else -1
+    return seen
+
+
+def _copies_in(plan: _Plan, start: int, stop: int) -> list[tuple[int, str, str]]:
+    """The copies of the best match among lines ``start`` to ``stop`` (exclusive). A mark names
+    those the query ranks first, in their order, so a form that names them is compared with one
+    that keeps them by the same ranks."""
+    keys = [index for index, *_ in plan.copies]
+    return plan.copies[bisect_left(keys, start) : bisect_left(keys, stop)]
