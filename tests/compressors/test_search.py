@@ -301,21 +301,20 @@ def test_the_searched_package_in_every_path_does_not_rank_its_import() -> None:
 
 
 def test_equal_matches_spread_over_their_files() -> None:
-    """``Resolver.__init__(self)`` stands in three files, fourteen times: with room for a few, every
-    file shows one or has it named. Each file used to show one before any showed a second; now one
-    is kept and the marks name the other copies by file and line number (the same text, so the
-    place is all a kept copy would add), which leaves room for other results."""
+    """``Resolver.__init__(self)`` stands in three files: with room for a few, each file shows one
+    before any file shows a second, and a match's neighbouring match does not ride along with it
+    (in ``grep -n`` output two matches side by side are two results)."""
     original = (GOLDEN / "grep_yaml_init.txt").read_text()
     query = "Which file in yaml calls __init__ with Resolver.__init__?"
     lines = split_lines(original)
-    copies = {
-        tuple(line.split(":", 2)[:2]) for line in lines if line.split(":", 2)[2] == "        Resolver.__init__(self)\n"
-    }
-    assert len({path for path, _ in copies}) >= 3 and len(copies) == 14
+    holding = {line.split(":", 1)[0] for line in lines if "Resolver.__init__(self)" in line}
+    assert len(holding) >= 3
     for target in (100, 230):
         text = fitted(original, query, target)
-        kept = {tuple(line.split(":", 2)[:2]) for line in kept_lines(text, original)}
-        assert kept & copies and kept | copies_named(text, original) >= copies, target
+        kept = kept_lines(text, original)
+        shown = {line.split(":", 1)[0] for line in kept if "Resolver.__init__(self)" in line}
+        assert shown == holding, (target, shown)
+        assert all("Resolver.__init__" in line for line in kept), target
 
 
 def test_the_searched_name_in_a_path_does_not_rank_that_file() -> None:
@@ -425,23 +424,23 @@ def copies_named(text: str, original: str) -> set[tuple[str, str]]:
 
 def test_copies_of_the_best_match_are_named_not_dropped() -> None:
     """``def encodeValue(self, value, asn1Spec, encodeFun, **options):`` stands on 19 lines of two
-    files of pyasn1 (real ``grep -rn``): with room for one or two, the other copies went into marks
-    that only counted each file's lines, so where the other definitions are was lost. The mark of
-    a stretch now names the copies of the kept best match it holds, by file and line number."""
+    files of pyasn1 (real ``grep -rn``): where the room kept some and dropped the others, the marks
+    only counted each file's lines, so where the other definitions are was lost. A mark now names
+    the copies of the kept best match it holds by file and line number, where that costs no line
+    the query ranks and no copy kept whole."""
     original = (GOLDEN / "grep_pyasn1_encode_value.txt").read_text()
     query = "Where in pyasn1 is encodeValue used together with value?"
     lines = split_lines(original)
     same = "    def encodeValue(self, value, asn1Spec, encodeFun, **options):\n"
     copies = {(line.split(":")[0], line.split(":")[1]) for line in lines if line.split(":", 2)[2] == same}
     assert len(copies) == 19
-    for target in (80, 160):
-        text = fitted(original, query, target)
-        kept = {(line.split(":")[0], line.split(":")[1]) for line in kept_lines(text, original)}
-        named = copies_named(text, original)
-        # a tight mark names the copies the query ranks first and counts the rest (``+14``)
-        more = sum(int(n) for n in re.findall(r"same as line .* \+(\d+)\]", text))
-        assert kept & copies and len((kept | named) & copies) + more == len(copies), target
-    assert kept | named >= copies  # at 160 every copy is kept or named
+    text = fitted(original, query, 360)
+    kept = {(line.split(":")[0], line.split(":")[1]) for line in kept_lines(text, original)}
+    named = copies_named(text, original)
+    # the mark names the copies the query ranks first and counts the rest (``+5``)
+    more = sum(int(n) for n in re.findall(r"same as line .* \+(\d+)\]", text))
+    assert len(kept & copies) >= 2 and named and not named & kept
+    assert len((kept | named) & copies) + more == len(copies)
 
 
 def test_an_identical_line_in_the_same_file_is_named_beside_the_kept_one() -> None:

@@ -138,12 +138,19 @@ class SearchCompressor(Compressor):
         # matches kept first, 36% of run.py's search outputs at 10% fell to 18%, facts alike)
         chosen: dict[tuple[int, int, bool], bytearray] = {}  # forms with the same marks choose alike
         forms = [_fit(plan, target, ctx, chosen, None, _BARE), _fit(plan, target, ctx, chosen, None, _COUNTED)]
-        forms += [_fit(plan, target, ctx, chosen, None, _BARE + more) for more in copies]
+        forms += [_fit(plan, target, ctx, chosen, None, _BARE + more, skip) for more in copies for skip in (0, 1)]
         forms += [_fit(plan, target, ctx, chosen, listed, _NAMED_FILES) for listed in _LISTED]
-        forms += [_fit(plan, target, ctx, chosen, 0, _NAMED_FILES + more) for more in copies]
+        forms += [_fit(plan, target, ctx, chosen, 0, _NAMED_FILES + more, skip) for more in copies for skip in (0, 1)]
         best: _Form | None = None
+        # a form that names copies (``seen``) is compared with the others by what it shows, a copy
+        # named as good as kept; but it keeps no fewer copies whole than the form it replaces, so
+        # a copy is named only where the room would have dropped it, never where it was kept
         for form in forms:
-            if form is not None and (best is None or not _ranks_higher(plan, best.seen, form.seen)):
+            if form is None or best is None:
+                best = best or form
+            elif not _ranks_higher(plan, best.seen, form.seen) and (
+                form.detail < _COPIES or _copies_kept(plan, form) >= _copies_kept(plan, best)
+            ):
                 best = form
         if best is None:
             return None
@@ -211,6 +218,7 @@ def _fit(
     chosen: dict[tuple[int, int, bool], bytearray],
     listed: int | None,
     detail: int,
+    skip: int = 0,
 ) -> _Form | None:
     """The selection whose rendering lands between 0.9 and 1 of ``target`` (``reach``), its marks
     costed by the piece's counter: the room planned with starts from a mark like the ones this form
@@ -232,7 +240,7 @@ def _fit(
         sample += "; " + _copies_said(plan, 0, len(plan.lines), detail)[0]
     marker = ctx.counter.count(ctx.marker(len(plan.lines), "lines", sample) + "\n")
 
-    named = detail >= _COPIES  # the copies of the best match are named in marks, not kept
+    named = bool(skip)  # the copies of the best match left to the marks, or kept in their rank as in other forms
 
     def attempt(room: float) -> tuple[_Form, int] | None:
         keep = chosen.get((int(room), marker, named))
@@ -550,3 +558,8 @@ def _copies_in(plan: _Plan, start: int, stop: int) -> list[tuple[int, str, str]]
     that keeps them by the same ranks."""
     keys = [index for index, *_ in plan.copies]
     return plan.copies[bisect_left(keys, start) : bisect_left(keys, stop)]
+
+
+def _copies_kept(plan: _Plan, form: _Form) -> int:
+    """How many of the best match and its copies ``form`` keeps whole."""
+    return sum(form.keep[index] for index, *_ in plan.copies) + (plan.copied >= 0 and form.keep[plan.copied])
