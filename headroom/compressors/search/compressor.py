@@ -103,7 +103,6 @@ class _Mark:
 @dataclass(frozen=True)
 class _Form:
     keep: bytearray
-    seen: bytearray  # the kept lines and the copies of the best match its marks name (same text, place said)
     cost: int  # the rendering as the core will count it
     omitted: dict[str, int]
     listed: int | None
@@ -136,21 +135,19 @@ class SearchCompressor(Compressor):
         # match of each file, so names cost only lines of lower rank, never a match the query asks
         # for nor a file's best (issue 12: marks were 63-92% of tight outputs; with the best
         # matches kept first, 36% of run.py's search outputs at 10% fell to 18%, facts alike)
-        chosen: dict[tuple[int, int, bool], bytearray] = {}  # forms with the same marks choose alike
+        chosen: dict[tuple[int, int], bytearray] = {}  # forms with the same marks choose alike
         forms = [_fit(plan, target, ctx, chosen, None, _BARE), _fit(plan, target, ctx, chosen, None, _COUNTED)]
-        forms += [_fit(plan, target, ctx, chosen, None, _BARE + more, skip) for more in copies for skip in (0, 1)]
+        forms += [_fit(plan, target, ctx, chosen, None, _BARE + more) for more in copies]
         forms += [_fit(plan, target, ctx, chosen, listed, _NAMED_FILES) for listed in _LISTED]
-        forms += [_fit(plan, target, ctx, chosen, 0, _NAMED_FILES + more, skip) for more in copies for skip in (0, 1)]
+        forms += [_fit(plan, target, ctx, chosen, 0, _NAMED_FILES + more) for more in copies]
         best: _Form | None = None
-        # a form that names copies (``seen``) is compared with the others by what it shows, a copy
-        # named as good as kept; but it keeps no fewer copies whole than the form it replaces, so
-        # a copy is named only where the room would have dropped it, never where it was kept
+        # a form that names copies competes like the others, on the lines it keeps whole: a copy is
+        # named only where the room drops it, never in place of a line kept (a copy named counted
+        # as shown lost a fact of the test half at every budget, the asked-for line being a copy)
         for form in forms:
             if form is None or best is None:
                 best = best or form
-            elif not _ranks_higher(plan, best.seen, form.seen) and (
-                form.detail < _COPIES or _copies_kept(plan, form) >= _copies_kept(plan, best)
-            ):
+            elif not _ranks_higher(plan, best.keep, form.keep):
                 best = form
         if best is None:
             return None
@@ -215,10 +212,9 @@ def _fit(
     plan: _Plan,
     target: int,
     ctx: PieceContext,
-    chosen: dict[tuple[int, int, bool], bytearray],
+    chosen: dict[tuple[int, int], bytearray],
     listed: int | None,
     detail: int,
-    skip: int = 0,
 ) -> _Form | None:
     """The selection whose rendering lands between 0.9 and 1 of ``target`` (``reach``), its marks
     costed by the piece's counter: the room planned with starts from a mark like the ones this form
@@ -240,16 +236,14 @@ def _fit(
         sample += "; " + _copies_said(plan, 0, len(plan.lines), detail)[0]
     marker = ctx.counter.count(ctx.marker(len(plan.lines), "lines", sample) + "\n")
 
-    named = bool(skip)  # the copies of the best match left to the marks, or kept in their rank as in other forms
-
     def attempt(room: float) -> tuple[_Form, int] | None:
-        keep = chosen.get((int(room), marker, named))
+        keep = chosen.get((int(room), marker))
         if keep is None:
-            keep = chosen[int(room), marker, named] = _choose(plan, int(room), marker, named)
+            keep = chosen[int(room), marker] = _choose(plan, int(room), marker)
         if not keep.count(1) or keep.count(1) == len(plan.lines):
             return None
         cost, omitted = _cost(plan, keep, ctx, listed, detail)
-        return _Form(keep, _seen(plan, keep, detail) if named else keep, cost, omitted, listed, detail), cost
+        return _Form(keep, cost, omitted, listed, detail), cost
 
     found = reach(attempt, target, target)
     return None if found is None else found[0]
@@ -389,9 +383,8 @@ def _ranks_higher(plan: _Plan, a: bytearray, b: bytearray) -> bool:
     return False
 
 
-def _choose(plan: _Plan, room: int, marker: int, named: bool = False) -> bytearray:
-    """Lines in priority order while they fit, each gap between them costing a marker; with
-    ``named``, the copies of the best match are left to the marks, which name them.
+def _choose(plan: _Plan, room: int, marker: int) -> bytearray:
+    """Lines in priority order while they fit, each gap between them costing a marker.
 
     A line of rank that did not fit is tried again when a line next to it is kept: it may now
     close a gap (a definition two lines over its ``raise``, once the line between is in).
@@ -404,7 +397,6 @@ def _choose(plan: _Plan, room: int, marker: int, named: bool = False) -> bytearr
     used = marker
     costs, ranked, last, cheapest = plan.costs, plan.ranked, n - 1, plan.cheapest
     barrier = -1  # the place after which nothing can fit, until a line is kept; -1: not known
-    copies = {index for index, *_ in plan.copies} if named else set()
 
     def take(index: int) -> bool:
         nonlocal used
@@ -417,7 +409,7 @@ def _choose(plan: _Plan, room: int, marker: int, named: bool = False) -> bytearr
         return True
 
     for position, index in enumerate(plan.order):
-        if keep[index] or index in copies:
+        if keep[index]:
             continue
         # ``take`` inline: this loop runs over every line for every room the fit loop tries
         added = costs[index] + marker * (1 - (index == 0 or keep[index - 1]) - (index == last or keep[index + 1]))
@@ -436,7 +428,7 @@ def _choose(plan: _Plan, room: int, marker: int, named: bool = False) -> bytearr
         keep[index] = 1
         used += added
         barrier = -1
-        waiting = [j for j in (index - 1, index + 1) if j in skipped and j not in copies]
+        waiting = [j for j in (index - 1, index + 1) if j in skipped]
         while waiting:
             j = waiting.pop()
             if take(j):
@@ -535,31 +527,9 @@ def _copies_said(plan: _Plan, start: int, stop: int, detail: int) -> tuple[str, 
     return f"same as line {plan.copied + 1}: {said}", list(per_file)
 
 
-def _seen(plan: _Plan, keep: bytearray, detail: int) -> bytearray:
-    """``keep`` with the copies of the best match that the marks of ``detail`` name: a copy named
-    by its file and line number beside "same as line N" says all its kept line would."""
-    seen = bytearray(keep)
-    if not keep[plan.copied]:
-        return seen
-    most = _COPIES_NAMED[detail // _COPIES - 1]
-    start = keep.find(0)
-    while start >= 0:
-        stop = keep.find(1, start)
-        stop = len(keep) if stop < 0 else stop
-        for index in sorted(plan.position[index] for index, *_ in _copies_in(plan, start, stop))[:most]:
-            seen[plan.order[index]] = 1
-        start = keep.find(0, stop) if stop < len(keep) else -1
-    return seen
-
-
 def _copies_in(plan: _Plan, start: int, stop: int) -> list[tuple[int, str, str]]:
     """The copies of the best match among lines ``start`` to ``stop`` (exclusive). A mark names
     those the query ranks first, in their order, so a form that names them is compared with one
     that keeps them by the same ranks."""
     keys = [index for index, *_ in plan.copies]
     return plan.copies[bisect_left(keys, start) : bisect_left(keys, stop)]
-
-
-def _copies_kept(plan: _Plan, form: _Form) -> int:
-    """How many of the best match and its copies ``form`` keeps whole."""
-    return sum(form.keep[index] for index, *_ in plan.copies) + (plan.copied >= 0 and form.keep[plan.copied])
