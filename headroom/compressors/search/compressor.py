@@ -20,6 +20,12 @@ whose lines it holds (up to four) with how many lines of each went:
 
     [hr1:482913057162345 omitted 57 lines 120-176 email/utils.py:3, http/client.py:54, +2 files]
 
+Where the room drops copies of the best match (the same text after ``path:N:``),
+a mark may say where they are, by file and line number, when that costs no
+line another form keeps whole (``[…9 lines 14-22 same as line 1: ber/encoder.py
+229 291 +5]``): a copy named in place of one kept lost facts whose line was the
+copy (docs/compressors/search.md).
+
 Files left out entirely and not named in their stretch's marker are listed,
 with their number of matches, in one marker at the end (unit ``files``); when
 even the names do not fit, it says how many files and matches it stands for:
