@@ -55,6 +55,18 @@ def check(original: str, out: str, omitted: dict[str, int]) -> None:
         gone.update(range(first - 1, last))
         stretch = Counter(h.file or "other lines" for h in hits[first - 1 : last])
         rest_of = (marker.detail or "").split(" ", 1)[1:]
+        said, _, copies = rest_of[0].partition("same as line ") if rest_of else ("", "", "")
+        if copies:  # copies of a kept line, by file and line number, each in the stretch with its text
+            line, names = copies.split(": ", 1)
+            text = lines[int(line) - 1].split(":", 2)[2]
+            assert int(line) - 1 not in range(first - 1, last)
+            in_stretch = {(h.file, lines[i].split(":", 2)[1]) for i, h in enumerate(hits) if first - 1 <= i < last}
+            for entry in names.split(", "):
+                name, *numbers = entry.split(" ")
+                for number in (n for n in numbers if not n.startswith("+")):
+                    assert (full[name], number) in in_stretch
+                    assert f"{full[name]}:{number}:{text}" in lines
+            rest_of = [said.removesuffix("; ").rstrip()] if said.strip() else []
         compact = re.fullmatch(r"(\d+) files", rest_of[0]) if rest_of else None
         if not rest_of or compact:  # the compact forms: a range, and how many files it holds
             if compact:
@@ -395,3 +407,37 @@ def test_a_word_form_of_the_searched_place_does_not_bring_it_back() -> None:
     for target in (64, 84):
         text = fitted(original, query, target)
         assert "aws_xray_sdk/ext/pymysql/patch.py:17:    # patch alias\n" in text, target
+
+
+def copies_named(text: str, original: str) -> set[tuple[str, str]]:
+    """The (path, line number) pairs the marks of ``text`` name as copies of a kept line."""
+    hits = read_results(split_lines(original))
+    full = {short: name for name, short in short_names(dict.fromkeys(h.file for h in hits if h.file)).items()}
+    named: set[tuple[str, str]] = set()
+    for marker in find_markers(text, {make_handle(original)}):
+        found = re.search(r"same as line \d+: (.*)", marker.detail or "")
+        for entry in found[1].split(", ") if found else ():
+            name, *numbers = entry.split(" ")
+            named.update((full[name], number) for number in numbers if not number.startswith("+"))
+    return named
+
+
+def test_copies_of_the_best_match_are_named_not_dropped() -> None:
+    """``def encodeValue(self, value, asn1Spec, encodeFun, **options):`` stands on 19 lines of two
+    files of pyasn1 (real ``grep -rn``): where the room kept some and dropped the others, the marks
+    only counted each file's lines, so where the other definitions are was lost. A mark now names
+    the copies of the kept best match it holds by file and line number, where that costs no line
+    the query ranks (a copy included) that another form keeps whole."""
+    original = (GOLDEN / "grep_pyasn1_encode_value.txt").read_text()
+    query = "Where in pyasn1 is encodeValue used together with value?"
+    lines = split_lines(original)
+    same = "    def encodeValue(self, value, asn1Spec, encodeFun, **options):\n"
+    copies = {(line.split(":")[0], line.split(":")[1]) for line in lines if line.split(":", 2)[2] == same}
+    assert len(copies) == 19
+    text = fitted(original, query, 360)
+    kept = {(line.split(":")[0], line.split(":")[1]) for line in kept_lines(text, original)}
+    named = copies_named(text, original)
+    # the mark names the copies the query ranks first and counts the rest (``+5``)
+    more = sum(int(n) for n in re.findall(r"same as line .* \+(\d+)\]", text))
+    assert len(kept & copies) >= 2 and named and not named & kept
+    assert len((kept | named) & copies) + more == len(copies)

@@ -5,6 +5,7 @@ full scan of the order keeps."""
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from headroom import PieceContext, TokenCounter, make_handle
+from headroom.compressors.search._parse import _NUMBERED_LINE, NUMBERED
 from headroom.compressors.search.compressor import (
     _BARE,
+    _COPIES,
     _COUNTED,
     _NAMED_FILES,
     SearchCompressor,
@@ -54,7 +57,9 @@ def plan_of(text: str, counter: TokenCounter, query: str | None) -> tuple[_Plan,
     which=st.integers(0, len(TEXTS) - 1),
     seed=st.integers(0, 2**32 - 1),
     share=st.floats(0.02, 0.98),
-    detail=st.sampled_from([_BARE, _COUNTED, _NAMED_FILES]),
+    detail=st.sampled_from(
+        [_BARE, _COUNTED, _NAMED_FILES, *(d + _COPIES * k for d in (_BARE, _NAMED_FILES) for k in (1, 2))]
+    ),
     listed=st.sampled_from([None, 24, 6, 0]),
     remembering=st.booleans(),
 )
@@ -113,3 +118,23 @@ def test_the_early_stop_keeps_what_the_full_scan_keeps(query: str | None) -> Non
         for _ in range(25):
             room, marker = rng.randint(1, total), rng.randint(1, 40)
             assert _choose(plan, room, marker) == reference_choose(plan, room, marker), (room, marker)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["a/b.py", "x", ":", "-", "12", "7", " ", "\t", "2026-11-24", "T08", "\r", "é"]), max_size=12
+    ),
+    st.booleans(),
+)
+def test_numbered_lines_read_in_one_regex_as_before(parts: list[str], ending: bool) -> None:
+    """Issue 14: a line is read with one regex on the line as it is, where it was stripped of its
+    newline, matched and then checked for a leading date; the same lines match, with the same groups."""
+    line = "".join(parts) + ("\n" if ending else "")
+    text = line.rstrip("\n")
+    old = NUMBERED.match(text)
+    old = None if old is None or re.match(r"\d{4}-\d\d-\d\d", text) else old
+    new = _NUMBERED_LINE.match(line)
+    assert (old is None) == (new is None)
+    if old is not None and new is not None:
+        assert old.group("path", "sep", "line", "text") == new.group("path", "sep", "line", "text")

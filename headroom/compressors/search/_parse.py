@@ -14,15 +14,17 @@ import json
 import re
 from typing import NamedTuple
 
-__all__ = ["Hit", "looks_like_rg_json", "read_results"]
+__all__ = ["NUMBERED", "Hit", "looks_like_rg_json", "read_results"]
 
-_NUMBERED = re.compile(r"^(?P<path>[^\s:]+?)(?P<sep>[:-])(?P<line>\d+)[:-](?P<text>.*)", re.S)
+NUMBERED = re.compile(r"^(?P<path>[^\s:]+?)(?P<sep>[:-])(?P<line>\d+)[:-](?P<text>.*)", re.S)
 # the path runs to the first ':'; its first '/' is found deterministically (``[^\s:]*/`` tried every '/' of a
 # long token, quadratic); the same lines match with the same groups
+# the same lines as ``NUMBERED`` and not a date (``2026-11-24T08:00:00Z …``), with the same groups, read
+# from the line with its ending: one regex per line where reading 1 MB took a strip and two
+_NUMBERED_LINE = re.compile(r"(?!\d{4}-\d\d-\d\d)(?P<path>[^\s:]+?)(?P<sep>[:-])(?P<line>\d+)[:-](?P<text>[^\n]*)")
 _BARE = re.compile(r"^(?P<path>[^\s:/]*/[^\s:]+|[^\s:/]+\.[A-Za-z0-9_]{1,8}):(?P<text>.*)", re.S)
 _HEADING_LINE = re.compile(r"^(?P<line>\d+)(?P<sep>[:-])(?P<text>.*)", re.S)
 _PATH = re.compile(r"^[\w.@+-]*(/[\w.@+-]+)+$|^[\w@+-]+\.[A-Za-z0-9]{1,5}$")
-_DATE = re.compile(r"\d{4}-\d\d-\d\d")
 _RG_TYPES = frozenset({"begin", "match", "context", "end", "summary"})
 
 
@@ -51,12 +53,12 @@ def read_results(lines: list[str]) -> list[Hit]:
         return [_rg_hit(line) for line in lines]
     hits: list[Hit] = []
     heading: str | None = None
-    for line in lines:
-        text = line.rstrip("\n")
-        numbered = _NUMBERED.match(text)
-        if numbered and not _DATE.match(text):
-            hits.append(Hit(numbered["path"], numbered["sep"] == ":", f"{numbered['path']} {numbered['text']}"))
+    for line, numbered in zip(lines, map(_NUMBERED_LINE.match, lines)):
+        if numbered is not None:  # most lines: a numbered match or context line
+            path, sep, body = numbered.group("path", "sep", "text")
+            hits.append(Hit(path, sep == ":", path + " " + body))
             continue
+        text = line.rstrip("\n")
         if heading is not None:
             in_heading = _HEADING_LINE.match(text)
             if in_heading:

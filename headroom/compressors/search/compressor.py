@@ -20,6 +20,12 @@ whose lines it holds (up to four) with how many lines of each went:
 
     [hr1:482913057162345 omitted 57 lines 120-176 email/utils.py:3, http/client.py:54, +2 files]
 
+Where the room drops copies of the best match (the same text after ``path:N:``),
+a mark may say where they are, by file and line number, when that costs no
+line another form keeps whole (``[…9 lines 14-22 same as line 1: ber/encoder.py
+229 291 +5]``): a copy named in place of one kept lost facts whose line was the
+copy (docs/compressors/search.md).
+
 Files left out entirely and not named in their stretch's marker are listed,
 with their number of matches, in one marker at the end (unit ``files``); when
 even the names do not fit, it says how many files and matches it stands for:
@@ -29,7 +35,7 @@ even the names do not fit, it says how many files and matches it stands for:
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -38,7 +44,7 @@ from itertools import accumulate
 from pydantic import BaseModel, ConfigDict, Field
 
 from headroom.compressors._reach import reach, short_of
-from headroom.compressors.search._parse import Hit, read_results
+from headroom.compressors.search._parse import NUMBERED, Hit, read_results
 from headroom.compressors.search._rank import priority
 from headroom.plugins import Compressed, Compressor, PieceContext, split_lines
 
@@ -48,6 +54,10 @@ _NAMED = 4  # files named in one stretch's marker
 _OTHER = "other lines"  # what a stretch's mark calls its lines that are not results
 _LISTED = (None, 24, 6, 0)  # how many dropped files the closing marker names, tried in turn
 _BARE, _COUNTED, _NAMED_FILES = 0, 1, 2  # what a stretch's mark says besides its range
+# with copies of the kept best match named, a mark's detail is one of those plus ``_COPIES`` times
+# 1 + the index of how many of their line numbers it names in ``_COPIES_NAMED``
+_COPIES = 4
+_COPIES_NAMED = (4, 32)
 
 
 class SearchOptions(BaseModel):
@@ -85,6 +95,8 @@ class _Plan:
     runs: list[tuple[int, str]]  # where each run of lines of one file (or of other lines) starts, and its file
     cheapest: list[int]  # the least cost of a line at or after each place of ``order``
     short: dict[str, str]  # the name a mark gives each file: its shortest path tail no other file ends in
+    copied: int  # the best match the query ranks, when other lines say the same (-1: none)
+    copies: list[tuple[int, str, str]]  # those lines: index, file, line number in the file, in order
 
 
 @dataclass(frozen=True)
@@ -119,6 +131,10 @@ class SearchCompressor(Compressor):
             target = self.options.max_tokens
         if sum(plan.costs) <= target:
             return None
+        # copies of the best match (the same text elsewhere) are named in their stretch's mark by file
+        # and line number when that costs no line the query ranks nor a file's best match: tied with
+        # the kept one, they were dropped with nothing but a count of their file's lines
+        copies = [_COPIES * (1 + k) for k in range(len(_COPIES_NAMED))] if plan.copies else []
         # the barest form (each mark its range) keeps the most lines; a richer one (marks that
         # count the files of their stretch, then marks that name them with a closing list of the
         # files left out) is taken when it keeps the same lines the query ranks and the same best
@@ -127,10 +143,17 @@ class SearchCompressor(Compressor):
         # matches kept first, 36% of run.py's search outputs at 10% fell to 18%, facts alike)
         chosen: dict[tuple[int, int], bytearray] = {}  # forms with the same marks choose alike
         forms = [_fit(plan, target, ctx, chosen, None, _BARE), _fit(plan, target, ctx, chosen, None, _COUNTED)]
+        forms += [_fit(plan, target, ctx, chosen, None, _BARE + more) for more in copies]
         forms += [_fit(plan, target, ctx, chosen, listed, _NAMED_FILES) for listed in _LISTED]
+        forms += [_fit(plan, target, ctx, chosen, 0, _NAMED_FILES + more) for more in copies]
         best: _Form | None = None
+        # a form that names copies competes like the others, on the lines it keeps whole: a copy is
+        # named only where the room drops it, never in place of a line kept (a copy named counted
+        # as shown lost a fact of the test half at every budget, the asked-for line being a copy)
         for form in forms:
-            if form is not None and (best is None or not _ranks_higher(plan, best.keep, form.keep)):
+            if form is None or best is None:
+                best = best or form
+            elif not _ranks_higher(plan, best.keep, form.keep):
                 best = form
         if best is None:
             return None
@@ -165,6 +188,7 @@ class SearchCompressor(Compressor):
                 position[index] = place
             cheapest = list(accumulate((costs[i] for i in reversed(order)), min))[::-1]
             runs = [(i, name) for i, name in enumerate(files) if i == 0 or files[i - 1] != name]
+            copied, copies = _copies(lines, hits, order[0] if ranked else -1)
             return _Plan(
                 lines,
                 hits,
@@ -183,6 +207,8 @@ class SearchCompressor(Compressor):
                 runs,
                 cheapest,
                 short_names(first),
+                copied,
+                copies,
             )
 
         return self.once_per_piece((text, ctx.query, id(ctx.counter)), build)
@@ -207,11 +233,13 @@ def _fit(
     forms that name files share their marks' estimate and first room."""
     sample = f"{len(plan.lines)}-{len(plan.lines)}" + (
         " " + ", ".join(f"{plan.short[name]}:{count}" for name, count in list(plan.matches.items())[:2])
-        if detail == _NAMED_FILES
+        if detail % _COPIES == _NAMED_FILES
         else " 9 files"
-        if detail == _COUNTED
+        if detail % _COPIES == _COUNTED
         else ""
     )
+    if detail >= _COPIES:
+        sample += "; " + _copies_said(plan, 0, len(plan.lines), detail)[0]
     marker = ctx.counter.count(ctx.marker(len(plan.lines), "lines", sample) + "\n")
 
     def attempt(room: float) -> tuple[_Form, int] | None:
@@ -239,7 +267,7 @@ def _cost(
     path at the start of a line, a blank line kept) the rendering is counted whole."""
     stretches = _stretches(plan, keep, ctx, detail)
     omitted = {"lines": sum(stop - start for start, stop, _ in stretches)}
-    closing = _closing(plan, keep, stretches, ctx, listed) if detail == _NAMED_FILES else None
+    closing = _closing(plan, keep, stretches, ctx, listed) if detail % _COPIES == _NAMED_FILES else None
     if closing is not None:
         omitted["files"] = closing[1]
     if plan.joined < 0 or plan.joined & int.from_bytes(keep, "little") or any(m.cost is None for *_, m in stretches):
@@ -263,6 +291,8 @@ def _stretches(plan: _Plan, keep: bytearray, ctx: PieceContext, detail: int) -> 
     how many files its lines belong to): the lines of every dropped file are in some stretch's
     range, so there is no closing list."""
     lines, marks, n = plan.lines, plan.marks, len(plan.lines)
+    if detail >= _COPIES and not keep[plan.copied]:
+        detail %= _COPIES  # copies of a line that is not kept are not copies of anything shown
     found: list[tuple[int, int, _Mark]] = []
     start = keep.find(0)
     while start >= 0:
@@ -272,7 +302,7 @@ def _stretches(plan: _Plan, keep: bytearray, ctx: PieceContext, detail: int) -> 
         if mark is None:
             names: tuple[str, ...] = ()
             # the stretch's files are counted only for a mark that says them (a slice counted in C)
-            if detail == _NAMED_FILES:
+            if detail % _COPIES == _NAMED_FILES:
                 per_file = _per_file(plan, start, stop)
                 shown = list(per_file.items())[:_NAMED]
                 names = tuple(name for name, _ in shown)
@@ -281,12 +311,16 @@ def _stretches(plan: _Plan, keep: bytearray, ctx: PieceContext, detail: int) -> 
                 )
                 if len(per_file) > _NAMED:
                     said += f", +{len(per_file) - _NAMED} files"
-            elif detail == _COUNTED:
+            elif detail % _COPIES == _COUNTED:
                 in_stretch = set(_per_file(plan, start, stop))
                 files = len(in_stretch) - (_OTHER in in_stretch)
                 said = f"{start + 1}-{stop}" + (f" {files} files" if files else "")
             else:
                 said = f"{start + 1}-{stop}"
+            if detail >= _COPIES:
+                copied, in_copies = _copies_said(plan, start, stop, detail)
+                said += ("; " if " " in said else " ") + copied if copied else ""
+                names += tuple(name for name in in_copies if name not in names)
             ending = "" if stop == n and not lines[-1].endswith("\n") else "\n"
             text = ctx.marker(stop - start, "lines", said) + ending
             cuts = ctx.counter.cuts_before_line()
@@ -444,7 +478,7 @@ def _render(plan: _Plan, keep: bytearray, ctx: PieceContext, listed: int | None,
         out.append(mark.text)
         index = stop
     out.extend(lines[index:])
-    closing = _closing(plan, keep, stretches, ctx, listed) if detail == _NAMED_FILES else None
+    closing = _closing(plan, keep, stretches, ctx, listed) if detail % _COPIES == _NAMED_FILES else None
     if closing is not None:
         out.append(closing[0] if out[-1].endswith("\n") else "\n" + closing[0])
     return "".join(out)
@@ -460,3 +494,48 @@ def _dropped_files(plan: _Plan, dropped: list[str], ctx: PieceContext, listed: i
     if rest:
         parts.append(f"+{len(rest)} files with {sum(plan.matches[f] for f in rest)} matches")
     return ctx.marker(len(dropped), "files", f"{first}-{last} matches: " + ", ".join(parts))
+
+
+def _copies(lines: list[str], hits: list[Hit], best: int) -> tuple[int, list[tuple[int, str, str]]]:
+    """``best`` and the other numbered lines whose text is the same as its own (``path:N:text``), by
+    index, file and line number; (-1, []) when ``best`` is not a numbered match or has no copy."""
+    if best < 0 or not hits[best].match or hits[best].file is None:
+        return -1, []
+    file = hits[best].file or ""
+    text = hits[best].words[len(file) + 1 :]
+    found = NUMBERED.match(lines[best].rstrip("\n"))
+    if found is None or found["path"] != file:
+        return -1, []
+    copies = []
+    for index, hit in enumerate(hits):
+        # the words compared first: a line of another text is passed over without a regex
+        if index != best and hit.file is not None and hit.words[len(hit.file) + 1 :] == text:
+            numbered = NUMBERED.match(lines[index].rstrip("\n"))
+            if numbered is not None and numbered["path"] == hit.file:
+                copies.append((index, hit.file, numbered["line"]))
+    return (best, copies) if copies else (-1, [])
+
+
+def _copies_said(plan: _Plan, start: int, stop: int, detail: int) -> tuple[str, list[str]]:
+    """What a mark says of the copies of the kept best match among lines ``start`` to ``stop``
+    (exclusive), as many line numbers as ``detail`` says: ``same as line 4: cer/encoder.py 45 114,
+    ber/encoder.py 73 +5``, and the files it names; ("", []) when the stretch holds none."""
+    most = _COPIES_NAMED[detail // _COPIES - 1]
+    inside = _copies_in(plan, start, stop)
+    if not inside:
+        return "", []
+    per_file: dict[str, list[str]] = {}
+    for _, name, number in sorted(sorted(inside, key=lambda copy: plan.position[copy[0]])[:most]):
+        per_file.setdefault(name, []).append(number)
+    said = ", ".join(f"{plan.short[name]} {' '.join(numbers)}" for name, numbers in per_file.items())
+    if len(inside) > most:
+        said += f" +{len(inside) - most}"
+    return f"same as line {plan.copied + 1}: {said}", list(per_file)
+
+
+def _copies_in(plan: _Plan, start: int, stop: int) -> list[tuple[int, str, str]]:
+    """The copies of the best match among lines ``start`` to ``stop`` (exclusive). A mark names
+    those the query ranks first, in their order, so a form that names them is compared with one
+    that keeps them by the same ranks."""
+    keys = [index for index, *_ in plan.copies]
+    return plan.copies[bisect_left(keys, start) : bisect_left(keys, stop)]
