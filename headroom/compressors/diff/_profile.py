@@ -18,7 +18,7 @@ from headroom.compressors.diff._forms import Form, focus, plain, scoped, trim
 from headroom.compressors.diff._parse import Diff, Hunk, hunk_header, parse_diff
 from headroom.compressors.diff._render import short_names
 from headroom.plugins import PieceContext, split_lines
-from headroom.relevance import BM25, LineTerms, sparse_scores, terms
+from headroom.relevance import BM25, LineTerms, sparse_scores, terms, without_call_names
 
 __all__ = ["DOCS", "LADDER", "Column", "Profile", "build_profile"]
 
@@ -198,7 +198,12 @@ def build_profile(text: str, ctx: PieceContext, context: int) -> Profile:
         order = _rank(BM25(bodies, tokenized=tokenized).scores(ctx.query), diff.hunks, docs, ahead)
         trimmed = [trim(diff.lines, hunk, costs, context, marker, header) for hunk in diff.hunks]
         paths = [section.path for section in diff.files]
-        line_scores = scoped(diff.lines, diff.hunks, sparse_scores(diff.lines, ctx.query), ctx.query, paths)
+        # lines are ranked by the question less the words naming what the call read: every line of
+        # ``git log -p -- Lib/csv.py`` is about ``csv``, and ``-csv.py - read/write ... CSV files``
+        # outranked the ``+basic APIs`` line a question about "basic" asked for (the hunks' ranking
+        # keeps them, where a file's name picks its hunks in a diff of several)
+        asked = without_call_names(ctx.query, ctx.tool_args)
+        line_scores = scoped(diff.lines, diff.hunks, sparse_scores(diff.lines, asked), asked, paths)
         hunks = diff.hunks
 
         def column(context: int, share: float, **how: bool) -> Column:
