@@ -655,3 +655,33 @@ def test_the_words_naming_the_file_the_call_read_do_not_rank_its_lines() -> None
         out = DiffCompressor().compress(original, target, ctx)
         assert out is not None and fact in out.text, target
         check_accounting(original, out.text)
+
+
+@pytest.mark.parametrize(
+    ("query", "wanted", "low"),
+    [
+        ("What was json.py renamed to?", ["rename from pkg/json.py\n", "rename to pkg/json_impl.py\n"], 80),
+        ("Which file did errors.py move to?", ["rename to pkg/errors_impl.py\n"], 80),
+        (
+            "Which mode did utils.py get, and what happened to tool.bin?",
+            ["old mode 100644\n", "new mode 100755\n", "Binary files a/pkg/tool.bin and b/pkg/tool.bin differ\n"],
+            120,
+        ),
+    ],
+)
+def test_a_rename_a_mode_change_and_a_binary_file_stay_when_the_question_names_them(
+    query: str, wanted: list[str], low: int
+) -> None:
+    """``git show -M --stat -p`` of a commit that renames four modules (copied from site-packages),
+    changes a binary file and a file's mode: a file without hunks is nothing but its header, so once
+    file headers went to marks (below about 260 tokens) the rename or mode asked about was lost and
+    no mark named it; the question matched no changed line, so no level gave the headers up and the
+    diff compressor kept nothing below 250. The entries the question matches stay."""
+    original = (GOLDEN / "git_show_renames.txt").read_text()
+    args = '{"cmd": "git show -M --stat -p HEAD"}'
+    for target in range(low, 260, 10):
+        ctx = PieceContext(make_handle(original), COUNTER, query, tool_args=args)
+        out = DiffCompressor().compress(original, target, ctx)
+        assert out is not None and all(line in out.text for line in wanted), target
+        assert COUNTER.count(out.text) <= target
+        check_accounting(original, out.text)

@@ -33,6 +33,9 @@ _ORDINAL = re.compile(
     re.I,
 )
 _NEWEST = frozenset({"last", "latest", "newest", "most recent", "recent"})
+_ENTRIES = 3  # file entries (renames, mode changes, binary files) kept past pressure level 2 (``_entries``)
+# the header lines of a file that only locate its patch (``index``, ``---``, ``+++``), not an entry's
+_PLAIN_HEADER = re.compile(r"(index |--- |\+\+\+ )")
 _NAME_COST = 4  # a file named in a marker costs its path and this ("+12 -3, ")
 # where a hunk's file is documentation, a changelog or notes: ranked after code on a tie
 DOCS = re.compile(
@@ -104,13 +107,16 @@ class Profile:
     # the marks written for this piece, by range and form (``_render.write``): the budget search renders it often
     marks: dict[tuple[int, int, bool, bool], tuple[str, str, int]] = field(default_factory=dict, compare=False)
     form_costs: dict[tuple[int, Form], int] = field(default_factory=dict, compare=False)  # ``_select._cost``
+    # the lines of the file entries (a rename, a copy, a mode change, a binary file) the question
+    # matches strongly: kept once file headers go to marks, at pressure levels 2 to 4 (``_entries``)
+    entries: frozenset[int] = frozenset()
 
     @property
     def strong_count(self) -> int:
         best = max(self.peaks, default=0.0)
         return sum(1 for peak in self.peaks if best > 0 and peak >= best / 2)
 
-    def dropped(self, level: int) -> list[int]:
+    def dropped(self, level: int, entries: bool = True) -> list[int]:
         """Lines outside hunks that pressure ``level`` gives to marks: 1, of each commit's header
         every stretch but its ``commit`` line and subject (author, date, message body, ``--stat``)
         that costs more than the mark standing for it; 2, also every file's header (the text then
@@ -124,7 +130,12 @@ class Profile:
                     if sum(self.costs[first:end]) > self.marker:
                         out += range(first, end)
         if level >= 2:
-            out += [i for section in self.diff.files for i in range(section.start, section.header_end)]
+            out += [
+                i
+                for section in self.diff.files
+                for i in range(section.start, section.header_end)
+                if i not in self.entries or not entries
+            ]
         if level >= 3:  # commits holding no strong match go whole, their hunks with them
             out += [i for k in self.faint(level) for i in range(self.commits[k][0], self.commits[k][2])]
         if level >= 6:  # the kept commit's own ``commit`` line and subject too
@@ -157,11 +168,11 @@ class Profile:
         gone = [(self.commits[k][0], self.commits[k][2]) for k in self.faint(level)]
         return frozenset(n for n, h in enumerate(self.diff.hunks) if any(a <= h.start < b for a, b in gone))
 
-    def fixed_at(self, level: int) -> int:
+    def fixed_at(self, level: int, entries: bool = True) -> int:
         """The tokens always kept at pressure ``level``, a mark counted per run of dropped lines."""
         if level == 0:
             return self.fixed
-        dropped = self.dropped(level)
+        dropped = self.dropped(level, entries)
         runs = sum(1 for k, i in enumerate(dropped) if k == 0 or dropped[k - 1] != i - 1)
         # ``fixed`` counts a collapsible file's header as its name; at level 2 it all goes
         opening = sum(self.opening.values()) if level >= 2 else 0
@@ -203,7 +214,8 @@ def build_profile(text: str, ctx: PieceContext, context: int) -> Profile:
         # outranked the ``+basic APIs`` line a question about "basic" asked for (the hunks' ranking
         # keeps them, where a file's name picks its hunks in a diff of several)
         asked = without_call_names(ctx.query, ctx.tool_args)
-        line_scores = scoped(diff.lines, diff.hunks, sparse_scores(diff.lines, asked), asked, paths)
+        raw = sparse_scores(diff.lines, asked)
+        line_scores = scoped(diff.lines, diff.hunks, raw, asked, paths)
         hunks = diff.hunks
 
         def column(context: int, share: float, **how: bool) -> Column:
@@ -242,6 +254,7 @@ def build_profile(text: str, ctx: PieceContext, context: int) -> Profile:
             ladder=ladder,
             scores=line_scores,
             names=short_names([section.path for section in diff.files]),
+            entries=_entries(diff, raw, max(line_scores, default=0.0)),
         )
     if len(diff.stat) < 2:
         return Profile(diff, costs, [], [], [], *_NO_FORMS, marker, header, fixed, opening, *commits)
@@ -262,6 +275,29 @@ def build_profile(text: str, ctx: PieceContext, context: int) -> Profile:
         opening,
         *commits,
     )
+
+
+def _entries(diff: Diff, scores: dict[int, float], best: float) -> frozenset[int]:
+    """The lines of the file entries the question matches at least half as well as its best changed
+    line, the best ``_ENTRIES`` entries: a rename, a copy, a mode change or a binary file is nothing
+    but its header (git's extended header lines), so once file headers go to marks (pressure level
+    2) a question about it ("what was the schema module renamed to?") lost its only answer, and no
+    mark names a file without hunks. An entry is a file without hunks (its ``diff`` line, which names
+    it, and its extended lines) or the extended lines of a file with hunks (``old mode``/``new mode``)
+    with its ``diff`` line; the ``index`` line and the ``---``/``+++`` pair stay with the marks. A
+    few, because each costs its header whatever the room."""
+    found = []
+    for section in diff.files:
+        lines = [i for i in range(section.start, section.header_end) if not _PLAIN_HEADER.match(diff.lines[i])]
+        # a file with hunks is an entry by its extended lines only: its name already ranks its hunks
+        judged = [i for i in lines if not diff.lines[i].startswith("diff ")] if section.hunks else lines
+        if judged and lines[0] == section.start:
+            found.append((-max(scores.get(i, 0.0) for i in judged), section.start, lines))
+    # half the best of the changed lines and of the entries alike: ``py`` of ``utils.py`` in the
+    # question matched every renamed ``.py`` file where ``tool.bin`` named the one asked about
+    best = max(best, *(-score for score, _, _ in found), 0.0)
+    kept = [lines for score, _, lines in sorted(found)[:_ENTRIES] if -score > 0 and -score >= best / 2]
+    return frozenset(i for lines in kept for i in lines)
 
 
 def _ladder(diff: Diff, scores: list[float]) -> dict[str, Column]:
