@@ -38,9 +38,14 @@ _ENTRIES = 3  # file entries (renames, mode changes, binary files) kept past pre
 _PLAIN_HEADER = re.compile(r"(index |--- |\+\+\+ )")
 _NAME_COST = 4  # a file named in a marker costs its path and this ("+12 -3, ")
 # where a hunk's file is documentation, a changelog or notes: ranked after code on a tie
+# (``PKG-INFO`` and a wheel's ``METADATA`` carry the README as the package's long description)
 DOCS = re.compile(
-    r"(^|/)(docs?|doc-src|changelog\.d|news|whatsnew)/|\.(md|rst|txt|adoc)$|(^|/)(CHANGE|NEWS|HISTORY)", re.I
+    r"(^|/)(docs?|doc-src|changelog\.d|news|whatsnew)/|\.(md|rst|txt|adoc)$|(^|/)(CHANGE|NEWS|HISTORY|PKG-INFO$|METADATA$)",
+    re.I,
 )
+# a question that names code: an identifier written as code is (``parse_float``, ``_translate``,
+# ``isSet``, ``loads()``, ``Decoder::read``), not a word of prose
+_NAMES_CODE = re.compile(r"\b_*[A-Za-z0-9]+_\w+|\b_\w+|\b[a-z]+[A-Z]\w*|\w\(\)|\w::\w")
 
 
 class Column:
@@ -110,6 +115,7 @@ class Profile:
     # the lines of the file entries (a rename, a copy, a mode change, a binary file) the question
     # matches strongly: kept once file headers go to marks, at pressure levels 2 to 4 (``_entries``)
     entries: frozenset[int] = frozenset()
+    code: bool = False  # the question names code (``_NAMES_CODE``): docs and changelog hunks come after code's
 
     @property
     def strong_count(self) -> int:
@@ -206,7 +212,8 @@ def build_profile(text: str, ctx: PieceContext, context: int) -> Profile:
         docs = [bool(DOCS.search(diff.files[h.file].path)) for h in diff.hunks]
         named = _named_commit(ctx.query, len(diff.commits))
         ahead = [named is not None and bisect.bisect_right(diff.commits, h.start) - 1 == named for h in diff.hunks]
-        order = _rank(BM25(bodies, tokenized=tokenized).scores(ctx.query), diff.hunks, docs, ahead)
+        code = bool(ctx.query and _NAMES_CODE.search(ctx.query))
+        order = _rank(BM25(bodies, tokenized=tokenized).scores(ctx.query), diff.hunks, docs, ahead, code)
         trimmed = [trim(diff.lines, hunk, costs, context, marker, header) for hunk in diff.hunks]
         paths = [section.path for section in diff.files]
         # lines are ranked by the question less the words naming what the call read: every line of
@@ -255,6 +262,7 @@ def build_profile(text: str, ctx: PieceContext, context: int) -> Profile:
             scores=line_scores,
             names=short_names([section.path for section in diff.files]),
             entries=_entries(diff, raw, max(line_scores, default=0.0)),
+            code=code,
         )
     if len(diff.stat) < 2:
         return Profile(diff, costs, [], [], [], *_NO_FORMS, marker, header, fixed, opening, *commits)
@@ -359,11 +367,30 @@ def _named_commit(query: str | None, count: int) -> int | None:
     return 0 if found[1].lower() in _NEWEST else count - 1
 
 
-def _rank(scores: Sequence[float], hunks: Sequence[Hunk], docs: Sequence[bool], ahead: Sequence[bool]) -> list[int]:
+def _rank(
+    scores: Sequence[float], hunks: Sequence[Hunk], docs: Sequence[bool], ahead: Sequence[bool], code: bool = False
+) -> list[int]:
     """Hunks of the commit the question names by place first; query matches first; then code
-    before docs and changelogs; then breadth: every file's biggest hunk before any file's second."""
+    before docs and changelogs; then breadth: every file's biggest hunk before any file's second.
+
+    When the question names code (``code``: an identifier as code writes it, ``parse_float``), every
+    code hunk it matches comes before the docs hunks it matches: a README or changelog line that
+    names ``parse_float`` beside a sentence of its words outscored the change to the function itself
+    (issue 12: docs and changelog hunks won over code hunks)."""
     by_file: dict[int, list[int]] = {}
     for index in sorted(range(len(hunks)), key=lambda h: (-hunks[h].changed, h)):
         by_file.setdefault(hunks[index].file, []).append(index)
     depth = {h: rank for members in by_file.values() for rank, h in enumerate(members)}
-    return sorted(range(len(hunks)), key=lambda h: (not ahead[h], -scores[h], docs[h], depth[h], -hunks[h].changed, h))
+    return sorted(
+        range(len(hunks)),
+        key=lambda h: (
+            not ahead[h],
+            scores[h] <= 0,
+            code and docs[h],
+            -scores[h],
+            docs[h],
+            depth[h],
+            -hunks[h].changed,
+            h,
+        ),
+    )
