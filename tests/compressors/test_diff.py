@@ -700,3 +700,18 @@ def test_a_question_that_names_code_keeps_the_code_hunks_before_the_docs_that_na
         assert out is not None and "+    if parse_float is float:\n" in out.text, target
         assert COUNTER.count(out.text) >= 0.85 * target, target
         check_accounting(original, out.text)
+
+
+def test_a_question_word_a_changed_line_writes_stays_though_it_names_the_file() -> None:
+    """``git log -p -3 -- Lib/copy.py`` asked which commit changed ``copy.copy``: every part of
+    ``copy.copy`` names the file the call read, so the rule that drops such words from the ranking
+    (above) left only "module", "commit" and "changed", and ``x = copy.copy(y)`` was lost at every
+    room. A word a changed line writes as the question does is kept."""
+    original = (Path(__file__).parent.parent / "fixtures" / "gitlog_p3_copy.py.txt").read_text()
+    query = "Which commit changed copy.copy in the module of Lib/copy.py, and how?"
+    args = '{"cmd": "git log -p -3 -- Lib/copy.py"}'
+    for target in range(90, 360, 30):
+        ctx = PieceContext(make_handle(original), COUNTER, query, tool_args=args)
+        out = DiffCompressor().compress(original, target, ctx)
+        assert out is not None and "copy.copy(y)" in out.text, target
+        check_accounting(original, out.text)

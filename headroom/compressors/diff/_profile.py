@@ -33,6 +33,7 @@ _ORDINAL = re.compile(
     re.I,
 )
 _NEWEST = frozenset({"last", "latest", "newest", "most recent", "recent"})
+_PUNCTUATION = "\"'`,.;:?!()[]{}"  # around a question word as written (``copy.copy,``, ``"isSet"``)
 _ENTRIES = 3  # file entries (renames, mode changes, binary files) kept past pressure level 2 (``_entries``)
 # the header lines of a file that only locate its patch (``index``, ``---``, ``+++``), not an entry's
 _PLAIN_HEADER = re.compile(r"(index |--- |\+\+\+ )")
@@ -216,11 +217,7 @@ def build_profile(text: str, ctx: PieceContext, context: int) -> Profile:
         order = _rank(BM25(bodies, tokenized=tokenized).scores(ctx.query), diff.hunks, docs, ahead, code)
         trimmed = [trim(diff.lines, hunk, costs, context, marker, header) for hunk in diff.hunks]
         paths = [section.path for section in diff.files]
-        # lines are ranked by the question less the words naming what the call read: every line of
-        # ``git log -p -- Lib/csv.py`` is about ``csv``, and ``-csv.py - read/write ... CSV files``
-        # outranked the ``+basic APIs`` line a question about "basic" asked for (the hunks' ranking
-        # keeps them, where a file's name picks its hunks in a diff of several)
-        asked = without_call_names(ctx.query, ctx.tool_args)
+        asked = _asked(ctx.query, ctx.tool_args, diff)
         raw = sparse_scores(diff.lines, asked)
         line_scores = scoped(diff.lines, diff.hunks, raw, asked, paths)
         hunks = diff.hunks
@@ -283,6 +280,27 @@ def build_profile(text: str, ctx: PieceContext, context: int) -> Profile:
         opening,
         *commits,
     )
+
+
+def _asked(query: str | None, tool_args: str | None, diff: Diff) -> str | None:
+    """The question lines are ranked by: less the words naming what the call read
+    (``relevance.without_call_names``), unless a changed line writes the word as the question does.
+
+    Every line of ``git log -p -- Lib/csv.py`` is about ``csv``, and ``-csv.py - read/write ... CSV
+    files`` outranked the ``+basic APIs`` line a question about "basic" asked for; but asked which
+    commit changed ``copy.copy`` beside ``git log -p -- Lib/copy.py``, every part of ``copy.copy``
+    names the file and ``x = copy.copy(y)`` is the answer. The hunks' ranking keeps every word: in a
+    diff of several files a file's name is what picks its hunks.
+    """
+    asked = without_call_names(query, tool_args)
+    if not query or asked == query:
+        return asked
+    kept = set((asked or "").split())
+    changed = "".join(
+        line for line in diff.lines if line[:1] in ("+", "-") and line[:4] not in ("+++ ", "--- ")
+    ).lower()
+    words = [w for w in query.split() if w in kept or w.strip(_PUNCTUATION).lower() in changed]
+    return " ".join(words)
 
 
 def _entries(diff: Diff, scores: dict[int, float], best: float) -> frozenset[int]:
