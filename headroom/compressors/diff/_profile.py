@@ -35,8 +35,11 @@ _ORDINAL = re.compile(
 _NEWEST = frozenset({"last", "latest", "newest", "most recent", "recent"})
 _PUNCTUATION = "\"'`,.;:?!()[]{}"  # around a question word as written (``copy.copy,``, ``"isSet"``)
 _ENTRIES = 3  # file entries (renames, mode changes, binary files) kept past pressure level 2 (``_entries``)
-# the header lines of a file that only locate its patch (``index``, ``---``, ``+++``), not an entry's
-_PLAIN_HEADER = re.compile(r"(index |--- |\+\+\+ )")
+# git's extended header lines: what a file entry says besides its patch (``git diff`` documentation)
+_EXTENDED = re.compile(
+    r"(old mode|new mode|deleted file mode|new file mode|similarity index|dissimilarity index|"
+    r"rename from|rename to|copy from|copy to|Binary files|GIT binary patch)\b"
+)
 _NAME_COST = 4  # a file named in a marker costs its path and this ("+12 -3, ")
 # where a hunk's file is documentation, a changelog or notes: ranked after code on a tie
 # (``PKG-INFO`` and a wheel's ``METADATA`` carry the README as the package's long description)
@@ -314,11 +317,13 @@ def _entries(diff: Diff, scores: dict[int, float], best: float) -> frozenset[int
     few, because each costs its header whatever the room."""
     found = []
     for section in diff.files:
-        lines = [i for i in range(section.start, section.header_end) if not _PLAIN_HEADER.match(diff.lines[i])]
+        extended = [i for i in range(section.start, section.header_end) if _EXTENDED.match(diff.lines[i])]
+        if not extended or not diff.lines[section.start].startswith("diff "):
+            continue
+        lines = [section.start, *extended]
         # a file with hunks is an entry by its extended lines only: its name already ranks its hunks
-        judged = [i for i in lines if not diff.lines[i].startswith("diff ")] if section.hunks else lines
-        if judged and lines[0] == section.start:
-            found.append((-max(scores.get(i, 0.0) for i in judged), section.start, lines))
+        judged = extended if section.hunks else lines
+        found.append((-max(scores.get(i, 0.0) for i in judged), section.start, lines))
     # half the best of the changed lines and of the entries alike: ``py`` of ``utils.py`` in the
     # question matched every renamed ``.py`` file where ``tool.bin`` named the one asked about
     best = max(best, *(-score for score, _, _ in found), 0.0)
