@@ -18,7 +18,7 @@ from headroom.compressors.diff._forms import Form, focus, plain, scoped, trim
 from headroom.compressors.diff._parse import Diff, Hunk, hunk_header, parse_diff
 from headroom.compressors.diff._render import short_names
 from headroom.plugins import PieceContext, split_lines
-from headroom.relevance import BM25, LineTerms, sparse_scores, terms
+from headroom.relevance import BM25, LineTerms, sparse_scores, terms, without_call_names
 
 __all__ = ["DOCS", "LADDER", "Column", "Profile", "build_profile"]
 
@@ -33,11 +33,23 @@ _ORDINAL = re.compile(
     re.I,
 )
 _NEWEST = frozenset({"last", "latest", "newest", "most recent", "recent"})
+_PUNCTUATION = "\"'`,.;:?!()[]{}"  # around a question word as written (``copy.copy,``, ``"isSet"``)
+_ENTRIES = 3  # file entries (renames, mode changes, binary files) kept past pressure level 2 (``_entries``)
+# git's extended header lines: what a file entry says besides its patch (``git diff`` documentation)
+_EXTENDED = re.compile(
+    r"(old mode|new mode|deleted file mode|new file mode|similarity index|dissimilarity index|"
+    r"rename from|rename to|copy from|copy to|Binary files|GIT binary patch)\b"
+)
 _NAME_COST = 4  # a file named in a marker costs its path and this ("+12 -3, ")
 # where a hunk's file is documentation, a changelog or notes: ranked after code on a tie
+# (``PKG-INFO`` and a wheel's ``METADATA`` carry the README as the package's long description)
 DOCS = re.compile(
-    r"(^|/)(docs?|doc-src|changelog\.d|news|whatsnew)/|\.(md|rst|txt|adoc)$|(^|/)(CHANGE|NEWS|HISTORY)", re.I
+    r"(^|/)(docs?|doc-src|changelog\.d|news|whatsnew)/|\.(md|rst|txt|adoc)$|(^|/)(CHANGE|NEWS|HISTORY|PKG-INFO$|METADATA$)",
+    re.I,
 )
+# a question that names code: an identifier written as code is (``parse_float``, ``_translate``,
+# ``isSet``, ``loads()``, ``Decoder::read``), not a word of prose
+_NAMES_CODE = re.compile(r"\b_*[A-Za-z0-9]+_\w+|\b_\w+|\b[a-z]+[A-Z]\w*|\w\(\)|\w::\w")
 
 
 class Column:
@@ -104,13 +116,17 @@ class Profile:
     # the marks written for this piece, by range and form (``_render.write``): the budget search renders it often
     marks: dict[tuple[int, int, bool, bool], tuple[str, str, int]] = field(default_factory=dict, compare=False)
     form_costs: dict[tuple[int, Form], int] = field(default_factory=dict, compare=False)  # ``_select._cost``
+    # the lines of the file entries (a rename, a copy, a mode change, a binary file) the question
+    # matches strongly: kept once file headers go to marks, at pressure levels 2 to 4 (``_entries``)
+    entries: frozenset[int] = frozenset()
+    code: bool = False  # the question names code (``_NAMES_CODE``): docs and changelog hunks come after code's
 
     @property
     def strong_count(self) -> int:
         best = max(self.peaks, default=0.0)
         return sum(1 for peak in self.peaks if best > 0 and peak >= best / 2)
 
-    def dropped(self, level: int) -> list[int]:
+    def dropped(self, level: int, entries: bool = True) -> list[int]:
         """Lines outside hunks that pressure ``level`` gives to marks: 1, of each commit's header
         every stretch but its ``commit`` line and subject (author, date, message body, ``--stat``)
         that costs more than the mark standing for it; 2, also every file's header (the text then
@@ -124,7 +140,12 @@ class Profile:
                     if sum(self.costs[first:end]) > self.marker:
                         out += range(first, end)
         if level >= 2:
-            out += [i for section in self.diff.files for i in range(section.start, section.header_end)]
+            out += [
+                i
+                for section in self.diff.files
+                for i in range(section.start, section.header_end)
+                if i not in self.entries or not entries
+            ]
         if level >= 3:  # commits holding no strong match go whole, their hunks with them
             out += [i for k in self.faint(level) for i in range(self.commits[k][0], self.commits[k][2])]
         if level >= 6:  # the kept commit's own ``commit`` line and subject too
@@ -157,11 +178,11 @@ class Profile:
         gone = [(self.commits[k][0], self.commits[k][2]) for k in self.faint(level)]
         return frozenset(n for n, h in enumerate(self.diff.hunks) if any(a <= h.start < b for a, b in gone))
 
-    def fixed_at(self, level: int) -> int:
+    def fixed_at(self, level: int, entries: bool = True) -> int:
         """The tokens always kept at pressure ``level``, a mark counted per run of dropped lines."""
         if level == 0:
             return self.fixed
-        dropped = self.dropped(level)
+        dropped = self.dropped(level, entries)
         runs = sum(1 for k, i in enumerate(dropped) if k == 0 or dropped[k - 1] != i - 1)
         # ``fixed`` counts a collapsible file's header as its name; at level 2 it all goes
         opening = sum(self.opening.values()) if level >= 2 else 0
@@ -195,10 +216,13 @@ def build_profile(text: str, ctx: PieceContext, context: int) -> Profile:
         docs = [bool(DOCS.search(diff.files[h.file].path)) for h in diff.hunks]
         named = _named_commit(ctx.query, len(diff.commits))
         ahead = [named is not None and bisect.bisect_right(diff.commits, h.start) - 1 == named for h in diff.hunks]
-        order = _rank(BM25(bodies, tokenized=tokenized).scores(ctx.query), diff.hunks, docs, ahead)
+        code = bool(ctx.query and _NAMES_CODE.search(ctx.query))
+        order = _rank(BM25(bodies, tokenized=tokenized).scores(ctx.query), diff.hunks, docs, ahead, code)
         trimmed = [trim(diff.lines, hunk, costs, context, marker, header) for hunk in diff.hunks]
         paths = [section.path for section in diff.files]
-        line_scores = scoped(diff.lines, diff.hunks, sparse_scores(diff.lines, ctx.query), ctx.query, paths)
+        asked = _asked(ctx.query, ctx.tool_args, diff)
+        raw = sparse_scores(diff.lines, asked)
+        line_scores = scoped(diff.lines, diff.hunks, raw, asked, paths)
         hunks = diff.hunks
 
         def column(context: int, share: float, **how: bool) -> Column:
@@ -237,6 +261,8 @@ def build_profile(text: str, ctx: PieceContext, context: int) -> Profile:
             ladder=ladder,
             scores=line_scores,
             names=short_names([section.path for section in diff.files]),
+            entries=_entries(diff, raw, max(line_scores, default=0.0)),
+            code=code,
         )
     if len(diff.stat) < 2:
         return Profile(diff, costs, [], [], [], *_NO_FORMS, marker, header, fixed, opening, *commits)
@@ -257,6 +283,52 @@ def build_profile(text: str, ctx: PieceContext, context: int) -> Profile:
         opening,
         *commits,
     )
+
+
+def _asked(query: str | None, tool_args: str | None, diff: Diff) -> str | None:
+    """The question lines are ranked by: less the words naming what the call read
+    (``relevance.without_call_names``), unless a changed line writes the word as the question does.
+
+    Every line of ``git log -p -- Lib/csv.py`` is about ``csv``, and ``-csv.py - read/write ... CSV
+    files`` outranked the ``+basic APIs`` line a question about "basic" asked for; but asked which
+    commit changed ``copy.copy`` beside ``git log -p -- Lib/copy.py``, every part of ``copy.copy``
+    names the file and ``x = copy.copy(y)`` is the answer. The hunks' ranking keeps every word: in a
+    diff of several files a file's name is what picks its hunks.
+    """
+    asked = without_call_names(query, tool_args)
+    if not query or asked == query:
+        return asked
+    kept = set((asked or "").split())
+    changed = "".join(
+        line for line in diff.lines if line[:1] in ("+", "-") and line[:4] not in ("+++ ", "--- ")
+    ).lower()
+    words = [w for w in query.split() if w in kept or w.strip(_PUNCTUATION).lower() in changed]
+    return " ".join(words)
+
+
+def _entries(diff: Diff, scores: dict[int, float], best: float) -> frozenset[int]:
+    """The lines of the file entries the question matches at least half as well as its best changed
+    line, the best ``_ENTRIES`` entries: a rename, a copy, a mode change or a binary file is nothing
+    but its header (git's extended header lines), so once file headers go to marks (pressure level
+    2) a question about it ("what was the schema module renamed to?") lost its only answer, and no
+    mark names a file without hunks. An entry is a file without hunks (its ``diff`` line, which names
+    it, and its extended lines) or the extended lines of a file with hunks (``old mode``/``new mode``)
+    with its ``diff`` line; the ``index`` line and the ``---``/``+++`` pair stay with the marks. A
+    few, because each costs its header whatever the room."""
+    found = []
+    for section in diff.files:
+        extended = [i for i in range(section.start, section.header_end) if _EXTENDED.match(diff.lines[i])]
+        if not extended or not diff.lines[section.start].startswith("diff "):
+            continue
+        lines = [section.start, *extended]
+        # a file with hunks is an entry by its extended lines only: its name already ranks its hunks
+        judged = extended if section.hunks else lines
+        found.append((-max(scores.get(i, 0.0) for i in judged), section.start, lines))
+    # half the best of the changed lines and of the entries alike: ``py`` of ``utils.py`` in the
+    # question matched every renamed ``.py`` file where ``tool.bin`` named the one asked about
+    best = max(best, *(-score for score, _, _ in found), 0.0)
+    kept = [lines for score, _, lines in sorted(found)[:_ENTRIES] if -score > 0 and -score >= best / 2]
+    return frozenset(i for lines in kept for i in lines)
 
 
 def _ladder(diff: Diff, scores: list[float]) -> dict[str, Column]:
@@ -318,11 +390,30 @@ def _named_commit(query: str | None, count: int) -> int | None:
     return 0 if found[1].lower() in _NEWEST else count - 1
 
 
-def _rank(scores: Sequence[float], hunks: Sequence[Hunk], docs: Sequence[bool], ahead: Sequence[bool]) -> list[int]:
+def _rank(
+    scores: Sequence[float], hunks: Sequence[Hunk], docs: Sequence[bool], ahead: Sequence[bool], code: bool = False
+) -> list[int]:
     """Hunks of the commit the question names by place first; query matches first; then code
-    before docs and changelogs; then breadth: every file's biggest hunk before any file's second."""
+    before docs and changelogs; then breadth: every file's biggest hunk before any file's second.
+
+    When the question names code (``code``: an identifier as code writes it, ``parse_float``), every
+    code hunk it matches comes before the docs hunks it matches: a README or changelog line that
+    names ``parse_float`` beside a sentence of its words outscored the change to the function itself
+    (issue 12: docs and changelog hunks won over code hunks)."""
     by_file: dict[int, list[int]] = {}
     for index in sorted(range(len(hunks)), key=lambda h: (-hunks[h].changed, h)):
         by_file.setdefault(hunks[index].file, []).append(index)
     depth = {h: rank for members in by_file.values() for rank, h in enumerate(members)}
-    return sorted(range(len(hunks)), key=lambda h: (not ahead[h], -scores[h], docs[h], depth[h], -hunks[h].changed, h))
+    return sorted(
+        range(len(hunks)),
+        key=lambda h: (
+            not ahead[h],
+            scores[h] <= 0,
+            code and docs[h],
+            -scores[h],
+            docs[h],
+            depth[h],
+            -hunks[h].changed,
+            h,
+        ),
+    )

@@ -34,9 +34,10 @@ _NO_COMMITS = "diff: commit lines and subjects given to marks to keep a hunk the
 
 
 def fit(
-    profile: Profile, target: int, ctx: PieceContext, level: int, *, plain: bool = False
+    profile: Profile, target: int, ctx: PieceContext, level: int, *, plain: bool = False, entries: bool = True
 ) -> tuple[Compressed, int, tuple[int, int]] | None:
-    """The choice at pressure ``level`` whose rendering fits, the rank of the best hunk it keeps and
+    """The choice at pressure ``level`` (with the file entries the question matches kept from level 2
+    unless ``entries`` is False) whose rendering fits, the rank of the best hunk it keeps and
     how many hunks the question matches strongly it keeps.
 
     The room planned with is searched (``reach``) until the real count lands between 0.9 and 1 of
@@ -45,17 +46,18 @@ def fit(
     mark on each side of every kept hunk, and a bare hunk of two lines under brief marks is cheaper
     than the marks it is charged; the real count decides.
     """
-    fixed = profile.fixed_at(level)
+    entries = entries and level >= 2 and bool(profile.entries)
+    fixed = profile.fixed_at(level, entries)
     if target - fixed < 0:
         return None
-    dropped = profile.dropped(level)
+    dropped = profile.dropped(level, entries)
     excluded = profile.excluded(level)
 
     def attempt(room: float) -> tuple[tuple[dict[int, Form], str, dict[str, int]], int] | None:
         # a room that holds nothing renders too (headers and marks only): it fits and falls short,
         # so the search raises the room instead of lowering it
         chosen = choose(profile, int(room), headless=(2 if plain else 1) if level >= 2 else 0, excluded=excluded)
-        out, omitted = _render(profile, chosen, ctx, dropped, brief=level >= 4)
+        out, omitted = _render(profile, chosen, ctx, dropped, brief=level >= 4, entries=entries)
         return (chosen, out, omitted), ctx.counter.count(out)
 
     got = reach(attempt, max(0, target - fixed - profile.marker), target)
@@ -65,7 +67,7 @@ def fit(
         # near the room the smallest form needs (from the whole target, eight halvings by the ratio
         # it overshot by stopped a step above it: a 2,800-token git log kept no hunk at 208 tokens
         # and one at 200)
-        empty = ctx.counter.count(_render(profile, {}, ctx, dropped, brief=level >= 4)[0])
+        empty = ctx.counter.count(_render(profile, {}, ctx, dropped, brief=level >= 4, entries=entries)[0])
         got = reach(attempt, max(1, target - empty), target) if empty < target else None
     if level and (got is None or not got[0][0]):
         got = reach(attempt, target, target)
@@ -271,24 +273,40 @@ def _sequence(profile: Profile, headless: int, excluded: frozenset[int]) -> list
     bulky = {
         index for index in matching if sizes and _smallest(profile, index, headless) > _BULKY * sizes[len(sizes) // 2]
     }
+    # when the question names code, the docs and changelog hunks it matches come after every code
+    # hunk, the ones it does not match too (issue 12: docs and changelog hunks won over code hunks
+    # that hold no query word): a 370-token PKG-INFO hunk naming ``parse_float`` stopped the run with
+    # 40% of the room unused, the code hunks after it left out
+    later = [index for index in matching if profile.code and DOCS.search(diff.files[diff.hunks[index].file].path)]
+    growth = ("plain_bare", *ladder, "loose", "spread", "matched", "narrow", "focused")
     for units in (
-        [i for i in strong if i not in bulky],
-        [i for i in weak if i not in bulky],
-        [i for i in matching if i in bulky],
+        [i for i in strong if i not in bulky and i not in later],
+        [i for i in weak if i not in bulky and i not in later],
+        [i for i in matching if i in bulky and i not in later],
     ):
         for index in units:
             add(index)
-        grow(("plain_bare", *ladder, "loose", "spread", "matched", "narrow", "focused"), units)
+        grow(growth, units)
     for index in others:
         add(index)
+    for index in later:
+        add(index)
+    grow(growth, later)
     grow(("trimmed", "whole"), order)
     return steps
 
 
 def _render(
-    profile: Profile, chosen: dict[int, Form], ctx: PieceContext, dropped: Sequence[int] = (), *, brief: bool = False
+    profile: Profile,
+    chosen: dict[int, Form],
+    ctx: PieceContext,
+    dropped: Sequence[int] = (),
+    *,
+    brief: bool = False,
+    entries: bool = False,
 ) -> tuple[str, dict[str, int]]:
-    """Kept hunks in their forms, dropped ones and files left without hunks omitted; or stat lines."""
+    """Kept hunks in their forms, dropped ones and files left without hunks omitted; or stat lines.
+    ``entries``: the file entries the question matches (``Profile.entries``) stay, hunks kept or not."""
     diff = profile.diff
     omitted = [False] * len(diff.lines)
     header_at: dict[int, str] = {}
@@ -319,4 +337,6 @@ def _render(
             omitted[section.start : section.header_end] = [True] * (section.header_end - section.start)
     for number in dropped:
         omitted[number] = True
+    for number in profile.entries if entries else ():
+        omitted[number] = False
     return write(diff, omitted, header_at, replaced, ctx, brief=brief, names=profile.names, marks=profile.marks)

@@ -81,7 +81,8 @@ class DiffCompressor(Compressor):
         # half the room), then the lower
         found: list[tuple[tuple[bool, bool, int, int, bool, int, int], Compressed]] = []
         # headless text no longer applies as a patch: worth it only for lines the question asks about
-        asked = any(form is not None for form in profile.focused)
+        # (or a file without hunks, a rename or a mode change, that it matches: ``Profile.entries``)
+        asked = any(form is not None for form in profile.focused) or bool(profile.entries)
         # a diff of one file (a ``diff -u``, a ``git log -p`` of one path) loses nothing the command
         # did not say when its file headers go to marks; in a diff of several they name each
         # hunk's file, so there a level that keeps them comes first
@@ -99,6 +100,8 @@ class DiffCompressor(Compressor):
             if level >= 3 and any(key[0] and -key[-1] < 3 for key, _ in found):
                 break  # whole commits and brief marks only when no level below kept the best hunk
             fitted = fit(profile, target, ctx, level)
+            if fitted is None and level >= 5 and profile.entries:
+                fitted = fit(profile, target, ctx, level, entries=False)  # the last resorts: one hunk alone
             if fitted is None:
                 if level >= 2:
                     tried.append(level)
