@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from headroom.compressors.html._scan import scan
+
 __all__ = ["COMMENT", "Element", "comments", "is_chrome", "main_content", "parse", "style_sheets", "text_length"]
 
 COMMENT = "#comment"  # the tag of an element that holds one comment's text
@@ -195,7 +197,9 @@ class _Builder(HTMLParser):
 def parse(html: str) -> tuple[Element, int]:
     """The page's tree and how many tags it has (declarations, comments and processing instructions included)."""
     builder = _Builder()
-    builder.feed(html)
+    stop = scan(html, builder)  # the markup every parser version reads alike, by regular expressions
+    if stop < len(html):
+        builder.feed(html[stop:])
     builder.close()
     return builder.root, builder.tags
 
