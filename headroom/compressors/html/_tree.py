@@ -141,32 +141,37 @@ _CHROME_WORDS = frozenset(
 )
 _WORD = re.compile(r"[a-z]+")
 _CONTAINERS = frozenset({"div", "section", "main", "article", "td", "center", "span", "font", "table", "tbody", "tr"})
+_LANDMARKS = frozenset({"main", "article", "body"})
 _FURNITURE = frozenset({"div", "section", "header", "ul", "ol", "dl", "table", "p"})  # what a class may mark as chrome
 _CHROME_SHARE = 0.3  # an element marked as chrome is dropped only while it holds less than this of the text
 _MOST = 0.7  # the main element holds at least this share of the text of the element it is found in
 
 
-@dataclass
+@dataclass(slots=True)
 class Element:
     tag: str
     attrs: dict[str, str]
     children: list[Element | str] = field(default_factory=list)
     parent: Element | None = None
     hidden: bool = False  # whether it or an element around it is never shown (``INVISIBLE``)
+    dropped: bool = False  # whether it or an element around it is left out with its content (``DROPPED``)
 
 
 @dataclass
 class Page:
     """A parsed page: its tree, its tag count (declarations, comments and processing instructions
-    included), its comment and ``<style>`` elements in page order, and the words of its text
-    outside ``INVISIBLE`` elements. Gathered while the tree is built, not by walking it again:
-    three more walks of a megabyte's tree cost a tenth of a call."""
+    included), its comment and ``<style>`` elements in page order, the words of its text
+    outside ``INVISIBLE`` elements, and the elements ``main_content`` looks for first
+    (``<main>``, ``role="main"``, ``<article>``, ``<body>`` outside ``DROPPED`` ones, in page
+    order). Gathered while the tree is built, not by walking it again: four more walks of a
+    megabyte's tree cost a tenth of a call."""
 
     root: Element
     tags: int
     notes: list[Element]
     styles: list[Element]
     words: int
+    landmarks: list[Element]
 
 
 class _Builder(HTMLParser):
@@ -178,6 +183,7 @@ class _Builder(HTMLParser):
         self.notes: list[Element] = []
         self.styles: list[Element] = []
         self.words = 0
+        self.landmarks: list[Element] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags += 1
@@ -190,10 +196,13 @@ class _Builder(HTMLParser):
         if None in values.values():
             values = {k: v or "" for k, v in values.items()}
         parent = self.stack[-1]
-        element = Element(tag, values, [], parent, parent.hidden or tag in INVISIBLE)  # type: ignore[arg-type]
+        dropped = parent.dropped or tag in DROPPED
+        element = Element(tag, values, [], parent, parent.hidden or tag in INVISIBLE, dropped)  # type: ignore[arg-type]
         parent.children.append(element)
         if tag == "style":
             self.styles.append(element)
+        elif not dropped and (tag in _LANDMARKS or values.get("role") == "main"):
+            self.landmarks.append(element)
         if tag not in VOID:
             self.stack.append(element)
 
@@ -223,7 +232,7 @@ class _Builder(HTMLParser):
         self.tags += 1
         # kept in the tree (never rendered in place: see ``COMMENT``), so the rendering can show
         # the comments that hold the author's prose
-        note = Element(COMMENT, {}, [data], self.stack[-1], True)
+        note = Element(COMMENT, {}, [data], self.stack[-1], True, True)
         self.stack[-1].children.append(note)
         self.notes.append(note)
 
@@ -241,7 +250,7 @@ def read(html: str) -> Page:
     if stop < len(html):
         builder.feed(html[stop:])
     builder.close()
-    return Page(builder.root, builder.tags, builder.notes, builder.styles, builder.words)
+    return Page(builder.root, builder.tags, builder.notes, builder.styles, builder.words, builder.landmarks)
 
 
 def parse(html: str) -> tuple[Element, int]:
@@ -275,9 +284,10 @@ def is_chrome(element: Element, share: float) -> bool:
     return any(word in _CHROME_WORDS for word in _WORD.findall(names)) or element.attrs.get("aria-hidden") == "true"
 
 
-def main_content(root: Element) -> tuple[Element, str]:
-    """The element holding the page's main content, and how it was found."""
-    elements = list(_walk(root))
+def main_content(root: Element, landmarks: list[Element] | None = None) -> tuple[Element, str]:
+    """The element holding the page's main content, and how it was found (``landmarks``: the
+    ``Page``'s, else read from the tree)."""
+    elements = _walk(root) if landmarks is None else landmarks
     lengths: dict[int, int] = {}
     for element in elements:
         if element.tag == "main" or element.attrs.get("role") == "main":

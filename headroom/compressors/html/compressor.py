@@ -171,7 +171,7 @@ def render(html: str) -> Rendering:
     """The page's main content as compact text."""
     page = read(html)
     root = page.root
-    main, found = main_content(root)
+    main, found = main_content(root, page.landmarks)
     lengths: dict[int, int] = {}
     writer = _Writer(lengths, text_length(main, lengths))
     writer.element(main, 0, False)
