@@ -48,6 +48,7 @@ _PI = re.compile(r"<\?[^<>]*>")
 # versions: script and style; newer ones add iframe, xmp, ...; title and textarea decoded)
 _DECODED = frozenset(getattr(html.parser.HTMLParser, "RCDATA_CONTENT_ELEMENTS", ()))
 _RAW = frozenset(html.parser.HTMLParser.CDATA_CONTENT_ELEMENTS) | _DECODED
+_SPECIAL = _RAW | {"plaintext"}  # read here only up to a clean end tag, or by the parser
 _RAW_END = {tag: re.compile(rf"</\s*{tag}", re.I) for tag in _RAW}  # where a version may end one
 # how the installed parser decodes an attribute value: newer versions decode only exact names
 _VALUE: Callable[[str], str] = getattr(html.parser, "_unescape_attrvalue", unescape)
@@ -67,24 +68,48 @@ def scan(page: str, handler: Handler) -> int:
     """Call ``handler`` for the markup of ``page`` from its start, and return where it stopped:
     ``len(page)``, or the ``<`` of the first thing ``html.parser`` must read."""
     find, n = page.find, len(page)
-    data = handler.handle_data
+    data, start, end = handler.handle_data, handler.handle_starttag, handler.handle_endtag
+    start_match, end_match = _START.match, _END.match
     i = 0
     while True:
         j = find("<", i)
         if j < 0:
             if i < n:
-                data(unescape(page[i:]))
+                text = page[i:]
+                data(unescape(text) if "&" in text else text)
             return n
         if i < j:
-            data(unescape(page[i:j]))
-        nxt = page[j + 1 : j + 2]
-        if nxt == "/":
-            m = _END.match(page, j)
+            text = page[i:j]
+            data(unescape(text) if "&" in text else text)
+        if page.startswith("</", j):
+            m = end_match(page, j)
             if m is None:
                 return j
-            handler.handle_endtag(m.group(1).lower())
+            end(m.group(1).lower())
             i = m.end()
-        elif nxt == "!":
+            continue
+        m = start_match(page, j)
+        if m is not None:
+            tag, written, empty = m.groups()
+            tag = tag.lower()
+            attrs = _attrs(written) if written else []
+            i = m.end()
+            if tag in _SPECIAL:
+                raw = _raw_content(page, i, tag, bool(empty))
+                if raw is None:
+                    return j
+                content, i = raw
+                start(tag, attrs)
+                if content:
+                    data(content)
+                end(tag)
+            elif empty:
+                handler.handle_startendtag(tag, attrs)
+            else:
+                start(tag, attrs)
+            continue
+        nxt = page[j + 1 : j + 2]
+        if nxt == "!":
             if page.startswith("<!--", j):
                 if page.startswith((">", "->"), j + 4):
                     return j
@@ -105,32 +130,10 @@ def scan(page: str, handler: Handler) -> int:
                 return j
             handler.handle_pi(page[j + 2 : m.end() - 1])
             i = m.end()
-        elif _LETTER.match(nxt):
-            m = _START.match(page, j)
-            if m is None:
-                return j
-            tag, written, empty = m.groups()
-            tag = tag.lower()
-            attrs = _attrs(written) if written else []
-            if tag in _RAW or tag == "plaintext":
-                raw = _raw_content(page, m.end(), tag, bool(empty))
-                if raw is None:
-                    return j
-                content, i = raw
-                handler.handle_starttag(tag, attrs)
-                if content:
-                    data(content)
-                handler.handle_endtag(tag)
-            elif empty:
-                handler.handle_startendtag(tag, attrs)
-                i = m.end()
-            else:
-                handler.handle_starttag(tag, attrs)
-                i = m.end()
-        elif nxt:  # ``a < b``: the parser gives the sign as text of its own
+        elif nxt and not _LETTER.match(nxt):  # ``a < b``: the parser gives the sign as text of its own
             data("<")
             i = j + 1
-        else:
+        else:  # a start tag written unusually, or a ``<`` that ends the page
             return j
 
 
