@@ -346,3 +346,20 @@ def test_a_tight_room_spends_the_header_on_the_page() -> None:
     assert "TORT OR OTHERWISE, ARISING FROM, OUT OF OR IN CONNECTION WITH THE" in compress(80)
     assert compress(100).split("\n")[0] == "[…35 tags html]"
     assert "page chrome left out" in compress(1000).split("\n")[0]
+
+
+@pytest.mark.parametrize("target", [150, 250, 300])
+def test_a_style_rule_asked_about_is_kept_whole(target: int) -> None:
+    """A sheet's rules were one block, a long run without sentence ends, so the prose cut it at its
+    semicolons and kept ``BODY {font-family: Verdana,Arial,Helvetica;`` with a marker for the
+    margins the question was after (libxslt's EXSLT ``APIsymbols.html``, as shipped). A rule ends
+    its block: it is a unit kept or dropped whole, as a line of a table is."""
+    html = (GOLDEN / "libxslt_exslt_apisymbols.html").read_text()
+    args = '{"cmd": "cat libxslt1-dev/html/EXSLT/APIsymbols.html"}'
+    query = "Where does APIsymbols.html explain BODY?"
+    context = PieceContext(make_handle(html), COUNTER, query, "run_shell", args)
+    out = HtmlCompressor().compress(html, target, context)
+    assert out is not None and COUNTER.count(out.text) <= target
+    assert (
+        "BODY {font-family: Verdana,Arial,Helvetica; margin-top: 2em; margin-left: 0em; margin-right: 0em}" in out.text
+    )

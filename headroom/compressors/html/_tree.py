@@ -351,7 +351,7 @@ def style_sheets(styles: list[Element]) -> list[str]:
             if line and line not in ("<!--", "-->"):  # the old way of hiding a sheet from old browsers
                 lines.append(line)
         if lines:
-            out.append("\n".join(lines))
+            out.append("".join(line + ("\n\n" if line.endswith("}") else "\n") for line in lines).rstrip("\n"))
     return out
 
 
