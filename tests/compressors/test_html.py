@@ -3,7 +3,8 @@
 Golden pages, as shipped: ``rustdoc_intro.html`` (mdBook, the rustdoc book in the Rust
 toolchain's docs), ``sphinx_shlex.html`` (Sphinx, Debian's python3.11-doc),
 ``texinfo_libffi_basics.html`` (GNU Texinfo, libffi8's docs), ``docbook_base_passwd.html``
-(DocBook, base-passwd's docs).
+(DocBook, base-passwd's docs), ``libxslt_exslt_apisymbols.html`` (XHTML with an XML declaration and a
+style sheet, libxslt1-dev's EXSLT docs).
 """
 
 from __future__ import annotations
