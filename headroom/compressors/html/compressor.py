@@ -31,12 +31,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from headroom.compressors.html._tree import (
-    COMMENT,
     Element,
     comments,
     is_chrome,
     main_content,
-    parse,
+    read,
     style_sheets,
     text_length,
 )
@@ -69,7 +68,6 @@ _BLOCK = frozenset(
         "body",
     }
 )
-_INVISIBLE = frozenset({"script", "style", "head", "template", "noscript", "svg", COMMENT})
 _HEADING = re.compile(r"h[1-6]")
 _BREAK = re.compile(r"[\r\n\f\v]")
 _HEADER_SHARE = 8  # under a target this many times the header's cost, the header says only ``html``
@@ -171,12 +169,13 @@ class _Writer:
 
 def render(html: str) -> Rendering:
     """The page's main content as compact text."""
-    root, tags = parse(html)
-    main, found = main_content(root)
+    page = read(html)
+    root = page.root
+    main, found = main_content(root, page.landmarks)
     lengths: dict[int, int] = {}
     writer = _Writer(lengths, text_length(main, lengths))
     writer.element(main, 0, False)
-    notes = comments(root)
+    notes = comments(page.notes)
     if notes:  # after the content, so they lead nothing and win room only when the question names them
         writer.out.append("".join(f"\n\n<!-- {_unbreak(note)} -->" for note in notes))
     text = _tidy("".join(writer.out))
@@ -184,9 +183,9 @@ def render(html: str) -> Rendering:
     if title and not re.search(r"^# ", text, re.M):
         text = f"# {title}\n\n{text}"
         writer.words += len(title.split())
-    chrome = max(0, _visible_words(root) - writer.words)
-    styles = "".join(f"\n{sheet}\n" for sheet in style_sheets(root))
-    return Rendering(text, tags, chrome, found, styles)
+    chrome = max(0, page.words - writer.words)
+    styles = "".join(f"\n{sheet}\n" for sheet in style_sheets(page.styles))
+    return Rendering(text, page.tags, chrome, found, styles)
 
 
 def _names_styles(rendering: Rendering, query: str | None) -> bool:
@@ -239,12 +238,6 @@ def _title(root: Element) -> str:
         if node.tag not in ("body", "script", "style"):
             stack.extend(c for c in node.children if isinstance(c, Element))
     return ""
-
-
-def _visible_words(element: Element) -> int:
-    if element.tag in _INVISIBLE:
-        return 0
-    return sum(len(c.split()) if isinstance(c, str) else _visible_words(c) for c in element.children)
 
 
 class HtmlCompressor(Compressor):
