@@ -40,6 +40,7 @@ from collections.abc import Callable
 
 from headroom.compressors.code._document import Document
 from headroom.compressors.code._order import named
+from headroom.compressors.code._outline import Symbol
 from headroom.plugins import Compressed, PieceContext
 from headroom.relevance import BM25, terms, without_call_names
 
@@ -82,11 +83,12 @@ def _asked(doc: Document, query: str | None, tool_args: str | None) -> tuple[lis
         start = doc.chunks[index].start
         everything.extend(range(start, start + len(doc.chunks[index].lines)))
         for k in sorted(named(outline.symbols, query), key=lambda k: -outline.symbols[k].first):
-            symbol = outline.symbols[k]  # inner symbols last: a line belongs to the innermost named one
-            signatures.update(start + i for i in range(symbol.signature[0], symbol.signature[1] + 1))
-            if symbol.kind != "class":
-                for i in range(symbol.signature[1] + 1, symbol.last + 1):
-                    owner.setdefault(start + i, symbol.name)
+            symbol = outline.symbols[k]  # inner symbols first: a line belongs to the innermost named one
+            head = _head(doc, start, symbol)
+            signatures.add(head)
+            # a long parameter list's other lines are candidates: the question may ask about a parameter
+            for i in range(head - start + 1, symbol.last + 1):
+                owner.setdefault(start + i, symbol.name)
     if not owner:
         owner = dict.fromkeys(everything, "")
     candidates = sorted(set(owner) - signatures)
@@ -169,22 +171,24 @@ def excerpt(doc: Document, ctx: PieceContext, target: int) -> Compressed | None:
 
 
 def _signatures(doc: Document, line: int) -> list[int]:
-    """The first line of each symbol holding ``line`` (its ``def``, ``class`` or declarator line, its
+    """The head line of each symbol holding ``line`` (its ``def``, ``class`` or declarator line, its
     decorators left out), innermost first: a long parameter list's other lines cost what the room
     needs for the lines asked about."""
-    out: list[int] = []
+    out: set[int] = set()
     for index, outline in enumerate(doc.outlines):
         start = doc.chunks[index].start
         if outline is None or not start <= line < start + len(doc.chunks[index].lines):
             continue
-        local = line - start
-        for symbol in outline.symbols:
-            if symbol.signature[1] < local <= symbol.last:
-                head = range(start + symbol.signature[0], start + symbol.signature[1] + 1)
-                first = next((i for i in head if not _DECORATOR.match(doc.lines[i])), None)
-                if first is not None:
-                    out.append(first)
-    return sorted(set(out), reverse=True)
+        out.update(_head(doc, start, s) for s in outline.symbols if s.signature[0] <= line - start <= s.last)
+    return sorted(out - {line}, reverse=True)
+
+
+def _head(doc: Document, start: int, symbol: Symbol) -> int:
+    """The piece line of the symbol's first line past its decorators or attributes."""
+    for i in range(start + symbol.signature[0], start + symbol.signature[1] + 1):
+        if not _DECORATOR.match(doc.lines[i]):
+            return i
+    return start + symbol.signature[0]
 
 
 def _context(doc: Document, kept: set[int]) -> list[int]:
