@@ -52,6 +52,7 @@ NOTE = (
 )
 _TIES = 3  # lines tied with the best that stay with it
 _DECORATOR = re.compile(r"^\s*@")
+_CHAIN = re.compile(r"[A-Za-z_$][\w$]*(?:(?:\.|::)[A-Za-z_$][\w$]*)+")
 _COMMENT = re.compile(r"^\s*(?:#|//|/\*|\*)")
 
 
@@ -82,10 +83,13 @@ def _asked(doc: Document, query: str | None, tool_args: str | None) -> tuple[lis
             continue
         start = doc.chunks[index].start
         everything.extend(range(start, start + len(doc.chunks[index].lines)))
-        for k in sorted(named(outline.symbols, query), key=lambda k: -outline.symbols[k].first):
-            symbol = outline.symbols[k]  # inner symbols first: a line belongs to the innermost named one
+        asked = [outline.symbols[k] for k in named(outline.symbols, query)]
+        leaves = [s for s in asked if s.kind != "class"]
+        for symbol in sorted(asked, key=lambda s: -s.first):  # the innermost first: a line is its symbol's
             head = _head(doc, start, symbol)
             signatures.add(head)
+            if leaves and symbol.kind == "class":
+                continue  # ``TextWrapper.fill`` asks about ``fill``: its class is where it lives
             # a long parameter list's other lines are candidates: the question may ask about a parameter
             for i in range(head - start + 1, symbol.last + 1):
                 owner.setdefault(start + i, symbol.name)
@@ -97,11 +101,21 @@ def _asked(doc: Document, query: str | None, tool_args: str | None) -> tuple[lis
     bare = {i: _bare(doc, i) for i in candidates}  # without a numbered read's line number
     bm25 = BM25([bare[i] for i in candidates])
     scores = [0.0] * len(candidates)
-    for name in sorted({owner[i] for i in candidates}):
+    owners = {owner[i] for i in candidates}
+    # a dotted path naming a symbol (``TextWrapper.fill``) says which symbol, as a name does; one naming
+    # none (``sys.ps1``) is what the question asks about
+    paths = {
+        t
+        for chain in _CHAIN.findall(query)
+        if re.split(r"\.|::", chain)[-1] in {re.split(r"\.|::", o)[-1] for o in owners if o}
+        for t in terms(chain.replace("::", " ").replace(".", " "))
+    }
+    for name in sorted(owners):
         # a symbol's own name says which symbol, not which of its lines (every recursion holds it); the
         # name of another symbol the question names is a word of the question like any other
-        own = set(terms(name.replace("::", ".").replace(".", " ")))
-        wanted = " ".join(t for t in terms(query) if t not in own)
+        own = set(terms(name.replace("::", ".").replace(".", " "))) | paths
+        # a compound term (``textwrapper.fill``) goes with its parts: BM25 splits it again
+        wanted = " ".join(t for t in terms(query) if t not in own and own.isdisjoint(terms(t)))
         if not wanted:
             continue
         for k, score in enumerate(bm25.scores(wanted)):
