@@ -36,7 +36,7 @@ about and the excerpt keeps it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from headroom.compressors.code._document import Document
 from headroom.compressors.code._order import named
@@ -53,7 +53,6 @@ NOTE = (
 _TIES = 3  # lines tied with the best that stay with it
 _DECORATOR = re.compile(r"^\s*@")
 _CHAIN = re.compile(r"[A-Za-z_$][\w$]*(?:(?:\.|::)[A-Za-z_$][\w$]*)+")
-_WORD = re.compile(r"\w")
 _COMMENT = re.compile(r"^\s*(?:#|//|/\*|\*)")
 
 
@@ -171,7 +170,8 @@ def excerpt(doc: Document, ctx: PieceContext, target: int) -> Compressed | None:
             return None  # not even the best line and its mark
     if not kept:
         return None
-    for line in _context(doc, kept):
+    asked = [line for line in [*best, *(candidates[k] for k in ranked)] if line in kept]
+    for line in _context(doc, list(dict.fromkeys(asked)), kept):
         if spent + cost(line) + mark.cost(kept | {line}) > room:
             break
         kept.add(line)
@@ -206,19 +206,18 @@ def _head(doc: Document, start: int, symbol: Symbol) -> int:
     return start + symbol.signature[0]
 
 
-def _context(doc: Document, kept: set[int]) -> list[int]:
-    """Lines next to the kept ones, nearest first (above before below at the same distance); blank lines
-    and lines without a word (a docstring's quotes, a closing brace) are left out: each would split the
-    mark's ranges for nothing."""
-    out: list[int] = []
+def _context(doc: Document, around: list[int], kept: set[int]) -> Iterator[int]:
+    """Lines next to the lines asked about (``around``, the best first), nearest first, above before
+    below at the same distance, out to the whole file (a long item keeps what its room holds of the
+    code around its matching lines). Blank lines are context too: one left out between two kept lines
+    would add a range to the mark."""
     seen = set(kept)
-    for distance in range(1, 41):
-        for line in sorted(kept):
+    for distance in range(1, len(doc.lines)):
+        for line in around:
             for near in (line - distance, line + distance):
-                if 0 <= near < len(doc.lines) and near not in seen and _WORD.search(doc.lines[near]):
+                if 0 <= near < len(doc.lines) and near not in seen:
                     seen.add(near)
-                    out.append(near)
-    return out
+                    yield near
 
 
 class _Mark:
