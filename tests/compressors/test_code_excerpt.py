@@ -96,3 +96,19 @@ def test_an_ast_grep_language_too() -> None:
 
 def test_no_question_no_excerpt() -> None:
     assert compress(TEXTWRAP, "", 60) is None
+
+
+UNDERSCORE = (Path(__file__).parent.parent / "fixtures" / "code_underscore_umd.js").read_text()
+DEBOUNCE = "Where does debounce in underscore.js check immediate?"
+
+
+@pytest.mark.parametrize("share", [0.10, 0.25])
+def test_a_file_that_is_one_item_keeps_the_matching_lines_and_spends_its_room(share: float) -> None:
+    """underscore.js (Debian's libjs-underscore, 68 KB) is one UMD wrapper: no skeleton fits, and the
+    compressor answered None, so the generic cut sent the file's head. Now the asked-for lines, the
+    signature of ``debounce`` and the code around them fill the room."""
+    target = int(COUNTER.count(UNDERSCORE) * share)
+    text = _the_excerpt(UNDERSCORE, DEBOUNCE, target, '{"path": "underscore.js"}')
+    assert "  function debounce(func, wait, immediate) {\n" in text
+    assert "        if (!immediate) result = func.apply(context, args);\n" in text
+    assert COUNTER.count(text) >= 0.9 * (target - COUNTER.count(make_handle(UNDERSCORE)) - 2)
