@@ -23,7 +23,8 @@ read was numbered:
    and below the kept ones, nearest first, while the room holds.
 
 Candidates are the lines of the symbols the question names (their bodies,
-not their signatures), or every line when it names none. Everything else is
+not their head lines), or every line when it names none: a named declaration
+with no body (a C prototype) has none, and its excerpt is its head line. Everything else is
 one mark listing every range it stands for (``[…118 lines 1-24,26-56,58-122]``,
 grammar version 2's summary mark), on the line of the first gap. The excerpt
 is text, not code that parses (a body without its blocks' headers does not);
@@ -65,8 +66,11 @@ def asked_lines(doc: Document, query: str | None, tool_args: str | None) -> tupl
 
 
 def best_lines(doc: Document, query: str | None, tool_args: str | None) -> list[int]:
-    """The lines that match the question best (up to ``_TIES`` tied), in the piece's order."""
-    candidates, scores, _ = asked_lines(doc, query, tool_args)
+    """The lines of the symbols the question names that match it best (up to ``_TIES`` tied), in the
+    piece's order; none when it names no symbol (a skeleton is then not judged by one line of a file)."""
+    candidates, scores, named_heads = asked_lines(doc, query, tool_args)
+    if not named_heads:
+        return []
     top = max(scores, default=0.0)
     return [line for line, score in zip(candidates, scores) if top > 0 and score >= top - 1e-9][:_TIES]
 
@@ -93,7 +97,7 @@ def _asked(doc: Document, query: str | None, tool_args: str | None) -> tuple[lis
             # a long parameter list's other lines are candidates: the question may ask about a parameter
             for i in range(head - start + 1, symbol.last + 1):
                 owner.setdefault(start + i, symbol.name)
-    if not owner:
+    if not owner and not signatures:  # a question that names no symbol: any line may be the one
         owner = dict.fromkeys(everything, "")
     candidates = sorted(set(owner) - signatures)
     if not candidates:
