@@ -59,7 +59,7 @@ _COMMENT = re.compile(r"^\s*(?:#|//|/\*|\*)")
 
 def asked_lines(doc: Document, query: str | None, tool_args: str | None) -> tuple[list[int], list[float], set[int]]:
     """The candidate lines of the piece (piece line indexes), their scores against the query, and the
-    signature lines of the symbols the question names (kept even when no line of theirs matches)."""
+    whole signatures of the symbols the question names (kept when no line of theirs matches)."""
     if (query, tool_args) not in doc.asked:
         doc.asked[query, tool_args] = _asked(doc, query, tool_args)
     return doc.asked[query, tool_args]
@@ -80,7 +80,8 @@ def _asked(doc: Document, query: str | None, tool_args: str | None) -> tuple[lis
     if not query:
         return [], [], set()
     owner: dict[int, str] = {}  # candidate line -> the name of the named symbol it belongs to ("" for none)
-    signatures: set[int] = set()
+    signatures: set[int] = set()  # the named symbols' head lines
+    whole: set[int] = set()  # and their whole signatures
     everything: list[int] = []
     for index, outline in enumerate(doc.outlines):
         if outline is None:
@@ -92,6 +93,8 @@ def _asked(doc: Document, query: str | None, tool_args: str | None) -> tuple[lis
         for symbol in sorted(asked, key=lambda s: -s.first):  # the innermost first: a line is its symbol's
             head = _head(doc, start, symbol)
             signatures.add(head)
+            if symbol.kind != "class" or not leaves:  # a declaration's whole signature, its decorators aside
+                whole.update(range(head, start + symbol.signature[1] + 1))
             if leaves and symbol.kind == "class":
                 continue  # ``TextWrapper.fill`` asks about ``fill``: its class is where it lives
             # a long parameter list's other lines are candidates: the question may ask about a parameter
@@ -101,7 +104,7 @@ def _asked(doc: Document, query: str | None, tool_args: str | None) -> tuple[lis
         owner = dict.fromkeys(everything, "")
     candidates = sorted(set(owner) - signatures)
     if not candidates:
-        return [], [], signatures
+        return [], [], whole
     bare = {i: _bare(doc, i) for i in candidates}  # without a numbered read's line number
     bm25 = BM25([bare[i] for i in candidates])
     scores = [0.0] * len(candidates)
@@ -127,7 +130,7 @@ def _asked(doc: Document, query: str | None, tool_args: str | None) -> tuple[lis
                 # a comment says what the code does; the code is what is asked about (a comment that
                 # repeats the word, ``# deal with STAR fixed STAR``, outranked the lines using it)
                 scores[k] = score / 2 if _COMMENT.match(bare[candidates[k]]) else score
-    return candidates, scores, signatures
+    return candidates, scores, whole
 
 
 def _bare(doc: Document, line: int) -> str:
@@ -140,7 +143,7 @@ def _bare(doc: Document, line: int) -> str:
 def excerpt(doc: Document, ctx: PieceContext, target: int) -> Compressed | None:
     """The excerpt within ``target`` tokens (the handle the core writes reserved), or None when the
     question asks for no line, or not even its best line fits."""
-    candidates, scores, named_signatures = asked_lines(doc, ctx.query, ctx.tool_args)
+    candidates, scores, named_signatures = asked_lines(doc, ctx.query, ctx.tool_args)  # whole signatures
     ranked = sorted((k for k in range(len(candidates)) if scores[k] > 0), key=lambda k: (-scores[k], candidates[k]))
     if not ranked and not named_signatures:
         return None
@@ -148,8 +151,12 @@ def excerpt(doc: Document, ctx: PieceContext, target: int) -> Compressed | None:
     units: list[list[int]] = [[line] for line in best]
     for line in best or sorted(named_signatures)[:1]:
         units.extend([s] for s in _signatures(doc, line))
-    if not best:
-        units.append([line for line in sorted(named_signatures) if not _DECORATOR.match(doc.lines[line])])
+    if not best:  # no line matches beyond the name: the named declarations, each whole (a C prototype)
+        for line in sorted(named_signatures):
+            if units and units[-1] and units[-1][-1] == line - 1:
+                units[-1].append(line)
+            else:
+                units.append([line])
     for k in ranked[len(best) :]:
         units.append([candidates[k]])
         units.extend([s] for s in _signatures(doc, candidates[k])[:1])
