@@ -66,11 +66,9 @@ def asked_lines(doc: Document, query: str | None, tool_args: str | None) -> tupl
 
 
 def best_lines(doc: Document, query: str | None, tool_args: str | None) -> list[int]:
-    """The lines of the symbols the question names that match it best (up to ``_TIES`` tied), in the
-    piece's order; none when it names no symbol (a skeleton is then not judged by one line of a file)."""
-    candidates, scores, named_heads = asked_lines(doc, query, tool_args)
-    if not named_heads:
-        return []
+    """The lines that match the question best (up to ``_TIES`` tied), in the piece's order: of the
+    symbols it names, or of the whole file when it names none."""
+    candidates, scores, _ = asked_lines(doc, query, tool_args)
     top = max(scores, default=0.0)
     return [line for line, score in zip(candidates, scores) if top > 0 and score >= top - 1e-9][:_TIES]
 
