@@ -74,8 +74,8 @@ def best_lines(doc: Document, query: str | None, tool_args: str | None) -> list[
 
 
 def _asked(doc: Document, query: str | None, tool_args: str | None) -> tuple[list[int], list[float], set[int]]:
-    query = without_call_names(query, tool_args)
-    if not query:
+    whole_query, query = query, without_call_names(query, tool_args)
+    if not query or not whole_query:
         return [], [], set()
     owner: dict[int, str] = {}  # candidate line -> the name of the named symbol it belongs to ("" for none)
     signatures: set[int] = set()  # the named symbols' head lines
@@ -86,7 +86,8 @@ def _asked(doc: Document, query: str | None, tool_args: str | None) -> tuple[lis
             continue
         start = doc.chunks[index].start
         everything.extend(range(start, start + len(doc.chunks[index].lines)))
-        asked = [outline.symbols[k] for k in named(outline.symbols, query)]
+        # named by the question whole: ``compile`` in py_compile.py names the function (``_order.named``)
+        asked = [outline.symbols[k] for k in named(outline.symbols, whole_query)]
         leaves = [s for s in asked if s.kind != "class"]
         for symbol in sorted(asked, key=lambda s: -s.first):  # the innermost first: a line is its symbol's
             head = _head(doc, start, symbol)
