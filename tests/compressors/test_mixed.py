@@ -57,16 +57,16 @@ def check(text: str, out: Compressed, hr: Headroom | None = None, handle: str | 
     totals: Counter[str] = Counter()
     for marker in markers:
         totals[marker.unit] += marker.count
-        if marker.unit == "lines":
-            first, last = marker.span or (0, 0)
-            assert last - first + 1 == marker.count and last <= len(split_lines(text))
+        if marker.unit == "lines":  # a summary mark (a code excerpt's) lists several ranges
+            spans = marker.spans or ((0, 0),)
+            assert sum(b - a + 1 for a, b in spans) == marker.count and spans[-1][1] <= len(split_lines(text))
         if marker.unit == "chars":
             first, last = marker.span or (0, 0)
             assert last - first + 1 == marker.count and last <= len(text)
             if hr is not None:
                 assert hr.retrieve(handle, chars=(first, last)) == text[first - 1 : last]
     assert totals == Counter(out.omitted)
-    covered = {n for m in markers if m.unit == "lines" for n in range(m.span[0], m.span[1] + 1)} if markers else set()
+    covered = {n for m in markers if m.unit == "lines" for a, b in m.spans for n in range(a, b + 1)}
     position = 0
     for section in split_sections(text) or []:  # a fence line stays, in order, unless a marker took its block
         line = text[section.start : section.end]
