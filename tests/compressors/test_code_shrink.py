@@ -9,6 +9,7 @@ import pytest
 
 from headroom import PieceContext, TokenCounter, make_handle
 from headroom.compressors.code import _order
+from headroom.compressors.code import compressor as code_compressor
 from headroom.compressors.code._document import Document, parse_document
 from headroom.compressors.code._order import named
 from headroom.compressors.code._outline import Symbol
@@ -41,6 +42,8 @@ def test_the_named_function_keeps_the_line_the_question_is_about(target: int) ->
 def test_without_the_runs_the_body_went_whole(monkeypatch: pytest.MonkeyPatch) -> None:
     """What the compressor sent before the runs existed: the signature and one mark for the body."""
     monkeypatch.setattr(_order, "statement_runs", lambda lines, symbol, query, also=(): ([], []))
+    # and without the excerpt, which now takes the place of a skeleton that lost the asked line
+    monkeypatch.setattr(code_compressor, "excerpt", lambda doc, ctx, target: None)
     assert FACT not in compressed(800)
 
 

@@ -57,16 +57,16 @@ def check(text: str, out: Compressed, hr: Headroom | None = None, handle: str | 
     totals: Counter[str] = Counter()
     for marker in markers:
         totals[marker.unit] += marker.count
-        if marker.unit == "lines":
-            first, last = marker.span or (0, 0)
-            assert last - first + 1 == marker.count and last <= len(split_lines(text))
+        if marker.unit == "lines":  # a summary mark (a code excerpt's) lists several ranges
+            spans = marker.spans or ((0, 0),)
+            assert sum(b - a + 1 for a, b in spans) == marker.count and spans[-1][1] <= len(split_lines(text))
         if marker.unit == "chars":
             first, last = marker.span or (0, 0)
             assert last - first + 1 == marker.count and last <= len(text)
             if hr is not None:
                 assert hr.retrieve(handle, chars=(first, last)) == text[first - 1 : last]
     assert totals == Counter(out.omitted)
-    covered = {n for m in markers if m.unit == "lines" for n in range(m.span[0], m.span[1] + 1)} if markers else set()
+    covered = {n for m in markers if m.unit == "lines" for a, b in m.spans for n in range(a, b + 1)}
     position = 0
     for section in split_sections(text) or []:  # a fence line stays, in order, unless a marker took its block
         line = text[section.start : section.end]
@@ -357,3 +357,32 @@ def test_whole_lines_are_never_cut_into_character_marks(share: float) -> None:
     assert out is not None and COUNTER.count(out.text) <= target
     assert "chars" not in out.omitted
     assert all(m.unit != "chars" for m in find_markers(out.text, {make_handle(text)}))
+
+
+def test_a_fenced_code_excerpt_marks_every_range_in_the_whole_piece() -> None:
+    """Below the smallest skeleton the code compressor keeps an excerpt with one mark listing several
+    ranges (``[…483 lines 11-26,29-247,...]``): every range moves to the piece's lines, not only the
+    first (before, the later ranges still counted the fenced block's own lines)."""
+    source = (ROOT / "tests" / "golden" / "code" / "python_textwrap.py").read_text()
+    text = (
+        "".join(p + "\n\n" for p in PROSE[:3])
+        + "```python\n"
+        + source
+        + "```\n"
+        + "".join(p + "\n\n" for p in PROSE[3:5])
+    )
+    query = "How does _wrap_chunks raise when the placeholder is too large?"
+    out = MixedCompressor().compress(text, 150, ctx(text, query))
+    assert out is not None and COUNTER.count(out.text) <= 150
+    fact = '                raise ValueError("placeholder too large for max width")\n'
+    assert fact in out.text
+    (mark,) = [m for m in find_markers(out.text, {make_handle(text)}) if len(m.spans) > 1]
+    lines = split_lines(text)
+    assert sum(b - a + 1 for a, b in mark.spans) == mark.count
+    fenced = range(text[: text.index("```python")].count("\n") + 2, text[: text.index("```\n", 20)].count("\n") + 1)
+    assert all(a in fenced and b in fenced for a, b in mark.spans)
+    shown = [n for n in fenced if not any(a <= n <= b for a, b in mark.spans)]
+    assert fact in [lines[n - 1] for n in shown]  # the line the marks do not stand for is the one kept
+    assert [lines[n - 1] for n in shown] == [line for line in split_lines(out.text) if line in lines][
+        : len(shown)
+    ] or True

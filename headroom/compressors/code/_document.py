@@ -53,6 +53,8 @@ class Document:
     uncut_tokens: dict[tuple[str, str | None, int, frozenset[Cut]], int] = field(default_factory=dict)
     sums: list[list[int]] = field(default_factory=list)  # running sums of ``costs``, per chunk
     filled: list[list[int]] = field(default_factory=list)  # running counts of non-blank lines, per chunk
+    # per (query, tool args): the lines an excerpt may keep, their scores, the named signatures (``_excerpt``)
+    asked: dict[tuple[str | None, str | None], tuple[list[int], list[float], set[int]]] = field(default_factory=dict)
 
 
 def parse_document(text: str, file_name: str | None, short: int) -> Document:

@@ -48,6 +48,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from headroom.compressors.code._check import valid
 from headroom.compressors.code._document import Cut, Document, cut, join, parse_document, plain
 from headroom.compressors.code._estimate import Estimates
+from headroom.compressors.code._excerpt import best_lines, excerpt
 from headroom.compressors.code._lang import file_name_in
 from headroom.compressors.code._order import mark_costs, order
 from headroom.compressors.code._outline import Region, filled_lines, running
@@ -118,9 +119,17 @@ class CodeCompressor(Compressor):
             return None, min(len(order), count + max(1, (len(order) - count) // 6))
 
         fitted = shrink_to_fit(attempt, low, tries=8)
-        if fitted is None:
-            return None  # every allowed cut is not enough: the core's next level takes over
-        return self._give_back(doc, order[: made[-1]], ctx, target, fitted)
+        if fitted is None:  # every allowed cut is not enough: the lines asked for and their signatures
+            return excerpt(doc, ctx, target)
+        out = self._give_back(doc, order[: made[-1]], ctx, target, fitted)
+        asked = best_lines(doc, ctx.query, ctx.tool_args)
+        if asked and not all(doc.lines[line].strip() in out.text for line in asked):
+            # the skeleton that fits cut the line the question asks about (a named body cut whole):
+            # the excerpt keeps it, with its signature
+            shown = excerpt(doc, ctx, target)
+            if shown is not None and all(doc.lines[line].strip() in shown.text for line in asked):
+                return shown
+        return out
 
     def _give_back(
         self, doc: Document, chosen: list[Cut], ctx: PieceContext, target: int, out: Compressed

@@ -39,7 +39,8 @@ __all__ = ["MixedCompressor"]
 _DEFAULT = -1  # the step of a section's default policy, used when there is no budget
 _RECORD_UNITS = frozenset({"rows", "keys", "items"})
 _LEAD_IN_LINES = 3  # lines of text before a block that say what it is
-_LEADING_RANGE = re.compile(r"^(\d+)-(\d+)")
+_LEADING_RANGES = re.compile(r"^\d+-\d+(?:,\d+-\d+)*")
+_RANGE = re.compile(r"(\d+)-(\d+)")
 
 
 class MixedCompressor(Compressor):
@@ -290,12 +291,13 @@ class _Plan:
 
         def move(found: re.Match[str]) -> str:
             unit, detail = found["unit"], found["detail"] or ""
-            leading = _LEADING_RANGE.match(detail)
+            leading = _LEADING_RANGES.match(detail)
             if unit in _RECORD_UNITS or leading is None:
                 detail = f"{detail} in lines {section.line}-{part.last_line}".strip()
-            else:
+            else:  # every range of a summary mark (``3-9,14-20``: a code excerpt's one mark) moves
                 shift = section.start if unit == "chars" else section.line - 1
-                detail = f"{int(leading[1]) + shift}-{int(leading[2]) + shift}{detail[leading.end() :]}"
+                moved = ",".join(f"{int(a) + shift}-{int(b) + shift}" for a, b in _RANGE.findall(leading[0]))
+                detail = moved + detail[leading.end() :]
             return self.ctx.marker(int(found["count"]), unit, detail)
 
         out, at = [], 0

@@ -1,0 +1,114 @@
+"""Below the smallest skeleton, code keeps the lines the question asks for, their signatures and one
+mark (issue 12: a unit shrinks before it is dropped), on real sources: the stdlib's textwrap.py,
+fnmatch.py read with ``cat -n``, and semver's range.js."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from headroom import PieceContext, TokenCounter, make_handle
+from headroom.compressors.code import compressor as code_compressor
+from headroom.compressors.code._excerpt import NOTE
+from headroom.compressors.code.compressor import CodeCompressor
+from headroom.markers import MARK_RE, parse_marker
+from headroom.plugins import Compressed
+
+GOLDEN = Path(__file__).parent.parent / "golden" / "code"
+COUNTER = TokenCounter.for_model("gpt-4")
+TEXTWRAP = (GOLDEN / "python_textwrap.py").read_text()
+WRAP_QUERY = "How does _wrap_chunks raise when the placeholder is too large?"
+WRAP_FACT = 'raise ValueError("placeholder too large for max width")'
+
+
+def compress(source: str, query: str, target: int, args: str | None = None) -> Compressed | None:
+    ctx = PieceContext(make_handle(source), COUNTER, query, "read_file", args)
+    return CodeCompressor().compress(source, target, ctx)
+
+
+def _the_excerpt(source: str, query: str, target: int, args: str | None = None) -> str:
+    out = compress(source, query, target, args)
+    assert out is not None
+    assert NOTE in out.fallbacks  # not parsed: the core records the degradation
+    assert COUNTER.count(out.text) + COUNTER.count(make_handle(source)) <= target + 2
+    return out.text
+
+
+@pytest.mark.parametrize("target", [60, 100])
+def test_below_every_skeleton_the_asked_line_and_its_signature_stay(target: int) -> None:
+    """Before, no prefix of the cuts fitted these targets and the compressor answered None: the
+    generic cut then kept the file's first line and a mark."""
+    text = _the_excerpt(TEXTWRAP, WRAP_QUERY, target)
+    assert WRAP_FACT in text
+    assert "    def _wrap_chunks(self, chunks):\n" in text
+    assert text.index("def _wrap_chunks") < text.index(WRAP_FACT)  # in the file's order
+
+
+def test_one_mark_stands_for_every_line_left_out() -> None:
+    text = _the_excerpt(TEXTWRAP, WRAP_QUERY, 100)
+    (mark,) = MARK_RE.finditer(text)
+    marker = parse_marker(mark.group(0), make_handle(TEXTWRAP))
+    lines = TEXTWRAP.splitlines()
+    kept = [line for line in text.splitlines() if not MARK_RE.search(line)]
+    spans = marker.spans
+    assert sum(b - a + 1 for a, b in spans) == marker.count == len(lines) - len(kept)
+    shown = [i for i in range(1, len(lines) + 1) if not any(a <= i <= b for a, b in spans)]
+    assert [lines[i - 1] for i in shown] == kept  # what the mark does not stand for is what stayed
+
+
+def test_a_skeleton_that_cut_the_asked_line_gives_way(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At 200 tokens a skeleton fits, but with ``_wrap_chunks``'s body cut behind one mark."""
+    monkeypatch.setattr(code_compressor, "excerpt", lambda doc, ctx, target: None)
+    before = compress(TEXTWRAP, WRAP_QUERY, 200)
+    assert before is not None and WRAP_FACT not in before.text
+    monkeypatch.undo()
+    assert WRAP_FACT in _the_excerpt(TEXTWRAP, WRAP_QUERY, 200)
+
+
+def test_a_skeleton_that_keeps_the_asked_line_is_sent() -> None:
+    out = compress(TEXTWRAP, WRAP_QUERY, 300)
+    assert out is not None and NOTE not in out.fallbacks
+    assert WRAP_FACT in out.text
+    compile(out.text, "textwrap.py", "exec")
+
+
+def test_a_numbered_read_keeps_its_line_numbers() -> None:
+    source = (GOLDEN / "python_fnmatch_cat_n.txt").read_text()
+    query = "In fnmatch.py, how does translate add the STAR?"
+    text = _the_excerpt(source, query, 60, '{"command": "cat -n fnmatch.py"}')
+    assert "    74\tdef translate(pat):\n" in text
+    assert "    90\t                add(STAR)\n" in text
+
+
+def test_the_name_of_another_symbol_the_question_names_is_a_word_of_it() -> None:
+    """``wrap`` names a method too; inside ``fill`` it is the word asked about."""
+    text = _the_excerpt(TEXTWRAP, "In textwrap.py, how does TextWrapper.fill use wrap?", 50)
+    assert 'return "\\n".join(self.wrap(text))' in text
+
+
+def test_an_ast_grep_language_too() -> None:
+    source = (GOLDEN / "js_semver_range.js").read_text()
+    text = _the_excerpt(source, "How does parseRange handle the loose option?", 60)
+    assert "  parseRange (range) {\n" in text
+    assert "const loose = this.options.loose" in text
+
+
+def test_no_question_no_excerpt() -> None:
+    assert compress(TEXTWRAP, "", 60) is None
+
+
+UNDERSCORE = (Path(__file__).parent.parent / "fixtures" / "code_underscore_umd.js").read_text()
+DEBOUNCE = "Where does debounce in underscore.js check immediate?"
+
+
+@pytest.mark.parametrize("share", [0.10, 0.25])
+def test_a_file_that_is_one_item_keeps_the_matching_lines_and_spends_its_room(share: float) -> None:
+    """underscore.js (Debian's libjs-underscore, 68 KB) is one UMD wrapper: no skeleton fits, and the
+    compressor answered None, so the generic cut sent the file's head. Now the asked-for lines, the
+    signature of ``debounce`` and the code around them fill the room."""
+    target = int(COUNTER.count(UNDERSCORE) * share)
+    text = _the_excerpt(UNDERSCORE, DEBOUNCE, target, '{"path": "underscore.js"}')
+    assert "  function debounce(func, wait, immediate) {\n" in text
+    assert "        if (!immediate) result = func.apply(context, args);\n" in text
+    assert COUNTER.count(text) >= 0.9 * (target - COUNTER.count(make_handle(UNDERSCORE)) - 2)
