@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import accumulate
 
-from headroom.compressors.prose._near import Seen, rarest
+from headroom.compressors.prose._near import Rarest, Seen, rarest
 from headroom.compressors.prose._units import Document, segment
 from headroom.plugins import PieceContext, split_lines
 from headroom.relevance import BM25, defines, matches, terms, without_call_names
@@ -46,7 +46,7 @@ class Profile:
     order: list[int]  # units, best first
     matched: list[frozenset[str]]  # the question's terms and literals each unit holds
     words: list[frozenset[str]]  # the terms of each unit, for near-duplicates
-    rarest: list[frozenset[str]]  # per unit, the rarest words a near-duplicate must share (``rarest``)
+    rarest: Rarest  # per unit, the rarest words a near-duplicate must share (``rarest``)
     terms: list[str]  # per unit, the option it is the entry of (``-s``, ``--all``), or ""
     layout: Layout
     seen: Seen  # the units any choice has kept, and which of them each checked unit nearly repeats
