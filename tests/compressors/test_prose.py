@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from headroom import MARKER_RE, Headroom, MemoryStore, PieceContext, TokenCounter, find_markers, make_handle
 from headroom.compressors.base import split_lines
-from headroom.compressors.prose._profile import build_profile
+from headroom.compressors.prose._profile import _entry_rest, build_profile
 from headroom.compressors.prose._select import choose
 from headroom.compressors.prose._units import segment
 from headroom.compressors.prose.compressor import ProseCompressor, is_heading
@@ -416,4 +416,29 @@ def test_an_entry_of_several_option_lines_keeps_them_with_the_first_line_under_t
     out = ProseCompressor().compress(original, 60, ctx)
     assert out is not None and COUNTER.count(out.text) <= 60
     assert "       --host=host\n           Specifies the host name of the machine on which the server is\n" in out.text
+    check(original, out.text, dict(out.omitted))
+
+
+def test_the_rest_of_the_entry_defining_an_asked_option_ranks_with_it() -> None:
+    # issue 12: elfedit's --input-mach lists the machine types in a second paragraph of its entry,
+    # indented under the option; it holds none of the question's words, so lines elsewhere that
+    # mention --input-mach (the SYNOPSIS, --output-mach's "the same as --input-mach") outranked it
+    # and no room up to 400 tokens kept it; the entry ends at the next option, at the head's column
+    original = (GOLDEN / "man_elfedit.txt").read_text()
+    query = "What does the --input-mach option of elfedit do?"
+    ctx = PieceContext(make_handle(original), COUNTER, query, "run_shell", '{"cmd": "man 1 elfedit"}')
+    profile = build_profile(original, ctx)
+    bodies = [original[u.start : u.end].strip() for u in profile.doc.units]
+    head = next(i for i, body in enumerate(bodies) if body.startswith("--input-mach=machine"))
+    rest = [bodies[i] for i in _entry_rest(profile.doc, head)]
+    assert rest == [
+        "--input-mach isn't specified, it will match any ELF machine types.",
+        "The supported ELF machine types are, i386, IAMCU, L1OM, K1OM and\n           x86-64.",
+    ]
+    out = ProseCompressor().compress(original, 200, ctx)
+    assert out is not None and COUNTER.count(out.text) <= 200
+    assert (
+        "       --input-mach=machine\n           Set the matching input ELF machine type to machine.  If\n" in out.text
+    )
+    assert "           The supported ELF machine types are, i386, IAMCU, L1OM, K1OM and\n" in out.text
     check(original, out.text, dict(out.omitted))

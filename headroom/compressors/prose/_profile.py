@@ -191,6 +191,7 @@ def _scores(doc: Document, query: str | None, unit_terms: list[list[str]]) -> li
     raw = BM25(texts, b=0.5, tokenized=tokenized).scores(query)
     top = max(raw, default=0.0) or 1.0
     scores = [0.0] * len(doc.units)
+    entries: list[int] = []  # units that define an option the question names
     for k, (number, unit) in enumerate(items):
         if unit < 0:
             continue
@@ -199,7 +200,41 @@ def _scores(doc: Document, query: str | None, unit_terms: list[list[str]]) -> li
         scores[unit] = (raw[k] + 0.5 * lead_in) / top
         if defines(query, texts[k]):  # the entry of an option list that defines the option asked about
             scores[unit] += 1.0
+            entries.append(unit)
+    for rest in dict.fromkeys(rest for unit in entries for rest in _entry_rest(doc, unit)):
+        scores[rest] += _ENTRY_REST  # once each, however many entry heads it follows
     return scores
+
+
+_ENTRY_REST = 0.5  # what the rest of the entry defining an asked-for option adds: under its head's +1
+
+
+def _entry_rest(doc: Document, head: int) -> list[int]:
+    """The units after an option's entry head that are still its description: those that start at a
+    deeper column than the head, in its block and in the blocks after it (a description's later
+    paragraphs, set apart by blank lines), up to the next unit at the head's column or a heading.
+
+    A question naming an option asks what the whole entry says: elfedit's ``--input-mach`` lists
+    the machine types in a second paragraph, which held none of the question's words and lost to
+    lines elsewhere that did (issue 12); the next option, at the head's column, ends the entry."""
+    text, starts = doc.text, doc.line_starts
+
+    def column(offset: int) -> int:
+        return offset - starts[doc.line_of(offset)]
+
+    edge = column(doc.units[head].start)
+    rest: list[int] = []
+    for number in range(doc.units[head].block, len(doc.blocks)):
+        block = doc.blocks[number]
+        if block.kind == "heading":
+            break
+        for unit in block.units:
+            if unit <= head:
+                continue
+            if column(doc.units[unit].start) <= edge or not text[doc.units[unit].start : doc.units[unit].end].strip():
+                return rest
+            rest.append(unit)
+    return rest
 
 
 def with_header(doc: Document, index: int) -> list[tuple[int, int]]:
