@@ -113,7 +113,9 @@ def build_profile(text: str, ctx: PieceContext) -> Profile:
             open_headings.append(number)
         sections.extend([tuple(open_headings)] * len(block.units))
     opening = set([i for i, b in enumerate(doc.blocks) if b.units][:_OPENING])
-    unit_terms = [terms(body) for body in bodies]  # read once: near-duplicates, BM25 and matches share it
+    unit_terms = [
+        _terms(text, u.start, u.end) for u in doc.units
+    ]  # read once: near-duplicates, BM25 and matches share it
     scores = _scores(doc, without_call_names(ctx.query, ctx.tool_args, _title(doc)), unit_terms)
 
     def rank(index: int) -> tuple[float, int]:
@@ -151,6 +153,26 @@ def build_profile(text: str, ctx: PieceContext) -> Profile:
 
 
 _TERM = re.compile(r"\s*(--?[A-Za-z0-9][\w-]*)")
+# a word hyphenated across a line break, as man renders it: "car‐" then "riage" on the next line
+_BROKEN = re.compile(r"([A-Za-z]+)[‐-]\n[ \t]*([a-z]+)")
+
+
+def _terms(text: str, start: int, end: int) -> list[str]:
+    """The terms of ``text[start:end]`` (``relevance.terms``), and the words man hyphenated across
+    two lines whole, a word broken at the unit's first or last line included.
+
+    A man page breaks long words at line ends ("types a car‐" / "riage return", "pro‐" /
+    "vides"), so a question asking about "carriage" found only "car" and "riage", and no unit held
+    it (issue 12). The halves stay terms too: a reader may quote the line as printed."""
+    found = terms(text[start:end])
+    low, high = max(0, start - _REACH), end + _REACH
+    if "‐\n" in text[low:high] or "-\n" in text[low:high]:
+        joined = [m[1] + m[2] for m in _BROKEN.finditer(text, low, high) if m.start(1) < end and m.end(2) > start]
+        found += terms(" ".join(joined))
+    return found
+
+
+_REACH = 40  # characters looked at beyond a unit's edges for a word broken across them
 
 
 def _term_of(body: str) -> str:
