@@ -42,7 +42,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property, lru_cache
-from itertools import takewhile
+from itertools import chain, takewhile
 from typing import Any
 
 __all__ = [
@@ -118,10 +118,8 @@ _NUMBER = re.compile(r"\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*")
 
 def terms(text: str) -> list[str]:
     """Lowercased search terms of ``text``: words and identifier parts, stop words removed."""
-    out: list[str] = []
-    for word in _WORD.findall(text):
-        out.extend(_split(word))
-    return out
+    # one pass in C over the memoized words (issue 14): a Python loop extending per word was most of it
+    return list(chain.from_iterable(map(_split, _WORD.findall(text))))
 
 
 @lru_cache(maxsize=65_536)
@@ -461,8 +459,21 @@ def without_call_names(query: str | None, tool_args: str | None, title: str | No
         found = terms(word)
         return bool(found) and (found[0] in names or set(found[1:] or found) <= names)
 
-    rest = [word for word in query.split() if not names_the_source(word)]
+    rest: list[str] = []
+    named = False  # the word before was a name of the source
+    for word in query.split():
+        # a document noun right after a name ("the png man page", "the Size and Alignment page")
+        # names the document too: "page" ranked png's "This man page: Glenn Randers-Pehrson" third
+        if names_the_source(word) or (named and word.lower().strip("?.,:;!'\"") in _DOCUMENT_NOUNS):
+            named = True
+            continue
+        named = False
+        rest.append(word)
     return " ".join(rest) if terms(" ".join(rest)) else query
+
+
+# nouns a question names a document by, after its name: dropped with the name (``without_call_names``)
+_DOCUMENT_NOUNS = frozenset("page pages manpage manual file files doc docs documentation readme".split())
 
 
 def _call_names(tool_args: str) -> frozenset[str]:

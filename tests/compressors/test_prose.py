@@ -11,12 +11,12 @@ from hypothesis import strategies as st
 
 from headroom import MARKER_RE, Headroom, MemoryStore, PieceContext, TokenCounter, find_markers, make_handle
 from headroom.compressors.base import split_lines
-from headroom.compressors.prose._profile import build_profile
+from headroom.compressors.prose._profile import _entry_rest, build_profile
 from headroom.compressors.prose._select import choose
 from headroom.compressors.prose._units import segment
 from headroom.compressors.prose.compressor import ProseCompressor, is_heading
 from headroom.registry import Registry
-from headroom.relevance import defines
+from headroom.relevance import defines, without_call_names
 
 GOLDEN = Path(__file__).parent.parent / "golden" / "prose"
 COUNTER = TokenCounter.for_model("gpt-4")
@@ -417,3 +417,72 @@ def test_an_entry_of_several_option_lines_keeps_them_with_the_first_line_under_t
     assert out is not None and COUNTER.count(out.text) <= 60
     assert "       --host=host\n           Specifies the host name of the machine on which the server is\n" in out.text
     check(original, out.text, dict(out.omitted))
+
+
+def test_the_rest_of_the_entry_defining_an_asked_option_ranks_with_it() -> None:
+    # issue 12: elfedit's --input-mach lists the machine types in a second paragraph of its entry,
+    # indented under the option; it holds none of the question's words, so lines elsewhere that
+    # mention --input-mach (the SYNOPSIS, --output-mach's "the same as --input-mach") outranked it
+    # and no room up to 400 tokens kept it; the entry ends at the next option, at the head's column
+    original = (GOLDEN / "man_elfedit.txt").read_text()
+    query = "What does the --input-mach option of elfedit do?"
+    ctx = PieceContext(make_handle(original), COUNTER, query, "run_shell", '{"cmd": "man 1 elfedit"}')
+    profile = build_profile(original, ctx)
+    bodies = [original[u.start : u.end].strip() for u in profile.doc.units]
+    head = next(i for i, body in enumerate(bodies) if body.startswith("--input-mach=machine"))
+    rest = [bodies[i] for i in _entry_rest(profile.doc, head)]
+    assert rest == [
+        "--input-mach isn't specified, it will match any ELF machine types.",
+        "The supported ELF machine types are, i386, IAMCU, L1OM, K1OM and\n           x86-64.",
+    ]
+    out = ProseCompressor().compress(original, 200, ctx)
+    assert out is not None and COUNTER.count(out.text) <= 200
+    assert (
+        "       --input-mach=machine\n           Set the matching input ELF machine type to machine.  If\n" in out.text
+    )
+    assert "           The supported ELF machine types are, i386, IAMCU, L1OM, K1OM and\n" in out.text
+    check(original, out.text, dict(out.omitted))
+
+
+def test_a_document_noun_after_the_pages_name_is_no_ranking_word() -> None:
+    # issue 12: "What does the png man page say about patent-free and many?" ranked png's AUTHORS line
+    # "This man page: Glenn Randers-Pehrson, Cosmin Truta" above the line the question asks about: "png"
+    # and "man" name what the call read and were left out of the ranking, "page" after them was not
+    query = "What does the png man page say about patent-free and many?"
+    assert without_call_names(query, '{"cmd": "man 5 png"}') == "What does the say about patent-free and many?"
+    assert without_call_names("How does less scroll a page?", '{"cmd": "man less"}') == "How does scroll a page?"
+    title = "# Size and Alignment"
+    assert without_call_names("What does the Size and Alignment page say about types?", None, title) == (
+        "What does the and say about types?"
+    )
+
+
+def test_the_search_over_rooms_prefers_a_rendering_that_holds_the_best_match() -> None:
+    # issue 12: at 75 tokens the room of 75 kept png's outline in 64 tokens, rooms of 86-90 the line
+    # asked for in 64 tokens too, and the first of equal counts won; every fitting rendering the
+    # search sees is now ranked by whether it holds the best match, then by its tokens
+    original = (GOLDEN / "man_png.txt").read_text()
+    query = "What does the png man page say about patent-free and many?"
+    ctx = PieceContext(make_handle(original), COUNTER, query, "run_shell", '{"cmd": "man 5 png"}')
+    line = "       vides a patent-free replacement for GIF, and can also replace many com‐\n"
+    for target in range(64, 86):
+        out = ProseCompressor().compress(original, target, ctx)
+        assert out is not None and COUNTER.count(out.text) <= target
+        assert line in out.text, target
+        check(original, out.text, dict(out.omitted))
+
+
+def test_a_word_man_hyphenated_across_two_lines_is_found_whole() -> None:
+    # issue 12: man breaks long words at line ends ("types a car‐" / "riage return"), so "carriage"
+    # in a question found no unit of zmore's page: the line asked about was lost at rooms of 110-140
+    original = (GOLDEN / "man_zmore.txt").read_text()
+    query = "How does zmore handle a carriage return?"
+    ctx = PieceContext(make_handle(original), COUNTER, query, "run_shell", '{"cmd": "man 1 zmore"}')
+    profile = build_profile(original, ctx)
+    holding = [i for i, found in enumerate(profile.words) if "carriage" in found]
+    assert holding and profile.order[0] in holding
+    for target in (110, 120, 140):
+        out = ProseCompressor().compress(original, target, ctx)
+        assert out is not None and COUNTER.count(out.text) <= target
+        assert "riage return, one more line is displayed." in out.text, target
+        check(original, out.text, dict(out.omitted))

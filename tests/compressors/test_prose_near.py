@@ -50,3 +50,23 @@ def test_units_kept_for_earlier_targets_answer_later_checks_exactly(
         else:
             want = {o for o in kept if o != index and _near(units[index], units[o])}
             assert set(seen.near(index)) == want
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_WORDS, min_size=1, max_size=30), st.lists(st.integers(0, 29), max_size=40))
+def test_rarest_words_picked_on_demand_are_those_a_full_sort_picks(
+    units: list[frozenset[str]], asked: list[int]
+) -> None:
+    # issue 14: each unit's rarest words are picked when first asked, through one ranking of the
+    # terms; in any order of asking they are the words sorting each unit by (units holding, term) picks
+    shared: dict[str, int] = {}
+    for held in units:
+        for term in held:
+            shared[term] = shared.get(term, 0) + 1
+    want = [
+        frozenset(sorted(held, key=lambda t: (shared[t], t))[: int((1 - DUPLICATE) * len(held)) + 2]) for held in units
+    ]
+    rare = rarest(units)
+    for pick in asked:
+        assert rare[pick % len(units)] == want[pick % len(units)]
+    assert list(rare) == want and len(rare) == len(units)

@@ -12,21 +12,23 @@ clearly longer, or is the entry of another option (grep's ``-l`` and ``-L``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from itertools import chain
+from typing import TYPE_CHECKING, overload
 
 if TYPE_CHECKING:  # the profile and the selection read this module's index; imported for types only
     from headroom.compressors.prose._profile import Profile
     from headroom.compressors.prose._select import Selection
 
-__all__ = ["DUPLICATE", "SMALLEST", "Seen", "rarest", "repeats"]
+__all__ = ["DUPLICATE", "SMALLEST", "Rarest", "Seen", "rarest", "repeats"]
 
 DUPLICATE = 0.8  # word-set overlap above which a unit repeats one already kept
 SMALLEST = 8  # a unit of fewer distinct words is never taken for a repeat
 _LONGER = 1.25  # a near-duplicate this much longer than the kept one says more: it is kept too
 
 
-def rarest(words: list[frozenset[str]]) -> list[frozenset[str]]:
+def rarest(words: list[frozenset[str]]) -> Rarest:
     """Per unit, its rarest words, as many as a near-duplicate can miss plus two.
 
     Two units are near when they share more than 80% of the smaller one's words, so
@@ -36,15 +38,42 @@ def rarest(words: list[frozenset[str]]) -> list[frozenset[str]]:
     instead of every shared word, whose postings ("the", "a") list most units; each
     candidate is then checked exactly, so what is found is the same.
     """
-    seen: dict[str, int] = {}
-    for held in words:
-        for term in held:
-            seen[term] = seen.get(term, 0) + 1
-    out = []
-    for held in words:
-        size = int((1 - DUPLICATE) * len(held)) + 2
-        out.append(frozenset(sorted(held, key=lambda term: (seen[term], term))[:size]))
-    return out
+    return Rarest(words)
+
+
+class Rarest(Sequence[frozenset[str]]):
+    """``rarest``'s answer, each unit's words picked when first asked (issue 14).
+
+    Only the units a choice keeps or checks for a repeat are asked for (a few hundred of a 1 MB
+    text's eight thousand), and sorting every unit's words up front was a fifth of building a
+    long text's profile. Terms are ranked once by (units holding them, term), so a unit's words
+    sort by a dict look-up instead of a key built per word; the words picked are the same.
+    """
+
+    def __init__(self, words: list[frozenset[str]]) -> None:
+        self._words = words
+        shared = Counter(chain.from_iterable(words))
+        self._rank = {term: k for k, term in enumerate(sorted(shared, key=lambda term: (shared[term], term)))}
+        self._picked: dict[int, frozenset[str]] = {}
+
+    def __len__(self) -> int:
+        return len(self._words)
+
+    @overload
+    def __getitem__(self, index: int) -> frozenset[str]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[frozenset[str]]: ...
+
+    def __getitem__(self, index: int | slice) -> frozenset[str] | list[frozenset[str]]:
+        if isinstance(index, slice):
+            return [self[k] for k in range(len(self))[index]]
+        picked = self._picked.get(index)
+        if picked is None:
+            held = self._words[index]
+            size = int((1 - DUPLICATE) * len(held)) + 2
+            picked = self._picked[index] = frozenset(sorted(held, key=self._rank.__getitem__)[:size])
+        return picked
 
 
 class Seen:
@@ -60,7 +89,7 @@ class Seen:
 
     _FEW = 24  # units kept since a unit's last check, compared one by one up to this many
 
-    def __init__(self, words: list[frozenset[str]], rarest: list[frozenset[str]]) -> None:
+    def __init__(self, words: list[frozenset[str]], rarest: Sequence[frozenset[str]]) -> None:
         self.words, self.rarest = words, rarest
         self.kept: list[int] = []
         self.known: set[int] = set()

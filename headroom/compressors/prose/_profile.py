@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import accumulate
 
-from headroom.compressors.prose._near import Seen, rarest
+from headroom.compressors.prose._near import Rarest, Seen, rarest
 from headroom.compressors.prose._units import Document, segment
 from headroom.plugins import PieceContext, split_lines
 from headroom.relevance import BM25, defines, matches, terms, without_call_names
@@ -46,7 +46,7 @@ class Profile:
     order: list[int]  # units, best first
     matched: list[frozenset[str]]  # the question's terms and literals each unit holds
     words: list[frozenset[str]]  # the terms of each unit, for near-duplicates
-    rarest: list[frozenset[str]]  # per unit, the rarest words a near-duplicate must share (``rarest``)
+    rarest: Rarest  # per unit, the rarest words a near-duplicate must share (``rarest``)
     terms: list[str]  # per unit, the option it is the entry of (``-s``, ``--all``), or ""
     layout: Layout
     seen: Seen  # the units any choice has kept, and which of them each checked unit nearly repeats
@@ -113,7 +113,9 @@ def build_profile(text: str, ctx: PieceContext) -> Profile:
             open_headings.append(number)
         sections.extend([tuple(open_headings)] * len(block.units))
     opening = set([i for i, b in enumerate(doc.blocks) if b.units][:_OPENING])
-    unit_terms = [terms(body) for body in bodies]  # read once: near-duplicates, BM25 and matches share it
+    unit_terms = [
+        _terms(text, u.start, u.end) for u in doc.units
+    ]  # read once: near-duplicates, BM25 and matches share it
     scores = _scores(doc, without_call_names(ctx.query, ctx.tool_args, _title(doc)), unit_terms)
 
     def rank(index: int) -> tuple[float, int]:
@@ -151,6 +153,26 @@ def build_profile(text: str, ctx: PieceContext) -> Profile:
 
 
 _TERM = re.compile(r"\s*(--?[A-Za-z0-9][\w-]*)")
+# a word hyphenated across a line break, as man renders it: "car‐" then "riage" on the next line
+_BROKEN = re.compile(r"([A-Za-z]+)[‐-]\n[ \t]*([a-z]+)")
+
+
+def _terms(text: str, start: int, end: int) -> list[str]:
+    """The terms of ``text[start:end]`` (``relevance.terms``), and the words man hyphenated across
+    two lines whole, a word broken at the unit's first or last line included.
+
+    A man page breaks long words at line ends ("types a car‐" / "riage return", "pro‐" /
+    "vides"), so a question asking about "carriage" found only "car" and "riage", and no unit held
+    it (issue 12). The halves stay terms too: a reader may quote the line as printed."""
+    found = terms(text[start:end])
+    low, high = max(0, start - _REACH), end + _REACH
+    if "‐\n" in text[low:high] or "-\n" in text[low:high]:
+        joined = [m[1] + m[2] for m in _BROKEN.finditer(text, low, high) if m.start(1) < end and m.end(2) > start]
+        found += terms(" ".join(joined))
+    return found
+
+
+_REACH = 40  # characters looked at beyond a unit's edges for a word broken across them
 
 
 def _term_of(body: str) -> str:
@@ -191,6 +213,7 @@ def _scores(doc: Document, query: str | None, unit_terms: list[list[str]]) -> li
     raw = BM25(texts, b=0.5, tokenized=tokenized).scores(query)
     top = max(raw, default=0.0) or 1.0
     scores = [0.0] * len(doc.units)
+    entries: list[int] = []  # units that define an option the question names
     for k, (number, unit) in enumerate(items):
         if unit < 0:
             continue
@@ -199,7 +222,41 @@ def _scores(doc: Document, query: str | None, unit_terms: list[list[str]]) -> li
         scores[unit] = (raw[k] + 0.5 * lead_in) / top
         if defines(query, texts[k]):  # the entry of an option list that defines the option asked about
             scores[unit] += 1.0
+            entries.append(unit)
+    for rest in dict.fromkeys(rest for unit in entries for rest in _entry_rest(doc, unit)):
+        scores[rest] += _ENTRY_REST  # once each, however many entry heads it follows
     return scores
+
+
+_ENTRY_REST = 0.5  # what the rest of the entry defining an asked-for option adds: under its head's +1
+
+
+def _entry_rest(doc: Document, head: int) -> list[int]:
+    """The units after an option's entry head that are still its description: those that start at a
+    deeper column than the head, in its block and in the blocks after it (a description's later
+    paragraphs, set apart by blank lines), up to the next unit at the head's column or a heading.
+
+    A question naming an option asks what the whole entry says: elfedit's ``--input-mach`` lists
+    the machine types in a second paragraph, which held none of the question's words and lost to
+    lines elsewhere that did (issue 12); the next option, at the head's column, ends the entry."""
+    text, starts = doc.text, doc.line_starts
+
+    def column(offset: int) -> int:
+        return offset - starts[doc.line_of(offset)]
+
+    edge = column(doc.units[head].start)
+    rest: list[int] = []
+    for number in range(doc.units[head].block, len(doc.blocks)):
+        block = doc.blocks[number]
+        if block.kind == "heading":
+            break
+        for unit in block.units:
+            if unit <= head:
+                continue
+            if column(doc.units[unit].start) <= edge or not text[doc.units[unit].start : doc.units[unit].end].strip():
+                return rest
+            rest.append(unit)
+    return rest
 
 
 def with_header(doc: Document, index: int) -> list[tuple[int, int]]:
