@@ -812,3 +812,17 @@ def test_the_field_the_question_asks_for_stays_as_the_room_grows(query: str, pai
         out = compressor.compress(text, target, ctx(text, query))
         assert out is not None and COUNTER.count(out.text) <= target
         assert pair in out.text, target
+
+
+@pytest.mark.parametrize("target", [110, 120, 130, 140, 150])
+def test_the_record_holding_the_best_leaf_comes_in_by_a_thin_path_in_a_small_room(target: int) -> None:
+    # issue 12: botocore's waiters-2.json (857 tokens), asked "which expected does error have?",
+    # showed the right waiter's delay and operation and its acceptors as a name from 100 to 150
+    # tokens: every level paid for its other children before the branch asked about got the rest.
+    # The thin path (each ancestor keeps only the branch, one marker for the rest) shows the record
+    text = (GOLDEN / "botocore_elasticache_waiters.json").read_text()
+    query = "In waiters-2.json, which expected does error have?"
+    out = JsonCompressor().compress(text, target, ctx(text, query))
+    assert out is not None and COUNTER.count(out.text) <= target
+    assert '"expected": "CacheClusterNotFound"' in out.text
+    assert account(json.loads(text), shown_data(out.text)) == Counter(out.omitted)

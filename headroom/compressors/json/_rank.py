@@ -78,6 +78,7 @@ class Measured:
         self._leaves: dict[int, Leaves] = {}
         self._spans: dict[Where, tuple[int, int]] | None = None
         self._hot_parents: set[int] = set()
+        self.best_trails: list[list[str | int]] = []  # the keys and indexes down to the best leaves, best first
         self._spelled: frozenset[int] | None = None
         self._shown: set[int] = set()
         self.asked_kept = 0  # of the containers the question asks for, how many the last shrink showed
@@ -97,7 +98,7 @@ class Measured:
                 ranking = self._ranking(self.rows)
                 found.update(id(self.rows[i]) for i in ranking.order[: min(_SPELLED, ranking.asked)])
             if self._hot is None:
-                self._hot, self._hot_parents = _hot_paths(self.data, self.ctx.query)
+                self._hot, self._hot_parents, self.best_trails = _hot_paths(self.data, self.ctx.query)
             found.update(self._hot_parents)
             self._spelled = frozenset(found)
         return self._spelled
@@ -362,7 +363,7 @@ class Measured:
         puts that branch first.
         """
         if self._hot is None:
-            self._hot, self._hot_parents = _hot_paths(self.data, self.ctx.query)
+            self._hot, self._hot_parents, self.best_trails = _hot_paths(self.data, self.ctx.query)
         if not self._hot:
             return []
         keys: list[str | int] = list(container) if isinstance(container, dict) else list(range(len(container)))

@@ -207,11 +207,48 @@ class _Document:
         # the room is not monotone in what it renders (markers and forms trade places), so of the
         # fitting renderings the search saw, the one showing the most asked-for containers wins
         found = reach(attempt, target * 0.95, target, rank=lambda got, tokens: (got[3], tokens))
+        trails = self.shrinker.best_trails
+        shown = 0 if found is None else self._shown(found[0][0])
+        if shown < len(trails):
+            # the shared room left a best leaf's record out: the thin paths to them (``Shrinker.thin``),
+            # taken when they show more of the best leaves
+            thin = reach(self._thin_attempt, target * 0.95, target, rank=lambda got, tokens: (got[3], tokens))
+            if thin is not None and thin[0][3] > shown:
+                found = thin
         if found is None:
             return None
         (text, kind, omitted, _), tokens = found
         why = "the next value to show would not fit"
         return Compressed(text, omitted=omitted, output_kind=kind, fallbacks=short_of(tokens, target, why))
+
+    def _thin_attempt(self, budget: float) -> tuple[tuple[str, str, dict[str, int], int], int] | None:
+        got = self.shrinker.thin(budget)
+        if got is None or not got[1]:
+            return None
+        shrunk, omitted, spelled = got
+        tokens, text, kind = self._cheapest(self._render(shrunk, spelled))
+        return (text, kind, dict(omitted), self._shown(text)), tokens  # ranked by what it is for
+
+    def _shown(self, text: str) -> int:
+        """How many of the best leaves ``text`` shows, with the fields of their records the question names."""
+        return sum(self._shows(text, trail) for trail in self.shrinker.best_trails)
+
+    def _shows(self, text: str, trail: list[str | int]) -> bool:
+        """Whether ``text`` shows the leaf at the end of ``trail`` and every field of its record
+        the question names, each ``"key": value`` as written (in the input's separators or
+        compact): what the thin path (``Shrinker.thin``) is built to show."""
+        record: Any = self.data
+        for step in trail[:-1]:
+            record = record[step]
+        if not isinstance(record, dict):
+            return forms.dump(record[trail[-1]]) in text
+        seps = {":", self.style.key}
+        for key, value in record.items():
+            if (key == trail[-1] or self.shrinker.named(key)) and not isinstance(value, (dict, list)):
+                written = forms.dump(key) + "{}" + forms.dump(value)
+                if not any(written.format(sep) in text for sep in seps):
+                    return False
+        return True
 
     def _cheapest(self, rendered: list[tuple[str, str]]) -> tuple[int, str, str]:
         """The form with the fewest real tokens. A form whose estimate (its characters at the

@@ -1,0 +1,198 @@
+"""The thin path: the record holding the leaf that matches best, with only its ancestors around it.
+
+The shrinker shares a room top-down, so every level pays for its other
+children (their markers, their key names, cheap scalars kept whole) before the
+branch the question is about gets the rest. In a room of 60-200 tokens that
+left the record holding the asked-for line out: botocore's ``waiters-2.json``
+(857 tokens), asked "which expected does error have?", showed the right waiter
+with ``delay`` and ``operation`` and its ``acceptors`` as a name from 100 to
+150 tokens, and the acceptor ``{"expected": "CacheClusterNotFound", "matcher":
+"error", ...}`` (20 tokens) only from 157. The generic line cut, which kept
+the line, may no longer stand in for a JSON piece (it stays JSON).
+
+So a second form is built beside the shared one: from the top down to the
+record holding the best leaf (``hot_paths``' best), each ancestor keeps only
+the child on the path and one marker for all its other children; the record
+gets what is left (kept whole when it fits, shrunk by the shrinker's own
+rules when not), and what it leaves goes to its nearest siblings, kept whole,
+nearest first. The caller uses it only when the shared form does not show the
+best leaf and the fields the question names beside it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from headroom.compressors._rows import ranges
+from headroom.compressors.json._rank import _SUMMARY_PLAN, join
+
+if TYPE_CHECKING:
+    from headroom.compressors.json._select import Shrinker
+
+__all__ = ["thin"]
+
+_RANGE = 3.0  # tokens a marker listing two ranges adds (``_rank._RANGE``)
+
+
+def thin(shrinker: Shrinker, budget: float) -> Any | None:
+    """The document as the paths down to the best leaves' records within about ``budget``
+    estimated tokens, or None when no leaf below the top container matches."""
+    records: list[tuple[str | int, ...]] = []  # the records holding the best leaves, best first
+    for trail in shrinker.best_trails:
+        prefix = tuple(trail[:-1])
+        if prefix and prefix not in records:
+            records.append(prefix)
+    # a record inside another one is shown by it (its ranking leads with the same branch)
+    records = [r for r in records if not any(o != r and r[: len(o)] == o for o in records)]
+    if not records:
+        return None  # the best leaves sit in the top container: the shared form shows them first
+    # as many of the records as the room holds whole with their spines, at least the best one
+    for count in range(len(records), 0, -1):
+        spine, left = _spine(shrinker, records[:count], budget)
+        if count == 1 or left >= sum(shrinker.tokens(_at(shrinker.data, r)) for r in records[:count]):
+            records = records[:count]
+            break
+    nodes = {prefix: _at(shrinker.data, prefix) for prefix in spine + records}
+    built: dict[tuple[str | int, ...], Any] = {}
+    for rank, prefix in enumerate(records):  # each its share of what is left, handing back what it did not use
+        record, parent = nodes[prefix], nodes[prefix[:-1]]
+        size = shrinker.tokens(record)
+        share = max(0.0, left / (len(records) - rank))
+        shown = shrinker._value(record, share, _path(prefix), (id(parent), prefix[-1]), size)
+        if shown is record and id(record) in shrinker.spelled():
+            shrinker._shown.add(id(record))
+        left -= shrinker._size(shown, record)
+        built[prefix] = shown
+    for prefix in reversed(spine):  # deepest first, so every child is built before its parent
+        node = nodes[prefix]
+        kept = {_position(node, p[-1]): built[p] for p in list(built) if len(p) == len(prefix) + 1 and p[:-1] == prefix}
+        if prefix == records[0][:-1]:  # the best record's nearest siblings, kept whole in what is left
+            kept.update(_nearest(shrinker, node, _position(node, records[0][-1]), left, kept))
+        if _cheaper_whole(shrinker, node, kept):  # ``"version":2`` costs less than its marker
+            kept.update((i, child) for i, child in enumerate(_children(node)) if i not in kept)
+        built[prefix] = _thin(shrinker, node, kept, _path(prefix))
+    return built[()]
+
+
+def _spine(
+    shrinker: Shrinker, records: list[tuple[str | int, ...]], budget: float
+) -> tuple[list[tuple[str | int, ...]], float]:
+    """The containers above ``records`` (their prefixes, the top first), and what ``budget``
+    leaves the records once their markers (one each, no summary: planned at ``_SUMMARY_PLAN``
+    less) and the kept children's keys are paid."""
+    spine = sorted({r[:i] for r in records for i in range(len(r))}, key=len)
+    nodes = {prefix: _at(shrinker.data, prefix) for prefix in spine + records}
+    left = budget - sum(
+        shrinker.mark(nodes[p], False if isinstance(nodes[p], dict) else None) + _RANGE - _SUMMARY_PLAN for p in spine
+    )
+    left -= sum(_key_cost(shrinker, nodes[r[:-1]], r[-1]) for r in {p for p in spine + records if p})
+    return spine, left
+
+
+def _at(data: Any, prefix: tuple[str | int, ...]) -> Any:
+    for step in prefix:
+        data = data[step]
+    return data
+
+
+def _path(prefix: tuple[str | int, ...]) -> str:
+    """The path of the container at ``prefix``, as its markers name it."""
+    path = ""
+    for step in prefix:
+        path = join(path, step)
+    return path
+
+
+def _position(node: Any, step: str | int) -> int:
+    return list(node).index(step) if isinstance(node, dict) else int(step)
+
+
+def _key_cost(shrinker: Shrinker, node: Any, step: Any) -> float:
+    """What the kept child's key costs in an object (nothing in an array)."""
+    if not isinstance(node, dict):
+        return 0.0
+    return shrinker._profile(node).keys[list(node).index(step)]
+
+
+def _nearest(shrinker: Shrinker, parent: Any, index: int, room: float, taken: dict[int, Any]) -> dict[int, Any]:
+    """The record's siblings kept whole in ``room``, nearest first (after, then before, in
+    turn), past those already ``taken``; a window, not a scatter: it stops at the first that
+    does not fit."""
+    profile = shrinker._profile(parent)
+    keys = profile.keys if isinstance(parent, dict) else [0.0] * len(profile.sizes)
+    children = _children(parent)
+    kept: dict[int, Any] = {}
+    for i in _outward(index, len(children)):
+        if i in taken:
+            continue
+        cost = profile.sizes[i] + keys[i] + 0.3
+        if cost > room:
+            break
+        kept[i] = children[i]
+        room -= cost
+    return kept
+
+
+def _outward(index: int, count: int) -> Iterator[int]:
+    """The positions around ``index``, nearest first, the one after before the one before."""
+    for distance in range(1, count):
+        yield from (i for i in (index + distance, index - distance) if 0 <= i < count)
+
+
+def _children(node: Any) -> list[Any]:
+    return list(node.values()) if isinstance(node, dict) else node
+
+
+def _cheaper_whole(shrinker: Shrinker, node: Any, kept: dict[int, Any]) -> bool:
+    """Whether ``node``'s children not ``kept`` cost less whole than the marker standing for them."""
+    profile = shrinker._profile(node)
+    keys = profile.keys if isinstance(node, dict) else [0.0] * len(profile.sizes)
+    others = sum(size + key for i, (size, key) in enumerate(zip(profile.sizes, keys)) if i not in kept)
+    return others <= shrinker.mark(node, False if isinstance(node, dict) else None) - _SUMMARY_PLAN
+
+
+def _thin(shrinker: Shrinker, node: Any, kept: dict[int, Any], path: str) -> Any:
+    """``node`` with only the children in ``kept`` (by position, as shown) and one marker for
+    all the others, at the first gap, naming every dropped range."""
+    count = len(node)
+    runs: list[tuple[int, int]] = []
+    start = None
+    for i in range(count + 1):
+        if i < count and i not in kept:
+            start = i if start is None else start
+        elif start is not None:
+            runs.append((start, i))
+            start = None
+    keys = list(node) if isinstance(node, dict) else []
+    if isinstance(node, dict):
+        unit = "keys"
+    else:
+        unit = "rows" if node and all(isinstance(child, dict) for child in node) else "items"
+    marker = None
+    if runs:
+        dropped = [i for s, e in runs for i in range(s, e)]
+        detail = ranges(runs)
+        if isinstance(node, dict):
+            detail += f" {_cut(keys[dropped[0]])}..{_cut(keys[dropped[-1]])}"
+        marker = shrinker._marker(node, len(dropped), unit, path, detail, runs, 0.0)
+    first_gap = runs[0][0] if runs else -1
+    if isinstance(node, dict):
+        out: dict[str, Any] = {}
+        for i in range(count):
+            if i == first_gap and marker is not None:
+                out[marker] = None
+            if i in kept:
+                out[keys[i]] = kept[i]
+        return out
+    items: list[Any] = []
+    for i in range(count):
+        if i == first_gap and marker is not None:
+            items.append(marker)
+        if i in kept:
+            items.append(kept[i])
+    return items
+
+
+def _cut(name: str) -> str:
+    return name if len(name) <= 24 else name[:21] + "..."
