@@ -38,8 +38,8 @@ from headroom.compressors._rows import Choice, Summarizer, ranges
 from headroom.compressors.json._rank import MIN_STRING as _MIN_STRING
 from headroom.compressors.json._rank import Measured
 from headroom.compressors.json._rank import join as _step
-from headroom.compressors.json._spine import thin as _thin
 from headroom.compressors.json._rank import label as _label
+from headroom.compressors.json._spine import thin as _thin
 from headroom.compressors.json._where import RECORD as _RECORD
 from headroom.compressors.json._where import Where
 from headroom.compressors.json._where import locate as _locate
