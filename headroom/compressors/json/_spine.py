@@ -67,8 +67,8 @@ def thin(shrinker: Shrinker, budget: float) -> Any | None:
     for prefix in reversed(spine):  # deepest first, so every child is built before its parent
         node = nodes[prefix]
         kept = {_position(node, p[-1]): built[p] for p in list(built) if len(p) == len(prefix) + 1 and p[:-1] == prefix}
-        if prefix == records[0][:-1]:  # the best record's nearest siblings, kept whole in what is left
-            kept.update(_nearest(shrinker, node, _position(node, records[0][-1]), left, kept))
+        if prefix == records[0][:-1]:  # the best record's nearest siblings in what is left
+            kept.update(_nearest(shrinker, node, _position(node, records[0][-1]), left, kept, _path(prefix)))
         if _cheaper_whole(shrinker, node, kept):  # ``"version":2`` costs less than its marker
             kept.update((i, child) for i, child in enumerate(_children(node)) if i not in kept)
         built[prefix] = _thin(shrinker, node, kept, _path(prefix))
@@ -115,22 +115,29 @@ def _key_cost(shrinker: Shrinker, node: Any, step: Any) -> float:
     return shrinker._profile(node).keys[list(node).index(step)]
 
 
-def _nearest(shrinker: Shrinker, parent: Any, index: int, room: float, taken: dict[int, Any]) -> dict[int, Any]:
-    """The record's siblings kept whole in ``room``, nearest first (after, then before, in
-    turn), past those already ``taken``; a window, not a scatter: it stops at the first that
-    does not fit."""
+def _nearest(
+    shrinker: Shrinker, parent: Any, index: int, room: float, taken: dict[int, Any], path: str
+) -> dict[int, Any]:
+    """The record's siblings in ``room``, nearest first (after, then before, in turn), past those
+    already ``taken``: each kept whole while it fits, then the first that does not shrunk into
+    what is left, when that holds more than its marker; a window, not a scatter."""
     profile = shrinker._profile(parent)
     keys = profile.keys if isinstance(parent, dict) else [0.0] * len(profile.sizes)
     children = _children(parent)
+    steps: list[str | int] = list(parent) if isinstance(parent, dict) else list(range(len(children)))
     kept: dict[int, Any] = {}
     for i in _outward(index, len(children)):
         if i in taken:
             continue
         cost = profile.sizes[i] + keys[i] + 0.3
-        if cost > room:
-            break
-        kept[i] = children[i]
-        room -= cost
+        if cost <= room:
+            kept[i] = children[i]
+            room -= cost
+            continue
+        child, grant = children[i], room - keys[i] - 0.3
+        if isinstance(child, (dict, list)) and grant >= 2 * shrinker.mark(child):
+            kept[i] = shrinker._value(child, grant, join(path, steps[i]), (id(parent), steps[i]), profile.sizes[i])
+        break
     return kept
 
 

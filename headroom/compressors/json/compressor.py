@@ -209,9 +209,9 @@ class _Document:
         found = reach(attempt, target * 0.95, target, rank=lambda got, tokens: (got[3], tokens))
         trails = self.shrinker.best_trails
         shown = 0 if found is None else self._shown(found[0][0])
-        if shown < len(trails):
-            # the shared room left a best leaf's record out: the thin paths to them (``Shrinker.thin``),
-            # taken when they show more of the best leaves
+        if trails and not shown:
+            # the shared room left every best leaf's record out: the thin paths to them
+            # (``Shrinker.thin``), taken when they show one
             thin = reach(self._thin_attempt, target * 0.95, target, rank=lambda got, tokens: (got[3], tokens))
             if thin is not None and thin[0][3] > shown:
                 found = thin
