@@ -25,7 +25,7 @@ from headroom.compressors.json._where import hot_paths as _hot_paths
 from headroom.plugins import PieceContext
 from headroom.relevance import sparse_scores, terms, word_forms
 
-__all__ = ["MARKER", "MIN_STRING", "Measured", "join", "label"]
+__all__ = ["MARKER", "MIN_STRING", "Measured", "join", "label", "quoted"]
 
 MARKER = 24.0  # tokens of a marker with a short summary, as a JSON string, before a piece plans its own (``mark``)
 _SUMMARY_PLAN = 5.0  # tokens a planned marker holds for its summary (``mark``)
@@ -330,13 +330,13 @@ class Measured:
         named field first put npm ls's scalar ``version`` before ``dependencies``)."""
         items, query = list(container.items()), self.ctx.query or ""
         asked = ranking.order[: ranking.asked]
-        quoted = [i for i in asked if _quoted(items[i][1], query)]
+        by_value = [i for i in asked if quoted(items[i][1], query)]
         # a key the question names, unless its value is quoted too: that entry is how it finds the record
-        fields = [i for i in asked if self.named(items[i][0]) and i not in quoted]
-        if not quoted or not fields:
+        fields = [i for i in asked if self.named(items[i][0]) and i not in by_value]
+        if not by_value or not fields:
             return ranking
         last = max(asked.index(i) for i in fields)
-        early = [i for i in quoted if asked.index(i) < last]
+        early = [i for i in by_value if asked.index(i) < last]
         if not early:
             return ranking
         rest = [i for i in asked if i not in early]
@@ -453,7 +453,7 @@ class Measured:
         return choice
 
 
-def _quoted(value: Any, query: str) -> bool:
+def quoted(value: Any, query: str) -> bool:
     """Whether ``query`` quotes the string ``value`` whole, not as a part of a longer word or path."""
     if not isinstance(value, str) or not value:
         return False

@@ -55,11 +55,10 @@ def thin(shrinker: Shrinker, budget: float) -> Any | None:
             break
     nodes = {prefix: _at(shrinker.data, prefix) for prefix in spine + records}
     built: dict[tuple[str | int, ...], Any] = {}
-    for rank, prefix in enumerate(records):  # each its share of what is left, handing back what it did not use
+    for prefix in records:  # best first, each what is left (the count above fits them all, by estimate)
         record, parent = nodes[prefix], nodes[prefix[:-1]]
         size = shrinker.tokens(record)
-        share = max(0.0, left / (len(records) - rank))
-        shown = shrinker._value(record, share, _path(prefix), (id(parent), prefix[-1]), size)
+        shown = shrinker._value(record, max(0.0, left), _path(prefix), (id(parent), prefix[-1]), size)
         if shown is record and id(record) in shrinker.spelled():
             shrinker._shown.add(id(record))
         left -= shrinker._size(shown, record)
@@ -83,9 +82,7 @@ def _spine(
     less) and the kept children's keys are paid."""
     spine = sorted({r[:i] for r in records for i in range(len(r))}, key=len)
     nodes = {prefix: _at(shrinker.data, prefix) for prefix in spine + records}
-    left = budget - sum(
-        shrinker.mark(nodes[p], False if isinstance(nodes[p], dict) else None) + _RANGE - _SUMMARY_PLAN for p in spine
-    )
+    left = budget - sum(shrinker.mark(nodes[p]) + 2.0 + _RANGE - _SUMMARY_PLAN for p in spine)
     left -= sum(_key_cost(shrinker, nodes[r[:-1]], r[-1]) for r in {p for p in spine + records if p})
     return spine, left
 
@@ -179,9 +176,7 @@ def _thin(shrinker: Shrinker, node: Any, kept: dict[int, Any], path: str) -> Any
     marker = None
     if runs:
         dropped = [i for s, e in runs for i in range(s, e)]
-        detail = ranges(runs)
-        if isinstance(node, dict):
-            detail += f" {_cut(keys[dropped[0]])}..{_cut(keys[dropped[-1]])}"
+        detail = ranges(runs)  # no first..last key: a thin path is for small rooms (a range is exact)
         marker = shrinker._marker(node, len(dropped), unit, path, detail, runs, 0.0)
     first_gap = runs[0][0] if runs else -1
     if isinstance(node, dict):
@@ -199,7 +194,3 @@ def _thin(shrinker: Shrinker, node: Any, kept: dict[int, Any], path: str) -> Any
         if i in kept:
             items.append(kept[i])
     return items
-
-
-def _cut(name: str) -> str:
-    return name if len(name) <= 24 else name[:21] + "..."

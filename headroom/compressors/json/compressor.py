@@ -24,6 +24,7 @@ from headroom.compressors._reach import reach, short_of
 from headroom.compressors._rows import row_text
 from headroom.compressors.json import _forms as forms
 from headroom.compressors.json._depth import as_text, loads
+from headroom.compressors.json._rank import quoted
 from headroom.compressors.json._select import Shrinker
 from headroom.plugins import Compressed, Compressor, PieceContext, check_span
 from headroom.relevance import BM25
@@ -207,13 +208,11 @@ class _Document:
         # the room is not monotone in what it renders (markers and forms trade places), so of the
         # fitting renderings the search saw, the one showing the most asked-for containers wins
         found = reach(attempt, target * 0.95, target, rank=lambda got, tokens: (got[3], tokens))
-        trails = self.shrinker.best_trails
-        shown = 0 if found is None else self._shown(found[0][0])
-        if trails and not shown:
-            # the shared room left every best leaf's record out: the thin paths to them
-            # (``Shrinker.thin``), taken when they show one
+        if found is None or self._wants_thin(found[0][0]):
+            # the shared room left the best leaf's record out: the thin paths to the best leaves'
+            # records (``Shrinker.thin``), taken when they show it
             thin = reach(self._thin_attempt, target * 0.95, target, rank=lambda got, tokens: (got[3], tokens))
-            if thin is not None and thin[0][3] > shown:
+            if thin is not None and thin[0][3] > (0 if found is None else self._shown(found[0][0])):
                 found = thin
         if found is None:
             return None
@@ -230,8 +229,25 @@ class _Document:
         return (text, kind, dict(omitted), self._shown(text)), tokens  # ranked by what it is for
 
     def _shown(self, text: str) -> int:
-        """How many of the best leaves ``text`` shows, with the fields of their records the question names."""
-        return sum(self._shows(text, trail) for trail in self.shrinker.best_trails)
+        """What ``text`` shows of the best leaves (with the fields of their records the question
+        names): the best one counts more than all the others together."""
+        trails = self.shrinker.best_trails
+        return sum((len(trails) if i == 0 else 1) * self._shows(text, t) for i, t in enumerate(trails))
+
+    def _wants_thin(self, text: str) -> bool:
+        """Whether the shared form ``text`` misses what the thin path is for: it shows none of the
+        best leaves, or not the best one when its record holds a value the question quotes whole
+        (the entry the question singles out: "Look up read_timeout ...", "... whose dest is ...")."""
+        trails = self.shrinker.best_trails
+        if not trails or self._shows(text, trails[0]):
+            return False
+        if not any(self._shows(text, trail) for trail in trails[1:]):
+            return True
+        record = self.data
+        for step in trails[0][:-1]:
+            record = record[step]
+        values = record.values() if isinstance(record, dict) else record
+        return any(quoted(value, self.ctx.query or "") for value in values)
 
     def _shows(self, text: str, trail: list[str | int]) -> bool:
         """Whether ``text`` shows the leaf at the end of ``trail`` and every field of its record
