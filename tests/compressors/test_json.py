@@ -826,3 +826,26 @@ def test_the_record_holding_the_best_leaf_comes_in_by_a_thin_path_in_a_small_roo
     assert out is not None and COUNTER.count(out.text) <= target
     assert '"expected": "CacheClusterNotFound"' in out.text
     assert account(json.loads(text), shown_data(out.text)) == Counter(out.omitted)
+
+
+def test_a_large_piece_is_parsed_once_by_the_router_and_the_compressor(monkeypatch: pytest.MonkeyPatch) -> None:
+    # issue 14: the detector parsed the piece to route it and the compressor parsed it again (at
+    # 1 MB each parse costs about a seventh of encoding the text once); the last large parse is
+    # remembered and shared, and the result is the same
+    from headroom.compressors.json import _depth
+
+    text = (FIXTURES / "json_dpkg_packages.json").read_text()
+    query = "Which version of libc6 is installed?"
+    expected = Headroom(store=MemoryStore(), model="gpt-4").compress_text(text, 3_000, query=query).text
+    parsed: list[int] = []
+    real = json.loads
+
+    def counted(raw: str) -> Any:
+        parsed.append(len(raw))
+        return real(raw)
+
+    _depth.loads(json.dumps(list(range(10_000))))  # another large text parsed last
+    monkeypatch.setattr(_depth.json, "loads", counted)
+    out = Headroom(store=MemoryStore(), model="gpt-4").compress_text(text, 3_000, query=query)
+    assert out.text == expected
+    assert [n for n in parsed if n >= len(text.strip())] == [len(text.strip())]
