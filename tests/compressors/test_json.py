@@ -849,3 +849,17 @@ def test_a_large_piece_is_parsed_once_by_the_router_and_the_compressor(monkeypat
     out = Headroom(store=MemoryStore(), model="gpt-4").compress_text(text, 3_000, query=query)
     assert out.text == expected
     assert [n for n in parsed if n >= len(text.strip())] == [len(text.strip())]
+
+
+@pytest.mark.parametrize(("share", "least"), [(0.05, 8), (0.10, 16), (0.15, 24)])
+def test_a_property_many_entries_share_shows_many_of_them_by_the_asked_field(share: float, least: int) -> None:
+    # issue 12: "What is the content of the entry whose alg is SHA-256?" fits all 32 hashes of
+    # cryptography's SBOM; the shared form showed the 2-7 whole components whose leaves ranked
+    # best (a lottery). Each matching record shown by its two fields shows 9-28 of them instead
+    text = (GOLDEN / "cryptography_rust_sbom.json").read_text()
+    query = "What is the content of the entry whose alg is SHA-256?"
+    target = int(COUNTER.count(text) * share)
+    out = JsonCompressor().compress(text, target, ctx(text, query))
+    assert out is not None and COUNTER.count(out.text) <= target
+    assert out.text.count('"content": "') >= least
+    assert account(json.loads(text), shown_data(out.text)) == Counter(out.omitted)

@@ -88,6 +88,7 @@ class Measured:
         self._paths: dict[int, str] = {id(data): ""}  # each profiled container's path, as its markers name it
         self._marks: dict[int, float] = {}
         self._mark_tpc: float | None = None
+        self._candidates: list[Any] | None = None  # ``Shrinker.candidates``, once
 
     def spelled(self) -> frozenset[int]:
         """The ``id`` of the original containers the question asks for: the main array's rows it

@@ -39,6 +39,7 @@ from headroom.compressors.json._rank import MIN_STRING as _MIN_STRING
 from headroom.compressors.json._rank import Measured
 from headroom.compressors.json._rank import join as _step
 from headroom.compressors.json._rank import label as _label
+from headroom.compressors.json._spine import Candidate, candidates, pairs
 from headroom.compressors.json._spine import thin as _thin
 from headroom.compressors.json._where import RECORD as _RECORD
 from headroom.compressors.json._where import Where
@@ -71,6 +72,23 @@ class Shrinker(Measured):
         self.asked_kept = 0
         self.spelled()  # ranks the leaves, which finds the best one's trail
         shrunk = _thin(self, budget)
+        if shrunk is None:
+            return None
+        return shrunk, self.omitted, frozenset(self._shown)
+
+    def candidates(self) -> list[Candidate]:
+        """The records a question naming a shared property can mean (``_spine.candidates``), once."""
+        if self._candidates is None:
+            self.spelled()  # ranks the leaves: the records holding the best ones come first
+            self._candidates = candidates(self)
+        return self._candidates
+
+    def pairs(self, budget: float) -> tuple[Any, Counter[str], frozenset[int]] | None:
+        """Like ``shrink``, as the ``candidates`` each shown by the two fields the question names."""
+        self.omitted = Counter()
+        self._shown = set()
+        self.asked_kept = 0
+        shrunk = pairs(self, budget, self.candidates())
         if shrunk is None:
             return None
         return shrunk, self.omitted, frozenset(self._shown)

@@ -25,12 +25,16 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from headroom.compressors._rows import ranges
-from headroom.compressors.json._rank import _SUMMARY_PLAN, join
+from headroom.compressors.json._rank import _SUMMARY_PLAN, join, quoted
+from headroom.compressors.json._where import RECORD
 
 if TYPE_CHECKING:
     from headroom.compressors.json._select import Shrinker
 
-__all__ = ["thin"]
+__all__ = ["Candidate", "candidates", "pairs", "thin"]
+
+Candidate = tuple[tuple["str | int", ...], str, str]  # a record's prefix, the key of the value quoted, the key asked
+_CANDIDATES = 200  # records a question naming a shared property can match, at most
 
 _RANGE = 3.0  # tokens a marker listing two ranges adds (``_rank._RANGE``)
 
@@ -72,6 +76,84 @@ def thin(shrinker: Shrinker, budget: float) -> Any | None:
             kept.update((i, child) for i, child in enumerate(_children(node)) if i not in kept)
         built[prefix] = _thin(shrinker, node, kept, _path(prefix))
     return built[()]
+
+
+def candidates(shrinker: Shrinker) -> list[Candidate]:
+    """The records a question of the form "the K2 of the entry whose K1 is V" can mean: each
+    holds a string value the question quotes whole (V, under K1) and another scalar field whose
+    key it names (K2); those holding a best leaf first, then in document order.
+
+    "What is the content of the entry whose alg is SHA-256?" in an SBOM, or "the $comment of
+    the entry whose type is string" in a schema, fits dozens of records; the shared form shows
+    the three whose leaves rank best, and which one the asker meant is a lottery. Shown by their
+    two fields alone (``pairs``), many fit in the room one record took."""
+    query = shrinker.ctx.query or ""
+    found: list[Candidate] = []
+
+    def walk(node: Any, prefix: tuple[str | int, ...]) -> None:
+        if len(found) >= _CANDIDATES:
+            return
+        if isinstance(node, dict):
+            if len(node) <= RECORD:
+                by = next((k for k, v in node.items() if isinstance(v, str) and v in query and quoted(v, query)), None)
+                asked = next(
+                    (k for k, v in node.items() if k != by and not isinstance(v, (dict, list)) and shrinker.named(k)),
+                    None,
+                )
+                if by is not None and asked is not None:
+                    found.append((prefix, by, asked))
+            for key, child in node.items():
+                if isinstance(child, (dict, list)):
+                    walk(child, (*prefix, key))
+        elif isinstance(node, list):
+            for index, child in enumerate(node):
+                if isinstance(child, (dict, list)):
+                    walk(child, (*prefix, index))
+
+    if query:
+        walk(shrinker.data, ())
+    best = {tuple(trail[:-1]) for trail in shrinker.best_trails}
+    return sorted(found, key=lambda c: c[0] not in best)  # stable: document order otherwise
+
+
+def pairs(shrinker: Shrinker, budget: float, found: list[Candidate]) -> Any | None:
+    """The document as the paths down to the ``found`` records, each shown by its two fields and
+    one marker for its others, as many as ``budget`` holds (at least one); None for none."""
+    if not found:
+        return None
+    costs = [_pair_cost(shrinker, c) for c in found]
+    low, high = 1, len(found)  # the most records whose spines and pairs fit, by estimate
+    while low < high:
+        middle = (low + high + 1) // 2
+        _, left = _spine(shrinker, [c[0] for c in found[:middle]], budget)
+        if left >= sum(costs[:middle]):
+            low = middle
+        else:
+            high = middle - 1
+    chosen = found[:low]
+    spine, _ = _spine(shrinker, [c[0] for c in chosen], budget)
+    built: dict[tuple[str | int, ...], Any] = {}
+    for prefix, by, asked in chosen:
+        record = _at(shrinker.data, prefix)
+        kept = {_position(record, key): record[key] for key in (by, asked)}
+        built[prefix] = _thin(shrinker, record, kept, _path(prefix))
+    for prefix in reversed(spine):
+        if prefix in built:
+            continue  # a chosen record inside another chosen one: the outer one shows its pair
+        node = _at(shrinker.data, prefix)
+        kept = {_position(node, p[-1]): built[p] for p in list(built) if len(p) == len(prefix) + 1 and p[:-1] == prefix}
+        if _cheaper_whole(shrinker, node, kept):
+            kept.update((i, child) for i, child in enumerate(_children(node)) if i not in kept)
+        built[prefix] = _thin(shrinker, node, kept, _path(prefix))
+    return built[()]
+
+
+def _pair_cost(shrinker: Shrinker, candidate: Candidate) -> float:
+    """What a record shown by its two fields and one marker is planned at."""
+    prefix, by, asked = candidate
+    record = _at(shrinker.data, prefix)
+    pair = shrinker.tokens({by: record[by], asked: record[asked]})
+    return pair + shrinker.mark(record) + 2.0 + _RANGE - _SUMMARY_PLAN
 
 
 def _spine(

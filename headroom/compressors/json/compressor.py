@@ -26,6 +26,7 @@ from headroom.compressors.json import _forms as forms
 from headroom.compressors.json._depth import as_text, loads
 from headroom.compressors.json._rank import quoted
 from headroom.compressors.json._select import Shrinker
+from headroom.compressors.json._where import HOT
 from headroom.plugins import Compressed, Compressor, PieceContext, check_span
 from headroom.relevance import BM25
 
@@ -214,6 +215,13 @@ class _Document:
             thin = reach(self._thin_attempt, target * 0.95, target, rank=lambda got, tokens: (got[3], tokens))
             if thin is not None and thin[0][3] > (0 if found is None else self._shown(found[0][0])):
                 found = thin
+        if len(self.shrinker.candidates()) > HOT:
+            # a question naming its entry by a property many share: as many of them as fit, each
+            # by the two fields the question names, when that shows more of them
+            have = 0 if found is None else self._pairs_shown(found[0][0])
+            wide = reach(self._pairs_attempt, target * 0.95, target, rank=lambda got, tokens: (got[3], tokens))
+            if wide is not None and wide[0][3] > have:
+                found = wide
         if found is None:
             return None
         (text, kind, omitted, _), tokens = found
@@ -227,6 +235,26 @@ class _Document:
         shrunk, omitted, spelled = got
         tokens, text, kind = self._cheapest(self._render(shrunk, spelled))
         return (text, kind, dict(omitted), self._shown(text)), tokens  # ranked by what it is for
+
+    def _pairs_attempt(self, budget: float) -> tuple[tuple[str, str, dict[str, int], int], int] | None:
+        got = self.shrinker.pairs(budget)
+        if got is None or not got[1]:
+            return None
+        shrunk, omitted, spelled = got
+        tokens, text, kind = self._cheapest(self._render(shrunk, spelled))
+        return (text, kind, dict(omitted), self._pairs_shown(text)), tokens
+
+    def _pairs_shown(self, text: str) -> int:
+        """How many of the records a shared-property question can mean show the field it asks for."""
+        seps = {":", self.style.key}
+        shown = 0
+        for prefix, _, asked in self.shrinker.candidates():
+            record: Any = self.data
+            for step in prefix:
+                record = record[step]
+            written = forms.dump(asked) + "{}" + forms.dump(record[asked])
+            shown += any(written.format(sep) in text for sep in seps)
+        return shown
 
     def _shown(self, text: str) -> int:
         """What ``text`` shows of the best leaves (with the fields of their records the question
