@@ -112,6 +112,9 @@ def candidates(shrinker: Shrinker) -> list[Candidate]:
 
     if query:
         walk(shrinker.data, ())
+    # a record inside another candidate is not shown apart (the outer one's pair stands for it)
+    outer = {c[0] for c in found}
+    found = [c for c in found if not any(c[0][:i] in outer for i in range(len(c[0])))]
     best = {tuple(trail[:-1]) for trail in shrinker.best_trails}
     return sorted(found, key=lambda c: c[0] not in best)  # stable: document order otherwise
 
@@ -138,8 +141,6 @@ def pairs(shrinker: Shrinker, budget: float, found: list[Candidate]) -> Any | No
         kept = {_position(record, key): record[key] for key in (by, asked)}
         built[prefix] = _thin(shrinker, record, kept, _path(prefix))
     for prefix in reversed(spine):
-        if prefix in built:
-            continue  # a chosen record inside another chosen one: the outer one shows its pair
         node = _at(shrinker.data, prefix)
         kept = {_position(node, p[-1]): built[p] for p in list(built) if len(p) == len(prefix) + 1 and p[:-1] == prefix}
         if _cheaper_whole(shrinker, node, kept):
