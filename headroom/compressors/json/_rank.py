@@ -19,8 +19,8 @@ from typing import Any
 
 from headroom.compressors._rows import Choice, Leaves, Ranking, Summarizer, choose, leaves_of, priority
 from headroom.compressors.json._forms import dump
+from headroom.compressors.json._where import HOT, Where
 from headroom.compressors.json._where import RECORD as _RECORD
-from headroom.compressors.json._where import Where
 from headroom.compressors.json._where import hot_paths as _hot_paths
 from headroom.plugins import PieceContext
 from headroom.relevance import sparse_scores, terms, word_forms
@@ -101,8 +101,21 @@ class Measured:
             if self._hot is None:
                 self._hot, self._hot_parents, self.best_trails = _hot_paths(self.data, self.ctx.query)
             found.update(self._hot_parents)
+            many = self.candidates()
+            if len(many) > HOT:  # every record a shared-property question can mean, as the pairs form shows it
+                found.update(id(_at(self.data, prefix)) for prefix, _, _ in many)
             self._spelled = frozenset(found)
         return self._spelled
+
+    def candidates(self) -> list[Any]:
+        """The records a question naming a shared property can mean (``_spine.candidates``), once."""
+        if self._candidates is None:
+            if self._hot is None:  # the leaves ranked: the records holding the best ones come first
+                self._hot, self._hot_parents, self.best_trails = _hot_paths(self.data, self.ctx.query)
+            from headroom.compressors.json._spine import candidates  # it reads a Measured: imported on use
+
+            self._candidates = candidates(self)
+        return self._candidates
 
     def plain(self) -> set[int]:
         """The ``id`` of the original containers holding no key the question names and nothing
@@ -471,3 +484,9 @@ def join(path: str, step: str | int) -> str:
 def label(path: str) -> str:
     """What a marker calls the container at ``path``: its last 40 characters, or ``top``."""
     return re.sub(r"[\]\n\r]", "", path)[-40:] or "top"
+
+
+def _at(data: Any, prefix: tuple[Any, ...]) -> Any:
+    for step in prefix:
+        data = data[step]
+    return data

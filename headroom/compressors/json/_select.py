@@ -39,7 +39,7 @@ from headroom.compressors.json._rank import MIN_STRING as _MIN_STRING
 from headroom.compressors.json._rank import Measured
 from headroom.compressors.json._rank import join as _step
 from headroom.compressors.json._rank import label as _label
-from headroom.compressors.json._spine import Candidate, candidates, pairs
+from headroom.compressors.json._spine import pairs
 from headroom.compressors.json._spine import thin as _thin
 from headroom.compressors.json._where import RECORD as _RECORD
 from headroom.compressors.json._where import Where
@@ -75,13 +75,6 @@ class Shrinker(Measured):
         if shrunk is None:
             return None
         return shrunk, self.omitted, frozenset(self._shown)
-
-    def candidates(self) -> list[Candidate]:
-        """The records a question naming a shared property can mean (``_spine.candidates``), once."""
-        if self._candidates is None:
-            self.spelled()  # ranks the leaves: the records holding the best ones come first
-            self._candidates = candidates(self)
-        return self._candidates
 
     def pairs(self, budget: float) -> tuple[Any, Counter[str], frozenset[int]] | None:
         """Like ``shrink``, as the ``candidates`` each shown by the two fields the question names."""

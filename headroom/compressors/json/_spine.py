@@ -29,6 +29,7 @@ from headroom.compressors.json._rank import _SUMMARY_PLAN, join, quoted
 from headroom.compressors.json._where import RECORD
 
 if TYPE_CHECKING:
+    from headroom.compressors.json._rank import Measured
     from headroom.compressors.json._select import Shrinker
 
 __all__ = ["Candidate", "candidates", "pairs", "thin"]
@@ -78,7 +79,7 @@ def thin(shrinker: Shrinker, budget: float) -> Any | None:
     return built[()]
 
 
-def candidates(shrinker: Shrinker) -> list[Candidate]:
+def candidates(shrinker: Measured) -> list[Candidate]:
     """The records a question of the form "the K2 of the entry whose K1 is V" can mean: each
     holds a string value the question quotes whole (V, under K1) and another scalar field whose
     key it names (K2); those holding a best leaf first, then in document order.
