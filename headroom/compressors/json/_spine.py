@@ -233,48 +233,46 @@ def _children(node: Any) -> list[Any]:
 
 
 def _cheaper_whole(shrinker: Shrinker, node: Any, kept: dict[int, Any]) -> bool:
-    """Whether ``node``'s children not ``kept`` cost less whole than the marker standing for them."""
+    """Whether ``node``'s children not ``kept`` cost less whole than the marker standing for them
+    (summed until they pass it: an array of thousands is asked this for every room tried)."""
     profile = shrinker._profile(node)
-    keys = profile.keys if isinstance(node, dict) else [0.0] * len(profile.sizes)
-    others = sum(size + key for i, (size, key) in enumerate(zip(profile.sizes, keys)) if i not in kept)
-    return others <= shrinker.mark(node, False if isinstance(node, dict) else None) - _SUMMARY_PLAN
+    marker = shrinker.mark(node, False if isinstance(node, dict) else None) - _SUMMARY_PLAN
+    keys = profile.keys if isinstance(node, dict) else None
+    others = 0.0
+    for i, size in enumerate(profile.sizes):
+        if i not in kept:
+            others += size + (keys[i] if keys is not None else 0.0)
+            if others > marker:
+                return False
+    return True
 
 
 def _thin(shrinker: Shrinker, node: Any, kept: dict[int, Any], path: str) -> Any:
     """``node`` with only the children in ``kept`` (by position, as shown) and one marker for
-    all the others, at the first gap, naming every dropped range."""
+    all the others, at the first gap, naming every dropped range. Walks the kept positions, not
+    every child: a thin path through an array of thousands is built for every room tried."""
     count = len(node)
+    positions = sorted(kept)
     runs: list[tuple[int, int]] = []
-    start = None
-    for i in range(count + 1):
-        if i < count and i not in kept:
-            start = i if start is None else start
-        elif start is not None:
-            runs.append((start, i))
-            start = None
-    keys = list(node) if isinstance(node, dict) else []
-    if isinstance(node, dict):
-        unit = "keys"
-    else:
-        unit = "rows" if node and all(isinstance(child, dict) for child in node) else "items"
-    marker = None
+    after = 0  # the position after the last kept one
+    for position in positions:
+        if position > after:
+            runs.append((after, position))
+        after = position + 1
+    if after < count:
+        runs.append((after, count))
+    unit = shrinker._profile(node).unit  # keys, rows (objects) or items, measured once
+    shown: list[tuple[Any, Any]] = [(position, kept[position]) for position in positions]
     if runs:
-        dropped = [i for s, e in runs for i in range(s, e)]
+        dropped = sum(end - start for start, end in runs)
         detail = ranges(runs)  # no first..last key: a thin path is for small rooms (a range is exact)
-        marker = shrinker._marker(node, len(dropped), unit, path, detail, runs, 0.0)
-    first_gap = runs[0][0] if runs else -1
+        marker = shrinker._marker(node, dropped, unit, path, detail, runs, 0.0)
+        before = sum(position < runs[0][0] for position in positions)  # the marker stands at the first gap
+        shown.insert(before, (None, marker))
     if isinstance(node, dict):
-        out: dict[str, Any] = {}
-        for i in range(count):
-            if i == first_gap and marker is not None:
-                out[marker] = None
-            if i in kept:
-                out[keys[i]] = kept[i]
-        return out
-    items: list[Any] = []
-    for i in range(count):
-        if i == first_gap and marker is not None:
-            items.append(marker)
-        if i in kept:
-            items.append(kept[i])
-    return items
+        keys = list(node)
+        return {
+            (value if position is None else keys[position]): (None if position is None else value)
+            for position, value in shown
+        }
+    return [value for _, value in shown]

@@ -215,10 +215,11 @@ class _Document:
             thin = reach(self._thin_attempt, target * 0.95, target, rank=lambda got, tokens: (got[3], tokens))
             if thin is not None and thin[0][3] > (0 if found is None else self._shown(found[0][0])):
                 found = thin
-        if len(self.shrinker.candidates()) > HOT:
+        many = len(self.shrinker.candidates())
+        have = 0 if found is None or many <= HOT else self._pairs_shown(found[0][0])
+        if many > HOT and have < many:
             # a question naming its entry by a property many share: as many of them as fit, each
             # by the two fields the question names, when that shows more of them
-            have = 0 if found is None else self._pairs_shown(found[0][0])
             wide = reach(self._pairs_attempt, target * 0.95, target, rank=lambda got, tokens: (got[3], tokens))
             if wide is not None and wide[0][3] > have:
                 found = wide
