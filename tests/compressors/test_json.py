@@ -812,3 +812,54 @@ def test_the_field_the_question_asks_for_stays_as_the_room_grows(query: str, pai
         out = compressor.compress(text, target, ctx(text, query))
         assert out is not None and COUNTER.count(out.text) <= target
         assert pair in out.text, target
+
+
+@pytest.mark.parametrize("target", [110, 120, 130, 140, 150])
+def test_the_record_holding_the_best_leaf_comes_in_by_a_thin_path_in_a_small_room(target: int) -> None:
+    # issue 12: botocore's waiters-2.json (857 tokens), asked "which expected does error have?",
+    # showed the right waiter's delay and operation and its acceptors as a name from 100 to 150
+    # tokens: every level paid for its other children before the branch asked about got the rest.
+    # The thin path (each ancestor keeps only the branch, one marker for the rest) shows the record
+    text = (GOLDEN / "botocore_elasticache_waiters.json").read_text()
+    query = "In waiters-2.json, which expected does error have?"
+    out = JsonCompressor().compress(text, target, ctx(text, query))
+    assert out is not None and COUNTER.count(out.text) <= target
+    assert '"expected": "CacheClusterNotFound"' in out.text
+    assert account(json.loads(text), shown_data(out.text)) == Counter(out.omitted)
+
+
+def test_a_large_piece_is_parsed_once_by_the_router_and_the_compressor(monkeypatch: pytest.MonkeyPatch) -> None:
+    # issue 14: the detector parsed the piece to route it and the compressor parsed it again (at
+    # 1 MB each parse costs about a seventh of encoding the text once); the last large parse is
+    # remembered and shared, and the result is the same
+    from headroom.compressors.json import _depth
+
+    text = (FIXTURES / "json_dpkg_packages.json").read_text()
+    query = "Which version of libc6 is installed?"
+    expected = Headroom(store=MemoryStore(), model="gpt-4").compress_text(text, 3_000, query=query).text
+    parsed: list[int] = []
+    real = json.loads
+
+    def counted(raw: str) -> Any:
+        parsed.append(len(raw))
+        return real(raw)
+
+    _depth.loads(json.dumps(list(range(10_000))))  # another large text parsed last
+    monkeypatch.setattr(_depth.json, "loads", counted)
+    out = Headroom(store=MemoryStore(), model="gpt-4").compress_text(text, 3_000, query=query)
+    assert out.text == expected
+    assert [n for n in parsed if n >= len(text.strip())] == [len(text.strip())]
+
+
+@pytest.mark.parametrize(("share", "least"), [(0.05, 8), (0.10, 16), (0.15, 24)])
+def test_a_property_many_entries_share_shows_many_of_them_by_the_asked_field(share: float, least: int) -> None:
+    # issue 12: "What is the content of the entry whose alg is SHA-256?" fits all 32 hashes of
+    # cryptography's SBOM; the shared form showed the 2-7 whole components whose leaves ranked
+    # best (a lottery). Each matching record shown by its two fields shows 9-28 of them instead
+    text = (GOLDEN / "cryptography_rust_sbom.json").read_text()
+    query = "What is the content of the entry whose alg is SHA-256?"
+    target = int(COUNTER.count(text) * share)
+    out = JsonCompressor().compress(text, target, ctx(text, query))
+    assert out is not None and COUNTER.count(out.text) <= target
+    assert out.text.count('"content": "') >= least
+    assert account(json.loads(text), shown_data(out.text)) == Counter(out.omitted)

@@ -77,11 +77,46 @@ def depth(text: str, limit: int = MAX_DEPTH) -> int:
 
 
 def loads(text: str, limit: int = MAX_DEPTH) -> Any:
-    """``json.loads(text)``, or ``TooDeep`` when it nests deeper than ``limit`` levels."""
-    found = depth(text, limit)
-    if found > limit:
-        raise TooDeep(f"nested {found} levels deep, more than {limit}")
-    return json.loads(text)
+    """``json.loads(text)``, or ``TooDeep`` when it nests deeper than ``limit`` levels.
+
+    The last large text parsed is remembered with its value (``_Last``): the
+    router's detector, the compressor and its ``describe`` each parse the same
+    piece, and at 1 MB one parse costs about a seventh of encoding the text
+    once. The value is shared, so no caller may change it (none does: the
+    shrinker and the row table build new containers)."""
+    found = _LAST.get(text, limit)
+    if found is not None:
+        return found[0]
+    depth_found = depth(text, limit)
+    if depth_found > limit:
+        raise TooDeep(f"nested {depth_found} levels deep, more than {limit}")
+    value = json.loads(text)
+    _LAST.put(text, limit, value)
+    return value
+
+
+class _Last:
+    """One remembered parse of a text of at least ``MIN`` characters: bounded to one entry, so
+    it holds at most the piece being compressed; a text is matched by its characters (a
+    ``strip()`` elsewhere makes another object of the same text)."""
+
+    MIN = 20_000
+
+    def __init__(self) -> None:
+        self._entry: tuple[str, int, Any] | None = None
+
+    def get(self, text: str, limit: int) -> tuple[Any] | None:
+        entry = self._entry
+        if entry is None or entry[1] != limit or len(entry[0]) != len(text) or entry[0] != text:
+            return None
+        return (entry[2],)
+
+    def put(self, text: str, limit: int, value: Any) -> None:
+        if len(text) >= self.MIN:
+            self._entry = (text, limit, value)
+
+
+_LAST = _Last()
 
 
 def as_text(out: Compressed | None, text: str, limit: int = MAX_DEPTH) -> Compressed | None:

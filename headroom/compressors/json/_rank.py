@@ -19,13 +19,13 @@ from typing import Any
 
 from headroom.compressors._rows import Choice, Leaves, Ranking, Summarizer, choose, leaves_of, priority
 from headroom.compressors.json._forms import dump
+from headroom.compressors.json._where import HOT, Where
 from headroom.compressors.json._where import RECORD as _RECORD
-from headroom.compressors.json._where import Where
 from headroom.compressors.json._where import hot_paths as _hot_paths
 from headroom.plugins import PieceContext
 from headroom.relevance import sparse_scores, terms, word_forms
 
-__all__ = ["MARKER", "MIN_STRING", "Measured", "join", "label"]
+__all__ = ["MARKER", "MIN_STRING", "Measured", "join", "label", "quoted"]
 
 MARKER = 24.0  # tokens of a marker with a short summary, as a JSON string, before a piece plans its own (``mark``)
 _SUMMARY_PLAN = 5.0  # tokens a planned marker holds for its summary (``mark``)
@@ -78,6 +78,7 @@ class Measured:
         self._leaves: dict[int, Leaves] = {}
         self._spans: dict[Where, tuple[int, int]] | None = None
         self._hot_parents: set[int] = set()
+        self.best_trails: list[list[str | int]] = []  # the keys and indexes down to the best leaves, best first
         self._spelled: frozenset[int] | None = None
         self._shown: set[int] = set()
         self.asked_kept = 0  # of the containers the question asks for, how many the last shrink showed
@@ -87,6 +88,7 @@ class Measured:
         self._paths: dict[int, str] = {id(data): ""}  # each profiled container's path, as its markers name it
         self._marks: dict[int, float] = {}
         self._mark_tpc: float | None = None
+        self._candidates: list[Any] | None = None  # ``Shrinker.candidates``, once
 
     def spelled(self) -> frozenset[int]:
         """The ``id`` of the original containers the question asks for: the main array's rows it
@@ -97,10 +99,23 @@ class Measured:
                 ranking = self._ranking(self.rows)
                 found.update(id(self.rows[i]) for i in ranking.order[: min(_SPELLED, ranking.asked)])
             if self._hot is None:
-                self._hot, self._hot_parents = _hot_paths(self.data, self.ctx.query)
+                self._hot, self._hot_parents, self.best_trails = _hot_paths(self.data, self.ctx.query)
             found.update(self._hot_parents)
+            many = self.candidates()
+            if len(many) > HOT:  # every record a shared-property question can mean, as the pairs form shows it
+                found.update(id(_at(self.data, prefix)) for prefix, _, _ in many)
             self._spelled = frozenset(found)
         return self._spelled
+
+    def candidates(self) -> list[Any]:
+        """The records a question naming a shared property can mean (``_spine.candidates``), once."""
+        if self._candidates is None:
+            if self._hot is None:  # the leaves ranked: the records holding the best ones come first
+                self._hot, self._hot_parents, self.best_trails = _hot_paths(self.data, self.ctx.query)
+            from headroom.compressors.json._spine import candidates  # it reads a Measured: imported on use
+
+            self._candidates = candidates(self)
+        return self._candidates
 
     def plain(self) -> set[int]:
         """The ``id`` of the original containers holding no key the question names and nothing
@@ -329,13 +344,13 @@ class Measured:
         named field first put npm ls's scalar ``version`` before ``dependencies``)."""
         items, query = list(container.items()), self.ctx.query or ""
         asked = ranking.order[: ranking.asked]
-        quoted = [i for i in asked if _quoted(items[i][1], query)]
+        by_value = [i for i in asked if quoted(items[i][1], query)]
         # a key the question names, unless its value is quoted too: that entry is how it finds the record
-        fields = [i for i in asked if self.named(items[i][0]) and i not in quoted]
-        if not quoted or not fields:
+        fields = [i for i in asked if self.named(items[i][0]) and i not in by_value]
+        if not by_value or not fields:
             return ranking
         last = max(asked.index(i) for i in fields)
-        early = [i for i in quoted if asked.index(i) < last]
+        early = [i for i in by_value if asked.index(i) < last]
         if not early:
             return ranking
         rest = [i for i in asked if i not in early]
@@ -362,7 +377,7 @@ class Measured:
         puts that branch first.
         """
         if self._hot is None:
-            self._hot, self._hot_parents = _hot_paths(self.data, self.ctx.query)
+            self._hot, self._hot_parents, self.best_trails = _hot_paths(self.data, self.ctx.query)
         if not self._hot:
             return []
         keys: list[str | int] = list(container) if isinstance(container, dict) else list(range(len(container)))
@@ -452,7 +467,7 @@ class Measured:
         return choice
 
 
-def _quoted(value: Any, query: str) -> bool:
+def quoted(value: Any, query: str) -> bool:
     """Whether ``query`` quotes the string ``value`` whole, not as a part of a longer word or path."""
     if not isinstance(value, str) or not value:
         return False
@@ -469,3 +484,9 @@ def join(path: str, step: str | int) -> str:
 def label(path: str) -> str:
     """What a marker calls the container at ``path``: its last 40 characters, or ``top``."""
     return re.sub(r"[\]\n\r]", "", path)[-40:] or "top"
+
+
+def _at(data: Any, prefix: tuple[Any, ...]) -> Any:
+    for step in prefix:
+        data = data[step]
+    return data

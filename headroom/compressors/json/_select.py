@@ -39,6 +39,8 @@ from headroom.compressors.json._rank import MIN_STRING as _MIN_STRING
 from headroom.compressors.json._rank import Measured
 from headroom.compressors.json._rank import join as _step
 from headroom.compressors.json._rank import label as _label
+from headroom.compressors.json._spine import pairs
+from headroom.compressors.json._spine import thin as _thin
 from headroom.compressors.json._where import RECORD as _RECORD
 from headroom.compressors.json._where import Where
 from headroom.compressors.json._where import locate as _locate
@@ -60,6 +62,28 @@ class Shrinker(Measured):
         self._shown = set()
         self.asked_kept = 0
         shrunk = self._value(self.data, budget, "", None)
+        return shrunk, self.omitted, frozenset(self._shown)
+
+    def thin(self, budget: float) -> tuple[Any, Counter[str], frozenset[int]] | None:
+        """Like ``shrink``, as the path down to the record holding the leaf that matches best
+        (``_spine``), or None when there is no such path or it does not fit ``budget``."""
+        self.omitted = Counter()
+        self._shown = set()
+        self.asked_kept = 0
+        self.spelled()  # ranks the leaves, which finds the best one's trail
+        shrunk = _thin(self, budget)
+        if shrunk is None:
+            return None
+        return shrunk, self.omitted, frozenset(self._shown)
+
+    def pairs(self, budget: float) -> tuple[Any, Counter[str], frozenset[int]] | None:
+        """Like ``shrink``, as the ``candidates`` each shown by the two fields the question names."""
+        self.omitted = Counter()
+        self._shown = set()
+        self.asked_kept = 0
+        shrunk = pairs(self, budget, self.candidates())
+        if shrunk is None:
+            return None
         return shrunk, self.omitted, frozenset(self._shown)
 
     # values ----------------------------------------------------------------

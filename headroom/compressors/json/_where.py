@@ -19,11 +19,13 @@ LEAVES = 200_000  # leaves ranked at most (a larger document ranks level by leve
 Where = tuple[int, "str | int"]
 
 
-def hot_paths(data: Any, query: str | None) -> tuple[dict[Where, float], set[int]]:
+def hot_paths(data: Any, query: str | None) -> tuple[dict[Where, float], set[int], list[list[str | int]]]:
     """``(id of container, key)`` -> the best leaf score under that edge, for the best leaves;
-    and the ``id`` of the records (objects of a few keys) that hold those leaves."""
+    the ``id`` of the records (objects of a few keys) that hold those leaves; and the keys and
+    indexes from the top down to each of the best leaves, the best first (of those tied at the
+    top, the first in the document)."""
     if not query or not isinstance(data, (dict, list)):
-        return {}, set()
+        return {}, set(), []
     leaves: list[str] = []
     trails: list[list[Where]] = []
     owners: list[Any] = []  # the container of each leaf
@@ -41,7 +43,7 @@ def hot_paths(data: Any, query: str | None) -> tuple[dict[Where, float], set[int
                 owners.append(node)
     scores = sparse_scores(leaves, query)
     if not scores:
-        return {}, set()
+        return {}, set(), []
     top = max(scores.values())
     best = sorted((i for i, v in scores.items() if v >= top / 2), key=lambda i: (-scores[i], i))[:HOT]
     hot: dict[Where, float] = {}
@@ -51,7 +53,22 @@ def hot_paths(data: Any, query: str | None) -> tuple[dict[Where, float], set[int
     # a record holding a best leaf is spelled as the input wrote it; a wide map (versions to
     # dates) is not: a whole map in the input's separators costs a tenth more than it gains
     records = {id(owners[i]) for i in best if isinstance(owners[i], dict) and len(owners[i]) <= RECORD}
-    return hot, records
+    # of the leaves tied at the top, the first in the document, as each container's ranking
+    # (``_rank._hot_children``) orders tied branches by position
+    tied = [i for i in best if scores[i] == top]
+    first = min(tied, key=lambda i: _position(data, trails[i]))
+    order = [first, *(i for i in best if i != first)]
+    return hot, records, [[key for _, key in trails[i]] for i in order]
+
+
+def _position(data: Any, trail: list[Where]) -> list[int]:
+    """Where the leaf at the end of ``trail`` stands in document order: each step's position."""
+    out: list[int] = []
+    node = data
+    for _, key in trail:
+        out.append(list(node).index(key) if isinstance(node, dict) else int(key))
+        node = node[key]
+    return out
 
 
 def raw_cut(raw: str, keep: int) -> int:

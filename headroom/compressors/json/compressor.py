@@ -24,7 +24,9 @@ from headroom.compressors._reach import reach, short_of
 from headroom.compressors._rows import row_text
 from headroom.compressors.json import _forms as forms
 from headroom.compressors.json._depth import as_text, loads
+from headroom.compressors.json._rank import quoted
 from headroom.compressors.json._select import Shrinker
+from headroom.compressors.json._where import HOT
 from headroom.plugins import Compressed, Compressor, PieceContext, check_span
 from headroom.relevance import BM25
 
@@ -207,11 +209,91 @@ class _Document:
         # the room is not monotone in what it renders (markers and forms trade places), so of the
         # fitting renderings the search saw, the one showing the most asked-for containers wins
         found = reach(attempt, target * 0.95, target, rank=lambda got, tokens: (got[3], tokens))
+        if found is None or self._wants_thin(found[0][0]):
+            # the shared room left the best leaf's record out: the thin paths to the best leaves'
+            # records (``Shrinker.thin``), taken when they show it
+            thin = reach(self._thin_attempt, target * 0.95, target, rank=lambda got, tokens: (got[3], tokens))
+            if thin is not None and thin[0][3] > (0 if found is None else self._shown(found[0][0])):
+                found = thin
+        many = len(self.shrinker.candidates())
+        have = 0 if found is None or many <= HOT else self._pairs_shown(found[0][0])
+        if many > HOT and have < many:
+            # a question naming its entry by a property many share: as many of them as fit, each
+            # by the two fields the question names, when that shows more of them
+            wide = reach(self._pairs_attempt, target * 0.95, target, rank=lambda got, tokens: (got[3], tokens))
+            if wide is not None and wide[0][3] > have:
+                found = wide
         if found is None:
             return None
         (text, kind, omitted, _), tokens = found
         why = "the next value to show would not fit"
         return Compressed(text, omitted=omitted, output_kind=kind, fallbacks=short_of(tokens, target, why))
+
+    def _thin_attempt(self, budget: float) -> tuple[tuple[str, str, dict[str, int], int], int] | None:
+        got = self.shrinker.thin(budget)
+        if got is None or not got[1]:
+            return None
+        shrunk, omitted, spelled = got
+        tokens, text, kind = self._cheapest(self._render(shrunk, spelled))
+        return (text, kind, dict(omitted), self._shown(text)), tokens  # ranked by what it is for
+
+    def _pairs_attempt(self, budget: float) -> tuple[tuple[str, str, dict[str, int], int], int] | None:
+        got = self.shrinker.pairs(budget)
+        if got is None or not got[1]:
+            return None
+        shrunk, omitted, spelled = got
+        tokens, text, kind = self._cheapest(self._render(shrunk, spelled))
+        return (text, kind, dict(omitted), self._pairs_shown(text)), tokens
+
+    def _pairs_shown(self, text: str) -> int:
+        """How many of the records a shared-property question can mean show the field it asks for."""
+        seps = {":", self.style.key}
+        shown = 0
+        for prefix, _, asked in self.shrinker.candidates():
+            record: Any = self.data
+            for step in prefix:
+                record = record[step]
+            written = forms.dump(asked) + "{}" + forms.dump(record[asked])
+            shown += any(written.format(sep) in text for sep in seps)
+        return shown
+
+    def _shown(self, text: str) -> int:
+        """What ``text`` shows of the best leaves (with the fields of their records the question
+        names): the best one counts more than all the others together."""
+        trails = self.shrinker.best_trails
+        return sum((len(trails) if i == 0 else 1) * self._shows(text, t) for i, t in enumerate(trails))
+
+    def _wants_thin(self, text: str) -> bool:
+        """Whether the shared form ``text`` misses what the thin path is for: it shows none of the
+        best leaves, or not the best one when its record holds a value the question quotes whole
+        (the entry the question singles out: "Look up read_timeout ...", "... whose dest is ...")."""
+        trails = self.shrinker.best_trails
+        if not trails or self._shows(text, trails[0]):
+            return False
+        if not any(self._shows(text, trail) for trail in trails[1:]):
+            return True
+        record = self.data
+        for step in trails[0][:-1]:
+            record = record[step]
+        values = record.values() if isinstance(record, dict) else record
+        return any(quoted(value, self.ctx.query or "") for value in values)
+
+    def _shows(self, text: str, trail: list[str | int]) -> bool:
+        """Whether ``text`` shows the leaf at the end of ``trail`` and every field of its record
+        the question names, each ``"key": value`` as written (in the input's separators or
+        compact): what the thin path (``Shrinker.thin``) is built to show."""
+        record: Any = self.data
+        for step in trail[:-1]:
+            record = record[step]
+        if not isinstance(record, dict):
+            return forms.dump(record[trail[-1]]) in text
+        seps = {":", self.style.key}
+        for key, value in record.items():
+            if (key == trail[-1] or self.shrinker.named(key)) and not isinstance(value, (dict, list)):
+                written = forms.dump(key) + "{}" + forms.dump(value)
+                if not any(written.format(sep) in text for sep in seps):
+                    return False
+        return True
 
     def _cheapest(self, rendered: list[tuple[str, str]]) -> tuple[int, str, str]:
         """The form with the fewest real tokens. A form whose estimate (its characters at the

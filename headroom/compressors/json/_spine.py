@@ -1,0 +1,278 @@
+"""The thin path: the record holding the leaf that matches best, with only its ancestors around it.
+
+The shrinker shares a room top-down, so every level pays for its other
+children (their markers, their key names, cheap scalars kept whole) before the
+branch the question is about gets the rest. In a room of 60-200 tokens that
+left the record holding the asked-for line out: botocore's ``waiters-2.json``
+(857 tokens), asked "which expected does error have?", showed the right waiter
+with ``delay`` and ``operation`` and its ``acceptors`` as a name from 100 to
+150 tokens, and the acceptor ``{"expected": "CacheClusterNotFound", "matcher":
+"error", ...}`` (20 tokens) only from 157. The generic line cut, which kept
+the line, may no longer stand in for a JSON piece (it stays JSON).
+
+So a second form is built beside the shared one: from the top down to the
+record holding the best leaf (``hot_paths``' best), each ancestor keeps only
+the child on the path and one marker for all its other children; the record
+gets what is left (kept whole when it fits, shrunk by the shrinker's own
+rules when not), and what it leaves goes to its nearest siblings, kept whole,
+nearest first. The caller uses it only when the shared form does not show the
+best leaf and the fields the question names beside it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from headroom.compressors._rows import ranges
+from headroom.compressors.json._rank import _SUMMARY_PLAN, join, quoted
+from headroom.compressors.json._where import RECORD
+
+if TYPE_CHECKING:
+    from headroom.compressors.json._rank import Measured
+    from headroom.compressors.json._select import Shrinker
+
+__all__ = ["Candidate", "candidates", "pairs", "thin"]
+
+Candidate = tuple[tuple["str | int", ...], str, str]  # a record's prefix, the key of the value quoted, the key asked
+_CANDIDATES = 200  # records a question naming a shared property can match, at most
+
+_RANGE = 3.0  # tokens a marker listing two ranges adds (``_rank._RANGE``)
+
+
+def thin(shrinker: Shrinker, budget: float) -> Any | None:
+    """The document as the paths down to the best leaves' records within about ``budget``
+    estimated tokens, or None when no leaf below the top container matches."""
+    records: list[tuple[str | int, ...]] = []  # the records holding the best leaves, best first
+    for trail in shrinker.best_trails:
+        prefix = tuple(trail[:-1])
+        if prefix and prefix not in records:
+            records.append(prefix)
+    # a record inside another one is shown by it (its ranking leads with the same branch)
+    records = [r for r in records if not any(o != r and r[: len(o)] == o for o in records)]
+    if not records:
+        return None  # the best leaves sit in the top container: the shared form shows them first
+    # as many of the records as the room holds whole with their spines, at least the best one
+    for count in range(len(records), 0, -1):
+        spine, left = _spine(shrinker, records[:count], budget)
+        if count == 1 or left >= sum(shrinker.tokens(_at(shrinker.data, r)) for r in records[:count]):
+            records = records[:count]
+            break
+    nodes = {prefix: _at(shrinker.data, prefix) for prefix in spine + records}
+    built: dict[tuple[str | int, ...], Any] = {}
+    for prefix in records:  # best first, each what is left (the count above fits them all, by estimate)
+        record, parent = nodes[prefix], nodes[prefix[:-1]]
+        size = shrinker.tokens(record)
+        shown = shrinker._value(record, max(0.0, left), _path(prefix), (id(parent), prefix[-1]), size)
+        if shown is record and id(record) in shrinker.spelled():
+            shrinker._shown.add(id(record))
+        left -= shrinker._size(shown, record)
+        built[prefix] = shown
+    for prefix in reversed(spine):  # deepest first, so every child is built before its parent
+        node = nodes[prefix]
+        kept = {_position(node, p[-1]): built[p] for p in list(built) if len(p) == len(prefix) + 1 and p[:-1] == prefix}
+        if prefix == records[0][:-1]:  # the best record's nearest siblings in what is left
+            kept.update(_nearest(shrinker, node, _position(node, records[0][-1]), left, kept, _path(prefix)))
+        if _cheaper_whole(shrinker, node, kept):  # ``"version":2`` costs less than its marker
+            kept.update((i, child) for i, child in enumerate(_children(node)) if i not in kept)
+        built[prefix] = _thin(shrinker, node, kept, _path(prefix))
+    return built[()]
+
+
+def candidates(shrinker: Measured) -> list[Candidate]:
+    """The records a question of the form "the K2 of the entry whose K1 is V" can mean: each
+    holds a string value the question quotes whole (V, under K1) and another scalar field whose
+    key it names (K2); those holding a best leaf first, then in document order.
+
+    "What is the content of the entry whose alg is SHA-256?" in an SBOM, or "the $comment of
+    the entry whose type is string" in a schema, fits dozens of records; the shared form shows
+    the three whose leaves rank best, and which one the asker meant is a lottery. Shown by their
+    two fields alone (``pairs``), many fit in the room one record took."""
+    query = shrinker.ctx.query or ""
+    found: list[Candidate] = []
+
+    def walk(node: Any, prefix: tuple[str | int, ...]) -> None:
+        if len(found) >= _CANDIDATES:
+            return
+        if isinstance(node, dict):
+            if len(node) <= RECORD:
+                by = next((k for k, v in node.items() if isinstance(v, str) and v in query and quoted(v, query)), None)
+                asked = next(
+                    (k for k, v in node.items() if k != by and not isinstance(v, (dict, list)) and shrinker.named(k)),
+                    None,
+                )
+                if by is not None and asked is not None:
+                    found.append((prefix, by, asked))
+            for key, child in node.items():
+                if isinstance(child, (dict, list)):
+                    walk(child, (*prefix, key))
+        elif isinstance(node, list):
+            for index, child in enumerate(node):
+                if isinstance(child, (dict, list)):
+                    walk(child, (*prefix, index))
+
+    if query:
+        walk(shrinker.data, ())
+    # a record inside another candidate is not shown apart (the outer one's pair stands for it)
+    outer = {c[0] for c in found}
+    found = [c for c in found if not any(c[0][:i] in outer for i in range(len(c[0])))]
+    best = {tuple(trail[:-1]) for trail in shrinker.best_trails}
+    return sorted(found, key=lambda c: c[0] not in best)  # stable: document order otherwise
+
+
+def pairs(shrinker: Shrinker, budget: float, found: list[Candidate]) -> Any | None:
+    """The document as the paths down to the ``found`` records, each shown by its two fields and
+    one marker for its others, as many as ``budget`` holds (at least one); None for none."""
+    if not found:
+        return None
+    costs = [_pair_cost(shrinker, c) for c in found]
+    low, high = 1, len(found)  # the most records whose spines and pairs fit, by estimate
+    while low < high:
+        middle = (low + high + 1) // 2
+        _, left = _spine(shrinker, [c[0] for c in found[:middle]], budget)
+        if left >= sum(costs[:middle]):
+            low = middle
+        else:
+            high = middle - 1
+    chosen = found[:low]
+    spine, _ = _spine(shrinker, [c[0] for c in chosen], budget)
+    built: dict[tuple[str | int, ...], Any] = {}
+    for prefix, by, asked in chosen:
+        record = _at(shrinker.data, prefix)
+        kept = {_position(record, key): record[key] for key in (by, asked)}
+        built[prefix] = _thin(shrinker, record, kept, _path(prefix))
+    for prefix in reversed(spine):
+        node = _at(shrinker.data, prefix)
+        kept = {_position(node, p[-1]): built[p] for p in list(built) if len(p) == len(prefix) + 1 and p[:-1] == prefix}
+        if _cheaper_whole(shrinker, node, kept):
+            kept.update((i, child) for i, child in enumerate(_children(node)) if i not in kept)
+        built[prefix] = _thin(shrinker, node, kept, _path(prefix))
+    return built[()]
+
+
+def _pair_cost(shrinker: Shrinker, candidate: Candidate) -> float:
+    """What a record shown by its two fields and one marker is planned at."""
+    prefix, by, asked = candidate
+    record = _at(shrinker.data, prefix)
+    pair = shrinker.tokens({by: record[by], asked: record[asked]})
+    return pair + shrinker.mark(record) + 2.0 + _RANGE - _SUMMARY_PLAN
+
+
+def _spine(
+    shrinker: Shrinker, records: list[tuple[str | int, ...]], budget: float
+) -> tuple[list[tuple[str | int, ...]], float]:
+    """The containers above ``records`` (their prefixes, the top first), and what ``budget``
+    leaves the records once their markers (one each, no summary: planned at ``_SUMMARY_PLAN``
+    less) and the kept children's keys are paid."""
+    spine = sorted({r[:i] for r in records for i in range(len(r))}, key=len)
+    nodes = {prefix: _at(shrinker.data, prefix) for prefix in spine + records}
+    left = budget - sum(shrinker.mark(nodes[p]) + 2.0 + _RANGE - _SUMMARY_PLAN for p in spine)
+    left -= sum(_key_cost(shrinker, nodes[r[:-1]], r[-1]) for r in {p for p in spine + records if p})
+    return spine, left
+
+
+def _at(data: Any, prefix: tuple[str | int, ...]) -> Any:
+    for step in prefix:
+        data = data[step]
+    return data
+
+
+def _path(prefix: tuple[str | int, ...]) -> str:
+    """The path of the container at ``prefix``, as its markers name it."""
+    path = ""
+    for step in prefix:
+        path = join(path, step)
+    return path
+
+
+def _position(node: Any, step: str | int) -> int:
+    return list(node).index(step) if isinstance(node, dict) else int(step)
+
+
+def _key_cost(shrinker: Shrinker, node: Any, step: Any) -> float:
+    """What the kept child's key costs in an object (nothing in an array)."""
+    if not isinstance(node, dict):
+        return 0.0
+    return shrinker._profile(node).keys[list(node).index(step)]
+
+
+def _nearest(
+    shrinker: Shrinker, parent: Any, index: int, room: float, taken: dict[int, Any], path: str
+) -> dict[int, Any]:
+    """The record's siblings in ``room``, nearest first (after, then before, in turn), past those
+    already ``taken``: each kept whole while it fits, then the first that does not shrunk into
+    what is left, when that holds more than its marker; a window, not a scatter."""
+    profile = shrinker._profile(parent)
+    keys = profile.keys if isinstance(parent, dict) else [0.0] * len(profile.sizes)
+    children = _children(parent)
+    steps: list[str | int] = list(parent) if isinstance(parent, dict) else list(range(len(children)))
+    kept: dict[int, Any] = {}
+    for i in _outward(index, len(children)):
+        if i in taken:
+            continue
+        cost = profile.sizes[i] + keys[i] + 0.3
+        if cost <= room:
+            kept[i] = children[i]
+            room -= cost
+            continue
+        child, grant = children[i], room - keys[i] - 0.3
+        if isinstance(child, (dict, list)) and grant >= 2 * shrinker.mark(child):
+            kept[i] = shrinker._value(child, grant, join(path, steps[i]), (id(parent), steps[i]), profile.sizes[i])
+        break
+    return kept
+
+
+def _outward(index: int, count: int) -> Iterator[int]:
+    """The positions around ``index``, nearest first, the one after before the one before."""
+    for distance in range(1, count):
+        yield from (i for i in (index + distance, index - distance) if 0 <= i < count)
+
+
+def _children(node: Any) -> list[Any]:
+    return list(node.values()) if isinstance(node, dict) else node
+
+
+def _cheaper_whole(shrinker: Shrinker, node: Any, kept: dict[int, Any]) -> bool:
+    """Whether ``node``'s children not ``kept`` cost less whole than the marker standing for them
+    (summed until they pass it: an array of thousands is asked this for every room tried)."""
+    profile = shrinker._profile(node)
+    marker = shrinker.mark(node, False if isinstance(node, dict) else None) - _SUMMARY_PLAN
+    keys = profile.keys if isinstance(node, dict) else None
+    others = 0.0
+    for i, size in enumerate(profile.sizes):
+        if i not in kept:
+            others += size + (keys[i] if keys is not None else 0.0)
+            if others > marker:
+                return False
+    return True
+
+
+def _thin(shrinker: Shrinker, node: Any, kept: dict[int, Any], path: str) -> Any:
+    """``node`` with only the children in ``kept`` (by position, as shown) and one marker for
+    all the others, at the first gap, naming every dropped range. Walks the kept positions, not
+    every child: a thin path through an array of thousands is built for every room tried."""
+    count = len(node)
+    positions = sorted(kept)
+    runs: list[tuple[int, int]] = []
+    after = 0  # the position after the last kept one
+    for position in positions:
+        if position > after:
+            runs.append((after, position))
+        after = position + 1
+    if after < count:
+        runs.append((after, count))
+    unit = shrinker._profile(node).unit  # keys, rows (objects) or items, measured once
+    shown: list[tuple[Any, Any]] = [(position, kept[position]) for position in positions]
+    if runs:
+        dropped = sum(end - start for start, end in runs)
+        detail = ranges(runs)  # no first..last key: a thin path is for small rooms (a range is exact)
+        marker = shrinker._marker(node, dropped, unit, path, detail, runs, 0.0)
+        before = sum(position < runs[0][0] for position in positions)  # the marker stands at the first gap
+        shown.insert(before, (None, marker))
+    if isinstance(node, dict):
+        keys = list(node)
+        return {
+            (value if position is None else keys[position]): (None if position is None else value)
+            for position, value in shown
+        }
+    return [value for _, value in shown]
