@@ -53,6 +53,7 @@ class Document:
     uncut_tokens: dict[tuple[str, str | None, int, frozenset[Cut]], int] = field(default_factory=dict)
     sums: list[list[int]] = field(default_factory=list)  # running sums of ``costs``, per chunk
     filled: list[list[int]] = field(default_factory=list)  # running counts of non-blank lines, per chunk
+    unchecked: dict[str, dict[int, Rendered]] = field(default_factory=dict)  # an unparsed output's files, by text
 
 
 def parse_document(text: str, file_name: str | None, short: int) -> Document:
