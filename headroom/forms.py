@@ -123,7 +123,7 @@ class Shaper:
     failures: list[tuple[str, str]] = field(default_factory=list)  # crashes and failed checks, on any attempt
     shared: FormCache | None = None
     _scored: dict[str, dict[str, float]] = field(default_factory=dict)  # per question: line -> best BM25 score
-    _checking: bool = False  # forms made now are checked in full (``confirm``): no check put off
+    _checking: bool = False  # a put-off check failed (``confirm``): every form is checked as it is made
 
     @cached_property
     def original(self) -> Form:
@@ -221,32 +221,32 @@ class Shaper:
         return self.memo[key]
 
     def confirm(self, form: Form) -> Form | None:
-        """``form`` (as ``form`` returned it) once its put-off check has run: None when the form at its
-        target is no longer that size, so the search that picked it must run again.
+        """``form`` (as ``form`` returned it) once its put-off check has run, or None when it failed.
 
-        On a failed check the form at that target is made again with every check
-        (the typed compressor's ``compress``, which restores the cuts that broke
-        its parse) and replaces the unchecked one; the search that runs again
-        then reads its real size. A form whose check was never put off is
+        On a failure this piece goes back to checking every form it makes (the
+        typed compressor's ``compress``, which restores the cuts that broke its
+        parse), and every form it made is forgotten: the cuts that broke one
+        output mostly break the others too, so their sizes (and the choices made
+        beside them) would mislead the search, which the core then runs again.
+        Searching on checked forms is what every call did before checks were
+        put off, so a piece whose sent form fails its check gets the form it got
+        then (a C++ header of the benchmark, ``code-cpp-rb-tree-erase``, kept 173
+        tokens less when re-placed among its other, unchecked forms). A form
+        whose check was never put off is
         returned as it is.
         """
         if form.check is None:
             return form
-        key = next(k for k, made in self.memo.items() if made is form)
-        if form.check():
-            checked = replace(form, check=None)
-        else:
+        if not form.check():
             self._checking = True
-            try:
-                del self.memo[key]
-                checked = self.form(*key)
-            finally:
-                self._checking = False
-        self.memo[key] = checked
+            self.memo = {}  # a generic form chosen over an unchecked one goes too
+            return None
+        key = next(k for k, made in self.memo.items() if made is form)
+        checked = self.memo[key] = replace(form, check=None)
         if self.shared is not None:
             piece = self.piece
             self.shared.put((piece.ctx.handle, self.content_type, piece.json_only, piece.structured, *key), checked)
-        return checked if checked.tokens == form.tokens else None
+        return checked
 
     def _chain(self, target: int, query: str | None) -> Form:
         ctx = self.piece.ctx if query == self.piece.ctx.query else replace(self.piece.ctx, query=query)

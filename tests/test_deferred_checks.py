@@ -16,8 +16,10 @@ import pytest
 from headroom import Compressed, Compressor, Detector, Headroom, MemoryStore, PieceContext, Registry, TokenCounter
 from headroom.compressors.code import _check
 from headroom.compressors.code.compressor import CodeCompressor
+from headroom.forms import Shaper
 
 GOLDEN = Path(__file__).parent / "golden" / "code"
+CORPUS = Path(__file__).parent.parent / "benchmarks" / "corpus" / "fixtures"
 COUNTER = TokenCounter.for_model("gpt-4")
 QUESTION = "what does the main function do"
 
@@ -115,3 +117,20 @@ def test_a_failed_check_places_the_pieces_again_on_real_sizes() -> None:
     assert result.within_budget
     assert result.text.startswith("checked") and "unchecked" not in result.text
     assert Halving.checks  # the put-off checks ran, on sent forms only
+
+
+def test_a_failed_check_gives_the_form_every_check_gave(monkeypatch: pytest.MonkeyPatch) -> None:
+    # stl_tree.h at the benchmark's budget: the output first sent breaks its parse (a cut's mark lands in a
+    # template), and placed again among the other, unchecked forms it kept 173 tokens less than when every
+    # form was checked; the piece now searches on checked forms once one has failed
+    text = (CORPUS / "code_stl_tree.h").read_text()
+    question = "How does _Rb_tree::_M_erase free the nodes without rebalancing?"
+    budget = 5_400
+    confirmed: list[bool] = []
+    confirm = Shaper.confirm
+    monkeypatch.setattr(Shaper, "confirm", lambda self, f: confirmed.append(f.check is not None) or confirm(self, f))
+    deferred = _result(text, budget, question)
+    assert confirmed == [True, False]  # the unchecked form sent first failed; the search ran again on checked ones
+    with monkeypatch.context() as patch:
+        patch.setattr(CodeCompressor, "compress_deferred", Compressor.compress_deferred)
+        assert deferred == _result(text, budget, question)

@@ -47,7 +47,7 @@ class Document:
     estimates: dict[str | None, Estimates] = field(default_factory=dict)  # per query, over its order
     complaints: dict[tuple[int, str], tuple[tuple[int, int], ...] | None] = field(default_factory=dict)
     broken: set[Cut] = field(default_factory=set)  # cuts found to break a parse, never made again
-    results: dict[tuple[str | None, int | None, str], Compressed | None] = field(default_factory=dict)
+    results: dict[tuple[str | None, int | None, str, bool], Compressed | None] = field(default_factory=dict)
     mark_costs: dict[Cut, int] = field(default_factory=dict)  # real tokens of each cut's mark
     # a prefix of a query's order, as rendered before its check: (handle, query, cuts, broken) -> tokens
     uncut_tokens: dict[tuple[str, str | None, int, frozenset[Cut]], int] = field(default_factory=dict)
