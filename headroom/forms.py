@@ -232,8 +232,7 @@ class Shaper:
         put off, so a piece whose sent form fails its check gets the form it got
         then (a C++ header of the benchmark, ``code-cpp-rb-tree-erase``, kept 173
         tokens less when re-placed among its other, unchecked forms). A form
-        whose check was never put off is
-        returned as it is.
+        whose check was never put off is returned as it is.
         """
         if form.check is None:
             return form
@@ -241,8 +240,11 @@ class Shaper:
             self._checking = True
             self.memo = {}  # a generic form chosen over an unchecked one goes too
             return None
-        key = next(k for k, made in self.memo.items() if made is form)
-        checked = self.memo[key] = replace(form, check=None)
+        checked = replace(form, check=None)
+        key = next((k for k, made in self.memo.items() if made is form), None)
+        if key is None:  # not one of this call's forms: nothing to settle
+            return checked
+        self.memo[key] = checked
         if self.shared is not None:
             piece = self.piece
             self.shared.put((piece.ctx.handle, self.content_type, piece.json_only, piece.structured, *key), checked)
