@@ -262,6 +262,22 @@ def manifest_total(manifest: Manifest, before: int) -> int:
     return before - sum(e.tokens_before - e.tokens_after for e in manifest.entries)
 
 
+def _placed(shapers: list[Shaper], turns: Turns, budget: int) -> list[Form]:
+    """``place``'s forms with every check a compressor put off run on them, and only on them.
+
+    The search asks a piece for a form at several targets and sends one; the code
+    family parses an output again only when it is the one sent
+    (``Compressor.compress_deferred``). A form that fails is made again with every
+    check at its target, and the search runs again on the real sizes: each round
+    settles at least one form for good, so it ends.
+    """
+    while True:
+        forms = place(shapers, turns, budget)
+        confirmed = [s.confirm(f) for s, f in zip(shapers, forms)]
+        if all(f is not None for f in confirmed):
+            return [f for f in confirmed if f is not None]
+
+
 def _choose(
     pieces: list[Piece],
     turns: Turns,
@@ -286,7 +302,7 @@ def _choose(
     if budget is None or fixed + sum(s.default.tokens for s in shapers) <= budget:
         forms = [s.default for s in shapers]
     else:
-        forms = place(shapers, turns, budget)
+        forms = _placed(shapers, turns, budget)
     forms = [s.sent(f) for s, f in zip(shapers, forms)]
     total = fixed + sum(f.tokens for f in forms)
     fits = budget is None or total <= budget

@@ -72,6 +72,9 @@ class Form:
     omitted: Mapping[str, int]
     compressor: str
     notes: tuple[tuple[str, str], ...] = ()  # (degradation kind, detail) for each fall taken
+    # a typed output whose compressor put its own check off (``Compressor.compress_deferred``): the check,
+    # run by ``Shaper.confirm`` only on a form about to be sent
+    check: Callable[[], bool] | None = field(default=None, compare=False, repr=False)
 
 
 class FormCache:
@@ -120,6 +123,7 @@ class Shaper:
     failures: list[tuple[str, str]] = field(default_factory=list)  # crashes and failed checks, on any attempt
     shared: FormCache | None = None
     _scored: dict[str, dict[str, float]] = field(default_factory=dict)  # per question: line -> best BM25 score
+    _checking: bool = False  # a put-off check failed (``confirm``): every form is checked as it is made
 
     @cached_property
     def original(self) -> Form:
@@ -211,10 +215,40 @@ class Shaper:
                 made = self._with_failures(lambda: self._chain(target, query))
                 # never worse (DESIGN invariant 4): a marker larger than the piece is not sent
                 made = made if made.tokens < self.default.tokens else self.default
-                if self.shared is not None:
+                if self.shared is not None and made.check is None:  # kept across calls once checked
                     self.shared.put(wide, made)
             self.memo[key] = made
         return self.memo[key]
+
+    def confirm(self, form: Form) -> Form | None:
+        """``form`` (as ``form`` returned it) once its put-off check has run, or None when it failed.
+
+        On a failure this piece goes back to checking every form it makes (the
+        typed compressor's ``compress``, which restores the cuts that broke its
+        parse), and every form it made is forgotten: the cuts that broke one
+        output mostly break the others too, so their sizes (and the choices made
+        beside them) would mislead the search, which the core then runs again.
+        Searching on checked forms is what every call did before checks were
+        put off, so a piece whose sent form fails its check gets the form it got
+        then (a C++ header of the benchmark, ``code-cpp-rb-tree-erase``, kept 173
+        tokens less when re-placed among its other, unchecked forms). A form
+        whose check was never put off is returned as it is.
+        """
+        if form.check is None:
+            return form
+        if not form.check():
+            self._checking = True
+            self.memo = {}  # a generic form chosen over an unchecked one goes too
+            return None
+        checked = replace(form, check=None)
+        key = next((k for k, made in self.memo.items() if made is form), None)
+        if key is None:  # not one of this call's forms: nothing to settle
+            return checked
+        self.memo[key] = checked
+        if self.shared is not None:
+            piece = self.piece
+            self.shared.put((piece.ctx.handle, self.content_type, piece.json_only, piece.structured, *key), checked)
+        return checked
 
     def _chain(self, target: int, query: str | None) -> Form:
         ctx = self.piece.ctx if query == self.piece.ctx.query else replace(self.piece.ctx, query=query)
@@ -339,8 +373,12 @@ class Shaper:
         falls as notes, exactly what ``_default`` made of it when it was built in full. Only a failed
         check of that discarded output goes unreported: no form of it is sent (see the module notes).
         """
+        check: Callable[[], bool] | None = None
         try:
-            out = compressor.compress(self.piece.text, target, ctx)
+            if target is not None and compressor is self.compressor and not self._checking:
+                out, check = compressor.compress_deferred(self.piece.text, target, ctx)
+            else:
+                out = compressor.compress(self.piece.text, target, ctx)
         except Exception as error:  # noqa: BLE001 - a plugin's failure must not lose the caller's data
             detail = (
                 f"{compressor.name} failed on {self.content_type} ({type(error).__name__}: {error}); next in the chain"
@@ -355,7 +393,7 @@ class Shaper:
         if made is None:
             detail = f"{compressor.name} output failed its {out.output_kind!r} check; reverted to the next in the chain"
             self.failures.append(("check", detail))
-        return made
+        return made if made is None or check is None else replace(made, check=check)
 
     def _marker(self) -> Form | None:
         if self.piece.json_only:

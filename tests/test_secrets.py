@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
+import re
+from pathlib import Path
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from headroom import secrets
 from headroom.secrets import find_secrets, redact
 
 FOUND = [
@@ -50,3 +56,54 @@ def test_long_lines_without_secrets_are_scanned_quickly_enough_to_finish() -> No
     # not timed: a backtracking pattern would not finish at all on these
     for text in ("a" * 200_000, "password" * 20_000, "=" * 200_000, "token: " + "x" * 100_000, " " * 200_000):
         redact(text)
+
+
+_FLAT_WORDS = re.compile(  # the secret words as first written, one alternative each
+    r"(?P<word>password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|"
+    r"auth[_-]?key|credentials?|client[_-]?secret)"
+)
+_CORPUS = sorted((Path(__file__).parent.parent / "benchmarks" / "corpus" / "fixtures").glob("*"))
+
+
+@pytest.mark.parametrize("path", _CORPUS[::4], ids=lambda p: p.name)
+def test_the_word_tree_and_the_hint_searches_find_what_the_flat_tests_found(path: Path) -> None:
+    # speed with identical results: the words as a tree of shared letters, a format's hints in one search
+    text = path.read_text().lower()
+    assert [m.span() for m in secrets._WORDS.finditer(text)] == [m.span() for m in _FLAT_WORDS.finditer(text)]
+    original = path.read_text()
+    for kind, hints in secrets._HINTS.items():
+        search = secrets._HINT_SEARCH.get(kind)
+        found = original.__contains__(hints[0]) if search is None else search(original) is not None
+        assert found == any(hint in original for hint in hints), kind
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "pass",
+                "word",
+                "wd",
+                "phrase",
+                "api",
+                "_",
+                "-",
+                "key",
+                "private",
+                "auth",
+                "access",
+                "credential",
+                "s",
+                "client",
+                "secret",
+                "token",
+                "p",
+                "x",
+                " ",
+            ]
+        ),
+        max_size=12,
+    ).map("".join)
+)
+def test_the_word_tree_matches_the_flat_list_on_any_run_of_word_pieces(text: str) -> None:
+    assert [m.span() for m in secrets._WORDS.finditer(text)] == [m.span() for m in _FLAT_WORDS.finditer(text)]

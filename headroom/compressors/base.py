@@ -202,6 +202,19 @@ class Compressor(ABC):
     def compress(self, text: str, target: int | None, ctx: PieceContext) -> Compressed | None:
         """Compress ``text`` to at most ``target`` tokens (best effort), or by default when None."""
 
+    def compress_deferred(
+        self, text: str, target: int, ctx: PieceContext
+    ) -> tuple[Compressed | None, Callable[[], bool] | None]:
+        """``compress`` at a target, its own output check put off: the output and how to check it later.
+
+        The budget search asks for a form at many targets and sends one. A compressor whose check is
+        costly (the code family parses every output again) may return its output unchecked with a
+        callable that checks that very output (True: it passes as it is); the core calls it only for
+        the form it sends, and on False asks ``compress`` again, which checks as it always did. By
+        default nothing is put off.
+        """
+        return self.compress(text, target, ctx), None
+
     def once_per_piece(self, key: Hashable, build: Callable[[], _T]) -> _T:
         """``build()``, kept while calls come back with the same ``key``.
 

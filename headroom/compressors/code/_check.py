@@ -19,7 +19,7 @@ from headroom.compressors.code._outline import Region, Rendered
 from headroom.compressors.code._python import syntax_error
 from headroom.compressors.code._scan import AstGrepError, error_spans
 
-__all__ = ["valid"]
+__all__ = ["passes", "valid"]
 
 _CHECKS = 16  # parser runs one output may spend finding the cuts that broke it
 
@@ -57,6 +57,12 @@ def valid(
             return None
         rendered = cut(doc, index, chosen, marker)
     return None
+
+
+def passes(doc: Document, index: int, rendered: Rendered) -> bool:
+    """Whether ``rendered`` goes out as it is: ``valid`` would return it unchanged (a file with no cut
+    is its original lines, whatever its parser says)."""
+    return not rendered.groups or _cached(doc, index, rendered) == ()
 
 
 def _cached(doc: Document, index: int, rendered: Rendered) -> tuple[tuple[int, int], ...] | None:

@@ -47,7 +47,7 @@ class Document:
     estimates: dict[str | None, Estimates] = field(default_factory=dict)  # per query, over its order
     complaints: dict[tuple[int, str], tuple[tuple[int, int], ...] | None] = field(default_factory=dict)
     broken: set[Cut] = field(default_factory=set)  # cuts found to break a parse, never made again
-    results: dict[tuple[str | None, int | None, str], Compressed | None] = field(default_factory=dict)
+    results: dict[tuple[str | None, int | None, str, bool], Compressed | None] = field(default_factory=dict)
     mark_costs: dict[Cut, int] = field(default_factory=dict)  # real tokens of each cut's mark
     # a prefix of a query's order, as rendered before its check: (handle, query, cuts, broken) -> tokens
     uncut_tokens: dict[tuple[str, str | None, int, frozenset[Cut]], int] = field(default_factory=dict)
@@ -55,6 +55,7 @@ class Document:
     filled: list[list[int]] = field(default_factory=list)  # running counts of non-blank lines, per chunk
     # per (query, tool args): the lines an excerpt may keep, their scores, the named signatures (``_excerpt``)
     asked: dict[tuple[str | None, str | None], tuple[list[int], list[float], set[int]]] = field(default_factory=dict)
+    unchecked: dict[str, dict[int, Rendered]] = field(default_factory=dict)  # an unparsed output's files, by text
 
 
 def parse_document(text: str, file_name: str | None, short: int) -> Document:
