@@ -24,6 +24,7 @@ SHARED = {
     "headroom.tokens",
     "headroom.compressors._rows",
     "headroom.compressors._reach",
+    "headroom.compressors._spans",
 }
 
 

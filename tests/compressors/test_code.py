@@ -764,7 +764,7 @@ def test_under_a_budget_only_outputs_that_fit_are_parsed_again(monkeypatch: pyte
     real, answer = _check.error_spans, CodeCompressor._answer
     monkeypatch.setattr(_check, "error_spans", lambda *a: checked.append(a[2]) or real(*a))
     monkeypatch.setattr(CodeCompressor, "_answer", lambda self, *a, **k: targets.append(a[1]) or answer(self, *a, **k))
-    result = Headroom(model="gpt-4").compress_text(original, budget, query="what does the main function do")
+    result = Headroom(model="gpt-4").compress_text(original, budget)
     assert result.within_budget and checked and None not in targets
     assert max(COUNTER.count(text) for text in checked) <= max(t for t in targets if t is not None)
 

@@ -180,7 +180,7 @@ def test_a_candidate_is_counted_exactly_from_its_lines_costs(data: st.DataObject
 @pytest.mark.parametrize(("head", "tail"), [(0, 120), (300, 0), (0, 0), (700, 900)])
 def test_the_generic_and_the_log_cut_render_kept_stretches_alike(head: int, tail: int) -> None:
     """The generic cut (head and tail of a long line) and the log family's long-line cut (head,
-    windows, tail) share one renderer (``text/_spans.py``): parts joined by single blanks, none
+    windows, tail) share one renderer (``compressors/_spans.py``): parts joined by single blanks, none
     before a mark that opens the line or after one that closes it (the generic cut wrote `` [`` and
     ``] `` there), and a head and tail that overlap keep the line whole with no mark of nothing.
     On cargo's JSON messages (real output, lines of 1,000-2,000 characters)."""

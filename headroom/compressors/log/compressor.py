@@ -31,11 +31,11 @@ from itertools import accumulate
 from pydantic import BaseModel, ConfigDict, Field
 
 from headroom.compressors._reach import reach, short_of
+from headroom.compressors._spans import render_spans
 from headroom.compressors.log._cut import MIN_CHARS, cut_spans, locators
 from headroom.compressors.log._parse import LEVELS, LogLines, level_of, read_log, template_of
 from headroom.compressors.log._query import failure_terms
 from headroom.compressors.log._rank import order
-from headroom.compressors.text._spans import render_spans
 from headroom.plugins import Compressed, Compressor, PieceContext, split_lines
 from headroom.relevance import without_call_names
 from headroom.tokens import TokenCounter
@@ -288,7 +288,7 @@ def _render(
 def _cut_line(lines: list[str], index: int, spans: list[tuple[int, int]], ctx: PieceContext) -> tuple[str, int]:
     """Line ``index`` as its kept stretches with a ``chars`` mark for each omitted one (its range
     in characters of the whole log), and how many characters it omits: the generic cut's
-    renderer (``text/_spans.py``)."""
+    renderer (``compressors/_spans.py``)."""
     line = lines[index]
     body = line.rstrip("\n")
     cut, gone = render_spans(body, spans, sum(map(len, lines[:index])), ctx.marker)
