@@ -15,6 +15,8 @@ with fewer real tokens is returned.
 from __future__ import annotations
 
 import json
+from collections import Counter
+from collections.abc import Callable
 from functools import cached_property
 from typing import Any, ClassVar
 
@@ -230,20 +232,21 @@ class _Document:
         return Compressed(text, omitted=omitted, output_kind=kind, fallbacks=short_of(tokens, target, why))
 
     def _thin_attempt(self, budget: float) -> tuple[tuple[str, str, dict[str, int], int], int] | None:
-        got = self.shrinker.thin(budget)
-        if got is None or not got[1]:
-            return None
-        shrunk, omitted, spelled = got
-        tokens, text, kind = self._cheapest(self._render(shrunk, spelled))
-        return (text, kind, dict(omitted), self._shown(text)), tokens  # ranked by what it is for
+        return self._shrunk(self.shrinker.thin(budget), self._shown)  # ranked by what it is for
 
     def _pairs_attempt(self, budget: float) -> tuple[tuple[str, str, dict[str, int], int], int] | None:
-        got = self.shrinker.pairs(budget)
+        return self._shrunk(self.shrinker.pairs(budget), self._pairs_shown)
+
+    def _shrunk(
+        self, got: tuple[Any, Counter[str], frozenset[int]] | None, shown: Callable[[str], int]
+    ) -> tuple[tuple[str, str, dict[str, int], int], int] | None:
+        """A shrunk document rendered at its cheapest, with what ``shown`` counts in it; None when
+        nothing was left out (the whole document is another form's)."""
         if got is None or not got[1]:
             return None
         shrunk, omitted, spelled = got
         tokens, text, kind = self._cheapest(self._render(shrunk, spelled))
-        return (text, kind, dict(omitted), self._pairs_shown(text)), tokens
+        return (text, kind, dict(omitted), shown(text)), tokens
 
     def _pairs_shown(self, text: str) -> int:
         """How many of the records a shared-property question can mean show the field it asks for."""
