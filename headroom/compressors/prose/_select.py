@@ -33,6 +33,10 @@ class Selection:
         self.kept = [False] * len(self.items)
         self.used = profile.marker + profile.handle if self.items else 0
         self.opened: set[int] = set()  # blocks with a kept unit
+        # the kept units and headings, gathered as they are kept (reading them off ``kept`` walked
+        # every item of the text once more per choice)
+        self._units: set[int] = set()
+        self._headings: set[int] = set()
         self._bounds = profile.layout.bounds  # block -> positions of its first and last unit
 
     def cost(self, items: list[tuple[int, int]]) -> int:
@@ -88,14 +92,17 @@ class Selection:
             self.kept[k] = True
             if item[1] >= 0:
                 self.opened.add(self.profile.doc.units[item[1]].block)
+                self._units.add(item[1])
+            else:
+                self._headings.add(item[0])
         self.used += cost
         return True
 
     def units(self) -> set[int]:
-        return {unit for (_, unit), kept in zip(self.items, self.kept) if kept and unit >= 0}
+        return set(self._units)
 
     def headings(self) -> set[int]:
-        return {head for (head, _), kept in zip(self.items, self.kept) if kept and head >= 0}
+        return set(self._headings)
 
 
 def choose(profile: Profile, room: int) -> tuple[set[int], set[int], set[int]]:

@@ -36,7 +36,10 @@ _ITEM = re.compile(r"^\s*([-*•+]\s+\S|\d{1,3}[.)]\s+\S|--?[A-Za-z0-9]|[A-Z][\w
 # tried only where a run of . ! ? starts (inside a run it would end where the run's first try ends), so a line
 # of 20,000 dots is one pass, not 20,000 (it was quadratic); what it finds is unchanged, given that the scan
 # starts after a blank or a line end, as in ``_cut`` (the lookbehind sees the character before the scan's start)
-_BOUNDARY = re.compile(r"(?<![.!?])[.!?]+[\"'\u201d\u2019)\]]*(\s+)(?=[\"'\u201c\u2018(\[]?[A-Z0-9])")
+# the pattern opens with the character class and checks the run's start after it (the character before
+# a ``.`` is not one of ``.!?``: the same test as a lookbehind in front), so the engine skips ahead to
+# the next ``.!?`` instead of trying the lookbehind at every character: a third of the scan's time
+_BOUNDARY = re.compile(r"[.!?](?<![.!?][.!?])[.!?]*[\"'\u201d\u2019)\]]*(\s+)(?=[\"'\u201c\u2018(\[]?[A-Z0-9])")
 _ABBREVIATION = re.compile(
     r"(\b(e\.g|i\.e|etc|vs|cf|al|approx|Mr|Mrs|Ms|Dr|Prof|St|No|Nos|Fig|Inc|Ltd|Co|Corp|Jr|Sr|Vol|pp|resp)"
     r"|\b[A-Za-z]|\b\d+)[.]$"
@@ -285,7 +288,9 @@ def _cut(text: str, start: int, stop: int, lines: list[str], starts: list[int]) 
         return "lines", _by_line(lines, starts, stop)
     cuts = [lead]
     for match in _BOUNDARY.finditer(text, lead, stop):
-        words = text[cuts[-1] : match.start(1)].split()
+        # only the last two words matter: ``rsplit`` from the right reads the sentence's tail, where
+        # ``split`` cut the whole sentence into words again at every boundary (a fifth of segmenting)
+        words = text[cuts[-1] : match.start(1)].rsplit(None, 1)
         # an abbreviation holds no whitespace, so it is looked for in the last word alone (the
         # sentence ends at a non-space and its words are split at whitespace, so ``\b`` and ``$``
         # read the same there): searching the whole sentence scanned it again at every boundary
