@@ -106,6 +106,11 @@ class _Mark:
     names: tuple[str, ...]  # the files it names
 
 
+# per selection (by identity, the selection held beside) and detail: ``_summed``'s stretches, lines
+# omitted, summed cost and files dropped
+_Seen = dict[tuple[int, int], tuple[bytearray, tuple[list[tuple[int, int, _Mark]], int, int | None, list[str]]]]
+
+
 @dataclass(frozen=True)
 class _Form:
     keep: bytearray
@@ -142,10 +147,14 @@ class SearchCompressor(Compressor):
         # for nor a file's best (issue 12: marks were 63-92% of tight outputs; with the best
         # matches kept first, 36% of run.py's search outputs at 10% fell to 18%, facts alike)
         chosen: dict[tuple[int, int], bytearray] = {}  # forms with the same marks choose alike
-        forms = [_fit(plan, target, ctx, chosen, None, _BARE), _fit(plan, target, ctx, chosen, None, _COUNTED)]
-        forms += [_fit(plan, target, ctx, chosen, None, _BARE + more) for more in copies]
-        forms += [_fit(plan, target, ctx, chosen, listed, _NAMED_FILES) for listed in _LISTED]
-        forms += [_fit(plan, target, ctx, chosen, 0, _NAMED_FILES + more) for more in copies]
+        seen: _Seen = {}  # what each selection's stretches cost, per detail (``_summed``)
+        forms = [
+            _fit(plan, target, ctx, chosen, seen, None, _BARE),
+            _fit(plan, target, ctx, chosen, seen, None, _COUNTED),
+        ]
+        forms += [_fit(plan, target, ctx, chosen, seen, None, _BARE + more) for more in copies]
+        forms += [_fit(plan, target, ctx, chosen, seen, listed, _NAMED_FILES) for listed in _LISTED]
+        forms += [_fit(plan, target, ctx, chosen, seen, 0, _NAMED_FILES + more) for more in copies]
         best: _Form | None = None
         # a form that names copies competes like the others, on the lines it keeps whole: a copy is
         # named only where the room drops it, never in place of a line kept (a copy named counted
@@ -219,6 +228,7 @@ def _fit(
     target: int,
     ctx: PieceContext,
     chosen: dict[tuple[int, int], bytearray],
+    seen: _Seen,
     listed: int | None,
     detail: int,
 ) -> _Form | None:
@@ -248,7 +258,7 @@ def _fit(
             keep = chosen[int(room), marker] = _choose(plan, int(room), marker)
         if not keep.count(1) or keep.count(1) == len(plan.lines):
             return None
-        cost, omitted = _cost(plan, keep, ctx, listed, detail)
+        cost, omitted = _cost(plan, keep, ctx, listed, detail, seen)
         return _Form(keep, cost, omitted, listed, detail), cost
 
     found = reach(attempt, target, target)
@@ -256,7 +266,7 @@ def _fit(
 
 
 def _cost(
-    plan: _Plan, keep: bytearray, ctx: PieceContext, listed: int | None, detail: int
+    plan: _Plan, keep: bytearray, ctx: PieceContext, listed: int | None, detail: int, seen: _Seen
 ) -> tuple[int, dict[str, int]]:
     """What ``_render`` gives for ``keep`` costs as the core will count it, and what it omits.
 
@@ -265,16 +275,14 @@ def _cost(
     after the first and every mark starts a chunk, each is a chunk alone and the cost is the sum
     of the kept lines' costs and the marks' costs: no rendering. Otherwise (no rule, an absolute
     path at the start of a line, a blank line kept) the rendering is counted whole."""
-    stretches = _stretches(plan, keep, ctx, detail)
-    omitted = {"lines": sum(stop - start for start, stop, _ in stretches)}
-    closing = _closing(plan, keep, stretches, ctx, listed) if detail % _COPIES == _NAMED_FILES else None
+    stretches, lines, summed, dropped = _summed(plan, keep, ctx, detail, seen)
+    omitted = {"lines": lines}
+    closing = (_dropped_files(plan, dropped, ctx, listed), len(dropped)) if dropped else None
     if closing is not None:
         omitted["files"] = closing[1]
-    if plan.joined < 0 or plan.joined & int.from_bytes(keep, "little") or any(m.cost is None for *_, m in stretches):
+    if summed is None:
         return ctx.counter.count(_render(plan, keep, ctx, listed, detail=detail)), omitted
-    cost, before = plan.before[-1], plan.before
-    for start, stop, mark in stretches:  # all lines, less each stretch's, plus its mark
-        cost += (mark.cost or 0) - before[stop] + before[start]
+    cost = summed
     if closing is not None:
         # the closing list starts a line of its own, after a newline the last line or mark lacked
         last = plan.lines[-1] if keep[-1] else stretches[-1][2].text
@@ -282,6 +290,31 @@ def _cost(
             cost += ctx.counter.count(last + "\n") - ctx.counter.count(last)
         cost += ctx.counter.count(closing[0])
     return cost, omitted
+
+
+def _summed(
+    plan: _Plan, keep: bytearray, ctx: PieceContext, detail: int, seen: _Seen
+) -> tuple[list[tuple[int, int, _Mark]], int, int | None, list[str]]:
+    """What ``_cost`` needs of ``keep`` whatever the closing list names: its stretches, how many
+    lines they omit, the summed cost without a closing list (None when the rendering must be
+    counted) and the files left out entirely and not named (only for a ``detail`` that names
+    files). Made once per selection and detail in a call: the four forms that name files differ
+    only in the closing list and try the same rooms, so they shared every stretch walk (issue 14)."""
+    key = (id(keep), detail)
+    found = seen.get(key)
+    if found is not None and found[0] is keep:  # ``seen`` holds ``keep``, so its id is not reused
+        return found[1]
+    stretches = _stretches(plan, keep, ctx, detail)
+    before, lines = plan.before, 0
+    summed: int | None = None if plan.joined < 0 or plan.joined & int.from_bytes(keep, "little") else before[-1]
+    for start, stop, mark in stretches:  # all lines, less each stretch's, plus its mark
+        lines += stop - start
+        if summed is not None:
+            summed = None if mark.cost is None else summed + mark.cost - before[stop] + before[start]
+    dropped = _dropped(plan, stretches) if detail % _COPIES == _NAMED_FILES else []
+    made = (stretches, lines, summed, dropped)
+    seen[key] = (keep, made)
+    return made
 
 
 def _stretches(plan: _Plan, keep: bytearray, ctx: PieceContext, detail: int) -> list[tuple[int, int, _Mark]]:
@@ -364,11 +397,8 @@ def _per_file(plan: _Plan, start: int, stop: int) -> dict[str, int]:
     return per_file
 
 
-def _closing(
-    plan: _Plan, keep: bytearray, stretches: list[tuple[int, int, _Mark]], ctx: PieceContext, listed: int | None
-) -> tuple[str, int] | None:
-    """The closing marker of the files left out entirely and not named by a stretch's mark, and
-    how many they are; None when there are none."""
+def _dropped(plan: _Plan, stretches: list[tuple[int, int, _Mark]]) -> list[str]:
+    """The files left out entirely and not named by a stretch's mark, for the closing marker."""
     kept_files: set[str] = set()
     begin = 0  # the kept lines are the few between the stretches
     for start, stop, _ in stretches:
@@ -376,8 +406,7 @@ def _closing(
         begin = stop
     kept_files.update(plan.files[begin:])
     named = {name for *_, mark in stretches for name in mark.names}
-    dropped = [f for f in plan.first_line if f not in kept_files and f not in named]
-    return (_dropped_files(plan, dropped, ctx, listed), len(dropped)) if dropped else None
+    return [f for f in plan.first_line if f not in kept_files and f not in named]
 
 
 def _ranks_higher(plan: _Plan, a: bytearray, b: bytearray) -> bool:
@@ -478,9 +507,10 @@ def _render(plan: _Plan, keep: bytearray, ctx: PieceContext, listed: int | None,
         out.append(mark.text)
         index = stop
     out.extend(lines[index:])
-    closing = _closing(plan, keep, stretches, ctx, listed) if detail % _COPIES == _NAMED_FILES else None
-    if closing is not None:
-        out.append(closing[0] if out[-1].endswith("\n") else "\n" + closing[0])
+    dropped = _dropped(plan, stretches) if detail % _COPIES == _NAMED_FILES else []
+    if dropped:
+        closing = _dropped_files(plan, dropped, ctx, listed)
+        out.append(closing if out[-1].endswith("\n") else "\n" + closing)
     return "".join(out)
 
 
