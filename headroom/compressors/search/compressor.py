@@ -35,6 +35,7 @@ even the names do not fit, it says how many files and matches it stands for:
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
@@ -58,6 +59,7 @@ _BARE, _COUNTED, _NAMED_FILES = 0, 1, 2  # what a stretch's mark says besides it
 # 1 + the index of how many of their line numbers it names in ``_COPIES_NAMED``
 _COPIES = 4
 _COPIES_NAMED = (4, 32)
+_GAPS = re.compile(b"\0+")  # a selection's omitted stretches
 _NOT = bytes((1, 0, *range(2, 256)))  # a table that turns 0 into 1 and 1 into 0 (``bytes.translate``)
 
 
@@ -328,10 +330,8 @@ def _stretches(plan: _Plan, keep: bytearray, ctx: PieceContext, detail: int) -> 
     if detail >= _COPIES and not keep[plan.copied]:
         detail %= _COPIES  # copies of a line that is not kept are not copies of anything shown
     found: list[tuple[int, int, _Mark]] = []
-    start = keep.find(0)
-    while start >= 0:
-        stop = keep.find(1, start)
-        stop = n if stop < 0 else stop
+    for gap in _GAPS.finditer(keep):  # one scan in C where two ``find`` per stretch were half the walk
+        start, stop = gap.span()
         mark = marks.get((detail, start, stop))
         if mark is None:
             names: tuple[str, ...] = ()
@@ -361,7 +361,6 @@ def _stretches(plan: _Plan, keep: bytearray, ctx: PieceContext, detail: int) -> 
             cost = ctx.counter.count(text) if cuts is not None and cuts(text) else None
             mark = marks[detail, start, stop] = _Mark(text, cost, names)
         found.append((start, stop, mark))
-        start = keep.find(0, stop) if stop < n else -1
     return found
 
 
@@ -482,7 +481,7 @@ def _last_fit(plan: _Plan, keep: bytearray, free: int, marker: int, after: int) 
     n, costs, position = len(keep), plan.costs, plan.position
     edges = {0, n - 1}
     start = keep.find(1)
-    while start >= 0:
+    while start >= 0:  # ``find`` (memchr) over the long runs of dropped lines, not a regex scan
         stop = keep.find(0, start)
         stop = n if stop < 0 else stop
         edges.update((start - 1, stop))
