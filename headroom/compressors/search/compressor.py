@@ -432,6 +432,17 @@ def _choose(plan: _Plan, room: int, marker: int) -> bytearray:
     used = marker
     costs, ranked, last, cheapest = plan.costs, plan.ranked, n - 1, plan.cheapest
     barrier = -1  # the place after which nothing can fit, until a line is kept; -1: not known
+    # the lines not kept next to a kept line, and either end: kept up to date as lines are kept, so
+    # ``_last_fit`` does not walk the selection's runs each time it is asked (90 times per 1 MB call)
+    edges = {0, last}
+
+    def kept(index: int) -> None:
+        keep[index] = 1
+        edges.discard(index)
+        if index > 0 and not keep[index - 1]:
+            edges.add(index - 1)
+        if index < last and not keep[index + 1]:
+            edges.add(index + 1)
 
     def take(index: int) -> bool:
         nonlocal used
@@ -439,7 +450,7 @@ def _choose(plan: _Plan, room: int, marker: int) -> bytearray:
         added = costs[index] + gaps * marker
         if used + added > room:
             return False
-        keep[index] = 1
+        kept(index)
         used += added
         return True
 
@@ -456,11 +467,11 @@ def _choose(plan: _Plan, room: int, marker: int) -> bytearray:
             if room - used < cheapest[position] + marker:
                 # no line from here on fits with a mark of its own; only one next to a kept line may
                 if barrier < 0:
-                    barrier = _last_fit(plan, keep, room - used, marker, position)
+                    barrier = _last_fit(plan, keep, edges, room - used, marker, position)
                 if position >= barrier:
                     break
             continue
-        keep[index] = 1
+        kept(index)
         used += added
         barrier = -1
         waiting = [j for j in (index - 1, index + 1) if j in skipped]
@@ -472,23 +483,17 @@ def _choose(plan: _Plan, room: int, marker: int) -> bytearray:
     return keep
 
 
-def _last_fit(plan: _Plan, keep: bytearray, free: int, marker: int, after: int) -> int:
+def _last_fit(plan: _Plan, keep: bytearray, edges: set[int], free: int, marker: int, after: int) -> int:
     """The last place in ``plan.order`` after ``after`` whose line would fit in ``free`` tokens,
-    among the lines next to a kept line (or at either end); ``after`` when there is none.
+    among ``edges``, the lines not kept next to a kept line (or at either end); ``after`` when
+    there is none.
 
     ``_choose`` asks once no line further in the order fits with a mark of its own: a line with
     no kept neighbour costs itself and a mark, and the others are these."""
     n, costs, position = len(keep), plan.costs, plan.position
-    edges = {0, n - 1}
-    start = keep.find(1)
-    while start >= 0:  # ``find`` (memchr) over the long runs of dropped lines, not a regex scan
-        stop = keep.find(0, start)
-        stop = n if stop < 0 else stop
-        edges.update((start - 1, stop))
-        start = keep.find(1, stop) if stop < n else -1
     found = after
     for j in edges:
-        if 0 <= j < n and not keep[j] and position[j] > found:
+        if position[j] > found and not keep[j]:
             gaps = 1 - (j == 0 or keep[j - 1]) - (j == n - 1 or keep[j + 1])
             if costs[j] + gaps * marker <= free:
                 found = position[j]
