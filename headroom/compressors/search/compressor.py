@@ -95,7 +95,10 @@ class _Plan:
     marks: dict[tuple[int, int, int], _Mark]  # each stretch's mark, per detail, once per piece
     position: list[int]  # each line's place in ``order``
     before: list[int]  # the cost of the lines before each line (and of all, last)
-    runs: list[tuple[int, str]]  # where each run of lines of one file (or of other lines) starts, and its file
+    # where each run of lines of one file (or of other lines) starts, then the number of lines; and
+    # each run's file
+    run_starts: list[int]
+    run_files: list[str]
     cheapest: list[int]  # the least cost of a line at or after each place of ``order``
     short: dict[str, str]  # the name a mark gives each file: its shortest path tail no other file ends in
     copied: int  # the best match the query ranks, when other lines say the same (-1: none)
@@ -200,6 +203,7 @@ class SearchCompressor(Compressor):
                 position[index] = place
             cheapest = list(accumulate((costs[i] for i in reversed(order)), min))[::-1]
             runs = [(i, name) for i, name in enumerate(files) if i == 0 or files[i - 1] != name]
+            run_starts = [i for i, _ in runs] + [len(files)]
             copied, copies = _copies(lines, hits, order[0] if ranked else -1)
             return _Plan(
                 lines,
@@ -216,7 +220,8 @@ class SearchCompressor(Compressor):
                 {},
                 position,
                 [0, *accumulate(costs)],
-                runs,
+                run_starts,
+                [name for _, name in runs],
                 cheapest,
                 short_names(first),
                 copied,
@@ -386,13 +391,12 @@ def short_names(files: Iterable[str]) -> dict[str, str]:
 def _per_file(plan: _Plan, start: int, stop: int) -> dict[str, int]:
     """How many of lines ``start`` to ``stop`` (exclusive) each file holds, in order of first line:
     summed over the runs of one file's lines, where the stretch may hold thousands of lines."""
-    runs = plan.runs
-    k = bisect_right(runs, start, key=lambda run: run[0]) - 1
+    starts, names = plan.run_starts, plan.run_files
+    k = bisect_right(starts, start) - 1
     per_file: dict[str, int] = {}
-    while k < len(runs) and runs[k][0] < stop:
-        end = runs[k + 1][0] if k + 1 < len(runs) else len(plan.files)
-        name = runs[k][1]
-        per_file[name] = per_file.get(name, 0) + min(end, stop) - max(runs[k][0], start)
+    while starts[k] < stop:  # the last start is the number of lines: the loop ends there at the latest
+        name = names[k]
+        per_file[name] = per_file.get(name, 0) + min(starts[k + 1], stop) - max(starts[k], start)
         k += 1
     return per_file
 
@@ -474,6 +478,8 @@ def _choose(plan: _Plan, room: int, marker: int) -> bytearray:
         kept(index)
         used += added
         barrier = -1
+        if not skipped:  # only lines of rank are skipped and tried again: none without a query
+            continue
         waiting = [j for j in (index - 1, index + 1) if j in skipped]
         while waiting:
             j = waiting.pop()
