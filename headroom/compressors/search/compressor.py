@@ -475,7 +475,12 @@ def _choose(plan: _Plan, room: int, marker: int) -> bytearray:
                 if position >= barrier:
                     break
             continue
-        kept(index)
+        keep[index] = 1  # ``kept`` inline, as ``take`` is
+        edges.discard(index)
+        if index > 0 and not keep[index - 1]:
+            edges.add(index - 1)
+        if index < last and not keep[index + 1]:
+            edges.add(index + 1)
         used += added
         barrier = -1
         if not skipped:  # only lines of rank are skipped and tried again: none without a query
