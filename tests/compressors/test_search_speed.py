@@ -24,6 +24,7 @@ from headroom.compressors.search.compressor import (
     _cost,
     _Plan,
     _render,
+    _Seen,
 )
 from headroom.tokens import RememberingCounter
 
@@ -71,7 +72,9 @@ def test_the_summed_cost_is_the_count_of_the_rendering(
     plan, ctx = plan_of(text, counter, "where is __init__ defined")
     rng = random.Random(seed)
     keep = bytearray(rng.random() < share for _ in plan.lines)
-    cost, omitted = _cost(plan, keep, ctx, listed, detail)
+    seen: _Seen = {}  # another closing list's cost first: the stretches it made are reused
+    _cost(plan, keep, ctx, 24 if listed is None else None, detail, seen)
+    cost, omitted = _cost(plan, keep, ctx, listed, detail, seen)
     assert cost == COUNTER.count(_render(plan, keep, ctx, listed, detail=detail))
     assert omitted["lines"] == keep.count(0)
 

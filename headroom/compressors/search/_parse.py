@@ -40,6 +40,9 @@ class Hit(NamedTuple):
     words: str
 
 
+_new = tuple.__new__
+
+
 def looks_like_rg_json(text: str) -> bool:
     """``rg --json`` output: JSON records of ripgrep's five types, one per line."""
     sample = [line for line in text[:100_000].split("\n")[:50] if line.strip()]
@@ -55,8 +58,10 @@ def read_results(lines: list[str]) -> list[Hit]:
     heading: str | None = None
     for line, numbered in zip(lines, map(_NUMBERED_LINE.match, lines)):
         if numbered is not None:  # most lines: a numbered match or context line
-            path, sep, body = numbered.group("path", "sep", "text")
-            hits.append(Hit(path, sep == ":", path + " " + body))
+            path, sep, body = numbered.group(1, 2, 4)  # path, separator, text: by number, as named
+            # ``tuple.__new__`` is what the named tuple's own constructor calls, less a Python frame
+            # per line (a sixth of reading 1 MB of results)
+            hits.append(_new(Hit, (path, sep == ":", path + " " + body)))
             continue
         text = line.rstrip("\n")
         if heading is not None:

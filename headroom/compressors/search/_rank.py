@@ -68,7 +68,9 @@ def priority(hits: list[Hit], query: str | None) -> tuple[list[int], int, int]:
         scores = [s + bonus if hit.match and _defined(hit) in asked else s for s, hit in zip(scores, hits)]
     relevant = _spread(hits, scores, [i for i in range(n) if scores[i] > 0 and hits[i].file is not None])
     ranked: dict[str, list[int]] = {}  # each file's matches, best first
-    for i in sorted((i for i in range(n) if hits[i].match), key=lambda i: (-scores[i], i)):
+    matches = [i for i in range(n) if hits[i].match]
+    # without a score the order is the lines' own: no sort key built per line
+    for i in sorted(matches, key=lambda i: (-scores[i], i)) if any(scores) else matches:
         ranked.setdefault(hits[i].file or "", []).append(i)
     files = list(ranked)  # files with the best matches first
     rounds: list[list[int]] = []  # each file's best match, then each file's second, ...
@@ -82,7 +84,11 @@ def priority(hits: list[Hit], query: str | None) -> tuple[list[int], int, int]:
     named = _named_files(query or "", ranked)
     # a named file's lines best first (its matches for the question, then the rest in order): in
     # order, a file of 40 matches filled the room with its head and never reached the definition
-    in_named = sorted((i for i in range(n) if hits[i].file in named), key=lambda i: (-scores[i], i))[:_NAMED_LINES]
+    in_named = (
+        sorted((i for i in range(n) if hits[i].file in named), key=lambda i: (-scores[i], i))[:_NAMED_LINES]
+        if named
+        else []
+    )
     # the best matches each with the lines next to it, so a far tie does not push out the line
     # under the best match; the top three only, then the rest of the twelve
     top = [j for i in relevant[:_NEAR_TOP] for j in (i, *_near(hits, scores, i))]
@@ -93,7 +99,8 @@ def priority(hits: list[Hit], query: str | None) -> tuple[list[int], int, int]:
     ordered.update(dict.fromkeys(i for i in best if i not in ordered))
     by_file = len(ordered)
     for then in (context, *rounds[1:], relevant, range(n)):
-        ordered.update(dict.fromkeys(i for i in then if i not in ordered))
+        # a key already there keeps its place, so the new ones follow in order: no test per line
+        ordered.update(dict.fromkeys(then))
     return list(ordered), by_query, by_file
 
 

@@ -35,6 +35,7 @@ even the names do not fit, it says how many files and matches it stands for:
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
@@ -58,6 +59,8 @@ _BARE, _COUNTED, _NAMED_FILES = 0, 1, 2  # what a stretch's mark says besides it
 # 1 + the index of how many of their line numbers it names in ``_COPIES_NAMED``
 _COPIES = 4
 _COPIES_NAMED = (4, 32)
+_GAPS = re.compile(b"\0+")  # a selection's omitted stretches
+_NOT = bytes((1, 0, *range(2, 256)))  # a table that turns 0 into 1 and 1 into 0 (``bytes.translate``)
 
 
 class SearchOptions(BaseModel):
@@ -92,7 +95,10 @@ class _Plan:
     marks: dict[tuple[int, int, int], _Mark]  # each stretch's mark, per detail, once per piece
     position: list[int]  # each line's place in ``order``
     before: list[int]  # the cost of the lines before each line (and of all, last)
-    runs: list[tuple[int, str]]  # where each run of lines of one file (or of other lines) starts, and its file
+    # where each run of lines of one file (or of other lines) starts, then the number of lines; and
+    # each run's file
+    run_starts: list[int]
+    run_files: list[str]
     cheapest: list[int]  # the least cost of a line at or after each place of ``order``
     short: dict[str, str]  # the name a mark gives each file: its shortest path tail no other file ends in
     copied: int  # the best match the query ranks, when other lines say the same (-1: none)
@@ -104,6 +110,11 @@ class _Mark:
     text: str  # with its line ending
     cost: int | None  # tokens, None when the counter does not cut before it
     names: tuple[str, ...]  # the files it names
+
+
+# per selection (by identity, the selection held beside) and detail: ``_summed``'s stretches, lines
+# omitted, summed cost and files dropped
+_Seen = dict[tuple[int, int], tuple[bytearray, tuple[list[tuple[int, int, _Mark]], int, int | None, list[str]]]]
 
 
 @dataclass(frozen=True)
@@ -142,10 +153,14 @@ class SearchCompressor(Compressor):
         # for nor a file's best (issue 12: marks were 63-92% of tight outputs; with the best
         # matches kept first, 36% of run.py's search outputs at 10% fell to 18%, facts alike)
         chosen: dict[tuple[int, int], bytearray] = {}  # forms with the same marks choose alike
-        forms = [_fit(plan, target, ctx, chosen, None, _BARE), _fit(plan, target, ctx, chosen, None, _COUNTED)]
-        forms += [_fit(plan, target, ctx, chosen, None, _BARE + more) for more in copies]
-        forms += [_fit(plan, target, ctx, chosen, listed, _NAMED_FILES) for listed in _LISTED]
-        forms += [_fit(plan, target, ctx, chosen, 0, _NAMED_FILES + more) for more in copies]
+        seen: _Seen = {}  # what each selection's stretches cost, per detail (``_summed``)
+        forms = [
+            _fit(plan, target, ctx, chosen, seen, None, _BARE),
+            _fit(plan, target, ctx, chosen, seen, None, _COUNTED),
+        ]
+        forms += [_fit(plan, target, ctx, chosen, seen, None, _BARE + more) for more in copies]
+        forms += [_fit(plan, target, ctx, chosen, seen, listed, _NAMED_FILES) for listed in _LISTED]
+        forms += [_fit(plan, target, ctx, chosen, seen, 0, _NAMED_FILES + more) for more in copies]
         best: _Form | None = None
         # a form that names copies competes like the others, on the lines it keeps whole: a copy is
         # named only where the room drops it, never in place of a line kept (a copy named counted
@@ -174,20 +189,21 @@ class SearchCompressor(Compressor):
                     first.setdefault(hit.file, index)
                     last[hit.file] = index
             matches = Counter(hit.file for hit in hits if hit.file is not None and hit.match)
-            costs = [ctx.counter.count(line) for line in lines]
+            costs = list(map(ctx.counter.count, lines))
             files = [hit.file or _OTHER for hit in hits]
             cuts = ctx.counter.cuts_before_line()
-            joined = (
-                -1
-                if cuts is None
-                else int.from_bytes(bytes(i > 0 and not cuts(line) for i, line in enumerate(lines)), "little")
-            )
+            joined = -1
+            if cuts is not None:  # the lines the counter does not cut before, the first aside
+                flags = bytearray(map(cuts, lines)).translate(_NOT)  # mapped in C, not a generator
+                flags[:1] = b"\0"[: len(flags)]
+                joined = int.from_bytes(flags, "little")
             order, ranked, shown = priority(hits, ctx.query)
             position = [0] * len(lines)
             for place, index in enumerate(order):
                 position[index] = place
             cheapest = list(accumulate((costs[i] for i in reversed(order)), min))[::-1]
             runs = [(i, name) for i, name in enumerate(files) if i == 0 or files[i - 1] != name]
+            run_starts = [i for i, _ in runs] + [len(files)]
             copied, copies = _copies(lines, hits, order[0] if ranked else -1)
             return _Plan(
                 lines,
@@ -204,7 +220,8 @@ class SearchCompressor(Compressor):
                 {},
                 position,
                 [0, *accumulate(costs)],
-                runs,
+                run_starts,
+                [name for _, name in runs],
                 cheapest,
                 short_names(first),
                 copied,
@@ -219,6 +236,7 @@ def _fit(
     target: int,
     ctx: PieceContext,
     chosen: dict[tuple[int, int], bytearray],
+    seen: _Seen,
     listed: int | None,
     detail: int,
 ) -> _Form | None:
@@ -248,7 +266,7 @@ def _fit(
             keep = chosen[int(room), marker] = _choose(plan, int(room), marker)
         if not keep.count(1) or keep.count(1) == len(plan.lines):
             return None
-        cost, omitted = _cost(plan, keep, ctx, listed, detail)
+        cost, omitted = _cost(plan, keep, ctx, listed, detail, seen)
         return _Form(keep, cost, omitted, listed, detail), cost
 
     found = reach(attempt, target, target)
@@ -256,7 +274,7 @@ def _fit(
 
 
 def _cost(
-    plan: _Plan, keep: bytearray, ctx: PieceContext, listed: int | None, detail: int
+    plan: _Plan, keep: bytearray, ctx: PieceContext, listed: int | None, detail: int, seen: _Seen
 ) -> tuple[int, dict[str, int]]:
     """What ``_render`` gives for ``keep`` costs as the core will count it, and what it omits.
 
@@ -265,16 +283,14 @@ def _cost(
     after the first and every mark starts a chunk, each is a chunk alone and the cost is the sum
     of the kept lines' costs and the marks' costs: no rendering. Otherwise (no rule, an absolute
     path at the start of a line, a blank line kept) the rendering is counted whole."""
-    stretches = _stretches(plan, keep, ctx, detail)
-    omitted = {"lines": sum(stop - start for start, stop, _ in stretches)}
-    closing = _closing(plan, keep, stretches, ctx, listed) if detail % _COPIES == _NAMED_FILES else None
+    stretches, lines, summed, dropped = _summed(plan, keep, ctx, detail, seen)
+    omitted = {"lines": lines}
+    closing = (_dropped_files(plan, dropped, ctx, listed), len(dropped)) if dropped else None
     if closing is not None:
         omitted["files"] = closing[1]
-    if plan.joined < 0 or plan.joined & int.from_bytes(keep, "little") or any(m.cost is None for *_, m in stretches):
+    if summed is None:
         return ctx.counter.count(_render(plan, keep, ctx, listed, detail=detail)), omitted
-    cost, before = plan.before[-1], plan.before
-    for start, stop, mark in stretches:  # all lines, less each stretch's, plus its mark
-        cost += (mark.cost or 0) - before[stop] + before[start]
+    cost = summed
     if closing is not None:
         # the closing list starts a line of its own, after a newline the last line or mark lacked
         last = plan.lines[-1] if keep[-1] else stretches[-1][2].text
@@ -282,6 +298,31 @@ def _cost(
             cost += ctx.counter.count(last + "\n") - ctx.counter.count(last)
         cost += ctx.counter.count(closing[0])
     return cost, omitted
+
+
+def _summed(
+    plan: _Plan, keep: bytearray, ctx: PieceContext, detail: int, seen: _Seen
+) -> tuple[list[tuple[int, int, _Mark]], int, int | None, list[str]]:
+    """What ``_cost`` needs of ``keep`` whatever the closing list names: its stretches, how many
+    lines they omit, the summed cost without a closing list (None when the rendering must be
+    counted) and the files left out entirely and not named (only for a ``detail`` that names
+    files). Made once per selection and detail in a call: the four forms that name files differ
+    only in the closing list and try the same rooms, so they shared every stretch walk (issue 14)."""
+    key = (id(keep), detail)
+    found = seen.get(key)
+    if found is not None and found[0] is keep:  # ``seen`` holds ``keep``, so its id is not reused
+        return found[1]
+    stretches = _stretches(plan, keep, ctx, detail)
+    before, lines = plan.before, 0
+    summed: int | None = None if plan.joined < 0 or plan.joined & int.from_bytes(keep, "little") else before[-1]
+    for start, stop, mark in stretches:  # all lines, less each stretch's, plus its mark
+        lines += stop - start
+        if summed is not None:
+            summed = None if mark.cost is None else summed + mark.cost - before[stop] + before[start]
+    dropped = _dropped(plan, stretches) if detail % _COPIES == _NAMED_FILES else []
+    made = (stretches, lines, summed, dropped)
+    seen[key] = (keep, made)
+    return made
 
 
 def _stretches(plan: _Plan, keep: bytearray, ctx: PieceContext, detail: int) -> list[tuple[int, int, _Mark]]:
@@ -294,10 +335,8 @@ def _stretches(plan: _Plan, keep: bytearray, ctx: PieceContext, detail: int) -> 
     if detail >= _COPIES and not keep[plan.copied]:
         detail %= _COPIES  # copies of a line that is not kept are not copies of anything shown
     found: list[tuple[int, int, _Mark]] = []
-    start = keep.find(0)
-    while start >= 0:
-        stop = keep.find(1, start)
-        stop = n if stop < 0 else stop
+    for gap in _GAPS.finditer(keep):  # one scan in C where two ``find`` per stretch were half the walk
+        start, stop = gap.span()
         mark = marks.get((detail, start, stop))
         if mark is None:
             names: tuple[str, ...] = ()
@@ -327,7 +366,6 @@ def _stretches(plan: _Plan, keep: bytearray, ctx: PieceContext, detail: int) -> 
             cost = ctx.counter.count(text) if cuts is not None and cuts(text) else None
             mark = marks[detail, start, stop] = _Mark(text, cost, names)
         found.append((start, stop, mark))
-        start = keep.find(0, stop) if stop < n else -1
     return found
 
 
@@ -353,22 +391,18 @@ def short_names(files: Iterable[str]) -> dict[str, str]:
 def _per_file(plan: _Plan, start: int, stop: int) -> dict[str, int]:
     """How many of lines ``start`` to ``stop`` (exclusive) each file holds, in order of first line:
     summed over the runs of one file's lines, where the stretch may hold thousands of lines."""
-    runs = plan.runs
-    k = bisect_right(runs, start, key=lambda run: run[0]) - 1
+    starts, names = plan.run_starts, plan.run_files
+    k = bisect_right(starts, start) - 1
     per_file: dict[str, int] = {}
-    while k < len(runs) and runs[k][0] < stop:
-        end = runs[k + 1][0] if k + 1 < len(runs) else len(plan.files)
-        name = runs[k][1]
-        per_file[name] = per_file.get(name, 0) + min(end, stop) - max(runs[k][0], start)
+    while starts[k] < stop:  # the last start is the number of lines: the loop ends there at the latest
+        name = names[k]
+        per_file[name] = per_file.get(name, 0) + min(starts[k + 1], stop) - max(starts[k], start)
         k += 1
     return per_file
 
 
-def _closing(
-    plan: _Plan, keep: bytearray, stretches: list[tuple[int, int, _Mark]], ctx: PieceContext, listed: int | None
-) -> tuple[str, int] | None:
-    """The closing marker of the files left out entirely and not named by a stretch's mark, and
-    how many they are; None when there are none."""
+def _dropped(plan: _Plan, stretches: list[tuple[int, int, _Mark]]) -> list[str]:
+    """The files left out entirely and not named by a stretch's mark, for the closing marker."""
     kept_files: set[str] = set()
     begin = 0  # the kept lines are the few between the stretches
     for start, stop, _ in stretches:
@@ -376,8 +410,7 @@ def _closing(
         begin = stop
     kept_files.update(plan.files[begin:])
     named = {name for *_, mark in stretches for name in mark.names}
-    dropped = [f for f in plan.first_line if f not in kept_files and f not in named]
-    return (_dropped_files(plan, dropped, ctx, listed), len(dropped)) if dropped else None
+    return [f for f in plan.first_line if f not in kept_files and f not in named]
 
 
 def _ranks_higher(plan: _Plan, a: bytearray, b: bytearray) -> bool:
@@ -403,6 +436,17 @@ def _choose(plan: _Plan, room: int, marker: int) -> bytearray:
     used = marker
     costs, ranked, last, cheapest = plan.costs, plan.ranked, n - 1, plan.cheapest
     barrier = -1  # the place after which nothing can fit, until a line is kept; -1: not known
+    # the lines not kept next to a kept line, and either end: kept up to date as lines are kept, so
+    # ``_last_fit`` does not walk the selection's runs each time it is asked (90 times per 1 MB call)
+    edges = {0, last}
+
+    def kept(index: int) -> None:
+        keep[index] = 1
+        edges.discard(index)
+        if index > 0 and not keep[index - 1]:
+            edges.add(index - 1)
+        if index < last and not keep[index + 1]:
+            edges.add(index + 1)
 
     def take(index: int) -> bool:
         nonlocal used
@@ -410,7 +454,7 @@ def _choose(plan: _Plan, room: int, marker: int) -> bytearray:
         added = costs[index] + gaps * marker
         if used + added > room:
             return False
-        keep[index] = 1
+        kept(index)
         used += added
         return True
 
@@ -427,13 +471,20 @@ def _choose(plan: _Plan, room: int, marker: int) -> bytearray:
             if room - used < cheapest[position] + marker:
                 # no line from here on fits with a mark of its own; only one next to a kept line may
                 if barrier < 0:
-                    barrier = _last_fit(plan, keep, room - used, marker, position)
+                    barrier = _last_fit(plan, keep, edges, room - used, marker, position)
                 if position >= barrier:
                     break
             continue
-        keep[index] = 1
+        keep[index] = 1  # ``kept`` inline, as ``take`` is
+        edges.discard(index)
+        if index > 0 and not keep[index - 1]:
+            edges.add(index - 1)
+        if index < last and not keep[index + 1]:
+            edges.add(index + 1)
         used += added
         barrier = -1
+        if not skipped:  # only lines of rank are skipped and tried again: none without a query
+            continue
         waiting = [j for j in (index - 1, index + 1) if j in skipped]
         while waiting:
             j = waiting.pop()
@@ -443,23 +494,17 @@ def _choose(plan: _Plan, room: int, marker: int) -> bytearray:
     return keep
 
 
-def _last_fit(plan: _Plan, keep: bytearray, free: int, marker: int, after: int) -> int:
+def _last_fit(plan: _Plan, keep: bytearray, edges: set[int], free: int, marker: int, after: int) -> int:
     """The last place in ``plan.order`` after ``after`` whose line would fit in ``free`` tokens,
-    among the lines next to a kept line (or at either end); ``after`` when there is none.
+    among ``edges``, the lines not kept next to a kept line (or at either end); ``after`` when
+    there is none.
 
     ``_choose`` asks once no line further in the order fits with a mark of its own: a line with
     no kept neighbour costs itself and a mark, and the others are these."""
     n, costs, position = len(keep), plan.costs, plan.position
-    edges = {0, n - 1}
-    start = keep.find(1)
-    while start >= 0:
-        stop = keep.find(0, start)
-        stop = n if stop < 0 else stop
-        edges.update((start - 1, stop))
-        start = keep.find(1, stop) if stop < n else -1
     found = after
     for j in edges:
-        if 0 <= j < n and not keep[j] and position[j] > found:
+        if position[j] > found and not keep[j]:
             gaps = 1 - (j == 0 or keep[j - 1]) - (j == n - 1 or keep[j + 1])
             if costs[j] + gaps * marker <= free:
                 found = position[j]
@@ -478,9 +523,10 @@ def _render(plan: _Plan, keep: bytearray, ctx: PieceContext, listed: int | None,
         out.append(mark.text)
         index = stop
     out.extend(lines[index:])
-    closing = _closing(plan, keep, stretches, ctx, listed) if detail % _COPIES == _NAMED_FILES else None
-    if closing is not None:
-        out.append(closing[0] if out[-1].endswith("\n") else "\n" + closing[0])
+    dropped = _dropped(plan, stretches) if detail % _COPIES == _NAMED_FILES else []
+    if dropped:
+        closing = _dropped_files(plan, dropped, ctx, listed)
+        out.append(closing if out[-1].endswith("\n") else "\n" + closing)
     return "".join(out)
 
 
