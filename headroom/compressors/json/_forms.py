@@ -77,6 +77,19 @@ class Style:
 
 
 COMPACT = Style()
+# one encoder per pair of separators, built once: ``json.dumps`` with any argument builds a new
+# ``JSONEncoder`` per call, and a 1 MB piece dumps tens of thousands of values (the same text)
+_ENCODERS: dict[tuple[str, str], json.JSONEncoder] = {}
+
+
+def _encoder(item: str, key: str) -> json.JSONEncoder:
+    found = _ENCODERS.get((item, key))
+    if found is None:
+        found = _ENCODERS[(item, key)] = json.JSONEncoder(ensure_ascii=False, separators=(item, key))
+    return found
+
+
+_COMPACT_ENCODE = _encoder(",", ":").encode
 _AFTER = re.compile(r'"(?:[^"\\]|\\.)*"|([,:])([ \t]*)(\r?\n)?')
 
 
@@ -112,10 +125,10 @@ def dump(
     key separator wherever it stands, so its ``"key": value`` reads as the input wrote it.
     ``plain``: the ``id`` of containers the caller knows hold neither (written compact throughout)."""
     if spelled is None or style == COMPACT:
-        return json.dumps(value, ensure_ascii=False, separators=(style.item, style.key))
+        return _encoder(style.item, style.key).encode(value)
     if (not spelled and named is None) or id(value) in plain:
         # compact throughout: the C encoder writes it in a tenth of the time of the walk below
-        return json.dumps(value, ensure_ascii=False, separators=(COMPACT.item, COMPACT.key))
+        return _COMPACT_ENCODE(value)
     own = style if id(value) in spelled else COMPACT
     if isinstance(value, dict):
         entries = (
@@ -204,7 +217,7 @@ class Layout:
     def line(self, row: dict[str, Any]) -> str:
         leaves = _flat(row) if self.dotted else row
         number = self.shapes.index(tuple(leaves))
-        values = json.dumps(list(leaves.values()), ensure_ascii=False, separators=(",", ":"))
+        values = _COMPACT_ENCODE(list(leaves.values()))
         return f"{number}{values}" if number else values
 
 
@@ -219,11 +232,12 @@ def layout(items: list[Any], *, dotted: bool) -> Layout | None:
         return None
     if dotted and any("." in key for row in rows for key in row):
         return None
+    # before the shapes are counted: the check is a scan, the count flattens every row
+    if dotted and not any(isinstance(v, dict) and _flattens(v) for row in rows for v in row.values()):
+        return None  # nothing nested to flatten: the plain layout says the same
     counts = Counter(tuple(_flat(row) if dotted else row) for row in rows)
     if len(counts) > min(_MAX_SHAPES, max(2, len(rows) // 2)):
         return None
-    if dotted and not any(isinstance(v, dict) and _flattens(v) for row in rows for v in row.values()):
-        return None  # nothing nested to flatten: the plain layout says the same
     return Layout(tuple(shape for shape, _ in counts.most_common()), dotted)
 
 
