@@ -41,6 +41,7 @@ __all__ = [
     "COMPACT",
     "TABLE_TAG",
     "Layout",
+    "RowCache",
     "Style",
     "decode_table",
     "dump",
@@ -214,11 +215,23 @@ class Layout:
     shapes: tuple[tuple[str, ...], ...]
     dotted: bool
 
-    def line(self, row: dict[str, Any]) -> str:
-        leaves = _flat(row) if self.dotted else row
-        number = self.shapes.index(tuple(leaves))
-        values = _COMPACT_ENCODE(list(leaves.values()))
+    def line(self, row: dict[str, Any], known: RowCache | None = None) -> str:
+        """``row`` as a table line; ``known`` remembers each row's columns and values across the
+        tables of one piece (a fit search renders the same kept rows at every room it tries)."""
+        found = None if known is None else known.get((id(row), self.dotted))
+        if found is not None and found[0] is row:
+            columns, values = found[1], found[2]
+        else:
+            leaves = _flat(row) if self.dotted else row
+            columns, values = tuple(leaves), _COMPACT_ENCODE(list(leaves.values()))
+            if known is not None:  # the row itself is held, so its ``id`` names no other row meanwhile
+                known[(id(row), self.dotted)] = (row, columns, values)
+        number = self.shapes.index(columns)
         return f"{number}{values}" if number else values
+
+
+# a row's ``(id, dotted)`` -> the row, its columns and its values as a JSON array (``Layout.line``)
+RowCache = dict[tuple[int, bool], tuple[dict[str, Any], tuple[str, ...], str]]
 
 
 def layout(items: list[Any], *, dotted: bool) -> Layout | None:
@@ -252,12 +265,14 @@ def encode_table(
     style: Style = COMPACT,
     named: Callable[[str], bool] | None = None,
     plain: Container[int] = (),
+    known: RowCache | None = None,
 ) -> str:
     """The table text of ``items`` (rows, and marker strings for rows left out) at ``path`` of ``data``.
 
     The items whose ``id`` is in ``spelled`` (the rows the question names) are written as the
     objects they are, in ``style``: the answer reads as the input wrote it, keys and all; the
-    rest of the document (``header["document"]``) is written as ``dump`` writes it."""
+    rest of the document (``header["document"]``) is written as ``dump`` writes it. ``known``:
+    see ``Layout.line``."""
     header: dict[str, Any] = {"path": path, "rows": rows, "columns": list(shape.shapes[0])}
     if len(shape.shapes) > 1:
         header["shapes"] = {str(number): list(s) for number, s in enumerate(shape.shapes[1:], 1)}
@@ -268,7 +283,7 @@ def encode_table(
         document = dump(_with_placeholder(data, path), style, spelled, named, plain)
         head = head[:-1] + ',"document":' + document + "}"
     lines = [
-        item if isinstance(item, str) else dump(item, style) if id(item) in spelled else shape.line(item)
+        item if isinstance(item, str) else dump(item, style) if id(item) in spelled else shape.line(item, known)
         for item in items
     ]
     return TABLE_TAG + " " + head + "\n" + "\n".join(lines)
