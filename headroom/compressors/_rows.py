@@ -92,16 +92,9 @@ def priority(items: list[Any], query: str | None, leaves: Leaves | None = None) 
     n = len(items)
     leaves = leaves_of(items) if leaves is None else leaves
     failures = [i for i in range(n) if _failed(leaves[i])]
-    # key names are searchable too ("which package..." names a field): a nested key few rows have
-    # singles them out. A name every row has is left out: BM25 still gives it a small positive
-    # weight, so every row "matched" and the shortest rows ranked as relevant (debian.csv's
-    # "codename" put the two-cell rows Sid and Experimental beside the release the question named)
-    held = Counter(key for item_leaves in leaves for key in {key for key, _ in item_leaves})
-    documents = [
-        row_text(item) + " " + " ".join(key for key, _ in item_leaves if held[key] < n)
-        for item, item_leaves in zip(items, leaves)
-    ]
-    scores = BM25(documents).scores(with_forms(query)) if query else [0.0] * n
+    # the documents are built only for a question: without one nothing reads them (on a 1 MB
+    # listing they were a third of the ranking)
+    scores = BM25(_documents(items, leaves)).scores(with_forms(query)) if query else [0.0] * n
     relevant = sorted((i for i in range(n) if scores[i] > 0), key=lambda i: (-scores[i], i))
     named = _named(items, leaves, query) if query else []
     singled = list(dict.fromkeys(_extremes(leaves, query) + named))
@@ -115,6 +108,21 @@ def priority(items: list[Any], query: str | None, leaves: Leaves | None = None) 
         for index in group:
             ordered.setdefault(index, None)
     return Ranking(list(ordered), len(asked), len(singled))
+
+
+def _documents(items: list[Any], leaves: Leaves) -> list[str]:
+    """Each item's text for BM25: its values, then the key names not every item has.
+
+    Key names are searchable too ("which package..." names a field): a nested key few rows have
+    singles them out. A name every row has is left out: BM25 still gives it a small positive
+    weight, so every row "matched" and the shortest rows ranked as relevant (debian.csv's
+    "codename" put the two-cell rows Sid and Experimental beside the release the question named)."""
+    n = len(items)
+    held = Counter(key for item_leaves in leaves for key in {key for key, _ in item_leaves})
+    return [
+        row_text(item) + " " + " ".join(key for key, _ in item_leaves if held[key] < n)
+        for item, item_leaves in zip(items, leaves)
+    ]
 
 
 def _extremes(leaves: Leaves, query: str | None, keep: int = 3) -> list[int]:

@@ -41,6 +41,7 @@ __all__ = [
     "COMPACT",
     "TABLE_TAG",
     "Layout",
+    "RowCache",
     "Style",
     "decode_table",
     "dump",
@@ -77,6 +78,19 @@ class Style:
 
 
 COMPACT = Style()
+# one encoder per pair of separators, built once: ``json.dumps`` with any argument builds a new
+# ``JSONEncoder`` per call, and a 1 MB piece dumps tens of thousands of values (the same text)
+_ENCODERS: dict[tuple[str, str], json.JSONEncoder] = {}
+
+
+def _encoder(item: str, key: str) -> json.JSONEncoder:
+    found = _ENCODERS.get((item, key))
+    if found is None:
+        found = _ENCODERS[(item, key)] = json.JSONEncoder(ensure_ascii=False, separators=(item, key))
+    return found
+
+
+_COMPACT_ENCODE = _encoder(",", ":").encode
 _AFTER = re.compile(r'"(?:[^"\\]|\\.)*"|([,:])([ \t]*)(\r?\n)?')
 
 
@@ -112,10 +126,10 @@ def dump(
     key separator wherever it stands, so its ``"key": value`` reads as the input wrote it.
     ``plain``: the ``id`` of containers the caller knows hold neither (written compact throughout)."""
     if spelled is None or style == COMPACT:
-        return json.dumps(value, ensure_ascii=False, separators=(style.item, style.key))
+        return _encoder(style.item, style.key).encode(value)
     if (not spelled and named is None) or id(value) in plain:
         # compact throughout: the C encoder writes it in a tenth of the time of the walk below
-        return json.dumps(value, ensure_ascii=False, separators=(COMPACT.item, COMPACT.key))
+        return _COMPACT_ENCODE(value)
     own = style if id(value) in spelled else COMPACT
     if isinstance(value, dict):
         entries = (
@@ -201,11 +215,23 @@ class Layout:
     shapes: tuple[tuple[str, ...], ...]
     dotted: bool
 
-    def line(self, row: dict[str, Any]) -> str:
-        leaves = _flat(row) if self.dotted else row
-        number = self.shapes.index(tuple(leaves))
-        values = json.dumps(list(leaves.values()), ensure_ascii=False, separators=(",", ":"))
+    def line(self, row: dict[str, Any], known: RowCache | None = None) -> str:
+        """``row`` as a table line; ``known`` remembers each row's columns and values across the
+        tables of one piece (a fit search renders the same kept rows at every room it tries)."""
+        found = None if known is None else known.get((id(row), self.dotted))
+        if found is not None and found[0] is row:
+            columns, values = found[1], found[2]
+        else:
+            leaves = _flat(row) if self.dotted else row
+            columns, values = tuple(leaves), _COMPACT_ENCODE(list(leaves.values()))
+            if known is not None:  # the row itself is held, so its ``id`` names no other row meanwhile
+                known[(id(row), self.dotted)] = (row, columns, values)
+        number = self.shapes.index(columns)
         return f"{number}{values}" if number else values
+
+
+# a row's ``(id, dotted)`` -> the row, its columns and its values as a JSON array (``Layout.line``)
+RowCache = dict[tuple[int, bool], tuple[dict[str, Any], tuple[str, ...], str]]
 
 
 def layout(items: list[Any], *, dotted: bool) -> Layout | None:
@@ -219,11 +245,12 @@ def layout(items: list[Any], *, dotted: bool) -> Layout | None:
         return None
     if dotted and any("." in key for row in rows for key in row):
         return None
+    # before the shapes are counted: the check is a scan, the count flattens every row
+    if dotted and not any(isinstance(v, dict) and _flattens(v) for row in rows for v in row.values()):
+        return None  # nothing nested to flatten: the plain layout says the same
     counts = Counter(tuple(_flat(row) if dotted else row) for row in rows)
     if len(counts) > min(_MAX_SHAPES, max(2, len(rows) // 2)):
         return None
-    if dotted and not any(isinstance(v, dict) and _flattens(v) for row in rows for v in row.values()):
-        return None  # nothing nested to flatten: the plain layout says the same
     return Layout(tuple(shape for shape, _ in counts.most_common()), dotted)
 
 
@@ -238,12 +265,14 @@ def encode_table(
     style: Style = COMPACT,
     named: Callable[[str], bool] | None = None,
     plain: Container[int] = (),
+    known: RowCache | None = None,
 ) -> str:
     """The table text of ``items`` (rows, and marker strings for rows left out) at ``path`` of ``data``.
 
     The items whose ``id`` is in ``spelled`` (the rows the question names) are written as the
     objects they are, in ``style``: the answer reads as the input wrote it, keys and all; the
-    rest of the document (``header["document"]``) is written as ``dump`` writes it."""
+    rest of the document (``header["document"]``) is written as ``dump`` writes it. ``known``:
+    see ``Layout.line``."""
     header: dict[str, Any] = {"path": path, "rows": rows, "columns": list(shape.shapes[0])}
     if len(shape.shapes) > 1:
         header["shapes"] = {str(number): list(s) for number, s in enumerate(shape.shapes[1:], 1)}
@@ -254,7 +283,7 @@ def encode_table(
         document = dump(_with_placeholder(data, path), style, spelled, named, plain)
         head = head[:-1] + ',"document":' + document + "}"
     lines = [
-        item if isinstance(item, str) else dump(item, style) if id(item) in spelled else shape.line(item)
+        item if isinstance(item, str) else dump(item, style) if id(item) in spelled else shape.line(item, known)
         for item in items
     ]
     return TABLE_TAG + " " + head + "\n" + "\n".join(lines)

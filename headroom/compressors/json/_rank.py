@@ -38,7 +38,8 @@ _WINDOW = 5_000  # characters of each window counted to measure a large containe
 @dataclass(frozen=True)
 class _Profile:
     """A container's children, whatever the budget: their tokens, their floors (one marker
-    for a container), and what each key costs (``key_total``: all of them, as a list of names)."""
+    for a container; an object's only), and what each key costs (``key_total``: all of them,
+    as a list of names)."""
 
     sizes: list[float]
     floors: list[float]
@@ -192,19 +193,22 @@ class Measured:
         ratio (version strings and dates cost more per character than prose)."""
         found = self._profiles.get(id(container))
         if found is None:
-            dump = self._dump(container)
+            children = list(container.values()) if isinstance(container, dict) else container
+            dumped = [self._dump(child) for child in children]
+            # an array is written as its items joined by commas (what the encoder does): its
+            # items' texts are needed anyway, so the whole is not encoded a second time
+            dump = "[" + ",".join(dumped) + "]" if isinstance(container, list) else self._dump(container)
             local = self._per_char(dump)
             # a container keeps the estimate its parent gave it, so grants and sizes agree
             self._tokens.setdefault(id(container), len(dump) * local)
-            children = list(container.values()) if isinstance(container, dict) else container
             path = self._paths.get(id(container), "")
             steps: list[str | int] = list(container) if isinstance(container, dict) else list(range(len(container)))
             for step, child in zip(steps, children):
                 if isinstance(child, (dict, list)):  # the path its markers will name, for ``mark``
                     self._paths.setdefault(id(child), join(path, step))
             sizes = []
-            for child in children:
-                size = len(self._dump(child)) * local
+            for child, text in zip(children, dumped):
+                size = len(text) * local
                 if isinstance(child, (dict, list)):
                     size = self._tokens.setdefault(id(child), size)
                 sizes.append(size)
@@ -213,7 +217,17 @@ class Measured:
                 names = [self._dump(k) for k in container]
                 per_char = self._per_char("[" + ",".join(names) + "]")
                 keys = [(len(name) + 1) * per_char for name in names]
-            floors = [self._floor(child, size) for child, size in zip(children, sizes)]
+            if isinstance(container, dict):
+                floors = [self._floor(child, size) for child, size in zip(children, sizes)]
+            else:
+                # only an object's floors are read (``Shrinker._object``): an array's would build a
+                # marker per item (a tenth of a 1 MB array's first shrink). The first of them set
+                # the tokens per character every marker is planned at, so that one is still built
+                floors = []
+                if self._mark_tpc is None:
+                    first = next((child for child in children if isinstance(child, (dict, list))), None)
+                    if first is not None:
+                        self.mark(first)
             if isinstance(container, dict):
                 unit = "keys"
             else:

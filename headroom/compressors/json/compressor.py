@@ -96,6 +96,7 @@ class _Document:
 
     def __init__(self, text: str, data: Any, ndjson: bool, ctx: PieceContext, long_string: int) -> None:
         self.data, self.ndjson, self.ctx, self.text = data, ndjson, ctx, text
+        self._rows_known: forms.RowCache = {}  # each rendered row's table line, across the fit search
         count = ctx.counter.count
         self.style = forms.style_of(text)
         lines = [line for line in text.strip().split("\n") if line.strip()] if ndjson else [text.strip()]
@@ -108,7 +109,9 @@ class _Document:
             path, items = self.main
             for dotted in (True, False):
                 shape = forms.layout(items, dotted=dotted)
-                table = forms.encode_table(data, path, items, shape, len(items)) if shape else None
+                table = (
+                    forms.encode_table(data, path, items, shape, len(items), known=self._rows_known) if shape else None
+                )
                 if shape is not None and table is not None and forms.decode_table(table) == data:
                     candidates.append((count(table), table, "text"))
                     shapes[table] = shape
@@ -343,6 +346,7 @@ class _Document:
                     style=self.style,
                     named=named,
                     plain=plain,
+                    known=self._rows_known,
                 )
                 if forms.decode_table(table) == shrunk:  # the table says what the JSON says, or it is not offered
                     out.append((table, "text"))
