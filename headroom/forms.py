@@ -160,16 +160,7 @@ class Shaper:
 
     @cached_property
     def _full_default(self) -> Form:
-        piece = self.piece
-        wide: Hashable = (
-            piece.ctx.handle,
-            self.content_type,
-            piece.json_only,
-            piece.structured,
-            "default",
-            piece.ctx.query,
-            self.budget is None,
-        )
+        wide = self._wide("default", self.piece.ctx.query, self.budget is None)
         kept = self.shared.get(wide) if self.shared is not None else None
         if kept is None:
             kept = self._with_failures(self._default)
@@ -208,8 +199,7 @@ class Shaper:
             return self.default
         key = (target, query)
         if key not in self.memo:
-            piece = self.piece
-            wide = (piece.ctx.handle, self.content_type, piece.json_only, piece.structured, target, query)
+            wide = self._wide(*key)
             made = self.shared.get(wide) if self.shared is not None else None
             if made is None:
                 made = self._with_failures(lambda: self._chain(target, query))
@@ -246,9 +236,14 @@ class Shaper:
             return checked
         self.memo[key] = checked
         if self.shared is not None:
-            piece = self.piece
-            self.shared.put((piece.ctx.handle, self.content_type, piece.json_only, piece.structured, *key), checked)
+            self.shared.put(self._wide(*key), checked)
         return checked
+
+    def _wide(self, *key: Hashable) -> tuple[Hashable, ...]:
+        """``key`` (a target and a question, or the default's) as a key of the cache shared across calls:
+        with what tells this piece and its routing apart."""
+        piece = self.piece
+        return (piece.ctx.handle, self.content_type, piece.json_only, piece.structured, *key)
 
     def _chain(self, target: int, query: str | None) -> Form:
         ctx = self.piece.ctx if query == self.piece.ctx.query else replace(self.piece.ctx, query=query)
