@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from headroom.compressors._rows import ranges
-from headroom.compressors.json._rank import _SUMMARY_PLAN, join, quoted
+from headroom.compressors.json._rank import _RANGE, _SUMMARY_PLAN, join, quoted
 from headroom.compressors.json._where import RECORD
 
 if TYPE_CHECKING:
@@ -36,8 +36,6 @@ __all__ = ["Candidate", "candidates", "pairs", "thin"]
 
 Candidate = tuple[tuple["str | int", ...], str, str]  # a record's prefix, the key of the value quoted, the key asked
 _CANDIDATES = 200  # records a question naming a shared property can match, at most
-
-_RANGE = 3.0  # tokens a marker listing two ranges adds (``_rank._RANGE``)
 
 
 def thin(shrinker: Shrinker, budget: float) -> Any | None:
@@ -155,7 +153,7 @@ def _pair_cost(shrinker: Shrinker, candidate: Candidate) -> float:
     prefix, by, asked = candidate
     record = _at(shrinker.data, prefix)
     pair = shrinker.tokens({by: record[by], asked: record[asked]})
-    return pair + shrinker.mark(record) + 2.0 + _RANGE - _SUMMARY_PLAN
+    return pair + _one_mark(shrinker, record)
 
 
 def _spine(
@@ -166,9 +164,14 @@ def _spine(
     less) and the kept children's keys are paid."""
     spine = sorted({r[:i] for r in records for i in range(len(r))}, key=len)
     nodes = {prefix: _at(shrinker.data, prefix) for prefix in spine + records}
-    left = budget - sum(shrinker.mark(nodes[p]) + 2.0 + _RANGE - _SUMMARY_PLAN for p in spine)
+    left = budget - sum(_one_mark(shrinker, nodes[p]) for p in spine)
     left -= sum(_key_cost(shrinker, nodes[r[:-1]], r[-1]) for r in {p for p in spine + records if p})
     return spine, left
+
+
+def _one_mark(shrinker: Shrinker, node: Any) -> float:
+    """What the one marker for a container's other children is planned at (no summary beside it)."""
+    return shrinker.mark(node) + 2.0 + _RANGE - _SUMMARY_PLAN
 
 
 def _at(data: Any, prefix: tuple[str | int, ...]) -> Any:
