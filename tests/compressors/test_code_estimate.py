@@ -97,3 +97,31 @@ def test_estimates_stay_near_the_rendered_tokens(name: str) -> None:
         rendered = {index: cut(doc, index, regions, marker) for index, regions in chosen.items()}
         real = COUNTER.count(join(doc, rendered))
         assert abs(estimates.prefix(count) - real) <= 0.1 * real, (count, estimates.prefix(count), real)
+
+
+@pytest.mark.parametrize("name", [*SOURCES, "python_fnmatch_cat_n.txt"])
+@settings(max_examples=15, deadline=None)
+@given(data=st.data())
+def test_a_rendering_keeps_every_uncut_line_as_it_was(name: str, data: st.DataObject) -> None:
+    # a rendering copies the runs of lines nothing rewrote in slices (speed, issue 14): every output
+    # line that shows a file line is that line, with its number prefix (``cat -n``), or the rewrite of
+    # the kept first line of a cut comment; and every line outside the cuts is shown, in order
+    _, doc, _ = prepared(name, None)
+    for index, outline in enumerate(doc.outlines):
+        assert outline is not None
+        chunk = doc.chunks[index]
+        chosen = data.draw(st.lists(st.sampled_from(outline.regions), max_size=40, unique=True))
+        rendered = cut(doc, index, chosen, lambda count, detail: render_mark(count, "lines", detail))
+        rewritten = {r.host[0] for group in rendered.groups for r in group if r.host}
+        text, code = rendered.text.splitlines(keepends=True), rendered.code.splitlines(keepends=True)
+        assert len(text) == len(code) == len(rendered.origin)
+        held = {i for group in rendered.groups for i in range(group[0].first, group[-1].last + 1)}
+        shown = [i for i in rendered.origin if i >= 0]
+        assert shown == sorted(set(shown))
+        # a kept line a mark rides on is the mark's line (its origin names the group), else shown
+        assert set(range(len(chunk.lines))) - held - set(shown) <= rewritten
+        for line, bare, origin in zip(text, code, rendered.origin):
+            if origin < 0:
+                continue
+            assert line == chunk.prefixes[origin] + bare
+            assert bare == chunk.lines[origin] or origin in rewritten

@@ -20,6 +20,7 @@ the same indentation share one marker.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -231,12 +232,26 @@ def render(
     omitted = 0
     index = 0
 
+    changed = sorted(rewrites)  # the few lines not kept as they are; the rest are copied in runs
+    bare = not any(prefixes)
+
     def keep(upto: int) -> None:
-        for i in range(index, upto):
-            line = rewrites.get(i, lines[i])
+        at = index
+        for i in changed[bisect.bisect_left(changed, at) : bisect.bisect_left(changed, upto)]:
+            copy(at, i)
+            line = rewrites[i]
             out.append(prefixes[i] + line)
             code.append(line)
             origin.append(-1 - hosted[i] if i in hosted else i)
+            at = i + 1
+        copy(at, upto)
+
+    def copy(start: int, end: int) -> None:
+        if start >= end:
+            return
+        code.extend(lines[start:end])
+        out.extend(lines[start:end] if bare else map(str.__add__, prefixes[start:end], lines[start:end]))
+        origin.extend(range(start, end))
 
     for number, group in enumerate(cut):
         first, last = group[0].first, group[-1].last

@@ -141,14 +141,15 @@ def _match(rule_id: str, node: Any, to_byte: Callable[[int], int], body_node: An
     if body_node is not None:
         inner = body_node.range()
         body = (to_byte(inner.start.index), to_byte(inner.end.index), inner.start.line, inner.end.line)
+    start, end = where.start, where.end  # each read of ``where.start`` builds a new position object
     return Match(
         rule_id,
-        to_byte(where.start.index),
-        to_byte(where.end.index),
-        where.start.line,
-        where.start.column,  # characters, as the CLI prints them
-        where.end.line,
-        where.end.column,
+        to_byte(start.index),
+        to_byte(end.index),
+        start.line,
+        start.column,  # characters, as the CLI prints them
+        end.line,
+        end.column,
         body,
         node.text() if rule_id in _TEXT_IDS else "",
     )
