@@ -86,8 +86,6 @@ def focus(
     applies: bool = True,
     pair: bool = True,
     top: int = 0,
-    costs: Sequence[int] = (),
-    gap: int = 0,
 ) -> Form:
     """The changed lines of the hunk that score highest for the query (at least ``share`` of the
     best score), with ``context`` lines each side; None when no changed line scores.
@@ -101,9 +99,6 @@ def focus(
     counterpart: the ladder a hunk grows on one line at a time between its best line and its
     matching lines with context (a 64-token room held the best line of ``runcall`` and 21 tokens
     unused, where the second best line, the one asked about, took 18).
-
-    ``costs`` and ``gap``: a stretch of lines between two kept stretches that costs no more than
-    ``gap`` tokens (what the mark standing for it costs) is kept instead (``_fill``).
     """
     if not any(scores[hunk.start + 1 : hunk.end]):  # no line the question matches (scores are >= 0)
         return None
@@ -133,8 +128,6 @@ def focus(
     keep = _around(kinds, wanted, context)
     if applies and kinds.count("+") + kinds.count("-") + kinds.count("\\") < len(kinds):  # has context
         _reach_context(kinds, keep)
-    if costs:
-        _fill(keep, costs[hunk.start + 1 : hunk.end], gap)
     if all(keep):
         return None
     return _stretches(hunk, body, kinds, keep, even=applies)
@@ -261,19 +254,6 @@ def scoped(
             if out[old] > out[new] > 0 and matched(old) <= matched(new):
                 out[new] = out[old]
     return out
-
-
-def _fill(keep: list[bool], costs: Sequence[int], gap: int) -> None:
-    """Keep each stretch of dropped lines between two kept ones that costs at most ``gap`` tokens:
-    the mark that would stand for it costs that much, so the lines are free. In the 60-150 tokens a
-    diff gets beside others, ``[…1 lines 276-276]`` (8 tokens) stood for one 6-token context line
-    between two kept changed lines, four times in one hunk (a ``git log -p`` of ``tokenize.py``):
-    the room those marks took is the next matching line's, and the lines are what the reader needs
-    to see the two changes as one."""
-    spans = runs(keep)
-    for (_, end), (first, _) in zip(spans, spans[1:]):
-        if sum(costs[end:first]) <= gap:
-            keep[end:first] = [True] * (first - end)
 
 
 def _reach_context(kinds: list[str], keep: list[bool]) -> None:

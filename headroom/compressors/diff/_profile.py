@@ -198,9 +198,6 @@ def build_profile(text: str, ctx: PieceContext, context: int) -> Profile:
     last = len(diff.lines)
     marker = ctx.counter.count(ctx.marker(9, "hunks", f"{last}-{last} +99 -9") + "\n")
     header = ctx.counter.count(hunk_header(last, 9, last, 9) + "\n")
-    # what a mark for a few lines between two kept stretches of a hunk costs: lines that cost no
-    # more are kept instead (``_forms._fill``)
-    gap = ctx.counter.count(ctx.marker(9, "lines", f"{last}-{last}") + "\n")
     in_hunk = [False] * len(diff.lines)
     for hunk in diff.hunks:
         in_hunk[hunk.start : hunk.end] = [True] * (hunk.end - hunk.start)
@@ -229,22 +226,18 @@ def build_profile(text: str, ctx: PieceContext, context: int) -> Profile:
         hunks = diff.hunks
 
         def column(context: int, share: float, **how: bool) -> Column:
-            return Column(
-                len(hunks),
-                lambda n: focus(diff.lines, hunks[n], line_scores, context, share, costs=costs, gap=gap, **how),
-            )
+            return Column(len(hunks), lambda n: focus(diff.lines, hunks[n], line_scores, context, share, **how))
 
         # the forms the choice needs only for some hunks at some levels, built on first use (issue 14:
         # every hunk's seven focused forms and its ladder were built for every question, most never read)
-        # which hunks match
-        focused = [focus(diff.lines, hunk, line_scores, context, 0.5, costs=costs, gap=gap) for hunk in hunks]
+        focused = [focus(diff.lines, hunk, line_scores, context, 0.5) for hunk in hunks]  # which hunks match
         narrow = column(context, 1.0)
         loose = column(context, 1.0, applies=False)
         bare = column(0, 1.0, applies=False)
         single = column(0, 1.0, applies=False, pair=False)
         spread = column(context, 0.5, applies=False)
         matched = column(context, 1e-9, applies=False)
-        ladder = _ladder(diff, line_scores, costs, gap)
+        ladder = _ladder(diff, line_scores)
         return Profile(
             diff,
             costs,
@@ -338,7 +331,7 @@ def _entries(diff: Diff, scores: dict[int, float], best: float) -> frozenset[int
     return frozenset(i for lines in kept for i in lines)
 
 
-def _ladder(diff: Diff, scores: list[float], costs: list[int], gap: int) -> dict[str, Column]:
+def _ladder(diff: Diff, scores: list[float]) -> dict[str, Column]:
     """Each hunk's rungs ``top{k}`` and ``plain_top{k}``: its k best lines with their counterparts.
     A rung past the first that holds every matching line of the hunk is None (the same form again,
     which the growth would skip): most hunks match a few lines, and the rungs to 64 had been built
@@ -358,7 +351,7 @@ def _ladder(diff: Diff, scores: list[float], costs: list[int], gap: int) -> dict
         def build(n: int) -> Form:
             if any(j >= matching(n) for j in below):  # an earlier rung already held every matching line
                 return None
-            return focus(lines, hunks[n], scores, 0, 1.0, applies=False, top=k, costs=costs, gap=gap)
+            return focus(lines, hunks[n], scores, 0, 1.0, applies=False, top=k)
 
         return Column(len(hunks), build)
 
