@@ -109,12 +109,12 @@ class DiffCompressor(Compressor):
                 if level >= 2:
                     tried.append(level)
                 continue
-            result, rank, (strong, lines) = fitted
+            result, rank, (strong, lines), cost = fitted
             short = any(note == SHORT for note in result.fallbacks)
             if (rank == 0 and not short and level < 2 and not one_file) or not profile.diff.hunks:
                 return result
             named = level < 2 or one_file
-            found.append(((rank == 0, named, strong, lines, level < 2, ctx.counter.count(result.text), -level), result))
+            found.append(((rank == 0, named, strong, lines, level < 2, cost, -level), result))
         if asked and not any(key[0] for key, _ in found):
             # no level kept the best hunk with its @@ lines: the headless levels that kept nothing once
             # more in plain forms (the new side of ``s = rangec / ...`` with its @@ line took 67 tokens
