@@ -16,7 +16,7 @@ from headroom.compressors.diff._profile import DOCS, LADDER, Profile
 from headroom.compressors.diff._render import write
 from headroom.plugins import Compressed, PieceContext
 
-__all__ = ["HEADLESS", "SHORT", "by_commit", "choose", "fit"]
+__all__ = ["HEADLESS", "SHORT", "by_commit", "choose", "fit", "matching_everywhere"]
 
 HEADLESS = "diff: file headers given to marks to keep the hunks the query ranks; the text no longer applies as a patch"
 # said when a result stays under 0.9 of its target (issue 12: reach the target or say why)
@@ -83,6 +83,12 @@ def fit(
     strong = sum(1 for unit in chosen if profile.diff.hunks and best > 0 and profile.peaks[unit] >= best / 2)
     lines = _matching_lines(profile, chosen) if best > 0 else 0  # no line matches: no walk over the kept ones
     return Compressed(out, omitted=omitted, fallbacks=fallbacks), rank, (strong, lines), cost
+
+
+def matching_everywhere(profile: Profile) -> int:
+    """How many changed lines of the whole diff the question matches: a choice keeping that many
+    keeps every one (``_matching_lines`` of every hunk whole)."""
+    return _matching_lines(profile, dict.fromkeys(range(len(profile.diff.hunks))))
 
 
 def _matching_lines(profile: Profile, chosen: dict[int, Form]) -> int:

@@ -34,7 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from headroom.compressors.diff._parse import parse_diff
 from headroom.compressors.diff._profile import Profile, build_profile
-from headroom.compressors.diff._select import SHORT, by_commit, fit
+from headroom.compressors.diff._select import SHORT, by_commit, fit, matching_everywhere
 from headroom.errors import InvalidInput
 from headroom.plugins import Compressed, Compressor, PieceContext, split_lines
 
@@ -115,6 +115,11 @@ class DiffCompressor(Compressor):
                 return result
             named = level < 2 or one_file
             found.append(((rank == 0, named, strong, lines, level < 2, cost, -level), result))
+            last = level == 1 or (level == 0 and not profile.commits)  # the last level that keeps headers
+            if last and rank == 0 and strong >= profile.strong_count and lines >= matching_everywhere(profile):
+                # no headless level can beat it (it keeps every strong hunk and every matching line,
+                # and ties go to the levels whose headers stay): their fits would be thrown away
+                break
         if asked and not any(key[0] for key, _ in found):
             # no level kept the best hunk with its @@ lines: the headless levels that kept nothing once
             # more in plain forms (the new side of ``s = rangec / ...`` with its @@ line took 67 tokens
