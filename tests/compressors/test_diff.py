@@ -356,15 +356,22 @@ SUBJECT = re.compile(r"^    Python 3\.\d+\.\d+: contextlib as released$", re.M)
 
 
 def test_a_git_log_of_eight_commits_keeps_subjects_and_the_asked_for_hunk() -> None:
+    """The headers are most of the room: 8 commits' essentials cost about 750 tokens with today's
+    marks. In a log of one file the commits holding no strong match go whole to marks (pressure
+    level 3), so the subjects kept are those of the commits the question matches, the release that
+    added ``chdir`` among them, and the room buys the asked-for hunk's lines (24 matching changed
+    lines where keeping all 8 subjects left room for 14)."""
     original = (GOLDEN / "git_log_p_contextlib.txt").read_text()
     headers = sum(COUNTER.count(line) for line in split_lines(original) if not line.startswith(("+", "-", " ", "@")))
-    # the headers are most of the room: 8 commits' essentials cost about 750 tokens with today's marks
     for target in (1000, 1200):
         assert target < 2 * headers
         out = compress(original, target, "Which release added the chdir context manager, and how does it work?")
         assert out is not None
-        assert len(SUBJECT.findall(out)) == 8, target
+        assert "    Python 3.11.7: contextlib as released\n" in out, target
+        assert 3 <= len(SUBJECT.findall(out)) < 8, target
         assert "+class chdir(AbstractContextManager):\n" in out, target
+        assert "+        os.chdir(self.path)\n" in out, target
+        assert any(m.unit == "commits" for m in find_markers(out, {make_handle(original)})), target
 
 
 def test_a_long_all_added_hunk_shrinks_to_the_asked_for_lines() -> None:

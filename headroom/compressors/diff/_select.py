@@ -16,7 +16,7 @@ from headroom.compressors.diff._profile import DOCS, LADDER, Profile
 from headroom.compressors.diff._render import write
 from headroom.plugins import Compressed, PieceContext
 
-__all__ = ["HEADLESS", "SHORT", "by_commit", "choose", "fit"]
+__all__ = ["HEADLESS", "SHORT", "by_commit", "choose", "fit", "matching_everywhere"]
 
 HEADLESS = "diff: file headers given to marks to keep the hunks the query ranks; the text no longer applies as a patch"
 # said when a result stays under 0.9 of its target (issue 12: reach the target or say why)
@@ -35,10 +35,11 @@ _NO_COMMITS = "diff: commit lines and subjects given to marks to keep a hunk the
 
 def fit(
     profile: Profile, target: int, ctx: PieceContext, level: int, *, plain: bool = False, entries: bool = True
-) -> tuple[Compressed, int, tuple[int, int]] | None:
+) -> tuple[Compressed, int, tuple[int, int], int] | None:
     """The choice at pressure ``level`` (with the file entries the question matches kept from level 2
-    unless ``entries`` is False) whose rendering fits, the rank of the best hunk it keeps and
-    how many hunks the question matches strongly it keeps.
+    unless ``entries`` is False) whose rendering fits, the rank of the best hunk it keeps,
+    how many hunks the question matches strongly it keeps (and how many of its changed lines), and
+    what the rendering counts (the search counted it: the compressor compares levels by it).
 
     The room planned with is searched (``reach``) until the real count lands between 0.9 and 1 of
     the target. When the planned room holds nothing at a level that gave text to marks, the search
@@ -80,7 +81,14 @@ def fit(
     rank = next((r for r, unit in enumerate(profile.order) if unit in chosen), len(profile.order))
     best = max(profile.peaks, default=0.0)
     strong = sum(1 for unit in chosen if profile.diff.hunks and best > 0 and profile.peaks[unit] >= best / 2)
-    return Compressed(out, omitted=omitted, fallbacks=fallbacks), rank, (strong, _matching_lines(profile, chosen))
+    lines = _matching_lines(profile, chosen) if best > 0 else 0  # no line matches: no walk over the kept ones
+    return Compressed(out, omitted=omitted, fallbacks=fallbacks), rank, (strong, lines), cost
+
+
+def matching_everywhere(profile: Profile) -> int:
+    """How many changed lines of the whole diff the question matches: a choice keeping that many
+    keeps every one (``_matching_lines`` of every hunk whole)."""
+    return _matching_lines(profile, dict.fromkeys(range(len(profile.diff.hunks))))
 
 
 def _matching_lines(profile: Profile, chosen: dict[int, Form]) -> int:

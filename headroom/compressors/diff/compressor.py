@@ -34,7 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from headroom.compressors.diff._parse import parse_diff
 from headroom.compressors.diff._profile import Profile, build_profile
-from headroom.compressors.diff._select import SHORT, by_commit, fit
+from headroom.compressors.diff._select import SHORT, by_commit, fit, matching_everywhere
 from headroom.errors import InvalidInput
 from headroom.plugins import Compressed, Compressor, PieceContext, split_lines
 
@@ -73,7 +73,10 @@ class DiffCompressor(Compressor):
         # hunk ranked first, when nothing else kept a hunk. A level is left for
         # the next when it cannot keep the hunk the query ranks first (issue 12: a git log -p
         # whose headers filled the room kept no patch at all)
-        # a level whose text applies, keeps the best hunk and reaches 0.9 of the target is taken at once; else of
+        # in a diff of several files a level whose text applies, keeps the best hunk and reaches 0.9
+        # of the target is taken at once; in a diff of one file every level is tried (its headers say
+        # what the command said: five identical ``Update Lib/`` subjects of a git log -p of io.py
+        # took the room of the asked-for line, which level 3 kept); else of
         # the levels the one that keeps the best hunk, then one whose text still applies as a patch,
         # then the one that keeps most hunks the question matches strongly (full marks naming files
         # ate the room of level 3, which kept one hunk where brief marks kept both the question's),
@@ -97,8 +100,8 @@ class DiffCompressor(Compressor):
                 or (level == 6 and (found or not profile.commits))
             ):
                 continue
-            if level >= 3 and any(key[0] and -key[-1] < 3 for key, _ in found):
-                break  # whole commits and brief marks only when no level below kept the best hunk
+            if level >= 3 and not one_file and any(key[0] and -key[-1] < 3 for key, _ in found):
+                break  # several files: whole commits and brief marks only when no level below kept the best hunk
             fitted = fit(profile, target, ctx, level)
             if fitted is None and level >= 5 and profile.entries:
                 fitted = fit(profile, target, ctx, level, entries=False)  # the last resorts: one hunk alone
@@ -106,14 +109,17 @@ class DiffCompressor(Compressor):
                 if level >= 2:
                     tried.append(level)
                 continue
-            result, rank, (strong, lines) = fitted
+            result, rank, (strong, lines), cost = fitted
             short = any(note == SHORT for note in result.fallbacks)
-            if (rank == 0 and not short and level < 2 and (strong >= profile.strong_count or not one_file)) or not (
-                profile.diff.hunks
-            ):
+            if (rank == 0 and not short and level < 2 and not one_file) or not profile.diff.hunks:
                 return result
             named = level < 2 or one_file
-            found.append(((rank == 0, named, strong, lines, level < 2, ctx.counter.count(result.text), -level), result))
+            found.append(((rank == 0, named, strong, lines, level < 2, cost, -level), result))
+            last = level == 1 or (level == 0 and not profile.commits)  # the last level that keeps headers
+            if last and rank == 0 and strong >= profile.strong_count and lines >= matching_everywhere(profile):
+                # no headless level can beat it (it keeps every strong hunk and every matching line,
+                # and ties go to the levels whose headers stay): their fits would be thrown away
+                break
         if asked and not any(key[0] for key, _ in found):
             # no level kept the best hunk with its @@ lines: the headless levels that kept nothing once
             # more in plain forms (the new side of ``s = rangec / ...`` with its @@ line took 67 tokens
@@ -131,7 +137,15 @@ class DiffCompressor(Compressor):
             # @@ line costs (8 to 19 tokens) buys a line (a 60-token room held one ``import
             # warnings`` of two, each under its @@ line; another the removed side of a change alone)
             fitted = fit(profile, target, ctx, -key[-1], plain=True)
-            if fitted is not None and fitted[1] == 0 and fitted[2][0] >= key[2]:
+            if (
+                fitted is not None
+                and fitted[1] == 0
+                and fitted[2][0] >= key[2]
+                # not when it keeps no more of the matching lines and falls short where the level
+                # did not: the @@ lines it saved bought nothing (a 1,000-token git log of csv.py
+                # kept the same 32 lines in 819 tokens)
+                and (fitted[2][1] > key[3] or SHORT not in fitted[0].fallbacks or SHORT in result.fallbacks)
+            ):
                 return fitted[0]
         return result
 
