@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from headroom import MARKER_RE, Headroom, MemoryStore, PieceContext, TokenCounter, find_markers, make_handle
 from headroom.compressors.base import split_lines
 from headroom.compressors.prose._profile import _entry_rest, build_profile
-from headroom.compressors.prose._select import choose
+from headroom.compressors.prose._select import _line_after, choose
 from headroom.compressors.prose._units import _is_manual, segment
 from headroom.compressors.prose.compressor import ProseCompressor, is_heading
 from headroom.registry import Registry
@@ -529,3 +529,22 @@ def test_only_a_man_page_is_cut_by_line() -> None:
         lines = split_lines((GOLDEN / name).read_text())
         assert _is_manual(lines) == name.startswith("man_"), name
     assert not _is_manual(["SEE ALSO(1) is not a header\n"]) and _is_manual(["LS(1)\t\tUser Commands\t\tLS(1)\n"])
+
+
+def test_a_man_page_line_kept_for_a_question_brings_the_line_after_it() -> None:
+    # issue 12: the line answering "-4" was kept alone and the rest of a 60-300 token room went to
+    # other lines that matched; in a man page the line after the answer (its sentence going on, or
+    # the entry listed next to it: "-6  Use IPv6.") now comes with it, within a quarter of the room
+    original = (GOLDEN / "man_rtmon.txt").read_text()
+    query = "What does the -4 option of rtmon do?"
+    ctx = PieceContext(make_handle(original), COUNTER, query, "run_shell", '{"cmd": "man 8 rtmon"}')
+    for target in (60, 80, 150, 300):
+        out = ProseCompressor().compress(original, target, ctx)
+        assert out is not None and COUNTER.count(out.text) <= target
+        assert "-4     Use IPv4. Shortcut for -family inet.\n" in out.text, target
+        assert "-6     Use IPv6. Shortcut for -family inet6.\n" in out.text, target
+        check(original, out.text, dict(out.omitted))
+    # not in other prose: an HTML page's or a licence's next paragraph is no part of the answer
+    licence = (GOLDEN / "apache2.txt").read_text()
+    profile = build_profile(licence, PieceContext(make_handle(licence), COUNTER, "patent license grant"))
+    assert not profile.doc.manual and _line_after(profile, profile.order[0]) is None

@@ -93,6 +93,7 @@ class Document:
     blocks: list[Block]
     units: list[Unit]
     line_starts: list[int]
+    manual: bool = False  # a rendered man page (``_is_manual``)
 
     def line_of(self, offset: int) -> int:
         """The 0-based line holding character ``offset``."""
@@ -196,7 +197,7 @@ def segment(text: str, lines: list[str]) -> Document:
             wide = _whole_lines(text, a, b, cuts[0], stop) if kind == "sentences" else (a, b)
             units.append(Unit(number, a, b, k == 0, *wide))
         blocks.append(Block(first, end - 1, start, stop, kind, tuple(indices), 0))
-    return Document(text, blocks, units, line_starts)
+    return Document(text, blocks, units, line_starts, manual)
 
 
 def _section_lines_apart(lines: list[str], spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
