@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from headroom import MARKER_RE, Headroom, MemoryStore, PieceContext, TokenCounter, find_markers, make_handle
 from headroom.compressors.base import split_lines
 from headroom.compressors.prose._profile import _entry_rest, build_profile
-from headroom.compressors.prose._select import choose
-from headroom.compressors.prose._units import segment
+from headroom.compressors.prose._select import _line_after, choose
+from headroom.compressors.prose._units import _is_manual, segment
 from headroom.compressors.prose.compressor import ProseCompressor, is_heading
 from headroom.registry import Registry
 from headroom.relevance import defines, without_call_names
@@ -248,7 +248,9 @@ def test_a_kept_sentence_of_wrapped_text_brings_its_whole_lines(name: str, room:
     for line in out.text.splitlines():  # a line is whole, or a marker stands in it (no room to widen)
         assert line in lines or MARKER.search(line), line
     if name == "man_grep.txt" and room == 600:
-        assert out.omitted.get("sentences", 0) > 0
+        # a man page's paragraphs are cut by line: the line asked for whole, the rest of its paragraph
+        # in line markers (before, sentence markers around the widened sentence)
+        assert out.omitted.get("lines", 0) > 0 and "sentences" not in out.omitted
         assert "       that  matches a pattern.  Typically PATTERNS should be quoted when grep\n" in out.text
 
 
@@ -486,3 +488,63 @@ def test_a_word_man_hyphenated_across_two_lines_is_found_whole() -> None:
         assert out is not None and COUNTER.count(out.text) <= target
         assert "riage return, one more line is displayed." in out.text, target
         check(original, out.text, dict(out.omitted))
+
+
+@pytest.mark.parametrize(
+    ("name", "query", "line"),
+    [
+        (  # a 48-token paragraph of two sentences: a 64-token room held its title and outline only
+            "man_e4crypt.txt",
+            "What does the e4crypt man page say about purposes and Valid?",
+            "              added to directory names for obfuscation  purposes.   Valid  pad\n",
+        ),
+        (  # the line straddles two sentences: neither alone held it, at any room up to 200 tokens
+            "man_service.txt",
+            "In man service, how are script and stop related?",
+            "       OPTIONS to the init script unmodified. For systemd units, start,  stop,\n",
+        ),
+    ],
+)
+def test_a_man_page_paragraph_is_cut_by_line(name: str, query: str, line: str) -> None:
+    # issue 12: a man page's paragraph was kept whole (short) or by sentence (long), so the line a
+    # question names was lost in tight rooms or when it held the end of one sentence and the start of
+    # the next; a man page's indented paragraphs are now cut by line, as its option entries are
+    original = (GOLDEN / name).read_text()
+    page = name.removeprefix("man_").removesuffix(".txt")
+    ctx = PieceContext(make_handle(original), COUNTER, query, "run_shell", f'{{"cmd": "man 8 {page}"}}')
+    doc = segment(original, split_lines(original))
+    held = [b for b in doc.blocks if line in original[b.start : b.end]]
+    assert held and held[0].kind == "lines"
+    for target in (60, 64, 80, 120, 200):
+        out = ProseCompressor().compress(original, target, ctx)
+        assert out is not None and COUNTER.count(out.text) <= target
+        assert line in out.text, target
+        check(original, out.text, dict(out.omitted))
+
+
+def test_only_a_man_page_is_cut_by_line() -> None:
+    # a plain-text licence is hard-wrapped and indented too, but read by sentence and clause; a man
+    # page is told by its header, the page's name and section at both ends of its first line
+    for name in REAL:
+        lines = split_lines((GOLDEN / name).read_text())
+        assert _is_manual(lines) == name.startswith("man_"), name
+    assert not _is_manual(["SEE ALSO(1) is not a header\n"]) and _is_manual(["LS(1)\t\tUser Commands\t\tLS(1)\n"])
+
+
+def test_a_man_page_line_kept_for_a_question_brings_the_line_after_it() -> None:
+    # issue 12: the line answering "-4" was kept alone and the rest of a 60-300 token room went to
+    # other lines that matched; in a man page the line after the answer (its sentence going on, or
+    # the entry listed next to it: "-6  Use IPv6.") now comes with it, within a quarter of the room
+    original = (GOLDEN / "man_rtmon.txt").read_text()
+    query = "What does the -4 option of rtmon do?"
+    ctx = PieceContext(make_handle(original), COUNTER, query, "run_shell", '{"cmd": "man 8 rtmon"}')
+    for target in (60, 80, 150, 300):
+        out = ProseCompressor().compress(original, target, ctx)
+        assert out is not None and COUNTER.count(out.text) <= target
+        assert "-4     Use IPv4. Shortcut for -family inet.\n" in out.text, target
+        assert "-6     Use IPv6. Shortcut for -family inet6.\n" in out.text, target
+        check(original, out.text, dict(out.omitted))
+    # not in other prose: an HTML page's or a licence's next paragraph is no part of the answer
+    licence = (GOLDEN / "apache2.txt").read_text()
+    profile = build_profile(licence, PieceContext(make_handle(licence), COUNTER, "patent license grant"))
+    assert not profile.doc.manual and _line_after(profile, profile.order[0]) is None

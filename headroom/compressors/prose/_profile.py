@@ -182,7 +182,12 @@ def _terms(text: str, start: int, end: int, breaks: list[int] | None = None) -> 
     # a break inside ``text[low:high]``: one that starts at ``low`` or after and ends by ``high``
     at = bisect.bisect_left(breaks, low_at)
     if at < len(breaks) and breaks[at] + 2 <= high_at:
-        joined = [m[1] + m[2] for m in _BROKEN.finditer(text, low, high) if m.start(1) < end and m.end(2) > start]
+        # the search starts at the word the first break ends (no match starts before it), not at
+        # ``low``: the pattern tried every letter of the text before it (issue 14; matches the same)
+        first = breaks[at] + (low - low_at)
+        while first > low and text[first - 1].isascii() and text[first - 1].isalpha():
+            first -= 1
+        joined = [m[1] + m[2] for m in _BROKEN.finditer(text, first, high) if m.start(1) < end and m.end(2) > start]
         found += terms(" ".join(joined))
     return found
 

@@ -131,6 +131,11 @@ def choose(profile: Profile, room: int) -> tuple[set[int], set[int], set[int]]:
             # the sentence before it: what it goes on from ("These fields are used in ..." names
             # the fields listed before it), within a quarter of the room
             chosen.add([(-1, before)], min(room, chosen.used + room // 4))
+        after = _line_after(profile, best)
+        if after is not None and chosen.kept[chosen.position[(-1, best)]]:
+            # in a man page, the line after it: the rest of its sentence, the rest of its entry, or the
+            # option listed next to it (``-net`` then ``-host``), within a quarter of the room
+            chosen.add([(-1, after)], min(room, chosen.used + room // 4))
     everything = [(head, -1) for head in profile.headings]
     chosen.add(everything, room // 2)
     smallest = min(profile.costs, default=0)
@@ -197,6 +202,23 @@ def _sentence_before(profile: Profile, index: int) -> int | None:
     if block.kind != "sentences" or index == block.units[0]:
         return None
     return index - 1
+
+
+def _line_after(profile: Profile, index: int) -> int | None:
+    """In a man page, the unit after unit ``index``: the next in its block, or the first of the next
+    block when no heading stands between them; None otherwise (another kind of text, the last unit).
+
+    A man page is read line by line, and what follows the line that answers is its sentence going on
+    or the entry listed next to it ("-4  Use IPv4." then "-6  Use IPv6."); kept alone, a 90-300 token
+    room spent the rest on other lines that matched the question and lost it (issue 12). Not for
+    other prose: an HTML page's next paragraph is no part of the one that answers."""
+    doc = profile.doc
+    if not doc.manual or index + 1 >= len(doc.units):
+        return None
+    after = doc.units[index + 1]
+    if any(doc.blocks[b].kind == "heading" for b in range(doc.units[index].block + 1, after.block)):
+        return None
+    return index + 1
 
 
 def _widening(profile: Profile, index: int) -> int:

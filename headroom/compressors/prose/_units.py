@@ -51,6 +51,8 @@ _CLAUSE_END = re.compile(r"[;:]\s+(?=\S)")
 _COMMA = re.compile(r",\s+(?=\S)")  # a clause still too long is cut after its commas
 _SECTION_INDENT = 3  # a man page's section titles stand at column 0, its subsection titles at 3, its text at 7
 _SECTION_TITLE = 60  # the longest section line taken for a title
+_MAN_HEADER = re.compile(r"\s*(\S+\([0-9][\w:]*\))\s.*\s\1\s*$")  # ``LS(1)  User Commands  LS(1)``
+_HEADER_LINE = 200  # the longest first line looked at for a man page's header
 _WRAPPED = 100  # a sentence kept from a hard-wrapped paragraph brings at most this much of its lines' rest
 
 
@@ -91,6 +93,7 @@ class Document:
     blocks: list[Block]
     units: list[Unit]
     line_starts: list[int]
+    manual: bool = False  # a rendered man page (``_is_manual``)
 
     def line_of(self, offset: int) -> int:
         """The 0-based line holding character ``offset``."""
@@ -177,6 +180,7 @@ def segment(text: str, lines: list[str]) -> Document:
     line_starts = list(accumulate(map(len, lines[:-1]), initial=0))
     blocks: list[Block] = []
     units: list[Unit] = []
+    manual = _is_manual(lines)
     for first, end in _table_heads_apart(lines, _section_lines_apart(lines, blocks_of(lines))):
         start = line_starts[first]
         stop = line_starts[end] if end < len(lines) else len(text)
@@ -185,7 +189,7 @@ def segment(text: str, lines: list[str]) -> Document:
         if not content or level:
             blocks.append(Block(first, end - 1, start, stop, "heading" if content else "blank", (), level))
             continue
-        kind, cuts = _cut(text, start, stop, lines[first:end], line_starts[first:end])
+        kind, cuts = _cut(text, start, stop, lines[first:end], line_starts[first:end], manual)
         number = len(blocks)
         indices = []
         for k, (a, b) in enumerate(zip(cuts, cuts[1:])):
@@ -193,7 +197,7 @@ def segment(text: str, lines: list[str]) -> Document:
             wide = _whole_lines(text, a, b, cuts[0], stop) if kind == "sentences" else (a, b)
             units.append(Unit(number, a, b, k == 0, *wide))
         blocks.append(Block(first, end - 1, start, stop, kind, tuple(indices), 0))
-    return Document(text, blocks, units, line_starts)
+    return Document(text, blocks, units, line_starts, manual)
 
 
 def _section_lines_apart(lines: list[str], spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -268,8 +272,11 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip())
 
 
-def _cut(text: str, start: int, stop: int, lines: list[str], starts: list[int]) -> tuple[str, list[int]]:
-    """The block's kind and the offsets its units start at (its first unit starts after the indentation)."""
+def _cut(
+    text: str, start: int, stop: int, lines: list[str], starts: list[int], manual: bool = False
+) -> tuple[str, list[int]]:
+    """The block's kind and the offsets its units start at (its first unit starts after the indentation);
+    ``manual``: the text is a man page (``_is_manual``), whose indented paragraphs are cut by line."""
     lead = start + len(lines[0]) - len(lines[0].lstrip())
     body = [line for line in lines if line.strip()]
     if _FENCE.match(body[0]):
@@ -285,6 +292,13 @@ def _cut(text: str, start: int, stop: int, lines: list[str], starts: list[int]) 
         # an option's entry (its option line, the description indented under it): by line, its head
         # the option line and the first line under it (``_by_line``), as a man page is read; a
         # question about the option finds the head, one about a word of it the line holding the word
+        return "lines", _by_line(lines, starts, stop)
+    if manual and len(body) >= 3 and min(map(_indent, body)) >= _SECTION_INDENT:
+        # a man page's paragraph (hard-wrapped, indented under its section): by line, whatever its
+        # sentences, as the long wrapped paragraphs below (issue 12). A line is what a reader quotes
+        # and a question names; kept by sentence or whole, the line asked about ("added to directory
+        # names for obfuscation  purposes.   Valid  pad", e4crypt) straddled two sentences or sat in a
+        # 48-token paragraph that a 64-token room could not hold, and was lost
         return "lines", _by_line(lines, starts, stop)
     cuts = [lead]
     for match in _BOUNDARY.finditer(text, lead, stop):
@@ -304,6 +318,13 @@ def _cut(text: str, start: int, stop: int, lines: list[str], starts: list[int]) 
         # so the line a question names is kept without the rest (issue 12: long units shrink)
         return "lines", _by_line(lines, starts, stop)
     return "paragraph", [lead, stop]
+
+
+def _is_manual(lines: list[str]) -> bool:
+    """Whether the text is a rendered man page: its first non-blank line names the page and its section
+    at both ends (``E4CRYPT(8)   System Manager's Manual   E4CRYPT(8)``)."""
+    first = next((line for line in lines[:5] if line.strip()), "")
+    return len(first) <= _HEADER_LINE and _MAN_HEADER.match(first) is not None
 
 
 def _by_line(lines: list[str], starts: list[int], stop: int) -> list[int]:
