@@ -162,7 +162,7 @@ def _nested(
                 continue
             by = trail[len(prefix) :]
             asked = _named_below(record, by, partial(_flipped, asks, _at(record, by)))
-            if asked is not None:
+            if asked is not None and min(len(by), len(asked)) == 1:  # not two branches apart: a lottery
                 found.setdefault(prefix, (prefix, by, asked))
                 break
     if not found:
