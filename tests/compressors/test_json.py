@@ -898,3 +898,17 @@ def test_an_action_named_by_a_parameter_shows_its_operation(share: float, least:
     shown = re.findall(r'\{"operation": "\w+","params":\[\{"target":"TableName"', out.text)
     assert len(shown) >= least
     assert account(json.loads(text), shown_data(out.text)) == Counter(out.omitted)
+
+
+@pytest.mark.parametrize("target", range(60, 300, 20))
+def test_a_json_pointer_the_question_quotes_names_the_entry_it_resolves_to(target: int) -> None:
+    # issue 12: "which type does #/definitions/nonNegativeInteger have?" in the draft-06
+    # metaschema: the pointer's words match every `{"$ref": "#/definitions/nonNegativeInteger"}`
+    # (maxLength, minItems, ...) better than the definition it names, so the entry holding
+    # `"type": "integer"` was kept only from 160 tokens, and lost again at 260. The record the
+    # pointer resolves to now leads when it holds a field the question names
+    text = (GOLDEN / "draft6_metaschema.json").read_text()
+    query = "In metaschema.json, which type does #/definitions/nonNegativeInteger have?"
+    out = JsonCompressor().compress(text, target, ctx(text, query))
+    assert out is not None and COUNTER.count(out.text) <= target
+    assert '"type": "integer"' in out.text
