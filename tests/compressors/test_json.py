@@ -863,3 +863,52 @@ def test_a_property_many_entries_share_shows_many_of_them_by_the_asked_field(sha
     assert out is not None and COUNTER.count(out.text) <= target
     assert out.text.count('"content": "') >= least
     assert account(json.loads(text), shown_data(out.text)) == Counter(out.omitted)
+
+
+@pytest.mark.parametrize(("share", "least"), [(0.10, 4), (0.15, 7), (0.20, 7)])
+def test_an_array_named_by_its_type_shows_its_items_ref_a_step_below(share: float, least: int) -> None:
+    # issue 12: "What is the $ref of the entry whose type is array?" in cfn-lint's Glue crawler
+    # schema: the `$ref` sits in the array's `items`, one step below the record whose `type` the
+    # question quotes, so no record held both and the shared form showed one or none of the seven
+    # `{"items": {"$ref": ...}, "type": "array"}` entries (0 at 10% and 15%). Each is shown now by
+    # its `type` and its item's `$ref` (a `"uniqueItems": false` beside them costs less whole than
+    # the marker that would stand for it, so it stays)
+    text = (GOLDEN / "cfn_glue_crawler.json").read_text()
+    query = "What is the $ref of the entry whose type is array?"
+    target = int(COUNTER.count(text) * share)
+    out = JsonCompressor().compress(text, target, ctx(text, query))
+    assert out is not None and COUNTER.count(out.text) <= target
+    assert len(re.findall(r'\{"\$ref": "#/definitions/\w+Target"\}', out.text)) >= least
+    assert account(json.loads(text), shown_data(out.text)) == Counter(out.omitted)
+
+
+@pytest.mark.parametrize(("share", "least"), [(0.20, 4), (0.25, 6)])
+def test_an_action_named_by_a_parameter_shows_its_operation(share: float, least: int) -> None:
+    # issue 12: "which operation does TableName have?" in boto3's DynamoDB resources: `TableName`
+    # is the `target` of a parameter two steps below the `request` holding `operation`, and the
+    # `name` key of those parameters counted as asked for (its word is inside `TableName`), so the
+    # parameters themselves were the candidates and the shared form showed one operation. The
+    # field asked for is now named outside the value quoted, and the requests are shown by their
+    # operation and the parameter naming the table
+    text = (GOLDEN / "boto3_dynamodb_resources.json").read_text()
+    query = "In resources-1.json, which operation does TableName have?"
+    target = int(COUNTER.count(text) * share)
+    out = JsonCompressor().compress(text, target, ctx(text, query))
+    assert out is not None and COUNTER.count(out.text) <= target
+    shown = re.findall(r'\{"operation": "\w+","params":\[\{"target":"TableName"', out.text)
+    assert len(shown) >= least
+    assert account(json.loads(text), shown_data(out.text)) == Counter(out.omitted)
+
+
+@pytest.mark.parametrize("target", range(60, 300, 20))
+def test_a_json_pointer_the_question_quotes_names_the_entry_it_resolves_to(target: int) -> None:
+    # issue 12: "which type does #/definitions/nonNegativeInteger have?" in the draft-06
+    # metaschema: the pointer's words match every `{"$ref": "#/definitions/nonNegativeInteger"}`
+    # (maxLength, minItems, ...) better than the definition it names, so the entry holding
+    # `"type": "integer"` was kept only from 160 tokens, and lost again at 260. The record the
+    # pointer resolves to now leads when it holds a field the question names
+    text = (GOLDEN / "draft6_metaschema.json").read_text()
+    query = "In metaschema.json, which type does #/definitions/nonNegativeInteger have?"
+    out = JsonCompressor().compress(text, target, ctx(text, query))
+    assert out is not None and COUNTER.count(out.text) <= target
+    assert '"type": "integer"' in out.text

@@ -104,7 +104,7 @@ class Measured:
             found.update(self._hot_parents)
             many = self.candidates()
             if len(many) > HOT:  # every record a shared-property question can mean, as the pairs form shows it
-                found.update(id(_at(self.data, prefix)) for prefix, _, _ in many)
+                found.update(id(_at(self.data, prefix + path[:-1])) for prefix, *paths in many for path in paths)
             self._spelled = frozenset(found)
         return self._spelled
 

@@ -21,12 +21,14 @@ best leaf and the fields the question names beside it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from headroom.compressors._rows import ranges
 from headroom.compressors.json._rank import _RANGE, _SUMMARY_PLAN, join, quoted
 from headroom.compressors.json._where import RECORD
+from headroom.relevance import terms, word_forms
 
 if TYPE_CHECKING:
     from headroom.compressors.json._rank import Measured
@@ -34,8 +36,10 @@ if TYPE_CHECKING:
 
 __all__ = ["Candidate", "candidates", "pairs", "thin"]
 
-Candidate = tuple[tuple["str | int", ...], str, str]  # a record's prefix, the key of the value quoted, the key asked
+# a record's prefix, the path below it to the value quoted, the path to the field asked
+Candidate = tuple[tuple["str | int", ...], tuple["str | int", ...], tuple["str | int", ...]]
 _CANDIDATES = 200  # records a question naming a shared property can match, at most
+_REACH = 3  # steps between a record and the value quoted or the field asked in it, at most
 
 
 def thin(shrinker: Shrinker, budget: float) -> Any | None:
@@ -79,43 +83,118 @@ def thin(shrinker: Shrinker, budget: float) -> Any | None:
 
 def candidates(shrinker: Measured) -> list[Candidate]:
     """The records a question of the form "the K2 of the entry whose K1 is V" can mean: each
-    holds a string value the question quotes whole (V, under K1) and another scalar field whose
-    key it names (K2); those holding a best leaf first, then in document order.
+    holds a string value the question quotes whole (V, under K1) and a scalar field whose key
+    it names (K2); those holding a best leaf first, then in document order.
 
     "What is the content of the entry whose alg is SHA-256?" in an SBOM, or "the $comment of
     the entry whose type is string" in a schema, fits dozens of records; the shared form shows
     the three whose leaves rank best, and which one the asker meant is a lottery. Shown by their
-    two fields alone (``pairs``), many fit in the room one record took."""
+    two fields alone (``pairs``), many fit in the room one record took.
+
+    When no record holds both, the nearest relation found is taken instead (``_nested``): the
+    two fields a few steps apart below one record, as an array schema names its item's
+    ``$ref`` (``{"type": "array", "items": {"$ref": ...}}``) or a boto3 action its request's
+    ``operation`` beside the ``params`` naming ``TableName``."""
     query = shrinker.ctx.query or ""
     found: list[Candidate] = []
+    besides: dict[str, set[str]] = {}  # a quoted value -> the question's terms outside it
+
+    def asks(key: str, value: str) -> bool:
+        """Whether the question names ``key`` outside the quoted ``value`` ("which operation does
+        TableName have?" names ``operation``, not the ``name`` inside ``TableName``)."""
+        if not shrinker.named(key):
+            return False
+        rest = besides.get(value)
+        if rest is None:
+            rest = besides[value] = word_forms(set(terms(query.replace(value, " "))))
+        return all(term in rest for term in terms(key))
+
+    quoted_at: list[tuple[str | int, ...]] = []  # where the values the question quotes sit, in document order
 
     def walk(node: Any, prefix: tuple[str | int, ...]) -> None:
         if len(found) >= _CANDIDATES:
             return
-        if isinstance(node, dict):
-            if len(node) <= RECORD:
-                by = next((k for k, v in node.items() if isinstance(v, str) and v in query and quoted(v, query)), None)
-                asked = next(
-                    (k for k, v in node.items() if k != by and not isinstance(v, (dict, list)) and shrinker.named(k)),
-                    None,
-                )
-                if by is not None and asked is not None:
-                    found.append((prefix, by, asked))
-            for key, child in node.items():
-                if isinstance(child, (dict, list)):
-                    walk(child, (*prefix, key))
-        elif isinstance(node, list):
-            for index, child in enumerate(node):
-                if isinstance(child, (dict, list)):
-                    walk(child, (*prefix, index))
+        children: Any = node.items() if isinstance(node, dict) else enumerate(node)
+        by = None
+        for step, child in children:
+            if isinstance(child, (dict, list)):
+                continue
+            if isinstance(child, str) and child in query and quoted(child, query):
+                quoted_at.append((*prefix, step))
+                by = step if by is None else by
+        if isinstance(node, dict) and len(node) <= RECORD and by is not None:
+            asked = next(
+                (k for k, v in node.items() if k != by and not isinstance(v, (dict, list)) and asks(k, node[by])),
+                None,
+            )
+            if asked is not None:
+                found.append((prefix, (by,), (asked,)))
+        children = node.items() if isinstance(node, dict) else enumerate(node)
+        for step, child in children:
+            if isinstance(child, (dict, list)):
+                walk(child, (*prefix, step))
 
-    if query:
+    if query and isinstance(shrinker.data, (dict, list)):
         walk(shrinker.data, ())
+        if not found:
+            found = _nested(shrinker, quoted_at[:_CANDIDATES], asks)
     # a record inside another candidate is not shown apart (the outer one's pair stands for it)
     outer = {c[0] for c in found}
     found = [c for c in found if not any(c[0][:i] in outer for i in range(len(c[0])))]
     best = {tuple(trail[:-1]) for trail in shrinker.best_trails}
     return sorted(found, key=lambda c: c[0] not in best)  # stable: document order otherwise
+
+
+def _nested(
+    shrinker: Measured, quoted_at: list[tuple[str | int, ...]], asks: Callable[[str, str], bool]
+) -> list[Candidate]:
+    """The records holding a value the question quotes (at ``quoted_at``) and, up to
+    ``_REACH`` steps below them on another branch, a scalar field it names: for each quoted
+    value the nearest record above it (at most ``_REACH`` steps up) that has such a field, the
+    shallowest field first. Only the candidates whose two fields lie fewest steps apart are kept
+    (the tightest relation the document shows), in document order."""
+    found: dict[tuple[str | int, ...], Candidate] = {}
+    for trail in quoted_at:
+        for up in range(1, min(_REACH, len(trail)) + 1):
+            prefix = trail[:-up]
+            record = _at(shrinker.data, prefix)
+            if not isinstance(record, dict) or len(record) > RECORD:
+                continue
+            by = trail[len(prefix) :]
+            asked = _named_below(record, by, partial(_flipped, asks, _at(record, by)))
+            if asked is not None and min(len(by), len(asked)) == 1:  # not two branches apart: a lottery
+                found.setdefault(prefix, (prefix, by, asked))
+                break
+    if not found:
+        return []
+    nearest = min(len(c[1]) + len(c[2]) for c in found.values())
+    return [c for c in found.values() if len(c[1]) + len(c[2]) == nearest]
+
+
+def _flipped(asks: Callable[[str, str], bool], value: str, key: str) -> bool:
+    return asks(key, value)
+
+
+def _named_below(
+    record: dict[str, Any], by: tuple[str | int, ...], asks: Callable[[str], bool]
+) -> tuple[str | int, ...] | None:
+    """The path to the shallowest scalar below ``record`` (``_REACH`` steps at most, not on the
+    branch of the quoted value at ``by``, nor a field of that value's own key) whose key the
+    question ``asks`` for, the first in document order."""
+    level: list[tuple[Any, tuple[str | int, ...]]] = [(record, ())]
+    for _ in range(_REACH):
+        deeper: list[tuple[Any, tuple[str | int, ...]]] = []
+        for node, path in level:
+            children: Any = node.items() if isinstance(node, dict) else enumerate(node)
+            for step, child in children:
+                if not path and step == by[0]:
+                    continue
+                if isinstance(child, (dict, list)):
+                    deeper.append((child, (*path, step)))
+                elif isinstance(step, str) and step != by[-1] and asks(step):
+                    return (*path, step)
+        level = deeper
+    return None
 
 
 def pairs(shrinker: Shrinker, budget: float, found: list[Candidate]) -> Any | None:
@@ -136,9 +215,7 @@ def pairs(shrinker: Shrinker, budget: float, found: list[Candidate]) -> Any | No
     spine, _ = _spine(shrinker, [c[0] for c in chosen], budget)
     built: dict[tuple[str | int, ...], Any] = {}
     for prefix, by, asked in chosen:
-        record = _at(shrinker.data, prefix)
-        kept = {_position(record, key): record[key] for key in (by, asked)}
-        built[prefix] = _thin(shrinker, record, kept, _path(prefix))
+        built[prefix] = _kept(shrinker, _at(shrinker.data, prefix), [by, asked], prefix)
     for prefix in reversed(spine):
         node = _at(shrinker.data, prefix)
         kept = {_position(node, p[-1]): built[p] for p in list(built) if len(p) == len(prefix) + 1 and p[:-1] == prefix}
@@ -148,12 +225,49 @@ def pairs(shrinker: Shrinker, budget: float, found: list[Candidate]) -> Any | No
     return built[()]
 
 
+def _kept(shrinker: Shrinker, node: Any, paths: list[tuple[str | int, ...]], prefix: tuple[str | int, ...]) -> Any:
+    """``node`` with only the values at the end of ``paths`` (relative to it) and, in each
+    container on the way, one marker for the other children."""
+    below: dict[str | int, list[tuple[str | int, ...]]] = {}
+    for path in paths:
+        below.setdefault(path[0], []).append(path[1:])
+    kept: dict[int, Any] = {}
+    for step, rests in below.items():
+        child = node[step]
+        whole = any(not rest for rest in rests)
+        kept[_position(node, step)] = child if whole else _kept(shrinker, child, rests, (*prefix, step))
+    if _cheaper_whole(shrinker, node, kept):  # ``"uniqueItems": false`` costs less than its marker
+        kept.update((i, child) for i, child in enumerate(_children(node)) if i not in kept)
+    return _thin(shrinker, node, kept, _path(prefix))
+
+
+def _sketch(node: Any, paths: list[tuple[str | int, ...]]) -> tuple[Any, int]:
+    """The values at the end of ``paths`` in their containers, without markers, and how many
+    containers below ``node`` drop children (each pays a marker)."""
+    below: dict[str | int, list[tuple[str | int, ...]]] = {}
+    for path in paths:
+        below.setdefault(path[0], []).append(path[1:])
+    marks = 0
+    shown: dict[str | int, Any] = {}
+    for step, rests in below.items():
+        child = node[step]
+        if any(not rest for rest in rests):
+            shown[step] = child
+        else:
+            shown[step], inner = _sketch(child, rests)
+            marks += inner + (len(child) > len({rest[0] for rest in rests}))
+    return (shown if isinstance(node, dict) else list(shown.values())), marks
+
+
 def _pair_cost(shrinker: Shrinker, candidate: Candidate) -> float:
-    """What a record shown by its two fields and one marker is planned at."""
+    """What a record shown by its two fields and one marker (and one in each container between
+    it and a field further down) is planned at."""
     prefix, by, asked = candidate
     record = _at(shrinker.data, prefix)
-    pair = shrinker.tokens({by: record[by], asked: record[asked]})
-    return pair + _one_mark(shrinker, record)
+    sketch, inner = _sketch(record, [by, asked])
+    kept = {_position(record, path[0]) for path in (by, asked)}
+    others = sum(size for i, size in enumerate(shrinker._profile(record).sizes) if i not in kept)
+    return shrinker.tokens(sketch) + min(others, _one_mark(shrinker, record)) + _one_mark(shrinker, record) * inner
 
 
 def _spine(

@@ -5,10 +5,11 @@ not how it chooses."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from headroom.compressors.json._forms import string_spans
-from headroom.relevance import sparse_scores
+from headroom.relevance import sparse_scores, terms, word_forms
 
 __all__ = ["HOT", "LEAVES", "RECORD", "Where", "hot_paths", "locate", "raw_cut"]
 
@@ -42,6 +43,9 @@ def hot_paths(data: Any, query: str | None) -> tuple[dict[Where, float], set[int
                 trails.append(step)
                 owners.append(node)
     scores = sparse_scores(leaves, query)
+    pointed = _pointed(data, query, trails)
+    if pointed is not None:  # the entry the question points at leads, above any word match
+        scores[pointed] = max(scores.values(), default=0.0) + 1.0
     if not scores:
         return {}, set(), []
     top = max(scores.values())
@@ -59,6 +63,39 @@ def hot_paths(data: Any, query: str | None) -> tuple[dict[Where, float], set[int
     first = min(tied, key=lambda i: _position(data, trails[i]))
     order = [first, *(i for i in best if i != first)]
     return hot, records, [[key for _, key in trails[i]] for i in order]
+
+
+_POINTER = re.compile(r"(?<![\w/.#-])#?((?:/[^\s/?,;'\"`]+)+)")
+
+
+def _pointed(data: Any, query: str, trails: list[list[Where]]) -> int | None:
+    """The leaf a question points at by a JSON pointer into the document ("which type does
+    ``#/definitions/positiveInteger`` have?", cfn-lint's ``/properties/Name``): the field whose
+    key the question names (outside the pointer) in the record the pointer resolves to; None
+    when no pointer resolves to a record holding such a field.
+
+    A schema names its entries by such pointers (``$ref``, ``createOnlyProperties``), and the
+    words of a pointer match every ``$ref`` that quotes it better than the entry it names."""
+    for found in _POINTER.finditer(query):
+        steps = [step.replace("~1", "/").replace("~0", "~") for step in found.group(1).split("/")[1:]]
+        node = data
+        for step in steps:
+            if isinstance(node, dict) and step in node:
+                node = node[step]
+            elif isinstance(node, list) and step.isdigit() and int(step) < len(node):
+                node = node[int(step)]
+            else:
+                break
+        else:
+            if not isinstance(node, dict) or len(node) > RECORD:
+                continue
+            rest = word_forms(set(terms(query.replace(found.group(0), " "))))
+            asked = [
+                k for k, v in node.items() if not isinstance(v, (dict, list)) and terms(k) and set(terms(k)) <= rest
+            ]
+            if asked:
+                return next((i for i, trail in enumerate(trails) if trail[-1] == (id(node), asked[0])), None)
+    return None
 
 
 def _position(data: Any, trail: list[Where]) -> list[int]:

@@ -257,9 +257,9 @@ class _Document:
         shown = 0
         for prefix, _, asked in self.shrinker.candidates():
             record: Any = self.data
-            for step in prefix:
+            for step in prefix + asked[:-1]:
                 record = record[step]
-            written = forms.dump(asked) + "{}" + forms.dump(record[asked])
+            written = forms.dump(asked[-1]) + "{}" + forms.dump(record[asked[-1]])
             shown += any(written.format(sep) in text for sep in seps)
         return shown
 
