@@ -508,3 +508,20 @@ def test_command_errors_across_tools_read_as_errors() -> None:
         "-- No entries --",
     }
     assert [line for line in lines if (level_of(line) == "error") == (line in calm)] == []
+
+
+@pytest.mark.parametrize("budget", [600, 1000])
+def test_a_word_on_most_lines_ranks_among_the_lines_a_rarer_one_selects(budget: int) -> None:
+    """alternatives.log (real, 109 lines): asked about "jvm slave", ``jvm`` is on 58 lines, more
+    than half, so it selected nothing and was left out of the ranking; ``slave`` then ranked the
+    lines with twenty ``--slave`` options (lzma, vim, fakeroot) and no java line was kept. A term
+    on most lines still weighs among the lines a rarer query word selects
+    (``relevance.sparse_scores(common=True)``): every ``--slave`` line kept is a java one."""
+    text = (ROOT / "tests" / "fixtures" / "log_alternatives.txt").read_text()
+    question = "What does alternatives.log say about jvm slave?"
+    context = PieceContext(make_handle(text), COUNTER, question, None, "cat /var/log/alternatives.log")
+    out = LogCompressor().compress(text, budget, context)
+    assert out is not None
+    kept = [line for line in out.text.splitlines() if "--slave" in line]
+    assert len(kept) >= budget // 100
+    assert all("/jvm/" in line for line in kept)

@@ -41,7 +41,7 @@ def order(log: LogLines, query: str | None, failing: frozenset[str] = frozenset(
     errors = [i for i in range(n) if levels[i] == "error"]
     distinct_errors = [i for i in errors if first_of[templates[i]] == i]
     warnings = [i for i in range(n) if levels[i] == "warn" and first_of[templates[i]] == i]
-    scores = sparse_scores(lines, query, sample=_LENGTH_SAMPLE)
+    scores = sparse_scores(lines, query, sample=_LENGTH_SAMPLE, common=True)
     for index, bonus in quoted_scores(written_numbers(query), lines).items():  # ``_query.written_numbers``
         scores[index] = scores.get(index, 0.0) + bonus
     scores = _failures_first(log, scores, failing)
