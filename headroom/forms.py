@@ -279,9 +279,7 @@ class Shaper:
             return made
         if self.content_type in _KEPT_WHOLE or self.piece.json_only:
             return made
-        if (
-            made.omitted and set(made.omitted) <= _MARKUP
-        ):  # every word of the text is there: a line cut holds no more of it
+        if made.omitted and set(made.omitted) <= _MARKUP:  # every word is there: a line cut holds no more
             return made
         kept = self._found(made.text, ctx.query)
         if not self._scored[ctx.query]:  # the question matches no line: nothing tells the two forms apart
