@@ -108,6 +108,12 @@ class FormCache:
 #: text is the generic form already; JSON returned as JSON still parses (DESIGN invariant 3), and a
 #: line cut of it does not (a tool output of JSON stays JSON, a row table or one marker)
 _KEPT_WHOLE = frozenset({"text", "json"})
+#: units whose omission leaves every word of a piece's text in its form (an HTML page rendered whole
+#: leaves out its tags only): ``Shaper._fuller`` keeps such a form however far under its target it is,
+#: since the generic cut of the original is a cut of the same words with the markup (issue 12: a
+#: libxslt page's whole rendering, 370 tokens in a 636-token room, was swapped for a line cut of
+#: its raw HTML that lost the sentence asked about)
+_MARKUP = frozenset({"tags"})
 
 
 @dataclass
@@ -272,6 +278,8 @@ class Shaper:
         if made.tokens >= _PLATEAU * target or ctx.query is None:
             return made
         if self.content_type in _KEPT_WHOLE or self.piece.json_only:
+            return made
+        if made.omitted and set(made.omitted) <= _MARKUP:  # every word is there: a line cut holds no more
             return made
         kept = self._found(made.text, ctx.query)
         if not self._scored[ctx.query]:  # the question matches no line: nothing tells the two forms apart

@@ -385,7 +385,13 @@ class LineTerms:
 
 
 def sparse_scores(
-    documents: Sequence[str], query: str | None, *, sample: int = 200, k1: float = 1.2, b: float = 0.75
+    documents: Sequence[str],
+    query: str | None,
+    *,
+    sample: int = 200,
+    k1: float = 1.2,
+    b: float = 0.75,
+    common: bool = False,
 ) -> dict[int, float]:
     """BM25 of the documents that hold a query term or quoted span, by index; the others score 0.
 
@@ -394,6 +400,11 @@ def sparse_scores(
     in are tokenized, and the average length is taken from about ``sample``
     documents. A term in more than half the documents ("request" in a request
     log) is left out: it selects nothing and would only scatter what is kept.
+    With ``common``, such a term still adds its BM25 weight to a document that
+    holds a rarer query term: it never selects a document, but among those the
+    rarer words select, the ones that hold it too read as the question ("jvm
+    slave" in alternatives.log, ``jvm`` on 58 of 109 lines: without it, the
+    line with twenty ``--slave`` options ranked over the java lines asked about).
     """
     wanted = set(terms(query or ""))
     quoted = quoted_scores(query, documents)
@@ -412,12 +423,15 @@ def sparse_scores(
     average = sum(len(terms(doc)) for doc in sampled) / len(sampled) or 1.0
     frequency = Counter(term for found in counts.values() for term in wanted & found.keys())
     selective = {t for t, df in frequency.items() if df <= len(documents) / 2}
-    idf = {t: math.log(1 + (len(documents) - frequency[t] + 0.5) / (frequency[t] + 0.5)) for t in selective}
+    weighed = set(frequency) if common else selective
+    idf = {t: math.log(1 + (len(documents) - frequency[t] + 0.5) / (frequency[t] + 0.5)) for t in weighed}
     scores = dict(quoted)
     for index, found in counts.items():
+        if selective.isdisjoint(found):  # only a common term: it selects nothing
+            continue
         norm = k1 * (1 - b + b * sum(found.values()) / average)
         # in sorted order, as in BM25.scores: the same floats in every process, whatever the hash seed
-        score = sum(idf[t] * found[t] * (k1 + 1) / (found[t] + norm) for t in sorted(selective & found.keys()))
+        score = sum(idf[t] * found[t] * (k1 + 1) / (found[t] + norm) for t in sorted(weighed & found.keys()))
         if score > 0:
             scores[index] = scores.get(index, 0.0) + score
     return scores

@@ -375,3 +375,35 @@ def test_a_style_rule_asked_about_is_kept_whole(target: int) -> None:
     assert (
         "BODY {font-family: Verdana,Arial,Helvetica; margin-top: 2em; margin-left: 0em; margin-right: 0em}" in out.text
     )
+
+
+@pytest.mark.parametrize("budget", [450, 700, 1000])
+def test_a_whole_rendering_under_its_room_is_not_swapped_for_a_line_cut(budget: int) -> None:
+    """libxslt's ``libxslt-preproc.html`` (as shipped, 2,764 tokens) renders to 370 tokens, which fit
+    these rooms whole with only the tags left out. The core swaps a typed form under 0.9 of its
+    room for the generic line cut when that holds more of the question's lines of the original
+    (``forms.Shaper._fuller``); a rendering never holds a line of the raw page whole, so the line
+    cut of the markup won and lost the sentence asked about. A form that left out markup only
+    holds every word the cut could (``forms._MARKUP``)."""
+    page = (GOLDEN / "libxslt_preproc.html").read_text()
+    hr = Headroom(store=MemoryStore(), model="gpt-4")
+    result = hr.compress_text(page, budget, query="Where does libxslt-preproc.html explain compilation?")
+    (entry,) = result.manifest.entries
+    assert entry.compressor == "html" and set(entry.omitted) == {"tags"}
+    assert 'where most of the stylesheet is "compiled" into faster to use data.' in result.text
+
+
+@pytest.mark.parametrize("budget", [1000, 2400])
+def test_a_rendering_that_leaves_out_most_words_as_chrome_is_not_kept_whole(budget: int) -> None:
+    """valgrind's ``manual.html`` (as shipped) is a table of contents: its text is links, which
+    the main-content search does not weigh, so the rendering keeps a title page's 16 words and
+    leaves out 946 as chrome. A rendering that fits whole is kept over the generic line cut
+    (``forms._MARKUP``), but not this one: under a budget the page goes to the generic cut,
+    recorded, which keeps the contents line asked about."""
+    page = (GOLDEN / "valgrind_manual_toc.html").read_text()
+    assert render(page).chrome_words > len(render(page).text.split())
+    hr = Headroom(store=MemoryStore(), model="gpt-4")
+    result = hr.compress_text(page, budget, query="Where does manual.html explain Memory Pools?")
+    (entry,) = result.manifest.entries
+    assert entry.compressor == "generic" and result.within_budget
+    assert "Memory Pools: describing and working with custom allocators" in result.text

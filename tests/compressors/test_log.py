@@ -508,3 +508,43 @@ def test_command_errors_across_tools_read_as_errors() -> None:
         "-- No entries --",
     }
     assert [line for line in lines if (level_of(line) == "error") == (line in calm)] == []
+
+
+@pytest.mark.parametrize("budget", [600, 1000])
+def test_a_word_on_most_lines_ranks_among_the_lines_a_rarer_one_selects(budget: int) -> None:
+    """alternatives.log (real, 109 lines): asked about "jvm slave", ``jvm`` is on 58 lines, more
+    than half, so it selected nothing and was left out of the ranking; ``slave`` then ranked the
+    lines with twenty ``--slave`` options (lzma, vim, fakeroot) and no java line was kept. A term
+    on most lines still weighs among the lines a rarer query word selects
+    (``relevance.sparse_scores(common=True)``): every ``--slave`` line kept is a java one."""
+    text = (ROOT / "tests" / "fixtures" / "log_alternatives.txt").read_text()
+    question = "What does alternatives.log say about jvm slave?"
+    context = PieceContext(make_handle(text), COUNTER, question, None, "cat /var/log/alternatives.log")
+    out = LogCompressor().compress(text, budget, context)
+    assert out is not None
+    kept = [line for line in out.text.splitlines() if "--slave" in line]
+    assert len(kept) >= budget // 100
+    assert all("/jvm/" in line for line in kept)
+
+
+def test_a_line_logged_again_at_another_time_ranks_among_the_strong_matches() -> None:
+    """dpkg.log (real, 1,800 lines) unpacks 217 packages twice. Asked for the ``unpacked`` entry of
+    one of them, both ``status unpacked <package>`` lines match best; they tie in score and template,
+    and the second (another time, so another answer to "when") went after every match of the
+    question, down to each other package's ``status unpacked`` line. It now follows only the lines
+    scoring at least half as well: of the first 40 such packages at 300 tokens, the second line is
+    kept for 27 (8 before). A copy word for word still follows every match (the debconf test above)."""
+    text = (FIXTURES / "log_dpkg.txt").read_text()
+    twice: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        if " status unpacked " in line:
+            twice.setdefault(line[20:], []).append(line)
+    packages = [(rest.split()[2], found[1]) for rest, found in twice.items() if len(found) == 2][:40]
+    kept = 0
+    for package, second in packages:
+        question = f"Find the dpkg.log entry for unpacked and {package}."
+        context = PieceContext(make_handle(text), COUNTER, question, None, "cat /var/log/dpkg.log")
+        out = LogCompressor().compress(text, 300, context)
+        assert out is not None
+        kept += second in out.text.splitlines()
+    assert kept >= 24

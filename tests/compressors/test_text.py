@@ -174,7 +174,10 @@ def test_a_candidate_is_counted_exactly_from_its_lines_costs(data: st.DataObject
         body = len(lines[index].rstrip("\n"))
         head = data.draw(st.integers(0, body // 2))
         cuts[index] = (head, data.draw(st.integers(0, body - head)))
-    assert _tokens(profile, keep, ctx, cuts) == counter.count(render(lines, keep, ctx, cuts)[0])
+    rendered = render(lines, keep, ctx, cuts)
+    assert _tokens(profile, keep, ctx, cuts) == counter.count(rendered[0])
+    # the profile's offsets handed to ``render`` (as ``_cut_lines`` does) give the same output
+    assert render(lines, keep, ctx, cuts, profile.starts) == rendered
 
 
 @pytest.mark.parametrize(("head", "tail"), [(0, 120), (300, 0), (0, 0), (700, 900)])

@@ -258,6 +258,13 @@ class HtmlCompressor(Compressor):
         source = rendering.full if target is not None and _names_styles(rendering, ctx.query) else rendering.text
         whole = header + source
         if target is None or ctx.counter.count(whole) <= target:
+            if target is not None and ctx.query and rendering.chrome_words > len(rendering.text.split()):
+                # fewer words kept than left out as chrome: the part found is a title page's few
+                # lines beside a table of contents or an index, whose text is links (valgrind's
+                # manual.html: 16 words kept, 946 left out). With a question, the core keeps a
+                # rendering that fits whole (only tags left out) over the generic cut; this one
+                # it should not keep. Without one the core weighs no generic form: unchanged
+                return None
             return Compressed(whole, omitted={"tags": rendering.tags})
         prose: Compressor = getattr(self, "_prose", None) or ctx.compressor("prose")
         self._prose = prose  # one per piece, so its ranking is computed once

@@ -29,6 +29,7 @@ _CONTEXT = 2
 _LOOKBACK = 8  # how far before an error its program's last step is looked for
 _FAILING_SHARE = 0.1  # of the best score, per failure word a matching line holds
 _LENGTH_SAMPLE = 200  # lines sampled for BM25's average line length
+_FOLDED_SHARE = 0.5  # a copy ranks after the other matching lines scoring at least this share of its score
 
 
 def order(log: LogLines, query: str | None, failing: frozenset[str] = frozenset()) -> tuple[list[tuple[int, int]], int]:
@@ -41,11 +42,11 @@ def order(log: LogLines, query: str | None, failing: frozenset[str] = frozenset(
     errors = [i for i in range(n) if levels[i] == "error"]
     distinct_errors = [i for i in errors if first_of[templates[i]] == i]
     warnings = [i for i in range(n) if levels[i] == "warn" and first_of[templates[i]] == i]
-    scores = sparse_scores(lines, query, sample=_LENGTH_SAMPLE)
+    scores = sparse_scores(lines, query, sample=_LENGTH_SAMPLE, common=True)
     for index, bonus in quoted_scores(written_numbers(query), lines).items():  # ``_query.written_numbers``
         scores[index] = scores.get(index, 0.0) + bonus
     scores = _failures_first(log, scores, failing)
-    relevant = _ties_folded(sorted(scores, key=lambda i: (-scores[i], i)), scores, templates)
+    relevant = _ties_folded(sorted(scores, key=lambda i: (-scores[i], i)), scores, log)
     context = [j for i in distinct_errors for j in (*range(i - _CONTEXT, i + _CONTEXT + 1), _last_step(log, i))]
     edges = [0, 1, 2, n - 3, n - 2, n - 1]
     run_firsts = sorted({*log.run_start, *first_of.values()})
@@ -101,20 +102,36 @@ def _failures_first(log: LogLines, scores: dict[int, float], failing: frozenset[
     return out
 
 
-def _ties_folded(ranked: list[int], scores: dict[int, float], templates: list[str]) -> list[int]:
-    """``ranked`` with each line that ties an earlier one in score and template moved after the
-    others: lines the same apart from their numbers, times, versions and paths tell the question
-    the same thing, and ten copies of ``debconf: unable to initialize frontend: Readline`` (or of
-    one trigger's run, or one poll's result) pushed the distinct line asked for out of a tight room;
-    the first copy keeps its place, the rest follow every other matching line, in their order."""
+def _ties_folded(ranked: list[int], scores: dict[int, float], log: LogLines) -> list[int]:
+    """``ranked`` with each line that ties an earlier one in score and template moved back: lines
+    the same apart from their numbers, times, versions and paths tell the question much the same
+    thing, and ten copies of ``debconf: unable to initialize frontend: Readline`` (or of one
+    trigger's run) pushed the distinct line asked for out of a tight room. The first copy keeps its
+    place. A copy word for word follows every other matching line: it says nothing the first did
+    not. A copy that differs in its values (a time, a count, a version) follows the other lines
+    scoring at least ``_FOLDED_SHARE`` of its score and comes before the weaker matches: it answers
+    when, or how much. A package unpacked twice in one dpkg.log window is asked about by both its
+    words, and its second ``status unpacked libapparmor1:amd64`` line (logged at the time asked
+    for) went after every ``status unpacked`` line of the other packages, which hold one of them."""
+    templates, lines = log.templates, log.lines
     seen: set[tuple[float, str]] = set()
+    said: set[str] = set()
     firsts: list[int] = []
-    repeats: list[int] = []
+    copies: list[int] = []  # word for word
+    repeats: list[int] = []  # the same template, other values
     for index in ranked:
         key = (scores[index], templates[index])
-        (repeats if key in seen else firsts).append(index)
+        text = lines[index].strip()
+        (copies if text in said else repeats if key in seen else firsts).append(index)
         seen.add(key)
-    return firsts + repeats
+        said.add(text)
+    out: list[int] = []
+    waiting = repeats[::-1]  # in ``ranked`` order, best first: the last is the next due
+    for index in firsts:
+        while waiting and scores[index] < _FOLDED_SHARE * scores[waiting[-1]]:
+            out.append(waiting.pop())
+        out.append(index)
+    return out + waiting[::-1] + copies
 
 
 def _by_rarity(indexes: list[int], templates: list[str]) -> list[int]:

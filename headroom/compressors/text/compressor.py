@@ -130,7 +130,7 @@ def _cut_lines(profile: _Profile, target: int, ctx: PieceContext) -> Compressed 
     cuts: dict[int, tuple[int, int]] = {}
     if tokens < FLOOR * target:
         tokens = _fill(profile, keep, cuts, target, ctx)
-    text, omitted = render(lines, keep, ctx, cuts)
+    text, omitted = render(lines, keep, ctx, cuts, profile.starts)
     why = "whole lines are kept and the next one would not fit"
     # a unit nothing of was omitted is not named: the mixed and JSON compressors take this account
     # as it is (the core drops such a unit from any other compressor's, ``forms._to_form``)
@@ -211,14 +211,21 @@ def _choose(profile: _Profile, room: int, marker: int) -> set[int]:
 
 
 def render(
-    lines: list[str], keep: set[int], ctx: PieceContext, cuts: dict[int, tuple[int, int]] | None = None
+    lines: list[str],
+    keep: set[int],
+    ctx: PieceContext,
+    cuts: dict[int, tuple[int, int]] | None = None,
+    starts: list[int] | None = None,
 ) -> tuple[str, tuple[int, int]]:
     """The kept lines with one marker line for each run of omitted ones, and the omitted lines and characters.
 
     A kept line in ``cuts`` keeps only its first and last characters (head, tail)
     around a ``chars`` mark whose range counts characters of the whole text.
+    ``starts`` are the lines' offsets (``_starts``) when the caller has them: the
+    piece's profile holds them, and walking every line of a large piece again
+    for each result is work thrown away.
     """
-    parts, omitted = _parts(lines, _starts(lines), keep, ctx, cuts)
+    parts, omitted = _parts(lines, _starts(lines) if starts is None else starts, keep, ctx, cuts)
     return "".join(text for text, _ in parts), omitted
 
 
