@@ -409,6 +409,19 @@ def test_a_word_form_of_the_searched_place_does_not_bring_it_back() -> None:
         assert "aws_xray_sdk/ext/pymysql/patch.py:17:    # patch alias\n" in text, target
 
 
+def test_a_part_of_an_asked_name_in_most_paths_is_not_the_place() -> None:
+    """ "Which file in numpy calls install_clib with self.run_command?" (real ``grep -rnw``):
+    ``command`` is in the path of most results (``numpy/distutils/command/``), so it was taken for
+    the place searched and left the text's query with ``run_command`` and ``self.run_command``;
+    ``# Run install_clib again, ... sub-commands`` then outranked ``self.run_command('install_clib')``.
+    Only the question's whole words found in most paths (``numpy``) say the place."""
+    original = (GOLDEN / "grep_numpy_install_clib.txt").read_text()
+    query = "Which file in numpy calls install_clib with self.run_command?"
+    wanted = "numpy/distutils/command/install_data.py:17:            self.run_command('install_clib')\n"
+    for target in (50, 58):
+        assert wanted in fitted(original, query, target), target
+
+
 def copies_named(text: str, original: str) -> set[tuple[str, str]]:
     """The (path, line number) pairs the marks of ``text`` name as copies of a kept line."""
     hits = read_results(split_lines(original))

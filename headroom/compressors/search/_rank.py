@@ -135,12 +135,30 @@ def _scores(hits: list[Hit], query: str) -> list[float]:
     # path the query holds, the next call's ``cat dateutil/rrule.py``, says no word of the question)
     twice = {term for term, count in Counter(terms(PATH_IN_QUERY.sub(" ", query))).items() if count > 1}
     scope = {term for term, count in in_paths.items() if count > len(hits) / 2 and term not in twice}
+    scope &= _placed(query, scope)
     searched = {term for term, count in in_texts.items() if count > len(hits) / 2}
     in_text = BM25(texts, tokenized=lambda: text_terms).scores(" ".join(sorted(_without(wanted - scope, scope))))
     in_path = BM25(paths, tokenized=lambda: [path_terms[path] for path in paths]).scores(
         " ".join(sorted(wanted - searched))
     )
     return [t + _PATH_WEIGHT * p for t, p in zip(in_text, in_path)]
+
+
+def _placed(query: str, scope: set[str]) -> set[str]:
+    """The terms of ``scope`` (query terms in the path of most lines) that the question says as a
+    place: the terms and word forms of its whole words that are themselves in most paths (``in
+    sniffio``, ``in aws_xray_sdk`` with its parts). A part of a longer name is not a place:
+    ``command`` in ``self.run_command`` is the name asked for, though ``numpy/distutils/command/``
+    holds most results, and leaving it out of the text's query ranked ``# Run install_clib again,
+    ... sub-commands`` over ``self.run_command('install_clib')``."""
+    if not scope:
+        return scope
+    placed: set[str] = set()
+    for word in query.split():
+        found = terms(word)
+        if found and found[0] in scope:
+            placed.update(found)
+    return word_forms(placed)
 
 
 def _without(wanted: set[str], scope: set[str]) -> set[str]:
