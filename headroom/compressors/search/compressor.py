@@ -55,6 +55,9 @@ _NAMED = 4  # files named in one stretch's marker
 _OTHER = "other lines"  # what a stretch's mark calls its lines that are not results
 _LISTED = (None, 24, 6, 0)  # how many dropped files the closing marker names, tried in turn
 _BARE, _COUNTED, _NAMED_FILES = 0, 1, 2  # what a stretch's mark says besides its range
+# one summary mark for every omitted stretch, listing their ranges, on the line of the first gap
+# (``[…18 lines 1-17,19-20]``): each further stretch costs its range, not a mark of its own
+_SUMMARY = 3
 # with copies of the kept best match named, a mark's detail is one of those plus ``_COPIES`` times
 # 1 + the index of how many of their line numbers it names in ``_COPIES_NAMED``
 _COPIES = 4
@@ -103,6 +106,9 @@ class _Plan:
     short: dict[str, str]  # the name a mark gives each file: its shortest path tail no other file ends in
     copied: int  # the best match the query ranks, when other lines say the same (-1: none)
     copies: list[tuple[int, str, str]]  # those lines: index, file, line number in the file, in order
+    # every result line starts with its own path (``path:12:text``, not ripgrep's heading or
+    # ``--json``): its kept lines may follow one summary mark away from their gaps (``_SUMMARY``)
+    self_named: bool
 
 
 @dataclass(frozen=True)
@@ -155,6 +161,10 @@ class SearchCompressor(Compressor):
         chosen: dict[tuple[int, int], bytearray] = {}  # forms with the same marks choose alike
         seen: _Seen = {}  # what each selection's stretches cost, per detail (``_summed``)
         forms = [
+            # first: every later form that keeps the same ranked lines replaces it (marks in place
+            # show where each gap is); it wins where one mark for all gaps leaves room for a line
+            # of rank that a mark per gap does not (a definition mid-results in 25-40 tokens)
+            _fit(plan, target, ctx, chosen, seen, None, _SUMMARY) if plan.self_named else None,
             _fit(plan, target, ctx, chosen, seen, None, _BARE),
             _fit(plan, target, ctx, chosen, seen, None, _COUNTED),
         ]
@@ -226,6 +236,7 @@ class SearchCompressor(Compressor):
                 short_names(first),
                 copied,
                 copies,
+                all(hit.file is None or line.startswith(hit.file) for hit, line in zip(hits, lines)),
             )
 
         return self.once_per_piece((text, ctx.query, id(ctx.counter)), build)
@@ -259,11 +270,15 @@ def _fit(
     if detail >= _COPIES:
         sample += "; " + _copies_said(plan, 0, len(plan.lines), detail)[0]
     marker = ctx.counter.count(ctx.marker(len(plan.lines), "lines", sample) + "\n")
+    base = None
+    if detail == _SUMMARY:  # the one mark, then each further gap's range (``,12-19``)
+        base, wider = marker, ctx.counter.count(ctx.marker(len(plan.lines), "lines", f"{sample},{sample}") + "\n")
+        marker = max(1, wider - marker)
 
     def attempt(room: float) -> tuple[_Form, int] | None:
-        keep = chosen.get((int(room), marker))
+        keep = chosen.get((int(room), marker, base))
         if keep is None:
-            keep = chosen[int(room), marker] = _choose(plan, int(room), marker)
+            keep = chosen[int(room), marker, base] = _choose(plan, int(room), marker, base)
         if not keep.count(1) or keep.count(1) == len(plan.lines):
             return None
         cost, omitted = _cost(plan, keep, ctx, listed, detail, seen)
@@ -334,6 +349,8 @@ def _stretches(plan: _Plan, keep: bytearray, ctx: PieceContext, detail: int) -> 
     lines, marks, n = plan.lines, plan.marks, len(plan.lines)
     if detail >= _COPIES and not keep[plan.copied]:
         detail %= _COPIES  # copies of a line that is not kept are not copies of anything shown
+    if detail == _SUMMARY:
+        return _summary(plan, keep, ctx)
     found: list[tuple[int, int, _Mark]] = []
     for gap in _GAPS.finditer(keep):  # one scan in C where two ``find`` per stretch were half the walk
         start, stop = gap.span()
@@ -367,6 +384,25 @@ def _stretches(plan: _Plan, keep: bytearray, ctx: PieceContext, detail: int) -> 
             mark = marks[detail, start, stop] = _Mark(text, cost, names)
         found.append((start, stop, mark))
     return found
+
+
+def _summary(plan: _Plan, keep: bytearray, ctx: PieceContext) -> list[tuple[int, int, _Mark]]:
+    """Each omitted stretch, the first with the one mark that lists every range and the others with
+    none (``_SUMMARY``): every dropped line stays in a range, so retrievable, and every kept result
+    line still says its file and line number, so the gaps need not stand where they are."""
+    spans = [gap.span() for gap in _GAPS.finditer(keep)]
+    if not spans:
+        return []
+    n = len(plan.lines)
+    # the mark ends the text without a newline only where it is the last thing and the original
+    # ended so: one stretch, reaching the end
+    ending = "" if len(spans) == 1 and spans[0][1] == n and not plan.lines[-1].endswith("\n") else "\n"
+    ranges = ",".join(f"{start + 1}-{stop}" for start, stop in spans)
+    text = ctx.marker(sum(stop - start for start, stop in spans), "lines", ranges) + ending
+    cuts = ctx.counter.cuts_before_line()
+    mark = _Mark(text, ctx.counter.count(text) if cuts is not None and cuts(text) else None, ())
+    empty = _Mark("", 0, ())
+    return [(start, stop, mark if k == 0 else empty) for k, (start, stop) in enumerate(spans)]
 
 
 def short_names(files: Iterable[str]) -> dict[str, str]:
@@ -422,8 +458,9 @@ def _ranks_higher(plan: _Plan, a: bytearray, b: bytearray) -> bool:
     return False
 
 
-def _choose(plan: _Plan, room: int, marker: int) -> bytearray:
-    """Lines in priority order while they fit, each gap between them costing a marker.
+def _choose(plan: _Plan, room: int, marker: int, base: int | None = None) -> bytearray:
+    """Lines in priority order while they fit, each gap between them costing a marker (with
+    ``base``, the one summary mark costs ``base`` and each further gap ``marker``).
 
     A line of rank that did not fit is tried again when a line next to it is kept: it may now
     close a gap (a definition two lines over its ``raise``, once the line between is in).
@@ -433,7 +470,7 @@ def _choose(plan: _Plan, room: int, marker: int) -> bytearray:
     n = len(plan.lines)
     keep = bytearray(n)
     skipped: set[int] = set()
-    used = marker
+    used = marker if base is None else base
     costs, ranked, last, cheapest = plan.costs, plan.ranked, n - 1, plan.cheapest
     barrier = -1  # the place after which nothing can fit, until a line is kept; -1: not known
     # the lines not kept next to a kept line, and either end: kept up to date as lines are kept, so
