@@ -453,6 +453,23 @@ def test_one_summary_mark_leaves_room_for_a_line_mid_results() -> None:
         assert mark.spans == ((1, 6), (8, 19)) and mark.count == 18
 
 
+def test_a_line_the_question_asks_for_by_number_comes_first() -> None:
+    """ "What does turtledemo/__main__.py do with start at line 282?": the line number is the
+    most exact thing a question says of a result, but it is not among a line's words, so the
+    eight lines holding ``start`` tied on it and the room went to ``def start(t,x,y):``."""
+    original = (GOLDEN / "grep_turtledemo_start.txt").read_text()
+    wanted = "turtledemo/__main__.py:282:            self.start_btn.config(state=start)\n"
+    for query in (
+        "What does turtledemo/__main__.py do with start at line 282?",
+        "Why is start passed at __main__.py:282?",
+    ):
+        for target in (40, 60):
+            assert wanted in fitted(original, query, target), (query, target)
+    # a number no result line of a named file carries changes nothing
+    plain = fitted(original, "What does forest.py do with start?", 40)
+    assert plain == fitted(original, "What does forest.py do with start at line 282?", 40)
+
+
 def copies_named(text: str, original: str) -> set[tuple[str, str]]:
     """The (path, line number) pairs the marks of ``text`` name as copies of a kept line."""
     hits = read_results(split_lines(original))

@@ -207,7 +207,7 @@ class SearchCompressor(Compressor):
                 flags = bytearray(map(cuts, lines)).translate(_NOT)  # mapped in C, not a generator
                 flags[:1] = b"\0"[: len(flags)]
                 joined = int.from_bytes(flags, "little")
-            order, ranked, shown = priority(hits, ctx.query)
+            order, ranked, shown = priority(hits, ctx.query, lines)
             position = [0] * len(lines)
             for place, index in enumerate(order):
                 position[index] = place
