@@ -158,7 +158,7 @@ class SearchCompressor(Compressor):
         # match of each file, so names cost only lines of lower rank, never a match the query asks
         # for nor a file's best (issue 12: marks were 63-92% of tight outputs; with the best
         # matches kept first, 36% of run.py's search outputs at 10% fell to 18%, facts alike)
-        chosen: dict[tuple[int, int], bytearray] = {}  # forms with the same marks choose alike
+        chosen: dict[tuple[int, int, int | None], bytearray] = {}  # forms with the same marks choose alike
         seen: _Seen = {}  # what each selection's stretches cost, per detail (``_summed``)
         forms = [
             # first: every later form that keeps the same ranked lines replaces it (marks in place
@@ -246,7 +246,7 @@ def _fit(
     plan: _Plan,
     target: int,
     ctx: PieceContext,
-    chosen: dict[tuple[int, int], bytearray],
+    chosen: dict[tuple[int, int, int | None], bytearray],
     seen: _Seen,
     listed: int | None,
     detail: int,
