@@ -236,7 +236,7 @@ class SearchCompressor(Compressor):
                 short_names(first),
                 copied,
                 copies,
-                all(hit.file is None or line.startswith(hit.file) for hit, line in zip(hits, lines)),
+                all(map(str.startswith, lines, [hit.file or "" for hit in hits])),  # in C, not per line in Python
             )
 
         return self.once_per_piece((text, ctx.query, id(ctx.counter)), build)
