@@ -495,7 +495,7 @@ def test_copies_of_the_best_match_are_named_not_dropped() -> None:
     same = "    def encodeValue(self, value, asn1Spec, encodeFun, **options):\n"
     copies = {(line.split(":")[0], line.split(":")[1]) for line in lines if line.split(":", 2)[2] == same}
     assert len(copies) == 19
-    text = fitted(original, query, 540)
+    text = fitted(original, query, 360)
     kept = {(line.split(":")[0], line.split(":")[1]) for line in kept_lines(text, original)}
     named = copies_named(text, original)
     # the mark names the copies the query ranks first and counts the rest (``+5``)

@@ -161,10 +161,6 @@ class SearchCompressor(Compressor):
         chosen: dict[tuple[int, int, int | None], bytearray] = {}  # forms with the same marks choose alike
         seen: _Seen = {}  # what each selection's stretches cost, per detail (``_summed``)
         forms = [
-            # first: every later form that keeps the same ranked lines replaces it (marks in place
-            # show where each gap is); it wins where one mark for all gaps leaves room for a line
-            # of rank that a mark per gap does not (a definition mid-results in 25-40 tokens)
-            _fit(plan, target, ctx, chosen, seen, None, _SUMMARY) if plan.self_named else None,
             _fit(plan, target, ctx, chosen, seen, None, _BARE),
             _fit(plan, target, ctx, chosen, seen, None, _COUNTED),
         ]
@@ -180,6 +176,14 @@ class SearchCompressor(Compressor):
                 best = best or form
             elif not _ranks_higher(plan, best.keep, form.keep):
                 best = form
+        if plan.self_named and plan.ranked and (best is None or not best.keep[plan.order[0]]):
+            # the line the question ranks first did not fit with a mark on each side (a definition
+            # mid-results in the 25-40 tokens a multi-tool turn leaves the grep): one mark for every
+            # gap may leave it room. Only then: as a competitor to every form, it traded one copy
+            # of a tied line for another and lost a test-half fact at three budgets of four
+            summary = _fit(plan, target, ctx, chosen, seen, None, _SUMMARY)
+            if summary is not None and summary.keep[plan.order[0]]:
+                best = summary
         if best is None:
             return None
         why = "whole lines are kept and the next line in rank, with its mark, would not fit"
