@@ -4,7 +4,8 @@ The order (the compressor's docstring says it as policy): the lines of the files
 the twelve lines that best fit the query with the lines next to the top three, the best match of
 every file, the context around those, then each file's second best match, third best and so on,
 the other query matches, then the rest in order. ``priority`` returns it with how many of its
-first lines the query ranks.
+first lines the query ranks. A line the question asks for by its number (``line 282``) comes
+before all of them.
 """
 
 from __future__ import annotations

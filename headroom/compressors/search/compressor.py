@@ -26,6 +26,12 @@ line another form keeps whole (``[…9 lines 14-22 same as line 1: ber/encoder.p
 229 291 +5]``): a copy named in place of one kept lost facts whose line was the
 copy (docs/compressors/search.md).
 
+Where the line the question ranks first does not fit with a mark on each side
+(the 25-40 tokens a multi-tool turn may leave), and every result line starts
+with its own path, one summary mark lists every omitted range on the first
+gap's line and the kept lines follow it (``[…18 lines 1-6,8-19]``): each
+further gap costs its range, not a mark.
+
 Files left out entirely and not named in their stretch's marker are listed,
 with their number of matches, in one marker at the end (unit ``files``); when
 even the names do not fit, it says how many files and matches it stands for:
