@@ -4,7 +4,8 @@ The order (the compressor's docstring says it as policy): the lines of the files
 the twelve lines that best fit the query with the lines next to the top three, the best match of
 every file, the context around those, then each file's second best match, third best and so on,
 the other query matches, then the rest in order. ``priority`` returns it with how many of its
-first lines the query ranks.
+first lines the query ranks. A line the question asks for by its number (``line 282``) comes
+before all of them.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from headroom.compressors.search._parse import Hit
+from headroom.compressors.search._parse import NUMBERED, Hit
 from headroom.relevance import BM25, terms, word_forms
 
 __all__ = ["CONTEXT", "PATH_IN_QUERY", "priority"]
@@ -47,13 +48,17 @@ _DEFINITION = re.compile(
 # a question that asks for a definition
 _DEFINE = re.compile(r"\b(?:defin(?:e[sd]?|ing|itions?)|declar(?:e[sd]?|ations?))\b", re.I)
 
+# a line number the question asks for: ``line 282``, ``lines 40``, ``__main__.py:282``, ``#L282``
+_LINE_ASKED = re.compile(r"(?:\blines?\s+|#L|(?<=\w):)(\d+)\b", re.I)
+
 # a question about where a name is used rather than defined
 _USE = re.compile(r"\b(?:call(?:s|ed|ing|ers?)?|use[sd]?|using|usages?|import(?:s|ed)?|referenc\w*|invok\w*)\b", re.I)
 
 
-def priority(hits: list[Hit], query: str | None) -> tuple[list[int], int, int]:
+def priority(hits: list[Hit], query: str | None, lines: list[str] | None = None) -> tuple[list[int], int, int]:
     """Line indexes, most worth keeping first (see the module docstring), how many of them the
-    query ranks, and how many with each file's best match after those."""
+    query ranks, and how many with each file's best match after those. With ``lines`` (the
+    results' text), a line whose own number the question asks for comes first."""
     n = len(hits)
     scores = _scores(hits, query) if query else [0.0] * n
     # a match that defines a name the query holds (``class _ASN1Type(``, ``def load(``, ``MAX = 3``)
@@ -66,6 +71,9 @@ def priority(hits: list[Hit], query: str | None) -> tuple[list[int], int, int]:
     bonus = max(scores, default=0.0) / (1 if _DEFINE.search(query or "") else 2)
     if asked:  # without query words no line gains (a definition's name is read only then)
         scores = [s + bonus if hit.match and _defined(hit) in asked else s for s, hit in zip(scores, hits)]
+    numbers = set(_LINE_ASKED.findall(query or "")) if lines is not None else set()
+    if numbers and lines is not None:
+        scores = _numbered(hits, lines, scores, numbers, query or "")
     relevant = _spread(hits, scores, [i for i in range(n) if scores[i] > 0 and hits[i].file is not None])
     ranked: dict[str, list[int]] = {}  # each file's matches, best first
     matches = [i for i in range(n) if hits[i].match]
@@ -104,6 +112,22 @@ def priority(hits: list[Hit], query: str | None) -> tuple[list[int], int, int]:
     return list(ordered), by_query, by_file
 
 
+def _numbered(hits: list[Hit], lines: list[str], scores: list[float], numbers: set[str], query: str) -> list[float]:
+    """``scores`` with the lines the question asks for by number (``line 282``, ``main.py:282``)
+    above every other: a line number is the most exact thing a question can say of a result, and
+    BM25 never sees it (it is not in a line's words). Where the question names files, only their
+    lines answer; a number no result line carries changes nothing."""
+    named = _named_files(query, {hit.file: [] for hit in hits if hit.file is not None})
+    top = max(scores, default=0.0) + 1.0
+    out = list(scores)
+    for i, hit in enumerate(hits):
+        if hit.file is not None and (not named or hit.file in named):
+            found = NUMBERED.match(lines[i])
+            if found is not None and found["path"] == hit.file and found["line"] in numbers:
+                out[i] = top + scores[i]
+    return out
+
+
 def _scores(hits: list[Hit], query: str) -> list[float]:
     """BM25 of each line's text, plus half the BM25 of its path: a query word the path holds
     (``__init__`` in ``pkg/__init__.py``) is weaker evidence than the same word in the line, which
@@ -135,12 +159,30 @@ def _scores(hits: list[Hit], query: str) -> list[float]:
     # path the query holds, the next call's ``cat dateutil/rrule.py``, says no word of the question)
     twice = {term for term, count in Counter(terms(PATH_IN_QUERY.sub(" ", query))).items() if count > 1}
     scope = {term for term, count in in_paths.items() if count > len(hits) / 2 and term not in twice}
+    scope &= _placed(query, scope)
     searched = {term for term, count in in_texts.items() if count > len(hits) / 2}
     in_text = BM25(texts, tokenized=lambda: text_terms).scores(" ".join(sorted(_without(wanted - scope, scope))))
     in_path = BM25(paths, tokenized=lambda: [path_terms[path] for path in paths]).scores(
         " ".join(sorted(wanted - searched))
     )
     return [t + _PATH_WEIGHT * p for t, p in zip(in_text, in_path)]
+
+
+def _placed(query: str, scope: set[str]) -> set[str]:
+    """The terms of ``scope`` (query terms in the path of most lines) that the question says as a
+    place: the terms and word forms of its whole words that are themselves in most paths (``in
+    sniffio``, ``in aws_xray_sdk`` with its parts). A part of a longer name is not a place:
+    ``command`` in ``self.run_command`` is the name asked for, though ``numpy/distutils/command/``
+    holds most results, and leaving it out of the text's query ranked ``# Run install_clib again,
+    ... sub-commands`` over ``self.run_command('install_clib')``."""
+    if not scope:
+        return scope
+    placed: set[str] = set()
+    for word in query.split():
+        found = terms(word)
+        if found and found[0] in scope:
+            placed.update(found)
+    return word_forms(placed)
 
 
 def _without(wanted: set[str], scope: set[str]) -> set[str]:

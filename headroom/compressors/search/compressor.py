@@ -26,6 +26,12 @@ line another form keeps whole (``[…9 lines 14-22 same as line 1: ber/encoder.p
 229 291 +5]``): a copy named in place of one kept lost facts whose line was the
 copy (docs/compressors/search.md).
 
+Where the line the question ranks first does not fit with a mark on each side
+(the 25-40 tokens a multi-tool turn may leave), and every result line starts
+with its own path, one summary mark lists every omitted range on the first
+gap's line and the kept lines follow it (``[…18 lines 1-6,8-19]``): each
+further gap costs its range, not a mark.
+
 Files left out entirely and not named in their stretch's marker are listed,
 with their number of matches, in one marker at the end (unit ``files``); when
 even the names do not fit, it says how many files and matches it stands for:
@@ -55,6 +61,9 @@ _NAMED = 4  # files named in one stretch's marker
 _OTHER = "other lines"  # what a stretch's mark calls its lines that are not results
 _LISTED = (None, 24, 6, 0)  # how many dropped files the closing marker names, tried in turn
 _BARE, _COUNTED, _NAMED_FILES = 0, 1, 2  # what a stretch's mark says besides its range
+# one summary mark for every omitted stretch, listing their ranges, on the line of the first gap
+# (``[…18 lines 1-17,19-20]``): each further stretch costs its range, not a mark of its own
+_SUMMARY = 3
 # with copies of the kept best match named, a mark's detail is one of those plus ``_COPIES`` times
 # 1 + the index of how many of their line numbers it names in ``_COPIES_NAMED``
 _COPIES = 4
@@ -103,6 +112,9 @@ class _Plan:
     short: dict[str, str]  # the name a mark gives each file: its shortest path tail no other file ends in
     copied: int  # the best match the query ranks, when other lines say the same (-1: none)
     copies: list[tuple[int, str, str]]  # those lines: index, file, line number in the file, in order
+    # every result line starts with its own path (``path:12:text``, not ripgrep's heading or
+    # ``--json``): its kept lines may follow one summary mark away from their gaps (``_SUMMARY``)
+    self_named: bool
 
 
 @dataclass(frozen=True)
@@ -152,7 +164,7 @@ class SearchCompressor(Compressor):
         # match of each file, so names cost only lines of lower rank, never a match the query asks
         # for nor a file's best (issue 12: marks were 63-92% of tight outputs; with the best
         # matches kept first, 36% of run.py's search outputs at 10% fell to 18%, facts alike)
-        chosen: dict[tuple[int, int], bytearray] = {}  # forms with the same marks choose alike
+        chosen: dict[tuple[int, int, int | None], bytearray] = {}  # forms with the same marks choose alike
         seen: _Seen = {}  # what each selection's stretches cost, per detail (``_summed``)
         forms = [
             _fit(plan, target, ctx, chosen, seen, None, _BARE),
@@ -170,6 +182,14 @@ class SearchCompressor(Compressor):
                 best = best or form
             elif not _ranks_higher(plan, best.keep, form.keep):
                 best = form
+        if plan.self_named and plan.ranked and (best is None or not best.keep[plan.order[0]]):
+            # the line the question ranks first did not fit with a mark on each side (a definition
+            # mid-results in the 25-40 tokens a multi-tool turn leaves the grep): one mark for every
+            # gap may leave it room. Only then: as a competitor to every form, it traded one copy
+            # of a tied line for another and lost a test-half fact at three budgets of four
+            summary = _fit(plan, target, ctx, chosen, seen, None, _SUMMARY)
+            if summary is not None and summary.keep[plan.order[0]]:
+                best = summary
         if best is None:
             return None
         why = "whole lines are kept and the next line in rank, with its mark, would not fit"
@@ -197,7 +217,7 @@ class SearchCompressor(Compressor):
                 flags = bytearray(map(cuts, lines)).translate(_NOT)  # mapped in C, not a generator
                 flags[:1] = b"\0"[: len(flags)]
                 joined = int.from_bytes(flags, "little")
-            order, ranked, shown = priority(hits, ctx.query)
+            order, ranked, shown = priority(hits, ctx.query, lines)
             position = [0] * len(lines)
             for place, index in enumerate(order):
                 position[index] = place
@@ -226,6 +246,7 @@ class SearchCompressor(Compressor):
                 short_names(first),
                 copied,
                 copies,
+                all(map(str.startswith, lines, [hit.file or "" for hit in hits])),  # in C, not per line in Python
             )
 
         return self.once_per_piece((text, ctx.query, id(ctx.counter)), build)
@@ -235,7 +256,7 @@ def _fit(
     plan: _Plan,
     target: int,
     ctx: PieceContext,
-    chosen: dict[tuple[int, int], bytearray],
+    chosen: dict[tuple[int, int, int | None], bytearray],
     seen: _Seen,
     listed: int | None,
     detail: int,
@@ -259,11 +280,15 @@ def _fit(
     if detail >= _COPIES:
         sample += "; " + _copies_said(plan, 0, len(plan.lines), detail)[0]
     marker = ctx.counter.count(ctx.marker(len(plan.lines), "lines", sample) + "\n")
+    base = None
+    if detail == _SUMMARY:  # the one mark, then each further gap's range (``,12-19``)
+        base, wider = marker, ctx.counter.count(ctx.marker(len(plan.lines), "lines", f"{sample},{sample}") + "\n")
+        marker = max(1, wider - marker)
 
     def attempt(room: float) -> tuple[_Form, int] | None:
-        keep = chosen.get((int(room), marker))
+        keep = chosen.get((int(room), marker, base))
         if keep is None:
-            keep = chosen[int(room), marker] = _choose(plan, int(room), marker)
+            keep = chosen[int(room), marker, base] = _choose(plan, int(room), marker, base)
         if not keep.count(1) or keep.count(1) == len(plan.lines):
             return None
         cost, omitted = _cost(plan, keep, ctx, listed, detail, seen)
@@ -334,6 +359,8 @@ def _stretches(plan: _Plan, keep: bytearray, ctx: PieceContext, detail: int) -> 
     lines, marks, n = plan.lines, plan.marks, len(plan.lines)
     if detail >= _COPIES and not keep[plan.copied]:
         detail %= _COPIES  # copies of a line that is not kept are not copies of anything shown
+    if detail == _SUMMARY:
+        return _summary(plan, keep, ctx)
     found: list[tuple[int, int, _Mark]] = []
     for gap in _GAPS.finditer(keep):  # one scan in C where two ``find`` per stretch were half the walk
         start, stop = gap.span()
@@ -367,6 +394,25 @@ def _stretches(plan: _Plan, keep: bytearray, ctx: PieceContext, detail: int) -> 
             mark = marks[detail, start, stop] = _Mark(text, cost, names)
         found.append((start, stop, mark))
     return found
+
+
+def _summary(plan: _Plan, keep: bytearray, ctx: PieceContext) -> list[tuple[int, int, _Mark]]:
+    """Each omitted stretch, the first with the one mark that lists every range and the others with
+    none (``_SUMMARY``): every dropped line stays in a range, so retrievable, and every kept result
+    line still says its file and line number, so the gaps need not stand where they are."""
+    spans = [gap.span() for gap in _GAPS.finditer(keep)]
+    if not spans:
+        return []
+    n = len(plan.lines)
+    # the mark ends the text without a newline only where it is the last thing and the original
+    # ended so: one stretch, reaching the end
+    ending = "" if len(spans) == 1 and spans[0][1] == n and not plan.lines[-1].endswith("\n") else "\n"
+    ranges = ",".join(f"{start + 1}-{stop}" for start, stop in spans)
+    text = ctx.marker(sum(stop - start for start, stop in spans), "lines", ranges) + ending
+    cuts = ctx.counter.cuts_before_line()
+    mark = _Mark(text, ctx.counter.count(text) if cuts is not None and cuts(text) else None, ())
+    empty = _Mark("", 0, ())
+    return [(start, stop, mark if k == 0 else empty) for k, (start, stop) in enumerate(spans)]
 
 
 def short_names(files: Iterable[str]) -> dict[str, str]:
@@ -422,8 +468,9 @@ def _ranks_higher(plan: _Plan, a: bytearray, b: bytearray) -> bool:
     return False
 
 
-def _choose(plan: _Plan, room: int, marker: int) -> bytearray:
-    """Lines in priority order while they fit, each gap between them costing a marker.
+def _choose(plan: _Plan, room: int, marker: int, base: int | None = None) -> bytearray:
+    """Lines in priority order while they fit, each gap between them costing a marker (with
+    ``base``, the one summary mark costs ``base`` and each further gap ``marker``).
 
     A line of rank that did not fit is tried again when a line next to it is kept: it may now
     close a gap (a definition two lines over its ``raise``, once the line between is in).
@@ -433,7 +480,7 @@ def _choose(plan: _Plan, room: int, marker: int) -> bytearray:
     n = len(plan.lines)
     keep = bytearray(n)
     skipped: set[int] = set()
-    used = marker
+    used = marker if base is None else base
     costs, ranked, last, cheapest = plan.costs, plan.ranked, n - 1, plan.cheapest
     barrier = -1  # the place after which nothing can fit, until a line is kept; -1: not known
     # the lines not kept next to a kept line, and either end: kept up to date as lines are kept, so
