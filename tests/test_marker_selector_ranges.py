@@ -13,8 +13,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from headroom import Headroom, MemoryStore, make_handle
-from headroom.markers import parse_marker, render_marker
 from headroom.compressors.base import split_lines
+from headroom.markers import parse_marker, render_marker
 
 FIXTURE = Path(__file__).parent / "fixtures" / "log_apt_history.txt"
 
