@@ -112,3 +112,15 @@ def test_a_file_that_is_one_item_keeps_the_matching_lines_and_spends_its_room(sh
     assert "  function debounce(func, wait, immediate) {\n" in text
     assert "        if (!immediate) result = func.apply(context, args);\n" in text
     assert COUNTER.count(text) >= 0.9 * (target - COUNTER.count(make_handle(UNDERSCORE)) - 2)
+
+
+CONFIGPARSER = (Path(__file__).parent.parent / "fixtures" / "code_configparser_errors.py").read_text()
+
+
+@pytest.mark.parametrize("target", [120, 250])
+def test_a_word_of_the_class_name_the_question_says_on_its_own_still_ranks(target: int) -> None:
+    """The stdlib's configparser exceptions: "interpolation inside __init__" names ten ``__init__``;
+    ``interpolation`` is also a part of ``InterpolationMissingOptionError``, and taking the owner's
+    name apart took it out of the question, so every line scored zero and only signatures stayed."""
+    text = _the_excerpt(CONFIGPARSER, "What happens with interpolation inside __init__?", target)
+    assert '"an interpolation key {!r} which is not a valid option name. "' in text

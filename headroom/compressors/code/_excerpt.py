@@ -110,18 +110,12 @@ def _asked(doc: Document, query: str | None, tool_args: str | None) -> tuple[lis
     owners = {owner[i] for i in candidates}
     # a dotted path naming a symbol (``TextWrapper.fill``) says which symbol, as a name does; one naming
     # none (``sys.ps1``) is what the question asks about
-    paths = {
-        t
-        for chain in _CHAIN.findall(query)
-        if re.split(r"\.|::", chain)[-1] in {re.split(r"\.|::", o)[-1] for o in owners if o}
-        for t in terms(chain.replace("::", " ").replace(".", " "))
-    }
+    leaves = {re.split(r"\.|::", o)[-1] for o in owners if o}
+    rest = _CHAIN.sub(lambda m: " " if re.split(r"\.|::", m.group(0))[-1] in leaves else m.group(0), query)
     for name in sorted(owners):
         # a symbol's own name says which symbol, not which of its lines (every recursion holds it); the
         # name of another symbol the question names is a word of the question like any other
-        own = set(terms(name.replace("::", ".").replace(".", " "))) | paths
-        # a compound term (``textwrapper.fill``) goes with its parts: BM25 splits it again
-        wanted = " ".join(t for t in terms(query) if t not in own and own.isdisjoint(terms(t)))
+        wanted = " ".join(terms(_without_name(rest, name)))
         if not wanted:
             continue
         for k, score in enumerate(bm25.scores(wanted)):
@@ -130,6 +124,19 @@ def _asked(doc: Document, query: str | None, tool_args: str | None) -> tuple[lis
                 # repeats the word, ``# deal with STAR fixed STAR``, outranked the lines using it)
                 scores[k] = score / 2 if _COMMENT.match(bare[candidates[k]]) else score
     return candidates, scores, whole
+
+
+def _without_name(query: str, name: str) -> str:
+    """``query`` with its mentions of ``name``'s parts (``ProxySchemeUnknown``, ``__init__``) taken out,
+    whole words only: the words of a name say which symbol, but a word the question also says on its
+    own is a word about the lines (``scheme`` in "what happens with scheme inside __init__", whose
+    ``__init__`` is ``ProxySchemeUnknown.__init__``: taking the name's split parts out of the question
+    took ``scheme`` with them, and every line scored zero)."""
+    parts = sorted({p for p in re.split(r"\.|::", name) if p}, key=len, reverse=True)
+    if not parts:
+        return query
+    pattern = r"(?<![\w$])(?:" + "|".join(map(re.escape, parts)) + r")(?![\w$])"
+    return re.sub(pattern, " ", query, flags=re.IGNORECASE)
 
 
 def _bare(doc: Document, line: int) -> str:
