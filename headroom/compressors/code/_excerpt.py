@@ -110,8 +110,8 @@ def _asked(doc: Document, query: str | None, tool_args: str | None) -> tuple[lis
     owners = {owner[i] for i in candidates}
     # a dotted path naming a symbol (``TextWrapper.fill``) says which symbol, as a name does; one naming
     # none (``sys.ps1``) is what the question asks about
-    leaves = {re.split(r"\.|::", o)[-1] for o in owners if o}
-    rest = _CHAIN.sub(lambda m: " " if re.split(r"\.|::", m.group(0))[-1] in leaves else m.group(0), query)
+    last_names = {re.split(r"\.|::", o)[-1] for o in owners if o}
+    rest = _CHAIN.sub(lambda m: " " if re.split(r"\.|::", m.group(0))[-1] in last_names else m.group(0), query)
     for name in sorted(owners):
         # a symbol's own name says which symbol, not which of its lines (every recursion holds it); the
         # name of another symbol the question names is a word of the question like any other
