@@ -124,3 +124,21 @@ def test_a_word_of_the_class_name_the_question_says_on_its_own_still_ranks(targe
     name apart took it out of the question, so every line scored zero and only signatures stayed."""
     text = _the_excerpt(CONFIGPARSER, "What happens with interpolation inside __init__?", target)
     assert '"an interpolation key {!r} which is not a valid option name. "' in text
+
+
+@pytest.mark.parametrize(
+    ("name", "query", "share"),
+    [
+        ("cpp_stl_stack.h", "What does the main function do?", 0.25),  # no main: "function" in one comment
+        ("go_pkg_errors.go", "Where is the entry point?", 0.15),  # "point" in two doc comments
+        ("python_asyncio_streams.py", "Explain the main loop", 0.15),  # "loop" on 53 of 765 lines
+    ],
+)
+def test_a_vague_question_keeps_the_skeleton_that_fits(name: str, query: str, share: float) -> None:
+    """A question that names no symbol and whose best line holds one of its words by chance (a
+    comment, the file's theme word) kept that line in an excerpt in place of the outline that fits."""
+    source = (GOLDEN / name).read_text()
+    target = int(COUNTER.count(source) * share)
+    out = compress(source, query, target, name)
+    assert out is not None and NOTE not in out.fallbacks
+    assert COUNTER.count(out.text) >= target // 2

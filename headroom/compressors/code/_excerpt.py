@@ -45,7 +45,7 @@ from headroom.compressors.code._outline import Symbol
 from headroom.plugins import Compressed, PieceContext
 from headroom.relevance import BM25, terms, without_call_names
 
-__all__ = ["NOTE", "asked_lines", "best_lines", "excerpt"]
+__all__ = ["NOTE", "asked_lines", "best_lines", "excerpt", "vague"]
 
 NOTE = (
     "code kept only the lines the question asks for and their signatures (an excerpt, not parsed): "
@@ -71,6 +71,30 @@ def best_lines(doc: Document, query: str | None, tool_args: str | None) -> list[
     candidates, scores, _ = asked_lines(doc, query, tool_args)
     top = max(scores, default=0.0)
     return [line for line, score in zip(candidates, scores) if top > 0 and score >= top - 1e-9][:_TIES]
+
+
+def vague(doc: Document, query: str | None, tool_args: str | None) -> bool:
+    """Whether the question's best lines answer it too weakly to replace a skeleton that fits.
+
+    "What does the main function do?" of a C module with no ``main``, "what is this file for?" of
+    zlib.h: the best line is whatever holds one of the words (a comment saying "the function
+    creates", ``gzFile file));``), and the excerpt of it took the place of the outline, which is what
+    such a question wants. A question that names a symbol of the file is never vague; else it is when
+    its best lines hold at most half of its words, or only words found on more than one line in
+    twenty (and more than three): the file's own theme (``loop`` in asyncio's streams), not a line.
+    """
+    whole_query, query = query, without_call_names(query, tool_args)
+    if not query or not whole_query:
+        return True
+    if any(outline and named(outline.symbols, whole_query) for outline in doc.outlines):
+        return False
+    asked = set(terms(query))
+    held = {t for line in best_lines(doc, whole_query, tool_args) for t in terms(_bare(doc, line))} & asked
+    if 2 * len(held) <= len(asked):
+        return True
+    lowered = [line.lower() for line in doc.lines]
+    common = max(3, len(lowered) // 20)
+    return all(sum(term in line for line in lowered) > common for term in held)
 
 
 def _asked(doc: Document, query: str | None, tool_args: str | None) -> tuple[list[int], list[float], set[int]]:
