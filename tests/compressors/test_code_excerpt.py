@@ -142,3 +142,13 @@ def test_a_vague_question_keeps_the_skeleton_that_fits(name: str, query: str, sh
     out = compress(source, query, target, name)
     assert out is not None and NOTE not in out.fallbacks
     assert COUNTER.count(out.text) >= target // 2
+
+
+def test_a_question_whose_best_line_is_code_and_rare_is_not_vague() -> None:
+    """ncurses' cursslk.h: "declaration" is on no line of the file and ``operator`` names no symbol
+    (``operator()`` is not an identifier), yet the best line is the asked-for code: the excerpt of it
+    still replaces the skeleton that cut it."""
+    source = (Path(__file__).parent.parent / "fixtures" / "cpp_cursslk.h").read_text()
+    target = int(COUNTER.count(source) * 0.25)
+    out = compress(source, "What is the declaration of operator in ncursesw/cursslk.h?", target, "cursslk.h")
+    assert out is not None and "inline char* operator()(void) const {" in out.text

@@ -76,22 +76,24 @@ def best_lines(doc: Document, query: str | None, tool_args: str | None) -> list[
 def vague(doc: Document, query: str | None, tool_args: str | None) -> bool:
     """Whether the question's best lines answer it too weakly to replace a skeleton that fits.
 
-    "What does the main function do?" of a C module with no ``main``, "what is this file for?" of
+    "What does the main function do?" of a C++ header with no ``main``, "what is this file for?" of
     zlib.h: the best line is whatever holds one of the words (a comment saying "the function
     creates", ``gzFile file));``), and the excerpt of it took the place of the outline, which is what
     such a question wants. A question that names a symbol of the file is never vague; else it is when
-    its best lines hold at most half of its words, or only words found on more than one line in
-    twenty (and more than three): the file's own theme (``loop`` in asyncio's streams), not a line.
+    its best lines are all comments, or hold only words found on more than one line in twenty (and
+    more than three): the file's own theme (``loop`` in asyncio's streams.py), not a line. (Counting
+    the question's words the best lines miss was tried: "what is the declaration of operator" lost
+    its ``operator()`` line to the skeleton, "declaration" being in no line of the file.)
     """
     whole_query, query = query, without_call_names(query, tool_args)
     if not query or not whole_query:
         return True
     if any(outline and named(outline.symbols, whole_query) for outline in doc.outlines):
         return False
-    asked = set(terms(query))
-    held = {t for line in best_lines(doc, whole_query, tool_args) for t in terms(_bare(doc, line))} & asked
-    if 2 * len(held) <= len(asked):
+    best = best_lines(doc, whole_query, tool_args)
+    if all(_COMMENT.match(_bare(doc, line)) for line in best):
         return True
+    held = {t for line in best for t in terms(_bare(doc, line))} & set(terms(query))
     lowered = [line.lower() for line in doc.lines]
     common = max(3, len(lowered) // 20)
     return all(sum(term in line for line in lowered) > common for term in held)
