@@ -114,7 +114,7 @@ def test_a_file_that_is_one_item_keeps_the_matching_lines_and_spends_its_room(sh
     assert COUNTER.count(text) >= 0.9 * (target - COUNTER.count(make_handle(UNDERSCORE)) - 2)
 
 
-CONFIGPARSER = (Path(__file__).parent.parent / "fixtures" / "code_configparser_errors.py").read_text()
+CONFIGPARSER = (Path(__file__).parent.parent / "fixtures" / "code_configparser_errors.py.txt").read_text()
 
 
 @pytest.mark.parametrize("target", [120, 250])
