@@ -152,3 +152,12 @@ def test_a_question_whose_best_line_is_code_and_rare_is_not_vague() -> None:
     target = int(COUNTER.count(source) * 0.25)
     out = compress(source, "What is the declaration of operator in ncursesw/cursslk.h?", target, "cursslk.h")
     assert out is not None and "inline char* operator()(void) const {" in out.text
+
+
+def test_a_path_naming_another_symbol_is_a_word_about_the_asked_ones_lines() -> None:
+    """The stdlib's reprlib.py: in "how is self.repr1 computed in repr?" ``self.repr1`` names
+    ``repr1`` and is what ``repr``'s body is asked about; taken out for every symbol, ``repr`` had
+    no word left to match and only the two signatures stayed."""
+    source = (Path(__file__).parent.parent / "fixtures" / "code_reprlib.py.txt").read_text()
+    out = compress(source, "I'm reading lib/python3.11/reprlib.py: how is self.repr1 computed in repr?", 100)
+    assert out is not None and "        return self.repr1(x, self.maxlevel)\n" in out.text

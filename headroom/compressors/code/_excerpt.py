@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from functools import partial
 
 from headroom.compressors.code._document import Document
 from headroom.compressors.code._order import named
@@ -136,11 +137,13 @@ def _asked(doc: Document, query: str | None, tool_args: str | None) -> tuple[lis
     owners = {owner[i] for i in candidates}
     # a dotted path naming a symbol (``TextWrapper.fill``) says which symbol, as a name does; one naming
     # none (``sys.ps1``) is what the question asks about
-    last_names = {re.split(r"\.|::", o)[-1] for o in owners if o}
-    rest = _CHAIN.sub(lambda m: " " if re.split(r"\.|::", m.group(0))[-1] in last_names else m.group(0), query)
     for name in sorted(owners):
         # a symbol's own name says which symbol, not which of its lines (every recursion holds it); the
-        # name of another symbol the question names is a word of the question like any other
+        # name of another symbol the question names is a word of the question like any other: in "how is
+        # self.repr1 computed in repr" the path ``self.repr1`` names ``repr1``, and is what ``repr``'s
+        # lines are asked about (taking it out for every symbol left ``repr`` nothing to match)
+        last = re.split(r"\.|::", name)[-1]
+        rest = _CHAIN.sub(partial(_unless_named, last), query)
         wanted = " ".join(terms(_without_name(rest, name)))
         if not wanted:
             continue
@@ -150,6 +153,11 @@ def _asked(doc: Document, query: str | None, tool_args: str | None) -> tuple[lis
                 # repeats the word, ``# deal with STAR fixed STAR``, outranked the lines using it)
                 scores[k] = score / 2 if _COMMENT.match(bare[candidates[k]]) else score
     return candidates, scores, whole
+
+
+def _unless_named(last: str, chain: re.Match[str]) -> str:
+    """A dotted path of the question, or a space where it names the symbol whose last name is ``last``."""
+    return " " if re.split(r"\.|::", chain.group(0))[-1] == last else chain.group(0)
 
 
 def _without_name(query: str, name: str) -> str:
