@@ -135,15 +135,15 @@ def _asked(doc: Document, query: str | None, tool_args: str | None) -> tuple[lis
     bm25 = BM25([bare[i] for i in candidates])
     scores = [0.0] * len(candidates)
     owners = {owner[i] for i in candidates}
-    # a dotted path naming a symbol (``TextWrapper.fill``) says which symbol, as a name does; one naming
-    # none (``sys.ps1``) is what the question asks about
+    # a dotted path that spells a named symbol's path (``TextWrapper.fill``) says which symbol, as a name
+    # does; one that does not (``self.repr1`` in "how is self.repr1 computed in repr", ``sys.ps1``) is
+    # what the lines are asked about (taking out every path ending in a named symbol's name left
+    # ``repr`` nothing to match)
+    paths = {"." + o.replace("::", ".") for o in owners if o}
+    rest = _CHAIN.sub(partial(_unless_named, paths), query)
     for name in sorted(owners):
         # a symbol's own name says which symbol, not which of its lines (every recursion holds it); the
-        # name of another symbol the question names is a word of the question like any other: in "how is
-        # self.repr1 computed in repr" the path ``self.repr1`` names ``repr1``, and is what ``repr``'s
-        # lines are asked about (taking it out for every symbol left ``repr`` nothing to match)
-        last = re.split(r"\.|::", name)[-1]
-        rest = _CHAIN.sub(partial(_unless_named, last), query)
+        # name of another symbol the question names is a word of the question like any other
         wanted = " ".join(terms(_without_name(rest, name)))
         if not wanted:
             continue
@@ -155,9 +155,10 @@ def _asked(doc: Document, query: str | None, tool_args: str | None) -> tuple[lis
     return candidates, scores, whole
 
 
-def _unless_named(last: str, chain: re.Match[str]) -> str:
-    """A dotted path of the question, or a space where it names the symbol whose last name is ``last``."""
-    return " " if re.split(r"\.|::", chain.group(0))[-1] == last else chain.group(0)
+def _unless_named(paths: set[str], chain: re.Match[str]) -> str:
+    """A dotted path of the question, or a space where it spells the end of a named symbol's path."""
+    spelled = "." + chain.group(0).replace("::", ".")
+    return " " if any(path.endswith(spelled) for path in paths) else chain.group(0)
 
 
 def _without_name(query: str, name: str) -> str:
