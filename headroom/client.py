@@ -156,7 +156,8 @@ class Headroom:
         """The exact original of ``handle``, or one part of it.
 
         At most one selector: ``lines=(first, last)`` and ``chars=(first, last)``
-        (1-based, inclusive), ``query="words"`` (matching lines, numbered), or a
+        (1-based, inclusive; several ranges, ``lines=((3, 9), (14, 20))``, give each
+        part joined in order), ``query="words"`` (matching lines, numbered), or a
         unit of the piece's own compressor (see its ``selectors``).
         """
         handle = parse_handle(handle)
@@ -171,6 +172,9 @@ class Headroom:
         ((key, value),) = chosen.items()
         meta = self.store.get_meta(handle)
         compressor = self.registry.build(meta.get("content_type", "text"), self.config.compressors)
+        several = _ranges(value) if key in _SPANS else None
+        if several is not None:  # a summary mark's ranges: each part, joined in order
+            return "".join(compressor.select_stored(original, meta, key, span) for span in several)
         return compressor.select_stored(original, meta, key, value)
 
     def _keep(self, make: Callable[..., Plan], strict: bool) -> CompressResult | TextResult:
@@ -230,14 +234,26 @@ def _check_call(query: object, strict: object) -> None:
 _SPANS = ("lines", "chars", "rows")
 
 
+def _is_pair(value: object) -> bool:
+    return (
+        isinstance(value, (tuple, list))
+        and len(value) == 2
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+    )
+
+
+def _ranges(value: object) -> list[tuple[int, int]] | None:
+    """Several ranges (``lines=((3, 9), (14, 20))``, what a summary mark's ``Marker.selector`` gives), or None."""
+    if isinstance(value, (tuple, list)) and value and all(_is_pair(v) for v in value):
+        return [(int(v[0]), int(v[1])) for v in value]
+    return None
+
+
 def _check_selector(key: str, value: object) -> None:
     """The shape of a selector at the edge; what the span means is the compressor's to check."""
     if key in _SPANS:
-        if (
-            not isinstance(value, (tuple, list))
-            or len(value) != 2
-            or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)
-        ):
+        if not _is_pair(value) and _ranges(value) is None:
             raise InvalidInput(
-                f"{key} takes (first, last): two ints, 1-based and inclusive, e.g. {key}=(1, 10); got {value!r}"
+                f"{key} takes (first, last): two ints, 1-based and inclusive, e.g. {key}=(1, 10), "
+                f"or several such ranges, e.g. {key}=((1, 10), (20, 30)); got {value!r}"
             )

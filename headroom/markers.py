@@ -119,11 +119,21 @@ class Marker:
         return tuple((int(a), int(b)) for a, b in re.findall(r"(\d+)-(\d+)", found["spans"]))
 
     @property
-    def selector(self) -> dict[str, tuple[int, int]]:
-        """What to pass to ``retrieve(marker.handle, **marker.selector)`` for exactly the marked part
-        (empty when the unit has no range selector: the whole original is then the answer)."""
+    def selector(self) -> dict[str, tuple[int, int] | tuple[tuple[int, int], ...]]:
+        """What to pass to ``retrieve(marker.handle, **marker.selector)`` for exactly the marked part:
+        its range, or every range of a summary mark (``lines=((3, 9), (14, 20))``, which ``retrieve``
+        answers with those parts joined in order). Empty when the unit has no range selector: the
+        whole original is then the answer. A summary mark once gave ``{}`` here, so the whole original
+        came back for it, not what it stood for."""
+        if self.unit not in _SPAN_UNITS:
+            return {}
         span = self.span
-        return {self.unit: span} if span is not None and self.unit in _SPAN_UNITS else {}
+        if span is not None:
+            return {self.unit: span}
+        spans = self.spans
+        if not spans:
+            return {}
+        return {self.unit: spans[0] if len(spans) == 1 else spans}
 
 
 def render_mark(count: int, unit: str, detail: str | None = None) -> str:

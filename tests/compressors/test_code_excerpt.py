@@ -112,3 +112,52 @@ def test_a_file_that_is_one_item_keeps_the_matching_lines_and_spends_its_room(sh
     assert "  function debounce(func, wait, immediate) {\n" in text
     assert "        if (!immediate) result = func.apply(context, args);\n" in text
     assert COUNTER.count(text) >= 0.9 * (target - COUNTER.count(make_handle(UNDERSCORE)) - 2)
+
+
+CONFIGPARSER = (Path(__file__).parent.parent / "fixtures" / "code_configparser_errors.py.txt").read_text()
+
+
+@pytest.mark.parametrize("target", [120, 250])
+def test_a_word_of_the_class_name_the_question_says_on_its_own_still_ranks(target: int) -> None:
+    """The stdlib's configparser exceptions: "interpolation inside __init__" names ten ``__init__``;
+    ``interpolation`` is also a part of ``InterpolationMissingOptionError``, and taking the owner's
+    name apart took it out of the question, so every line scored zero and only signatures stayed."""
+    text = _the_excerpt(CONFIGPARSER, "What happens with interpolation inside __init__?", target)
+    assert '"an interpolation key {!r} which is not a valid option name. "' in text
+
+
+@pytest.mark.parametrize(
+    ("name", "query", "share"),
+    [
+        ("cpp_stl_stack.h", "What does the main function do?", 0.25),  # no main: "function" in one comment
+        ("go_pkg_errors.go", "Where is the entry point?", 0.15),  # "point" in two doc comments
+        ("python_asyncio_streams.py", "Explain the main loop", 0.15),  # "loop" on 53 of 765 lines
+    ],
+)
+def test_a_vague_question_keeps_the_skeleton_that_fits(name: str, query: str, share: float) -> None:
+    """A question that names no symbol and whose best line holds one of its words by chance (a
+    comment, the file's theme word) kept that line in an excerpt in place of the outline that fits."""
+    source = (GOLDEN / name).read_text()
+    target = int(COUNTER.count(source) * share)
+    out = compress(source, query, target, name)
+    assert out is not None and NOTE not in out.fallbacks
+    assert COUNTER.count(out.text) >= target // 2
+
+
+def test_a_question_whose_best_line_is_code_and_rare_is_not_vague() -> None:
+    """ncurses' cursslk.h: "declaration" is on no line of the file and ``operator`` names no symbol
+    (``operator()`` is not an identifier), yet the best line is the asked-for code: the excerpt of it
+    still replaces the skeleton that cut it."""
+    source = (Path(__file__).parent.parent / "fixtures" / "cpp_cursslk.h").read_text()
+    target = int(COUNTER.count(source) * 0.25)
+    out = compress(source, "What is the declaration of operator in ncursesw/cursslk.h?", target, "cursslk.h")
+    assert out is not None and "inline char* operator()(void) const {" in out.text
+
+
+def test_a_path_naming_another_symbol_is_a_word_about_the_asked_ones_lines() -> None:
+    """The stdlib's reprlib.py: in "how is self.repr1 computed in repr?" ``self.repr1`` names
+    ``repr1`` and is what ``repr``'s body is asked about; taken out for every symbol, ``repr`` had
+    no word left to match and only the two signatures stayed."""
+    source = (Path(__file__).parent.parent / "fixtures" / "code_reprlib.py.txt").read_text()
+    out = compress(source, "I'm reading lib/python3.11/reprlib.py: how is self.repr1 computed in repr?", 100)
+    assert out is not None and "        return self.repr1(x, self.maxlevel)\n" in out.text

@@ -35,6 +35,7 @@ __all__ = ["outline_astgrep"]
 
 _GO_RECEIVER = re.compile(r"func\s*\(\s*\w*\s*\*?\s*([A-Za-z_]\w*)")
 _C_COMMENTS = re.compile(rb"/\*.*?\*/|//[^\n]*", re.S)
+_KEYWORD_NAME = re.compile(r"\b(?:class|struct|union|namespace)\s+([A-Za-z_]\w*)")
 
 
 class _Node(NamedTuple):
@@ -58,6 +59,9 @@ def _plain_name(text: str) -> str:
     """``Tree<K, V>::\n  erase`` as ``Tree::erase``: no spaces, no template arguments."""
     if text.isidentifier():
         return text
+    # two words apart are a type and a name the parser read as one (``_GLIBCXX_NODISCARD`` above
+    # ``const_reference`` and ``top() const`` named the method ``const_referencetop``): the name is the last
+    text = re.split(r"(?<=[\w>])\s+(?=[A-Za-z_~])", text.strip())[-1]
     text = re.sub(r"\s+", "", text)
     while True:
         shorter = re.sub(r"<[^<>]*>", "", text)
@@ -82,6 +86,33 @@ def _nesting(nodes: list[_Node]) -> list[int]:
     return out
 
 
+def _containers(items: list[_Node], bodied: list[_Node], qualified: list[str | None]) -> dict[tuple[int, int], str]:
+    """Each item's innermost container (a class, struct, impl, namespace: a bodied node whose body holds it)
+    by its dotted name, in one sweep over both lists sorted by start. A member declared in its class
+    (``path& remove_filename();``, a TypeScript interface's method) is a symbol under its class's path,
+    ``path.remove_filename``, as a method defined there is; it was its bare name alone, so a question
+    naming ``path::remove_filename`` found nothing."""
+    out: dict[tuple[int, int], str] = {}
+    events = sorted(
+        [(n.start, -n.end, 0, i) for i, n in enumerate(bodied)] + [(n.start, -n.end, 1, i) for i, n in enumerate(items)]
+    )
+    open_: list[int] = []  # bodied nodes (indexes) whose span holds the current start
+    for start, _, is_item, index in events:
+        while open_ and bodied[open_[-1]].end <= start:
+            open_.pop()
+        if not is_item:
+            open_.append(index)
+            continue
+        node = items[index]
+        for at in reversed(open_):
+            if _holds(bodied[at], node):
+                name = qualified[at]
+                if name:
+                    out[(node.start, node.end)] = name
+                break
+    return out
+
+
 def _holds(outer: _Node, node: _Node) -> bool:
     return outer.body is not None and outer.body[0] <= node.start and node.end <= outer.body[1]
 
@@ -100,6 +131,7 @@ class _Builder:
         self.errors = [self._node(m) for m in by.get("err", [])]
         self.fns = [self._node(m) for m in by.get("fn", [])]
         self.boxes = [self._node(m) for m in by.get("box", [])]
+        self.demoted: set[tuple[int, int]] = set()
         if language in ("c", "cpp"):
             self._demote_misparsed()
         self.items = [self._node(m) for m in by.get("item", []) + by.get("comment", [])]
@@ -138,6 +170,7 @@ class _Builder:
             and not self.source.startswith(b"[", n.start)
             and b"(" not in _C_COMMENTS.sub(b"", self.source[n.start : n.body[0]])
         }
+        self.demoted = demoted
         self.boxes += [n for n in self.fns if (n.start, n.end) in demoted]
         self.fns = [n for n in self.fns if (n.start, n.end) not in demoted]
 
@@ -170,7 +203,7 @@ class _Builder:
         qualified: list[str | None] = []  # each node's dotted name, or None
         named: dict[tuple[int, int], str] = {}
         for node, parent in zip(ordered, _nesting(ordered)):
-            name = self._name(node)
+            name = self._keyword_name(node) or self._name(node)
             if self.language == "go" and name and node.body:
                 receiver = _GO_RECEIVER.match(self.source[node.start : node.body[0]].decode(errors="replace"))
                 if receiver:
@@ -188,22 +221,73 @@ class _Builder:
             if region is not None:
                 regions.append(region)
         spans = {(s.first, s.last) for s in symbols}
+        container = _containers(self.items, ordered, qualified)
         for node in self.items:
             if (node.start, node.end) in self.comments or not self._clean(node):
                 continue
             name = named.get((node.start, node.end)) or self._name(node)
             first = self._lead(node.first)
             if name and (first, node.last) not in spans:
-                symbols.append(Symbol(name, "declaration", first, node.last, self._signature(node)))
+                outer = container.get((node.start, node.end))
+                symbols.append(
+                    Symbol(f"{outer}.{name}" if outer else name, "declaration", first, node.last, self._signature(node))
+                )
             regions.append(Region(first, node.last, ITEM, name or "", indent_of(self.lines[node.first])))
             value = self._value(node)
             if value is not None:
                 regions.append(value)
         regions.extend(self._comment_regions())
+        symbols.extend(self._misread_members(ordered, qualified, {s.first for s in symbols}))
         symbols.sort(key=lambda s: (s.first, -s.last))
         return Outline(
             "ast-grep", tuple(symbols), tuple(self._clear_of_errors(regions)), _marker_line, errors=self.error_spans
         )
+
+    def _misread_members(self, ordered: list[_Node], qualified: list[str | None], taken: set[int]) -> list[Symbol]:
+        """Member prototypes inside a misread container (``_demote_misparsed``): the parser took its body
+        for a block, so ``path& remove_filename();`` in a class inside it is no item. Each declarator
+        name there outside every function is one: from its line to the line ending its ``;`` (at most
+        three lines on), under its container's path."""
+        if not self.demoted:
+            return []
+        spans = [(n.start, n.end) for n in self.boxes if (n.start, n.end) in self.demoted]
+        bodies = sorted((n.start, n.end) for n in self.fns)
+        found: list[tuple[_Node, str]] = []
+        for start, name, is_decl in self.names:
+            if not is_decl or not any(a < start < b for a, b in spans):
+                continue
+            at = bisect.bisect_right(bodies, (start, len(self.source) + 1)) - 1
+            if at >= 0 and bodies[at][0] <= start < bodies[at][1]:
+                continue  # a function's own declarator, or a name inside one
+            first = bisect.bisect_right(self.line_start, start) - 1
+            if first in taken:
+                continue
+            last = next(
+                (i for i in range(first, min(first + 4, len(self.encoded))) if self.encoded[i].rstrip().endswith(b";")),
+                None,
+            )
+            if last is None:
+                continue
+            taken.add(first)
+            found.append((_Node(start, start + 1, first, last), name))
+        container = _containers([node for node, _ in found], ordered, qualified)  # one sweep for them all
+        out: list[Symbol] = []
+        for node, name in found:
+            outer = container.get((node.start, node.end))
+            span = (node.first, node.last)
+            out.append(Symbol(f"{outer}.{name}" if outer else name, "declaration", *span, span))
+        return out
+
+    def _keyword_name(self, node: _Node) -> str | None:
+        """A misread container's name (``_demote_misparsed``): the word after its head's last ``class``,
+        ``struct``, ``union`` or ``namespace``. Its first name was a type's in its template's head:
+        ``MACRO template<typename _Tp, typename _Sequence = deque<_Tp> > class stack {`` was ``deque``,
+        and every method of ``stack`` was ``deque.top``."""
+        if (node.start, node.end) not in self.demoted or node.body is None:
+            return None
+        head = _C_COMMENTS.sub(b" ", self.source[node.start : node.body[0]]).decode(errors="replace")
+        found = _KEYWORD_NAME.findall(head)
+        return found[-1] if found else None
 
     def _signature(self, node: _Node) -> tuple[int, int]:
         """Attributes through the line that opens the body: its own, or that of the function or

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from functools import partial
 
 from headroom.compressors.code._document import Document
 from headroom.compressors.code._order import named
@@ -45,7 +46,7 @@ from headroom.compressors.code._outline import Symbol
 from headroom.plugins import Compressed, PieceContext
 from headroom.relevance import BM25, terms, without_call_names
 
-__all__ = ["NOTE", "asked_lines", "best_lines", "excerpt"]
+__all__ = ["NOTE", "asked_lines", "best_lines", "excerpt", "vague"]
 
 NOTE = (
     "code kept only the lines the question asks for and their signatures (an excerpt, not parsed): "
@@ -71,6 +72,32 @@ def best_lines(doc: Document, query: str | None, tool_args: str | None) -> list[
     candidates, scores, _ = asked_lines(doc, query, tool_args)
     top = max(scores, default=0.0)
     return [line for line, score in zip(candidates, scores) if top > 0 and score >= top - 1e-9][:_TIES]
+
+
+def vague(doc: Document, query: str | None, tool_args: str | None) -> bool:
+    """Whether the question's best lines answer it too weakly to replace a skeleton that fits.
+
+    "What does the main function do?" of a C++ header with no ``main``, "what is this file for?" of
+    zlib.h: the best line is whatever holds one of the words (a comment saying "the function
+    creates", ``gzFile file));``), and the excerpt of it took the place of the outline, which is what
+    such a question wants. A question that names a symbol of the file is never vague; else it is when
+    its best lines are all comments, or hold only words found on more than one line in twenty (and
+    more than three): the file's own theme (``loop`` in asyncio's streams.py), not a line. (Counting
+    the question's words the best lines miss was tried: "what is the declaration of operator" lost
+    its ``operator()`` line to the skeleton, "declaration" being in no line of the file.)
+    """
+    whole_query, query = query, without_call_names(query, tool_args)
+    if not query or not whole_query:
+        return True
+    if any(outline and named(outline.symbols, whole_query) for outline in doc.outlines):
+        return False
+    best = best_lines(doc, whole_query, tool_args)
+    if all(_COMMENT.match(_bare(doc, line)) for line in best):
+        return True
+    held = {t for line in best for t in terms(_bare(doc, line))} & set(terms(query))
+    lowered = [line.lower() for line in doc.lines]
+    common = max(3, len(lowered) // 20)
+    return all(sum(term in line for line in lowered) > common for term in held)
 
 
 def _asked(doc: Document, query: str | None, tool_args: str | None) -> tuple[list[int], list[float], set[int]]:
@@ -108,20 +135,16 @@ def _asked(doc: Document, query: str | None, tool_args: str | None) -> tuple[lis
     bm25 = BM25([bare[i] for i in candidates])
     scores = [0.0] * len(candidates)
     owners = {owner[i] for i in candidates}
-    # a dotted path naming a symbol (``TextWrapper.fill``) says which symbol, as a name does; one naming
-    # none (``sys.ps1``) is what the question asks about
-    paths = {
-        t
-        for chain in _CHAIN.findall(query)
-        if re.split(r"\.|::", chain)[-1] in {re.split(r"\.|::", o)[-1] for o in owners if o}
-        for t in terms(chain.replace("::", " ").replace(".", " "))
-    }
+    # a dotted path that spells a named symbol's path (``TextWrapper.fill``) says which symbol, as a name
+    # does; one that does not (``self.repr1`` in "how is self.repr1 computed in repr", ``sys.ps1``) is
+    # what the lines are asked about (taking out every path ending in a named symbol's name left
+    # ``repr`` nothing to match)
+    paths = {"." + o.replace("::", ".") for o in owners if o}
+    rest = _CHAIN.sub(partial(_unless_named, paths), query)
     for name in sorted(owners):
         # a symbol's own name says which symbol, not which of its lines (every recursion holds it); the
         # name of another symbol the question names is a word of the question like any other
-        own = set(terms(name.replace("::", ".").replace(".", " "))) | paths
-        # a compound term (``textwrapper.fill``) goes with its parts: BM25 splits it again
-        wanted = " ".join(t for t in terms(query) if t not in own and own.isdisjoint(terms(t)))
+        wanted = " ".join(terms(_without_name(rest, name)))
         if not wanted:
             continue
         for k, score in enumerate(bm25.scores(wanted)):
@@ -130,6 +153,25 @@ def _asked(doc: Document, query: str | None, tool_args: str | None) -> tuple[lis
                 # repeats the word, ``# deal with STAR fixed STAR``, outranked the lines using it)
                 scores[k] = score / 2 if _COMMENT.match(bare[candidates[k]]) else score
     return candidates, scores, whole
+
+
+def _unless_named(paths: set[str], chain: re.Match[str]) -> str:
+    """A dotted path of the question, or a space where it spells the end of a named symbol's path."""
+    spelled = "." + chain.group(0).replace("::", ".")
+    return " " if any(path.endswith(spelled) for path in paths) else chain.group(0)
+
+
+def _without_name(query: str, name: str) -> str:
+    """``query`` with its mentions of ``name``'s parts (``ProxySchemeUnknown``, ``__init__``) taken out,
+    whole words only: the words of a name say which symbol, but a word the question also says on its
+    own is a word about the lines (``scheme`` in "what happens with scheme inside __init__", whose
+    ``__init__`` is ``ProxySchemeUnknown.__init__``: taking the name's split parts out of the question
+    took ``scheme`` with them, and every line scored zero)."""
+    parts = sorted({p for p in re.split(r"\.|::", name) if p}, key=len, reverse=True)
+    if not parts:
+        return query
+    pattern = r"(?<![\w$])(?:" + "|".join(map(re.escape, parts)) + r")(?![\w$])"
+    return re.sub(pattern, " ", query, flags=re.IGNORECASE)
 
 
 def _bare(doc: Document, line: int) -> str:

@@ -1,7 +1,8 @@
 """``retrieve(handle, symbol="Parser.parse_args")``: a symbol's exact original lines.
 
-A symbol is found by its exact dotted path first, then by its last name
-(``parse_args`` finds ``Parser.parse_args``). The language comes from the file
+A symbol is found by its exact dotted path first, then by the end of its path
+in either spelling (``stack::top`` and ``stack.top`` find ``std.stack.top``),
+then by its last name (``parse_args`` finds ``Parser.parse_args``). The language comes from the file
 name the original was stored with, when the tool call gave one; without it the
 language is guessed from content, and when that reading has no such symbol the
 next likeliest readings are tried, then the fallback's.
@@ -37,8 +38,12 @@ def symbol_lines(doc: Document, name: str, short: int) -> str:
 def _find(doc: Document, name: str) -> list[tuple[int, int]]:
     """Piece line spans (0-based, inclusive) of the symbols called ``name``, exact path first."""
     found: list[tuple[int, int]] = []
+    path = "." + name.replace("::", ".")
     tests: tuple[Callable[[Symbol], bool], ...] = (
         lambda s: s.name == name,
+        # a qualified name in either spelling, its outer namespaces left out: ``stack::top`` and
+        # ``stack.top`` find ``std.stack.top``
+        lambda s: ("." + s.name.replace("::", ".")).endswith(path),
         lambda s: re.split(r"\.|::", s.name)[-1] == name or s.name.endswith("." + name),
     )
     for wanted in tests:

@@ -48,7 +48,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from headroom.compressors.code._check import passes, valid
 from headroom.compressors.code._document import Cut, Document, cut, join, parse_document, plain
 from headroom.compressors.code._estimate import Estimates
-from headroom.compressors.code._excerpt import best_lines, excerpt
+from headroom.compressors.code._excerpt import best_lines, excerpt, vague
 from headroom.compressors.code._lang import file_name_in
 from headroom.compressors.code._order import mark_costs, order
 from headroom.compressors.code._outline import Region, filled_lines, running
@@ -145,7 +145,12 @@ class CodeCompressor(Compressor):
             return excerpt(doc, ctx, target)
         out = self._give_back(doc, order[: made[-1]], ctx, target, fitted, check)
         asked = best_lines(doc, ctx.query, ctx.tool_args)
-        if asked and not all(doc.lines[line].strip() in out.text for line in asked):
+        if (
+            asked
+            and not all(doc.lines[line].strip() in out.text for line in asked)
+            # a vague question ("what does the main function do?") keeps a skeleton that uses its room
+            and not (vague(doc, ctx.query, ctx.tool_args) and 2 * ctx.counter.count(out.text) >= target)
+        ):
             # the skeleton that fits cut the line the question asks about (a named body cut whole):
             # the excerpt keeps it, with its signature
             shown = excerpt(doc, ctx, target)
