@@ -312,12 +312,21 @@ class Shaper:
         found = self._found(generic.text, asked)
         return bool(self._scored[asked]) and all(line in found for line in kept)
 
+    @cached_property
+    def _lines(self) -> list[str]:
+        return [line.strip() for line in self.piece.text.split("\n")]
+
+    @cached_property
+    def _ranking(self) -> BM25:
+        """The piece's lines ranked, for every question ``_found`` is asked: the question and the same
+        question less the call's names (``_ties``) read the lines' terms once, not once each."""
+        return BM25(self._lines)
+
     def _found(self, text: str, query: str) -> dict[str, float]:
         """The original's lines that match ``query`` and that ``text`` keeps whole, with their BM25 scores."""
         if query not in self._scored:
-            lines = [line.strip() for line in self.piece.text.split("\n")]
             best: dict[str, float] = {}
-            for line, score in zip(lines, BM25(lines).scores(query)):
+            for line, score in zip(self._lines, self._ranking.scores(query)):
                 if score > 0:
                     best[line] = max(best.get(line, 0.0), score)
             self._scored[query] = best
