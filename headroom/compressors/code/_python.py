@@ -35,6 +35,8 @@ _COMMENT = re.compile(r"^[ \t]*#")
 _DOC_OPEN = re.compile(r"^(\s*)([rRuU]?)(\"\"\"|''')(.*?)\s*$")
 _Def = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _Literals = (ast.List, ast.Tuple, ast.Set, ast.Dict)
+# nodes that hold no call (a name, a constant, a name's load/store flag): the walk for calls skips them
+_LEAVES = frozenset({ast.Name, ast.Constant, ast.Load, ast.Store, ast.Del, ast.alias, ast.Pass})
 _Blocks = (ast.If, ast.Try, ast.With, ast.AsyncWith, ast.For, ast.AsyncFor, ast.While)
 
 
@@ -293,9 +295,10 @@ def _calls(body: list[ast.stmt]) -> list[str]:
         for name in node._fields:
             value = getattr(node, name, None)
             if isinstance(value, AST):
-                push(value)
+                if type(value) not in _LEAVES:  # nothing called inside: leaving it out keeps the order
+                    push(value)
             elif isinstance(value, list):
-                extend(item for item in value if isinstance(item, AST))
+                extend(item for item in value if isinstance(item, AST) and type(item) not in _LEAVES)
     return out
 
 
