@@ -162,5 +162,5 @@ def _near_kept(profile: Profile, chosen: Selection, index: int) -> list[int]:
     targets, and each choice comparing its unit anew with its own kept units was a quarter of a
     prose call. What is found is the same.
     """
-    kept, position = chosen.kept, chosen.position
-    return [other for other in profile.seen.near(index) if kept[position[(-1, other)]]]
+    kept, at = chosen.kept, profile.layout.at
+    return [other for other in profile.seen.near(index) if kept[at[other]]]

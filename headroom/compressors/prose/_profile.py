@@ -64,7 +64,8 @@ class Layout:
     under, its table's header row, itself); ``floor`` per unit, the least its items other than
     itself can add to a choice's cost (each kept adds nothing, each not kept at least its tokens
     less the one marker it can save); ``spent`` and ``heads``, running totals over the items of
-    the units' tokens and of the headings, so a run of dropped items is summed at once.
+    the units' tokens and of the headings, so a run of dropped items is summed at once; ``at`` per
+    unit, its position (``position[(-1, unit)]`` read from a list: the choice asks it per unit).
     """
 
     items: list[tuple[int, int]]
@@ -74,6 +75,7 @@ class Layout:
     floor: list[int]
     spent: list[int]
     heads: list[int]
+    at: list[int]
 
 
 def _layout(
@@ -97,7 +99,8 @@ def _layout(
     ]
     spent = list(accumulate((costs[unit] if unit >= 0 else 0 for _, unit in items), initial=0))
     heads = list(accumulate((head >= 0 for head, _ in items), initial=0))
-    return Layout(items, position, bounds, wanted, floor, spent, heads)
+    at = [position[(-1, unit)] for unit in range(len(doc.units))]
+    return Layout(items, position, bounds, wanted, floor, spent, heads, at)
 
 
 def build_profile(text: str, ctx: PieceContext) -> Profile:

@@ -52,8 +52,13 @@ def render(
             out.append(marks("paragraphs", len(dropped), first, last) + ("\n\n" if more else "\n"))
             dropped.clear()
 
+    # the kept units of each block, in order, gathered once from ``keep``: asking every unit of every
+    # block whether it is kept walked the whole text on each of the allocator's targets (issue 14)
+    by_block: dict[int, list[int]] = {}
+    for u in sorted(keep):
+        by_block.setdefault(doc.units[u].block, []).append(u)
     for number, block in enumerate(doc.blocks):
-        kept = [u for u in block.units if u in keep]
+        kept = by_block.get(number, [])
         if (block.units and not kept) or (block.kind == "heading" and number not in headings):
             dropped.append(number)
             continue
@@ -62,24 +67,26 @@ def render(
             out.append(doc.text[block.start : block.end])
             continue
         out.append(doc.text[block.start : doc.units[block.units[0]].start])
-        kept_units = [(doc.units[u], u in keep, u in wide) for u in block.units]
-        _partly(doc, block.kind, kept_units, out, marks)
+        # a block's units are numbered in a row, so its units are one slice of the document's
+        units = doc.units[block.units[0] : block.units[-1] + 1]
+        _partly(doc, block.kind, units, [(doc.units[u], u in wide) for u in kept], out, marks)
     flush(False)
     return "".join(out), marks.omitted
 
 
-def _partly(doc: Document, kind: str, kept_units: list[tuple[Unit, bool, bool]], out: list[str], marks: _Marks) -> None:
+def _partly(
+    doc: Document, kind: str, units: list[Unit], kept: list[tuple[Unit, bool]], out: list[str], marks: _Marks
+) -> None:
     """A block some of whose units are kept: each kept one (with the rest of its wrapped lines when
-    widened, ``Unit.wide_start``/``wide_end``), a marker for each stretch between them that hides a unit."""
-    units = [unit for unit, _, _ in kept_units]
+    widened, ``Unit.wide_start``/``wide_end``), a marker for each stretch between them that hides a unit.
+    ``units`` are the block's units, ``kept`` the kept ones in order, each with whether it is widened."""
     spans: list[list[int]] = []
-    for unit, keep, wide in kept_units:
-        if keep:
-            start, end = (max(unit.wide_start, units[0].start), unit.wide_end) if wide else (unit.start, unit.end)
-            if spans and start <= spans[-1][1]:
-                spans[-1][1] = max(spans[-1][1], end)
-            else:
-                spans.append([start, end])
+    for unit, wide in kept:
+        start, end = (max(unit.wide_start, units[0].start), unit.wide_end) if wide else (unit.start, unit.end)
+        if spans and start <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], end)
+        else:
+            spans.append([start, end])
     cursor = units[0].start
     first = 0  # units before this one end (their last word) at or before the cursor
     for start, end in [*spans, [units[-1].end, units[-1].end]]:

@@ -42,44 +42,37 @@ class Selection:
     def cost(self, items: list[tuple[int, int]]) -> int:
         """Tokens that keeping ``items`` would add, markers included."""
         added: set[int] = set()
+        kept, size = self.kept, len(self.kept)
+        profile = self.profile
+        marker, units = profile.marker, profile.doc.units
 
         def dropped(k: int) -> bool:
-            return 0 <= k < len(self.kept) and not self.kept[k] and k not in added
+            return 0 <= k < size and not kept[k] and k not in added
 
         total = 0
         opened: dict[int, list[int]] = {}  # blocks none of whose units was kept: the positions added
-        for k in sorted(self.position[item] for item in items):
-            if not dropped(k):
+        position = self.position
+        for k in sorted([position[item] for item in items]):
+            if kept[k] or k in added:
                 continue
             left, right = dropped(k - 1), dropped(k + 1)
-            total += self.profile.marker * ((left and right) - (not left and not right))
+            total += marker * ((left and right) - (not left and not right))
             head, unit = self.items[k]
-            total += self.profile.headings[head] if head >= 0 else self.profile.costs[unit]
             added.add(k)
-            block = self.profile.doc.units[unit].block if unit >= 0 else -1
-            if block >= 0 and block not in self.opened:
+            if head >= 0:
+                total += profile.headings[head]
+                continue
+            total += profile.costs[unit]
+            block = units[unit].block
+            if block not in self.opened:
                 opened.setdefault(block, []).append(k)
         for block, ks in opened.items():
             # the first units kept of a block: its dropped units before and after them become
             # sentence markers of their own, apart from the paragraphs marker of the dropped
             # blocks around it (the rendering writes one marker per run of whole blocks)
             first, last = self._bounds[block]
-            total += self.profile.marker * (
-                (ks[0] != first and dropped(first - 1)) + (ks[-1] != last and dropped(last + 1))
-            )
+            total += marker * ((ks[0] != first and dropped(first - 1)) + (ks[-1] != last and dropped(last + 1)))
         return total
-
-    def least(self, index: int) -> int | None:
-        """A floor under ``cost`` of keeping unit ``index`` with its wanted items, with no look at the
-        neighbours (None when the unit is already kept): each item not kept adds its tokens and
-        saves at most one marker (the run it ends), and opening a block only adds.
-
-        Most of a long text cannot fit once the room is nearly spent; this rules such a unit out
-        in a few additions where ``cost`` walks its neighbours (a third of choosing in a 1 MB text).
-        """
-        if self.kept[self.position[(-1, index)]]:
-            return None
-        return self.profile.layout.floor[index] + self.profile.costs[index] - self.profile.marker
 
     def add(self, items: list[tuple[int, int]], room: int, cost: int | None = None) -> bool:
         cost = self.cost(items) if cost is None else cost
@@ -139,11 +132,16 @@ def choose(profile: Profile, room: int) -> tuple[set[int], set[int], set[int]]:
     everything = [(head, -1) for head in profile.headings]
     chosen.add(everything, room // 2)
     smallest = min(profile.costs, default=0)
+    # a floor under ``cost`` of keeping a unit not kept yet with its wanted items, with no look at the
+    # neighbours: each item not kept adds its tokens and saves at most one marker (the run it ends),
+    # and opening a block only adds. Most of a long text cannot fit once the room is nearly spent;
+    # this rules such a unit out in a few additions where ``cost`` walks its neighbours (a third of
+    # choosing in a 1 MB text), read from lists inline as it is asked per unit on every target
+    kept, at, floor, costs, marker = chosen.kept, profile.layout.at, profile.layout.floor, profile.costs, profile.marker
     for index in profile.order:
         if room - chosen.used < smallest:
             break
-        least = chosen.least(index)
-        if least is not None and chosen.used + least > room:
+        if not kept[at[index]] and chosen.used + floor[index] + costs[index] - marker > room:
             continue  # cannot fit: ``cost`` would say so too
         items = profile.layout.wanted[index]
         cost = chosen.cost(items)
