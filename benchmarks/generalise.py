@@ -207,6 +207,15 @@ def report(
             f"search and multi questions whose own words more than one line holds: "
             f"{sum(ambiguous_lines(c) > 1 for c in lined)} of {len(lined)}"
         )
+        # what the compressors keep where the question does point to one line, per kind: the rest
+        # is a copy or a near-copy the question cannot tell from the one asked for
+        for kind in ("search", "multi"):
+            told = [results[c.id, BAR_SHARE][0] for c in lined if c.kind == kind and ambiguous_lines(c) <= 1]
+            if told:
+                out.append(
+                    f"{kind} at {BAR_SHARE:.0%}, questions that point to one line: facts kept "
+                    f"{sum(o.kept for o in told)}/{sum(o.facts for o in told)}"
+                )
     entries = [c for c in cases if c.kind == "json"]
     if entries:
         out.append(
