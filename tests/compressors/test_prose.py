@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -46,6 +47,21 @@ def check(original: str, compressed: str, omitted: dict[str, int]) -> None:
         assert covered(first, last) or text in compressed, f"unit neither kept nor marked: {text[:80]!r}"
     for piece in MARKER.split(compressed):  # between markers: whole units of the original, verbatim
         assert piece.strip() in original
+
+
+def man_context(original: str, query: str, page: str) -> PieceContext:
+    """The context of a question about ``original``, read by ``man <page>`` in a shell tool call."""
+    return PieceContext(make_handle(original), COUNTER, query, "run_shell", f'{{"cmd": "man {page}"}}')
+
+
+def assert_kept_at(original: str, ctx: PieceContext, targets: Iterable[int], *lines: str) -> None:
+    """At every target the output fits, holds each of ``lines`` verbatim and accounts for the rest (``check``)."""
+    for target in targets:
+        out = ProseCompressor().compress(original, target, ctx)
+        assert out is not None and COUNTER.count(out.text) <= target
+        for line in lines:
+            assert line in out.text, target
+        check(original, out.text, dict(out.omitted))
 
 
 def test_headings() -> None:
@@ -408,17 +424,9 @@ def test_an_entry_of_several_option_lines_keeps_them_with_the_first_line_under_t
     assert block.kind == "lines" and len(block.units) == 3
     head = original[doc.units[block.units[0]].start : doc.units[block.units[0]].end]
     assert head.startswith("-h host\n       --host=host\n           Specifies the host name of the machine")
-    ctx = PieceContext(
-        make_handle(original),
-        COUNTER,
-        "How does clusterdb behave with --host?",
-        "run_shell",
-        '{"cmd": "man 1 clusterdb"}',
-    )
-    out = ProseCompressor().compress(original, 60, ctx)
-    assert out is not None and COUNTER.count(out.text) <= 60
-    assert "       --host=host\n           Specifies the host name of the machine on which the server is\n" in out.text
-    check(original, out.text, dict(out.omitted))
+    ctx = man_context(original, "How does clusterdb behave with --host?", "1 clusterdb")
+    line = "       --host=host\n           Specifies the host name of the machine on which the server is\n"
+    assert_kept_at(original, ctx, [60], line)
 
 
 def test_the_rest_of_the_entry_defining_an_asked_option_ranks_with_it() -> None:
@@ -428,7 +436,7 @@ def test_the_rest_of_the_entry_defining_an_asked_option_ranks_with_it() -> None:
     # and no room up to 400 tokens kept it; the entry ends at the next option, at the head's column
     original = (GOLDEN / "man_elfedit.txt").read_text()
     query = "What does the --input-mach option of elfedit do?"
-    ctx = PieceContext(make_handle(original), COUNTER, query, "run_shell", '{"cmd": "man 1 elfedit"}')
+    ctx = man_context(original, query, "1 elfedit")
     profile = build_profile(original, ctx)
     bodies = [original[u.start : u.end].strip() for u in profile.doc.units]
     head = next(i for i, body in enumerate(bodies) if body.startswith("--input-mach=machine"))
@@ -437,13 +445,13 @@ def test_the_rest_of_the_entry_defining_an_asked_option_ranks_with_it() -> None:
         "--input-mach isn't specified, it will match any ELF machine types.",
         "The supported ELF machine types are, i386, IAMCU, L1OM, K1OM and\n           x86-64.",
     ]
-    out = ProseCompressor().compress(original, 200, ctx)
-    assert out is not None and COUNTER.count(out.text) <= 200
-    assert (
-        "       --input-mach=machine\n           Set the matching input ELF machine type to machine.  If\n" in out.text
+    assert_kept_at(
+        original,
+        ctx,
+        [200],
+        "       --input-mach=machine\n           Set the matching input ELF machine type to machine.  If\n",
+        "           The supported ELF machine types are, i386, IAMCU, L1OM, K1OM and\n",
     )
-    assert "           The supported ELF machine types are, i386, IAMCU, L1OM, K1OM and\n" in out.text
-    check(original, out.text, dict(out.omitted))
 
 
 def test_a_document_noun_after_the_pages_name_is_no_ranking_word() -> None:
@@ -465,13 +473,9 @@ def test_the_search_over_rooms_prefers_a_rendering_that_holds_the_best_match() -
     # search sees is now ranked by whether it holds the best match, then by its tokens
     original = (GOLDEN / "man_png.txt").read_text()
     query = "What does the png man page say about patent-free and many?"
-    ctx = PieceContext(make_handle(original), COUNTER, query, "run_shell", '{"cmd": "man 5 png"}')
+    ctx = man_context(original, query, "5 png")
     line = "       vides a patent-free replacement for GIF, and can also replace many com‐\n"
-    for target in range(64, 86):
-        out = ProseCompressor().compress(original, target, ctx)
-        assert out is not None and COUNTER.count(out.text) <= target
-        assert line in out.text, target
-        check(original, out.text, dict(out.omitted))
+    assert_kept_at(original, ctx, range(64, 86), line)
 
 
 def test_a_word_man_hyphenated_across_two_lines_is_found_whole() -> None:
@@ -479,15 +483,11 @@ def test_a_word_man_hyphenated_across_two_lines_is_found_whole() -> None:
     # in a question found no unit of zmore's page: the line asked about was lost at rooms of 110-140
     original = (GOLDEN / "man_zmore.txt").read_text()
     query = "How does zmore handle a carriage return?"
-    ctx = PieceContext(make_handle(original), COUNTER, query, "run_shell", '{"cmd": "man 1 zmore"}')
+    ctx = man_context(original, query, "1 zmore")
     profile = build_profile(original, ctx)
     holding = [i for i, found in enumerate(profile.words) if "carriage" in found]
     assert holding and profile.order[0] in holding
-    for target in (110, 120, 140):
-        out = ProseCompressor().compress(original, target, ctx)
-        assert out is not None and COUNTER.count(out.text) <= target
-        assert "riage return, one more line is displayed." in out.text, target
-        check(original, out.text, dict(out.omitted))
+    assert_kept_at(original, ctx, (110, 120, 140), "riage return, one more line is displayed.")
 
 
 @pytest.mark.parametrize(
@@ -511,15 +511,11 @@ def test_a_man_page_paragraph_is_cut_by_line(name: str, query: str, line: str) -
     # the next; a man page's indented paragraphs are now cut by line, as its option entries are
     original = (GOLDEN / name).read_text()
     page = name.removeprefix("man_").removesuffix(".txt")
-    ctx = PieceContext(make_handle(original), COUNTER, query, "run_shell", f'{{"cmd": "man 8 {page}"}}')
+    ctx = man_context(original, query, f"8 {page}")
     doc = segment(original, split_lines(original))
     held = [b for b in doc.blocks if line in original[b.start : b.end]]
     assert held and held[0].kind == "lines"
-    for target in (60, 64, 80, 120, 200):
-        out = ProseCompressor().compress(original, target, ctx)
-        assert out is not None and COUNTER.count(out.text) <= target
-        assert line in out.text, target
-        check(original, out.text, dict(out.omitted))
+    assert_kept_at(original, ctx, (60, 64, 80, 120, 200), line)
 
 
 def test_only_a_man_page_is_cut_by_line() -> None:
@@ -537,13 +533,14 @@ def test_a_man_page_line_kept_for_a_question_brings_the_line_after_it() -> None:
     # the entry listed next to it: "-6  Use IPv6.") now comes with it, within a quarter of the room
     original = (GOLDEN / "man_rtmon.txt").read_text()
     query = "What does the -4 option of rtmon do?"
-    ctx = PieceContext(make_handle(original), COUNTER, query, "run_shell", '{"cmd": "man 8 rtmon"}')
-    for target in (60, 80, 150, 300):
-        out = ProseCompressor().compress(original, target, ctx)
-        assert out is not None and COUNTER.count(out.text) <= target
-        assert "-4     Use IPv4. Shortcut for -family inet.\n" in out.text, target
-        assert "-6     Use IPv6. Shortcut for -family inet6.\n" in out.text, target
-        check(original, out.text, dict(out.omitted))
+    ctx = man_context(original, query, "8 rtmon")
+    assert_kept_at(
+        original,
+        ctx,
+        (60, 80, 150, 300),
+        "-4     Use IPv4. Shortcut for -family inet.\n",
+        "-6     Use IPv6. Shortcut for -family inet6.\n",
+    )
     # not in other prose: an HTML page's or a licence's next paragraph is no part of the answer
     licence = (GOLDEN / "apache2.txt").read_text()
     profile = build_profile(licence, PieceContext(make_handle(licence), COUNTER, "patent license grant"))
