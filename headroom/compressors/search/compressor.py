@@ -51,6 +51,7 @@ from itertools import accumulate
 from pydantic import BaseModel, ConfigDict, Field
 
 from headroom.compressors._reach import reach, short_of
+from headroom.compressors._rows import ranges
 from headroom.compressors.search._parse import NUMBERED, Hit, read_results
 from headroom.compressors.search._rank import priority
 from headroom.plugins import Compressed, Compressor, PieceContext, split_lines
@@ -407,8 +408,7 @@ def _summary(plan: _Plan, keep: bytearray, ctx: PieceContext) -> list[tuple[int,
     # the mark ends the text without a newline only where it is the last thing and the original
     # ended so: one stretch, reaching the end
     ending = "" if len(spans) == 1 and spans[0][1] == n and not plan.lines[-1].endswith("\n") else "\n"
-    ranges = ",".join(f"{start + 1}-{stop}" for start, stop in spans)
-    text = ctx.marker(sum(stop - start for start, stop in spans), "lines", ranges) + ending
+    text = ctx.marker(sum(stop - start for start, stop in spans), "lines", ranges(spans)) + ending
     cuts = ctx.counter.cuts_before_line()
     mark = _Mark(text, ctx.counter.count(text) if cuts is not None and cuts(text) else None, ())
     empty = _Mark("", 0, ())
