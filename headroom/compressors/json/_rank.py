@@ -160,11 +160,18 @@ class Measured:
         return dump(value)
 
     def tokens(self, value: Any) -> float:
+        """Estimated tokens of ``value``, a part of the original document: containers are cached by
+        ``id``, which the document keeps alive. A value built while planning goes to ``built_tokens``."""
         if isinstance(value, (dict, list)):
             cached = self._tokens.get(id(value))
             if cached is None:
                 cached = self._tokens[id(value)] = len(self._dump(value)) * self.tpc
             return cached
+        return len(self._dump(value)) * self.tpc
+
+    def built_tokens(self, value: Any) -> float:
+        """Estimated tokens of a value built while planning, never cached: once it is freed, its
+        ``id`` goes to the next object made, and a cache would give that object its size."""
         return len(self._dump(value)) * self.tpc
 
     def _long(self, value: Any) -> int:

@@ -251,7 +251,7 @@ class Shrinker(Measured):
 
     def _size(self, shown: Any, original: Any) -> float:
         """Estimated tokens of a value as shown: the original's estimate when it is kept as it is."""
-        return self.tokens(original) if shown is original else len(self._dump(shown)) * self.tpc
+        return self.tokens(original) if shown is original else self.built_tokens(shown)
 
     def _whole(self, value: dict[str, Any] | list[Any], path: str, budget: float) -> str:
         """``value`` replaced by one marker string."""
