@@ -267,7 +267,8 @@ def _pair_cost(shrinker: Shrinker, candidate: Candidate) -> float:
     sketch, inner = _sketch(record, [by, asked])
     kept = {_position(record, path[0]) for path in (by, asked)}
     others = sum(size for i, size in enumerate(shrinker._profile(record).sizes) if i not in kept)
-    return shrinker.built_tokens(sketch) + min(others, _one_mark(shrinker, record)) + _one_mark(shrinker, record) * inner
+    mark = _one_mark(shrinker, record)
+    return shrinker.built_tokens(sketch) + min(others, mark) + mark * inner
 
 
 def _spine(
