@@ -153,11 +153,9 @@ class RememberingCounter(TokenCounter):
     def _chunk(self, chunk: str) -> int:
         known = self._chunks.get(chunk)
         if known is None:
-            long = self._inline is not None and len(chunk) > self._inline_chars
-            known = self._by_parts(chunk) if long else self.inner.count(chunk)
-            if len(chunk) <= self._chunk_chars and self._room >= len(chunk):
-                self._chunks[chunk] = known
-                self._room -= len(chunk)
+            if self._inline is not None and len(chunk) > self._inline_chars:
+                return self._part(chunk, self._by_parts(chunk))
+            return self._part(chunk)
         return known
 
     def _by_parts(self, chunk: str) -> int:
@@ -181,8 +179,10 @@ class RememberingCounter(TokenCounter):
         known = chunks.get(rest)
         return total + (self._part(rest) if known is None else known)
 
-    def _part(self, part: str) -> int:
-        known = self.inner.count(part)
+    def _part(self, part: str, known: int | None = None) -> int:
+        """``part``'s count (``known``, or encoded now), remembered while it is short and there is room."""
+        if known is None:
+            known = self.inner.count(part)
         if len(part) <= self._chunk_chars and self._room >= len(part):
             self._chunks[part] = known
             self._room -= len(part)
