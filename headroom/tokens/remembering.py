@@ -7,6 +7,7 @@ one of these for a call; the line rule it adds up by is the counter's
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from collections.abc import Callable
 
@@ -31,10 +32,22 @@ class RememberingCounter(TokenCounter):
     ``memo_chars`` characters in all (past that, the rest are encoded as
     before). A counter without a line rule counts whole texts as before.
 
+    A chunk of more than ``inline_chars`` characters not yet known (one-line
+    minified JSON, a long table or NDJSON row) is itself summed from its parts
+    between the cuts the tokenizer makes inside a line
+    (``TokenCounter.cuts_inside_line``, exact: see ``counter.INLINE_CUTS``), each
+    remembered the same way, so a minified record counted once is a lookup in
+    every other text that holds it. Parts cost a call each where one encode of
+    the chunk would do; when after ``PROBE`` parts fewer than a quarter were
+    known, the rest of the chunk is encoded in one call (mostly new text: on
+    1.5 MB of unique minified JSON, part by part took 2.2x one encode).
+
     Besides, the counts of the last ``size`` texts of ``min_chars`` or more
     are remembered whole: a compressor counts the form it returns and the core
     counts that same form again.
     """
+
+    PROBE = 256
 
     def __init__(
         self,
@@ -44,6 +57,7 @@ class RememberingCounter(TokenCounter):
         min_chars: int = 4096,
         chunk_chars: int = 65_536,
         memo_chars: int = 64_000_000,
+        inline_chars: int = 256,
     ) -> None:
         self.inner = inner
         self.name = inner.name
@@ -56,9 +70,14 @@ class RememberingCounter(TokenCounter):
         self._chunks: dict[str, int] = {}
         self._chunk_chars = chunk_chars
         self._room = memo_chars
+        self._inline = inner.cuts_inside_line() if self._cuts is not None else None
+        self._inline_chars = inline_chars
 
     def cuts_before_line(self) -> Callable[[str], bool] | None:
         return self._cuts
+
+    def cuts_inside_line(self) -> re.Pattern[str] | None:
+        return self._inline
 
     def count(self, text: str) -> int:
         if len(text) < self._min_chars:
@@ -134,10 +153,39 @@ class RememberingCounter(TokenCounter):
     def _chunk(self, chunk: str) -> int:
         known = self._chunks.get(chunk)
         if known is None:
-            known = self.inner.count(chunk)
-            if len(chunk) <= self._chunk_chars and self._room >= len(chunk):
-                self._chunks[chunk] = known
-                self._room -= len(chunk)
+            if self._inline is not None and len(chunk) > self._inline_chars:
+                return self._part(chunk, self._by_parts(chunk))
+            return self._part(chunk)
+        return known
+
+    def _by_parts(self, chunk: str) -> int:
+        """``chunk``'s count as the sum of its parts between cuts inside a line, each looked up or encoded once."""
+        assert self._inline is not None
+        chunks, total, start, known_parts, new_parts = self._chunks, 0, 0, 0, 0
+        for found in self._inline.finditer(chunk):
+            end = found.end()
+            part = chunk[start:end]
+            known = chunks.get(part)
+            if known is None:
+                new_parts += 1
+                if new_parts + known_parts > self.PROBE and known_parts * 3 < new_parts:
+                    break  # mostly new text: the rest from this cut on in one encode (exact at a cut)
+                known = self._part(part)
+            else:
+                known_parts += 1
+            total += known
+            start = end
+        rest = chunk[start:]
+        known = chunks.get(rest)
+        return total + (self._part(rest) if known is None else known)
+
+    def _part(self, part: str, known: int | None = None) -> int:
+        """``part``'s count (``known``, or encoded now), remembered while it is short and there is room."""
+        if known is None:
+            known = self.inner.count(part)
+        if len(part) <= self._chunk_chars and self._room >= len(part):
+            self._chunks[part] = known
+            self._room -= len(part)
         return known
 
 
