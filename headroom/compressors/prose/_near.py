@@ -53,7 +53,11 @@ class Rarest(Sequence[frozenset[str]]):
     def __init__(self, words: list[frozenset[str]]) -> None:
         self._words = words
         shared = Counter(chain.from_iterable(words))
-        self._rank = {term: k for k, term in enumerate(sorted(shared, key=lambda term: (shared[term], term)))}
+        # by (units holding it, term): sorted by term, then (stably) by count, both in C, where a key
+        # tuple built per term by a lambda was most of this (a long text holds tens of thousands)
+        ranked = sorted(shared)
+        ranked.sort(key=shared.__getitem__)
+        self._rank = dict(zip(ranked, range(len(ranked))))
         self._picked: dict[int, frozenset[str]] = {}
 
     def __len__(self) -> int:
