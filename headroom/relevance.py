@@ -126,6 +126,17 @@ def terms(text: str) -> list[str]:
 def _split(word: str) -> tuple[str, ...]:
     """The terms of one word: itself (a compound or a version whole), then its parts."""
     lowered = word.lower()
+    if word.isascii() and word.isalnum() and word[1:] == lowered[1:]:
+        # a plain word ("the", "Python", "42"), most words of any text: its only part is itself, so
+        # ``_split_parts`` comes to this (tests/test_relevance.py); a long text read for the first
+        # time spent half its ``terms`` time there (issue 14)
+        return (lowered,) if (len(lowered) > 1 or lowered.isdigit()) and lowered not in STOP_WORDS else ()
+    return _split_parts(word)
+
+
+def _split_parts(word: str) -> tuple[str, ...]:
+    """``_split`` by its rules: the word whole, its identifier parts, camel-case pieces, a version's numbers."""
+    lowered = word.lower()
     whole = [lowered]
     parts: list[str] = []
     for piece in _PART.findall(word):

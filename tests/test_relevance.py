@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from headroom.relevance import BM25, as_number, sparse_scores, superlative, terms
+from hypothesis import given
+from hypothesis import strategies as st
+
+from headroom.relevance import BM25, STOP_WORDS, as_number, sparse_scores, superlative, terms
+
+STOPS = sorted(STOP_WORDS | {word.title() for word in STOP_WORDS} | {"A", "I", "7", "x", "X1", "The"})
 
 
 def test_terms_split_identifiers_and_drop_stop_words() -> None:
@@ -127,3 +132,11 @@ def test_an_es_plural_of_a_word_ending_in_e_finds_its_singular() -> None:
 
     assert {"handle", "handled"} <= word_forms({"handles"}) and "opcode" in word_forms({"opcodes"})
     assert "fail" in word_forms({"fails"}) and "boxes" in word_forms({"box"})
+
+
+@given(st.from_regex(r"[A-Za-z0-9_]{1,12}((\.|::|/)[A-Za-z0-9_]{1,6}){0,2}", fullmatch=True) | st.sampled_from(STOPS))
+def test_a_word_is_split_as_its_rules_say(word: str) -> None:
+    """``_split``'s shortcut for a plain word ("the", "Python", "42") gives what the rules give."""
+    from headroom.relevance import _split, _split_parts
+
+    assert _split.__wrapped__(word) == _split_parts(word)

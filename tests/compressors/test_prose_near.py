@@ -70,3 +70,26 @@ def test_rarest_words_picked_on_demand_are_those_a_full_sort_picks(
     for pick in asked:
         assert rare[pick % len(units)] == want[pick % len(units)]
     assert list(rare) == want and len(rare) == len(units)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(_WORDS, min_size=2, max_size=40),
+    st.integers(1, 5),
+    st.lists(st.tuples(st.booleans(), st.integers(0, 39)), max_size=120),
+)
+def test_rarest_words_ranked_by_a_sample_find_every_near_unit(
+    units: list[frozenset[str]], step: int, steps: list[tuple[bool, int]]
+) -> None:
+    # issue 14: without a question the ranking counts a sample of the units (words it never saw sort
+    # first); it decides how many candidates come through, never which near units are found
+    seen = Seen(units, rarest(units, units[::step]))
+    kept: set[int] = set()
+    for keep, pick in steps:
+        index = pick % len(units)
+        if keep:
+            seen.keep(index)
+            kept.add(index)
+        else:
+            want = {o for o in kept if o != index and _near(units[index], units[o])}
+            assert set(seen.near(index)) == want

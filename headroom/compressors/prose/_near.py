@@ -13,9 +13,9 @@ clearly longer, or is the entry of another option (grep's ``-l`` and ``-L``).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import chain
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING, Any, overload
 
 if TYPE_CHECKING:  # the profile and the selection read this module's index; imported for types only
     from headroom.compressors.prose._profile import Profile
@@ -28,7 +28,7 @@ SMALLEST = 8  # a unit of fewer distinct words is never taken for a repeat
 _LONGER = 1.25  # a near-duplicate this much longer than the kept one says more: it is kept too
 
 
-def rarest(words: list[frozenset[str]]) -> Rarest:
+def rarest(words: Sequence[frozenset[str]], counted: Iterable[frozenset[str]] | None = None) -> Rarest:
     """Per unit, its rarest words, as many as a near-duplicate can miss plus two.
 
     Two units are near when they share more than 80% of the smaller one's words, so
@@ -37,8 +37,13 @@ def rarest(words: list[frozenset[str]]) -> Rarest:
     use; one more for float rounding). Candidates are found through these rare words
     instead of every shared word, whose postings ("the", "a") list most units; each
     candidate is then checked exactly, so what is found is the same.
+
+    ``counted``: the units whose words the ranking counts, all of them by default. Any
+    fixed choice of a unit's words of that number holds one the other unit shares, so the
+    ranking only decides how few candidates come through: a long text read without a question
+    ranks by a sample of its units (``_profile``), not reading the words of every unit.
     """
-    return Rarest(words)
+    return Rarest(words, counted)
 
 
 class Rarest(Sequence[frozenset[str]]):
@@ -50,10 +55,17 @@ class Rarest(Sequence[frozenset[str]]):
     sort by a dict look-up instead of a key built per word; the words picked are the same.
     """
 
-    def __init__(self, words: list[frozenset[str]]) -> None:
+    def __init__(self, words: Sequence[frozenset[str]], counted: Iterable[frozenset[str]] | None = None) -> None:
         self._words = words
-        shared = Counter(chain.from_iterable(words))
-        self._rank = {term: k for k, term in enumerate(sorted(shared, key=lambda term: (shared[term], term)))}
+        shared = Counter(chain.from_iterable(words if counted is None else counted))
+        # by (units holding it, term): sorted by term, then (stably) by count, both in C, where a key
+        # tuple built per term by a lambda was most of this (a long text holds tens of thousands)
+        ranked = sorted(shared)
+        ranked.sort(key=shared.__getitem__)
+        self._rank = dict(zip(ranked, range(len(ranked))))
+        # a term no counted unit holds is held by none as far as the ranking knows: it sorts first, by itself
+        rank = self._rank
+        self._key: Callable[[str], Any] = rank.__getitem__ if counted is None else lambda t: (rank.get(t, -1), t)
         self._picked: dict[int, frozenset[str]] = {}
 
     def __len__(self) -> int:
@@ -72,7 +84,7 @@ class Rarest(Sequence[frozenset[str]]):
         if picked is None:
             held = self._words[index]
             size = int((1 - DUPLICATE) * len(held)) + 2
-            picked = self._picked[index] = frozenset(sorted(held, key=self._rank.__getitem__)[:size])
+            picked = self._picked[index] = frozenset(sorted(held, key=self._key)[:size])
         return picked
 
 
@@ -89,7 +101,7 @@ class Seen:
 
     _FEW = 24  # units kept since a unit's last check, compared one by one up to this many
 
-    def __init__(self, words: list[frozenset[str]], rarest: Sequence[frozenset[str]]) -> None:
+    def __init__(self, words: Sequence[frozenset[str]], rarest: Sequence[frozenset[str]]) -> None:
         self.words, self.rarest = words, rarest
         self.kept: list[int] = []
         self.known: set[int] = set()

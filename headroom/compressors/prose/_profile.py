@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
+from typing import overload
 
 from headroom.compressors.prose._near import Rarest, Seen, rarest
 from headroom.compressors.prose._units import Document, segment
@@ -46,7 +47,7 @@ class Profile:
     sections: list[tuple[int, ...]]  # per unit, the heading blocks it falls under, outermost first
     order: list[int]  # units, best first
     matched: list[frozenset[str]]  # the question's terms and literals each unit holds
-    words: list[frozenset[str]]  # the terms of each unit, for near-duplicates
+    words: Sequence[frozenset[str]]  # the terms of each unit, for near-duplicates (``_Words``)
     rarest: Rarest  # per unit, the rarest words a near-duplicate must share (``rarest``)
     terms: list[str]  # per unit, the option it is the entry of (``-s``, ``--all``), or ""
     layout: Layout
@@ -118,8 +119,9 @@ def build_profile(text: str, ctx: PieceContext) -> Profile:
         sections.extend([tuple(open_headings)] * len(block.units))
     opening = set([i for i, b in enumerate(doc.blocks) if b.units][:_OPENING])
     breaks = _breaks(text)
-    # read once: near-duplicates, BM25 and matches share it
-    unit_terms = [_terms(text, u.start, u.end, breaks) for u in doc.units]
+    words = _Words(text, doc, breaks)
+    # read once: near-duplicates, BM25 and matches share it; without a question, only what a choice reaches
+    unit_terms = [words.terms(index) for index in range(len(doc.units))] if ctx.query else []
     scores = _scores(doc, without_call_names(ctx.query, ctx.tool_args, _title(doc)), unit_terms)
 
     def rank(index: int) -> tuple[float, int]:
@@ -128,7 +130,6 @@ def build_profile(text: str, ctx: PieceContext) -> Profile:
         return (-(scores[index] + bonus), index)
 
     order = sorted(range(len(doc.units)), key=rank)
-    words = [frozenset(found) for found in unit_terms]
     matched = (
         [frozenset(matches(ctx.query, body, found)) for body, found in zip(bodies, unit_terms)]
         if ctx.query
@@ -149,7 +150,7 @@ def build_profile(text: str, ctx: PieceContext) -> Profile:
         order,
         matched,
         words,
-        (rare := rarest(words)),
+        (rare := rarest(words, None if ctx.query else words.sample())),
         [_term_of(body) for body in bodies],
         _layout(doc, sections, costs, headings, marker),
         Seen(words, rare),
@@ -196,6 +197,54 @@ def _terms(text: str, start: int, end: int, breaks: list[int] | None = None) -> 
 
 
 _REACH = 40  # characters looked at beyond a unit's edges for a word broken across them
+_SAMPLE = 256  # units whose words rank the rarest words when not every unit's words are read
+
+
+class _Words(Sequence[frozenset[str]]):
+    """The terms of each unit as a set, read when first asked (``_terms``).
+
+    With a question every unit's terms are read up front (BM25 and the matches need them all).
+    Without one, only the near-duplicate check asks, and only for the units a choice keeps or
+    could fit: about 700 of a 1 MB text's 8,400 units at 8,000 tokens, where reading all was a
+    third of building its profile (issue 14). The rarest words are then ranked by a sample of
+    the units (``sample``), which changes how many candidates come through, not what is found.
+    """
+
+    def __init__(self, text: str, doc: Document, breaks: list[int]) -> None:
+        self._text, self._units, self._breaks = text, doc.units, breaks
+        self._terms: list[list[str] | None] = [None] * len(doc.units)
+        self._sets: list[frozenset[str] | None] = [None] * len(doc.units)
+
+    def terms(self, index: int) -> list[str]:
+        found = self._terms[index]
+        if found is None:
+            unit = self._units[index]
+            found = self._terms[index] = _terms(self._text, unit.start, unit.end, self._breaks)
+        return found
+
+    def __len__(self) -> int:
+        return len(self._units)
+
+    @overload
+    def __getitem__(self, index: int) -> frozenset[str]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[frozenset[str]]: ...
+
+    def __getitem__(self, index: int | slice) -> frozenset[str] | list[frozenset[str]]:
+        if isinstance(index, slice):
+            return [self[k] for k in range(len(self))[index]]
+        found = self._sets[index]
+        if found is None:
+            found = self._sets[index] = frozenset(self.terms(index))
+        return found
+
+    def __iter__(self) -> Iterator[frozenset[str]]:
+        return (self[k] for k in range(len(self)))
+
+    def sample(self) -> list[frozenset[str]]:
+        """The word sets of about ``_SAMPLE`` units spread evenly over the text (every unit when fewer)."""
+        return [self[k] for k in range(0, len(self), max(1, len(self) // _SAMPLE))]
 
 
 def _term_of(body: str) -> str:

@@ -284,9 +284,11 @@ def _cut(
     if len(body) >= 3 and all(line.lstrip().startswith("|") for line in body):
         # a table: one unit per row, so a row that answers scores by itself (issue 12)
         return "lines", [*(s + len(line) - len(line.lstrip()) for line, s in zip(lines, starts) if line.strip()), stop]
-    items = [s + len(line) - len(line.lstrip()) for line, s in zip(lines, starts) if _ITEM.match(line)]
-    if len(body) >= 3 and len(items) * 2 >= len(body) and items[0] == lead:
-        return "lines", [*items, stop]
+    if len(body) >= 3 and _ITEM.match(lines[0]):  # a list starts with an item: its first line (never blank)
+        # the other lines are read only then: a long paragraph's every line was matched for nothing
+        items = [s + len(line) - len(line.lstrip()) for line, s in zip(lines, starts) if _ITEM.match(line)]
+        if len(items) * 2 >= len(body):
+            return "lines", [*items, stop]
     head = _head_lines(body) if _OPTION_HEAD.match(body[0]) else len(body)
     if len(body) >= 3 and head < len(body) and _indent(body[0]) < _indent(body[head]):
         # an option's entry (its option line, the description indented under it): by line, its head
