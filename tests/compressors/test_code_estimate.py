@@ -72,6 +72,13 @@ def test_estimates_equal_the_two_pass_walk(name: str, query: str | None, data: s
     picked = data.draw(st.lists(st.sampled_from(order), max_size=len(order)) if order else st.just([]))
     subset = [c for c in order if c in set(picked)]
     assert estimates.of(subset) == two_pass(subset, doc, total)
+    # the give-back's way: the subset's ranks, sorted, one left out as a cut would be
+    ranks = estimates.ranks(subset)
+    assert estimates.of_ranks(sorted(ranks)) == estimates.of(subset)
+    if subset:
+        undone = data.draw(st.sampled_from(ranks))
+        less = [c for c, rank in zip(subset, ranks) if rank != undone]
+        assert estimates.of_ranks([r for r in sorted(ranks) if r != undone]) == two_pass(less, doc, total)
 
 
 def test_a_prefix_asked_again_is_answered_from_memory() -> None:

@@ -56,6 +56,7 @@ class Document:
     # per (query, tool args): the lines an excerpt may keep, their scores, the named signatures (``_excerpt``)
     asked: dict[tuple[str | None, str | None], tuple[list[int], list[float], set[int]]] = field(default_factory=dict)
     unchecked: dict[str, dict[int, Rendered]] = field(default_factory=dict)  # an unparsed output's files, by text
+    output_kind: str | None = None  # "python" or "text", found by the first render (``CodeCompressor``)
 
 
 def parse_document(text: str, file_name: str | None, short: int) -> Document:
