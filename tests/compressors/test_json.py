@@ -933,3 +933,18 @@ def test_a_record_sketch_is_measured_afresh_each_time() -> None:
     candidates = [(("items", i), ("name",), ("note",)) for i in range(8)]
     in_turn = shrinker()
     assert [_pair_cost(in_turn, c) for c in candidates] == [_pair_cost(shrinker(), c) for c in candidates]
+
+
+@pytest.mark.parametrize("target", [140, 150, 160, 170])
+def test_a_thin_paths_markers_leave_out_the_path_the_nesting_already_shows(target: int) -> None:
+    # issue 12: samtranslator's schema_new.json, asked "which patternError does
+    # ^Custom::[a-zA-Z0-9]+$ have?": the record sits ten levels down, and each level's marker named
+    # its container's path (`es.patternProperties.^[a-zA-Z0-9+$.allOf`, up to 40 characters), so
+    # the thin path's markers alone took the room below 180 tokens. A thin path's marker stands
+    # inside the one container it stands for, so it carries only its count, unit and range
+    text = (GOLDEN / "samtranslator_schema_new.json").read_text()
+    query = "In schema_new.json, which patternError does ^Custom::[a-zA-Z0-9]+$ have?"
+    out = JsonCompressor().compress(text, target, ctx(text, query))
+    assert out is not None and COUNTER.count(out.text) <= target
+    assert '"patternError": "must use format Custom::X"' in out.text
+    assert account(json.loads(text), shown_data(out.text)) == Counter(out.omitted)

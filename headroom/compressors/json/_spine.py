@@ -285,8 +285,8 @@ def _spine(
 
 
 def _one_mark(shrinker: Shrinker, node: Any) -> float:
-    """What the one marker for a container's other children is planned at (no summary beside it)."""
-    return shrinker.mark(node) + 2.0 + _RANGE - _SUMMARY_PLAN
+    """What the one marker for a container's other children is planned at (no summary, no path)."""
+    return shrinker.mark(node) - shrinker.unnamed(node) + 2.0 + _RANGE - _SUMMARY_PLAN
 
 
 def _at(data: Any, prefix: tuple[str | int, ...]) -> Any:
@@ -354,7 +354,7 @@ def _cheaper_whole(shrinker: Shrinker, node: Any, kept: dict[int, Any]) -> bool:
     """Whether ``node``'s children not ``kept`` cost less whole than the marker standing for them
     (summed until they pass it: an array of thousands is asked this for every room tried)."""
     profile = shrinker._profile(node)
-    marker = shrinker.mark(node, False if isinstance(node, dict) else None) - _SUMMARY_PLAN
+    marker = shrinker.mark(node, False if isinstance(node, dict) else None) - shrinker.unnamed(node) - _SUMMARY_PLAN
     keys = profile.keys if isinstance(node, dict) else None
     others = 0.0
     for i, size in enumerate(profile.sizes):
@@ -384,7 +384,7 @@ def _thin(shrinker: Shrinker, node: Any, kept: dict[int, Any], path: str) -> Any
     if runs:
         dropped = sum(end - start for start, end in runs)
         detail = ranges(runs)  # no first..last key: a thin path is for small rooms (a range is exact)
-        marker = shrinker._marker(node, dropped, unit, path, detail, runs, 0.0)
+        marker = shrinker._marker(node, dropped, unit, path, detail, runs, 0.0, named=False)
         before = sum(position < runs[0][0] for position in positions)  # the marker stands at the first gap
         shown.insert(before, (None, marker))
     if isinstance(node, dict):
