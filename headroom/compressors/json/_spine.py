@@ -202,7 +202,8 @@ def pairs(shrinker: Shrinker, budget: float, found: list[Candidate]) -> Any | No
     one marker for its others, as many as ``budget`` holds (at least one); None for none."""
     if not found:
         return None
-    costs = [_pair_cost(shrinker, c) for c in found]
+    shown = _shown_by(shrinker, found)
+    costs = [_pair_cost(shrinker, c, paths) for c, paths in zip(found, shown)]
     low, high = 1, len(found)  # the most records whose spines and pairs fit, by estimate
     while low < high:
         middle = (low + high + 1) // 2
@@ -214,8 +215,8 @@ def pairs(shrinker: Shrinker, budget: float, found: list[Candidate]) -> Any | No
     chosen = found[:low]
     spine, _ = _spine(shrinker, [c[0] for c in chosen], budget)
     built: dict[tuple[str | int, ...], Any] = {}
-    for prefix, by, asked in chosen:
-        built[prefix] = _kept(shrinker, _at(shrinker.data, prefix), [by, asked], prefix)
+    for (prefix, _, _), paths in zip(chosen, shown):
+        built[prefix] = _kept(shrinker, _at(shrinker.data, prefix), paths, prefix)
     for prefix in reversed(spine):
         node = _at(shrinker.data, prefix)
         kept = {_position(node, p[-1]): built[p] for p in list(built) if len(p) == len(prefix) + 1 and p[:-1] == prefix}
@@ -223,6 +224,24 @@ def pairs(shrinker: Shrinker, budget: float, found: list[Candidate]) -> Any | No
             kept.update((i, child) for i, child in enumerate(_children(node)) if i not in kept)
         built[prefix] = _thin(shrinker, node, kept, _path(prefix))
     return built[()]
+
+
+def _shown_by(shrinker: Shrinker, found: list[Candidate]) -> list[list[tuple[str | int, ...]]]:
+    """The paths each candidate record is shown by: the value quoted and the field asked in the
+    first, only the field asked in the others whose quoted value is the first's.
+
+    The value every candidate shares does not tell them apart: botocore's paginators all hold
+    ``"limit_key": "maxResults"``, the elasticache waiters' acceptors the same ``argument``, and
+    written in each it cost a third to a half of every candidate's line, so fewer candidates fit
+    (the one meant among them). Shown once, in the first, the others are their asked fields."""
+    first: Any = None
+    out: list[list[tuple[str | int, ...]]] = []
+    for index, (prefix, by, asked) in enumerate(found):
+        value = _at(_at(shrinker.data, prefix), by)
+        if index == 0:
+            first = value
+        out.append([asked] if index and value == first else [by, asked])
+    return out
 
 
 def _kept(shrinker: Shrinker, node: Any, paths: list[tuple[str | int, ...]], prefix: tuple[str | int, ...]) -> Any:
@@ -259,13 +278,13 @@ def _sketch(node: Any, paths: list[tuple[str | int, ...]]) -> tuple[Any, int]:
     return (shown if isinstance(node, dict) else list(shown.values())), marks
 
 
-def _pair_cost(shrinker: Shrinker, candidate: Candidate) -> float:
-    """What a record shown by its two fields and one marker (and one in each container between
-    it and a field further down) is planned at."""
-    prefix, by, asked = candidate
-    record = _at(shrinker.data, prefix)
-    sketch, inner = _sketch(record, [by, asked])
-    kept = {_position(record, path[0]) for path in (by, asked)}
+def _pair_cost(shrinker: Shrinker, candidate: Candidate, paths: list[tuple[str | int, ...]] | None = None) -> float:
+    """What a record shown by the fields at ``paths`` (its two fields when None) and one marker
+    (and one in each container between it and a field further down) is planned at."""
+    record = _at(shrinker.data, candidate[0])
+    paths = [candidate[1], candidate[2]] if paths is None else paths
+    sketch, inner = _sketch(record, paths)
+    kept = {_position(record, path[0]) for path in paths}
     others = sum(size for i, size in enumerate(shrinker._profile(record).sizes) if i not in kept)
     mark = _one_mark(shrinker, record)
     return shrinker.built_tokens(sketch) + min(others, mark) + mark * inner
