@@ -963,3 +963,31 @@ def test_a_thin_paths_markers_leave_out_the_path_the_nesting_already_shows(targe
     assert out is not None and COUNTER.count(out.text) <= target
     assert '"patternError": "must use format Custom::X"' in out.text
     assert account(json.loads(text), shown_data(out.text)) == Counter(out.omitted)
+
+
+@pytest.mark.parametrize("target", [120, 130, 140, 150])
+def test_two_or_three_candidates_are_shown_by_their_two_fields_too(target: int) -> None:
+    # issue 12: "which dest does store_false have?" in awscli's cli.json fits three options; the
+    # pairs form was tried only beyond three candidates, so the thin path showed them whole, each
+    # with its long `help`, and the third (`no-sign-request`) came in only from 160 tokens. The
+    # pairs form is tried whenever more than one record fits and the form found shows fewer
+    text = (GOLDEN / "awscli_cli.json").read_text()
+    query = "In cli.json, which dest does store_false have?"
+    out = JsonCompressor().compress(text, target, ctx(text, query))
+    assert out is not None and COUNTER.count(out.text) <= target
+    assert all(f'"dest": "{dest}"' in out.text for dest in ("verify_ssl", "paginate", "sign_request"))
+    assert account(json.loads(text), shown_data(out.text)) == Counter(out.omitted)
+
+
+@pytest.mark.parametrize(("share", "least"), [(0.05, 9), (0.10, 20), (0.15, 30), (0.20, 45)])
+def test_the_key_the_question_names_for_its_value_narrows_the_candidates(share: float, least: int) -> None:
+    # issue 12: "the operation of the entry whose target is Bucket" in boto3's S3 resources: two
+    # identifiers hold `"path": "Bucket"` beside a `target`, and they were the candidates (a record
+    # holding the value and a field the question names), so the requests whose parameters hold
+    # `"target": "Bucket"` were never shown by their operation (5-23 by the shared form's ranking).
+    # Where the document holds the quoted value under the key the question names, only those count
+    text = (GOLDEN / "boto3_s3_resources.json").read_text()
+    query = "What is the operation of the entry whose target is Bucket?"
+    shown = compressed_at(text, share, query)
+    assert '"target": "Bucket"' in shown
+    assert len(re.findall(r'"operation": "\w+"', shown)) >= least

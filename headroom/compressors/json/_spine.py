@@ -121,7 +121,8 @@ def candidates(shrinker: Measured) -> list[Candidate]:
                 continue
             if isinstance(child, str) and child in query and quoted(child, query):
                 quoted_at.append((*prefix, step))
-                by = step if by is None else by
+                if by is None or (isinstance(step, str) and asks(step, child) and not asks(by, child)):
+                    by = step  # the value under a key the question names, when one is
         if isinstance(node, dict) and len(node) <= RECORD and by is not None:
             asked = next(
                 (k for k, v in node.items() if k != by and not isinstance(v, (dict, list)) and asks(k, node[by])),
@@ -136,6 +137,13 @@ def candidates(shrinker: Measured) -> list[Candidate]:
 
     if query and isinstance(shrinker.data, (dict, list)):
         walk(shrinker.data, ())
+        # "the operation of the entry whose target is Bucket" names the key its value sits under:
+        # where the document holds the value under that key, a record holding it under another
+        # (`"path": "Bucket"` beside a `target`) is not the entry meant
+        keyed = [t for t in quoted_at if isinstance(t[-1], str) and asks(t[-1], _at(shrinker.data, t))]
+        if keyed:
+            quoted_at = keyed
+            found = [c for c in found if (*c[0], *c[1]) in set(keyed)]
         if not found:
             found = _nested(shrinker, quoted_at[:_CANDIDATES], asks)
     # a record inside another candidate is not shown apart (the outer one's pair stands for it)
