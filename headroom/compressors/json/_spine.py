@@ -142,8 +142,8 @@ def candidates(shrinker: Measured) -> list[Candidate]:
         # (`"path": "Bucket"` beside a `target`) is not the entry meant
         keyed = [t for t in quoted_at if isinstance(t[-1], str) and asks(t[-1], _at(shrinker.data, t))]
         if keyed:
-            quoted_at = keyed
-            found = [c for c in found if (*c[0], *c[1]) in set(keyed)]
+            quoted_at, under = keyed, set(keyed)
+            found = [c for c in found if (*c[0], *c[1]) in under]
         if not found:
             found = _nested(shrinker, quoted_at[:_CANDIDATES], asks)
     # a record inside another candidate is not shown apart (the outer one's pair stands for it)
