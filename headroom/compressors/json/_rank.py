@@ -242,8 +242,8 @@ class Measured:
             found = self._profiles[id(container)] = _Profile(sizes, floors, keys, sum(keys), unit)
         return found
 
-    def unnamed(self, container: dict[str, Any] | list[Any]) -> float:
-        """Less than ``mark`` plans for ``container``'s marker by what its path costs: a thin path
+    def label_cost(self, container: dict[str, Any] | list[Any]) -> float:
+        """What the path in ``container``'s marker costs of what ``mark`` plans: a thin path
         writes its markers without one (``_spine``)."""
         planned = self.mark(container)  # measures the markers' tokens per character first
         return (len(label(self._paths.get(id(container), ""))) + 1) * (self._mark_tpc or 0.0) if planned else 0.0

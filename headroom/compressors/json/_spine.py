@@ -313,7 +313,7 @@ def _spine(
 
 def _one_mark(shrinker: Shrinker, node: Any) -> float:
     """What the one marker for a container's other children is planned at (no summary, no path)."""
-    return shrinker.mark(node) - shrinker.unnamed(node) + 2.0 + _RANGE - _SUMMARY_PLAN
+    return shrinker.mark(node) - shrinker.label_cost(node) + 2.0 + _RANGE - _SUMMARY_PLAN
 
 
 def _at(data: Any, prefix: tuple[str | int, ...]) -> Any:
@@ -381,7 +381,7 @@ def _cheaper_whole(shrinker: Shrinker, node: Any, kept: dict[int, Any]) -> bool:
     """Whether ``node``'s children not ``kept`` cost less whole than the marker standing for them
     (summed until they pass it: an array of thousands is asked this for every room tried)."""
     profile = shrinker._profile(node)
-    marker = shrinker.mark(node, False if isinstance(node, dict) else None) - shrinker.unnamed(node) - _SUMMARY_PLAN
+    marker = shrinker.mark(node, False if isinstance(node, dict) else None) - shrinker.label_cost(node) - _SUMMARY_PLAN
     keys = profile.keys if isinstance(node, dict) else None
     others = 0.0
     for i, size in enumerate(profile.sizes):
