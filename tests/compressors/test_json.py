@@ -893,12 +893,27 @@ def test_an_action_named_by_a_parameter_shows_its_operation(share: float, least:
     # `name` key of those parameters counted as asked for (its word is inside `TableName`), so the
     # parameters themselves were the candidates and the shared form showed one operation. The
     # field asked for is now named outside the value quoted, and the requests are shown by their
-    # operation and the parameter naming the table
+    # operation, the first also by the parameter naming the table (the others share it)
     text = (GOLDEN / "boto3_dynamodb_resources.json").read_text()
     query = "In resources-1.json, which operation does TableName have?"
     shown = compressed_at(text, share, query)
-    operations = re.findall(r'\{"operation": "\w+","params":\[\{"target":"TableName"', shown)
-    assert len(operations) >= least
+    assert re.search(r'\{"operation": "\w+","params":\[\{"target":"TableName"', shown)
+    assert len(re.findall(r'\{"operation": "\w+"', shown)) >= least
+
+
+@pytest.mark.parametrize("target", [150, 160])
+def test_candidates_sharing_the_quoted_value_show_it_once(target: int) -> None:
+    # issue 12: "which operation does TableName have?" fits eight DynamoDB requests, each shown by
+    # its operation and `"params":[{"target":"TableName","[…2 keys 2-3]":null}]`, a value every
+    # one of them holds and which told them apart from nothing: at 150-160 tokens three fitted and
+    # GetItem, the fourth, did not. The first shows the shared parameter, the others only their
+    # operation and a marker, so four to five fit
+    text = (GOLDEN / "boto3_dynamodb_resources.json").read_text()
+    query = "In resources-1.json, which operation does TableName have?"
+    out = JsonCompressor().compress(text, target, ctx(text, query))
+    assert out is not None and COUNTER.count(out.text) <= target
+    assert '"operation": "GetItem"' in out.text
+    assert account(json.loads(text), shown_data(out.text)) == Counter(out.omitted)
 
 
 @pytest.mark.parametrize("target", range(60, 300, 20))
@@ -933,3 +948,46 @@ def test_a_record_sketch_is_measured_afresh_each_time() -> None:
     candidates = [(("items", i), ("name",), ("note",)) for i in range(8)]
     in_turn = shrinker()
     assert [_pair_cost(in_turn, c) for c in candidates] == [_pair_cost(shrinker(), c) for c in candidates]
+
+
+@pytest.mark.parametrize("target", [140, 150, 160, 170])
+def test_a_thin_paths_markers_leave_out_the_path_the_nesting_already_shows(target: int) -> None:
+    # issue 12: samtranslator's schema_new.json, asked "which patternError does
+    # ^Custom::[a-zA-Z0-9]+$ have?": the record sits ten levels down, and each level's marker named
+    # its container's path (`es.patternProperties.^[a-zA-Z0-9+$.allOf`, up to 40 characters), so
+    # the thin path's markers alone took the room below 180 tokens. A thin path's marker stands
+    # inside the one container it stands for, so it carries only its count, unit and range
+    text = (GOLDEN / "samtranslator_schema_new.json").read_text()
+    query = "In schema_new.json, which patternError does ^Custom::[a-zA-Z0-9]+$ have?"
+    out = JsonCompressor().compress(text, target, ctx(text, query))
+    assert out is not None and COUNTER.count(out.text) <= target
+    assert '"patternError": "must use format Custom::X"' in out.text
+    assert account(json.loads(text), shown_data(out.text)) == Counter(out.omitted)
+
+
+@pytest.mark.parametrize("target", [120, 130, 140, 150])
+def test_two_or_three_candidates_are_shown_by_their_two_fields_too(target: int) -> None:
+    # issue 12: "which dest does store_false have?" in awscli's cli.json fits three options; the
+    # pairs form was tried only beyond three candidates, so the thin path showed them whole, each
+    # with its long `help`, and the third (`no-sign-request`) came in only from 160 tokens. The
+    # pairs form is tried whenever more than one record fits and the form found shows fewer
+    text = (GOLDEN / "awscli_cli.json").read_text()
+    query = "In cli.json, which dest does store_false have?"
+    out = JsonCompressor().compress(text, target, ctx(text, query))
+    assert out is not None and COUNTER.count(out.text) <= target
+    assert all(f'"dest": "{dest}"' in out.text for dest in ("verify_ssl", "paginate", "sign_request"))
+    assert account(json.loads(text), shown_data(out.text)) == Counter(out.omitted)
+
+
+@pytest.mark.parametrize(("share", "least"), [(0.05, 9), (0.10, 20), (0.15, 30), (0.20, 45)])
+def test_the_key_the_question_names_for_its_value_narrows_the_candidates(share: float, least: int) -> None:
+    # issue 12: "the operation of the entry whose target is Bucket" in boto3's S3 resources: two
+    # identifiers hold `"path": "Bucket"` beside a `target`, and they were the candidates (a record
+    # holding the value and a field the question names), so the requests whose parameters hold
+    # `"target": "Bucket"` were never shown by their operation (5-23 by the shared form's ranking).
+    # Where the document holds the quoted value under the key the question names, only those count
+    text = (GOLDEN / "boto3_s3_resources.json").read_text()
+    query = "What is the operation of the entry whose target is Bucket?"
+    shown = compressed_at(text, share, query)
+    assert '"target": "Bucket"' in shown
+    assert len(re.findall(r'"operation": "\w+"', shown)) >= least

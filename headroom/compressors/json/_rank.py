@@ -242,6 +242,12 @@ class Measured:
             found = self._profiles[id(container)] = _Profile(sizes, floors, keys, sum(keys), unit)
         return found
 
+    def label_cost(self, container: dict[str, Any] | list[Any]) -> float:
+        """What the path in ``container``'s marker costs of what ``mark`` plans: a thin path
+        writes its markers without one (``_spine``)."""
+        planned = self.mark(container)  # measures the markers' tokens per character first
+        return (len(label(self._paths.get(id(container), ""))) + 1) * (self._mark_tpc or 0.0) if planned else 0.0
+
     def mark(self, container: dict[str, Any] | list[Any], listed: bool | None = None) -> float:
         """Tokens one marker for ``container`` (or a run of its children) is planned at, from its parts.
 

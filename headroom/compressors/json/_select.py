@@ -267,10 +267,14 @@ class Shrinker(Measured):
         detail: str,
         runs: list[tuple[int, int]],
         room: float,
+        named: bool = True,
     ) -> str:
         """A marker for ``runs`` of ``container``, planned within ``room`` tokens: its summary
         takes at most ``_SUMMARY`` of that room (whole parts, or none), so under a small room
-        the marker stays near what it was planned at and the room goes to what is kept."""
+        the marker stays near what it was planned at and the room goes to what is kept.
+        Not ``named``, it leaves out the container's path: a thin path's marker stands as a key
+        or item inside the one container it stands for, so the path told the reader nothing
+        the nesting did not (``_spine``)."""
         self.omitted[unit] += count
         summarizer = self._summaries.get(id(container))
         if summarizer is None:
@@ -280,7 +284,7 @@ class Shrinker(Measured):
                 summarizer = Summarizer(container, repeats=True, leaves=self.leaves(container))
             self._summaries[id(container)] = summarizer
         summary = summarizer.of(runs, int(room * _SUMMARY / self.tpc))
-        return self.ctx.marker(count, unit, f"{_label(path)} {detail}{summary}")
+        return self.ctx.marker(count, unit, f"{_label(path)} {detail}{summary}" if named else f"{detail}{summary}")
 
     def _string(self, value: str, budget: float, path: str, where: Where | None) -> str:
         limit = max(_MIN_STRING, min(self.long_string, int(budget / self.tpc)))

@@ -121,7 +121,8 @@ def candidates(shrinker: Measured) -> list[Candidate]:
                 continue
             if isinstance(child, str) and child in query and quoted(child, query):
                 quoted_at.append((*prefix, step))
-                by = step if by is None else by
+                if by is None or (isinstance(step, str) and asks(step, child) and not asks(by, child)):
+                    by = step  # the value under a key the question names, when one is
         if isinstance(node, dict) and len(node) <= RECORD and by is not None:
             asked = next(
                 (k for k, v in node.items() if k != by and not isinstance(v, (dict, list)) and asks(k, node[by])),
@@ -136,6 +137,13 @@ def candidates(shrinker: Measured) -> list[Candidate]:
 
     if query and isinstance(shrinker.data, (dict, list)):
         walk(shrinker.data, ())
+        # "the operation of the entry whose target is Bucket" names the key its value sits under:
+        # where the document holds the value under that key, a record holding it under another
+        # (`"path": "Bucket"` beside a `target`) is not the entry meant
+        keyed = [t for t in quoted_at if isinstance(t[-1], str) and asks(t[-1], _at(shrinker.data, t))]
+        if keyed:
+            quoted_at, under = keyed, set(keyed)
+            found = [c for c in found if (*c[0], *c[1]) in under]
         if not found:
             found = _nested(shrinker, quoted_at[:_CANDIDATES], asks)
     # a record inside another candidate is not shown apart (the outer one's pair stands for it)
@@ -202,7 +210,8 @@ def pairs(shrinker: Shrinker, budget: float, found: list[Candidate]) -> Any | No
     one marker for its others, as many as ``budget`` holds (at least one); None for none."""
     if not found:
         return None
-    costs = [_pair_cost(shrinker, c) for c in found]
+    shown = _shown_by(shrinker, found)
+    costs = [_pair_cost(shrinker, c, paths) for c, paths in zip(found, shown)]
     low, high = 1, len(found)  # the most records whose spines and pairs fit, by estimate
     while low < high:
         middle = (low + high + 1) // 2
@@ -214,8 +223,8 @@ def pairs(shrinker: Shrinker, budget: float, found: list[Candidate]) -> Any | No
     chosen = found[:low]
     spine, _ = _spine(shrinker, [c[0] for c in chosen], budget)
     built: dict[tuple[str | int, ...], Any] = {}
-    for prefix, by, asked in chosen:
-        built[prefix] = _kept(shrinker, _at(shrinker.data, prefix), [by, asked], prefix)
+    for (prefix, _, _), paths in zip(chosen, shown):
+        built[prefix] = _kept(shrinker, _at(shrinker.data, prefix), paths, prefix)
     for prefix in reversed(spine):
         node = _at(shrinker.data, prefix)
         kept = {_position(node, p[-1]): built[p] for p in list(built) if len(p) == len(prefix) + 1 and p[:-1] == prefix}
@@ -223,6 +232,24 @@ def pairs(shrinker: Shrinker, budget: float, found: list[Candidate]) -> Any | No
             kept.update((i, child) for i, child in enumerate(_children(node)) if i not in kept)
         built[prefix] = _thin(shrinker, node, kept, _path(prefix))
     return built[()]
+
+
+def _shown_by(shrinker: Shrinker, found: list[Candidate]) -> list[list[tuple[str | int, ...]]]:
+    """The paths each candidate record is shown by: the value quoted and the field asked in the
+    first, only the field asked in the others whose quoted value is the first's.
+
+    The value every candidate shares does not tell them apart: botocore's paginators all hold
+    ``"limit_key": "maxResults"``, the elasticache waiters' acceptors the same ``argument``, and
+    written in each it cost a third to a half of every candidate's line, so fewer candidates fit
+    (the one meant among them). Shown once, in the first, the others are their asked fields."""
+    first: Any = None
+    out: list[list[tuple[str | int, ...]]] = []
+    for index, (prefix, by, asked) in enumerate(found):
+        value = _at(_at(shrinker.data, prefix), by)
+        if index == 0:
+            first = value
+        out.append([asked] if index and value == first else [by, asked])
+    return out
 
 
 def _kept(shrinker: Shrinker, node: Any, paths: list[tuple[str | int, ...]], prefix: tuple[str | int, ...]) -> Any:
@@ -259,13 +286,13 @@ def _sketch(node: Any, paths: list[tuple[str | int, ...]]) -> tuple[Any, int]:
     return (shown if isinstance(node, dict) else list(shown.values())), marks
 
 
-def _pair_cost(shrinker: Shrinker, candidate: Candidate) -> float:
-    """What a record shown by its two fields and one marker (and one in each container between
-    it and a field further down) is planned at."""
-    prefix, by, asked = candidate
-    record = _at(shrinker.data, prefix)
-    sketch, inner = _sketch(record, [by, asked])
-    kept = {_position(record, path[0]) for path in (by, asked)}
+def _pair_cost(shrinker: Shrinker, candidate: Candidate, paths: list[tuple[str | int, ...]] | None = None) -> float:
+    """What a record shown by the fields at ``paths`` (its two fields when None) and one marker
+    (and one in each container between it and a field further down) is planned at."""
+    record = _at(shrinker.data, candidate[0])
+    paths = [candidate[1], candidate[2]] if paths is None else paths
+    sketch, inner = _sketch(record, paths)
+    kept = {_position(record, path[0]) for path in paths}
     others = sum(size for i, size in enumerate(shrinker._profile(record).sizes) if i not in kept)
     mark = _one_mark(shrinker, record)
     return shrinker.built_tokens(sketch) + min(others, mark) + mark * inner
@@ -285,8 +312,8 @@ def _spine(
 
 
 def _one_mark(shrinker: Shrinker, node: Any) -> float:
-    """What the one marker for a container's other children is planned at (no summary beside it)."""
-    return shrinker.mark(node) + 2.0 + _RANGE - _SUMMARY_PLAN
+    """What the one marker for a container's other children is planned at (no summary, no path)."""
+    return shrinker.mark(node) - shrinker.label_cost(node) + 2.0 + _RANGE - _SUMMARY_PLAN
 
 
 def _at(data: Any, prefix: tuple[str | int, ...]) -> Any:
@@ -354,7 +381,7 @@ def _cheaper_whole(shrinker: Shrinker, node: Any, kept: dict[int, Any]) -> bool:
     """Whether ``node``'s children not ``kept`` cost less whole than the marker standing for them
     (summed until they pass it: an array of thousands is asked this for every room tried)."""
     profile = shrinker._profile(node)
-    marker = shrinker.mark(node, False if isinstance(node, dict) else None) - _SUMMARY_PLAN
+    marker = shrinker.mark(node, False if isinstance(node, dict) else None) - shrinker.label_cost(node) - _SUMMARY_PLAN
     keys = profile.keys if isinstance(node, dict) else None
     others = 0.0
     for i, size in enumerate(profile.sizes):
@@ -384,7 +411,7 @@ def _thin(shrinker: Shrinker, node: Any, kept: dict[int, Any], path: str) -> Any
     if runs:
         dropped = sum(end - start for start, end in runs)
         detail = ranges(runs)  # no first..last key: a thin path is for small rooms (a range is exact)
-        marker = shrinker._marker(node, dropped, unit, path, detail, runs, 0.0)
+        marker = shrinker._marker(node, dropped, unit, path, detail, runs, 0.0, named=False)
         before = sum(position < runs[0][0] for position in positions)  # the marker stands at the first gap
         shown.insert(before, (None, marker))
     if isinstance(node, dict):

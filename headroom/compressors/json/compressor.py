@@ -28,7 +28,6 @@ from headroom.compressors.json import _forms as forms
 from headroom.compressors.json._depth import as_text, loads
 from headroom.compressors.json._rank import quoted
 from headroom.compressors.json._select import Shrinker
-from headroom.compressors.json._where import HOT
 from headroom.plugins import Compressed, Compressor, PieceContext, check_span
 from headroom.relevance import BM25
 
@@ -221,8 +220,8 @@ class _Document:
             if thin is not None and thin[0][3] > (0 if found is None else self._shown(found[0][0])):
                 found = thin
         many = len(self.shrinker.candidates())
-        have = 0 if found is None or many <= HOT else self._pairs_shown(found[0][0])
-        if many > HOT and have < many:
+        have = 0 if found is None or many <= 1 else self._pairs_shown(found[0][0])
+        if many > 1 and have < many:
             # a question naming its entry by a property many share: as many of them as fit, each
             # by the two fields the question names, when that shows more of them
             wide = reach(self._pairs_attempt, target * 0.95, target, rank=lambda got, tokens: (got[3], tokens))
