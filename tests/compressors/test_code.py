@@ -279,6 +279,16 @@ def test_agent_read_arrows_are_recognised_like_cat_n() -> None:
     assert out is not None and "    74→def translate(pat):\n" in out.text
 
 
+def test_a_file_cut_inside_a_function_is_compressed() -> None:
+    # issue 12: a window of `tail`-style output ending inside a Go function (its closing brace not
+    # there) raised IndexError: the parser closes the body with a missing `}` past the last line, and
+    # the body's closing line was read from there; the chain fell back and recorded a crash
+    original = read("multi_tail_colorsys_stack.txt")
+    cut = original[: original.index("\t_, line := fn.FileLine(f.pc())")]
+    out = CodeCompressor().compress(cut, None, ctx(cut))
+    assert out is not None and "func (f Frame) file() string {\n" in out.text
+
+
 def test_files_under_headers_are_compressed_one_by_one() -> None:
     original = read("multi_tail_colorsys_stack.txt")
     chunks = split_piece(original)

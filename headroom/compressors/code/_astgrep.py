@@ -368,6 +368,8 @@ class _Builder:
         if node.body is None:
             return None
         start, end, open_line, close_line = node.body
+        if close_line >= len(self.encoded):
+            return None  # the parser closed the body past the text's end (a file cut inside a function)
         opening = self.encoded[open_line][start - self.line_start[open_line] :]
         closing = self.encoded[close_line][: end - self.line_start[close_line]]
         if not opening.startswith(b"{") or opening[1:].strip() or closing.strip() != b"}":
