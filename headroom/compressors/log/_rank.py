@@ -34,7 +34,8 @@ _FAILING_SHARE = 0.1  # of the best score, per failure word a matching line hold
 _LENGTH_SAMPLE = 200  # lines sampled for BM25's average line length
 _FOLDED_SHARE = 0.5  # a copy ranks after the other matching lines scoring at least this share of its score
 _NEAR = 2  # lines either side whose question words a line is read with ("what happened to X around Y")
-_NEAR_SHARE = 0.5  # of the best such neighbour's score, for a line that holds a question word it lacks
+_K1, _B = 1.2, 0.75  # BM25's, as relevance.sparse_scores uses them
+_NEAR_SHARE = 0.5  # of what a word a neighbour holds would add held by the line (at most: of its score)
 
 
 def order(log: LogLines, query: str | None, failing: frozenset[str] = frozenset()) -> tuple[list[tuple[int, int]], int]:
@@ -125,7 +126,10 @@ def _near_named(scores: dict[int, float], held: dict[int, set[str]], lines: list
     only, it looked rare and raised the ``configure`` lines beside ``status`` lines over the
     ``status`` lines asked for. And a line gets at most that share of its best such neighbour's
     own score: BM25 weighs a long line's words less, and apt's history.log ``Upgrade:`` line
-    outranked the 3,000-token ``Install:`` line beside it that holds the words asked about."""
+    outranked the 3,000-token ``Install:`` line beside it that holds the words asked about. A
+    word is weighed as BM25 weighs it on this line (its idf, divided by the line's length against
+    the average): a long ``Install:`` line beside a ``Commandline:`` that names the package asked
+    for gained the short line's weight and outranked the ``Install:`` line holding both words."""
     wanted = set().union(*held.values())
     if len(wanted) < 2:  # one word: no line lacks what its neighbours hold
         return scores
@@ -135,6 +139,8 @@ def _near_named(scores: dict[int, float], held: dict[int, set[str]], lines: list
     for term in sorted(wanted):
         found = min(n, len(re.findall(rf"(?<![a-z0-9]){re.escape(term)}(?![a-z0-9])", text)))
         weight[term] = math.log(1 + (n - found + 0.5) / (found + 0.5))
+    sampled = lines[:: max(1, n // _LENGTH_SAMPLE)]
+    average = sum(len(terms(line)) for line in sampled) / len(sampled) or 1.0
     out = dict(scores)
     for index, own in held.items():
         near: set[str] = set()
@@ -145,7 +151,10 @@ def _near_named(scores: dict[int, float], held: dict[int, set[str]], lines: list
                 best = max(best, scores[other])
         near -= own
         if near:
-            out[index] += _NEAR_SHARE * min(best, sum(weight[term] for term in sorted(near)))
+            # what the words would add held once by this line, its length weighed as BM25 weighs it
+            norm = _K1 * (1 - _B + _B * len(terms(lines[index])) / average)
+            held_here = sum(weight[term] for term in sorted(near)) * (_K1 + 1) / (1 + norm)
+            out[index] += _NEAR_SHARE * min(best, held_here)
     return out
 
 
