@@ -9,6 +9,7 @@ style sheet, libxslt1-dev's EXSLT docs).
 
 from __future__ import annotations
 
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -407,3 +408,29 @@ def test_a_rendering_that_leaves_out_most_words_as_chrome_is_not_kept_whole(budg
     (entry,) = result.manifest.entries
     assert entry.compressor == "generic" and result.within_budget
     assert "Memory Pools: describing and working with custom allocators" in result.text
+
+
+@pytest.mark.parametrize("target", [300, 330])
+def test_a_long_code_block_is_chosen_from_by_its_stretches(target: int) -> None:
+    # issue 12: libffi's closure example (the page as shipped) is one 48-line <pre>; under a budget
+    # the prose compressor keeps a fenced block whole or drops it, and no room under the whole
+    # page held it, so "Where does Closure-Example.html explain Initialize?" kept no code at all.
+    # A long block is fenced a stretch between its blank lines at a time: the stretch holding the
+    # asked-for comment is kept, fenced, without the rest of the example
+    html = (GOLDEN / "texinfo_libffi_closure_example.html").read_text()
+    args = '{"cmd": "cat libffi8/html/Closure-Example.html"}'
+    query = "Where does Closure-Example.html explain Initialize?"
+    out = HtmlCompressor().compress(html, target, PieceContext(make_handle(html), COUNTER, query, "run_shell", args))
+    assert out is not None and COUNTER.count(out.text) <= target
+    assert "/* Initialize the closure, setting stream to stdout */" in out.text
+    assert "ffi_closure_free(closure);" not in out.text
+    assert out.text.count("```") % 2 == 0
+    # rendered whole, the code reads as before: every line in order, the fences between stretches only
+    code, inside = [], False
+    for line in render(html).text.split("\n"):
+        if line == "```":
+            inside = not inside
+        elif inside and line.strip():
+            code.append(line)
+    pre = html.split("<pre", 1)[1].split(">", 1)[1].split("</pre>")[0]
+    assert code == [line for line in unescape(pre).split("\n") if line.strip()]

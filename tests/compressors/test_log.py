@@ -15,6 +15,7 @@ from headroom.compressors.base import split_lines
 from headroom.compressors.log._cut import cut_spans, locators
 from headroom.compressors.log._parse import read_log
 from headroom.compressors.log._query import failure_terms
+from headroom.compressors.log._rank import order
 from headroom.compressors.log.compressor import LogCompressor, _cut_line, level_of, template_of
 from headroom.registry import Registry
 from headroom.relevance import sparse_scores, without_call_names
@@ -371,7 +372,8 @@ def test_a_long_line_the_question_names_is_cut_around_its_words_not_dropped() ->
     assert cut.endswith("linux-libc-dev:amd64 (6.1.140-1, automatic)")
     whole = next(line for line in text.split("\n") if "manpages-dev:amd64" in line)
     marks = [m for m in find_markers(cut, {make_handle(text)}) if m.unit == "chars"]
-    assert len(marks) >= 1 and out.omitted["chars"] == sum(m.count for m in marks)
+    every = [m for m in find_markers(out.text, {make_handle(text)}) if m.unit == "chars"]
+    assert len(marks) >= 1 and out.omitted["chars"] == sum(m.count for m in every)  # other lines may be cut too
     restored = cut
     for mark in reversed(marks):  # each `` mark `` stands for characters of the whole log, by its range
         assert mark.span is not None
@@ -548,3 +550,75 @@ def test_a_line_logged_again_at_another_time_ranks_among_the_strong_matches() ->
         assert out is not None
         kept += second in out.text.splitlines()
     assert kept >= 24
+
+
+@pytest.mark.parametrize(
+    ("name", "call", "question", "rare", "common", "budget"),
+    [
+        (
+            "log_apt_term.txt",
+            TERM_LOG_CALL,
+            "What happened to Setting around setup in term.log?",
+            "setup.",
+            "Setting",
+            200,
+        ),
+        (
+            "log_dpkg.txt",
+            "cat /var/log/dpkg.log",
+            "What happened to installed around deb12u4 in dpkg.log?",
+            "deb12u4",
+            "installed",
+            400,
+        ),
+    ],
+)
+def test_a_line_asked_for_by_what_was_logged_around_it_is_kept(
+    name: str, call: str, question: str, rare: str, common: str, budget: int
+) -> None:
+    """apt's term.log (real, 1,996 lines, 347 ``Setting up …`` lines): "What happened to Setting
+    around setup?" names the asked-for line by its own word (``Setting``, on hundreds of lines)
+    and by a word logged beside it (``setup``, on one line: ``No JRE found. Skipping Java
+    certificates setup.``). The ``Setting up`` lines tied, so the room kept the ``setup`` line and
+    whichever of them ranked first. A question word a line lacks and a line up to two either side
+    holds now raises it by half that word's weight: the lines kept holding the common word are the
+    ones around the rare one (in dpkg.log, the ``status installed`` lines beside the 7 ``deb12u4``
+    ones)."""
+    text = (FIXTURES / name).read_text()
+    lines = text.splitlines()
+    at = [i for i, line in enumerate(lines) if rare in line]
+    around = {lines[j] for i in at for j in range(i - 2, i + 3) if common in lines[j].split() and rare not in lines[j]}
+    assert around
+    context = PieceContext(make_handle(text), COUNTER, question, None, call)
+    out = LogCompressor().compress(text, budget, context)
+    assert out is not None and COUNTER.count(out.text) <= budget
+    assert around <= set(out.text.splitlines())
+
+
+def test_a_line_logged_again_ranks_before_the_lines_holding_fewer_of_the_words() -> None:
+    """dpkg.log (real, 1,800 lines): asked "When did unpacked deb12u1 happen?", the lines holding
+    both words are the answers; a package unpacked twice has two, alike but for the time. The second
+    went after the lines scoring at least half as well as it, and a line holding one of the two
+    words does: it ranked after dozens of ``deb12u1`` lines of other steps. A copy by value now
+    also ranks before any line holding fewer of the question's words (the log's first and last
+    lines, kept for where it starts and ends, aside)."""
+    text = (FIXTURES / "log_dpkg.txt").read_text()
+    log = read_log(split_lines(text))
+    ranked = [start for start, _ in order(log, "When did unpacked deb12u1 happen?")[0]]
+    position = {index: rank for rank, index in enumerate(ranked)}
+    seen: dict[str, int] = {}
+    asked = re.compile(r"\bdeb12u1\b")  # not deb12u10
+    seconds = []  # alike but for the time (a copy word for word goes last, as before)
+    for index, line in enumerate(log.lines):
+        if " status unpacked " in line and asked.search(line):
+            key = line[20:].strip()
+            if key in seen and log.lines[seen[key]].strip() != line.strip():
+                seconds.append(index)
+            seen[key] = index
+    partial = [
+        i
+        for i, line in enumerate(log.lines)
+        if ("unpacked" in line.split()) != bool(asked.search(line)) and 3 <= i < len(log.lines) - 3
+    ]
+    assert seconds and partial
+    assert max(position[i] for i in seconds) < min(position[i] for i in partial)

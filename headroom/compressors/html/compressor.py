@@ -70,6 +70,8 @@ _BLOCK = frozenset(
 )
 _HEADING = re.compile(r"h[1-6]")
 _BREAK = re.compile(r"[\r\n\f\v]")
+_CODE_LINES = 12  # a code block longer than this is fenced a stretch between blank lines at a time
+_CODE_PART = 3  # lines a stretch of code needs to be fenced on its own
 _HEADER_SHARE = 8  # under a target this many times the header's cost, the header says only ``html``
 
 
@@ -124,7 +126,7 @@ class _Writer:
             fence = "```"
             while fence in code:  # a code block that shows a fenced block gets a longer fence
                 fence += "`"
-            self.out.append(f"\n\n{fence}\n{code}\n{fence}\n\n")
+            self.out.append("".join(f"\n\n{fence}\n{part}\n{fence}\n\n" for part in _code_parts(code)))
         elif tag in ("ul", "ol"):
             self.out.append("\n\n" if depth == 0 else "")
             self.children(element, depth + 1, pre)
@@ -165,6 +167,30 @@ class _Writer:
             self.out.append("\n\n")
         else:
             self.children(element, depth, pre)
+
+
+def _code_parts(code: str) -> list[str]:
+    """``code`` as the stretches between its blank lines, each fenced apart, when it is longer than
+    ``_CODE_LINES`` lines; else whole. Under a budget the prose compressor keeps or drops a fenced
+    block whole, so a long example went for want of room with the one line a question asks about
+    (libffi's closure example, 48 lines: "Where does the page explain Initialize?" is answered by
+    ``/* Initialize the closure, setting stream to stdout */``, and no room under 330 tokens held
+    the block). Cut where its author left a blank line, the part holding the asked-for line is a
+    unit of its own. A stretch of fewer than ``_CODE_PART`` lines joins the next one (a lone
+    ``#include`` or closing brace is not worth a unit and its fences)."""
+    lines = code.split("\n")
+    if len(lines) <= _CODE_LINES:
+        return [code]
+    parts: list[list[str]] = [[]]
+    for line in lines:
+        if not line.strip() and len(parts[-1]) >= _CODE_PART:
+            parts.append([])
+        elif line.strip() or parts[-1]:
+            parts[-1].append(line)
+    if len(parts) > 1 and len(parts[-1]) < _CODE_PART:  # a short tail joins the stretch before it
+        tail = parts.pop()
+        parts[-1] += ["", *tail]
+    return ["\n".join(part).rstrip("\n") for part in parts if any(line.strip() for line in part)]
 
 
 def render(html: str) -> Rendering:

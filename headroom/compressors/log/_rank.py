@@ -19,6 +19,9 @@
 
 from __future__ import annotations
 
+import math
+import re
+
 from headroom.compressors.log._parse import LogLines
 from headroom.compressors.log._query import written_numbers
 from headroom.relevance import quoted_scores, sparse_scores, terms
@@ -30,6 +33,9 @@ _LOOKBACK = 8  # how far before an error its program's last step is looked for
 _FAILING_SHARE = 0.1  # of the best score, per failure word a matching line holds
 _LENGTH_SAMPLE = 200  # lines sampled for BM25's average line length
 _FOLDED_SHARE = 0.5  # a copy ranks after the other matching lines scoring at least this share of its score
+_NEAR = 2  # lines either side whose question words a line is read with ("what happened to X around Y")
+_K1, _B = 1.2, 0.75  # BM25's, as relevance.sparse_scores uses them
+_NEAR_SHARE = 0.5  # of what a word a neighbour holds would add held by the line (at most: of its score)
 
 
 def order(log: LogLines, query: str | None, failing: frozenset[str] = frozenset()) -> tuple[list[tuple[int, int]], int]:
@@ -45,8 +51,11 @@ def order(log: LogLines, query: str | None, failing: frozenset[str] = frozenset(
     scores = sparse_scores(lines, query, sample=_LENGTH_SAMPLE, common=True)
     for index, bonus in quoted_scores(written_numbers(query), lines).items():  # ``_query.written_numbers``
         scores[index] = scores.get(index, 0.0) + bonus
+    asked = set(terms(query or ""))
+    held = {index: asked.intersection(terms(lines[index])) for index in scores}
+    scores = _near_named(scores, held, lines)
     scores = _failures_first(log, scores, failing)
-    relevant = _ties_folded(sorted(scores, key=lambda i: (-scores[i], i)), scores, log)
+    relevant = _ties_folded(sorted(scores, key=lambda i: (-scores[i], i)), scores, log, held)
     context = [j for i in distinct_errors for j in (*range(i - _CONTEXT, i + _CONTEXT + 1), _last_step(log, i))]
     edges = [0, 1, 2, n - 3, n - 2, n - 1]
     run_firsts = sorted({*log.run_start, *first_of.values()})
@@ -102,7 +111,56 @@ def _failures_first(log: LogLines, scores: dict[int, float], failing: frozenset[
     return out
 
 
-def _ties_folded(ranked: list[int], scores: dict[int, float], log: LogLines) -> list[int]:
+def _near_named(scores: dict[int, float], held: dict[int, set[str]], lines: list[str]) -> dict[int, float]:
+    """``scores`` with each matching line raised by ``_NEAR_SHARE`` of the weight (BM25's idf) of
+    each question word it lacks that a matching line up to ``_NEAR`` either side holds: a question
+    names a line by its own words and by what was logged around it ("What happened to Setting
+    around setup in term.log?"), and among 147 ``Setting up …`` lines of apt's term.log the one two
+    lines above ``No JRE found. Skipping Java certificates setup.`` is the one asked for. A word
+    held nearby counts half of one held: a line holding every word still ranks first. A line that
+    matches nothing stays out: a neighbour never makes a line match.
+
+    A word's weight is taken from the lines it stands on as a word in the whole log (counted in C
+    over the lower-cased text), not from the matching lines alone: a word on most lines (``status``
+    in dpkg.log) stands beside every line and is worth little; counted among the matching lines
+    only, it looked rare and raised the ``configure`` lines beside ``status`` lines over the
+    ``status`` lines asked for. And a line gets at most that share of its best such neighbour's
+    own score: BM25 weighs a long line's words less, and apt's history.log ``Upgrade:`` line
+    outranked the 3,000-token ``Install:`` line beside it that holds the words asked about. A
+    word is weighed as BM25 weighs it on this line (its idf, divided by the line's length against
+    the average): a long ``Install:`` line beside a ``Commandline:`` that names the package asked
+    for gained the short line's weight and outranked the ``Install:`` line holding both words."""
+    wanted = set().union(*held.values())
+    if len(wanted) < 2:  # one word: no line lacks what its neighbours hold
+        return scores
+    text = "".join(lines).lower()
+    n = len(lines)
+    weight = {}
+    for term in sorted(wanted):
+        found = min(n, len(re.findall(rf"(?<![a-z0-9]){re.escape(term)}(?![a-z0-9])", text)))
+        weight[term] = math.log(1 + (n - found + 0.5) / (found + 0.5))
+    sampled = lines[:: max(1, n // _LENGTH_SAMPLE)]
+    average = sum(len(terms(line)) for line in sampled) / len(sampled) or 1.0
+    out = dict(scores)
+    for index, own in held.items():
+        near: set[str] = set()
+        best = 0.0  # the best score of a neighbour holding a word this line lacks
+        for other in range(index - _NEAR, index + _NEAR + 1):
+            if other != index and other in held and not held[other] <= own:
+                near |= held[other]
+                best = max(best, scores[other])
+        near -= own
+        if near:
+            # what the words would add held once by this line, its length weighed as BM25 weighs it
+            norm = _K1 * (1 - _B + _B * len(terms(lines[index])) / average)
+            held_here = sum(weight[term] for term in sorted(near)) * (_K1 + 1) / (1 + norm)
+            out[index] += _NEAR_SHARE * min(best, held_here)
+    return out
+
+
+def _ties_folded(
+    ranked: list[int], scores: dict[int, float], log: LogLines, held: dict[int, set[str]] | None = None
+) -> list[int]:
     """``ranked`` with each line that ties an earlier one in score and template moved back: lines
     the same apart from their numbers, times, versions and paths tell the question much the same
     thing, and ten copies of ``debconf: unable to initialize frontend: Readline`` (or of one
@@ -127,8 +185,13 @@ def _ties_folded(ranked: list[int], scores: dict[int, float], log: LogLines) -> 
         said.add(text)
     out: list[int] = []
     waiting = repeats[::-1]  # in ``ranked`` order, best first: the last is the next due
+    held = held or {}
+
+    def weaker(index: int, copy: int) -> bool:  # ``index`` holds fewer of the question's words, or scores far less
+        return len(held.get(index, ())) < len(held.get(copy, ())) or scores[index] < _FOLDED_SHARE * scores[copy]
+
     for index in firsts:
-        while waiting and scores[index] < _FOLDED_SHARE * scores[waiting[-1]]:
+        while waiting and weaker(index, waiting[-1]):
             out.append(waiting.pop())
         out.append(index)
     return out + waiting[::-1] + copies
