@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple, overload
 from headroom.compressors.base import check_span, split_lines
 from headroom.errors import HandleExpired, HandleNotFound, HeadroomError, InvalidInput
 from headroom.handles import HANDLE_RE, make_handle, parse_handle
-from headroom.markers import MARKER_RE, parse_marker, parse_ranges
+from headroom.markers import MARKER_RE, parse_marker, parse_ranges, write_ranges
 from headroom.structure import dumps
 
 if TYPE_CHECKING:
@@ -225,7 +225,7 @@ def _answer(arguments: object, headroom: Headroom, max_tokens: int | None, allow
         ((key, value),) = selector.items()
         original = headroom.retrieve(handle)
         return ToolResult(
-            f"Nothing in {handle} matches {key}={_show(value)} (the original has "
+            f"Nothing in {handle} matches {key}={_show_selector(key, value)} (the original has "
             f"{len(split_lines(original))} lines, {len(original)} characters). "
             "Try another selector, or call with the handle alone for the whole original.",
             False,
@@ -332,6 +332,13 @@ def _text(key: str, value: object) -> str | tuple[str, ...]:
     if isinstance(value, str) and value.strip():
         return value.strip()
     raise _BadCall(f"{key} takes a non-empty string; got {_show(value)}.")
+
+
+def _show_selector(key: str, value: Any) -> str:
+    """A selector as the model would write it: ranges in the marks' grammar (``"90-91,95-96"``)."""
+    if key in _SPAN_SELECTORS:
+        return _show(write_ranges([value] if isinstance(value[0], int) else value))
+    return _show(value)
 
 
 def _show(value: object) -> str:

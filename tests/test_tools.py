@@ -279,6 +279,9 @@ def test_nothing_found_is_an_answer_not_an_error() -> None:
     answer = retrieval_tool_result({"handle": handle, "lines": [90_000, 90_001]}, hr)
     assert not answer.is_error
     assert f"{len(split_lines(LOG))} lines" in answer.text and "handle alone" in answer.text
+    # ranges shown as the model wrote them, in the marks' grammar
+    several = retrieval_tool_result({"handle": handle, "lines": "90000-90001,90005-90006"}, hr)
+    assert not several.is_error and 'lines="90000-90001,90005-90006"' in several.text
 
 
 def test_max_tokens_caps_the_answer_and_keeps_it_redeemable() -> None:
