@@ -83,11 +83,14 @@ MARK_RE = re.compile(r"\[" + ELLIPSIS + _TAIL)
 #: a version-1 marker (still read, never written)
 MARKER_V1_RE = re.compile(r"\[(?P<handle>" + HANDLE_RE.pattern + r") omitted " + _TAIL)
 
-_SPAN_RE = re.compile(r"(?<!\d)(?P<first>\d+)-(?P<last>\d+)(?:\s|:|$)")  # starts where a number starts: linear
-_SPANS_RE = re.compile(r"(?P<spans>\d+-\d+(?:,\d+-\d+)*)(?:\s|:|$)")
-# one stretch as a caller may write it: what write_ranges writes, or a lone number, with an
-# en dash or spaces a model may put in (ASCII digits only: int() would also read other scripts' digits)
-_PART_RE = re.compile(r"\s*([0-9]+)\s*(?:[-\u2013]\s*([0-9]+)\s*)?")
+# A range's number: ASCII digits (a mark never holds others, though int() would read them), at
+# most 20 (int() refuses a string of over 4,300 digits; a look-alike mark may hold one).
+_NUM = r"[0-9]{1,20}"
+_SPAN_RE = re.compile(rf"(?<![0-9])(?P<first>{_NUM})-(?P<last>{_NUM})(?:\s|:|$)")  # starts where a number starts
+_SPANS_RE = re.compile(rf"(?P<spans>{_NUM}-{_NUM}(?:,{_NUM}-{_NUM})*)(?:\s|:|$)")
+# one stretch as a caller may write it: what write_ranges writes, or a lone number, with the
+# spaces or en dash a model may put in
+_PART_RE = re.compile(rf"\s*({_NUM})\s*(?:[-\u2013]\s*({_NUM})\s*)?")
 _UNIT_RE = re.compile(r"[a-z_]+")
 _SPAN_UNITS = ("lines", "chars", "rows")  # the units retrieve() takes a range in
 

@@ -62,6 +62,7 @@ def test_forms_the_reader_takes(text: str, spans: tuple[tuple[int, int], ...]) -
         ("\u0661-\u0662", "is not a range"),  # Arabic-Indic digits: int() would read them, a mark never has them
         ("9-5", "9-5 runs backwards"),
         ("0-4", "0-4 runs from 0"),
+        ("9" * 5000, "is not a range"),  # int() refuses over 4,300 digits: a ValueError, never an answer
         (41, "lines takes a range text"),
     ],
 )
@@ -70,6 +71,13 @@ def test_a_bad_range_text_says_what_is_wrong_and_what_to_write(text: object, say
         parse_ranges(text, "lines")  # type: ignore[arg-type]
     assert says in str(raised.value)
     assert "e.g. '41-160'" in str(raised.value)
+
+
+@pytest.mark.parametrize("detail", ["\u0661-\u0662,\u0663-\u0664", "9" * 5000 + "-" + "9" * 5000, "4-5,\u0661-\u0662"])
+def test_a_look_alike_marks_odd_ranges_read_as_none_never_raise(detail: str) -> None:
+    """A mark-shaped text in a tool's output may hold anything: its ranges are read or not, never an error."""
+    marker = parse_marker(f"[\u20261 lines {detail}]", "hr1:482913057162345")
+    assert marker.span is None and marker.spans in ((), ((4, 5),))
 
 
 # --- the three writers that once spelled ranges their own way --------------------------------------
