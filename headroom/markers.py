@@ -83,10 +83,11 @@ MARK_RE = re.compile(r"\[" + ELLIPSIS + _TAIL)
 #: a version-1 marker (still read, never written)
 MARKER_V1_RE = re.compile(r"\[(?P<handle>" + HANDLE_RE.pattern + r") omitted " + _TAIL)
 
-# A range's number: ASCII digits (a mark never holds others, though int() would read them), at
-# most 20 (int() refuses a string of over 4,300 digits; a look-alike mark may hold one).
+_SPAN_RE = re.compile(r"(?<!\d)(?P<first>\d+)-(?P<last>\d+)(?:\s|:|$)")  # starts where a number starts: linear
+# A range's number as parse_ranges reads it: ASCII digits (a mark never holds others, though int()
+# would read them), at most 20 (int() refuses over 4,300 digits; a look-alike mark may hold more).
 _NUM = r"[0-9]{1,20}"
-_SPAN_RE = re.compile(rf"(?<![0-9])(?P<first>{_NUM})-(?P<last>{_NUM})(?:\s|:|$)")  # starts where a number starts
+_NUM_MAX = 20
 _SPANS_RE = re.compile(rf"(?P<spans>{_NUM}-{_NUM}(?:,{_NUM}-{_NUM})*)(?:\s|:|$)")
 # one stretch as a caller may write it: what write_ranges writes, or a lone number, with the
 # spaces or en dash a model may put in
@@ -121,7 +122,9 @@ class Marker:
         so ``retrieve(handle, **{unit: marker.span})`` gives what the mark stands for.
         """
         found = _SPAN_RE.match(self.detail or "")
-        return (int(found["first"]), int(found["last"])) if found else None
+        if found is None or max(len(found["first"]), len(found["last"])) > _NUM_MAX:
+            return None  # a look-alike's run of digits: int() would raise on one of over 4,300
+        return int(found["first"]), int(found["last"])
 
     @property
     def spans(self) -> tuple[tuple[int, int], ...]:
