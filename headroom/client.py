@@ -26,6 +26,7 @@ from headroom.errors import InvalidInput, StoreFull
 from headroom.forms import FormCache
 from headroom.handles import parse_handle
 from headroom.manifest import CompressResult, Degradation, TextResult
+from headroom.markers import parse_ranges
 from headroom.registry import Registry, default_registry
 from headroom.stores.base import Store
 from headroom.tokens import TokenCounter
@@ -157,11 +158,12 @@ class Headroom:
 
         At most one selector: ``lines=(first, last)`` and ``chars=(first, last)``
         (1-based, inclusive; several ranges, ``lines=((3, 9), (14, 20))``, give each
-        part joined in order), ``query="words"`` (matching lines, numbered), or a
+        part joined in order; a mark's range text as written, ``lines="3-9,14-20"``, is
+        the same), ``query="words"`` (matching lines, numbered), or a
         unit of the piece's own compressor (see its ``selectors``).
         """
         handle = parse_handle(handle)
-        chosen = {key: value for key, value in selector.items() if value is not None}
+        chosen = {key: _read_ranges(key, value) for key, value in selector.items() if value is not None}
         if len(chosen) > 1:
             raise InvalidInput(f"pass one selector at a time, got {', '.join(sorted(chosen))}")
         for key, value in chosen.items():
@@ -249,11 +251,19 @@ def _ranges(value: object) -> list[tuple[int, int]] | None:
     return None
 
 
+def _read_ranges(key: str, value: object) -> object:
+    """A range selector given as a mark writes it (``"3-9,14-20"``) as the ranges it names; others as given."""
+    if key not in _SPANS or not isinstance(value, str):
+        return value
+    spans = parse_ranges(value, key)
+    return spans[0] if len(spans) == 1 else spans
+
+
 def _check_selector(key: str, value: object) -> None:
     """The shape of a selector at the edge; what the span means is the compressor's to check."""
     if key in _SPANS:
         if not _is_pair(value) and _ranges(value) is None:
             raise InvalidInput(
                 f"{key} takes (first, last): two ints, 1-based and inclusive, e.g. {key}=(1, 10), "
-                f"or several such ranges, e.g. {key}=((1, 10), (20, 30)); got {value!r}"
+                f'or several such ranges, e.g. {key}=((1, 10), (20, 30)) or {key}="1-10,20-30"; got {value!r}'
             )

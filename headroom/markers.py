@@ -29,6 +29,12 @@ entry's handle, so a tool output that prints a mark naming another piece of the
 same result is the tool's text (a piece's handle is the hash of its original,
 so its original cannot have named it in advance).
 
+A mark's ranges have one grammar, written by ``write_ranges`` and read by
+``parse_ranges``: 1-based inclusive ``first-last`` stretches joined by commas
+(``3-9,14-20``), a one-unit stretch written ``7-7``. Every compressor's mark
+(one stretch or a summary's many) and the retrieval tool's ``lines`` go through
+these two, so what a mark shows is what the tool takes back.
+
 Version-1 markers (``[hr1:482913057162345 omitted 120 lines 41-160]``) in a
 stored conversation keep resolving: ``MARKER_RE`` and ``find_markers`` read both.
 """
@@ -36,7 +42,7 @@ stored conversation keep resolving: ``MARKER_RE`` and ``find_markers`` read both
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -56,10 +62,12 @@ __all__ = [
     "mark_piece",
     "own_marks",
     "parse_marker",
+    "parse_ranges",
     "piece_marks",
     "render_mark",
     "render_marker",
     "result_markers",
+    "write_ranges",
 ]
 
 MARKER_VERSION = 2
@@ -76,7 +84,14 @@ MARK_RE = re.compile(r"\[" + ELLIPSIS + _TAIL)
 MARKER_V1_RE = re.compile(r"\[(?P<handle>" + HANDLE_RE.pattern + r") omitted " + _TAIL)
 
 _SPAN_RE = re.compile(r"(?<!\d)(?P<first>\d+)-(?P<last>\d+)(?:\s|:|$)")  # starts where a number starts: linear
-_SPANS_RE = re.compile(r"(?P<spans>\d+-\d+(?:,\d+-\d+)*)(?:\s|:|$)")
+# A range's number as parse_ranges reads it: ASCII digits (a mark never holds others, though int()
+# would read them), at most 20 (int() refuses over 4,300 digits; a look-alike mark may hold more).
+_NUM = r"[0-9]{1,20}"
+_NUM_MAX = 20
+_SPANS_RE = re.compile(rf"(?P<spans>{_NUM}-{_NUM}(?:,{_NUM}-{_NUM})*)(?:\s|:|$)")
+# one stretch as a caller may write it: what write_ranges writes, or a lone number, with the
+# spaces or en dash a model may put in
+_PART_RE = re.compile(rf"\s*({_NUM})\s*(?:[-\u2013]\s*({_NUM})\s*)?")
 _UNIT_RE = re.compile(r"[a-z_]+")
 _SPAN_UNITS = ("lines", "chars", "rows")  # the units retrieve() takes a range in
 
@@ -107,16 +122,16 @@ class Marker:
         so ``retrieve(handle, **{unit: marker.span})`` gives what the mark stands for.
         """
         found = _SPAN_RE.match(self.detail or "")
-        return (int(found["first"]), int(found["last"])) if found else None
+        if found is None or max(len(found["first"]), len(found["last"])) > _NUM_MAX:
+            return None  # a look-alike's run of digits: int() would raise on one of over 4,300
+        return int(found["first"]), int(found["last"])
 
     @property
     def spans(self) -> tuple[tuple[int, int], ...]:
         """Every range the detail starts with: one for most marks, several for a summary mark
         (``3-9,14-20 ...`` -> ``((3, 9), (14, 20))``, see ``choose_marks``)."""
         found = _SPANS_RE.match(self.detail or "")
-        if found is None:
-            return ()
-        return tuple((int(a), int(b)) for a, b in re.findall(r"(\d+)-(\d+)", found["spans"]))
+        return parse_ranges(found["spans"]) if found else ()
 
     @property
     def selector(self) -> dict[str, tuple[int, int] | tuple[tuple[int, int], ...]]:
@@ -257,6 +272,52 @@ def parse_marker(text: str, handle: str | None = None) -> Marker:
     return Marker(owner, int(found["count"]), found["unit"], detail, 0, len(stripped), version, found["handle"] is None)
 
 
+def write_ranges(stretches: Iterable[tuple[int, int]]) -> str:
+    """``3-9,14-20``: 1-based inclusive ``(first, last)`` stretches as every mark writes them, in order.
+
+    The one writer of the range grammar (``parse_ranges`` reads it back): a mark's
+    single range, a summary mark's list, the code excerpt's gaps and the row
+    compressors' runs all come from here, so no two compressors spell a range apart.
+    A one-unit stretch stays ``7-7``: ``Marker.span`` and every reader before this
+    function expect ``first-last``, and marks already in stored conversations use it.
+    """
+    return ",".join(f"{first}-{last}" for first, last in stretches)
+
+
+def parse_ranges(text: str, name: str = "lines") -> tuple[tuple[int, int], ...]:
+    """The stretches of a range text (``"1-6,8-19"`` -> ``((1, 6), (8, 19))``), in the order written.
+
+    Reads what ``write_ranges`` writes, so ``parse_ranges(write_ranges(s)) == tuple(s)``,
+    and what a model copies from a mark with small liberties: a lone number is a
+    one-unit stretch (``"7"`` -> ``(7, 7)``), spaces and an en dash are allowed.
+    Stretches are kept as given (out of order or overlapping), as ``retrieve`` joins
+    them. ``name`` is the selector named in the ``InvalidInput`` a bad text raises.
+    """
+    example = "e.g. '41-160', or several joined by commas as a summary mark lists them, '1-6,8-19'"
+    if not isinstance(text, str):
+        raise InvalidInput(f"{name} takes a range text, {example}; got {type(text).__name__}")
+    out = []
+    for part in text.split(","):
+        found = _PART_RE.fullmatch(part)
+        if found is None:
+            raise InvalidInput(
+                f"{name}={_clip(text)}: {_clip(part.strip())} is not a range; write first-last, "
+                f"1-based and inclusive, {example}"
+            )
+        first, last = int(found[1]), int(found[2] or found[1])
+        if not 1 <= first <= last:
+            raise InvalidInput(
+                f"{name}={_clip(text)}: {first}-{last} runs {'from 0' if first < 1 else 'backwards'}; "
+                f"ranges count from 1 and end at or after their start, {example}"
+            )
+        out.append((first, last))
+    return tuple(out)
+
+
+def _clip(text: str) -> str:
+    return repr(text if len(text) <= 60 else text[:57] + "...")
+
+
 def choose_marks(
     stretches: Sequence[tuple[int, int]], unit: str, count: Callable[[str], int], *, detail: str = ""
 ) -> tuple[list[str], str | None]:
@@ -270,11 +331,11 @@ def choose_marks(
     small stretches would each carry a mark (a search result or log that keeps
     scattered lines, each already showing its line number).
     """
-    each = [render_mark(last - first + 1, unit, f"{first}-{last}") for first, last in stretches]
+    each = [render_mark(last - first + 1, unit, write_ranges([(first, last)])) for first, last in stretches]
     if len(each) < 2:
         return each, None
     total = sum(last - first + 1 for first, last in stretches)
-    ranges = ",".join(f"{first}-{last}" for first, last in stretches)
+    ranges = write_ranges(stretches)
     summary = render_mark(total, unit, f"{ranges} {detail}".strip())
     # a per-stretch mark sits on a line of its own: its newline is part of its cost
     if 2 * (count(summary) + 1) <= sum(count(mark) + 1 for mark in each):

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple, overload
 from headroom.compressors.base import check_span, split_lines
 from headroom.errors import HandleExpired, HandleNotFound, HeadroomError, InvalidInput
 from headroom.handles import HANDLE_RE, make_handle, parse_handle
-from headroom.markers import MARKER_RE, parse_marker
+from headroom.markers import MARKER_RE, parse_marker, parse_ranges, write_ranges
 from headroom.structure import dumps
 
 if TYPE_CHECKING:
@@ -54,8 +54,8 @@ RETRIEVAL_TOOL_NAME = "headroom_retrieve"
 
 RETRIEVAL_TOOL_DESCRIPTION = (
     "Get back what a mark [\u2026N unit A-B] left out. handle: the hr1:<digits> in its text's first mark; "
-    "alone, the whole original. Only the mark's part: A-B as chars or rows if that is the unit, "
-    "else lines. One selector at most."
+    "alone, the whole original. Only the mark's part: its A-B as written (e.g. 1-6,8-19), as chars or rows "
+    "if that is the unit, else lines. One selector at most."
 )
 
 _SPAN_SELECTORS = ("lines", "chars", "rows")
@@ -65,9 +65,10 @@ _TOOL_NAME_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")  # what both providers accept
 
 
 def _span_schema(description: str) -> dict[str, Any]:
-    # no minItems/maxItems/minimum: each costs tokens on every request, and the runner
-    # answers a wrong span with a message the model can act on
-    return {"type": "array", "items": {"type": "integer"}, "description": description}
+    # a string: the mark's range text is copied as written, one range or a summary mark's many,
+    # and read by the grammar's one reader (parse_ranges). No pattern: it costs tokens on every
+    # request, and the runner answers a wrong range with a message the model can act on.
+    return {"type": "string", "description": description}
 
 
 def retrieval_parameters() -> dict[str, Any]:
@@ -78,9 +79,9 @@ def retrieval_parameters() -> dict[str, Any]:
         "type": "object",
         "properties": {
             "handle": {"type": "string", "pattern": handle_pattern, "description": "from the marker"},
-            "lines": _span_schema("[first, last], 1-based"),
-            "chars": _span_schema("[first, last] characters"),
-            "rows": _span_schema("[first, last] rows of a table or JSON array"),
+            "lines": _span_schema("A-B, 1-based; several: 1-6,8-19"),
+            "chars": _span_schema("A-B characters"),
+            "rows": _span_schema("A-B rows of a table or JSON array"),
             "query": {"type": "string", "description": "words to find"},
             "symbol": {"type": "string", "description": "code: function or class name"},
             "files": {"type": "string", "description": "diff: a file's path"},
@@ -224,7 +225,7 @@ def _answer(arguments: object, headroom: Headroom, max_tokens: int | None, allow
         ((key, value),) = selector.items()
         original = headroom.retrieve(handle)
         return ToolResult(
-            f"Nothing in {handle} matches {key}={_show(value)} (the original has "
+            f"Nothing in {handle} matches {key}={_show_selector(key, value)} (the original has "
             f"{len(split_lines(original))} lines, {len(original)} characters). "
             "Try another selector, or call with the handle alone for the whole original.",
             False,
@@ -275,7 +276,7 @@ def _read_arguments(arguments: object) -> tuple[str, dict[str, Any]]:
     }
 
 
-_EXAMPLE = '{"handle": "hr1:482913057162345", "lines": [41, 160]}'
+_EXAMPLE = '{"handle": "hr1:482913057162345", "lines": "41-160"}'
 
 
 def _read_handle(value: object) -> str:
@@ -293,15 +294,36 @@ def _read_handle(value: object) -> str:
     return value.strip()
 
 
-def _span(key: str, value: object) -> tuple[int, int]:
-    """``[a, b]``, or the ``"a-b"`` a model may copy from the marker, as ``(a, b)``."""
-    if isinstance(value, str) and (found := re.fullmatch(r"\s*(\d+)\s*-\s*(\d+)\s*", value)):
-        value = [int(found[1]), int(found[2])]
-    try:
-        return check_span(tuple(value) if isinstance(value, list) else value, key)
-    except InvalidInput:
-        pass
-    raise _BadCall(f"{key} takes [first, last], 1-based and inclusive, e.g. [41, 160]; got {_show(value)}.")
+def _span(key: str, value: object) -> tuple[int, int] | tuple[tuple[int, int], ...]:
+    """The range or ranges of a call, in the form ``Headroom.retrieve`` takes.
+
+    The mark's range text as written (``"41-160"``, or a summary mark's ``"1-6,8-19"``,
+    read by ``parse_ranges``, the grammar's one reader), ``[first, last]``, or a list of
+    ranges (``[[1, 6], [8, 19]]`` or ``["1-6", "8-19"]``). Several ranges give each
+    part joined in order, as ``retrieve`` does, so one call redeems a summary mark.
+    """
+    spans = _spans(key, value)
+    return spans[0] if len(spans) == 1 else spans
+
+
+def _spans(key: str, value: object) -> tuple[tuple[int, int], ...]:
+    several = isinstance(value, list) and value and all(isinstance(item, (str, list)) for item in value)
+    out: list[tuple[int, int]] = []
+    for item in value if isinstance(value, list) and several else [value]:
+        if isinstance(item, str):
+            try:
+                out.extend(parse_ranges(item, key))
+            except InvalidInput as error:  # it names the part that is wrong
+                raise _BadCall(f"{error}.") from None
+            continue
+        try:
+            out.append(check_span(tuple(item) if isinstance(item, list) else item, key))
+        except InvalidInput:
+            raise _BadCall(
+                f'{key} takes the mark\'s range as written, "41-160", or several, "1-6,8-19" '
+                f"(1-based, inclusive); got {_show(value)}."
+            ) from None
+    return tuple(out)
 
 
 def _text(key: str, value: object) -> str | tuple[str, ...]:
@@ -310,6 +332,13 @@ def _text(key: str, value: object) -> str | tuple[str, ...]:
     if isinstance(value, str) and value.strip():
         return value.strip()
     raise _BadCall(f"{key} takes a non-empty string; got {_show(value)}.")
+
+
+def _show_selector(key: str, value: Any) -> str:
+    """A selector as the model would write it: ranges in the marks' grammar (``"90-91,95-96"``)."""
+    if key in _SPAN_SELECTORS:
+        return _show(write_ranges([value] if isinstance(value[0], int) else value))
+    return _show(value)
 
 
 def _show(value: object) -> str:

@@ -233,6 +233,15 @@ def test_messages_markers_redeem_exactly() -> None:
     assert answer == "".join(split_lines(LOG)[marker.span[0] - 1 : marker.span[1]])
 
 
+def test_retrieve_tool_takes_a_summary_marks_ranges_as_written() -> None:
+    """The schema it shares with headroom.tools takes "1-6,8-19": one call, the parts joined in order."""
+    hr = Headroom()
+    handle = hr.compress_text(LOG, 300).manifest.entries[0].handle
+    lines = split_lines(LOG)
+    answer = RetrieveTool(headroom=hr).invoke({"handle": handle, "lines": "1-6,8-19"})
+    assert answer == "".join(lines[0:6] + lines[7:19]) == hr.retrieve(handle, lines=((1, 6), (8, 19)))
+
+
 def test_a_call_in_both_content_and_tool_calls_is_counted_once() -> None:
     shaped = _to_openai(4, _history()[4])
     assert shaped.message["tool_calls"] == []

@@ -38,9 +38,10 @@ def _validator() -> Any:
     "arguments",
     [
         {"handle": "hr1:482913057162345"},
-        {"handle": "hr1:482913057162345", "lines": [41, 160]},
-        {"handle": "hr1:000000000000001", "chars": [1, 200]},
-        {"handle": "hr1:482913057162345", "rows": [5, 16]},
+        {"handle": "hr1:482913057162345", "lines": "41-160"},
+        {"handle": "hr1:482913057162345", "lines": "1-6,8-19"},
+        {"handle": "hr1:000000000000001", "chars": "1-200"},
+        {"handle": "hr1:482913057162345", "rows": "5-16"},
         {"handle": "hr1:482913057162345", "query": "ConnectionError timeout"},
         {"handle": "hr1:482913057162345", "symbol": "ArgumentParser.parse_args"},
         {"handle": "hr1:482913057162345", "files": "src/app.py"},
@@ -61,7 +62,7 @@ def test_schema_accepts_the_calls_a_model_makes(arguments: dict[str, Any]) -> No
         {"handle": "482913057162345"},
         {"handle": "[hr1:482913057162345 omitted 3 lines 1-3]"},
         {"handle": "hr1:482913057162345", "page": 2},
-        {"handle": "hr1:482913057162345", "lines": "41-160"},
+        {"handle": "hr1:482913057162345", "lines": 41},
         {"handle": "hr1:482913057162345", "lines": [41, "x"]},
         {"handle": 482913057162345},
     ],
@@ -239,8 +240,14 @@ def test_forms_a_model_may_send_instead() -> None:
         ({"handle": "hr9:123456789012345"}, "version 9"),
         ({"handle": "hr1:123456789012345"}, "is not stored"),
         ({"handle": "HANDLE", "page": 2}, "unknown argument page"),
-        ({"handle": "HANDLE", "lines": [9, 5]}, "lines takes [first, last]"),
-        ({"handle": "HANDLE", "rows": "all"}, "rows takes [first, last]"),
+        ({"handle": "HANDLE", "lines": [9, 5]}, "lines takes the mark's range as written"),
+        ({"handle": "HANDLE", "lines": []}, "lines takes the mark's range as written"),
+        ({"handle": "HANDLE", "lines": [[1, 2], [3]]}, "lines takes the mark's range as written"),
+        ({"handle": "HANDLE", "rows": "all"}, "rows='all': 'all' is not a range; write first-last"),
+        ({"handle": "HANDLE", "lines": "1-6,x"}, "'x' is not a range"),
+        ({"handle": "HANDLE", "lines": "1-6,"}, "'' is not a range"),
+        ({"handle": "HANDLE", "lines": ["1-6", "9-5"]}, "9-5 runs backwards"),
+        ({"handle": "HANDLE", "lines": "0-3"}, "0-3 runs from 0"),
         ({"handle": "HANDLE", "query": ""}, "query takes a non-empty string"),
         ({"handle": "HANDLE", "lines": [1, 2], "query": "x"}, "one selector at a time"),
         ({"handle": "HANDLE", "symbol": "main"}, "no 'symbol' selector"),
@@ -272,6 +279,9 @@ def test_nothing_found_is_an_answer_not_an_error() -> None:
     answer = retrieval_tool_result({"handle": handle, "lines": [90_000, 90_001]}, hr)
     assert not answer.is_error
     assert f"{len(split_lines(LOG))} lines" in answer.text and "handle alone" in answer.text
+    # ranges shown as the model wrote them, in the marks' grammar
+    several = retrieval_tool_result({"handle": handle, "lines": "90000-90001,90005-90006"}, hr)
+    assert not several.is_error and 'lines="90000-90001,90005-90006"' in several.text
 
 
 def test_max_tokens_caps_the_answer_and_keeps_it_redeemable() -> None:

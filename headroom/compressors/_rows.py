@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from headroom.markers import write_ranges
 from headroom.relevance import BM25, MEASURES, STOP_WORDS, as_number, as_ordered, superlative, terms, with_forms
 
 __all__ = ["Choice", "Leaves", "Ranking", "Summarizer", "choose", "leaves_of", "priority", "ranges", "row_text"]
@@ -452,5 +453,5 @@ def _runs(n: int, keep: dict[int, float]) -> list[tuple[int, int]]:
 
 
 def ranges(runs: list[tuple[int, int]]) -> str:
-    """``1-16,18-25``: the 1-based inclusive ranges of ``runs``."""
-    return ",".join(f"{start + 1}-{end}" for start, end in runs)
+    """``1-16,18-25``: the 1-based inclusive ranges of ``runs`` (0-based, end exclusive), in the markers' grammar."""
+    return write_ranges((start + 1, end) for start, end in runs)

@@ -43,6 +43,7 @@ from functools import partial
 from headroom.compressors.code._document import Document
 from headroom.compressors.code._order import named
 from headroom.compressors.code._outline import Symbol
+from headroom.markers import write_ranges
 from headroom.plugins import Compressed, PieceContext
 from headroom.relevance import BM25, terms, without_call_names
 
@@ -282,24 +283,23 @@ class _Mark:
         self._known: dict[str, int] = {}
 
     def cost(self, kept: set[int]) -> int:
-        omitted, ranges = _gaps(kept, self._total)
+        omitted, detail = _gaps(kept, self._total)
         if not omitted:
             return 0
-        detail = ",".join(ranges)
         if detail not in self._known:
             self._known[detail] = self._ctx.counter.count(self._ctx.marker(omitted, "lines", detail) + "\n")
         return self._known[detail]
 
 
-def _gaps(kept: set[int], total: int) -> tuple[int, list[str]]:
-    """How many lines the mark stands for, and its ranges (1-based, inclusive)."""
-    ranges: list[str] = []
+def _gaps(kept: set[int], total: int) -> tuple[int, str]:
+    """How many lines the mark stands for, and its ranges (1-based, inclusive, in the markers' grammar)."""
+    stretches: list[tuple[int, int]] = []
     next_line = 0
     for line in [*sorted(kept), total]:
         if line > next_line:
-            ranges.append(f"{next_line + 1}-{line}")
+            stretches.append((next_line + 1, line))
         next_line = line + 1
-    return total - len(kept), ranges
+    return total - len(kept), write_ranges(stretches)
 
 
 def _render(doc: Document, kept: set[int], marker: Callable[[int, str, str | None], str]) -> tuple[str, int]:
@@ -310,7 +310,7 @@ def _render(doc: Document, kept: set[int], marker: Callable[[int, str, str | Non
         if line in kept:
             out.append(text if text.endswith("\n") else text + "\n")
         elif not placed and omitted:
-            out.append(marker(omitted, "lines", ",".join(ranges)) + "\n")
+            out.append(marker(omitted, "lines", ranges) + "\n")
             placed = True
     joined = "".join(out)
     if not doc.lines or not doc.lines[-1].endswith("\n"):
