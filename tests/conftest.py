@@ -1,14 +1,26 @@
-"""Shared fixtures: the network is unreachable for every test, and the shared default resets."""
+"""Shared fixtures: the network is unreachable for every test, and the shared default resets.
+
+Under ``CI`` hypothesis draws the same examples on every run (``derandomize``): a submission lands
+or not on its own code, not on which examples a run happened to draw. A run elsewhere draws new
+ones each time, so it keeps looking for the next counterexample; one it finds is replayed from
+the local database and written into a test on real output.
+"""
 
 from __future__ import annotations
 
+import os
 import socket
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 import headroom
+
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 @pytest.fixture(autouse=True)
