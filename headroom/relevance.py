@@ -17,8 +17,12 @@ A span the query quotes in backticks or double quotes (`` `x` ``,
 whole, even when it is a single letter or a stop word that the terms leave
 out, and a document holding it scores twice that literal's IDF more. The same
 holds, unquoted, for what can only be meant literally: a command-line option
-(``-o``, ``--only-matching``) and a format code (``%d``, ``%-5s``), and a stop word written
-capitalised mid-sentence (``when did unix_getpass start using Give?``), matched case and all.
+(``-o``, ``--only-matching``) and a format code (``%d``, ``%-5s``), and a word written
+capitalised mid-sentence (``deals with Lib?``, ``start using Give?``), matched case and all: a
+capital no sentence start explains is the word as the source writes it (``"Lib"`` among lines
+saying ``lib``; a comment's ``Give up``, a stop word the terms leave out). Only a capital with
+lower case after it (not ``I``, ``A`` or a shouted ``NOT``), not after a sentence's end, a colon
+or a line break, and not the head of a path or a dotted name (``Lib/io.py``).
 
 Word forms are a suffix rule, not a stemmer (``word_forms``: "fails" finds
 "failed", "handler" "handlers"); ``with_forms`` appends them to a query for a
@@ -82,8 +86,9 @@ _QUOTED = re.compile(r"`([^`\n]+)`|\"([^\"\n]+)\"")
 # what can only be meant literally: an option (-o, --only-matching) or a format code (%d, %-5s, %H)
 _LITERAL = re.compile(r"(?<![\w-])(--?[A-Za-z0-9][\w-]*|%[-+ #0-9.]*[A-Za-z])(?![\w-])")
 _LITERAL_WEIGHT = 2.0
-# a capitalised word mid-sentence: after a character that ends no sentence, on the same line
-_CAPITALISED = re.compile(r"(?<=[^\s.?!:;])[ \t]+([A-Z][a-z]+)(?![A-Za-z0-9_])")
+# a capitalised word mid-sentence: after a character that ends no sentence, on the same line, and
+# not the head of a path or a dotted name (``Lib/io.py``, ``Path.home``)
+_CAPITALISED = re.compile(r"(?<=[^\s.?!:;])[ \t]+([A-Z][a-z]+)(?![\w/]|[.:-]\w)")
 _ALIASES = re.compile(r",\s+|\s*\|\s*")  # between the options an entry lists (``-l, --long``)
 
 #: superlative words and their direction: +1 asks for the largest value, -1 for the smallest
@@ -286,18 +291,9 @@ def _quoted_patterns(query: str | None) -> list[re.Pattern[str]]:
     for literal in dict.fromkeys(_LITERAL.findall(unquoted)):
         # an option is case-sensitive (-v is not -V) and ends where the option ends
         patterns.append(re.compile(r"(?<![\w-])" + re.escape(literal) + r"(?![\w-])"))
-    for word in dict.fromkeys(_capitalised_stop_words(unquoted)):
+    for word in dict.fromkeys(_CAPITALISED.findall(unquoted)):
         patterns.append(re.compile(r"(?<![A-Za-z0-9_])" + re.escape(word) + r"(?![A-Za-z0-9_])"))
     return patterns
-
-
-def _capitalised_stop_words(text: str) -> list[str]:
-    """The stop words ``text`` writes capitalised mid-sentence (``when did unix_getpass start using
-    Give?``): a capital no sentence start explains is the word as the source writes it (a comment's
-    ``Give up and use normal IO``), so it is matched as written, case and all, like a quoted span.
-    Only a capital with lower case after it (``Give``, not ``I``, ``A`` or a shouted ``NOT``), and
-    not after a sentence's end, a colon or a line break."""
-    return [word for word in _CAPITALISED.findall(text) if word.lower() in STOP_WORDS]
 
 
 class BM25:
