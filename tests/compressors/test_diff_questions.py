@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from headroom import Headroom, MemoryStore, PieceContext, TokenCounter, make_handle
+from headroom.compressors.diff._forms import counterparts
 from headroom.compressors.diff.compressor import DiffCompressor
 from headroom.relevance import quoted_scores
 
@@ -124,3 +125,31 @@ def test_the_asked_for_line_reaches_the_model_at_the_budgets_floor() -> None:
     result = Headroom(store=MemoryStore(), model="gpt-4").compress(messages, 156)
     assert result.within_budget
     assert "'.js'     : 'text/javascript'," in result.messages[3]["content"]
+
+
+def test_a_block_of_unequal_sides_pairs_the_lines_that_share_words() -> None:
+    """In ``uuid.py``'s hunk one removed ``proc = subprocess.Popen((executable,) + args,`` stands
+    before six added lines, the sixth ``proc = subprocess.Popen(command,``: the n-th rule paired it
+    with the first added line, a comment."""
+    lines = (GOLDEN / "uuid_3.9_3.10.diff").read_text().splitlines(keepends=True)
+    first = 5  # the hunk's first body line
+    kinds = [line[:1] for line in lines[first : first + 12]]
+    pairs = counterparts(kinds, lines, first)
+    assert [(lines[first + r].strip(), lines[first + a].strip()) for r, a in pairs] == [
+        ("-        proc = subprocess.Popen((executable,) + args,", "+        proc = subprocess.Popen(command,")
+    ]
+
+
+@pytest.mark.parametrize("target", [50, 56, 60, 64])
+def test_the_removed_side_of_a_rewritten_call_is_kept_beside_its_new_side(target: int) -> None:
+    """Asked how ``_get_command_stdout`` deals with ``subprocess.Popen``, the diff kept the added
+    ``proc = subprocess.Popen(command,`` alone (47 tokens of 56): its counterpart by place was the
+    comment above it, so the removed ``Popen`` line, the one asked about, was no pair of it."""
+    text = _compress(
+        "uuid_3.9_3.10.diff",
+        "Did python3.10 change how _get_command_stdout deals with subprocess.Popen?",
+        "git diff --no-index python3.9/uuid.py python3.10/uuid.py",
+        target,
+    )
+    assert "-        proc = subprocess.Popen((executable,) + args,\n" in text, target
+    assert "+        proc = subprocess.Popen(command,\n" in text, target
