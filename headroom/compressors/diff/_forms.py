@@ -290,6 +290,8 @@ def scoped(
                     out[number] += own  # the definition the question names, holding another of its words
             if definition:
                 stack.append((indent, number, own))
+        if not any(out[hunk.start + 1 : hunk.end]):
+            continue  # no line to lift: the pairs are not read (a diff without a question reads none)
         kinds = [lines[number][:1] for number in range(hunk.start + 1, hunk.end)]
         for removed, added in counterparts(kinds, lines, hunk.start + 1):
             old, new = hunk.start + 1 + removed, hunk.start + 1 + added
