@@ -47,7 +47,7 @@ def test_a_word_written_capitalised_mid_sentence_is_matched_as_written() -> None
     assert quoted_scores("did I give up", lines) == {}
     assert quoted_scores("in the history of Lib/getpass.py, what changed", lines) == {}
     # a run of capitalised words is a title or a name, not a word as the source writes it
-    assert quoted_scores("what does the The Closure API page say about Lib", lines) == {}
+    assert quoted_scores("what does the The Closure API page say about give", lines) == {}
     # a capitalised term that no line writes otherwise tells no line apart: its term counts it
     assert quoted_scores("when did Selecting happen", ["Selecting x", "Selecting y", "z"]) == {}
 
