@@ -22,7 +22,9 @@ capitalised mid-sentence (``deals with Lib?``, ``start using Give?``), matched c
 capital no sentence start explains is the word as the source writes it (``"Lib"`` among lines
 saying ``lib``; a comment's ``Give up``, a stop word the terms leave out). Only a capital with
 lower case after it (not ``I``, ``A`` or a shouted ``NOT``), not after a sentence's end, a colon
-or a line break, and not the head of a path or a dotted name (``Lib/io.py``).
+or a line break, not the head of a path or a dotted name (``Lib/io.py``), and alone (a run of
+capitalised words is a title or a name: ``the The Closure API page``). A word that is a term too
+scores so only where some document writes it in another case: elsewhere its term counts it.
 
 Word forms are a suffix rule, not a stemmer (``word_forms``: "fails" finds
 "failed", "handler" "handlers"); ``with_forms`` appends them to a query for a
