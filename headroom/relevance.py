@@ -17,7 +17,14 @@ A span the query quotes in backticks or double quotes (`` `x` ``,
 whole, even when it is a single letter or a stop word that the terms leave
 out, and a document holding it scores twice that literal's IDF more. The same
 holds, unquoted, for what can only be meant literally: a command-line option
-(``-o``, ``--only-matching``) and a format code (``%d``, ``%-5s``).
+(``-o``, ``--only-matching``) and a format code (``%d``, ``%-5s``), and a word written
+capitalised mid-sentence (``deals with Lib?``, ``start using Give?``), matched case and all: a
+capital no sentence start explains is the word as the source writes it (``"Lib"`` among lines
+saying ``lib``; a comment's ``Give up``, a stop word the terms leave out). Only a capital with
+lower case after it (not ``I``, ``A`` or a shouted ``NOT``), not after a sentence's end, a colon
+or a line break, not the head of a path or a dotted name (``Lib/io.py``), and alone (a run of
+capitalised words is a title or a name: ``the The Closure API page``). A word that is a term too
+scores so only where some document writes it in another case: elsewhere its term counts it.
 
 Word forms are a suffix rule, not a stemmer (``word_forms``: "fails" finds
 "failed", "handler" "handlers"); ``with_forms`` appends them to a query for a
@@ -81,6 +88,9 @@ _QUOTED = re.compile(r"`([^`\n]+)`|\"([^\"\n]+)\"")
 # what can only be meant literally: an option (-o, --only-matching) or a format code (%d, %-5s, %H)
 _LITERAL = re.compile(r"(?<![\w-])(--?[A-Za-z0-9][\w-]*|%[-+ #0-9.]*[A-Za-z])(?![\w-])")
 _LITERAL_WEIGHT = 2.0
+_CAPITALISED = re.compile(r"[A-Z][a-z]+")  # a word written with its capital (``Give``, ``Lib``)
+_OPENING = "\"'`([{<"
+_CLOSING = "?!.,;:)]}>\"'`"
 _ALIASES = re.compile(r",\s+|\s*\|\s*")  # between the options an entry lists (``-l, --long``)
 
 #: superlative words and their direction: +1 asks for the largest value, -1 for the smallest
@@ -232,10 +242,13 @@ def as_ordered(values: Sequence[Any], share: float = 0.8) -> list[tuple[float, .
 def quoted_scores(query: str | None, documents: Sequence[str]) -> dict[int, float]:
     """Per document index, the bonus for the quoted spans of ``query`` it holds (sparse)."""
     out: dict[int, float] = {}
+    cased = _cased(query)
     for pattern in _quoted_patterns(query):
         hits = [index for index, doc in enumerate(documents) if pattern.search(doc)]
         if not hits:
             continue
+        if pattern.pattern in cased and len(hits) == sum(1 for doc in documents if cased[pattern.pattern].search(doc)):
+            continue  # a word written capitalised that no document writes otherwise: its term counts it already
         idf = math.log(1 + (len(documents) - len(hits) + 0.5) / (len(hits) + 0.5))
         for index in hits:
             out[index] = out.get(index, 0.0) + _LITERAL_WEIGHT * idf
@@ -294,7 +307,41 @@ def _quoted_patterns(query: str | None) -> list[re.Pattern[str]]:
     for literal in dict.fromkeys(_LITERAL.findall(unquoted)):
         # an option is case-sensitive (-v is not -V) and ends where the option ends
         patterns.append(re.compile(r"(?<![\w-])" + re.escape(literal) + r"(?![\w-])"))
+    for word in dict.fromkeys(_capitalised(unquoted)):
+        patterns.append(re.compile(_as_written(word)))
     return patterns
+
+
+def _as_written(word: str) -> str:
+    return r"(?<![A-Za-z0-9_])" + re.escape(word) + r"(?![A-Za-z0-9_])"
+
+
+@lru_cache(maxsize=64)
+def _cased(query: str | None) -> dict[str, re.Pattern[str]]:
+    """The patterns of the words ``query`` writes capitalised (``_capitalised``) that are terms too,
+    each with its pattern in any case: such a word tells documents apart only where some document
+    writes it otherwise (``"Lib"`` among lines saying ``lib``); a stop word (``Give``) always does,
+    since its term is dropped."""
+    words = _capitalised(_QUOTED.sub(" ", query or ""))
+    return {_as_written(w): re.compile(_as_written(w), re.I) for w in words if w.lower() not in STOP_WORDS}
+
+
+def _capitalised(text: str) -> list[str]:
+    """The words ``text`` writes capitalised mid-sentence and alone (``start using Give?``, ``deals
+    with Lib?``): after a word on the same line that ends no sentence, not the head of a path or a
+    dotted name (``Lib/io.py``, ``Path.home``), and with no capitalised word beside it, since a run
+    of them is a title or a name (``the The Closure API page``, ``Debian Python Policy``)."""
+    found = []
+    for line in text.split("\n"):
+        words = line.split()
+        for at in range(1, len(words)):
+            word = words[at].lstrip(_OPENING).rstrip(_CLOSING)
+            if not _CAPITALISED.fullmatch(word) or words[at - 1].endswith((".", "?", "!", ":", ";")):
+                continue
+            beside = [words[at - 1], *words[at + 1 : at + 2]]
+            if not any(other.lstrip(_OPENING)[:1].isupper() for other in beside):
+                found.append(word)
+    return found
 
 
 class BM25:

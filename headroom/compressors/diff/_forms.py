@@ -44,6 +44,9 @@ _ASKS_DEFINITION = re.compile(
 # line, two entries of a table that share the asked-for words), and a room of 60 tokens that kept
 # one of them kept the other half the time
 _TIES = 3
+# a block of unequal sides is aligned by words up to this many (removed x added) line pairs
+_ALIGNED = 400
+_WORD = re.compile(r"\w+")
 
 # a word as written: an identifier, or a dotted or path-like compound (``self.data``, ``Lib/fnmatch.py``)
 _WRITTEN = re.compile(r"[A-Za-z0-9_]+(?:(?:\.|::|/)[A-Za-z0-9_]+)*")
@@ -115,7 +118,11 @@ def focus(
         wanted[j] = scores[body[j]] >= best * share
     if not pair:  # the smallest form: the best line, and the lines that tie with it (up to _TIES)
         # the old side of a change tied with its own new side is the same answer, older
-        older = {removed for removed, added in counterparts(kinds) if scores[body[added]] >= scores[body[removed]]}
+        older = {
+            removed
+            for removed, added in counterparts(kinds, lines, body.start)
+            if scores[body[added]] >= scores[body[removed]]
+        }
         tops = sorted((j for j in changed if j not in older), key=lambda j: (-scores[body[j]], kinds[j] != "+", j))
         tied = {j for j in tops[:_TIES] if scores[body[j]] >= best}
         wanted = [j in tied for j in range(len(kinds))]
@@ -124,7 +131,7 @@ def focus(
             ranked = sorted((j for j in changed if scores[body[j]] > 0), key=lambda j: (-scores[body[j]], j))
             for j in ranked[:top]:
                 wanted[j] = True
-        _pair(kinds, wanted)
+        _pair(kinds, wanted, lines, body.start)
     keep = _around(kinds, wanted, context)
     if applies and kinds.count("+") + kinds.count("-") + kinds.count("\\") < len(kinds):  # has context
         _reach_context(kinds, keep)
@@ -147,24 +154,59 @@ def plain(form: Form) -> Form:
     return tuple((first, end, "") for first, end, _ in form)
 
 
-def _pair(kinds: list[str], wanted: list[bool]) -> None:
-    """Add to each wanted changed line its counterpart: in a block of removed lines followed by
-    added ones, the n-th removed line and the n-th added line are one line before and after the
-    change, and a reader needs both sides to see what changed."""
-    for removed, added in counterparts(kinds):
+def _pair(kinds: list[str], wanted: list[bool], lines: Sequence[str], first: int) -> None:
+    """Add to each wanted changed line its counterpart (``counterparts``): the same line before
+    and after the change, and a reader needs both sides to see what changed."""
+    for removed, added in counterparts(kinds, lines, first):
         if wanted[removed] or wanted[added]:
             wanted[removed] = wanted[added] = True
 
 
-def counterparts(kinds: Sequence[str]) -> list[tuple[int, int]]:
-    """``(removed, added)`` for each change of one line: in a block of changed lines, the n-th
-    removed line and the n-th added line."""
+def counterparts(kinds: Sequence[str], lines: Sequence[str], first: int) -> list[tuple[int, int]]:
+    """``(removed, added)`` for each change of one line, indexes into ``kinds`` (whose line ``j`` is
+    ``lines[first + j]``): in a block of changed lines with as many removed lines as added ones,
+    the n-th removed line and the n-th added line; in a block of unequal sides, the pairs in order
+    that share most words (``_aligned``). ``-    with open(file) as fp:`` followed by ``+    try:``
+    and ``+        with open(file, encoding="utf-8") as fp:`` had paired the ``with`` line with
+    ``try:``, so the smallest form kept the old side and the bare one its ``try:``."""
     out: list[tuple[int, int]] = []
-    for first, end in runs([kind in ("+", "-") for kind in kinds]):
-        removed = [j for j in range(first, end) if kinds[j] == "-"]
-        added = [j for j in range(first, end) if kinds[j] == "+"]
-        out += zip(removed, added)
+    for start, end in runs([kind in ("+", "-") for kind in kinds]):
+        removed = [j for j in range(start, end) if kinds[j] == "-"]
+        added = [j for j in range(start, end) if kinds[j] == "+"]
+        if len(removed) == len(added) or not removed or not added or len(removed) * len(added) > _ALIGNED:
+            out += zip(removed, added)
+        else:
+            out += _aligned(removed, added, lines, first)
     return out
+
+
+def _aligned(removed: list[int], added: list[int], lines: Sequence[str], first: int) -> list[tuple[int, int]]:
+    """The pairs in order (each line in one pair at most) whose words' overlap (Jaccard) sums
+    highest, as many pairs as can be on a tie; with no words shared, the n-th with the n-th."""
+    old = [set(_WORD.findall(lines[first + j][1:])) for j in removed]
+    new = [set(_WORD.findall(lines[first + j][1:])) for j in added]
+
+    def similar(a: set[str], b: set[str]) -> float:
+        return len(a & b) / len(a | b) if a and b else 0.0
+
+    rows, cols = len(removed), len(added)
+    # best[i][k]: the pairs' total among removed[i:] and added[k:], one pair worth its overlap and a
+    # little more, so that without overlap as many lines as can be are paired, the earliest first
+    best = [[0.0] * (cols + 1) for _ in range(rows + 1)]
+    for i in range(rows - 1, -1, -1):
+        for k in range(cols - 1, -1, -1):
+            best[i][k] = max(best[i + 1][k + 1] + similar(old[i], new[k]) + 1e-6, best[i][k + 1], best[i + 1][k])
+    pairs: list[tuple[int, int]] = []
+    i = k = 0
+    while i < rows and k < cols:
+        if best[i][k] == best[i + 1][k + 1] + similar(old[i], new[k]) + 1e-6:
+            pairs.append((removed[i], added[k]))
+            i, k = i + 1, k + 1
+        elif best[i][k] == best[i][k + 1]:
+            k += 1
+        else:
+            i += 1
+    return pairs
 
 
 def scoped(
@@ -248,8 +290,10 @@ def scoped(
                     out[number] += own  # the definition the question names, holding another of its words
             if definition:
                 stack.append((indent, number, own))
+        if not any(out[hunk.start + 1 : hunk.end]):
+            continue  # no line to lift: the pairs are not read (a diff without a question reads none)
         kinds = [lines[number][:1] for number in range(hunk.start + 1, hunk.end)]
-        for removed, added in counterparts(kinds):
+        for removed, added in counterparts(kinds, lines, hunk.start + 1):
             old, new = hunk.start + 1 + removed, hunk.start + 1 + added
             if out[old] > out[new] > 0 and matched(old) <= matched(new):
                 out[new] = out[old]

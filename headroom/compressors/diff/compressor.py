@@ -130,23 +130,24 @@ class DiffCompressor(Compressor):
                     return fitted[0]
         if not found:
             return by_commit(profile, target, ctx)
+        if any(key[0] and -key[-1] >= 2 for key, _ in found):
+            # every headless level that kept the best hunk once more with its hunks' @@ lines given to
+            # the marks before them, judged by the same key: the room an @@ line costs (8 to 19 tokens)
+            # buys a line (a 60-token room held one ``import warnings`` of two, each under its @@
+            # line), and between as many matching lines the fuller wins (a 64-token diff of
+            # mimetypes.py kept the same two lines in 47 tokens plain and 57 under its @@ line; under
+            # 0.85 of the room the core sent the generic cut instead, which lost the new line). Every
+            # level, not only the chosen one: the plain form of brief marks (level 4) kept the removed
+            # side of ``subprocess.Popen`` beside the added one where level 2 kept one of them
+            for key, _ in list(found):
+                level = -key[-1]
+                if level < 2 or not key[0]:
+                    continue
+                fitted = fit(profile, target, ctx, level, plain=True)
+                if fitted is not None and fitted[1] == 0:
+                    plain, _, (strong, lines), cost = fitted
+                    found.append(((True, key[1], strong, lines, False, cost, -level), plain))
         key, result = max(found, key=lambda f: f[0])
-        if -key[-1] >= 2:
-            # the chosen headless level again with its hunks' @@ lines given to the marks before
-            # them, taken unless that keeps fewer hunks the question matches strongly: the room an
-            # @@ line costs (8 to 19 tokens) buys a line (a 60-token room held one ``import
-            # warnings`` of two, each under its @@ line; another the removed side of a change alone)
-            fitted = fit(profile, target, ctx, -key[-1], plain=True)
-            if (
-                fitted is not None
-                and fitted[1] == 0
-                and fitted[2][0] >= key[2]
-                # not when it keeps no more of the matching lines and falls short where the level
-                # did not: the @@ lines it saved bought nothing (a 1,000-token git log of csv.py
-                # kept the same 32 lines in 819 tokens)
-                and (fitted[2][1] > key[3] or SHORT not in fitted[0].fallbacks or SHORT in result.fallbacks)
-            ):
-                return fitted[0]
         return result
 
     def _profile(self, text: str, ctx: PieceContext) -> Profile:
