@@ -25,6 +25,8 @@ lower case after it (not ``I``, ``A`` or a shouted ``NOT``), not after a sentenc
 or a line break, not the head of a path or a dotted name (``Lib/io.py``), and alone (a run of
 capitalised words is a title or a name: ``the The Closure API page``). A word that is a term too
 scores so only where some document writes it in another case: elsewhere its term counts it.
+A stop word written in capitals (``ARE``, ``AND``: ISO codes of the Emirates and Andorra) is a
+code or a name, matched as written too.
 
 Word forms are a suffix rule, not a stemmer (``word_forms``: "fails" finds
 "failed", "handler" "handlers"); ``with_forms`` appends them to a query for a
@@ -89,6 +91,7 @@ _QUOTED = re.compile(r"`([^`\n]+)`|\"([^\"\n]+)\"")
 _LITERAL = re.compile(r"(?<![\w-])(--?[A-Za-z0-9][\w-]*|%[-+ #0-9.]*[A-Za-z])(?![\w-])")
 _LITERAL_WEIGHT = 2.0
 _CAPITALISED = re.compile(r"[A-Z][a-z]+")  # a word written with its capital (``Give``, ``Lib``)
+_ALL_CAPS = re.compile(r"(?<![\w-])[A-Z]{2,}(?![\w-])")  # a word in capitals (``ARE``, ``AND``)
 _OPENING = "\"'`([{<"
 _CLOSING = "?!.,;:)]}>\"'`"
 _ALIASES = re.compile(r",\s+|\s*\|\s*")  # between the options an entry lists (``-l, --long``)
@@ -307,9 +310,17 @@ def _quoted_patterns(query: str | None) -> list[re.Pattern[str]]:
     for literal in dict.fromkeys(_LITERAL.findall(unquoted)):
         # an option is case-sensitive (-v is not -V) and ends where the option ends
         patterns.append(re.compile(r"(?<![\w-])" + re.escape(literal) + r"(?![\w-])"))
-    for word in dict.fromkeys(_capitalised(unquoted)):
+    for word in dict.fromkeys(_capitalised(unquoted) + _coded(unquoted)):
         patterns.append(re.compile(_as_written(word)))
     return patterns
+
+
+def _coded(text: str) -> list[str]:
+    """The stop words ``text`` writes in capitals (``Look up ARE``, ``the AND gate``): a code or a
+    name (ISO 3166's ``ARE``, Andorra's ``AND``), matched as written. Their terms are dropped, so a
+    question naming a row by such a code found nothing to rank by; a shouted ``NOT`` matches only
+    where a document shouts it too."""
+    return [word for word in _ALL_CAPS.findall(text) if word.lower() in STOP_WORDS]
 
 
 def _as_written(word: str) -> str:
