@@ -243,7 +243,10 @@ def _scores(doc: Document, query: str | None, unit_terms: list[list[str]]) -> li
         before, before_unit = items[k - 1] if k else (-1, 0)
         lead_in = raw[k - 1] if k and (before_unit < 0 or before == number) else 0.0
         scores[unit] = (raw[k] + 0.5 * lead_in) / top
-        if defines(query, texts[k]):  # the entry of an option list that defines the option asked about
+        # the entry of an option list that defines the option asked about, read from its line's start:
+        # the forms it lists on lines of their own stand at that column (``relevance.defines``)
+        start = doc.units[unit].start
+        if defines(query, doc.text[doc.line_starts[doc.line_of(start)] : doc.units[unit].end]):
             scores[unit] += 1.0
             entries.append(unit)
     for rest in dict.fromkeys(rest for unit in entries for rest in _entry_rest(doc, unit)):
