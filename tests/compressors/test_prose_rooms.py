@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from headroom import PieceContext, TokenCounter, make_handle
-from headroom.compressors.prose._profile import build_profile
 from headroom.compressors.prose.compressor import ProseCompressor
 from headroom.relevance import defines
 
@@ -41,3 +40,20 @@ def test_an_entry_listing_its_forms_on_lines_of_their_own_defines_each_of_them()
     note = "           Note this option is only effective if the -C or --demangle option\n"
     for target in (330, 430):
         assert note in kept(original, ctx, target), target
+
+
+def test_a_line_kept_from_the_middle_of_a_man_section_costs_two_markers_not_four() -> None:
+    # openssl's pages list the commands' pages in SEE ALSO; a question naming two of them is answered
+    # by one line in the middle of that block. Kept alone it cost four markers (the blocks before,
+    # the lines before, the lines after, the blocks after): with the page's title, 68 tokens of
+    # planning, so a 64-token room kept the NAME line instead. The dropped lines at a block's edge
+    # and the dropped blocks next to them are one ``lines`` marker
+    original = (GOLDEN / "man_openssl_cmds.txt").read_text()
+    ctx = man_context(original, "In man srp, how are openssl-speed and openssl-spkac related?", "1 srp")
+    line = "       openssl-speed(1), openssl-spkac(1), openssl-srp(1),\n"
+    for target in (60, 64):
+        out = kept(original, ctx, target)
+        assert line in out, target
+        assert out.count("[") <= 5, out  # the page's head, NAME's text, and the lines around the answer
+    out = kept(original, ctx, 64)
+    assert "       […12 lines 27-38]\n" + line + "       […22 lines 40-61]\n" in out
