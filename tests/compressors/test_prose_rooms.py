@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from headroom import PieceContext, TokenCounter, make_handle
+from headroom.compressors.prose._profile import build_profile
 from headroom.compressors.prose.compressor import ProseCompressor
 from headroom.relevance import defines
 
@@ -57,3 +58,20 @@ def test_a_line_kept_from_the_middle_of_a_man_section_costs_two_markers_not_four
         assert out.count("[") <= 5, out  # the page's head, NAME's text, and the lines around the answer
     out = kept(original, ctx, 64)
     assert "       […12 lines 27-38]\n" + line + "       […22 lines 40-61]\n" in out
+
+
+def best_line(original: str, ctx: PieceContext) -> str:
+    profile = build_profile(original, ctx)
+    unit = profile.doc.units[profile.order[0]]
+    return original[unit.start : unit.end].strip()
+
+
+def test_of_two_lines_holding_the_questions_words_the_one_holding_them_side_by_side_leads() -> None:
+    # "how are s_time and sess_id related?" on openssl's page: SEE ALSO's "openssl-s_time(1),
+    # openssl-sess_id(1), ..." and NAME's "s_server, s_time, sess_id, ..." hold both words; BM25 put the
+    # shorter first, and rooms of 120-130 tokens kept it and lost the line naming the two side by side
+    original = (GOLDEN / "man_openssl_cmds.txt").read_text()
+    ctx = man_context(original, "In man engine, how are s_time and sess_id related?", "1 engine")
+    line = "s_server, s_time, sess_id, smime, speed, spkac, srp, storeutl, ts,"
+    assert best_line(original, ctx) == line
+    assert line in kept(original, ctx, 120)
