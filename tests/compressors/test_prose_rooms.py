@@ -75,3 +75,14 @@ def test_of_two_lines_holding_the_questions_words_the_one_holding_them_side_by_s
     line = "s_server, s_time, sess_id, smime, speed, spkac, srp, storeutl, ts,"
     assert best_line(original, ctx) == line
     assert line in kept(original, ctx, 120)
+
+
+def test_a_man_line_that_goes_on_with_a_sentence_brings_the_line_it_began_on() -> None:
+    # "compose and file" are words of most lines of XCompose's page, and the best match was the short
+    # "file by using:", the end of a sentence begun on the line before; a 180-token room kept that line
+    # by its rank, and a 240-token room, whose outline of headings now fitted, lost it
+    original = (GOLDEN / "man_xcompose.txt").read_text()
+    ctx = man_context(original, "What does the XCompose man page say about compose and file?", "5 XCompose")
+    line = "       For example, you can include in your compose file the  default  Compose\n       file by using:\n"
+    for target in (130, 180, 240, 300):
+        assert line in kept(original, ctx, target), target

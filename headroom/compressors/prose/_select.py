@@ -216,11 +216,19 @@ def _padded(profile: Profile, chosen: Selection, items: list[tuple[int, int]]) -
 
 
 def _sentence_before(profile: Profile, index: int) -> int | None:
-    """The sentence before sentence ``index`` in its paragraph, or None (a first sentence, an item)."""
-    block = profile.doc.blocks[profile.doc.units[index].block]
-    if block.kind != "sentences" or index == block.units[0]:
+    """The sentence before sentence ``index`` in its paragraph, or None (a first sentence, an item);
+    in a man page, the line before a line that goes on with a sentence begun there (it opens in lower
+    case: XCompose's "file by using:" under "For example, you can include in your compose file the
+    default Compose", which a 240-token room lost while a 180-token one kept it, issue 12)."""
+    doc = profile.doc
+    block = doc.blocks[doc.units[index].block]
+    if index == (block.units[0] if block.units else index):
         return None
-    return index - 1
+    if block.kind == "sentences":
+        return index - 1
+    if doc.manual and block.kind == "lines" and doc.text[doc.units[index].start].islower():
+        return index - 1
+    return None
 
 
 def _line_after(profile: Profile, index: int) -> int | None:
