@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from headroom import PieceContext, TokenCounter, make_handle
 from headroom.compressors.prose._profile import build_profile
 from headroom.compressors.prose.compressor import ProseCompressor
@@ -86,3 +89,19 @@ def test_a_man_line_that_goes_on_with_a_sentence_brings_the_line_it_began_on() -
     line = "       For example, you can include in your compose file the  default  Compose\n       file by using:\n"
     for target in (130, 180, 240, 300):
         assert line in kept(original, ctx, target), target
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(["man_addr2line.txt", "man_openssl_cmds.txt", "man_xcompose.txt", "man_grep.txt"]),
+    st.integers(40, 700),
+    st.sampled_from(["How does it behave with -R?", "s_time and sess_id", "compose file", "-v --invert-match"]),
+)
+def test_a_man_page_at_any_room_is_accounted_with_joined_markers(name: str, target: int, query: str) -> None:
+    # the joined ``lines`` markers of a man page: at any room the output fits, every unit is kept or
+    # inside a marker's range, the counts add up, and what stands between markers is verbatim
+    original = (GOLDEN / name).read_text()
+    out = ProseCompressor().compress(original, target, man_context(original, query, "1 page"))
+    if out is not None:
+        assert COUNTER.count(out.text) <= target
+        check(original, out.text, dict(out.omitted))
