@@ -279,12 +279,21 @@ def defines(query: str | None, text: str) -> bool:
     """Whether ``text`` starts (after its indentation) with an option the query names, as an
     option list's entry does (``-s [+][-]seek``, ``--shadow, -s``): the place that defines it,
     where every other line that mentions it only uses it."""
-    head = text.lstrip()[:80]
+    head = text.lstrip()[:400]
     if not head.startswith("-") or not query:
         return False
     # every option the entry lists before what it does (``-l, --long``, ``-e PATTERNS, --regexp=PATTERNS``,
     # ``-A|--print-file-name``): a question may name any of them, not only the first
-    listed = list(takewhile(lambda part: part.startswith("-"), _ALIASES.split(head.split("\n", 1)[0])))
+    lines = head.split("\n", 8)
+    listed = list(takewhile(lambda part: part.startswith("-"), _ALIASES.split(lines[0][:80])))
+    # the forms listed on lines of their own at the first line's column (addr2line's ``-r`` / ``-R`` /
+    # ``--recurse-limit``, one per line over the description): a question naming ``-R`` names the entry;
+    # a line deeper than the first is its description, even when it starts with an option
+    column = len(text) - len(text.lstrip(" "))
+    for line in lines[1:8]:
+        if len(line) - len(line.lstrip(" ")) != column or not line.lstrip(" ").startswith("-"):
+            break
+        listed += takewhile(lambda part: part.startswith("-"), _ALIASES.split(line.strip()))
     for literal in dict.fromkeys(_LITERAL.findall(_QUOTED.sub(" ", query)) + _quoted_options(query)):
         for option in listed:
             if option.startswith(literal) and not re.match(r"[\w-]", option[len(literal) : len(literal) + 1]):

@@ -21,7 +21,7 @@ from typing import overload
 from headroom.compressors.prose._near import Rarest, Seen, rarest
 from headroom.compressors.prose._units import Document, segment
 from headroom.plugins import PieceContext, split_lines
-from headroom.relevance import BM25, defines, matches, terms, without_call_names
+from headroom.relevance import BM25, STOP_WORDS, defines, matches, terms, without_call_names
 
 __all__ = ["Layout", "Profile", "build_profile", "with_header"]
 
@@ -283,6 +283,7 @@ def _scores(doc: Document, query: str | None, unit_terms: list[list[str]]) -> li
             texts.append(doc.text[doc.units[unit].start : doc.units[unit].end])
     tokenized = lambda: [terms(text) if u < 0 else unit_terms[u] for text, (_, u) in zip(texts, items)]  # noqa: E731
     raw = BM25(texts, b=0.5, tokenized=tokenized).scores(query)
+    pairs = _pairs(query)
     top = max(raw, default=0.0) or 1.0
     scores = [0.0] * len(doc.units)
     entries: list[int] = []  # units that define an option the question names
@@ -292,12 +293,32 @@ def _scores(doc: Document, query: str | None, unit_terms: list[list[str]]) -> li
         before, before_unit = items[k - 1] if k else (-1, 0)
         lead_in = raw[k - 1] if k and (before_unit < 0 or before == number) else 0.0
         scores[unit] = (raw[k] + 0.5 * lead_in) / top
-        if defines(query, texts[k]):  # the entry of an option list that defines the option asked about
+        if pairs and raw[k]:  # the question's words side by side, in its order: the phrase it quotes
+            scores[unit] += _ADJACENT * len(pairs & _pairs(texts[k]))
+        # the entry of an option list that defines the option asked about, read from its line's start:
+        # the forms it lists on lines of their own stand at that column (``relevance.defines``)
+        start = doc.units[unit].start
+        if defines(query, doc.text[doc.line_starts[doc.line_of(start)] : doc.units[unit].end]):
             scores[unit] += 1.0
             entries.append(unit)
     for rest in dict.fromkeys(rest for unit in entries for rest in _entry_rest(doc, unit)):
         scores[rest] += _ENTRY_REST  # once each, however many entry heads it follows
     return scores
+
+
+_ADJACENT = 0.1  # per pair of the question's words that a unit holds side by side: a tie-break
+_WORD = re.compile(r"[A-Za-z0-9][\w.+-]*")
+
+
+def _pairs(text: str) -> set[tuple[str, str]]:
+    """The pairs of words side by side in ``text`` (lower case, stop words left out, trailing dots off).
+
+    Two lines holding the question's words equally ("s_time and sess_id") tie in BM25, and the shorter
+    won: openssl's ``openssl-s_time(1), openssl-sess_id(1),`` over the line naming the two commands side
+    by side, as the question does (``s_server, s_time, sess_id, smime``). A word joined to another by a
+    hyphen is one word here (``openssl-s_time``), as it is in a reader's eye."""
+    words = [w for w in (m.rstrip(".").lower() for m in _WORD.findall(text)) if len(w) > 1 and w not in STOP_WORDS]
+    return set(zip(words, words[1:]))
 
 
 _ENTRY_REST = 0.5  # what the rest of the entry defining an asked-for option adds: under its head's +1

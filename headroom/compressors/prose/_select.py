@@ -66,12 +66,33 @@ class Selection:
             block = units[unit].block
             if block not in self.opened:
                 opened.setdefault(block, []).append(k)
+        blocks, manual = profile.doc.blocks, profile.doc.manual
+
+        def apart(k: int) -> bool:
+            """Whether a run of dropped units ending or starting at item ``k`` is a marker of its own,
+            apart from the run of dropped text across the block's edge at ``k``: always, but in a man
+            page's block of lines when the item on the other side is a heading, a unit of a block none
+            of whose units is kept, or a line of another block of lines (``render`` joins them)."""
+            if not dropped(k):
+                return False
+            if not manual:
+                return True
+            head, unit = self.items[k]
+            if head >= 0:
+                return False
+            other = units[unit].block
+            return (other in self.opened or other in opened) and blocks[other].kind != "lines"
+
         for block, ks in opened.items():
             # the first units kept of a block: its dropped units before and after them become
             # sentence markers of their own, apart from the paragraphs marker of the dropped
-            # blocks around it (the rendering writes one marker per run of whole blocks)
+            # blocks around it (the rendering writes one marker per run of whole blocks); in a man
+            # page, a block of lines' dropped lines join the dropped text next to it (``apart``)
             first, last = self._bounds[block]
-            total += marker * ((ks[0] != first and dropped(first - 1)) + (ks[-1] != last and dropped(last + 1)))
+            if manual and blocks[block].kind == "lines":
+                total += marker * ((ks[0] != first and apart(first - 1)) + (ks[-1] != last and apart(last + 1)))
+            else:
+                total += marker * ((ks[0] != first and dropped(first - 1)) + (ks[-1] != last and dropped(last + 1)))
         return total
 
     def add(self, items: list[tuple[int, int]], room: int, cost: int | None = None) -> bool:
@@ -195,11 +216,19 @@ def _padded(profile: Profile, chosen: Selection, items: list[tuple[int, int]]) -
 
 
 def _sentence_before(profile: Profile, index: int) -> int | None:
-    """The sentence before sentence ``index`` in its paragraph, or None (a first sentence, an item)."""
-    block = profile.doc.blocks[profile.doc.units[index].block]
-    if block.kind != "sentences" or index == block.units[0]:
+    """The sentence before sentence ``index`` in its paragraph, or None (a first sentence, an item);
+    in a man page, the line before a line that goes on with a sentence begun there (it opens in lower
+    case: XCompose's "file by using:" under "For example, you can include in your compose file the
+    default Compose", which a 240-token room lost while a 180-token one kept it, issue 12)."""
+    doc = profile.doc
+    block = doc.blocks[doc.units[index].block]
+    if index == (block.units[0] if block.units else index):
         return None
-    return index - 1
+    if block.kind == "sentences":
+        return index - 1
+    if doc.manual and block.kind == "lines" and doc.text[doc.units[index].start].islower():
+        return index - 1
+    return None
 
 
 def _line_after(profile: Profile, index: int) -> int | None:
