@@ -1007,3 +1007,16 @@ def test_the_key_the_question_names_for_its_value_narrows_the_candidates(share: 
     shown = compressed_at(text, share, query)
     assert '"target": "Bucket"' in shown
     assert len(re.findall(r'"operation": "\w+"', shown)) >= least
+
+
+@pytest.mark.parametrize("share", [0.1, 0.3])
+def test_a_value_holding_braces_is_looked_for_as_written(share: float) -> None:
+    # issue 12 (found by the property test on real output): ripgrep's JSON of Python source holds
+    # `'{}'` in its line texts; the check of what a form shows wrote "key{}value" and filled the
+    # separator in with str.format, which read the value's own braces as fields and raised
+    # IndexError, so the piece fell back to the generic cut
+    text = (FIXTURES / "search_rg_json_valueerror.jsonl").read_text()
+    query = "Which line_number does the text \"could be parsed from '{}'\" have?"
+    target = int(COUNTER.count(text) * share)
+    out = JsonCompressor().compress(text, target, ctx(text, query))
+    assert out is not None and COUNTER.count(out.text) <= target

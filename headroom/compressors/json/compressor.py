@@ -258,8 +258,8 @@ class _Document:
             record: Any = self.data
             for step in prefix + asked[:-1]:
                 record = record[step]
-            written = forms.dump(asked[-1]) + "{}" + forms.dump(record[asked[-1]])
-            shown += any(written.format(sep) in text for sep in seps)
+            key, value = forms.dump(asked[-1]), forms.dump(record[asked[-1]])
+            shown += any(key + sep + value in text for sep in seps)
         return shown
 
     def _shown(self, text: str) -> int:
@@ -295,8 +295,8 @@ class _Document:
         seps = {":", self.style.key}
         for key, value in record.items():
             if (key == trail[-1] or self.shrinker.named(key)) and not isinstance(value, (dict, list)):
-                written = forms.dump(key) + "{}" + forms.dump(value)
-                if not any(written.format(sep) in text for sep in seps):
+                key_text, value_text = forms.dump(key), forms.dump(value)
+                if not any(key_text + sep + value_text in text for sep in seps):
                     return False
         return True
 
