@@ -4,6 +4,7 @@
     headroom compress messages.json --budget 8000      # a JSON message list (or request body) in, JSON out
     cat build.log | headroom compress - --budget 2000 --json
     headroom retrieve '[hr1:482913057162345 omitted 120 lines 41-160]' --lines 41-160
+    headroom retrieve hr1:482913057162345 --lines 1-6,8-19   # a summary mark's ranges, as written
 
 Originals go to a SQLite store (``--db``, default ``headroom.db``) so a later
 ``retrieve`` in another process finds them; ``retrieve`` never creates one.
@@ -25,11 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from headroom.client import DEFAULT_MODEL, Headroom
-from headroom.compressors.base import check_span
 from headroom.config import Config
 from headroom.errors import HeadroomError
 from headroom.manifest import Manifest
-from headroom.markers import MARKER_RE
+from headroom.markers import MARKER_RE, parse_ranges
 from headroom.messages import ROLES
 
 __all__ = ["main"]
@@ -71,7 +71,12 @@ def _parser() -> argparse.ArgumentParser:
     fetch.add_argument("handle", help="a handle (hr1:...) or a whole pasted marker")
     chosen = fetch.add_mutually_exclusive_group()
     for unit in ("lines", "chars", "rows"):
-        chosen.add_argument(f"--{unit}", default=None, metavar="A-B", help=f"{unit} A to B, 1-based, inclusive")
+        chosen.add_argument(
+            f"--{unit}",
+            default=None,
+            metavar="A-B[,C-D...]",
+            help=f"{unit} A to B, 1-based, inclusive; several ranges, as a mark writes them, give each part in order",
+        )
     chosen.add_argument("--query", default=None, help="lines matching these words")
     chosen.add_argument("--symbol", default=None, help="code: a function or class")
     chosen.add_argument("--files", default=None, help="diff: one file's path")
@@ -216,13 +221,17 @@ def _looks_like_messages(value: object) -> bool:
     return True
 
 
-def _span(unit: str, text: str) -> tuple[int, int]:
-    first, _, last = text.partition("-")
-    try:
-        span = int(first), int(last or first)
-    except ValueError:
-        raise _UsageError(f"--{unit} takes FIRST-LAST, e.g. 41-160; got {text!r}") from None
-    return check_span(span, unit)
+def _span(unit: str, text: str) -> tuple[int, int] | tuple[tuple[int, int], ...]:
+    """The range or ranges of ``--lines`` (``--chars``, ``--rows``) as the mark writes them.
+
+    Read by ``parse_ranges``, the grammar's one reader, as ``Headroom.retrieve`` and the
+    retrieval tool read it: ``41-160``, or a summary mark's ``1-6,8-19`` (each part, joined
+    in order). This once had a parser of its own that took one range, so a summary mark
+    pasted as written was refused. A bad text raises parse_ranges' ``InvalidInput``, which
+    names the part that is wrong; ``main`` prints it and exits 2.
+    """
+    spans = parse_ranges(text, f"--{unit}")
+    return spans[0] if len(spans) == 1 else spans
 
 
 def _summary(counts: tuple[int, int], manifest: Manifest) -> str:

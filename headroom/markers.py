@@ -224,7 +224,9 @@ def find_markers(text: str, handles: Collection[str] | Manifest, *, piece: str |
     ``text``; one before any handle mark belongs to ``piece`` (default: the
     only handle, when ``handles`` holds one), which is how a compressor's own
     output, before the core names the handle, is read. Given the manifest, a
-    short mark counts only if its piece's entry records it.
+    short mark counts only if its piece's entry records it. A mark-shaped string
+    whose count runs over 20 digits is a look-alike (headroom never writes one),
+    never a ValueError from ``int()``.
     """
     recorded: dict[str, frozenset[str]] = {}
     if isinstance(handles, Manifest):
@@ -235,17 +237,28 @@ def find_markers(text: str, handles: Collection[str] | Manifest, *, piece: str |
     current = piece if piece is None or piece in handles else None
     found: list[Marker] = []
     for m in MARKER_RE.finditer(text):
-        count, unit, detail = int(m["count"]), m["unit"], m["detail"]
+        count, unit, detail = _count(m["count"]), m["unit"], m["detail"]
         if m["handle"] is not None:
-            current = m["handle"] if m["handle"] in handles else None
-            if current is not None:
+            # a foreign handle, or an absurd count: a look-alike, and so are the short marks after it
+            current = m["handle"] if m["handle"] in handles and count is not None else None
+            if current is not None and count is not None:
                 version = 1 if m.group(0).startswith(f"[{current} omitted ") else 2
                 found.append(Marker(current, count, unit, detail, m.start(), m.end(), version))
             continue
-        if current is None or (current in recorded and m.group(0) not in recorded[current]):
+        if current is None or count is None or (current in recorded and m.group(0) not in recorded[current]):
             continue
         found.append(Marker(current, count, unit, detail, m.start(), m.end(), short=True))
     return found
+
+
+def _count(digits: str) -> int | None:
+    """A mark's count, or None for a look-alike's absurd one (over ``_NUM_MAX`` digits).
+
+    headroom never writes such a count, and ``int()`` raises ValueError on a run of
+    over 4,300 digits, which a user's text may hold in a mark-shaped string: bounded
+    as ``Marker.span`` bounds a range, so such a text is content, never a crash.
+    """
+    return int(digits) if len(digits) <= _NUM_MAX else None
 
 
 def parse_marker(text: str, handle: str | None = None) -> Marker:
@@ -256,7 +269,7 @@ def parse_marker(text: str, handle: str | None = None) -> Marker:
     """
     stripped = text.strip()
     found = MARKER_RE.fullmatch(stripped)
-    if found is None:
+    if found is None or _count(found["count"]) is None:  # an absurd count: a look-alike, not a mark
         raise InvalidInput(
             f"{text[:80]!r} is not a headroom mark; expected [hr1:<15 digits> {ELLIPSIS}N unit A-B] "
             f"or [{ELLIPSIS}N unit A-B]"
