@@ -286,10 +286,10 @@ def _read_handle(value: object) -> str:
     if MARKER_RE.fullmatch(value.strip()):
         try:
             return parse_marker(value).handle
-        except InvalidInput:
+        except InvalidInput as error:  # a short mark (no handle), or a look-alike with an absurd count
             raise _BadCall(
-                f"{value.strip()} is a mark without its handle: pass the hr1:... from the first mark "
-                "of the same text as handle, and the mark's A-B as lines (or its unit)."
+                f"{error} Pass the hr1:... from the first mark of the same text as handle, and the "
+                "mark's A-B as lines (or its unit)."
             ) from None
     return value.strip()
 

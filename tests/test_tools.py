@@ -227,7 +227,10 @@ def test_forms_a_model_may_send_instead() -> None:
     # a version-2 first mark pasted whole; a short mark pasted as the handle gets told where the handle is
     assert run_retrieval_tool({"handle": f"[{handle} \u20265 lines 5-9]", "lines": [5, 9]}, hr) == lines
     short = retrieval_tool_result({"handle": "[\u20265 lines 5-9]", "lines": [5, 9]}, hr)
-    assert short.is_error and "first mark" in short.text
+    assert short.is_error and "first mark" in short.text and "short mark" in short.text
+    # a first mark whose count no text has is a look-alike: said so, and the pasted value not repeated whole
+    absurd = retrieval_tool_result({"handle": f"[{handle} \u2026{'9' * 5000} lines 5-9]", "lines": [5, 9]}, hr)
+    assert absurd.is_error and "not a headroom mark" in absurd.text and len(absurd.text) < 500
 
 
 @pytest.mark.parametrize(
