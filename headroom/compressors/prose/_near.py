@@ -13,7 +13,7 @@ clearly longer, or is the entry of another option (grep's ``-l`` and ``-L``).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain
 from typing import TYPE_CHECKING, Any, overload
 
@@ -46,30 +46,20 @@ def rarest(words: Sequence[frozenset[str]], counted: Iterable[frozenset[str]] | 
     return Rarest(words, counted)
 
 
-class Rarest(Sequence[frozenset[str]]):
-    """``rarest``'s answer, each unit's words picked when first asked (issue 14).
+class Lazy(Sequence[frozenset[str]]):
+    """Per unit, a set of words made when first read (``_make``); slices read each unit in them."""
 
-    Only the units a choice keeps or checks for a repeat are asked for (a few hundred of a 1 MB
-    text's eight thousand), and sorting every unit's words up front was a fifth of building a
-    long text's profile. Terms are ranked once by (units holding them, term), so a unit's words
-    sort by a dict look-up instead of a key built per word; the words picked are the same.
-    """
+    def __init__(self, units: int) -> None:
+        self._made: list[frozenset[str] | None] = [None] * units
 
-    def __init__(self, words: Sequence[frozenset[str]], counted: Iterable[frozenset[str]] | None = None) -> None:
-        self._words = words
-        shared = Counter(chain.from_iterable(words if counted is None else counted))
-        # by (units holding it, term): sorted by term, then (stably) by count, both in C, where a key
-        # tuple built per term by a lambda was most of this (a long text holds tens of thousands)
-        ranked = sorted(shared)
-        ranked.sort(key=shared.__getitem__)
-        self._rank = dict(zip(ranked, range(len(ranked))))
-        # a term no counted unit holds is held by none as far as the ranking knows: it sorts first, by itself
-        rank = self._rank
-        self._key: Callable[[str], Any] = rank.__getitem__ if counted is None else lambda t: (rank.get(t, -1), t)
-        self._picked: dict[int, frozenset[str]] = {}
+    def _make(self, index: int) -> frozenset[str]:
+        raise NotImplementedError
 
     def __len__(self) -> int:
-        return len(self._words)
+        return len(self._made)
+
+    def __iter__(self) -> Iterator[frozenset[str]]:
+        return (self[k] for k in range(len(self)))
 
     @overload
     def __getitem__(self, index: int) -> frozenset[str]: ...
@@ -80,12 +70,38 @@ class Rarest(Sequence[frozenset[str]]):
     def __getitem__(self, index: int | slice) -> frozenset[str] | list[frozenset[str]]:
         if isinstance(index, slice):
             return [self[k] for k in range(len(self))[index]]
-        picked = self._picked.get(index)
-        if picked is None:
-            held = self._words[index]
-            size = int((1 - DUPLICATE) * len(held)) + 2
-            picked = self._picked[index] = frozenset(sorted(held, key=self._key)[:size])
-        return picked
+        found = self._made[index]
+        if found is None:
+            found = self._made[index] = self._make(index)
+        return found
+
+
+class Rarest(Lazy):
+    """``rarest``'s answer, each unit's words picked when first asked (issue 14).
+
+    Only the units a choice keeps or checks for a repeat are asked for (a few hundred of a 1 MB
+    text's eight thousand), and sorting every unit's words up front was a fifth of building a
+    long text's profile. Terms are ranked once by (units holding them, term), so a unit's words
+    sort by a dict look-up instead of a key built per word; the words picked are the same.
+    """
+
+    def __init__(self, words: Sequence[frozenset[str]], counted: Iterable[frozenset[str]] | None = None) -> None:
+        super().__init__(len(words))
+        self._words = words
+        shared = Counter(chain.from_iterable(words if counted is None else counted))
+        # by (units holding it, term): sorted by term, then (stably) by count, both in C, where a key
+        # tuple built per term by a lambda was most of this (a long text holds tens of thousands)
+        ranked = sorted(shared)
+        ranked.sort(key=shared.__getitem__)
+        self._rank = dict(zip(ranked, range(len(ranked))))
+        # a term no counted unit holds is held by none as far as the ranking knows: it sorts first, by itself
+        rank = self._rank
+        self._key: Callable[[str], Any] = rank.__getitem__ if counted is None else lambda t: (rank.get(t, -1), t)
+
+    def _make(self, index: int) -> frozenset[str]:
+        held = self._words[index]
+        size = int((1 - DUPLICATE) * len(held)) + 2
+        return frozenset(sorted(held, key=self._key)[:size])
 
 
 class Seen:

@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import overload
 
-from headroom.compressors.prose._near import Rarest, Seen, rarest
+from headroom.compressors.prose._near import Lazy, Rarest, Seen, rarest
 from headroom.compressors.prose._units import Document, segment
 from headroom.plugins import PieceContext, split_lines
 from headroom.relevance import BM25, STOP_WORDS, defines, matches, terms, without_call_names
@@ -200,7 +199,7 @@ _REACH = 40  # characters looked at beyond a unit's edges for a word broken acro
 _SAMPLE = 256  # units whose words rank the rarest words when not every unit's words are read
 
 
-class _Words(Sequence[frozenset[str]]):
+class _Words(Lazy):
     """The terms of each unit as a set, read when first asked (``_terms``).
 
     With a question every unit's terms are read up front (BM25 and the matches need them all).
@@ -211,9 +210,9 @@ class _Words(Sequence[frozenset[str]]):
     """
 
     def __init__(self, text: str, doc: Document, breaks: list[int]) -> None:
+        super().__init__(len(doc.units))
         self._text, self._units, self._breaks = text, doc.units, breaks
         self._terms: list[list[str] | None] = [None] * len(doc.units)
-        self._sets: list[frozenset[str] | None] = [None] * len(doc.units)
 
     def terms(self, index: int) -> list[str]:
         found = self._terms[index]
@@ -222,25 +221,8 @@ class _Words(Sequence[frozenset[str]]):
             found = self._terms[index] = _terms(self._text, unit.start, unit.end, self._breaks)
         return found
 
-    def __len__(self) -> int:
-        return len(self._units)
-
-    @overload
-    def __getitem__(self, index: int) -> frozenset[str]: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[frozenset[str]]: ...
-
-    def __getitem__(self, index: int | slice) -> frozenset[str] | list[frozenset[str]]:
-        if isinstance(index, slice):
-            return [self[k] for k in range(len(self))[index]]
-        found = self._sets[index]
-        if found is None:
-            found = self._sets[index] = frozenset(self.terms(index))
-        return found
-
-    def __iter__(self) -> Iterator[frozenset[str]]:
-        return (self[k] for k in range(len(self)))
+    def _make(self, index: int) -> frozenset[str]:
+        return frozenset(self.terms(index))
 
     def sample(self) -> list[frozenset[str]]:
         """The word sets of about ``_SAMPLE`` units spread evenly over the text (every unit when fewer)."""
