@@ -26,6 +26,19 @@ def test_every_near_pair_shares_one_of_the_smaller_units_rarest_words(units: lis
             assert rare[small] & large, (units[small], large, rare[small])
 
 
+def _replay(seen: Seen, units: list[frozenset[str]], steps: list[tuple[bool, int]]) -> None:
+    """Keep or check units in turn: each check must find every near unit kept so far, as all pairs do."""
+    kept: set[int] = set()
+    for keep, pick in steps:
+        index = pick % len(units)
+        if keep:
+            seen.keep(index)
+            kept.add(index)
+        else:
+            want = {o for o in kept if o != index and _near(units[index], units[o])}
+            assert set(seen.near(index)) == want
+
+
 def test_rarest_words_are_the_least_shared_ones() -> None:
     units = [frozenset({"the", "a", "zebra"}), frozenset({"the", "a", "yak"}), frozenset({"the", "b", "c"})]
     rare = rarest(units)
@@ -40,16 +53,7 @@ def test_units_kept_for_earlier_targets_answer_later_checks_exactly(
     # issue 14: the near-duplicates a unit has among kept units are kept across the choices for a
     # piece's targets and brought up to date when asked (one by one for a few new units, through
     # postings for many): what is found is every near kept unit, as comparing all pairs finds
-    seen = Seen(units, rarest(units))
-    kept: set[int] = set()
-    for keep, pick in steps:
-        index = pick % len(units)
-        if keep:
-            seen.keep(index)
-            kept.add(index)
-        else:
-            want = {o for o in kept if o != index and _near(units[index], units[o])}
-            assert set(seen.near(index)) == want
+    _replay(Seen(units, rarest(units)), units, steps)
 
 
 @settings(max_examples=200, deadline=None)
@@ -83,13 +87,4 @@ def test_rarest_words_ranked_by_a_sample_find_every_near_unit(
 ) -> None:
     # issue 14: without a question the ranking counts a sample of the units (words it never saw sort
     # first); it decides how many candidates come through, never which near units are found
-    seen = Seen(units, rarest(units, units[::step]))
-    kept: set[int] = set()
-    for keep, pick in steps:
-        index = pick % len(units)
-        if keep:
-            seen.keep(index)
-            kept.add(index)
-        else:
-            want = {o for o in kept if o != index and _near(units[index], units[o])}
-            assert set(seen.near(index)) == want
+    _replay(Seen(units, rarest(units, units[::step])), units, steps)
