@@ -60,7 +60,10 @@ def test_a_line_kept_from_the_middle_of_a_man_section_costs_two_markers_not_four
         assert line in out, target
         assert out.count("[") <= 5, out  # the page's head, NAME's text, and the lines around the answer
     out = kept(original, ctx, 64)
-    assert "       […12 lines 27-38]\n" + line + "       […22 lines 40-61]\n" in out
+    # the room spends nothing on headings it cannot afford beside the line after the answer: one
+    # marker before, the answer and the line after it, one marker after
+    after = "       openssl-storeutl(1), openssl-ts(1), openssl-verify(1),\n"
+    assert "       […38 lines 1-38]\n" + line + after + "       […21 lines 41-61]\n" in out
 
 
 def best_line(original: str, ctx: PieceContext) -> str:
