@@ -60,7 +60,10 @@ def test_a_line_kept_from_the_middle_of_a_man_section_costs_two_markers_not_four
         assert line in out, target
         assert out.count("[") <= 5, out  # the page's head, NAME's text, and the lines around the answer
     out = kept(original, ctx, 64)
-    assert "       […12 lines 27-38]\n" + line + "       […22 lines 40-61]\n" in out
+    # the room spends nothing on headings it cannot afford beside the line after the answer: one
+    # marker before, the answer and the line after it, one marker after
+    after = "       openssl-storeutl(1), openssl-ts(1), openssl-verify(1),\n"
+    assert "       […38 lines 1-38]\n" + line + after + "       […21 lines 41-61]\n" in out
 
 
 def best_line(original: str, ctx: PieceContext) -> str:
@@ -105,3 +108,23 @@ def test_a_man_page_at_any_room_is_accounted_with_joined_markers(name: str, targ
     if out is not None:
         assert COUNTER.count(out.text) <= target
         check(original, out.text, dict(out.omitted))
+
+
+DUMPE2FS_M = (
+    "       -m     If  the  mmp feature is enabled on the file system, check if de‐\n",
+    "              vice is in use by another node, see e2mmpstatus(8) for full  de‐\n",
+)
+
+
+def test_a_tiny_room_keeps_the_option_line_and_the_line_after_it_before_headings() -> None:
+    # dumpe2fs's ``-m`` entry: its option line and the line under it were one unit of 46 tokens, which
+    # a 50-60 token room could not hold beside the page's handle, the OPTIONS heading and the markers
+    # that heading splits, so the answer was lost whole (issue 12). The option line holds the start of
+    # its description and is a unit of its own; a room that cannot hold it with its headings and the
+    # line after it keeps the two lines and drops the headings
+    original = (GOLDEN / "man_dumpe2fs.txt").read_text()
+    ctx = man_context(original, "What does the -m option of dumpe2fs do?", "8 dumpe2fs")
+    for target in (50, 55, 60):  # before, these rooms kept nothing of the entry
+        assert DUMPE2FS_M[0] in kept(original, ctx, target), target
+    for target in (65, 70, 80):
+        assert "".join(DUMPE2FS_M) in kept(original, ctx, target), target

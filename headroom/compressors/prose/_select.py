@@ -137,15 +137,22 @@ def choose(profile: Profile, room: int) -> tuple[set[int], set[int], set[int]]:
         # with the headings it falls under when they fit too, else alone: a tight room holds the answer
         # before the title that names the page (which the question's words already name)
         wanted = profile.layout.wanted[best]
-        if not chosen.add(wanted, room) and not chosen.add(_padded(profile, chosen, wanted), room):
-            alone = with_header(profile.doc, best)
-            chosen.add(alone, room) or chosen.add(_padded(profile, chosen, alone), room)
+        after = _line_after(profile, best)
+        bare = with_header(profile.doc, best)
+        if after is not None and len(wanted) > len(bare) and chosen.used + chosen.cost([*wanted, (-1, after)]) > room:
+            # a tiny room that cannot hold the line with its headings and the line after it keeps the two
+            # lines without the headings, when they fit so: the headings' tokens and the markers they
+            # split cost more than the answer's next line (dumpe2fs's ``-m`` and the line going on from
+            # it in a 75-token room, issue 12); the top-level headings come back later if room is left
+            chosen.add([*bare, (-1, after)], room)
+        if not chosen.kept[chosen.position[(-1, best)]] and not chosen.add(wanted, room):
+            if not chosen.add(_padded(profile, chosen, wanted), room):
+                chosen.add(bare, room) or chosen.add(_padded(profile, chosen, bare), room)
         before = _sentence_before(profile, best)
         if before is not None and chosen.kept[chosen.position[(-1, best)]]:
             # the sentence before it: what it goes on from ("These fields are used in ..." names
             # the fields listed before it), within a quarter of the room
             chosen.add([(-1, before)], min(room, chosen.used + room // 4))
-        after = _line_after(profile, best)
         if after is not None and chosen.kept[chosen.position[(-1, best)]]:
             # in a man page, the line after it: the rest of its sentence, the rest of its entry, or the
             # option listed next to it (``-net`` then ``-host``), within a quarter of the room

@@ -28,6 +28,7 @@ _NUMBERED = re.compile(r"^\s{0,4}(\d+(\.\d+)*\.|[IVX]+\.|Section \d+)\s+[A-Z][^.
 _UNDERLINE = re.compile(r"^\s*(=+|-+|~+)\s*$")
 _OUTLINE = re.compile(r"^(\*{1,4}) \S")  # Emacs outline and org headings, as in GNU NEWS files
 _OPTION_HEAD = re.compile(r"^\s*--?[A-Za-z0-9]")  # a line that starts an option's entry
+_TERM_AND_TEXT = re.compile(r"^\s*--?[A-Za-z0-9]\S*(?: \S+)*? {2,}\S")  # ``-m     If the mmp ...``
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _RULE_CELL = re.compile(r":?-{3,}:?")
 TABLE_HEAD = 7  # the level of a table's header as a heading: under every real heading
@@ -294,7 +295,7 @@ def _cut(
         # an option's entry (its option line, the description indented under it): by line, its head
         # the option line and the first line under it (``_by_line``), as a man page is read; a
         # question about the option finds the head, one about a word of it the line holding the word
-        return "lines", _by_line(lines, starts, stop)
+        return "lines", _by_line(lines, starts, stop, manual)
     if manual and len(body) >= 3 and min(map(_indent, body)) >= _SECTION_INDENT:
         # a man page's paragraph (hard-wrapped, indented under its section): by line, whatever its
         # sentences, as the long wrapped paragraphs below (issue 12). A line is what a reader quotes
@@ -329,13 +330,20 @@ def _is_manual(lines: list[str]) -> bool:
     return len(first) <= _HEADER_LINE and _MAN_HEADER.match(first) is not None
 
 
-def _by_line(lines: list[str], starts: list[int], stop: int) -> list[int]:
+def _by_line(lines: list[str], starts: list[int], stop: int, manual: bool = False) -> list[int]:
     """One unit per non-blank line; a hanging first line (a term, an option) and the first line under
-    it one unit, as in a definition list: the term alone says nothing (xxd's ``-s [+][-]seek``)."""
+    it one unit, as in a definition list: the term alone says nothing (xxd's ``-s [+][-]seek``).
+
+    In a man page, an option line that already holds the start of its description (``-m     If the
+    mmp feature is enabled ...``, ``--z85  ascii85-like encoding ...``) is a unit of its own: it names
+    the option and says what it does, and glued to the next line the head took 40-46 tokens, more
+    than a 60-70 token room holds beside its marks, so the answer was lost whole (issue 12). The line
+    after it follows within the room left (``_select._line_after``)."""
     firsts = [s + _indent(line) for line, s in zip(lines, starts) if line.strip()]
     body = [line for line in lines if line.strip()]
     head = _head_lines(body)
-    if head < len(body) and _indent(body[0]) < _indent(body[head]):
+    told = manual and head == 1 and _TERM_AND_TEXT.match(body[0]) is not None
+    if not told and head < len(body) and _indent(body[0]) < _indent(body[head]):
         del firsts[1 : head + 1]
     return [*firsts, stop]
 
