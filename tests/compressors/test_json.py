@@ -1020,3 +1020,18 @@ def test_a_value_holding_braces_is_looked_for_as_written(share: float) -> None:
     target = int(COUNTER.count(text) * share)
     out = JsonCompressor().compress(text, target, ctx(text, query))
     assert out is not None and COUNTER.count(out.text) <= target
+
+
+@pytest.mark.parametrize("target", [150, 160, 170, 180])
+def test_once_every_candidate_fits_the_rest_of_the_room_shows_their_other_fields(target: int) -> None:
+    # issue 12: "which dest does store_false have?" in awscli's cli.json fits its three options by
+    # their two fields in about 108 tokens, and the pairs form stopped there at every room up to
+    # 180 (0.60-0.72 of it used, recorded as short). What is left now shows the candidates' other
+    # fields, one of each in turn: their `help`, the text that tells the options apart
+    text = (GOLDEN / "awscli_cli.json").read_text()
+    query = "In cli.json, which dest does store_false have?"
+    out = JsonCompressor().compress(text, target, ctx(text, query))
+    assert out is not None and 0.8 * target <= COUNTER.count(out.text) <= target
+    assert all(f'"dest": "{dest}"' in out.text for dest in ("verify_ssl", "paginate", "sign_request"))
+    assert '"help":"<p>' in out.text
+    assert account(json.loads(text), shown_data(out.text)) == Counter(out.omitted)

@@ -221,7 +221,9 @@ def pairs(shrinker: Shrinker, budget: float, found: list[Candidate]) -> Any | No
         else:
             high = middle - 1
     chosen = found[:low]
-    spine, _ = _spine(shrinker, [c[0] for c in chosen], budget)
+    spine, left = _spine(shrinker, [c[0] for c in chosen], budget)
+    if low == len(found):  # every candidate fits: what is left shows their other fields
+        shown = _filled(shrinker, chosen, shown, costs, left - sum(costs))
     built: dict[tuple[str | int, ...], Any] = {}
     for (prefix, _, _), paths in zip(chosen, shown):
         built[prefix] = _kept(shrinker, _at(shrinker.data, prefix), paths, prefix)
@@ -232,6 +234,53 @@ def pairs(shrinker: Shrinker, budget: float, found: list[Candidate]) -> Any | No
             kept.update((i, child) for i, child in enumerate(_children(node)) if i not in kept)
         built[prefix] = _thin(shrinker, node, kept, _path(prefix))
     return built[()]
+
+
+def _filled(
+    shrinker: Shrinker,
+    found: list[Candidate],
+    shown: list[list[tuple[str | int, ...]]],
+    costs: list[float],
+    left: float,
+) -> list[list[tuple[str | int, ...]]]:
+    """``shown`` with the candidates' other scalar fields added while ``left`` holds them: the
+    fields the question names first, then in document order, one field of each candidate in
+    turn (best-ranked candidate first), so the room a round leaves is shared, not spent on one.
+
+    Once every candidate fits, the pairs form left the rest of the room unspent (test half at
+    15%: 31,419 -> 29,479 output tokens in the tenth round); a record's other fields are what
+    tells the one meant apart, and what a question built from the words around the fact reads."""
+    out = [list(paths) for paths in shown]
+    queues: list[list[tuple[str | int, ...]]] = []
+    for (prefix, by, _), paths in zip(found, out):
+        record = _at(shrinker.data, prefix)
+        steps = [by[0], *(p[0] for p in paths)]  # the shared value stays shown once
+        rest = (
+            [k for k, v in record.items() if k not in steps and not isinstance(v, (dict, list))]
+            if isinstance(record, dict)
+            else []
+        )
+        rest.sort(key=lambda k: not shrinker.named(k))  # stable: document order otherwise
+        queues.append([(k,) for k in rest])
+    costs = list(costs)
+    while left > 0 and any(queues):
+        for index, queue in enumerate(queues):
+            if not queue:
+                continue
+            trial = out[index] + [queue[0]]
+            cost = _pair_cost(
+                shrinker,
+                found[index],
+                sorted(trial, key=lambda p: _position(_at(shrinker.data, found[index][0]), p[0])),
+            )
+            if cost - costs[index] > left:
+                queue.clear()  # its next field does not fit: the others may
+                continue
+            left -= cost - costs[index]
+            costs[index] = cost
+            out[index] = trial
+            queue.pop(0)
+    return out
 
 
 def _shown_by(shrinker: Shrinker, found: list[Candidate]) -> list[list[tuple[str | int, ...]]]:
