@@ -90,6 +90,7 @@ class Measured:
         self._marks: dict[int, float] = {}
         self._mark_tpc: float | None = None
         self._candidates: list[Any] | None = None  # ``Shrinker.candidates``, once
+        self._further: list[Any] = []  # ``Shrinker.further``, found with them
 
     def spelled(self) -> frozenset[int]:
         """The ``id`` of the original containers the question asks for: the main array's rows it
@@ -104,7 +105,9 @@ class Measured:
             found.update(self._hot_parents)
             many = self.candidates()
             if len(many) > HOT:  # every record a shared-property question can mean, as the pairs form shows it
-                found.update(id(_at(self.data, prefix + path[:-1])) for prefix, *paths in many for path in paths)
+                found.update(
+                    id(_at(self.data, prefix + path[:-1])) for prefix, *paths in many + self._further for path in paths
+                )
             self._spelled = frozenset(found)
         return self._spelled
 
@@ -115,8 +118,13 @@ class Measured:
                 self._hot, self._hot_parents, self.best_trails = _hot_paths(self.data, self.ctx.query)
             from headroom.compressors.json._spine import candidates  # it reads a Measured: imported on use
 
-            self._candidates = candidates(self)
+            self._candidates, self._further = candidates(self)
         return self._candidates
+
+    def further(self) -> list[Any]:
+        """The records holding the two fields further apart than the ``candidates`` do (``_spine.candidates``)."""
+        self.candidates()
+        return self._further
 
     def plain(self) -> set[int]:
         """The ``id`` of the original containers holding no key the question names and nothing

@@ -81,7 +81,7 @@ def thin(shrinker: Shrinker, budget: float) -> Any | None:
     return built[()]
 
 
-def candidates(shrinker: Measured) -> list[Candidate]:
+def candidates(shrinker: Measured) -> tuple[list[Candidate], list[Candidate]]:
     """The records a question of the form "the K2 of the entry whose K1 is V" can mean: each
     holds a string value the question quotes whole (V, under K1) and a scalar field whose key
     it names (K2); those holding a best leaf first, then in document order.
@@ -94,9 +94,11 @@ def candidates(shrinker: Measured) -> list[Candidate]:
     When no record holds both, the nearest relation found is taken instead (``_nested``): the
     two fields a few steps apart below one record, as an array schema names its item's
     ``$ref`` (``{"type": "array", "items": {"$ref": ...}}``) or a boto3 action its request's
-    ``operation`` beside the ``params`` naming ``TableName``."""
+    ``operation`` beside the ``params`` naming ``TableName``; the relations found further apart
+    than the nearest are returned second, nearest first, for a room the nearest leave unspent."""
     query = shrinker.ctx.query or ""
     found: list[Candidate] = []
+    further: list[Candidate] = []
     besides: dict[str, set[str]] = {}  # a quoted value -> the question's terms outside it
 
     def asks(key: str, value: str) -> bool:
@@ -145,22 +147,24 @@ def candidates(shrinker: Measured) -> list[Candidate]:
             quoted_at, under = keyed, set(keyed)
             found = [c for c in found if (*c[0], *c[1]) in under]
         if not found:
-            found = _nested(shrinker, quoted_at[:_CANDIDATES], asks)
+            found, further = _nested(shrinker, quoted_at[:_CANDIDATES], asks)
     # a record inside another candidate is not shown apart (the outer one's pair stands for it)
     outer = {c[0] for c in found}
     found = [c for c in found if not any(c[0][:i] in outer for i in range(len(c[0])))]
+    further = [c for c in further if not any(c[0][:i] in outer for i in range(len(c[0]) + 1))]
     best = {tuple(trail[:-1]) for trail in shrinker.best_trails}
-    return sorted(found, key=lambda c: c[0] not in best)  # stable: document order otherwise
+    return sorted(found, key=lambda c: c[0] not in best), further  # stable: document order otherwise
 
 
 def _nested(
     shrinker: Measured, quoted_at: list[tuple[str | int, ...]], asks: Callable[[str, str], bool]
-) -> list[Candidate]:
+) -> tuple[list[Candidate], list[Candidate]]:
     """The records holding a value the question quotes (at ``quoted_at``) and, up to
     ``_REACH`` steps below them on another branch, a scalar field it names: for each quoted
     value the nearest record above it (at most ``_REACH`` steps up) that has such a field, the
     shallowest field first. Only the candidates whose two fields lie fewest steps apart are kept
-    (the tightest relation the document shows), in document order."""
+    (the tightest relation the document shows), in document order; the others second, nearest
+    first."""
     found: dict[tuple[str | int, ...], Candidate] = {}
     for trail in quoted_at:
         for up in range(1, min(_REACH, len(trail)) + 1):
@@ -174,9 +178,10 @@ def _nested(
                 found.setdefault(prefix, (prefix, by, asked))
                 break
     if not found:
-        return []
-    nearest = min(len(c[1]) + len(c[2]) for c in found.values())
-    return [c for c in found.values() if len(c[1]) + len(c[2]) == nearest]
+        return [], []
+    apart = sorted(found.values(), key=lambda c: len(c[1]) + len(c[2]))  # stable: document order otherwise
+    nearest = len(apart[0][1]) + len(apart[0][2])
+    return [c for c in apart if len(c[1]) + len(c[2]) == nearest], [c for c in apart if len(c[1]) + len(c[2]) > nearest]
 
 
 def _flipped(asks: Callable[[str, str], bool], value: str, key: str) -> bool:
@@ -205,7 +210,9 @@ def _named_below(
     return None
 
 
-def pairs(shrinker: Shrinker, budget: float, found: list[Candidate]) -> Any | None:
+def pairs(
+    shrinker: Shrinker, budget: float, found: list[Candidate], further: list[Candidate] | None = None
+) -> Any | None:
     """The document as the paths down to the ``found`` records, each shown by its two fields and
     one marker for its others, as many as ``budget`` holds (at least one); None for none."""
     if not found:
@@ -220,6 +227,18 @@ def pairs(shrinker: Shrinker, budget: float, found: list[Candidate]) -> Any | No
             low = middle
         else:
             high = middle - 1
+    if low == len(found) and further:  # every candidate fits: the relations further apart, while they fit
+        found = found + further
+        shown = shown + [[c[1], c[2]] for c in further]
+        costs = costs + [_pair_cost(shrinker, c) for c in further]
+        high = len(found)
+        while low < high:
+            middle = (low + high + 1) // 2
+            _, left = _spine(shrinker, [c[0] for c in found[:middle]], budget)
+            if left >= sum(costs[:middle]):
+                low = middle
+            else:
+                high = middle - 1
     chosen = found[:low]
     spine, left = _spine(shrinker, [c[0] for c in chosen], budget)
     if low == len(found):  # every candidate fits: what is left shows their other fields
@@ -252,7 +271,7 @@ def _filled(
     tells the one meant apart, and what a question built from the words around the fact reads."""
     out = [list(paths) for paths in shown]
     queues: list[list[tuple[str | int, ...]]] = []
-    for (prefix, by, _), paths in zip(found, out):
+    for (prefix, by, asked), paths in zip(found, out):
         record = _at(shrinker.data, prefix)
         steps = [by[0], *(p[0] for p in paths)]  # the shared value stays shown once
         rest = (
@@ -261,7 +280,7 @@ def _filled(
             else []
         )
         rest.sort(key=lambda k: not shrinker.named(k))  # stable: document order otherwise
-        queues.append([(k,) for k in rest])
+        queues.append([*_alike(record, asked, paths), *((k,) for k in rest)])
     costs = list(costs)
     while left > 0 and any(queues):
         for index, queue in enumerate(queues):
@@ -281,6 +300,30 @@ def _filled(
             out[index] = trial
             queue.pop(0)
     return out
+
+
+def _alike(
+    record: Any, asked: tuple[str | int, ...], shown: list[tuple[str | int, ...]]
+) -> list[tuple[str | int, ...]]:
+    """The other scalars below ``record`` at the asked field's depth under its key, in document
+    order: a schema whose ``properties`` hold fifteen ``$ref`` shows the first as its pair, and the
+    one meant is often another (the record holding it is inside this one, so not shown apart)."""
+    if len(asked) < 2:
+        return []
+    found: list[tuple[str | int, ...]] = []
+
+    def walk(node: Any, path: tuple[str | int, ...]) -> None:
+        if len(path) == len(asked) - 1:
+            if isinstance(node, dict) and not isinstance(node.get(asked[-1], {}), (dict, list)):
+                found.append((*path, asked[-1]))
+            return
+        children: Any = node.items() if isinstance(node, dict) else enumerate(node)
+        for step, child in children:
+            if isinstance(child, (dict, list)):
+                walk(child, (*path, step))
+
+    walk(record, ())
+    return [p for p in found if p not in shown]
 
 
 def _shown_by(shrinker: Shrinker, found: list[Candidate]) -> list[list[tuple[str | int, ...]]]:
