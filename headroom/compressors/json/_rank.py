@@ -105,8 +105,12 @@ class Measured:
             found.update(self._hot_parents)
             many = self.candidates()
             if len(many) > HOT:  # every record a shared-property question can mean, as the pairs form shows it
+                from headroom.compressors.json._spine import alike  # it reads a Measured: imported on use
+
                 found.update(
-                    id(_at(self.data, prefix + path[:-1])) for prefix, *paths in many + self._further for path in paths
+                    id(_at(self.data, prefix + path[:-1]))
+                    for prefix, by, asked in many + self._further
+                    for path in [by, asked, *alike(_at(self.data, prefix), asked, [])]
                 )
             self._spelled = frozenset(found)
         return self._spelled

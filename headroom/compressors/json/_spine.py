@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from headroom.compressors.json._rank import Measured
     from headroom.compressors.json._select import Shrinker
 
-__all__ = ["Candidate", "candidates", "pairs", "thin"]
+__all__ = ["Candidate", "alike", "candidates", "pairs", "thin"]
 
 # a record's prefix, the path below it to the value quoted, the path to the field asked
 Candidate = tuple[tuple["str | int", ...], tuple["str | int", ...], tuple["str | int", ...]]
@@ -280,7 +280,7 @@ def _filled(
             else []
         )
         rest.sort(key=lambda k: not shrinker.named(k))  # stable: document order otherwise
-        queues.append([*_alike(record, asked, paths), *((k,) for k in rest)])
+        queues.append([*alike(record, asked, paths), *((k,) for k in rest)])
     costs = list(costs)
     while left > 0 and any(queues):
         for index, queue in enumerate(queues):
@@ -302,9 +302,7 @@ def _filled(
     return out
 
 
-def _alike(
-    record: Any, asked: tuple[str | int, ...], shown: list[tuple[str | int, ...]]
-) -> list[tuple[str | int, ...]]:
+def alike(record: Any, asked: tuple[str | int, ...], shown: list[tuple[str | int, ...]]) -> list[tuple[str | int, ...]]:
     """The other scalars below ``record`` at the asked field's depth under its key, in document
     order: a schema whose ``properties`` hold fifteen ``$ref`` shows the first as its pair, and the
     one meant is often another (the record holding it is inside this one, so not shown apart)."""
