@@ -90,7 +90,6 @@ class Measured:
         self._marks: dict[int, float] = {}
         self._mark_tpc: float | None = None
         self._candidates: list[Any] | None = None  # ``Shrinker.candidates``, once
-        self._further: list[Any] = []  # ``Shrinker.further``, found with them
 
     def spelled(self) -> frozenset[int]:
         """The ``id`` of the original containers the question asks for: the main array's rows it
@@ -109,7 +108,7 @@ class Measured:
 
                 found.update(
                     id(_at(self.data, prefix + path[:-1]))
-                    for prefix, by, asked in many + self._further
+                    for prefix, by, asked in many
                     for path in [by, asked, *alike(_at(self.data, prefix), asked, [])]
                 )
             self._spelled = frozenset(found)
@@ -122,13 +121,8 @@ class Measured:
                 self._hot, self._hot_parents, self.best_trails = _hot_paths(self.data, self.ctx.query)
             from headroom.compressors.json._spine import candidates  # it reads a Measured: imported on use
 
-            self._candidates, self._further = candidates(self)
+            self._candidates = candidates(self)
         return self._candidates
-
-    def further(self) -> list[Any]:
-        """The records holding the two fields further apart than the ``candidates`` do (``_spine.candidates``)."""
-        self.candidates()
-        return self._further
 
     def plain(self) -> set[int]:
         """The ``id`` of the original containers holding no key the question names and nothing

@@ -81,7 +81,7 @@ def thin(shrinker: Shrinker, budget: float) -> Any | None:
     return built[()]
 
 
-def candidates(shrinker: Measured) -> tuple[list[Candidate], list[Candidate]]:
+def candidates(shrinker: Measured) -> list[Candidate]:
     """The records a question of the form "the K2 of the entry whose K1 is V" can mean: each
     holds a string value the question quotes whole (V, under K1) and a scalar field whose key
     it names (K2); those holding a best leaf first, then in document order.
@@ -94,11 +94,9 @@ def candidates(shrinker: Measured) -> tuple[list[Candidate], list[Candidate]]:
     When no record holds both, the nearest relation found is taken instead (``_nested``): the
     two fields a few steps apart below one record, as an array schema names its item's
     ``$ref`` (``{"type": "array", "items": {"$ref": ...}}``) or a boto3 action its request's
-    ``operation`` beside the ``params`` naming ``TableName``; the relations found further apart
-    than the nearest are returned second, nearest first, for a room the nearest leave unspent."""
+    ``operation`` beside the ``params`` naming ``TableName``."""
     query = shrinker.ctx.query or ""
     found: list[Candidate] = []
-    further: list[Candidate] = []
     besides: dict[str, set[str]] = {}  # a quoted value -> the question's terms outside it
 
     def asks(key: str, value: str) -> bool:
@@ -147,24 +145,22 @@ def candidates(shrinker: Measured) -> tuple[list[Candidate], list[Candidate]]:
             quoted_at, under = keyed, set(keyed)
             found = [c for c in found if (*c[0], *c[1]) in under]
         if not found:
-            found, further = _nested(shrinker, quoted_at[:_CANDIDATES], asks)
+            found = _nested(shrinker, quoted_at[:_CANDIDATES], asks)
     # a record inside another candidate is not shown apart (the outer one's pair stands for it)
     outer = {c[0] for c in found}
     found = [c for c in found if not any(c[0][:i] in outer for i in range(len(c[0])))]
-    further = [c for c in further if not any(c[0][:i] in outer for i in range(len(c[0]) + 1))]
     best = {tuple(trail[:-1]) for trail in shrinker.best_trails}
-    return sorted(found, key=lambda c: c[0] not in best), further  # stable: document order otherwise
+    return sorted(found, key=lambda c: c[0] not in best)  # stable: document order otherwise
 
 
 def _nested(
     shrinker: Measured, quoted_at: list[tuple[str | int, ...]], asks: Callable[[str, str], bool]
-) -> tuple[list[Candidate], list[Candidate]]:
+) -> list[Candidate]:
     """The records holding a value the question quotes (at ``quoted_at``) and, up to
     ``_REACH`` steps below them on another branch, a scalar field it names: for each quoted
     value the nearest record above it (at most ``_REACH`` steps up) that has such a field, the
     shallowest field first. Only the candidates whose two fields lie fewest steps apart are kept
-    (the tightest relation the document shows), in document order; the others second, nearest
-    first."""
+    (the tightest relation the document shows), in document order."""
     found: dict[tuple[str | int, ...], Candidate] = {}
     for trail in quoted_at:
         for up in range(1, min(_REACH, len(trail)) + 1):
@@ -178,10 +174,9 @@ def _nested(
                 found.setdefault(prefix, (prefix, by, asked))
                 break
     if not found:
-        return [], []
-    apart = sorted(found.values(), key=lambda c: len(c[1]) + len(c[2]))  # stable: document order otherwise
-    nearest = len(apart[0][1]) + len(apart[0][2])
-    return [c for c in apart if len(c[1]) + len(c[2]) == nearest], [c for c in apart if len(c[1]) + len(c[2]) > nearest]
+        return []
+    nearest = min(len(c[1]) + len(c[2]) for c in found.values())
+    return [c for c in found.values() if len(c[1]) + len(c[2]) == nearest]
 
 
 def _flipped(asks: Callable[[str, str], bool], value: str, key: str) -> bool:
@@ -210,9 +205,7 @@ def _named_below(
     return None
 
 
-def pairs(
-    shrinker: Shrinker, budget: float, found: list[Candidate], further: list[Candidate] | None = None
-) -> Any | None:
+def pairs(shrinker: Shrinker, budget: float, found: list[Candidate]) -> Any | None:
     """The document as the paths down to the ``found`` records, each shown by its two fields and
     one marker for its others, as many as ``budget`` holds (at least one); None for none."""
     if not found:
@@ -227,18 +220,6 @@ def pairs(
             low = middle
         else:
             high = middle - 1
-    if low == len(found) and further:  # every candidate fits: the relations further apart, while they fit
-        found = found + further
-        shown = shown + [[c[1], c[2]] for c in further]
-        costs = costs + [_pair_cost(shrinker, c) for c in further]
-        high = len(found)
-        while low < high:
-            middle = (low + high + 1) // 2
-            _, left = _spine(shrinker, [c[0] for c in found[:middle]], budget)
-            if left >= sum(costs[:middle]):
-                low = middle
-            else:
-                high = middle - 1
     chosen = found[:low]
     spine, left = _spine(shrinker, [c[0] for c in chosen], budget)
     if low == len(found):  # every candidate fits: what is left shows their other fields
