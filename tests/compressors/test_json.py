@@ -1035,3 +1035,16 @@ def test_once_every_candidate_fits_the_rest_of_the_room_shows_their_other_fields
     assert all(f'"dest": "{dest}"' in out.text for dest in ("verify_ssl", "paginate", "sign_request"))
     assert '"help":"<p>' in out.text
     assert account(json.loads(text), shown_data(out.text)) == Counter(out.omitted)
+
+
+@pytest.mark.parametrize("share", [0.10, 0.15, 0.20, 0.25])
+def test_a_nested_candidate_shows_its_other_fields_at_the_asked_depth(share: float) -> None:
+    # issue 12: "What is the $ref of the entry whose type is object?" in samtranslator's
+    # sam_schema/schema.json: SimpleTable's `Properties` (type object) is a candidate shown by its
+    # first property's `$ref` (PrimaryKey), and the pairs form left most of the room unspent, so
+    # `ProvisionedThroughput`, the property meant, never showed. Once every candidate fits, each
+    # shows its other `$ref` at the same depth, as written
+    text = (GOLDEN / "samtranslator_sam_schema.json").read_text()
+    query = "What is the $ref of the entry whose type is object?"
+    shown = compressed_at(text, share, query)
+    assert '"$ref": "#/definitions/AWS::Serverless::SimpleTable.ProvisionedThroughput"' in shown
