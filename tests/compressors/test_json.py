@@ -1020,3 +1020,31 @@ def test_a_value_holding_braces_is_looked_for_as_written(share: float) -> None:
     target = int(COUNTER.count(text) * share)
     out = JsonCompressor().compress(text, target, ctx(text, query))
     assert out is not None and COUNTER.count(out.text) <= target
+
+
+@pytest.mark.parametrize("target", [150, 160, 170, 180])
+def test_once_every_candidate_fits_the_rest_of_the_room_shows_their_other_fields(target: int) -> None:
+    # issue 12: "which dest does store_false have?" in awscli's cli.json fits its three options by
+    # their two fields in about 108 tokens, and the pairs form stopped there at every room up to
+    # 180 (0.60-0.72 of it used, recorded as short). What is left now shows the candidates' other
+    # fields, one of each in turn: their `help`, the text that tells the options apart
+    text = (GOLDEN / "awscli_cli.json").read_text()
+    query = "In cli.json, which dest does store_false have?"
+    out = JsonCompressor().compress(text, target, ctx(text, query))
+    assert out is not None and 0.8 * target <= COUNTER.count(out.text) <= target
+    assert all(f'"dest": "{dest}"' in out.text for dest in ("verify_ssl", "paginate", "sign_request"))
+    assert '"help":"<p>' in out.text
+    assert account(json.loads(text), shown_data(out.text)) == Counter(out.omitted)
+
+
+@pytest.mark.parametrize("share", [0.10, 0.15, 0.20, 0.25])
+def test_a_nested_candidate_shows_its_other_fields_at_the_asked_depth(share: float) -> None:
+    # issue 12: "What is the $ref of the entry whose type is object?" in samtranslator's
+    # sam_schema/schema.json: SimpleTable's `Properties` (type object) is a candidate shown by its
+    # first property's `$ref` (PrimaryKey), and the pairs form left most of the room unspent, so
+    # `ProvisionedThroughput`, the property meant, never showed. Once every candidate fits, each
+    # shows its other `$ref` at the same depth, as written
+    text = (GOLDEN / "samtranslator_sam_schema.json").read_text()
+    query = "What is the $ref of the entry whose type is object?"
+    shown = compressed_at(text, share, query)
+    assert '"$ref": "#/definitions/AWS::Serverless::SimpleTable.ProvisionedThroughput"' in shown

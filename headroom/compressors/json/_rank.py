@@ -104,7 +104,13 @@ class Measured:
             found.update(self._hot_parents)
             many = self.candidates()
             if len(many) > HOT:  # every record a shared-property question can mean, as the pairs form shows it
-                found.update(id(_at(self.data, prefix + path[:-1])) for prefix, *paths in many for path in paths)
+                from headroom.compressors.json._spine import alike  # it reads a Measured: imported on use
+
+                found.update(
+                    id(_at(self.data, prefix + path[:-1]))
+                    for prefix, by, asked in many
+                    for path in [by, asked, *alike(_at(self.data, prefix), asked, [])]
+                )
             self._spelled = frozenset(found)
         return self._spelled
 
