@@ -92,6 +92,24 @@ def test_a_larger_budget_never_keeps_fewer_units_of_any_piece(outputs: list[str]
         assert _kept_lines(a["content"]) <= _kept_lines(b["content"])
 
 
+@pytest.mark.xfail(
+    strict=True, reason="a piece sent whole can take room its neighbours kept at a smaller budget (docs/budget.md)"
+)
+def test_a_piece_kept_whole_at_a_larger_budget_leaves_its_neighbours_their_units() -> None:
+    # a counterexample the property above drew (seen on the seventh and eighth rounds' code alike):
+    # at 53.1% of the tokens the 76-line piece is sent whole, and the 109-line piece keeps 73 lines
+    # where at 51.6% it kept 74. Kept as a known gap until the core's split gives a piece that
+    # becomes whole only what the others leave
+    outputs = ["".join(f"line {k} of the output, needle {k % 7}\n" for k in range(n)) for n in (76, 109, 251)]
+    messages = _conversation(outputs)
+    hr = Headroom(counter=FakeCounter(), store=MemoryStore())
+    total = hr.counter.count_messages(messages)
+    one, two = hr.compress(messages, int(total * 0.515625)), hr.compress(messages, int(total * 0.53125))
+    assert one.within_budget and two.within_budget
+    for a, b in zip(one.messages[3:], two.messages[3:]):
+        assert _kept_lines(a["content"]) <= _kept_lines(b["content"])
+
+
 def test_compression_fills_the_budget() -> None:
     outputs = ["".join(f"line {k} of a long output with words\n" for k in range(2_000)), "short grep line\n" * 3]
     messages = _conversation(outputs)
