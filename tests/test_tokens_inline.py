@@ -23,7 +23,7 @@ from headroom.testing import FakeCounter
 from headroom.tokens import RememberingCounter, TiktokenCounter, TokenCounter
 from headroom.tokens.counter import INLINE_CUTS
 from headroom.tokens.vocabulary import _PATTERN as CL100K_PATTERN
-from tests.test_line_counts import COUNTERS
+from tests.test_line_counts import COUNTERS, assert_chunked_count_exact
 
 O200K_PATTERN = "|".join(
     [
@@ -151,13 +151,4 @@ def test_mostly_new_parts_are_encoded_in_one_call_after_the_probe() -> None:
 @settings(max_examples=100, deadline=None)
 @given(parts=st.lists(TEXTS, min_size=1, max_size=30))
 def test_the_chunked_count_of_a_huge_line_cuts_inside_it(parts: list[str]) -> None:
-    counter = TokenCounter.for_model("gpt-4")
-    assert isinstance(counter, TiktokenCounter)
-    text = '},{"'.join(part.replace("\n", " ") for part in parts)
-    saved = tokens.CHUNKED_CHARS, tokens.CHUNK_CHARS
-    tokens.CHUNKED_CHARS, tokens.CHUNK_CHARS = 30, 10  # small examples take the chunked path
-    try:
-        chunked = counter.count(text)
-    finally:
-        tokens.CHUNKED_CHARS, tokens.CHUNK_CHARS = saved
-    assert chunked == len(counter._encoding.encode(text, disallowed_special=()))
+    assert_chunked_count_exact('},{"'.join(part.replace("\n", " ") for part in parts))
