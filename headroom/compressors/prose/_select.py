@@ -70,13 +70,11 @@ class Selection:
 
         def apart(k: int) -> bool:
             """Whether a run of dropped units ending or starting at item ``k`` is a marker of its own,
-            apart from the run of dropped text across the block's edge at ``k``: always, but in a man
-            page's block of lines when the item on the other side is a heading, a unit of a block none
-            of whose units is kept, or a line of another block of lines (``render`` joins them)."""
+            apart from the run of dropped text across the block's edge at ``k``, for a man page's block of
+            lines: not when the item on the other side is a heading, a unit of a block none of whose
+            units is kept, or a line of another block of lines (``render`` joins them)."""
             if not dropped(k):
                 return False
-            if not manual:
-                return True
             head, unit = self.items[k]
             if head >= 0:
                 return False
@@ -89,10 +87,8 @@ class Selection:
             # blocks around it (the rendering writes one marker per run of whole blocks); in a man
             # page, a block of lines' dropped lines join the dropped text next to it (``apart``)
             first, last = self._bounds[block]
-            if manual and blocks[block].kind == "lines":
-                total += marker * ((ks[0] != first and apart(first - 1)) + (ks[-1] != last and apart(last + 1)))
-            else:
-                total += marker * ((ks[0] != first and dropped(first - 1)) + (ks[-1] != last and dropped(last + 1)))
+            edge = apart if manual and blocks[block].kind == "lines" else dropped
+            total += marker * ((ks[0] != first and edge(first - 1)) + (ks[-1] != last and edge(last + 1)))
         return total
 
     def add(self, items: list[tuple[int, int]], room: int, cost: int | None = None) -> bool:
