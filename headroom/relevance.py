@@ -55,13 +55,16 @@ from itertools import chain, takewhile
 from typing import Any
 
 __all__ = [
+    "B",
     "BM25",
+    "K1",
     "LineTerms",
     "STOP_WORDS",
     "SUPERLATIVES",
     "as_number",
     "as_ordered",
     "defines",
+    "idf",
     "matches",
     "quoted_scores",
     "sparse_scores",
@@ -71,6 +74,15 @@ __all__ = [
     "without_call_names",
     "word_forms",
 ]
+
+K1, B = 1.2, 0.75  # BM25's term saturation and length normalisation (Robertson and Zaragoza's values)
+
+
+def idf(documents: int, holding: int) -> float:
+    """BM25's inverse document frequency of a term ``holding`` of ``documents`` hold (the +1 form:
+    never negative, so a word on most documents still weighs a little)."""
+    return math.log(1 + (documents - holding + 0.5) / (holding + 0.5))
+
 
 STOP_WORDS = frozenset(
     """a about above after again all also am an and any are as at be because been before being
@@ -252,9 +264,9 @@ def quoted_scores(query: str | None, documents: Sequence[str]) -> dict[int, floa
             continue
         if pattern.pattern in cased and len(hits) == sum(1 for doc in documents if cased[pattern.pattern].search(doc)):
             continue  # a word written capitalised that no document writes otherwise: its term counts it already
-        idf = math.log(1 + (len(documents) - len(hits) + 0.5) / (len(hits) + 0.5))
+        weight = idf(len(documents), len(hits))
         for index in hits:
-            out[index] = out.get(index, 0.0) + _LITERAL_WEIGHT * idf
+            out[index] = out.get(index, 0.0) + _LITERAL_WEIGHT * weight
     return out
 
 
@@ -386,8 +398,8 @@ class BM25:
         self,
         documents: Sequence[str],
         *,
-        k1: float = 1.2,
-        b: float = 0.75,
+        k1: float = K1,
+        b: float = B,
         tokenized: Callable[[], Sequence[Sequence[str]]] | None = None,
     ) -> None:
         self._documents = documents
@@ -422,7 +434,7 @@ class BM25:
         for index in holding:
             frequency.update(wanted & self._counts[index].keys())
         total = len(self._terms)
-        idf = {t: math.log(1 + (total - n + 0.5) / (n + 0.5)) for t, n in frequency.items()}
+        weights = {t: idf(total, n) for t, n in frequency.items()}
         out = [quoted.get(index, 0.0) for index in range(total)]
         for index in holding:
             counts = self._counts[index]
@@ -433,7 +445,7 @@ class BM25:
             # ulps apart and broke their ties differently from one run to the next
             for term in sorted(wanted & counts.keys()):
                 tf = counts[term]
-                score += idf[term] * tf * (self._k1 + 1) / (tf + norm)
+                score += weights[term] * tf * (self._k1 + 1) / (tf + norm)
             out[index] = score + quoted.get(index, 0.0)
         return out
 
@@ -467,8 +479,8 @@ def sparse_scores(
     query: str | None,
     *,
     sample: int = 200,
-    k1: float = 1.2,
-    b: float = 0.75,
+    k1: float = K1,
+    b: float = B,
     common: bool = False,
 ) -> dict[int, float]:
     """BM25 of the documents that hold a query term or quoted span, by index; the others score 0.
@@ -502,14 +514,14 @@ def sparse_scores(
     frequency = Counter(term for found in counts.values() for term in wanted & found.keys())
     selective = {t for t, df in frequency.items() if df <= len(documents) / 2}
     weighed = set(frequency) if common else selective
-    idf = {t: math.log(1 + (len(documents) - frequency[t] + 0.5) / (frequency[t] + 0.5)) for t in weighed}
+    weights = {t: idf(len(documents), frequency[t]) for t in weighed}
     scores = dict(quoted)
     for index, found in counts.items():
         if selective.isdisjoint(found):  # only a common term: it selects nothing
             continue
         norm = k1 * (1 - b + b * sum(found.values()) / average)
         # in sorted order, as in BM25.scores: the same floats in every process, whatever the hash seed
-        score = sum(idf[t] * found[t] * (k1 + 1) / (found[t] + norm) for t in sorted(weighed & found.keys()))
+        score = sum(weights[t] * found[t] * (k1 + 1) / (found[t] + norm) for t in sorted(weighed & found.keys()))
         if score > 0:
             scores[index] = scores.get(index, 0.0) + score
     return scores

@@ -19,21 +19,19 @@ words and one-letter terms are not indexed.
 from __future__ import annotations
 
 import heapq
-import math
 import re
 import sqlite3
 import unicodedata
 from collections import Counter
 
 from headroom.memory.common import Query
-from headroom.relevance import STOP_WORDS, terms
+from headroom.relevance import K1, STOP_WORDS, B, idf, terms
 from headroom.stores.sqlite import _decode
 
 __all__ = ["index_terms", "index_text", "search_table"]
 
 _TOKEN = re.compile(r"[^\W_]+")  # unicode61's tokens: letters and digits
 
-_K1, _B = 1.2, 0.75
 _MAX_PREFIX_TERMS = 64  # a one-letter-ish prefix would otherwise score the whole vocabulary
 
 
@@ -103,7 +101,7 @@ def search_table(
         f"WHERE p.term IN ({marks}) AND {' AND '.join(where)}",
         [*wanted, *params],
     ).fetchall()
-    idf = {t: math.log(1 + (total - n + 0.5) / (n + 0.5)) for t, n in frequency.items()}
+    weights = {t: idf(total, n) for t, n in frequency.items()}
     texts: dict[str, str] = {}
     scores: dict[str, float] = {}
     held: dict[str, set[int]] = {}
@@ -121,8 +119,8 @@ def search_table(
             counts = True
             held.setdefault(handle, set()).add(number)
         if counts:
-            norm = _K1 * (1 - _B + _B * length / average)
-            scores[handle] = scores.get(handle, 0.0) + idf[term] * tf * (_K1 + 1) / (tf + norm)
+            norm = K1 * (1 - B + B * length / average)
+            scores[handle] = scores.get(handle, 0.0) + weights[term] * tf * (K1 + 1) / (tf + norm)
     every = len(pieces)
     order = {handle: (len(held.get(handle, ())) < every, -score, handle) for handle, score in scores.items()}
     return [(handle, scores[handle]) for handle in heapq.nsmallest(count, order, key=order.__getitem__)]

@@ -19,12 +19,11 @@
 
 from __future__ import annotations
 
-import math
 import re
 
 from headroom.compressors.log._parse import LogLines
 from headroom.compressors.log._query import written_numbers
-from headroom.relevance import quoted_scores, sparse_scores, terms
+from headroom.relevance import K1, B, idf, quoted_scores, sparse_scores, terms
 
 __all__ = ["order"]
 
@@ -34,7 +33,6 @@ _FAILING_SHARE = 0.1  # of the best score, per failure word a matching line hold
 _LENGTH_SAMPLE = 200  # lines sampled for BM25's average line length
 _FOLDED_SHARE = 0.5  # a copy ranks after the other matching lines scoring at least this share of its score
 _NEAR = 2  # lines either side whose question words a line is read with ("what happened to X around Y")
-_K1, _B = 1.2, 0.75  # BM25's, as relevance.sparse_scores uses them
 _NEAR_SHARE = 0.5  # of what a word a neighbour holds would add held by the line (at most: of its score)
 
 
@@ -138,7 +136,7 @@ def _near_named(scores: dict[int, float], held: dict[int, set[str]], lines: list
     weight = {}
     for term in sorted(wanted):
         found = min(n, len(re.findall(rf"(?<![a-z0-9]){re.escape(term)}(?![a-z0-9])", text)))
-        weight[term] = math.log(1 + (n - found + 0.5) / (found + 0.5))
+        weight[term] = idf(n, found)
     sampled = lines[:: max(1, n // _LENGTH_SAMPLE)]
     average = sum(len(terms(line)) for line in sampled) / len(sampled) or 1.0
     out = dict(scores)
@@ -152,8 +150,8 @@ def _near_named(scores: dict[int, float], held: dict[int, set[str]], lines: list
         near -= own
         if near:
             # what the words would add held once by this line, its length weighed as BM25 weighs it
-            norm = _K1 * (1 - _B + _B * len(terms(lines[index])) / average)
-            held_here = sum(weight[term] for term in sorted(near)) * (_K1 + 1) / (1 + norm)
+            norm = K1 * (1 - B + B * len(terms(lines[index])) / average)
+            held_here = sum(weight[term] for term in sorted(near)) * (K1 + 1) / (1 + norm)
             out[index] += _NEAR_SHARE * min(best, held_here)
     return out
 
