@@ -251,9 +251,9 @@ def _filled(
     15%: 31,419 -> 29,479 output tokens in the tenth round); a record's other fields are what
     tells the one meant apart, and what a question built from the words around the fact reads."""
     out = [list(paths) for paths in shown]
+    records = [_at(shrinker.data, prefix) for prefix, _, _ in found]
     queues: list[list[tuple[str | int, ...]]] = []
-    for (prefix, by, asked), paths in zip(found, out):
-        record = _at(shrinker.data, prefix)
+    for (_, by, asked), paths, record in zip(found, out, records):
         steps = [by[0], *(p[0] for p in paths)]  # the shared value stays shown once
         rest = (
             [k for k, v in record.items() if k not in steps and not isinstance(v, (dict, list))]
@@ -268,11 +268,8 @@ def _filled(
             if not queue:
                 continue
             trial = out[index] + [queue[0]]
-            cost = _pair_cost(
-                shrinker,
-                found[index],
-                sorted(trial, key=lambda p: _position(_at(shrinker.data, found[index][0]), p[0])),
-            )
+            record = records[index]
+            cost = _pair_cost(shrinker, found[index], sorted(trial, key=lambda p: _position(record, p[0])))
             if cost - costs[index] > left:
                 queue.clear()  # its next field does not fit: the others may
                 continue
