@@ -124,9 +124,13 @@ def account(original: Any, shown: Any) -> Counter[str]:
 
 
 def compressed_at(text: str, share: float, query: str) -> str:
-    """``text`` compressed to ``share`` of its tokens for ``query``: the output fits its target, and its
+    """``text`` compressed to ``share`` of its tokens for ``query`` (``compressed_to``)."""
+    return compressed_to(text, int(COUNTER.count(text) * share), query)
+
+
+def compressed_to(text: str, target: int, query: str) -> str:
+    """``text`` compressed to ``target`` tokens for ``query``: the output fits its target, and its
     markers account for every part of the original it left out."""
-    target = int(COUNTER.count(text) * share)
     out = JsonCompressor().compress(text, target, ctx(text, query))
     assert out is not None and COUNTER.count(out.text) <= target
     assert account(json.loads(text), shown_data(out.text)) == Counter(out.omitted)
@@ -848,10 +852,8 @@ def test_the_record_holding_the_best_leaf_comes_in_by_a_thin_path_in_a_small_roo
     # The thin path (each ancestor keeps only the branch, one marker for the rest) shows the record
     text = (GOLDEN / "botocore_elasticache_waiters.json").read_text()
     query = "In waiters-2.json, which expected does error have?"
-    out = JsonCompressor().compress(text, target, ctx(text, query))
-    assert out is not None and COUNTER.count(out.text) <= target
-    assert '"expected": "CacheClusterNotFound"' in out.text
-    assert account(json.loads(text), shown_data(out.text)) == Counter(out.omitted)
+    shown = compressed_to(text, target, query)
+    assert '"expected": "CacheClusterNotFound"' in shown
 
 
 def test_a_large_piece_is_parsed_once_by_the_router_and_the_compressor(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -926,10 +928,8 @@ def test_candidates_sharing_the_quoted_value_show_it_once(target: int) -> None:
     # operation and a marker, so four to five fit
     text = (GOLDEN / "boto3_dynamodb_resources.json").read_text()
     query = "In resources-1.json, which operation does TableName have?"
-    out = JsonCompressor().compress(text, target, ctx(text, query))
-    assert out is not None and COUNTER.count(out.text) <= target
-    assert '"operation": "GetItem"' in out.text
-    assert account(json.loads(text), shown_data(out.text)) == Counter(out.omitted)
+    shown = compressed_to(text, target, query)
+    assert '"operation": "GetItem"' in shown
 
 
 @pytest.mark.parametrize("target", range(60, 300, 20))
@@ -975,10 +975,8 @@ def test_a_thin_paths_markers_leave_out_the_path_the_nesting_already_shows(targe
     # inside the one container it stands for, so it carries only its count, unit and range
     text = (GOLDEN / "samtranslator_schema_new.json").read_text()
     query = "In schema_new.json, which patternError does ^Custom::[a-zA-Z0-9]+$ have?"
-    out = JsonCompressor().compress(text, target, ctx(text, query))
-    assert out is not None and COUNTER.count(out.text) <= target
-    assert '"patternError": "must use format Custom::X"' in out.text
-    assert account(json.loads(text), shown_data(out.text)) == Counter(out.omitted)
+    shown = compressed_to(text, target, query)
+    assert '"patternError": "must use format Custom::X"' in shown
 
 
 @pytest.mark.parametrize("target", [120, 130, 140, 150])
@@ -989,10 +987,8 @@ def test_two_or_three_candidates_are_shown_by_their_two_fields_too(target: int) 
     # pairs form is tried whenever more than one record fits and the form found shows fewer
     text = (GOLDEN / "awscli_cli.json").read_text()
     query = "In cli.json, which dest does store_false have?"
-    out = JsonCompressor().compress(text, target, ctx(text, query))
-    assert out is not None and COUNTER.count(out.text) <= target
-    assert all(f'"dest": "{dest}"' in out.text for dest in ("verify_ssl", "paginate", "sign_request"))
-    assert account(json.loads(text), shown_data(out.text)) == Counter(out.omitted)
+    shown = compressed_to(text, target, query)
+    assert all(f'"dest": "{dest}"' in shown for dest in ("verify_ssl", "paginate", "sign_request"))
 
 
 @pytest.mark.parametrize(("share", "least"), [(0.05, 9), (0.10, 20), (0.15, 30), (0.20, 45)])
