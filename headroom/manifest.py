@@ -97,12 +97,11 @@ class Manifest(BaseModel):
         return "\n".join(lines)
 
 
-class CompressResult(BaseModel):
-    """``compress`` output: ``messages`` has the input's shape; the input is untouched."""
+class _Result(BaseModel):
+    """What both results share: the manifest, the counts, and what is read through the manifest."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+    model_config = _FROZEN
 
-    messages: list[Any]
     manifest: Manifest
     tokens_before: int
     tokens_after: int
@@ -124,24 +123,15 @@ class CompressResult(BaseModel):
         return self.manifest.summary(self.tokens_before, self.tokens_after)
 
 
-class TextResult(BaseModel):
+class CompressResult(_Result):
+    """``compress`` output: ``messages`` has the input's shape; the input is untouched."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    messages: list[Any]
+
+
+class TextResult(_Result):
     """``compress_text`` output."""
 
-    model_config = _FROZEN
-
     text: str
-    manifest: Manifest
-    tokens_before: int
-    tokens_after: int
-
-    @property
-    def within_budget(self) -> bool:
-        return self.manifest.within_budget
-
-    @property
-    def encoding(self) -> str:
-        return self.manifest.encoding
-
-    def summary(self) -> str:
-        """What was kept and what was dropped, for a person reading a log (``Manifest.summary``)."""
-        return self.manifest.summary(self.tokens_before, self.tokens_after)
