@@ -154,6 +154,18 @@ def test_a_question_whose_best_line_is_code_and_rare_is_not_vague() -> None:
     assert out is not None and "inline char* operator()(void) const {" in out.text
 
 
+@pytest.mark.parametrize("target", [69, 100])
+def test_a_hyphenated_word_is_one_word_when_asking_whether_a_question_is_vague(target: int) -> None:
+    """npm's arborist ``lib/unreviewed-scripts.js``: "the line that deals with strict-allow-scripts"
+    read as ``strict``, ``allow`` and ``scripts``, each on more than one line in twenty, so the question
+    was vague and a skeleton with every body cut was sent; the option's name as written is on two
+    lines, and the excerpt keeps the one that prints it."""
+    source = (Path(__file__).parent.parent / "fixtures" / "code_unreviewed_scripts.js").read_text()
+    path = "node_modules/@npmcli/arborist/lib/unreviewed-scripts.js"
+    text = _the_excerpt(source, f"Show me the line of {path} that deals with strict-allow-scripts.", target, path)
+    assert "`--strict-allow-scripts: ${unreviewed.length} package(s) have install ` +" in text
+
+
 def test_a_path_naming_another_symbol_is_a_word_about_the_asked_ones_lines() -> None:
     """The stdlib's reprlib.py: in "how is self.repr1 computed in repr?" ``self.repr1`` names
     ``repr1`` and is what ``repr``'s body is asked about; taken out for every symbol, ``repr`` had

@@ -57,6 +57,7 @@ _TIES = 3  # lines tied with the best that stay with it
 _DECORATOR = re.compile(r"^\s*@")
 _CHAIN = re.compile(r"[A-Za-z_$][\w$]*(?:(?:\.|::)[A-Za-z_$][\w$]*)+")
 _COMMENT = re.compile(r"^\s*(?:#|//|/\*|\*)")
+_HYPHENATED = re.compile(r"[\w$]+(?:-[\w$]+)+")
 
 
 def asked_lines(doc: Document, query: str | None, tool_args: str | None) -> tuple[list[int], list[float], set[int]]:
@@ -96,6 +97,10 @@ def vague(doc: Document, query: str | None, tool_args: str | None) -> bool:
     if all(_COMMENT.match(_bare(doc, line)) for line in best):
         return True
     held = {t for line in best for t in terms(_bare(doc, line))} & set(terms(query))
+    # a hyphenated word is one word as the question writes it (``strict-allow-scripts``, an option's
+    # name), though ``terms`` reads its parts: the parts may each be the file's theme, the whole is not
+    bare = [_bare(doc, line).lower() for line in best]
+    held |= {w for w in _HYPHENATED.findall(query.lower()) if any(w in line for line in bare)}
     lowered = [line.lower() for line in doc.lines]
     common = max(3, len(lowered) // 20)
     return all(sum(term in line for line in lowered) > common for term in held)
