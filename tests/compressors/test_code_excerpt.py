@@ -166,6 +166,18 @@ def test_a_hyphenated_word_is_one_word_when_asking_whether_a_question_is_vague(t
     assert "`--strict-allow-scripts: ${unreviewed.length} package(s) have install ` +" in text
 
 
+@pytest.mark.parametrize("target", [100, 150])
+def test_the_asked_symbols_name_inside_a_dotted_path_stays_a_word_of_the_question(target: int) -> None:
+    """undici's ``lib/dispatcher/dispatcher-base.js``: "what does destroy do with this.destroy?" took
+    ``destroy`` out of ``this.destroy`` with the symbol's name, ``this`` is a stop word, so every line of
+    ``destroy`` scored zero and the skeleton cut its body whole; the recursive call is the answer."""
+    source = (Path(__file__).parent.parent / "fixtures" / "code_undici_dispatcher_base.js").read_text()
+    path = "node_modules/undici/lib/dispatcher/dispatcher-base.js"
+    text = _the_excerpt(source, f"In {path}, what does destroy do with this.destroy?", target, path)
+    assert "        this.destroy(err, (err, data) => {\n" in text
+    assert "  destroy (err, callback) {\n" in text
+
+
 def test_a_path_naming_another_symbol_is_a_word_about_the_asked_ones_lines() -> None:
     """The stdlib's reprlib.py: in "how is self.repr1 computed in repr?" ``self.repr1`` names
     ``repr1`` and is what ``repr``'s body is asked about; taken out for every symbol, ``repr`` had

@@ -172,11 +172,14 @@ def _without_name(query: str, name: str) -> str:
     whole words only: the words of a name say which symbol, but a word the question also says on its
     own is a word about the lines (``scheme`` in "what happens with scheme inside __init__", whose
     ``__init__`` is ``ProxySchemeUnknown.__init__``: taking the name's split parts out of the question
-    took ``scheme`` with them, and every line scored zero)."""
+    took ``scheme`` with them, and every line scored zero). A part inside a dotted path stays: the path
+    is what the lines are asked about (``this.destroy`` in "what does destroy do with this.destroy?"
+    left ``this.`` alone, a stop word, and every line of ``destroy`` scored zero); a path spelling the
+    named symbol's own (``TextWrapper.fill``) was taken out before (``_unless_named``)."""
     parts = sorted({p for p in re.split(r"\.|::", name) if p}, key=len, reverse=True)
     if not parts:
         return query
-    pattern = r"(?<![\w$])(?:" + "|".join(map(re.escape, parts)) + r")(?![\w$])"
+    pattern = r"(?<![\w$.:])(?:" + "|".join(map(re.escape, parts)) + r")(?![\w$]|(?:\.|::)[A-Za-z_$])"
     return re.sub(pattern, " ", query, flags=re.IGNORECASE)
 
 
