@@ -73,6 +73,28 @@ def test_a_skeleton_that_keeps_the_asked_line_is_sent() -> None:
     compile(out.text, "textwrap.py", "exec")
 
 
+@pytest.mark.parametrize("target", [25, 30])
+def test_a_room_below_every_excerpt_keeps_the_best_line_behind_a_bare_count(target: int) -> None:
+    """A room of 20-35 tokens (a file read in a turn of several calls) held no excerpt: the summary mark
+    with the handle and its ranges (``1-259,261-491``) cost about 20 tokens before the line, so the
+    compressor answered None and the core sent the generic cut (a character slice of the docstring) or
+    a bare marker. The tightest form is the best line after a mark that counts every other line."""
+    text = _the_excerpt(TEXTWRAP, WRAP_QUERY, target)
+    assert text.endswith("\n" + WRAP_FACT)  # its indentation says nothing without the lines around it
+    (mark,) = MARK_RE.finditer(text)
+    marker = parse_marker(mark.group(0), make_handle(TEXTWRAP))
+    assert text.startswith(mark.group(0)) and marker.count == len(TEXTWRAP.splitlines()) - 1
+    assert marker.spans == () and marker.selector == {}  # it stands for all but the line: retrieve it whole
+
+
+def test_the_tightest_form_of_a_numbered_read_keeps_the_line_number() -> None:
+    source = (GOLDEN / "python_fnmatch_cat_n.txt").read_text()
+    text = _the_excerpt(
+        source, "In fnmatch.py, how does translate add the STAR?", 25, '{"command": "cat -n fnmatch.py"}'
+    )
+    assert text.endswith("\n    90\t                add(STAR)")
+
+
 def test_a_numbered_read_keeps_its_line_numbers() -> None:
     source = (GOLDEN / "python_fnmatch_cat_n.txt").read_text()
     query = "In fnmatch.py, how does translate add the STAR?"

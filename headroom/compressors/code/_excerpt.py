@@ -227,8 +227,8 @@ def excerpt(doc: Document, ctx: PieceContext, target: int) -> Compressed | None:
         if new and spent + extra + mark.cost(kept | set(new)) <= room:
             kept.update(new)
             spent += extra
-        elif not kept:
-            return None  # not even the best line and its mark
+        elif not kept:  # not even the best line and its mark: the best line alone, behind a bare count
+            return _tightest(doc, ctx, target, best[0]) if best else None
     if not kept:
         return None
     asked = [line for line in [*best, *(candidates[k] for k in ranked)] if line in kept]
@@ -244,6 +244,28 @@ def excerpt(doc: Document, ctx: PieceContext, target: int) -> Compressed | None:
     if ctx.counter.count(text) + ctx.handle_cost > target or not omitted:
         return None
     return Compressed(text, omitted={"lines": omitted}, output_kind="text", fallbacks=(*doc.notes, NOTE))
+
+
+def _tightest(doc: Document, ctx: PieceContext, target: int, line: int) -> Compressed | None:
+    """The best line alone after one mark with the handle and a count but no ranges, or None when even
+    that is over ``target``.
+
+    A room of 20-35 tokens (a file read in a turn of several calls) held no excerpt: its summary mark
+    lists every range it stands for (``1-259,261-491``, 7-9 tokens) besides the handle (8), so the
+    line the question matches best did not fit, and the piece fell to the generic cut or a bare
+    marker. Here the mark says only how many lines went (``[…490 lines]``: every line but the one
+    shown, which ``retrieve(handle)`` gives back whole), and the line keeps its number where the read
+    had numbers (``cat -n``, ``260→``); a plain read's line loses its indentation, which says nothing
+    once the lines around it are gone.
+    """
+    total = len(doc.lines)
+    if total < 2:
+        return None
+    shown = doc.lines[line] if _bare(doc, line) != doc.lines[line] else doc.lines[line].lstrip()
+    text = ctx.marker(total - 1, "lines") + "\n" + shown.rstrip("\n")
+    if ctx.counter.count(text) + ctx.handle_cost > target:
+        return None
+    return Compressed(text, omitted={"lines": total - 1}, output_kind="text", fallbacks=(*doc.notes, NOTE))
 
 
 def _signatures(doc: Document, line: int) -> list[int]:
