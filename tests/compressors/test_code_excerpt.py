@@ -200,6 +200,19 @@ def test_the_asked_symbols_name_inside_a_dotted_path_stays_a_word_of_the_questio
     assert "  destroy (err, callback) {\n" in text
 
 
+@pytest.mark.parametrize("target", [120, 223])
+def test_a_word_on_no_line_of_the_named_symbol_is_looked_for_around_it(target: int) -> None:
+    """The debug package's ``src/common.js``: "what does debug do with enabledCache?" names the inner
+    ``debug``, but ``enabledCache`` is a variable of ``createDebug`` around it; the excerpt looked at
+    ``debug``'s lines only and kept ``if (!debug.enabled) {`` (``enabled``, a part of the word), and the
+    skeleton kept ``debug``'s body whole. The question's word as written is on no line of the named
+    symbol, so every line of the file is a candidate."""
+    source = (Path(__file__).parent.parent / "fixtures" / "code_debug_common.js").read_text()
+    path = "node_modules/debug/src/common.js"
+    text = _the_excerpt(source, f"In {path}, what does debug do with enabledCache?", target, path)
+    assert "\t\t\t\t\tenabledCache = createDebug.enabled(namespace);\n" in text
+
+
 def test_a_path_naming_another_symbol_is_a_word_about_the_asked_ones_lines() -> None:
     """The stdlib's reprlib.py: in "how is self.repr1 computed in repr?" ``self.repr1`` names
     ``repr1`` and is what ``repr``'s body is asked about; taken out for every symbol, ``repr`` had

@@ -45,7 +45,7 @@ from headroom.compressors.code._order import named
 from headroom.compressors.code._outline import Symbol
 from headroom.markers import write_ranges
 from headroom.plugins import Compressed, PieceContext
-from headroom.relevance import BM25, terms, without_call_names
+from headroom.relevance import BM25, STOP_WORDS, terms, without_call_names
 
 __all__ = ["NOTE", "asked_lines", "best_lines", "excerpt", "vague"]
 
@@ -57,6 +57,8 @@ _TIES = 3  # lines tied with the best that stay with it
 _DECORATOR = re.compile(r"^\s*@")
 _CHAIN = re.compile(r"[A-Za-z_$][\w$]*(?:(?:\.|::)[A-Za-z_$][\w$]*)+")
 _COMMENT = re.compile(r"^\s*(?:#|//|/\*|\*)")
+_WORD = re.compile(r"[A-Za-z_$][\w$]*")
+_IDENTIFIER_LIKE = re.compile(r"_|\d|.[A-Z]")
 _HYPHENATED = re.compile(r"[\w$]+(?:-[\w$]+)+")
 
 
@@ -134,6 +136,8 @@ def _asked(doc: Document, query: str | None, tool_args: str | None) -> tuple[lis
                 owner.setdefault(start + i, symbol.name)
     if not owner and not signatures:  # a question that names no symbol: any line may be the one
         owner = dict.fromkeys(everything, "")
+    elif _elsewhere(doc, query, owner, signatures):
+        owner = dict.fromkeys(everything, "")
     candidates = sorted(set(owner) - signatures)
     if not candidates:
         return [], [], whole
@@ -159,6 +163,40 @@ def _asked(doc: Document, query: str | None, tool_args: str | None) -> tuple[lis
                 # repeats the word, ``# deal with STAR fixed STAR``, outranked the lines using it)
                 scores[k] = score / 2 if _COMMENT.match(bare[candidates[k]]) else score
     return candidates, scores, whole
+
+
+def _elsewhere(doc: Document, query: str, owner: dict[int, str], signatures: set[int]) -> bool:
+    """Whether the question names a symbol near the one it asks about: a word of the question that
+    reads as an identifier (``enabledCache``: an inner capital, ``_`` or a digit; a plain word may be
+    anyone's) is on some line of the file, and no word of the question but a named symbol's own name is
+    on a line of the symbols it names. "what does debug do with enabledCache?" of the debug package's
+    common.js: ``enabledCache`` is a variable of ``createDebug`` around ``debug``, whose lines only held
+    ``enabled`` (a part of it) in ``if (!debug.enabled)``, the line the excerpt then kept. Whole words
+    as written only: a part of an identifier says too little. Another named symbol's name is a word of
+    the question like any other (``wrap`` on a line of ``fill`` in "how does TextWrapper.fill use
+    wrap?")."""
+    words = {w.lower() for w in _WORD.findall(query) if len(w) >= 3 and w.lower() not in STOP_WORDS}
+    named = {name: {p.lower() for p in re.split(r"\.|::", name)} for name in set(owner.values())}
+    every = set().union(*named.values())
+    asked = {w for w in _WORD.findall(query) if w.lower() in words - every and _IDENTIFIER_LIKE.search(w)}
+    if not asked:
+        return False
+    for name, parts in named.items():
+        held = _words_pattern(words - parts)
+        lines = [line for line, of in owner.items() if of == name]
+        if held is not None and any(held.search(_bare(doc, line)) for line in lines):
+            return False
+    held = _words_pattern(words - every)
+    if held is not None and any(held.search(_bare(doc, line)) for line in signatures):
+        return False
+    wanted = _words_pattern({w.lower() for w in asked})
+    return wanted is not None and any(wanted.search(line) for line in doc.lines)
+
+
+def _words_pattern(words: set[str]) -> re.Pattern[str] | None:
+    if not words:
+        return None
+    return re.compile(r"(?<![\w$])(?:" + "|".join(map(re.escape, sorted(words))) + r")(?![\w$])", re.IGNORECASE)
 
 
 def _unless_named(paths: set[str], chain: re.Match[str]) -> str:
