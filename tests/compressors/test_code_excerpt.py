@@ -213,6 +213,17 @@ def test_a_word_on_no_line_of_the_named_symbol_is_looked_for_around_it(target: i
     assert "\t\t\t\t\tenabledCache = createDebug.enabled(namespace);\n" in text
 
 
+@pytest.mark.parametrize("target", [150, 209, 255])
+def test_two_theme_words_side_by_side_are_a_line_not_a_theme(target: int) -> None:
+    """npm's libnpmdiff ``lib/format-diff.js`` (one function holding the file): "how does it handle res
+    and filename?" holds two words each on more than one line in twenty, so the question was vague
+    and the skeleton with that function's body cut was sent; three lines hold both."""
+    source = (Path(__file__).parent.parent / "fixtures" / "code_libnpmdiff_format_diff.js").read_text()
+    path = "node_modules/libnpmdiff/lib/format-diff.js"
+    text = _the_excerpt(source, f"How does {path} handle res and filename?", target, path)
+    assert "      res += `${filename}\\n`\n" in text
+
+
 def test_a_path_naming_another_symbol_is_a_word_about_the_asked_ones_lines() -> None:
     """The stdlib's reprlib.py: in "how is self.repr1 computed in repr?" ``self.repr1`` names
     ``repr1`` and is what ``repr``'s body is asked about; taken out for every symbol, ``repr`` had

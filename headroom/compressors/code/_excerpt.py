@@ -85,8 +85,8 @@ def vague(doc: Document, query: str | None, tool_args: str | None) -> bool:
     zlib.h: the best line is whatever holds one of the words (a comment saying "the function
     creates", ``gzFile file));``), and the excerpt of it took the place of the outline, which is what
     such a question wants. A question that names a symbol of the file is never vague; else it is when
-    its best lines are all comments, or hold only words found on more than one line in twenty (and
-    more than three): the file's own theme (``loop`` in asyncio's streams.py), not a line. (Counting
+    its best lines are all comments, or each holds words found together on more than one line in
+    twenty (and more than three): the file's own theme (``loop`` in asyncio's streams.py), not a line. (Counting
     the question's words the best lines miss was tried: "what is the declaration of operator" lost
     its ``operator()`` line to the skeleton, "declaration" being in no line of the file.)
     """
@@ -98,14 +98,21 @@ def vague(doc: Document, query: str | None, tool_args: str | None) -> bool:
     best = best_lines(doc, whole_query, tool_args)
     if all(_COMMENT.match(_bare(doc, line)) for line in best):
         return True
-    held = {t for line in best for t in terms(_bare(doc, line))} & set(terms(query))
+    asked = set(terms(query))
     # a hyphenated word is one word as the question writes it (``strict-allow-scripts``, an option's
     # name), though ``terms`` reads its parts: the parts may each be the file's theme, the whole is not
-    bare = [_bare(doc, line).lower() for line in best]
-    held |= {w for w in _HYPHENATED.findall(query.lower()) if any(w in line for line in bare)}
+    hyphenated = set(_HYPHENATED.findall(query.lower()))
     lowered = [line.lower() for line in doc.lines]
     common = max(3, len(lowered) // 20)
-    return all(sum(term in line for line in lowered) > common for term in held)
+    for line in best:
+        bare = _bare(doc, line)
+        held = (set(terms(bare)) & asked) | {w for w in hyphenated if w in bare.lower()}
+        # the words a best line holds, together: two theme words side by side on a few lines are a
+        # line, not a theme (``res`` and ``filename`` in libnpmdiff's format-diff.js are each on more
+        # than one line in twenty, ``res += `${filename}\n``` is one of three holding both)
+        if held and sum(all(term in text for term in held) for text in lowered) <= common:
+            return False
+    return True
 
 
 def _asked(doc: Document, query: str | None, tool_args: str | None) -> tuple[list[int], list[float], set[int]]:
