@@ -73,6 +73,28 @@ def test_a_skeleton_that_keeps_the_asked_line_is_sent() -> None:
     compile(out.text, "textwrap.py", "exec")
 
 
+@pytest.mark.parametrize("target", [25, 30])
+def test_a_room_below_every_excerpt_keeps_the_best_line_behind_a_bare_count(target: int) -> None:
+    """A room of 20-35 tokens (a file read in a turn of several calls) held no excerpt: the summary mark
+    with the handle and its ranges (``1-259,261-491``) cost about 20 tokens before the line, so the
+    compressor answered None and the core sent the generic cut (a character slice of the docstring) or
+    a bare marker. The tightest form is the best line after a mark that counts every other line."""
+    text = _the_excerpt(TEXTWRAP, WRAP_QUERY, target)
+    assert text.endswith("\n" + WRAP_FACT)  # its indentation says nothing without the lines around it
+    (mark,) = MARK_RE.finditer(text)
+    marker = parse_marker(mark.group(0), make_handle(TEXTWRAP))
+    assert text.startswith(mark.group(0)) and marker.count == len(TEXTWRAP.splitlines()) - 1
+    assert marker.spans == () and marker.selector == {}  # it stands for all but the line: retrieve it whole
+
+
+def test_the_tightest_form_of_a_numbered_read_keeps_the_line_number() -> None:
+    source = (GOLDEN / "python_fnmatch_cat_n.txt").read_text()
+    text = _the_excerpt(
+        source, "In fnmatch.py, how does translate add the STAR?", 25, '{"command": "cat -n fnmatch.py"}'
+    )
+    assert text.endswith("\n    90\t                add(STAR)")
+
+
 def test_a_numbered_read_keeps_its_line_numbers() -> None:
     source = (GOLDEN / "python_fnmatch_cat_n.txt").read_text()
     query = "In fnmatch.py, how does translate add the STAR?"
@@ -152,6 +174,54 @@ def test_a_question_whose_best_line_is_code_and_rare_is_not_vague() -> None:
     target = int(COUNTER.count(source) * 0.25)
     out = compress(source, "What is the declaration of operator in ncursesw/cursslk.h?", target, "cursslk.h")
     assert out is not None and "inline char* operator()(void) const {" in out.text
+
+
+@pytest.mark.parametrize("target", [69, 100])
+def test_a_hyphenated_word_is_one_word_when_asking_whether_a_question_is_vague(target: int) -> None:
+    """npm's arborist ``lib/unreviewed-scripts.js``: "the line that deals with strict-allow-scripts"
+    read as ``strict``, ``allow`` and ``scripts``, each on more than one line in twenty, so the question
+    was vague and a skeleton with every body cut was sent; the option's name as written is on two
+    lines, and the excerpt keeps the one that prints it."""
+    source = (Path(__file__).parent.parent / "fixtures" / "code_unreviewed_scripts.js").read_text()
+    path = "node_modules/@npmcli/arborist/lib/unreviewed-scripts.js"
+    text = _the_excerpt(source, f"Show me the line of {path} that deals with strict-allow-scripts.", target, path)
+    assert "`--strict-allow-scripts: ${unreviewed.length} package(s) have install ` +" in text
+
+
+@pytest.mark.parametrize("target", [100, 150])
+def test_the_asked_symbols_name_inside_a_dotted_path_stays_a_word_of_the_question(target: int) -> None:
+    """undici's ``lib/dispatcher/dispatcher-base.js``: "what does destroy do with this.destroy?" took
+    ``destroy`` out of ``this.destroy`` with the symbol's name, ``this`` is a stop word, so every line of
+    ``destroy`` scored zero and the skeleton cut its body whole; the recursive call is the answer."""
+    source = (Path(__file__).parent.parent / "fixtures" / "code_undici_dispatcher_base.js").read_text()
+    path = "node_modules/undici/lib/dispatcher/dispatcher-base.js"
+    text = _the_excerpt(source, f"In {path}, what does destroy do with this.destroy?", target, path)
+    assert "        this.destroy(err, (err, data) => {\n" in text
+    assert "  destroy (err, callback) {\n" in text
+
+
+@pytest.mark.parametrize("target", [120, 223])
+def test_a_word_on_no_line_of_the_named_symbol_is_looked_for_around_it(target: int) -> None:
+    """The debug package's ``src/common.js``: "what does debug do with enabledCache?" names the inner
+    ``debug``, but ``enabledCache`` is a variable of ``createDebug`` around it; the excerpt looked at
+    ``debug``'s lines only and kept ``if (!debug.enabled) {`` (``enabled``, a part of the word), and the
+    skeleton kept ``debug``'s body whole. The question's word as written is on no line of the named
+    symbol, so every line of the file is a candidate."""
+    source = (Path(__file__).parent.parent / "fixtures" / "code_debug_common.js").read_text()
+    path = "node_modules/debug/src/common.js"
+    text = _the_excerpt(source, f"In {path}, what does debug do with enabledCache?", target, path)
+    assert "\t\t\t\t\tenabledCache = createDebug.enabled(namespace);\n" in text
+
+
+@pytest.mark.parametrize("target", [150, 209, 255])
+def test_two_theme_words_side_by_side_are_a_line_not_a_theme(target: int) -> None:
+    """npm's libnpmdiff ``lib/format-diff.js`` (one function holding the file): "how does it handle res
+    and filename?" holds two words each on more than one line in twenty, so the question was vague
+    and the skeleton with that function's body cut was sent; three lines hold both."""
+    source = (Path(__file__).parent.parent / "fixtures" / "code_libnpmdiff_format_diff.js").read_text()
+    path = "node_modules/libnpmdiff/lib/format-diff.js"
+    text = _the_excerpt(source, f"How does {path} handle res and filename?", target, path)
+    assert "      res += `${filename}\\n`\n" in text
 
 
 def test_a_path_naming_another_symbol_is_a_word_about_the_asked_ones_lines() -> None:

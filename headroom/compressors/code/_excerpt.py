@@ -45,7 +45,7 @@ from headroom.compressors.code._order import named
 from headroom.compressors.code._outline import Symbol
 from headroom.markers import write_ranges
 from headroom.plugins import Compressed, PieceContext
-from headroom.relevance import BM25, terms, without_call_names
+from headroom.relevance import BM25, STOP_WORDS, terms, without_call_names
 
 __all__ = ["NOTE", "asked_lines", "best_lines", "excerpt", "vague"]
 
@@ -57,6 +57,9 @@ _TIES = 3  # lines tied with the best that stay with it
 _DECORATOR = re.compile(r"^\s*@")
 _CHAIN = re.compile(r"[A-Za-z_$][\w$]*(?:(?:\.|::)[A-Za-z_$][\w$]*)+")
 _COMMENT = re.compile(r"^\s*(?:#|//|/\*|\*)")
+_WORD = re.compile(r"[A-Za-z_$][\w$]*")
+_IDENTIFIER_LIKE = re.compile(r"_|\d|.[A-Z]")
+_HYPHENATED = re.compile(r"[\w$]+(?:-[\w$]+)+")
 
 
 def asked_lines(doc: Document, query: str | None, tool_args: str | None) -> tuple[list[int], list[float], set[int]]:
@@ -82,8 +85,8 @@ def vague(doc: Document, query: str | None, tool_args: str | None) -> bool:
     zlib.h: the best line is whatever holds one of the words (a comment saying "the function
     creates", ``gzFile file));``), and the excerpt of it took the place of the outline, which is what
     such a question wants. A question that names a symbol of the file is never vague; else it is when
-    its best lines are all comments, or hold only words found on more than one line in twenty (and
-    more than three): the file's own theme (``loop`` in asyncio's streams.py), not a line. (Counting
+    its best lines are all comments, or each holds words found together on more than one line in
+    twenty (and more than three): the file's own theme (``loop`` in asyncio's streams.py), not a line. (Counting
     the question's words the best lines miss was tried: "what is the declaration of operator" lost
     its ``operator()`` line to the skeleton, "declaration" being in no line of the file.)
     """
@@ -95,10 +98,21 @@ def vague(doc: Document, query: str | None, tool_args: str | None) -> bool:
     best = best_lines(doc, whole_query, tool_args)
     if all(_COMMENT.match(_bare(doc, line)) for line in best):
         return True
-    held = {t for line in best for t in terms(_bare(doc, line))} & set(terms(query))
+    asked = set(terms(query))
+    # a hyphenated word is one word as the question writes it (``strict-allow-scripts``, an option's
+    # name), though ``terms`` reads its parts: the parts may each be the file's theme, the whole is not
+    hyphenated = set(_HYPHENATED.findall(query.lower()))
     lowered = [line.lower() for line in doc.lines]
     common = max(3, len(lowered) // 20)
-    return all(sum(term in line for line in lowered) > common for term in held)
+    for line in best:
+        bare = _bare(doc, line)
+        held = (set(terms(bare)) & asked) | {w for w in hyphenated if w in bare.lower()}
+        # the words a best line holds, together: two theme words side by side on a few lines are a
+        # line, not a theme (``res`` and ``filename`` in libnpmdiff's format-diff.js are each on more
+        # than one line in twenty, ``res += `${filename}\n``` is one of three holding both)
+        if held and sum(all(term in text for term in held) for text in lowered) <= common:
+            return False
+    return True
 
 
 def _asked(doc: Document, query: str | None, tool_args: str | None) -> tuple[list[int], list[float], set[int]]:
@@ -129,6 +143,8 @@ def _asked(doc: Document, query: str | None, tool_args: str | None) -> tuple[lis
                 owner.setdefault(start + i, symbol.name)
     if not owner and not signatures:  # a question that names no symbol: any line may be the one
         owner = dict.fromkeys(everything, "")
+    elif _elsewhere(doc, query, owner, signatures):
+        owner = dict.fromkeys(everything, "")
     candidates = sorted(set(owner) - signatures)
     if not candidates:
         return [], [], whole
@@ -156,6 +172,40 @@ def _asked(doc: Document, query: str | None, tool_args: str | None) -> tuple[lis
     return candidates, scores, whole
 
 
+def _elsewhere(doc: Document, query: str, owner: dict[int, str], signatures: set[int]) -> bool:
+    """Whether the question names a symbol near the one it asks about: a word of the question that
+    reads as an identifier (``enabledCache``: an inner capital, ``_`` or a digit; a plain word may be
+    anyone's) is on some line of the file, and no word of the question but a named symbol's own name is
+    on a line of the symbols it names. "what does debug do with enabledCache?" of the debug package's
+    common.js: ``enabledCache`` is a variable of ``createDebug`` around ``debug``, whose lines only held
+    ``enabled`` (a part of it) in ``if (!debug.enabled)``, the line the excerpt then kept. Whole words
+    as written only: a part of an identifier says too little. Another named symbol's name is a word of
+    the question like any other (``wrap`` on a line of ``fill`` in "how does TextWrapper.fill use
+    wrap?")."""
+    words = {w.lower() for w in _WORD.findall(query) if len(w) >= 3 and w.lower() not in STOP_WORDS}
+    named = {name: {p.lower() for p in re.split(r"\.|::", name)} for name in set(owner.values())}
+    every = set().union(*named.values())
+    asked = {w for w in _WORD.findall(query) if w.lower() in words - every and _IDENTIFIER_LIKE.search(w)}
+    if not asked:
+        return False
+    for name, parts in named.items():
+        held = _words_pattern(words - parts)
+        lines = [line for line, of in owner.items() if of == name]
+        if held is not None and any(held.search(_bare(doc, line)) for line in lines):
+            return False
+    held = _words_pattern(words - every)
+    if held is not None and any(held.search(_bare(doc, line)) for line in signatures):
+        return False
+    wanted = _words_pattern({w.lower() for w in asked})
+    return wanted is not None and any(wanted.search(line) for line in doc.lines)
+
+
+def _words_pattern(words: set[str]) -> re.Pattern[str] | None:
+    if not words:
+        return None
+    return re.compile(r"(?<![\w$])(?:" + "|".join(map(re.escape, sorted(words))) + r")(?![\w$])", re.IGNORECASE)
+
+
 def _unless_named(paths: set[str], chain: re.Match[str]) -> str:
     """A dotted path of the question, or a space where it spells the end of a named symbol's path."""
     spelled = "." + chain.group(0).replace("::", ".")
@@ -167,11 +217,14 @@ def _without_name(query: str, name: str) -> str:
     whole words only: the words of a name say which symbol, but a word the question also says on its
     own is a word about the lines (``scheme`` in "what happens with scheme inside __init__", whose
     ``__init__`` is ``ProxySchemeUnknown.__init__``: taking the name's split parts out of the question
-    took ``scheme`` with them, and every line scored zero)."""
+    took ``scheme`` with them, and every line scored zero). A part inside a dotted path stays: the path
+    is what the lines are asked about (``this.destroy`` in "what does destroy do with this.destroy?"
+    left ``this.`` alone, a stop word, and every line of ``destroy`` scored zero); a path spelling the
+    named symbol's own (``TextWrapper.fill``) was taken out before (``_unless_named``)."""
     parts = sorted({p for p in re.split(r"\.|::", name) if p}, key=len, reverse=True)
     if not parts:
         return query
-    pattern = r"(?<![\w$])(?:" + "|".join(map(re.escape, parts)) + r")(?![\w$])"
+    pattern = r"(?<![\w$.:])(?:" + "|".join(map(re.escape, parts)) + r")(?![\w$]|(?:\.|::)[A-Za-z_$])"
     return re.sub(pattern, " ", query, flags=re.IGNORECASE)
 
 
@@ -219,8 +272,8 @@ def excerpt(doc: Document, ctx: PieceContext, target: int) -> Compressed | None:
         if new and spent + extra + mark.cost(kept | set(new)) <= room:
             kept.update(new)
             spent += extra
-        elif not kept:
-            return None  # not even the best line and its mark
+        elif not kept:  # not even the best line and its mark: the best line alone, behind a bare count
+            return _tightest(doc, ctx, target, best[0]) if best else None
     if not kept:
         return None
     asked = [line for line in [*best, *(candidates[k] for k in ranked)] if line in kept]
@@ -236,6 +289,28 @@ def excerpt(doc: Document, ctx: PieceContext, target: int) -> Compressed | None:
     if ctx.counter.count(text) + ctx.handle_cost > target or not omitted:
         return None
     return Compressed(text, omitted={"lines": omitted}, output_kind="text", fallbacks=(*doc.notes, NOTE))
+
+
+def _tightest(doc: Document, ctx: PieceContext, target: int, line: int) -> Compressed | None:
+    """The best line alone after one mark with the handle and a count but no ranges, or None when even
+    that is over ``target``.
+
+    A room of 20-35 tokens (a file read in a turn of several calls) held no excerpt: its summary mark
+    lists every range it stands for (``1-259,261-491``, 7-9 tokens) besides the handle (8), so the
+    line the question matches best did not fit, and the piece fell to the generic cut or a bare
+    marker. Here the mark says only how many lines went (``[…490 lines]``: every line but the one
+    shown, which ``retrieve(handle)`` gives back whole), and the line keeps its number where the read
+    had numbers (``cat -n``, ``260→``); a plain read's line loses its indentation, which says nothing
+    once the lines around it are gone.
+    """
+    total = len(doc.lines)
+    if total < 2:
+        return None
+    shown = doc.lines[line] if _bare(doc, line) != doc.lines[line] else doc.lines[line].lstrip()
+    text = ctx.marker(total - 1, "lines") + "\n" + shown.rstrip("\n")
+    if ctx.counter.count(text) + ctx.handle_cost > target:
+        return None
+    return Compressed(text, omitted={"lines": total - 1}, output_kind="text", fallbacks=(*doc.notes, NOTE))
 
 
 def _signatures(doc: Document, line: int) -> list[int]:

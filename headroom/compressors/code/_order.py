@@ -38,6 +38,10 @@ __all__ = ["group_mark_cost", "mark_costs", "named", "order"]
 MIN_SAVING = 4  # tokens: a cut that saves less than this over its mark's real cost is not made
 MIN_SHORT_SAVING = 4  # the same for a short body at the default level
 _IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*")
+# a path the question quotes (``/usr/lib/node_modules/npm/node_modules/minimatch/dist/esm/index.js``,
+# ``lib/python3.11/json/decoder.py``): a word with a slash that starts at the root, holds two slashes or
+# ends in a file extension. Its folders say where the file lives, never which symbol is asked about
+_PATH = re.compile(r"(?<!\S)(?:[~.]?/\S*|\S*/\S*/\S*|\S*/\S*\.[A-Za-z]\w{0,5})(?=[\s?.,;:!)'\"`]*(?:\s|$))")
 
 
 def named(symbols: tuple[Symbol, ...], query: str | None) -> set[int]:
@@ -45,6 +49,7 @@ def named(symbols: tuple[Symbol, ...], query: str | None) -> set[int]:
     dotted path (``Parser.parse_args`` names ``parse_args`` and, as its container, ``Parser``)."""
     if not query:
         return set()
+    query = _PATH.sub(" ", query)
     chains = re.findall(r"[A-Za-z_$][\w$]*(?:(?:\.|::)[A-Za-z_$][\w$]*)+", query)
     qualifiers = {part for chain in chains for part in re.split(r"\.|::", chain)[:-1]}
     words = set(_IDENTIFIER.findall(re.sub(r"[A-Za-z_$][\w$]*(?:\.|::)", " ", query)))
