@@ -95,7 +95,7 @@ def candidates(shrinker: Measured) -> list[Candidate]:
     two fields a few steps apart below one record, as an array schema names its item's
     ``$ref`` (``{"type": "array", "items": {"$ref": ...}}``) or a boto3 action its request's
     ``operation`` beside the ``params`` naming ``TableName``."""
-    query = shrinker.ctx.query or ""
+    query = shrinker.asking  # a value quoted only inside the file name is the file's, not an entry's
     found: list[Candidate] = []
     besides: dict[str, set[str]] = {}  # a quoted value -> the question's terms outside it
 

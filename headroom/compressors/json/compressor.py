@@ -281,7 +281,7 @@ class _Document:
         for step in trails[0][:-1]:
             record = record[step]
         values = record.values() if isinstance(record, dict) else record
-        return any(quoted(value, self.ctx.query or "") for value in values)
+        return any(quoted(value, self.shrinker.asking) for value in values)
 
     def _shows(self, text: str, trail: list[str | int]) -> bool:
         """Whether ``text`` shows the leaf at the end of ``trail`` and every field of its record
