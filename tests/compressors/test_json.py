@@ -1092,3 +1092,16 @@ def test_a_space_before_the_colon_is_written_as_the_input_has_it(share: float) -
     assert forms.style_of(text) == forms.Style(", ", " : ")
     shown = compressed_at(text, share, "In waiters-2.json, which maxAttempts does GetQueue have?")
     assert '"maxAttempts" : 70' in shown
+
+
+@pytest.mark.parametrize(("share", "least"), [(0.05, 15), (0.10, 20), (0.20, 20)])
+def test_a_value_inside_the_file_name_quotes_no_entry(share: float, least: int) -> None:
+    # issue 12: "In cryptography-rust.cyclonedx.json, which purl does MIT OR Apache-2.0 have?"
+    # quoted the SBOM's own component name inside the file's name, so `metadata.component` (its
+    # `name` quoted, its `purl` asked) was the one candidate, and the 23 components whose license
+    # is `MIT OR Apache-2.0` (two steps below each, beside its `purl`) were never looked for: 4-15
+    # purls showed at 5-25% of its tokens. The file's name quotes nothing in it
+    text = (GOLDEN / "cryptography_rust_sbom.json").read_text()
+    query = "In cryptography-rust.cyclonedx.json, which purl does MIT OR Apache-2.0 have?"
+    shown = compressed_at(text, share, query)
+    assert len(re.findall(r'"purl": "pkg:cargo/', shown)) >= least
