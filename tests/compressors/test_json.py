@@ -1105,3 +1105,14 @@ def test_a_value_inside_the_file_name_quotes_no_entry(share: float, least: int) 
     query = "In cryptography-rust.cyclonedx.json, which purl does MIT OR Apache-2.0 have?"
     shown = compressed_at(text, share, query)
     assert len(re.findall(r'"purl": "pkg:cargo/', shown)) >= least
+
+
+@pytest.mark.parametrize("target", [60, 100, 150, 190])
+def test_the_one_record_holding_both_fields_is_shown_by_them(target: int) -> None:
+    # issue 12: "which dest does store_true have?" in awscli's cli.json: two options are
+    # `store_true`, and only `v2-debug` has a `dest`, so it is the entry the question singles out;
+    # the pairs form was tried only from two such records, and the thin path followed `debug`'s
+    # `action` (as good a match), so `"dest": "v2_debug"` never showed up to 190 tokens
+    text = (GOLDEN / "awscli_cli.json").read_text()
+    shown = compressed_to(text, target, "In cli.json, which dest does store_true have?")
+    assert '"dest": "v2_debug"' in shown
