@@ -1044,3 +1044,75 @@ def test_a_nested_candidate_shows_its_other_fields_at_the_asked_depth(share: flo
     query = "What is the $ref of the entry whose type is object?"
     shown = compressed_at(text, share, query)
     assert '"$ref": "#/definitions/AWS::Serverless::SimpleTable.ProvisionedThroughput"' in shown
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "In schema.json, which description does object have?",
+        "What is the description of the entry whose type is object?",
+    ],
+)
+@pytest.mark.parametrize(("share", "least"), [(0.10, 12), (0.15, 16), (0.20, 20)])
+def test_the_root_does_not_stand_in_for_the_entries_a_shared_property_names(
+    query: str, share: float, least: int
+) -> None:
+    # issue 12: OpenAPI 3.0's schema holds `"type": "object"` in fifty definitions and at its root.
+    # "In schema.json" named the root's `$schema` key (the file's name, not a field), and the root,
+    # holding `"type": "object"` and `description` too, was the one candidate found: every record
+    # inside it was dropped as shown by the root's pair, so the pairs form was never tried and
+    # 2-11 descriptions showed at 5-25% of its tokens. A file the question names names no key, and
+    # an outer candidate holding others off its own two fields is dropped instead of them
+    text = (GOLDEN / "openapi_v30_schema.json").read_text()
+    shown = compressed_at(text, share, query)
+    assert len(re.findall(r'"description": "', shown)) >= least
+
+
+def test_a_file_the_question_names_names_no_key() -> None:
+    # the question's own words still name keys; the file's name (any of the usual data extensions)
+    # does not
+    assert _json_rank.without_files("In schema.json, which $comment does object have?").split() == [
+        "In",
+        ",",
+        "which",
+        "$comment",
+        "does",
+        "object",
+        "have?",
+    ]
+    assert _json_rank.without_files("what is dist.url in pip-inspect.JSON") == "what is dist.url in  "
+
+
+@pytest.mark.parametrize("share", [0.10, 0.15, 0.25, 0.5])
+def test_a_space_before_the_colon_is_written_as_the_input_has_it(share: float) -> None:
+    # issue 12: botocore's Jackson-written waiters put a space before every colon
+    # (`"maxAttempts" : 70`); the style read only the space after it, so the asked-for pair came
+    # out as `"maxAttempts": 70` and was never found as written, at any room
+    text = (GOLDEN / "botocore_deadline_waiters.json").read_text()
+    assert forms.style_of(text) == forms.Style(", ", " : ")
+    shown = compressed_at(text, share, "In waiters-2.json, which maxAttempts does GetQueue have?")
+    assert '"maxAttempts" : 70' in shown
+
+
+@pytest.mark.parametrize(("share", "least"), [(0.05, 15), (0.10, 20), (0.20, 20)])
+def test_a_value_inside_the_file_name_quotes_no_entry(share: float, least: int) -> None:
+    # issue 12: "In cryptography-rust.cyclonedx.json, which purl does MIT OR Apache-2.0 have?"
+    # quoted the SBOM's own component name inside the file's name, so `metadata.component` (its
+    # `name` quoted, its `purl` asked) was the one candidate, and the 23 components whose license
+    # is `MIT OR Apache-2.0` (two steps below each, beside its `purl`) were never looked for: 4-15
+    # purls showed at 5-25% of its tokens. The file's name quotes nothing in it
+    text = (GOLDEN / "cryptography_rust_sbom.json").read_text()
+    query = "In cryptography-rust.cyclonedx.json, which purl does MIT OR Apache-2.0 have?"
+    shown = compressed_at(text, share, query)
+    assert len(re.findall(r'"purl": "pkg:cargo/', shown)) >= least
+
+
+@pytest.mark.parametrize("target", [60, 100, 150, 190])
+def test_the_one_record_holding_both_fields_is_shown_by_them(target: int) -> None:
+    # issue 12: "which dest does store_true have?" in awscli's cli.json: two options are
+    # `store_true`, and only `v2-debug` has a `dest`, so it is the entry the question singles out;
+    # the pairs form was tried only from two such records, and the thin path followed `debug`'s
+    # `action` (as good a match), so `"dest": "v2_debug"` never showed up to 190 tokens
+    text = (GOLDEN / "awscli_cli.json").read_text()
+    shown = compressed_to(text, target, "In cli.json, which dest does store_true have?")
+    assert '"dest": "v2_debug"' in shown

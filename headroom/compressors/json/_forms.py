@@ -66,7 +66,8 @@ _LEXEME = re.compile(r'"(?:[^"\\]|\\.)*"|[^\s"]+')
 @dataclass(frozen=True)
 class Style:
     """The separators a document is written with, without its indentation: after an item
-    (``","`` or ``", "``) and after a key (``":"`` or ``": "``).
+    (``","`` or ``", "``) and after a key (``":"``, ``": "``, or ``" : "`` where the input puts a
+    space before the colon too, as botocore's Jackson-written waiters do: ``"expected" : "FAILED"``).
 
     A shrunk or minified document keeps its input's separators (docs/compressors/json.md
     has the measurement): a pretty-printed ``"size": 2048`` line stays findable as written,
@@ -91,7 +92,7 @@ def _encoder(item: str, key: str) -> json.JSONEncoder:
 
 
 _COMPACT_ENCODE = _encoder(",", ":").encode
-_AFTER = re.compile(r'"(?:[^"\\]|\\.)*"|([,:])([ \t]*)(\r?\n)?')
+_AFTER = re.compile(r'"(?:[^"\\]|\\.)*"|([ \t]*)([,:])([ \t]*)(\r?\n)?')
 
 
 def style_of(text: str) -> Style:
@@ -99,17 +100,20 @@ def style_of(text: str) -> Style:
     space after the separator (a line break after a comma is indentation, not style)."""
     spaced = {",": 0, ":": 0}
     bare = {",": 0, ":": 0}
+    before = 0  # keys followed by a space before their colon (``"key" : value``, as Jackson writes)
     for match in _AFTER.finditer(text[:20_000]):
-        mark = match[1]
-        if mark is None or (mark == "," and match[3]):
+        mark = match[2]
+        if mark is None or (mark == "," and match[4]):
             continue
-        if match[2] or match[3]:
+        if match[3] or match[4]:
             spaced[mark] += 1
         else:
             bare[mark] += 1
+        before += mark == ":" and bool(match[1])
+    key = ": " if spaced[":"] > bare[":"] else ":"
     return Style(
         ", " if spaced[","] > bare[","] else ",",
-        ": " if spaced[":"] > bare[":"] else ":",
+        " " + key if 2 * before > spaced[":"] + bare[":"] else key,
     )
 
 

@@ -33,6 +33,12 @@ MIN_STRING = 40  # characters a shortened string keeps at least
 _RANGE = 3.0  # tokens one more range adds to a marker that lists several
 _SPELLED = 3  # rows the question asks for that a row table shows as the objects they are
 _WINDOW = 5_000  # characters of each window counted to measure a large container's tokens per character
+# a file the question names ("In schema.json, ...", "Look up X in cli.json"): the piece is that file, so
+# its name's words name no key in it (``$schema`` is not what "which $comment ... in schema.json" asks)
+_FILE_NAME = re.compile(
+    r"(?<![\w.$/-])[\w.-]*\w\.(?:json|jsonl|ndjson|geojson|ya?ml|toml|lock|txt|csv|tsv|xml|cfg|ini|conf)(?![\w.-])",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,14 @@ class _Profile:
     keys: list[float]
     key_total: float
     unit: str  # what its children are counted as: keys, rows (objects) or items
+
+
+def without_files(query: str) -> str:
+    """``query`` with the file names it holds blanked out: a question names the file it read
+    ("In schema.json, which $comment does object have?"), and ``schema`` then named the root's
+    ``$schema`` key, so the root, holding ``"type": "object"``, was the one record the question
+    seemed to ask for, and every entry meant sat inside it unseen."""
+    return _FILE_NAME.sub(" ", query)
 
 
 class Measured:
@@ -83,7 +97,8 @@ class Measured:
         self._spelled: frozenset[int] | None = None
         self._shown: set[int] = set()
         self.asked_kept = 0  # of the containers the question asks for, how many the last shrink showed
-        self.query_terms = word_forms(set(terms(ctx.query))) if ctx.query else set()
+        self.asking = without_files(ctx.query or "")  # the question's words that can name a key or a value
+        self.query_terms = word_forms(set(terms(self.asking))) if ctx.query else set()
         self._named: dict[str, bool] = {}
         self._plain: set[int] | None = None
         self._paths: dict[int, str] = {id(data): ""}  # each profiled container's path, as its markers name it

@@ -95,7 +95,7 @@ def candidates(shrinker: Measured) -> list[Candidate]:
     two fields a few steps apart below one record, as an array schema names its item's
     ``$ref`` (``{"type": "array", "items": {"$ref": ...}}``) or a boto3 action its request's
     ``operation`` beside the ``params`` naming ``TableName``."""
-    query = shrinker.ctx.query or ""
+    query = shrinker.asking  # a value quoted only inside the file name is the file's, not an entry's
     found: list[Candidate] = []
     besides: dict[str, set[str]] = {}  # a quoted value -> the question's terms outside it
 
@@ -106,7 +106,7 @@ def candidates(shrinker: Measured) -> list[Candidate]:
             return False
         rest = besides.get(value)
         if rest is None:
-            rest = besides[value] = word_forms(set(terms(query.replace(value, " "))))
+            rest = besides[value] = word_forms(set(terms(shrinker.asking.replace(value, " "))))
         return all(term in rest for term in terms(key))
 
     quoted_at: list[tuple[str | int, ...]] = []  # where the values the question quotes sit, in document order
@@ -146,9 +146,7 @@ def candidates(shrinker: Measured) -> list[Candidate]:
             found = [c for c in found if (*c[0], *c[1]) in under]
         if not found:
             found = _nested(shrinker, quoted_at[:_CANDIDATES], asks)
-    # a record inside another candidate is not shown apart (the outer one's pair stands for it)
-    outer = {c[0] for c in found}
-    found = [c for c in found if not any(c[0][:i] in outer for i in range(len(c[0])))]
+    found = _unnested(found)
     best = {tuple(trail[:-1]) for trail in shrinker.best_trails}
     return sorted(found, key=lambda c: c[0] not in best)  # stable: document order otherwise
 
@@ -177,6 +175,27 @@ def _nested(
         return []
     nearest = min(len(c[1]) + len(c[2]) for c in found.values())
     return [c for c in found.values() if len(c[1]) + len(c[2]) == nearest]
+
+
+def _unnested(found: list[Candidate]) -> list[Candidate]:
+    """``found`` with no candidate inside another: a record on the way to an outer candidate's
+    two fields is shown by that pair; an outer candidate holding others off its two paths is
+    dropped, one record among them, not a stand-in for them.
+
+    The root of a schema holds ``"type": "object"`` and a ``description`` too: kept as the outer
+    candidate, it hid the fifty ``definitions`` the question ("the description of the entry
+    whose type is object") could mean, and only the root's pair was looked for."""
+
+    def inside(inner: Candidate, outer: Candidate) -> bool:
+        return len(inner[0]) > len(outer[0]) and inner[0][: len(outer[0])] == outer[0]
+
+    def on_path(inner: Candidate, outer: Candidate) -> bool:
+        return any((*outer[0], *path)[: len(inner[0])] == inner[0] for path in (outer[1], outer[2]))
+
+    if len(found) < 2:
+        return found
+    kept = [c for c in found if not any(inside(o, c) and not on_path(o, c) for o in found)]
+    return [c for c in kept if not any(inside(c, o) for o in kept)]
 
 
 def _flipped(asks: Callable[[str, str], bool], value: str, key: str) -> bool:

@@ -220,10 +220,13 @@ class _Document:
             if thin is not None and thin[0][3] > (0 if found is None else self._shown(found[0][0])):
                 found = thin
         many = len(self.shrinker.candidates())
-        have = 0 if found is None or many <= 1 else self._pairs_shown(found[0][0])
-        if many > 1 and have < many:
+        have = 0 if found is None or not many else self._pairs_shown(found[0][0])
+        if many and have < many:
             # a question naming its entry by a property many share: as many of them as fit, each
-            # by the two fields the question names, when that shows more of them
+            # by the two fields the question names, when that shows more of them; and one record
+            # holding both is the entry singled out, shown so when the other forms miss its field
+            # (awscli's `v2-debug`, the one `store_true` option with a `dest`, lost to `debug`,
+            # whose `action` matched as well)
             wide = reach(self._pairs_attempt, target * 0.95, target, rank=lambda got, tokens: (got[3], tokens))
             if wide is not None and wide[0][3] > have:
                 found = wide
@@ -281,7 +284,7 @@ class _Document:
         for step in trails[0][:-1]:
             record = record[step]
         values = record.values() if isinstance(record, dict) else record
-        return any(quoted(value, self.ctx.query or "") for value in values)
+        return any(quoted(value, self.shrinker.asking) for value in values)
 
     def _shows(self, text: str, trail: list[str | int]) -> bool:
         """Whether ``text`` shows the leaf at the end of ``trail`` and every field of its record
