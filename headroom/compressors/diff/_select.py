@@ -74,20 +74,11 @@ def fit(
         got = reach(attempt, max(1, target - empty), target) if empty < target else None
     if level and (got is None or not got[0][0]):
         got = reach(attempt, target, target)
-    how = (dropped, excluded, level >= 4, entries, not plain)
-    if level >= 2 and (got is None or not got[0][0]) and max(profile.peaks, default=0.0) > 0:
-        # no form of the best hunk fits (its smallest keeps the lines tied with its best, up to three):
-        # its best line alone may, filled in from the choice of nothing (the lines of ``dis.py`` tied
-        # on ``lineno`` cost 56 tokens, the room 55, and the core sent the generic cut)
-        nothing, counts = _render(profile, {}, ctx, dropped, brief=level >= 4, entries=entries)
-        tokens = ctx.counter.count(nothing)
-        if tokens <= target:
-            filled = _fill(profile, target, ctx, ({}, nothing, counts, tokens), how)
-            got = ((filled[0], filled[1], filled[2]), filled[3]) if filled[0] else got
     if got is None or (level and not got[0][0]):
         return None
     (chosen, out, omitted), cost = got
     if level >= 2 and cost < FLOOR * target:
+        how = (dropped, excluded, level >= 4, entries, not plain)
         chosen, out, omitted, cost = _fill(profile, target, ctx, (chosen, out, omitted, cost), how)
     fallbacks = ((HEADLESS,) if level >= 2 else ()) + ((SHORT,) if cost < FLOOR * target else ())
     fallbacks += ((_FAINT,) if level >= 3 and profile.faint(level) else ()) + ((_BRIEF,) if level >= 4 else ())
