@@ -27,6 +27,7 @@ _HEADLESS_FORMS = frozenset(
 )  # forms that no longer apply as a patch
 # a matching hunk whose smallest form costs more than this many times the median one is added last
 _BULKY = 8
+_MARK_MIN = 4  # the fewest tokens a mark of its own adds (``[…1 lines 5-5]``), under its real count
 _FILL_TRIES = 24  # renderings ``_fill`` may try to fill a room left under 0.9 of its target
 _WIDENED = frozenset({"narrow", "focused"})  # forms widened to apply, grown into only while the text applies
 # said when marks carry only their ranges, the last resort before no hunk at all
@@ -131,44 +132,58 @@ def _fill(
     wanted.sort(key=lambda n: (diff.lines[n][:1] not in ("+", "-"), -scores[n], n))
     tries = 0
 
-    def grow(number: int) -> bool:
+    def grow(numbers: list[int]) -> bool:
         nonlocal chosen, out, omitted, cost, tries
-        index = hunk_of(number)
-        form = chosen.get(index, ())
-        if form is None or costs[number] > target - cost:
-            return False  # a line dearer than the room left is not rendered
-        headed = any(h for _, _, h in form) if form else how[4]
-        trial = {**chosen, index: with_lines(diff.lines, diff.hunks[index], form, [number], headed)}
+        trial = dict(chosen)
+        for number in numbers:
+            index = hunk_of(number)
+            form = trial.get(index, ())
+            if form is None:
+                return False  # a hunk kept verbatim has no line to add
+            headed = any(h for _, _, h in form) if form else how[4]
+            trial[index] = with_lines(diff.lines, diff.hunks[index], form, [number], headed)
         tries += 1
         text, counts = _render(profile, trial, ctx, dropped, brief=brief, entries=entries)
         tokens = ctx.counter.count(text)
         if tokens > target:
             return False
         chosen, out, omitted, cost = trial, text, counts, tokens
-        kept.update(n for a, b, _ in trial[index] or () for n in range(a, b))
+        kept.update(numbers)
         return True
+
+    def beside(number: int) -> bool:
+        return number - 1 in kept or number + 1 in kept
 
     for number in wanted:
         if tries >= _FILL_TRIES or cost >= FLOOR * target:
             break
-        if number not in kept:
-            grow(number)
+        # a line costs its own tokens (lines are counted apart), and one apart from the kept lines
+        # a mark more: dearer than the room left, it is not rendered
+        if number not in kept and costs[number] + (0 if beside(number) else _MARK_MIN) <= target - cost:
+            grow([number])
     # then the lines beside the kept ones, within their hunks: no new mark, the stretch only grows
-    # (the changed lines first, then beside the best kept line), until the room is used
+    # (the changed lines first, then beside the best kept line), until the room is used; a layer of
+    # them at once while their costs fit the room left, one at a time when the layer overshoots
     while tries < _FILL_TRIES and cost < FLOOR * target:
-        beside = {
-            number
-            for n in kept
-            for number in (n - 1, n + 1)
-            if number not in kept
-            and diff.hunks[hunk_of(n)].start < number < diff.hunks[hunk_of(n)].end
-            and chosen.get(hunk_of(n), ()) is not None
-        }
         ranked = sorted(
-            beside,
+            {
+                number
+                for n in kept
+                for number in (n - 1, n + 1)
+                if number not in kept
+                and diff.hunks[hunk_of(n)].start < number < diff.hunks[hunk_of(n)].end
+                and chosen.get(hunk_of(n), ()) is not None
+            },
             key=lambda n: (diff.lines[n][:1] not in ("+", "-"), -max(scores[n - 1 : n + 2]), costs[n], n),
         )
-        if not any(grow(number) for number in ranked if tries < _FILL_TRIES):
+        ranked = [number for number in ranked if costs[number] <= target - cost]
+        layer: list[int] = []
+        for number in ranked:
+            if sum(costs[n] for n in layer) + costs[number] <= target - cost:
+                layer.append(number)
+        if len(layer) > 1 and grow(layer):
+            continue
+        if not any(grow([number]) for number in ranked if tries < _FILL_TRIES):
             break
     return chosen, out, omitted, cost
 
