@@ -37,7 +37,14 @@ _NO_COMMITS = "diff: commit lines and subjects given to marks to keep a hunk the
 
 
 def fit(
-    profile: Profile, target: int, ctx: PieceContext, level: int, *, plain: bool = False, entries: bool = True
+    profile: Profile,
+    target: int,
+    ctx: PieceContext,
+    level: int,
+    *,
+    plain: bool = False,
+    entries: bool = True,
+    fill: bool = False,
 ) -> tuple[Compressed, int, tuple[int, int], int] | None:
     """The choice at pressure ``level`` (with the file entries the question matches kept from level 2
     unless ``entries`` is False) whose rendering fits, the rank of the best hunk it keeps,
@@ -78,7 +85,7 @@ def fit(
     if got is None or (level and not got[0][0]):
         return None
     (chosen, out, omitted), cost = got
-    if level >= 2 and cost < FLOOR * target:
+    if fill and level >= 2 and cost < FLOOR * target:
         how = (dropped, excluded, level >= 4, entries, not plain)
         chosen, out, omitted, cost = _fill(profile, target, ctx, (chosen, out, omitted, cost), how)
     fallbacks = ((HEADLESS,) if level >= 2 else ()) + ((SHORT,) if cost < FLOOR * target else ())
