@@ -55,7 +55,9 @@ def fit(
     the target. When the planned room holds nothing at a level that gave text to marks, the search
     starts again from the whole target as the room (nothing reserved): the estimate counts a full
     mark on each side of every kept hunk, and a bare hunk of two lines under brief marks is cheaper
-    than the marks it is charged; the real count decides.
+    than the marks it is charged; the real count decides. With ``fill``, a headless choice that
+    lands under 0.9 is filled a line at a time (``_fill``); the compressor asks it of the level it
+    chose only, after comparing the levels unfilled.
     """
     entries = entries and level >= 2 and bool(profile.entries)
     fixed = profile.fixed_at(level, entries)
