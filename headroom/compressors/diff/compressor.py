@@ -153,11 +153,11 @@ class DiffCompressor(Compressor):
                     how.append((level, True, True))
         best = max(range(len(found)), key=lambda k: found[k][0])
         result = found[best][1]
-        level, plain, entries = how[best]
+        level, bare, entries = how[best]
         if level >= 2 and SHORT in result.fallbacks:
             # the chosen headless form under 0.9 of its target, once more with its room filled a line
             # at a time (``_select._fill``): the same choice and more lines, the levels compared before
-            filled = fit(profile, target, ctx, level, plain=plain, entries=entries, fill=True)
+            filled = fit(profile, target, ctx, level, plain=bare, entries=entries, fill=True)
             result = filled[0] if filled is not None else result
         return result
 
