@@ -24,7 +24,7 @@ from itertools import compress
 from headroom.compressors.diff._parse import Hunk, hunk_header, is_context
 from headroom.relevance import terms
 
-__all__ = ["Form", "counterparts", "focus", "plain", "runs", "scoped", "trim"]
+__all__ = ["Form", "counterparts", "focus", "plain", "runs", "scoped", "trim", "with_lines"]
 
 # a line that opens a definition, across languages (the vocabulary, not a parser)
 _DEFINITION = re.compile(
@@ -152,6 +152,27 @@ def plain(form: Form) -> Form:
     if not form:
         return None
     return tuple((first, end, "") for first, end, _ in form)
+
+
+def with_lines(lines: Sequence[str], hunk: Hunk, form: Form | tuple[()], numbers: Sequence[int], headed: bool) -> Form:
+    """``form`` of ``hunk`` (``()`` for a hunk not kept) with the lines ``numbers`` kept too, each
+    stretch under its re-computed ``@@`` line when ``headed``, else plain (``plain``). A ``\\ No
+    newline`` line goes with the line above it. The room a choice leaves is filled a line at a time
+    with this (``_select._fill``); a form kept verbatim (None) has no line to add."""
+    if form is None:
+        return None
+    body = range(hunk.start + 1, hunk.end)
+    kinds = [lines[i][:1] for i in body]
+    keep = [False] * len(kinds)
+    for first, end, _ in form:
+        keep[first - body.start : end - body.start] = [True] * (end - first)
+    for number in numbers:
+        j = number - body.start
+        keep[j] = True
+        if j + 1 < len(kinds) and kinds[j + 1] == "\\":
+            keep[j + 1] = True
+    stretches = _stretches(hunk, body, kinds, keep, even=False)
+    return stretches if headed else plain(stretches)
 
 
 def _pair(kinds: list[str], wanted: list[bool], lines: Sequence[str], first: int) -> None:

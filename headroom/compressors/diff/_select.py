@@ -8,10 +8,11 @@ The pressure levels themselves are the compressor's (``compressor.py``).
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 
 from headroom.compressors._reach import FLOOR, reach
-from headroom.compressors.diff._forms import Form
+from headroom.compressors.diff._forms import Form, with_lines
 from headroom.compressors.diff._profile import DOCS, LADDER, Profile
 from headroom.compressors.diff._render import write
 from headroom.plugins import Compressed, PieceContext
@@ -26,6 +27,8 @@ _HEADLESS_FORMS = frozenset(
 )  # forms that no longer apply as a patch
 # a matching hunk whose smallest form costs more than this many times the median one is added last
 _BULKY = 8
+_MARK_MIN = 4  # the fewest tokens a mark of its own adds (``[…1 lines 5-5]``), under its real count
+_FILL_TRIES = 24  # renderings ``_fill`` may try to fill a room left under 0.9 of its target
 _WIDENED = frozenset({"narrow", "focused"})  # forms widened to apply, grown into only while the text applies
 # said when marks carry only their ranges, the last resort before no hunk at all
 _BRIEF = "diff: marks carry their line ranges only (no file names or counts) to keep the hunk the query ranks first"
@@ -34,7 +37,14 @@ _NO_COMMITS = "diff: commit lines and subjects given to marks to keep a hunk the
 
 
 def fit(
-    profile: Profile, target: int, ctx: PieceContext, level: int, *, plain: bool = False, entries: bool = True
+    profile: Profile,
+    target: int,
+    ctx: PieceContext,
+    level: int,
+    *,
+    plain: bool = False,
+    entries: bool = True,
+    fill: bool = False,
 ) -> tuple[Compressed, int, tuple[int, int], int] | None:
     """The choice at pressure ``level`` (with the file entries the question matches kept from level 2
     unless ``entries`` is False) whose rendering fits, the rank of the best hunk it keeps,
@@ -45,7 +55,9 @@ def fit(
     the target. When the planned room holds nothing at a level that gave text to marks, the search
     starts again from the whole target as the room (nothing reserved): the estimate counts a full
     mark on each side of every kept hunk, and a bare hunk of two lines under brief marks is cheaper
-    than the marks it is charged; the real count decides.
+    than the marks it is charged; the real count decides. With ``fill``, a headless choice that
+    lands under 0.9 is filled a line at a time (``_fill``); the compressor asks it of the level it
+    chose only, after comparing the levels unfilled.
     """
     entries = entries and level >= 2 and bool(profile.entries)
     fixed = profile.fixed_at(level, entries)
@@ -75,6 +87,9 @@ def fit(
     if got is None or (level and not got[0][0]):
         return None
     (chosen, out, omitted), cost = got
+    if fill and level >= 2 and cost < FLOOR * target:
+        how = (dropped, excluded, level >= 4, entries, not plain)
+        chosen, out, omitted, cost = _fill(profile, target, ctx, (chosen, out, omitted, cost), how)
     fallbacks = ((HEADLESS,) if level >= 2 else ()) + ((SHORT,) if cost < FLOOR * target else ())
     fallbacks += ((_FAINT,) if level >= 3 and profile.faint(level) else ()) + ((_BRIEF,) if level >= 4 else ())
     fallbacks += (_NO_COMMITS,) if level >= 6 else ()
@@ -83,6 +98,103 @@ def fit(
     strong = sum(1 for unit in chosen if profile.diff.hunks and best > 0 and profile.peaks[unit] >= best / 2)
     lines = _matching_lines(profile, chosen) if best > 0 else 0  # no line matches: no walk over the kept ones
     return Compressed(out, omitted=omitted, fallbacks=fallbacks), rank, (strong, lines), cost
+
+
+def _fill(
+    profile: Profile,
+    target: int,
+    ctx: PieceContext,
+    got: tuple[dict[int, Form], str, dict[str, int], int],
+    how: tuple[Sequence[int], frozenset[int], bool, bool, bool],
+) -> tuple[dict[int, Form], str, dict[str, int], int]:
+    """The room a headless choice leaves under 0.9 of ``target``, filled a line at a time: the
+    lines the question matches that the choice left out, changed lines first, best first, each kept
+    when the rendering still fits (real counts; at most ``_FILL_TRIES`` renderings).
+
+    The forms a hunk takes grow by rungs (its best line, its two best with their counterparts, ...),
+    and at the budget's floor (60-110 tokens of room) the next rung is often larger than what is
+    left: a ``diff -u`` of ``types.py`` kept the asked-for line in 43 tokens of a 57-token room, and
+    under 0.85 of it the core sent the generic cut, which lost the line; a removed line the question
+    matches as well as the added one kept beside it fits in the 10 to 20 tokens left. Lines are
+    added to the hunks' forms (``_forms.with_lines``) with their ``@@`` lines re-computed, or plain
+    where the choice is plain; a hunk kept verbatim has none to add, a hunk given to marks with its
+    commit (level 3) none to offer.
+    """
+    chosen, out, omitted, cost = got
+    dropped, excluded, brief, entries, headed = how
+    diff, scores, costs = profile.diff, profile.scores, profile.costs
+    starts = [hunk.start for hunk in diff.hunks]
+
+    def hunk_of(number: int) -> int:
+        return bisect.bisect_right(starts, number) - 1
+
+    kept: set[int] = set()
+    for index, form in chosen.items():
+        hunk = diff.hunks[index]
+        spans = [(hunk.start + 1, hunk.end)] if form is None else [(a, b) for a, b, _ in form]
+        kept.update(i for a, b in spans for i in range(a, b))
+    wanted = [
+        number
+        for number, score in enumerate(scores)
+        if score > 0 and number not in kept and hunk_of(number) not in excluded
+    ]
+    wanted.sort(key=lambda n: (diff.lines[n][:1] not in ("+", "-"), -scores[n], n))
+    tries = 0
+
+    def grow(numbers: list[int]) -> bool:
+        nonlocal chosen, out, omitted, cost, tries
+        trial = dict(chosen)
+        for number in numbers:
+            index = hunk_of(number)
+            form = trial.get(index, ())
+            if form is None:
+                return False  # a hunk kept verbatim has no line to add
+            headed = any(h for _, _, h in form) if form else how[4]
+            trial[index] = with_lines(diff.lines, diff.hunks[index], form, [number], headed)
+        tries += 1
+        text, counts = _render(profile, trial, ctx, dropped, brief=brief, entries=entries)
+        tokens = ctx.counter.count(text)
+        if tokens > target:
+            return False
+        chosen, out, omitted, cost = trial, text, counts, tokens
+        kept.update(numbers)
+        return True
+
+    def beside(number: int) -> bool:
+        return number - 1 in kept or number + 1 in kept
+
+    for number in wanted:
+        if tries >= _FILL_TRIES or cost >= FLOOR * target:
+            break
+        # a line costs its own tokens (lines are counted apart), and one apart from the kept lines
+        # a mark more: dearer than the room left, it is not rendered
+        if number not in kept and costs[number] + (0 if beside(number) else _MARK_MIN) <= target - cost:
+            grow([number])
+    # then the lines beside the kept ones, within their hunks: no new mark, the stretch only grows
+    # (the changed lines first, then beside the best kept line), until the room is used; a layer of
+    # them at once while their costs fit the room left, one at a time when the layer overshoots
+    while tries < _FILL_TRIES and cost < FLOOR * target:
+        ranked = sorted(
+            {
+                number
+                for n in kept
+                for number in (n - 1, n + 1)
+                if number not in kept
+                and diff.hunks[hunk_of(n)].start < number < diff.hunks[hunk_of(n)].end
+                and chosen.get(hunk_of(n), ()) is not None
+            },
+            key=lambda n: (diff.lines[n][:1] not in ("+", "-"), -max(scores[n - 1 : n + 2]), costs[n], n),
+        )
+        ranked = [number for number in ranked if costs[number] <= target - cost]
+        layer: list[int] = []
+        for number in ranked:
+            if sum(costs[n] for n in layer) + costs[number] <= target - cost:
+                layer.append(number)
+        if len(layer) > 1 and grow(layer):
+            continue
+        if not any(grow([number]) for number in ranked if tries < _FILL_TRIES):
+            break
+    return chosen, out, omitted, cost
 
 
 def matching_everywhere(profile: Profile) -> int:

@@ -91,6 +91,7 @@ class DiffCompressor(Compressor):
         # hunk's file, so there a level that keeps them comes first
         one_file = len({section.path for section in profile.diff.files}) <= 1
         tried: list[int] = []  # the headless levels that kept nothing
+        how: list[tuple[int, bool, bool]] = []  # each found result's level, plain forms, entries kept
         for level in (0, 1, 2, 3, 4, 5, 6) if profile.diff.hunks else (0,):
             if (
                 (level == 1 and not profile.commits)
@@ -102,9 +103,10 @@ class DiffCompressor(Compressor):
                 continue
             if level >= 3 and not one_file and any(key[0] and -key[-1] < 3 for key, _ in found):
                 break  # several files: whole commits and brief marks only when no level below kept the best hunk
-            fitted = fit(profile, target, ctx, level)
+            fitted, entries = fit(profile, target, ctx, level), True
             if fitted is None and level >= 5 and profile.entries:
-                fitted = fit(profile, target, ctx, level, entries=False)  # the last resorts: one hunk alone
+                # the last resorts: one hunk alone
+                fitted, entries = fit(profile, target, ctx, level, entries=False), False
             if fitted is None:
                 if level >= 2:
                     tried.append(level)
@@ -115,6 +117,7 @@ class DiffCompressor(Compressor):
                 return result
             named = level < 2 or one_file
             found.append(((rank == 0, named, strong, lines, level < 2, cost, -level), result))
+            how.append((level, False, entries))
             last = level == 1 or (level == 0 and not profile.commits)  # the last level that keeps headers
             if last and rank == 0 and strong >= profile.strong_count and lines >= matching_everywhere(profile):
                 # no headless level can beat it (it keeps every strong hunk and every matching line,
@@ -125,7 +128,7 @@ class DiffCompressor(Compressor):
             # more in plain forms (the new side of ``s = rangec / ...`` with its @@ line took 67 tokens
             # of a 60-token room, alone 48)
             for level in tried:
-                fitted = fit(profile, target, ctx, level, plain=True)
+                fitted = fit(profile, target, ctx, level, plain=True, fill=True)
                 if fitted is not None and fitted[1] == 0:
                     return fitted[0]
         if not found:
@@ -147,7 +150,15 @@ class DiffCompressor(Compressor):
                 if fitted is not None and fitted[1] == 0:
                     plain, _, (strong, lines), cost = fitted
                     found.append(((True, key[1], strong, lines, False, cost, -level), plain))
-        key, result = max(found, key=lambda f: f[0])
+                    how.append((level, True, True))
+        best = max(range(len(found)), key=lambda k: found[k][0])
+        result = found[best][1]
+        level, bare, entries = how[best]
+        if level >= 2 and SHORT in result.fallbacks:
+            # the chosen headless form under 0.9 of its target, once more with its room filled a line
+            # at a time (``_select._fill``): the same choice and more lines, the levels compared before
+            filled = fit(profile, target, ctx, level, plain=bare, entries=entries, fill=True)
+            result = filled[0] if filled is not None else result
         return result
 
     def _profile(self, text: str, ctx: PieceContext) -> Profile:
