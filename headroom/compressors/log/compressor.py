@@ -191,6 +191,29 @@ def _choose(plan: _Plan, room: int) -> tuple[bytearray, dict[int, list[tuple[int
     keep = bytearray(n)
     cuts: dict[int, list[tuple[int, int]]] = {}
     used = _MARKER_COST  # everything omitted is one gap
+    passed: dict[int, int] = {}  # ranked lines that did not fit, by rank: tried again when they may
+
+    def take(index: int) -> bool:
+        """Keep line ``index`` if it fits now, with its neighbours it cost less than when passed."""
+        nonlocal used
+        added = plan.estimates[index] + _MARKER_COST * (
+            1 - (index == 0 or keep[index - 1]) - (index == n - 1 or keep[index + 1])
+        )
+        if used + added > room:
+            return False
+        del passed[index]
+        used += added
+        mark(index, index + 1)
+        return True
+
+    def mark(start: int, end: int) -> None:
+        """Keep ``[start, end)``, then a line passed over beside it that fits now (its gap's mark
+        gone): it ranks above whatever is being kept."""
+        keep[start:end] = b"\x01" * (end - start)
+        for side in (start - 1, end):
+            if side in passed and not keep[side]:
+                take(side)
+
     for position, (start, end) in enumerate(plan.order):
         if end - start == 1:  # most ranges are one line: the same sum as _gain, inline for speed
             if keep[start]:
@@ -208,10 +231,20 @@ def _choose(plan: _Plan, room: int) -> tuple[bytearray, dict[int, list[tuple[int
             lines_cost, gaps = _gain(plan, keep, start, end)
             added = lines_cost + gaps * _MARKER_COST
         if used + added <= room:
-            keep[start:end] = b"\x01" * (end - start)
             used += added
+            mark(start, end)
         elif position >= plan.rest or room - used < 2:
             break
+        elif end - start == 1:
+            passed[start] = position
+    # a line kept between two kept ones closes a gap and gives its mark back: what it frees may
+    # take a line passed over (in rank order, until nothing more fits)
+    taken = True
+    while taken:
+        taken = False
+        for index in sorted(passed, key=passed.__getitem__):
+            if index in passed and not keep[index]:
+                taken = take(index) or taken
     return keep, cuts
 
 
