@@ -14,7 +14,7 @@ from headroom import Headroom, MemoryStore, PieceContext, TokenCounter, find_mar
 from headroom.compressors.base import split_lines
 from headroom.compressors.log._cut import cut_spans, locators
 from headroom.compressors.log._parse import read_log
-from headroom.compressors.log._query import failure_terms
+from headroom.compressors.log._query import failure_terms, written_names
 from headroom.compressors.log._rank import order
 from headroom.compressors.log.compressor import _MARKER_COST, LogCompressor, _choose, _cut_line, level_of, template_of
 from headroom.registry import Registry
@@ -649,3 +649,42 @@ def test_a_ranked_line_passed_over_for_its_mark_is_taken_once_a_neighbour_is_kep
         if end - start == 1 and not keep[start]:
             opens = 1 - (start == 0 or keep[start - 1]) - (start == n - 1 or keep[start + 1])
             assert used + plan.estimates[start] + _MARKER_COST * opens > room, plan.log.lines[start]
+
+
+@pytest.mark.parametrize(
+    ("name", "installed"),
+    [
+        ("libargon2-1_0~20171227-0.3+deb12u1_amd64.deb", "16587"),
+        ("libgnutls30_3.7.9-2+deb12u6_amd64.deb", "84395"),
+        ("liblocale-gettext-perl_1.07-5_amd64.deb", "80985"),
+        ("systemd-sysv_252.38-1~deb12u1_amd64.deb", "17505"),
+    ],
+)
+@pytest.mark.parametrize("budget", [150, 300, 600])
+def test_the_line_next_to_a_file_the_question_names_is_kept(name: str, installed: str, budget: int) -> None:
+    """apt's term.log (real, read as a reader of text reads it: each ``\\r`` of dpkg's progress
+    ends a line): "What happened to Reading around <package>.deb?" asks for the ``(Reading
+    database ... N files and directories currently installed.)`` line right above ``Preparing to
+    unpack .../<package>.deb``. The file's terms (``amd64``, ``deb``, the version's numbers) are on
+    every ``Preparing to unpack`` line, and the ``(Reading database ... 100%`` line two above ranked
+    over it on its length. The name is now matched as written, and a word held next door counts
+    twice one held two lines away; the line holding fewer of the question's words is no longer put
+    after the repeats holding more when it scores more than they do."""
+    text = (FIXTURES / "log_apt_term.txt").read_text()  # universal newlines: ``\r`` ends a line
+    question = f"What happened to Reading around {name} in term.log?"
+    context = PieceContext(make_handle(text), COUNTER, question, None, TERM_LOG_CALL)
+    out = LogCompressor().compress(text, budget, context)
+    assert out is not None and COUNTER.count(out.text) <= budget
+    assert f"(Reading database ... {installed} files and directories currently installed.)" in out.text.splitlines()
+
+
+def test_names_written_with_separators_are_matched_as_written() -> None:
+    found = written_names(
+        "Why did python3-xmltodict:amd64 fail? Check near nodesource1_amd64.deb, at 14:37:36 or 1.2-3."
+    )
+    assert [p.pattern for p in found] == [
+        r"(?<![A-Za-z])python3\-xmltodict:amd64(?![A-Za-z0-9])",
+        r"(?<![A-Za-z])nodesource1_amd64\.deb(?![A-Za-z0-9])",
+    ]  # times and versions are ``written_numbers``'s
+    assert found[1].search("Preparing to unpack .../nodejs_20.20.2-1nodesource1_amd64.deb ...")  # glued to a version
+    assert not found[0].search("Unpacking python3-xmltodict:amd64x")
