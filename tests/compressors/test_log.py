@@ -627,12 +627,13 @@ def test_a_line_logged_again_ranks_before_the_lines_holding_fewer_of_the_words()
 @pytest.mark.parametrize("room", range(40, 301, 3))
 def test_a_ranked_line_passed_over_for_its_mark_is_taken_once_a_neighbour_is_kept(room: int) -> None:
     """cargo test output (real): asked "Which Rust test failed, and what were the left and right
-    values?", ``right: Some(2.5)`` ranks before ``left: Some(3.0)`` above it, and alone it costs its
-    tokens and a mark for the gap it opens. At a room of about 100 it did not fit, ``left`` (beside
-    the kept ``assertion `left == right` failed``, no new gap) did, and ``right``, now beside a
-    kept line and as cheap as ``left`` was, was never tried again: the filler's lines took the
-    room (``budget_use.py``'s ``log-cargo-test`` at 20%). A ranked line passed over is tried again
-    when a line beside it is kept, so no ranked line left out would fit in what the choice leaves."""
+    values?", `` right: Some(2.5)`` ranks before ``  left: Some(3.0)`` above it, and alone it costs
+    its tokens and a mark for the gap it opens. At a room of about 100 it did not fit, ``left``
+    (beside the kept ``assertion `left == right` failed``, no new gap) did, and ``right``, now
+    beside a kept line and as cheap as ``left`` was, was never tried again: the filler's lines took
+    the room (``budget_use.py``'s ``log-cargo-test`` at 20%). A ranked line passed over is tried
+    again when a line beside it is kept: no line ranked after ``right`` and costing as much takes
+    its place."""
     text = (GOLDEN / "cargo_test_fail.txt").read_text()
     question = "Which Rust test failed, and what were the left and right values?"
     context = PieceContext(make_handle(text), COUNTER, question, None, '{"cmd": "cargo test --offline"}')
@@ -643,12 +644,15 @@ def test_a_ranked_line_passed_over_for_its_mark_is_taken_once_a_neighbour_is_kep
     gaps = sum(1 for i in range(n) if not keep[i] and (i == 0 or keep[i - 1]))
     used = _MARKER_COST * gaps + sum(plan.estimates[i] for i in range(n) if keep[i])
     assert used <= room
-    ranked = plan.order[: plan.rest]
-    tried = max(position for position, (start, _) in enumerate(ranked) if keep[start])  # the loop got this far
-    for start, end in ranked[:tried]:
-        if end - start == 1 and not keep[start]:
-            opens = 1 - (start == 0 or keep[start - 1]) - (start == n - 1 or keep[start + 1])
-            assert used + plan.estimates[start] + _MARKER_COST * opens > room, plan.log.lines[start]
+    left, right = (plan.log.lines.index(line) for line in ("  left: Some(3.0)\n", " right: Some(2.5)\n"))
+    assert right == left + 1
+    if keep[left] and not keep[right]:  # then no line ranked after it and costing as much is kept instead
+        cost = plan.estimates[right] - _MARKER_COST * keep[right + 1]  # its left neighbour is kept: no new gap
+        at = {start: place for place, (start, end) in reversed(list(enumerate(plan.order))) if end - start == 1}
+        later = [
+            i for i in range(n) if keep[i] and i not in (left, right + 1) and at.get(i, len(plan.order)) > at[right]
+        ]
+        assert all(plan.estimates[i] < cost for i in later), [plan.log.lines[i] for i in later]
 
 
 @pytest.mark.parametrize(

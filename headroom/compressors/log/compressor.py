@@ -25,6 +25,7 @@ result for real.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from itertools import accumulate
 
@@ -69,9 +70,20 @@ class _Plan:
     counter: TokenCounter
     cuttable: dict[int, list[tuple[int, int]]]  # long lines that hold the question's words: what a cut keeps
     estimates: list[int] = field(default_factory=list)  # each line's tokens, exact where counted
+    # each line's place in ``order`` as a line of its own before the filler (else past the order's
+    # end): a line beside one being kept that ranks before it was passed over (``_choose``)
+    ranked_at: list[int] = field(default_factory=list)
+    singles: list[int] = field(default_factory=list)  # the lines ranked on their own before the filler, in rank order
+    singles_at: list[int] = field(default_factory=list)  # and their places in ``order``
 
     def __post_init__(self) -> None:
         lines = self.log.lines
+        self.ranked_at = [len(self.order)] * len(lines)
+        for position, (start, end) in enumerate(self.order[: self.rest]):
+            if end - start == 1 and self.ranked_at[start] > position:
+                self.ranked_at[start] = position
+                self.singles.append(start)
+                self.singles_at.append(position)
         # a small log is counted line by line at once; a big one from a sample, its other lines
         # estimated from their length. Never refined later: what one target's answer counted
         # would change the next target's choice (answers depending on the order they were asked in)
@@ -191,36 +203,16 @@ def _choose(plan: _Plan, room: int) -> tuple[bytearray, dict[int, list[tuple[int
     keep = bytearray(n)
     cuts: dict[int, list[tuple[int, int]]] = {}
     used = _MARKER_COST  # everything omitted is one gap
-    passed: dict[int, int] = {}  # ranked lines that did not fit, by rank: tried again when they may
+    ranked_at = plan.ranked_at
+    freed = False
 
-    def take(index: int) -> bool:
-        """Keep line ``index`` if it fits now, with its neighbours it cost less than when passed."""
-        nonlocal used
-        added = plan.estimates[index] + _MARKER_COST * (
-            1 - (index == 0 or keep[index - 1]) - (index == n - 1 or keep[index + 1])
-        )
-        if used + added > room:
-            return False
-        del passed[index]
-        used += added
-        mark(index, index + 1)
-        return True
-
-    def mark(start: int, end: int) -> None:
-        """Keep ``[start, end)``, then a line passed over beside it that fits now (its gap's mark
-        gone): it ranks above whatever is being kept."""
-        keep[start:end] = b"\x01" * (end - start)
-        for side in (start - 1, end):
-            if side in passed and not keep[side]:
-                take(side)
-
-    for position, (start, end) in enumerate(plan.order):
+    for now, (start, end) in enumerate(plan.order):
         if end - start == 1:  # most ranges are one line: the same sum as _gain, inline for speed
             if keep[start]:
                 continue
             gaps = _MARKER_COST * (1 - (start == 0 or keep[start - 1]) - (end == n or keep[end]))
             added = plan.estimates[start] + gaps
-            if used + added > room and position < plan.rest and start in plan.cuttable:
+            if used + added > room and now < plan.rest and start in plan.cuttable:
                 cut = _cut_cost(plan, start) + gaps
                 if used + cut <= room:
                     keep[start] = 1
@@ -232,20 +224,39 @@ def _choose(plan: _Plan, room: int) -> tuple[bytearray, dict[int, list[tuple[int
             added = lines_cost + gaps * _MARKER_COST
         if used + added <= room:
             used += added
-            mark(start, end)
-        elif position >= plan.rest or room - used < 2:
+            freed = freed or added < 0  # a gap closed: a line passed over earlier may fit now
+            keep[start:end] = b"\x01" * (end - start)
+            # a line beside it ranked before it and not kept was passed over: tried again
+            if (start > 0 and ranked_at[start - 1] < now and not keep[start - 1]) or (
+                end < n and ranked_at[end] < now and not keep[end]
+            ):
+                used = _passed_over(plan, keep, [start - 1, end], now, room, used)
+        elif now >= plan.rest or room - used < 2:
             break
-        elif end - start == 1:
-            passed[start] = position
-    # a line kept between two kept ones closes a gap and gives its mark back: what it frees may
-    # take a line passed over (in rank order, until nothing more fits)
-    taken = True
-    while taken:
-        taken = False
-        for index in sorted(passed, key=passed.__getitem__):
-            if index in passed and not keep[index]:
-                taken = take(index) or taken
+    if freed:  # what the closed gaps gave back goes to the lines passed over, best ranked first
+        fits = room - used + _MARKER_COST  # a line between two kept ones gives a mark back
+        estimates = plan.estimates
+        passed = [i for i in plan.singles[: bisect_left(plan.singles_at, now)] if estimates[i] <= fits and not keep[i]]
+        used = _passed_over(plan, keep, passed[::-1], now, room, used)
     return keep, cuts
+
+
+def _passed_over(plan: _Plan, keep: bytearray, waiting: list[int], now: int, room: int, used: int) -> int:
+    """Keep each line of ``waiting`` that was passed over (ranked before place ``now`` in the
+    order, not kept) and fits now, a kept neighbour having taken its gap's mark away, and then
+    the ones beside it in turn: they rank above what is being kept. Returns the room used."""
+    n = len(keep)
+    while waiting:
+        side = waiting.pop()
+        if 0 <= side < n and plan.ranked_at[side] < now and not keep[side]:
+            added = plan.estimates[side] + _MARKER_COST * (
+                1 - (side == 0 or keep[side - 1]) - (side == n - 1 or keep[side + 1])
+            )
+            if used + added <= room:
+                used += added
+                keep[side] = 1
+                waiting += [side - 1, side + 1]
+    return used
 
 
 def _cut_cost(plan: _Plan, index: int) -> int:
