@@ -58,6 +58,7 @@ __all__ = [
     "B",
     "BM25",
     "K1",
+    "LITERAL_WEIGHT",
     "LineTerms",
     "STOP_WORDS",
     "SUPERLATIVES",
@@ -102,6 +103,8 @@ _QUOTED = re.compile(r"`([^`\n]+)`|\"([^\"\n]+)\"")
 # what can only be meant literally: an option (-o, --only-matching) or a format code (%d, %-5s, %H)
 _LITERAL = re.compile(r"(?<![\w-])(--?[A-Za-z0-9][\w-]*|%[-+ #0-9.]*[A-Za-z])(?![\w-])")
 _LITERAL_WEIGHT = 2.0
+# public: a ranker that finds its own literals (the log's written names) weighs them alike
+LITERAL_WEIGHT = _LITERAL_WEIGHT
 _CAPITALISED = re.compile(r"[A-Z][a-z]+")  # a word written with its capital (``Give``, ``Lib``)
 _ALL_CAPS = re.compile(r"(?<![\w-])[A-Z]{2,}(?![\w-])")  # a word in capitals (``ARE``, ``AND``)
 _OPENING = "\"'`([{<"

@@ -502,3 +502,17 @@ def test_copies_of_the_best_match_are_named_not_dropped() -> None:
     more = sum(int(n) for n in re.findall(r"same as line .* \+(\d+)\]", text))
     assert len(kept & copies) >= 2 and named and not named & kept
     assert len((kept | named) & copies) + more == len(copies)
+
+
+@pytest.mark.parametrize("target", [60, 71, 90, 120])
+def test_a_word_form_of_the_package_searched_is_no_word_of_the_line(target: int) -> None:
+    """``grep -rn --include=*.py -w __hash__ attr/`` (real, attrs 23 in site-packages): asked
+    "Where in attr is __hash__ used together with add?", ``attr`` is where the search ran and is
+    left out of the lines' query, but its word form ``attrs`` stayed, so ``1. If *both* are True,
+    *attrs* will generate a ``__hash__`` for`` ranked over the one line that holds ``add``, and a
+    71-token room kept the first only. The place's word forms go with it."""
+    text = (ROOT / "tests" / "fixtures" / "search_grep_attr_hash.txt").read_text()
+    fact = "attr/_next_gen.py:98:               ``__hash__`` or the equality methods. It just won't add own"
+    out = SearchCompressor().compress(text, target, ctx(text, "Where in attr is __hash__ used together with add?"))
+    assert out is not None and COUNTER.count(out.text) <= target
+    assert fact in out.text.splitlines()

@@ -29,7 +29,7 @@ import re
 
 from headroom.relevance import terms
 
-__all__ = ["failure_terms", "written_numbers"]
+__all__ = ["failure_terms", "written_names", "written_numbers"]
 
 # the question asks why something went wrong
 _FAILURE = re.compile(
@@ -61,3 +61,24 @@ def written_numbers(query: str | None) -> str | None:
     matches them as written), or None when it writes none."""
     found = dict.fromkeys(_NUMBER.findall(query or ""))
     return " ".join(f'"{number}"' for number in found) or None
+
+
+# a name written with separators inside it: a package (``libssl3:amd64``, ``python3-xmltodict``), a
+# file (``nodesource1_amd64.deb``), a dotted or pathed name; it holds a letter (a number is
+# ``written_numbers``'s)
+_NAME = re.compile(r"[A-Za-z0-9]+(?:[_.:/+~-][A-Za-z0-9]+)+")
+_ENDS = "?!,;:()[]{}<>'\"`."
+
+
+def written_names(query: str | None) -> list[re.Pattern[str]]:
+    """The names ``query`` writes with separators inside them, each a pattern matching it as
+    written in any case, where no letter goes before it or a letter or digit after it: a version
+    glues its vendor's suffix to a digit (``20.20.2-1nodesource1_amd64.deb``), and the name's
+    terms (``nodesource1``, ``amd64``, ``deb``) find neither that glued word nor which of the
+    lines holding ``amd64`` and ``deb`` is the one named."""
+    found: dict[str, re.Pattern[str]] = {}
+    for word in (query or "").split():
+        word = word.strip(_ENDS)
+        if _NAME.fullmatch(word) and any(c.isalpha() for c in word) and word.lower() not in found:
+            found[word.lower()] = re.compile(r"(?<![A-Za-z])" + re.escape(word) + r"(?![A-Za-z0-9])", re.I)
+    return list(found.values())

@@ -20,10 +20,12 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from itertools import accumulate
 
 from headroom.compressors.log._parse import LogLines
-from headroom.compressors.log._query import written_numbers
-from headroom.relevance import K1, B, idf, quoted_scores, sparse_scores, terms
+from headroom.compressors.log._query import written_names, written_numbers
+from headroom.relevance import K1, LITERAL_WEIGHT, B, idf, quoted_scores, sparse_scores, terms
 
 __all__ = ["order"]
 
@@ -34,6 +36,7 @@ _LENGTH_SAMPLE = 200  # lines sampled for BM25's average line length
 _FOLDED_SHARE = 0.5  # a copy ranks after the other matching lines scoring at least this share of its score
 _NEAR = 2  # lines either side whose question words a line is read with ("what happened to X around Y")
 _NEAR_SHARE = 0.5  # of what a word a neighbour holds would add held by the line (at most: of its score)
+_FAR = 0.5  # a word held two lines away, against one held next door
 
 
 def order(log: LogLines, query: str | None, failing: frozenset[str] = frozenset()) -> tuple[list[tuple[int, int]], int]:
@@ -51,7 +54,12 @@ def order(log: LogLines, query: str | None, failing: frozenset[str] = frozenset(
         scores[index] = scores.get(index, 0.0) + bonus
     asked = set(terms(query or ""))
     held = {index: asked.intersection(terms(lines[index])) for index in scores}
-    scores = _near_named(scores, held, lines)
+    named = _written_names(query, lines)  # a written name, read as one more word of the question
+    for name, (hits, weight) in named.items():
+        for index in hits:
+            scores[index] = scores.get(index, 0.0) + LITERAL_WEIGHT * weight
+            held.setdefault(index, asked.intersection(terms(lines[index]))).add(name)
+    scores = _near_named(scores, held, lines, {name: weight for name, (_, weight) in named.items()})
     scores = _failures_first(log, scores, failing)
     relevant = _ties_folded(sorted(scores, key=lambda i: (-scores[i], i)), scores, log, held)
     context = [j for i in distinct_errors for j in (*range(i - _CONTEXT, i + _CONTEXT + 1), _last_step(log, i))]
@@ -109,14 +117,40 @@ def _failures_first(log: LogLines, scores: dict[int, float], failing: frozenset[
     return out
 
 
-def _near_named(scores: dict[int, float], held: dict[int, set[str]], lines: list[str]) -> dict[int, float]:
+def _written_names(query: str | None, lines: list[str]) -> dict[str, tuple[list[int], float]]:
+    """Each name the question writes with separators inside it (``_query.written_names``:
+    ``nodesource1_amd64.deb``, ``libssl3:amd64``), with the lines that write it and its weight
+    (BM25's idf over the lines): matched as a quoted span is, since its parts are common words
+    (``amd64``, ``deb`` on most lines of an apt log) and the part that names it may be glued to a
+    version (``20.20.2-1nodesource1_amd64.deb``), where its terms find nothing."""
+    patterns = written_names(query)
+    if not patterns:
+        return {}
+    starts = list(accumulate(map(len, lines), initial=0))
+    text = "".join(lines)
+    out = {}
+    for pattern in patterns:
+        hits = sorted({bisect_right(starts, found.start()) - 1 for found in pattern.finditer(text)})
+        if hits:
+            out["\0" + pattern.pattern] = (hits, idf(len(lines), len(hits)))
+    return out
+
+
+def _near_named(
+    scores: dict[int, float], held: dict[int, set[str]], lines: list[str], named: dict[str, float] | None = None
+) -> dict[int, float]:
     """``scores`` with each matching line raised by ``_NEAR_SHARE`` of the weight (BM25's idf) of
     each question word it lacks that a matching line up to ``_NEAR`` either side holds: a question
     names a line by its own words and by what was logged around it ("What happened to Setting
     around setup in term.log?"), and among 147 ``Setting up …`` lines of apt's term.log the one two
     lines above ``No JRE found. Skipping Java certificates setup.`` is the one asked for. A word
     held nearby counts half of one held: a line holding every word still ranks first. A line that
-    matches nothing stays out: a neighbour never makes a line match.
+    matches nothing stays out: a neighbour never makes a line match. A word held only two lines
+    away counts half of one held next door (``_FAR``): "Reading around nodesource1_amd64.deb" is
+    the ``(Reading database ... 99106 files …)`` line right above ``Preparing to unpack
+    …nodesource1_amd64.deb``, not the shorter ``(Reading database ... 100%`` above that, which
+    outranked it on its length. ``named`` weighs the names the question writes whole
+    (``_written_names``), held as words.
 
     A word's weight is taken from the lines it stands on as a word in the whole log (counted in C
     over the lower-cased text), not from the matching lines alone: a word on most lines (``status``
@@ -133,25 +167,26 @@ def _near_named(scores: dict[int, float], held: dict[int, set[str]], lines: list
         return scores
     text = "".join(lines).lower()
     n = len(lines)
-    weight = {}
-    for term in sorted(wanted):
+    weight = dict(named or {})
+    for term in sorted(wanted - weight.keys()):
         found = min(n, len(re.findall(rf"(?<![a-z0-9]){re.escape(term)}(?![a-z0-9])", text)))
         weight[term] = idf(n, found)
     sampled = lines[:: max(1, n // _LENGTH_SAMPLE)]
     average = sum(len(terms(line)) for line in sampled) / len(sampled) or 1.0
     out = dict(scores)
     for index, own in held.items():
-        near: set[str] = set()
+        share: dict[str, float] = {}  # each word a neighbour holds and this line lacks: 1 next door, _FAR two away
         best = 0.0  # the best score of a neighbour holding a word this line lacks
         for other in range(index - _NEAR, index + _NEAR + 1):
             if other != index and other in held and not held[other] <= own:
-                near |= held[other]
+                factor = 1.0 if abs(other - index) == 1 else _FAR
+                for term in held[other] - own:
+                    share[term] = max(share.get(term, 0.0), factor)
                 best = max(best, scores[other])
-        near -= own
-        if near:
+        if share:
             # what the words would add held once by this line, its length weighed as BM25 weighs it
             norm = K1 * (1 - B + B * len(terms(lines[index])) / average)
-            held_here = sum(weight[term] for term in sorted(near)) * (K1 + 1) / (1 + norm)
+            held_here = sum(weight[term] * share[term] for term in sorted(share)) * (K1 + 1) / (1 + norm)
             out[index] += _NEAR_SHARE * min(best, held_here)
     return out
 
@@ -185,8 +220,12 @@ def _ties_folded(
     waiting = repeats[::-1]  # in ``ranked`` order, best first: the last is the next due
     held = held or {}
 
-    def weaker(index: int, copy: int) -> bool:  # ``index`` holds fewer of the question's words, or scores far less
-        return len(held.get(index, ())) < len(held.get(copy, ())) or scores[index] < _FOLDED_SHARE * scores[copy]
+    def weaker(
+        index: int, copy: int
+    ) -> bool:  # ``index`` holds fewer of the question's words and scores less, or far less
+        if scores[index] < _FOLDED_SHARE * scores[copy]:
+            return True
+        return len(held.get(index, ())) < len(held.get(copy, ())) and scores[index] < scores[copy]
 
     for index in firsts:
         while waiting and weaker(index, waiting[-1]):

@@ -25,6 +25,7 @@ result for real.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from itertools import accumulate
 
@@ -69,9 +70,20 @@ class _Plan:
     counter: TokenCounter
     cuttable: dict[int, list[tuple[int, int]]]  # long lines that hold the question's words: what a cut keeps
     estimates: list[int] = field(default_factory=list)  # each line's tokens, exact where counted
+    # each line's place in ``order`` as a line of its own before the filler (else past the order's
+    # end): a line beside one being kept that ranks before it was passed over (``_choose``)
+    ranked_at: list[int] = field(default_factory=list)
+    singles: list[int] = field(default_factory=list)  # the lines ranked on their own before the filler, in rank order
+    singles_at: list[int] = field(default_factory=list)  # and their places in ``order``
 
     def __post_init__(self) -> None:
         lines = self.log.lines
+        self.ranked_at = [len(self.order)] * len(lines)
+        for position, (start, end) in enumerate(self.order[: self.rest]):
+            if end - start == 1 and self.ranked_at[start] > position:
+                self.ranked_at[start] = position
+                self.singles.append(start)
+                self.singles_at.append(position)
         # a small log is counted line by line at once; a big one from a sample, its other lines
         # estimated from their length. Never refined later: what one target's answer counted
         # would change the next target's choice (answers depending on the order they were asked in)
@@ -191,13 +203,16 @@ def _choose(plan: _Plan, room: int) -> tuple[bytearray, dict[int, list[tuple[int
     keep = bytearray(n)
     cuts: dict[int, list[tuple[int, int]]] = {}
     used = _MARKER_COST  # everything omitted is one gap
-    for position, (start, end) in enumerate(plan.order):
+    ranked_at = plan.ranked_at
+    freed = False
+
+    for now, (start, end) in enumerate(plan.order):
         if end - start == 1:  # most ranges are one line: the same sum as _gain, inline for speed
             if keep[start]:
                 continue
             gaps = _MARKER_COST * (1 - (start == 0 or keep[start - 1]) - (end == n or keep[end]))
             added = plan.estimates[start] + gaps
-            if used + added > room and position < plan.rest and start in plan.cuttable:
+            if used + added > room and now < plan.rest and start in plan.cuttable:
                 cut = _cut_cost(plan, start) + gaps
                 if used + cut <= room:
                     keep[start] = 1
@@ -208,11 +223,40 @@ def _choose(plan: _Plan, room: int) -> tuple[bytearray, dict[int, list[tuple[int
             lines_cost, gaps = _gain(plan, keep, start, end)
             added = lines_cost + gaps * _MARKER_COST
         if used + added <= room:
-            keep[start:end] = b"\x01" * (end - start)
             used += added
-        elif position >= plan.rest or room - used < 2:
+            freed = freed or added < 0  # a gap closed: a line passed over earlier may fit now
+            keep[start:end] = b"\x01" * (end - start)
+            # a line beside it ranked before it and not kept was passed over: tried again
+            if (start > 0 and ranked_at[start - 1] < now and not keep[start - 1]) or (
+                end < n and ranked_at[end] < now and not keep[end]
+            ):
+                used = _passed_over(plan, keep, [start - 1, end], now, room, used)
+        elif now >= plan.rest or room - used < 2:
             break
+    if freed:  # what the closed gaps gave back goes to the lines passed over, best ranked first
+        fits = room - used + _MARKER_COST  # a line between two kept ones gives a mark back
+        estimates = plan.estimates
+        passed = [i for i in plan.singles[: bisect_left(plan.singles_at, now)] if estimates[i] <= fits and not keep[i]]
+        used = _passed_over(plan, keep, passed[::-1], now, room, used)
     return keep, cuts
+
+
+def _passed_over(plan: _Plan, keep: bytearray, waiting: list[int], now: int, room: int, used: int) -> int:
+    """Keep each line of ``waiting`` that was passed over (ranked before place ``now`` in the
+    order, not kept) and fits now, a kept neighbour having taken its gap's mark away, and then
+    the ones beside it in turn: they rank above what is being kept. Returns the room used."""
+    n = len(keep)
+    while waiting:
+        side = waiting.pop()
+        if 0 <= side < n and plan.ranked_at[side] < now and not keep[side]:
+            added = plan.estimates[side] + _MARKER_COST * (
+                1 - (side == 0 or keep[side - 1]) - (side == n - 1 or keep[side + 1])
+            )
+            if used + added <= room:
+                used += added
+                keep[side] = 1
+                waiting += [side - 1, side + 1]
+    return used
 
 
 def _cut_cost(plan: _Plan, index: int) -> int:

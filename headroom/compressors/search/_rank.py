@@ -161,7 +161,10 @@ def _scores(hits: list[Hit], query: str) -> list[float]:
     scope = {term for term, count in in_paths.items() if count > len(hits) / 2 and term not in twice}
     scope &= _placed(query, scope)
     searched = {term for term, count in in_texts.items() if count > len(hits) / 2}
-    in_text = BM25(texts, tokenized=lambda: text_terms).scores(" ".join(sorted(_without(wanted - scope, scope))))
+    # the place's word forms go too: ``attrs`` (a form of ``attr``, the package searched) ranked
+    # ``*attrs* will generate a ``__hash__``` over the ``__hash__`` line holding the word asked with it
+    place = word_forms(scope) if scope else scope
+    in_text = BM25(texts, tokenized=lambda: text_terms).scores(" ".join(sorted(_without(wanted - place, scope))))
     in_path = BM25(paths, tokenized=lambda: [path_terms[path] for path in paths]).scores(
         " ".join(sorted(wanted - searched))
     )
