@@ -186,28 +186,20 @@ def _more_sources(root: Path) -> None:
         )
         (root / "lib" / f"{name}.js").write_text("'use strict'\n\n" + functions + "module.exports = {}\n")
     sections = "".join(
-        f"## Option {name}\n\nThe {name} option sets how many {unit} the client keeps before it flushes\n"
+        f"## Option {name} for {unit}\n\nThe {name} option sets how many {unit} the client keeps before it flushes\n"
         f"them to disk; a value of zero turns the {name} buffer off entirely for {unit}.\n"
         f"Raising {name} above the default trades memory for fewer writes of {unit}.\n\n"
-        for name, unit in [
-            ("cache", "entries"),
-            ("queue", "jobs"),
-            ("batch", "rows"),
-            ("spool", "mails"),
-            ("journal", "records"),
-            ("pool", "connections"),
-            ("window", "frames"),
-            ("ring", "events"),
-        ]
+        for name in ("cache", "queue", "batch", "spool", "journal", "pool", "window", "ring")
+        for unit in ("entries", "jobs")
     )
     (root / "README.md").write_text(
         "# mytool\n\nA tool that keeps things for a while before writing them.\n\n" + sections
     )
     (root / "server.conf").write_text(
-        "".join(f"# setting {i} of the server\n[section{i // 5}]\nkey_{i} = value-{i * 7}\n" for i in range(40))
+        "".join(f"# setting {i} of the server\n[section{i // 5}]\nkey_{i} = value-{i * 7}\n" for i in range(80))
     )
     (root / "deploy.yaml").write_text(
-        "".join(f"service{i}:\n  image: registry/app{i}:1.{i}\n  replicas: {i % 4 + 1}\n" for i in range(40))
+        "".join(f"service{i}:\n  image: registry/app{i}:1.{i}\n  replicas: {i % 4 + 1}\n" for i in range(80))
     )
     for sub in range(2):
         folder = root / "share" / f"pkg{sub}"

@@ -125,7 +125,7 @@ def walk() -> dict[str, list[Path]]:
             continue
         for here, subdirs, names in os.walk(root):
             subdirs.sort()
-            if str(root) in ROOTS and "__pycache__" not in subdirs:
+            if str(root) in ROOTS and "__pycache__" not in subdirs and Path(here).name != "__pycache__":
                 dirs.append(Path(here))
             for name in sorted(names):
                 ext = os.path.splitext(name)[1]
@@ -194,7 +194,7 @@ def js_case(rng: random.Random, path: Path) -> Case | None:
 
 
 def markdown_case(rng: random.Random, path: Path) -> Case | None:
-    text = read_text(path, 2_000, 80_000)
+    text = read_text(path, 4_000, 80_000)
     if text is None:
         return None
     lines = text.split("\n")
@@ -264,7 +264,7 @@ def config_pairs(lines: list[str], yaml: bool) -> list[tuple[int, str, str]]:
 
 
 def config_case(rng: random.Random, path: Path) -> Case | None:
-    text = read_text(path, 1_500, 60_000)
+    text = read_text(path, 3_000, 60_000)
     if text is None or text.count("\n") < 20:
         return None
     lines = text.split("\n")
@@ -291,11 +291,11 @@ def config_case(rng: random.Random, path: Path) -> Case | None:
 
 
 def test_modules() -> list[Path]:
-    """The standard library's own test modules of a few kilobytes (those run in a second or two)."""
+    """The standard library's own test modules of 8-40 KB: a run of dozens of tests, done in seconds."""
     root = Path(sysconfig.get_paths()["stdlib"]) / "test"
     if not root.is_dir():
         return []
-    return sorted(p for p in root.glob("test_*.py") if 3_000 <= p.stat().st_size <= 30_000)
+    return sorted(p for p in root.glob("test_*.py") if 8_000 <= p.stat().st_size <= 40_000)
 
 
 def run_tests(argv: list[str], cwd: Path) -> str | None:
