@@ -426,10 +426,15 @@ def build(rng: random.Random, want: int) -> tuple[list[Case], list[str]]:
         "test": (test_modules(), test_case),
         "listing": (dirs, listing_case),
     }
+    # files of a size the makers take, so the draws go to files that can make a case (the SDK's
+    # thousands of YAML files are mostly a few hundred bytes)
+    sizes = {"code_js": (3_000, 60_000), "markdown": (4_000, 80_000), "config": (3_000, 60_000)}
     cases: list[Case] = []
     skipped: list[str] = []
     for kind in KINDS:
         pool, maker = pools[kind]
+        if kind in sizes:
+            pool = [p for p in pool if sizes[kind][0] <= _size(p) <= sizes[kind][1]]
         if not pool:
             skipped.append(f"{kind}: no sources found")
             continue
@@ -450,5 +455,12 @@ def build(rng: random.Random, want: int) -> tuple[list[Case], list[str]]:
 def _entries(path: Path) -> int:
     try:
         return len(os.listdir(path))
+    except OSError:
+        return 0
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
     except OSError:
         return 0
