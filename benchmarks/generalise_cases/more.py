@@ -100,6 +100,8 @@ TEST_TEMPLATES = (
 )
 ASSERT_EQUAL = re.compile(r"^(\s+)self\.assertEqual\((.+)\)\s*$")
 TEST_DEF = re.compile(r"^(\s+)def (test_\w+)\(")
+# what changes from run to run: an address, a temporary file's random name
+VARYING = re.compile(r"0x[0-9a-fA-F]{6,}|\btmp[a-z0-9_]{8}\b")
 DURATION = re.compile(r"\b(in )\d+\.\d+(s)\b")
 LS_TEMPLATES = (
     "How big is {name} in {dir}, and when was it last changed?",
@@ -180,13 +182,13 @@ def js_case(rng: random.Random, path: Path) -> Case | None:
         chosen = pick_words(rng, lines[line_no], 2, avoid=[name, *JS_KEYWORDS])
         if not chosen:
             continue
-        slots = {"file": str(path), "name": name, "w1": chosen[0], "w2": chosen[-1] if len(chosen) > 1 else ""}
+        slots = {"file": shown(path), "name": name, "w1": chosen[0], "w2": chosen[-1] if len(chosen) > 1 else ""}
         case = Case(
-            f"code_js:{path}:{start + 1}:{line_no + 1}",
+            f"code_js:{shown(path)}:{start + 1}:{line_no + 1}",
             "code_js",
             fill(rng, JS_TEMPLATES, **slots),
             [lines[start].strip(), lines[line_no].strip()],
-            [Call(f"cat {path}", text)],
+            [Call(f"cat {shown(path)}", text)],
         )
         if valid(case):
             return case
@@ -220,11 +222,11 @@ def markdown_case(rng: random.Random, path: Path) -> Case | None:
         chosen = telling(chosen, lines[line_no], lines, heading_of[line_no].split(), alone=2)
         slots = {"heading": heading_of[line_no], "file": path.name, "w1": chosen[0], "w2": chosen[1]}
         case = Case(
-            f"markdown:{path}:{line_no + 1}",
+            f"markdown:{shown(path)}:{line_no + 1}",
             "markdown",
             fill(rng, MD_TEMPLATES, **slots),
             [lines[line_no].strip()],
-            [Call(f"cat {path}", text)],
+            [Call(f"cat {shown(path)}", text)],
         )
         if valid(case):
             return case
@@ -348,7 +350,7 @@ def test_case(rng: random.Random, path: Path) -> Case | None:
         argv, command = [sys.executable, "-m", "unittest", "-v", module], f"python -m unittest -v {module}"
     output = run_tests(argv, SCRATCH)
     shutil.rmtree(SCRATCH, ignore_errors=True)
-    if not output or re.search(r"0x[0-9a-fA-F]{6,}", output):  # an address changes from run to run
+    if not output or VARYING.search(output):
         return None
     out_lines = output.split("\n")
     if pytest:
