@@ -26,6 +26,7 @@ bytes; nothing else in a run's output is touched.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import random
 import re
@@ -339,17 +340,21 @@ def test_case(rng: random.Random, path: Path) -> Case | None:
     line_no, test = rng.choice(asserts)
     pytest = rng.random() < 0.5
     changed = lines[:line_no] + [lines[line_no].replace("assertEqual(", "assertNotEqual(", 1)] + lines[line_no + 1 :]
-    shutil.rmtree(SCRATCH, ignore_errors=True)
-    SCRATCH.mkdir(parents=True)
-    (SCRATCH / path.name).write_text("\n".join(changed), encoding="utf-8")
     module = path.stem
     if pytest:
         argv = [sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider", "-o", "addopts=", path.name]
         command = f"python -m pytest -v {path.name}"
     else:
         argv, command = [sys.executable, "-m", "unittest", "-v", module], f"python -m unittest -v {module}"
-    output = run_tests(argv, SCRATCH)
-    shutil.rmtree(SCRATCH, ignore_errors=True)
+    # one run at a time in the scratch directory: two benchmarks building at once would remove
+    # each other's copy mid-run (the directory's name is fixed so that outputs repeat)
+    with open(Path(tempfile.gettempdir()) / "headroom-generalise-tests.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        shutil.rmtree(SCRATCH, ignore_errors=True)
+        SCRATCH.mkdir(parents=True)
+        (SCRATCH / path.name).write_text("\n".join(changed), encoding="utf-8")
+        output = run_tests(argv, SCRATCH)
+        shutil.rmtree(SCRATCH, ignore_errors=True)
     if not output or VARYING.search(output):
         return None
     out_lines = output.split("\n")
