@@ -211,12 +211,12 @@ def _more_sources(root: Path) -> None:
 def test_the_more_builder_repeats_with_its_seed_and_skips_missing_sources(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from generalise_cases import more
+    from generalise_cases import more, runs
 
     _more_sources(tmp_path / "root")
     monkeypatch.setattr(more, "ROOTS", (str(tmp_path / "root"), str(tmp_path / "missing")))
     monkeypatch.setattr(more, "python_roots", lambda: [])
-    monkeypatch.setattr(more, "test_modules", lambda: [])  # no test suite here: skipped, never an error
+    monkeypatch.setattr(runs, "test_modules", lambda: [])  # no test suite here: skipped, never an error
     first, skipped = more.build(random.Random("5:more"), 2)
     again, _ = more.build(random.Random("5:more"), 2)
     assert [(c.id, c.question, c.facts, [x.output for x in c.calls]) for c in first] == [
@@ -232,15 +232,15 @@ def test_the_more_builder_repeats_with_its_seed_and_skips_missing_sources(
 
 
 def test_a_test_case_is_a_real_run_with_one_failing_assertion() -> None:
-    from generalise_cases import more
+    from generalise_cases import runs
 
-    modules = [p for p in more.test_modules() if p.stem in ("test_decorators", "test_numeric_tower", "test_opcache")]
+    modules = [p for p in runs.test_modules() if p.stem in ("test_decorators", "test_numeric_tower", "test_opcache")]
     if not modules:
         pytest.skip("the standard library's test suite is not installed")
-    case = next((c for seed in range(4) for c in [more.test_case(random.Random(seed), modules[0])] if c), None)
+    case = next((c for seed in range(4) for c in [runs.test_case(random.Random(seed), modules[0])] if c), None)
     assert case is not None
     check(case)
     message, where = case.facts
     assert message.removeprefix("E").strip().startswith("AssertionError") and " == " in message
     assert "line" in where or where.endswith("AssertionError")
-    assert not more.SCRATCH.exists()  # the copy of the module is gone
+    assert not runs.SCRATCH.exists()  # the copy of the module is gone
