@@ -231,8 +231,10 @@ def test_the_more_builder_repeats_with_its_seed_and_skips_missing_sources(
     assert js.facts[0].startswith("function ") and not {"const", "throw"} & set(js.question.split())
 
 
-def test_a_test_case_is_a_real_run_with_one_failing_assertion() -> None:
+def test_a_test_case_is_a_real_run_with_one_failing_assertion(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from generalise_cases import runs
+
+    monkeypatch.setattr(runs, "SCRATCH", tmp_path / "scratch")  # not the benchmark's, which may be running
 
     modules = [p for p in runs.test_modules() if p.stem in ("test_decorators", "test_numeric_tower", "test_opcache")]
     if not modules:

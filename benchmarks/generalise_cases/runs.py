@@ -92,7 +92,7 @@ def test_case(rng: random.Random, path: Path) -> Case | None:
         argv, command = [sys.executable, "-m", "unittest", "-v", module], f"python -m unittest -v {module}"
     # one run at a time in the scratch directory: two benchmarks building at once would remove
     # each other's copy mid-run (the directory's name is fixed so that outputs repeat)
-    with open(Path(tempfile.gettempdir()) / "headroom-generalise-tests.lock", "w") as lock:
+    with open(SCRATCH.with_name(SCRATCH.name + ".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         shutil.rmtree(SCRATCH, ignore_errors=True)
         SCRATCH.mkdir(parents=True)
