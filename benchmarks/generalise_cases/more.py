@@ -287,20 +287,25 @@ def build(rng: random.Random, want: int) -> tuple[list[Case], list[str]]:
     # files of a size the makers take, so the draws go to files that can make a case (the SDK's
     # thousands of YAML files are mostly a few hundred bytes)
     sizes = {"code_js": (3_000, 60_000), "markdown": (4_000, 80_000), "config": (3_000, 60_000)}
+    # a seed per kind, and one per source within it, drawn before any case is made: a test run
+    # that times out on a loaded machine then costs its own case, never the draws of the cases
+    # after it or of the kinds after it
+    seeds = {kind: rng.random() for kind in KINDS}
     cases: list[Case] = []
     skipped: list[str] = []
     for kind in KINDS:
         pool, maker = pools[kind]
+        kind_rng = random.Random(seeds[kind])
         if kind in sizes:
             pool = [p for p in pool if sizes[kind][0] <= _size(p) <= sizes[kind][1]]
         if not pool:
             skipped.append(f"{kind}: no sources found")
             continue
         got, ids = 0, set()
-        for path in spread(rng, sorted(pool), broad_family)[: want * 12]:
+        for path in spread(kind_rng, sorted(pool), broad_family)[: want * 12]:
             if got >= want:
                 break
-            case = maker(rng, path)
+            case = maker(random.Random(f"{seeds[kind]}:{path}"), path)
             if case is not None and case.id not in ids:
                 ids.add(case.id)
                 cases.append(case)

@@ -58,7 +58,7 @@ def run_tests(argv: list[str], cwd: Path) -> str | None:
     env.pop("PYTEST_ADDOPTS", None)
     try:
         done = subprocess.run(
-            argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=30, env=env, check=False
+            argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120, env=env, check=False
         )
     except (OSError, subprocess.TimeoutExpired):
         return None
