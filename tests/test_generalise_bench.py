@@ -227,6 +227,12 @@ def test_the_more_builder_repeats_with_its_seed_and_skips_missing_sources(
     assert {"code_js", "markdown", "config", "listing"} <= kinds and "test" not in kinds
     for case in first:
         check(case)
+    # a kind whose every run fails (a loaded machine timing test runs out) moves no other kind's cases
+    monkeypatch.setattr(runs, "test_modules", lambda: [tmp_path / f"test_m{i}.py" for i in range(5)])
+    monkeypatch.setattr(runs, "test_case", lambda rng, path: None if rng.random() < 2 else None)
+    failing, skipped = more.build(random.Random("5:more"), 2)
+    assert "test: 0 of 2 cases built" in skipped
+    assert [c.id for c in failing] == [c.id for c in first]
     js = next(c for c in first if c.kind == "code_js")
     assert js.facts[0].startswith("function ") and not {"const", "throw"} & set(js.question.split())
 
