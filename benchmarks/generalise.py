@@ -30,7 +30,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from generalise_cases import KINDS, Case, build_cases, half_of  # noqa: E402
+from generalise_cases import FIRST_KINDS, KINDS, Case, build_cases, half_of  # noqa: E402
 from generalise_cases.data import ambiguous_entries, ambiguous_rows  # noqa: E402
 from generalise_cases.logs import ambiguous_log_lines  # noqa: E402
 from generalise_cases.search import ambiguous_lines  # noqa: E402
@@ -175,6 +175,9 @@ def report(
             rows.setdefault(case.kind, []).append(results[case.id, share])
         rows = {kind: rows[kind] for kind in KINDS if kind in rows}
         rows["all"] = [results[c.id, share] for c in cases]
+        first = [c for c in cases if c.kind in FIRST_KINDS]
+        if first and len(first) < len(cases):  # the overall of earlier rounds, comparable with their figures
+            rows[f"all, first {len(FIRST_KINDS)} kinds"] = [results[c.id, share] for c in first]
         out += aggregate(f"{half} half, budget {share:.0%}", rows) + [""]
     bar = [results[c.id, BAR_SHARE] for c in cases]
     facts = sum(o.facts for o, _ in bar)
@@ -195,6 +198,13 @@ def report(
         f"Bar >= 90% and >= 2x truncation: verbatim {verdict(kept, theirs)}, "
         f"words in order {verdict(in_order, theirs_in_order)}**"
     )
+    first = [results[c.id, BAR_SHARE] for c in cases if c.kind in FIRST_KINDS]
+    if first and len(first) < len(bar):
+        first_facts = sum(o.facts for o, _ in first)
+        out.append(
+            f"first {len(FIRST_KINDS)} kinds at {BAR_SHARE:.0%} (the overall of earlier rounds): facts kept "
+            f"{sum(o.kept for o, _ in first)}/{first_facts}, truncation {sum(n.kept for _, n in first)}/{first_facts}"
+        )
     tables = [c for c in cases if c.kind == "table"]
     if tables:  # a question that matches many rows equally well names no row a reader could find
         out.append(

@@ -167,3 +167,88 @@ def test_a_fact_quoted_by_the_question_or_repeated_is_invalid() -> None:
     assert not valid(Case("x", "log", "What about alpha beta gamma?", ["alpha beta gamma"], [Call("cat f", output)]))
     assert not valid(Case("x", "log", "What repeats?", ["repeated line here"], [Call("cat f", output)]))
     assert valid(Case("x", "log", "What follows alpha?", ["alpha beta gamma"], [Call("cat f", output)]))
+
+
+def _more_sources(root: Path) -> None:
+    """A small machine for the ``more`` builder: a JavaScript module, a README, two config files
+    and a directory tree to list, in the shapes npm, Debian and PostgreSQL ship them."""
+    (root / "lib").mkdir(parents=True)
+    for name in ("index", "queue", "cache"):
+        functions = "".join(
+            f"function {name}Step{i} (input, options = {{}}) {{\n"
+            f"  const limit{i} = options.limit ?? {i * 10}\n"
+            f"  if (input.length > limit{i}) {{\n"
+            f"    throw new RangeError('{name}Step{i}: input longer than ' + limit{i})\n"
+            f"  }}\n"
+            f"  return input.map(item => item.trim{i}())\n"
+            f"}}\n\n"
+            for i in range(24)
+        )
+        (root / "lib" / f"{name}.js").write_text("'use strict'\n\n" + functions + "module.exports = {}\n")
+    sections = "".join(
+        f"## Option {name} for {unit}\n\nThe {name} option sets how many {unit} the client keeps before it flushes\n"
+        f"them to disk; a value of zero turns the {name} buffer off entirely for {unit}.\n"
+        f"Raising {name} above the default trades memory for fewer writes of {unit}.\n\n"
+        for name in ("cache", "queue", "batch", "spool", "journal", "pool", "window", "ring")
+        for unit in ("entries", "jobs")
+    )
+    (root / "README.md").write_text(
+        "# mytool\n\nA tool that keeps things for a while before writing them.\n\n" + sections
+    )
+    (root / "server.conf").write_text(
+        "".join(f"# setting {i} of the server\n[section{i // 5}]\nkey_{i} = value-{i * 7}\n" for i in range(80))
+    )
+    (root / "deploy.yaml").write_text(
+        "".join(f"service{i}:\n  image: registry/app{i}:1.{i}\n  replicas: {i % 4 + 1}\n" for i in range(80))
+    )
+    for sub in range(2):
+        folder = root / "share" / f"pkg{sub}"
+        folder.mkdir(parents=True)
+        for i in range(35):
+            (folder / f"file_{sub}_{i}.txt").write_text("x" * (i * 13 + sub))
+
+
+def test_the_more_builder_repeats_with_its_seed_and_skips_missing_sources(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generalise_cases import more, runs
+
+    _more_sources(tmp_path / "root")
+    monkeypatch.setattr(more, "ROOTS", (str(tmp_path / "root"), str(tmp_path / "missing")))
+    monkeypatch.setattr(more, "python_roots", lambda: [])
+    monkeypatch.setattr(runs, "test_modules", lambda: [])  # no test suite here: skipped, never an error
+    first, skipped = more.build(random.Random("5:more"), 2)
+    again, _ = more.build(random.Random("5:more"), 2)
+    assert [(c.id, c.question, c.facts, [x.output for x in c.calls]) for c in first] == [
+        (c.id, c.question, c.facts, [x.output for x in c.calls]) for c in again
+    ]
+    assert "test: no sources found" in skipped
+    kinds = {c.kind for c in first}
+    assert {"code_js", "markdown", "config", "listing"} <= kinds and "test" not in kinds
+    for case in first:
+        check(case)
+    # a kind whose every run fails (a loaded machine timing test runs out) moves no other kind's cases
+    monkeypatch.setattr(runs, "test_modules", lambda: [tmp_path / f"test_m{i}.py" for i in range(5)])
+    monkeypatch.setattr(runs, "test_case", lambda rng, path: None if rng.random() < 2 else None)
+    failing, skipped = more.build(random.Random("5:more"), 2)
+    assert "test: 0 of 2 cases built" in skipped
+    assert [c.id for c in failing] == [c.id for c in first]
+    js = next(c for c in first if c.kind == "code_js")
+    assert js.facts[0].startswith("function ") and not {"const", "throw"} & set(js.question.split())
+
+
+def test_a_test_case_is_a_real_run_with_one_failing_assertion(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generalise_cases import runs
+
+    monkeypatch.setattr(runs, "SCRATCH", tmp_path / "scratch")  # not the benchmark's, which may be running
+
+    modules = [p for p in runs.test_modules() if p.stem in ("test_decorators", "test_numeric_tower", "test_opcache")]
+    if not modules:
+        pytest.skip("the standard library's test suite is not installed")
+    case = next((c for seed in range(4) for c in [runs.test_case(random.Random(seed), modules[0])] if c), None)
+    assert case is not None
+    check(case)
+    message, where = case.facts
+    assert message.removeprefix("E").strip().startswith("AssertionError") and " == " in message
+    assert "line" in where or where.endswith("AssertionError")
+    assert not runs.SCRATCH.exists()  # the copy of the module is gone
