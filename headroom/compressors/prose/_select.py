@@ -229,7 +229,7 @@ def _sentence_before(profile: Profile, index: int) -> int | None:
         return None
     if block.kind == "sentences":
         return index - 1
-    if doc.manual and block.kind == "lines" and doc.text[doc.units[index].start].islower():
+    if block.kind == "lines" and doc.text[doc.units[index].start].islower():
         return index - 1
     return None
 
