@@ -576,7 +576,21 @@ def without_call_names(query: str | None, tool_args: str | None, title: str | No
             continue
         named = False
         rest.append(word)
-    return " ".join(rest) if terms(" ".join(rest)) else query
+    if not terms(" ".join(rest)):
+        return query
+    # a capitalised word that the question wrote in a run (``a Rust String``: a name, not a word matched
+    # as written) stays out of the run rule when the name beside it goes: left alone, ``String`` became a
+    # literal of its own, lifting every sentence writing `String` over the one asked about (issue 12)
+    alone = set(_capitalised(_QUOTED.sub(" ", query)))
+    stranded = set(_capitalised(_QUOTED.sub(" ", " ".join(rest)))) - alone
+    if stranded:
+        rest = [_uncapitalised(word) if word.lstrip(_OPENING).rstrip(_CLOSING) in stranded else word for word in rest]
+    return " ".join(rest)
+
+
+def _uncapitalised(word: str) -> str:
+    head = len(word) - len(word.lstrip(_OPENING))
+    return word[:head] + word[head : head + 1].lower() + word[head + 1 :]
 
 
 # nouns a question names a document by, after its name: dropped with the name (``without_call_names``)

@@ -104,7 +104,9 @@ def _layout(
 
 
 def build_profile(text: str, ctx: PieceContext) -> Profile:
-    doc = segment(text, split_lines(text))
+    # with a question, a hard-wrapped paragraph is read by line (the line a question names is what a
+    # reader quotes); without one, by sentence, so the outline keeps each paragraph's first sentence
+    doc = segment(text, split_lines(text), wrapped_by_line=bool(ctx.query))
     bodies = [text[u.start : u.end] for u in doc.units]
     costs = [ctx.counter.count(body) for body in bodies]
     headings = {n: ctx.counter.count(text[b.start : b.end]) for n, b in enumerate(doc.blocks) if b.kind == "heading"}
@@ -134,6 +136,11 @@ def build_profile(text: str, ctx: PieceContext) -> Profile:
         if ctx.query
         else [frozenset()] * len(bodies)
     )
+    if ctx.query and order:
+        top = max(range(len(order)), key=lambda index: (bool(matched[index]), scores[index], -index))
+        if matched[top] and top != order[0]:
+            order.remove(top)
+            order.insert(0, top)
     # a marker costs what the counter says a wide one costs (the short grammar: about 9 tokens; the
     # estimate of 20 it replaced kept a 16-token sentence out of a 55-token room), the handle once
     marker = ctx.counter.count(ctx.marker(999, "paragraphs", "1000-1999") + "\n\n")

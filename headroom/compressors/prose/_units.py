@@ -54,6 +54,7 @@ _SECTION_INDENT = 3  # a man page's section titles stand at column 0, its subsec
 _SECTION_TITLE = 60  # the longest section line taken for a title
 _MAN_HEADER = re.compile(r"\s*(\S+\([0-9][\w:]*\))\s.*\s\1\s*$")  # ``LS(1)  User Commands  LS(1)``
 _HEADER_LINE = 200  # the longest first line looked at for a man page's header
+_WRAP = 80  # the widest line of a paragraph taken for hard-wrapped
 _WRAPPED = 100  # a sentence kept from a hard-wrapped paragraph brings at most this much of its lines' rest
 
 
@@ -177,7 +178,9 @@ def blocks_of(lines: list[str]) -> list[tuple[int, int]]:
     return spans
 
 
-def segment(text: str, lines: list[str]) -> Document:
+def segment(text: str, lines: list[str], wrapped_by_line: bool = False) -> Document:
+    """The text's blocks and units; ``wrapped_by_line``: a hard-wrapped paragraph of three lines or more
+    is cut by line (``_cut``), as it is when a question asks for a part of the text."""
     line_starts = list(accumulate(map(len, lines[:-1]), initial=0))
     blocks: list[Block] = []
     units: list[Unit] = []
@@ -190,7 +193,7 @@ def segment(text: str, lines: list[str]) -> Document:
         if not content or level:
             blocks.append(Block(first, end - 1, start, stop, "heading" if content else "blank", (), level))
             continue
-        kind, cuts = _cut(text, start, stop, lines[first:end], line_starts[first:end], manual)
+        kind, cuts = _cut(text, start, stop, lines[first:end], line_starts[first:end], manual, wrapped_by_line)
         number = len(blocks)
         indices = []
         for k, (a, b) in enumerate(zip(cuts, cuts[1:])):
@@ -274,7 +277,13 @@ def _indent(line: str) -> int:
 
 
 def _cut(
-    text: str, start: int, stop: int, lines: list[str], starts: list[int], manual: bool = False
+    text: str,
+    start: int,
+    stop: int,
+    lines: list[str],
+    starts: list[int],
+    manual: bool = False,
+    wrapped_by_line: bool = False,
 ) -> tuple[str, list[int]]:
     """The block's kind and the offsets its units start at (its first unit starts after the indentation);
     ``manual``: the text is a man page (``_is_manual``), whose indented paragraphs are cut by line."""
@@ -296,12 +305,16 @@ def _cut(
         # the option line and the first line under it (``_by_line``), as a man page is read; a
         # question about the option finds the head, one about a word of it the line holding the word
         return "lines", _by_line(lines, starts, stop, manual)
-    if manual and len(body) >= 3 and min(map(_indent, body)) >= _SECTION_INDENT:
+    if len(body) >= 3 and (
+        manual and min(map(_indent, body)) >= _SECTION_INDENT or wrapped_by_line and _hard_wrapped(body)
+    ):
         # a man page's paragraph (hard-wrapped, indented under its section): by line, whatever its
         # sentences, as the long wrapped paragraphs below (issue 12). A line is what a reader quotes
         # and a question names; kept by sentence or whole, the line asked about ("added to directory
         # names for obfuscation  purposes.   Valid  pad", e4crypt) straddled two sentences or sat in a
-        # 48-token paragraph that a 64-token room could not hold, and was lost
+        # 48-token paragraph that a 64-token room could not hold, and was lost. So is any hard-wrapped
+        # paragraph under a question (a README, a NEWS file, a licence: ``_hard_wrapped``): kept whole or
+        # by sentence, a 60-90 token room beside the handle lost the line asked about (issue 12)
         return "lines", _by_line(lines, starts, stop)
     cuts = [lead]
     for match in _BOUNDARY.finditer(text, lead, stop):
@@ -321,6 +334,12 @@ def _cut(
         # so the line a question names is kept without the rest (issue 12: long units shrink)
         return "lines", _by_line(lines, starts, stop)
     return "paragraph", [lead, stop]
+
+
+def _hard_wrapped(body: list[str]) -> bool:
+    """Whether a paragraph's lines were broken by its writer at a fixed width (a plain-text README, a
+    NEWS file): every line but the last ends a word before column ``_WRAP``."""
+    return all(len(line.rstrip()) <= _WRAP for line in body[:-1])
 
 
 def _is_manual(lines: list[str]) -> bool:
