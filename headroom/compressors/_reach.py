@@ -70,12 +70,15 @@ def reach(
         else:
             if best is None or order(*got) > order(*best):
                 best = got
-            if got[1] >= floor * target:
-                return best
             low = max(low, room)
-            nxt = room * min(4.0, 0.98 * target / max(1, got[1]))
-            if high < math.inf:
-                nxt = min(nxt, (low + high) / 2)
+            if high < math.inf:  # bracketed: the largest room that fits, whatever the path (monotone)
+                if got[1] == target:
+                    return best
+                nxt = (low + high) / 2
+            elif got[1] >= floor * target:
+                return best
+            else:
+                nxt = room * min(4.0, 0.98 * target / max(1, got[1]))
         if abs(nxt - room) < 1:
             break
         room = nxt
