@@ -71,7 +71,7 @@ def reach(
             if best is None or order(*got) > order(*best):
                 best = got
             low = max(low, room)
-            if high < math.inf:  # bracketed: the largest room that fits, whatever the path (monotone)
+            if high < math.inf and rank is None:  # bracketed: the largest room that fits (monotone)
                 if got[1] == target:
                     return best
                 nxt = (low + high) / 2
@@ -79,6 +79,8 @@ def reach(
                 return best
             else:
                 nxt = room * min(4.0, 0.98 * target / max(1, got[1]))
+                if high < math.inf:
+                    nxt = min(nxt, (low + high) / 2)
         if abs(nxt - room) < 1:
             break
         room = nxt
