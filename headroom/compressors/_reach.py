@@ -13,6 +13,18 @@ is known). The best fitting rendering seen is returned, so a search that runs
 out of tries still gives the fullest result that fits, and the caller records
 why it fell short (``short_of``).
 
+Monotone in the target: once a room has overshot, the search bisects to the
+largest room that fits instead of stopping at the first rendering above
+``floor`` x target. Stopping there made the result depend on the path: a row
+table asked for 599 tokens fitted its first room (74 rows, 597 tokens), asked
+for 611 it overshot, cut the room by 3% and stopped at 73 rows (589 tokens),
+so the core's split, whose targets grow with the budget, sent fewer rows under
+a larger budget (``tests/test_budget.py``). A search that never overshoots still
+stops at the floor: a larger target then starts from a larger room. The
+bisection costs renders only after an overshoot, and only for a rendering that
+grows with its room (no ``rank``): a ranked search (JSON, prose) keeps the
+first rendering that holds what the question asks, as before.
+
 A compressor whose rendering is not monotone in the room (JSON: a room of 53
 rendered 66 tokens and one of 82 rendered 45, as the markers and the forms
 traded places) passes ``rank``: every fitting rendering the search saw is
@@ -70,12 +82,17 @@ def reach(
         else:
             if best is None or order(*got) > order(*best):
                 best = got
-            if got[1] >= floor * target:
-                return best
             low = max(low, room)
-            nxt = room * min(4.0, 0.98 * target / max(1, got[1]))
-            if high < math.inf:
-                nxt = min(nxt, (low + high) / 2)
+            if high < math.inf and rank is None:  # bracketed: the largest room that fits (monotone)
+                if got[1] == target:
+                    return best
+                nxt = (low + high) / 2
+            elif got[1] >= floor * target:
+                return best
+            else:
+                nxt = room * min(4.0, 0.98 * target / max(1, got[1]))
+                if high < math.inf:
+                    nxt = min(nxt, (low + high) / 2)
         if abs(nxt - room) < 1:
             break
         room = nxt

@@ -91,3 +91,19 @@ def test_a_line_family_reaches_its_target_exactly_when_it_says_nothing(
     used = COUNTER.count(out.text)
     assert used <= target
     assert bool(out.fallbacks) == (used < 0.9 * target), (used, target, out.fallbacks)
+
+
+def test_a_larger_target_never_keeps_fewer_rows_of_a_real_table() -> None:
+    """The search settles on the largest room that fits once it has overshot, not on the first room
+    above 0.9 of the target: ``dpkg.tsv`` dropped 380 rows at a target of 530 tokens and 381 at 542
+    when a first overshoot cut the room by 3% and stopped there; the core's split then gave a piece a
+    larger target and got fewer rows (tests/test_budget.py)."""
+    text = (GOLDEN / "table/dpkg.tsv").read_text()
+    ctx = PieceContext(make_handle(text), COUNTER, "which package is largest")
+    compressor = TableCompressor()
+    omitted = []
+    for target in range(530, 866, 12):
+        out = compressor.compress(text, target, ctx)
+        assert out is not None and COUNTER.count(out.text) <= target
+        omitted.append(out.omitted["rows"])
+    assert omitted == sorted(omitted, reverse=True), omitted
