@@ -74,7 +74,7 @@ def order(log: LogLines, query: str | None, failing: frozenset[str] = frozenset(
         and templates[i] != templates[log.run_start[i]]
     ]
     first = [errors[0], _last_step(log, errors[0])] if errors else []
-    singles = (first[:1], _cores(log, scores), first, relevant[:3], distinct_errors, log.summaries)
+    singles = (_cores(log, scores), first, relevant[:3], distinct_errors, log.summaries)
     later = (relevant[:12], context, edges, warnings, relevant, _by_rarity(errors, templates), run_firsts, run_lasts)
     blocks, repeats = _fold(log)
     ranked: list[tuple[int, int]] = []

@@ -14,7 +14,8 @@ The vocabulary of the two runners' sections (``_parse`` finds the sections):
   rule, then the traceback. Its core: the name line, the exception line (the first line at the
   left margin after the last frame: ``AssertionError: 3 == 3``), the last frame in the test
   itself (``File "...", line N, in test_x``, the function the header names, else the last frame)
-  and the source line under it.
+  and the source line under it, then the first frame in that file (where the test file's code was
+  entered: a decorator's wrapper).
 - **pytest**: ``____ Class.test_x ____``, the test's source with ``>`` at the failing line,
   ``E   `` lines, then ``file.py:N: AssertionError`` (one per frame for a deeper failure). Its
   core: the name line, the first ``E`` line, the first location line (the test's own frame:
@@ -33,7 +34,7 @@ __all__ = ["failure_cores"]
 
 _UNITTEST_HEAD = re.compile(r"(FAIL|ERROR|UNEXPECTED SUCCESS): (\w+)")
 _PYTEST_HEAD = re.compile(r"_{3,} (?:\S+[.:])?(\w+)(?:\[.*\])? _{3,}$")
-_FRAME = re.compile(r'\s+File "[^"]*", line \d+, in (\S+)')
+_FRAME = re.compile(r'\s+File "([^"]*)", line \d+, in (\S+)')
 _LOCATION = re.compile(r"\S+:\d+: \S")
 _PYTEST_ERROR = re.compile(r"E {2,}\S|E$")
 _EXCEPTION = re.compile(r"[\w.]+(: |$)")
@@ -55,20 +56,27 @@ def failure_cores(lines: list[str], blocks: list[tuple[int, int]]) -> list[list[
 
 
 def _unittest_core(lines: list[str], name: int, end: int, test: str) -> list[int]:
-    called = {j: found[1] for j in range(name + 1, end) if (found := _FRAME.match(lines[j]))}
+    called = {j: found for j in range(name + 1, end) if (found := _FRAME.match(lines[j]))}
     frames = list(called)
     if not frames:
         return [name]
-    own = [j for j in frames if called[j] == test]
+    own = [j for j in frames if called[j][2] == test]
     frame = own[-1] if own else frames[-1]
-    source = frame + 1 if frame + 1 < end and lines[frame + 1].startswith("    ") else -1
+    # where the test file's code was entered (a decorator's wrapper, a helper calling the test):
+    # the first frame in the test's own file, after the test's frame itself
+    entered = next(j for j in frames if called[j][1] == called[frame][1])
     error = -1
     for j in range(frames[-1] + 1, end):
         text = lines[j]
         if text.strip() and not text[0].isspace() and _EXCEPTION.match(text):
             error = j
             break
-    return [j for j in (name, error, frame, source) if j >= 0]
+    return list(dict.fromkeys(j for j in (name, error, frame, _source(lines, frame, end), entered) if j >= 0))
+
+
+def _source(lines: list[str], frame: int, end: int) -> int:
+    """The source line a traceback prints under ``frame``, or -1."""
+    return frame + 1 if frame + 1 < end and lines[frame + 1].startswith("    ") else -1
 
 
 def _pytest_core(lines: list[str], name: int, end: int) -> list[int]:
