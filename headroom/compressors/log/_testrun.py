@@ -71,7 +71,7 @@ def _unittest_core(lines: list[str], name: int, end: int, test: str) -> list[int
         if text.strip() and not text[0].isspace() and _EXCEPTION.match(text):
             error = j
             break
-    return list(dict.fromkeys(j for j in (name, error, frame, _source(lines, frame, end), entered) if j >= 0))
+    return list(dict.fromkeys(j for j in (error, frame, name, _source(lines, frame, end), entered) if j >= 0))
 
 
 def _source(lines: list[str], frame: int, end: int) -> int:
@@ -83,6 +83,6 @@ def _pytest_core(lines: list[str], name: int, end: int) -> list[int]:
     errors = [j for j in range(name + 1, end) if _PYTEST_ERROR.match(lines[j])]
     places = [j for j in range(name + 1, end) if _LOCATION.match(lines[j])]
     marked = [j for j in range(name + 1, end) if lines[j].startswith(">")]
-    core = [name, errors[0] if errors else -1, places[0] if places else -1]
+    core = [errors[0] if errors else -1, places[0] if places else -1, name]
     core += [places[-1] if places else -1, marked[0] if marked else -1]
     return list(dict.fromkeys(j for j in core if j >= 0))
