@@ -103,3 +103,29 @@ def test_every_failure_section_of_a_real_run_has_a_core_led_by_its_name() -> Non
         log = read_log(split_lines(path.read_text()))
         cores = failure_cores(log.lines, log.blocks)
         assert cores and all(log.lines[min(core)].startswith(("FAIL", "ERROR", "___")) for core in cores)
+
+
+def test_a_test_with_a_docstring_keeps_its_traceback_in_the_section() -> None:
+    """unittest prints a test's docstring under ``FAIL:``; the section ended at the ``----`` rule
+    under it, so the traceback was outside and the unit had no error line or place."""
+    lines = split_lines(
+        "======================================================================\n"
+        "FAIL: test_sub (test_m.T.test_sub)\n"
+        "Check that sub respects subclassing.\n"
+        "----------------------------------------------------------------------\n"
+        "Traceback (most recent call last):\n"
+        '  File "/src/test_m.py", line 210, in test_sub\n'
+        "    self.assertEqual(a, b)\n"
+        "AssertionError: ['x'] != ['y']\n"
+        "\n"
+        "----------------------------------------------------------------------\n"
+        "Ran 9 tests in 0.01s\n"
+    )
+    log = read_log(lines)
+    assert log.blocks == [(0, 9)]
+    (core,) = failure_cores(log.lines, log.blocks)
+    assert [log.lines[j].strip() for j in core[:3]] == [
+        "AssertionError: ['x'] != ['y']",
+        'File "/src/test_m.py", line 210, in test_sub',
+        "FAIL: test_sub (test_m.T.test_sub)",
+    ]
