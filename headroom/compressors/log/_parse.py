@@ -260,10 +260,14 @@ def _covered(blocks: Iterable[tuple[int, int]], n: int) -> list[bool]:
 def _section_end(lines: list[str], head: int) -> int:
     """Where a test-runner failure section that starts at ``head`` ends (exclusive)."""
     first = head + 1
-    if lines[head].startswith("="):  # unittest: ====, FAIL: name, ----, the traceback
+    if lines[head].startswith("="):  # unittest: ====, FAIL: name, its docstring's first line, ----, the traceback
         if not (first < len(lines) and _UNITTEST_FAIL.match(lines[first])):
             return head
-        first += 2
+        # the traceback starts after the ``----`` rule: two lines on, three when the test has a docstring
+        rule = next(
+            (j for j in range(first + 1, min(len(lines), first + 4)) if lines[j].startswith("-" * 20)), first + 1
+        )
+        first = rule + 1
     for j in range(first, min(len(lines), head + _MAX_BLOCK)):
         if _SECTION_END.match(lines[j]):
             return j

@@ -25,6 +25,7 @@ from itertools import accumulate
 
 from headroom.compressors.log._parse import LogLines
 from headroom.compressors.log._query import written_names, written_numbers
+from headroom.compressors.log._testrun import failure_cores
 from headroom.relevance import K1, LITERAL_WEIGHT, B, idf, quoted_scores, sparse_scores, terms
 
 __all__ = ["order"]
@@ -73,7 +74,7 @@ def order(log: LogLines, query: str | None, failing: frozenset[str] = frozenset(
         and templates[i] != templates[log.run_start[i]]
     ]
     first = [errors[0], _last_step(log, errors[0])] if errors else []
-    singles = (first, relevant[:3], distinct_errors, log.summaries)
+    singles = (_cores(log, scores), first, relevant[:3], distinct_errors, log.summaries)
     later = (relevant[:12], context, edges, warnings, relevant, _by_rarity(errors, templates), run_firsts, run_lasts)
     blocks, repeats = _fold(log)
     ranked: list[tuple[int, int]] = []
@@ -94,6 +95,22 @@ def order(log: LogLines, query: str | None, failing: frozenset[str] = frozenset(
     rest = len(ranked)
     add([i for k in range((n + 1) // 2) for i in (k, n - 1 - k)])  # from both ends inward
     return ranked, rest
+
+
+def _cores(log: LogLines, scores: dict[int, float]) -> list[int]:
+    """The core lines of each test-runner failure section (``_testrun``): the section holding the
+    question's best match whole first, then the others' names, errors and places, one of each
+    section at a time, so a run of many failures keeps every failing test's name before any
+    second section's source line."""
+    cores = failure_cores(log.lines, log.blocks)
+    if not cores:
+        return []
+    ranked = sorted(
+        (-max(scores.get(j, 0.0) for j in range(min(core), max(core) + 1)), core[0], core) for core in cores
+    )
+    first, others = ranked[0][2], [core for _, _, core in ranked[1:]]
+    deepest = max(map(len, cores))
+    return first + [core[depth] for depth in range(deepest) for core in others if depth < len(core)]
 
 
 def _failures_first(log: LogLines, scores: dict[int, float], failing: frozenset[str]) -> dict[int, float]:
