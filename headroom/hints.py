@@ -49,6 +49,9 @@ EXTENSIONS: dict[str, str] = {
     **dict.fromkeys("csv tsv".split(), "table"),
     **dict.fromkeys("diff patch".split(), "diff"),
     "log": "log",
+    # configuration files: keys under parents, read by the generic compressor's key paths; their
+    # comment blocks made the prose detector claim them, whose sentences have no key path
+    **dict.fromkeys("yaml yml toml ini cfg conf".split(), "text"),
 }
 """File extension vocabulary: the content type of a file a tool call reads (``cat``, ``head``, a
 ``path`` argument). Source extensions are not listed here: they are the code family's own table

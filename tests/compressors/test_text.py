@@ -167,7 +167,7 @@ def test_a_candidate_is_counted_exactly_from_its_lines_costs(data: st.DataObject
     lines = split_lines(text)[:400]
     counter = RememberingCounter(TokenCounter.for_model("gpt-4"))
     ctx = PieceContext("hr1:0123456789abcdef", counter)
-    profile = _Profile(lines, [counter.count(line) for line in lines], [], _starts(lines))
+    profile = _Profile(lines, [counter.count(line) for line in lines], [], _starts(lines), {})
     keep = set(data.draw(st.lists(st.integers(0, len(lines) - 1), max_size=60)))
     cuts = {}
     for index in data.draw(st.lists(st.sampled_from(sorted(keep)), max_size=3)) if keep else []:

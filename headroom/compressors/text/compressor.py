@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from headroom.compressors._reach import FLOOR, reach, short_of
 from headroom.compressors._spans import render_spans
+from headroom.compressors.text._keys import key_paths, listing_names, question_words
 from headroom.plugins import Compressed, Compressor, PieceContext, split_lines
 from headroom.relevance import BM25, defines, with_forms, without_call_names
 from headroom.tokens import count_joined
@@ -68,7 +69,8 @@ class GenericCompressor(Compressor):
         def build() -> _Profile:
             lines = split_lines(text)
             costs = [ctx.counter.count(line) for line in lines]
-            return _Profile(lines, costs, _rank(lines, without_call_names(ctx.query, ctx.tool_args)), _starts(lines))
+            ranked, parents = _rank(lines, without_call_names(ctx.query, ctx.tool_args), ctx.query)
+            return _Profile(lines, costs, ranked, _starts(lines), parents)
 
         return self.once_per_piece((text, ctx.query, ctx.tool_args, id(ctx.counter)), build)
 
@@ -82,25 +84,51 @@ _DEFINITION = re.compile(
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 
 
-def _rank(lines: list[str], query: str | None) -> list[int]:
-    """Indexes of the lines that match ``query``, best first, in three tiers: the line that defines
-    what the question names (an option's entry on a man page, ``def hls_to_rgb``, ``#define
-    ENOTFOUND``), then the lines holding its terms (BM25), then lines holding another form of its
-    words only ("handlers" for "handler", ``word_forms``), which take room nothing better wants."""
+def _rank(
+    lines: list[str], query: str | None, question: str | None = None
+) -> tuple[list[int], dict[int, tuple[int, ...]]]:
+    """Indexes of the lines that match ``query``, best first, and the parent lines of the keys among them.
+
+    Three tiers: the line that defines what the question names (an option's entry on a man page,
+    ``def hls_to_rgb``, ``#define ENOTFOUND``, a configuration key the question names, the listing
+    entry it names whole), then the lines holding its terms (BM25), then lines holding another
+    form of its words only ("handlers" for "handler", ``word_forms``), which take room nothing
+    better wants. Within the first tier, the key line whose path covers most of the question's
+    words (its key, its parents) comes first, then the shallowest (``_keys``). Keys and listing
+    entries are matched against the whole ``question`` as written: an entry ``npm-bugs.1`` is its
+    name even when ``npm`` is a word of the directory listed, which the line query leaves out."""
     if not query or len(lines) < 3:
-        return []
+        return [], {}
     scorer = BM25(lines)
     scores = scorer.scores(query)
     forms = with_forms(query)
     other = scorer.scores(forms) if forms != query else scores
     named = {w for w in _IDENTIFIER.findall(query) if "_" in w or not w.islower() or any(c.isdigit() for c in w)}
+    words = question_words(question or query)
+    keys = key_paths(lines)
+    paths: dict[int, tuple[int, ...]] = {}
+    place: dict[int, tuple[int, int]] = {}  # a named key's line: (minus the question's words its path covers, depth)
+    if keys:
+        for index, (key, parents) in keys.items():
+            if key.lower() in words:
+                covered = {key.lower()} | {w for at in parents for w in _named(keys[at][0], words)}
+                paths[index] = parents
+                place[index] = (-len(covered), len(parents))
     tiers = []
-    for line, score in zip(lines, scores):
+    for index, (line, score) in enumerate(zip(lines, scores)):
         found = _DEFINITION.match(line) if named else None
         defined = found is not None and (found[1] or found[2]) in named
-        tiers.append(2 if defined or defines(query, line) else 1 if score > 0 else 0)
+        entry = any(name in words for name in listing_names(line))
+        tiers.append(2 if defined or index in place or entry or defines(query, line) else 1 if score > 0 else 0)
     ranked = [i for i in range(len(lines)) if tiers[i] or other[i] > 0]
-    return sorted(ranked, key=lambda i: (-tiers[i], -(scores[i] if tiers[i] else other[i]), i))
+    ranked.sort(key=lambda i: (-tiers[i], place.get(i, (0, 0)), -(scores[i] if tiers[i] else other[i]), i))
+    return ranked, paths
+
+
+def _named(key: str, words: set[str]) -> set[str]:
+    """The question's words that name this parent key or section (``tool.ruff`` also by its parts)."""
+    key = key.lower()
+    return {part for part in {key, *key.split(".")} if part in words}
 
 
 @dataclass(frozen=True)
@@ -109,6 +137,7 @@ class _Profile:
     costs: list[int]
     ranked: list[int]
     starts: list[int]  # each line's offset in the text (a ``chars`` mark's range counts from there)
+    parents: dict[int, tuple[int, ...]]  # a ranked key line's parent keys and section, outermost first
 
 
 def _cut_lines(profile: _Profile, target: int, ctx: PieceContext) -> Compressed | None:
@@ -203,6 +232,10 @@ def _choose(profile: _Profile, room: int, marker: int) -> set[int]:
             break
     for rank, index in enumerate(ranked):  # each new island of kept lines may cost a marker before it
         if index not in keep and take(index, room, 0 if index - 1 in keep else marker):
+            # a kept key brings its parents when they fit, nearest first: the path says whose value it is
+            for parent in reversed(profile.parents.get(index, ()) if rank < _CONTEXT else ()):
+                if parent not in keep:
+                    take(parent, room, 0 if parent - 1 in keep else marker)
             after = index + 1
             # the best matches bring the line after them: an option's description, a call's arguments
             if rank < _CONTEXT and after < len(lines) and after not in keep and lines[after].strip():

@@ -1,0 +1,94 @@
+"""Structure the generic ranking reads in configuration files and directory listings (issue 12).
+
+A question about a configuration file names a key and where it sits ("What is ``collection`` set
+to under ``workstation``?"); in a YAML file of forty resources every one has a ``collection:``
+line, so the words alone tie across all of them and the head wins. A line's *key path* (its
+indentation parents in YAML, its ``[section]`` in INI and TOML) is read as part of the line: the
+key line whose key and parent the question both name ranks first, then one whose key it names,
+shallowest first (a question naming no parent asks about the top-level key). Only a piece whose
+lines are mostly keys, sections and comments is read this way, so a Python file's ``x = 3`` or a
+prose line ``Note: ...`` never gets a path.
+
+A question about a listing (``ls -la``, ``find``) names one entry whole: ``GMT-10``, never its
+near-copy ``GMT+10``, which holds the same words for BM25. An entry line (a mode column, or a
+path) whose name, its last field or that field's last path part, is a word the question writes
+exactly is the entry asked for.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["key_paths", "listing_names", "question_words"]
+
+# ``key: value`` (YAML, also a list item's ``- key:``), ``key = value`` (INI, TOML, .conf), a
+# commented-out setting is a comment, not a key
+_KEY = re.compile(r"^( *)(?:- +)?([\"']?)([A-Za-z0-9_$@][\w$@.\-/]*)\2[ \t]*(?::(?:[ \t]|$)|=)")
+_SECTION = re.compile(r"^\s*\[\[?\s*([^\]\[]+?)\s*\]\]?\s*(?:[#;].*)?$")
+_COMMENT = re.compile(r"^\s*(?:[#;]|//)")
+_CONFIG_SHARE = 0.6  # of non-blank lines: keys, sections and comments
+_MIN_KEYS = 3
+
+# an entry line of ``ls -l`` (mode column) or of ``find`` (a path)
+_ENTRY = re.compile(r"^(?:[-dlcbpsD][rwxsStT-]{9}[.+@]?\s|\.?/)")
+
+
+def question_words(query: str) -> set[str]:
+    """The question's words as written, lower-cased, with the punctuation around them taken off."""
+    words = set()
+    for raw in query.split():
+        word = raw.strip("`'\"()[]{},;:?!").rstrip(".")
+        if word:
+            words.add(word.lower())
+    return words
+
+
+def key_paths(lines: list[str]) -> dict[int, tuple[str, tuple[int, ...]]] | None:
+    """For a configuration file, each key line's index: its key and its parents' line indexes.
+
+    Parents are the ``[section]`` header (INI, TOML) and the key lines of smaller indentation
+    above it (YAML), outermost first. None when the piece is not shaped like a configuration file.
+    """
+    found: dict[int, tuple[str, tuple[int, ...]]] = {}
+    stack: list[tuple[int, int]] = []  # (indentation, line index) of the open key lines
+    section: tuple[int, ...] = ()
+    shaped = nonblank = 0
+    for index, line in enumerate(lines):
+        if not line.strip():
+            continue
+        nonblank += 1
+        if _COMMENT.match(line):
+            shaped += 1
+            continue
+        header = _SECTION.match(line)
+        if header:
+            shaped += 1
+            section, stack = (index,), []
+            found[index] = (header[1], ())
+            continue
+        key = _KEY.match(line)
+        if key is None:
+            # a value's continuation (a YAML block scalar, a wrapped list) sits deeper than its key
+            shaped += bool(stack) and len(line) - len(line.lstrip(" ")) > stack[-1][0]
+            continue
+        shaped += 1
+        indent = key.start(3) - (1 if key[2] else 0)
+        while stack and stack[-1][0] >= indent:
+            stack.pop()
+        found[index] = (key[3], section + tuple(at for _, at in stack))
+        stack.append((indent, index))
+    if len(found) < _MIN_KEYS or shaped < _CONFIG_SHARE * nonblank:
+        return None
+    return found
+
+
+def listing_names(line: str) -> tuple[str, ...]:
+    """The names an entry line of a listing gives (its last field and that field's last path part)."""
+    if not _ENTRY.match(line):
+        return ()
+    fields = line.split(" -> ")[0].split()
+    if not fields:
+        return ()
+    last = fields[-1].rstrip("/")
+    base = last.rsplit("/", 1)[-1]
+    return (last.lower(), base.lower()) if base != last else (last.lower(),)
