@@ -1,0 +1,78 @@
+"""Markdown documents as npm and Node ship them: a README of ``#`` sections with fenced examples is
+prose, not mixed content (issue 12, markdown)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from headroom import Headroom, MemoryStore, TokenCounter
+from headroom.registry import Registry
+
+GOLDEN = Path(__file__).parent.parent / "golden"
+COUNTER = TokenCounter.for_model("gpt-4")
+REGISTRY = Registry()
+
+
+def asked(text: str, question: str, share: float, command: str) -> str:
+    """The tool output as sent after compressing a one-call conversation to ``share`` of its tokens."""
+    messages = [
+        {"role": "system", "content": "You are a helpful assistant."},
+        {"role": "user", "content": question},
+        {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [
+                {
+                    "id": "c1",
+                    "type": "function",
+                    "function": {"name": "run_shell", "arguments": f'{{"cmd": "{command}"}}'},
+                }
+            ],
+        },
+        {"role": "tool", "tool_call_id": "c1", "content": text},
+    ]
+    total = COUNTER.count_messages(messages)
+    result = Headroom(store=MemoryStore(), model="gpt-4").compress(messages, int(share * total) + 1)
+    content = result.messages[-1]["content"]
+    assert isinstance(content, str)
+    return content
+
+
+@pytest.mark.parametrize("name", ["readme_libnpmteam.md", "socks_connect_example.md"])
+def test_a_markdown_document_with_fenced_examples_is_prose(name: str) -> None:
+    # libnpmteam's README (ten sections, each with a fenced example) and socks' example page went to
+    # the mixed compressor, which made every example and every text between them a section
+    assert REGISTRY.router.detect((GOLDEN / "prose" / name).read_text()) == "prose"
+
+
+def test_a_markdown_document_with_fenced_json_stays_mixed() -> None:
+    # npm's query docs fence JSON results: the JSON compressor reads those blocks
+    assert REGISTRY.router.detect((GOLDEN / "mixed" / "npm_query.md").read_text()) == "mixed"
+
+
+@pytest.mark.parametrize(
+    ("name", "question", "fact", "shares"),
+    [
+        (
+            "readme_libnpmteam.md",
+            "What does the > team.create(team, [opts]) -> Promise section of README.md say about Creates and scope?",
+            "Creates a team named `team`. Team names use the format `@<scope>:<name>`, with",
+            (0.15, 0.20, 0.25),
+        ),
+        (
+            "socks_connect_example.md",
+            "Where does connectExample.md mention function provided?",
+            "**Note:** If a callback function is provided, a Promise is still returned from the function,",
+            (0.15, 0.20),
+        ),
+    ],
+)
+def test_the_line_a_question_names_is_kept_from_a_readme_with_examples(
+    name: str, question: str, fact: str, shares: tuple[float, ...]
+) -> None:
+    # as mixed, a 120-250 token room went to the markers of twenty sections and kept no line of prose
+    text = (GOLDEN / "prose" / name).read_text()
+    for share in shares:
+        assert fact in asked(text, question, share, f"cat {name}")
