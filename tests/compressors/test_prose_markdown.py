@@ -76,3 +76,16 @@ def test_the_line_a_question_names_is_kept_from_a_readme_with_examples(
     text = (GOLDEN / "prose" / name).read_text()
     for share in shares:
         assert fact in asked(text, question, share, f"cat {name}")
+
+
+@pytest.mark.parametrize(
+    ("path", "kind"),
+    [
+        ("benchmarks/corpus/fixtures/log_node_test_tap.txt", "log"),  # ``# Subtest:`` lines, no fence
+        ("tests/golden/table/zone.tab", "table"),  # ``#`` comments over the rows
+    ],
+)
+def test_hash_lines_without_a_fence_are_no_markdown_document(path: str, kind: str) -> None:
+    # ``#`` lines are TAP's subtests and a table's comments too: a document with no fenced block is
+    # left to the detectors after ``mixed``, as before
+    assert REGISTRY.router.detect((GOLDEN.parent.parent / path).read_text()) == kind

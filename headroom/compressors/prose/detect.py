@@ -47,7 +47,7 @@ _MARKDOWN_SAMPLE = 200_000  # characters read: a README or a doc page is read wh
 
 
 def is_markdown(text: str, registry: Registry) -> bool:
-    """A markdown document: two ``#`` headings or more outside fences, text around the fences that is
+    """A markdown document: two ``#`` headings or more outside fences, a fenced block or more, text around the fences that is
     not code, and fenced blocks that are examples, not data (no ``json``/``diff`` block, no body
     opening with ``{`` or ``[``).
 
@@ -59,7 +59,7 @@ def is_markdown(text: str, registry: Registry) -> bool:
     blocks have compressors of their own (npm's ``npm-sbom.md``).
     """
     sample = text[:_MARKDOWN_SAMPLE]
-    headings, fence, body_seen = 0, "", False
+    headings, fences, fence, body_seen = 0, 0, "", False
     around: list[str] = []
     for line in sample.split("\n"):
         stripped = line.strip()
@@ -73,13 +73,13 @@ def is_markdown(text: str, registry: Registry) -> bool:
             continue
         opened = _FENCE_OPEN.match(line)
         if opened:
-            fence, body_seen = opened.group(1), False
+            fence, body_seen, fences = opened.group(1), False, fences + 1
             if opened.group(2).lower() in _DATA_INFO:
                 return False
             continue
         headings += bool(_ATX.match(line))
         around.append(line)
-    if headings < _HEADINGS:
+    if headings < _HEADINGS or not fences:  # without a fence the prose detector decides, as before
         return False
     prose = "\n".join(around)
     return _letters(prose) > 0.6 and not registry.check("code", prose)
