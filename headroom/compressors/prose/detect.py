@@ -47,9 +47,9 @@ _MARKDOWN_SAMPLE = 200_000  # characters read: a README or a doc page is read wh
 
 
 def is_markdown(text: str, registry: Registry) -> bool:
-    """A markdown document: two ``#`` headings or more outside fences, a fenced block or more, text around the fences that is
-    not code, and fenced blocks that are examples, not data (no ``json``/``diff`` block, no body
-    opening with ``{`` or ``[``).
+    """A markdown document: two ``#`` headings or more outside fences, a fenced block or more, text
+    around the fences that is not code, and fenced blocks that are examples, not data (no
+    ``json``/``diff`` block, no body opening with ``{`` or ``[``).
 
     Such a document went to the ``mixed`` compressor when its fences held a fifth of it: every fenced
     example and every run of text between them became a section of its own, and a 120-250 token room
