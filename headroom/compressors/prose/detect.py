@@ -59,6 +59,8 @@ def is_markdown(text: str, registry: Registry) -> bool:
     blocks have compressors of their own (npm's ``npm-sbom.md``).
     """
     sample = text[:_MARKDOWN_SAMPLE]
+    if ("```" not in sample and "~~~" not in sample) or "#" not in sample:
+        return False  # most pieces (logs, code, tables) leave at once, before the walk over lines
     headings, fences, fence, body_seen = 0, 0, "", False
     around: list[str] = []
     for line in sample.split("\n"):
