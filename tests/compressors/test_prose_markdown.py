@@ -123,7 +123,7 @@ def test_a_fenced_example_gets_no_lift_from_its_section() -> None:
     # cssesc's README at 15% (a generalisation case as built, conversation and all): the example under
     # ``isIdentifier`` names the option too; lifted by its section it pushed out the last sentence of
     # the paragraph that answers
-    case = json.loads((GOLDEN / "prose" / "cssesc_conversation.json").read_text())
+    case = json.loads((GOLDEN.parent / "fixtures" / "markdown_cssesc_conversation.json").read_text())
     budget = int(0.15 * COUNTER.count_messages(case["messages"]) + 0.999999)
     result = Headroom(store=MemoryStore(), model="gpt-4").compress(case["messages"], budget)
     assert case["fact"] in result.messages[-1]["content"]
