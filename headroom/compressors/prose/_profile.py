@@ -4,7 +4,8 @@ Built once per piece (``ProseCompressor._profile``) because the allocator asks t
 several targets and the choice for each reads the same units, token counts, BM25 ranking and
 layout of items; rebuilding any of it per target was most of a long text's call. Ranking lives
 here because it is read-only too: BM25 over the units and headings (b = 0.5, real IDF), half the
-score of a matching lead-in heading or clause title, +1 for the entry that defines an option the
+score of a matching lead-in heading or clause title, a quarter of its section heading's score for
+any other unit holding a word of the question (fenced blocks excepted), +1 for the entry that defines an option the
 question names, and a position bonus for the opening and each paragraph's first unit; words of
 the question that name the document itself are left out of the ranking query.
 """
