@@ -7,7 +7,7 @@ plugin entry: it has the shape a third-party plugin's has (see docs/plugins.md) 
 ``headroom.registry.BUILTIN_FAMILIES`` calls.
 """
 
-from headroom.compressors.prose.detect import DETECTORS
+from headroom.compressors.prose.detect import DETECTORS, markdown_detector
 from headroom.plugins import Registry
 
 __all__ = ["register"]
@@ -18,3 +18,4 @@ def register(registry: Registry) -> None:
     registry.register_lazy("prose", "headroom.compressors.prose.compressor:ProseCompressor")
     for found in DETECTORS:
         registry.add_detector(found)
+    registry.add_detector(markdown_detector(registry))

@@ -4,7 +4,8 @@ Built once per piece (``ProseCompressor._profile``) because the allocator asks t
 several targets and the choice for each reads the same units, token counts, BM25 ranking and
 layout of items; rebuilding any of it per target was most of a long text's call. Ranking lives
 here because it is read-only too: BM25 over the units and headings (b = 0.5, real IDF), half the
-score of a matching lead-in heading or clause title, +1 for the entry that defines an option the
+score of a matching lead-in heading or clause title, a quarter of its section heading's score for
+any other unit holding a word of the question (fenced blocks excepted), +1 for the entry that defines an option the
 question names, and a position bonus for the opening and each paragraph's first unit; words of
 the question that name the document itself are left out of the ranking query.
 """
@@ -276,12 +277,21 @@ def _scores(doc: Document, query: str | None, unit_terms: list[list[str]]) -> li
     top = max(raw, default=0.0) or 1.0
     scores = [0.0] * len(doc.units)
     entries: list[int] = []  # units that define an option the question names
+    section = 0.0  # the score of the heading the unit falls under, the innermost one
     for k, (number, unit) in enumerate(items):
         if unit < 0:
+            section = raw[k] if doc.blocks[number].kind == "heading" else section
             continue
         before, before_unit = items[k - 1] if k else (-1, 0)
         lead_in = raw[k - 1] if k and (before_unit < 0 or before == number) else 0.0
-        scores[unit] = (raw[k] + 0.5 * lead_in) / top
+        # a matching unit of the section whose heading the question names ("What does the `verify2:
+        # verifying a signed document` section say about ..."): the same sentence stood in the next
+        # section too, and the one there was kept (issue 12, markdown); a tie-break, so a unit that
+        # holds none of the question's words is not lifted and a section's text is not kept whole.
+        # A fenced example gets none: the question asks what the section says, and cssesc's example
+        # under ``isIdentifier``, lifted so, pushed out the sentence that answered
+        named = raw[k] and not lead_in and not texts[k].startswith(_FENCES)
+        scores[unit] = (raw[k] + 0.5 * lead_in + (_SECTION * section if named else 0.0)) / top
         if pairs and raw[k]:  # the question's words side by side, in its order: the phrase it quotes
             scores[unit] += _ADJACENT * len(pairs & _pairs(texts[k]))
         # the entry of an option list that defines the option asked about, read from its line's start:
@@ -295,6 +305,8 @@ def _scores(doc: Document, query: str | None, unit_terms: list[list[str]]) -> li
     return scores
 
 
+_SECTION = 0.25  # share of its section heading's score a matching unit gets
+_FENCES = ("```", "~~~")
 _ADJACENT = 0.1  # per pair of the question's words that a unit holds side by side: a tie-break
 _WORD = re.compile(r"[A-Za-z0-9][\w.+-]*")
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from headroom.plugins import Detector, line_share
+from headroom.plugins import Detector, Registry, line_share
 
-__all__ = ["DETECTORS", "is_prose"]
+__all__ = ["DETECTORS", "is_markdown", "is_prose", "markdown_detector"]
 
 _PROSE_RE = re.compile(r"^\s*(\S+\s+){5,}\S+")  # six words or more
 # the ASCII characters that ``str.isalpha`` or ``str.isspace`` accept (the separators 0x1c-0x1f among them)
@@ -37,3 +37,55 @@ def is_prose(text: str) -> bool:
 
 
 DETECTORS = (Detector("prose", "prose", is_prose),)
+
+
+_ATX = re.compile(r"^#{1,6}[ \t]+\S")
+_FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*([\w+-]*)")
+_DATA_INFO = frozenset({"json", "jsonc", "json5", "diff", "patch", "udiff"})
+_HEADINGS = 2  # ATX headings outside fences that make a markdown document
+_MARKDOWN_SAMPLE = 200_000  # characters read: a README or a doc page is read whole, a huge piece by its head
+
+
+def is_markdown(text: str, registry: Registry) -> bool:
+    """A markdown document: two ``#`` headings or more outside fences, a fenced block or more, text
+    around the fences that is not code, and fenced blocks that are examples, not data (no
+    ``json``/``diff`` block, no body opening with ``{`` or ``[``).
+
+    Such a document went to the ``mixed`` compressor when its fences held a fifth of it: every fenced
+    example and every run of text between them became a section of its own, and a 120-250 token room
+    was spent on their markers (a README of ten ``#####`` sections kept no line of prose, issue 12).
+    Read as prose, a fenced block is one unit among the paragraphs, a heading leads its section, and
+    a prose question keeps its line. A document whose fences hold JSON or a diff stays mixed: those
+    blocks have compressors of their own (npm's ``npm-sbom.md``).
+    """
+    sample = text[:_MARKDOWN_SAMPLE]
+    if ("```" not in sample and "~~~" not in sample) or "#" not in sample:
+        return False  # most pieces (logs, code, tables) leave at once, before the walk over lines
+    headings, fences, fence, body_seen = 0, 0, "", False
+    around: list[str] = []
+    for line in sample.split("\n"):
+        stripped = line.strip()
+        if fence:
+            if stripped.startswith(fence):
+                fence = ""
+            elif stripped and not body_seen:
+                if stripped[0] in "{[":  # a fenced JSON value: data for the JSON compressor
+                    return False
+                body_seen = True
+            continue
+        opened = _FENCE_OPEN.match(line)
+        if opened:
+            fence, body_seen, fences = opened.group(1), False, fences + 1
+            if opened.group(2).lower() in _DATA_INFO:
+                return False
+            continue
+        headings += bool(_ATX.match(line))
+        around.append(line)
+    if headings < _HEADINGS or not fences:  # without a fence the prose detector decides, as before
+        return False
+    prose = "\n".join(around)
+    return _letters(prose) > 0.6 and not registry.check("code", prose)
+
+
+def markdown_detector(registry: Registry) -> Detector:
+    return Detector("markdown", "prose", lambda text: is_markdown(text, registry))
