@@ -214,7 +214,10 @@ def test_the_more_builder_repeats_with_its_seed_and_skips_missing_sources(
     from generalise_cases import more, runs
 
     _more_sources(tmp_path / "root")
-    monkeypatch.setattr(more, "ROOTS", (str(tmp_path / "root"), str(tmp_path / "missing")))
+    # relative roots: a listing's paths, and so which entries single themselves out, must not
+    # depend on the random name of the test's temporary folder
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(more, "ROOTS", ("root", "missing"))
     monkeypatch.setattr(more, "python_roots", lambda: [])
     monkeypatch.setattr(runs, "test_modules", lambda: [])  # no test suite here: skipped, never an error
     first, skipped = more.build(random.Random("5:more"), 2)
