@@ -85,8 +85,18 @@ class _Prepared:
         )
 
     def fit(self, target: int, ctx: PieceContext) -> Compressed | None:
+        # rooms a few tokens apart often choose the same rows (the fit loop bisects to the largest
+        # room that fits): each choice is rendered and counted once
+        rendered: dict[tuple[object, ...], tuple[tuple[str, int], int] | None] = {}
+
         def attempt(room: float) -> tuple[tuple[str, int], int] | None:
             choice = choose(self.ranking, self.costs, room, marker=self.marker, more_range=3.0, least=None)
+            key = (tuple(choice.keep.items()), tuple(choice.runs), choice.coalesced)
+            if key not in rendered:
+                rendered[key] = render(choice)
+            return rendered[key]
+
+        def render(choice: Choice) -> tuple[tuple[str, int], int] | None:
             text, omitted = self._render(choice, ctx)
             if not omitted:
                 return None
