@@ -38,10 +38,11 @@ import math
 from collections.abc import Callable
 from typing import TypeVar
 
-__all__ = ["FLOOR", "reach", "short_of"]
+__all__ = ["FLOOR", "reach", "short_of", "whole_rooms"]
 
 FLOOR = 0.9  # a result below this share of its target says why (issue 12)
 _T = TypeVar("_T")
+_R = TypeVar("_R")
 
 
 def reach(
@@ -97,6 +98,20 @@ def reach(
             break
         room = nxt
     return best
+
+
+def whole_rooms(attempt: Callable[[float], _R]) -> Callable[[float], _R]:
+    """``attempt`` run once per whole room, for a rendering that reads only ``int(room)``: the
+    bisection after an overshoot tries rooms under a token apart, which choose the same lines."""
+    seen: dict[int, _R] = {}
+
+    def remembered(room: float) -> _R:
+        whole = int(room)
+        if whole not in seen:
+            seen[whole] = attempt(room)
+        return seen[whole]
+
+    return remembered
 
 
 def short_of(tokens: int, target: int, why: str) -> tuple[str, ...]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 
-from headroom.compressors._reach import FLOOR, reach
+from headroom.compressors._reach import FLOOR, reach, whole_rooms
 from headroom.compressors.diff._forms import Form, with_lines
 from headroom.compressors.diff._profile import DOCS, LADDER, Profile
 from headroom.compressors.diff._render import write
@@ -73,7 +73,8 @@ def fit(
         out, omitted = _render(profile, chosen, ctx, dropped, brief=level >= 4, entries=entries)
         return (chosen, out, omitted), ctx.counter.count(out)
 
-    got = reach(attempt, max(0, target - fixed - profile.marker), target)
+    once = whole_rooms(attempt)
+    got = reach(once, max(0, target - fixed - profile.marker), target)
     if level and (got is None or not got[0][0]):
         # the estimate of what is always kept erred high (a mark per run of dropped lines, counted
         # in full): start again from what the choice of nothing really costs, so the search begins
@@ -81,9 +82,9 @@ def fit(
         # it overshot by stopped a step above it: a 2,800-token git log kept no hunk at 208 tokens
         # and one at 200)
         empty = ctx.counter.count(_render(profile, {}, ctx, dropped, brief=level >= 4, entries=entries)[0])
-        got = reach(attempt, max(1, target - empty), target) if empty < target else None
+        got = reach(once, max(1, target - empty), target) if empty < target else None
     if level and (got is None or not got[0][0]):
-        got = reach(attempt, target, target)
+        got = reach(once, target, target)
     if got is None or (level and not got[0][0]):
         return None
     (chosen, out, omitted), cost = got

@@ -31,7 +31,7 @@ from itertools import accumulate
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from headroom.compressors._reach import reach, short_of
+from headroom.compressors._reach import reach, short_of, whole_rooms
 from headroom.compressors._spans import render_spans
 from headroom.compressors.log._cut import MIN_CHARS, cut_spans, locators
 from headroom.compressors.log._parse import LEVELS, LogLines, level_of, read_log, template_of
@@ -183,7 +183,7 @@ def _fit(plan: _Plan, target: int, ctx: PieceContext, summarized: bool) -> _Form
             form = replace(form, cost=ctx.counter.count(form.text))
         return form, form.cost
 
-    found = reach(attempt, target, target)
+    found = reach(whole_rooms(attempt), target, target)
     return None if found is None else found[0]
 
 

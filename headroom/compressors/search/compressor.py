@@ -50,7 +50,7 @@ from itertools import accumulate
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from headroom.compressors._reach import reach, short_of
+from headroom.compressors._reach import reach, short_of, whole_rooms
 from headroom.compressors._rows import ranges
 from headroom.compressors.search._parse import NUMBERED, Hit, read_results
 from headroom.compressors.search._rank import priority
@@ -295,7 +295,7 @@ def _fit(
         cost, omitted = _cost(plan, keep, ctx, listed, detail, seen)
         return _Form(keep, cost, omitted, listed, detail), cost
 
-    found = reach(attempt, target, target)
+    found = reach(whole_rooms(attempt), target, target)
     return None if found is None else found[0]
 
 

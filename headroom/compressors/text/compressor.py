@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from headroom.compressors._reach import FLOOR, reach, short_of
+from headroom.compressors._reach import FLOOR, reach, short_of, whole_rooms
 from headroom.compressors._spans import render_spans
 from headroom.compressors.text._keys import key_paths, listing_names, question_words
 from headroom.plugins import Compressed, Compressor, PieceContext, split_lines
@@ -152,7 +152,7 @@ def _cut_lines(profile: _Profile, target: int, ctx: PieceContext) -> Compressed 
             return None
         return keep, _tokens(profile, keep, ctx)
 
-    found = reach(attempt, target - marker, target)
+    found = reach(whole_rooms(attempt), target - marker, target)
     if found is None:
         return None
     keep, tokens = found
