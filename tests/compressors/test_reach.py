@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from headroom.compressors._reach import reach, whole_rooms
 from headroom.compressors.html.compressor import HtmlCompressor
 from headroom.compressors.json.compressor import JsonCompressor
 from headroom.compressors.log.compressor import LogCompressor
@@ -107,3 +108,18 @@ def test_a_larger_target_never_keeps_fewer_rows_of_a_real_table() -> None:
         assert out is not None and COUNTER.count(out.text) <= target
         omitted.append(out.omitted["rows"])
     assert omitted == sorted(omitted, reverse=True), omitted
+
+
+def test_whole_rooms_runs_an_attempt_once_per_whole_room() -> None:
+    calls: list[float] = []
+
+    def attempt(room: float) -> tuple[str, int] | None:
+        calls.append(room)
+        return ("x" * int(room), int(room) + 7)
+
+    once = whole_rooms(attempt)
+    assert once(40.2) == once(40.9) == ("x" * 40, 47)
+    assert once(41.0) == ("x" * 41, 48)
+    assert calls == [40.2, 41.0]
+    # the search sees what it saw without the memo
+    assert reach(whole_rooms(attempt), 100.0, 60) == reach(attempt, 100.0, 60)
