@@ -102,9 +102,8 @@ _VERSION = re.compile(r"\d+(?:\.\d+)+")
 _QUOTED = re.compile(r"`([^`\n]+)`|\"([^\"\n]+)\"")
 # what can only be meant literally: an option (-o, --only-matching) or a format code (%d, %-5s, %H)
 _LITERAL = re.compile(r"(?<![\w-])(--?[A-Za-z0-9][\w-]*|%[-+ #0-9.]*[A-Za-z])(?![\w-])")
-_LITERAL_WEIGHT = 2.0
 # public: a ranker that finds its own literals (the log's written names) weighs them alike
-LITERAL_WEIGHT = _LITERAL_WEIGHT
+LITERAL_WEIGHT = 2.0
 _CAPITALISED = re.compile(r"[A-Z][a-z]+")  # a word written with its capital (``Give``, ``Lib``)
 _ALL_CAPS = re.compile(r"(?<![\w-])[A-Z]{2,}(?![\w-])")  # a word in capitals (``ARE``, ``AND``)
 _OPENING = "\"'`([{<"
@@ -269,7 +268,7 @@ def quoted_scores(query: str | None, documents: Sequence[str]) -> dict[int, floa
             continue  # a word written capitalised that no document writes otherwise: its term counts it already
         weight = idf(len(documents), len(hits))
         for index in hits:
-            out[index] = out.get(index, 0.0) + _LITERAL_WEIGHT * weight
+            out[index] = out.get(index, 0.0) + LITERAL_WEIGHT * weight
     return out
 
 
