@@ -150,8 +150,8 @@ def _fill(
             form = trial.get(index, ())
             if form is None:
                 return False  # a hunk kept verbatim has no line to add
-            headed = any(h for _, _, h in form) if form else how[4]
-            trial[index] = with_lines(diff.lines, diff.hunks[index], form, [number], headed)
+            heads = any(h for _, _, h in form) if form else headed
+            trial[index] = with_lines(diff.lines, diff.hunks[index], form, [number], heads)
         tries += 1
         text, counts = _render(profile, trial, ctx, dropped, brief=brief, entries=entries)
         tokens = ctx.counter.count(text)
