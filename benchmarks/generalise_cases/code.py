@@ -14,6 +14,7 @@ from pathlib import Path
 from .common import (
     Call,
     Case,
+    collect,
     family_of,
     files,
     fill,
@@ -150,12 +151,6 @@ def build(rng: random.Random, want: int) -> tuple[list[Case], list[str]]:
         if not pool:
             skipped.append(f"{kind}: no source files found")
             continue
-        got = 0
-        for path in spread(rng, pool, family_of)[: want * 6]:
-            if got >= want:
-                break
-            case = maker(rng, path)
-            if case is not None:
-                cases.append(case)
-                got += 1
+        made = (maker(rng, path) for path in spread(rng, pool, family_of)[: want * 6])
+        cases += collect(kind, made, want, skipped)
     return cases, skipped

@@ -252,6 +252,29 @@ def spread(rng: random.Random, items: Sequence[Any], family: Callable[[Any], str
     return out
 
 
+def collect(kind: str, made: Iterable[Case | None], want: int, skipped: list[str]) -> list[Case]:
+    """The first ``want`` cases ``made`` yields, leaving out ``None`` and repeated ids.
+
+    ``made`` is drawn one case at a time and no further once ``want`` are held, so a builder that
+    makes its cases lazily (a generator over its sources) draws its random choices in the same
+    order as a loop of its own would. A kind with fewer cases is reported in ``skipped``.
+    """
+    cases: list[Case] = []
+    ids: set[str] = set()
+    source = iter(made)
+    while len(cases) < want:
+        try:
+            case = next(source)
+        except StopIteration:
+            break
+        if case is not None and case.id not in ids:
+            ids.add(case.id)
+            cases.append(case)
+    if len(cases) < want:
+        skipped.append(f"{kind}: {len(cases)} of {want} cases built")
+    return cases
+
+
 def family_of(path: Path) -> str:
     """A file's family: its Python package, its directory under /usr/include or /usr/share, else its directory."""
     parts = shown(path).split("/")

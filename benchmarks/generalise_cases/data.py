@@ -24,7 +24,21 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from .common import Call, Case, family_of, files, fill, python_roots, read_text, run, shown, spread, unique_lines, valid
+from .common import (
+    Call,
+    Case,
+    collect,
+    family_of,
+    files,
+    fill,
+    python_roots,
+    read_text,
+    run,
+    shown,
+    spread,
+    unique_lines,
+    valid,
+)
 
 KEY_VALUE = re.compile(r'^\s*"([^"]{2,40})"\s*:\s*("[^"]{2,120}"|-?\d[\d.eE+-]*|true|false)\s*,?\s*$')
 STRING_VALUE = re.compile(r'"([^"]{2,40})"\s*:\s*"([^"]{2,60})"')
@@ -309,18 +323,13 @@ def build(rng: random.Random, want: int) -> tuple[list[Case], list[str]]:
         if not pool:
             skipped.append(f"{kind}: no sources found")
             continue
-        got, attempts, ids = 0, 0, set()
         ordered = spread(rng, pool, source_family)
-        while got < want and attempts < want * 6:
-            source = ordered[attempts % len(ordered)]
-            attempts += 1
-            case = json_case(rng, *source[:2]) if kind == "json" else table_case(rng, *source)  # type: ignore[arg-type]
-            if case is not None and case.id not in ids:
-                ids.add(case.id)
-                cases.append(case)
-                got += 1
-        if got < want:
-            skipped.append(f"{kind}: {got} of {want} cases built")
+        sources = (ordered[attempt % len(ordered)] for attempt in range(want * 6))
+        if kind == "json":
+            made = (json_case(rng, *source[:2]) for source in sources)
+        else:
+            made = (table_case(rng, *source) for source in sources)  # type: ignore[arg-type]
+        cases += collect(kind, made, want, skipped)
     if not any(c.startswith("pip list") for c, _ in js):
         skipped.append("json: pip list unavailable")
     if not any(c.startswith("(printf") for c, _, _ in tables):

@@ -15,7 +15,7 @@ import random
 import re
 from pathlib import Path
 
-from .common import Call, Case, fill, holding, pick_words, read_text, telling, unique_lines, valid, words
+from .common import Call, Case, collect, fill, holding, pick_words, read_text, telling, unique_lines, valid, words
 
 ERRORISH = re.compile(
     r"error|fail|fatal|warn|cannot|can't|unable|denied|not found|no such|abort|E:|W:|refus|invalid|broken|missing",
@@ -88,14 +88,8 @@ def build(rng: random.Random, want: int) -> tuple[list[Case], list[str]]:
     pool = sources()
     if not pool:
         return [], ["log: no readable text log under /var/log"]
-    cases: list[Case] = []
-    attempts = 0
-    while len(cases) < want and attempts < want * 6:
-        attempts += 1
-        case = log_case(rng, rng.choice(pool))
-        if case is not None and all(c.id != case.id for c in cases):
-            cases.append(case)
-    skipped = [] if len(cases) >= want else [f"log: {len(cases)} of {want} cases built"]
+    skipped: list[str] = []
+    cases = collect("log", (log_case(rng, rng.choice(pool)) for _ in range(want * 6)), want, skipped)
     return cases, skipped
 
 

@@ -37,6 +37,7 @@ from .common import (
     EXCLUDED_SUFFIXES,
     Call,
     Case,
+    collect,
     family_of,
     fill,
     pick_words,
@@ -301,17 +302,9 @@ def build(rng: random.Random, want: int) -> tuple[list[Case], list[str]]:
         if not pool:
             skipped.append(f"{kind}: no sources found")
             continue
-        got, ids = 0, set()
-        for path in spread(kind_rng, sorted(pool), broad_family)[: want * 12]:
-            if got >= want:
-                break
-            case = maker(random.Random(f"{seeds[kind]}:{path}"), path)
-            if case is not None and case.id not in ids:
-                ids.add(case.id)
-                cases.append(case)
-                got += 1
-        if got < want:
-            skipped.append(f"{kind}: {got} of {want} cases built")
+        sources = spread(kind_rng, sorted(pool), broad_family)[: want * 12]
+        made = (maker(random.Random(f"{seeds[kind]}:{path}"), path) for path in sources)
+        cases += collect(kind, made, want, skipped)
     return cases, skipped
 
 

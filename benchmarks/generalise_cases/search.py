@@ -22,6 +22,7 @@ from .code import DEF
 from .common import (
     Call,
     Case,
+    collect,
     files,
     fill,
     holding,
@@ -177,15 +178,6 @@ def build(rng: random.Random, want: int) -> tuple[list[Case], list[str]]:
     cases: list[Case] = []
     skipped: list[str] = []
     for kind, maker in (("search", search_case), ("multi", multi_case)):
-        got, ids = 0, set()
-        for parent, package in rng.sample(pool, len(pool)) * 3:
-            if got >= want:
-                break
-            case = maker(rng, parent, package)
-            if case is not None and case.id not in ids:
-                ids.add(case.id)
-                cases.append(case)
-                got += 1
-        if got < want:
-            skipped.append(f"{kind}: {got} of {want} cases built")
+        made = (maker(rng, parent, package) for parent, package in rng.sample(pool, len(pool)) * 3)
+        cases += collect(kind, made, want, skipped)
     return cases, skipped

@@ -13,7 +13,7 @@ import random
 import re
 from pathlib import Path
 
-from .common import Call, Case, family_of, files, fill, pick_words, read_text, run, spread, unique_lines, valid
+from .common import Call, Case, collect, family_of, files, fill, pick_words, read_text, run, spread, unique_lines, valid
 
 OPTION = re.compile(r"^ {3,12}(-{1,2}[A-Za-z0-9?][\w-]*)")
 MAN_OPTION_TEMPLATES = (
@@ -141,14 +141,6 @@ def build(rng: random.Random, want: int) -> tuple[list[Case], list[str]]:
         if not pool:
             skipped.append(f"{kind}: no files found")
             continue
-        got = 0
-        for path in spread(rng, pool, family_of)[: want * 6]:
-            if got >= want:
-                break
-            case = maker(rng, path)
-            if case is not None:
-                cases.append(case)
-                got += 1
-        if got < want:
-            skipped.append(f"{kind}: {got} of {want} cases built")
+        made = (maker(rng, path) for path in spread(rng, pool, family_of)[: want * 6])
+        cases += collect(kind, made, want, skipped)
     return cases, skipped
