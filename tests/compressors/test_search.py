@@ -563,6 +563,9 @@ def test_the_unit_a_question_asks_for_is_no_word_of_the_lines() -> None:
     twice = _scores(hits, "Which file in werkzeug reads the file name in __getattr__?")
     storage = next(i for i in copies if "file_storage" in lines[i])
     assert twice[storage] > twice[copies[0]]
+    # "the file" is as often the file a line reads as the result asked for: it stays a word
+    opened = _scores(hits, "Where in werkzeug is the file name given to __getattr__?")
+    assert opened[storage] > opened[copies[0]]
 
 
 def test_lines_that_tie_are_taken_cheapest_first() -> None:

@@ -52,8 +52,11 @@ _DEFINE = re.compile(r"\b(?:defin(?:e[sd]?|ing|itions?)|declar(?:e[sd]?|ations?)
 _LINE_ASKED = re.compile(r"(?:\blines?\s+|#L|(?<=\w):)(\d+)\b", re.I)
 
 # the results' own units named as what is asked for ("which file calls", "the place where", "what
-# lines"): the answer's form, not a word of a line or a path
-_UNIT_ASKED = re.compile(r"\b(?:which|what|the|each|every|any)\s+(files?|places?|lines?)\b", re.I)
+# lines"): the answer's form, not a word of a line or a path. "the file" is left alone: it is as
+# often the file a line reads ("where is the file opened") as the result asked for
+_UNIT_ASKED = re.compile(
+    r"\b(?:(?:which|what|each|every|any)\s+(files?|places?|lines?)|the\s+(places?|lines?))\b", re.I
+)
 
 # a question about where a name is used rather than defined
 _USE = re.compile(r"\b(?:call(?:s|ed|ing|ers?)?|use[sd]?|using|usages?|import(?:s|ed)?|referenc\w*|invok\w*)\b", re.I)
@@ -207,7 +210,7 @@ def _units(query: str) -> set[str]:
     import the file that`` over the lines that hold the question's own words. Said a second time
     ("which file reads the config file"), the word is asked for in the lines too."""
     said = Counter(terms(PATH_IN_QUERY.sub(" ", query)))
-    found = {word.lower() for word in _UNIT_ASKED.findall(query)}
+    found = {word.lower() for pair in _UNIT_ASKED.findall(query) for word in pair if word}
     return word_forms({word for word in found if said[word] < 2})
 
 
