@@ -583,3 +583,21 @@ def test_lines_that_tie_are_taken_cheapest_first() -> None:
     assert out is not None and COUNTER.count(out.text) <= 64
     check(text, out.text, dict(out.omitted))
     assert len([line for line in tied if line.rstrip("\n") in out.text.splitlines()]) >= 2
+
+
+@pytest.mark.parametrize("target", [60, 92])
+def test_a_question_saying_defined_keeps_the_definition_whatever_else_it_says(target: int) -> None:
+    """``grep -rnw --include=*.py wrapper_function pydantic/`` (real, pydantic 2 in site-packages):
+    asked "Where is wrapper_function defined in pydantic, and what does it do with vd.call?",
+    ``call`` in ``vd.call`` (a name the question quotes) read as a question about use and took the
+    definition's gain away, so ``wrapper_function.vd = vd`` and its neighbours filled the room. A
+    word of use counts only as a word, and a question that says "defined" asks for the definition."""
+    text = (ROOT / "tests" / "fixtures" / "search_grep_pydantic_wrapper_function.txt").read_text()
+    fact = "pydantic/deprecated/decorator.py:55:        def wrapper_function(*args: Any, **kwargs: Any) -> Any:"
+    query = (
+        "Where is wrapper_function defined in pydantic, and what does it do with vd.call?\n"
+        '{"cmd": "cat pydantic/deprecated/decorator.py"}'
+    )
+    out = SearchCompressor().compress(text, target, ctx(text, query))
+    assert out is not None and COUNTER.count(out.text) <= target
+    assert fact in out.text.splitlines()

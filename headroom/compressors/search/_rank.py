@@ -58,8 +58,12 @@ _UNIT_ASKED = re.compile(
     r"\b(?:(?:which|what|each|every|any)\s+(files?|places?|lines?)|the\s+(places?|lines?))\b", re.I
 )
 
-# a question about where a name is used rather than defined
-_USE = re.compile(r"\b(?:call(?:s|ed|ing|ers?)?|use[sd]?|using|usages?|import(?:s|ed)?|referenc\w*|invok\w*)\b", re.I)
+# a question about where a name is used rather than defined: the words themselves, not a part of a
+# name the question quotes (``vd.call``, ``use_cache``)
+_USE = re.compile(
+    r"(?<![\w.])(?:call(?:s|ed|ing|ers?)?|use[sd]?|using|usages?|import(?:s|ed)?|referenc\w*|invok\w*)(?!\w|\.\w)",
+    re.I,
+)
 
 
 def priority(
@@ -74,7 +78,8 @@ def priority(
     # a match that defines a name the query holds (``class _ASN1Type(``, ``def load(``, ``MAX = 3``)
     # gains half the best score: where a searched name is defined is what a search for it is after,
     # unless a line holds more of the question or the question asks where it is used (calls, imports)
-    asked = set() if _USE.search(query or "") else set(terms(query or ""))
+    # a question that says "defined" asks for the definition, whatever else it says of the name
+    asked = set() if _USE.search(query or "") and not _DEFINE.search(query or "") else set(terms(query or ""))
     # a question that asks where a name is defined ("where is X defined") is answered by the
     # definition itself: it gains the whole best score, so a line of more question words (``name =
     # self.X(name.lower())`` for "what does it do with names") does not come before it
