@@ -586,12 +586,13 @@ def test_lines_that_tie_are_taken_cheapest_first() -> None:
 
 
 @pytest.mark.parametrize("target", [60, 92])
-def test_a_question_saying_defined_keeps_the_definition_whatever_else_it_says(target: int) -> None:
+def test_a_word_of_use_inside_a_quoted_name_is_no_question_about_use(target: int) -> None:
     """``grep -rnw --include=*.py wrapper_function pydantic/`` (real, pydantic 2 in site-packages):
     asked "Where is wrapper_function defined in pydantic, and what does it do with vd.call?",
     ``call`` in ``vd.call`` (a name the question quotes) read as a question about use and took the
     definition's gain away, so ``wrapper_function.vd = vd`` and its neighbours filled the room. A
-    word of use counts only as a word, and a question that says "defined" asks for the definition."""
+    word of use counts only as a word of its own. ("Where in pathable is __eq__ used together with
+    defining?" says both, and is about use: "defined" does not outweigh a word of use.)"""
     text = (ROOT / "tests" / "fixtures" / "search_grep_pydantic_wrapper_function.txt").read_text()
     fact = "pydantic/deprecated/decorator.py:55:        def wrapper_function(*args: Any, **kwargs: Any) -> Any:"
     query = (

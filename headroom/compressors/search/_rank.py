@@ -78,8 +78,7 @@ def priority(
     # a match that defines a name the query holds (``class _ASN1Type(``, ``def load(``, ``MAX = 3``)
     # gains half the best score: where a searched name is defined is what a search for it is after,
     # unless a line holds more of the question or the question asks where it is used (calls, imports)
-    # a question that says "defined" asks for the definition, whatever else it says of the name
-    asked = set() if _USE.search(query or "") and not _DEFINE.search(query or "") else set(terms(query or ""))
+    asked = set() if _USE.search(query or "") else set(terms(query or ""))
     # a question that asks where a name is defined ("where is X defined") is answered by the
     # definition itself: it gains the whole best score, so a line of more question words (``name =
     # self.X(name.lower())`` for "what does it do with names") does not come before it
