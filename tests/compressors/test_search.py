@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from headroom import Headroom, MemoryStore, PieceContext, TokenCounter, find_markers, make_handle
 from headroom.compressors.base import split_lines
 from headroom.compressors.search._parse import read_results
+from headroom.compressors.search._rank import _scores
 from headroom.compressors.search.compressor import SearchCompressor, file_of, short_names
 from headroom.registry import Registry
 
@@ -514,5 +515,90 @@ def test_a_word_form_of_the_package_searched_is_no_word_of_the_line(target: int)
     text = (ROOT / "tests" / "fixtures" / "search_grep_attr_hash.txt").read_text()
     fact = "attr/_next_gen.py:98:               ``__hash__`` or the equality methods. It just won't add own"
     out = SearchCompressor().compress(text, target, ctx(text, "Where in attr is __hash__ used together with add?"))
+    assert out is not None and COUNTER.count(out.text) <= target
+    assert fact in out.text.splitlines()
+
+
+@pytest.mark.parametrize("target", [56, 70])
+def test_a_word_written_capitalised_is_matched_as_written(target: int) -> None:
+    """``grep -rnw --include=*.py InvalidTag packaging/`` (real, packaging 24 in site-packages):
+    asked "Which file in packaging calls InvalidTag with Raises?", ``:raises InvalidTag:`` and
+    ``Raises :class:`InvalidTag``` held the same terms and tied, and the first was kept. The
+    question's literals are read as the shared ranking reads them: ``Raises`` written capitalised
+    mid-sentence, where another line writes it otherwise, is matched case and all."""
+    text = (ROOT / "tests" / "fixtures" / "search_grep_packaging_invalidtag.txt").read_text()
+    fact = "packaging/tags.py:282:       Raises :class:`InvalidTag` when an interpreter component is not an"
+    query = "Which file in packaging calls InvalidTag with Raises?"
+    out = SearchCompressor().compress(text, target, ctx(text, query))
+    assert out is not None and COUNTER.count(out.text) <= target
+    assert fact in out.text.splitlines()
+
+
+def test_the_next_calls_quoted_arguments_are_not_the_askers_literals() -> None:
+    """The core appends the next call's arguments to the question (``{"cmd": "cat ..."}``): its
+    quoted keys are JSON's, not spans the asker quoted, and rank no line that holds them."""
+    lines = ["pkg/a.py:3:    cmd = build()\n", "pkg/b.py:9:    run = build()\n", "pkg/c.py:1:x = 1\n"]
+    hits = read_results(lines)
+    assert _scores(hits, 'Where is build used?\n{"cmd": "cat pkg/b.py"}') == _scores(
+        hits, "Where is build used?\ncmd: cat pkg/b.py"
+    )
+    # the asker's own quotes are literals: the quoted line gains over the same words unquoted
+    assert _scores(hits, 'Where is "cmd = build" used?')[0] > _scores(hits, "Where is cmd = build used?")[0]
+
+
+def test_the_unit_a_question_asks_for_is_no_word_of_the_lines() -> None:
+    """``grep -rnw --include=*.py __getattr__ werkzeug/`` (real, Werkzeug 3 in site-packages): asked
+    "Which file in werkzeug calls __getattr__ with name?", ``file`` is what the question asks for,
+    not a word it looks for, yet it ranked ``datastructures/file_storage.py:148`` over the same
+    line in ``serving.py`` and ``local.py``. The same text in two files now scores the same; said a
+    second time ("which file reads the config file"), the word is asked for in the lines too."""
+    text = (ROOT / "tests" / "fixtures" / "search_grep_werkzeug_getattr.txt").read_text()
+    lines = split_lines(text)
+    hits = read_results(lines)
+    same = "    def __getattr__(self, name: str) -> t.Any:\n"
+    copies = [i for i, line in enumerate(lines) if line.split(":", 2)[2] == same]
+    assert any("file_storage" in lines[i] for i in copies) and len(copies) >= 3
+    scores = _scores(hits, "Which file in werkzeug calls __getattr__ with name?")
+    assert len({round(scores[i], 9) for i in copies}) == 1
+    twice = _scores(hits, "Which file in werkzeug reads the file name in __getattr__?")
+    storage = next(i for i in copies if "file_storage" in lines[i])
+    assert twice[storage] > twice[copies[0]]
+    # "the file" is as often the file a line reads as the result asked for: it stays a word
+    opened = _scores(hits, "Where in werkzeug is the file name given to __getattr__?")
+    assert opened[storage] > opened[copies[0]]
+
+
+def test_lines_that_tie_are_taken_cheapest_first() -> None:
+    """``grep -rnw --include=*.py mangled_name executing/`` (real, executing 2 in site-packages):
+    asked "Which file in executing calls mangled_name with extra_filter?", five lines hold
+    ``extra_filter = lambda e: mangled_name(e)`` alike, and the question cannot tell them apart.
+    Taken in the order of the results, 64 tokens held one of them and a line of lower rank; taken
+    cheapest first with their marks (two side by side share one), the room holds two, and a form
+    that keeps more of the lines tied first ranks higher than one keeping another line besides."""
+    text = (ROOT / "tests" / "fixtures" / "search_grep_executing_mangled_name.txt").read_text()
+    query = "Which file in executing calls mangled_name with extra_filter?"
+    tied = [line for line in split_lines(text) if "extra_filter = lambda" in line]
+    assert len(tied) == 5
+    out = SearchCompressor().compress(text, 64, ctx(text, query))
+    assert out is not None and COUNTER.count(out.text) <= 64
+    check(text, out.text, dict(out.omitted))
+    assert len([line for line in tied if line.rstrip("\n") in out.text.splitlines()]) >= 2
+
+
+@pytest.mark.parametrize("target", [60, 92])
+def test_a_word_of_use_inside_a_quoted_name_is_no_question_about_use(target: int) -> None:
+    """``grep -rnw --include=*.py wrapper_function pydantic/`` (real, pydantic 2 in site-packages):
+    asked "Where is wrapper_function defined in pydantic, and what does it do with vd.call?",
+    ``call`` in ``vd.call`` (a name the question quotes) read as a question about use and took the
+    definition's gain away, so ``wrapper_function.vd = vd`` and its neighbours filled the room. A
+    word of use counts only as a word of its own. ("Where in pathable is __eq__ used together with
+    defining?" says both, and is about use: "defined" does not outweigh a word of use.)"""
+    text = (ROOT / "tests" / "fixtures" / "search_grep_pydantic_wrapper_function.txt").read_text()
+    fact = "pydantic/deprecated/decorator.py:55:        def wrapper_function(*args: Any, **kwargs: Any) -> Any:"
+    query = (
+        "Where is wrapper_function defined in pydantic, and what does it do with vd.call?\n"
+        '{"cmd": "cat pydantic/deprecated/decorator.py"}'
+    )
+    out = SearchCompressor().compress(text, target, ctx(text, query))
     assert out is not None and COUNTER.count(out.text) <= target
     assert fact in out.text.splitlines()

@@ -90,8 +90,32 @@ def reference_choose(plan: _Plan, room: int, marker: int) -> bytearray:
         gaps = 1 - (index == 0 or keep[index - 1]) - (index == n - 1 or keep[index + 1])
         return plan.costs[index] + gaps * marker
 
+    def retry(index: int) -> None:
+        nonlocal used
+        waiting = [j for j in (index - 1, index + 1) if j in skipped]
+        while waiting:
+            j = waiting.pop()
+            if used + added(j) <= room:
+                used += added(j)
+                keep[j] = 1
+                skipped.discard(j)
+                waiting += [k for k in (j - 1, j + 1) if k in skipped]
+
+    after = 0
     for position, index in enumerate(plan.order):
-        if keep[index]:
+        if keep[index] or position < after:
+            continue
+        if position < len(plan.tied) and plan.tied[position] > position + 1:  # tied lines, cheapest first
+            after = plan.tied[position]
+            group = plan.order[position:after]
+            while any(not keep[j] for j in group):
+                cost, j = min((added(j), j) for j in group if not keep[j])
+                if used + cost > room:
+                    break
+                used += cost
+                keep[j] = 1
+                retry(j)
+            skipped.update(j for j in group if not keep[j])
             continue
         if used + added(index) > room:
             if position < plan.ranked:
@@ -101,14 +125,7 @@ def reference_choose(plan: _Plan, room: int, marker: int) -> bytearray:
             continue
         used += added(index)
         keep[index] = 1
-        waiting = [j for j in (index - 1, index + 1) if j in skipped]
-        while waiting:
-            j = waiting.pop()
-            if used + added(j) <= room:
-                used += added(j)
-                keep[j] = 1
-                skipped.discard(j)
-                waiting += [k for k in (j - 1, j + 1) if k in skipped]
+        retry(index)
     return keep
 
 

@@ -14,7 +14,7 @@ import re
 from collections import Counter
 
 from headroom.compressors.search._parse import NUMBERED, Hit
-from headroom.relevance import BM25, terms, word_forms
+from headroom.relevance import BM25, quoted_scores, terms, word_forms
 
 __all__ = ["CONTEXT", "PATH_IN_QUERY", "priority"]
 
@@ -51,13 +51,27 @@ _DEFINE = re.compile(r"\b(?:defin(?:e[sd]?|ing|itions?)|declar(?:e[sd]?|ations?)
 # a line number the question asks for: ``line 282``, ``lines 40``, ``__main__.py:282``, ``#L282``
 _LINE_ASKED = re.compile(r"(?:\blines?\s+|#L|(?<=\w):)(\d+)\b", re.I)
 
-# a question about where a name is used rather than defined
-_USE = re.compile(r"\b(?:call(?:s|ed|ing|ers?)?|use[sd]?|using|usages?|import(?:s|ed)?|referenc\w*|invok\w*)\b", re.I)
+# the results' own units named as what is asked for ("which file calls", "the place where", "what
+# lines"): the answer's form, not a word of a line or a path. "the file" is left alone: it is as
+# often the file a line reads ("where is the file opened") as the result asked for
+_UNIT_ASKED = re.compile(
+    r"\b(?:(?:which|what|each|every|any)\s+(files?|places?|lines?)|the\s+(places?|lines?))\b", re.I
+)
+
+# a question about where a name is used rather than defined: the words themselves, not a part of a
+# name the question quotes (``vd.call``, ``use_cache``)
+_USE = re.compile(
+    r"(?<![\w.])(?:call(?:s|ed|ing|ers?)?|use[sd]?|using|usages?|import(?:s|ed)?|referenc\w*|invok\w*)(?!\w|\.\w)",
+    re.I,
+)
 
 
-def priority(hits: list[Hit], query: str | None, lines: list[str] | None = None) -> tuple[list[int], int, int]:
+def priority(
+    hits: list[Hit], query: str | None, lines: list[str] | None = None
+) -> tuple[list[int], int, int, list[int]]:
     """Line indexes, most worth keeping first (see the module docstring), how many of them the
-    query ranks, and how many with each file's best match after those. With ``lines`` (the
+    query ranks, how many with each file's best match after those, and for each of the places the
+    query ranks, where its run of equally ranked lines ends (``_tied``). With ``lines`` (the
     results' text), a line whose own number the question asks for comes first."""
     n = len(hits)
     scores = _scores(hits, query) if query else [0.0] * n
@@ -74,7 +88,7 @@ def priority(hits: list[Hit], query: str | None, lines: list[str] | None = None)
     numbers = set(_LINE_ASKED.findall(query or "")) if lines is not None else set()
     if numbers and lines is not None:
         scores = _numbered(hits, lines, scores, numbers, query or "")
-    relevant = _spread(hits, scores, [i for i in range(n) if scores[i] > 0 and hits[i].file is not None])
+    relevant, levels = _spread(hits, scores, [i for i in range(n) if scores[i] > 0 and hits[i].file is not None])
     ranked: dict[str, list[int]] = {}  # each file's matches, best first
     matches = [i for i in range(n) if hits[i].match]
     # without a score the order is the lines' own: no sort key built per line
@@ -109,7 +123,22 @@ def priority(hits: list[Hit], query: str | None, lines: list[str] | None = None)
     for then in (context, *rounds[1:], relevant, range(n)):
         # a key already there keeps its place, so the new ones follow in order: no test per line
         ordered.update(dict.fromkeys(then))
-    return list(ordered), by_query, by_file
+    order = list(ordered)
+    return order, by_query, by_file, _tied(order[:by_query], levels)
+
+
+def _tied(ranked: list[int], levels: dict[int, tuple[float, int]]) -> list[int]:
+    """For each place of ``ranked``, where the run of lines it belongs to ends: lines side by side
+    in the order that the ranking holds equal (the same score, the same round of ``_spread``, so
+    each file's first still comes before any file's second). Which of them comes first is the
+    order of the results, not the question's: ``_choose`` takes them cheapest first, so the room
+    holds as many as it can (``Resolver.__init__(self)`` in fourteen places)."""
+    ends = list(range(1, len(ranked) + 1))
+    for place in range(len(ranked) - 2, -1, -1):
+        level = levels.get(ranked[place])
+        if level is not None and level == levels.get(ranked[place + 1]):
+            ends[place] = ends[place + 1]
+    return ends
 
 
 def _numbered(hits: list[Hit], lines: list[str], scores: list[float], numbers: set[str], query: str) -> list[float]:
@@ -141,6 +170,7 @@ def _scores(hits: list[Hit], query: str) -> list[float]:
     the question says twice is asked for in the line too (``from dateutil import easter`` for
     "where in dateutil is easter used together with dateutil")."""
     wanted = set(_query_terms(query).split())
+    wanted -= _units(query)
     texts, paths = [], []
     for hit in hits:  # ``words`` is the path, a space and the text (a path may hold spaces in rg --json)
         path = hit.file or ""
@@ -166,9 +196,26 @@ def _scores(hits: list[Hit], query: str) -> list[float]:
     place = word_forms(scope) if scope else scope
     in_text = BM25(texts, tokenized=lambda: text_terms).scores(" ".join(sorted(_without(wanted - place, scope))))
     in_path = BM25(paths, tokenized=lambda: [path_terms[path] for path in paths]).scores(
-        " ".join(sorted(wanted - searched))
+        " ".join(sorted(wanted - searched - place))
     )
-    return [t + _PATH_WEIGHT * p for t, p in zip(in_text, in_path)]
+    # the question's literals, as the shared ranking reads them: a quoted span, an option, a word
+    # written capitalised mid-sentence where some line writes it otherwise ("with Raises?" among
+    # ``:raises InvalidTag:`` and ``Raises :class:`InvalidTag```); the next call's arguments the
+    # core appends (JSON, its keys quoted) are not the asker's quotes
+    asked = "\n".join(line for line in query.split("\n") if not line.lstrip().startswith(("{", "[")))
+    literal = quoted_scores(asked, texts)
+    return [t + _PATH_WEIGHT * p + literal.get(i, 0.0) for i, (t, p) in enumerate(zip(in_text, in_path))]
+
+
+def _units(query: str) -> set[str]:
+    """The words by which the question names the results' units as the thing asked for ("Which
+    file in werkzeug calls ...", "Find the place in ... where"), with their word forms: ``file``
+    ranked ``werkzeug/datastructures/file_storage.py`` and ``# __init__.py files may already try to
+    import the file that`` over the lines that hold the question's own words. Said a second time
+    ("which file reads the config file"), the word is asked for in the lines too."""
+    said = Counter(terms(PATH_IN_QUERY.sub(" ", query)))
+    found = {word.lower() for pair in _UNIT_ASKED.findall(query) for word in pair if word}
+    return word_forms({word for word in found if said[word] < 2})
 
 
 def _placed(query: str, scope: set[str]) -> set[str]:
@@ -205,17 +252,18 @@ def _without(wanted: set[str], scope: set[str]) -> set[str]:
     return out
 
 
-def _spread(hits: list[Hit], scores: list[float], indexes: list[int]) -> list[int]:
+def _spread(hits: list[Hit], scores: list[float], indexes: list[int]) -> tuple[list[int], dict[int, tuple[float, int]]]:
     """``indexes`` best first; among lines of equal score, each file's first before any file's
     second (then in order): equal matches are alike to the ranking, and a question about where a
-    name is used is answered by the files it is used in, not by one file's every use."""
+    name is used is answered by the files it is used in, not by one file's every use. With each
+    line's level: its score and its round (0 for its file's first line of that score)."""
     nth: dict[tuple[float, str | None], int] = {}
     keys = {}
     for i in sorted(indexes, key=lambda i: (-scores[i], i)):
         tie = (round(scores[i], 9), hits[i].file)
         keys[i] = (-round(scores[i], 9), nth.get(tie, 0), i)
         nth[tie] = nth.get(tie, 0) + 1
-    return sorted(indexes, key=keys.__getitem__)
+    return sorted(indexes, key=keys.__getitem__), {i: key[:2] for i, key in keys.items()}
 
 
 def _defined(hit: Hit) -> str:

@@ -12,7 +12,11 @@ second; a line defining a name the query holds gains half the best score, the
 whole when the question asks where it is defined), the best match of every file
 (files with better matches first), the context around those, then each file's
 second best match, third best and so on, the other query matches, then the
-rest in order. Lines keep their order, so the results stay grouped by file.
+rest in order. Lines the ranking holds equal (the same score, the same round over
+the files) are taken cheapest first with their marks, and forms are compared on
+how many of them they keep, not on which: the question cannot tell them apart, so
+the room holds as many of them as it can. Lines keep their order, so the results
+stay grouped by file.
 ``rg --json`` records are kept as they are, one record per line.
 
 Every omitted stretch becomes a marker with its line range, naming the files
@@ -44,7 +48,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import accumulate
 
@@ -116,6 +120,8 @@ class _Plan:
     # every result line starts with its own path (``path:12:text``, not ripgrep's heading or
     # ``--json``): its kept lines may follow one summary mark away from their gaps (``_SUMMARY``)
     self_named: bool
+    # for each of the places the query ranks, where its run of equally ranked lines ends (``_tied``)
+    tied: list[int]
 
 
 @dataclass(frozen=True)
@@ -218,7 +224,7 @@ class SearchCompressor(Compressor):
                 flags = bytearray(map(cuts, lines)).translate(_NOT)  # mapped in C, not a generator
                 flags[:1] = b"\0"[: len(flags)]
                 joined = int.from_bytes(flags, "little")
-            order, ranked, shown = priority(hits, ctx.query, lines)
+            order, ranked, shown, tied = priority(hits, ctx.query, lines)
             position = [0] * len(lines)
             for place, index in enumerate(order):
                 position[index] = place
@@ -248,6 +254,7 @@ class SearchCompressor(Compressor):
                 copied,
                 copies,
                 all(map(str.startswith, lines, [hit.file or "" for hit in hits])),  # in C, not per line in Python
+                tied if any(end > place + 1 for place, end in enumerate(tied)) else [],
             )
 
         return self.once_per_piece((text, ctx.query, id(ctx.counter)), build)
@@ -461,10 +468,20 @@ def _dropped(plan: _Plan, stretches: list[tuple[int, int, _Mark]]) -> list[str]:
 
 def _ranks_higher(plan: _Plan, a: bytearray, b: bytearray) -> bool:
     """Whether ``a`` keeps the first line on which the two differ, among those the query ranks
-    and each file's best match (``_Plan.shown``)."""
-    for index in plan.order[: plan.shown]:
-        if a[index] != b[index]:
-            return a[index] > b[index]
+    and each file's best match (``_Plan.shown``); lines the ranking holds equal (``_tied``) count
+    together: a form that keeps more of them ranks higher, whichever of them it keeps."""
+    order, tied = plan.order, plan.tied
+    place = 0
+    while place < plan.shown:
+        end = tied[place] if place < len(tied) else place + 1
+        if end > place + 1:
+            ours = sum(a[index] for index in order[place:end])
+            theirs = sum(b[index] for index in order[place:end])
+            if ours != theirs:
+                return ours > theirs
+        elif a[order[place]] != b[order[place]]:
+            return a[order[place]] > b[order[place]]
+        place = end
     return False
 
 
@@ -505,8 +522,28 @@ def _choose(plan: _Plan, room: int, marker: int, base: int | None = None) -> byt
         used += added
         return True
 
+    tied, after = plan.tied, 0
     for position, index in enumerate(plan.order):
-        if keep[index]:
+        if keep[index] or position < after:
+            continue
+        if position < len(tied) and tied[position] > position + 1:
+            # lines the ranking holds equal: the cheapest with its marks first, so the room holds
+            # as many of them as it can; those that do not fit are tried again beside a kept line
+            after = tied[position]
+            group = plan.order[position:after]
+            while True:
+                fits = [
+                    (costs[j] + marker * (1 - (j == 0 or keep[j - 1]) - (j == last or keep[j + 1])), j)
+                    for j in group
+                    if not keep[j]
+                ]
+                cheapest_tie = min(fits, default=None)
+                if cheapest_tie is None or used + cheapest_tie[0] > room:
+                    break
+                take(cheapest_tie[1])
+                _retry(cheapest_tie[1], skipped, take)
+            skipped.update(j for j in group if not keep[j])
+            barrier = -1
             continue
         # ``take`` inline: this loop runs over every line for every room the fit loop tries
         added = costs[index] + marker * (1 - (index == 0 or keep[index - 1]) - (index == last or keep[index + 1]))
@@ -530,15 +567,20 @@ def _choose(plan: _Plan, room: int, marker: int, base: int | None = None) -> byt
             edges.add(index + 1)
         used += added
         barrier = -1
-        if not skipped:  # only lines of rank are skipped and tried again: none without a query
-            continue
-        waiting = [j for j in (index - 1, index + 1) if j in skipped]
-        while waiting:
-            j = waiting.pop()
-            if take(j):
-                skipped.discard(j)
-                waiting += [k for k in (j - 1, j + 1) if k in skipped]
+        if skipped:  # only lines of rank are skipped and tried again: none without a query
+            _retry(index, skipped, take)
     return keep
+
+
+def _retry(index: int, skipped: set[int], take: Callable[[int], bool]) -> None:
+    """The lines of rank passed over beside ``index``, just kept, tried again: each may now close
+    a gap instead of opening one, and each one taken lets its own neighbours be tried."""
+    waiting = [j for j in (index - 1, index + 1) if j in skipped]
+    while waiting:
+        j = waiting.pop()
+        if take(j):
+            skipped.discard(j)
+            waiting += [k for k in (j - 1, j + 1) if k in skipped]
 
 
 def _last_fit(plan: _Plan, keep: bytearray, edges: set[int], free: int, marker: int, after: int) -> int:
