@@ -14,6 +14,7 @@ import pytest
 from headroom import PieceContext, TokenCounter, make_handle
 from headroom.compressors.base import split_lines
 from headroom.compressors.log._parse import read_log
+from headroom.compressors.log._rank import order
 from headroom.compressors.log._testrun import failure_cores
 from headroom.compressors.log.compressor import LogCompressor
 
@@ -129,3 +130,55 @@ def test_a_test_with_a_docstring_keeps_its_traceback_in_the_section() -> None:
         'File "/src/test_m.py", line 210, in test_sub',
         "FAIL: test_sub (test_m.T.test_sub)",
     ]
+
+
+HELPER_QUESTION = "Why does test_ship_takes_from_stock fail when I run test_inventory?"
+
+
+@pytest.mark.parametrize(
+    "name,needs,targets",
+    [
+        # unittest -v: the test calls a helper of its file, whose assertEqual fails
+        (
+            "log_unittest_inventory_helper.txt",
+            ("line 16, in check_levels\n", "    self.assertEqual(ledger.stock.get(sku, 0), qty, sku)\n"),
+            range(140, 260, 10),
+        ),
+        # pytest -v of the same file: the helper's location, its assertion and the ``E`` line
+        (
+            "log_pytest_inventory_helper.txt",
+            (
+                "test_inventory.py:16: in check_levels\n",
+                "    self.assertEqual(ledger.stock.get(sku, 0), qty, sku)\n",
+                "E   AssertionError: 0 != 1 : nut\n",
+            ),
+            range(60, 260, 10),
+        ),
+    ],
+)
+def test_the_section_asked_about_keeps_the_helper_frame_where_it_failed(
+    name: str, needs: tuple[str, ...], targets: range
+) -> None:
+    """Real runs of a small test file whose test calls a helper in the same file (two failures).
+    The section the question names keeps, after its core, its other frames (the helper's, holding
+    the assertion) before the rules, the ``Traceback`` header, the ``FAILED (...)`` summary and the
+    other section: unittest kept the rules and the summary and dropped the helper's frame at 140,
+    150, 220 and 230 tokens; pytest lost the helper's location at 80, 150, 170 and more."""
+    text = (FIXTURES / name).read_text()
+    for target in targets:
+        out = LogCompressor().compress(text, target, PieceContext(make_handle(text), COUNTER, HELPER_QUESTION))
+        assert out is not None and COUNTER.count(out.text) <= target
+        assert [needed in out.text for needed in needs] == [True] * len(needs), target
+
+
+def test_the_section_asked_about_ranks_its_frames_before_the_runs_summary() -> None:
+    """The order: the section's core, then its helper's frame and assertion, before the summary
+    ``FAILED (failures=1, errors=1)`` and the other failing test's error."""
+    log = read_log(split_lines((FIXTURES / "log_unittest_inventory_helper.txt").read_text()))
+    ranked, _ = order(log, HELPER_QUESTION)
+    firsts = [log.lines[start] for start, _ in ranked]
+    at = {text.strip(): k for k, text in reversed(list(enumerate(firsts)))}
+    helper = at['File "/home/user/inventory/test_inventory.py", line 16, in check_levels']
+    assert helper < at["FAILED (failures=1, errors=1)"]
+    assert helper < at["LookupError: only 0 of gear in stock"]
+    assert at["Traceback (most recent call last):"] > helper

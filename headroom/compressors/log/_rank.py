@@ -25,7 +25,7 @@ from itertools import accumulate
 
 from headroom.compressors.log._parse import LogLines
 from headroom.compressors.log._query import written_names, written_numbers
-from headroom.compressors.log._testrun import failure_cores
+from headroom.compressors.log._testrun import failure_cores, section_rest
 from headroom.relevance import K1, LITERAL_WEIGHT, B, idf, quoted_scores, sparse_scores, terms
 
 __all__ = ["order"]
@@ -105,12 +105,16 @@ def _cores(log: LogLines, scores: dict[int, float]) -> list[int]:
     cores = failure_cores(log.lines, log.blocks)
     if not cores:
         return []
+    sections = [next(block for block in log.blocks if block[0] <= core[0] < block[1]) for core in cores]
     ranked = sorted(
-        (-max(scores.get(j, 0.0) for j in range(min(core), max(core) + 1)), core[0], core) for core in cores
+        (-max(scores.get(j, 0.0) for j in range(*section)), section, core) for section, core in zip(sections, cores)
     )
-    first, others = ranked[0][2], [core for _, _, core in ranked[1:]]
+    (best, section, first), others = ranked[0], [core for _, _, core in ranked[1:]]
     deepest = max(map(len, cores))
-    return first + [core[depth] for depth in range(deepest) for core in others if depth < len(core)]
+    rest = section_rest(log.lines, *section, first)
+    interleaved = [core[depth] for depth in range(deepest) for core in others if depth < len(core)]
+    # the section the question names keeps its other frames before the other sections' cores
+    return first + (rest + interleaved if best < 0 else interleaved + rest)
 
 
 def _failures_first(log: LogLines, scores: dict[int, float], failing: frozenset[str]) -> dict[int, float]:

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["failure_cores"]
+__all__ = ["failure_cores", "section_rest"]
 
 _UNITTEST_HEAD = re.compile(r"(FAIL|ERROR|UNEXPECTED SUCCESS): (\w+)")
 _PYTEST_HEAD = re.compile(r"_{3,} (?:\S+[.:])?(\w+)(?:\[.*\])? _{3,}$")
@@ -38,6 +38,9 @@ _FRAME = re.compile(r'\s+File "([^"]*)", line \d+, in (\S+)')
 _LOCATION = re.compile(r"\S+:\d+: \S")
 _PYTEST_ERROR = re.compile(r"E {2,}\S|E$")
 _EXCEPTION = re.compile(r"[\w.]+(: |$)")
+# what a section repeats or draws: rules, pytest's ``_ _ _`` frame separator (51 tokens), the
+# traceback's header; a blank line
+_DECORATION = re.compile(r"[\s=_-]*$|\s*Traceback \(most recent call last\):\s*$")
 
 
 def failure_cores(lines: list[str], blocks: list[tuple[int, int]]) -> list[list[int]]:
@@ -62,8 +65,8 @@ def _unittest_core(lines: list[str], name: int, end: int, test: str) -> list[int
         return [name]
     own = [j for j in frames if called[j][2] == test]
     frame = own[-1] if own else frames[-1]
-    # where the test file's code was entered (a decorator's wrapper, a helper calling the test):
-    # the first frame in the test's own file, after the test's frame itself
+    # where the test file's code was entered (a decorator's wrapper in that file calling the test):
+    # the first frame in the test's own file, ranked right after the test's frame
     entered = next(j for j in frames if called[j][1] == called[frame][1])
     error = -1
     for j in range(frames[-1] + 1, end):
@@ -71,7 +74,7 @@ def _unittest_core(lines: list[str], name: int, end: int, test: str) -> list[int
         if text.strip() and not text[0].isspace() and _EXCEPTION.match(text):
             error = j
             break
-    return list(dict.fromkeys(j for j in (error, frame, name, _source(lines, frame, end), entered) if j >= 0))
+    return list(dict.fromkeys(j for j in (error, entered, frame, name, _source(lines, frame, end)) if j >= 0))
 
 
 def _source(lines: list[str], frame: int, end: int) -> int:
@@ -86,3 +89,12 @@ def _pytest_core(lines: list[str], name: int, end: int) -> list[int]:
     core = [errors[0] if errors else -1, places[0] if places else -1, name]
     core += [places[-1] if places else -1, marked[0] if marked else -1]
     return list(dict.fromkeys(j for j in core if j >= 0))
+
+
+def section_rest(lines: list[str], start: int, end: int, core: list[int]) -> list[int]:
+    """The lines of the section ``[start, end)`` beyond its ``core`` that say something, from its
+    end upward: where the error was raised (a helper's frame and its assertion line, the library's
+    frame) before the test's earlier source lines. Rules, blank lines, pytest's ``_ _ _`` separator
+    and the ``Traceback`` header are left out: they repeat or draw, and rank as the log's other lines."""
+    kept = set(core)
+    return [j for j in range(end - 1, start, -1) if j not in kept and not _DECORATION.match(lines[j])]
