@@ -276,6 +276,15 @@ def scoped(
     # the names the question writes as words (``_translate``, not the ``translate`` a split finds in it)
     names = {word.lower() for word in _WRITTEN.findall(query or "")} - common
     definitions = bool(query and _ASKS_DEFINITION.search(query))
+    # the question's words as written, each a term of its own (``_safe_repr``, not its parts)
+    keys = {word for word in (terms(w)[0] for w in _WRITTEN.findall(query or "") if terms(w)) if word in wanted}
+    # the words that name a definition of the diff: a line holds one by sitting inside it
+    defined = {
+        name
+        for hunk in hunks
+        for number in range(hunk.start, hunk.end)
+        if (name := _defined(lines[number], number == hunk.start)) in keys
+    }
     found: dict[int, set[str]] = {}
 
     def matched(number: int) -> set[str]:
@@ -290,7 +299,8 @@ def scoped(
     out = [0.0] * len(lines)
     for hunk in hunks:
         outer = scores.get(hunk.start, 0.0)
-        stack: list[tuple[int, int, float]] = []  # (indent, line, score) of the open definitions
+        around = _defined(lines[hunk.start], True)
+        stack: list[tuple[int, int, float, str]] = []  # (indent, line, score, name) of the open definitions
         for number in range(hunk.start + 1, hunk.end):
             text = lines[number][1:]
             body = text.lstrip()
@@ -303,14 +313,19 @@ def scoped(
             if own > 0:
                 line = matched(number)
                 raised = lent(hunk.start, outer, line) if outer else 0.0
-                raised += sum(lent(at, score, line) for _, at, score in stack if score)
+                raised += sum(lent(at, score, line) for _, at, score, _ in stack if score)
                 out[number] = own + raised / 2
                 if definitions and definition:
                     out[number] += own
                 if definition and definition[1].lower() in names and len(names & _written(text)) > 1:
                     out[number] += own  # the definition the question names, holding another of its words
+                inside = {around, *(name for *_, name in stack)}
+                if definition:
+                    inside.add(definition[1].lower())
+                held = (line - defined) | (defined & inside)
+                out[number] *= 1 + len(held & keys)
             if definition:
-                stack.append((indent, number, own))
+                stack.append((indent, number, own, definition[1].lower()))
         if not any(out[hunk.start + 1 : hunk.end]):
             continue  # no line to lift: the pairs are not read (a diff without a question reads none)
         kinds = [lines[number][:1] for number in range(hunk.start + 1, hunk.end)]
@@ -319,6 +334,14 @@ def scoped(
             if out[old] > out[new] > 0 and matched(old) <= matched(new):
                 out[new] = out[old]
     return out
+
+
+def _defined(line: str, header: bool) -> str:
+    """The name a definition line defines (``def runcall(...)``), or the ``@@`` line's function
+    when ``header``; "" for any other line."""
+    text = line.split("@@")[-1].strip() if header else line[1:]
+    found = _DEFINITION.match(text)
+    return found[1].lower() if found else ""
 
 
 def _reach_context(kinds: list[str], keep: list[bool]) -> None:
