@@ -56,6 +56,7 @@ def _written(text: str) -> set[str]:
     return {word.lower() for word in _WRITTEN.findall(text)}
 
 
+_IDENTIFIER = re.compile(r"[A-Za-z0-9_]+")
 _TRUE_RUN = re.compile(rb"\x01+")  # a run of True in flags written as bytes (``runs``)
 
 # one kept hunk's form: None = verbatim, else its kept stretches (first line, end, new @@ line)
@@ -322,7 +323,7 @@ def scoped(
                 inside = {around, *(name for *_, name in stack)}
                 if definition:
                     inside.add(definition[1].lower())
-                held = (line - defined) | (defined & inside)
+                held = ((line & _parts(text)) - defined) | (defined & inside)
                 out[number] *= 1 + len(held & keys)
             if definition:
                 stack.append((indent, number, own, definition[1].lower()))
@@ -334,6 +335,12 @@ def scoped(
             if out[old] > out[new] > 0 and matched(old) <= matched(new):
                 out[new] = out[old]
     return out
+
+
+def _parts(text: str) -> set[str]:
+    """The words of ``text`` as written, whole identifiers and dotted names (``type`` in
+    ``d[type(None)]``, not in ``types.NoneType``)."""
+    return _written(text) | {part.lower() for part in _IDENTIFIER.findall(text)}
 
 
 def _defined(line: str, header: bool) -> str:
