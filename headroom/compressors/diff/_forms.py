@@ -287,6 +287,7 @@ def scoped(
         if (name := _defined(lines[number], number == hunk.start)) in keys
     }
     found: dict[int, set[str]] = {}
+    holds: dict[int, set[str]] = {}  # the question's words each line holds as written, or by its scope
 
     def matched(number: int) -> set[str]:
         if number not in found:
@@ -324,7 +325,8 @@ def scoped(
                 if definition:
                     inside.add(definition[1].lower())
                 held = ((line & _parts(text)) - defined) | (defined & inside)
-                out[number] *= 1 + len(held & keys)
+                holds[number] = held & keys
+                out[number] *= 1 + len(holds[number])
             if definition:
                 stack.append((indent, number, own, definition[1].lower()))
         if not any(out[hunk.start + 1 : hunk.end]):
@@ -332,7 +334,7 @@ def scoped(
         kinds = [lines[number][:1] for number in range(hunk.start + 1, hunk.end)]
         for removed, added in counterparts(kinds, lines, hunk.start + 1):
             old, new = hunk.start + 1 + removed, hunk.start + 1 + added
-            if out[old] > out[new] > 0 and matched(old) <= matched(new):
+            if out[old] > out[new] > 0 and matched(old) <= matched(new) and holds[old] <= holds[new]:
                 out[new] = out[old]
     return out
 
