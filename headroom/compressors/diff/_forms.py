@@ -274,6 +274,7 @@ def scoped(
         return [0.0] * len(lines)
     wanted = set(terms(query or ""))
     common = {term for path in paths for term in terms(path)}
+    coordinated = len(set(paths)) < 2
     # the names the question writes as words (``_translate``, not the ``translate`` a split finds in it)
     names = {word.lower() for word in _WRITTEN.findall(query or "")} - common
     definitions = bool(query and _ASKS_DEFINITION.search(query))
@@ -326,7 +327,9 @@ def scoped(
                     inside.add(definition[1].lower())
                 held = ((line & _parts(text)) - defined) | (defined & inside)
                 holds[number] = held & keys
-                out[number] *= 1 + len(holds[number])
+                if coordinated:
+                    # a word only a part of an identifier (``license`` of ``canonicalize_license_expression``) half
+                    out[number] *= 1 + len(holds[number]) + len((line & keys) - defined - held) / 2
             if definition:
                 stack.append((indent, number, own, definition[1].lower()))
         if not any(out[hunk.start + 1 : hunk.end]):
