@@ -3,8 +3,9 @@ inside the function the question names (issue 12, tenth round).
 
 ``pprint_3.9_3.10_u.diff`` is ``diff -u`` of the standard library's ``pprint.py`` of two Python
 versions on the machine; ``token_3.7_3.8.diff`` and ``glob_3.8_3.9.diff`` are ``git diff
---no-index`` of ``token.py`` and ``glob.py`` (paths shortened to ``python3.X/<file>``). Each test
-failed on the main of 2026-12-07 (bf84ace) at the targets named.
+--no-index`` of ``token.py``, ``glob.py`` and ``_strptime.py`` (paths shortened to
+``python3.X/<file>``). Each test failed on the main of 2026-12-07 (bf84ace) at the targets named;
+the last one on this branch before the words a question asks with were left out (49e64fa).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pytest
 from headroom import PieceContext, TokenCounter, make_handle
 from headroom.compressors.diff._forms import scoped
 from headroom.compressors.diff._parse import parse_diff
+from headroom.compressors.diff._profile import build_profile
 from headroom.compressors.diff.compressor import DiffCompressor
 from headroom.plugins import split_lines
 from headroom.relevance import sparse_scores
@@ -95,3 +97,19 @@ def test_a_word_is_held_as_written_not_as_a_part_of_an_identifier() -> None:
     query = "What changed in _deepcopy_atomic of copy.py, especially around type?"
     scores = scoped(diff.lines, diff.hunks, sparse_scores(diff.lines, query), query)
     assert scores[2] > scores[3] > 0
+
+
+def test_the_words_a_question_asks_with_are_held_by_no_line() -> None:
+    """ "Did python3.13 change how ``_strptime`` deals with ``month``?": the comment line ``... The
+    default behavior will change in Python 3.15`` holds ``change``, a word the question asks with,
+    and had ranked above the removed ``if year is None and month == 2 and day == 29:`` that holds
+    ``month`` (``strptime_3.12_3.13.diff``, ``git diff --no-index`` of ``_strptime.py``)."""
+    original = (GOLDEN / "strptime_3.12_3.13.diff").read_text()
+    query = "Did python3.13 change how _strptime deals with month?"
+    args = json.dumps({"cmd": "git diff --no-index python3.12/_strptime.py python3.13/_strptime.py"})
+    ctx = PieceContext(make_handle(original), COUNTER, query, tool_name="run_shell", tool_args=args)
+    profile = build_profile(original, ctx, 1)
+    lines = profile.diff.lines
+    asked = lines.index("-    if year is None and month == 2 and day == 29:\n")
+    noise = next(n for n, line in enumerate(lines) if "The default behavior will change" in line)
+    assert profile.scores[asked] > profile.scores[noise] > 0

@@ -39,6 +39,13 @@ _ASKS_DEFINITION = re.compile(
     re.I,
 )
 
+# the words a question about a diff asks with, not what it asks about: no line holds the answer by them
+# ("what changed in ... especially around ...", "which commit touched ...")
+_ASKING = frozenset(
+    "change changed changes changing happened happen touched touch commit commits history diff patch "
+    "especially around version release".split()
+)
+
 # the smallest form keeps the lines that tie with the best, at most this many: equal scores mean the
 # question cannot tell them apart (one line at two indents, the old and new side of a re-indented
 # line, two entries of a table that share the asked-for words), and a room of 60 tokens that kept
@@ -280,6 +287,7 @@ def scoped(
     definitions = bool(query and _ASKS_DEFINITION.search(query))
     # the question's words as written, each a term of its own (``_safe_repr``, not its parts)
     keys = {word for word in (terms(w)[0] for w in _WRITTEN.findall(query or "") if terms(w)) if word in wanted}
+    keys -= _ASKING
     # the words that name a definition of the diff: a line holds one by sitting inside it
     defined = {
         name
