@@ -271,9 +271,21 @@ def scoped(
     the tuning half at 60 cases a kind, but a line saying ``isSet()`` inside ``def isSet`` then
     outranked the ``isSet = is_set`` of ``class Event`` the question asked about.
 
+    In a diff of one path, a line's score is then multiplied by one plus the question's words it
+    holds as written (``_parts``: ``type`` in ``d[type(None)]``, not in ``types.NoneType``; a word
+    only a part of an identifier counts half), less the words a question about a diff asks with
+    (``_ASKING``). A function the diff defines is held by its definition and the lines inside it
+    only: the call ``names = _listdir(dirname, dironly)`` outside ``def _listdir`` had outranked the
+    line inside it that the question about ``dironly`` in ``_listdir`` asked for, and BM25's length
+    norm the short ``if orecur:`` over ``orepr, oreadable, orecur = _safe_repr(...)`` asked about
+    ``_safe_repr`` and ``orecur``. In a diff of several paths the file names pick hunks, and a table
+    line holding "source" and "code" of "packaging's source code" had outranked the definition asked
+    for: there the scores are left as they are.
+
     Last, the new side of a one-line change takes the old side's score when it holds every word of
-    the question the old side holds: they are one answer, and BM25's length norm ranked the shorter
-    old side first (``s = rangec / (2.0-sumc)`` kept alone over the line that replaced it).
+    the question the old side holds, as written too: they are one answer, and BM25's length norm
+    ranked the shorter old side first (``s = rangec / (2.0-sumc)`` kept alone over the line that
+    replaced it); ``+d[types.NoneType]`` does not stand for ``-d[type(None)]`` asked about ``type``.
     """
     if not any(scores.values()):
         # nothing matches (no question, or none of its words in the diff): every line scores 0, and
