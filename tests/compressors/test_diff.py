@@ -442,11 +442,13 @@ def test_a_scope_lends_a_line_only_the_query_words_the_line_lacks() -> None:
 
 
 def test_a_tiny_room_gives_hunk_headers_to_marks_to_keep_another_matching_hunk() -> None:
-    """At 60 tokens the two hunks that move ``import warnings`` are both kept, their @@ lines
-    given to the marks before them; with a little more room the @@ lines come back."""
+    """At 44 tokens the two hunks that move ``import warnings`` are both kept, their @@ lines
+    given to the marks before them; with a little more room the @@ lines come back. (Until the
+    tenth round this held at 56 tokens; since a line's score counts the question's words it holds,
+    56 tokens keep both lines under their @@ lines.)"""
     original = (GOLDEN / "getpass_3.12_3.13.diff").read_text()
     query = "What changed in the module of getpass.py between python3.12 and python3.13, especially around warnings?"
-    out = compress(original, 56, query)
+    out = compress(original, 44, query)
     assert out is not None
     assert "-import warnings\n" in out and "+    import warnings\n" in out
     assert "@@" not in out

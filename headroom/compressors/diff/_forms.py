@@ -39,6 +39,13 @@ _ASKS_DEFINITION = re.compile(
     re.I,
 )
 
+# the words a question about a diff asks with, not what it asks about: no line holds the answer by them
+# ("what changed in ... especially around ...", "which commit touched ...")
+_ASKING = frozenset(
+    "change changed changes changing happened happen touched touch commit commits history diff patch "
+    "especially around version release".split()
+)
+
 # the smallest form keeps the lines that tie with the best, at most this many: equal scores mean the
 # question cannot tell them apart (one line at two indents, the old and new side of a re-indented
 # line, two entries of a table that share the asked-for words), and a room of 60 tokens that kept
@@ -56,6 +63,7 @@ def _written(text: str) -> set[str]:
     return {word.lower() for word in _WRITTEN.findall(text)}
 
 
+_IDENTIFIER = re.compile(r"[A-Za-z0-9_]+")
 _TRUE_RUN = re.compile(rb"\x01+")  # a run of True in flags written as bytes (``runs``)
 
 # one kept hunk's form: None = verbatim, else its kept stretches (first line, end, new @@ line)
@@ -263,9 +271,21 @@ def scoped(
     the tuning half at 60 cases a kind, but a line saying ``isSet()`` inside ``def isSet`` then
     outranked the ``isSet = is_set`` of ``class Event`` the question asked about.
 
+    In a diff of one path, a line's score is then multiplied by one plus the question's words it
+    holds as written (``_parts``: ``type`` in ``d[type(None)]``, not in ``types.NoneType``; a word
+    only a part of an identifier counts half), less the words a question about a diff asks with
+    (``_ASKING``). A function the diff defines is held by its definition and the lines inside it
+    only: the call ``names = _listdir(dirname, dironly)`` outside ``def _listdir`` had outranked the
+    line inside it that the question about ``dironly`` in ``_listdir`` asked for, and BM25's length
+    norm the short ``if orecur:`` over ``orepr, oreadable, orecur = _safe_repr(...)`` asked about
+    ``_safe_repr`` and ``orecur``. In a diff of several paths the file names pick hunks, and a table
+    line holding "source" and "code" of "packaging's source code" had outranked the definition asked
+    for: there the scores are left as they are.
+
     Last, the new side of a one-line change takes the old side's score when it holds every word of
-    the question the old side holds: they are one answer, and BM25's length norm ranked the shorter
-    old side first (``s = rangec / (2.0-sumc)`` kept alone over the line that replaced it).
+    the question the old side holds, as written too: they are one answer, and BM25's length norm
+    ranked the shorter old side first (``s = rangec / (2.0-sumc)`` kept alone over the line that
+    replaced it); ``+d[types.NoneType]`` does not stand for ``-d[type(None)]`` asked about ``type``.
     """
     if not any(scores.values()):
         # nothing matches (no question, or none of its words in the diff): every line scores 0, and
@@ -273,10 +293,22 @@ def scoped(
         return [0.0] * len(lines)
     wanted = set(terms(query or ""))
     common = {term for path in paths for term in terms(path)}
+    coordinated = len(set(paths)) < 2
     # the names the question writes as words (``_translate``, not the ``translate`` a split finds in it)
     names = {word.lower() for word in _WRITTEN.findall(query or "")} - common
     definitions = bool(query and _ASKS_DEFINITION.search(query))
+    # the question's words as written, each a term of its own (``_safe_repr``, not its parts)
+    keys = {word for word in (terms(w)[0] for w in _WRITTEN.findall(query or "") if terms(w)) if word in wanted}
+    keys -= _ASKING
+    # the words that name a definition of the diff: a line holds one by sitting inside it
+    defined = {
+        name
+        for hunk in hunks
+        for number in range(hunk.start, hunk.end)
+        if (name := _defined(lines[number], number == hunk.start)) in keys
+    }
     found: dict[int, set[str]] = {}
+    holds: dict[int, set[str]] = {}  # the question's words each line holds as written, or by its scope
 
     def matched(number: int) -> set[str]:
         if number not in found:
@@ -290,7 +322,8 @@ def scoped(
     out = [0.0] * len(lines)
     for hunk in hunks:
         outer = scores.get(hunk.start, 0.0)
-        stack: list[tuple[int, int, float]] = []  # (indent, line, score) of the open definitions
+        around = _defined(lines[hunk.start], True)
+        stack: list[tuple[int, int, float, str]] = []  # (indent, line, score, name) of the open definitions
         for number in range(hunk.start + 1, hunk.end):
             text = lines[number][1:]
             body = text.lstrip()
@@ -303,22 +336,44 @@ def scoped(
             if own > 0:
                 line = matched(number)
                 raised = lent(hunk.start, outer, line) if outer else 0.0
-                raised += sum(lent(at, score, line) for _, at, score in stack if score)
+                raised += sum(lent(at, score, line) for _, at, score, _ in stack if score)
                 out[number] = own + raised / 2
                 if definitions and definition:
                     out[number] += own
                 if definition and definition[1].lower() in names and len(names & _written(text)) > 1:
                     out[number] += own  # the definition the question names, holding another of its words
+                inside = {around, *(name for *_, name in stack)}
+                if definition:
+                    inside.add(definition[1].lower())
+                held = ((line & _parts(text)) - defined) | (defined & inside)
+                holds[number] = held & keys
+                if coordinated:
+                    # a word only a part of an identifier (``license`` of ``canonicalize_license_expression``) half
+                    out[number] *= 1 + len(holds[number]) + len((line & keys) - defined - held) / 2
             if definition:
-                stack.append((indent, number, own))
+                stack.append((indent, number, own, definition[1].lower()))
         if not any(out[hunk.start + 1 : hunk.end]):
             continue  # no line to lift: the pairs are not read (a diff without a question reads none)
         kinds = [lines[number][:1] for number in range(hunk.start + 1, hunk.end)]
         for removed, added in counterparts(kinds, lines, hunk.start + 1):
             old, new = hunk.start + 1 + removed, hunk.start + 1 + added
-            if out[old] > out[new] > 0 and matched(old) <= matched(new):
+            if out[old] > out[new] > 0 and matched(old) <= matched(new) and holds[old] <= holds[new]:
                 out[new] = out[old]
     return out
+
+
+def _parts(text: str) -> set[str]:
+    """The words of ``text`` as written, whole identifiers and dotted names (``type`` in
+    ``d[type(None)]``, not in ``types.NoneType``)."""
+    return _written(text) | {part.lower() for part in _IDENTIFIER.findall(text)}
+
+
+def _defined(line: str, header: bool) -> str:
+    """The name a definition line defines (``def runcall(...)``), or the ``@@`` line's function
+    when ``header``; "" for any other line."""
+    text = line.split("@@")[-1].strip() if header else line[1:]
+    found = _DEFINITION.match(text)
+    return found[1].lower() if found else ""
 
 
 def _reach_context(kinds: list[str], keep: list[bool]) -> None:
