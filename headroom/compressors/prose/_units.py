@@ -298,6 +298,12 @@ def _cut(
         # the other lines are read only then: a long paragraph's every line was matched for nothing
         items = [s + len(line) - len(line.lstrip()) for line, s in zip(lines, starts) if _ITEM.match(line)]
         if len(items) * 2 >= len(body):
+            if wrapped_by_line and not manual and len(items) < len(body):
+                # under a question, an item's lines are units of their own: an API reference's item of
+                # three long lines (144 tokens) was kept whole or not at all, and a 113-token room lost
+                # the line asked about with it (issue 12, markdown); a line that goes on with the
+                # sentence of the line before brings it (``_select``)
+                return "lines", [*(s + _indent(line) for line, s in zip(lines, starts) if line.strip()), stop]
             return "lines", [*items, stop]
     head = _head_lines(body) if _OPTION_HEAD.match(body[0]) else len(body)
     if len(body) >= 3 and head < len(body) and _indent(body[0]) < _indent(body[head]):
