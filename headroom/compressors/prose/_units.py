@@ -6,9 +6,10 @@ numbered clauses, and a lone short line that the next block is indented
 under, as in NEWS files, changelogs and man pages) are kept whole. A long paragraph is cut
 into sentences (a long wrapped one of fewer than three sentences, such as a list of names or
 one long clause, into its lines); a block made of items (bullets, numbered items, ``key: value``
-fields, command-line options, the rows of a ``|`` table) into one unit per item; anything else is one
-unit. A ``|`` table's header row (and the rule under it) is a heading of its rows, whether it
-shares their block or stands alone before them: a row kept brings the names of its columns.
+fields, command-line options, the rows of a ``|`` table) into one unit per item (per line under a
+question, outside man pages, when an item runs over several lines); anything else is one unit.
+A ``|`` table's header row (and the rule under it) is a heading of its rows, whether it shares
+their block or stands alone before them: a row kept brings the names of its columns.
 Units partition the text, each with the whitespace that follows it, so
 keeping a unit keeps its exact characters.
 """

@@ -52,12 +52,12 @@ def is_markdown(text: str, registry: Registry) -> bool:
     Such a document went to the ``mixed`` compressor when its fences held a fifth of it: every fenced
     example and every run of text between them became a section of its own, and a 120-250 token room
     was spent on their markers (a README of ten ``#####`` sections kept no line of prose, issue 12).
-    Read as prose, a fenced block is one unit of the document (under a question, one unit per line),
-    a heading leads its section, and a prose question keeps its line. Fences of JSON or a diff
-    (npm's ``package.json`` docs, ``npm-query.md``'s results, Node's release notes) are examples of
-    the document too: as ``mixed``, a document of twelve small ``json`` examples was cut into
-    twenty-five sections and kept no line of the text asked about (tenth round). ``mixed`` keeps
-    outputs that concatenate contents without a document's headings (a log and a JSON body).
+    Read as prose, a fenced block is one unit of the document, a heading leads its section, and a
+    prose question keeps its line. Fences of JSON or a diff (npm's ``package.json`` docs,
+    ``npm-query.md``'s results, Node's release notes) are examples of the document too: as ``mixed``,
+    a page of a dozen small ``json`` examples was cut into a section per example and per text between,
+    and the line asked about was lost at every budget (tenth round). ``mixed`` keeps outputs that
+    concatenate contents without a document's headings (a log and a JSON body).
     """
     sample = text[:_MARKDOWN_SAMPLE]
     if ("```" not in sample and "~~~" not in sample) or "#" not in sample:
