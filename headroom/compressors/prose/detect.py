@@ -40,7 +40,9 @@ DETECTORS = (Detector("prose", "prose", is_prose),)
 
 
 _ATX = re.compile(r"^#{1,6}[ \t]+\S")
-_FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*([\w+-]*)")
+_DATA_INFO = frozenset({"json", "jsonc", "json5", "diff", "patch", "udiff"})
+_DATA_SHARE = 0.5  # fenced data holding this share of the document or more makes it data, not a document
 _HEADINGS = 2  # ATX headings outside fences that make a markdown document
 _MARKDOWN_SAMPLE = 200_000  # characters read: a README or a doc page is read whole, a huge piece by its head
 
@@ -62,20 +64,30 @@ def is_markdown(text: str, registry: Registry) -> bool:
     sample = text[:_MARKDOWN_SAMPLE]
     if ("```" not in sample and "~~~" not in sample) or "#" not in sample:
         return False  # most pieces (logs, code, tables) leave at once, before the walk over lines
-    headings, fences, fence = 0, 0, ""
+    headings, fences, fence, data, opening = 0, 0, "", False, False
+    in_data = 0  # characters of fenced blocks that hold data (JSON, a diff)
     around: list[str] = []
     for line in sample.split("\n"):
         if fence:
             if line.strip().startswith(fence):
                 fence = ""
+                continue
+            if opening and line.strip():
+                data, opening = data or line.strip()[0] in "{[", False
+            in_data += (len(line) + 1) * data
             continue
         opened = _FENCE_OPEN.match(line)
         if opened:
-            fence, fences = opened.group(1), fences + 1
+            fence, fences, opening = opened.group(1), fences + 1, True
+            data = opened.group(2).lower() in _DATA_INFO
             continue
         headings += bool(_ATX.match(line))
         around.append(line)
     if headings < _HEADINGS or not fences:  # without a fence the prose detector decides, as before
+        return False
+    if in_data >= _DATA_SHARE * len(sample):
+        # data with notes, not a document with examples: npm's ``npm-sbom.md`` is 55% SBOM JSON, and a
+        # question about it asks for a value the JSON compressor keeps (``mixed`` reads the blocks)
         return False
     prose = "\n".join(around)
     return _letters(prose) > 0.6 and not registry.check("code", prose)
