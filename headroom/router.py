@@ -30,7 +30,7 @@ DETECTION_ORDER: tuple[str, ...] = (
     "search-json",  # search/detect.py: rg --json records
     "jsonlog",  # log/detect.py: JSON lines carrying a level and a time or message
     "ndjson",  # json/detect.py: every line is JSON
-    "markdown",  # prose/detect.py: a markdown document whose fences hold examples, not JSON or diffs
+    "markdown",  # prose/detect.py: a markdown document (headings, fenced examples of any language)
     "mixed",  # mixed/detect.py: fenced blocks, embedded JSON or a diff among other content
     "diff",  # diff/detect.py: most sampled lines are diff, stat or commit-header lines
     "html",  # html/detect.py: a page, or a fragment of one

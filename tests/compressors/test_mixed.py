@@ -136,12 +136,13 @@ def test_mixed_takes_nothing_the_structural_detectors_own(path: Path) -> None:
 
 
 def test_real_mixed_outputs_are_detected() -> None:
-    assert REGISTRY.router.detect((GOLDEN / "npm_query.md").read_text()) == "mixed"
+    # npm's query docs are a markdown document: the prose family's ``markdown`` detector takes them
+    assert REGISTRY.router.detect((GOLDEN / "npm_query.md").read_text()) == "prose"
     assert REGISTRY.router.detect((GOLDEN / "cargo_json_messages.txt").read_text()) == "mixed"
     assert REGISTRY.router.detect(ci_log()) == "mixed"
 
 
-@pytest.mark.parametrize("name", ["npm_query.md", "cargo_json_messages.txt", "ci_log"])
+@pytest.mark.parametrize("name", ["cargo_json_messages.txt", "ci_log"])
 @pytest.mark.parametrize("share", [0.6, 0.3, 0.12])
 def test_budgets_fit_and_every_marker_speaks_of_the_whole_piece(name: str, share: float) -> None:
     text = ci_log() if name == "ci_log" else (GOLDEN / name).read_text()

@@ -6,9 +6,10 @@ numbered clauses, and a lone short line that the next block is indented
 under, as in NEWS files, changelogs and man pages) are kept whole. A long paragraph is cut
 into sentences (a long wrapped one of fewer than three sentences, such as a list of names or
 one long clause, into its lines); a block made of items (bullets, numbered items, ``key: value``
-fields, command-line options, the rows of a ``|`` table) into one unit per item; anything else is one
-unit. A ``|`` table's header row (and the rule under it) is a heading of its rows, whether it
-shares their block or stands alone before them: a row kept brings the names of its columns.
+fields, command-line options, the rows of a ``|`` table) into one unit per item (per line under a
+question, outside man pages, when an item runs over several lines); anything else is one unit.
+A ``|`` table's header row (and the rule under it) is a heading of its rows, whether it shares
+their block or stands alone before them: a row kept brings the names of its columns.
 Units partition the text, each with the whitespace that follows it, so
 keeping a unit keeps its exact characters.
 """
@@ -298,6 +299,12 @@ def _cut(
         # the other lines are read only then: a long paragraph's every line was matched for nothing
         items = [s + len(line) - len(line.lstrip()) for line, s in zip(lines, starts) if _ITEM.match(line)]
         if len(items) * 2 >= len(body):
+            if wrapped_by_line and not manual and len(items) < len(body):
+                # under a question, an item's lines are units of their own: an API reference's item of
+                # three long lines (144 tokens) was kept whole or not at all, and a 113-token room lost
+                # the line asked about with it (issue 12, markdown); a line that goes on with the
+                # sentence of the line before brings it (``_select``)
+                return "lines", [*(s + _indent(line) for line, s in zip(lines, starts) if line.strip()), stop]
             return "lines", [*items, stop]
     head = _head_lines(body) if _OPTION_HEAD.match(body[0]) else len(body)
     if len(body) >= 3 and head < len(body) and _indent(body[0]) < _indent(body[head]):
