@@ -391,10 +391,12 @@ def _spine(
     """The containers above ``records`` (their prefixes, the top first), and what ``budget``
     leaves the records once their markers (one each, no summary: planned at ``_SUMMARY_PLAN``
     less) and the kept children's keys are paid."""
-    spine = sorted({r[:i] for r in records for i in range(len(r))}, key=len)
+    # in the records' order, not a set's: which marker is measured first sets the tokens per
+    # character every marker is planned at, and a set's order changes with the hash seed
+    spine = sorted(dict.fromkeys(r[:i] for r in records for i in range(len(r))), key=len)
     nodes = {prefix: _at(shrinker.data, prefix) for prefix in spine + records}
     left = budget - sum(_one_mark(shrinker, nodes[p]) for p in spine)
-    left -= sum(_key_cost(shrinker, nodes[r[:-1]], r[-1]) for r in {p for p in spine + records if p})
+    left -= sum(_key_cost(shrinker, nodes[r[:-1]], r[-1]) for r in dict.fromkeys(p for p in spine + records if p))
     return spine, left
 
 
