@@ -391,16 +391,27 @@ def _spine(
     """The containers above ``records`` (their prefixes, the top first), and what ``budget``
     leaves the records once their markers (one each, no summary: planned at ``_SUMMARY_PLAN``
     less) and the kept children's keys are paid."""
-    spine = sorted({r[:i] for r in records for i in range(len(r))}, key=len)
+    # in the records' order, not a set's: which marker is measured first sets the tokens per
+    # character every marker is planned at, and a set's order changes with the hash seed
+    spine = sorted(dict.fromkeys(r[:i] for r in records for i in range(len(r))), key=len)
     nodes = {prefix: _at(shrinker.data, prefix) for prefix in spine + records}
     left = budget - sum(_one_mark(shrinker, nodes[p]) for p in spine)
-    left -= sum(_key_cost(shrinker, nodes[r[:-1]], r[-1]) for r in {p for p in spine + records if p})
+    left -= sum(_key_cost(shrinker, nodes[r[:-1]], r[-1]) for r in dict.fromkeys(p for p in spine + records if p))
     return spine, left
 
 
 def _one_mark(shrinker: Shrinker, node: Any) -> float:
     """What the one marker for a container's other children is planned at (no summary, no path)."""
-    return shrinker.mark(node) - shrinker.label_cost(node) + 2.0 + _RANGE - _SUMMARY_PLAN
+    more = 0.0 if isinstance(node, dict) else _RANGE  # an array's marker may list several ranges
+    return shrinker.mark(node) - shrinker.label_cost(node) - _ranged(shrinker, node) + 2.0 + more - _SUMMARY_PLAN
+
+
+def _ranged(shrinker: Shrinker, node: Any) -> float:
+    """What the range in ``node``'s planned marker costs, when a thin marker writes none (an
+    object's: ``_thin``)."""
+    if not isinstance(node, dict) or not node:
+        return 0.0
+    return len(f" 1-{len(node)}") * (shrinker._mark_tpc or 0.0) if shrinker.mark(node) else 0.0
 
 
 def _at(data: Any, prefix: tuple[str | int, ...]) -> Any:
@@ -468,7 +479,12 @@ def _cheaper_whole(shrinker: Shrinker, node: Any, kept: dict[int, Any]) -> bool:
     """Whether ``node``'s children not ``kept`` cost less whole than the marker standing for them
     (summed until they pass it: an array of thousands is asked this for every room tried)."""
     profile = shrinker._profile(node)
-    marker = shrinker.mark(node, False if isinstance(node, dict) else None) - shrinker.label_cost(node) - _SUMMARY_PLAN
+    marker = (
+        shrinker.mark(node, False if isinstance(node, dict) else None)
+        - shrinker.label_cost(node)
+        - _ranged(shrinker, node)
+        - _SUMMARY_PLAN
+    )
     keys = profile.keys if isinstance(node, dict) else None
     others = 0.0
     for i, size in enumerate(profile.sizes):
@@ -497,7 +513,9 @@ def _thin(shrinker: Shrinker, node: Any, kept: dict[int, Any], path: str) -> Any
     shown: list[tuple[Any, Any]] = [(position, kept[position]) for position in positions]
     if runs:
         dropped = sum(end - start for start, end in runs)
-        detail = ranges(runs)  # no first..last key: a thin path is for small rooms (a range is exact)
+        # no first..last key: a thin path is for small rooms (a range is exact); an object's run
+        # has no range either: the keys shown name themselves, and no retrieval takes keys by range
+        detail = "" if unit == "keys" else ranges(runs)
         marker = shrinker._marker(node, dropped, unit, path, detail, runs, 0.0, named=False)
         before = sum(position < runs[0][0] for position in positions)  # the marker stands at the first gap
         shown.insert(before, (None, marker))
