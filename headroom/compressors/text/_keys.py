@@ -18,8 +18,9 @@ exactly is the entry asked for.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
-__all__ = ["config_shaped", "key_paths", "listing_names", "question_words"]
+__all__ = ["config_shaped", "key_paths", "listing_names", "question_counts", "question_words"]
 
 # ``key: value`` (YAML, also a list item's ``- key:``), ``key = value`` (INI, TOML, .conf), a
 # commented-out setting is a comment, not a key
@@ -50,11 +51,16 @@ _ENTRY = re.compile(r"^(?:[-dlcbpsD][rwxsStT-]{9}[.+@]?\s|\.?/)")
 
 def question_words(query: str) -> set[str]:
     """The question's words as written, lower-cased, with the punctuation around them taken off."""
-    words = set()
+    return set(question_counts(query))
+
+
+def question_counts(query: str) -> Counter[str]:
+    """How many times the question writes each of its words ("description under description": 2)."""
+    words: Counter[str] = Counter()
     for raw in query.split():
         word = raw.strip("`'\"()[]{},;:?!").rstrip(".")
         if word:
-            words.add(word.lower())
+            words[word.lower()] += 1
     return words
 
 

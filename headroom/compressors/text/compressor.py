@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from headroom.compressors._reach import FLOOR, reach, short_of, whole_rooms
 from headroom.compressors._spans import render_spans
-from headroom.compressors.text._keys import key_paths, listing_names, question_words
+from headroom.compressors.text._keys import key_paths, listing_names, question_counts
 from headroom.plugins import Compressed, Compressor, PieceContext, split_lines
 from headroom.relevance import BM25, defines, with_forms, without_call_names
 from headroom.tokens import count_joined
@@ -105,7 +105,8 @@ def _rank(
     forms = with_forms(query)
     other = scorer.scores(forms) if forms != query else scores
     named = {w for w in _IDENTIFIER.findall(query) if "_" in w or not w.islower() or any(c.isdigit() for c in w)}
-    words = question_words(question or query)
+    counts = question_counts(question or query)
+    words = set(counts)
     keys = key_paths(lines)
     paths: dict[int, tuple[int, ...]] = {}
     place: dict[int, tuple[int, int]] = {}  # a named key's line: (minus the question's words its path covers, depth)
@@ -113,11 +114,13 @@ def _rank(
         for index, (key, parents) in keys.items():
             if key.lower() in words:
                 covered = {key.lower()} | {w for at in parents for w in _named(keys[at][0], words)}
-                # a parent named like its key counts too: "description under description" asks for the
-                # ``description:`` key of a ``description:`` mapping, not the top-level one
+                # a parent named like its key counts too when the question writes the word twice:
+                # "description under description" asks for the ``description:`` key of a
+                # ``description:`` mapping, not the top-level one ("params" once does not lift a
+                # ``params:`` nested in another)
                 again = sum(key.lower() in _named(keys[at][0], words) for at in parents)
                 paths[index] = parents
-                place[index] = (-len(covered) - again, len(parents))
+                place[index] = (-len(covered) - min(again, counts[key.lower()] - 1), len(parents))
     tiers = []
     for index, (line, score) in enumerate(zip(lines, scores)):
         found = _DEFINITION.match(line) if named else None
