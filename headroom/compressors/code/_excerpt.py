@@ -255,7 +255,7 @@ def excerpt(doc: Document, ctx: PieceContext, target: int) -> Compressed | None:
     for k in ranked[len(best) :]:
         units.append([candidates[k]])
         units.extend([s] for s in _signatures(doc, candidates[k])[:1])
-    room = target
+    room = target - ctx.handle_cost
     counted: dict[int, int] = {}
 
     def cost(line: int) -> int:
@@ -283,10 +283,10 @@ def excerpt(doc: Document, ctx: PieceContext, target: int) -> Compressed | None:
         kept.add(line)
         spent += cost(line)
     text, omitted = _render(doc, kept, ctx.marker)
-    while ctx.counter.count(text) > target and len(kept) > 1:
+    while ctx.counter.count(text) + ctx.handle_cost > target and len(kept) > 1:
         kept.discard(max(kept - set(best[:1]), key=lambda line: abs(line - (best or sorted(kept))[0])))
         text, omitted = _render(doc, kept, ctx.marker)
-    if ctx.counter.count(text) > target or not omitted:
+    if ctx.counter.count(text) + ctx.handle_cost > target or not omitted:
         return None
     return Compressed(text, omitted={"lines": omitted}, output_kind="text", fallbacks=(*doc.notes, NOTE))
 
@@ -316,7 +316,7 @@ def _tightest(doc: Document, ctx: PieceContext, target: int, line: int) -> Compr
         bare = doc.lines[line].strip()
         shown = [f"{line + 1}\t{bare}", bare]
     for text in (mark + one for one in shown):
-        if ctx.counter.count(text) <= target:
+        if ctx.counter.count(text) + ctx.handle_cost <= target:
             return Compressed(text, omitted={"lines": total - 1}, output_kind="text", fallbacks=(*doc.notes, NOTE))
     return None
 
