@@ -244,11 +244,12 @@ def test_a_path_naming_another_symbol_is_a_word_about_the_asked_ones_lines() -> 
 
 def test_the_core_knows_a_numbered_line_for_the_line_it_numbers() -> None:
     """The core weighs the generic form against a typed one that leaves room by the question's lines each
-    keeps whole (``forms._found``); the tightest form's ``456\\tmargin = margin[:i]`` was not the line
-    ``margin = margin[:i]`` to it, so a character slice of the docstring was sent in its place."""
+    keeps whole (``forms._found``); the tightest form's ``260\traise ValueError(...)`` was not the line
+    ``raise ValueError(...)`` to it, so a character slice of the docstring was sent in its place."""
     from headroom import MemoryStore, compress_text
 
-    query = "In textwrap.py, what does dedent do when margin?"
-    result = compress_text(TEXTWRAP, 24, query=query, store=MemoryStore(), model="gpt-4")
-    assert result.text.endswith("\nmargin = margin[:i]") or "\tmargin = margin[:i]" in result.text
-    assert result.manifest.entries[0].level != "generic"
+    dedent = ("In textwrap.py, what does dedent do when margin?", "margin = margin[:i]")
+    for budget, (query, fact) in ((22, dedent), (28, (WRAP_QUERY, WRAP_FACT))):
+        result = compress_text(TEXTWRAP, budget, query=query, store=MemoryStore(), model="gpt-4")
+        assert result.manifest.entries[0].level != "generic"
+        assert fact in result.text
