@@ -25,6 +25,7 @@ fixed counter, registry and config, so a hit and a miss give the same bytes.
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
@@ -340,7 +341,7 @@ class Shaper:
                     best[line] = max(best.get(line, 0.0), score)
             self._scored[query] = best
         best = self._scored[query]
-        found = {line: best[line] for line in {line.strip() for line in text.split("\n")} if line in best}
+        found = {line: best[line] for line in {_unnumbered(line, best) for line in text.split("\n")} if line in best}
         for line in text.split("\n"):  # a line cut to its ends by characters counts at the share it keeps
             mark = MARKER_RE.search(line)
             if mark is None or mark["unit"] != "chars":
@@ -475,3 +476,16 @@ def _same_json_type(before: str, after: str) -> bool:
         return type(json.loads(before)) is type(json.loads(after))
     except (ValueError, RecursionError):
         return False
+
+
+_NUMBERED = re.compile(r"^\d+\t")
+
+
+def _unnumbered(line: str, best: dict[str, float]) -> str:
+    """``line`` stripped, less the line number a kept line may carry as ``cat -n`` writes one (the code
+    excerpt's tightest form numbers its one line: ``456\tmargin = margin[:i]``), when the original's
+    line is without it."""
+    line = line.strip()
+    if line in best or not _NUMBERED.match(line):
+        return line
+    return _NUMBERED.sub("", line, count=1)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import re
 
-__all__ = ["COMMANDS", "EXTENSIONS", "extension_type", "hint_for"]
+__all__ = ["COMMANDS", "CONFIG_NAMES", "COPY_SUFFIXES", "EXTENSIONS", "extension_type", "hint_for"]
 
 COMMANDS: tuple[tuple[str, str], ...] = (
     (r"^git (show|diff|format-patch)\b", "diff"),
@@ -59,6 +59,41 @@ EXTENSIONS: dict[str, str] = {
 Markdown is left to the detectors: a README with fenced blocks is mixed, one without is prose."""
 
 
+CONFIG_NAMES: frozenset[str] = frozenset(
+    "fstab hosts services protocols networks ethertypes rpc crontab environment sudoers inputrc wgetrc "
+    "nanorc screenrc gitconfig .gitconfig .npmrc .pypirc .curlrc .wgetrc .inputrc .editorconfig login.defs "
+    "mime.types".split()
+)
+"""Configuration files named without a configuration extension: read by the generic compressor's key
+paths, as ``.conf`` files are. A file whose name ends in ``_config`` (``sshd_config``, ``ssh_config``)
+is one too. Their comment blocks are sentences, so without the name the prose detector took some
+(``/etc/login.defs``, ``/etc/services``); the ``config`` detector (``compressors/text/detect.py``)
+reads the same files by their structure when no call names them."""
+
+COPY_SUFFIXES: frozenset[str] = frozenset(
+    "sample example dist default defaults orig bak template tmpl in new old save local".split()
+)
+"""Suffixes a copy of a file takes after its own extension (``postgresql.conf.sample``,
+``config.json.example``, ``setup.cfg.in``): the extension before them says what the file holds."""
+
+
+def _config_name(path: str) -> bool:
+    name = path.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    return name in CONFIG_NAMES or name.endswith("_config")
+
+
+def _typed(path: str) -> tuple[str, str] | None:
+    """The content type a path names past a copy's suffix (``.conf.sample``), or by its name."""
+    parts = path.rsplit("/", 1)[-1].split(".")
+    if len(parts) >= 3 and parts[-1].lower() in COPY_SUFFIXES:
+        typed = extension_type(parts[-2])
+        if typed is not None:
+            return typed, f"extension .{parts[-2].lower()}.{parts[-1]}"
+    if _config_name(path):
+        return "text", f"config file {path.rsplit('/', 1)[-1]!r}"
+    return None
+
+
 def extension_type(extension: str) -> str | None:
     """The content type a file with this extension (no dot, any case) holds, or None."""
     extension = extension.lower()
@@ -75,6 +110,8 @@ _COMPILED = tuple((re.compile(pattern), kind) for pattern, kind in COMMANDS)
 # nothing, as from the run's start, and trying every position of a long run was quadratic (5 s on one
 # 20,000-character line); same results (tests/test_linear_regexes.py)
 _PATH_RE = re.compile(r"(?<![\w.@+~/\\-])[\w.@+~/\\-]+\.([A-Za-z0-9]{1,8})\b")
+# any run of path characters: a configuration file may have no extension (``/etc/ssh/sshd_config``)
+_WORD_RE = re.compile(r"(?<![\w.@+~/\\-])[\w.@+~/\\-]+")
 _READERS = re.compile(r"^(cat|head|tail|less|more|bat|nl|sed|awk|view|open|read)\b")
 
 
@@ -134,6 +171,12 @@ def hint_for(text: str, tool_name: str | None, tool_args: str | None) -> tuple[s
             typed = extension_type(paths[-1]) if paths else None
             if typed is not None:
                 found = (typed, f"extension .{paths[-1].lower()}")
+                break
+            # no known extension last: a copy's suffix after one (``.conf.sample``), or a configuration
+            # file's own name (``sshd_config``, ``/etc/login.defs``)
+            words = _WORD_RE.findall(value)
+            found = _typed(words[-1]) if words else None
+            if found is not None:
                 break
     if found is not None and found[0] == "json" and not _parses_as_json(text):
         return None

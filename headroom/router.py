@@ -39,6 +39,7 @@ DETECTION_ORDER: tuple[str, ...] = (
     "log",  # log/detect.py: log, build and test-runner lines, or a crash at the end
     "table",  # table/detect.py: CSV, TSV or a markdown table
     "code",  # code/detect.py: source lines
+    "config",  # text/detect.py: settings, sections and comments (a config file named without a suffix)
     "prose",  # prose/detect.py: sentences
 )
 """The routing policy: detector names, first match wins; a piece no detector takes is ``text``."""

@@ -73,18 +73,27 @@ def test_a_skeleton_that_keeps_the_asked_line_is_sent() -> None:
     compile(out.text, "textwrap.py", "exec")
 
 
-@pytest.mark.parametrize("target", [25, 30])
+@pytest.mark.parametrize("target", [24, 30])
 def test_a_room_below_every_excerpt_keeps_the_best_line_behind_a_bare_count(target: int) -> None:
     """A room of 20-35 tokens (a file read in a turn of several calls) held no excerpt: the summary mark
-    with the handle and its ranges (``1-259,261-491``) cost about 20 tokens before the line, so the
-    compressor answered None and the core sent the generic cut (a character slice of the docstring) or
-    a bare marker. The tightest form is the best line after a mark that counts every other line."""
+    with its ranges (``1-259,261-491``) left no room for the line, so the compressor answered None and
+    the core sent the generic cut (a character slice of the docstring) or a bare marker. The tightest
+    form is the best line after a mark that counts every other line."""
     text = _the_excerpt(TEXTWRAP, WRAP_QUERY, target)
-    assert text.endswith("\n" + WRAP_FACT)  # its indentation says nothing without the lines around it
+    assert text.endswith("\t" + WRAP_FACT)  # its indentation says nothing without the lines around it
     (mark,) = MARK_RE.finditer(text)
     marker = parse_marker(mark.group(0), make_handle(TEXTWRAP))
     assert text.startswith(mark.group(0)) and marker.count == len(TEXTWRAP.splitlines()) - 1
     assert marker.spans == () and marker.selector == {}  # it stands for all but the line: retrieve it whole
+
+
+def test_the_tightest_form_of_a_plain_read_numbers_its_line_when_the_token_fits() -> None:
+    """Its mark has no ranges, so a plain read's line said nothing of where it was. The line now takes
+    its number as ``cat -n`` writes it (one token for up to three digits); one token short, it goes
+    without."""
+    number = [line.strip() for line in TEXTWRAP.splitlines()].index(WRAP_FACT) + 1
+    assert _the_excerpt(TEXTWRAP, WRAP_QUERY, 24).endswith(f"\n{number}\t{WRAP_FACT}")
+    assert _the_excerpt(TEXTWRAP, WRAP_QUERY, 23).endswith("]\n" + WRAP_FACT)
 
 
 def test_the_tightest_form_of_a_numbered_read_keeps_the_line_number() -> None:
@@ -231,3 +240,16 @@ def test_a_path_naming_another_symbol_is_a_word_about_the_asked_ones_lines() -> 
     source = (Path(__file__).parent.parent / "fixtures" / "code_reprlib.py.txt").read_text()
     out = compress(source, "I'm reading lib/python3.11/reprlib.py: how is self.repr1 computed in repr?", 100)
     assert out is not None and "        return self.repr1(x, self.maxlevel)\n" in out.text
+
+
+def test_the_core_knows_a_numbered_line_for_the_line_it_numbers() -> None:
+    """The core weighs the generic form against a typed one that leaves room by the question's lines each
+    keeps whole (``forms._found``); the tightest form's ``260\traise ValueError(...)`` was not the line
+    ``raise ValueError(...)`` to it, so a character slice of the docstring was sent in its place."""
+    from headroom import MemoryStore, compress_text
+
+    dedent = ("In textwrap.py, what does dedent do when margin?", "margin = margin[:i]")
+    for budget, (query, fact) in ((22, dedent), (28, (WRAP_QUERY, WRAP_FACT))):
+        result = compress_text(TEXTWRAP, budget, query=query, store=MemoryStore(), model="gpt-4")
+        assert result.manifest.entries[0].level != "generic"
+        assert fact in result.text

@@ -89,3 +89,22 @@ def test_configuration_files_are_hinted_to_the_generic_compressor() -> None:
     for name in ("postgresql.conf", "config.yaml", "pyproject.toml", "tox.ini", "setup.cfg"):
         found = hint_for("x = 1\n", "run_shell", f'{{"cmd": "cat /etc/{name}"}}')
         assert found is not None and found[0] == "text"
+
+
+def test_a_key_under_a_parent_of_its_own_name_is_the_one_asked_for() -> None:
+    """Cloud SDK's AuthzPolicy schema: "description under description" is the ``description:`` key of
+    the ``description:`` property, not the schema's top-level ``description:``; both covered the one
+    word of the question, and the shallower won."""
+    text = (GOLDEN / "config_authz_policy_schema.yaml").read_text()
+    question = "What is description set to under description in AuthzPolicy.yaml?"
+    out = _generic(text, 50, question, '{"cmd": "cat AuthzPolicy.yaml"}')
+    assert "  description:\n    description: A human-readable description of the resource.\n" in out
+
+
+def test_the_key_asked_for_takes_its_room_before_the_head_and_tail() -> None:
+    """A 35-token ``resource_spec: !REF ...`` line did not fit the half of a 61-token room the head and
+    tail leave the question's lines, so the file's first line and last lines were kept instead."""
+    text = (GOLDEN / "config_odb_subnets_create.yaml").read_text()
+    question = "In _create_alpha.yaml, which value does params give resource_spec?"
+    out = _generic(text, 61, question, '{"cmd": "cat _create_alpha.yaml"}')
+    assert "resource_spec: !REF googlecloudsdk.command_lib.oracle_database.v1alpha_resources:" in out

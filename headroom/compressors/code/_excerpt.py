@@ -306,11 +306,19 @@ def _tightest(doc: Document, ctx: PieceContext, target: int, line: int) -> Compr
     total = len(doc.lines)
     if total < 2:
         return None
-    shown = doc.lines[line] if _bare(doc, line) != doc.lines[line] else doc.lines[line].lstrip()
-    text = ctx.marker(total - 1, "lines") + "\n" + shown.rstrip("\n")
-    if ctx.counter.count(text) + ctx.handle_cost > target:
-        return None
-    return Compressed(text, omitted={"lines": total - 1}, output_kind="text", fallbacks=(*doc.notes, NOTE))
+    mark = ctx.marker(total - 1, "lines") + "\n"
+    if _bare(doc, line) != doc.lines[line]:  # a numbered read: the line keeps its own number
+        shown = [doc.lines[line].rstrip("\n")]
+    else:
+        # a plain read's line takes its piece line number as ``cat -n`` writes one (number, tab): one
+        # token for up to three digits, where the mark's ranges (``1-259,261-491``) cost 7-9; without it
+        # when that token is over the room
+        bare = doc.lines[line].strip()
+        shown = [f"{line + 1}\t{bare}", bare]
+    for text in (mark + one for one in shown):
+        if ctx.counter.count(text) + ctx.handle_cost <= target:
+            return Compressed(text, omitted={"lines": total - 1}, output_kind="text", fallbacks=(*doc.notes, NOTE))
+    return None
 
 
 def _signatures(doc: Document, line: int) -> list[int]:

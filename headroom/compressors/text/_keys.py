@@ -18,8 +18,9 @@ exactly is the entry asked for.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
-__all__ = ["key_paths", "listing_names", "question_words"]
+__all__ = ["config_shaped", "key_paths", "listing_names", "question_counts", "question_words"]
 
 # ``key: value`` (YAML, also a list item's ``- key:``), ``key = value`` (INI, TOML, .conf), a
 # commented-out setting is a comment, not a key
@@ -29,17 +30,37 @@ _COMMENT = re.compile(r"^\s*(?:[#;]|//)")
 _CONFIG_SHARE = 0.6  # of non-blank lines: keys, sections and comments
 _MIN_KEYS = 3
 
+# ``key value`` directives (sshd_config's ``Port 22``, login.defs' ``PASS_MAX_DAYS 99999``, /etc/services'
+# ``ftp 21/tcp``): a name and up to five short fields, no sentence (it would end in punctuation), a trailing
+# comment aside
+_DIRECTIVE = re.compile(r"^[ \t]*([A-Za-z0-9_.:/*@][\w.:/*@+-]*)(?:[ \t]+[^\s#;]+){1,5}[ \t]*$")
+_TRAILING_COMMENT = re.compile(r"[ \t]+#.*$")
+_SENTENCE_END = re.compile(r"[.,:!?)]$")
+# a commented-out setting (``#Port 22``, ``#listen_addresses = 'localhost'``): a config's own vocabulary
+_COMMENT_MARK = re.compile(r"^\s*(?:[#;]+|//|--)[ \t]?")
+# a commented directive's name says it is a setting: an ``_``, a ``.``, a digit or an inner capital
+# (``PermitRootLogin``, ``MAIL_DIR``), or its value is a number or a path (``#Port 22``)
+_SETTING_NAME = re.compile(r"^\S*(?:[_.\d]|[a-z][A-Z])\S*\s|^\S+[ \t]+[\d/]")
+_CONFIG_KEYS = 0.15  # of non-blank lines at least: settings (live or commented) and sections
+_CONFIG_LIVE = 0.7  # of the lines that are not comments: settings and sections
+_CONFIG_SHAPED = 0.8  # of non-blank lines: comments, settings and sections
+
 # an entry line of ``ls -l`` (mode column) or of ``find`` (a path)
 _ENTRY = re.compile(r"^(?:[-dlcbpsD][rwxsStT-]{9}[.+@]?\s|\.?/)")
 
 
 def question_words(query: str) -> set[str]:
     """The question's words as written, lower-cased, with the punctuation around them taken off."""
-    words = set()
+    return set(question_counts(query))
+
+
+def question_counts(query: str) -> Counter[str]:
+    """How many times the question writes each of its words ("description under description": 2)."""
+    words: Counter[str] = Counter()
     for raw in query.split():
         word = raw.strip("`'\"()[]{},;:?!").rstrip(".")
         if word:
-            words.add(word.lower())
+            words[word.lower()] += 1
     return words
 
 
@@ -92,3 +113,45 @@ def listing_names(line: str) -> tuple[str, ...]:
     last = fields[-1].rstrip("/")
     base = last.rsplit("/", 1)[-1]
     return (last.lower(), base.lower()) if base != last else (last.lower(),)
+
+
+def _setting(line: str) -> bool:
+    """A ``key = value``, ``key: value`` or ``key value`` line (a trailing comment aside)."""
+    if _KEY.match(line):
+        return True
+    bare = _TRAILING_COMMENT.sub("", line)
+    return bool(_DIRECTIVE.match(bare)) and not _SENTENCE_END.search(bare.rstrip())
+
+
+def config_shaped(lines: list[str]) -> bool:
+    """Whether ``lines`` read as a configuration file by their structure alone (no file name).
+
+    Settings (``key = value``, ``key: value``, ``key value`` directives), ``[section]`` headers and
+    comments (``#``, ``;``) make up nearly every line, and settings are a fair share of them, live or
+    commented out (``#Port 22``: a file of defaults documented in comments, as sshd_config and
+    postgresql.conf are). Their comment blocks are sentences, so the prose detector took such files
+    whole and cut them by paragraph, where no key path is read. A line of prose is six words or more
+    and ends in punctuation, so it is never a setting; a markdown heading is a comment here, but a
+    document's paragraphs are not settings, so it stays far under the shares.
+    """
+    settings = shaped = nonblank = live = 0
+    for line in lines:
+        if not line.strip():
+            continue
+        nonblank += 1
+        comment = _COMMENT_MARK.match(line)
+        if comment:
+            shaped += 1
+            body = line[comment.end() :]
+            settings += bool(body) and (bool(_KEY.match(body)) or (_setting(body) and bool(_SETTING_NAME.match(body))))
+            continue
+        live += 1
+        if _SECTION.match(line) or _setting(line):
+            shaped += 1
+            settings += 1
+    return (
+        settings >= _MIN_KEYS
+        and settings >= _CONFIG_KEYS * nonblank
+        and shaped >= _CONFIG_SHAPED * nonblank
+        and shaped - (nonblank - live) >= _CONFIG_LIVE * live
+    )

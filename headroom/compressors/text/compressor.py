@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from headroom.compressors._reach import FLOOR, reach, short_of, whole_rooms
 from headroom.compressors._spans import render_spans
-from headroom.compressors.text._keys import key_paths, listing_names, question_words
+from headroom.compressors.text._keys import key_paths, listing_names, question_counts
 from headroom.plugins import Compressed, Compressor, PieceContext, split_lines
 from headroom.relevance import BM25, defines, with_forms, without_call_names
 from headroom.tokens import count_joined
@@ -69,8 +69,8 @@ class GenericCompressor(Compressor):
         def build() -> _Profile:
             lines = split_lines(text)
             costs = [ctx.counter.count(line) for line in lines]
-            ranked, parents = _rank(lines, without_call_names(ctx.query, ctx.tool_args), ctx.query)
-            return _Profile(lines, costs, ranked, _starts(lines), parents)
+            ranked, parents, named = _rank(lines, without_call_names(ctx.query, ctx.tool_args), ctx.query)
+            return _Profile(lines, costs, ranked, _starts(lines), parents, named)
 
         return self.once_per_piece((text, ctx.query, ctx.tool_args, id(ctx.counter)), build)
 
@@ -86,8 +86,9 @@ _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 
 def _rank(
     lines: list[str], query: str | None, question: str | None = None
-) -> tuple[list[int], dict[int, tuple[int, ...]]]:
-    """Indexes of the lines that match ``query``, best first, and the parent lines of the keys among them.
+) -> tuple[list[int], dict[int, tuple[int, ...]], bool]:
+    """Indexes of the lines that match ``query``, best first, the parent lines of the keys among them,
+    and whether the best is of the first tier (it defines, or is the key or entry, the question names).
 
     Three tiers: the line that defines what the question names (an option's entry on a man page,
     ``def hls_to_rgb``, ``#define ENOTFOUND``, a configuration key the question names, the listing
@@ -98,13 +99,14 @@ def _rank(
     entries are matched against the whole ``question`` as written: an entry ``npm-bugs.1`` is its
     name even when ``npm`` is a word of the directory listed, which the line query leaves out."""
     if not query or len(lines) < 3:
-        return [], {}
+        return [], {}, False
     scorer = BM25(lines)
     scores = scorer.scores(query)
     forms = with_forms(query)
     other = scorer.scores(forms) if forms != query else scores
     named = {w for w in _IDENTIFIER.findall(query) if "_" in w or not w.islower() or any(c.isdigit() for c in w)}
-    words = question_words(question or query)
+    counts = question_counts(question or query)
+    words = set(counts)
     keys = key_paths(lines)
     paths: dict[int, tuple[int, ...]] = {}
     place: dict[int, tuple[int, int]] = {}  # a named key's line: (minus the question's words its path covers, depth)
@@ -112,8 +114,13 @@ def _rank(
         for index, (key, parents) in keys.items():
             if key.lower() in words:
                 covered = {key.lower()} | {w for at in parents for w in _named(keys[at][0], words)}
+                # a parent named like its key counts too when the question writes the word twice:
+                # "description under description" asks for the ``description:`` key of a
+                # ``description:`` mapping, not the top-level one ("params" once does not lift a
+                # ``params:`` nested in another)
+                again = sum(key.lower() in _named(keys[at][0], words) for at in parents)
                 paths[index] = parents
-                place[index] = (-len(covered), len(parents))
+                place[index] = (-len(covered) - min(again, counts[key.lower()] - 1), len(parents))
     tiers = []
     for index, (line, score) in enumerate(zip(lines, scores)):
         found = _DEFINITION.match(line) if named else None
@@ -122,7 +129,7 @@ def _rank(
         tiers.append(2 if defined or index in place or entry or defines(query, line) else 1 if score > 0 else 0)
     ranked = [i for i in range(len(lines)) if tiers[i] or other[i] > 0]
     ranked.sort(key=lambda i: (-tiers[i], place.get(i, (0, 0)), -(scores[i] if tiers[i] else other[i]), i))
-    return ranked, paths
+    return ranked, paths, bool(ranked) and tiers[ranked[0]] == 2
 
 
 def _named(key: str, words: set[str]) -> set[str]:
@@ -138,6 +145,7 @@ class _Profile:
     ranked: list[int]
     starts: list[int]  # each line's offset in the text (a ``chars`` mark's range counts from there)
     parents: dict[int, tuple[int, ...]]  # a ranked key line's parent keys and section, outermost first
+    named: bool = False  # the best ranked line is of the first tier: the definition, key or entry asked for
 
 
 def _cut_lines(profile: _Profile, target: int, ctx: PieceContext) -> Compressed | None:
@@ -207,11 +215,26 @@ def _fill(profile: _Profile, keep: set[int], cuts: dict[int, tuple[int, int]], t
 
 
 def _choose(profile: _Profile, room: int, marker: int) -> set[int]:
-    """Indexes of the lines to keep, their token costs adding up to at most ``room``."""
+    """Indexes of the lines to keep, their token costs adding up to at most ``room``.
+
+    When the best line is the one the question names (the first tier: a key under the parent it
+    names, a definition, a listing entry) and the head and tail shares leave it no room, it is taken
+    first and the shares are cut from what is left: a YAML ``resource_spec: !REF ...`` line of 35
+    tokens lost to a 57-token room's file header and last lines.
+    """
+    keep = _shares(profile, room, marker, ())
+    best = profile.ranked[0] if profile.named else None
+    if best is not None and best not in keep and profile.costs[best] + 2 * marker <= room:
+        keep = _shares(profile, room, marker, (best,))
+    return keep
+
+
+def _shares(profile: _Profile, room: int, marker: int, first: tuple[int, ...]) -> set[int]:
+    """``_choose``'s head, tail and ranked lines, with the lines of ``first`` taken before any."""
     lines, costs, ranked = profile.lines, profile.costs, profile.ranked
     head_share, tail_share = _QUERY_SHARES if ranked else (_HEAD_SHARE, 1 - _HEAD_SHARE)
-    keep: set[int] = set()
-    used = 0
+    keep: set[int] = set(first)
+    used = sum(costs[index] + marker for index in first)
 
     def take(index: int, limit: int, gap_cost: int = 0) -> bool:
         nonlocal used
@@ -222,16 +245,16 @@ def _choose(profile: _Profile, room: int, marker: int) -> set[int]:
         used += cost
         return True
 
-    head_limit = int(room * head_share)
+    head_limit = used + int((room - used) * head_share)
     for index in range(len(lines)):
-        if not take(index, head_limit):
+        if index not in keep and not take(index, head_limit):
             break
-    tail_limit = used + int(room * tail_share)
+    tail_limit = used + int((room - used) * tail_share) if first else used + int(room * tail_share)
     for index in range(len(lines) - 1, -1, -1):
         if index in keep or not take(index, tail_limit):
             break
     for rank, index in enumerate(ranked):  # each new island of kept lines may cost a marker before it
-        if index not in keep and take(index, room, 0 if index - 1 in keep else marker):
+        if index in first or (index not in keep and take(index, room, 0 if index - 1 in keep else marker)):
             # a kept key brings its parents when they fit, nearest first: the path says whose value it is
             for parent in reversed(profile.parents.get(index, ()) if rank < _CONTEXT else ()):
                 if parent not in keep:
