@@ -10,27 +10,15 @@ room unused, and under 0.85 of its room the core sends the generic cut, which lo
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
+from goldens import diff_under_question
 
-from headroom import PieceContext, TokenCounter, make_handle
-from headroom.compressors.diff.compressor import DiffCompressor
+from headroom import TokenCounter
 
 GOLDEN = Path(__file__).parent.parent / "golden" / "diff"
 COUNTER = TokenCounter.for_model("gpt-4")
-
-
-def _compress(name: str, query: str, command: str, target: int) -> str:
-    original = (GOLDEN / name).read_text()
-    ctx = PieceContext(
-        make_handle(original), COUNTER, query, tool_name="run_shell", tool_args=json.dumps({"cmd": command})
-    )
-    out = DiffCompressor().compress(original, target, ctx)
-    assert out is not None
-    assert COUNTER.count(out.text) <= target
-    return out.text
 
 
 @pytest.mark.parametrize("target", [55, 56, 57])
@@ -40,7 +28,7 @@ def test_the_lines_beside_the_kept_ones_fill_a_small_room(target: int) -> None:
     their ``@@`` lines) did not fit, and under 0.85 of the room the core's generic cut, which kept a
     context line and lost the ``CellType`` line, was sent instead. The lines beside the kept ones
     fill the room without a new mark."""
-    text = _compress(
+    text = diff_under_question(
         "types_3.7_3.8_u.diff",
         "In the diff of types.py, what happened to type in f?",
         "diff -u python3.7/types.py python3.8/types.py",
@@ -55,7 +43,7 @@ def test_a_matching_line_the_rungs_left_out_fills_the_room(target: int) -> None:
     """Asked about ``returns`` in ``match_hostname``, the diff kept 83 tokens of a 100-token room
     (the removed function's first lines and the line asked about); the matching lines left out are
     added one at a time while the rendering fits, so the form the core compares is not under 0.9."""
-    text = _compress(
+    text = diff_under_question(
         "ssl_3.11_3.12_u.diff",
         "What changed in match_hostname of ssl.py between python3.11 (system) and python3.12, "
         "especially around returns?",

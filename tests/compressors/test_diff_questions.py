@@ -14,24 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from goldens import diff_under_question
 
-from headroom import Headroom, MemoryStore, PieceContext, TokenCounter, make_handle
+from headroom import Headroom, MemoryStore, TokenCounter
 from headroom.compressors.diff._forms import counterparts
-from headroom.compressors.diff.compressor import DiffCompressor
 from headroom.relevance import quoted_scores
 
 GOLDEN = Path(__file__).parent.parent / "golden" / "diff"
 COUNTER = TokenCounter.for_model("gpt-4")
-
-
-def _compress(name: str, query: str, command: str, target: int) -> str:
-    original = (GOLDEN / name).read_text()
-    args = json.dumps({"cmd": command})
-    ctx = PieceContext(make_handle(original), COUNTER, query, tool_name="run_shell", tool_args=args)
-    out = DiffCompressor().compress(original, target, ctx)
-    assert out is not None
-    assert COUNTER.count(out.text) <= target
-    return out.text
 
 
 def test_a_word_written_capitalised_mid_sentence_is_matched_as_written() -> None:
@@ -58,7 +48,7 @@ def test_a_capitalised_stop_word_of_the_question_picks_its_comment_line(target: 
     the tty or stdin.  Give up and use normal IO.``), the log kept eight lines naming
     ``unix_getpass`` or ``fallback_getpass`` and not the comment: ``Give`` was dropped as a stop
     word and nothing else of the question told the lines apart."""
-    text = _compress(
+    text = diff_under_question(
         "git_log_p_getpass.txt",
         "In the history of Lib/getpass.py, when did unix_getpass start using Give?",
         "git log -p -5 -- Lib/getpass.py",
@@ -72,7 +62,7 @@ def test_a_capitalised_word_of_the_question_picks_the_line_that_writes_it_so(tar
     """Asked how the module deals with ``Lib``, the diff of ``site.py`` kept the ``"lib"`` lines of
     ``sys.platlibdir`` (four changed lines say ``lib``) and at 56 tokens nothing but a mark; the
     line writing ``"Lib"`` as the question does is the answer."""
-    text = _compress(
+    text = diff_under_question(
         "site_3.10_3.11.diff",
         "Did python3.11 change how the module deals with Lib?",
         "diff -u python3.10/site.py python3.11/site.py",
@@ -105,7 +95,7 @@ def test_plain_forms_are_not_taken_when_they_keep_the_same_lines_in_less_room(ta
     it without their ``@@`` line (47 tokens) where with it they cost 57: the @@ line it saved bought
     nothing, and under 0.85 of the room the core sent the generic cut instead, which kept the file's
     ``---`` line and the removed side, not ``'.js' : 'text/javascript'``."""
-    text = _compress(
+    text = diff_under_question(
         "mimetypes_3.11_3.12_u.diff",
         "What changed in the module of mimetypes.py between python3.11 (system) and python3.12, "
         "especially around javascript?",
@@ -149,7 +139,7 @@ def test_the_removed_side_of_a_rewritten_call_is_kept_beside_its_new_side(target
     """Asked how ``_get_command_stdout`` deals with ``subprocess.Popen``, the diff kept the added
     ``proc = subprocess.Popen(command,`` alone (47 tokens of 56): its counterpart by place was the
     comment above it, so the removed ``Popen`` line, the one asked about, was no pair of it."""
-    text = _compress(
+    text = diff_under_question(
         "uuid_3.9_3.10.diff",
         "Did python3.10 change how _get_command_stdout deals with subprocess.Popen?",
         "git diff --no-index python3.9/uuid.py python3.10/uuid.py",

@@ -14,27 +14,17 @@ import json
 from pathlib import Path
 
 import pytest
+from goldens import diff_under_question
 
 from headroom import PieceContext, TokenCounter, make_handle
 from headroom.compressors.diff._forms import scoped
 from headroom.compressors.diff._parse import parse_diff
 from headroom.compressors.diff._profile import build_profile
-from headroom.compressors.diff.compressor import DiffCompressor
 from headroom.plugins import split_lines
 from headroom.relevance import sparse_scores
 
 GOLDEN = Path(__file__).parent.parent / "golden" / "diff"
 COUNTER = TokenCounter.for_model("gpt-4")
-
-
-def _compress(name: str, query: str, command: str, target: int) -> str:
-    original = (GOLDEN / name).read_text()
-    args = json.dumps({"cmd": command})
-    ctx = PieceContext(make_handle(original), COUNTER, query, tool_name="run_shell", tool_args=args)
-    out = DiffCompressor().compress(original, target, ctx)
-    assert out is not None
-    assert COUNTER.count(out.text) <= target
-    return out.text
 
 
 @pytest.mark.parametrize("target", [150, 200, 250, 300])
@@ -43,7 +33,7 @@ def test_the_line_holding_more_of_the_questions_words_is_kept(target: int) -> No
     assigns ``orecur`` holds both words; BM25's length norm ranked the short ``if orecur:`` lines
     (and the calls of ``_safe_repr`` without ``orecur``) above it, and up to 320 tokens it was left
     out. A line's score now counts how many of the question's words it holds."""
-    out = _compress(
+    out = diff_under_question(
         "pprint_3.9_3.10_u.diff",
         "Did python3.10 change how _safe_repr deals with orecur?",
         "diff -u python3.9/pprint.py python3.10/pprint.py",
@@ -57,7 +47,7 @@ def test_a_line_inside_the_named_function_beats_one_outside_it(target: int) -> N
     """Asked what happened to ``format`` in ``_main``, the lines outside ``def _main`` that say
     ``format`` won at 64-96 tokens over the line inside it; the name of a function the diff defines
     now counts for a line only where the line sits inside that definition (or is it)."""
-    out = _compress(
+    out = diff_under_question(
         "token_3.7_3.8.diff",
         "In the diff of token.py, what happened to format in _main?",
         "git diff --no-index python3.7/token.py python3.8/token.py",
@@ -71,7 +61,7 @@ def test_a_call_of_the_named_function_does_not_count_its_name(target: int) -> No
     """Asked what happened to ``dironly`` in ``_listdir``, the call ``names = _listdir(dirname,
     dironly)`` holds both words and was kept over the line inside ``def _listdir`` that passes
     ``dironly`` on: a call outside the definition no longer holds the definition's name."""
-    out = _compress(
+    out = diff_under_question(
         "glob_3.8_3.9.diff",
         "In the diff of glob.py, what happened to dironly in _listdir?",
         "git diff --no-index python3.8/glob.py python3.9/glob.py",
