@@ -50,19 +50,30 @@ def check(original: str, compressed: str, omitted: dict[str, int], asked: bool =
         assert piece.strip() in original
 
 
+def shell_context(original: str, query: str, command: str) -> PieceContext:
+    """The context of a question about ``original``, the output of ``command`` in a shell tool call."""
+    return PieceContext(make_handle(original), COUNTER, query, "run_shell", f'{{"cmd": "{command}"}}')
+
+
 def man_context(original: str, query: str, page: str) -> PieceContext:
     """The context of a question about ``original``, read by ``man <page>`` in a shell tool call."""
-    return PieceContext(make_handle(original), COUNTER, query, "run_shell", f'{{"cmd": "man {page}"}}')
+    return shell_context(original, query, f"man {page}")
+
+
+def compressed(original: str, ctx: PieceContext, target: int) -> str:
+    """The prose compressor's output at ``target``: it fits and accounts for the rest (``check``)."""
+    out = ProseCompressor().compress(original, target, ctx)
+    assert out is not None and COUNTER.count(out.text) <= target
+    check(original, out.text, dict(out.omitted))
+    return out.text
 
 
 def assert_kept_at(original: str, ctx: PieceContext, targets: Iterable[int], *lines: str) -> None:
     """At every target the output fits, holds each of ``lines`` verbatim and accounts for the rest (``check``)."""
     for target in targets:
-        out = ProseCompressor().compress(original, target, ctx)
-        assert out is not None and COUNTER.count(out.text) <= target
+        text = compressed(original, ctx, target)
         for line in lines:
-            assert line in out.text, target
-        check(original, out.text, dict(out.omitted))
+            assert line in text, target
 
 
 def test_headings() -> None:

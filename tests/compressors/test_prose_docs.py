@@ -8,23 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from headroom import PieceContext, TokenCounter, make_handle
-from headroom.compressors.prose.compressor import ProseCompressor
-
-from .test_prose import check
+from .test_prose import assert_kept_at, shell_context
 
 GOLDEN = Path(__file__).parent.parent / "golden" / "prose"
 FIXTURES = Path(__file__).parent.parent.parent / "benchmarks" / "corpus" / "fixtures"
-COUNTER = TokenCounter.for_model("gpt-4")
-
-
-def kept(name: str, query: str, target: int) -> str:
-    original = (GOLDEN / name).read_text()
-    ctx = PieceContext(make_handle(original), COUNTER, query, "run_shell", f'{{"cmd": "cat /usr/share/doc/{name}"}}')
-    out = ProseCompressor().compress(original, target, ctx)
-    assert out is not None and COUNTER.count(out.text) <= target
-    check(original, out.text, dict(out.omitted))
-    return out.text
 
 
 @pytest.mark.parametrize("target", [60, 70, 80, 93])
@@ -33,8 +20,10 @@ def test_the_best_match_is_chosen_by_the_question_not_by_where_it_stands(target:
     # but a line of the third block ("If dbus-user-session and pinentry-gnome3 packages are installed,
     # then"), lifted by the bonus a document's opening gets, was kept first instead, and the 60-93
     # token rooms of a 10-20% budget lost the answer
-    out = kept("readme_gpg_agent_debian.txt", "What does README.Debian say about without and pinentry-gnome3?", target)
-    assert "you run systemd without dbus-user-session and pinentry-gnome3, and you" in out
+    original = (GOLDEN / "readme_gpg_agent_debian.txt").read_text()
+    query = "What does README.Debian say about without and pinentry-gnome3?"
+    ctx = shell_context(original, query, "cat /usr/share/doc/readme_gpg_agent_debian.txt")
+    assert_kept_at(original, ctx, [target], "you run systemd without dbus-user-session and pinentry-gnome3, and you")
 
 
 @pytest.mark.parametrize(
@@ -49,8 +38,8 @@ def test_a_hard_wrapped_paragraph_is_chosen_from_by_line(query: str, fact: str, 
     # jq's README: a paragraph wrapped at 70 columns was kept whole or by sentence; the sentence holding
     # the line asked about ran over three lines with a link, more than a 66-token room holds beside the
     # handle and its marks, so the answer was lost; a line is what a reader quotes and a question names
-    out = kept("readme_jq.txt", query, target)
-    assert fact in out
+    original = (GOLDEN / "readme_jq.txt").read_text()
+    assert_kept_at(original, shell_context(original, query, "cat /usr/share/doc/readme_jq.txt"), [target], fact)
 
 
 @pytest.mark.parametrize("target", [150, 300, 1000])
@@ -61,14 +50,14 @@ def test_a_line_that_goes_on_from_the_line_before_brings_it(target: int) -> None
     # brings the one before it (before, only in a man page: the fix was lost at every room)
     original = (FIXTURES / "prose_news_grep.txt").read_text()
     query = "Which grep bug fix addressed CVE-2015-1345, and what was wrong?"
-    ctx = PieceContext(
-        make_handle(original), COUNTER, query, "run_shell", '{"cmd": "zcat /usr/share/doc/grep/NEWS.gz"}'
+    ctx = shell_context(original, query, "zcat /usr/share/doc/grep/NEWS.gz")
+    assert_kept_at(
+        original,
+        ctx,
+        [target],
+        "grep no longer reads from uninitialized memory or from beyond the end",
+        "This fix addressed CVE-2015-1345.",
     )
-    out = ProseCompressor().compress(original, target, ctx)
-    assert out is not None and COUNTER.count(out.text) <= target
-    check(original, out.text, dict(out.omitted))
-    assert "grep no longer reads from uninitialized memory or from beyond the end" in out.text
-    assert "This fix addressed CVE-2015-1345." in out.text
 
 
 @pytest.mark.parametrize("target", [250, 300, 340])
@@ -79,11 +68,11 @@ def test_a_line_between_two_kept_lines_of_a_paragraph_is_kept_when_it_fits(targe
     # question's words and is what it asks; lower-ranked lines elsewhere took the few tokens it needs
     original = (FIXTURES / "prose_apache2.txt").read_text()
     query = "What kind of patent license does Apache-2.0 grant?"
-    ctx = PieceContext(
-        make_handle(original), COUNTER, query, "run_shell", '{"cmd": "cat /usr/share/common-licenses/Apache-2.0"}'
+    ctx = shell_context(original, query, "cat /usr/share/common-licenses/Apache-2.0")
+    assert_kept_at(
+        original,
+        ctx,
+        [target],
+        "3. Grant of Patent License.",
+        "worldwide, non-exclusive, no-charge, royalty-free, irrevocable",
     )
-    out = ProseCompressor().compress(original, target, ctx)
-    assert out is not None and COUNTER.count(out.text) <= target
-    check(original, out.text, dict(out.omitted))
-    assert "3. Grant of Patent License." in out.text
-    assert "worldwide, non-exclusive, no-charge, royalty-free, irrevocable" in out.text

@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from headroom import Headroom, MemoryStore, PieceContext, TokenCounter, make_handle
-from headroom.compressors.prose.compressor import ProseCompressor
+from headroom import Headroom, MemoryStore, TokenCounter
 from headroom.registry import Registry
 
-from .test_prose import check
+from .test_prose import compressed, shell_context
 
 GOLDEN = Path(__file__).parent.parent / "golden"
 COUNTER = TokenCounter.for_model("gpt-4")
@@ -129,16 +128,6 @@ def test_hash_lines_without_a_fence_are_no_markdown_document(path: str, kind: st
     assert REGISTRY.router.detect((GOLDEN.parent.parent / path).read_text()) == kind
 
 
-def kept(name: str, query: str, target: int) -> str:
-    """What the prose compressor keeps of golden ``name`` for ``query`` within ``target`` tokens."""
-    original = (GOLDEN / "prose" / name).read_text()
-    ctx = PieceContext(make_handle(original), COUNTER, query, "run_shell", f'{{"cmd": "cat {name}"}}')
-    out = ProseCompressor().compress(original, target, ctx)
-    assert out is not None and COUNTER.count(out.text) <= target
-    check(original, out.text, dict(out.omitted))
-    return out.text
-
-
 @pytest.mark.parametrize("target", [160, 170, 200, 260])
 def test_the_section_a_question_names_wins_a_tie_between_its_lines(target: int) -> None:
     # xmlsec's examples README: "To verify a signed document ... with `xmlsec1` command line utility" stands
@@ -148,7 +137,8 @@ def test_the_section_a_question_names_wins_a_tie_between_its_lines(target: int) 
         "What does the verify2: verifying a signed document using keys manager section of README.md "
         "say about command and xmlsec?"
     )
-    out = kept("readme_xmlsec_examples.md", query, target)
+    original = (GOLDEN / "prose" / "readme_xmlsec_examples.md").read_text()
+    out = compressed(original, shell_context(original, query, "cat readme_xmlsec_examples.md"), target)
     section = out[out.index("### verify2") : out.index("### verify3")]
     assert "To verify a signed document with `xmlsec1` command line utility (use `xmlsec` on Windows):" in section
 
