@@ -3,6 +3,8 @@
     python benchmarks/generalise.py                    # both halves, aggregates only for the test half
     python benchmarks/generalise.py --half tune --cases  # the tuning half, one row per case and budget
     python benchmarks/generalise.py --kinds log,json --per-kind 10
+    python benchmarks/generalise.py --seed 83 --save cases-83.json    # build once ...
+    python benchmarks/generalise.py --load cases-83.json --half tune  # ... run many times
 
 Each case (benchmarks/generalise_cases/) is a conversation in the shape benchmarks/run.py builds:
 system prompt, a question filled from a template with words around a fact picked at random by a
@@ -30,7 +32,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from generalise_cases import FIRST_KINDS, KINDS, Case, build_cases, half_of  # noqa: E402
+from generalise_cases import FIRST_KINDS, KINDS, Call, Case, build_cases, half_of  # noqa: E402
 from generalise_cases.data import ambiguous_entries, ambiguous_rows  # noqa: E402
 from generalise_cases.logs import ambiguous_log_lines  # noqa: E402
 from generalise_cases.search import ambiguous_lines  # noqa: E402
@@ -258,6 +260,25 @@ def report(
     return out + [""]
 
 
+def save_cases(path: Path, seed: int, cases: list[Case], skipped: list[str]) -> None:
+    """Write built cases as JSON, so runs on other code read the same cases without building them
+    again (the ``test`` kind runs real test modules, and one of them prints run-dependent output)."""
+    records = [
+        {"id": c.id, "kind": c.kind, "question": c.question, "facts": c.facts, "calls": [vars(k) for k in c.calls]}
+        for c in cases
+    ]
+    path.write_text(json.dumps({"seed": seed, "skipped": skipped, "cases": records}))
+
+
+def load_cases(path: Path) -> tuple[int, list[Case], list[str]]:
+    """(seed, cases, skipped sources) as ``save_cases`` wrote them."""
+    saved = json.loads(path.read_text())
+    cases = [
+        Case(r["id"], r["kind"], r["question"], r["facts"], [Call(**k) for k in r["calls"]]) for r in saved["cases"]
+    ]
+    return saved["seed"], cases, saved["skipped"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
     parser.add_argument("--seed", type=int, default=12, help="picks the cases and splits the halves (default 12)")
@@ -268,13 +289,20 @@ def main() -> None:
     parser.add_argument("--per-kind", type=int, default=28, help="cases built per kind (default 28)")
     parser.add_argument("--limit", type=int, help="run at most this many cases of each half (after the split)")
     parser.add_argument("--cases", action="store_true", help="one row per case and budget (tuning half only)")
+    parser.add_argument("--save", type=Path, help="write the built cases to this JSON file, then run as usual")
+    parser.add_argument("--load", type=Path, help="read cases --save wrote (its seed) instead of building them")
     args = parser.parse_args()
     started = time.perf_counter()
     kinds = [k.strip() for k in args.kinds.split(",")] if args.kinds else None
-    try:
+    if kinds and set(kinds) - set(KINDS):
+        parser.error(f"unknown kinds {sorted(set(kinds) - set(KINDS))}; choose among {', '.join(KINDS)}")
+    if args.load:
+        args.seed, cases, skipped = load_cases(args.load)
+        cases = [c for c in cases if kinds is None or c.kind in kinds]
+    else:
         cases, skipped = build_cases(args.seed, args.per_kind, kinds)
-    except ValueError as error:
-        parser.error(str(error))
+    if args.save:
+        save_cases(args.save, args.seed, cases, skipped)
     built = time.perf_counter() - started
     halves = {
         "tune": [c for c in cases if half_of(c, args.seed) == "tune"],
@@ -297,7 +325,8 @@ def main() -> None:
     ran = time.perf_counter() - started - built
     out = [
         f"{len(cases)} cases (seed {args.seed}; {', '.join(f'{k} {n}' for k, n in counts.items())}), "
-        f"tokens counted with {counter.name} (model {MODEL}); built in {built:.0f} s, run in {ran:.0f} s",
+        f"tokens counted with {counter.name} (model {MODEL}); {'read' if args.load else 'built'} in {built:.0f} s, "
+        f"run in {ran:.0f} s",
         "skipped sources: " + ("; ".join(skipped) if skipped else "none"),
         "",
     ]

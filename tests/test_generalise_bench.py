@@ -64,6 +64,16 @@ def test_halves_are_disjoint_deterministic_and_both_used() -> None:
     assert tune and test
 
 
+def test_saved_cases_read_back_as_built(tmp_path: Path) -> None:
+    from generalise import load_cases, save_cases
+
+    cases = code_cases(7)
+    save_cases(tmp_path / "cases.json", 7, cases, ["no man pages"])
+    seed, read, skipped = load_cases(tmp_path / "cases.json")
+    assert (seed, skipped) == (7, ["no man pages"])
+    assert read == cases  # calls, facts and the conversation built from them
+
+
 def test_log_table_and_json_cases(tmp_path: Path) -> None:
     log = tmp_path / "daemon.log"
     log.write_text(
