@@ -225,12 +225,19 @@ def test_messages_keep_types_ids_and_pairing() -> None:
 def test_messages_markers_redeem_exactly() -> None:
     hr = Headroom()
     out = compress_messages(_history(), 900, headroom=hr)
-    content = out.messages[3].content
-    assert isinstance(content, str)
-    marker = _lines_marker(content, hr)
+    later = out.messages[5].content[0]
+    assert isinstance(later, dict)
+    marker = _lines_marker(later["text"], hr)
     assert marker.span is not None
     answer = RetrieveTool(headroom=hr).invoke({"handle": marker.handle, "lines": list(marker.span)})
     assert answer == "".join(split_lines(LOG)[marker.span[0] - 1 : marker.span[1]])
+    # the earlier run, squeezed to one line and the piece's only mark: a count without ranges, which
+    # stands for every line not shown, so the handle alone redeems it (the whole log)
+    content = out.messages[3].content
+    assert isinstance(content, str)
+    (only,) = find_markers(content, {headroom.make_handle(LOG)})
+    assert only.detail is None and only.selector == {}
+    assert RetrieveTool(headroom=hr).invoke({"handle": only.handle}) == LOG
 
 
 def test_retrieve_tool_takes_a_summary_marks_ranges_as_written() -> None:

@@ -17,6 +17,7 @@ from headroom.compressors.log._parse import read_log
 from headroom.compressors.log._rank import order
 from headroom.compressors.log._testrun import failure_cores
 from headroom.compressors.log.compressor import LogCompressor
+from headroom.markers import MARKER_RE, find_markers
 
 ROOT = Path(__file__).parent.parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -182,3 +183,30 @@ def test_the_section_asked_about_ranks_its_frames_before_the_runs_summary() -> N
     assert helper < at["FAILED (failures=1, errors=1)"]
     assert helper < at["LookupError: only 0 of gear in stock"]
     assert at["Traceback (most recent call last):"] > helper
+
+
+@pytest.mark.parametrize(
+    "path,needs,targets",
+    [(UNITTEST, UNITTEST_NEEDS[1:], range(60, 82, 2)), (PYTEST, PYTEST_NEEDS, range(46, 58, 2))],
+)
+def test_a_tiny_room_keeps_the_error_and_the_place_under_one_mark(
+    path: Path, needs: tuple[str, ...], targets: range
+) -> None:
+    """Where the piece's first mark, the frame, the error and a mark at each further gap do not fit
+    together (the room a test run gets at the benchmark's floor, 60-80 tokens with the handle), one
+    mark for the whole piece leaves room for both: the unittest run kept its error without the
+    test's frame below 82 tokens, the pytest run its ``E`` line without the location below 56. The
+    one mark lists every omitted range, or says only how many lines went when even the ranges do
+    not fit (``docs/markers.md``: a piece's only mark, standing for every line not shown)."""
+    text = path.read_text()
+    lines = split_lines(text)
+    for target in targets:
+        out = LogCompressor().compress(text, target, PieceContext(make_handle(text), COUNTER, QUESTIONS[0]))
+        assert out is not None and COUNTER.count(out.text) <= target
+        assert [needed in out.text for needed in needs] == [True] * len(needs), target
+        marks = find_markers(out.text, {make_handle(text)})
+        shown = [line for line in split_lines(out.text) if MARKER_RE.fullmatch(line.strip()) is None]
+        omitted = sum(mark.count for mark in marks)
+        assert out.omitted == {"lines": omitted} and omitted + len(shown) == len(lines)
+        for mark in marks:  # each mark's ranges hold its lines; a mark without ranges is the only one
+            assert sum(last - first + 1 for first, last in mark.spans) == mark.count or marks == [mark]

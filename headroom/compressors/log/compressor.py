@@ -32,6 +32,7 @@ from itertools import accumulate
 from pydantic import BaseModel, ConfigDict, Field
 
 from headroom.compressors._reach import reach, short_of, whole_rooms
+from headroom.compressors._rows import ranges
 from headroom.compressors._spans import render_spans
 from headroom.compressors.log._cut import MIN_CHARS, cut_spans, locators
 from headroom.compressors.log._parse import LEVELS, LogLines, level_of, read_log, template_of
@@ -44,6 +45,12 @@ from headroom.tokens import TokenCounter
 __all__ = ["LogCompressor", "level_of", "template_of"]
 
 _MARKER_COST = 20  # a marker with a range and a level count, in cl100k tokens
+# what the marks of a form say: each stretch's range and its lines' levels, each stretch's range
+# alone, or one mark for the whole piece (``_ONE_MARK``) listing every range (``_SUMMARY``) or only
+# how many lines went (``_COUNT``)
+_LEVELS, _BARE, _SUMMARY, _COUNT = range(4)
+_ONE_MARK = {_SUMMARY: (10, 4), _COUNT: (6, 0)}  # estimated cost of that mark, and of each further gap's range
+_HEAD = 2  # the lines ranked first: a failing test's error and its place, a log's first error and its last step
 _CHARS_MARK_COST = 10  # a ``chars`` mark inside a cut line (``_cut``)
 _SAMPLE = 2000  # lines sampled for tokens per character
 _EXACT_CHARS = 400_000  # logs up to this size have every line counted before choosing
@@ -118,13 +125,21 @@ class LogCompressor(Compressor):
             if not plan.exceeds(self.options.max_tokens):
                 return None
             target = self.options.max_tokens
-        form = _fit(plan, target, ctx, summarized=True)
+        form = _fit(plan, target, ctx, _LEVELS)
         if form is None or form.markers * 6 >= target / 20:
             # where the markers' level counts are a large share of a tight target, bare ranges may
             # leave room for a line that matters more; the priority order decides
-            bare = _fit(plan, target, ctx, summarized=False)
+            bare = _fit(plan, target, ctx, _BARE)
             if bare is not None and (form is None or _ranks_higher(plan, bare.keep, form.keep)):
                 form = bare
+        if _head_kept(plan, form) < min(_HEAD, len(plan.order)):
+            # the lines ranked first did not fit with a mark at each gap (a test's frame and its error
+            # beside the piece's first mark, in a room of 60-80 tokens): one mark for the piece may
+            # leave them room. Only then: marks in place show where each kept line stood
+            for style in (_SUMMARY, _COUNT):
+                one = _fit(plan, target, ctx, style)
+                if one is not None and _head_kept(plan, one) > _head_kept(plan, form):
+                    form = one
         if form is None:
             return None
         why = "whole lines and blocks are kept and the next one in rank, with its mark, would not fit"
@@ -168,23 +183,32 @@ class _Form:
     chars: int = 0  # characters omitted inside cut lines
 
 
-def _fit(plan: _Plan, target: int, ctx: PieceContext, summarized: bool) -> _Form | None:
+def _fit(plan: _Plan, target: int, ctx: PieceContext, style: int) -> _Form | None:
     """The selection whose rendering lands between 0.9 and 1 of ``target`` (``reach``): the room
     planned with moves by what the renderings cost, up as well as down (issue 12: a result that
     stayed under 0.9 of its room, its estimates pessimistic, said nothing)."""
 
     def attempt(room: float) -> tuple[_Form, int] | None:
-        keep, cuts = _choose(plan, int(room))
+        # a mark without ranges is the piece's only mark (``docs/markers.md``): no line is cut
+        first, mark = _ONE_MARK.get(style, (_MARKER_COST, _MARKER_COST))
+        keep, cuts = _choose(plan, int(room), first, mark, cut=style != _COUNT)
         if keep.count(1) in (0, len(keep)) and not cuts:
             return None
         exact = target <= _EXACT_TARGET
-        form = _render(plan, keep, cuts, ctx, summarized, exact=exact)
+        form = _render(plan, keep, cuts, ctx, style, exact=exact)
         if exact:  # the text as the core will count it (lines counted apart sum to a little more)
             form = replace(form, cost=ctx.counter.count(form.text))
         return form, form.cost
 
     found = reach(whole_rooms(attempt), target, target)
     return None if found is None else found[0]
+
+
+def _head_kept(plan: _Plan, form: _Form | None) -> int:
+    """How many of the ``_HEAD`` ranges ranked first ``form`` keeps whole."""
+    if form is None:
+        return 0
+    return sum(all(form.keep[start:end]) for start, end in plan.order[:_HEAD])
 
 
 def _ranks_higher(plan: _Plan, a: bytearray, b: bytearray) -> bool:
@@ -195,14 +219,17 @@ def _ranks_higher(plan: _Plan, a: bytearray, b: bytearray) -> bool:
     return False
 
 
-def _choose(plan: _Plan, room: int) -> tuple[bytearray, dict[int, list[tuple[int, int]]]]:
-    """Which lines to keep: ranges in priority order while they fit, counting a marker per gap; a
-    ranked line that holds the question's words and does not fit whole is kept cut (``_cut``)
-    when its cut fits. Returns the kept lines and the cut ones' kept stretches."""
+def _choose(
+    plan: _Plan, room: int, first: int = _MARKER_COST, mark: int = _MARKER_COST, cut: bool = True
+) -> tuple[bytearray, dict[int, list[tuple[int, int]]]]:
+    """Which lines to keep: ranges in priority order while they fit, counting ``first`` for the
+    piece's first mark and ``mark`` for each further gap; a ranked line that holds the question's
+    words and does not fit whole is kept cut (``_cut``) when its cut fits. Returns the kept lines
+    and the cut ones' kept stretches."""
     n = len(plan.log.lines)
     keep = bytearray(n)
     cuts: dict[int, list[tuple[int, int]]] = {}
-    used = _MARKER_COST  # everything omitted is one gap
+    used = first  # everything omitted is one gap
     ranked_at = plan.ranked_at
     freed = False
 
@@ -210,9 +237,9 @@ def _choose(plan: _Plan, room: int) -> tuple[bytearray, dict[int, list[tuple[int
         if end - start == 1:  # most ranges are one line: the same sum as _gain, inline for speed
             if keep[start]:
                 continue
-            gaps = _MARKER_COST * (1 - (start == 0 or keep[start - 1]) - (end == n or keep[end]))
+            gaps = mark * (1 - (start == 0 or keep[start - 1]) - (end == n or keep[end]))
             added = plan.estimates[start] + gaps
-            if used + added > room and now < plan.rest and start in plan.cuttable:
+            if cut and used + added > room and now < plan.rest and start in plan.cuttable:
                 cut = _cut_cost(plan, start) + gaps
                 if used + cut <= room:
                     keep[start] = 1
@@ -221,7 +248,7 @@ def _choose(plan: _Plan, room: int) -> tuple[bytearray, dict[int, list[tuple[int
                     continue
         else:
             lines_cost, gaps = _gain(plan, keep, start, end)
-            added = lines_cost + gaps * _MARKER_COST
+            added = lines_cost + gaps * mark
         if used + added <= room:
             used += added
             freed = freed or added < 0  # a gap closed: a line passed over earlier may fit now
@@ -230,18 +257,18 @@ def _choose(plan: _Plan, room: int) -> tuple[bytearray, dict[int, list[tuple[int
             if (start > 0 and ranked_at[start - 1] < now and not keep[start - 1]) or (
                 end < n and ranked_at[end] < now and not keep[end]
             ):
-                used = _passed_over(plan, keep, [start - 1, end], now, room, used)
+                used = _passed_over(plan, keep, [start - 1, end], now, room, used, mark)
         elif now >= plan.rest or room - used < 2:
             break
     if freed:  # what the closed gaps gave back goes to the lines passed over, best ranked first
-        fits = room - used + _MARKER_COST  # a line between two kept ones gives a mark back
+        fits = room - used + mark  # a line between two kept ones gives a mark back
         estimates = plan.estimates
         passed = [i for i in plan.singles[: bisect_left(plan.singles_at, now)] if estimates[i] <= fits and not keep[i]]
-        used = _passed_over(plan, keep, passed[::-1], now, room, used)
+        used = _passed_over(plan, keep, passed[::-1], now, room, used, mark)
     return keep, cuts
 
 
-def _passed_over(plan: _Plan, keep: bytearray, waiting: list[int], now: int, room: int, used: int) -> int:
+def _passed_over(plan: _Plan, keep: bytearray, waiting: list[int], now: int, room: int, used: int, mark: int) -> int:
     """Keep each line of ``waiting`` that was passed over (ranked before place ``now`` in the
     order, not kept) and fits now, a kept neighbour having taken its gap's mark away, and then
     the ones beside it in turn: they rank above what is being kept. Returns the room used."""
@@ -249,7 +276,7 @@ def _passed_over(plan: _Plan, keep: bytearray, waiting: list[int], now: int, roo
     while waiting:
         side = waiting.pop()
         if 0 <= side < n and plan.ranked_at[side] < now and not keep[side]:
-            added = plan.estimates[side] + _MARKER_COST * (
+            added = plan.estimates[side] + mark * (
                 1 - (side == 0 or keep[side - 1]) - (side == n - 1 or keep[side + 1])
             )
             if used + added <= room:
@@ -293,16 +320,18 @@ def _render(
     keep: bytearray,
     cuts: dict[int, list[tuple[int, int]]],
     ctx: PieceContext,
-    summarized: bool,
+    style: int,
     exact: bool,
 ) -> _Form:
     """The kept lines (a cut one as its kept stretches around ``chars`` marks) with one marker per
-    omitted stretch of lines, and for a large target what that costs by the estimates; an ``exact``
-    form is left at 0 for ``_fit``, which counts its whole text."""
+    omitted stretch of lines (or, in a ``_ONE_MARK`` style, one for them all where the first
+    stretch was), and for a large target what that costs by the estimates; an ``exact`` form is
+    left at 0 for ``_fit``, which counts its whole text."""
     lines = plan.log.lines
     n = len(lines)
     out: list[str] = []
     omitted = cost = markers = chars = 0
+    gaps = [] if style not in _ONE_MARK else _gaps(keep)
     index = 0
     while index < n:
         if keep[index]:
@@ -319,14 +348,34 @@ def _render(
             stop = keep.find(1, index)
             stop = n if stop < 0 else stop
             omitted += stop - index
+            if gaps and markers:  # the piece's one mark stands for this stretch too
+                index = stop
+                continue
             markers += 1
-            ending = "" if stop == n and not lines[-1].endswith("\n") else "\n"
-            detail = _detail(plan, index, stop) if summarized else f"{index + 1}-{stop}"
-            marker = ctx.marker(stop - index, "lines", detail) + ending
+            last = (gaps or [(index, stop)])[-1][1] == n and len(gaps) < 2
+            ending = "" if last and not lines[-1].endswith("\n") else "\n"
+            if gaps:
+                count = sum(end - start for start, end in gaps)
+                marker = ctx.marker(count, "lines", ranges(gaps) if style == _SUMMARY else None) + ending
+            else:
+                detail = _detail(plan, index, stop) if style == _LEVELS else f"{index + 1}-{stop}"
+                marker = ctx.marker(stop - index, "lines", detail) + ending
             out.append(marker)
             cost += 0 if exact else 1 + len(marker) * 2 // 5
         index = stop
     return _Form(keep, "".join(out), omitted, markers, cost, chars)
+
+
+def _gaps(keep: bytearray) -> list[tuple[int, int]]:
+    """The omitted stretches of ``keep``, ``(start, end)`` with the end exclusive."""
+    out = []
+    index = keep.find(0)
+    while index >= 0:
+        stop = keep.find(1, index)
+        stop = len(keep) if stop < 0 else stop
+        out.append((index, stop))
+        index = keep.find(0, stop)
+    return out
 
 
 def _cut_line(lines: list[str], index: int, spans: list[tuple[int, int]], ctx: PieceContext) -> tuple[str, int]:
