@@ -191,7 +191,7 @@ def _fit(plan: _Plan, target: int, ctx: PieceContext, style: int) -> _Form | Non
     def attempt(room: float) -> tuple[_Form, int] | None:
         # a mark without ranges is the piece's only mark (``docs/markers.md``): no line is cut
         first, mark = _ONE_MARK.get(style, (_MARKER_COST, _MARKER_COST))
-        keep, cuts = _choose(plan, int(room), first, mark, cut=style != _COUNT)
+        keep, cuts = _choose(plan, int(room), first, mark, cutting=style != _COUNT)
         if keep.count(1) in (0, len(keep)) and not cuts:
             return None
         exact = target <= _EXACT_TARGET
@@ -220,7 +220,7 @@ def _ranks_higher(plan: _Plan, a: bytearray, b: bytearray) -> bool:
 
 
 def _choose(
-    plan: _Plan, room: int, first: int = _MARKER_COST, mark: int = _MARKER_COST, cut: bool = True
+    plan: _Plan, room: int, first: int = _MARKER_COST, mark: int = _MARKER_COST, cutting: bool = True
 ) -> tuple[bytearray, dict[int, list[tuple[int, int]]]]:
     """Which lines to keep: ranges in priority order while they fit, counting ``first`` for the
     piece's first mark and ``mark`` for each further gap; a ranked line that holds the question's
@@ -239,7 +239,7 @@ def _choose(
                 continue
             gaps = mark * (1 - (start == 0 or keep[start - 1]) - (end == n or keep[end]))
             added = plan.estimates[start] + gaps
-            if cut and used + added > room and now < plan.rest and start in plan.cuttable:
+            if cutting and used + added > room and now < plan.rest and start in plan.cuttable:
                 cut = _cut_cost(plan, start) + gaps
                 if used + cut <= room:
                     keep[start] = 1
