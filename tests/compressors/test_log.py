@@ -713,3 +713,18 @@ def test_names_written_with_separators_are_matched_as_written() -> None:
     ]  # times and versions are ``written_numbers``'s
     assert found[1].search("Preparing to unpack .../nodejs_20.20.2-1nodesource1_amd64.deb ...")  # glued to a version
     assert not found[0].search("Unpacking python3-xmltodict:amd64x")
+
+
+def test_a_log_without_test_failures_keeps_its_marks_in_place() -> None:
+    """One mark for the whole piece is a test run's: it keeps a failing test's error and its place
+    together. Given to any log, it kept java's ``SEVERE import failed`` and the ``loaded item`` step
+    before it, both ranked first, and pushed out the exception line under them that the marks in
+    place kept (``benchmarks/budget_use.py``, ``log-java-caused-by`` at 10%)."""
+    original = (FIXTURES / "log_java_caused_by.txt").read_text()
+    question = "Why did the inventory import fail? Give the exception and its root cause."
+    for target in range(53, 60):
+        out = LogCompressor().compress(original, target, ctx(original, question))
+        assert out is not None and COUNTER.count(out.text) <= target
+        assert "java.lang.IllegalStateException: bad quantity in row: sku-41, twelve\n" in out.text, target
+        check_markers(original, out.text, out.omitted["lines"])
+        assert all(m.span is not None for m in find_markers(out.text, {make_handle(original)}))

@@ -38,6 +38,7 @@ from headroom.compressors.log._cut import MIN_CHARS, cut_spans, locators
 from headroom.compressors.log._parse import LEVELS, LogLines, level_of, read_log, template_of
 from headroom.compressors.log._query import failure_terms
 from headroom.compressors.log._rank import order
+from headroom.compressors.log._testrun import failure_cores
 from headroom.plugins import Compressed, Compressor, PieceContext, split_lines
 from headroom.relevance import without_call_names
 from headroom.tokens import TokenCounter
@@ -50,7 +51,7 @@ _MARKER_COST = 20  # a marker with a range and a level count, in cl100k tokens
 # how many lines went (``_COUNT``)
 _LEVELS, _BARE, _SUMMARY, _COUNT = range(4)
 _ONE_MARK = {_SUMMARY: (10, 4), _COUNT: (6, 0)}  # estimated cost of that mark, and of each further gap's range
-_HEAD = 2  # the lines ranked first: a failing test's error and its place, a log's first error and its last step
+_HEAD = 2  # a test runner's failure: its core's first lines, the error and the place (``_testrun``)
 _CHARS_MARK_COST = 10  # a ``chars`` mark inside a cut line (``_cut``)
 _SAMPLE = 2000  # lines sampled for tokens per character
 _EXACT_CHARS = 400_000  # logs up to this size have every line counted before choosing
@@ -76,6 +77,7 @@ class _Plan:
     run_end: dict[int, int]
     counter: TokenCounter
     cuttable: dict[int, list[tuple[int, int]]]  # long lines that hold the question's words: what a cut keeps
+    head: int  # the ranges ranked first that a tight room keeps together, under one mark if need be
     estimates: list[int] = field(default_factory=list)  # each line's tokens, exact where counted
     # each line's place in ``order`` as a line of its own before the filler (else past the order's
     # end): a line beside one being kept that ranks before it was passed over (``_choose``)
@@ -132,10 +134,13 @@ class LogCompressor(Compressor):
             bare = _fit(plan, target, ctx, _BARE)
             if bare is not None and (form is None or _ranks_higher(plan, bare.keep, form.keep)):
                 form = bare
-        if _head_kept(plan, form) < min(_HEAD, len(plan.order)):
-            # the lines ranked first did not fit with a mark at each gap (a test's frame and its error
-            # beside the piece's first mark, in a room of 60-80 tokens): one mark for the piece may
-            # leave them room. Only then: marks in place show where each kept line stood
+        if _head_kept(plan, form) < plan.head:
+            # a failing test's error and its place did not both fit with a mark at each gap (the
+            # frame and the error beside the piece's first mark, in a room of 60-80 tokens): one mark
+            # for the piece may leave them room. Only then: marks in place show where each kept line
+            # stood. A log's first error and the step before it are not such a pair: java's
+            # ``SEVERE import failed`` and its last ``loaded item`` line under one mark pushed out
+            # the exception line below (``benchmarks/budget_use.py``, ``log-java-caused-by`` at 10%)
             for style in (_SUMMARY, _COUNT):
                 one = _fit(plan, target, ctx, style)
                 if one is not None and _head_kept(plan, one) > _head_kept(plan, form):
@@ -152,7 +157,7 @@ class LogCompressor(Compressor):
         def build() -> _Plan:
             log = read_log(split_lines(text))
             query = without_call_names(ctx.query, ctx.tool_args)
-            ranges, rest = order(log, query, failure_terms(ctx.query))
+            ranked, rest = order(log, query, failure_terms(ctx.query))
             present = set(log.levels)  # a level no line has adds nothing to a mark
             tallies = {
                 level: list(accumulate(map(level.__eq__, log.levels), initial=0))
@@ -168,7 +173,8 @@ class LogCompressor(Compressor):
                 spans = cut_spans(line, words) if len(line) >= MIN_CHARS else None
                 if spans is not None:
                     cuttable[index] = spans
-            return _Plan(log, ranges, rest, tallies, run_end, ctx.counter, cuttable)
+            head = min(_HEAD, len(ranked)) if failure_cores(log.lines, log.blocks) else 0
+            return _Plan(log, ranked, rest, tallies, run_end, ctx.counter, cuttable, head)
 
         return self.once_per_piece((text, ctx.query, ctx.tool_args, id(ctx.counter)), build)
 
@@ -205,10 +211,10 @@ def _fit(plan: _Plan, target: int, ctx: PieceContext, style: int) -> _Form | Non
 
 
 def _head_kept(plan: _Plan, form: _Form | None) -> int:
-    """How many of the ``_HEAD`` ranges ranked first ``form`` keeps whole."""
+    """How many of the ``plan.head`` ranges ranked first ``form`` keeps whole."""
     if form is None:
         return 0
-    return sum(all(form.keep[start:end]) for start, end in plan.order[:_HEAD])
+    return sum(all(form.keep[start:end]) for start, end in plan.order[: plan.head])
 
 
 def _ranks_higher(plan: _Plan, a: bytearray, b: bytearray) -> bool:
