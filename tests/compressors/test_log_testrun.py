@@ -210,3 +210,25 @@ def test_a_tiny_room_keeps_the_error_and_the_place_under_one_mark(
         assert out.omitted == {"lines": omitted} and omitted + len(shown) == len(lines)
         for mark in marks:  # each mark's ranges hold its lines; a mark without ranges is the only one
             assert sum(last - first + 1 for first, last in mark.spans) == mark.count or marks == [mark]
+
+
+def test_pytest_keeps_where_in_the_test_file_it_failed_through_a_library() -> None:
+    """A real pytest run (``log_pytest_catalog_callback.txt``): the test hands a helper of its file
+    to ``json.loads`` as ``object_hook``, and the helper's assertion fails three library frames
+    down. The test's own location is bare (``test_catalog.py:14: ``, pytest's form above the
+    ``_ _ _`` separator), so the first location read was ``json/__init__.py:359: in loads``: the
+    core kept a library frame and the error, not ``test_catalog.py:10: in _checked``, below 98
+    tokens. The place kept now is the innermost location in the test's file."""
+    text = (FIXTURES / "log_pytest_catalog_callback.txt").read_text()
+    log = read_log(split_lines(text))
+    (core,) = failure_cores(log.lines, log.blocks)
+    assert [log.lines[j].rstrip("\n") for j in core[:2]] == [
+        "E   AssertionError: 0 not greater than 0 : nut",
+        "test_catalog.py:10: in _checked",
+    ]
+    assert "test_catalog.py:14: " in [log.lines[j].rstrip("\n") for j in core]  # the test's own frame, later
+    question = "Why does test_load_items fail when I run test_catalog?"
+    for target in range(30, 100, 5):
+        out = LogCompressor().compress(text, target, PieceContext(make_handle(text), COUNTER, question))
+        assert out is not None and COUNTER.count(out.text) <= target
+        assert "test_catalog.py:10: in _checked\n" in out.text and "E   AssertionError: 0 not" in out.text, target
