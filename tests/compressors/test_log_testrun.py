@@ -232,3 +232,19 @@ def test_pytest_keeps_where_in_the_test_file_it_failed_through_a_library() -> No
         out = LogCompressor().compress(text, target, PieceContext(make_handle(text), COUNTER, question))
         assert out is not None and COUNTER.count(out.text) <= target
         assert "test_catalog.py:10: in _checked\n" in out.text and "E   AssertionError: 0 not" in out.text, target
+
+
+def test_a_failure_that_fits_with_room_short_takes_one_mark_to_fill_it() -> None:
+    """Asked about a test that passed (``test_bad_width``), the unittest run at 88 tokens kept the
+    failing test's frame, source line and error between two marks and stopped at 79: the next line
+    in rank with its mark did not fit. Under 0.85 of its room the core tries the generic cut in its
+    place, which sends it when it holds more of the question's words (the progress line naming the
+    test asked about) and keeps neither the error nor the place (the benchmark's ``test`` kind, two
+    facts on seed 97 at 15%, one on seed 101 at 20%). One mark listing every range fills the room."""
+    text = UNITTEST.read_text()
+    question = "The test_textwrap run reports a failure: what went wrong in test_bad_width?"
+    out = LogCompressor().compress(text, 88, PieceContext(make_handle(text), COUNTER, question))
+    assert out is not None and 0.9 * 88 <= COUNTER.count(out.text) <= 88 and not out.fallbacks
+    assert [needed in out.text for needed in UNITTEST_NEEDS[1:]] == [True, True]
+    (mark,) = find_markers(out.text, {make_handle(text)})
+    assert len(mark.spans) == 2 and sum(last - first + 1 for first, last in mark.spans) == mark.count

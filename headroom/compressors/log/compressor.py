@@ -31,7 +31,7 @@ from itertools import accumulate
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from headroom.compressors._reach import reach, short_of, whole_rooms
+from headroom.compressors._reach import FLOOR, reach, short_of, whole_rooms
 from headroom.compressors._rows import ranges
 from headroom.compressors._spans import render_spans
 from headroom.compressors.log._cut import MIN_CHARS, cut_spans, locators
@@ -145,6 +145,15 @@ class LogCompressor(Compressor):
                 one = _fit(plan, target, ctx, style)
                 if one is not None and _head_kept(plan, one) > _head_kept(plan, form):
                     form = one
+        elif plan.head and form is not None and form.cost < FLOOR * target:
+            # the error and the place fit, and the next line in rank with its mark did not: the
+            # form stops short of its room, and the core sends the generic cut in its place when
+            # that holds more of the question's words (a progress line naming the test asked
+            # about), keeping neither (``forms._fuller``). One mark listing every range may give
+            # that line its room
+            one = _fit(plan, target, ctx, _SUMMARY)
+            if one is not None and one.cost > form.cost and _ranks_higher(plan, one.keep, form.keep):
+                form = one
         if form is None:
             return None
         why = "whole lines and blocks are kept and the next one in rank, with its mark, would not fit"
