@@ -73,11 +73,13 @@ def test_output_is_compressed_and_the_retrieve_tool_redeems_it() -> None:
     assert (message.tool_call_id, message.name, message.status) == ("call_1", "run_tests", "success")
     assert hr.counter.count(message.content) <= 300 < hr.counter.count(LOG)
     marker = _lines_marker(message.content, hr)
-    assert marker.span is not None
+    assert marker.spans  # one range, or (a test run's one mark for the piece) every range
     retrieve = RetrieveTool(headroom=hr)
-    answer = retrieve.invoke(_call(retrieve.name, {"handle": marker.handle, "lines": list(marker.span)}, "call_2"))
+    ranges = ",".join(f"{first}-{last}" for first, last in marker.spans)  # as the mark writes them
+    answer = retrieve.invoke(_call(retrieve.name, {"handle": marker.handle, "lines": ranges}, "call_2"))
     assert answer.status == "success"
-    assert answer.content == "".join(split_lines(LOG)[marker.span[0] - 1 : marker.span[1]])
+    lines = split_lines(LOG)
+    assert answer.content == "".join(line for first, last in marker.spans for line in lines[first - 1 : last])
 
 
 def test_plain_invoke_and_async() -> None:
@@ -225,12 +227,19 @@ def test_messages_keep_types_ids_and_pairing() -> None:
 def test_messages_markers_redeem_exactly() -> None:
     hr = Headroom()
     out = compress_messages(_history(), 900, headroom=hr)
-    content = out.messages[3].content
-    assert isinstance(content, str)
-    marker = _lines_marker(content, hr)
+    later = out.messages[5].content[0]
+    assert isinstance(later, dict)
+    marker = _lines_marker(later["text"], hr)
     assert marker.span is not None
     answer = RetrieveTool(headroom=hr).invoke({"handle": marker.handle, "lines": list(marker.span)})
     assert answer == "".join(split_lines(LOG)[marker.span[0] - 1 : marker.span[1]])
+    # the earlier run, squeezed to one line and the piece's only mark: a count without ranges, which
+    # stands for every line not shown, so the handle alone redeems it (the whole log)
+    content = out.messages[3].content
+    assert isinstance(content, str)
+    (only,) = find_markers(content, {headroom.make_handle(LOG)})
+    assert only.detail is None and only.selector == {}
+    assert RetrieveTool(headroom=hr).invoke({"handle": only.handle}) == LOG
 
 
 def test_retrieve_tool_takes_a_summary_marks_ranges_as_written() -> None:

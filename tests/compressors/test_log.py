@@ -17,6 +17,7 @@ from headroom.compressors.log._parse import read_log
 from headroom.compressors.log._query import failure_terms, written_names
 from headroom.compressors.log._rank import order
 from headroom.compressors.log.compressor import _MARKER_COST, LogCompressor, _choose, _cut_line, level_of, template_of
+from headroom.markers import Marker
 from headroom.registry import Registry
 from headroom.relevance import sparse_scores, without_call_names
 
@@ -51,6 +52,9 @@ def check_markers(original: str, out: str, omitted: int) -> None:
     log = read_log(lines)
     markers = find_markers(out, {handle})
     assert sum(m.count for m in markers) == omitted
+    if len(markers) == 1 and (markers[0].detail is None or len(markers[0].spans) > 1):
+        check_one_mark(lines, out, markers[0])
+        return
     details = [DETAIL.fullmatch(m.detail or "") for m in markers]
     assert all(details), [m.detail for m in markers]
     # bare ranges only when a tight target left no room for the level counts; then every marker is bare
@@ -71,6 +75,23 @@ def check_markers(original: str, out: str, omitted: int) -> None:
     assert restored == original
 
 
+def check_one_mark(lines: list[str], out: str, marker: Marker) -> None:
+    """A tiny room's one mark for the piece (``compressor._ONE_MARK``): it stands where the first
+    omitted stretch was, the kept lines follow in order, and its ranges (when it lists them) are
+    exactly the lines not shown; a mark without ranges stands for every line not shown."""
+    shown = split_lines(out[: marker.start] + out[marker.end :].removeprefix("\n"))
+    spans = marker.spans
+    if not spans:  # every line not shown: the shown ones are the original's, in order
+        assert marker.detail is None and len(shown) + marker.count == len(lines)
+        rest = iter(lines)
+        assert all(any(line == other for other in rest) for line in shown)
+        return
+    gone = {j for first, last in spans for j in range(first - 1, last)}
+    assert [line for j, line in enumerate(lines) if j not in gone] == shown
+    assert split_lines(out[: marker.start]) == lines[: spans[0][0] - 1]
+    assert sum(last - first + 1 for first, last in spans) == marker.count
+
+
 @pytest.mark.parametrize("path", REAL, ids=lambda p: p.name)
 @pytest.mark.parametrize("share", [0.4, 0.12])
 def test_real_logs_fit_account_and_restore(path: Path, share: float) -> None:
@@ -82,9 +103,9 @@ def test_real_logs_fit_account_and_restore(path: Path, share: float) -> None:
     if entry.compressor == "log":
         check_markers(original, result.text, entry.omitted["lines"])
         marker = find_markers(result.text, result.manifest.handles)[0]
-        span = marker.span
-        assert span is not None
-        assert hr.retrieve(marker.handle, lines=span) == "".join(split_lines(original)[span[0] - 1 : span[1]])
+        whole = split_lines(original)
+        wanted = [whole[first - 1 : last] for first, last in marker.spans] or [whole]
+        assert hr.retrieve(marker.handle, **marker.selector) == "".join(line for part in wanted for line in part)
 
 
 def test_a_run_of_similar_lines_reads_as_one_line_and_a_count() -> None:
@@ -692,3 +713,18 @@ def test_names_written_with_separators_are_matched_as_written() -> None:
     ]  # times and versions are ``written_numbers``'s
     assert found[1].search("Preparing to unpack .../nodejs_20.20.2-1nodesource1_amd64.deb ...")  # glued to a version
     assert not found[0].search("Unpacking python3-xmltodict:amd64x")
+
+
+def test_a_log_without_test_failures_keeps_its_marks_in_place() -> None:
+    """One mark for the whole piece is a test run's: it keeps a failing test's error and its place
+    together. Given to any log, it kept java's ``SEVERE import failed`` and the ``loaded item`` step
+    before it, both ranked first, and pushed out the exception line under them that the marks in
+    place kept (``benchmarks/budget_use.py``, ``log-java-caused-by`` at 10%)."""
+    original = (FIXTURES / "log_java_caused_by.txt").read_text()
+    question = "Why did the inventory import fail? Give the exception and its root cause."
+    for target in range(53, 60):
+        out = LogCompressor().compress(original, target, ctx(original, question))
+        assert out is not None and COUNTER.count(out.text) <= target
+        assert "java.lang.IllegalStateException: bad quantity in row: sku-41, twelve\n" in out.text, target
+        check_markers(original, out.text, out.omitted["lines"])
+        assert all(m.span is not None for m in find_markers(out.text, {make_handle(original)}))

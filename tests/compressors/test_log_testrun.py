@@ -17,6 +17,7 @@ from headroom.compressors.log._parse import read_log
 from headroom.compressors.log._rank import order
 from headroom.compressors.log._testrun import failure_cores
 from headroom.compressors.log.compressor import LogCompressor
+from headroom.markers import MARKER_RE, find_markers
 
 ROOT = Path(__file__).parent.parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -182,3 +183,68 @@ def test_the_section_asked_about_ranks_its_frames_before_the_runs_summary() -> N
     assert helper < at["FAILED (failures=1, errors=1)"]
     assert helper < at["LookupError: only 0 of gear in stock"]
     assert at["Traceback (most recent call last):"] > helper
+
+
+@pytest.mark.parametrize(
+    "path,needs,targets",
+    [(UNITTEST, UNITTEST_NEEDS[1:], range(60, 82, 2)), (PYTEST, PYTEST_NEEDS, range(46, 58, 2))],
+)
+def test_a_tiny_room_keeps_the_error_and_the_place_under_one_mark(
+    path: Path, needs: tuple[str, ...], targets: range
+) -> None:
+    """Where the piece's first mark, the frame, the error and a mark at each further gap do not fit
+    together (the room a test run gets at the benchmark's floor, 60-80 tokens with the handle), one
+    mark for the whole piece leaves room for both: the unittest run kept its error without the
+    test's frame below 82 tokens, the pytest run its ``E`` line without the location below 56. The
+    one mark lists every omitted range, or says only how many lines went when even the ranges do
+    not fit (``docs/markers.md``: a piece's only mark, standing for every line not shown)."""
+    text = path.read_text()
+    lines = split_lines(text)
+    for target in targets:
+        out = LogCompressor().compress(text, target, PieceContext(make_handle(text), COUNTER, QUESTIONS[0]))
+        assert out is not None and COUNTER.count(out.text) <= target
+        assert [needed in out.text for needed in needs] == [True] * len(needs), target
+        marks = find_markers(out.text, {make_handle(text)})
+        shown = [line for line in split_lines(out.text) if MARKER_RE.fullmatch(line.strip()) is None]
+        omitted = sum(mark.count for mark in marks)
+        assert out.omitted == {"lines": omitted} and omitted + len(shown) == len(lines)
+        for mark in marks:  # each mark's ranges hold its lines; a mark without ranges is the only one
+            assert sum(last - first + 1 for first, last in mark.spans) == mark.count or marks == [mark]
+
+
+def test_pytest_keeps_where_in_the_test_file_it_failed_through_a_library() -> None:
+    """A real pytest run (``log_pytest_catalog_callback.txt``): the test hands a helper of its file
+    to ``json.loads`` as ``object_hook``, and the helper's assertion fails three library frames
+    down. The test's own location is bare (``test_catalog.py:14: ``, pytest's form above the
+    ``_ _ _`` separator), so the first location read was ``json/__init__.py:359: in loads``: the
+    core kept a library frame and the error, not ``test_catalog.py:10: in _checked``, below 98
+    tokens. The place kept now is the innermost location in the test's file."""
+    text = (FIXTURES / "log_pytest_catalog_callback.txt").read_text()
+    log = read_log(split_lines(text))
+    (core,) = failure_cores(log.lines, log.blocks)
+    assert [log.lines[j].rstrip("\n") for j in core[:2]] == [
+        "E   AssertionError: 0 not greater than 0 : nut",
+        "test_catalog.py:10: in _checked",
+    ]
+    assert "test_catalog.py:14: " in [log.lines[j].rstrip("\n") for j in core]  # the test's own frame, later
+    question = "Why does test_load_items fail when I run test_catalog?"
+    for target in range(30, 100, 5):
+        out = LogCompressor().compress(text, target, PieceContext(make_handle(text), COUNTER, question))
+        assert out is not None and COUNTER.count(out.text) <= target
+        assert "test_catalog.py:10: in _checked\n" in out.text and "E   AssertionError: 0 not" in out.text, target
+
+
+def test_a_failure_that_fits_with_room_short_takes_one_mark_to_fill_it() -> None:
+    """Asked about a test that passed (``test_bad_width``), the unittest run at 88 tokens kept the
+    failing test's frame, source line and error between two marks and stopped at 79: the next line
+    in rank with its mark did not fit. Under 0.85 of its room the core tries the generic cut in its
+    place, which sends it when it holds more of the question's words (the progress line naming the
+    test asked about) and keeps neither the error nor the place (the benchmark's ``test`` kind, two
+    facts on seed 97 at 15%, one on seed 101 at 20%). One mark listing every range fills the room."""
+    text = UNITTEST.read_text()
+    question = "The test_textwrap run reports a failure: what went wrong in test_bad_width?"
+    out = LogCompressor().compress(text, 88, PieceContext(make_handle(text), COUNTER, question))
+    assert out is not None and 0.9 * 88 <= COUNTER.count(out.text) <= 88 and not out.fallbacks
+    assert [needed in out.text for needed in UNITTEST_NEEDS[1:]] == [True, True]
+    (mark,) = find_markers(out.text, {make_handle(text)})
+    assert len(mark.spans) == 2 and sum(last - first + 1 for first, last in mark.spans) == mark.count

@@ -17,10 +17,12 @@ The vocabulary of the two runners' sections (``_parse`` finds the sections):
   and the source line under it, then the first frame in that file (where the test file's code was
   entered: a decorator's wrapper).
 - **pytest**: ``____ Class.test_x ____``, the test's source with ``>`` at the failing line,
-  ``E   `` lines, then ``file.py:N: AssertionError`` (one per frame for a deeper failure). Its
-  core: the name line, the first ``E`` line, the first location line (the test's own frame:
-  pytest prints the test's frame first) and the last one (where the error was raised), and the
-  ``>`` line.
+  ``E   `` lines, then ``file.py:N: AssertionError`` (one per frame for a deeper failure; a frame
+  that called on is ``file.py:N: `` above the ``_ _ _`` separator, or ``file.py:N: in helper``).
+  Its core: the first ``E`` line, the innermost location line in the test's file (the file of
+  the first location, the test's own frame, which pytest prints first: the test itself, or a
+  helper of that file it reached, maybe through a library's frames), the name line, the first
+  location line and the last one (where the error was raised), and the ``>`` line.
 
 The core lines are returned in the order they are worth keeping: a tight room keeps the error
 line and the place before the source line; the rest of the section ranks as a block does.
@@ -35,7 +37,9 @@ __all__ = ["failure_cores", "section_rest"]
 _UNITTEST_HEAD = re.compile(r"(FAIL|ERROR|UNEXPECTED SUCCESS): (\w+)")
 _PYTEST_HEAD = re.compile(r"_{3,} (?:\S+[.:])?(\w+)(?:\[.*\])? _{3,}$")
 _FRAME = re.compile(r'\s+File "([^"]*)", line \d+, in (\S+)')
-_LOCATION = re.compile(r"\S+:\d+: \S")
+# ``test_x.py:12: AssertionError``, ``test_x.py:30: in helper``, and the bare ``test_x.py:40: `` pytest
+# writes under a frame that called on (the test's own, above the ``_ _ _`` separator)
+_LOCATION = re.compile(r"\S+:\d+: ?(\S|$)")
 _PYTEST_ERROR = re.compile(r"E {2,}\S|E$")
 _EXCEPTION = re.compile(r"[\w.]+(: |$)")
 # what a section repeats or draws: rules, pytest's ``_ _ _`` frame separator (51 tokens), the
@@ -86,9 +90,17 @@ def _pytest_core(lines: list[str], name: int, end: int) -> list[int]:
     errors = [j for j in range(name + 1, end) if _PYTEST_ERROR.match(lines[j])]
     places = [j for j in range(name + 1, end) if _LOCATION.match(lines[j])]
     marked = [j for j in range(name + 1, end) if lines[j].startswith(">")]
-    core = [errors[0] if errors else -1, places[0] if places else -1, name]
-    core += [places[-1] if places else -1, marked[0] if marked else -1]
+    # where in the test's file it failed: the innermost location in the file of the first one (the
+    # test's own frame, printed first), a helper of that file that the test called or the test itself
+    in_file = [j for j in places if _file(lines[j]) == _file(lines[places[0]])]
+    core = [errors[0] if errors else -1, in_file[-1] if in_file else -1, name]
+    core += [places[0] if places else -1, places[-1] if places else -1, marked[0] if marked else -1]
     return list(dict.fromkeys(j for j in core if j >= 0))
+
+
+def _file(location: str) -> str:
+    """The file of a pytest location line (``test_pty.py:351: in _mock_select`` -> ``test_pty.py``)."""
+    return location.split(":", 1)[0]
 
 
 def section_rest(lines: list[str], start: int, end: int, core: list[int]) -> list[int]:

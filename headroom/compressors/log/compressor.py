@@ -31,12 +31,14 @@ from itertools import accumulate
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from headroom.compressors._reach import reach, short_of, whole_rooms
+from headroom.compressors._reach import FLOOR, reach, short_of, whole_rooms
+from headroom.compressors._rows import ranges
 from headroom.compressors._spans import render_spans
 from headroom.compressors.log._cut import MIN_CHARS, cut_spans, locators
 from headroom.compressors.log._parse import LEVELS, LogLines, level_of, read_log, template_of
 from headroom.compressors.log._query import failure_terms
 from headroom.compressors.log._rank import order
+from headroom.compressors.log._testrun import failure_cores
 from headroom.plugins import Compressed, Compressor, PieceContext, split_lines
 from headroom.relevance import without_call_names
 from headroom.tokens import TokenCounter
@@ -44,6 +46,12 @@ from headroom.tokens import TokenCounter
 __all__ = ["LogCompressor", "level_of", "template_of"]
 
 _MARKER_COST = 20  # a marker with a range and a level count, in cl100k tokens
+# what the marks of a form say: each stretch's range and its lines' levels, each stretch's range
+# alone, or one mark for the whole piece (``_ONE_MARK``) listing every range (``_SUMMARY``) or only
+# how many lines went (``_COUNT``)
+_LEVELS, _BARE, _SUMMARY, _COUNT = range(4)
+_ONE_MARK = {_SUMMARY: (10, 4), _COUNT: (6, 0)}  # estimated cost of that mark, and of each further gap's range
+_HEAD = 2  # a test runner's failure: its core's first lines, the error and the place (``_testrun``)
 _CHARS_MARK_COST = 10  # a ``chars`` mark inside a cut line (``_cut``)
 _SAMPLE = 2000  # lines sampled for tokens per character
 _EXACT_CHARS = 400_000  # logs up to this size have every line counted before choosing
@@ -69,6 +77,7 @@ class _Plan:
     run_end: dict[int, int]
     counter: TokenCounter
     cuttable: dict[int, list[tuple[int, int]]]  # long lines that hold the question's words: what a cut keeps
+    head: int  # the ranges ranked first that a tight room keeps together, under one mark if need be
     estimates: list[int] = field(default_factory=list)  # each line's tokens, exact where counted
     # each line's place in ``order`` as a line of its own before the filler (else past the order's
     # end): a line beside one being kept that ranks before it was passed over (``_choose``)
@@ -118,13 +127,33 @@ class LogCompressor(Compressor):
             if not plan.exceeds(self.options.max_tokens):
                 return None
             target = self.options.max_tokens
-        form = _fit(plan, target, ctx, summarized=True)
+        form = _fit(plan, target, ctx, _LEVELS)
         if form is None or form.markers * 6 >= target / 20:
             # where the markers' level counts are a large share of a tight target, bare ranges may
             # leave room for a line that matters more; the priority order decides
-            bare = _fit(plan, target, ctx, summarized=False)
+            bare = _fit(plan, target, ctx, _BARE)
             if bare is not None and (form is None or _ranks_higher(plan, bare.keep, form.keep)):
                 form = bare
+        if _head_kept(plan, form) < plan.head:
+            # a failing test's error and its place did not both fit with a mark at each gap (the
+            # frame and the error beside the piece's first mark, in a room of 60-80 tokens): one mark
+            # for the piece may leave them room. Only then: marks in place show where each kept line
+            # stood. A log's first error and the step before it are not such a pair: java's
+            # ``SEVERE import failed`` and its last ``loaded item`` line under one mark pushed out
+            # the exception line below (``benchmarks/budget_use.py``, ``log-java-caused-by`` at 10%)
+            for style in (_SUMMARY, _COUNT):
+                one = _fit(plan, target, ctx, style)
+                if one is not None and _head_kept(plan, one) > _head_kept(plan, form):
+                    form = one
+        elif plan.head and form is not None and form.cost < FLOOR * target:
+            # the error and the place fit, and the next line in rank with its mark did not: the
+            # form stops short of its room, and the core sends the generic cut in its place when
+            # that holds more of the question's words (a progress line naming the test asked
+            # about), keeping neither (``forms._fuller``). One mark listing every range may give
+            # that line its room
+            one = _fit(plan, target, ctx, _SUMMARY)
+            if one is not None and one.cost > form.cost and _ranks_higher(plan, one.keep, form.keep):
+                form = one
         if form is None:
             return None
         why = "whole lines and blocks are kept and the next one in rank, with its mark, would not fit"
@@ -137,7 +166,7 @@ class LogCompressor(Compressor):
         def build() -> _Plan:
             log = read_log(split_lines(text))
             query = without_call_names(ctx.query, ctx.tool_args)
-            ranges, rest = order(log, query, failure_terms(ctx.query))
+            ranked, rest = order(log, query, failure_terms(ctx.query))
             present = set(log.levels)  # a level no line has adds nothing to a mark
             tallies = {
                 level: list(accumulate(map(level.__eq__, log.levels), initial=0))
@@ -153,7 +182,8 @@ class LogCompressor(Compressor):
                 spans = cut_spans(line, words) if len(line) >= MIN_CHARS else None
                 if spans is not None:
                     cuttable[index] = spans
-            return _Plan(log, ranges, rest, tallies, run_end, ctx.counter, cuttable)
+            head = min(_HEAD, len(ranked)) if failure_cores(log.lines, log.blocks) else 0
+            return _Plan(log, ranked, rest, tallies, run_end, ctx.counter, cuttable, head)
 
         return self.once_per_piece((text, ctx.query, ctx.tool_args, id(ctx.counter)), build)
 
@@ -168,23 +198,32 @@ class _Form:
     chars: int = 0  # characters omitted inside cut lines
 
 
-def _fit(plan: _Plan, target: int, ctx: PieceContext, summarized: bool) -> _Form | None:
+def _fit(plan: _Plan, target: int, ctx: PieceContext, style: int) -> _Form | None:
     """The selection whose rendering lands between 0.9 and 1 of ``target`` (``reach``): the room
     planned with moves by what the renderings cost, up as well as down (issue 12: a result that
     stayed under 0.9 of its room, its estimates pessimistic, said nothing)."""
 
     def attempt(room: float) -> tuple[_Form, int] | None:
-        keep, cuts = _choose(plan, int(room))
+        # a mark without ranges is the piece's only mark (``docs/markers.md``): no line is cut
+        first, mark = _ONE_MARK.get(style, (_MARKER_COST, _MARKER_COST))
+        keep, cuts = _choose(plan, int(room), first, mark, cutting=style != _COUNT)
         if keep.count(1) in (0, len(keep)) and not cuts:
             return None
         exact = target <= _EXACT_TARGET
-        form = _render(plan, keep, cuts, ctx, summarized, exact=exact)
+        form = _render(plan, keep, cuts, ctx, style, exact=exact)
         if exact:  # the text as the core will count it (lines counted apart sum to a little more)
             form = replace(form, cost=ctx.counter.count(form.text))
         return form, form.cost
 
     found = reach(whole_rooms(attempt), target, target)
     return None if found is None else found[0]
+
+
+def _head_kept(plan: _Plan, form: _Form | None) -> int:
+    """How many of the ``plan.head`` ranges ranked first ``form`` keeps whole."""
+    if form is None:
+        return 0
+    return sum(all(form.keep[start:end]) for start, end in plan.order[: plan.head])
 
 
 def _ranks_higher(plan: _Plan, a: bytearray, b: bytearray) -> bool:
@@ -195,14 +234,17 @@ def _ranks_higher(plan: _Plan, a: bytearray, b: bytearray) -> bool:
     return False
 
 
-def _choose(plan: _Plan, room: int) -> tuple[bytearray, dict[int, list[tuple[int, int]]]]:
-    """Which lines to keep: ranges in priority order while they fit, counting a marker per gap; a
-    ranked line that holds the question's words and does not fit whole is kept cut (``_cut``)
-    when its cut fits. Returns the kept lines and the cut ones' kept stretches."""
+def _choose(
+    plan: _Plan, room: int, first: int = _MARKER_COST, mark: int = _MARKER_COST, cutting: bool = True
+) -> tuple[bytearray, dict[int, list[tuple[int, int]]]]:
+    """Which lines to keep: ranges in priority order while they fit, counting ``first`` for the
+    piece's first mark and ``mark`` for each further gap; a ranked line that holds the question's
+    words and does not fit whole is kept cut (``_cut``) when its cut fits. Returns the kept lines
+    and the cut ones' kept stretches."""
     n = len(plan.log.lines)
     keep = bytearray(n)
     cuts: dict[int, list[tuple[int, int]]] = {}
-    used = _MARKER_COST  # everything omitted is one gap
+    used = first  # everything omitted is one gap
     ranked_at = plan.ranked_at
     freed = False
 
@@ -210,9 +252,9 @@ def _choose(plan: _Plan, room: int) -> tuple[bytearray, dict[int, list[tuple[int
         if end - start == 1:  # most ranges are one line: the same sum as _gain, inline for speed
             if keep[start]:
                 continue
-            gaps = _MARKER_COST * (1 - (start == 0 or keep[start - 1]) - (end == n or keep[end]))
+            gaps = mark * (1 - (start == 0 or keep[start - 1]) - (end == n or keep[end]))
             added = plan.estimates[start] + gaps
-            if used + added > room and now < plan.rest and start in plan.cuttable:
+            if cutting and used + added > room and now < plan.rest and start in plan.cuttable:
                 cut = _cut_cost(plan, start) + gaps
                 if used + cut <= room:
                     keep[start] = 1
@@ -221,7 +263,7 @@ def _choose(plan: _Plan, room: int) -> tuple[bytearray, dict[int, list[tuple[int
                     continue
         else:
             lines_cost, gaps = _gain(plan, keep, start, end)
-            added = lines_cost + gaps * _MARKER_COST
+            added = lines_cost + gaps * mark
         if used + added <= room:
             used += added
             freed = freed or added < 0  # a gap closed: a line passed over earlier may fit now
@@ -230,18 +272,18 @@ def _choose(plan: _Plan, room: int) -> tuple[bytearray, dict[int, list[tuple[int
             if (start > 0 and ranked_at[start - 1] < now and not keep[start - 1]) or (
                 end < n and ranked_at[end] < now and not keep[end]
             ):
-                used = _passed_over(plan, keep, [start - 1, end], now, room, used)
+                used = _passed_over(plan, keep, [start - 1, end], now, room, used, mark)
         elif now >= plan.rest or room - used < 2:
             break
     if freed:  # what the closed gaps gave back goes to the lines passed over, best ranked first
-        fits = room - used + _MARKER_COST  # a line between two kept ones gives a mark back
+        fits = room - used + mark  # a line between two kept ones gives a mark back
         estimates = plan.estimates
         passed = [i for i in plan.singles[: bisect_left(plan.singles_at, now)] if estimates[i] <= fits and not keep[i]]
-        used = _passed_over(plan, keep, passed[::-1], now, room, used)
+        used = _passed_over(plan, keep, passed[::-1], now, room, used, mark)
     return keep, cuts
 
 
-def _passed_over(plan: _Plan, keep: bytearray, waiting: list[int], now: int, room: int, used: int) -> int:
+def _passed_over(plan: _Plan, keep: bytearray, waiting: list[int], now: int, room: int, used: int, mark: int) -> int:
     """Keep each line of ``waiting`` that was passed over (ranked before place ``now`` in the
     order, not kept) and fits now, a kept neighbour having taken its gap's mark away, and then
     the ones beside it in turn: they rank above what is being kept. Returns the room used."""
@@ -249,7 +291,7 @@ def _passed_over(plan: _Plan, keep: bytearray, waiting: list[int], now: int, roo
     while waiting:
         side = waiting.pop()
         if 0 <= side < n and plan.ranked_at[side] < now and not keep[side]:
-            added = plan.estimates[side] + _MARKER_COST * (
+            added = plan.estimates[side] + mark * (
                 1 - (side == 0 or keep[side - 1]) - (side == n - 1 or keep[side + 1])
             )
             if used + added <= room:
@@ -293,16 +335,18 @@ def _render(
     keep: bytearray,
     cuts: dict[int, list[tuple[int, int]]],
     ctx: PieceContext,
-    summarized: bool,
+    style: int,
     exact: bool,
 ) -> _Form:
     """The kept lines (a cut one as its kept stretches around ``chars`` marks) with one marker per
-    omitted stretch of lines, and for a large target what that costs by the estimates; an ``exact``
-    form is left at 0 for ``_fit``, which counts its whole text."""
+    omitted stretch of lines (or, in a ``_ONE_MARK`` style, one for them all where the first
+    stretch was), and for a large target what that costs by the estimates; an ``exact`` form is
+    left at 0 for ``_fit``, which counts its whole text."""
     lines = plan.log.lines
     n = len(lines)
     out: list[str] = []
     omitted = cost = markers = chars = 0
+    gaps = [] if style not in _ONE_MARK else _gaps(keep)
     index = 0
     while index < n:
         if keep[index]:
@@ -319,14 +363,34 @@ def _render(
             stop = keep.find(1, index)
             stop = n if stop < 0 else stop
             omitted += stop - index
+            if gaps and markers:  # the piece's one mark stands for this stretch too
+                index = stop
+                continue
             markers += 1
-            ending = "" if stop == n and not lines[-1].endswith("\n") else "\n"
-            detail = _detail(plan, index, stop) if summarized else f"{index + 1}-{stop}"
-            marker = ctx.marker(stop - index, "lines", detail) + ending
+            last = (gaps or [(index, stop)])[-1][1] == n and len(gaps) < 2
+            ending = "" if last and not lines[-1].endswith("\n") else "\n"
+            if gaps:
+                count = sum(end - start for start, end in gaps)
+                marker = ctx.marker(count, "lines", ranges(gaps) if style == _SUMMARY else None) + ending
+            else:
+                detail = _detail(plan, index, stop) if style == _LEVELS else f"{index + 1}-{stop}"
+                marker = ctx.marker(stop - index, "lines", detail) + ending
             out.append(marker)
             cost += 0 if exact else 1 + len(marker) * 2 // 5
         index = stop
     return _Form(keep, "".join(out), omitted, markers, cost, chars)
+
+
+def _gaps(keep: bytearray) -> list[tuple[int, int]]:
+    """The omitted stretches of ``keep``, ``(start, end)`` with the end exclusive."""
+    out = []
+    index = keep.find(0)
+    while index >= 0:
+        stop = keep.find(1, index)
+        stop = len(keep) if stop < 0 else stop
+        out.append((index, stop))
+        index = keep.find(0, stop)
+    return out
 
 
 def _cut_line(lines: list[str], index: int, spans: list[tuple[int, int]], ctx: PieceContext) -> tuple[str, int]:
