@@ -14,11 +14,11 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from headroom.compressors.diff._forms import Form, focus, plain, scoped, trim
+from headroom.compressors.diff._forms import ASKING, Form, focus, plain, scoped, trim
 from headroom.compressors.diff._parse import Diff, Hunk, hunk_header, parse_diff
 from headroom.compressors.diff._render import short_names
 from headroom.plugins import PieceContext, split_lines
-from headroom.relevance import BM25, LineTerms, sparse_scores, terms, without_call_names
+from headroom.relevance import BM25, STOP_WORDS, LineTerms, sparse_scores, terms, without_call_names
 
 __all__ = ["DOCS", "LADDER", "Column", "Profile", "build_profile"]
 
@@ -34,6 +34,13 @@ _ORDINAL = re.compile(
 )
 _NEWEST = frozenset({"last", "latest", "newest", "most recent", "recent"})
 _PUNCTUATION = "\"'`,.;:?!()[]{}"  # around a question word as written (``copy.copy,``, ``"isSet"``)
+# the words a question asks about a word with (``especially around X``, ``happened to X``), besides
+# the asking words (``_forms.ASKING``); and the prepositions that start the phrase after it (``in``)
+_OBJECT_OF = ASKING | frozenset("to with using use about regarding affecting involving mentioning".split())
+_PREPOSITIONS = frozenset(
+    "about above after at before below between by during for from in into of on over since through to under "
+    "until with within without".split()
+)
 _ENTRIES = 3  # file entries (renames, mode changes, binary files) kept past pressure level 2 (``_entries``)
 # git's extended header lines: what a file entry says besides its patch (``git diff`` documentation)
 _EXTENDED = re.compile(
@@ -220,7 +227,7 @@ def build_profile(text: str, ctx: PieceContext, context: int) -> Profile:
         order = _rank(BM25(bodies, tokenized=tokenized).scores(ctx.query), diff.hunks, docs, ahead, code)
         trimmed = [trim(diff.lines, hunk, costs, context, marker, header) for hunk in diff.hunks]
         paths = [section.path for section in diff.files]
-        asked = _asked(ctx.query, ctx.tool_args, diff)
+        asked = _singled(_asked(ctx.query, ctx.tool_args, diff), diff)
         raw = sparse_scores(diff.lines, asked)
         line_scores = scoped(diff.lines, diff.hunks, raw, asked, paths)
         hunks = diff.hunks
@@ -304,6 +311,51 @@ def _asked(query: str | None, tool_args: str | None, diff: Diff) -> str | None:
     ).lower()
     words = [w for w in query.split() if w in kept or w.strip(_PUNCTUATION).lower() in changed]
     return " ".join(words)
+
+
+def _singled(asked: str | None, diff: Diff) -> str | None:
+    """``asked`` with the words it singles out that its terms would not select written again as
+    quoted spans (``relevance.quoted_scores``: matched as written, weighed by how rare they are).
+
+    - A word on more than half the diff's lines: ``sparse_scores`` leaves such a term out (it
+      selects nothing in a log), but in a small diff it is the word asked about. "What happened to
+      ``maxc`` in ``rgb_to_hsv``" over a 30-line diff of ``colorsys.py`` (``maxc`` on 18 lines) had
+      scored the context line ``def rgb_to_hsv`` alone, and no changed line was kept at any share.
+    - A stop word the question asks about (``especially around after?``, ``the change that touched
+      tell.``, ``changed both in``): the word right after an asking word (``_forms.ASKING``, ``to``,
+      ``with``, ``using``, ``about``) that ends the sentence or stands before a preposition. A stop
+      word there that stands before a noun (``happened to the parser``) is the noun's article, and a
+      preposition before another word (``changed in the module``) starts a phrase: neither is what
+      is asked about.
+    """
+    if not asked:
+        return asked
+    words = asked.split()
+    quoted: list[str] = []
+    lines = diff.lines
+    half = len(lines) / 2
+    changed = [line[1:] for line in lines if line[:1] in ("+", "-") and line[:4] not in ("+++ ", "--- ")]
+    for at, word in enumerate(words):
+        bare = word.strip(_PUNCTUATION)
+        if not bare or "`" in word or '"' in word:
+            continue
+        pattern = re.compile(r"(?<![A-Za-z0-9_])" + re.escape(bare) + r"(?![A-Za-z0-9_])", re.I)
+        if not any(pattern.search(line) for line in changed):
+            continue
+        lowered = bare.lower()
+        if lowered in STOP_WORDS:
+            before = words[at - 1].strip(_PUNCTUATION).lower() if at else ""
+            after = words[at + 1].strip(_PUNCTUATION).lower() if at + 1 < len(words) else ""
+            ends = word[-1:] in "?.!" or not after
+            if before in _OBJECT_OF and (ends or after in _PREPOSITIONS):
+                quoted.append(bare)
+        elif lowered not in ASKING and terms(bare):
+            found = terms(bare)
+            if all(sum(1 for line in lines if term in line.lower() and term in terms(line)) > half for term in found):
+                quoted.append(bare)
+    if not quoted:
+        return asked
+    return asked + " " + " ".join(f"`{word}`" for word in dict.fromkeys(quoted))
 
 
 def _entries(diff: Diff, scores: dict[int, float], best: float) -> frozenset[int]:
