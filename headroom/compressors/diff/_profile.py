@@ -224,7 +224,6 @@ def build_profile(text: str, ctx: PieceContext, context: int) -> Profile:
         named = _named_commit(ctx.query, len(diff.commits))
         ahead = [named is not None and bisect.bisect_right(diff.commits, h.start) - 1 == named for h in diff.hunks]
         code = bool(ctx.query and _NAMES_CODE.search(ctx.query))
-        order = _rank(BM25(bodies, tokenized=tokenized).scores(ctx.query), diff.hunks, docs, ahead, code)
         trimmed = [trim(diff.lines, hunk, costs, context, marker, header) for hunk in diff.hunks]
         paths = [section.path for section in diff.files]
         asked = _singled(_asked(ctx.query, ctx.tool_args, diff), diff)
@@ -238,6 +237,8 @@ def build_profile(text: str, ctx: PieceContext, context: int) -> Profile:
         # the forms the choice needs only for some hunks at some levels, built on first use (issue 14:
         # every hunk's seven focused forms and its ladder were built for every question, most never read)
         focused = [focus(diff.lines, hunk, line_scores, context, 0.5) for hunk in hunks]  # which hunks match
+        hunk_scores = BM25(bodies, tokenized=tokenized).scores(ctx.query)
+        order = _rank(hunk_scores, diff.hunks, docs, ahead, code, [form is not None for form in focused])
         narrow = column(context, 1.0)
         loose = column(context, 1.0, applies=False)
         bare = column(0, 1.0, applies=False)
@@ -443,10 +444,23 @@ def _named_commit(query: str | None, count: int) -> int | None:
 
 
 def _rank(
-    scores: Sequence[float], hunks: Sequence[Hunk], docs: Sequence[bool], ahead: Sequence[bool], code: bool = False
+    scores: Sequence[float],
+    hunks: Sequence[Hunk],
+    docs: Sequence[bool],
+    ahead: Sequence[bool],
+    code: bool = False,
+    lined: Sequence[bool] = (),
 ) -> list[int]:
-    """Hunks of the commit the question names by place first; query matches first; then code
-    before docs and changelogs; then breadth: every file's biggest hunk before any file's second.
+    """Hunks of the commit the question names by place first; then the hunks holding a changed line
+    the question matches (``lined``, the line scores' own test: ``focus`` finds a line); query
+    matches first; then code before docs and changelogs; then breadth: every file's biggest hunk
+    before any file's second.
+
+    The hunk ranked first is what the last resorts keep (the commit holding it alone) and what the
+    levels are judged by. Ranked by BM25 over its text with the whole question, a hunk of import
+    lines whose context said ``"run_path"`` came first in a ``git log -p`` of ``runpy.py`` asked
+    which commit changed ``warning`` in ``run_path``, no line of it asked about; the commit of the
+    removed comment saying ``warning`` went to a mark up to 250 tokens.
 
     When the question names code (``code``: an identifier as code writes it, ``parse_float``), every
     code hunk it matches comes before the docs hunks it matches: a README or changelog line that
@@ -460,6 +474,7 @@ def _rank(
         range(len(hunks)),
         key=lambda h: (
             not ahead[h],
+            bool(lined) and not lined[h],
             scores[h] <= 0,
             code and docs[h],
             -scores[h],

@@ -1,10 +1,11 @@
-"""The word a question singles out counts even where its terms select nothing (issue 12, eleventh
-round): a word on more than half the lines of a small diff, and a stop word asked about.
+"""What the question asks decides what a small room keeps (issue 12, eleventh round): the word it
+singles out counts even where its terms select nothing (a word on more than half the lines of a
+small diff, a stop word asked about), and the hunk ranked first holds a line the question matches.
 
 ``heapq_3.10_3.11_u.diff`` is ``diff -u`` of the standard library's ``heapq.py`` of two Python
-versions on the machine; ``git_log_p_lzma.txt`` is ``git log -p -6 -- Lib/lzma.py`` of a
-repository with one commit per Python version. Each test with a fixture failed on the main of
-2026-12-07 (9c07600) at the targets named.
+versions on the machine; ``git_log_p_lzma.txt`` and ``git_log_p_runpy.txt`` are ``git log -p`` of
+``Lib/lzma.py`` and ``Lib/runpy.py`` in a repository with one commit per Python version. Each test
+with a fixture failed on the main of 2026-12-07 (9c07600) at the targets named.
 """
 
 from __future__ import annotations
@@ -43,6 +44,23 @@ def test_a_stop_word_the_question_asks_about_selects(target: int) -> None:
         target,
     )
     assert "These classes and functions support both the XZ and legacy LZMA" in out
+
+
+@pytest.mark.parametrize("target", [120, 150, 210, 250])
+def test_the_hunk_ranked_first_holds_a_line_the_question_matches(target: int) -> None:
+    """The hunks are ranked by BM25 over their text with the whole question, path words included;
+    the lines by the question less the words naming what the call read. A hunk of import lines
+    whose context holds ``"run_path"`` ranked first though no line of it is asked about, and the
+    last resorts (the commit of the hunk ranked first alone) kept it, with the commit of the removed
+    comment that says ``warning`` given to a mark. A hunk holding a changed line the question matches
+    now ranks before every hunk that holds none."""
+    out = diff_under_question(
+        "git_log_p_runpy.txt",
+        "Which commit changed warning in run_path of Lib/runpy.py, and how?",
+        "git log -p -5 -- Lib/runpy.py",
+        target,
+    )
+    assert "-    # Trying to avoid importing imp so as to not consume the deprecation warning.\n" in out
 
 
 DIFF = parse_diff(
