@@ -23,7 +23,8 @@ omitted run of files marked with how many lines they changed.
 
 This module holds the pressure levels (which loss is spent first); the piece's profile (costs,
 ranking, each hunk's forms) is ``_profile.py``, one level's choice and rendering ``_select.py``,
-the forms ``_forms.py``, the marks ``_render.py``.
+the forms ``_forms.py``, the marks ``_render.py``, the tightest form at the budget's floor (the
+matching lines under one summary mark) ``_summary.py``.
 """
 
 from __future__ import annotations
