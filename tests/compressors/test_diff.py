@@ -116,10 +116,10 @@ def check_accounting(original: str, compressed: str) -> None:
     handle = make_handle(original)
     covered: set[int] = set()
     for marker in find_markers(compressed, {handle}):
-        assert marker.span is not None
-        first, last = marker.span
-        assert not covered & set(range(first, last + 1)), "markers overlap"
-        covered |= set(range(first, last + 1))
+        assert marker.spans, marker  # one range, or a summary mark's many (the diff's tightest form)
+        for first, last in marker.spans:
+            assert not covered & set(range(first, last + 1)), "markers overlap"
+            covered |= set(range(first, last + 1))
     out = [re.sub(r" \[(?:hr1:\d+ )?…[^\]]*\]$", "", line.rstrip("\n")) for line in split_lines(compressed)]
     out_iter = iter(out)
     for number, line in enumerate(lines, 1):
@@ -443,9 +443,10 @@ def test_a_scope_lends_a_line_only_the_query_words_the_line_lacks() -> None:
 
 def test_a_tiny_room_gives_hunk_headers_to_marks_to_keep_another_matching_hunk() -> None:
     """At 44 tokens the two hunks that move ``import warnings`` are both kept, their @@ lines
-    given to the marks before them; with a little more room the @@ lines come back. (Until the
-    tenth round this held at 56 tokens; since a line's score counts the question's words it holds,
-    56 tokens keep both lines under their @@ lines.)"""
+    given to the marks before them; with more room the @@ lines come back. (Until the tenth round
+    this held at 56 tokens; since a line's score counts the question's words it holds, 56 tokens
+    keep both lines under their @@ lines. Since the eleventh round a room up to 128 tokens may hold
+    the tightest form, the lines under one summary mark, so the @@ lines come back above it.)"""
     original = (GOLDEN / "getpass_3.12_3.13.diff").read_text()
     query = "What changed in the module of getpass.py between python3.12 and python3.13, especially around warnings?"
     out = compress(original, 44, query)
@@ -453,7 +454,7 @@ def test_a_tiny_room_gives_hunk_headers_to_marks_to_keep_another_matching_hunk()
     assert "-import warnings\n" in out and "+    import warnings\n" in out
     assert "@@" not in out
     check_accounting(original, out)
-    roomy = compress(original, 120, query)
+    roomy = compress(original, 160, query)
     assert roomy is not None and "-import warnings\n" in roomy and "@@ -" in roomy
 
 

@@ -24,7 +24,7 @@ from itertools import compress
 from headroom.compressors.diff._parse import Hunk, hunk_header, is_context
 from headroom.relevance import terms
 
-__all__ = ["Form", "counterparts", "focus", "plain", "runs", "scoped", "trim", "with_lines"]
+__all__ = ["ASKING", "Form", "counterparts", "focus", "plain", "runs", "scoped", "trim", "with_lines"]
 
 # a line that opens a definition, across languages (the vocabulary, not a parser)
 _DEFINITION = re.compile(
@@ -41,7 +41,7 @@ _ASKS_DEFINITION = re.compile(
 
 # the words a question about a diff asks with, not what it asks about: no line holds the answer by them
 # ("what changed in ... especially around ...", "which commit touched ...")
-_ASKING = frozenset(
+ASKING = frozenset(
     "change changed changes changing happened happen touched touch commit commits history diff patch "
     "especially around version release".split()
 )
@@ -274,7 +274,7 @@ def scoped(
     In a diff of one path, a line's score is then multiplied by one plus the question's words it
     holds as written (``_parts``: ``type`` in ``d[type(None)]``, not in ``types.NoneType``; a word
     only a part of an identifier counts half), less the words a question about a diff asks with
-    (``_ASKING``). A function the diff defines is held by its definition and the lines inside it
+    (``ASKING``). A function the diff defines is held by its definition and the lines inside it
     only: the call ``names = _listdir(dirname, dironly)`` outside ``def _listdir`` had outranked the
     line inside it that the question about ``dironly`` in ``_listdir`` asked for, and BM25's length
     norm the short ``if orecur:`` over ``orepr, oreadable, orecur = _safe_repr(...)`` asked about
@@ -299,7 +299,7 @@ def scoped(
     definitions = bool(query and _ASKS_DEFINITION.search(query))
     # the question's words as written, each a term of its own (``_safe_repr``, not its parts)
     keys = {word for word in (terms(w)[0] for w in _WRITTEN.findall(query or "") if terms(w)) if word in wanted}
-    keys -= _ASKING
+    keys -= ASKING
     # the words that name a definition of the diff: a line holds one by sitting inside it
     defined = {
         name

@@ -14,11 +14,11 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from headroom.compressors.diff._forms import Form, focus, plain, scoped, trim
+from headroom.compressors.diff._forms import ASKING, Form, focus, plain, scoped, trim
 from headroom.compressors.diff._parse import Diff, Hunk, hunk_header, parse_diff
 from headroom.compressors.diff._render import short_names
 from headroom.plugins import PieceContext, split_lines
-from headroom.relevance import BM25, LineTerms, sparse_scores, terms, without_call_names
+from headroom.relevance import BM25, STOP_WORDS, LineTerms, sparse_scores, terms, without_call_names
 
 __all__ = ["DOCS", "LADDER", "Column", "Profile", "build_profile"]
 
@@ -34,6 +34,13 @@ _ORDINAL = re.compile(
 )
 _NEWEST = frozenset({"last", "latest", "newest", "most recent", "recent"})
 _PUNCTUATION = "\"'`,.;:?!()[]{}"  # around a question word as written (``copy.copy,``, ``"isSet"``)
+# the words a question asks about a word with (``especially around X``, ``happened to X``), besides
+# the asking words (``_forms.ASKING``); and the prepositions that start the phrase after it (``in``)
+_OBJECT_OF = ASKING | frozenset("to with using use about regarding affecting involving mentioning".split())
+_PREPOSITIONS = frozenset(
+    "about above after at before below between by during for from in into of on over since through to under "
+    "until with within without".split()
+)
 _ENTRIES = 3  # file entries (renames, mode changes, binary files) kept past pressure level 2 (``_entries``)
 # git's extended header lines: what a file entry says besides its patch (``git diff`` documentation)
 _EXTENDED = re.compile(
@@ -217,10 +224,9 @@ def build_profile(text: str, ctx: PieceContext, context: int) -> Profile:
         named = _named_commit(ctx.query, len(diff.commits))
         ahead = [named is not None and bisect.bisect_right(diff.commits, h.start) - 1 == named for h in diff.hunks]
         code = bool(ctx.query and _NAMES_CODE.search(ctx.query))
-        order = _rank(BM25(bodies, tokenized=tokenized).scores(ctx.query), diff.hunks, docs, ahead, code)
         trimmed = [trim(diff.lines, hunk, costs, context, marker, header) for hunk in diff.hunks]
         paths = [section.path for section in diff.files]
-        asked = _asked(ctx.query, ctx.tool_args, diff)
+        asked = _singled(_asked(ctx.query, ctx.tool_args, diff), diff)
         raw = sparse_scores(diff.lines, asked)
         line_scores = scoped(diff.lines, diff.hunks, raw, asked, paths)
         hunks = diff.hunks
@@ -231,6 +237,8 @@ def build_profile(text: str, ctx: PieceContext, context: int) -> Profile:
         # the forms the choice needs only for some hunks at some levels, built on first use (issue 14:
         # every hunk's seven focused forms and its ladder were built for every question, most never read)
         focused = [focus(diff.lines, hunk, line_scores, context, 0.5) for hunk in hunks]  # which hunks match
+        hunk_scores = BM25(bodies, tokenized=tokenized).scores(ctx.query)
+        order = _rank(hunk_scores, diff.hunks, docs, ahead, code, [form is not None for form in focused])
         narrow = column(context, 1.0)
         loose = column(context, 1.0, applies=False)
         bare = column(0, 1.0, applies=False)
@@ -304,6 +312,51 @@ def _asked(query: str | None, tool_args: str | None, diff: Diff) -> str | None:
     ).lower()
     words = [w for w in query.split() if w in kept or w.strip(_PUNCTUATION).lower() in changed]
     return " ".join(words)
+
+
+def _singled(asked: str | None, diff: Diff) -> str | None:
+    """``asked`` with the words it singles out that its terms would not select written again as
+    quoted spans (``relevance.quoted_scores``: matched as written, weighed by how rare they are).
+
+    - A word on more than half the diff's lines: ``sparse_scores`` leaves such a term out (it
+      selects nothing in a log), but in a small diff it is the word asked about. "What happened to
+      ``maxc`` in ``rgb_to_hsv``" over a 30-line diff of ``colorsys.py`` (``maxc`` on 18 lines) had
+      scored the context line ``def rgb_to_hsv`` alone, and no changed line was kept at any share.
+    - A stop word the question asks about (``especially around after?``, ``the change that touched
+      tell.``, ``changed both in``): the word right after an asking word (``_forms.ASKING``, ``to``,
+      ``with``, ``using``, ``about``) that ends the sentence or stands before a preposition. A stop
+      word there that stands before a noun (``happened to the parser``) is the noun's article, and a
+      preposition before another word (``changed in the module``) starts a phrase: neither is what
+      is asked about.
+    """
+    if not asked:
+        return asked
+    words = asked.split()
+    quoted: list[str] = []
+    lines = diff.lines
+    half = len(lines) / 2
+    changed = [line[1:] for line in lines if line[:1] in ("+", "-") and line[:4] not in ("+++ ", "--- ")]
+    for at, word in enumerate(words):
+        bare = word.strip(_PUNCTUATION)
+        if not bare or "`" in word or '"' in word:
+            continue
+        pattern = re.compile(r"(?<![A-Za-z0-9_])" + re.escape(bare) + r"(?![A-Za-z0-9_])", re.I)
+        if not any(pattern.search(line) for line in changed):
+            continue
+        lowered = bare.lower()
+        if lowered in STOP_WORDS:
+            before = words[at - 1].strip(_PUNCTUATION).lower() if at else ""
+            after = words[at + 1].strip(_PUNCTUATION).lower() if at + 1 < len(words) else ""
+            ends = word[-1:] in "?.!" or not after
+            if before in _OBJECT_OF and (ends or after in _PREPOSITIONS):
+                quoted.append(bare)
+        elif lowered not in ASKING and terms(bare):
+            found = terms(bare)
+            if all(sum(1 for line in lines if term in line.lower() and term in terms(line)) > half for term in found):
+                quoted.append(bare)
+    if not quoted:
+        return asked
+    return asked + " " + " ".join(f"`{word}`" for word in dict.fromkeys(quoted))
 
 
 def _entries(diff: Diff, scores: dict[int, float], best: float) -> frozenset[int]:
@@ -391,10 +444,23 @@ def _named_commit(query: str | None, count: int) -> int | None:
 
 
 def _rank(
-    scores: Sequence[float], hunks: Sequence[Hunk], docs: Sequence[bool], ahead: Sequence[bool], code: bool = False
+    scores: Sequence[float],
+    hunks: Sequence[Hunk],
+    docs: Sequence[bool],
+    ahead: Sequence[bool],
+    code: bool = False,
+    lined: Sequence[bool] = (),
 ) -> list[int]:
-    """Hunks of the commit the question names by place first; query matches first; then code
-    before docs and changelogs; then breadth: every file's biggest hunk before any file's second.
+    """Hunks of the commit the question names by place first; then the hunks holding a changed line
+    the question matches (``lined``, the line scores' own test: ``focus`` finds a line); query
+    matches first; then code before docs and changelogs; then breadth: every file's biggest hunk
+    before any file's second.
+
+    The hunk ranked first is what the last resorts keep (the commit holding it alone) and what the
+    levels are judged by. Ranked by BM25 over its text with the whole question, a hunk of import
+    lines whose context said ``"run_path"`` came first in a ``git log -p`` of ``runpy.py`` asked
+    which commit changed ``warning`` in ``run_path``, no line of it asked about; the commit of the
+    removed comment saying ``warning`` went to a mark up to 250 tokens.
 
     When the question names code (``code``: an identifier as code writes it, ``parse_float``), every
     code hunk it matches comes before the docs hunks it matches: a README or changelog line that
@@ -408,6 +474,7 @@ def _rank(
         range(len(hunks)),
         key=lambda h: (
             not ahead[h],
+            bool(lined) and not lined[h],
             scores[h] <= 0,
             code and docs[h],
             -scores[h],

@@ -23,7 +23,8 @@ omitted run of files marked with how many lines they changed.
 
 This module holds the pressure levels (which loss is spent first); the piece's profile (costs,
 ranking, each hunk's forms) is ``_profile.py``, one level's choice and rendering ``_select.py``,
-the forms ``_forms.py``, the marks ``_render.py``.
+the forms ``_forms.py``, the marks ``_render.py``, the tightest form at the budget's floor (the
+matching lines under one summary mark) ``_summary.py``.
 """
 
 from __future__ import annotations
@@ -32,9 +33,11 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from headroom.compressors._reach import FLOOR
 from headroom.compressors.diff._parse import parse_diff
 from headroom.compressors.diff._profile import Profile, build_profile
-from headroom.compressors.diff._select import SHORT, by_commit, fit, matching_everywhere
+from headroom.compressors.diff._select import HEADLESS, SHORT, by_commit, fit, matching_everywhere
+from headroom.compressors.diff._summary import FLOOR_ROOM, SUMMARY, summary
 from headroom.errors import InvalidInput
 from headroom.plugins import Compressed, Compressor, PieceContext, split_lines
 
@@ -154,11 +157,21 @@ class DiffCompressor(Compressor):
         best = max(range(len(found)), key=lambda k: found[k][0])
         result = found[best][1]
         level, bare, entries = how[best]
+        lines = found[best][0][3]
         if level >= 2 and SHORT in result.fallbacks:
             # the chosen headless form under 0.9 of its target, once more with its room filled a line
             # at a time (``_select._fill``): the same choice and more lines, the levels compared before
             filled = fit(profile, target, ctx, level, plain=bare, entries=entries, fill=True)
-            result = filled[0] if filled is not None else result
+            if filled is not None:
+                result, lines = filled[0], filled[2][1]
+        if level >= 2 and one_file and not profile.commits and target <= FLOOR_ROOM:
+            # the tightest form at the budget's floor: the matching lines under one summary mark
+            # (``_summary``), taken when it keeps more of the changed lines the question matches
+            tightest = summary(profile, target, ctx)
+            if tightest is not None and tightest[2] > lines:
+                text, omitted, _ = tightest
+                under = (SHORT,) if ctx.counter.count(text) < FLOOR * target else ()
+                return Compressed(text, omitted={"lines": omitted}, fallbacks=(HEADLESS, SUMMARY, *under))
         return result
 
     def _profile(self, text: str, ctx: PieceContext) -> Profile:

@@ -1,0 +1,87 @@
+"""What the question asks decides what a small room keeps (issue 12, eleventh round): the word it
+singles out counts even where its terms select nothing (a word on more than half the lines of a
+small diff, a stop word asked about), and the hunk ranked first holds a line the question matches.
+
+``heapq_3.10_3.11_u.diff`` is ``diff -u`` of the standard library's ``heapq.py`` of two Python
+versions on the machine; ``git_log_p_lzma.txt`` and ``git_log_p_runpy.txt`` are ``git log -p`` of
+``Lib/lzma.py`` and ``Lib/runpy.py`` in a repository with one commit per Python version. Each test
+with a fixture failed on the main of 2026-12-07 (9c07600) at the targets named.
+"""
+
+from __future__ import annotations
+
+import pytest
+from goldens import diff_under_question
+
+from headroom.compressors.diff._parse import parse_diff
+from headroom.compressors.diff._profile import _singled
+from headroom.plugins import split_lines
+
+
+@pytest.mark.parametrize("target", [60, 80, 120])
+def test_a_word_on_most_lines_of_a_small_diff_still_selects(target: int) -> None:
+    """``item`` is on 6 of the diff's 11 lines; ``sparse_scores`` leaves a term on more than half
+    the lines out (it selects nothing in a log), so no line scored and the diff kept no line at any
+    target. Written again as a quoted span, it selects the changed lines that hold it."""
+    out = diff_under_question(
+        "heapq_3.10_3.11_u.diff",
+        "In the diff of heapq.py, what happened to item in the module?",
+        "diff -u python3.10/heapq.py python3.11/heapq.py",
+        target,
+    )
+    assert "+                               # the smallest item; the heap size is unchanged\n" in out
+
+
+@pytest.mark.parametrize("target", [300, 400, 600])
+def test_a_stop_word_the_question_asks_about_selects(target: int) -> None:
+    """ "Which commit changed both ...": ``both`` is a stop word, and the lines matching the
+    question's other words (``module``) were kept; the word right after an asking word, standing
+    before a preposition, is what the question asks about."""
+    out = diff_under_question(
+        "git_log_p_lzma.txt",
+        "Which commit changed both in the module of Lib/lzma.py, and how?",
+        "git log -p -6 -- Lib/lzma.py",
+        target,
+    )
+    assert "These classes and functions support both the XZ and legacy LZMA" in out
+
+
+@pytest.mark.parametrize("target", [120, 150, 210, 250])
+def test_the_hunk_ranked_first_holds_a_line_the_question_matches(target: int) -> None:
+    """The hunks are ranked by BM25 over their text with the whole question, path words included;
+    the lines by the question less the words naming what the call read. A hunk of import lines
+    whose context holds ``"run_path"`` ranked first though no line of it is asked about, and the
+    last resorts (the commit of the hunk ranked first alone) kept it, with the commit of the removed
+    comment that says ``warning`` given to a mark. A hunk holding a changed line the question matches
+    now ranks before every hunk that holds none."""
+    out = diff_under_question(
+        "git_log_p_runpy.txt",
+        "Which commit changed warning in run_path of Lib/runpy.py, and how?",
+        "git log -p -5 -- Lib/runpy.py",
+        target,
+    )
+    assert "-    # Trying to avoid importing imp so as to not consume the deprecation warning.\n" in out
+
+
+DIFF = parse_diff(
+    split_lines(
+        "--- a/m.py\n+++ b/m.py\n@@ -1,3 +1,3 @@\n def main(parse):\n"
+        "-    x = parse(after)\n+    x = parse(here, after)\n     return parse.the_parser\n"
+    )
+)
+
+
+@pytest.mark.parametrize(
+    ("asked", "quoted"),
+    [
+        ("especially around after?", "`after`"),
+        ("what happened to here in main?", "`here`"),
+        ("what happened to the parser?", None),  # an article before its noun
+        ("what changed in the module?", None),  # a preposition starting a phrase
+        ("what happened to parse in main?", "`parse`"),  # on more than half the lines
+        ("what happened to after in main?", "`after`"),
+    ],
+)
+def test_which_words_are_singled_out(asked: str, quoted: str | None) -> None:
+    out = _singled(asked, DIFF)
+    assert out == (asked if quoted is None else f"{asked} {quoted}")

@@ -1,0 +1,61 @@
+"""The diff's tightest form at the budget's floor: the lines the question matches under one summary
+mark (issue 12, eleventh round).
+
+``sched_3.9_3.10_u.diff`` is ``diff -u`` of the standard library's ``sched.py`` of two Python
+versions on the machine. The test of the kept line failed on the main of 2026-12-07 (9c07600) at
+every target named: the handle's mark, a mark of about 10 tokens for each stretch between two kept
+lines and one after the last left room for two changed lines, and the removed side of the change
+asked about was not one of them.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from goldens import diff_under_question
+
+from headroom import PieceContext, TokenCounter, find_markers, make_handle
+from headroom.compressors.diff._summary import FLOOR_ROOM, SUMMARY
+from headroom.compressors.diff.compressor import DiffCompressor
+from headroom.plugins import split_lines
+
+GOLDEN = Path(__file__).parent.parent / "golden" / "diff"
+COUNTER = TokenCounter.for_model("gpt-4")
+QUESTION = "Did python3.10 change how the module deals with priority?"
+COMMAND = "diff -u python3.9/sched.py python3.10/sched.py"
+
+
+@pytest.mark.parametrize("target", [56, 60, 64, 90])
+def test_one_summary_mark_leaves_room_for_the_other_side_of_a_change(target: int) -> None:
+    out = diff_under_question("sched_3.9_3.10_u.diff", QUESTION, COMMAND, target)
+    assert "-                time, priority, action, argument, kwargs = q[0]\n" in out
+
+
+@pytest.mark.parametrize("target", [56, 64, 90])
+def test_the_summary_mark_stands_for_exactly_the_lines_left_out(target: int) -> None:
+    """Every line of the original is either under the one mark's ranges or kept, verbatim and in
+    order; the result says the text no longer applies as a patch."""
+    original = (GOLDEN / "sched_3.9_3.10_u.diff").read_text()
+    ctx = PieceContext(
+        make_handle(original), COUNTER, QUESTION, tool_name="run_shell", tool_args=json.dumps({"cmd": COMMAND})
+    )
+    result = DiffCompressor().compress(original, target, ctx)
+    assert result is not None and SUMMARY in result.fallbacks
+    assert COUNTER.count(result.text) <= target
+    marks = find_markers(result.text, {make_handle(original)})
+    assert len(marks) == 1
+    covered = {n for first, last in marks[0].spans for n in range(first, last + 1)}
+    assert result.omitted == {"lines": len(covered)}
+    shown = [line for line in split_lines(result.text) if not line.startswith("[…")]
+    assert shown == [line for n, line in enumerate(split_lines(original), 1) if n not in covered]
+
+
+def test_above_the_floor_the_hunks_keep_their_form() -> None:
+    original = (GOLDEN / "sched_3.9_3.10_u.diff").read_text()
+    ctx = PieceContext(
+        make_handle(original), COUNTER, QUESTION, tool_name="run_shell", tool_args=json.dumps({"cmd": COMMAND})
+    )
+    result = DiffCompressor().compress(original, FLOOR_ROOM + 40, ctx)
+    assert result is not None and SUMMARY not in result.fallbacks
