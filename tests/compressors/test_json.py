@@ -1155,3 +1155,15 @@ def test_a_record_holding_the_value_with_the_field_further_down_is_shown_too(sha
     shown = compressed_at(text, share, "In 8f0bcd290f8bb807.json, which format does string have?")
     assert '"format": "AWS::EC2::SecurityGroup.Id"' in shown
     assert '"format": "AWS::KMS::Key.Id"' in shown
+
+
+@pytest.mark.parametrize("share", [0.20, 0.25, 0.30])
+def test_the_asked_field_beside_the_records_holding_the_value_comes_in_once_they_fit(share: float) -> None:
+    # issue 12, fourteenth round: "which $ref does array have?" in cfn-lint's AppStream
+    # ImageBuilder schema: the two arrays of `properties` (each `$ref` under `items`) were shown,
+    # and the `$ref` of `VpcConfig`, the property next to one of them, never was; the asked field
+    # nearest each quoted value now follows once the candidates fit
+    text = (GOLDEN / "cfn_appstream_imagebuilder.json").read_text()
+    shown = compressed_at(text, share, "In 6e925b9ab436dc42.json, which $ref does array have?")
+    assert '"$ref": "#/definitions/AccessEndpoint"' in shown
+    assert '"$ref": "#/definitions/VpcConfig"' in shown
