@@ -1132,3 +1132,38 @@ def test_a_thin_marker_of_an_object_names_no_range_so_more_candidates_fit(target
     assert sum(f'"dest": "{dest}"' in out.text for dest in ("verify_ssl", "paginate", "sign_request")) >= shown
     assert re.search(r"\[…\d+ keys\]", out.text)  # an object's thin marker: count and unit
     assert account(json.loads(text), shown_data(out.text)) == Counter(out.omitted)
+
+
+@pytest.mark.parametrize("share", [0.15, 0.20, 0.25])
+def test_a_value_holder_without_the_asked_field_leads_to_the_nearest_one(share: float) -> None:
+    # issue 12, fourteenth round: in samtranslator's api.json "which $ref does object have?"
+    # names `"type": "object"` of `Metadata`, which has no `$ref`; the one record holding both
+    # (`DefinitionUri`, its `$ref` beside `"type": ["string", "object"]`) was shown alone in 80
+    # of 550 tokens, and the `$ref` two lines under `Metadata` never came in
+    text = (GOLDEN / "samtranslator_api.json").read_text()
+    shown = compressed_at(text, share, "In api.json, which $ref does object have?")
+    assert '"$ref": "cfn.json#definitions/AWS::ApiGateway::Stage.AccessLogSetting"' in shown
+
+
+@pytest.mark.parametrize("share", [0.15, 0.20, 0.25])
+def test_a_record_holding_the_value_with_the_field_further_down_is_shown_too(share: float) -> None:
+    # issue 12, fourteenth round: "which format does string have?" in the DocDB cluster schema:
+    # `VpcSecurityGroupIds.items` holds both fields, so it was the one candidate shown, and
+    # `KmsKeyId` (`"type": "string"` beside three `anyOf` entries, each a `format`) was looked for
+    # only when no record held both; the looser relation now follows once the tight ones fit
+    text = (GOLDEN / "cfn_docdb_cluster.json").read_text()
+    shown = compressed_at(text, share, "In 8f0bcd290f8bb807.json, which format does string have?")
+    assert '"format": "AWS::EC2::SecurityGroup.Id"' in shown
+    assert '"format": "AWS::KMS::Key.Id"' in shown
+
+
+@pytest.mark.parametrize("share", [0.20, 0.25, 0.30])
+def test_the_asked_field_beside_the_records_holding_the_value_comes_in_once_they_fit(share: float) -> None:
+    # issue 12, fourteenth round: "which $ref does array have?" in cfn-lint's AppStream
+    # ImageBuilder schema: the two arrays of `properties` (each `$ref` under `items`) were shown,
+    # and the `$ref` of `VpcConfig`, the property next to one of them, never was; the asked field
+    # nearest each quoted value now follows once the candidates fit
+    text = (GOLDEN / "cfn_appstream_imagebuilder.json").read_text()
+    shown = compressed_at(text, share, "In 6e925b9ab436dc42.json, which $ref does array have?")
+    assert '"$ref": "#/definitions/AccessEndpoint"' in shown
+    assert '"$ref": "#/definitions/VpcConfig"' in shown

@@ -105,6 +105,7 @@ class Measured:
         self._marks: dict[int, float] = {}
         self._mark_tpc: float | None = None
         self._candidates: list[Any] | None = None  # ``Shrinker.candidates``, once
+        self._further: list[Any] = []  # ``Shrinker.further``, with them
 
     def spelled(self) -> frozenset[int]:
         """The ``id`` of the original containers the question asks for: the main array's rows it
@@ -136,8 +137,13 @@ class Measured:
                 self._hot, self._hot_parents, self.best_trails = _hot_paths(self.data, self.ctx.query)
             from headroom.compressors.json._spine import candidates  # it reads a Measured: imported on use
 
-            self._candidates = candidates(self)
+            self._candidates, self._further = candidates(self)
         return self._candidates
+
+    def further(self) -> list[Any]:
+        """The records the pairs form shows once every candidate fits (``_spine._further``)."""
+        self.candidates()
+        return self._further
 
     def plain(self) -> set[int]:
         """The ``id`` of the original containers holding no key the question names and nothing

@@ -81,7 +81,7 @@ class Shrinker(Measured):
         self.omitted = Counter()
         self._shown = set()
         self.asked_kept = 0
-        shrunk = pairs(self, budget, self.candidates())
+        shrunk = pairs(self, budget, self.candidates(), self.further())
         if shrunk is None:
             return None
         return shrunk, self.omitted, frozenset(self._shown)

@@ -21,6 +21,7 @@ best leaf and the fields the question names beside it.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -81,7 +82,7 @@ def thin(shrinker: Shrinker, budget: float) -> Any | None:
     return built[()]
 
 
-def candidates(shrinker: Measured) -> list[Candidate]:
+def candidates(shrinker: Measured) -> tuple[list[Candidate], list[Candidate]]:
     """The records a question of the form "the K2 of the entry whose K1 is V" can mean: each
     holds a string value the question quotes whole (V, under K1) and a scalar field whose key
     it names (K2); those holding a best leaf first, then in document order.
@@ -94,7 +95,10 @@ def candidates(shrinker: Measured) -> list[Candidate]:
     When no record holds both, the nearest relation found is taken instead (``_nested``): the
     two fields a few steps apart below one record, as an array schema names its item's
     ``$ref`` (``{"type": "array", "items": {"$ref": ...}}``) or a boto3 action its request's
-    ``operation`` beside the ``params`` naming ``TableName``."""
+    ``operation`` beside the ``params`` naming ``TableName``.
+
+    Returned with the further records the pairs form shows once every candidate fits
+    (``_further``)."""
     query = shrinker.asking  # a value quoted only inside the file name is the file's, not an entry's
     found: list[Candidate] = []
     besides: dict[str, set[str]] = {}  # a quoted value -> the question's terms outside it
@@ -135,6 +139,7 @@ def candidates(shrinker: Measured) -> list[Candidate]:
             if isinstance(child, (dict, list)):
                 walk(child, (*prefix, step))
 
+    looser: list[Candidate] = []
     if query and isinstance(shrinker.data, (dict, list)):
         walk(shrinker.data, ())
         # "the operation of the entry whose target is Bucket" names the key its value sits under:
@@ -144,11 +149,14 @@ def candidates(shrinker: Measured) -> list[Candidate]:
         if keyed:
             quoted_at, under = keyed, set(keyed)
             found = [c for c in found if (*c[0], *c[1]) in under]
+        nested = _nested(shrinker, quoted_at[:_CANDIDATES], asks)
         if not found:
-            found = _nested(shrinker, quoted_at[:_CANDIDATES], asks)
+            found = [c for c in nested if len(c[1]) + len(c[2]) == len(nested[0][1]) + len(nested[0][2])]
+        looser = [c for c in nested if c not in found]
     found = _unnested(found)
     best = {tuple(trail[:-1]) for trail in shrinker.best_trails}
-    return sorted(found, key=lambda c: c[0] not in best)  # stable: document order otherwise
+    found = sorted(found, key=lambda c: c[0] not in best)  # stable: document order otherwise
+    return found, _further(shrinker, found, looser, quoted_at[:_CANDIDATES], asks)
 
 
 def _nested(
@@ -157,8 +165,9 @@ def _nested(
     """The records holding a value the question quotes (at ``quoted_at``) and, up to
     ``_REACH`` steps below them on another branch, a scalar field it names: for each quoted
     value the nearest record above it (at most ``_REACH`` steps up) that has such a field, the
-    shallowest field first. Only the candidates whose two fields lie fewest steps apart are kept
-    (the tightest relation the document shows), in document order."""
+    shallowest field first; those whose two fields lie fewest steps apart first (the tightest
+    relation the document shows), in document order otherwise. The caller takes the tightest as
+    candidates when no record holds both fields, and the others as further records."""
     found: dict[tuple[str | int, ...], Candidate] = {}
     for trail in quoted_at:
         for up in range(1, min(_REACH, len(trail)) + 1):
@@ -171,10 +180,71 @@ def _nested(
             if asked is not None and min(len(by), len(asked)) == 1:  # not two branches apart: a lottery
                 found.setdefault(prefix, (prefix, by, asked))
                 break
-    if not found:
-        return []
-    nearest = min(len(c[1]) + len(c[2]) for c in found.values())
-    return [c for c in found.values() if len(c[1]) + len(c[2]) == nearest]
+    return sorted(found.values(), key=lambda c: len(c[1]) + len(c[2]))  # stable: document order otherwise
+
+
+def _further(
+    shrinker: Measured,
+    found: list[Candidate],
+    looser: list[Candidate],
+    quoted_at: list[tuple[str | int, ...]],
+    asks: Callable[[str, str], bool],
+) -> list[Candidate]:
+    """The records the pairs form shows once every candidate fits, closest relation first: those
+    holding the quoted value with the asked field further from it (``looser``, fewest steps
+    first), then the fields the question asks for that lie nearest a quoted value in document
+    order, before or after it, nearest first, each shown alone (``by`` empty).
+
+    A question built from the lines around a field names the entry by the nearest value it
+    read, and that value can sit in the entry next door: "which $ref does object have?" in
+    samtranslator's api.json meant the ``$ref`` two lines below a ``"type": "object"`` that has
+    none, and "which format does string have?" a ``format`` two steps below the ``"type":
+    "string"`` beside it, while one record holding both fields was shown alone in a fifth of
+    the room. The pairs form is only taken where the shared one misses a candidate (a form
+    showing every candidate keeps its room for them, not for these)."""
+    taken = [c[0] for c in found]
+
+    def free(prefix: tuple[str | int, ...]) -> bool:
+        return not any(prefix[: len(t)] == t or t[: len(prefix)] == prefix for t in taken)
+
+    out: list[Candidate] = []
+    for candidate in looser:
+        if free(candidate[0]):
+            taken.append(candidate[0])
+            out.append(candidate)
+    if not quoted_at:
+        return out
+    leaves: list[tuple[str | int, ...]] = []  # every scalar's path, in document order
+
+    def walk(node: Any, prefix: tuple[str | int, ...]) -> None:
+        children: Any = node.items() if isinstance(node, dict) else enumerate(node)
+        for step, child in children:
+            if isinstance(child, (dict, list)):
+                walk(child, (*prefix, step))
+            else:
+                leaves.append((*prefix, step))
+
+    walk(shrinker.data, ())
+    where = {path: i for i, path in enumerate(leaves)}
+    quoted = {where[t]: _at(shrinker.data, t) for t in quoted_at if t in where}
+    fields = [i for i, path in enumerate(leaves) if isinstance(path[-1], str) and len(path) > 1]
+    fields = [i for i in fields if shrinker.named(str(leaves[i][-1]))]
+    near: dict[int, int] = {}  # a field nearest a quoted value, on either side -> how near
+    for j, value in quoted.items():
+        if not isinstance(value, str):
+            continue
+        at = bisect_left(fields, j)
+        for side in (range(at - 1, -1, -1), range(at, len(fields))):
+            i = next((i for i in side if fields[i] != j and asks(str(leaves[fields[i]][-1]), value)), None)
+            if i is not None:
+                near[fields[i]] = min(near.get(fields[i], len(leaves)), abs(fields[i] - j))
+    sides = near
+    for i in sorted(sides, key=lambda i: (near[i], i)):
+        record = leaves[i][:-1]
+        if len(out) < _CANDIDATES and free(record):
+            taken.append(record)
+            out.append((record, (), leaves[i][-1:]))
+    return out
 
 
 def _unnested(found: list[Candidate]) -> list[Candidate]:
@@ -224,25 +294,31 @@ def _named_below(
     return None
 
 
-def pairs(shrinker: Shrinker, budget: float, found: list[Candidate]) -> Any | None:
+def pairs(shrinker: Shrinker, budget: float, found: list[Candidate], further: list[Candidate]) -> Any | None:
     """The document as the paths down to the ``found`` records, each shown by its two fields and
-    one marker for its others, as many as ``budget`` holds (at least one); None for none."""
+    one marker for its others, as many as ``budget`` holds (at least one); once all of them fit,
+    their fields like the asked one, then the ``further`` records (``_further``) as many as fit,
+    then the shown records' other fields. None for none."""
     if not found:
         return None
-    shown = _shown_by(shrinker, found)
-    costs = [_pair_cost(shrinker, c, paths) for c, paths in zip(found, shown)]
-    low, high = 1, len(found)  # the most records whose spines and pairs fit, by estimate
-    while low < high:
-        middle = (low + high + 1) // 2
-        _, left = _spine(shrinker, [c[0] for c in found[:middle]], budget)
-        if left >= sum(costs[:middle]):
-            low = middle
-        else:
-            high = middle - 1
-    chosen = found[:low]
+    every = [*found, *further]
+    shown = _shown_by(shrinker, every)
+    for index in range(len(found), len(every)):  # a looser relation shows its fields alike the asked one
+        shown[index] += alike(_at(shrinker.data, every[index][0]), every[index][2], shown[index])
+    costs = [_pair_cost(shrinker, c, paths) for c, paths in zip(every, shown)]
+    chosen = found[: _fitting(shrinker, found, costs, budget, 1)]
     spine, left = _spine(shrinker, [c[0] for c in chosen], budget)
-    if low == len(found):  # every candidate fits: what is left shows their other fields
-        shown = _filled(shrinker, chosen, shown, costs, left - sum(costs))
+    if len(chosen) == len(found) and further:  # every candidate fits: their fields alike the asked one
+        shown[: len(found)] = _filled(
+            shrinker, found, shown[: len(found)], costs, left - sum(costs[: len(found)]), False
+        )
+        for index, candidate in enumerate(found):
+            record = _at(shrinker.data, candidate[0])
+            costs[index] = _pair_cost(shrinker, candidate, sorted(shown[index], key=lambda p: _position(record, p[0])))
+        chosen = every[: _fitting(shrinker, every, costs, budget, len(found))]
+        spine, left = _spine(shrinker, [c[0] for c in chosen], budget)
+    if len(chosen) == len(every):  # and the further ones: what is left shows their other fields
+        shown = _filled(shrinker, chosen, shown, costs, left - sum(costs), True)
     built: dict[tuple[str | int, ...], Any] = {}
     for (prefix, _, _), paths in zip(chosen, shown):
         built[prefix] = _kept(shrinker, _at(shrinker.data, prefix), paths, prefix)
@@ -255,12 +331,26 @@ def pairs(shrinker: Shrinker, budget: float, found: list[Candidate]) -> Any | No
     return built[()]
 
 
+def _fitting(shrinker: Shrinker, found: list[Candidate], costs: list[float], budget: float, low: int) -> int:
+    """The most of ``found`` (at least ``low``) whose spines and shown fields fit ``budget``, by estimate."""
+    high = len(found)
+    while low < high:
+        middle = (low + high + 1) // 2
+        _, left = _spine(shrinker, [c[0] for c in found[:middle]], budget)
+        if left >= sum(costs[:middle]):
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
 def _filled(
     shrinker: Shrinker,
     found: list[Candidate],
     shown: list[list[tuple[str | int, ...]]],
     costs: list[float],
     left: float,
+    rest: bool,
 ) -> list[list[tuple[str | int, ...]]]:
     """``shown`` with the candidates' other scalar fields added while ``left`` holds them: the
     fields the question names first, then in document order, one field of each candidate in
@@ -273,14 +363,14 @@ def _filled(
     records = [_at(shrinker.data, prefix) for prefix, _, _ in found]
     queues: list[list[tuple[str | int, ...]]] = []
     for (_, by, asked), paths, record in zip(found, out, records):
-        steps = [by[0], *(p[0] for p in paths)]  # the shared value stays shown once
-        rest = (
+        steps = [*by[:1], *(p[0] for p in paths)]  # the shared value stays shown once
+        others = (
             [k for k, v in record.items() if k not in steps and not isinstance(v, (dict, list))]
             if isinstance(record, dict)
             else []
         )
-        rest.sort(key=lambda k: not shrinker.named(k))  # stable: document order otherwise
-        queues.append([*alike(record, asked, paths), *((k,) for k in rest)])
+        others.sort(key=lambda k: not shrinker.named(k))  # stable: document order otherwise
+        queues.append([*alike(record, asked, paths), *((k,) for k in others)] if rest else alike(record, asked, paths))
     costs = list(costs)
     while left > 0 and any(queues):
         for index, queue in enumerate(queues):
@@ -332,6 +422,9 @@ def _shown_by(shrinker: Shrinker, found: list[Candidate]) -> list[list[tuple[str
     first: Any = None
     out: list[list[tuple[str | int, ...]]] = []
     for index, (prefix, by, asked) in enumerate(found):
+        if not by:  # a record beside a candidate: shown by the asked field alone
+            out.append([asked])
+            continue
         value = _at(_at(shrinker.data, prefix), by)
         if index == 0:
             first = value

@@ -221,7 +221,7 @@ class _Document:
                 found = thin
         many = len(self.shrinker.candidates())
         have = 0 if found is None or not many else self._pairs_shown(found[0][0])
-        if many and have < many:
+        if many and have < many * (len(self.shrinker.further()) + 1):
             # a question naming its entry by a property many share: as many of them as fit, each
             # by the two fields the question names, when that shows more of them; and one record
             # holding both is the entry singled out, shown so when the other forms miss its field
@@ -254,15 +254,18 @@ class _Document:
         return (text, kind, dict(omitted), shown(text)), tokens
 
     def _pairs_shown(self, text: str) -> int:
-        """How many of the records a shared-property question can mean show the field it asks for."""
+        """How many of the records a shared-property question can mean show the field it asks
+        for, each counting more than all the further records (``Shrinker.further``) that do."""
         seps = {":", self.style.key}
+        found, further = self.shrinker.candidates(), self.shrinker.further()
         shown = 0
-        for prefix, _, asked in self.shrinker.candidates():
+        for index, (prefix, _, asked) in enumerate(found + further):
+            weight = len(further) + 1 if index < len(found) else 1
             record: Any = self.data
             for step in prefix + asked[:-1]:
                 record = record[step]
             key, value = forms.dump(asked[-1]), forms.dump(record[asked[-1]])
-            shown += any(key + sep + value in text for sep in seps)
+            shown += weight * any(key + sep + value in text for sep in seps)
         return shown
 
     def _shown(self, text: str) -> int:
