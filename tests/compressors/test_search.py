@@ -57,7 +57,14 @@ def check(original: str, out: str, omitted: dict[str, int]) -> None:
                 gone.update(range(a - 1, b))
                 counted.update(h.file for h in hits[a - 1 : b] if h.file is not None)
             continue
-        assert marker.span is not None
+        if marker.span is None:  # the tightest form: one mark for every line but the one shown
+            shown = [line for line in split_lines(out) if not line.startswith("[")]
+            assert len(markers) == 1 and marker.detail is None and len(shown) == 1
+            assert marker.count == len(lines) - 1 and shown[0].rstrip("\n") in {x.rstrip("\n") for x in lines}
+            gone.update(i for i, line in enumerate(lines) if line.rstrip("\n") != shown[0].rstrip("\n"))
+            counted.update(h.file for h in hits if h.file is not None)
+            assert omitted == {"lines": len(lines) - 1}
+            return
         first, last = marker.span
         assert marker.count == last - first + 1
         gone.update(range(first - 1, last))

@@ -64,6 +64,18 @@ _USE = re.compile(
     r"(?<![\w.])(?:call(?:s|ed|ing|ers?)?|use[sd]?|using|usages?|import(?:s|ed)?|referenc\w*|invok\w*)(?!\w|\.\w)",
     re.I,
 )
+# a question about a name beside other words ("where X meets Y", "X together with Y"): about a place
+# where they stand together, not about where X is defined
+_TOGETHER = re.compile(r"(?<![\w.])(?:meets?|meeting|together|alongside|combined)(?!\w|\.\w)", re.I)
+# the words that say how the asked name relates to the lines (``calls``, ``used``, ``meets``), not a
+# word of them: ``calls`` ranked ``# Must never be called inside _configure_context()`` and
+# ``raise ValueError("... must be called before compile()")`` over the lines holding the question's
+# own word. ``import`` stays: ``from a import X`` is what "where is X imported" asks for
+_RELATION = re.compile(
+    r"(?<![\w.])(?:call(?:s|ed|ing|ers?)?|use[sd]?|using|usages?|referenc\w*|invok\w*"
+    r"|meets?|meeting|together|alongside|combined)(?!\w|\.\w)",
+    re.I,
+)
 
 
 def priority(
@@ -78,7 +90,8 @@ def priority(
     # a match that defines a name the query holds (``class _ASN1Type(``, ``def load(``, ``MAX = 3``)
     # gains half the best score: where a searched name is defined is what a search for it is after,
     # unless a line holds more of the question or the question asks where it is used (calls, imports)
-    asked = set() if _USE.search(query or "") else set(terms(query or ""))
+    about_use = _USE.search(query or "") or _TOGETHER.search(query or "")
+    asked = set() if about_use else set(terms(query or ""))
     # a question that asks where a name is defined ("where is X defined") is answered by the
     # definition itself: it gains the whole best score, so a line of more question words (``name =
     # self.X(name.lower())`` for "what does it do with names") does not come before it
@@ -169,17 +182,21 @@ def _scores(hits: list[Hit], query: str) -> list[float]:
     ``pkg/__init__.py`` over the ``def __init__`` lines of the other files. A word of the place
     the question says twice is asked for in the line too (``from dateutil import easter`` for
     "where in dateutil is easter used together with dateutil")."""
-    wanted = set(_query_terms(query).split())
-    wanted -= _units(query)
+    root = _roots(_RELATION.sub(" ", query))
+    wanted = set(root.values()) - _units(query)
     texts, paths = [], []
     for hit in hits:  # ``words`` is the path, a space and the text (a path may hold spaces in rg --json)
         path = hit.file or ""
         texts.append(hit.words[len(path) + 1 :] if path else hit.words)
         paths.append(path.replace("/", " "))
     text_terms = [terms(text) for text in texts]
+    _apart(root, query, [found for found, hit in zip(text_terms, hits) if hit.match])
+    wanted = set(root.values()) - _units(query)
+    forms = set(root) - wanted
+    text_terms = [_rooted(found, forms, root) for found in text_terms]
     in_texts = Counter(term for found in text_terms for term in wanted.intersection(found))
     # a path's terms are read once per file, not once per line (thousands of lines share a few paths)
-    path_terms = {path: terms(path) for path in dict.fromkeys(paths)}
+    path_terms = {path: _rooted(terms(path), forms, root) for path in dict.fromkeys(paths)}
     in_paths: Counter[str] = Counter()
     for path, count in Counter(paths).items():
         for term in wanted.intersection(path_terms[path]):
@@ -205,6 +222,41 @@ def _scores(hits: list[Hit], query: str) -> list[float]:
     asked = "\n".join(line for line in query.split("\n") if not line.lstrip().startswith(("{", "[")))
     literal = quoted_scores(asked, texts)
     return [t + _PATH_WEIGHT * p + literal.get(i, 0.0) for i, (t, p) in enumerate(zip(in_text, in_path))]
+
+
+def _roots(query: str) -> dict[str, str]:
+    """The query's terms and their word forms, each mapped to the term of the question it is a form
+    of (the term itself first): a line's ``nodes`` counts as the question's ``node``, so the two
+    share one frequency. Scored apart, the rarer form outweighed the word as asked: ``nodes, you
+    would defined the methods ``enter_field()``` ranked over every ``def enter_field(self, node:
+    FieldNode)``, and ``clauses`` (a form of a part of ``TriggerClause``) over the line holding the
+    question's ``convert``."""
+    own = sorted(set(terms(query)))
+    root = {term: term for term in own}
+    for term in own:
+        for form in sorted(word_forms({term})):
+            root.setdefault(form, term)
+    return root
+
+
+def _apart(root: dict[str, str], query: str, matches: list[list[str]]) -> None:
+    """Leaves apart from the name searched its word forms: a word the question writes whole that
+    every match holds is the name ``grep -w`` matched, so a line's other form of it (``line`` beside
+    ``lines``) is a word of that line, not the name (``def lines(self) -> List[Line]`` lost its rank
+    to the docstrings saying "lines" once the two were one term). ``matches``: the terms of the
+    match lines."""
+    whole = {found[0] for found in map(terms, query.split()) if found}
+    held = Counter(term for found in matches for term in whole.intersection(found))
+    for name in (term for term, count in held.items() if count == len(matches) and root.get(term) == term):
+        for form, of in list(root.items()):
+            if of == name and form != name:
+                root[form] = form
+
+
+def _rooted(found: list[str], forms: set[str], root: dict[str, str]) -> list[str]:
+    """``found`` with each word form of a query term written as that term (a set test in C first:
+    most lines hold none)."""
+    return found if forms.isdisjoint(found) else [root.get(term, term) for term in found]
 
 
 def _units(query: str) -> set[str]:
