@@ -609,3 +609,81 @@ def test_a_word_of_use_inside_a_quoted_name_is_no_question_about_use(target: int
     out = SearchCompressor().compress(text, target, ctx(text, query))
     assert out is not None and COUNTER.count(out.text) <= target
     assert fact in out.text.splitlines()
+
+
+def fixture(name: str) -> str:
+    return (ROOT / "tests" / "fixtures" / name).read_text()
+
+
+@pytest.mark.parametrize("target", [60, 90])
+def test_a_word_of_relation_is_no_word_of_the_lines(target: int) -> None:
+    """``grep -rnw --include=*.py _configure_context truststore/`` (real, truststore in
+    site-packages): asked "Which file in truststore calls _configure_context with inside?",
+    ``calls`` is how the name relates to the line asked for, not a word of it, yet its form
+    ``called`` ranked ``# Must never be called inside _configure_context()`` over the comment that
+    holds the question's own word alone and is shorter."""
+    text = fixture("search_grep_truststore_configure_context.txt")
+    fact = "truststore/_api.py:144:            # inside the _configure_context()."
+    assert fact in fitted(text, "Which file in truststore calls _configure_context with inside?", target).splitlines()
+
+
+@pytest.mark.parametrize("target", [60, 90])
+def test_a_question_about_words_together_is_no_question_about_the_definition(target: int) -> None:
+    """``grep -rnw --include=*.py _Popen multiprocessing/`` (real, the standard library): "Find the
+    place in multiprocessing where _Popen meets Process._Popen and process_obj." asks where the
+    name stands with other words, as "used together with" does, not where it is defined; the
+    definitions' gain (half the best score) ranked both ``def _Popen(process_obj):`` over the one
+    line holding ``Process._Popen``."""
+    text = fixture("search_grep_multiprocessing_popen.txt")
+    query = "Find the place in multiprocessing where _Popen meets Process._Popen and process_obj."
+    fact = "multiprocessing/context.py:224:        return _default_context.get_context().Process._Popen(process_obj)"
+    assert fact in fitted(text, query, target).splitlines()
+
+
+@pytest.mark.parametrize(
+    ("name", "query", "fact", "target"),
+    [
+        (
+            "search_grep_graphql_enter_field.txt",
+            "Where in graphql is enter_field used together with node?",
+            "graphql/utilities/type_info.py:155:    def enter_field(self, node: FieldNode) -> None:",
+            48,
+        ),
+        (
+            "search_grep_langchain_trigger_clause.txt",
+            "Where in langchain is TriggerClause used together with convert?",
+            "langchain/agents/middleware/summarization.py:618:"
+            '            """Validate and convert a mapping to a TriggerClause.',
+            64,
+        ),
+    ],
+)
+def test_a_word_form_counts_as_the_word_asked(name: str, query: str, fact: str, target: int) -> None:
+    """A line's ``nodes`` is the question's ``node``, one term with one frequency: scored apart,
+    the rare form outweighed the word as asked, which every ``def enter_field(self, node: ...)``
+    holds (``grep -rnw enter_field graphql/``, real, graphql-core in site-packages: the docstring
+    ``nodes, you would defined the methods ``enter_field()``` ranked first); and ``clauses``, a form
+    of a part of ``TriggerClause``, ranked ``clauses: list[TriggerClause] = []`` over the line
+    holding the question's ``convert`` (langchain in site-packages)."""
+    text = fixture(name)
+    assert fact in fitted(text, query, target).splitlines()
+
+
+@pytest.mark.parametrize("target", [26, 28])
+def test_the_best_line_alone_behind_a_bare_count(target: int) -> None:
+    """``grep -rnw --include=*.py ByteSpanPositionProvider libcst/`` (real, libcst in site-packages)
+    in a multi-tool turn whose next call reads the defining file: a room of 26-28 tokens held the
+    definition's line (21 tokens, the last result) but not with its range mark (8 tokens), and the
+    core cut the grep by characters. One mark that says only how many lines went, every result line
+    naming its own file and line number, leaves it room."""
+    text = fixture("search_grep_libcst_byte_span.txt")
+    query = (
+        "Where is ByteSpanPositionProvider defined in libcst, and what does it do with example?\n"
+        '{"cmd": "cat libcst/metadata/span_provider.py"}'
+    )
+    fact = "libcst/metadata/span_provider.py:91:class ByteSpanPositionProvider(BaseMetadataProvider[CodeSpan]):"
+    out = fitted(text, query, target)
+    assert fact in out.splitlines()
+    (mark,) = find_markers(out, {make_handle(text)})
+    assert mark.count == len(split_lines(text)) - 1 and mark.span is None
+    assert mark.selector == {}  # retrieve(handle) gives the whole original back
