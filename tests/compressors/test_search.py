@@ -687,3 +687,15 @@ def test_the_best_line_alone_behind_a_bare_count(target: int) -> None:
     (mark,) = find_markers(out, {make_handle(text)})
     assert mark.count == len(split_lines(text)) - 1 and mark.span is None
     assert mark.selector == {}  # retrieve(handle) gives the whole original back
+
+
+@pytest.mark.parametrize("target", [51, 70])
+def test_a_word_written_whole_outranks_the_same_word_inside_a_name(target: int) -> None:
+    """``grep -rnw --include=*.py compile cffi/`` (real, cffi in site-packages): asked "Which file
+    in cffi calls compile with verbose?", ``def compile(self, tmpdir='.', verbose=0, ...)`` and
+    ``def compile(tmpdir, ext, compiler_verbose=0, debug=None)`` scored alike, ``verbose`` being a
+    part of ``compiler_verbose``; the line that writes the word as the question does comes first.
+    A part of a name the question writes (``init`` of ``__init__``) is no word it writes whole."""
+    text = fixture("search_grep_cffi_compile.txt")
+    fact = "cffi/api.py:712:    def compile(self, tmpdir='.', verbose=0, target=None, debug=None):"
+    assert fact in fitted(text, "Which file in cffi calls compile with verbose?", target).splitlines()

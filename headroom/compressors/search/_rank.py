@@ -14,7 +14,7 @@ import re
 from collections import Counter
 
 from headroom.compressors.search._parse import NUMBERED, Hit
-from headroom.relevance import BM25, quoted_scores, terms, word_forms
+from headroom.relevance import BM25, idf, quoted_scores, terms, word_forms
 
 __all__ = ["CONTEXT", "PATH_IN_QUERY", "priority"]
 
@@ -23,6 +23,8 @@ _NEAR_TOP = 3  # best matches whose neighbours rank right after them
 _GROUP = 12  # lines: a longer group keeps only the context next to the line
 _NAMED_LINES = 40  # lines of the files a query names, kept first, in their order
 _PATH_WEIGHT = 0.5  # a query word in a line's path counts half a word in its text
+_WHOLE_WEIGHT = 0.1  # a query word a line writes whole, on top of its count in the line's terms
+_RUN = re.compile(r"[a-z0-9_]+")  # a word written whole in a lowercased line
 # A path (``a/b``) or a file name (``x.py``) named in the query. Each branch is tried only where a
 # run of its characters starts (the lookbehinds), or, for a file name, right after the previous
 # file name ended: inside a run the result is the run's anyway, and trying every position of a
@@ -221,7 +223,27 @@ def _scores(hits: list[Hit], query: str) -> list[float]:
     # core appends (JSON, its keys quoted) are not the asker's quotes
     asked = "\n".join(line for line in query.split("\n") if not line.lstrip().startswith(("{", "[")))
     literal = quoted_scores(asked, texts)
-    return [t + _PATH_WEIGHT * p + literal.get(i, 0.0) for i, (t, p) in enumerate(zip(in_text, in_path))]
+    said = {root.get(found[0], found[0]) for found in map(terms, _RELATION.sub(" ", query).split()) if found}
+    whole = _whole_words(texts, said & wanted - place - scope, root)
+    return [
+        t + _PATH_WEIGHT * p + literal.get(i, 0.0) + _WHOLE_WEIGHT * w
+        for i, (t, p, w) in enumerate(zip(in_text, in_path, whole))
+    ]
+
+
+def _whole_words(texts: list[str], wanted: set[str], root: dict[str, str]) -> list[float]:
+    """For each line, the IDF of the question's words it writes whole (runs of letters, digits and
+    ``_``): ``verbose=0`` holds the question's ``verbose`` as it asks for it, where
+    ``compiler_verbose=0`` holds it inside another name, and the two tied (``grep -rnw compile
+    cffi/``: "Which file in cffi calls compile with verbose?"). Only the words the question writes
+    whole: ``init`` is no word of a question asking for ``__init__``. A small weight: it orders
+    lines that hold the same words."""
+    wanted = {term for term in wanted if _RUN.fullmatch(term)}
+    if not wanted:
+        return [0.0] * len(texts)
+    held = [wanted.intersection(root.get(word, word) for word in _RUN.findall(text.lower())) for text in texts]
+    weight = {term: idf(len(texts), count) for term, count in Counter(t for found in held for t in found).items()}
+    return [sum(weight[term] for term in found) for found in held]
 
 
 def _roots(query: str) -> dict[str, str]:
