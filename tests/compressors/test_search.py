@@ -699,3 +699,18 @@ def test_a_word_written_whole_outranks_the_same_word_inside_a_name(target: int) 
     text = fixture("search_grep_cffi_compile.txt")
     fact = "cffi/api.py:712:    def compile(self, tmpdir='.', verbose=0, target=None, debug=None):"
     assert fact in fitted(text, "Which file in cffi calls compile with verbose?", target).splitlines()
+
+
+def test_a_word_of_relation_the_question_asks_with_stays_a_word() -> None:
+    """``grep -rnw --include=*.py reload docker/`` (real, docker in site-packages): "Where in docker
+    is reload used together with call?" asks with ``call``, the word after "with": it is a word of
+    the lines asked for (``need to call :py:meth:`reload` before calling it again.``), not how the
+    name relates to them, and stays in the query; ``used`` is left out. A word of use that most
+    lines hold is the name searched or the place, and stays too (``grep -rnw invoke``)."""
+    text = fixture("search_grep_docker_reload.txt")
+    lines = split_lines(text)
+    hits = read_results(lines)
+    scores = _scores(hits, "Where in docker is reload used together with call?")
+    asked = [i for i, line in enumerate(lines) if "need to call :py:meth:`reload` before calling" in line]
+    plain = [i for i, line in enumerate(lines) if line.rstrip("\n").endswith("self.reload()")]
+    assert asked and plain and min(scores[i] for i in asked) > max(scores[i] for i in plain) + 1

@@ -92,7 +92,7 @@ def priority(
     # a match that defines a name the query holds (``class _ASN1Type(``, ``def load(``, ``MAX = 3``)
     # gains half the best score: where a searched name is defined is what a search for it is after,
     # unless a line holds more of the question or the question asks where it is used (calls, imports)
-    about_use = _USE.search(query or "") or _TOGETHER.search(query or "")
+    about_use = _relations(hits, query or "", _USE) or _relations(hits, query or "", _TOGETHER)
     asked = set() if about_use else set(terms(query or ""))
     # a question that asks where a name is defined ("where is X defined") is answered by the
     # definition itself: it gains the whole best score, so a line of more question words (``name =
@@ -184,7 +184,9 @@ def _scores(hits: list[Hit], query: str) -> list[float]:
     ``pkg/__init__.py`` over the ``def __init__`` lines of the other files. A word of the place
     the question says twice is asked for in the line too (``from dateutil import easter`` for
     "where in dateutil is easter used together with dateutil")."""
-    root = _roots(_RELATION.sub(" ", query))
+    relations = _relations(hits, query, _RELATION)
+    asked_for = _RELATION.sub(lambda found: " " if found[0] in relations else found[0], query)
+    root = _roots(asked_for)
     wanted = set(root.values()) - _units(query)
     texts, paths = [], []
     for hit in hits:  # ``words`` is the path, a space and the text (a path may hold spaces in rg --json)
@@ -223,7 +225,7 @@ def _scores(hits: list[Hit], query: str) -> list[float]:
     # core appends (JSON, its keys quoted) are not the asker's quotes
     asked = "\n".join(line for line in query.split("\n") if not line.lstrip().startswith(("{", "[")))
     literal = quoted_scores(asked, texts)
-    said = {root.get(found[0], found[0]) for found in map(terms, _RELATION.sub(" ", query).split()) if found}
+    said = {root.get(found[0], found[0]) for found in map(terms, asked_for.split()) if found}
     whole = _whole_words(texts, said & wanted - place - scope, root)
     return [
         t + _PATH_WEIGHT * p + literal.get(i, 0.0) + _WHOLE_WEIGHT * w
@@ -244,6 +246,21 @@ def _whole_words(texts: list[str], wanted: set[str], root: dict[str, str]) -> li
     held = [wanted.intersection(root.get(word, word) for word in _RUN.findall(text.lower())) for text in texts]
     weight = {term: idf(len(texts), count) for term, count in Counter(t for found in held for t in found).items()}
     return [sum(weight[term] for term in found) for found in held]
+
+
+def _relations(hits: list[Hit], query: str, vocabulary: re.Pattern[str]) -> set[str]:
+    """The question's words of use and of standing together (``calls``, ``used``, ``meets``) that
+    say how the asked name relates to the lines, as written. Not one that is the question's object,
+    after ``with`` or ``and`` ("used together with call", "meets intentionally and uses"), nor one
+    most lines hold in their text or path: the name searched (``grep -rnw invoke``) or the place
+    (the package ``referencing``)."""
+    found = {word for word in vocabulary.findall(query) if not re.search(rf"\b(?:with|and)\s+{word}\b", query, re.I)}
+    if not found:
+        return found
+    held: Counter[str] = Counter()
+    for hit in hits:
+        held.update(set(terms(hit.words)).intersection(word.lower() for word in found))
+    return {word for word in found if held[word.lower()] <= len(hits) / 2}
 
 
 def _roots(query: str) -> dict[str, str]:
