@@ -34,7 +34,9 @@ Where the line the question ranks first does not fit with a mark on each side
 (the 25-40 tokens a multi-tool turn may leave), and every result line starts
 with its own path, one summary mark lists every omitted range on the first
 gap's line and the kept lines follow it (``[…18 lines 1-6,8-19]``): each
-further gap costs its range, not a mark.
+further gap costs its range, not a mark. Where not even that leaves it room (a
+grep of 12-42 tokens beside the file it found), the line alone follows one mark
+that only counts every other line (``[…20 lines]``, no range: docs/markers.md).
 
 Files left out entirely and not named in their stretch's marker are listed,
 with their number of matches, in one marker at the end (unit ``files``); when
