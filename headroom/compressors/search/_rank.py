@@ -243,7 +243,8 @@ def _whole_words(texts: list[str], wanted: set[str], root: dict[str, str]) -> li
     wanted = {term for term in wanted if _RUN.fullmatch(term)}
     if not wanted:
         return [0.0] * len(texts)
-    held = [wanted.intersection(root.get(word, word) for word in _RUN.findall(text.lower())) for text in texts]
+    spelled = {form for form, term in root.items() if term in wanted} | wanted  # each term's forms, then itself
+    held = [{root.get(word, word) for word in spelled.intersection(_RUN.findall(text.lower()))} for text in texts]
     weight = {term: idf(len(texts), count) for term, count in Counter(t for found in held for t in found).items()}
     return [sum(weight[term] for term in found) for found in held]
 
@@ -257,9 +258,12 @@ def _relations(hits: list[Hit], query: str, vocabulary: re.Pattern[str]) -> set[
     found = {word for word in vocabulary.findall(query) if not re.search(rf"\b(?:with|and)\s+{word}\b", query, re.I)}
     if not found:
         return found
+    lowered = {word.lower() for word in found}
     held: Counter[str] = Counter()
-    for hit in hits:
-        held.update(set(terms(hit.words)).intersection(word.lower() for word in found))
+    for hit in hits:  # a line's terms are read only where it holds one of the words at all (few do)
+        text = hit.words.lower()
+        if any(word in text for word in lowered):
+            held.update(lowered.intersection(terms(hit.words)))
     return {word for word in found if held[word.lower()] <= len(hits) / 2}
 
 
