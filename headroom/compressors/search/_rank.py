@@ -14,7 +14,7 @@ import re
 from collections import Counter
 
 from headroom.compressors.search._parse import NUMBERED, Hit
-from headroom.relevance import BM25, quoted_scores, terms, word_forms
+from headroom.relevance import BM25, idf, quoted_scores, terms, word_forms
 
 __all__ = ["CONTEXT", "PATH_IN_QUERY", "priority"]
 
@@ -23,6 +23,8 @@ _NEAR_TOP = 3  # best matches whose neighbours rank right after them
 _GROUP = 12  # lines: a longer group keeps only the context next to the line
 _NAMED_LINES = 40  # lines of the files a query names, kept first, in their order
 _PATH_WEIGHT = 0.5  # a query word in a line's path counts half a word in its text
+_WHOLE_WEIGHT = 0.1  # a query word a line writes whole, on top of its count in the line's terms
+_RUN = re.compile(r"[a-z0-9_]+")  # a word written whole in a lowercased line
 # A path (``a/b``) or a file name (``x.py``) named in the query. Each branch is tried only where a
 # run of its characters starts (the lookbehinds), or, for a file name, right after the previous
 # file name ended: inside a run the result is the run's anyway, and trying every position of a
@@ -64,6 +66,18 @@ _USE = re.compile(
     r"(?<![\w.])(?:call(?:s|ed|ing|ers?)?|use[sd]?|using|usages?|import(?:s|ed)?|referenc\w*|invok\w*)(?!\w|\.\w)",
     re.I,
 )
+# a question about a name beside other words ("where X meets Y", "X together with Y"): about a place
+# where they stand together, not about where X is defined
+_TOGETHER = re.compile(r"(?<![\w.])(?:meets?|meeting|together|alongside|combined)(?!\w|\.\w)", re.I)
+# the words that say how the asked name relates to the lines (``calls``, ``used``, ``meets``), not a
+# word of them: ``calls`` ranked ``# Must never be called inside _configure_context()`` and
+# ``raise ValueError("... must be called before compile()")`` over the lines holding the question's
+# own word. ``import`` stays: ``from a import X`` is what "where is X imported" asks for
+_RELATION = re.compile(
+    r"(?<![\w.])(?:call(?:s|ed|ing|ers?)?|use[sd]?|using|usages?|referenc\w*|invok\w*"
+    r"|meets?|meeting|together|alongside|combined)(?!\w|\.\w)",
+    re.I,
+)
 
 
 def priority(
@@ -78,7 +92,8 @@ def priority(
     # a match that defines a name the query holds (``class _ASN1Type(``, ``def load(``, ``MAX = 3``)
     # gains half the best score: where a searched name is defined is what a search for it is after,
     # unless a line holds more of the question or the question asks where it is used (calls, imports)
-    asked = set() if _USE.search(query or "") else set(terms(query or ""))
+    about_use = _relations(hits, query or "", _USE) or _relations(hits, query or "", _TOGETHER)
+    asked = set() if about_use else set(terms(query or ""))
     # a question that asks where a name is defined ("where is X defined") is answered by the
     # definition itself: it gains the whole best score, so a line of more question words (``name =
     # self.X(name.lower())`` for "what does it do with names") does not come before it
@@ -169,17 +184,23 @@ def _scores(hits: list[Hit], query: str) -> list[float]:
     ``pkg/__init__.py`` over the ``def __init__`` lines of the other files. A word of the place
     the question says twice is asked for in the line too (``from dateutil import easter`` for
     "where in dateutil is easter used together with dateutil")."""
-    wanted = set(_query_terms(query).split())
-    wanted -= _units(query)
+    relations = _relations(hits, query, _RELATION)
+    asked_for = _RELATION.sub(lambda found: " " if found[0] in relations else found[0], query)
+    root = _roots(asked_for)
+    wanted = set(root.values()) - _units(query)
     texts, paths = [], []
     for hit in hits:  # ``words`` is the path, a space and the text (a path may hold spaces in rg --json)
         path = hit.file or ""
         texts.append(hit.words[len(path) + 1 :] if path else hit.words)
         paths.append(path.replace("/", " "))
     text_terms = [terms(text) for text in texts]
+    _apart(root, query, [found for found, hit in zip(text_terms, hits) if hit.match])
+    wanted = set(root.values()) - _units(query)
+    forms = set(root) - wanted
+    text_terms = [_rooted(found, forms, root) for found in text_terms]
     in_texts = Counter(term for found in text_terms for term in wanted.intersection(found))
     # a path's terms are read once per file, not once per line (thousands of lines share a few paths)
-    path_terms = {path: terms(path) for path in dict.fromkeys(paths)}
+    path_terms = {path: _rooted(terms(path), forms, root) for path in dict.fromkeys(paths)}
     in_paths: Counter[str] = Counter()
     for path, count in Counter(paths).items():
         for term in wanted.intersection(path_terms[path]):
@@ -204,7 +225,81 @@ def _scores(hits: list[Hit], query: str) -> list[float]:
     # core appends (JSON, its keys quoted) are not the asker's quotes
     asked = "\n".join(line for line in query.split("\n") if not line.lstrip().startswith(("{", "[")))
     literal = quoted_scores(asked, texts)
-    return [t + _PATH_WEIGHT * p + literal.get(i, 0.0) for i, (t, p) in enumerate(zip(in_text, in_path))]
+    said = {root.get(found[0], found[0]) for found in map(terms, asked_for.split()) if found}
+    whole = _whole_words(texts, said & wanted - place - scope, root)
+    return [
+        t + _PATH_WEIGHT * p + literal.get(i, 0.0) + _WHOLE_WEIGHT * w
+        for i, (t, p, w) in enumerate(zip(in_text, in_path, whole))
+    ]
+
+
+def _whole_words(texts: list[str], wanted: set[str], root: dict[str, str]) -> list[float]:
+    """For each line, the IDF of the question's words it writes whole (runs of letters, digits and
+    ``_``): ``verbose=0`` holds the question's ``verbose`` as it asks for it, where
+    ``compiler_verbose=0`` holds it inside another name, and the two tied (``grep -rnw compile
+    cffi/``: "Which file in cffi calls compile with verbose?"). Only the words the question writes
+    whole: ``init`` is no word of a question asking for ``__init__``. A small weight: it orders
+    lines that hold the same words."""
+    wanted = {term for term in wanted if _RUN.fullmatch(term)}
+    if not wanted:
+        return [0.0] * len(texts)
+    spelled = {form for form, term in root.items() if term in wanted} | wanted  # each term's forms, then itself
+    held = [{root.get(word, word) for word in spelled.intersection(_RUN.findall(text.lower()))} for text in texts]
+    weight = {term: idf(len(texts), count) for term, count in Counter(t for found in held for t in found).items()}
+    return [sum(weight[term] for term in found) for found in held]
+
+
+def _relations(hits: list[Hit], query: str, vocabulary: re.Pattern[str]) -> set[str]:
+    """The question's words of use and of standing together (``calls``, ``used``, ``meets``) that
+    say how the asked name relates to the lines, as written. Not one that is the question's object,
+    after ``with`` or ``and`` ("used together with call", "meets intentionally and uses"), nor one
+    most lines hold in their text or path: the name searched (``grep -rnw invoke``) or the place
+    (the package ``referencing``)."""
+    found = {word for word in vocabulary.findall(query) if not re.search(rf"\b(?:with|and)\s+{word}\b", query, re.I)}
+    if not found:
+        return found
+    lowered = {word.lower() for word in found}
+    held: Counter[str] = Counter()
+    for hit in hits:  # a line's terms are read only where it holds one of the words at all (few do)
+        text = hit.words.lower()
+        if any(word in text for word in lowered):
+            held.update(lowered.intersection(terms(hit.words)))
+    return {word for word in found if held[word.lower()] <= len(hits) / 2}
+
+
+def _roots(query: str) -> dict[str, str]:
+    """The query's terms and their word forms, each mapped to the term of the question it is a form
+    of (the term itself first): a line's ``nodes`` counts as the question's ``node``, so the two
+    share one frequency. Scored apart, the rarer form outweighed the word as asked: ``nodes, you
+    would defined the methods ``enter_field()``` ranked over every ``def enter_field(self, node:
+    FieldNode)``, and ``clauses`` (a form of a part of ``TriggerClause``) over the line holding the
+    question's ``convert``."""
+    own = sorted(set(terms(query)))
+    root = {term: term for term in own}
+    for term in own:
+        for form in sorted(word_forms({term})):
+            root.setdefault(form, term)
+    return root
+
+
+def _apart(root: dict[str, str], query: str, matches: list[list[str]]) -> None:
+    """Leaves apart from the name searched its word forms: a word the question writes whole that
+    every match holds is the name ``grep -w`` matched, so a line's other form of it (``line`` beside
+    ``lines``) is a word of that line, not the name (``def lines(self) -> List[Line]`` lost its rank
+    to the docstrings saying "lines" once the two were one term). ``matches``: the terms of the
+    match lines."""
+    whole = {found[0] for found in map(terms, query.split()) if found}
+    held = Counter(term for found in matches for term in whole.intersection(found))
+    for name in (term for term, count in held.items() if count == len(matches) and root.get(term) == term):
+        for form, of in list(root.items()):
+            if of == name and form != name:
+                root[form] = form
+
+
+def _rooted(found: list[str], forms: set[str], root: dict[str, str]) -> list[str]:
+    """``found`` with each word form of a query term written as that term (a set test in C first:
+    most lines hold none)."""
+    return found if forms.isdisjoint(found) else [root.get(term, term) for term in found]
 
 
 def _units(query: str) -> set[str]:

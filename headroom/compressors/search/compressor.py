@@ -34,7 +34,9 @@ Where the line the question ranks first does not fit with a mark on each side
 (the 25-40 tokens a multi-tool turn may leave), and every result line starts
 with its own path, one summary mark lists every omitted range on the first
 gap's line and the kept lines follow it (``[…18 lines 1-6,8-19]``): each
-further gap costs its range, not a mark.
+further gap costs its range, not a mark. Where not even that leaves it room (a
+grep of 12-42 tokens beside the file it found), the line alone follows one mark
+that only counts every other line (``[…20 lines]``, no range: docs/markers.md).
 
 Files left out entirely and not named in their stretch's marker are listed,
 with their number of matches, in one marker at the end (unit ``files``); when
@@ -197,6 +199,11 @@ class SearchCompressor(Compressor):
             summary = _fit(plan, target, ctx, chosen, seen, None, _SUMMARY)
             if summary is not None and summary.keep[plan.order[0]]:
                 best = summary
+            elif best is None or not any(best.keep[index] for index in plan.order[: plan.tied[0] if plan.tied else 1]):
+                # not even that: the line alone behind a bare count, unless a line tied with it is kept
+                tightest = _tightest(plan, target, ctx)
+                if tightest is not None:
+                    return tightest
         if best is None:
             return None
         why = "whole lines are kept and the next line in rank, with its mark, would not fit"
@@ -402,6 +409,27 @@ def _stretches(plan: _Plan, keep: bytearray, ctx: PieceContext, detail: int) -> 
             mark = marks[detail, start, stop] = _Mark(text, cost, names)
         found.append((start, stop, mark))
     return found
+
+
+def _tightest(plan: _Plan, target: int, ctx: PieceContext) -> Compressed | None:
+    """The line the question ranks first alone, after one mark that says only how many lines went,
+    or None when even that is over ``target``.
+
+    A multi-tool turn leaves the grep 12-42 tokens (tenth round): the definition's line needs its
+    own 14-32 and a mark on each side, or one summary mark that lists both ranges (``[…20 lines
+    1-24,26-391]``, 8 tokens more than the count alone), so no whole result line fitted and the
+    core cut the grep by characters. Every result line names its own file and line number, so a
+    mark that stands for every line but the one shown needs no range (docs/markers.md: the code
+    excerpt's tightest form writes the same mark), and ``retrieve(handle)`` gives the rest back.
+    Among lines the ranking holds equal the cheapest is shown."""
+    n = len(plan.lines)
+    end = plan.tied[0] if plan.tied else 1
+    shown = min(plan.order[:end], key=lambda index: (plan.costs[index], plan.position[index]))
+    text = ctx.marker(n - 1, "lines") + "\n" + plan.lines[shown]
+    if ctx.counter.count(text) > target:
+        return None
+    why = "one result line kept, after a mark standing for every other line"
+    return Compressed(text, omitted={"lines": n - 1}, fallbacks=short_of(ctx.counter.count(text), target, why))
 
 
 def _summary(plan: _Plan, keep: bytearray, ctx: PieceContext) -> list[tuple[int, int, _Mark]]:
