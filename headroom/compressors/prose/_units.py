@@ -56,7 +56,7 @@ _SECTION_TITLE = 60  # the longest section line taken for a title
 _MAN_HEADER = re.compile(r"\s*(\S+\([0-9][\w:]*\))\s.*\s\1\s*$")  # ``LS(1)  User Commands  LS(1)``
 _HEADER_LINE = 200  # the longest first line looked at for a man page's header
 _LINE_ENDS = (".", "!", "?", ":")  # a line that ends a sentence: its writer broke the paragraph there
-_WRAP = 100  # the widest line of a paragraph taken for hard-wrapped
+_WRAP = 80  # the widest line of a paragraph taken for hard-wrapped
 _WRAPPED = 100  # a sentence kept from a hard-wrapped paragraph brings at most this much of its lines' rest
 
 
@@ -255,15 +255,24 @@ def _table_heads_apart(lines: list[str], spans: list[tuple[int, int]]) -> list[t
 
 
 def _atx_apart(lines: list[str], spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """``spans`` with each markdown ``#`` heading line outside fences a block of its own, in a document
-    that opens a block with one (markdown: a heading need not stand between blank lines).
+    """``spans`` with each markdown ``#`` heading line outside fences a block of its own (markdown: a
+    heading need not stand between blank lines).
 
     Glued to the list above it, ``## Variant 1: Drop support for Node.js ...`` was one more item of that
     list, not the heading of the lines under it, and the lines under it went with that list (issue 12).
-    A ``#`` line that opens its block stays as it was (a heading when it is the block's first line): a
-    shell example's comments (``# find all git dependencies``) open the blocks of a fenced body that the
-    ``mixed`` compressor sends here alone."""
-    if not any(_MARKDOWN_HEADING.match(lines[first]) for first, _ in spans):
+    Glued to the lines under it (a changelog's ``### Fixed`` then its items), the heading took the items
+    into the outline, kept whole or not at all. Only in a text where some ``#`` heading stands alone
+    between blank lines: a shell example's comments (``# find all git dependencies`` over its command)
+    open the blocks of a fenced body that the ``mixed`` compressor sends here alone. A fenced block glued
+    to the line that introduces it ("To verify a signed document with ``xmlsec1`` ...:" then the fence)
+    is a block of its own too: with it, the line was one long unit with the code, which lost to the next
+    section's copy of the line, cut by line."""
+    alone = (
+        first
+        for first, end in spans
+        if _MARKDOWN_HEADING.match(lines[first]) and not any(map(str.strip, lines[first + 1 : end]))
+    )
+    if next(alone, None) is None:
         return spans
     out: list[tuple[int, int]] = []
     for first, end in spans:
@@ -272,10 +281,18 @@ def _atx_apart(lines: list[str], spans: list[tuple[int, int]]) -> list[tuple[int
             line = lines[index]
             opening = _FENCE.match(line) if "``" in line or "~~" in line else None
             if fence:
-                fence = "" if opening and opening[1][0] == fence[0] and not line.strip().strip(fence[0]) else fence
+                if opening and opening[1][0] == fence[0] and not line.strip().strip(fence[0]):
+                    fence, close = "", index + 1  # the fenced block ends here, with the blank lines after it
+                    while close < end and not lines[close].strip():
+                        close += 1
+                    out.append((cut, close))
+                    cut = close
             elif opening:
                 fence = opening[1]
-            elif index > first and _MARKDOWN_HEADING.match(line):
+                if index > cut:  # a fence glued to the text above it is a block of its own, as a heading is
+                    out.append((cut, index))
+                    cut = index
+            elif _MARKDOWN_HEADING.match(line) and (index > first or any(map(str.strip, lines[index + 1 : end]))):
                 if index > cut:
                     out.append((cut, index))
                 heading_end = index + 1
@@ -349,7 +366,7 @@ def _cut(
         # question about the option finds the head, one about a word of it the line holding the word
         return "lines", _by_line(lines, starts, stop, manual)
     if (len(body) >= 3 and manual and min(map(_indent, body)) >= _SECTION_INDENT) or (
-        wrapped_by_line and len(body) >= (3 if manual else 2) and _hard_wrapped(body)
+        wrapped_by_line and (len(body) >= 3 and _hard_wrapped(body) or not manual and _line_per_sentence(body))
     ):
         # a man page's paragraph (hard-wrapped, indented under its section): by line, whatever its
         # sentences, as the long wrapped paragraphs below (issue 12). A line is what a reader quotes
@@ -382,7 +399,13 @@ def _cut(
 def _hard_wrapped(body: list[str]) -> bool:
     """Whether a paragraph's lines were broken by its writer at a fixed width (a plain-text README, a
     NEWS file): every line but the last ends a word before column ``_WRAP``."""
-    return all(len(line.rstrip()) <= _WRAP or line.rstrip().endswith(_LINE_ENDS) for line in body[:-1])
+    return all(len(line.rstrip()) <= _WRAP for line in body[:-1])
+
+
+def _line_per_sentence(body: list[str]) -> bool:
+    """Whether a paragraph of two lines or more breaks its lines where its sentences end (markdown written
+    a sentence a line: npm's docs): each line is one of its writer's units, as a hard-wrapped line is."""
+    return len(body) >= 2 and all(line.rstrip().endswith(_LINE_ENDS) for line in body[:-1])
 
 
 def _is_manual(lines: list[str]) -> bool:
