@@ -168,9 +168,14 @@ def test_headings_follow_what_is_kept_under_them(room: int) -> None:
     profile = build_profile(original, PieceContext(make_handle(original), COUNTER, "CVE-2022-39260 git shell"))
     assert len(profile.headings) > 40  # every changelog entry's "git (version) suite; urgency=..." line
     keep, headings, _ = choose(profile, room)
-    assert keep and {h for u in keep for h in profile.sections[u]} <= headings
+    # a unit kept without its headings is one that holds the question's words and did not fit beside
+    # them (eleventh round); the best match keeps its headings here
+    assert keep and set(profile.sections[profile.order[0]]) <= headings
+    assert all(profile.matched[u] for u in keep if not set(profile.sections[u]) <= headings)
     everything = sum(profile.headings.values()) * 2 <= room
-    assert (headings == set(profile.headings)) is everything
+    # every heading when they take half the room or less; past that, the headings of the kept units and
+    # what room the units leave (a changelog's entries come back once the lines asked about are kept)
+    assert headings == set(profile.headings) or not everything
 
 
 def test_near_duplicates_are_skipped() -> None:

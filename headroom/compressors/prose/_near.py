@@ -173,7 +173,12 @@ def repeats(profile: Profile, chosen: Selection, index: int) -> bool:
     """
     term = profile.terms[index]
     # two entries of an option list define two options, however alike their words (grep's -l and -L)
-    kept = [other for other in _near_kept(profile, chosen, index) if not term or profile.terms[other] in ("", term)]
+    section = profile.sections[index][-1:]
+    kept = [
+        other
+        for other in _near_kept(profile, chosen, index)
+        if (not term or profile.terms[other] in ("", term)) and profile.sections[other][-1:] == section
+    ]
     if not kept:
         return False
     if profile.matched[index] - frozenset().union(*(profile.matched[other] for other in kept)):

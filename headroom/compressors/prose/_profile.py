@@ -272,18 +272,31 @@ def _scores(doc: Document, query: str | None, unit_terms: list[list[str]]) -> li
             items.append((number, unit))
             texts.append(doc.text[doc.units[unit].start : doc.units[unit].end])
     tokenized = lambda: [terms(text) if u < 0 else unit_terms[u] for text, (_, u) in zip(texts, items)]  # noqa: E731
-    raw = BM25(texts, b=0.5, tokenized=tokenized).scores(query)
-    pairs = _pairs(query)
+    bm25 = BM25(texts, b=0.5, tokenized=tokenized)
+    raw = bm25.scores(query)
     top = max(raw, default=0.0) or 1.0
+    heads, head_top = raw, top  # the scores that headings (lead-ins, sections) are read by
+    asked = _without_sections(query, [texts[k] for k, (_, u) in enumerate(items) if u < 0])
+    if asked != query:
+        # the question names a section by its heading ("What does the `Variant 1: Drop support for
+        # Node.js <= 4.4.x` section say about replace and number?"): the heading's words name where to
+        # look, not what to keep, and ranked every line quoting them (the heading's entry in the table
+        # of contents, the next section's reference to it) over the line holding the words asked about.
+        # Units are ranked by the other words; the headings keep the whole question, so the section
+        # named still lifts its units (issue 12, markdown)
+        raw = bm25.scores(asked)
+        top = max(raw, default=0.0) or 1.0
+    pairs = _pairs(query)
     scores = [0.0] * len(doc.units)
     entries: list[int] = []  # units that define an option the question names
     section = 0.0  # the score of the heading the unit falls under, the innermost one
     for k, (number, unit) in enumerate(items):
         if unit < 0:
-            section = raw[k] if doc.blocks[number].kind == "heading" else section
+            section = heads[k] / head_top * top if doc.blocks[number].kind == "heading" else section
             continue
         before, before_unit = items[k - 1] if k else (-1, 0)
-        lead_in = raw[k - 1] if k and (before_unit < 0 or before == number) else 0.0
+        lead_in = (heads if before_unit < 0 else raw)[k - 1] if k and (before_unit < 0 or before == number) else 0.0
+        lead_in *= top / head_top if before_unit < 0 else 1.0
         # a matching unit of the section whose heading the question names ("What does the `verify2:
         # verifying a signed document` section say about ..."): the same sentence stood in the next
         # section too, and the one there was kept (issue 12, markdown); a tie-break, so a unit that
@@ -306,6 +319,28 @@ def _scores(doc: Document, query: str | None, unit_terms: list[list[str]]) -> li
 
 
 _SECTION = 0.25  # share of its section heading's score a matching unit gets
+
+
+def _without_sections(query: str, headings: list[str]) -> str:
+    """``query`` less the words of the heading it names: the longest heading of two words or more all
+    of whose terms are terms of the question (``relevance.without_call_names``, the heading as a
+    title), and the nouns that call it a section; unchanged when no other word would be left.
+
+    The longest only: the question's other words may make up a heading too (``### `import`
+    statements`` beside "say about statements and import.meta"), and those words are what it asks."""
+    asked = set(terms(query))
+    named = max(
+        ((len(found), text) for text in headings if len(found := set(terms(text))) >= 2 and found <= asked),
+        default=None,
+    )
+    if named is None:
+        return query
+    rest = without_call_names(query, None, named[1]) or query
+    rest = " ".join(word for word in rest.split() if word.lower().strip("?.,:;!'\"") not in _SECTION_NOUNS)
+    return rest if set(terms(rest)) - STOP_WORDS else query
+
+
+_SECTION_NOUNS = frozenset(("section", "sections", "heading", "chapter", "part"))
 _FENCES = ("```", "~~~")
 _ADJACENT = 0.1  # per pair of the question's words that a unit holds side by side: a tie-break
 _WORD = re.compile(r"[A-Za-z0-9][\w.+-]*")

@@ -174,11 +174,23 @@ def choose(profile: Profile, room: int) -> tuple[set[int], set[int], set[int]]:
             padded = _padded(profile, chosen, items)
             if len(padded) > len(items) and (fuller := chosen.cost(padded)) < cost:
                 items, cost = padded, fuller
+        if (
+            chosen.used + cost > room
+            and not profile.doc.manual
+            and profile.matched[index]
+            and len(items) > len(bare := with_header(profile.doc, index))
+        ):
+            # a unit that holds the question's words but not beside its headings: alone
+            items, cost = bare, chosen.cost(bare)
         # what would not fit is not kept either way: only what fits is checked for repeating a kept unit
         if chosen.used + cost <= room and not repeats(profile, chosen, index):
             chosen.add(items, room, cost)
             if not profile.doc.manual:
                 _fill_holes(profile, chosen, index, room)
+    for index in profile.order if not profile.doc.manual else ():
+        if index in chosen._units:  # the headings of the kept units, innermost first, while they fit
+            for head in reversed(profile.sections[index]):
+                chosen.add([(head, -1)], room)
     top = min((profile.doc.blocks[h].level for h in profile.headings), default=0)
     for head in profile.headings:
         if profile.doc.blocks[head].level == top:

@@ -55,6 +55,7 @@ _SECTION_INDENT = 3  # a man page's section titles stand at column 0, its subsec
 _SECTION_TITLE = 60  # the longest section line taken for a title
 _MAN_HEADER = re.compile(r"\s*(\S+\([0-9][\w:]*\))\s.*\s\1\s*$")  # ``LS(1)  User Commands  LS(1)``
 _HEADER_LINE = 200  # the longest first line looked at for a man page's header
+_LINE_ENDS = (".", "!", "?", ":")  # a line that ends a sentence: its writer broke the paragraph there
 _WRAP = 80  # the widest line of a paragraph taken for hard-wrapped
 _WRAPPED = 100  # a sentence kept from a hard-wrapped paragraph brings at most this much of its lines' rest
 
@@ -186,7 +187,8 @@ def segment(text: str, lines: list[str], wrapped_by_line: bool = False) -> Docum
     blocks: list[Block] = []
     units: list[Unit] = []
     manual = _is_manual(lines)
-    for first, end in _table_heads_apart(lines, _section_lines_apart(lines, blocks_of(lines))):
+    spans = _table_heads_apart(lines, _section_lines_apart(lines, blocks_of(lines)))
+    for first, end in _atx_apart(lines, spans):
         start = line_starts[first]
         stop = line_starts[end] if end < len(lines) else len(text)
         content = [line for line in lines[first:end] if line.strip()]
@@ -252,6 +254,57 @@ def _table_heads_apart(lines: list[str], spans: list[tuple[int, int]]) -> list[t
     return out
 
 
+def _atx_apart(lines: list[str], spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` with each markdown ``#`` heading line outside fences a block of its own (markdown: a
+    heading need not stand between blank lines).
+
+    Glued to the list above it, ``## Variant 1: Drop support for Node.js ...`` was one more item of that
+    list, not the heading of the lines under it, and the lines under it went with that list (issue 12).
+    Glued to the lines under it (a changelog's ``### Fixed`` then its items), the heading took the items
+    into the outline, kept whole or not at all. Only in a text where some ``#`` heading stands alone
+    between blank lines: a shell example's comments (``# find all git dependencies`` over its command)
+    open the blocks of a fenced body that the ``mixed`` compressor sends here alone. A fenced block glued
+    to the line that introduces it ("To verify a signed document with ``xmlsec1`` ...:" then the fence)
+    is a block of its own too: with it, the line was one long unit with the code, which lost to the next
+    section's copy of the line, cut by line."""
+    alone = (
+        first
+        for first, end in spans
+        if _MARKDOWN_HEADING.match(lines[first]) and not any(map(str.strip, lines[first + 1 : end]))
+    )
+    if next(alone, None) is None:
+        return spans
+    out: list[tuple[int, int]] = []
+    for first, end in spans:
+        cut, fence = first, ""
+        for index in range(first, end):
+            line = lines[index]
+            opening = _FENCE.match(line) if "``" in line or "~~" in line else None
+            if fence:
+                if opening and opening[1][0] == fence[0] and not line.strip().strip(fence[0]):
+                    fence, close = "", index + 1  # the fenced block ends here, with the blank lines after it
+                    while close < end and not lines[close].strip():
+                        close += 1
+                    out.append((cut, close))
+                    cut = close
+            elif opening:
+                fence = opening[1]
+                if index > cut:  # a fence glued to the text above it is a block of its own, as a heading is
+                    out.append((cut, index))
+                    cut = index
+            elif _MARKDOWN_HEADING.match(line) and (index > first or any(map(str.strip, lines[index + 1 : end]))):
+                if index > cut:
+                    out.append((cut, index))
+                heading_end = index + 1
+                while heading_end < end and not lines[heading_end].strip():
+                    heading_end += 1
+                out.append((index, heading_end))
+                cut = heading_end
+        if cut < end:
+            out.append((cut, end))
+    return out
+
+
 def _whole_lines(text: str, start: int, end: int, first: int, stop: int) -> tuple[int, int]:
     """Where sentence ``start``-``end`` of a paragraph (``first``-``stop``) widens to whole lines.
 
@@ -312,8 +365,8 @@ def _cut(
         # the option line and the first line under it (``_by_line``), as a man page is read; a
         # question about the option finds the head, one about a word of it the line holding the word
         return "lines", _by_line(lines, starts, stop, manual)
-    if len(body) >= 3 and (
-        manual and min(map(_indent, body)) >= _SECTION_INDENT or wrapped_by_line and _hard_wrapped(body)
+    if (len(body) >= 3 and manual and min(map(_indent, body)) >= _SECTION_INDENT) or (
+        wrapped_by_line and (len(body) >= 3 and _hard_wrapped(body) or not manual and _line_per_sentence(body))
     ):
         # a man page's paragraph (hard-wrapped, indented under its section): by line, whatever its
         # sentences, as the long wrapped paragraphs below (issue 12). A line is what a reader quotes
@@ -347,6 +400,12 @@ def _hard_wrapped(body: list[str]) -> bool:
     """Whether a paragraph's lines were broken by its writer at a fixed width (a plain-text README, a
     NEWS file): every line but the last ends a word before column ``_WRAP``."""
     return all(len(line.rstrip()) <= _WRAP for line in body[:-1])
+
+
+def _line_per_sentence(body: list[str]) -> bool:
+    """Whether a paragraph of two lines or more breaks its lines where its sentences end (markdown written
+    a sentence a line: npm's docs): each line is one of its writer's units, as a hard-wrapped line is."""
+    return len(body) >= 2 and all(line.rstrip().endswith(_LINE_ENDS) for line in body[:-1])
 
 
 def _is_manual(lines: list[str]) -> bool:
