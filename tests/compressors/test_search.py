@@ -714,3 +714,16 @@ def test_a_word_of_relation_the_question_asks_with_stays_a_word() -> None:
     asked = [i for i, line in enumerate(lines) if "need to call :py:meth:`reload` before calling" in line]
     plain = [i for i, line in enumerate(lines) if line.rstrip("\n").endswith("self.reload()")]
     assert asked and plain and min(scores[i] for i in asked) > max(scores[i] for i in plain) + 1
+
+
+@pytest.mark.parametrize("target", [120, 200, 300])
+def test_the_lines_under_a_directory_the_question_names_come_first(target: int) -> None:
+    """``git grep -n PYENV_VERSION`` in pyenv (real): "Which commands under libexec/ use
+    PYENV_VERSION?" names the directory to look in. Once ``command`` counted as the question's
+    ``commands``, the lines of ``COMMANDS.md`` and the man page saying "command" took the room from
+    every ``libexec/`` file (``benchmarks/budget_use.py``, ``search-git-grep-files``: 0/5 at 10%)."""
+    out = fitted(
+        (FIXTURES / "search_git_grep_pyenv.txt").read_text(), "Which commands under libexec/ use PYENV_VERSION?", target
+    )
+    kept = [line for line in out.splitlines() if not line.startswith("[")]
+    assert kept and all(line.startswith("libexec/") for line in kept)

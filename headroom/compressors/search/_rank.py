@@ -23,6 +23,8 @@ _NEAR_TOP = 3  # best matches whose neighbours rank right after them
 _GROUP = 12  # lines: a longer group keeps only the context next to the line
 _NAMED_LINES = 40  # lines of the files a query names, kept first, in their order
 _PATH_WEIGHT = 0.5  # a query word in a line's path counts half a word in its text
+# a directory the question writes as one ("under libexec/", not a path inside a longer one)
+_DIRECTORY = re.compile(r"(?<![\w.@+/-])([\w.@+-]+)/(?![\w.@+-])")
 _WHOLE_WEIGHT = 0.1  # a query word a line writes whole, on top of its count in the line's terms
 _RUN = re.compile(r"[a-z0-9_]+")  # a word written whole in a lowercased line
 # A path (``a/b``) or a file name (``x.py``) named in the query. Each branch is tried only where a
@@ -227,10 +229,26 @@ def _scores(hits: list[Hit], query: str) -> list[float]:
     literal = quoted_scores(asked, texts)
     said = {root.get(found[0], found[0]) for found in map(terms, asked_for.split()) if found}
     whole = _whole_words(texts, said & wanted - place - scope, root)
-    return [
+    scores = [
         t + _PATH_WEIGHT * p + literal.get(i, 0.0) + _WHOLE_WEIGHT * w
         for i, (t, p, w) in enumerate(zip(in_text, in_path, whole))
     ]
+    return _inside(scores, paths, path_terms, query, wanted - searched - place)
+
+
+def _inside(
+    scores: list[float], paths: list[str], path_terms: dict[str, list[str]], query: str, wanted: set[str]
+) -> list[float]:
+    """``scores`` with the lines under a directory the question writes as one ranked before every
+    line outside it, in their own order: "Which commands under libexec/ use PYENV_VERSION?" asks to
+    look there, and ``COMMANDS.md``'s and the man page's lines saying "command" took the room from
+    every ``libexec/`` file once ``command`` became one term with ``commands``. A directory most
+    lines are under is the place searched (left out of ``wanted``) and changes nothing."""
+    named = {term for found in _DIRECTORY.findall(query) for term in terms(found)} & wanted
+    if not named or not scores:
+        return scores
+    lift = max(scores) - min(scores) + 1.0
+    return [s + lift if named.intersection(path_terms[path]) else s for s, path in zip(scores, paths)]
 
 
 def _whole_words(texts: list[str], wanted: set[str], root: dict[str, str]) -> list[float]:
