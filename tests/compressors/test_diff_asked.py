@@ -10,6 +10,9 @@ with a fixture failed on the main of 2026-12-07 (9c07600) at the targets named.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
 from goldens import diff_under_question
 
@@ -85,3 +88,20 @@ DIFF = parse_diff(
 def test_which_words_are_singled_out(asked: str, quoted: str | None) -> None:
     out = _singled(asked, DIFF)
     assert out == (asked if quoted is None else f"{asked} {quoted}")
+
+
+@pytest.mark.parametrize("share", [0.10, 0.15])
+def test_the_verbs_particle_is_no_word_asked_about(share: float) -> None:
+    """The project's ``diff-tomli-version`` case (real ``diff -ruN tomli-2.0.1 tomli-2.1.0``,
+    ``benchmarks/budget_use.py``): "What version string did tomli change to in its __init__?" wrote
+    ``to`` again as a quoted span (a stop word after an asking word, before a preposition), every
+    changed line saying "to" scored, and ``+__version__ = "2.1.0"`` was lost at 10% and 15%."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    from run import MODEL, load_cases, text_of
+
+    from headroom import Headroom, MemoryStore, TokenCounter
+
+    counter = TokenCounter.for_model(MODEL)
+    case = next(c for c in load_cases("diff", counter, share) if c.id == "diff-tomli-version")
+    result = Headroom(store=MemoryStore(), model=MODEL).compress(case.messages, case.budget)
+    assert all(fact in text_of(result.messages) for fact in case.facts)

@@ -326,8 +326,9 @@ def _singled(asked: str | None, diff: Diff) -> str | None:
       tell.``, ``changed both in``): the word right after an asking word (``_forms.ASKING``, ``to``,
       ``with``, ``using``, ``about``) that ends the sentence or stands before a preposition. A stop
       word there that stands before a noun (``happened to the parser``) is the noun's article, and a
-      preposition before another word (``changed in the module``) starts a phrase: neither is what
-      is asked about.
+      preposition before another word (``changed in the module``) starts a phrase, and one right
+      after the asking verb before another is the verb's particle (``change to in its __init__``,
+      where ``happened to after in`` asks about ``after``): none is what is asked about.
     """
     if not asked:
         return asked
@@ -348,7 +349,10 @@ def _singled(asked: str | None, diff: Diff) -> str | None:
             before = words[at - 1].strip(_PUNCTUATION).lower() if at else ""
             after = words[at + 1].strip(_PUNCTUATION).lower() if at + 1 < len(words) else ""
             ends = word[-1:] in "?.!" or not after
-            if before in _OBJECT_OF and (ends or after in _PREPOSITIONS):
+            # a preposition right after the asking verb and before another preposition is the
+            # verb's particle ("change to in its __init__"), not its object ("happened to after in")
+            particle = before in ASKING and lowered in _PREPOSITIONS and not ends
+            if before in _OBJECT_OF and (ends or after in _PREPOSITIONS) and not particle:
                 quoted.append(bare)
         elif lowered not in ASKING and terms(bare):
             found = terms(bare)
