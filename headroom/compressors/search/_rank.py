@@ -62,24 +62,25 @@ _UNIT_ASKED = re.compile(
     r"\b(?:(?:which|what|each|every|any)\s+(files?|places?|lines?)|the\s+(places?|lines?))\b", re.I
 )
 
-# a question about where a name is used rather than defined: the words themselves, not a part of a
-# name the question quotes (``vd.call``, ``use_cache``)
-_USE = re.compile(
-    r"(?<![\w.])(?:call(?:s|ed|ing|ers?)?|use[sd]?|using|usages?|import(?:s|ed)?|referenc\w*|invok\w*)(?!\w|\.\w)",
-    re.I,
-)
+
+def _words(alternatives: str) -> re.Pattern[str]:
+    """The words ``alternatives`` names, as words of their own: not a part of a name the question
+    quotes (``vd.call``, ``use_cache``)."""
+    return re.compile(rf"(?<![\w.])(?:{alternatives})(?!\w|\.\w)", re.I)
+
+
+_USING = r"call(?:s|ed|ing|ers?)?|use[sd]?|using|usages?|referenc\w*|invok\w*"
+_BESIDE = r"meets?|meeting|together|alongside|combined"
+# a question about where a name is used rather than defined
+_USE = _words(_USING + r"|import(?:s|ed)?")
 # a question about a name beside other words ("where X meets Y", "X together with Y"): about a place
 # where they stand together, not about where X is defined
-_TOGETHER = re.compile(r"(?<![\w.])(?:meets?|meeting|together|alongside|combined)(?!\w|\.\w)", re.I)
+_TOGETHER = _words(_BESIDE)
 # the words that say how the asked name relates to the lines (``calls``, ``used``, ``meets``), not a
 # word of them: ``calls`` ranked ``# Must never be called inside _configure_context()`` and
 # ``raise ValueError("... must be called before compile()")`` over the lines holding the question's
 # own word. ``import`` stays: ``from a import X`` is what "where is X imported" asks for
-_RELATION = re.compile(
-    r"(?<![\w.])(?:call(?:s|ed|ing|ers?)?|use[sd]?|using|usages?|referenc\w*|invok\w*"
-    r"|meets?|meeting|together|alongside|combined)(?!\w|\.\w)",
-    re.I,
-)
+_RELATION = _words(_USING + "|" + _BESIDE)
 
 
 def priority(
