@@ -5,6 +5,7 @@
     python benchmarks/generalise.py --kinds log,json --per-kind 10
     python benchmarks/generalise.py --seed 83 --save cases-83.json    # build once ...
     python benchmarks/generalise.py --load cases-83.json --half tune  # ... run many times
+    python benchmarks/generalise.py --load cases-83.json --phrasing alt  # the same cases asked in other words
 
 Each case (benchmarks/generalise_cases/) is a conversation in the shape benchmarks/run.py builds:
 system prompt, a question filled from a template with words around a fact picked at random by a
@@ -16,6 +17,10 @@ Budgets are 10, 15, 20 and 25% of the conversation's tokens, never below the unt
 64 (as in run.py). "kept": the fact is verbatim in the compressed messages; "recoverable": kept, or
 inside an original that a handle of the result redeems. Beside headroom, the naive baseline cuts
 each tool output to its head, every output to the same share of its tokens, so the whole fits.
+
+``--phrasing alt`` or ``heldout`` asks every question in another wording of its template, with the
+same slots (generalise_cases/phrasings.py): the gap to ``asked`` is what the compressors learnt of
+the templates' own words. ``heldout`` is read as aggregates only, like the test half.
 """
 
 from __future__ import annotations
@@ -32,9 +37,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from generalise_cases import FIRST_KINDS, KINDS, Call, Case, build_cases, half_of  # noqa: E402
+from generalise_cases import FIRST_KINDS, KINDS, Call, Case, build_cases, half_of, valid  # noqa: E402
 from generalise_cases.data import ambiguous_entries, ambiguous_rows  # noqa: E402
 from generalise_cases.logs import ambiguous_log_lines  # noqa: E402
+from generalise_cases.phrasings import PHRASINGS, rephrase  # noqa: E402
 from generalise_cases.search import ambiguous_lines  # noqa: E402
 from run import text_of  # noqa: E402  (the one walk over messages the benchmarks share)
 
@@ -168,7 +174,11 @@ def aggregate(title: str, rows: dict[str, list[tuple[Outcome, Outcome]]]) -> lis
 
 
 def report(
-    half: str, cases: list[Case], results: dict[tuple[str, float], tuple[Outcome, Outcome]], show_cases: bool
+    half: str,
+    cases: list[Case],
+    results: dict[tuple[str, float], tuple[Outcome, Outcome]],
+    show_cases: bool,
+    built: dict[str, Case],
 ) -> list[str]:
     out = [f"### {half} half: {len(cases)} cases, {sum(len(c.facts) for c in cases)} facts", ""]
     for share in SHARES:
@@ -211,18 +221,18 @@ def report(
     if tables:  # a question that matches many rows equally well names no row a reader could find
         out.append(
             f"table questions whose own words match more than 5 rows equally well: "
-            f"{sum(ambiguous_rows(c) > 5 for c in tables)} of {len(tables)}"
+            f"{sum(ambiguous_rows(built[c.id]) > 5 for c in tables)} of {len(tables)}"
         )
     lined = [c for c in cases if c.kind in ("search", "multi")]
     if lined:  # a question whose words several lines hold names none of them
         out.append(
             f"search and multi questions whose own words more than one line holds: "
-            f"{sum(ambiguous_lines(c) > 1 for c in lined)} of {len(lined)}"
+            f"{sum(ambiguous_lines(built[c.id]) > 1 for c in lined)} of {len(lined)}"
         )
         # what the compressors keep where the question does point to one line, per kind: the rest
         # is a copy or a near-copy the question cannot tell from the one asked for
         for kind in ("search", "multi"):
-            told = [results[c.id, BAR_SHARE][0] for c in lined if c.kind == kind and ambiguous_lines(c) <= 1]
+            told = [results[c.id, BAR_SHARE][0] for c in lined if c.kind == kind and ambiguous_lines(built[c.id]) <= 1]
             if told:
                 out.append(
                     f"{kind} at {BAR_SHARE:.0%}, questions that point to one line: facts kept "
@@ -232,13 +242,13 @@ def report(
     if entries:
         out.append(
             f"json questions whose entry's name occurs more than once in the output: "
-            f"{sum(ambiguous_entries(c) > 1 for c in entries)} of {len(entries)}"
+            f"{sum(ambiguous_entries(built[c.id]) > 1 for c in entries)} of {len(entries)}"
         )
     logs = [c for c in cases if c.kind == "log"]
     if logs:
         out.append(
             f"log questions whose first two own words more than one line holds: "
-            f"{sum(ambiguous_log_lines(c) > 1 for c in logs)} of {len(logs)}"
+            f"{sum(ambiguous_log_lines(built[c.id]) > 1 for c in logs)} of {len(logs)}"
         )
     errors = [(c.id, results[c.id, s][0].error) for c in cases for s in SHARES if results[c.id, s][0].error]
     if errors:
@@ -279,6 +289,21 @@ def load_cases(path: Path) -> tuple[int, list[Case], list[str]]:
     return saved["seed"], cases, saved["skipped"]
 
 
+def asked_in(cases: list[Case], phrasing: str) -> tuple[list[Case], int]:
+    """The cases with each question in ``phrasing``, and how many were reworded. A case is kept as
+    built where the rewording would quote one of its facts."""
+    out, reworded = [], 0
+    for case in cases:
+        question = rephrase(case.question, phrasing)
+        again = Case(case.id, case.kind, question, case.facts, case.calls)
+        if question != case.question and valid(again):
+            out.append(again)
+            reworded += 1
+        else:
+            out.append(case)
+    return out, reworded
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
     parser.add_argument("--seed", type=int, default=12, help="picks the cases and splits the halves (default 12)")
@@ -291,6 +316,9 @@ def main() -> None:
     parser.add_argument("--cases", action="store_true", help="one row per case and budget (tuning half only)")
     parser.add_argument("--save", type=Path, help="write the built cases to this JSON file, then run as usual")
     parser.add_argument("--load", type=Path, help="read cases --save wrote (its seed) instead of building them")
+    parser.add_argument(
+        "--phrasing", choices=PHRASINGS, default="asked", help="ask each question in another wording (default: asked)"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     kinds = [k.strip() for k in args.kinds.split(",")] if args.kinds else None
@@ -303,6 +331,8 @@ def main() -> None:
         cases, skipped = build_cases(args.seed, args.per_kind, kinds)
     if args.save:
         save_cases(args.save, args.seed, cases, skipped)
+    built_as = {c.id: c for c in cases}  # the diagnostics below read a question's words as its template wrote them
+    cases, reworded = asked_in(cases, args.phrasing)
     built = time.perf_counter() - started
     halves = {
         "tune": [c for c in cases if half_of(c, args.seed) == "tune"],
@@ -327,12 +357,13 @@ def main() -> None:
         f"{len(cases)} cases (seed {args.seed}; {', '.join(f'{k} {n}' for k, n in counts.items())}), "
         f"tokens counted with {counter.name} (model {MODEL}); {'read' if args.load else 'built'} in {built:.0f} s, "
         f"run in {ran:.0f} s",
+        f"phrasing: {args.phrasing}" + (f" ({reworded} of {len(cases)} questions reworded)" if reworded else ""),
         "skipped sources: " + ("; ".join(skipped) if skipped else "none"),
         "",
     ]
     for name, chosen in halves.items():
         # the test half is printed as aggregates only: its rows stay unseen while tuning
-        out += report(name, chosen, results, args.cases and name != "test")
+        out += report(name, chosen, results, args.cases and name != "test" and args.phrasing != "heldout", built_as)
     print("\n".join(out))
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -265,3 +266,32 @@ def test_a_test_case_is_a_real_run_with_one_failing_assertion(tmp_path: Path, mo
     assert message.removeprefix("E").strip().startswith("AssertionError") and " == " in message
     assert "line" in where or where.endswith("AssertionError")
     assert not runs.SCRATCH.exists()  # the copy of the module is gone
+
+
+def test_every_template_has_two_rewordings_with_its_slots_and_questions_read_back() -> None:
+    from generalise_cases.phrasings import _REWORDED, slots_of
+
+    for templates, rewordings in _REWORDED:
+        assert len(templates) == len(rewordings)
+        for template, reworded in zip(templates, rewordings):
+            assert all(slots_of(other) == slots_of(template) for other in reworded), template
+            assert len(set(reworded) | {template}) == 3
+
+
+def test_a_question_is_asked_again_in_the_rewording_of_its_template() -> None:
+    from generalise_cases.phrasings import rephrase
+
+    cases = code_cases(3)
+    assert cases
+    for case in cases:
+        for phrasing in ("alt", "heldout"):
+            again = rephrase(case.question, phrasing)
+            assert again != case.question
+            # the slots' words come through: each identifier of the question is still asked about
+            assert set(re.findall(r"\w*_\w*", case.question)) <= set(re.findall(r"\w*_\w*", again))
+    # the longer template wins where two could produce a question, and a foreign question stays
+    keyed = "In t.tsv, which zone goes with CA and code 12?"
+    assert rephrase(keyed, "alt") == "what zone has the CA entry with code 12 (t.tsv)"
+    assert rephrase("what is this?", "alt") == "what is this?"
+    with pytest.raises(ValueError, match="unknown phrasing"):
+        rephrase(keyed, "other")
