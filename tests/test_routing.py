@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -110,3 +111,40 @@ def test_source_extensions_are_the_code_familys_own() -> None:
     assert all(extension_type(ext) == "code" for ext in SOURCE if ext not in EXTENSIONS)
     assert hint_for("x", "read", '{"path": "src/View.M"}') == ("code", "extension .m")
     assert extension_type("md") is None
+
+
+GOLDEN = Path(__file__).parent / "golden"
+REAL = {
+    name: (GOLDEN / name).read_text(encoding="utf-8")
+    for name in (
+        "code/python_textwrap.py",
+        "code/c_xxmodule.c",
+        "code/js_semver_range.js",
+        "prose/man_grep.txt",
+        "prose/man_ls.txt",
+        "prose/readme_jq.txt",
+        "text/gpl3.txt",
+    )
+}
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.sampled_from(sorted(REAL)), st.floats(0.0, 1.0))
+def test_one_stray_hunk_header_in_real_code_or_text_changes_nothing(name: str, where: float) -> None:
+    """A hunk is its ``@@`` line's counts: a stray one no longer claims every indented line below
+    it (a man page went to the diff compressor, a Python module too when it sat near the top)."""
+    lines = REAL[name].split("\n")
+    at = int(where * len(lines))
+    changed = "\n".join([*lines[:at], "@@ -1,3 +1,3 @@", *lines[at:]])
+    assert ROUTER.detect(changed) == ROUTER.detect(REAL[name])
+
+
+def test_a_page_after_a_response_s_headers_or_a_warning_is_still_html() -> None:
+    """``curl -i`` prints the status line and headers before the page; a tool may print a warning
+    first. Both went to the generic compressor or to code, a page's markup cut as lines."""
+    page = (GOLDEN / "html" / "sphinx_shlex.html").read_text(encoding="utf-8")
+    headers = "HTTP/1.1 200 OK\nContent-Type: text/html; charset=utf-8\nContent-Length: 41234\n\n"
+    assert ROUTER.detect(headers + page) == ROUTER.detect("warning: certificate not verified\n" + page) == "html"
+    # twenty lines before the page at most, none holding a tag
+    assert ROUTER.detect("note\n" * 21 + page) != "html"
+    assert ROUTER.detect("see <b>this</b>\n" + page) != "html"

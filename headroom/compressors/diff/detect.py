@@ -3,8 +3,8 @@
 Presence was not enough (issue 11): a Rust file whose test fixture holds one
 ``diff --git`` line was routed as a diff. A line is explained when it is a
 file or hunk header, a line inside a hunk (``+``, ``-``, context, ``\\ No
-newline``), a ``--stat`` line or summary, or part of a ``git log`` commit
-header and its indented message. The share is judged over windows across the
+newline``) up to the counts of its ``@@`` line, a ``--stat`` line or summary,
+or part of a ``git log`` commit header and its indented message. The share is judged over windows across the
 whole piece (``sample_lines``), so ``git log -p --stat`` whose stat section
 fills its first 20,000 characters is still a diff.
 """
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from headroom.compressors._hunks import HUNK_HEADER, hunk_end
 from headroom.plugins import Detector, sample_lines
 
 __all__ = ["DETECTORS", "diff_share", "is_diff"]
@@ -41,20 +42,26 @@ def diff_share(text: str) -> float:
 def _explained(window: list[str], in_hunk: bool) -> tuple[int, int]:
     explained = total = 0
     in_message = False
-    for line in window:
+    # a hunk runs to the counts of its ``@@`` line; a window opening inside one reads on while its
+    # lines look like a hunk's
+    hunk_until = len(window) if in_hunk else 0
+    for index, line in enumerate(window):
         if not line.strip():
             continue
         total += 1
-        if _HEADER_RE.match(line):
-            in_hunk, in_message = line.startswith("@@"), False
-        elif in_hunk and _HUNK_RE.match(line):
+        header = HUNK_HEADER.match(line)
+        if header:
+            hunk_until, in_message = hunk_end(window, index, header)[0], False
+        elif _HEADER_RE.match(line):
+            hunk_until, in_message = 0, False
+        elif index < hunk_until and _HUNK_RE.match(line):
             pass
         elif _COMMIT_RE.match(line):
-            in_hunk, in_message = False, True
+            hunk_until, in_message = 0, True
         elif _STAT_RE.match(line) or (in_message and line.startswith("    ")):
             pass
         else:
-            in_hunk = in_message = False
+            hunk_until, in_message = 0, False
             continue
         explained += 1
     return explained, total

@@ -23,6 +23,7 @@ import json
 import re
 from dataclasses import dataclass
 
+from headroom.compressors._hunks import HUNK_HEADER, hunk_end
 from headroom.plugins import split_lines
 
 __all__ = ["Section", "split_sections", "worth_splitting"]
@@ -34,7 +35,8 @@ _DIFF_LINE = re.compile(
     r"^([ +\-\\]|@@ |diff |index |--- |\+\+\+ |new file mode|deleted file mode|old mode|new mode|similarity index"
     r"|dissimilarity index|rename from|rename to|copy from|copy to|Binary files|Index: |={5,}$)"
 )
-_HUNK = re.compile(r"^@@ -\d+(,\d+)? \+\d+(,\d+)? @@")
+# a line only a hunk explains: outside one (before its header, past its counts) it ends the diff
+_BARE_HUNK_LINE = re.compile(r"^([ +\-\\]|$)(?!\+\+ |-- )")
 _WHOLE_DIFF = re.compile(r"^(diff |--- \S|Index: |@@ -\d|commit [0-9a-f]{7,40}\b|From [0-9a-f]{40} )")
 _JSON_START = re.compile(r"[{\[](?=\s*[\"{\[\]}\d\-tfn])")
 # where a block may start: a fence or diff header at a line start, or an opening bracket anywhere;
@@ -182,12 +184,13 @@ def _diff(lines: list[str], index: int) -> tuple[int, str] | None:
     end, hunks = index, 0
     while end < len(lines):
         current = lines[end]
-        if _HUNK.match(current):
+        header = HUNK_HEADER.match(current)
+        if header:
             hunks += 1
-        elif not _DIFF_LINE.match(current):
-            # an empty line inside a diff is context whose space an editor stripped
-            if current.strip() or end + 1 >= len(lines) or not _DIFF_LINE.match(lines[end + 1]):
-                break
+            end = hunk_end(lines, end, header)[0]  # a hunk runs to its header's counts
+            continue
+        if not _DIFF_LINE.match(current) or _BARE_HUNK_LINE.match(current):
+            break  # outside a hunk, only file and index headers go on
         end += 1
     return (end, "diff") if hunks and end - index >= 3 else None
 
