@@ -25,6 +25,7 @@ SHARED = {
     "headroom.compressors._rows",
     "headroom.compressors._reach",
     "headroom.compressors._spans",
+    "headroom.compressors._hunks",
 }
 
 
