@@ -148,3 +148,23 @@ def test_a_page_after_a_response_s_headers_or_a_warning_is_still_html() -> None:
     # twenty lines before the page at most, none holding a tag
     assert ROUTER.detect("note\n" * 21 + page) != "html"
     assert ROUTER.detect("see <b>this</b>\n" + page) != "html"
+
+
+def test_a_real_csv_routes_as_a_table_with_a_line_above_or_below_it() -> None:
+    """A title or a warning above a CSV file, a count or a prompt under it, are notes: the file
+    went to the generic compressor. distro-info's debian.csv went to the search compressor, its
+    dates read as grep context lines (``1.1,Buzz,buzz,1993-08-16``: ``path-08-``)."""
+    for name in ("debian.csv", "umath-log.csv", "mt19937.csv"):
+        text = (GOLDEN / "table" / name).read_text(encoding="utf-8")
+        assert ROUTER.detect(text) == "table", name
+        assert ROUTER.detect("Results of the query:\n" + text) == "table", name
+        assert ROUTER.detect(text.rstrip("\n") + "\n(120 rows)\n") == "table", name
+        assert ROUTER.detect("warning: stale cache\n" + text.rstrip("\n") + "\n$ ") == "table", name
+        # two lines that are no record are not notes
+        assert ROUTER.detect("Results\nof the query:\n" + text) != "table", name
+    # a note is kept, as a comment is, where it stood
+    from headroom.compressors.table._parse import parse_table
+
+    table = parse_table("Results of the query:\n" + (GOLDEN / "table" / "debian.csv").read_text(encoding="utf-8"))
+    assert table is not None and table.lines[0] == "Results of the query:\n" and table.rows[0] == {}
+    assert table.head == ["version,codename,series,created,release,eol,eol-lts,eol-elts\n"]

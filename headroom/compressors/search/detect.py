@@ -17,7 +17,9 @@ __all__ = ["DETECTORS", "is_grep", "is_headed", "is_rg_heading"]
 # a path, not a date or time, then a line number. The path's first letter, dot or slash is found
 # deterministically and the separator lazily after it: the former ``[^\s:]*[A-Za-z_./][^\s:]*`` tried every
 # split of a long token (quadratic: 3 s on one 20,000-character line); which lines match is unchanged.
-_GREP_RE = re.compile(r"^(?!\d{4}-\d\d-\d\d)[^\s:A-Za-z_./]*[A-Za-z_./][^\s:]*?[:-]\d+[:-]")
+# The path holds no comma: a CSV record with a date (``1.1,Buzz,buzz,1993-08-16,...``) read as a
+# context line ``path-08-`` and distro-info's debian.csv went to the search compressor.
+_GREP_RE = re.compile(r"^(?!\d{4}-\d\d-\d\d)[^\s:,A-Za-z_./]*[A-Za-z_./][^\s:,]*?[:-]\d+[:-]")
 _HEADING_RE = re.compile(r"^(?!\d{4}-\d\d-\d\d)(\d+[:-]|[\w.@+-]*(/[\w.@+-]+)+$|[\w@+-]+\.[A-Za-z0-9]{1,5}$)")
 _NUMBERED_RE = re.compile(r"^(?!\d{4}-\d\d-\d\d)\d+[:-]")  # a line number under a heading, not a date
 

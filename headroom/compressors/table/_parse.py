@@ -56,6 +56,10 @@ def parse_table(text: str) -> Table | None:
     anywhere (numpy's ``## section ##`` lines, the notes that open a tzdata ``.tab`` file), as
     long as records outnumber them; when the last comment before the first record names as many
     columns as the widest record (``#code<TAB>name``), it is the header, else the first record is.
+
+    A delimited table may also open or close with one line that is no record (a title, a warning a
+    tool printed first, a count or a prompt after it): read as a note, kept like a comment. A CSV
+    file with such a line above it went to the generic compressor.
     """
     lines = split_lines(text)
     body = [line for line in lines if line.strip()]
@@ -71,11 +75,14 @@ def parse_table(text: str) -> Table | None:
     if len(records) < 3 or 2 * len(records) <= len(body):
         return None
     for delimiter in ("\t", ",", ";"):
-        if records[0].count(delimiter) < 1 or (delimiter != "\t" and len(records) < 5):
-            continue
-        table = _delimited(body, delimiter)
-        if table is not None:
-            return table
+        for notes in _NOTES if len(records) >= 6 else _NOTES[:1]:
+            kept = [i % len(body) for i in notes]
+            rest = [line for i, line in enumerate(body) if i not in kept and not line.startswith("#")]
+            if rest[0].count(delimiter) < 1 or (delimiter != "\t" and len(rest) < 5):
+                continue
+            table = _delimited(body, delimiter, frozenset(kept))
+            if table is not None:
+                return table
     aligned = aligned_rows(body)  # blanks that pad columns (``ps aux``, ``df``): tried last, a delimiter is surer
     if aligned is None:
         return None
@@ -83,9 +90,15 @@ def parse_table(text: str) -> Table | None:
     return Table(body[:at], body[at:], [dict(zip(names, row)) for row in cells])
 
 
-def _delimited(body: list[str], delimiter: str) -> Table | None:
-    """``body`` as a table of ``delimiter``-separated records and comment lines, or None."""
-    records = [line for line in body if not line.startswith("#")]
+# lines read as notes, by index, tried in turn: none, then the first, the last, or both
+_NOTES: tuple[tuple[int, ...], ...] = ((), (0,), (-1,), (0, -1))
+
+
+def _delimited(body: list[str], delimiter: str, notes: frozenset[int] = frozenset()) -> Table | None:
+    """``body`` as a table of ``delimiter``-separated records and comment lines (``#``, or a line
+    whose index is in ``notes``), or None."""
+    noted = [line.startswith("#") or i in notes for i, line in enumerate(body)]
+    records = [line for line, note in zip(body, noted) if not note]
     if any(line.count('"') % 2 for line in records):  # a quoted cell spans lines: not a record a line
         return None
     try:  # one reader over the records (one per line cost a third of a 1 MB table's parse)
@@ -95,11 +108,15 @@ def _delimited(body: list[str], delimiter: str) -> Table | None:
     if len(read) != len(records):
         return None
     parsed = iter(read)
-    cells = [None if line.startswith("#") else next(parsed) for line in body]
+    cells = [None if note else next(parsed) for note in noted]
     first = next(i for i, c in enumerate(cells) if c is not None)
     widest = max(len(c) for c in cells if c is not None)
     at, header = first, cells[first]
-    named = next(csv.reader([body[first - 1][1:]], delimiter=delimiter), []) if first else []
+    named = (
+        next(csv.reader([body[first - 1][1:]], delimiter=delimiter), [])
+        if first and body[first - 1].startswith("#")
+        else []
+    )
     if delimiter == "\t":  # tabs that align a comment header (zone.tab: ``TZ\t\t\tcomments``) name no column
         named = [name for name in named if name.strip()]
     # a comment names the columns (a tzdata name runs to 49 characters): a longer name is allowed
