@@ -52,6 +52,10 @@ _DEFINITION = re.compile(
 # a question that asks for a definition
 _DEFINE = re.compile(r"\b(?:defin(?:e[sd]?|ing|itions?)|declar(?:e[sd]?|ations?))\b", re.I)
 
+# a question about what the asked name does ("how does it handle X", "what does parse return", "why
+# does it fail"): answered by its body, so by where it is defined, unless it asks where it is used
+_ACTS = re.compile(r"\b(?:how|what|why|when)\s+(?:does|do|did)\b", re.I)
+
 # a line number the question asks for: ``line 282``, ``lines 40``, ``__main__.py:282``, ``#L282``
 _LINE_ASKED = re.compile(r"(?:\blines?\s+|#L|(?<=\w):)(\d+)\b", re.I)
 
@@ -117,7 +121,7 @@ def priority(
     # a question that asks where a name is defined ("where is X defined") is answered by the
     # definition itself: it gains the whole best score, so a line of more question words (``name =
     # self.X(name.lower())`` for "what does it do with names") does not come before it
-    bonus = max(scores, default=0.0) / (1 if defining else 2)
+    bonus = max(scores, default=0.0) / (1 if defining or asked and _ACTS.search(query or "") else 2)
     if asked:  # without query words no line gains (a definition's name is read only then)
         scores = [s + bonus if hit.match and _defined(hit) in asked else s for s, hit in zip(scores, hits)]
     numbers = set(_LINE_ASKED.findall(query or "")) if lines is not None else set()
@@ -348,7 +352,7 @@ def _apart(root: dict[str, str], query: str, matches: list[list[str]]) -> None:
     for name in (term for term, count in held.items() if count == len(matches) and root.get(term) == term):
         for form, of in list(root.items()):
             if of == name and form != name:
-                root[form] = form
+                del root[form]
 
 
 def _rooted(found: list[str], forms: set[str], root: dict[str, str]) -> list[str]:
