@@ -37,6 +37,10 @@ gap's line and the kept lines follow it (``[…18 lines 1-6,8-19]``): each
 further gap costs its range, not a mark. Where not even that leaves it room (a
 grep of 12-42 tokens beside the file it found), the line alone follows one mark
 that only counts every other line (``[…20 lines]``, no range: docs/markers.md).
+Where every line is a result naming its own file, a form with that one counting
+mark and the kept lines after it competes with the others, and is returned where
+it keeps more of the lines the query ranks: no mark per gap leaves the 60 tokens
+of a small search room two lines where range marks left one.
 
 Files left out entirely and not named in their stretch's marker are listed,
 with their number of matches, in one marker at the end (unit ``files``); when
