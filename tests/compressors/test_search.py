@@ -57,13 +57,12 @@ def check(original: str, out: str, omitted: dict[str, int]) -> None:
                 gone.update(range(a - 1, b))
                 counted.update(h.file for h in hits[a - 1 : b] if h.file is not None)
             continue
-        if marker.span is None:  # the tightest form: one mark for every line but the one shown
-            shown = [line for line in split_lines(out) if not line.startswith("[")]
-            assert len(markers) == 1 and marker.detail is None and len(shown) == 1
-            assert marker.count == len(lines) - 1 and shown[0].rstrip("\n") in {x.rstrip("\n") for x in lines}
-            gone.update(i for i, line in enumerate(lines) if line.rstrip("\n") != shown[0].rstrip("\n"))
-            counted.update(h.file for h in hits if h.file is not None)
-            assert omitted == {"lines": len(lines) - 1}
+        if marker.span is None:  # the counting forms: one mark for every line but the ones shown
+            shown = [line.rstrip("\n") for line in split_lines(out) if not line.startswith("[")]
+            assert len(markers) == 1 and marker.detail is None and shown
+            # each shown line is a line of the original, in order (a result line names its own file)
+            assert sorted(shown, key=lambda x: [y.rstrip("\n") for y in lines].index(x)) == shown
+            assert marker.count == len(lines) - len(shown) and omitted == {"lines": len(lines) - len(shown)}
             return
         first, last = marker.span
         assert marker.count == last - first + 1
@@ -338,7 +337,10 @@ def test_equal_matches_spread_over_their_files() -> None:
         kept = kept_lines(text, original)
         shown = {line.split(":", 1)[0] for line in kept if "Resolver.__init__(self)" in line}
         assert shown == holding, (target, shown)
-        assert all("Resolver.__init__" in line for line in kept), target
+        # besides the tied lines, at most each file's best match (one mark counting every other line
+        # leaves room for more of them at 230, twelfth round)
+        others = [line for line in kept if "Resolver.__init__" not in line]
+        assert len({line.split(":", 1)[0] for line in others}) == len(others), target
 
 
 def test_the_searched_name_in_a_path_does_not_rank_that_file() -> None:
@@ -451,14 +453,16 @@ def test_one_summary_mark_leaves_room_for_a_line_mid_results() -> None:
     """A multi-tool turn (grep, then ``cat turtledemo/penrose.py``) leaves the grep 25-40 tokens:
     ``penrose.py:128:def start():`` sits mid-results, and with a mark on each side (9 tokens each)
     it did not fit, so the head line was kept, or nothing (the core then cut characters). One
-    mark listing both ranges, the kept line after it with its own path and number, fits."""
+    mark listing both ranges, the kept line after it with its own path and number, fits; one mark
+    that only counts the other lines (twelfth round) fits too, and is returned where it keeps as
+    much or more."""
     original = (GOLDEN / "grep_turtledemo_start.txt").read_text()
     query = 'Find start in turtledemo: how does it handle user?\n{"cmd": "cat turtledemo/penrose.py"}'
     for target in (26, 28):
         text = fitted(original, query, target)
         assert "turtledemo/penrose.py:128:def start():\n" in text, target
         (mark,) = find_markers(text, {make_handle(original)})
-        assert mark.spans == ((1, 6), (8, 19)) and mark.count == 18
+        assert mark.spans in {((1, 6), (8, 19)), ()} and mark.count == 18
 
 
 def test_a_line_the_question_asks_for_by_number_comes_first() -> None:
@@ -503,7 +507,8 @@ def test_copies_of_the_best_match_are_named_not_dropped() -> None:
     same = "    def encodeValue(self, value, asn1Spec, encodeFun, **options):\n"
     copies = {(line.split(":")[0], line.split(":")[1]) for line in lines if line.split(":", 2)[2] == same}
     assert len(copies) == 19
-    text = fitted(original, query, 360)
+    # at 600 of 667 tokens; in tighter rooms one mark counting every other line keeps more copies whole
+    text = fitted(original, query, 600)
     kept = {(line.split(":")[0], line.split(":")[1]) for line in kept_lines(text, original)}
     named = copies_named(text, original)
     # the mark names the copies the query ranks first and counts the rest (``+5``)

@@ -52,6 +52,10 @@ _DEFINITION = re.compile(
 # a question that asks for a definition
 _DEFINE = re.compile(r"\b(?:defin(?:e[sd]?|ing|itions?)|declar(?:e[sd]?|ations?))\b", re.I)
 
+# a question about what the asked name does ("how does it handle X", "what does parse return", "why
+# does it fail"): answered by its body, so by where it is defined, unless it asks where it is used
+_ACTS = re.compile(r"\b(?:how|what|why|when)\s+(?:does|do|did)\b", re.I)
+
 # a line number the question asks for: ``line 282``, ``lines 40``, ``__main__.py:282``, ``#L282``
 _LINE_ASKED = re.compile(r"(?:\blines?\s+|#L|(?<=\w):)(\d+)\b", re.I)
 
@@ -69,8 +73,19 @@ def _words(alternatives: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w.])(?:{alternatives})(?!\w|\.\w)", re.I)
 
 
-_USING = r"call(?:s|ed|ing|ers?)?|use[sd]?|using|usages?|referenc\w*|invok\w*"
-_BESIDE = r"meets?|meeting|together|alongside|combined"
+# The words of relation are the language's, not one template's: verbs of use, whose object is the
+# name asked for ("calls X", "passes Y to X", "uses of X", "where is X referenced"), and words of
+# standing together ("X meets Y", "X and Y appear together", "show up on one line", "alongside")
+_USING = (
+    r"call(?:s|ed|ing|ers?)?|use[sd]?|using|usages?|referenc\w*|refer(?:s|red|ring)?|invok\w*"
+    r"|pass(?:es|ed|ing)?|hand(?:s|ed|ing)?|feed(?:s|ing)?|fed|employ(?:s|ed|ing)?|consum(?:es?|ed|ing)"
+    r"|appl(?:y|ies|ied|ying)"
+)
+_BESIDE = (
+    r"meets?|meeting|met|together|alongside|besides?|combin(?:e[sd]?|ing)|appear(?:s|ed|ing)?"
+    r"|occur(?:s|red|ring)?|co-?occur\w*|coincid\w*|paired|(?:show|turn)(?:s|ed|ing|n)?\s+up"
+    r"|next\s+to|along\s+with|side\s+by\s+side|(?:on|in|at)\s+(?:one|the\s+same|a\s+single|a)\s+(?:lines?|places?|spots?)"
+)
 # a question about where a name is used rather than defined
 _USE = _words(_USING + r"|import(?:s|ed)?")
 # a question about a name beside other words ("where X meets Y", "X together with Y"): about a place
@@ -81,6 +96,10 @@ _TOGETHER = _words(_BESIDE)
 # ``raise ValueError("... must be called before compile()")`` over the lines holding the question's
 # own word. ``import`` stays: ``from a import X`` is what "where is X imported" asks for
 _RELATION = _words(_USING + "|" + _BESIDE)
+_OF_USE = re.compile(_USING, re.I)
+# what comes right before a word that is the question's object, not its verb: "with call", "X, calls
+# and Y", "meets define and custom"
+_OBJECT_AFTER = re.compile(r"(?:\b(?:with|and|or)|,)\s*$", re.I)
 
 
 def priority(
@@ -95,12 +114,14 @@ def priority(
     # a match that defines a name the query holds (``class _ASN1Type(``, ``def load(``, ``MAX = 3``)
     # gains half the best score: where a searched name is defined is what a search for it is after,
     # unless a line holds more of the question or the question asks where it is used (calls, imports)
-    about_use = _relations(hits, query or "", _USE) or _relations(hits, query or "", _TOGETHER)
+    # and not for the definition too ("find the definition of X; how does it use Y" asks for both)
+    defining = _asks_definition(query or "")
+    about_use = not defining and bool(_relations(hits, query or "", _USE) or _relations(hits, query or "", _TOGETHER))
     asked = set() if about_use else set(terms(query or ""))
     # a question that asks where a name is defined ("where is X defined") is answered by the
     # definition itself: it gains the whole best score, so a line of more question words (``name =
     # self.X(name.lower())`` for "what does it do with names") does not come before it
-    bonus = max(scores, default=0.0) / (1 if _DEFINE.search(query or "") else 2)
+    bonus = max(scores, default=0.0) / (1 if defining or asked and _ACTS.search(query or "") else 2)
     if asked:  # without query words no line gains (a definition's name is read only then)
         scores = [s + bonus if hit.match and _defined(hit) in asked else s for s, hit in zip(scores, hits)]
     numbers = set(_LINE_ASKED.findall(query or "")) if lines is not None else set()
@@ -187,8 +208,9 @@ def _scores(hits: list[Hit], query: str) -> list[float]:
     ``pkg/__init__.py`` over the ``def __init__`` lines of the other files. A word of the place
     the question says twice is asked for in the line too (``from dateutil import easter`` for
     "where in dateutil is easter used together with dateutil")."""
-    relations = _relations(hits, query, _RELATION)
-    asked_for = _RELATION.sub(lambda found: " " if found[0] in relations else found[0], query)
+    asked_for = query
+    for start, end in reversed(_relations(hits, query, _RELATION)):
+        asked_for = asked_for[:start] + " " + asked_for[end:]
     root = _roots(asked_for)
     wanted = set(root.values()) - _units(query)
     texts, paths = [], []
@@ -268,22 +290,40 @@ def _whole_words(texts: list[str], wanted: set[str], root: dict[str, str]) -> li
     return [sum(weight[term] for term in found) for found in held]
 
 
-def _relations(hits: list[Hit], query: str, vocabulary: re.Pattern[str]) -> set[str]:
-    """The question's words of use and of standing together (``calls``, ``used``, ``meets``) that
-    say how the asked name relates to the lines, as written. Not one that is the question's object,
-    after ``with`` or ``and`` ("used together with call", "meets intentionally and uses"), nor one
-    most lines hold in their text or path: the name searched (``grep -rnw invoke``) or the place
-    (the package ``referencing``)."""
-    found = {word for word in vocabulary.findall(query) if not re.search(rf"\b(?:with|and)\s+{word}\b", query, re.I)}
+def _relations(hits: list[Hit], query: str, vocabulary: re.Pattern[str]) -> list[tuple[int, int]]:
+    """Where the question's words of use and of standing together (``calls``, ``passes``, ``meets``,
+    ``appear together``) say how the asked name relates to the lines: their spans in ``query``. Not
+    a word that is the question's object: after ``with``, ``and``, ``or`` or a comma ("used together
+    with call", "meets intentionally and uses"), or a word of use right after another word of
+    relation ("passes calls to write", "meets calls and"); nor one most lines hold in their text or
+    path: the name searched (``grep -rnw invoke``) or the place (the package ``referencing``)."""
+    verbs = {found.end() for found in _RELATION.finditer(query)}
+    found = []
+    for word in vocabulary.finditer(query):
+        before = query[: word.start()]
+        object_of_verb = _OF_USE.fullmatch(word[0]) and len(before.rstrip()) in verbs and before[-1:].isspace()
+        if not (_OBJECT_AFTER.search(before) or object_of_verb):
+            found.append(word)
     if not found:
-        return found
-    lowered = {word.lower() for word in found}
+        return []
+    lowered = {word[0].lower() for word in found}
     held: Counter[str] = Counter()
     for hit in hits:  # a line's terms are read only where it holds one of the words at all (few do)
         text = hit.words.lower()
         if any(word in text for word in lowered):
             held.update(lowered.intersection(terms(hit.words)))
-    return {word for word in found if held[word.lower()] <= len(hits) / 2}
+    return [word.span() for word in found if held[word[0].lower()] <= len(hits) / 2]
+
+
+def _asks_definition(query: str) -> bool:
+    """Whether the question asks where a name is defined ("where is X defined", "find the definition
+    of X"): a word of definition that is not the question's object ("meets define and custom", "X,
+    defined and overridden show up", "used together with defining")."""
+    verbs = {found.end() for found in _RELATION.finditer(query)}
+    return any(
+        not _OBJECT_AFTER.search(query[: found.start()]) and len(query[: found.start()].rstrip()) not in verbs
+        for found in _DEFINE.finditer(query)
+    )
 
 
 def _roots(query: str) -> dict[str, str]:
@@ -312,7 +352,7 @@ def _apart(root: dict[str, str], query: str, matches: list[list[str]]) -> None:
     for name in (term for term, count in held.items() if count == len(matches) and root.get(term) == term):
         for form, of in list(root.items()):
             if of == name and form != name:
-                root[form] = form
+                del root[form]
 
 
 def _rooted(found: list[str], forms: set[str], root: dict[str, str]) -> list[str]:

@@ -37,6 +37,10 @@ gap's line and the kept lines follow it (``[…18 lines 1-6,8-19]``): each
 further gap costs its range, not a mark. Where not even that leaves it room (a
 grep of 12-42 tokens beside the file it found), the line alone follows one mark
 that only counts every other line (``[…20 lines]``, no range: docs/markers.md).
+Where every line is a result naming its own file, a form with that one counting
+mark and the kept lines after it competes with the others, and is returned where
+it keeps more of the lines the query ranks: no mark per gap leaves the 60 tokens
+of a small search room two lines where range marks left one.
 
 Files left out entirely and not named in their stretch's marker are listed,
 with their number of matches, in one marker at the end (unit ``files``); when
@@ -71,6 +75,9 @@ _BARE, _COUNTED, _NAMED_FILES = 0, 1, 2  # what a stretch's mark says besides it
 # one summary mark for every omitted stretch, listing their ranges, on the line of the first gap
 # (``[…18 lines 1-17,19-20]``): each further stretch costs its range, not a mark of its own
 _SUMMARY = 3
+# one mark that only counts the omitted lines, no range (``[…18 lines]``), then the kept lines: where
+# every result line names its file and line number, a gap costs nothing (docs/markers.md)
+_COUNT = -1
 # with copies of the kept best match named, a mark's detail is one of those plus ``_COPIES`` times
 # 1 + the index of how many of their line numbers it names in ``_COPIES_NAMED``
 _COPIES = 4
@@ -191,6 +198,10 @@ class SearchCompressor(Compressor):
                 best = best or form
             elif not _ranks_higher(plan, best.keep, form.keep):
                 best = form
+        if plan.self_named and plan.ranked and best is not None and _OTHER not in plan.run_files:
+            counted = _fit(plan, target, ctx, chosen, seen, None, _COUNT)
+            if counted is not None and _ranks_higher(plan, counted.keep, best.keep):
+                best = counted
         if plan.self_named and plan.ranked and (best is None or not best.keep[plan.order[0]]):
             # the line the question ranks first did not fit with a mark on each side (a definition
             # mid-results in the 25-40 tokens a multi-tool turn leaves the grep): one mark for every
@@ -296,7 +307,9 @@ def _fit(
         sample += "; " + _copies_said(plan, 0, len(plan.lines), detail)[0]
     marker = ctx.counter.count(ctx.marker(len(plan.lines), "lines", sample) + "\n")
     base = None
-    if detail == _SUMMARY:  # the one mark, then each further gap's range (``,12-19``)
+    if detail == _COUNT:  # the one mark, and nothing per further gap
+        base, marker = ctx.counter.count(ctx.marker(len(plan.lines), "lines") + "\n"), 0
+    elif detail == _SUMMARY:  # the one mark, then each further gap's range (``,12-19``)
         base, wider = marker, ctx.counter.count(ctx.marker(len(plan.lines), "lines", f"{sample},{sample}") + "\n")
         marker = max(1, wider - marker)
 
@@ -372,10 +385,10 @@ def _stretches(plan: _Plan, keep: bytearray, ctx: PieceContext, detail: int) -> 
     how many files its lines belong to): the lines of every dropped file are in some stretch's
     range, so there is no closing list."""
     lines, marks, n = plan.lines, plan.marks, len(plan.lines)
+    if detail in (_SUMMARY, _COUNT):
+        return _summary(plan, keep, ctx, ranged=detail == _SUMMARY)
     if detail >= _COPIES and not keep[plan.copied]:
         detail %= _COPIES  # copies of a line that is not kept are not copies of anything shown
-    if detail == _SUMMARY:
-        return _summary(plan, keep, ctx)
     found: list[tuple[int, int, _Mark]] = []
     for gap in _GAPS.finditer(keep):  # one scan in C where two ``find`` per stretch were half the walk
         start, stop = gap.span()
@@ -432,7 +445,7 @@ def _tightest(plan: _Plan, target: int, ctx: PieceContext) -> Compressed | None:
     return Compressed(text, omitted={"lines": n - 1}, fallbacks=short_of(ctx.counter.count(text), target, why))
 
 
-def _summary(plan: _Plan, keep: bytearray, ctx: PieceContext) -> list[tuple[int, int, _Mark]]:
+def _summary(plan: _Plan, keep: bytearray, ctx: PieceContext, *, ranged: bool) -> list[tuple[int, int, _Mark]]:
     """Each omitted stretch, the first with the one mark that lists every range and the others with
     none (``_SUMMARY``): every dropped line stays in a range, so retrievable, and every kept result
     line still says its file and line number, so the gaps need not stand where they are."""
@@ -443,7 +456,8 @@ def _summary(plan: _Plan, keep: bytearray, ctx: PieceContext) -> list[tuple[int,
     # the mark ends the text without a newline only where it is the last thing and the original
     # ended so: one stretch, reaching the end
     ending = "" if len(spans) == 1 and spans[0][1] == n and not plan.lines[-1].endswith("\n") else "\n"
-    text = ctx.marker(sum(stop - start for start, stop in spans), "lines", ranges(spans)) + ending
+    omitted = sum(stop - start for start, stop in spans)
+    text = (ctx.marker(omitted, "lines", ranges(spans)) if ranged else ctx.marker(omitted, "lines")) + ending
     cuts = ctx.counter.cuts_before_line()
     mark = _Mark(text, ctx.counter.count(text) if cuts is not None and cuts(text) else None, ())
     empty = _Mark("", 0, ())
