@@ -1167,3 +1167,26 @@ def test_the_asked_field_beside_the_records_holding_the_value_comes_in_once_they
     shown = compressed_at(text, share, "In 6e925b9ab436dc42.json, which $ref does array have?")
     assert '"$ref": "#/definitions/AccessEndpoint"' in shown
     assert '"$ref": "#/definitions/VpcConfig"' in shown
+
+
+@pytest.mark.parametrize("target", [60, 80, 100])
+def test_a_word_of_the_language_quotes_no_value(target: int) -> None:
+    # issue 12, fifteenth round: "check v10_NASM.json for Outputswitch, I need the switch" (the
+    # same question reworded) read its pronoun "I" as NASM's `"switch": "I"`, which then stood for
+    # the entry meant (a value under the key the question names), and the six records whose name
+    # is `Outputswitch` were never candidates; a stop word is a value only where it is quoted
+    text = (GOLDEN / "cmake_nasm_flags.json").read_text()
+    shown = compressed_to(text, target, "check v10_NASM.json for Outputswitch, I need the switch")
+    assert '"switch": "felf32"' in shown
+    assert _json_rank.quoted("I", "which flag does `I` set") and not _json_rank.quoted("I", "I need the switch")
+
+
+@pytest.mark.parametrize("share", [0.10, 0.15, 0.25])
+def test_an_aligned_key_is_written_with_its_own_separator(share: float) -> None:
+    # issue 12, fifteenth round: cmake's MSBuild flag tables align their values (`"name":  "X"`,
+    # two spaces, beside `"switch": "out:"`); the record asked for was shown, its pair in the
+    # file's usual `": "`, so never as written
+    text = (GOLDEN / "cmake_csharp_flags.json").read_text()
+    assert forms.style_of(text) == forms.Style(",", ": ", (("name", ":  "),))
+    shown = compressed_at(text, share, "What is the name of the entry whose switch is win32manifest:?")
+    assert '"name":  "ApplicationManifest"' in shown

@@ -23,7 +23,7 @@ from headroom.compressors.json._where import HOT, Where
 from headroom.compressors.json._where import RECORD as _RECORD
 from headroom.compressors.json._where import hot_paths as _hot_paths
 from headroom.plugins import PieceContext
-from headroom.relevance import sparse_scores, terms, word_forms
+from headroom.relevance import STOP_WORDS, sparse_scores, terms, word_forms
 
 __all__ = ["MARKER", "MIN_STRING", "Measured", "join", "label", "quoted"]
 
@@ -33,6 +33,7 @@ MIN_STRING = 40  # characters a shortened string keeps at least
 _RANGE = 3.0  # tokens one more range adds to a marker that lists several
 _SPELLED = 3  # rows the question asks for that a row table shows as the objects they are
 _WINDOW = 5_000  # characters of each window counted to measure a large container's tokens per character
+_QUOTES = re.compile(r"`([^`\n]+)`|\"([^\"\n]+)\"|'([^'\n]+)'")  # a value the question marks as quoted
 # a file the question names ("In schema.json, ...", "Look up X in cli.json"): the piece is that file, so
 # its name's words name no key in it (``$schema`` is not what "which $comment ... in schema.json" asks)
 _FILE_NAME = re.compile(
@@ -522,10 +523,19 @@ class Measured:
 
 
 def quoted(value: Any, query: str) -> bool:
-    """Whether ``query`` quotes the string ``value`` whole, not as a part of a longer word or path."""
+    """Whether ``query`` quotes the string ``value`` whole, not as a part of a longer word or path.
+
+    A value that is a word of the language's own (``STOP_WORDS``: a pronoun, an article, a verb
+    every question uses) is quoted only where the question marks it (backticks, quotes): "check
+    v10_NASM.json for Outputswitch, I need the switch" does not ask about NASM's ``-I`` switch,
+    whose ``"switch": "I"`` then stood for the entry meant, and every record holding
+    ``Outputswitch`` was dropped from the candidates."""
     if not isinstance(value, str) or not value:
         return False
-    return re.search(r"(?<![\w/.-])" + re.escape(value) + r"(?![\w/-])", query) is not None
+    found = re.search(r"(?<![\w/.-])" + re.escape(value) + r"(?![\w/-])", query) is not None
+    if found and value.lower() in STOP_WORDS:
+        return any(value == (match[1] or match[2] or match[3]).strip() for match in _QUOTES.finditer(query))
+    return found
 
 
 def join(path: str, step: str | int) -> str:
