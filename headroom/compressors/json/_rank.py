@@ -104,6 +104,7 @@ class Measured:
         self._plain: set[int] | None = None
         self._paths: dict[int, str] = {id(data): ""}  # each profiled container's path, as its markers name it
         self._marks: dict[int, float] = {}
+        self._labelled: dict[int, int] = {}  # the length of the label each planned marker was written with
         self._mark_tpc: float | None = None
         self._candidates: list[Any] | None = None  # ``Shrinker.candidates``, once
         self._further: list[Any] = []  # ``Shrinker.further``, with them
@@ -274,7 +275,10 @@ class Measured:
         """What the path in ``container``'s marker costs of what ``mark`` plans: a thin path
         writes its markers without one (``_spine``)."""
         planned = self.mark(container)  # measures the markers' tokens per character first
-        return (len(label(self._paths.get(id(container), ""))) + 1) * (self._mark_tpc or 0.0) if planned else 0.0
+        # the label the plan was written with: a container's path is known once the walk has
+        # profiled it, and a plan made before that (``top``) less a path learnt after it came out
+        # negative, so every candidate of the pairs form "fit" at once and the room was missed
+        return (self._labelled.get(id(container), 0) + 1) * (self._mark_tpc or 0.0) if planned else 0.0
 
     def mark(self, container: dict[str, Any] | list[Any], listed: bool | None = None) -> float:
         """Tokens one marker for ``container`` (or a run of its children) is planned at, from its parts.
@@ -298,7 +302,9 @@ class Measured:
                 unit = "keys"
             else:
                 unit = "rows" if container and all(isinstance(c, dict) for c in container) else "items"
-            text = dump(self.ctx.marker(n, unit, f"{label(self._paths.get(id(container), ''))} 1-{n}")) + ","
+            name = label(self._paths.get(id(container), ""))
+            self._labelled[id(container)] = len(name)
+            text = dump(self.ctx.marker(n, unit, f"{name} 1-{n}")) + ","
             if self._mark_tpc is None:
                 self._mark_tpc = self.ctx.counter.count(text) / len(text)
             found = self._marks[id(container)] = len(text) * self._mark_tpc + _SUMMARY_PLAN
