@@ -1181,6 +1181,16 @@ def test_a_word_of_the_language_quotes_no_value(target: int) -> None:
     assert _json_rank.quoted("I", "which flag does `I` set") and not _json_rank.quoted("I", "I need the switch")
 
 
+@pytest.mark.parametrize("target", [100, 130, 160])
+def test_a_shrinking_is_rendered_in_the_form_that_shows_what_it_is_for(target: int) -> None:
+    # issue 12, fifteenth round: the pairs form of the six `Outputswitch` records was cheapest as a
+    # row table, which writes each pair as a cell (`[null,"felf32"]`): counted as showing none, it
+    # lost to the shared form's two whole records from 90 to 170 tokens
+    text = (GOLDEN / "cmake_nasm_flags.json").read_text()
+    shown = compressed_to(text, target, "Look up Outputswitch in v10_NASM.json: what is its switch?")
+    assert all(f'"switch": "{switch}"' in shown for switch in ("fwin", "fwin32", "fwin64", "felf", "felf32", "felf64"))
+
+
 @pytest.mark.parametrize("share", [0.10, 0.15, 0.25])
 def test_an_aligned_key_is_written_with_its_own_separator(share: float) -> None:
     # issue 12, fifteenth round: cmake's MSBuild flag tables align their values (`"name":  "X"`,
