@@ -76,6 +76,14 @@ class Style:
 
     item: str = ","
     key: str = ":"
+    # keys written with another separator than ``key`` wherever they stand: a file aligning its
+    # values (cmake's MSBuild flag tables write ``"name":  "ProjectName"``, two spaces, beside
+    # ``"switch": "out:"``), as (key, separator) pairs
+    aligned: tuple[tuple[str, str], ...] = ()
+
+    def after(self, key: str) -> str:
+        """The separator the input writes after ``key``."""
+        return next((sep for name, sep in self.aligned if name == key), self.key)
 
 
 COMPACT = Style()
@@ -101,20 +109,34 @@ def style_of(text: str) -> Style:
     spaced = {",": 0, ":": 0}
     bare = {",": 0, ":": 0}
     before = 0  # keys followed by a space before their colon (``"key" : value``, as Jackson writes)
+    last = ""  # the string literal before the separator: a key, when the separator is a colon
+    written: dict[str, Counter[str]] = {}  # a key's literal -> the separators written after it
     for match in _AFTER.finditer(text[:20_000]):
         mark = match[2]
-        if mark is None or (mark == "," and match[4]):
+        if mark is None:
+            last = match[0]
+            continue
+        if mark == "," and match[4]:
             continue
         if match[3] or match[4]:
             spaced[mark] += 1
         else:
             bare[mark] += 1
-        before += mark == ":" and bool(match[1])
+        if mark == ":":
+            before += bool(match[1])
+            if not match[4]:
+                written.setdefault(last, Counter())[match[1] + ":" + match[3]] += 1
     key = ": " if spaced[":"] > bare[":"] else ":"
-    return Style(
-        ", " if spaced[","] > bare[","] else ",",
-        " " + key if 2 * before > spaced[":"] + bare[":"] else key,
-    )
+    key = " " + key if 2 * before > spaced[":"] + bare[":"] else key
+    aligned = []
+    for literal, seps in written.items():
+        sep, count = seps.most_common(1)[0]
+        if sep != key and 2 * count > seps.total() and literal.startswith('"'):
+            try:
+                aligned.append((json.loads(literal), sep))
+            except ValueError:  # a literal cut by the scan's end, or an escape JSON refuses
+                continue
+    return Style(", " if spaced[","] > bare[","] else ",", key, tuple(aligned))
 
 
 def dump(
@@ -129,6 +151,8 @@ def dump(
     with ``named``, every key it accepts (a key the question names) is followed by ``style``'s
     key separator wherever it stands, so its ``"key": value`` reads as the input wrote it.
     ``plain``: the ``id`` of containers the caller knows hold neither (written compact throughout)."""
+    if spelled is None and style.aligned:
+        return _aligned(value, style)
     if spelled is None or style == COMPACT:
         return _encoder(style.item, style.key).encode(value)
     if (not spelled and named is None) or id(value) in plain:
@@ -137,12 +161,23 @@ def dump(
     own = style if id(value) in spelled else COMPACT
     if isinstance(value, dict):
         entries = (
-            _key(k) + (style.key if named is not None and named(k) else own.key) + dump(v, style, spelled, named, plain)
+            _key(k)
+            + (style.after(k) if own is style or (named is not None and named(k)) else own.key)
+            + dump(v, style, spelled, named, plain)
             for k, v in value.items()
         )
         return "{" + own.item.join(entries) + "}"
     if isinstance(value, list):
         return "[" + own.item.join(dump(v, style, spelled, named, plain) for v in value) + "]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _aligned(value: Any, style: Style) -> str:
+    """``value`` in ``style`` throughout, each key followed by the separator the input writes after it."""
+    if isinstance(value, dict):
+        return "{" + style.item.join(_key(k) + style.after(k) + _aligned(v, style) for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + style.item.join(_aligned(v, style) for v in value) + "]"
     return json.dumps(value, ensure_ascii=False)
 
 

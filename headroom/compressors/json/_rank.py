@@ -23,7 +23,7 @@ from headroom.compressors.json._where import HOT, Where
 from headroom.compressors.json._where import RECORD as _RECORD
 from headroom.compressors.json._where import hot_paths as _hot_paths
 from headroom.plugins import PieceContext
-from headroom.relevance import sparse_scores, terms, word_forms
+from headroom.relevance import STOP_WORDS, sparse_scores, terms, word_forms
 
 __all__ = ["MARKER", "MIN_STRING", "Measured", "join", "label", "quoted"]
 
@@ -33,6 +33,7 @@ MIN_STRING = 40  # characters a shortened string keeps at least
 _RANGE = 3.0  # tokens one more range adds to a marker that lists several
 _SPELLED = 3  # rows the question asks for that a row table shows as the objects they are
 _WINDOW = 5_000  # characters of each window counted to measure a large container's tokens per character
+_QUOTES = re.compile(r"`([^`\n]+)`|\"([^\"\n]+)\"|'([^'\n]+)'")  # a value the question marks as quoted
 # a file the question names ("In schema.json, ...", "Look up X in cli.json"): the piece is that file, so
 # its name's words name no key in it (``$schema`` is not what "which $comment ... in schema.json" asks)
 _FILE_NAME = re.compile(
@@ -103,6 +104,7 @@ class Measured:
         self._plain: set[int] | None = None
         self._paths: dict[int, str] = {id(data): ""}  # each profiled container's path, as its markers name it
         self._marks: dict[int, float] = {}
+        self._labelled: dict[int, int] = {}  # the length of the label each planned marker was written with
         self._mark_tpc: float | None = None
         self._candidates: list[Any] | None = None  # ``Shrinker.candidates``, once
         self._further: list[Any] = []  # ``Shrinker.further``, with them
@@ -273,7 +275,10 @@ class Measured:
         """What the path in ``container``'s marker costs of what ``mark`` plans: a thin path
         writes its markers without one (``_spine``)."""
         planned = self.mark(container)  # measures the markers' tokens per character first
-        return (len(label(self._paths.get(id(container), ""))) + 1) * (self._mark_tpc or 0.0) if planned else 0.0
+        # the label the plan was written with: a container's path is known once the walk has
+        # profiled it, and a plan made before that (``top``) less a path learnt after it came out
+        # negative, so every candidate of the pairs form "fit" at once and the room was missed
+        return (self._labelled.get(id(container), 0) + 1) * (self._mark_tpc or 0.0) if planned else 0.0
 
     def mark(self, container: dict[str, Any] | list[Any], listed: bool | None = None) -> float:
         """Tokens one marker for ``container`` (or a run of its children) is planned at, from its parts.
@@ -297,7 +302,9 @@ class Measured:
                 unit = "keys"
             else:
                 unit = "rows" if container and all(isinstance(c, dict) for c in container) else "items"
-            text = dump(self.ctx.marker(n, unit, f"{label(self._paths.get(id(container), ''))} 1-{n}")) + ","
+            name = label(self._paths.get(id(container), ""))
+            self._labelled[id(container)] = len(name)
+            text = dump(self.ctx.marker(n, unit, f"{name} 1-{n}")) + ","
             if self._mark_tpc is None:
                 self._mark_tpc = self.ctx.counter.count(text) / len(text)
             found = self._marks[id(container)] = len(text) * self._mark_tpc + _SUMMARY_PLAN
@@ -522,10 +529,19 @@ class Measured:
 
 
 def quoted(value: Any, query: str) -> bool:
-    """Whether ``query`` quotes the string ``value`` whole, not as a part of a longer word or path."""
+    """Whether ``query`` quotes the string ``value`` whole, not as a part of a longer word or path.
+
+    A value that is a word of the language's own (``STOP_WORDS``: a pronoun, an article, a verb
+    every question uses) is quoted only where the question marks it (backticks, quotes): "check
+    v10_NASM.json for Outputswitch, I need the switch" does not ask about NASM's ``-I`` switch,
+    whose ``"switch": "I"`` then stood for the entry meant, and every record holding
+    ``Outputswitch`` was dropped from the candidates."""
     if not isinstance(value, str) or not value:
         return False
-    return re.search(r"(?<![\w/.-])" + re.escape(value) + r"(?![\w/-])", query) is not None
+    found = re.search(r"(?<![\w/.-])" + re.escape(value) + r"(?![\w/-])", query) is not None
+    if found and value.lower() in STOP_WORDS:
+        return any(value == (match[1] or match[2] or match[3]).strip() for match in _QUOTES.finditer(query))
+    return found
 
 
 def join(path: str, step: str | int) -> str:

@@ -250,8 +250,13 @@ class _Document:
         if got is None or not got[1]:
             return None
         shrunk, omitted, spelled = got
-        tokens, text, kind = self._cheapest(self._render(shrunk, spelled))
-        return (text, kind, dict(omitted), shown(text)), tokens
+        # the forms showing most of what this shrinking is for, the cheapest of them: a row table
+        # writes a candidate's pair as a cell under its column (`[null,"felf32"]`), so the pairs
+        # form of six NASM switches, cheapest as a table, showed none of them as `"switch": ...`
+        rendered = [(text, kind, shown(text)) for text, kind in self._render(shrunk, spelled)]
+        most = max(count for _, _, count in rendered)
+        tokens, text, kind = self._cheapest([(text, kind) for text, kind, count in rendered if count == most])
+        return (text, kind, dict(omitted), most), tokens
 
     def _pairs_shown(self, text: str) -> int:
         """How many of the records a shared-property question can mean show the field it asks
@@ -265,7 +270,7 @@ class _Document:
             for step in prefix + asked[:-1]:
                 record = record[step]
             key, value = forms.dump(asked[-1]), forms.dump(record[asked[-1]])
-            shown += weight * any(key + sep + value in text for sep in seps)
+            shown += weight * any(key + sep + value in text for sep in {*seps, self.style.after(str(asked[-1]))})
         return shown
 
     def _shown(self, text: str) -> int:
@@ -302,7 +307,7 @@ class _Document:
         for key, value in record.items():
             if (key == trail[-1] or self.shrinker.named(key)) and not isinstance(value, (dict, list)):
                 key_text, value_text = forms.dump(key), forms.dump(value)
-                if not any(key_text + sep + value_text in text for sep in seps):
+                if not any(key_text + sep + value_text in text for sep in {*seps, self.style.after(key)}):
                     return False
         return True
 
