@@ -248,3 +248,22 @@ def test_a_failure_that_fits_with_room_short_takes_one_mark_to_fill_it() -> None
     assert [needed in out.text for needed in UNITTEST_NEEDS[1:]] == [True, True]
     (mark,) = find_markers(out.text, {make_handle(text)})
     assert len(mark.spans) == 2 and sum(last - first + 1 for first, last in mark.spans) == mark.count
+
+
+def test_a_chained_failure_keeps_its_error_with_the_place_of_the_same_traceback() -> None:
+    """A real pytest run whose test fails while handling another exception: pytest prints one
+    traceback per exception, joined by ``During handling of the above exception, ...``. The core kept
+    the first traceback's ``E`` line and the last one's location, so in a tight room the error stood
+    beside a place that raised something else (the place of ``ValueError`` is ``test_settings.py:6``,
+    not the assertion's line 23)."""
+    text = (FIXTURES / "log_pytest_settings_chained.txt").read_text()
+    log = read_log(split_lines(text))
+    (core,) = failure_cores(log.lines, log.blocks)
+    assert log.lines[core[0]].startswith("E           ValueError: invalid literal for int()")
+    assert log.lines[core[1]] == "test_settings.py:6: ValueError\n"
+    question = "I ran the test_settings tests and test_port_message failed: which assertion, and on which line?"
+    target = 75
+    out = LogCompressor().compress(text, target, PieceContext(make_handle(text), COUNTER, question))
+    assert out is not None and COUNTER.count(out.text) <= target
+    assert "E           ValueError: invalid literal for int() with base 10: 'eighty'\n" in out.text
+    assert "test_settings.py:6: ValueError\n" in out.text

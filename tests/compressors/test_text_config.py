@@ -7,10 +7,13 @@ of pytz's ``zoneinfo/Etc`` (``GMT+10`` beside ``GMT-10``) and of npm's ``man/man
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from headroom import PieceContext, TokenCounter, make_handle
-from headroom.compressors.text._keys import key_paths, listing_names
+from headroom.compressors.text._keys import key_paths, listing_names, path_parts
 from headroom.compressors.text.compressor import GenericCompressor
 from headroom.hints import hint_for
 
@@ -108,3 +111,46 @@ def test_the_key_asked_for_takes_its_room_before_the_head_and_tail() -> None:
     question = "In _create_alpha.yaml, which value does params give resource_spec?"
     out = _generic(text, 61, question, '{"cmd": "cat _create_alpha.yaml"}')
     assert "resource_spec: !REF googlecloudsdk.command_lib.oracle_database.v1alpha_resources:" in out
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "workstation.collection",
+        "workstation/collection",
+        "workstation>collection",
+        "workstation->collection",
+        "workstation::collection",
+        "[workstation]collection",
+        "workstation's collection",
+    ],
+)
+def test_a_key_path_written_as_one_word_names_its_parent_and_key(path: str) -> None:
+    """People write a key under its parent with whatever separator they use; joined into one word, the
+    path named neither the parent nor the key, and the head of the file was kept instead."""
+    file = "/usr/lib/google-cloud-sdk/lib/googlecloudsdk/command_lib/workstations/resources.yaml"
+    text = (GOLDEN / "config_workstations_resources.yaml").read_text()
+    out = _generic(text, 80, f"{file}: {path}?", f'{{"cmd": "cat {file}"}}')
+    fact = "  collection: workstations.projects.locations.workstationClusters.workstationConfigs.workstations\n"
+    assert fact in out
+    assert "\nworkstation:\n" in out
+
+
+@pytest.mark.parametrize("path", ["coverbase.basepython", "[coverbase]basepython", "coverbase/basepython"])
+def test_an_ini_key_path_written_as_one_word_finds_its_section(path: str) -> None:
+    text = (GOLDEN / "config_oauth2client_tox.ini").read_text()
+    out = _generic(text, 50, f"what is {path} in tox.ini", '{"cmd": "cat tox.ini"}')
+    assert "[coverbase]\nbasepython = python2.7\n" in out
+
+
+def test_path_parts_read_the_separators_and_leave_the_file_read_whole() -> None:
+    assert path_parts("what is server.port in app.yaml", "cat /srv/app.yaml") == Counter(
+        {"server": 1, "port": 1, "server.port": 1}
+    )
+    # a key may hold a dot itself: every tail of more than one part is a key it may be
+    assert path_parts("params>conn.gitlab.secret") == Counter(
+        {"params": 1, "conn": 1, "gitlab": 1, "secret": 1, "gitlab.secret": 1, "conn.gitlab.secret": 1}
+    )
+    assert path_parts("what does a.yaml set server's port to", "cat a.yaml") == Counter({"server": 1})
+    assert path_parts("description.description") == Counter({"description": 2, "description.description": 1})
+    assert not path_parts("what is port set to under server")

@@ -42,6 +42,11 @@ _FRAME = re.compile(r'\s+File "([^"]*)", line \d+, in (\S+)')
 _LOCATION = re.compile(r"\S+:\d+: ?(\S|$)")
 _PYTEST_ERROR = re.compile(r"E {2,}\S|E$")
 _EXCEPTION = re.compile(r"[\w.]+(: |$)")
+# the line Python writes between the tracebacks of a chained exception (pytest prints it as is)
+_CHAINED = re.compile(
+    r"(?:During handling of the above exception, another exception occurred"
+    r"|The above exception was the direct cause of the following exception):\s*$"
+)
 # what a section repeats or draws: rules, pytest's ``_ _ _`` frame separator (51 tokens), the
 # traceback's header; a blank line
 _DECORATION = re.compile(r"[\s=_-]*$|\s*Traceback \(most recent call last\):\s*$")
@@ -88,8 +93,14 @@ def _source(lines: list[str], frame: int, end: int) -> int:
 
 def _pytest_core(lines: list[str], name: int, end: int) -> list[int]:
     errors = [j for j in range(name + 1, end) if _PYTEST_ERROR.match(lines[j])]
-    places = [j for j in range(name + 1, end) if _LOCATION.match(lines[j])]
-    marked = [j for j in range(name + 1, end) if lines[j].startswith(">")]
+    # a chained failure prints one traceback per exception, joined by Python's own words; the error
+    # kept is the first one's, so its places are read in its own traceback, not in the last one
+    after = errors[0] if errors else end
+    chained = [j for j in range(name + 1, end) if _CHAINED.match(lines[j])]
+    first = max((j for j in chained if j < after), default=name)
+    last = min((j for j in chained if j > after), default=end)
+    places = [j for j in range(first + 1, last) if _LOCATION.match(lines[j])]
+    marked = [j for j in range(first + 1, last) if lines[j].startswith(">")]
     # where in the test's file it failed: the innermost location in the file of the first one (the
     # test's own frame, printed first), a helper of that file that the test called or the test itself
     in_file = [j for j in places if _file(lines[j]) == _file(lines[places[0]])]

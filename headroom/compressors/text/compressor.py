@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from headroom.compressors._reach import FLOOR, reach, short_of, whole_rooms
 from headroom.compressors._spans import render_spans
-from headroom.compressors.text._keys import key_paths, listing_names, question_counts
+from headroom.compressors.text._keys import key_paths, listing_names, path_parts, question_counts
 from headroom.plugins import Compressed, Compressor, PieceContext, split_lines
 from headroom.relevance import BM25, defines, with_forms, without_call_names
 from headroom.tokens import count_joined
@@ -69,7 +69,9 @@ class GenericCompressor(Compressor):
         def build() -> _Profile:
             lines = split_lines(text)
             costs = [ctx.counter.count(line) for line in lines]
-            ranked, parents, named = _rank(lines, without_call_names(ctx.query, ctx.tool_args), ctx.query)
+            ranked, parents, named = _rank(
+                lines, without_call_names(ctx.query, ctx.tool_args), ctx.query, ctx.tool_args
+            )
             return _Profile(lines, costs, ranked, _starts(lines), parents, named)
 
         return self.once_per_piece((text, ctx.query, ctx.tool_args, id(ctx.counter)), build)
@@ -85,7 +87,7 @@ _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 
 
 def _rank(
-    lines: list[str], query: str | None, question: str | None = None
+    lines: list[str], query: str | None, question: str | None = None, read: str | None = None
 ) -> tuple[list[int], dict[int, tuple[int, ...]], bool]:
     """Indexes of the lines that match ``query``, best first, the parent lines of the keys among them,
     and whether the best is of the first tier (it defines, or is the key or entry, the question names).
@@ -97,7 +99,9 @@ def _rank(
     better wants. Within the first tier, the key line whose path covers most of the question's
     words (its key, its parents) comes first, then the shallowest (``_keys``). Keys and listing
     entries are matched against the whole ``question`` as written: an entry ``npm-bugs.1`` is its
-    name even when ``npm`` is a word of the directory listed, which the line query leaves out."""
+    name even when ``npm`` is a word of the directory listed, which the line query leaves out. A key
+    path written as one word (``server.port``, ``server>port``, ``server's port``) names its parts
+    (``_keys.path_parts``), unless ``read``, the call's arguments, names it: then it is the file."""
     if not query or len(lines) < 3:
         return [], {}, False
     scorer = BM25(lines)
@@ -105,7 +109,8 @@ def _rank(
     forms = with_forms(query)
     other = scorer.scores(forms) if forms != query else scores
     named = {w for w in _IDENTIFIER.findall(query) if "_" in w or not w.islower() or any(c.isdigit() for c in w)}
-    counts = question_counts(question or query)
+    # a key path written as one word (``server.port``, ``server's port``) names its parts too
+    counts = question_counts(question or query) + path_parts(question or query, read)
     words = set(counts)
     keys = key_paths(lines)
     paths: dict[int, tuple[int, ...]] = {}
