@@ -101,7 +101,8 @@ _CAMEL = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 _VERSION = re.compile(r"\d+(?:\.\d+)+")
 _QUOTED = re.compile(r"`([^`\n]+)`|\"([^\"\n]+)\"")
 # what can only be meant literally: an option (-o, --only-matching) or a format code (%d, %-5s, %H)
-_LITERAL = re.compile(r"(?<![\w-])(--?[A-Za-z0-9][\w-]*|%[-+ #0-9.]*[A-Za-z])(?![\w-])")
+# (``-?``, a help option of glibc's tools, and ``+x``, an option turned off or xterm's ``+ls``, too)
+_LITERAL = re.compile(r"(?<![\w-])(--?[A-Za-z0-9][\w-]*|-\?|\+[A-Za-z][\w-]*|%[-+ #0-9.]*[A-Za-z])(?![\w-])")
 # public: a ranker that finds its own literals (the log's written names) weighs them alike
 LITERAL_WEIGHT = 2.0
 _CAPITALISED = re.compile(r"[A-Z][a-z]+")  # a word written with its capital (``Give``, ``Lib``)
@@ -294,21 +295,21 @@ def defines(query: str | None, text: str) -> bool:
     option list's entry does (``-s [+][-]seek``, ``--shadow, -s``): the place that defines it,
     where every other line that mentions it only uses it."""
     head = text.lstrip()[:400]
-    if not head.startswith("-") or not query:
+    if not head.startswith(("-", "+")) or not query:
         return False
     # every option the entry lists before what it does (``-l, --long``, ``-e PATTERNS, --regexp=PATTERNS``,
     # ``-A|--print-file-name``): a question may name any of them, not only the first
     lines = head.split("\n", 8)
-    listed = list(takewhile(lambda part: part.startswith("-"), _ALIASES.split(lines[0][:80])))
+    listed = list(takewhile(lambda part: part.startswith(("-", "+")), _ALIASES.split(lines[0][:80])))
     # the forms listed on lines of their own at the first line's column (addr2line's ``-r`` / ``-R`` /
     # ``--recurse-limit``, one per line over the description): a question naming ``-R`` names the entry;
     # a line deeper than the first is its description, even when it starts with an option
     column = len(text) - len(text.lstrip(" "))
     for line in lines[1:8]:
-        if len(line) - len(line.lstrip(" ")) != column or not line.lstrip(" ").startswith("-"):
+        if len(line) - len(line.lstrip(" ")) != column or not line.lstrip(" ").startswith(("-", "+")):
             break
-        listed += takewhile(lambda part: part.startswith("-"), _ALIASES.split(line.strip()))
-    for literal in dict.fromkeys(_LITERAL.findall(_QUOTED.sub(" ", query)) + _quoted_options(query)):
+        listed += takewhile(lambda part: part.startswith(("-", "+")), _ALIASES.split(line.strip()))
+    for literal in _options(query):
         for option in listed:
             if option.startswith(literal) and not re.match(r"[\w-]", option[len(literal) : len(literal) + 1]):
                 return True
@@ -316,8 +317,15 @@ def defines(query: str | None, text: str) -> bool:
 
 
 def _quoted_options(query: str) -> list[str]:
+    """The options written inside quoted spans: a lone one (`` `-v` ``) or each option of a quoted
+    command line (`` `tar -x -f FILE` ``, ``"ed -v"``), which names the option as the bare ``-v`` does."""
     spans = [(match[1] or match[2]).strip() for match in _QUOTED.finditer(query)]
-    return [span for span in spans if span.startswith("-") and " " not in span]
+    return [option for span in spans for option in _LITERAL.findall(span) if option[0] in "-+"]
+
+
+def _options(query: str) -> list[str]:
+    """The options ``query`` names, quoted or not (``-v``, ``--all``, `` `ed -v` ``), in order."""
+    return list(dict.fromkeys(_LITERAL.findall(_QUOTED.sub(" ", query)) + _quoted_options(query)))
 
 
 def _quoted_patterns(query: str | None) -> list[re.Pattern[str]]:
@@ -325,13 +333,15 @@ def _quoted_patterns(query: str | None) -> list[re.Pattern[str]]:
     written), bounded where a span starts or ends a word."""
     patterns = []
     spans = [(match[1] or match[2]).strip() for match in _QUOTED.finditer(query or "")]
-    for literal in dict.fromkeys(span for span in spans if span):
+    # a quoted option alone (`-v`) is matched as an option is, below
+    for literal in dict.fromkeys(span for span in spans if span and not (span[0] in "-+" and _LITERAL.fullmatch(span))):
         head = r"(?<![A-Za-z0-9_])" if literal[0].isalnum() or literal[0] == "_" else ""
         tail = r"(?![A-Za-z0-9_])" if literal[-1].isalnum() or literal[-1] == "_" else ""
         patterns.append(re.compile(head + re.escape(literal) + tail, re.I))
     unquoted = _QUOTED.sub(" ", query or "")
-    for literal in dict.fromkeys(_LITERAL.findall(unquoted)):
-        # an option is case-sensitive (-v is not -V) and ends where the option ends
+    for literal in dict.fromkeys(_LITERAL.findall(unquoted) + _quoted_options(query or "")):
+        # an option is case-sensitive (-v is not -V) and ends where the option ends, quoted or not; one
+        # inside a quoted command line (`ed -v`) too, beside the span as written (an example's line)
         patterns.append(re.compile(r"(?<![\w-])" + re.escape(literal) + r"(?![\w-])"))
     for word in dict.fromkeys(_capitalised(unquoted) + _coded(unquoted)):
         patterns.append(re.compile(_as_written(word)))
@@ -567,15 +577,21 @@ def without_call_names(query: str | None, tool_args: str | None, title: str | No
 
     rest: list[str] = []
     named = False  # the word before was a name of the source
+    carried = ""  # the quote that opened a span at a dropped name: it opens the next word (`ed -v` -> `-v`)
     for word in query.split():
         # a document noun right after a name ("the png man page", "the Size and Alignment page")
         # names the document too: "page" ranked png's "This man page: Glenn Randers-Pehrson" third
         if names_the_source(word) or (named and word.lower().strip("?.,:;!'\"") in _DOCUMENT_NOUNS):
             named = True
+            opening = word[:1] if word[:1] in '`"' and word.count(word[0]) == 1 else ""
+            carried = carried or opening
             continue
         named = False
-        rest.append(word)
-    if not terms(" ".join(rest)):
+        rest.append(carried + word)
+        carried = ""
+    # what is left names nothing but an option or a format code ("xxd -s - what does it do", "effect of
+    # `ed -v`?"): the option is what is asked, and the command beside it named every line of its page
+    if not terms(" ".join(rest)) and not _options(" ".join(rest)):
         return query
     # a capitalised word that the question wrote in a run (``a Rust String``: a name, not a word matched
     # as written) stays out of the run rule when the name beside it goes: left alone, ``String`` became a

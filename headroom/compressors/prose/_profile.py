@@ -164,7 +164,7 @@ def build_profile(text: str, ctx: PieceContext) -> Profile:
     )
 
 
-_TERM = re.compile(r"\s*(--?[A-Za-z0-9][\w-]*)")
+_TERM = re.compile(r"\s*(--?[A-Za-z0-9][\w-]*|-\?|\+[A-Za-z][\w-]*)")
 # a word hyphenated across a line break, as man renders it: "car‐" then "riage" on the next line
 _BROKEN = re.compile(r"([A-Za-z]+)[‐-]\n[ \t]*([a-z]+)")
 

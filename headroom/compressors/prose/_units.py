@@ -28,12 +28,14 @@ _CAPS_HEADING = re.compile(r"^[A-Z][A-Z0-9 ,/&()-]{2,60}$")
 _NUMBERED = re.compile(r"^\s{0,4}(\d+(\.\d+)*\.|[IVX]+\.|Section \d+)\s+[A-Z][^.!?]{0,80}\.?$")
 _UNDERLINE = re.compile(r"^\s*(=+|-+|~+)\s*$")
 _OUTLINE = re.compile(r"^(\*{1,4}) \S")  # Emacs outline and org headings, as in GNU NEWS files
-_OPTION_HEAD = re.compile(r"^\s*--?[A-Za-z0-9]")  # a line that starts an option's entry
-_TERM_AND_TEXT = re.compile(r"^\s*--?[A-Za-z0-9]\S*(?: \S+)*? {2,}\S")  # ``-m     If the mmp ...``
+# an option as an entry starts with it: ``-s``, ``--all``, ``-?`` (glibc's tools' help), ``+x`` (xterm's ``+ls``)
+_OPTION = r"(?:--?[A-Za-z0-9]|-\?(?!\S)|-\?,|\+[A-Za-z])"
+_OPTION_HEAD = re.compile(rf"^\s*{_OPTION}")  # a line that starts an option's entry
+_TERM_AND_TEXT = re.compile(rf"^\s*{_OPTION}\S*(?: \S+)*? {{2,}}\S")  # ``-m     If the mmp ...``
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _RULE_CELL = re.compile(r":?-{3,}:?")
 TABLE_HEAD = 7  # the level of a table's header as a heading: under every real heading
-_ITEM = re.compile(r"^\s*([-*•+]\s+\S|\d{1,3}[.)]\s+\S|--?[A-Za-z0-9]|[A-Z][\w.-]{0,40}:\s+\S)")
+_ITEM = re.compile(rf"^\s*([-*•+]\s+\S|\d{{1,3}}[.)]\s+\S|{_OPTION}|[A-Z][\w.-]{{0,40}}:\s+\S)")
 # a sentence ends at . ! ? (and closing quotes or brackets) before whitespace and a capital, digit, quote or bracket;
 # tried only where a run of . ! ? starts (inside a run it would end where the run's first try ends), so a line
 # of 20,000 dots is one pass, not 20,000 (it was quadratic); what it finds is unchanged, given that the scan
