@@ -59,3 +59,22 @@ def test_above_the_floor_the_hunks_keep_their_form() -> None:
     )
     result = DiffCompressor().compress(original, FLOOR_ROOM + 40, ctx)
     assert result is not None and SUMMARY not in result.fallbacks
+
+
+@pytest.mark.parametrize("target", [88, 96, 104])
+def test_a_git_log_keeps_the_line_asked_about_under_its_commit(target: int) -> None:
+    """Twelfth round: ``git_log_p_compression.txt`` is ``git log -p -8 -- Lib/_compression.py`` in a
+    repository with one commit per Python version. Its tightest form had been for diffs without
+    commits only; the levels kept a commit line, its subject and two lines under their marks, not
+    ``offset -= len(data)`` asked about (main of 2026-12-07, d2ea675, at every target named). Under one
+    summary mark the line stands with its commit's ``commit`` line and subject, which answer "which
+    commit"."""
+    out = diff_under_question(
+        "git_log_p_compression.txt",
+        "Which commit changed data in seek of Lib/_compression.py, and how?",
+        "git log -p -8 -- Lib/_compression.py",
+        target,
+    )
+    assert "+            offset -= len(data)\n" in out
+    at = out.index("+            offset -= len(data)\n")
+    assert "commit 77acfbd42fc9902492e6462837cd90a9d4da4f9e\n    Update Lib/ to python3.6\n" in out[:at]

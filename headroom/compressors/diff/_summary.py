@@ -51,21 +51,26 @@ def summary(profile: Profile, target: int, ctx: PieceContext) -> tuple[str, int,
     wanted = [n for n, score in enumerate(scores) if score > 0 and inside[n]]
     wanted.sort(key=lambda n: (lines[n][:1] not in ("+", "-"), -scores[n], lines[n][:1] != "+", n), reverse=True)
     other = _counterparts(profile)
+    heads = _heads(profile)
     kept: list[int] = []
     best: tuple[str, int] | None = None
     spent = _MARK_MIN
     tries = 0
     while wanted and tries < _TRIES:
         number = wanted.pop()
-        if number in kept or spent + costs[number] > target:
+        # in a ``git log -p`` a changed line comes with its commit's ``commit`` line and subject: the
+        # answer to "which commit" is that line, and a line without its commit says only what changed
+        head = [n for n in heads.get(number, ()) if n not in kept]
+        cost = costs[number] + sum(costs[n] for n in head)
+        if number in kept or spent + cost > target:
             continue
-        trial = sorted([*kept, number])
+        trial = sorted([*kept, number, *head])
         text = _write(lines, trial, ctx)
         tries += 1
         if ctx.counter.count(text) > target:
             continue
         kept = trial
-        spent += costs[number]
+        spent += cost
         best = (text, len(lines) - len(kept))
         pair = other.get(number)
         if pair is not None and pair not in kept and scores[pair] >= scores[number] / 2:
@@ -90,6 +95,18 @@ def summary(profile: Profile, target: int, ctx: PieceContext) -> tuple[str, int,
             break
     matching = sum(1 for n in kept if lines[n][:1] in ("+", "-"))
     return best[0], best[1], matching
+
+
+def _heads(profile: Profile) -> dict[int, tuple[int, ...]]:
+    """Each hunk line of a ``git log -p`` and its commit's ``commit`` line and subject (the first
+    indented line of its message): what names the commit a kept line belongs to."""
+    lines = profile.diff.lines
+    out: dict[int, tuple[int, ...]] = {}
+    for start, head, end in profile.commits:
+        subject = next((i for i in range(start + 1, head) if lines[i][:4] == "    " and lines[i].strip()), None)
+        named = (start,) if subject is None else (start, subject)
+        out.update(dict.fromkeys(range(head, end), named))
+    return out
 
 
 def _counterparts(profile: Profile) -> dict[int, int]:

@@ -164,7 +164,7 @@ class DiffCompressor(Compressor):
             filled = fit(profile, target, ctx, level, plain=bare, entries=entries, fill=True)
             if filled is not None:
                 result, lines = filled[0], filled[2][1]
-        if level >= 2 and one_file and not profile.commits and target <= FLOOR_ROOM:
+        if level >= 2 and one_file and target <= FLOOR_ROOM:
             # the tightest form at the budget's floor: the matching lines under one summary mark
             # (``_summary``), taken when it keeps more of the changed lines the question matches
             tightest = summary(profile, target, ctx)
