@@ -78,3 +78,21 @@ def test_a_git_log_keeps_the_line_asked_about_under_its_commit(target: int) -> N
     assert "+            offset -= len(data)\n" in out
     at = out.index("+            offset -= len(data)\n")
     assert "commit 77acfbd42fc9902492e6462837cd90a9d4da4f9e\n    Update Lib/ to python3.6\n" in out[:at]
+
+
+@pytest.mark.parametrize("target", [48, 56])
+def test_the_tightest_form_wins_when_it_keeps_the_best_line(target: int) -> None:
+    """Twelfth round: ``pstats_3.8_3.9.diff`` is ``git diff --no-index`` of the standard library's
+    ``pstats.py`` of two Python versions on the machine (paths shortened). The hunk of two
+    ``+@dataclass(unsafe_hash=True)`` lines ranked first, and the levels kept those two; the tightest
+    form was taken only when it kept more matching lines, and in plain forms not offered at all, so
+    ``from dataclasses import dataclass``, the line scoring best, was lost (main of 2026-12-07,
+    d2ea675, at every target named). It is now taken when it keeps a line scoring higher than any the
+    levels' choice keeps."""
+    out = diff_under_question(
+        "pstats_3.8_3.9.diff",
+        "Did python3.9 change how the module deals with dataclass?",
+        "git diff --no-index python3.8/pstats.py python3.9/pstats.py",
+        target,
+    )
+    assert "+from dataclasses import dataclass\n" in out

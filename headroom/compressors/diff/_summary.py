@@ -8,11 +8,14 @@ excerpt writes it) costs about 4 tokens a range, and the room it frees holds a l
 most often the other side of a one-line change (``-time, priority, action, argument, kwargs =
 q[0]`` beside the new side kept alone) or the next line holding the question's word.
 
-Offered for a diff of one file without commits (a ``diff -u``, a ``git diff`` of one path), where
-the headers say nothing the command did not and the lines keep their ``+``/``-`` signs, in rooms up
-to ``FLOOR_ROOM``; taken by the compressor only when it keeps more of the changed lines the question
-matches than the levels' choice did. Retrieval by the mark's ranges gives back exactly the lines it
-stands for. The text no longer applies as a patch (as at the headless levels, recorded).
+Offered for a diff of one file (a ``diff -u``, a ``git diff`` of one path, a ``git log -p`` of one
+path), where the headers say nothing the command did not and the lines keep their ``+``/``-`` signs,
+in rooms up to ``FLOOR_ROOM``; taken by the compressor when it keeps a changed line the question
+matches better than any the levels' choice keeps, or as good and more of them. In a ``git log -p``
+each kept line brings its commit's ``commit`` line and subject (twelfth round): the answer to "which
+commit" is that line, and at the floor the levels kept commit lines and marks and no line asked
+about. Retrieval by the mark's ranges gives back exactly the lines it stands for. The text no longer
+applies as a patch (as at the headless levels, recorded).
 """
 
 from __future__ import annotations
