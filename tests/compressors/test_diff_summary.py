@@ -96,3 +96,20 @@ def test_the_tightest_form_wins_when_it_keeps_the_best_line(target: int) -> None
         target,
     )
     assert "+from dataclasses import dataclass\n" in out
+
+
+@pytest.mark.parametrize("target", [50, 54])
+def test_the_lines_tied_with_a_kept_one_come_before_its_pair(target: int) -> None:
+    """``runpy_3.12_3.13.diff`` changes one ``with io.open_code(...)`` line at two indents; the two
+    added lines score alike, the question cannot tell them apart. Offered where the plain forms had
+    been sent (twelfth round), the tightest form kept the first added line, then its removed side,
+    and the second added line, the one asked about, no longer fit; the lines tied with a kept one
+    now come before its pair."""
+    out = diff_under_question(
+        "runpy_3.12_3.13.diff",
+        "What changed in _get_code_from_file of runpy.py between python3.12 and python3.13, especially around "
+        "io.open_code?",
+        "diff -u python3.12/runpy.py python3.13/runpy.py",
+        target,
+    )
+    assert "+        with io.open_code(code_path) as f:\n" in out

@@ -77,7 +77,13 @@ def summary(profile: Profile, target: int, ctx: PieceContext) -> tuple[str, int,
         best = (text, len(lines) - len(kept))
         pair = other.get(number)
         if pair is not None and pair not in kept and scores[pair] >= scores[number] / 2:
-            wanted.append(pair)  # the other side of the change next, where it matches as well: one answer
+            # the other side of the change next, where it matches as well (one answer), after the lines
+            # tied with this one: equal scores mean the question cannot tell them apart (one ``with
+            # io.open_code(...)`` line at two indents, the one asked about left out for a pair)
+            at = len(wanted)
+            while at and scores[wanted[at - 1]] == scores[number] and lines[wanted[at - 1]][:1] in ("+", "-"):
+                at -= 1
+            wanted.insert(at, pair)
     if best is None:
         return None
     # then the lines beside the kept ones, within their hunks (changed lines first), until the room is
