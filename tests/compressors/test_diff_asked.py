@@ -83,6 +83,16 @@ DIFF = parse_diff(
         ("what changed in the module?", None),  # a preposition starting a phrase
         ("what happened to parse in main?", "`parse`"),  # on more than half the lines
         ("what happened to after in main?", "`after`"),
+        # twelfth round: the language's words, not one template's (``phrasings.py``'s rewordings)
+        ("how was after changed in main?", "`after`"),  # the passive: after an auxiliary, before the verb
+        ("how was the parser changed?", None),
+        ("what did 3.12 do to after handling in main", "`after`"),  # before a noun of what is done with it
+        ("the main change around after - show it", "`after`"),  # a dash ends the clause
+        ("main diff, focus on after", "`after`"),
+        ("what's different in main near here", "`here`"),
+        ("what commit modified main regarding here", "`here`"),
+        ("find the commit that touched after inside main", "`after`"),
+        ("what did 3.12 do to the parser?", None),
     ],
 )
 def test_which_words_are_singled_out(asked: str, quoted: str | None) -> None:
@@ -105,3 +115,36 @@ def test_the_verbs_particle_is_no_word_asked_about(share: float) -> None:
     case = next(c for c in load_cases("diff", counter, share) if c.id == "diff-tomli-version")
     result = Headroom(store=MemoryStore(), model=MODEL).compress(case.messages, case.budget)
     assert all(fact in text_of(result.messages) for fact in case.facts)
+
+
+@pytest.mark.parametrize("target", [200, 250, 400])
+def test_the_path_the_call_read_is_not_a_word_asked_about(target: int) -> None:
+    """Twelfth round: ``git_log_p_token.txt`` is ``git log -p -4 -- Lib/token.py``, and two removed
+    lines of it write ``Lib/token.py`` (the module names its own path). The question's words that
+    name what the call read are left out of the line ranking unless a changed line writes them; so
+    ``Lib/token.py,`` came back and those two lines outranked every ``ERRORTOKEN`` line (main of
+    2026-12-07, d2ea675, at every target named). The path the call read, or its tail, is where the
+    question looks, not what it asks about."""
+    out = diff_under_question(
+        "git_log_p_token.txt",
+        "In the history of Lib/token.py, when did the module start using ERRORTOKEN?",
+        "git log -p -4 -- Lib/token.py",
+        target,
+    )
+    assert "\n+ERRORTOKEN = 59\n" in out
+
+
+@pytest.mark.parametrize("target", [300, 700, 1100])
+def test_a_dash_ends_the_clause_of_the_word_asked_about(target: int) -> None:
+    """Twelfth round: "... around through - show it" asks about ``through``, a stop word; the rule
+    that quotes a stop word after an asking word wanted it at the sentence's end or before a
+    preposition, and the dash was neither, so nothing selected the ``through the loop`` line of
+    ``git_log_p_timeit.txt`` (``git log -p -6 -- Lib/timeit.py``; main of 2026-12-07, d2ea675, lost it
+    at every target named)."""
+    out = diff_under_question(
+        "git_log_p_timeit.txt",
+        "the timeit change in Lib/timeit.py around through - show it",
+        "git log -p -6 -- Lib/timeit.py",
+        target,
+    )
+    assert "+        argument is the number of times through the loop, defaulting\n" in out

@@ -40,10 +40,13 @@ _ASKS_DEFINITION = re.compile(
 )
 
 # the words a question about a diff asks with, not what it asks about: no line holds the answer by them
-# ("what changed in ... especially around ...", "which commit touched ...")
+# ("what changed in ... especially around ...", "which commit touched ...", "how was X modified",
+# "what's different near X", "when was X introduced"): the verbs and nouns of change in their forms,
+# the nouns of a history and the adverbs of place a question narrows with
 ASKING = frozenset(
-    "change changed changes changing happened happen touched touch commit commits history diff patch "
-    "especially around version release".split()
+    "change changed changes changing happen happened happens touch touched touches modify modified modifies "
+    "modifying modification alter altered alters differ differs different difference differences introduce "
+    "introduced introduces commit commits history diff patch especially around version release".split()
 )
 
 # the smallest form keeps the lines that tie with the best, at most this many: equal scores mean the

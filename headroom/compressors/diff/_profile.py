@@ -36,11 +36,24 @@ _NEWEST = frozenset({"last", "latest", "newest", "most recent", "recent"})
 _PUNCTUATION = "\"'`,.;:?!()[]{}"  # around a question word as written (``copy.copy,``, ``"isSet"``)
 # the words a question asks about a word with (``especially around X``, ``happened to X``), besides
 # the asking words (``_forms.ASKING``); and the prepositions that start the phrase after it (``in``)
-_OBJECT_OF = ASKING | frozenset("to with using use about regarding affecting involving mentioning".split())
-_PREPOSITIONS = frozenset(
-    "about above after at before below between by during for from in into of on over since through to under "
-    "until with within without".split()
+_OBJECT_OF = ASKING | frozenset(
+    "to with using use uses about regarding concerning affecting involving mentioning near inside within on".split()
 )
+_PREPOSITIONS = frozenset(
+    "about above across after around at before below beside between by during for from in inside into near of "
+    "on over since through throughout to under until with within without".split()
+)
+# the verbs a question puts before the word it asks about in the passive ("how was both changed",
+# "when was after introduced"), and the nouns it puts after it for what is done with it ("what did
+# 3.12 do to same handling"): beside either, a stop word is what is asked about, as before a
+# preposition or at a clause's end (``_singled``)
+# the particles a verb of change takes ("changed to", "changed into"): "touched after inside" asks about after
+_PARTICLES = frozenset("to into from over up out off back in on".split())
+_AUXILIARY = frozenset("was were is are been being get got gets".split())
+_TOPIC = frozenset("handling handled usage logic behaviour behavior support treatment".split())
+_DASHES = frozenset("- -- \u2013 \u2014".split())  # a dash between clauses ("around X - show it")
+_ARGUMENT = re.compile(r"[\w.~/+-]+")  # a word of the call's arguments (a path, an option, a revision)
+_FILE_NOUNS = frozenset({"file", "files"})
 _ENTRIES = 3  # file entries (renames, mode changes, binary files) kept past pressure level 2 (``_entries``)
 # git's extended header lines: what a file entry says besides its patch (``git diff`` documentation)
 _EXTENDED = re.compile(
@@ -310,8 +323,23 @@ def _asked(query: str | None, tool_args: str | None, diff: Diff) -> str | None:
     changed = "".join(
         line for line in diff.lines if line[:1] in ("+", "-") and line[:4] not in ("+++ ", "--- ")
     ).lower()
-    words = [w for w in query.split() if w in kept or w.strip(_PUNCTUATION).lower() in changed]
-    return " ".join(words)
+    read = [token.lower() for token in _ARGUMENT.findall(tool_args or "")]
+
+    def path(word: str) -> bool:  # the path the call read, or its tail (``token.py`` of ``Lib/token.py``)
+        bare = word.strip(_PUNCTUATION).lower()
+        return any(c in bare for c in "/.") and any(token == bare or token.endswith("/" + bare) for token in read)
+
+    words = query.split()
+    out = []
+    for at, word in enumerate(words):
+        following = words[at + 1] if at + 1 < len(words) else ""
+        if word in kept:
+            # a document noun right before the path it names ("file Lib/pstats.py") names the source too
+            if word.lower() not in _FILE_NOUNS or following in kept or not path(following):
+                out.append(word)
+        elif word.strip(_PUNCTUATION).lower() in changed and not path(word):
+            out.append(word)
+    return " ".join(out)
 
 
 def _singled(asked: str | None, diff: Diff) -> str | None:
@@ -347,12 +375,16 @@ def _singled(asked: str | None, diff: Diff) -> str | None:
         lowered = bare.lower()
         if lowered in STOP_WORDS:
             before = words[at - 1].strip(_PUNCTUATION).lower() if at else ""
-            after = words[at + 1].strip(_PUNCTUATION).lower() if at + 1 < len(words) else ""
-            ends = word[-1:] in "?.!" or not after
+            following = words[at + 1] if at + 1 < len(words) else ""
+            after = following.strip(_PUNCTUATION).lower()
+            # the clause ends at its punctuation, the question's end or a dash ("around through - show it")
+            ends = word[-1:] in "?.!,:;" or not after or following in _DASHES
             # a preposition right after the asking verb and before another preposition is the
             # verb's particle ("change to in its __init__"), not its object ("happened to after in")
-            particle = before in ASKING and lowered in _PREPOSITIONS and not ends
-            if before in _OBJECT_OF and (ends or after in _PREPOSITIONS) and not particle:
+            particle = before in ASKING and lowered in _PARTICLES and not ends
+            passive = before in _AUXILIARY and after in ASKING  # "how was both changed"
+            closes = ends or after in _PREPOSITIONS or after in _TOPIC
+            if (before in _OBJECT_OF and closes and not particle) or passive:
                 quoted.append(bare)
         elif lowered not in ASKING and terms(bare):
             found = terms(bare)

@@ -8,11 +8,14 @@ excerpt writes it) costs about 4 tokens a range, and the room it frees holds a l
 most often the other side of a one-line change (``-time, priority, action, argument, kwargs =
 q[0]`` beside the new side kept alone) or the next line holding the question's word.
 
-Offered for a diff of one file without commits (a ``diff -u``, a ``git diff`` of one path), where
-the headers say nothing the command did not and the lines keep their ``+``/``-`` signs, in rooms up
-to ``FLOOR_ROOM``; taken by the compressor only when it keeps more of the changed lines the question
-matches than the levels' choice did. Retrieval by the mark's ranges gives back exactly the lines it
-stands for. The text no longer applies as a patch (as at the headless levels, recorded).
+Offered for a diff of one file (a ``diff -u``, a ``git diff`` of one path, a ``git log -p`` of one
+path), where the headers say nothing the command did not and the lines keep their ``+``/``-`` signs,
+in rooms up to ``FLOOR_ROOM``; taken by the compressor when it keeps a changed line the question
+matches better than any the levels' choice keeps, or as good and more of them. In a ``git log -p``
+each kept line brings its commit's ``commit`` line and subject (twelfth round): the answer to "which
+commit" is that line, and at the floor the levels kept commit lines and marks and no line asked
+about. Retrieval by the mark's ranges gives back exactly the lines it stands for. The text no longer
+applies as a patch (as at the headless levels, recorded).
 """
 
 from __future__ import annotations
@@ -51,25 +54,36 @@ def summary(profile: Profile, target: int, ctx: PieceContext) -> tuple[str, int,
     wanted = [n for n, score in enumerate(scores) if score > 0 and inside[n]]
     wanted.sort(key=lambda n: (lines[n][:1] not in ("+", "-"), -scores[n], lines[n][:1] != "+", n), reverse=True)
     other = _counterparts(profile)
+    heads = _heads(profile)
     kept: list[int] = []
     best: tuple[str, int] | None = None
     spent = _MARK_MIN
     tries = 0
     while wanted and tries < _TRIES:
         number = wanted.pop()
-        if number in kept or spent + costs[number] > target:
+        # in a ``git log -p`` a changed line comes with its commit's ``commit`` line and subject: the
+        # answer to "which commit" is that line, and a line without its commit says only what changed
+        head = [n for n in heads.get(number, ()) if n not in kept]
+        cost = costs[number] + sum(costs[n] for n in head)
+        if number in kept or spent + cost > target:
             continue
-        trial = sorted([*kept, number])
+        trial = sorted([*kept, number, *head])
         text = _write(lines, trial, ctx)
         tries += 1
         if ctx.counter.count(text) > target:
             continue
         kept = trial
-        spent += costs[number]
+        spent += cost
         best = (text, len(lines) - len(kept))
         pair = other.get(number)
         if pair is not None and pair not in kept and scores[pair] >= scores[number] / 2:
-            wanted.append(pair)  # the other side of the change next, where it matches as well: one answer
+            # the other side of the change next, where it matches as well (one answer), after the lines
+            # tied with this one: equal scores mean the question cannot tell them apart (one ``with
+            # io.open_code(...)`` line at two indents, the one asked about left out for a pair)
+            at = len(wanted)
+            while at and scores[wanted[at - 1]] == scores[number] and lines[wanted[at - 1]][:1] in ("+", "-"):
+                at -= 1
+            wanted.insert(at, pair)
     if best is None:
         return None
     # then the lines beside the kept ones, within their hunks (changed lines first), until the room is
@@ -90,6 +104,18 @@ def summary(profile: Profile, target: int, ctx: PieceContext) -> tuple[str, int,
             break
     matching = sum(1 for n in kept if lines[n][:1] in ("+", "-"))
     return best[0], best[1], matching
+
+
+def _heads(profile: Profile) -> dict[int, tuple[int, ...]]:
+    """Each hunk line of a ``git log -p`` and its commit's ``commit`` line and subject (the first
+    indented line of its message): what names the commit a kept line belongs to."""
+    lines = profile.diff.lines
+    out: dict[int, tuple[int, ...]] = {}
+    for start, head, end in profile.commits:
+        subject = next((i for i in range(start + 1, head) if lines[i][:4] == "    " and lines[i].strip()), None)
+        named = (start,) if subject is None else (start, subject)
+        out.update(dict.fromkeys(range(head, end), named))
+    return out
 
 
 def _counterparts(profile: Profile) -> dict[int, int]:

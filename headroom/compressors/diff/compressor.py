@@ -133,7 +133,7 @@ class DiffCompressor(Compressor):
             for level in tried:
                 fitted = fit(profile, target, ctx, level, plain=True, fill=True)
                 if fitted is not None and fitted[1] == 0:
-                    return fitted[0]
+                    return _tightest(profile, target, ctx, fitted[0], fitted[2][1]) if one_file else fitted[0]
         if not found:
             return by_commit(profile, target, ctx)
         if any(key[0] and -key[-1] >= 2 for key, _ in found):
@@ -164,14 +164,8 @@ class DiffCompressor(Compressor):
             filled = fit(profile, target, ctx, level, plain=bare, entries=entries, fill=True)
             if filled is not None:
                 result, lines = filled[0], filled[2][1]
-        if level >= 2 and one_file and not profile.commits and target <= FLOOR_ROOM:
-            # the tightest form at the budget's floor: the matching lines under one summary mark
-            # (``_summary``), taken when it keeps more of the changed lines the question matches
-            tightest = summary(profile, target, ctx)
-            if tightest is not None and tightest[2] > lines:
-                text, omitted, _ = tightest
-                under = (SHORT,) if ctx.counter.count(text) < FLOOR * target else ()
-                return Compressed(text, omitted={"lines": omitted}, fallbacks=(HEADLESS, SUMMARY, *under))
+        if level >= 2 and one_file:
+            return _tightest(profile, target, ctx, result, lines)
         return result
 
     def _profile(self, text: str, ctx: PieceContext) -> Profile:
@@ -202,3 +196,40 @@ class DiffCompressor(Compressor):
                 f"no file in this diff matches {value!r}; its files: {', '.join(f.path for f in diff.files)}"
             )
         return "".join(parts)
+
+
+def _tightest(profile: Profile, target: int, ctx: PieceContext, result: Compressed, lines: int) -> Compressed:
+    """The tightest form at the budget's floor in place of a headless choice (``result``, keeping
+    ``lines`` changed lines the question matches): the matching lines under one summary mark
+    (``_summary``), taken when it keeps a line the question matches better, or more of them."""
+    if target > FLOOR_ROOM:
+        return result
+    tightest = summary(profile, target, ctx)
+    if tightest is None or not _better(profile, tightest[0], tightest[2], result.text, lines):
+        return result
+    text, omitted, _ = tightest
+    under = (SHORT,) if ctx.counter.count(text) < FLOOR * target else ()
+    return Compressed(text, omitted={"lines": omitted}, fallbacks=(HEADLESS, SUMMARY, *under))
+
+
+def _better(profile: Profile, text: str, count: int, than: str, lines: int) -> bool:
+    """Whether the tightest form ``text`` (keeping ``count`` changed lines the question matches) beats
+    the levels' choice ``than`` (keeping ``lines``): it keeps a line scoring higher than any that choice
+    keeps, or as high and more of them. A diff of ``pstats.py`` asked how it deals with ``dataclass``
+    kept two ``+@dataclass(unsafe_hash=True)`` lines at a level, as many as the tightest form, which
+    held ``from dataclasses import dataclass``, the line scoring best."""
+
+    def best(kept: str) -> float:
+        shown = set(split_lines(kept))
+        scores, diff_lines = profile.scores, profile.diff.lines
+        return max(
+            (
+                scores[n]
+                for n, line in enumerate(diff_lines)
+                if scores[n] > 0 and line[:1] in ("+", "-") and line in shown
+            ),
+            default=0.0,
+        )
+
+    ours, theirs = best(text), best(than)
+    return ours > theirs + 1e-9 or (ours >= theirs - 1e-9 and count > lines)
