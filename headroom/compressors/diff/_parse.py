@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from headroom.compressors._hunks import HUNK_HEADER, hunk_end, is_context
+
 __all__ = ["Diff", "FileSection", "Hunk", "hunk_header", "is_context", "parse_diff"]
 
-_HUNK = re.compile(r"^@@ -(?P<os>\d+)(?:,(?P<oc>\d+))? \+(?P<ns>\d+)(?:,(?P<nc>\d+))? @@(?P<suffix>[^\n]*)")
+
 _FILE_START = re.compile(r"^(diff |Index: )")
 _GIT_PATHS = re.compile(r"^diff --git (?P<a>\S+) (?P<b>\S+)")
 _COMMIT = re.compile(r"^commit [0-9a-f]{7,40}\b")
@@ -87,7 +89,7 @@ def parse_diff(lines: list[str]) -> Diff:
             files.append(_OpenFile(index))
         if files and files[-1].header_end is None:
             files[-1].read_header(line)
-        match = _HUNK.match(line)
+        match = HUNK_HEADER.match(line)
         if match:
             if not files:
                 files.append(_OpenFile(index))
@@ -146,27 +148,8 @@ def _starts_file(lines: list[str], index: int, files: list[_OpenFile]) -> bool:
 
 
 def _read_hunk(lines: list[str], index: int, match: re.Match[str], file: int) -> Hunk:
-    old = int(match["oc"]) if match["oc"] is not None else 1
-    new = int(match["nc"]) if match["nc"] is not None else 1
-    start, index = index, index + 1
-    added = removed = 0
-    while index < len(lines) and (old > 0 or new > 0 or lines[index].startswith("\\")):
-        kind = lines[index][:1]
-        if kind == "+":
-            new, added = new - 1, added + 1
-        elif kind == "-":
-            old, removed = old - 1, removed + 1
-        elif is_context(kind):
-            old, new = old - 1, new - 1
-        elif kind != "\\":
-            break  # a malformed hunk ends where its lines stop looking like one
-        index += 1
-    return Hunk(start, index, file, int(match["os"]), int(match["ns"]), match["suffix"], added, removed)
-
-
-def is_context(kind: str) -> bool:
-    """Whether a hunk line starting with ``kind`` is context (tools strip the space of a blank one)."""
-    return kind in (" ", "\n", "\r", "")
+    end, added, removed = hunk_end(lines, index, match)
+    return Hunk(index, end, file, int(match["os"]), int(match["ns"]), match["suffix"], added, removed)
 
 
 def _path_of(rest: str) -> str:
