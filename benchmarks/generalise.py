@@ -173,6 +173,12 @@ def aggregate(title: str, rows: dict[str, list[tuple[Outcome, Outcome]]]) -> lis
     return lines
 
 
+def copies(case: Case) -> int:
+    """How many result lines of a search case's output carry its fact's text after ``path:N:``."""
+    text = case.facts[0].split(":", 2)[-1]
+    return sum(line.split(":", 2)[-1] == text for line in case.calls[0].output.split("\n"))
+
+
 def report(
     half: str,
     cases: list[Case],
@@ -238,6 +244,16 @@ def report(
                     f"{kind} at {BAR_SHARE:.0%}, questions that point to one line: facts kept "
                     f"{sum(o.kept for o in told)}/{sum(o.facts for o in told)}"
                 )
+        # a grep fact whose text (after ``path:N:``) another result line repeats: the question names
+        # no file, so it cannot tell the copy it counts from the others
+        searched = [c for c in lined if c.kind == "search"]
+        copied = [c for c in searched if copies(c) > 1]
+        if searched:
+            kept = [results[c.id, BAR_SHARE][0].kept for c in copied]
+            out.append(
+                f"search facts whose line has an identical copy in the output: {len(copied)} of {len(searched)}, "
+                f"kept at {BAR_SHARE:.0%} {sum(kept)}/{len(copied)}"
+            )
     entries = [c for c in cases if c.kind == "json"]
     if entries:
         out.append(
