@@ -174,9 +174,10 @@ def aggregate(title: str, rows: dict[str, list[tuple[Outcome, Outcome]]]) -> lis
 
 
 def copies(case: Case) -> int:
-    """How many result lines of a search case's output carry its fact's text after ``path:N:``."""
-    text = case.facts[0].split(":", 2)[-1]
-    return sum(line.split(":", 2)[-1] == text for line in case.calls[0].output.split("\n"))
+    """How many result lines of a search case's output carry its fact's text after ``path:N:``
+    (its indentation aside: a line indented deeper elsewhere reads the same to the question)."""
+    text = case.facts[0].split(":", 2)[-1].strip()
+    return sum(line.split(":", 2)[-1].strip() == text for line in case.calls[0].output.split("\n"))
 
 
 def report(
@@ -244,7 +245,7 @@ def report(
                     f"{kind} at {BAR_SHARE:.0%}, questions that point to one line: facts kept "
                     f"{sum(o.kept for o in told)}/{sum(o.facts for o in told)}"
                 )
-        # a grep fact whose text (after ``path:N:``) another result line repeats: the question names
+        # a grep fact whose text (after ``path:N:``, indentation aside) another result line repeats: the question names
         # no file, so it cannot tell the copy it counts from the others
         searched = [c for c in lined if c.kind == "search"]
         copied = [c for c in searched if copies(c) > 1]
