@@ -212,7 +212,6 @@ def _scores(hits: list[Hit], query: str) -> list[float]:
     for start, end in reversed(_relations(hits, query, _RELATION)):
         asked_for = asked_for[:start] + " " + asked_for[end:]
     root = _roots(asked_for)
-    wanted = set(root.values()) - _units(query)
     texts, paths = [], []
     for hit in hits:  # ``words`` is the path, a space and the text (a path may hold spaces in rg --json)
         path = hit.file or ""
