@@ -364,13 +364,20 @@ def _singled(asked: str | None, diff: Diff) -> str | None:
     quoted: list[str] = []
     lines = diff.lines
     half = len(lines) / 2
-    changed = [line[1:] for line in lines if line[:1] in ("+", "-") and line[:4] not in ("+++ ", "--- ")]
+    # the changed lines as one text: a word's pattern is searched once, not once a line
+    changed = "\n".join(line[1:] for line in lines if line[:1] in ("+", "-") and line[:4] not in ("+++ ", "--- "))
+    lower_lines = [line.lower() for line in lines]
+
+    def on_most(term: str) -> bool:  # on more than half the lines (a line's terms read only where it holds the term)
+        holding = [n for n, line in enumerate(lower_lines) if term in line]
+        return len(holding) > half and sum(1 for n in holding if term in terms(lines[n])) > half
+
     for at, word in enumerate(words):
         bare = word.strip(_PUNCTUATION)
         if not bare or "`" in word or '"' in word:
             continue
         pattern = re.compile(r"(?<![A-Za-z0-9_])" + re.escape(bare) + r"(?![A-Za-z0-9_])", re.I)
-        if not any(pattern.search(line) for line in changed):
+        if not pattern.search(changed):
             continue
         lowered = bare.lower()
         if lowered in STOP_WORDS:
@@ -386,10 +393,8 @@ def _singled(asked: str | None, diff: Diff) -> str | None:
             closes = ends or after in _PREPOSITIONS or after in _TOPIC
             if (before in _OBJECT_OF and closes and not particle) or passive:
                 quoted.append(bare)
-        elif lowered not in ASKING and terms(bare):
-            found = terms(bare)
-            if all(sum(1 for line in lines if term in line.lower() and term in terms(line)) > half for term in found):
-                quoted.append(bare)
+        elif lowered not in ASKING and terms(bare) and all(on_most(term) for term in terms(bare)):
+            quoted.append(bare)
     if not quoted:
         return asked
     return asked + " " + " ".join(f"`{word}`" for word in dict.fromkeys(quoted))
