@@ -77,7 +77,9 @@ def parse_table(text: str) -> Table | None:
     for delimiter in ("\t", ",", ";"):
         for notes in _NOTES if len(records) >= 6 else _NOTES[:1]:
             kept = [i % len(body) for i in notes]
-            rest = [line for i, line in enumerate(body) if i not in kept and not line.startswith("#")]
+            rest = (
+                [line for i, line in enumerate(body) if i not in kept and not line.startswith("#")] if kept else records
+            )
             if rest[0].count(delimiter) < 1 or (delimiter != "\t" and len(rest) < 5):
                 continue
             table = _delimited(body, delimiter, frozenset(kept))
