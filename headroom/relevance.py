@@ -60,6 +60,7 @@ __all__ = [
     "K1",
     "LITERAL_WEIGHT",
     "LineTerms",
+    "OPTION",
     "STOP_WORDS",
     "SUPERLATIVES",
     "as_number",
@@ -100,9 +101,11 @@ _PART = re.compile(r"[A-Za-z0-9_]+")
 _CAMEL = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 _VERSION = re.compile(r"\d+(?:\.\d+)+")
 _QUOTED = re.compile(r"`([^`\n]+)`|\"([^\"\n]+)\"")
-# what can only be meant literally: an option (-o, --only-matching) or a format code (%d, %-5s, %H)
-# (``-?``, a help option of glibc's tools, and ``+x``, an option turned off or xterm's ``+ls``, too)
-_LITERAL = re.compile(r"(?<![\w-])(--?[A-Za-z0-9][\w-]*|-\?|\+[A-Za-z][\w-]*|%[-+ #0-9.]*[A-Za-z])(?![\w-])")
+# what an option looks like, the vocabulary the prose family reads entries by too: ``-o``,
+# ``--only-matching``, ``-?`` (a help option of glibc's tools), ``+x`` (an option turned off, xterm's ``+ls``)
+OPTION = r"--?[A-Za-z0-9][\w-]*|-\?|\+[A-Za-z][\w-]*"
+# what can only be meant literally: an option or a format code (%d, %-5s, %H)
+_LITERAL = re.compile(rf"(?<![\w-])({OPTION}|%[-+ #0-9.]*[A-Za-z])(?![\w-])")
 # public: a ranker that finds its own literals (the log's written names) weighs them alike
 LITERAL_WEIGHT = 2.0
 _CAPITALISED = re.compile(r"[A-Z][a-z]+")  # a word written with its capital (``Give``, ``Lib``)

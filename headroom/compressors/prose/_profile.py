@@ -21,7 +21,7 @@ from itertools import accumulate
 from headroom.compressors.prose._near import Lazy, Rarest, Seen, rarest
 from headroom.compressors.prose._units import Document, segment
 from headroom.plugins import PieceContext, split_lines
-from headroom.relevance import BM25, STOP_WORDS, defines, matches, terms, without_call_names
+from headroom.relevance import BM25, OPTION, STOP_WORDS, defines, matches, terms, without_call_names
 
 __all__ = ["Layout", "Profile", "build_profile", "with_header"]
 
@@ -164,7 +164,7 @@ def build_profile(text: str, ctx: PieceContext) -> Profile:
     )
 
 
-_TERM = re.compile(r"\s*(--?[A-Za-z0-9][\w-]*|-\?|\+[A-Za-z][\w-]*)")
+_TERM = re.compile(rf"\s*({OPTION})")  # the option an entry starts with
 # a word hyphenated across a line break, as man renders it: "car‐" then "riage" on the next line
 _BROKEN = re.compile(r"([A-Za-z]+)[‐-]\n[ \t]*([a-z]+)")
 
