@@ -4,9 +4,9 @@ Presence was not enough (issue 11): a Rust file whose test fixture holds one
 ``diff --git`` line was routed as a diff. A line is explained when it is a
 file or hunk header, a line inside a hunk (``+``, ``-``, context, ``\\ No
 newline``) up to the counts of its ``@@`` line, a ``--stat`` line or summary,
-or part of a ``git log`` commit header and its indented message. The share is judged over windows across the
-whole piece (``sample_lines``), so ``git log -p --stat`` whose stat section
-fills its first 20,000 characters is still a diff.
+or part of a ``git log`` commit header and its indented message. The share is
+judged over windows across the whole piece (``sample_lines``), so ``git log -p
+--stat`` whose stat section fills its first 20,000 characters is still a diff.
 """
 
 from __future__ import annotations
